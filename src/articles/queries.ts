@@ -1,0 +1,182 @@
+// Read queries for articles. Every public list is "published, newest first" and is served by the
+// partial indexes articles_*_idx (see 001_core.sql).
+import type { Db } from '../db/index.ts';
+import type { Article, ArticleSummary, Named } from './types.ts';
+
+const SUMMARY_COLUMNS = `
+  a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick,
+  a.feature_image_url, a.feature_image_alt,
+  CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('slug', f.slug, 'name', f.name) END AS format,
+  CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('slug', s.slug, 'name', s.name) END AS section,
+  coalesce((SELECT json_agg(json_build_object('slug', au.slug, 'name', au.name) ORDER BY aa.position, au.name)
+              FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+             WHERE aa.article_id = a.id), '[]'::json) AS authors`;
+
+const FROM = `FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id`;
+
+export interface ListFilter {
+  sectionSlug?: string;
+  formatSlug?: string;
+  tagSlug?: string;
+  authorSlug?: string;
+  editorsPick?: boolean;
+  since?: Date;
+  excludeIds?: number[];
+}
+
+function where(filter: ListFilter, params: unknown[]): string {
+  const parts = [`a.status = 'published'`];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (filter.sectionSlug) parts.push(`s.slug = ${p(filter.sectionSlug)}`);
+  if (filter.formatSlug) parts.push(`f.slug = ${p(filter.formatSlug)}`);
+  if (filter.tagSlug) parts.push(`EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id AND t.slug = ${p(filter.tagSlug)})`);
+  if (filter.authorSlug) parts.push(`EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id AND au.slug = ${p(filter.authorSlug)})`);
+  if (filter.editorsPick !== undefined) parts.push(`a.editors_pick = ${p(filter.editorsPick)}`);
+  if (filter.since) parts.push(`a.published_at >= ${p(filter.since)}`);
+  if (filter.excludeIds?.length) parts.push(`a.id <> ALL(${p(filter.excludeIds)}::int[])`);
+  return parts.join(' AND ');
+}
+
+export async function listPublished(db: Db, filter: ListFilter, limit: number, offset = 0): Promise<ArticleSummary[]> {
+  const params: unknown[] = [];
+  const w = where(filter, params);
+  params.push(limit, offset);
+  return db.query<ArticleSummary>(
+    `SELECT ${SUMMARY_COLUMNS} ${FROM} WHERE ${w} ORDER BY a.published_at DESC, a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+}
+
+export async function countPublished(db: Db, filter: ListFilter): Promise<number> {
+  const params: unknown[] = [];
+  const row = await db.one<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${where(filter, params)}`, params);
+  return row?.n ?? 0;
+}
+
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
+  a.body_source, a.body_format, a.body_html, a.body_text, a.created_at, a.feature_image_caption,
+  a.canonical_url, a.story_key,
+  coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY at.position, t.name)
+              FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags`;
+
+const DETAIL_AUTHORS = `coalesce((SELECT json_agg(json_build_object('slug', au.slug, 'name', au.name, 'bio', au.bio, 'photo_url', au.photo_url) ORDER BY aa.position, au.name)
+              FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id), '[]'::json) AS authors`;
+
+export async function getPublishedArticle(db: Db, slug: string): Promise<Article | undefined> {
+  return db.one<Article>(`SELECT ${DETAIL_COLUMNS}, ${DETAIL_AUTHORS} ${FROM} WHERE a.slug = $1 AND a.status = 'published'`, [slug]);
+}
+
+/** Any status: for editors, previews and the API. */
+export async function getArticleById(db: Db, id: number): Promise<Article | undefined> {
+  return db.one<Article>(`SELECT ${DETAIL_COLUMNS}, ${DETAIL_AUTHORS} ${FROM} WHERE a.id = $1`, [id]);
+}
+
+export async function getArticleBySlug(db: Db, slug: string): Promise<Article | undefined> {
+  return db.one<Article>(`SELECT ${DETAIL_COLUMNS}, ${DETAIL_AUTHORS} ${FROM} WHERE a.slug = $1`, [slug]);
+}
+
+/** Where an old path (a renamed slug, an imported URL) now lives. */
+export async function findRedirect(db: Db, fromPath: string): Promise<string | undefined> {
+  const row = await db.one<{ slug: string }>(
+    `SELECT a.slug FROM article_redirects r JOIN articles a ON a.id = r.article_id WHERE r.from_path = $1 AND a.status = 'published'`,
+    [fromPath],
+  );
+  return row?.slug;
+}
+
+/**
+ * Related stories, best first: the same story (story_key), then the number of shared tags, then the
+ * same section; ties go to the most recent. Only published articles, never the article itself.
+ */
+export async function relatedArticles(db: Db, articleId: number, limit = 5): Promise<ArticleSummary[]> {
+  return db.query<ArticleSummary>(
+    `WITH me AS (SELECT id, section_id, story_key FROM articles WHERE id = $1),
+          my_tags AS (SELECT tag_id FROM article_tags WHERE article_id = $1),
+          scored AS (
+            SELECT a.id,
+                   (CASE WHEN a.story_key IS NOT NULL AND a.story_key = me.story_key THEN 100 ELSE 0 END)
+                 + 10 * (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id AND t.tag_id IN (SELECT tag_id FROM my_tags))
+                 + (CASE WHEN a.section_id = me.section_id THEN 5 ELSE 0 END) AS score
+              FROM articles a, me
+             WHERE a.status = 'published' AND a.id <> me.id
+               AND (a.story_key = me.story_key OR a.section_id = me.section_id
+                    OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id IN (SELECT tag_id FROM my_tags))))
+     SELECT ${SUMMARY_COLUMNS} ${FROM} JOIN scored sc ON sc.id = a.id
+      ORDER BY sc.score DESC, a.published_at DESC, a.id DESC
+      LIMIT $2`,
+    [articleId, limit],
+  );
+}
+
+export interface SearchHit extends ArticleSummary {
+  snippet: string;
+}
+
+/** PostgreSQL full-text search over headline (A), dek (B) and body (C), best match first. */
+export async function searchPublished(db: Db, q: string, limit: number, offset = 0): Promise<{ hits: SearchHit[]; total: number }> {
+  const total = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM articles a WHERE a.status = 'published' AND a.search_vector @@ websearch_to_tsquery('english', $1)`,
+    [q],
+  );
+  if (!total?.n) return { hits: [], total: 0 };
+  const hits = await db.query<SearchHit>(
+    `SELECT ${SUMMARY_COLUMNS},
+            ts_headline('english', a.body_text, websearch_to_tsquery('english', $1),
+                        'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=1') AS snippet
+       ${FROM}
+      WHERE a.status = 'published' AND a.search_vector @@ websearch_to_tsquery('english', $1)
+      ORDER BY ts_rank_cd(a.search_vector, websearch_to_tsquery('english', $1)) DESC, a.published_at DESC
+      LIMIT $2 OFFSET $3`,
+    [q, limit, offset],
+  );
+  return { hits, total: total.n };
+}
+
+export async function listFormats(db: Db): Promise<Array<Named & { id: number; description: string }>> {
+  return db.query(`SELECT id, slug, name, description FROM formats ORDER BY position, name`);
+}
+
+export async function listSections(db: Db): Promise<Array<Named & { id: number; description: string }>> {
+  return db.query(`SELECT id, slug, name, description FROM sections ORDER BY position, name`);
+}
+
+export async function getSection(db: Db, slug: string) {
+  return db.one<Named & { id: number; description: string }>(`SELECT id, slug, name, description FROM sections WHERE slug = $1`, [slug]);
+}
+
+export async function getFormat(db: Db, slug: string) {
+  return db.one<Named & { id: number; description: string }>(`SELECT id, slug, name, description FROM formats WHERE slug = $1`, [slug]);
+}
+
+export async function getTag(db: Db, slug: string) {
+  return db.one<Named & { id: number }>(`SELECT id, slug, name FROM tags WHERE slug = $1`, [slug]);
+}
+
+export async function getAuthor(db: Db, slug: string) {
+  return db.one<Named & { id: number; bio: string; photo_url: string | null }>(`SELECT id, slug, name, bio, photo_url FROM authors WHERE slug = $1`, [slug]);
+}
+
+export async function listAuthors(db: Db) {
+  return db.query<Named & { id: number; bio: string; photo_url: string | null }>(`SELECT id, slug, name, bio, photo_url FROM authors ORDER BY name`);
+}
+
+/** Everything a sitemap lists, newest first. */
+export async function listPublishedForSitemap(db: Db, limit: number, offset = 0, since?: Date) {
+  return db.query<{ slug: string; headline: string; published_at: Date; updated_at: Date; tags: string[] }>(
+    `SELECT a.slug, a.headline, a.published_at, a.updated_at,
+            coalesce((SELECT array_agg(t.name ORDER BY at.position) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '{}') AS tags
+       FROM articles a
+      WHERE a.status = 'published' AND ($3::timestamptz IS NULL OR a.published_at >= $3)
+      ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
+    [limit, offset, since ?? null],
+  );
+}
+
+/** The next time a scheduled article is due, if any. */
+export async function nextScheduledAt(db: Db): Promise<Date | null> {
+  const row = await db.one<{ at: Date | null }>(`SELECT min(published_at) AS at FROM articles WHERE status = 'scheduled'`);
+  return row?.at ?? null;
+}

@@ -1,0 +1,150 @@
+// Every option Newsdesk reads, in one table: env name, default, parser. Parsed once at start into a
+// typed Config that is passed down; nothing else reads process.env. A bad value stops start-up with a
+// message naming the variable and what it expects.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string, got: string | undefined) {
+    super(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, def: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? def : v;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  if (!/^\d+$/.test(v.trim())) throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return def;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  throw new ConfigError(name, 'true or false', v);
+}
+
+function url(env: Env, name: string, def: string, protocols: string[]): string {
+  const v = str(env, name, def);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, v);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, v);
+  return v.replace(/\/+$/, '');
+}
+
+function timeZone(env: Env, name: string, def: string): string {
+  const v = str(env, name, def);
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: v });
+  } catch {
+    throw new ConfigError(name, 'an IANA time zone such as Europe/London or America/New_York', v);
+  }
+  return v;
+}
+
+function enumOf<T extends string>(env: Env, name: string, def: T, values: readonly T[]): T {
+  const v = str(env, name, def);
+  if (!values.includes(v as T)) throw new ConfigError(name, `one of ${values.join(', ')}`, v);
+  return v as T;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  siteUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  timeZone: string;
+  publicationName: string;
+  locale: string;
+  demoContent: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  secretKey: string;
+  pageCacheEntries: number;
+  smtpUrl: string | null;
+  mailFrom: string;
+  trustProxy: boolean;
+}
+
+/** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
+export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean } = {}): Config {
+  if (opts.loadDotEnv !== false && env === process.env && fs.existsSync('.env')) {
+    // Node's own parser; variables already set in the environment win over the file.
+    process.loadEnvFile('.env');
+  }
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const dataDir = path.resolve(str(env, 'DATA_DIR', './data'));
+  const databaseUrl = env.DATABASE_URL ? url(env, 'DATABASE_URL', '', ['postgres:', 'postgresql:']) : null;
+  const mailFrom = str(env, 'MAIL_FROM', '');
+  if (mailFrom && !/^(?:[^<>@\s]+ )*<?[^<>@\s]+@[^<>@\s]+>?$/.test(mailFrom)) {
+    throw new ConfigError('MAIL_FROM', 'an address such as "The Ledger <news@example.com>"', mailFrom);
+  }
+  const config: Config = {
+    port,
+    host: str(env, 'HOST', '127.0.0.1'),
+    siteUrl: url(env, 'SITE_URL', `http://localhost:${port}`, ['http:', 'https:']),
+    dataDir,
+    databaseUrl,
+    timeZone: timeZone(env, 'TIME_ZONE', 'UTC'),
+    publicationName: str(env, 'PUBLICATION_NAME', 'The Ledger'),
+    locale: str(env, 'LOCALE', 'en-GB'),
+    demoContent: bool(env, 'DEMO_CONTENT', true),
+    logLevel: enumOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const),
+    secretKey: '',
+    pageCacheEntries: int(env, 'PAGE_CACHE_ENTRIES', 2000, 0, 1_000_000),
+    smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:']) : null,
+    mailFrom,
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+  };
+  try {
+    new Intl.DateTimeFormat(config.locale);
+  } catch {
+    throw new ConfigError('LOCALE', 'a BCP 47 locale such as en-GB', config.locale);
+  }
+  const secret = env.SECRET_KEY;
+  if (secret !== undefined && secret !== '') {
+    if (secret.length < 32) throw new ConfigError('SECRET_KEY', 'at least 32 characters', '(hidden)');
+    config.secretKey = secret;
+  }
+  return config;
+}
+
+/**
+ * Secrets not given in the environment are generated on first start and kept in DATA_DIR/secrets.json
+ * (mode 0600), so tokens and sessions survive restarts without anyone having to invent a key.
+ */
+export function ensureSecrets(config: Config): Config {
+  if (config.secretKey) return config;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'secrets.json');
+  let stored: { secretKey?: string } = {};
+  if (fs.existsSync(file)) {
+    try {
+      stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      throw new ConfigError('SECRET_KEY', `unset, or a readable ${file}`, 'unreadable secrets.json');
+    }
+  }
+  if (!stored.secretKey) {
+    stored.secretKey = crypto.randomBytes(32).toString('base64url');
+    fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  }
+  return { ...config, secretKey: stored.secretKey };
+}

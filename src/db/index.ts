@@ -1,0 +1,247 @@
+// One SQL dialect, PostgreSQL, behind a very small interface. The embedded default is PGlite (Postgres
+// compiled to WASM, in-process, stored under DATA_DIR/pglite); with DATABASE_URL the same SQL runs on
+// a PostgreSQL server through node-postgres. Domain code writes plain SQL with $1 parameters next to
+// the function that uses it (see docs/decisions/0002-plain-sql.md).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
+import type pgTypes from 'pg';
+
+export type Row = Record<string, any>;
+
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** Run one statement and return its rows. */
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The first row, or undefined. */
+  one<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /** Run a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Run fn in a transaction; nested calls join the outer transaction. */
+  tx<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Send a notification on a channel: to this process's listeners at once (after commit when inside a
+   * transaction) and to other processes through Postgres NOTIFY. Listeners may hear it twice; they
+   * must be idempotent (clearing a cache is).
+   */
+  notify(channel: string, payload?: string): Promise<void>;
+  /** Subscribe to a channel; returns an unsubscribe function. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+// Both drivers: int8 (bigint counts and ids) as JS numbers, `date` as 'YYYY-MM-DD' strings.
+const INT8 = 20;
+const DATE = 1082;
+
+export class DatabaseBusyError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(
+      `The embedded database in ${dataDir} is open in another Newsdesk process (pid ${pid}). ` +
+        'PGlite admits one process at a time: stop that process, or run the command while it serves so the command can talk to it.',
+    );
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Hold DATA_DIR/pglite.lock for this process; refuse when a live process holds it. */
+function takeLock(dataDir: string): () => void {
+  const file = path.join(dataDir, 'pglite.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      const release = () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (e: any) {
+      if (e.code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (pid && pid !== process.pid && pidAlive(pid)) throw new DatabaseBusyError(dataDir, pid);
+      fs.unlinkSync(file); // stale lock from a process that died
+    }
+  }
+  throw new Error(`could not take ${file}`);
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** PGlite only: start from this dump (tests), or keep everything in memory. */
+  pgliteLoad?: Blob;
+  inMemory?: boolean;
+}
+
+export async function openDb(opts: OpenOptions): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts);
+}
+
+/** In-process listeners per channel, shared by a database handle and its transactions. */
+class LocalBus {
+  readonly handlers = new Map<string, Set<(p: string) => void>>();
+  emit(channel: string, payload: string) {
+    this.handlers.get(channel)?.forEach((f) => {
+      try {
+        f(payload);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    });
+  }
+  add(channel: string, f: (p: string) => void): boolean {
+    let set = this.handlers.get(channel);
+    const isNew = !set;
+    if (!set) this.handlers.set(channel, (set = new Set()));
+    set.add(f);
+    return isNew;
+  }
+}
+
+function checkChannel(channel: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let release = () => {};
+  let dir: string | undefined;
+  if (!opts.inMemory) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    release = takeLock(opts.dataDir);
+    dir = path.join(opts.dataDir, 'pglite');
+  }
+  let pg: PGliteType;
+  try {
+    pg = await PGlite.create(dir, {
+      loadDataDir: opts.pgliteLoad,
+      parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const bus = new LocalBus();
+  const wrap = (q: Pick<PGliteType, 'query' | 'exec'>, pending: Array<[string, string]> | null): Db => {
+    const inTx = pending !== null;
+    const db: Db = {
+      kind: 'pglite',
+      async query(sql, params) {
+        return (await q.query(sql, params as any[])).rows as any[];
+      },
+      async one(sql, params) {
+        return (await q.query(sql, params as any[])).rows[0] as any;
+      },
+      async exec(sql) {
+        await q.exec(sql);
+      },
+      async tx(fn) {
+        if (inTx) return fn(db);
+        const queued: Array<[string, string]> = [];
+        const result = await pg.transaction((t) => fn(wrap(t as any, queued)));
+        for (const [c, p] of queued) bus.emit(c, p);
+        return result;
+      },
+      async notify(channel, payload = '') {
+        checkChannel(channel);
+        // One process owns an embedded database, so the local bus is the whole audience.
+        if (pending) pending.push([channel, payload]);
+        else bus.emit(channel, payload);
+      },
+      async listen(channel, onMessage) {
+        checkChannel(channel);
+        bus.add(channel, onMessage);
+        return async () => {
+          bus.handlers.get(channel)?.delete(onMessage);
+        };
+      },
+      async close() {
+        await pg.close();
+        release();
+      },
+    };
+    return db;
+  };
+  return wrap(pg, null);
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pg = (await import('pg')).default;
+  const types = pg.types;
+  types.setTypeParser(INT8, (v: string) => Number(v));
+  types.setTypeParser(DATE, (v: string) => v);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {}); // idle client errors surface on the next query instead
+  let listenClient: pgTypes.PoolClient | null = null;
+  const bus = new LocalBus();
+  const wrap = (q: pgTypes.Pool | pgTypes.PoolClient, pending: Array<[string, string]> | null): Db => {
+    const inTx = pending !== null;
+    const db: Db = {
+      kind: 'postgres',
+      async query(sql, params) {
+        return (await q.query(sql, params as any[])).rows;
+      },
+      async one(sql, params) {
+        return (await q.query(sql, params as any[])).rows[0];
+      },
+      async exec(sql) {
+        await q.query(sql);
+      },
+      async tx(fn) {
+        if (inTx) return fn(db);
+        const client = await pool.connect();
+        const queued: Array<[string, string]> = [];
+        try {
+          await client.query('BEGIN');
+          const result = await fn(wrap(client, queued));
+          await client.query('COMMIT');
+          for (const [c, p] of queued) bus.emit(c, p);
+          return result;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw e;
+        } finally {
+          client.release();
+        }
+      },
+      async notify(channel, payload = '') {
+        checkChannel(channel);
+        // NOTIFY inside a transaction is delivered by Postgres at commit, like our local echo.
+        await q.query('SELECT pg_notify($1, $2)', [channel, payload]);
+        if (pending) pending.push([channel, payload]);
+        else bus.emit(channel, payload);
+      },
+      async listen(channel, onMessage) {
+        checkChannel(channel);
+        if (!listenClient) {
+          listenClient = await pool.connect();
+          listenClient.on('notification', (n) => bus.emit(n.channel, n.payload ?? ''));
+        }
+        if (bus.add(channel, onMessage)) await listenClient.query(`LISTEN ${channel}`);
+        return async () => {
+          bus.handlers.get(channel)?.delete(onMessage);
+        };
+      },
+      async close() {
+        listenClient?.release();
+        listenClient = null;
+        await pool.end();
+      },
+    };
+    return db;
+  };
+  return wrap(pool, null);
+}

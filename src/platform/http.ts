@@ -1,0 +1,144 @@
+// The HTTP app shell: Fastify behind a plain Node server whose request handler first offers the
+// request to the page cache (see src/web/page-cache.ts and docs/decisions/0003-page-cache.md).
+// Security headers and the one error handler that maps typed domain errors to responses live here.
+import http from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { DomainError, ValidationError } from './errors.ts';
+import type { Log } from './log.ts';
+import type { PageCache } from '../web/page-cache.ts';
+
+/** No inline scripts or styles anywhere: every script and stylesheet is a file under /assets. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "media-src 'self' https:",
+  "frame-src https://www.youtube.com https://www.youtube-nocookie.com https://player.vimeo.com",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export interface ErrorRenderer {
+  (req: FastifyRequest, status: number, title: string, message: string): Promise<string> | string;
+}
+
+export interface HttpOptions {
+  log: Log;
+  trustProxy: boolean;
+  cache?: PageCache;
+  /** Renders HTML error pages in the site's look; JSON is used for /api and JSON clients. */
+  renderError: ErrorRenderer;
+  bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Page-cache generation when the request started (see PageCache.store). */
+    cacheGeneration: number;
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign in required',
+  403: 'Forbidden',
+  404: 'Page not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported content',
+  422: 'Invalid input',
+  429: 'Too many requests',
+  500: 'Something went wrong',
+  503: 'Unavailable',
+};
+
+export function wantsJson(req: FastifyRequest): boolean {
+  if (req.url.startsWith('/api/') || req.url.startsWith('/ghost/api/')) return true;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+export function createHttpApp(opts: HttpOptions): FastifyInstance {
+  const { cache, log } = opts;
+  const app = Fastify({
+    trustProxy: opts.trustProxy,
+    logger: false,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    ignoreTrailingSlash: false,
+    maxParamLength: 500,
+    // Malformed URLs (bad percent-encoding and the like) get our 400 page, not a bare error.
+    frameworkErrors: (err, req, reply) => {
+      void sendError(req, reply, 400, err.message);
+    },
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        if (cache && cache.tryServe(req, res)) return;
+        handler(req, res);
+      }),
+  });
+
+  async function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message: string, fields?: Record<string, string>) {
+    const title = TITLES[status] ?? 'Error';
+    reply.code(status);
+    if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: { status, code: title.toLowerCase().replace(/ /g, '_'), message, fields } });
+    let body: string;
+    try {
+      body = await opts.renderError(req, status, title, message);
+    } catch (e) {
+      log.error('error page failed to render', { err: e });
+      body = `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${title}</h1>`;
+    }
+    return reply.type('text/html; charset=utf-8').send(body);
+  }
+
+  app.decorateRequest('cacheGeneration', 0);
+  app.addHook('onRequest', async (req, reply) => {
+    req.cacheGeneration = cache?.generation ?? 0;
+    reply.headers(SECURITY_HEADERS);
+  });
+
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.'));
+
+  app.setErrorHandler((err: any, req, reply) => {
+    if (err instanceof DomainError) {
+      return sendError(req, reply, err.status, err.message, err instanceof ValidationError ? err.fields : undefined);
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      log.error('request failed', { err, method: req.method, url: req.url });
+      return sendError(req, reply, 500, 'There was a problem on our side. Please try again in a moment.');
+    }
+    return sendError(req, reply, status, err.message);
+  });
+
+  return app;
+}
+
+/**
+ * Send a public page and keep it in the page cache. `cacheKey` is the request URL (path and query),
+ * which is what PageCache.tryServe looks up.
+ */
+export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
+  const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
+  if (cache && req.method === 'GET' && !req.headers.authorization && !(req.headers.cookie ?? '').includes('nd_')) {
+    const page = cache.store(req.url, req.cacheGeneration, status, contentType, body, headers);
+    if (req.headers['if-none-match'] === page.etag) return reply.code(304).header('etag', page.etag).send();
+    return reply.code(status).headers({ ...headers, etag: page.etag, 'x-cache': 'MISS' }).type(contentType).send(page.body);
+  }
+  return reply.code(status).headers(headers).type(contentType).send(body);
+}

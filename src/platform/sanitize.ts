@@ -1,0 +1,93 @@
+// Stored HTML is sanitised on the way in: article bodies authored in Markdown or HTML, imports, and
+// anything else that will be rendered raw. An allow-list (sanitize-html, on htmlparser2): no scripts,
+// no event handlers, no style, no javascript: or data: URLs except images.
+import sanitizeHtmlLib from 'sanitize-html';
+import MarkdownIt from 'markdown-it';
+
+const OPTIONS: sanitizeHtmlLib.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's',
+    'sub', 'sup', 'small', 'mark', 'abbr', 'cite', 'q', 'a', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'figure', 'figcaption',
+    'img', 'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'span', 'div',
+    'aside', 'details', 'summary', 'time', 'video', 'audio', 'iframe',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'target', 'hreflang'],
+    img: ['src', 'srcset', 'sizes', 'alt', 'title', 'width', 'height', 'loading'],
+    source: ['src', 'srcset', 'type', 'media', 'sizes'],
+    video: ['src', 'controls', 'poster', 'width', 'height', 'preload'],
+    audio: ['src', 'controls', 'preload'],
+    iframe: ['src', 'width', 'height', 'title', 'allowfullscreen', 'loading'],
+    td: ['colspan', 'rowspan'],
+    th: ['colspan', 'rowspan', 'scope'],
+    ol: ['start', 'reversed', 'type'],
+    time: ['datetime'],
+    abbr: ['title'],
+    blockquote: ['cite'],
+    q: ['cite'],
+    '*': ['id', 'class', 'lang', 'dir'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
+  allowProtocolRelative: false,
+  // Embeds only from well-known video hosts; everything else is dropped.
+  allowedIframeHostnames: ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com'],
+  transformTags: {
+    a: (tagName, attribs) => {
+      const a = { ...attribs };
+      if (a.target === '_blank') a.rel = 'noopener noreferrer';
+      return { tagName, attribs: a };
+    },
+  },
+  disallowedTagsMode: 'discard',
+};
+
+export function sanitizeHtml(dirty: string): string {
+  return sanitizeHtmlLib(dirty, OPTIONS);
+}
+
+// Markdown with raw HTML allowed (authors embed figures); the result still goes through sanitizeHtml.
+const md = new MarkdownIt({ html: true, linkify: true, typographer: true });
+
+export function markdownToHtml(source: string): string {
+  return sanitizeHtml(md.render(source));
+}
+
+/** Plain text of HTML: for search vectors, excerpts and the text part of emails. */
+export function htmlToText(h: string): string {
+  const text = sanitizeHtmlLib(h.replace(/<\/(p|h\d|li|blockquote|figcaption|tr|div)>/gi, '$&\n\n').replace(/<br\s*\/?>/gi, '\n'), {
+    allowedTags: [],
+    allowedAttributes: {},
+  });
+  return decodeEntities(text)
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** A URL-safe slug from any text: lower case ASCII letters, digits and single hyphens. */
+export function slugify(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 90)
+    .replace(/-+$/, '');
+}
