@@ -111,6 +111,13 @@ class LocalBus {
   }
 }
 
+const pgliteHandles = new WeakMap<Db, PGliteType>();
+
+/** The PGlite instance behind an embedded Db (tests dump a migrated template from it). */
+export function pgliteOf(db: Db): PGliteType | undefined {
+  return pgliteHandles.get(db);
+}
+
 function checkChannel(channel: string) {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
 }
@@ -175,7 +182,9 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     };
     return db;
   };
-  return wrap(pg, null);
+  const root = wrap(pg, null);
+  pgliteHandles.set(root, pg);
+  return root;
 }
 
 async function openPostgres(url: string): Promise<Db> {
