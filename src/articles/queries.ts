@@ -124,13 +124,13 @@ export async function searchPublished(db: Db, q: string, limit: number, offset =
   if (!total?.n) return { hits: [], total: 0 };
   const hits = await db.query<SearchHit>(
     `SELECT ${SUMMARY_COLUMNS},
-            ts_headline('english', a.body_text, websearch_to_tsquery('english', $1),
-                        'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=1') AS snippet
+            ts_headline('english', a.body_text, websearch_to_tsquery('english', $1), $4) AS snippet
        ${FROM}
       WHERE a.status = 'published' AND a.search_vector @@ websearch_to_tsquery('english', $1)
       ORDER BY ts_rank_cd(a.search_vector, websearch_to_tsquery('english', $1)) DESC, a.published_at DESC
       LIMIT $2 OFFSET $3`,
-    [q, limit, offset],
+    // Matches are wrapped in control characters (never in article text) that the page turns into <mark>.
+    [q, limit, offset, 'StartSel=\u0002, StopSel=\u0003, MaxWords=35, MinWords=15, MaxFragments=1'],
   );
   return { hits, total: total.n };
 }
@@ -179,4 +179,15 @@ export async function listPublishedForSitemap(db: Db, limit: number, offset = 0,
 export async function nextScheduledAt(db: Db): Promise<Date | null> {
   const row = await db.one<{ at: Date | null }>(`SELECT min(published_at) AS at FROM articles WHERE status = 'scheduled'`);
   return row?.at ?? null;
+}
+
+/** Published articles with their bodies, newest first: feeds and newsletters. */
+export async function listPublishedFull(db: Db, filter: ListFilter, limit: number): Promise<Article[]> {
+  const params: unknown[] = [];
+  const w = where(filter, params);
+  params.push(limit);
+  return db.query<Article>(
+    `SELECT ${DETAIL_COLUMNS}, ${DETAIL_AUTHORS} ${FROM} WHERE ${w} ORDER BY a.published_at DESC, a.id DESC LIMIT $${params.length}`,
+    params,
+  );
 }

@@ -68,6 +68,11 @@ export function parseArticleInput(input: unknown, partial = false): Partial<Pars
     for (const issue of r.error.issues) fields[issue.path.join('.') || 'input'] = issue.message;
     throw new ValidationError(`Invalid article: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
   }
+  if (partial) {
+    // Zod applies defaults even to optional fields: a patch must only carry what it names.
+    const given = input && typeof input === 'object' ? input : {};
+    for (const k of Object.keys(r.data)) if (!(k in given)) delete (r.data as Record<string, unknown>)[k];
+  }
   return r.data;
 }
 

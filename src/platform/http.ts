@@ -43,6 +43,8 @@ export interface HttpOptions {
   /** Renders HTML error pages in the site's look; JSON is used for /api and JSON clients. */
   renderError: ErrorRenderer;
   bodyLimit?: number;
+  /** Where an unknown path has moved to (renamed or imported articles), if anywhere. */
+  resolveRedirect?: (path: string) => Promise<string | undefined>;
 }
 
 declare module 'fastify' {
@@ -112,7 +114,20 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     reply.headers(SECURITY_HEADERS);
   });
 
-  app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.'));
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const q = req.url.indexOf('?');
+      const path = q === -1 ? req.url : req.url.slice(0, q);
+      const query = q === -1 ? '' : req.url.slice(q);
+      // One address per page: /section/politics/ answers with a permanent redirect to /section/politics.
+      if (path.length > 1 && path.endsWith('/') && !/^\/[\/\\]/.test(path)) return reply.redirect(path.replace(/\/+$/, '') + query, 301);
+      if (opts.resolveRedirect) {
+        const to = await opts.resolveRedirect(path).catch(() => undefined);
+        if (to) return reply.redirect(to + query, 301);
+      }
+    }
+    return sendError(req, reply, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.');
+  });
 
   app.setErrorHandler((err: any, req, reply) => {
     if (err instanceof DomainError) {

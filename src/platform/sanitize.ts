@@ -41,6 +41,8 @@ const OPTIONS: sanitizeHtmlLib.IOptions = {
     },
   },
   disallowedTagsMode: 'discard',
+  // An embed whose source was not allowed is an empty box: drop it.
+  exclusiveFilter: (frame) => frame.tag === 'iframe' && !frame.attribs.src,
 };
 
 export function sanitizeHtml(dirty: string): string {

@@ -1,3 +1,4 @@
+// Call these at module top level (not in before()): their after() cleanups then run when the file ends.
 // A fresh, migrated database for one test file: a copy of the template that scripts/test.mjs built
 // (PGlite dump or PostgreSQL template database). Closed and dropped when the file's tests end.
 import fs from 'node:fs';

@@ -1,0 +1,37 @@
+// A command of the `newsdesk` CLI: a name of one or more words, options for util.parseArgs, and a
+// plain async function of the dependencies. Commands marked `remote` can run inside the serving
+// process when the embedded database is held by it (see src/cli/remote.ts).
+import type { ParseArgsConfig } from 'node:util';
+import type { Deps } from '../deps.ts';
+import type { CommandIO } from './io.ts';
+
+export interface CommandContext {
+  deps: Deps;
+  io: CommandIO;
+  /** Working directory of the person's shell: resolve file arguments against it. */
+  cwd: string;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface Command {
+  /** "migrate", "subscribers import", ... */
+  name: string;
+  summary: string;
+  usage: string;
+  options?: ParseArgsConfig['options'];
+  /** May run inside a running server that holds the embedded database. */
+  remote: boolean;
+  run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
+}
+
+/** A mistake in how a command was called: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

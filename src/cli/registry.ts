@@ -1,0 +1,18 @@
+// Every command of the `newsdesk` CLI except `serve` (which main.ts runs itself). Each capability
+// adds its commands here.
+import type { Command } from './command.ts';
+import { migrateCommand, publishCommand } from './core.ts';
+
+export const commands: Command[] = [migrateCommand, publishCommand];
+
+/** The command named by the first words of argv (longest name wins), and the remaining arguments. */
+export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
+  let best: { command: Command; rest: string[] } | null = null;
+  for (const command of commands) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,40 @@
+// Run a command with given dependencies: used by the CLI itself and by the server when a command is
+// forwarded to it (src/cli/remote.ts).
+import { parseArgs } from 'node:util';
+import type { Deps } from '../deps.ts';
+import { DomainError } from '../platform/errors.ts';
+import { UsageError, type Command, type ParsedArgs } from './command.ts';
+import type { CommandIO } from './io.ts';
+import { findCommand } from './registry.ts';
+
+export function parseCommandArgs(command: Command, rest: string[]): ParsedArgs {
+  try {
+    const r = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    return { values: r.values as ParsedArgs['values'], positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export async function runCommand(argv: string[], cwd: string, io: CommandIO, deps: Deps): Promise<number> {
+  const found = findCommand(argv);
+  if (!found) {
+    io.err(`Unknown command "${argv.join(' ')}". Run "newsdesk --help" for the list.`);
+    return 2;
+  }
+  try {
+    const args = parseCommandArgs(found.command, found.rest);
+    return await found.command.run({ deps, io, cwd }, args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`Error: ${e.message}`);
+      io.err(`Usage: ${found.command.usage}`);
+      return 2;
+    }
+    if (e instanceof DomainError) {
+      io.err(`Error: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

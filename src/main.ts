@@ -1,0 +1,160 @@
+// The `newsdesk` command line: `serve` runs the site; every other command comes from
+// src/cli/registry.ts. Configuration is parsed once here and passed down.
+import { ConfigError, ensureSecrets, loadConfig, type Config } from './config.ts';
+import { buildDeps, type Deps } from './deps.ts';
+import { DatabaseBusyError } from './db/index.ts';
+import { migrate, pendingMigrations } from './db/migrate.ts';
+import { terminalIO, type CommandIO } from './cli/io.ts';
+import { commands, findCommand } from './cli/registry.ts';
+import { runCommand } from './cli/run.ts';
+import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
+import { startServer } from './server.ts';
+import { seedDemo } from './demo/seed.ts';
+
+const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
+
+function help(io: CommandIO): void {
+  io.out('Usage: newsdesk <command> [options]\n');
+  io.out('Commands:');
+  const rows: Array<[string, string]> = [['serve', 'Run the site, the scheduler and background jobs'], ...commands.map((c) => [c.name, c.summary] as [string, string])];
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  for (const [name, summary] of rows) io.out(`  ${name.padEnd(width)}${summary}`);
+  io.out('\nRun "newsdesk <command> --help" for a command\'s options. Configuration comes from environment');
+  io.out('variables or ./.env: PORT, HOST, SITE_URL, DATA_DIR, DATABASE_URL, TIME_ZONE, SMTP_URL, MAIL_FROM (see README).');
+}
+
+/** Embedded database: migrate on open. PostgreSQL: refuse to run on an old schema. */
+async function prepareSchema(deps: Deps, io: CommandIO): Promise<boolean> {
+  if (deps.db.kind === 'pglite') {
+    const ran = await migrate(deps.db);
+    if (ran.length) deps.log.info('applied migrations', { migrations: ran });
+    return true;
+  }
+  const pending = await pendingMigrations(deps.db);
+  if (pending.length) {
+    io.err(`The database needs ${pending.length} migration(s) (${pending.join(', ')}). Run "newsdesk migrate" first.`);
+    return false;
+  }
+  return true;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const io = terminalIO();
+  if (!argv.length || ['--help', '-h', 'help'].includes(argv[0]!)) {
+    help(io);
+    return 0;
+  }
+  const found = argv[0] === 'serve' ? null : findCommand(argv);
+  if (argv[0] !== 'serve' && !found) {
+    io.err(`Unknown command "${argv.join(' ')}". Run "newsdesk --help" for the list.`);
+    return 2;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(`Usage: ${found ? found.command.usage : SERVE_USAGE}`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = ensureSecrets(loadConfig());
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`Configuration error: ${e.message}`);
+      return 78;
+    }
+    throw e;
+  }
+  if (!found) return serve(config, io, argv.slice(1));
+
+  let deps: Deps;
+  try {
+    deps = await buildDeps(config);
+  } catch (e) {
+    if (e instanceof DatabaseBusyError) {
+      const ep = readInternalEndpoint(config.dataDir);
+      if (found.command.remote && ep && ep.pid === e.pid) return forwardToServer(ep, argv, io);
+      io.err(e.message);
+      if (!found.command.remote) io.err(`"newsdesk ${found.command.name}" needs the database to itself: stop the server, run it, and start the server again.`);
+      return 1;
+    }
+    io.err(`Cannot open the database: ${(e as Error).message}`);
+    return 1;
+  }
+  try {
+    if (found.command.name !== 'migrate' && !(await prepareSchema(deps, io))) return 1;
+    return await runCommand(argv, process.cwd(), io, deps);
+  } finally {
+    await deps.db.close();
+  }
+}
+
+async function serve(config: Config, io: CommandIO, rest: string[]): Promise<number> {
+  if (rest.length) {
+    io.err(`Unexpected argument(s): ${rest.join(' ')}\nUsage: ${SERVE_USAGE}`);
+    return 2;
+  }
+  let deps: Deps;
+  try {
+    deps = await buildDeps(config);
+  } catch (e) {
+    if (e instanceof DatabaseBusyError) {
+      io.err(`Newsdesk is already running with DATA_DIR ${config.dataDir} (pid ${e.pid}).`);
+      return 1;
+    }
+    io.err(`Cannot open the database: ${(e as Error).message}`);
+    return 1;
+  }
+  const { log } = deps;
+  try {
+    if (!(await prepareSchema(deps, io))) {
+      await deps.db.close();
+      return 1;
+    }
+    if (config.demoContent) {
+      const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: config.timeZone });
+      if (r.seeded) log.info('added the demo publication', { articles: r.articles });
+    }
+  } catch (e) {
+    await deps.db.close();
+    throw e;
+  }
+  let server;
+  try {
+    server = await startServer(deps, { port: config.port, host: config.host });
+  } catch (e: any) {
+    await deps.db.close();
+    if (e.code === 'EADDRINUSE') {
+      io.err(`Port ${config.port} on ${config.host} is already in use. Stop the other program or set PORT to a free port.`);
+      return 1;
+    }
+    throw e;
+  }
+  if (deps.db.kind === 'pglite') server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
+  log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
+  io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('shutting down', { signal });
+      const force = setTimeout(() => {
+        log.error('shutdown took too long; exiting');
+        process.exit(1);
+      }, 15_000);
+      force.unref();
+      try {
+        await server.close();
+        removeInternalEndpoint(config.dataDir);
+        await deps.db.close();
+        log.info('stopped');
+        resolve(0);
+      } catch (err) {
+        log.error('shutdown failed', { err });
+        resolve(1);
+      }
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

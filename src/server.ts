@@ -1,0 +1,76 @@
+// The serving process: the HTTP app (public site and every capability's routes), the page cache and
+// its invalidation, and the background work (scheduler, job worker). `createApp` is what tests use;
+// `startServer` adds listening and background work; `serve` (src/main.ts) adds signals.
+import type { FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Deps } from './deps.ts';
+import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
+import { PageCache } from './web/page-cache.ts';
+import { loadSite, type WebDeps } from './web/site.ts';
+import { registerPublicRoutes } from './web/routes.ts';
+import { errorPage } from './web/pages/public.ts';
+import { CONTENT_CHANNEL } from './articles/write.ts';
+import { findRedirect } from './articles/queries.ts';
+import { startScheduler } from './articles/scheduler.ts';
+import { startJobWorker } from './platform/jobs.ts';
+import { jobRegistry } from './jobs.ts';
+import { registerInternalCli } from './cli/remote.ts';
+import { runCommand } from './cli/run.ts';
+
+export interface App {
+  app: FastifyInstance;
+  cache: PageCache;
+  deps: WebDeps;
+  /** Token accepted by /_internal/cli (set by `serve` once it has written internal.json). */
+  setInternalToken(token: string | null): void;
+}
+
+export async function createApp(deps: Deps): Promise<App> {
+  const cache = new PageCache(deps.config.pageCacheEntries, { ...SECURITY_HEADERS, 'cache-control': 'public, max-age=0, must-revalidate' });
+  const web: WebDeps = { ...deps, cache };
+  // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
+  await deps.db.listen(CONTENT_CHANNEL, () => cache.clear());
+  const app = createHttpApp({
+    log: deps.log,
+    trustProxy: deps.config.trustProxy,
+    cache,
+    resolveRedirect: (path) => findRedirect(deps.db, path).then((slug) => (slug ? '/' + slug : undefined)),
+    renderError: async (_req, status, title, message) => {
+      const site = await loadSite(deps).catch(() => null);
+      return errorPage(site, status, title, message);
+    },
+  });
+  await app.register(formbody, { bodyLimit: 1_048_576 });
+  registerPublicRoutes(app, web);
+  let internalToken: string | null = null;
+  registerInternalCli(app, deps, () => internalToken, runCommand);
+  await app.ready();
+  return { app, cache, deps: web, setInternalToken: (t) => (internalToken = t) };
+}
+
+export interface RunningServer extends App {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(deps: Deps, opts: { port: number; host: string; background?: boolean }): Promise<RunningServer> {
+  const built = await createApp(deps);
+  await built.app.listen({ port: opts.port, host: opts.host });
+  const addr = built.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const host = ['0.0.0.0', '::', ''].includes(opts.host) ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry)];
+  let closing: Promise<void> | null = null;
+  return {
+    ...built,
+    url: `http://${host}:${port}`,
+    close() {
+      // Stop taking requests, let those in flight finish, then stop background work.
+      closing ??= (async () => {
+        await built.app.close();
+        await Promise.all(background.map((b) => b.stop()));
+      })();
+      return closing;
+    },
+  };
+}

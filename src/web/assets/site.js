@@ -1,0 +1,43 @@
+// Progressive enhancement only: every form works without this file.
+// Sign-up boxes post in place and show the server's own message in their aria-live region.
+(function () {
+  'use strict';
+  var FAILURE = 'There was a problem. Please refresh the page and try again.';
+  function show(status, text, isError) {
+    status.textContent = text;
+    status.classList.toggle('is-error', Boolean(isError));
+  }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-signup')) return;
+    if (!window.fetch || !window.URLSearchParams) return;
+    event.preventDefault();
+    var status = form.querySelector('.signup-status');
+    var button = form.querySelector('button[type=submit]');
+    if (button) button.disabled = true;
+    show(status, 'Signing you up…', false);
+    fetch(form.action, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)).toString(),
+      credentials: 'same-origin',
+    })
+      .then(function (res) {
+        return res.json().then(
+          function (data) { return { ok: res.ok, data: data }; },
+          function () { return { ok: false, data: null }; }
+        );
+      })
+      .then(function (r) {
+        var message = r.data && (r.data.message || (r.data.error && r.data.error.message));
+        if (r.ok && message) {
+          show(status, message, false);
+          form.reset();
+        } else {
+          show(status, r.data && r.data.error && r.data.error.status && r.data.error.status < 500 && r.data.error.status !== 404 ? message : FAILURE, true);
+        }
+      })
+      .catch(function () { show(status, FAILURE, true); })
+      .then(function () { if (button) button.disabled = false; });
+  });
+})();

@@ -1,0 +1,173 @@
+// The public pages: home, article, section/format/tag/author lists, search, errors. Each is a plain
+// function from data to HTML; routes (src/web/routes.ts) fetch the data and send the result.
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import type { Article, ArticleSummary, Named } from '../../articles/types.ts';
+import type { SearchHit } from '../../articles/queries.ts';
+import type { Site } from '../site.ts';
+import { layout } from '../layout.ts';
+import { byline, pagination, storyItem, storyList, timeTag } from '../components.ts';
+import { isoInZone } from '../time.ts';
+
+export function homePage(site: Site, top: ArticleSummary[], latest: ArticleSummary[]): string {
+  const pub = site.publication;
+  const organization = {
+    '@context': 'https://schema.org',
+    '@type': 'NewsMediaOrganization',
+    name: pub.name,
+    url: site.url('/'),
+    logo: { '@type': 'ImageObject', url: site.logoUrl },
+  };
+  return layout(
+    site,
+    { title: pub.name, path: '/', kind: 'home', feed: { title: pub.name, base: '/feed' }, jsonLd: [organization] },
+    html`<h1 class="visually-hidden">${pub.name}</h1>
+${top.length ? html`<section class="top-stories" aria-labelledby="top-title"><h2 id="top-title">Top stories</h2>${storyList(site, top)}</section>` : ''}
+<section class="latest" aria-labelledby="latest-title"><h2 id="latest-title">Latest</h2>
+${latest.length ? storyList(site, latest) : html`<p>Nothing has been published yet.</p>`}
+</section>`,
+  );
+}
+
+export function articleJsonLd(site: Site, a: Article): unknown {
+  const tz = site.publication.timeZone;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    mainEntityOfPage: { '@type': 'WebPage', '@id': site.url('/' + a.slug) },
+    headline: a.headline.slice(0, 110),
+    description: a.dek || undefined,
+    datePublished: a.published_at ? isoInZone(a.published_at, tz) : undefined,
+    dateModified: isoInZone(a.updated_at, tz),
+    author: a.authors.map((au) => ({ '@type': 'Person', name: au.name, url: site.url('/author/' + au.slug) })),
+    publisher: {
+      '@type': 'Organization',
+      name: site.publication.name,
+      url: site.url('/'),
+      logo: { '@type': 'ImageObject', url: site.logoUrl },
+    },
+    image: [a.feature_image_url ? site.url(a.feature_image_url) : site.logoUrl],
+    articleSection: a.section?.name,
+    keywords: a.tags.map((t) => t.name),
+    genre: a.format?.name,
+    isAccessibleForFree: true,
+  };
+}
+
+export function articlePage(site: Site, a: Article, related: ArticleSummary[]): string {
+  const tz = site.publication.timeZone;
+  const updated = a.published_at && a.updated_at.getTime() - a.published_at.getTime() > 60_000;
+  const image = a.feature_image_url ? site.url(a.feature_image_url) : undefined;
+  return layout(
+    site,
+    {
+      title: a.headline,
+      description: a.dek || a.body_text.slice(0, 200),
+      path: '/' + a.slug,
+      canonicalUrl: a.canonical_url,
+      kind: 'article',
+      og: {
+        'og:type': 'article',
+        'og:image': image,
+        'og:image:alt': image ? a.feature_image_alt || undefined : undefined,
+        'article:published_time': a.published_at ? isoInZone(a.published_at, tz) : undefined,
+        'article:modified_time': isoInZone(a.updated_at, tz),
+        'article:section': a.section?.name,
+        'article:tag': a.tags.map((t) => t.name),
+        'article:author': a.authors.map((au) => site.url('/author/' + au.slug)),
+      },
+      jsonLd: [articleJsonLd(site, a)],
+    },
+    html`<article class="article" aria-labelledby="article-headline">
+  <header class="article-header">
+    <p class="article-kicker">${a.format ? html`<a href="/format/${a.format.slug}">${a.format.name}</a>` : ''}${a.format && a.section ? ' · ' : ''}${a.section ? html`<a href="/section/${a.section.slug}">${a.section.name}</a>` : ''}</p>
+    <h1 id="article-headline">${a.headline}</h1>
+    ${a.dek ? html`<p class="article-dek">${a.dek}</p>` : ''}
+    <p class="article-meta">${byline(a.authors)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>
+  </header>
+  ${a.feature_image_url
+    ? html`<figure class="article-image"><img src="${a.feature_image_url}" alt="${a.feature_image_alt}" loading="eager">${a.feature_image_caption ? html`<figcaption>${a.feature_image_caption}</figcaption>` : ''}</figure>`
+    : ''}
+  <div class="article-body">
+${raw(a.body_html)}
+  </div>
+  ${a.tags.length ? html`<footer class="article-tags"><h2 class="visually-hidden">Tags</h2><ul>${a.tags.map((t) => html`<li><a href="/tag/${t.slug}" rel="tag">${t.name}</a></li>`)}</ul></footer>` : ''}
+</article>
+${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title">Related stories</h2>${storyList(site, related)}</aside>` : ''}`,
+  );
+}
+
+export interface ListPageInput {
+  kind: 'section' | 'format' | 'tag' | 'author';
+  entity: Named & { description?: string; bio?: string };
+  items: ArticleSummary[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+const KIND_LABEL = { section: 'Section', format: 'Format', tag: 'Tag', author: 'Author' } as const;
+
+export function listPage(site: Site, p: ListPageInput): string {
+  const path = `/${p.kind}/${p.entity.slug}`;
+  const blurb = p.kind === 'author' ? p.entity.bio : p.entity.description;
+  const title = p.page > 1 ? `${p.entity.name} (page ${p.page})` : p.entity.name;
+  const jsonLd: unknown[] =
+    p.kind === 'author'
+      ? [{ '@context': 'https://schema.org', '@type': 'ProfilePage', mainEntity: { '@type': 'Person', name: p.entity.name, url: site.url(path), description: blurb || undefined } }]
+      : [{ '@context': 'https://schema.org', '@type': 'CollectionPage', name: p.entity.name, url: site.url(path) }];
+  return layout(
+    site,
+    {
+      title,
+      description: blurb || `${KIND_LABEL[p.kind]}: ${p.entity.name} at ${site.publication.name}`,
+      path: p.page > 1 ? `${path}?page=${p.page}` : path,
+      kind: `list page-${p.kind}`,
+      feed: { title: `${site.publication.name}: ${p.entity.name}`, base: `${path}/feed` },
+      og: { 'og:type': p.kind === 'author' ? 'profile' : 'website' },
+      jsonLd,
+    },
+    html`<header class="list-header">
+  <p class="list-kind">${KIND_LABEL[p.kind]}</p>
+  <h1>${p.entity.name}</h1>
+  ${blurb ? html`<p class="list-blurb">${blurb}</p>` : ''}
+  <p class="list-feeds"><a href="${path}/feed.xml">RSS</a> · <a href="${path}/feed.atom">Atom</a> · <a href="${path}/feed.json">JSON Feed</a></p>
+</header>
+${p.items.length ? storyList(site, p.items, 2) : html`<p>Nothing has been published here yet.</p>`}
+${pagination(path, p.page, p.pages)}`,
+  );
+}
+
+export const SNIPPET_START = '\u0002';
+export const SNIPPET_END = '\u0003';
+
+/** ts_headline marks matches with sentinels; escape the text, then turn them into <mark>. */
+function snippet(s: string): SafeHtml {
+  const escaped = html`${s}`.value;
+  return raw(escaped.replaceAll(SNIPPET_START, '<mark>').replaceAll(SNIPPET_END, '</mark>'));
+}
+
+export function searchPage(site: Site, q: string, hits: SearchHit[], total: number, page: number, pages: number): string {
+  const heading = q ? (total ? `${total} result${total === 1 ? '' : 's'} for “${q}”` : `No results for “${q}”`) : 'Search';
+  return layout(
+    site,
+    { title: q ? `Search: ${q}` : 'Search', path: '/search', kind: 'search', noindex: true },
+    html`<h1>${heading}</h1>
+<form class="search-form" role="search" action="/search" method="get">
+  <label for="search-q">Search for</label>
+  <input id="search-q" type="search" name="q" value="${q}" maxlength="200">
+  <button type="submit">Search</button>
+</form>
+${hits.length ? html`<ol class="story-list">${hits.map((h) => storyItem(site, h, 2, html`<p class="story-snippet">${snippet(h.snippet)}</p>`))}</ol>` : ''}
+${pagination('/search', page, pages, { q })}`,
+  );
+}
+
+export function errorPage(site: Site | null, status: number, title: string, message: string): string {
+  const body = html`<div class="error-page"><p class="error-status">Error ${status}</p><h1>${title}</h1><p>${message}</p>
+<p><a href="/">Go to the front page</a> or search:</p>
+<form role="search" action="/search" method="get"><label for="error-q" class="visually-hidden">Search</label><input id="error-q" type="search" name="q" maxlength="200"> <button type="submit">Search</button></form></div>`;
+  if (!site) {
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status} ${title}</title><link rel="stylesheet" href="/assets/site.css"></head><body><main id="main" class="wrap">${body.value}</main></body></html>`;
+  }
+  return layout(site, { title, path: '/', kind: 'error', noindex: true }, body);
+}

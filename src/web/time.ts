@@ -1,0 +1,53 @@
+// Times on the site are shown in the publication's time zone and locale, with a machine-readable
+// ISO 8601 value (with offset) for <time datetime>, JSON-LD and feeds.
+const dtfCache = new Map<string, Intl.DateTimeFormat>();
+
+function dtf(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(opts);
+  let f = dtfCache.get(key);
+  if (!f) dtfCache.set(key, (f = new Intl.DateTimeFormat(locale, opts)));
+  return f;
+}
+
+/** Offset of `timeZone` from UTC at `date`, in minutes (e.g. +60 for Europe/London in summer). */
+export function zoneOffsetMinutes(date: Date, timeZone: string): number {
+  const parts = dtf('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(date);
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (!m) return 0;
+  const mins = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return m[1] === '-' ? -mins : mins;
+}
+
+/** ISO 8601 in the given zone with its offset: 2026-11-25T09:30:00+01:00. */
+export function isoInZone(date: Date, timeZone: string): string {
+  const off = zoneOffsetMinutes(date, timeZone);
+  const local = new Date(date.getTime() + off * 60_000);
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local.toISOString().slice(0, 19)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** "25 November 2026, 09:30" (locale-dependent), in the publication's zone. */
+export function humanDateTime(date: Date, timeZone: string, locale: string): string {
+  return dtf(locale, { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+}
+
+export function humanDate(date: Date, timeZone: string, locale: string): string {
+  return dtf(locale, { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+}
+
+/** The UTC instant of a local wall-clock time in `timeZone` (DST-aware). */
+export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: number, timeZone: string): Date {
+  const guess = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  const off1 = zoneOffsetMinutes(guess, timeZone);
+  const first = new Date(guess.getTime() - off1 * 60_000);
+  const off2 = zoneOffsetMinutes(first, timeZone);
+  return off1 === off2 ? first : new Date(guess.getTime() - off2 * 60_000);
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function localDate(date: Date, timeZone: string): string {
+  return dtf('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}

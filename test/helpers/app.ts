@@ -1,0 +1,34 @@
+// A running Newsdesk on a fresh test database: the real HTTP server on a loopback port (so the page
+// cache in front of Fastify is exercised too), with a fixed clock and a throwaway DATA_DIR.
+import { after } from 'node:test';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLog } from '../../src/platform/log.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import type { Deps } from '../../src/deps.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { openTestDb, tmpDir } from './db.ts';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig(
+    { DATA_DIR: tmpDir(), SITE_URL: 'https://news.example', SECRET_KEY: 'test-secret-key-test-secret-key-0123456789', LOG_LEVEL: 'silent', ...env },
+    { loadDotEnv: false },
+  );
+}
+
+export interface TestApp {
+  deps: Deps;
+  server: RunningServer;
+  url: string;
+  clock: ReturnType<typeof fixedClock>;
+  get(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function startTestApp(opts: { now?: string; env?: Record<string, string>; background?: boolean } = {}): Promise<TestApp> {
+  const db = await openTestDb();
+  const config = testConfig(opts.env);
+  const clock = fixedClock(opts.now ?? new Date().toISOString());
+  const deps: Deps = { db, config, log: createLog('silent'), clock };
+  const server = await startServer(deps, { port: 0, host: '127.0.0.1', background: opts.background ?? false });
+  after(() => server.close());
+  return { deps, server, url: server.url, clock, get: (path, init) => fetch(server.url + path, { redirect: 'manual', ...init }) };
+}
