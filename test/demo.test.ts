@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openTestDb } from './helpers/db.ts';
+import { seedDemo, demoPublishedAt } from '../src/demo/seed.ts';
+import { demo } from '../src/demo/content.ts';
+import { publishDueArticles } from '../src/articles/write.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+test('the demo content is well formed', () => {
+  const slugs = demo.articles.map((a) => a.slug);
+  assert.equal(new Set(slugs).size, slugs.length, 'article slugs are unique');
+  const formats = new Set(demo.formats.map((f) => f.slug));
+  const sections = new Set(demo.sections.map((s) => s.slug));
+  const authors = new Set(demo.authors.map((a) => a.slug));
+  for (const a of demo.articles) {
+    assert.match(a.slug, /^[a-z0-9]+(?:-[a-z0-9]+)*$/, a.slug);
+    assert.ok(formats.has(a.format), `${a.slug}: format ${a.format}`);
+    assert.ok(sections.has(a.section), `${a.slug}: section ${a.section}`);
+    for (const au of a.authors) assert.ok(authors.has(au), `${a.slug}: author ${au}`);
+    assert.ok(a.tags.length >= 1 && a.tags.length <= 4, `${a.slug}: tags`);
+    assert.ok(a.hour >= 0 && a.hour <= 23, `${a.slug}: hour`);
+    assert.ok(a.daysAgo <= 27, `${a.slug}: daysAgo`);
+    assert.equal(a.featureImageUrl, undefined, `${a.slug}: no external images`);
+  }
+  const stories = new Map<string, number>();
+  for (const a of demo.articles) if (a.storyKey) stories.set(a.storyKey, (stories.get(a.storyKey) ?? 0) + 1);
+  assert.ok([...stories.values()].filter((n) => n >= 2).length >= 3, 'at least three stories covered more than once');
+  assert.ok(demo.articles.filter((a) => a.section === 'good-news' && (a.status ?? 'published') === 'published' && a.daysAgo >= 0).length >= 4);
+});
+
+test('demo publish times: today is never in the future, scheduled always is', () => {
+  for (const tz of ['UTC', 'Europe/London', 'America/Los_Angeles', 'Pacific/Auckland']) {
+    for (const iso of ['2025-03-30T00:20:00Z', '2025-03-30T23:50:00Z', '2025-10-26T01:30:00Z', '2025-07-01T12:00:00Z']) {
+      const now = new Date(iso);
+      for (const hour of [0, 6, 12, 23]) {
+        assert.ok(demoPublishedAt({ daysAgo: 0, hour }, 3, now, tz) < now, `${tz} ${iso} today ${hour}h`);
+        const past = demoPublishedAt({ daysAgo: 5, hour }, 3, now, tz);
+        assert.ok(past < now && now.getTime() - past.getTime() < 7 * DAY, `${tz} ${iso} 5 days ago ${hour}h`);
+        assert.ok(demoPublishedAt({ daysAgo: -1, hour }, 3, now, tz) > now, `${tz} ${iso} tomorrow ${hour}h`);
+      }
+    }
+  }
+  // The local hour is honoured.
+  const at = demoPublishedAt({ daysAgo: 3, hour: 7 }, 0, new Date('2025-06-15T12:00:00Z'), 'Europe/London');
+  assert.equal(at.toISOString(), '2025-06-12T06:00:00.000Z');
+});
+
+test('seeding an empty database creates a living demo publication, once', async () => {
+  const db = await openTestDb();
+  const now = new Date();
+  const started = Date.now();
+  const result = await seedDemo(db, { now, timeZone: 'Europe/London' });
+  const elapsed = Date.now() - started;
+  assert.equal(result.seeded, true);
+  assert.equal(result.articles, demo.articles.length);
+
+  const published = await db.query<{ id: number; slug: string; dek: string; body_source: string; body_html: string; published_at: Date; format: string; section: string; authors: number }>(
+    `SELECT a.id, a.slug, a.dek, a.body_source, a.body_html, a.published_at, f.slug AS format, s.slug AS section,
+            (SELECT count(*)::int FROM article_authors aa WHERE aa.article_id = a.id) AS authors
+       FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
+      WHERE a.status = 'published'`,
+  );
+  assert.ok(published.length >= 30, `${published.length} published articles`);
+  assert.deepEqual(new Set(published.map((a) => a.format)), new Set(['speed-read', 'the-explainer', 'recommends']));
+  assert.ok(new Set(published.map((a) => a.section)).size >= 5);
+  for (const a of published) {
+    assert.ok(a.dek.trim().length > 0, `${a.slug}: dek`);
+    assert.ok(a.body_source.trim().length > 200, `${a.slug}: body`);
+    assert.ok(a.body_html.includes('<p>'), `${a.slug}: rendered body`);
+    assert.ok(a.authors >= 1, `${a.slug}: author`);
+    assert.ok(a.published_at.getTime() <= now.getTime(), `${a.slug}: not in the future`);
+    assert.ok(now.getTime() - a.published_at.getTime() < 29 * DAY, `${a.slug}: within the last four weeks`);
+  }
+  assert.ok(published.some((a) => now.getTime() - a.published_at.getTime() < 2 * DAY), 'something from the last two days');
+
+  const counts = await db.one<{ sections: number; authors: number; formats: number; tags: number; picks: number }>(
+    `SELECT (SELECT count(*)::int FROM sections) AS sections, (SELECT count(*)::int FROM authors) AS authors,
+            (SELECT count(*)::int FROM formats) AS formats, (SELECT count(*)::int FROM tags) AS tags,
+            (SELECT count(*)::int FROM articles WHERE editors_pick AND status = 'published') AS picks`,
+  );
+  assert.ok(counts!.sections >= 5);
+  assert.ok(counts!.authors >= 5);
+  assert.equal(counts!.formats, 3);
+  assert.ok(counts!.picks >= 4);
+  const sharedTags = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT tag_id FROM article_tags GROUP BY tag_id HAVING count(*) >= 3) t`);
+  assert.ok(sharedTags!.n >= 5, 'several tags have a few articles each');
+  const goodNews = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM articles a JOIN sections s ON s.id = a.section_id WHERE s.slug = 'good-news' AND a.status = 'published'`,
+  );
+  assert.ok(goodNews!.n >= 4);
+
+  const scheduled = await db.query<{ published_at: Date }>(`SELECT published_at FROM articles WHERE status = 'scheduled'`);
+  assert.equal(scheduled.length, 2);
+  for (const s of scheduled) assert.ok(s.published_at.getTime() > now.getTime());
+  const drafts = await db.query(`SELECT 1 FROM articles WHERE status = 'draft'`);
+  assert.equal(drafts.length, 1);
+
+  const all = await db.query<{ slug: string; body_source: string; body_html: string }>(`SELECT slug, body_source, body_html FROM articles`);
+  assert.equal(new Set(all.map((a) => a.slug)).size, all.length, 'no two articles share a slug');
+  for (const a of all) {
+    assert.ok(!a.body_source.toLowerCase().includes('<script'), `${a.slug}: no script in the source`);
+    assert.ok(!a.body_html.toLowerCase().includes('<script'), `${a.slug}: no script in the html`);
+  }
+  const description = await db.one<{ value: string }>(`SELECT value FROM settings WHERE key = 'publication.description'`);
+  assert.ok(description && description.value.length > 0);
+
+  // Nothing is due yet; two days on, the scheduler publishes both scheduled articles.
+  assert.deepEqual(await publishDueArticles(db, now), []);
+  assert.equal((await publishDueArticles(db, new Date(now.getTime() + 3 * DAY))).length, 2);
+
+  // A second start seeds nothing.
+  assert.deepEqual(await seedDemo(db, { now, timeZone: 'Europe/London' }), { seeded: false, articles: 0 });
+  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles`);
+  assert.equal(total!.n, demo.articles.length);
+  assert.ok(elapsed < 20_000, `seeding took ${elapsed} ms`);
+});
