@@ -10,6 +10,7 @@ import { runCommand } from './cli/run.ts';
 import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
 import { startServer } from './server.ts';
 import { seedDemo } from './demo/seed.ts';
+import { seedNewsletters } from './newsletters/newsletters.ts';
 
 const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
 
@@ -113,6 +114,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
       const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: config.timeZone });
       if (r.seeded) log.info('added the demo publication', { articles: r.articles });
     }
+    if ((await seedNewsletters(deps.db)).seeded) log.info('added the default newsletters'); // also without demo content
   } catch (e) {
     await deps.db.close();
     throw e;
