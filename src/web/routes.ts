@@ -132,7 +132,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
         const path = `/${kind}/${slug}`;
         const body = renderFeed(site, fk, {
           title: `${site.publication.name}: ${entity.name}`,
-          description: ('description' in entity && entity.description) || ('bio' in entity && entity.bio) || `${entity.name} at ${site.publication.name}`,
+          description: String(('description' in entity && entity.description) || ('bio' in entity && entity.bio) || `${entity.name} at ${site.publication.name}`),
           path,
           base: `${path}/feed`,
           items,
