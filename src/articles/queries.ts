@@ -25,7 +25,7 @@ export interface ListFilter {
 }
 
 function where(filter: ListFilter, params: unknown[]): string {
-  const parts = [`a.status = 'published'`];
+  const parts = [`a.status = 'published'`, `a.type = 'post'`]; // pages (Ghost's notion) are in no list
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;

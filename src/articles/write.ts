@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../platform/error
 import { htmlToText, markdownToHtml, sanitizeHtml, slugify } from '../platform/sanitize.ts';
 import { getArticleById } from './queries.ts';
 import type { Article, ArticleStatus } from './types.ts';
+import { emitArticleChange } from '../webhooks/emit.ts';
 
 export const CONTENT_CHANNEL = 'content_changed';
 
@@ -173,6 +174,7 @@ export async function createArticle(db: Db, input: unknown, opts: WriteOptions =
     );
     await setTags(tx, row!.id, data.tags);
     await setAuthors(tx, row!.id, data.authors, opts.createMissingAuthors ?? false);
+    await emitArticleChange(tx, row!.id, null, status);
     await tx.notify(CONTENT_CHANNEL, String(row!.id));
     return row!.id;
   });
@@ -233,6 +235,8 @@ export async function updateArticle(db: Db, id: number, patch: unknown, opts: Wr
     await tx.query(`UPDATE articles SET ${sets.join(', ')} WHERE id = $1`, params);
     if (data.tags !== undefined) await setTags(tx, id, data.tags);
     if (data.authors !== undefined) await setAuthors(tx, id, data.authors, opts.createMissingAuthors ?? false);
+    const after = await tx.one<{ status: ArticleStatus }>(`SELECT status FROM articles WHERE id = $1`, [id]);
+    await emitArticleChange(tx, id, current.status, after!.status);
     await tx.notify(CONTENT_CHANNEL, String(id));
   });
   return (await getArticleById(db, id))!;
@@ -245,8 +249,9 @@ export async function unpublishArticle(db: Db, id: number, now = new Date()): Pr
 
 export async function deleteArticle(db: Db, id: number): Promise<void> {
   await db.tx(async (tx) => {
-    const gone = await tx.query(`DELETE FROM articles WHERE id = $1 RETURNING id`, [id]);
+    const gone = await tx.query<{ slug: string; headline: string; status: ArticleStatus }>(`DELETE FROM articles WHERE id = $1 RETURNING slug, headline, status`, [id]);
     if (!gone.length) throw new NotFoundError(`No article ${id}`);
+    await emitArticleChange(tx, id, gone[0]!.status, null, gone[0]);
     await tx.notify(CONTENT_CHANNEL, String(id));
   });
 }
@@ -262,6 +267,7 @@ export async function publishDueArticles(db: Db, now = new Date()): Promise<numb
         WHERE status = 'scheduled' AND published_at <= $1 RETURNING id`,
       [now],
     );
+    for (const r of rows) await emitArticleChange(tx, r.id, 'scheduled', 'published');
     if (rows.length) await tx.notify(CONTENT_CHANNEL, rows.map((r) => r.id).join(','));
     return rows.map((r) => r.id);
   });

@@ -1,0 +1,82 @@
+// Emitting a webhook event: inside the caller's transaction, one delivery row and one queued job per
+// active webhook subscribed to the event. If the change rolls back, so do its deliveries; the job
+// worker sends them after commit (src/webhooks/deliver.ts).
+import type { Db } from '../db/index.ts';
+import { enqueue } from '../platform/jobs.ts';
+
+export const WEBHOOK_EVENTS = [
+  'article.published',
+  'article.updated',
+  'article.unpublished',
+  'article.deleted',
+  'subscriber.created',
+  'subscriber.confirmed',
+  'subscriber.unsubscribed',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const DELIVER_JOB = 'webhooks.deliver';
+/** Attempts per delivery before it is marked failed (backoff 30 s, 1, 2, 4, 8, 16, 32 min). */
+export const MAX_DELIVERY_ATTEMPTS = 8;
+
+async function subscribers(db: Db, event: string): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(`SELECT id FROM webhooks WHERE active AND ($1 = ANY(events) OR '*' = ANY(events)) ORDER BY id`, [event]);
+  return rows.map((r) => r.id);
+}
+
+async function enqueueDeliveries(db: Db, hooks: number[], event: string, payload: Record<string, unknown>): Promise<void> {
+  for (const webhookId of hooks) {
+    const row = await db.one<{ id: number }>(
+      `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, $2, $3::jsonb) RETURNING id`,
+      [webhookId, event, JSON.stringify(payload)],
+    );
+    await enqueue(db, DELIVER_JOB, { deliveryId: row!.id }, { maxAttempts: MAX_DELIVERY_ATTEMPTS, dedupeKey: `webhook-delivery:${row!.id}` });
+  }
+}
+
+/** Queue a delivery of `event` with `payload` to every active webhook subscribed to it. */
+export async function emitWebhookEvent(db: Db, event: string, payload: Record<string, unknown>): Promise<void> {
+  const hooks = await subscribers(db, event);
+  if (hooks.length) await enqueueDeliveries(db, hooks, event, payload);
+}
+
+type Status = 'draft' | 'scheduled' | 'published';
+
+/**
+ * The article event a status change means, if any: into published is article.published, out of it
+ * article.unpublished (or article.deleted when the row is gone), an edit of a published article
+ * article.updated. Drafts and schedules changing among themselves are nobody's business outside.
+ */
+export function articleEventFor(before: Status | null, after: Status | null): WebhookEvent | null {
+  if (after === null) return before === null ? null : 'article.deleted';
+  if (after === 'published') return before === 'published' ? 'article.updated' : 'article.published';
+  return before === 'published' ? 'article.unpublished' : null;
+}
+
+/**
+ * Emit the event for an article's status change (see articleEventFor), with the article as payload.
+ * `deleted` carries the last known fields of a deleted article. Costs one query when nobody listens.
+ */
+export async function emitArticleChange(db: Db, articleId: number, before: Status | null, after: Status | null, deleted?: { slug: string; headline: string }): Promise<void> {
+  const event = articleEventFor(before, after);
+  if (!event) return;
+  const hooks = await subscribers(db, event);
+  if (!hooks.length) return;
+  let article: Record<string, unknown>;
+  if (after === null) {
+    article = { id: articleId, slug: deleted?.slug ?? null, headline: deleted?.headline ?? null, status: 'deleted', path: deleted ? `/${deleted.slug}` : null };
+  } else {
+    const row = await db.one(
+      `SELECT a.id, a.uuid, a.type, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.created_at,
+              a.feature_image_url, a.editors_pick, f.slug AS format, s.slug AS section,
+              coalesce((SELECT json_agg(au.slug ORDER BY aa.position) FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id), '[]'::json) AS authors,
+              coalesce((SELECT json_agg(t.slug ORDER BY at.position) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags
+         FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
+        WHERE a.id = $1`,
+      [articleId],
+    );
+    if (!row) return;
+    article = { ...row, path: `/${row.slug}` };
+  }
+  await enqueueDeliveries(db, hooks, event, { article, previous_status: before });
+}
