@@ -81,6 +81,10 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   trustProxy: boolean;
+  /** Let webhooks call loopback and private addresses (off: no SSRF into the server's network). */
+  webhooksAllowPrivate: boolean;
+  /** Content API requests per minute per client address; 0 turns the limit off. */
+  contentApiRateLimit: number;
 }
 
 /** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
@@ -112,6 +116,8 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:']) : null,
     mailFrom,
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    webhooksAllowPrivate: bool(env, 'WEBHOOKS_ALLOW_PRIVATE', false),
+    contentApiRateLimit: int(env, 'CONTENT_API_RATE_LIMIT', 1200, 0, 10_000_000),
   };
   try {
     new Intl.DateTimeFormat(config.locale);
