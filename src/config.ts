@@ -85,6 +85,11 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** Content API requests per minute per client address; 0 turns the limit off. */
   contentApiRateLimit: number;
+  /** Newsletter sign-ups per hour per client address / per email address; 0 turns a limit off. */
+  signupLimitPerIp: number;
+  signupLimitPerAddress: number;
+  /** Secret that bounce/complaint webhooks (/webhooks/mail/*) must present; empty disables them. */
+  mailWebhookSecret: string;
 }
 
 /** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
@@ -118,11 +123,17 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     trustProxy: bool(env, 'TRUST_PROXY', false),
     webhooksAllowPrivate: bool(env, 'WEBHOOKS_ALLOW_PRIVATE', false),
     contentApiRateLimit: int(env, 'CONTENT_API_RATE_LIMIT', 1200, 0, 10_000_000),
+    signupLimitPerIp: int(env, 'SIGNUP_LIMIT_PER_IP', 30, 0, 100_000_000),
+    signupLimitPerAddress: int(env, 'SIGNUP_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
+    mailWebhookSecret: str(env, 'MAIL_WEBHOOK_SECRET', ''),
   };
   try {
     new Intl.DateTimeFormat(config.locale);
   } catch {
     throw new ConfigError('LOCALE', 'a BCP 47 locale such as en-GB', config.locale);
+  }
+  if (config.mailWebhookSecret && !/^[A-Za-z0-9_-]{24,}$/.test(config.mailWebhookSecret)) {
+    throw new ConfigError('MAIL_WEBHOOK_SECRET', 'at least 24 letters, digits, "-" or "_" (it goes in webhook URLs)', '(hidden)');
   }
   const secret = env.SECRET_KEY;
   if (secret !== undefined && secret !== '') {
