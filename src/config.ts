@@ -90,6 +90,8 @@ export interface Config {
   signupLimitPerAddress: number;
   /** Secret that bounce/complaint webhooks (/webhooks/mail/*) must present; empty disables them. */
   mailWebhookSecret: string;
+  /** Newsletter delivery engine (src/newsletters/delivery): rates, pool, retries, DKIM. */
+  delivery: DeliveryConfig;
 }
 
 /** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     signupLimitPerIp: int(env, 'SIGNUP_LIMIT_PER_IP', 30, 0, 100_000_000),
     signupLimitPerAddress: int(env, 'SIGNUP_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
     mailWebhookSecret: str(env, 'MAIL_WEBHOOK_SECRET', ''),
+    delivery: deliveryConfig(env),
   };
   try {
     new Intl.DateTimeFormat(config.locale);
@@ -164,4 +167,62 @@ export function ensureSecrets(config: Config): Config {
     fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
   }
   return { ...config, secretKey: stored.secretKey };
+}
+
+export interface DeliveryConfig {
+  /** Messages per second over all connections (MAIL_RATE_PER_SECOND); 0 = unlimited. */
+  ratePerSecond: number;
+  /** At most this many messages per window, e.g. a provider's hourly quota (MAIL_RATE_PER_WINDOW); 0 = unlimited. */
+  ratePerWindow: number;
+  windowSeconds: number;
+  /** Pooled SMTP connections, each a worker claiming its own batches. */
+  connections: number;
+  batchSize: number;
+  /** Pause the send when more than this share of the last 100+ attempts failed (0-1; 0 = never). */
+  errorThreshold: number;
+  retryBaseSeconds: number;
+  maxAttempts: number;
+  leaseSeconds: number;
+  dkim: { domain: string; selector: string; privateKey: string } | null;
+}
+
+function deliveryConfig(env: Env): DeliveryConfig {
+  const threshold = str(env, 'MAIL_ERROR_THRESHOLD', '0.2').trim();
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(threshold)) throw new ConfigError('MAIL_ERROR_THRESHOLD', 'a share from 0 to 1, such as 0.2', threshold);
+  const domain = str(env, 'DKIM_DOMAIN', '');
+  const selector = str(env, 'DKIM_SELECTOR', '');
+  const keyFile = str(env, 'DKIM_PRIVATE_KEY_FILE', '');
+  let key = str(env, 'DKIM_PRIVATE_KEY', '');
+  if (keyFile) {
+    try {
+      key = fs.readFileSync(keyFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError('DKIM_PRIVATE_KEY_FILE', 'a readable PEM private key file', `${keyFile} (${(e as Error).message})`);
+    }
+  }
+  let dkim: DeliveryConfig['dkim'] = null;
+  if (domain || selector || key) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domain)) throw new ConfigError('DKIM_DOMAIN', 'the signing domain (d=), set with DKIM_SELECTOR and DKIM_PRIVATE_KEY', domain);
+    if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(selector)) throw new ConfigError('DKIM_SELECTOR', 'the selector (s=), such as "news2026"', selector);
+    key = key.replace(/\\n/g, '\n'); // a PEM pasted into one env line
+    try {
+      const k = crypto.createPrivateKey(key);
+      if (k.asymmetricKeyType !== 'rsa' && k.asymmetricKeyType !== 'ed25519') throw new Error('type');
+    } catch {
+      throw new ConfigError(keyFile ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_PRIVATE_KEY', 'an RSA or Ed25519 private key in PEM form', '(hidden)');
+    }
+    dkim = { domain: domain.toLowerCase(), selector, privateKey: key };
+  }
+  return {
+    ratePerSecond: int(env, 'MAIL_RATE_PER_SECOND', 0, 0, 1_000_000),
+    ratePerWindow: int(env, 'MAIL_RATE_PER_WINDOW', 0, 0, 1_000_000_000),
+    windowSeconds: int(env, 'MAIL_RATE_WINDOW_SECONDS', 3600, 1, 31 * 86400),
+    connections: int(env, 'MAIL_CONNECTIONS', 4, 1, 64),
+    batchSize: int(env, 'MAIL_BATCH_SIZE', 250, 1, 10_000),
+    errorThreshold: Number(threshold),
+    retryBaseSeconds: int(env, 'MAIL_RETRY_BASE_SECONDS', 60, 0, 86400),
+    maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 6, 1, 100),
+    leaseSeconds: int(env, 'MAIL_LEASE_SECONDS', 300, 1, 86400),
+    dkim,
+  };
 }
