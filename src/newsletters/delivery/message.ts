@@ -1,0 +1,99 @@
+// One edition's message factory: the MIME template compiled once, then per recipient only the values
+// are computed (signed links, VERP return path, Message-ID, To, Date) and spliced in, and the result
+// DKIM-signed when a key is configured.
+import crypto from 'node:crypto';
+import type { Config } from '../../config.ts';
+import { effectiveMailFrom, bareAddress, mailDomain, preferencesToken, preferencesUrl, unsubscribeMailto, unsubscribeToken, unsubscribeUrl, verpAddress } from '../links.ts';
+import { compileTemplate, encodeHeaderText, formatAddress, personalise, rfc2822Date, slot, type MessageTemplate } from './mime.ts';
+import { createDkimSigner, type DkimSigner } from './dkim.ts';
+import type { OutgoingMessage } from './smtp.ts';
+
+export interface Recipient {
+  deliveryId: number;
+  personId: number;
+  email: string;
+  name: string;
+}
+
+export interface EditionMessageInput {
+  editionId: number;
+  newsletter: { id: number; slug: string; name: string; sender_name: string; sender_email: string; reply_to: string };
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MessageFactory {
+  build(r: Recipient, now?: Date): OutgoingMessage;
+  template: MessageTemplate;
+}
+
+/** "The Daily Digest" as an RFC 5322 phrase: atoms as they are, else quoted or encoded. */
+function phrase(s: string): string {
+  const t = s.replace(/[\r\n]+/g, ' ').trim();
+  if (/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/.test(t)) return t;
+  if (/^[\x20-\x7e]*$/.test(t)) return `"${t.replace(/(["\\])/g, '\\$1')}"`;
+  return encodeHeaderText(t);
+}
+
+const SIGNED = ['from', 'to', 'subject', 'date', 'message-id', 'reply-to', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'list-archive', 'mime-version', 'content-type'];
+
+export function createMessageFactory(config: Config, input: EditionMessageInput, opts: { subjectPrefix?: string } = {}): MessageFactory {
+  const mailFrom = effectiveMailFrom(config);
+  const nl = input.newsletter;
+  const fromAddr = nl.sender_email || bareAddress(mailFrom);
+  const fromName = nl.sender_name || (/^\s*"?([^"<]*?)"?\s*</.exec(mailFrom)?.[1] ?? '') || config.publicationName;
+  const domain = mailDomain(mailFrom);
+  const listHost = new URL(config.siteUrl).hostname;
+  const headers: Array<[string, string]> = [
+    ['From', formatAddress(fromName, fromAddr)],
+    ['To', slot('to')],
+    ...(nl.reply_to ? ([['Reply-To', `<${nl.reply_to}>`]] as Array<[string, string]>) : []),
+    ['Subject', encodeHeaderText((opts.subjectPrefix ?? '') + input.subject)],
+    ['Date', slot('date')],
+    ['Message-ID', slot('message_id')],
+    ['List-Id', `${phrase(nl.name)} <${nl.slug}.${listHost}>`],
+    ['List-Unsubscribe', slot('list_unsubscribe')],
+    ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+    ['List-Archive', `<${config.siteUrl}/newsletters/${nl.slug}>`],
+  ];
+  const template = compileTemplate({ headers, html: input.html, text: input.text });
+  const signer: DkimSigner | null = config.delivery.dkim ? createDkimSigner(config.delivery.dkim, SIGNED) : null;
+  const secret = config.secretKey;
+  let dateSecond = -1;
+  let dateValue = '';
+  const midKey = crypto.createHash('sha256').update(`mid\0${secret}`).digest();
+  return {
+    template,
+    build(r, now = new Date()) {
+      const sec = Math.floor(now.getTime() / 1000);
+      if (sec !== dateSecond) {
+        dateSecond = sec;
+        dateValue = rfc2822Date(now);
+      }
+      const token = unsubscribeToken(secret, r.personId, nl.id, now);
+      const unsub = unsubscribeUrl(config.siteUrl, token);
+      const mailto = unsubscribeMailto(mailFrom, token);
+      const prefs = preferencesUrl(config.siteUrl, preferencesToken(secret, r.personId, now));
+      const tag = crypto.createHmac('sha256', midKey).update(String(r.deliveryId)).digest('hex').slice(0, 12);
+      const name = r.name.replace(/[\r\n]+/g, ' ').trim();
+      const { head, body } = personalise(template, {
+        to: formatAddress(name, r.email),
+        date: dateValue,
+        // Stable per delivery: a message re-sent after a crash carries the same Message-ID, so
+        // receivers that de-duplicate on it show it once.
+        message_id: `<e${input.editionId}.d${r.deliveryId}.${tag}@${domain}>`,
+        list_unsubscribe: `<${unsub}>,\r\n <${mailto}>`,
+        greeting: name ? `Hello ${name},` : 'Hello,',
+        unsubscribe_url: unsub,
+        preferences_url: prefs,
+      });
+      const dkim = signer ? signer.sign(head, body, now) : '';
+      return {
+        from: r.deliveryId > 0 ? verpAddress(mailFrom, r.deliveryId, secret) : bareAddress(mailFrom),
+        to: r.email,
+        data: Buffer.from(dkim + head + body, 'latin1'),
+      };
+    },
+  };
+}

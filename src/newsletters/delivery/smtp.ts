@@ -1,0 +1,349 @@
+// A small, hand-written SMTP client for bulk sending: one connection carries many messages, commands
+// are pipelined (RFC 2920) when the server offers PIPELINING, and the end of one message's data is
+// sent in the same write as the next message's MAIL FROM / RCPT TO / DATA, so a message costs one
+// round trip. STARTTLS (smtp://) or implicit TLS (smtps://), AUTH PLAIN or LOGIN from the URL's
+// user:password. Replies are classified: 2xx sent, 4xx (and a dropped connection) temporary, 5xx
+// permanent. After a refused envelope the transaction is reset with RSET; after a broken connection
+// the caller opens a new one. Messages must be 7-bit with CRLF line ends (src/newsletters/delivery/mime.ts).
+import net from 'node:net';
+import tls from 'node:tls';
+import os from 'node:os';
+import { dotStuff } from './mime.ts';
+
+export interface SmtpOptions {
+  /** smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS). */
+  url: string;
+  /** Name given in EHLO. */
+  clientName?: string;
+  /** Socket inactivity limit (ms). */
+  timeoutMs?: number;
+  /** Extra TLS options (tests: a self-signed certificate's CA). */
+  tls?: tls.ConnectionOptions;
+}
+
+export interface Reply {
+  code: number;
+  text: string;
+}
+
+export class SmtpConnectionError extends Error {
+  readonly temporary = true;
+}
+
+export class SmtpReplyError extends Error {
+  constructor(readonly reply: Reply, what: string) {
+    super(`${what}: ${reply.code} ${reply.text}`);
+  }
+}
+
+export interface OutgoingMessage {
+  from: string;
+  to: string;
+  /** The whole message, CRLF line ends, ending with CRLF. */
+  data: Buffer;
+}
+
+export type SendResult = { ok: true; reply: Reply } | { ok: false; temporary: boolean; error: string };
+
+type Waiter = { resolve: (r: Reply) => void; reject: (e: Error) => void };
+
+const noop = () => {};
+
+export class SmtpConnection {
+  private socket: net.Socket;
+  private buf = '';
+  private lines: string[] = [];
+  private waiters: Waiter[] = [];
+  private early: Reply[] = [];
+  private dead: Error | null = null;
+  extensions = new Map<string, string>();
+  messagesSent = 0;
+
+  private constructor(socket: net.Socket, private readonly opts: SmtpOptions) {
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  get closed(): boolean {
+    return this.dead !== null;
+  }
+
+  get pipelining(): boolean {
+    return this.extensions.has('PIPELINING');
+  }
+
+  private attach(socket: net.Socket) {
+    socket.setEncoding('latin1');
+    socket.setNoDelay(true);
+    socket.setTimeout(this.opts.timeoutMs ?? 60_000);
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('timeout', () => this.fail(new SmtpConnectionError('SMTP server did not answer in time')));
+    socket.on('error', (e) => this.fail(new SmtpConnectionError(`SMTP connection failed: ${e.message}`)));
+    socket.on('close', () => this.fail(new SmtpConnectionError('SMTP connection closed by the server')));
+  }
+
+  private fail(e: Error) {
+    if (this.dead) return;
+    this.dead = e;
+    for (const w of this.waiters.splice(0)) w.reject(e);
+    this.socket.destroy();
+  }
+
+  private onData(chunk: string) {
+    this.buf += chunk;
+    let i: number;
+    while ((i = this.buf.indexOf('\n')) !== -1) {
+      const line = this.buf.slice(0, i).replace(/\r$/, '');
+      this.buf = this.buf.slice(i + 1);
+      this.lines.push(line);
+      if (line.length >= 3 && line[3] !== '-') {
+        const code = Number(line.slice(0, 3));
+        const text = this.lines.map((l) => l.slice(4)).join('\n');
+        this.lines = [];
+        const reply = { code: Number.isFinite(code) ? code : 0, text };
+        const w = this.waiters.shift();
+        if (w) w.resolve(reply);
+        else this.early.push(reply);
+      }
+    }
+  }
+
+  /** The next reply, in order. The returned promise never causes an unhandled rejection. */
+  private reply(): Promise<Reply> {
+    if (this.dead) {
+      const p = Promise.reject(this.dead);
+      p.catch(noop);
+      return p;
+    }
+    const early = this.early.shift();
+    if (early) return Promise.resolve(early);
+    const p = new Promise<Reply>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    p.catch(noop);
+    return p;
+  }
+
+  private write(s: string | Buffer) {
+    if (!this.dead) this.socket.write(s);
+  }
+
+  async command(line: string, expect: number[] = [250]): Promise<Reply> {
+    this.write(line + '\r\n');
+    const r = await this.reply();
+    if (!expect.includes(r.code)) throw new SmtpReplyError(r, line.split(' ')[0]!);
+    return r;
+  }
+
+  static async open(opts: SmtpOptions): Promise<SmtpConnection> {
+    const u = new URL(opts.url);
+    const implicit = u.protocol === 'smtps:';
+    const port = Number(u.port) || (implicit ? 465 : 587);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = implicit
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...opts.tls }, () => resolve(s))
+        : net.connect({ host, port }, () => resolve(s));
+      s.once('error', reject);
+      s.setTimeout(opts.timeoutMs ?? 60_000, () => s.destroy(new Error('connect timed out')));
+    }).catch((e) => {
+      throw new SmtpConnectionError(`Cannot connect to the SMTP server ${host}:${port}: ${e.message}`);
+    });
+    const conn = new SmtpConnection(socket, opts);
+    try {
+      const greeting = await conn.reply();
+      if (greeting.code !== 220) throw new SmtpReplyError(greeting, 'greeting');
+      await conn.ehlo();
+      if (!implicit && conn.extensions.has('STARTTLS')) {
+        await conn.command('STARTTLS', [220]);
+        await conn.upgrade(host);
+        await conn.ehlo();
+      } else if (!implicit && u.username && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+        throw new SmtpConnectionError(`The SMTP server ${host} does not offer STARTTLS; refusing to send the password in clear. Use smtps:// or a server with STARTTLS.`);
+      }
+      if (u.username) await conn.auth(decodeURIComponent(u.username), decodeURIComponent(u.password));
+      return conn;
+    } catch (e) {
+      conn.fail(e instanceof Error ? e : new Error(String(e)));
+      throw e;
+    }
+  }
+
+  private async ehlo() {
+    const name = this.opts.clientName ?? os.hostname();
+    let r: Reply;
+    try {
+      r = await this.command(`EHLO ${name}`);
+    } catch (e) {
+      if (!(e instanceof SmtpReplyError)) throw e;
+      r = await this.command(`HELO ${name}`);
+    }
+    this.extensions.clear();
+    for (const line of r.text.split('\n').slice(1)) {
+      const [k, ...rest] = line.trim().split(/\s+/);
+      if (k) this.extensions.set(k.toUpperCase(), rest.join(' '));
+    }
+  }
+
+  private upgrade(host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const plain = this.socket;
+      plain.removeAllListeners('data');
+      plain.removeAllListeners('close');
+      plain.removeAllListeners('error');
+      plain.removeAllListeners('timeout');
+      const secure = tls.connect({ socket: plain, servername: net.isIP(host) ? undefined : host, ...this.opts.tls }, () => resolve());
+      secure.once('error', (e) => reject(new SmtpConnectionError(`STARTTLS failed: ${e.message}`)));
+      this.socket = secure;
+      this.attach(secure);
+    });
+  }
+
+  private async auth(user: string, pass: string) {
+    const methods = (this.extensions.get('AUTH') ?? '').toUpperCase().split(/\s+/);
+    if (methods.includes('PLAIN') || !methods.includes('LOGIN')) {
+      await this.command(`AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`, [235]);
+    } else {
+      await this.command('AUTH LOGIN', [334]);
+      await this.command(Buffer.from(user).toString('base64'), [334]);
+      await this.command(Buffer.from(pass).toString('base64'), [235]);
+    }
+  }
+
+  private envelopeLines(m: OutgoingMessage): string[] {
+    return [`MAIL FROM:<${m.from}>`, `RCPT TO:<${m.to}>`, 'DATA'];
+  }
+
+  /** Write an envelope; resolves with its three replies (fewer steps when not pipelining). */
+  private envelope(m: OutgoingMessage): Promise<Reply[]> {
+    const lines = this.envelopeLines(m);
+    if (this.pipelining) {
+      this.write(lines.join('\r\n') + '\r\n');
+      const ps = lines.map(() => this.reply());
+      const all = Promise.all(ps);
+      all.catch(noop);
+      return all;
+    }
+    const p = (async () => {
+      const out: Reply[] = [];
+      for (const line of lines) {
+        this.write(line + '\r\n');
+        const r = await this.reply();
+        out.push(r);
+        if (r.code >= 400) break;
+      }
+      return out;
+    })();
+    p.catch(noop);
+    return p;
+  }
+
+  /**
+   * Send messages in order on this connection. `gate` is awaited before each message (rate limits).
+   * Returns one result per message. A broken connection gives every unfinished message a temporary
+   * failure; the connection is then closed and the caller opens another.
+   */
+  async sendAll(messages: OutgoingMessage[], gate?: () => Promise<void> | void): Promise<SendResult[]> {
+    const results: SendResult[] = new Array(messages.length);
+    const lost = (from: number, e: unknown) => {
+      const error = e instanceof Error ? e.message : String(e);
+      for (let j = from; j < messages.length; j++) if (!results[j]) results[j] = { ok: false, temporary: true, error };
+    };
+    if (!messages.length) return results;
+    if (this.dead) {
+      lost(0, this.dead);
+      return results;
+    }
+    await gate?.();
+    let env: Promise<Reply[]> = this.envelope(messages[0]!);
+    for (let i = 0; i < messages.length; i++) {
+      let replies: Reply[];
+      try {
+        replies = await env;
+      } catch (e) {
+        lost(i, e);
+        return results;
+      }
+      const refused = replies.find((r) => r.code !== 250 && r.code !== 251 && r.code !== 354);
+      const next = messages[i + 1];
+      if (!refused && replies.length === 3) {
+        // End of this message's data and the next envelope in one write.
+        if (next && gate) {
+          // With a rate limit, wait for the next slot before pipelining the next envelope.
+          this.socket.cork();
+          this.write(dotStuff(messages[i]!.data));
+          this.write('.\r\n');
+          this.socket.uncork();
+          const dataReply = this.reply();
+          let r: Reply;
+          try {
+            r = await dataReply;
+          } catch (e) {
+            lost(i, e);
+            return results;
+          }
+          results[i] = classify(r);
+          this.messagesSent++;
+          await gate();
+          env = this.envelope(next);
+          continue;
+        }
+        this.socket.cork();
+        this.write(dotStuff(messages[i]!.data));
+        this.write('.\r\n');
+        const dataReply = this.reply();
+        if (next) env = this.envelope(next);
+        this.socket.uncork();
+        let r: Reply;
+        try {
+          r = await dataReply;
+        } catch (e) {
+          lost(i, e);
+          return results;
+        }
+        results[i] = classify(r);
+        this.messagesSent++;
+      } else {
+        // Refused envelope: record why, reset the transaction, go on with the next message.
+        results[i] = classify(refused ?? replies[replies.length - 1]!);
+        if (replies[2]?.code === 354) {
+          // A server that accepted DATA although the recipient was refused: end the empty message.
+          this.write('.\r\n');
+          try {
+            await this.reply();
+          } catch (e) {
+            lost(i + 1, e);
+            return results;
+          }
+        }
+        this.write('RSET\r\n');
+        const rset = this.reply();
+        if (next) {
+          await gate?.();
+          env = this.envelope(next);
+        }
+        try {
+          await rset;
+        } catch (e) {
+          lost(i + 1, e);
+          return results;
+        }
+      }
+    }
+    return results;
+  }
+
+  async quit(): Promise<void> {
+    if (this.dead) return;
+    try {
+      this.write('QUIT\r\n');
+      await Promise.race([this.reply(), new Promise((r) => setTimeout(r, 1000).unref())]);
+    } catch {
+      /* closing anyway */
+    }
+    this.fail(new SmtpConnectionError('closed'));
+  }
+}
+
+function classify(r: Reply): SendResult {
+  if (r.code >= 200 && r.code < 300) return { ok: true, reply: r };
+  return { ok: false, temporary: r.code >= 400 && r.code < 500, error: `${r.code} ${r.text}`.slice(0, 500) };
+}

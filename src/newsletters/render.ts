@@ -1,0 +1,96 @@
+// An edition as an email: a responsive, table-based HTML part with inline styles (what Gmail, Outlook,
+// Apple Mail and Yahoo all render alike; a dark-mode block for clients that honour it) and a plain
+// text part. Rendered once per edition; the per-recipient values are slots (src/newsletters/delivery/
+// mime.ts) filled at send time: greeting, unsubscribe_url, preferences_url.
+// Emails are not web pages: inline styles are right here, and the site's CSP does not apply.
+import { html, raw, type SafeHtml } from '../platform/html.ts';
+import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
+import type { ArticleSummary } from '../articles/types.ts';
+import { humanDate } from '../web/time.ts';
+import { slot, stripSlotChars } from './delivery/mime.ts';
+
+export interface EditionContent {
+  publication: { name: string; siteUrl: string; timeZone: string; locale: string };
+  newsletter: { slug: string; name: string; description: string };
+  edition: { number: number; subject: string; intro: string; date: Date };
+  items: ArticleSummary[];
+}
+
+export const editionPath = (slug: string, number: number) => `/newsletters/${slug}/${number}`;
+
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const SERIF = "Georgia,'Times New Roman',serif";
+
+/** The HTML and text parts, with slots for the per-recipient values. */
+export function renderEditionEmail(c: EditionContent): { html: string; text: string } {
+  const { publication: pub, newsletter: nl, edition: ed } = c;
+  const clean = (s: string) => stripSlotChars(s);
+  const webUrl = pub.siteUrl + editionPath(nl.slug, ed.number);
+  const date = humanDate(ed.date, pub.timeZone, pub.locale);
+  const introHtml = ed.intro.trim() ? markdownToHtml(clean(ed.intro)) : '';
+  const url = (a: ArticleSummary) => `${pub.siteUrl}/${a.slug}`;
+  const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
+
+  const story = (a: ArticleSummary, i: number): SafeHtml => html`<tr><td class="nd-story" style="padding:20px 0;border-top:1px solid #e4e1da;">
+  ${a.format ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
+  <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
+  ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
+  <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:#9a3412;text-decoration:underline;">Read the story</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
+</td></tr>`;
+
+  const doc = html`<!doctype html>
+<html lang="${pub.locale}" xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
+<meta name="color-scheme" content="light dark">
+<meta name="supported-color-schemes" content="light dark">
+<title>${clean(ed.subject)}</title>
+<style>
+@media (max-width:620px){.nd-container{width:100%!important}.nd-pad{padding-left:16px!important;padding-right:16px!important}}
+@media (prefers-color-scheme:dark){body,.nd-bg{background:#111111!important}.nd-card{background:#1c1c1c!important}.nd-link,.nd-title{color:#f5f5f5!important}.nd-text{color:#d4d4d4!important}.nd-story{border-color:#333333!important}}
+</style>
+</head>
+<body class="nd-bg" style="margin:0;padding:0;background:#f4f1ea;">
+<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">${preheader}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="nd-bg" style="background:#f4f1ea;">
+<tr><td align="center" style="padding:24px 8px;">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" class="nd-container nd-card" style="width:600px;max-width:600px;background:#ffffff;">
+<tr><td class="nd-pad" style="padding:28px 32px 8px;">
+  <p style="margin:0;font:600 13px/1.4 ${FONT};letter-spacing:.08em;text-transform:uppercase;color:#6b6b6b;">${clean(pub.name)}</p>
+  <h1 class="nd-title" style="margin:4px 0 0;font:700 28px/1.2 ${SERIF};color:#111111;">${clean(nl.name)}</h1>
+  <p style="margin:6px 0 0;font:14px/1.4 ${FONT};color:#6b6b6b;">${date} &middot; No. ${ed.number} &middot; <a href="${webUrl}" style="color:#6b6b6b;">View in your browser</a></p>
+</td></tr>
+<tr><td class="nd-pad nd-text" style="padding:16px 32px 0;font:16px/1.5 ${FONT};color:#333333;">
+  <p style="margin:0 0 12px;">${raw(slot('greeting'))}</p>
+  ${introHtml ? html`<div style="margin:0 0 8px;">${raw(introHtml)}</div>` : ''}
+</td></tr>
+<tr><td class="nd-pad" style="padding:0 32px 8px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">
+${c.items.map(story)}
+</table>
+</td></tr>
+<tr><td class="nd-pad" style="padding:24px 32px 32px;border-top:1px solid #e4e1da;font:13px/1.5 ${FONT};color:#6b6b6b;">
+  <p style="margin:0 0 8px;">You receive ${clean(nl.name)} because you subscribed at ${pub.siteUrl.replace(/^https?:\/\//, '')}.</p>
+  <p style="margin:0;"><a href="${raw(slot('preferences_url'))}" style="color:#6b6b6b;">Manage your newsletters</a> &middot; <a href="${raw(slot('unsubscribe_url'))}" style="color:#6b6b6b;">Unsubscribe</a> &middot; <a href="${pub.siteUrl}/newsletters/${nl.slug}" style="color:#6b6b6b;">Past editions</a></p>
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+
+  const lines: string[] = [];
+  lines.push(`${clean(pub.name)}: ${clean(nl.name)}`, `${date}, No. ${ed.number}`, `View in your browser: ${webUrl}`, '', slot('greeting'), '');
+  if (introHtml) lines.push(htmlToText(introHtml), '');
+  c.items.forEach((a, i) => {
+    lines.push(`${i + 1}. ${a.format ? clean(a.format.name).toUpperCase() + ': ' : ''}${clean(a.headline)}`);
+    if (a.dek) lines.push(clean(a.dek));
+    lines.push(url(a), '');
+  });
+  lines.push('--', `You receive ${clean(nl.name)} because you subscribed at ${pub.siteUrl.replace(/^https?:\/\//, '')}.`);
+  lines.push(`Manage your newsletters: ${slot('preferences_url')}`, `Unsubscribe: ${slot('unsubscribe_url')}`, '');
+  return { html: doc.value, text: lines.join('\n') };
+}
