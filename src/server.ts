@@ -8,6 +8,9 @@ import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
 import { registerPublicRoutes } from './web/routes.ts';
+import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
+import { registerAdminRoutes } from './admin/routes.ts';
+import { registerApi } from './api/index.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL } from './articles/write.ts';
 import { findRedirect } from './articles/queries.ts';
@@ -41,7 +44,10 @@ export async function createApp(deps: Deps): Promise<App> {
     },
   });
   await app.register(formbody, { bodyLimit: 1_048_576 });
+  await registerApi(app, deps);
+  registerAdminRoutes(app, web);
   registerPublicRoutes(app, web);
+  registerNewsletterSignupRoutes(app, web);
   let internalToken: string | null = null;
   registerInternalCli(app, deps, () => internalToken, runCommand);
   await app.ready();

@@ -17,6 +17,10 @@ CREATE TABLE api_keys (
   CHECK ((kind = 'admin') = (role IS NOT NULL))
 );
 
+-- Articles written through an admin key belong to that key: contributor and author keys may only
+-- change their own (see src/api/permissions.ts).
+ALTER TABLE articles ADD COLUMN api_key_id int REFERENCES api_keys(id) ON DELETE SET NULL;
+
 -- Webhooks: POST a signed JSON body to `url` for each subscribed event.
 CREATE TABLE webhooks (
   id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

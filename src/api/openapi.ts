@@ -1,0 +1,210 @@
+// The OpenAPI 3.1 description of the Admin API, the Content API and the Ghost-compatible Content API,
+// served at /api/openapi.json. Written by hand from a compact table; test/api-admin.test.ts checks
+// that every registered /api and /ghost/api/content route appears here.
+type Schema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const bool: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const arr = (s: Schema): Schema => ({ type: 'array', items: s });
+const data = (s: Schema): Schema => obj({ data: s }, ['data']);
+const listOf = (s: Schema): Schema => obj({ data: arr(s), meta: obj({ pagination: ref('Pagination') }) }, ['data']);
+
+interface Op {
+  summary: string;
+  /** Permission an admin key's role needs (src/staff/roles.ts). */
+  permission?: string;
+  params?: Array<{ name: string; in: 'query' | 'path'; schema?: Schema; description?: string; required?: boolean }>;
+  body?: Schema;
+  response?: Schema;
+  status?: number;
+}
+
+const pathId = { name: 'id', in: 'path' as const, schema: int, required: true };
+const pathSlug = { name: 'slug', in: 'path' as const, schema: str, required: true };
+const q = (name: string, description: string, schema: Schema = str) => ({ name, in: 'query' as const, schema, description });
+const pageParams = [q('page', 'Page number, from 1', int), q('limit', 'Items per page (at most 100)', int)];
+
+const TAXONOMY_SCHEMA: Record<string, string> = { formats: 'Format', sections: 'Section', tags: 'Tag', authors: 'Author' };
+
+const ADMIN: Record<string, Record<string, Op>> = {
+  '/api/admin/me': { get: { summary: 'The key making the request', response: obj({ key: obj({ id: int, name: str, role: str, prefix: str }) }) } },
+  '/api/admin/articles': {
+    get: {
+      summary: 'List articles of every status, most recently edited first',
+      params: [
+        q('status', 'draft, scheduled or published'), q('type', 'post or page'), q('format', 'format slug'), q('section', 'section slug'),
+        q('author', 'author slug'), q('tag', 'tag slug'), q('search', 'full-text search (best match first)'), ...pageParams,
+      ],
+      response: listOf(ref('ArticleSummary')),
+    },
+    post: { summary: 'Create an article (contributor keys: drafts only)', permission: 'articles.write_own_drafts', body: ref('ArticleInput'), response: data(ref('Article')), status: 201 },
+  },
+  '/api/admin/articles/{id}': {
+    get: { summary: 'One article, any status', params: [pathId], response: data(ref('Article')) },
+    patch: { summary: 'Change an article (only the fields given)', permission: 'articles.write_own_drafts (own drafts) or articles.manage_all', params: [pathId], body: ref('ArticleInput'), response: data(ref('Article')) },
+    delete: { summary: 'Delete an article', permission: 'articles.manage_all, or own article', params: [pathId], status: 204 },
+  },
+  '/api/admin/articles/{id}/publish': {
+    post: { summary: 'Publish now, or at publishedAt (a future time schedules)', permission: 'articles.publish_own (own) or articles.manage_all', params: [pathId], body: obj({ publishedAt: time }), response: data(ref('Article')) },
+  },
+  '/api/admin/articles/{id}/schedule': {
+    post: { summary: 'Schedule for a future time', permission: 'articles.publish_own (own) or articles.manage_all', params: [pathId], body: obj({ publishedAt: time }, ['publishedAt']), response: data(ref('Article')) },
+  },
+  '/api/admin/articles/{id}/unpublish': {
+    post: { summary: 'Back to draft', permission: 'articles.publish_own (own) or articles.manage_all', params: [pathId], response: data(ref('Article')) },
+  },
+  '/api/admin/articles/{id}/revisions': { get: { summary: 'Revision history (from the newsroom)', params: [pathId], response: data(arr({ type: 'object' })) } },
+  '/api/admin/settings': {
+    get: { summary: 'Publication settings', response: data(ref('Publication')) },
+    patch: { summary: 'Change publication settings', permission: 'settings.manage', body: ref('Publication'), response: data(ref('Publication')) },
+  },
+  '/api/admin/webhooks': {
+    get: { summary: 'List webhooks', permission: 'webhooks.manage', response: data(arr(ref('Webhook'))) },
+    post: { summary: 'Create a webhook; the answer carries its signing secret, shown once', permission: 'webhooks.manage', body: ref('WebhookInput'), response: data(ref('Webhook')), status: 201 },
+  },
+  '/api/admin/webhooks/{id}': {
+    get: { summary: 'One webhook', permission: 'webhooks.manage', params: [pathId], response: data(ref('Webhook')) },
+    patch: { summary: 'Change a webhook', permission: 'webhooks.manage', params: [pathId], body: ref('WebhookInput'), response: data(ref('Webhook')) },
+    delete: { summary: 'Delete a webhook and its delivery log', permission: 'webhooks.manage', params: [pathId], status: 204 },
+  },
+  '/api/admin/webhooks/{id}/rotate-secret': { post: { summary: 'New signing secret (returned once)', permission: 'webhooks.manage', params: [pathId], response: data(obj({ secret: str })) } },
+  '/api/admin/webhooks/{id}/deliveries': {
+    get: { summary: 'Delivery log, newest first, with every attempt', permission: 'webhooks.manage', params: [pathId, ...pageParams], response: data(arr(ref('Delivery'))) },
+  },
+  '/api/admin/api-keys': {
+    get: { summary: 'List live API keys (never their secrets)', permission: 'apikeys.manage', response: data(arr(ref('ApiKey'))) },
+    post: { summary: 'Create a key; the answer carries the secret, shown once', permission: 'apikeys.manage', body: obj({ name: str, kind: { enum: ['admin', 'content'] }, role: { enum: ['contributor', 'author', 'editor', 'administrator'] } }, ['name', 'kind']), response: data(ref('ApiKey')), status: 201 },
+  },
+  '/api/admin/api-keys/{id}': { delete: { summary: 'Revoke a key (immediately)', permission: 'apikeys.manage', params: [pathId], status: 204 } },
+  '/api/admin/newsletters': { get: { summary: 'List newsletters', permission: 'newsletters.manage', response: data(arr({ type: 'object' })) } },
+  '/api/admin/newsletters/{slug}': {
+    get: { summary: 'One newsletter', permission: 'newsletters.manage', params: [pathSlug], response: data({ type: 'object' }) },
+    put: { summary: 'Create or replace a newsletter', permission: 'newsletters.manage', params: [pathSlug], body: { type: 'object' }, response: data({ type: 'object' }) },
+  },
+};
+for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
+  ADMIN[`/api/admin/${kind}`] = {
+    get: { summary: `List ${kind} with article counts`, response: data(arr(ref(schema))) },
+    post: { summary: `Create a ${schema.toLowerCase()}`, permission: 'taxonomy.manage', body: ref(schema), response: data(ref(schema)), status: 201 },
+  };
+  ADMIN[`/api/admin/${kind}/{slug}`] = {
+    get: { summary: `One ${schema.toLowerCase()}`, params: [pathSlug], response: data(ref(schema)) },
+    patch: { summary: `Change a ${schema.toLowerCase()} (the slug stays)`, permission: 'taxonomy.manage', params: [pathSlug], body: ref(schema), response: data(ref(schema)) },
+    delete: { summary: `Delete a ${schema.toLowerCase()}`, permission: 'taxonomy.manage', params: [pathSlug], status: 204 },
+  };
+}
+
+const keyParam = { name: 'key', in: 'query' as const, schema: str, required: true, description: 'Content API key (26 hex characters)' };
+const CONTENT: Record<string, Record<string, Op>> = {
+  '/api/content/articles': {
+    get: {
+      summary: 'Published articles, newest first',
+      params: [keyParam, q('section', 'section slug'), q('format', 'format slug'), q('tag', 'tag slug'), q('author', 'author slug'), q('picks', "true: editors' picks only"), ...pageParams],
+      response: listOf(ref('ArticleSummary')),
+    },
+  },
+  '/api/content/articles/{slug}': { get: { summary: 'One published article', params: [keyParam, pathSlug], response: data(ref('Article')) } },
+  '/api/content/sections': { get: { summary: 'Sections', params: [keyParam], response: data(arr(ref('Section'))) } },
+  '/api/content/formats': { get: { summary: 'Formats', params: [keyParam], response: data(arr(ref('Format'))) } },
+  '/api/content/tags': { get: { summary: 'Tags with published articles', params: [keyParam], response: data(arr(ref('Tag'))) } },
+  '/api/content/authors': { get: { summary: 'Authors with published articles', params: [keyParam], response: data(arr(ref('Author'))) } },
+};
+
+const ghostBrowse = [
+  keyParam,
+  q('include', 'posts/pages: authors, tags; tags/authors: count.posts'),
+  q('filter', "NQL subset: field:value, field:-value, field:[a,b], + (and), ',' (or), > < >= <= on dates; fields tag(s), author(s), primary_tag, primary_author, featured, slug, id, published_at, visibility"),
+  q('limit', 'number or "all" (default 15)'), q('page', 'page number'), q('fields', 'comma-separated attributes to return'),
+  q('formats', 'html (default), plaintext'), q('order', 'e.g. "published_at desc"'),
+];
+const ghostRead = [keyParam, q('include', 'see browse'), q('fields', 'see browse'), q('formats', 'see browse')];
+const GHOST: Record<string, Record<string, Op>> = {};
+for (const r of ['posts', 'pages', 'tags', 'authors']) {
+  const item = { type: 'object', description: `Ghost ${r.slice(0, -1)} object (Ghost Content API v5)` };
+  GHOST[`/ghost/api/content/${r}/`] = { get: { summary: `Browse ${r} (Ghost-compatible)`, params: ghostBrowse, response: obj({ [r]: arr(item), meta: obj({ pagination: ref('GhostPagination') }) }) } };
+  GHOST[`/ghost/api/content/${r}/{id}/`] = { get: { summary: `Read a ${r.slice(0, -1)} by id (Ghost-compatible)`, params: [{ ...pathId, schema: str }, ...ghostRead], response: obj({ [r]: arr(item) }) } };
+  GHOST[`/ghost/api/content/${r}/slug/{slug}/`] = { get: { summary: `Read a ${r.slice(0, -1)} by slug (Ghost-compatible)`, params: [pathSlug, ...ghostRead], response: obj({ [r]: arr(item) }) } };
+}
+GHOST['/ghost/api/content/settings/'] = { get: { summary: 'Site settings (Ghost-compatible)', params: [keyParam], response: obj({ settings: { type: 'object' }, meta: { type: 'object' } }) } };
+
+function operation(op: Op, security: Schema[] | undefined, tag: string): Schema {
+  const responses: Record<string, Schema> = {
+    [String(op.status ?? 200)]: op.response ? { description: 'OK', content: { 'application/json': { schema: op.response } } } : { description: 'Done' },
+    '400': { description: 'Invalid input; `fields` names each bad field', content: { 'application/json': { schema: ref('Error') } } },
+    '401': { description: 'Missing, unknown or revoked key' },
+    '404': { description: 'Not found' },
+  };
+  if (op.permission) responses['403'] = { description: `The key's role lacks ${op.permission}` };
+  return {
+    tags: [tag],
+    summary: op.summary,
+    ...(op.permission ? { description: `Needs: ${op.permission}.` } : {}),
+    ...(security ? { security } : {}),
+    parameters: (op.params ?? []).map((p) => ({ name: p.name, in: p.in, required: p.in === 'path' ? true : !!p.required, schema: p.schema ?? str, ...(p.description ? { description: p.description } : {}) })),
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(siteUrl: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, Schema>> = {};
+  const add = (table: Record<string, Record<string, Op>>, tag: string, security?: Schema[]) => {
+    for (const [path, ops] of Object.entries(table)) {
+      paths[path] = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(op, security, tag)]));
+    }
+  };
+  add(ADMIN, 'Admin API', [{ adminKey: [] }]);
+  add(CONTENT, 'Content API');
+  add(GHOST, 'Ghost-compatible Content API');
+  paths['/api/openapi.json'] = { get: { tags: ['Meta'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Newsdesk API',
+      version: '1.0.0',
+      description:
+        'Admin API (JSON, `Authorization: Bearer <admin key>`, limited by the role the key carries), the public read-only Content API (`?key=<content key>`, rate-limited per address, CORS open), and the same content in Ghost Content API shapes under /ghost/api/content/. Errors are `{error: {status, code, message, fields}}` (Ghost paths: `{errors: [...]}`, as Ghost).',
+    },
+    servers: [{ url: siteUrl }],
+    components: {
+      securitySchemes: { adminKey: { type: 'http', scheme: 'bearer', description: 'An admin API key (newsdesk apikeys create --kind admin --role ROLE)' } },
+      schemas: {
+        Error: obj({ error: obj({ status: int, code: str, message: str, fields: { type: 'object', additionalProperties: str } }) }),
+        Pagination: obj({ page: int, limit: int, total: int, pages: int }),
+        GhostPagination: obj({ page: int, limit: { anyOf: [int, { const: 'all' }] }, pages: int, total: int, next: nullable(int), prev: nullable(int) }),
+        Named: obj({ slug: str, name: str }),
+        ArticleSummary: obj({
+          id: int, uuid: str, type: { enum: ['post', 'page'] }, slug: str, headline: str, dek: str, status: { enum: ['draft', 'scheduled', 'published'] },
+          published_at: nullable(time), updated_at: time, editors_pick: bool, feature_image_url: nullable(str), feature_image_alt: str,
+          format: nullable(ref('Named')), section: nullable(ref('Named')), authors: arr(ref('Named')), tags: arr(ref('Named')),
+        }),
+        Article: { allOf: [ref('ArticleSummary'), obj({ body_source: str, body_format: str, body_html: str, body_text: str, created_at: time, feature_image_caption: str, canonical_url: nullable(str), story_key: nullable(str) })] },
+        ArticleInput: obj({
+          headline: str, slug: str, dek: str, body: str, bodyFormat: { enum: ['markdown', 'html'] }, type: { enum: ['post', 'page'] },
+          format: nullable(str), section: nullable(str), tags: arr(str), authors: arr(str), status: { enum: ['draft', 'scheduled', 'published'] },
+          publishedAt: nullable(time), editorsPick: bool, featureImageUrl: nullable(str), featureImageAlt: str, featureImageCaption: str,
+          canonicalUrl: nullable(str), storyKey: nullable(str),
+        }, ['headline']),
+        Format: obj({ slug: str, name: str, description: str, position: int, weight: { type: 'number' }, article_count: int }),
+        Section: obj({ slug: str, name: str, description: str, position: int, article_count: int }),
+        Tag: obj({ slug: str, name: str, article_count: int }),
+        Author: obj({ slug: str, name: str, bio: str, photo_url: nullable(str), article_count: int }),
+        Publication: obj({ name: str, description: str, logoUrl: nullable(str), timeZone: str, locale: str, pageSize: int }),
+        Webhook: obj({ id: int, name: str, url: str, events: arr(str), active: bool, secret: { type: 'string', description: 'only when created' }, created_at: time, updated_at: time }),
+        WebhookInput: obj({ name: str, url: str, events: arr({ enum: ['article.published', 'article.updated', 'article.unpublished', 'article.deleted', 'subscriber.created', 'subscriber.confirmed', 'subscriber.unsubscribed', '*'] }), active: bool }),
+        Delivery: obj({
+          id: int, event: str, payload: { type: 'object' }, status: { enum: ['pending', 'succeeded', 'failed'] }, attempts: int, response_code: nullable(int), error: nullable(str),
+          created_at: time, last_attempt_at: nullable(time), delivered_at: nullable(time),
+          attempt_log: arr(obj({ attempt: int, started_at: time, duration_ms: int, response_code: nullable(int), error: nullable(str) })),
+        }),
+        ApiKey: obj({ id: int, name: str, kind: { enum: ['admin', 'content'] }, role: nullable(str), prefix: str, created_at: time, last_used_at: nullable(time), secret: { type: 'string', description: 'only when created' } }),
+      },
+    },
+    paths,
+  };
+}

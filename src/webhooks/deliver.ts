@@ -1,0 +1,153 @@
+// Sending one webhook delivery (the job 'webhooks.deliver'). The body is JSON; the signature header is
+// `X-Newsdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the webhook's
+// secret>`, so a receiver can check both origin and freshness (reject old timestamps against replay).
+// A non-2xx answer, a timeout or a refused address throws: the job queue retries with exponential
+// backoff up to MAX_DELIVERY_ATTEMPTS, and every attempt is logged in webhook_attempts.
+//
+// No SSRF: the host name is resolved once, every address is checked (loopback, private, link-local,
+// unique-local, CGNAT and the like are refused unless WEBHOOKS_ALLOW_PRIVATE), and the connection goes
+// to the checked address, so a DNS answer cannot change between the check and the request.
+import crypto from 'node:crypto';
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Deps } from '../deps.ts';
+import { registerJobs } from '../jobs.ts';
+import { DELIVER_JOB, MAX_DELIVERY_ATTEMPTS } from './emit.ts';
+
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export function signPayload(secret: string, body: string, unixSeconds: number): string {
+  const v1 = crypto.createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${v1}`;
+}
+
+/** Receiver side (and tests): true when the header signs this body within `toleranceSeconds`. */
+export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
+  const t = Number(parts.t);
+  if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  const expected = Buffer.from(signPayload(secret, body, t).split('v1=')[1]!);
+  const given = Buffer.from(parts.v1);
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
+
+/** Addresses a webhook may not reach unless private targets are allowed. */
+export function isPrivateAddress(address: string): boolean {
+  let ip = address.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  if (mapped) ip = mapped[1]!;
+  if (net.isIPv4(ip)) {
+    const [a, b] = ip.split('.').map(Number) as [number, number];
+    return (
+      a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19)) || a >= 224
+    );
+  }
+  if (net.isIPv6(ip)) {
+    return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip) || ip.startsWith('ff') || ip.startsWith('64:ff9b:') || ip.startsWith('2001:db8');
+  }
+  return true;
+}
+
+class DeliveryError extends Error {
+  constructor(message: string, readonly responseCode: number | null = null) {
+    super(message);
+  }
+}
+
+function post(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean): Promise<{ status: number }> {
+  const u = new URL(url);
+  const lookup: net.LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return (callback as any)(err);
+      const list = addresses as unknown as dns.LookupAddress[];
+      const bad = list.find((a) => !allowPrivate && isPrivateAddress(a.address));
+      if (bad) return (callback as any)(new DeliveryError(`refused: ${hostname} resolves to the private address ${bad.address}`));
+      if ((options as any).all) return (callback as any)(null, list);
+      return (callback as any)(null, list[0]!.address, list[0]!.family);
+    });
+  };
+  // A literal IP in the URL never goes through lookup: check it here.
+  const literal = u.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(literal) && !allowPrivate && isPrivateAddress(literal)) {
+    return Promise.reject(new DeliveryError(`refused: ${literal} is a private address`));
+  }
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(
+      u,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, timeout: DELIVERY_TIMEOUT_MS, agent: false },
+      (res) => {
+        res.resume(); // the receiver's body does not interest us
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new DeliveryError(`timed out after ${DELIVERY_TIMEOUT_MS / 1000} s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface DeliveryRow {
+  id: number;
+  webhook_id: number;
+  event: string;
+  payload: Record<string, unknown>;
+  status: string;
+  attempts: number;
+  created_at: Date;
+  url: string;
+  secret: string;
+  active: boolean;
+}
+
+/** The job: one attempt at one delivery. Idempotent: a delivery that already succeeded is left alone. */
+export async function deliverWebhook(deps: Deps, payload: { deliveryId: number }): Promise<void> {
+  const { db, config, clock } = deps;
+  const d = await db.one<DeliveryRow>(
+    `SELECT d.id, d.webhook_id, d.event, d.payload, d.status, d.attempts, d.created_at, w.url, w.secret, w.active
+       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`,
+    [payload.deliveryId],
+  );
+  if (!d || d.status !== 'pending') return; // webhook deleted, or already done
+  const attempt = d.attempts + 1;
+  const started = clock.now();
+  const t0 = performance.now();
+  const body = JSON.stringify({ id: d.id, event: d.event, created_at: d.created_at, site_url: config.siteUrl, data: d.payload });
+  const ts = Math.floor(started.getTime() / 1000);
+  let code: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await post(d.url, body, {
+      'content-type': 'application/json',
+      'user-agent': 'Newsdesk-Webhooks/1',
+      'x-newsdesk-event': d.event,
+      'x-newsdesk-delivery': String(d.id),
+      'x-newsdesk-signature': signPayload(d.secret, body, ts),
+    }, config.webhooksAllowPrivate);
+    code = res.status;
+    if (code < 200 || code >= 300) error = `the receiver answered HTTP ${code}`;
+  } catch (e) {
+    error = (e as Error).message || String(e);
+    code = e instanceof DeliveryError ? e.responseCode : null;
+  }
+  const duration = Math.round(performance.now() - t0);
+  const final = !!error && attempt >= MAX_DELIVERY_ATTEMPTS;
+  await db.tx(async (tx) => {
+    await tx.query(`INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, response_code, error) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      d.id, attempt, started, duration, code, error,
+    ]);
+    await tx.query(
+      `UPDATE webhook_deliveries SET attempts = $2, response_code = $3, error = $4, last_attempt_at = $5,
+              status = $6, delivered_at = CASE WHEN $6 = 'succeeded' THEN $5::timestamptz ELSE NULL END
+        WHERE id = $1`,
+      [d.id, attempt, code, error, started, error ? (final ? 'failed' : 'pending') : 'succeeded'],
+    );
+  });
+  if (error) throw new Error(`webhook ${d.webhook_id} delivery ${d.id} attempt ${attempt}: ${error}`);
+}
+
+registerJobs({ [DELIVER_JOB]: deliverWebhook });
