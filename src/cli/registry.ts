@@ -2,8 +2,9 @@
 // adds its commands here.
 import type { Command } from './command.ts';
 import { migrateCommand, publishCommand } from './core.ts';
+import { staffCreateCommand } from './staff.ts';
 
-export const commands: Command[] = [migrateCommand, publishCommand];
+export const commands: Command[] = [migrateCommand, publishCommand, staffCreateCommand];
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {

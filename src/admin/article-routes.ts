@@ -1,0 +1,273 @@
+// Article routes of the newsroom: list, editor (create, save, publish, schedule, unpublish), autosave,
+// Markdown preview, the page preview, feature image upload, revisions with diff and restore.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { WebDeps } from '../web/site.ts';
+import { loadSite } from '../web/site.ts';
+import { articlePage } from '../web/pages/public.ts';
+import { getArticleById, listAuthors, listFormats, listSections, relatedArticles } from '../articles/queries.ts';
+import type { Article } from '../articles/types.ts';
+import { updateArticle } from '../articles/write.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { htmlToText, markdownToHtml, slugify } from '../platform/sanitize.ts';
+import { wantsJson } from '../platform/http.ts';
+import { assertCanEdit, canEdit, canPublish, getOwnership } from '../staff/permissions.ts';
+import type { AdminHelpers } from './routes.ts';
+import { noticeFrom } from './routes.ts';
+import {
+  autosave, diffSnapshots, fieldsFromArticle, fieldsFromBody, getRevision, listAdminArticles, listRevisions, recordRevision,
+  restoreRevision, saveFromEditor, snapshotOf, type AdminListFilter, type EditorAction, type EditorFields, type Revision,
+} from './articles.ts';
+import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
+import { storeImage } from './uploads.ts';
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const listQuery = z.object({
+  status: z.enum(['draft', 'scheduled', 'published', ''], { error: 'Status is draft, scheduled or published.' }).optional(),
+  format: z.string().regex(SLUG, 'Unknown format.').or(z.literal('')).optional(),
+  section: z.string().regex(SLUG, 'Unknown section.').or(z.literal('')).optional(),
+  author: z.string().regex(SLUG, 'Unknown author.').or(z.literal('')).optional(),
+  q: z.string().max(200, 'Search terms are limited to 200 characters.').optional(),
+  page: z.string().regex(/^[1-9]\d{0,5}$/, 'The page number must be a whole number from 1 upwards.').optional(),
+  notice: z.string().optional(),
+});
+
+const ACTIONS = ['save', 'publish', 'schedule', 'unpublish'] as const;
+const NOTICE_FOR: Record<EditorAction, string> = { save: 'saved', publish: 'published', schedule: 'scheduled', unpublish: 'unpublished' };
+
+function idParam(req: FastifyRequest): number {
+  const id = (req.params as { id?: string }).id ?? '';
+  if (!/^[1-9]\d{0,9}$/.test(id)) throw new NotFoundError('There is no such article.');
+  return Number(id);
+}
+
+export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: AdminHelpers): void {
+  const { db } = web;
+  const now = () => web.clock.now();
+
+  async function choices(): Promise<Choices> {
+    const [formats, sections, authors] = await Promise.all([listFormats(db), listSections(db), listAuthors(db)]);
+    return { formats, sections, authors };
+  }
+
+  async function pendingAutosave(article: Article): Promise<Revision | null> {
+    if (article.status === 'draft') return null;
+    const [last] = await listRevisions(db, article.id, 1);
+    return last && !last.applied ? last : null;
+  }
+
+  admin.get('/admin/articles', async (req, reply) => {
+    const parsed = listQuery.safeParse(req.query);
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => i.message).join(' '));
+    const q = parsed.data;
+    const filter: AdminListFilter = {
+      status: q.status || undefined,
+      format: q.format || undefined,
+      section: q.section || undefined,
+      author: q.author || undefined,
+      q: q.q?.trim() || undefined,
+    };
+    const page = Number(q.page ?? 1);
+    const ctx = await h.ctx(req);
+    const [{ rows, more }, ch] = await Promise.all([listAdminArticles(db, filter, page), choices()]);
+    return h.sendPage(reply, articleListPage(ctx, ctx.timeZone, filter, ch, rows, page, more, noticeFrom(req.query)));
+  });
+
+  admin.get('/admin/articles/new', async (req, reply) => {
+    const ctx = await h.ctx(req);
+    const s = ctx.session;
+    const fields = fieldsFromBody({});
+    if (s.staff.author_slug) fields.authors = [s.staff.author_slug];
+    return h.sendPage(reply, editorPage(ctx, { id: null, article: null, fields, choices: await choices(), timeZone: ctx.timeZone, canPublish: canPublish(s.staff, null) }));
+  });
+
+  admin.get('/admin/articles/:id', async (req, reply) => {
+    const id = idParam(req);
+    const ctx = await h.ctx(req);
+    const [article, own, ch] = await Promise.all([getArticleById(db, id), getOwnership(db, id), choices()]);
+    if (!article || !own) throw new NotFoundError('There is no such article. It may have been deleted.');
+    assertCanEdit(ctx.session.staff, own);
+    return h.sendPage(
+      reply,
+      editorPage(ctx, {
+        id,
+        article,
+        fields: fieldsFromArticle(article, ctx.timeZone),
+        choices: ch,
+        timeZone: ctx.timeZone,
+        canPublish: canPublish(ctx.session.staff, own),
+        notice: noticeFrom(req.query),
+        pendingAutosave: await pendingAutosave(article),
+      }),
+    );
+  });
+
+  // Saving the form: on a mistake the editor comes back with everything as typed and the message.
+  async function save(req: FastifyRequest, id: number | null) {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const action = (ACTIONS as readonly string[]).includes(String(body.action)) ? (body.action as EditorAction) : 'save';
+    const fields = fieldsFromBody(body);
+    const ctx = await h.ctx(req);
+    try {
+      const saved = await saveFromEditor({ db, staff: ctx.session.staff, now: now(), timeZone: ctx.timeZone }, id, fields, action);
+      return { saved, action };
+    } catch (e) {
+      if (!(e instanceof ValidationError || e instanceof ConflictError || e instanceof ForbiddenError)) throw e;
+      const article = id ? ((await getArticleById(db, id)) ?? null) : null;
+      const own = id ? ((await getOwnership(db, id)) ?? null) : null;
+      const fieldErrors = e instanceof ValidationError ? e.fields : {};
+      const page = editorPage(ctx, {
+        id,
+        article,
+        fields,
+        choices: await choices(),
+        timeZone: ctx.timeZone,
+        canPublish: canPublish(ctx.session.staff, own),
+        notice: { kind: 'error', text: `Not saved: ${e.message}` },
+        fieldErrors,
+      });
+      return { page, status: e.status };
+    }
+  }
+
+  admin.post('/admin/articles', async (req, reply) => {
+    const r = await save(req, null);
+    if ('page' in r) return h.sendPage(reply, r.page!, r.status);
+    return reply.redirect(`/admin/articles/${r.saved.id}?notice=${r.action === 'save' ? 'created' : NOTICE_FOR[r.action]}`, 303);
+  });
+
+  admin.post('/admin/articles/:id', async (req, reply) => {
+    const r = await save(req, idParam(req));
+    if ('page' in r) return h.sendPage(reply, r.page!, r.status);
+    return reply.redirect(`/admin/articles/${r.saved.id}?notice=${NOTICE_FOR[r.action]}`, 303);
+  });
+
+  // Autosave (JSON). A new article is created as a draft by its first autosave.
+  admin.post('/admin/articles/autosave', async (req, reply) => {
+    const s = h.session(req);
+    const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
+    if (!fields.headline.trim()) throw new ValidationError('Give the article a headline before it can be saved.', { headline: 'Required.' });
+    const saved = await saveFromEditor({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, null, fields, 'save');
+    return reply.send({ id: saved.id, url: `/admin/articles/${saved.id}`, applied: true, savedAt: saved.updated_at, status: saved.status });
+  });
+
+  admin.post('/admin/articles/:id/autosave', async (req, reply) => {
+    const id = idParam(req);
+    const s = h.session(req);
+    const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
+    const r = await autosave({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, fields);
+    return reply.send({ id, applied: r.applied, revisionId: r.revisionId, savedAt: now(), status: r.article.status });
+  });
+
+  // Live preview of the Markdown body: the same conversion and sanitising as saving.
+  admin.post('/admin/preview', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const source = typeof body.body === 'string' ? body.body : '';
+    if (source.length > 2_000_000) throw new ValidationError('The body is too long to preview.');
+    return reply.send({ html: markdownToHtml(source) });
+  });
+
+  // The page exactly as readers will see it: the saved article (GET) or the form's unsaved state (POST).
+  async function renderPreview(article: Article) {
+    const site = await loadSite(web);
+    const related = await relatedArticles(db, article.id, 5);
+    return articlePage(site, article, related);
+  }
+
+  admin.get('/admin/articles/:id/preview', async (req, reply) => {
+    const id = idParam(req);
+    const s = h.session(req);
+    const [article, own] = await Promise.all([getArticleById(db, id), getOwnership(db, id)]);
+    if (!article || !own) throw new NotFoundError('There is no such article.');
+    if (!canEdit(s.staff, own) && article.status !== 'published') throw new ForbiddenError('You can only preview your own articles.');
+    return h.sendPage(reply, await renderPreview(article));
+  });
+
+  admin.post('/admin/articles/:id/preview', async (req, reply) => {
+    const id = idParam(req);
+    const s = h.session(req);
+    const [article, own, ch, authors] = await Promise.all([getArticleById(db, id), getOwnership(db, id), choices(), listAuthors(db)]);
+    if (!article || !own) throw new NotFoundError('There is no such article.');
+    assertCanEdit(s.staff, own);
+    const f = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
+    const bodyHtml = markdownToHtml(f.body);
+    const preview: Article = {
+      ...article,
+      headline: f.headline.trim() || article.headline,
+      dek: f.dek.trim(),
+      body_source: f.body,
+      body_html: bodyHtml,
+      body_text: htmlToText(bodyHtml),
+      format: ch.formats.find((x) => x.slug === f.format) ?? null,
+      section: ch.sections.find((x) => x.slug === f.section) ?? null,
+      tags: f.tags.split(',').map((t) => t.trim()).filter(Boolean).map((name) => ({ slug: slugify(name), name })),
+      authors: f.authors.map((slug) => authors.find((a) => a.slug === slug)).filter((a): a is NonNullable<typeof a> => !!a),
+      editors_pick: f.editors_pick,
+      feature_image_url: /^(https?:\/\/|\/(?!\/))/.test(f.feature_image_url) ? f.feature_image_url : null,
+      feature_image_alt: f.feature_image_alt.trim(),
+      feature_image_caption: f.feature_image_caption.trim(),
+      published_at: article.published_at ?? now(),
+    };
+    return h.sendPage(reply, await renderPreview(preview));
+  });
+
+  // Feature image upload (multipart). With JavaScript it answers JSON and the editor shows the image.
+  admin.post('/admin/articles/:id/image', { config: { csrfInHandler: true } }, async (req, reply) => {
+    const id = idParam(req);
+    if (!req.isMultipart()) throw new ValidationError('Send the image as a file upload (multipart/form-data).');
+    const part = await req.file();
+    const field = part?.fields._csrf;
+    const token = req.headers['x-csrf-token'] ?? (field && !Array.isArray(field) && field.type === 'field' ? field.value : undefined);
+    h.checkCsrf(req, token);
+    const s = h.session(req);
+    const own = await getOwnership(db, id);
+    if (!own) throw new NotFoundError('There is no such article.');
+    assertCanEdit(s.staff, own);
+    if (!part) throw new ValidationError('Choose an image file to upload.', { image: 'No file was chosen.' });
+    const buf = await part.toBuffer();
+    const url = storeImage(web.config.dataDir, buf);
+    const article = await db.tx(async (tx) => {
+      const saved = await updateArticle(tx, id, { featureImageUrl: url }, { now: now() });
+      await recordRevision(tx, id, s.staff.id, 'save', snapshotOf(saved), true, now());
+      return saved;
+    });
+    if (wantsJson(req)) return reply.send({ url, id: article.id });
+    return reply.redirect(`/admin/articles/${id}?notice=image`, 303);
+  });
+
+  // ---- Revisions ----
+
+  async function editable(req: FastifyRequest) {
+    const id = idParam(req);
+    const s = h.session(req);
+    const [article, own] = await Promise.all([getArticleById(db, id), getOwnership(db, id)]);
+    if (!article || !own) throw new NotFoundError('There is no such article.');
+    assertCanEdit(s.staff, own);
+    return { id, article, own, s };
+  }
+
+  admin.get('/admin/articles/:id/revisions', async (req, reply) => {
+    const { id, article } = await editable(req);
+    const ctx = await h.ctx(req);
+    return h.sendPage(reply, revisionsPage(ctx, ctx.timeZone, article, await listRevisions(db, id)));
+  });
+
+  admin.get('/admin/articles/:id/revisions/:rev', async (req, reply) => {
+    const { id, article, own, s } = await editable(req);
+    const revId = String((req.params as { rev: string }).rev);
+    if (!/^[1-9]\d{0,15}$/.test(revId)) throw new NotFoundError('There is no such revision.');
+    const rev = await getRevision(db, id, Number(revId));
+    const ctx = await h.ctx(req);
+    return h.sendPage(reply, revisionPage(ctx, ctx.timeZone, article, rev, diffSnapshots(rev.snapshot, snapshotOf(article)), canEdit(s.staff, own)));
+  });
+
+  admin.post('/admin/articles/:id/revisions/:rev/restore', async (req, reply) => {
+    const { id, s } = await editable(req);
+    const revId = String((req.params as { rev: string }).rev);
+    if (!/^[1-9]\d{0,15}$/.test(revId)) throw new NotFoundError('There is no such revision.');
+    await restoreRevision({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, Number(revId));
+    return reply.redirect(`/admin/articles/${id}?notice=restored`, 303);
+  });
+}
+
+export type { EditorFields };

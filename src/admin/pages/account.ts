@@ -1,0 +1,28 @@
+// The signed-in person's own account: who they are, and their password.
+import { html } from '../../platform/html.ts';
+import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
+
+export function accountPage(ctx: AdminContext, notice: Notice | null): string {
+  const st = ctx.session.staff;
+  return adminLayout(
+    ctx,
+    'Account',
+    html`<h1>Your account</h1>
+<dl class="facts"><dt>Email</dt><dd>${st.email}</dd><dt>Name</dt><dd>${st.name || '—'}</dd><dt>Role</dt><dd>${st.role}</dd>
+${st.author_slug ? html`<dt>Byline</dt><dd><a href="/author/${st.author_slug}">/author/${st.author_slug}</a></dd>` : ''}</dl>
+<section class="card" aria-labelledby="pw-title">
+  <h2 id="pw-title">${st.has_password ? 'Change your password' : 'Set a password'}</h2>
+  <p>You can always sign in with a link by email instead.</p>
+  <form method="post" action="/admin/account/password" class="stack">
+    ${csrfField(ctx)}
+    <input type="text" name="username" value="${st.email}" autocomplete="username" hidden>
+    <label for="pw-new">New password <span class="hint">(at least 12 characters)</span></label>
+    <input id="pw-new" type="password" name="password" required minlength="12" maxlength="200" autocomplete="new-password">
+    <label for="pw-confirm">The same again</label>
+    <input id="pw-confirm" type="password" name="confirm" required minlength="12" maxlength="200" autocomplete="new-password">
+    <button type="submit">Save password</button>
+  </form>
+</section>`,
+    { notice },
+  );
+}

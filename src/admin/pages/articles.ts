@@ -1,0 +1,235 @@
+// Article screens: the list with filters and search, the editor, and revisions with their diff.
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import type { Article, ArticleStatus, Named } from '../../articles/types.ts';
+import { humanDateTime } from '../../web/time.ts';
+import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
+import type { AdminListFilter, AdminListRow, EditorFields, FieldDiff, Revision } from '../articles.ts';
+
+export interface Choices {
+  formats: Named[];
+  sections: Named[];
+  authors: Named[];
+}
+
+const STATUS_LABEL: Record<ArticleStatus, string> = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' };
+
+export function when(d: Date | null, tz: string): string {
+  return d ? humanDateTime(new Date(d), tz, 'en-GB') : '';
+}
+
+function options(list: Named[], selected: string, empty: string): SafeHtml {
+  return html`<option value="">${empty}</option>${list.map((o) => html`<option value="${o.slug}"${o.slug === selected ? raw(' selected') : ''}>${o.name}</option>`)}`;
+}
+
+export function statusBadge(s: ArticleStatus): SafeHtml {
+  return html`<span class="badge badge--${s}">${STATUS_LABEL[s]}</span>`;
+}
+
+export function articleListPage(ctx: AdminContext, tz: string, f: AdminListFilter, choices: Choices, rows: AdminListRow[], page: number, more: boolean, notice?: Notice | null): string {
+  const query = (p: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(f)) if (v) q.set(k, String(v));
+    if (p > 1) q.set('page', String(p));
+    const s = q.toString();
+    return s ? `/admin/articles?${s}` : '/admin/articles';
+  };
+  const filtered = Object.values(f).some(Boolean);
+  return adminLayout(
+    ctx,
+    'Articles',
+    html`<div class="page-head"><h1>Articles</h1><a class="button" href="/admin/articles/new">New article</a></div>
+<form class="filters" method="get" action="/admin/articles" role="search" aria-label="Filter articles">
+  <div><label for="f-q">Search</label><input id="f-q" type="search" name="q" value="${f.q ?? ''}" maxlength="200"></div>
+  <div><label for="f-status">Status</label><select id="f-status" name="status">
+    <option value="">Any status</option>
+    ${(['draft', 'scheduled', 'published'] as const).map((s) => html`<option value="${s}"${f.status === s ? raw(' selected') : ''}>${STATUS_LABEL[s]}</option>`)}
+  </select></div>
+  <div><label for="f-format">Format</label><select id="f-format" name="format">${options(choices.formats, f.format ?? '', 'Any format')}</select></div>
+  <div><label for="f-section">Section</label><select id="f-section" name="section">${options(choices.sections, f.section ?? '', 'Any section')}</select></div>
+  <div><label for="f-author">Author</label><select id="f-author" name="author">${options(choices.authors, f.author ?? '', 'Any author')}</select></div>
+  <div class="filters-actions"><button type="submit">Filter</button>${filtered ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
+</form>
+${rows.length
+  ? html`<table class="list">
+  <caption class="visually-hidden">Articles, most recently edited first${page > 1 ? `, page ${page}` : ''}</caption>
+  <thead><tr><th scope="col">Headline</th><th scope="col">Status</th><th scope="col">Format · Section</th><th scope="col">By</th><th scope="col">Updated</th></tr></thead>
+  <tbody>${rows.map(
+    (r) => html`<tr>
+    <td data-label="Headline"><a href="/admin/articles/${r.id}">${r.headline}</a></td>
+    <td data-label="Status">${statusBadge(r.status)}${r.status !== 'draft' ? html` <span class="muted">${when(r.published_at, tz)}</span>` : ''}</td>
+    <td data-label="Format · Section">${[r.format_name, r.section_name].filter(Boolean).join(' · ')}</td>
+    <td data-label="By">${r.authors}</td>
+    <td data-label="Updated">${when(r.updated_at, tz)}</td>
+  </tr>`,
+  )}</tbody>
+</table>`
+  : html`<p>${filtered ? 'No articles match these filters.' : 'There are no articles yet.'}</p>`}
+${page > 1 || more
+  ? html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${query(page - 1)}">Previous page</a>` : ''} <span>Page ${page}</span> ${more ? html`<a rel="next" href="${query(page + 1)}">Next page</a>` : ''}</nav>`
+  : ''}`,
+    { notice },
+  );
+}
+
+export interface EditorView {
+  id: number | null;
+  article: Article | null;
+  fields: EditorFields;
+  choices: Choices;
+  timeZone: string;
+  canPublish: boolean;
+  notice?: Notice | null;
+  fieldErrors?: Record<string, string>;
+  /** An autosave of a live article kept aside, newer than what is live. */
+  pendingAutosave?: Revision | null;
+}
+
+function fieldError(v: EditorView, name: string): SafeHtml {
+  const e = v.fieldErrors?.[name];
+  return e ? html`<p class="field-error" id="err-${name}">${e}</p>` : html``;
+}
+
+function describedBy(v: EditorView, name: string, hint?: string): SafeHtml {
+  const ids = [hint, v.fieldErrors?.[name] ? `err-${name}` : ''].filter(Boolean).join(' ');
+  return ids ? html` aria-describedby="${ids}"${v.fieldErrors?.[name] ? raw(' aria-invalid="true"') : ''}` : html``;
+}
+
+export function editorPage(ctx: AdminContext, v: EditorView): string {
+  const f = v.fields;
+  const a = v.article;
+  const status = a?.status ?? 'draft';
+  const action = v.id ? `/admin/articles/${v.id}` : '/admin/articles';
+  const title = v.id ? `Edit: ${a?.headline ?? f.headline}` : 'New article';
+  return adminLayout(
+    ctx,
+    title,
+    html`<div class="page-head">
+  <h1>${v.id ? 'Edit article' : 'New article'}</h1>
+  <p class="editor-status">${statusBadge(status)}${a && status !== 'draft' ? html` ${when(a.published_at, v.timeZone)}` : ''}
+    ${a?.status === 'published' ? html` · <a href="/${a.slug}" target="_blank" rel="noopener">View live</a>` : ''}
+    ${v.id ? html` · <a href="/admin/articles/${v.id}/preview" target="_blank" rel="noopener">Preview</a> · <a href="/admin/articles/${v.id}/revisions">Revisions</a>` : ''}</p>
+</div>
+${v.pendingAutosave
+  ? html`<div class="notice notice--warn" role="status">Changes autosaved at ${when(v.pendingAutosave.created_at, v.timeZone)} are not live yet. Press “Update” to publish them, or <a href="/admin/articles/${v.id}/revisions/${v.pendingAutosave.id}">compare and restore them</a>.</div>`
+  : ''}
+<form id="editor" class="editor" method="post" action="${action}" data-autosave="${v.id ? `/admin/articles/${v.id}/autosave` : '/admin/articles/autosave'}" data-status="${status}" novalidate>
+  ${csrfField(ctx)}
+  <div class="editor-main">
+    <label for="ed-headline">Headline</label>
+    <input id="ed-headline" name="headline" required maxlength="300" value="${f.headline}" class="input-headline"${describedBy(v, 'headline')}>
+    ${fieldError(v, 'headline')}
+    <label for="ed-dek">Dek <span class="hint">(the standfirst under the headline)</span></label>
+    <textarea id="ed-dek" name="dek" rows="2" maxlength="1000"${describedBy(v, 'dek')}>${f.dek}</textarea>
+    ${fieldError(v, 'dek')}
+    <div class="body-panes">
+      <div>
+        <label for="ed-body">Body <span class="hint">(Markdown)</span></label>
+        <textarea id="ed-body" name="body" rows="22" class="input-body" aria-describedby="body-hint">${f.body}</textarea>
+        <p id="body-hint" class="hint">**bold**, _italic_, ## heading, [link](https://…), &gt; quote, - list. HTML figures and embeds are allowed; unsafe markup is removed.</p>
+      </div>
+      <section class="live-preview" aria-labelledby="live-preview-title" hidden data-preview="/admin/preview">
+        <h2 id="live-preview-title" class="pane-title">Live preview</h2>
+        <div class="article-body" id="live-preview" aria-live="off"></div>
+      </section>
+    </div>
+  </div>
+  <div class="editor-side">
+    <fieldset>
+      <legend>Publishing</legend>
+      <label for="ed-publish-at">Publish time <span class="hint">(${v.timeZone})</span></label>
+      <input id="ed-publish-at" type="datetime-local" name="publish_at" value="${f.publish_at}"${describedBy(v, 'publish_at', 'publish-hint')}>
+      <p id="publish-hint" class="hint">Leave empty to publish now. A future time schedules the article.</p>
+      ${fieldError(v, 'publish_at')}
+      <div class="buttons">
+        <button type="submit" name="action" value="save">${status === 'draft' ? 'Save draft' : 'Update'}</button>
+        ${v.canPublish
+          ? html`${status !== 'published' ? html`<button type="submit" name="action" value="publish" class="primary">Publish now</button>` : ''}
+        <button type="submit" name="action" value="schedule">${status === 'scheduled' ? 'Reschedule' : 'Schedule'}</button>
+        ${status !== 'draft' ? html`<button type="submit" name="action" value="unpublish" class="danger">Unpublish</button>` : ''}`
+          : html`<p class="hint">An editor publishes your drafts.</p>`}
+        ${v.id ? html`<button type="submit" formaction="/admin/articles/${v.id}/preview" formtarget="_blank" class="secondary">Preview changes</button>` : ''}
+      </div>
+      <p class="save-state" id="save-state" role="status" aria-live="polite">${a ? html`Saved ${when(a.updated_at, v.timeZone)}` : 'Not saved yet'}</p>
+    </fieldset>
+    <fieldset>
+      <legend>Placement</legend>
+      <label for="ed-format">Format</label>
+      <select id="ed-format" name="format"${describedBy(v, 'format')}>${options(v.choices.formats, f.format, 'No format')}</select>
+      ${fieldError(v, 'format')}
+      <label for="ed-section">Section</label>
+      <select id="ed-section" name="section"${describedBy(v, 'section')}>${options(v.choices.sections, f.section, 'No section')}</select>
+      ${fieldError(v, 'section')}
+      <label for="ed-tags">Tags <span class="hint">(comma-separated)</span></label>
+      <input id="ed-tags" name="tags" value="${f.tags}" maxlength="2000"${describedBy(v, 'tags')}>
+      ${fieldError(v, 'tags')}
+      <label class="check"><input type="checkbox" name="editors_pick"${f.editors_pick ? raw(' checked') : ''}> Editor's pick</label>
+      <label for="ed-slug">Address <span class="hint">(/slug; empty: from the headline)</span></label>
+      <input id="ed-slug" name="slug" value="${f.slug}" maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*"${describedBy(v, 'slug')}>
+      ${fieldError(v, 'slug')}
+    </fieldset>
+    <fieldset class="authors"${describedBy(v, 'authors')}>
+      <legend>Authors</legend>
+      ${v.choices.authors.map(
+        (au) => html`<label class="check"><input type="checkbox" name="authors" value="${au.slug}"${f.authors.includes(au.slug) ? raw(' checked') : ''}> ${au.name}</label>`,
+      )}
+      ${fieldError(v, 'authors')}
+    </fieldset>
+    <fieldset>
+      <legend>Feature image</legend>
+      ${f.feature_image_url ? html`<img class="thumb" src="${f.feature_image_url}" alt="">` : ''}
+      <label for="ed-image-url">Image address</label>
+      <input id="ed-image-url" name="feature_image_url" value="${f.feature_image_url}" maxlength="2000"${describedBy(v, 'featureImageUrl', 'image-hint')}>
+      <p id="image-hint" class="hint">${v.id ? 'Upload a file below, or give an address.' : 'Save the draft first to upload a file.'}</p>
+      ${fieldError(v, 'featureImageUrl')}
+      <label for="ed-image-alt">Alt text <span class="hint">(what the image shows, for people who cannot see it)</span></label>
+      <input id="ed-image-alt" name="feature_image_alt" value="${f.feature_image_alt}" maxlength="500">
+      <label for="ed-image-caption">Caption</label>
+      <input id="ed-image-caption" name="feature_image_caption" value="${f.feature_image_caption}" maxlength="1000">
+    </fieldset>
+  </div>
+</form>
+${v.id
+  ? html`<form class="upload card" method="post" action="/admin/articles/${v.id}/image" enctype="multipart/form-data" data-upload>
+  ${csrfField(ctx)}
+  <label for="ed-image-file">Upload a feature image <span class="hint">(JPEG, PNG, GIF or WebP, up to 5 MB)</span></label>
+  <input id="ed-image-file" type="file" name="image" accept="image/jpeg,image/png,image/gif,image/webp" required>
+  <button type="submit">Upload image</button>
+</form>`
+  : ''}`,
+    { notice: v.notice, bodyClass: 'page-editor' },
+  );
+}
+
+function renderChanges(d: FieldDiff): SafeHtml {
+  return html`<div class="diff" role="group" aria-label="${d.label}">${d.changes.map((c) =>
+    c.added ? html`<ins>${c.value}</ins>` : c.removed ? html`<del>${c.value}</del>` : html`<span>${c.value}</span>`,
+  )}</div>`;
+}
+
+export function revisionsPage(ctx: AdminContext, tz: string, article: Article, revisions: Revision[]): string {
+  return adminLayout(
+    ctx,
+    `Revisions: ${article.headline}`,
+    html`<p class="crumbs"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+<h1>Revisions of “${article.headline}”</h1>
+${revisions.length
+  ? html`<ol class="revisions">${revisions.map(
+      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? 'someone'} · <span class="muted">${r.snapshot.headline}</span></li>`,
+    )}</ol>`
+  : html`<p>No revisions yet. Each save keeps one.</p>`}`,
+  );
+}
+
+export function revisionPage(ctx: AdminContext, tz: string, article: Article, rev: Revision, diffs: FieldDiff[], canRestore: boolean): string {
+  return adminLayout(
+    ctx,
+    `Revision ${rev.id}`,
+    html`<p class="crumbs"><a href="/admin/articles/${article.id}/revisions">← All revisions</a></p>
+<h1>Revision of ${when(rev.created_at, tz)}</h1>
+<p>By ${rev.staff_name ?? 'someone'} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
+${diffs.length ? diffs.map((d) => html`<section class="diff-field"><h2>${d.label}</h2>${renderChanges(d)}</section>`) : html`<p>This revision is the same as the article now.</p>`}
+${canRestore && diffs.length
+  ? html`<form method="post" action="/admin/articles/${article.id}/revisions/${rev.id}/restore">${csrfField(ctx)}<button type="submit">Restore this revision</button> <span class="hint">Its text, placement and image come back; status and publish time stay as they are.</span></form>`
+  : ''}`,
+  );
+}

@@ -1,0 +1,48 @@
+// Uploaded images (feature images, the publication's logo): checked by their first bytes (not by the
+// name or type the browser claims), size-limited, stored under DATA_DIR/uploads with a name made from
+// a hash of their content, and served at /uploads/NAME.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { ValidationError } from '../platform/errors.ts';
+
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+export const IMAGE_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+export const UPLOAD_NAME_RE = /^[a-f0-9]{32}\.(jpg|png|gif|webp)$/;
+
+/** The image type of a file from its signature, or null when it is not one we accept. */
+export function sniffImage(buf: Buffer): keyof typeof IMAGE_TYPES | null {
+  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpg';
+  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (buf.length >= 6 && /^GIF8[79]a$/.test(buf.subarray(0, 6).toString('latin1'))) return 'gif';
+  if (buf.length >= 12 && buf.subarray(0, 4).toString('latin1') === 'RIFF' && buf.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  return null;
+}
+
+export function uploadsDir(dataDir: string): string {
+  return path.join(dataDir, 'uploads');
+}
+
+/** Keep an image; returns its public path. The same file uploaded twice is stored once. */
+export function storeImage(dataDir: string, buf: Buffer): string {
+  if (!buf.length) throw new ValidationError('Choose an image file to upload.', { image: 'No file was chosen.' });
+  const ext = sniffImage(buf);
+  if (!ext) throw new ValidationError('That file is not a JPEG, PNG, GIF or WebP image.', { image: 'Not an image we accept.' });
+  const name = `${crypto.createHash('sha256').update(buf).digest('hex').slice(0, 32)}.${ext}`;
+  const dir = uploadsDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, buf);
+    fs.renameSync(tmp, file);
+  }
+  return `/uploads/${name}`;
+}

@@ -1,0 +1,111 @@
+// Signing in: magic links (signed, expiring, single use) and passwords, with attempt limits per IP
+// address and per email address. Nothing here ever tells a caller whether an address has an account.
+import crypto from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
+import { signToken, verifyToken } from '../platform/tokens.ts';
+import { UnauthorizedError } from '../platform/errors.ts';
+import { findStaffByEmail, getStaff, normalizeEmail, type Staff } from './staff.ts';
+import { sendStaffMail } from './mail.ts';
+
+const PURPOSE = 'staff-signin';
+/** A link asked for on the sign-in page. */
+export const EMAILED_LINK_TTL = 20 * 60;
+/** A link printed by `newsdesk staff create` or sent with an invitation. */
+export const INVITE_LINK_TTL = 3 * 86400;
+
+export function signInToken(secret: string, staffId: number, ttl: number, now: Date): string {
+  return signToken(secret, PURPOSE, { sid: staffId, jti: crypto.randomBytes(12).toString('base64url') }, { ttl, now });
+}
+
+export function signInUrl(siteUrl: string, token: string): string {
+  return `${siteUrl}/admin/signin/link?token=${encodeURIComponent(token)}`;
+}
+
+export function signInLink(deps: Deps, staffId: number, ttl: number): string {
+  return signInUrl(deps.config.siteUrl, signInToken(deps.config.secretKey, staffId, ttl, deps.clock.now()));
+}
+
+const LINK_FAILED = 'This sign-in link has expired or has already been used. Ask for a new one below.';
+
+/** Check a link's token without using it up (the confirmation page). */
+export async function peekSignInToken(db: Db, secret: string, token: unknown, now: Date): Promise<Staff> {
+  const r = verifyToken<{ sid: number; jti: string }>(secret, PURPOSE, token, now);
+  if (!r.ok || typeof r.data.sid !== 'number' || typeof r.data.jti !== 'string') throw new UnauthorizedError(LINK_FAILED);
+  if (await db.one(`SELECT 1 FROM staff_signin_tokens_used WHERE jti = $1`, [r.data.jti])) throw new UnauthorizedError(LINK_FAILED);
+  const staff = await getStaff(db, r.data.sid);
+  if (!staff || staff.disabled_at) throw new UnauthorizedError(LINK_FAILED);
+  return staff;
+}
+
+/** Use a link: valid, unexpired, never used before, for an enabled account. Marks it used. */
+export async function consumeSignInToken(db: Db, secret: string, token: unknown, now: Date): Promise<Staff> {
+  const staff = await peekSignInToken(db, secret, token, now);
+  const r = verifyToken<{ sid: number; jti: string; exp: number }>(secret, PURPOSE, token, now);
+  if (!r.ok) throw new UnauthorizedError(LINK_FAILED);
+  const claimed = await db.query(
+    `INSERT INTO staff_signin_tokens_used (jti, staff_id, used_at, expires_at) VALUES ($1, $2, $3, to_timestamp($4))
+     ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+    [r.data.jti, staff.id, now, r.data.exp],
+  );
+  if (!claimed.length) throw new UnauthorizedError(LINK_FAILED);
+  return staff;
+}
+
+/** Email a sign-in link if the address belongs to an enabled account; silently nothing otherwise. */
+export async function requestSignInLink(deps: Deps, email: string): Promise<void> {
+  const staff = await findStaffByEmail(deps.db, email);
+  if (!staff || staff.disabled_at) return;
+  const link = signInLink(deps, staff.id, EMAILED_LINK_TTL);
+  await sendStaffMail(deps, {
+    to: staff.email,
+    subject: `Sign in to ${deps.config.publicationName}`,
+    text: `Hello${staff.name ? ' ' + staff.name : ''},\n\nUse this link to sign in to the newsroom. It works once, for the next ${EMAILED_LINK_TTL / 60} minutes:\n\n${link}\n\nIf you did not ask for it, you can ignore this message.\n`,
+  });
+}
+
+export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string): Promise<void> {
+  const link = signInLink(deps, staff.id, INVITE_LINK_TTL);
+  await sendStaffMail(deps, {
+    to: staff.email,
+    subject: `You have been invited to the ${deps.config.publicationName} newsroom`,
+    text: `Hello${staff.name ? ' ' + staff.name : ''},\n\n${invitedBy} has given you a ${staff.role} account in the ${deps.config.publicationName} newsroom. Sign in with this link (it works once, within ${INVITE_LINK_TTL / 86400} days):\n\n${link}\n\nAfterwards you can ask for a new link on the sign-in page at any time, or set a password.\n`,
+  });
+}
+
+/**
+ * Fixed-window attempt counters kept in memory (one process serves the newsroom; on a restart the
+ * windows simply start again). `hit` returns false once a key has used its allowance.
+ */
+export class AttemptLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+  constructor(readonly max: number, readonly windowMs: number) {}
+
+  hit(key: string, now: Date): boolean {
+    const t = now.getTime();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs) {
+      if (this.windows.size > 50_000) this.prune(t);
+      this.windows.set(key, { start: t, count: 1 });
+      return true;
+    }
+    w.count++;
+    return w.count <= this.max;
+  }
+
+  private prune(t: number): void {
+    for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
+  }
+}
+
+/** Limits on sign-in attempts (password tries and link requests together). */
+export function signInLimiters() {
+  return {
+    perIp: new AttemptLimiter(20, 15 * 60_000),
+    perAddress: new AttemptLimiter(6, 15 * 60_000),
+  };
+}
+
+export function addressKey(email: unknown): string {
+  return typeof email === 'string' ? normalizeEmail(email).slice(0, 254) : '';
+}

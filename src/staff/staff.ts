@@ -1,0 +1,176 @@
+// Staff accounts: the people who run the newsroom. One row per email address (normalised to lower
+// case), a role from src/staff/roles.ts, an optional argon2id password, and a link to the authors
+// table so that what they write carries their byline.
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { hash, verify } from '@node-rs/argon2';
+import type { Db } from '../db/index.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { slugify } from '../platform/sanitize.ts';
+import { ROLES, type Role } from './roles.ts';
+
+export interface Staff {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  author_id: number | null;
+  author_slug: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+  has_password: boolean;
+}
+
+const COLUMNS = `st.id, st.email, st.name, st.role, st.author_id, au.slug AS author_slug, st.created_at, st.disabled_at,
+  (st.password_hash IS NOT NULL) AS has_password`;
+const FROM = `FROM staff st LEFT JOIN authors au ON au.id = st.author_id`;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export const emailSchema = z
+  .string({ error: 'Give an email address.' })
+  .trim()
+  .min(3, 'Give an email address.')
+  .max(254, 'That address is too long.')
+  .regex(/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/, 'Give a valid email address, like name@example.com.');
+
+export const roleSchema = z.enum(ROLES, { error: `The role must be one of ${ROLES.join(', ')}.` });
+
+const staffInput = z.object({
+  email: emailSchema,
+  name: z.string().trim().max(120, 'Names are limited to 120 characters.').default(''),
+  role: roleSchema,
+});
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const fields: Record<string, string> = {};
+    for (const i of r.error.issues) fields[i.path.join('.') || 'input'] = i.message;
+    throw new ValidationError(Object.values(fields).join(' '), fields);
+  }
+  return r.data;
+}
+
+export async function getStaff(db: Db, id: number): Promise<Staff | undefined> {
+  return db.one<Staff>(`SELECT ${COLUMNS} ${FROM} WHERE st.id = $1`, [id]);
+}
+
+export async function findStaffByEmail(db: Db, email: string): Promise<(Staff & { password_hash: string | null }) | undefined> {
+  return db.one(`SELECT ${COLUMNS}, st.password_hash ${FROM} WHERE st.email_normalized = $1`, [normalizeEmail(email)]);
+}
+
+export async function listStaff(db: Db): Promise<Staff[]> {
+  return db.query<Staff>(`SELECT ${COLUMNS} ${FROM} ORDER BY st.disabled_at IS NOT NULL, st.name, st.email`);
+}
+
+export async function countStaff(db: Db): Promise<number> {
+  return (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM staff`))!.n;
+}
+
+/** The byline for a new staff member: an existing author of the same name nobody has claimed, or a new one. */
+async function authorFor(db: Db, name: string, email: string): Promise<number> {
+  const display = name || email.split('@')[0]!;
+  const base = slugify(display) || 'staff';
+  const existing = await db.one<{ id: number }>(
+    `SELECT au.id FROM authors au WHERE au.slug = $1 AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.author_id = au.id)`,
+    [base],
+  );
+  if (existing) return existing.id;
+  for (let i = 1; i < 1000; i++) {
+    const slug = i === 1 ? base : `${base}-${i}`;
+    const row = await db.one<{ id: number }>(`INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id`, [slug, display]);
+    if (row) return row.id;
+  }
+  throw new ConflictError(`No free author slug near "${base}".`);
+}
+
+export async function createStaff(db: Db, input: { email: string; name?: string; role: string }): Promise<Staff> {
+  const data = parse(staffInput, input);
+  const id = await db.tx(async (tx) => {
+    if (await tx.one(`SELECT 1 FROM staff WHERE email_normalized = $1`, [normalizeEmail(data.email)])) {
+      throw new ConflictError(`There is already a staff account for ${data.email}.`);
+    }
+    const authorId = await authorFor(tx, data.name, data.email);
+    const row = await tx.one<{ id: number }>(
+      `INSERT INTO staff (email, email_normalized, name, role, author_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [data.email, normalizeEmail(data.email), data.name, data.role, authorId],
+    );
+    await tx.notify('content_changed', 'authors');
+    return row!.id;
+  });
+  return (await getStaff(db, id))!;
+}
+
+async function administratorsLeft(db: Db, exceptId: number): Promise<number> {
+  const row = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM staff WHERE role = 'administrator' AND disabled_at IS NULL AND id <> $1`,
+    [exceptId],
+  );
+  return row!.n;
+}
+
+export async function changeRole(db: Db, id: number, role: string): Promise<Staff> {
+  const newRole = parse(roleSchema, role);
+  return db.tx(async (tx) => {
+    const current = await getStaff(tx, id);
+    if (!current) throw new NotFoundError('No such staff member.');
+    if (current.role === 'administrator' && newRole !== 'administrator' && (await administratorsLeft(tx, id)) === 0) {
+      throw new ForbiddenError('This is the only administrator: make someone else an administrator first.');
+    }
+    await tx.query(`UPDATE staff SET role = $2 WHERE id = $1`, [id, newRole]);
+    return (await getStaff(tx, id))!;
+  });
+}
+
+/** Disable an account: its sessions end at once and it can no longer sign in. */
+export async function disableStaff(db: Db, id: number, now: Date): Promise<void> {
+  await db.tx(async (tx) => {
+    const current = await getStaff(tx, id);
+    if (!current) throw new NotFoundError('No such staff member.');
+    if (current.role === 'administrator' && (await administratorsLeft(tx, id)) === 0) {
+      throw new ForbiddenError('This is the only administrator: the account cannot be disabled.');
+    }
+    await tx.query(`UPDATE staff SET disabled_at = coalesce(disabled_at, $2) WHERE id = $1`, [id, now]);
+    await tx.query(`DELETE FROM staff_sessions WHERE staff_id = $1`, [id]);
+  });
+}
+
+export async function enableStaff(db: Db, id: number): Promise<void> {
+  const rows = await db.query(`UPDATE staff SET disabled_at = NULL WHERE id = $1 RETURNING id`, [id]);
+  if (!rows.length) throw new NotFoundError('No such staff member.');
+}
+
+export const passwordSchema = z
+  .string({ error: 'Choose a password.' })
+  .min(12, 'Use at least 12 characters for a password.')
+  .max(200, 'Passwords are limited to 200 characters.');
+
+/** Set (or replace) a password. Hashed with argon2id, the library's default algorithm. */
+export async function setPassword(db: Db, id: number, password: string): Promise<void> {
+  const pw = parse(passwordSchema, password);
+  const h = await hash(pw);
+  const rows = await db.query(`UPDATE staff SET password_hash = $2 WHERE id = $1 RETURNING id`, [id, h]);
+  if (!rows.length) throw new NotFoundError('No such staff member.');
+}
+
+// A real argon2id hash of a random string, verified against when the address is unknown so that an
+// unknown address costs as much time as a wrong password.
+let dummyHash: Promise<string> | null = null;
+
+/** The staff member whose address and password these are, or null. Same cost whether or not the address exists. */
+export async function checkPassword(db: Db, email: string, password: string): Promise<Staff | null> {
+  const found = typeof email === 'string' && email.length <= 254 ? await findStaffByEmail(db, email) : undefined;
+  const pw = typeof password === 'string' ? password.slice(0, 200) : '';
+  if (!found?.password_hash || found.disabled_at) {
+    dummyHash ??= hash(crypto.randomUUID());
+    await verify(await dummyHash, pw || 'x').catch(() => false);
+    return null;
+  }
+  const ok = await verify(found.password_hash, pw).catch(() => false);
+  if (!ok) return null;
+  const { password_hash: _, ...staff } = found;
+  return staff;
+}
