@@ -8,7 +8,6 @@ import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
 import { registerPublicRoutes } from './web/routes.ts';
-import { registerAdminRoutes } from './admin/routes.ts';
 import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/index.ts';
@@ -46,7 +45,6 @@ export async function createApp(deps: Deps): Promise<App> {
   });
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await registerApi(app, deps);
-  registerAdminRoutes(app, web);
   registerAdminRoutes(app, web);
   registerPublicRoutes(app, web);
   registerNewsletterSignupRoutes(app, web);
