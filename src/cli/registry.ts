@@ -3,8 +3,10 @@
 import type { Command } from './command.ts';
 import { migrateCommand, publishCommand } from './core.ts';
 import { staffCreateCommand } from './staff.ts';
+import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api.ts';
+import { importGhostCommand } from './ghost.ts';
 
-export const commands: Command[] = [migrateCommand, publishCommand, staffCreateCommand];
+export const commands: Command[] = [migrateCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
