@@ -327,7 +327,10 @@ async function record(db: Db, rows: Claimed[], results: SendResult[], bad: Claim
     if (res.ok) return void sent.push(r.id);
     ids.push(r.id);
     errs.push(res.error.slice(0, 500));
-    if (res.temporary && r.attempts < cfg.maxAttempts) {
+    if (res.notAttempted) {
+      sts.push('requeue');
+      delays.push(0);
+    } else if (res.temporary && r.attempts < cfg.maxAttempts) {
       sts.push('queued');
       delays.push(cfg.retryBaseSeconds * 2 ** (r.attempts - 1) * (1 + Math.random() * 0.1));
     } else {
@@ -347,8 +350,10 @@ async function record(db: Db, rows: Claimed[], results: SendResult[], bad: Claim
   }
   if (ids.length) {
     await db.query(
-      `UPDATE deliveries d SET status = x.st, last_error = x.err, locked_until = NULL,
-              next_attempt_at = CASE WHEN x.st = 'queued' THEN now() + make_interval(secs => x.delay) ELSE d.next_attempt_at END
+      `UPDATE deliveries d SET status = CASE WHEN x.st = 'requeue' THEN 'queued' ELSE x.st END, last_error = x.err, locked_until = NULL,
+              attempts = CASE WHEN x.st = 'requeue' THEN d.attempts - 1 ELSE d.attempts END,
+              next_attempt_at = CASE WHEN x.st = 'queued' THEN now() + make_interval(secs => x.delay)
+                                     WHEN x.st = 'requeue' THEN now() ELSE d.next_attempt_at END
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[]) AS x(id, st, err, delay)
         WHERE d.id = x.id`,
       [ids, sts, errs, delays],

@@ -43,7 +43,8 @@ export interface OutgoingMessage {
   data: Buffer;
 }
 
-export type SendResult = { ok: true; reply: Reply } | { ok: false; temporary: boolean; error: string };
+/** `notAttempted`: the connection broke before this message was started; it costs no attempt. */
+export type SendResult = { ok: true; reply: Reply } | { ok: false; temporary: boolean; error: string; notAttempted?: boolean };
 
 type Waiter = { resolve: (r: Reply) => void; reject: (e: Error) => void };
 
@@ -218,7 +219,19 @@ export class SmtpConnection {
     if (this.pipelining) {
       this.write(lines.join('\r\n') + '\r\n');
       const ps = lines.map(() => this.reply());
-      const all = Promise.all(ps);
+      const all = (async () => {
+        const out: Reply[] = [];
+        for (const p of ps) {
+          try {
+            out.push(await p);
+          } catch (e) {
+            // A refusal followed by the server closing (421): the refusal is the answer.
+            if (out.some((r) => r.code >= 400)) return out;
+            throw e;
+          }
+        }
+        return out;
+      })();
       all.catch(noop);
       return all;
     }
@@ -245,7 +258,7 @@ export class SmtpConnection {
     const results: SendResult[] = new Array(messages.length);
     const lost = (from: number, e: unknown) => {
       const error = e instanceof Error ? e.message : String(e);
-      for (let j = from; j < messages.length; j++) if (!results[j]) results[j] = { ok: false, temporary: true, error };
+      for (let j = from; j < messages.length; j++) if (!results[j]) results[j] = { ok: false, temporary: true, error, notAttempted: j > from };
     };
     if (!messages.length) return results;
     if (this.dead) {
@@ -310,7 +323,7 @@ export class SmtpConnection {
           try {
             await this.reply();
           } catch (e) {
-            lost(i + 1, e);
+            lost(i, e);
             return results;
           }
         }
@@ -323,7 +336,7 @@ export class SmtpConnection {
         try {
           await rset;
         } catch (e) {
-          lost(i + 1, e);
+          lost(i, e); // results[i] is set; the rest were not started
           return results;
         }
       }
