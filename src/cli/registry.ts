@@ -5,8 +5,10 @@ import { migrateCommand, publishCommand } from './core.ts';
 import { staffCreateCommand } from './staff.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api.ts';
 import { importGhostCommand } from './ghost.ts';
+import { editionsSendCommand, editionsStatusCommand } from './editions.ts';
 
 export const commands: Command[] = [migrateCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
+commands.push(editionsSendCommand, editionsStatusCommand);
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
