@@ -1,0 +1,290 @@
+// Double opt-in sign-up: one person per email address, a pending subscription per newsletter chosen,
+// and a queued verification email, all in one transaction. Confirming, unsubscribing and changing
+// preferences go through signed links (src/newsletters/links.ts and the 'newsletters-verify' token).
+import type { Db } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
+import { enqueue } from '../platform/jobs.ts';
+import { ValidationError } from '../platform/errors.ts';
+import { signToken, verifyToken } from '../platform/tokens.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
+
+export const SIGNUP_SUCCESS = 'Thank you for signing up. You will receive a verification email shortly.';
+export const SIGNUP_PROBLEM = 'There was a problem. Please refresh the page and try again.';
+
+export const VERIFY_JOB = 'newsletters.send_verification';
+export const ALREADY_JOB = 'newsletters.send_already_subscribed';
+export const VERIFY_PURPOSE = 'newsletters-verify';
+/** Verification links work for a week. */
+export const VERIFY_TTL_DAYS = 7;
+
+// ---------------------------------------------------------------------------------------------
+// Email addresses
+
+const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * The address as given (trimmed) and its normalised form (lower case), or a ValidationError whose
+ * message a reader can act on.
+ */
+export function parseEmail(input: unknown): { email: string; normalized: string } {
+  if (typeof input !== 'string' || !input.trim()) throw new ValidationError('Please enter your email address.', { email: 'missing' });
+  const email = input.trim();
+  const bad = () => new ValidationError(`“${email.slice(0, 80)}” is not a valid email address. Please check it and try again (for example name@example.com).`, { email: 'invalid' });
+  if (email.length > 254) throw bad();
+  const at = email.lastIndexOf('@');
+  if (at < 1) throw bad();
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1).replace(/\.$/, '');
+  if (local.length > 64 || !LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) throw bad();
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !/^[A-Za-z]{2,}$|^xn--[A-Za-z0-9-]+$/.test(labels[labels.length - 1]!)) throw bad();
+  return { email: `${local}@${domain}`, normalized: `${local}@${domain}`.toLowerCase() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-up
+
+export interface SignupInput {
+  email: unknown;
+  /** Newsletter slugs. */
+  newsletters: unknown;
+  name?: unknown;
+  source?: 'signup' | 'embed' | 'api' | 'admin';
+}
+
+export interface SignupResult {
+  personId: number;
+  /** Newsletters that are now waiting for confirmation (new or re-subscribed, or still pending). */
+  pending: number[];
+  /** Newsletters asked for that the person already receives. */
+  confirmed: number[];
+  /** What was queued: a verification email, a "you are already subscribed" note, or nothing. */
+  queued: 'verification' | 'already_subscribed' | 'nothing';
+}
+
+export interface SignupChoiceRow {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export function parseSlugs(input: unknown): string[] {
+  const list = input === undefined || input === null || input === '' ? [] : Array.isArray(input) ? input : [input];
+  if (list.length > 50 || !list.every((s) => typeof s === 'string')) throw new ValidationError('Please choose the newsletters you want from the list.', { newsletters: 'invalid' });
+  const slugs = [...new Set((list as string[]).map((s) => s.trim()).filter(Boolean))];
+  if (!slugs.length) throw new ValidationError('Please choose at least one newsletter.', { newsletters: 'missing' });
+  return slugs;
+}
+
+/** Active newsletters by slug; an unknown or inactive slug is a ValidationError naming it. */
+export async function resolveNewsletters(db: Db, slugs: string[]): Promise<SignupChoiceRow[]> {
+  const rows = await db.query<SignupChoiceRow>(`SELECT id, slug, name FROM newsletters WHERE active AND slug = ANY($1::text[]) ORDER BY position, id`, [slugs]);
+  const unknown = slugs.filter((s) => !rows.some((r) => r.slug === s));
+  if (unknown.length) {
+    throw new ValidationError(`There is no newsletter called “${unknown[0]!.slice(0, 60)}”. Please refresh the page and choose again.`, { newsletters: 'unknown' });
+  }
+  return rows;
+}
+
+function parseName(input: unknown): string {
+  if (input === undefined || input === null) return '';
+  if (typeof input !== 'string') throw new ValidationError('The name must be text.', { name: 'invalid' });
+  const name = input.trim().replace(/\s+/g, ' ');
+  if (name.length > 200) throw new ValidationError('Please keep the name under 200 characters.', { name: 'too long' });
+  return name;
+}
+
+// One statement: the person (created or found), the subscriptions (new ones pending, unsubscribed ones
+// pending again, pending and confirmed ones left alone) and what they were before.
+const SIGNUP_SQL = `
+WITH p AS (
+  INSERT INTO people (email, email_normalized, name) VALUES ($1, $2, $3)
+  ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
+  RETURNING id, suppressed_at, (xmax = 0) AS created
+), before AS (
+  SELECT s.newsletter_id, s.status FROM subscriptions s JOIN p ON s.person_id = p.id WHERE s.newsletter_id = ANY($4::int[])
+), s AS (
+  INSERT INTO subscriptions (person_id, newsletter_id, status, source)
+  SELECT p.id, n, 'pending', $5 FROM p, unnest($4::int[]) AS n
+  ON CONFLICT (person_id, newsletter_id) DO UPDATE
+    SET status = 'pending', unsubscribed_at = NULL, source = EXCLUDED.source, updated_at = now()
+    WHERE subscriptions.status = 'unsubscribed'
+  RETURNING newsletter_id
+)
+SELECT p.id, p.created, p.suppressed_at,
+  coalesce((SELECT array_agg(newsletter_id) FROM s), '{}') AS changed,
+  coalesce((SELECT array_agg(newsletter_id) FROM before WHERE status = 'pending'), '{}') AS was_pending,
+  coalesce((SELECT array_agg(newsletter_id) FROM before WHERE status = 'confirmed'), '{}') AS was_confirmed
+FROM p`;
+
+/**
+ * Sign someone up (double opt-in). Always the same outcome for the reader, whatever the address's
+ * history; what happens behind differs:
+ *  - new or unsubscribed newsletters become pending, and a verification email is queued (at most one
+ *    queued per person at a time: repeated sign-ups do not flood a mailbox);
+ *  - if everything asked for is already confirmed, a short "you are already subscribed" note with a
+ *    preferences link is queued instead (so only the mailbox owner learns it);
+ *  - a suppressed address (hard bounce, complaint) is stored but never mailed.
+ * Person, subscriptions, queued job and webhook events are written in one transaction.
+ */
+export async function signup(deps: Pick<Deps, 'db'>, input: SignupInput): Promise<SignupResult> {
+  const { email, normalized } = parseEmail(input.email);
+  const slugs = parseSlugs(input.newsletters);
+  const name = parseName(input.name);
+  const source = input.source ?? 'signup';
+  const chosen = await resolveNewsletters(deps.db, slugs);
+  const ids = chosen.map((n) => n.id);
+  return deps.db.tx(async (tx) => {
+    const row = (await tx.one<{ id: number; created: boolean; suppressed_at: Date | null; changed: number[]; was_pending: number[]; was_confirmed: number[] }>(
+      SIGNUP_SQL,
+      [email, normalized, name, ids, source],
+    ))!;
+    const pending = [...new Set([...row.changed, ...row.was_pending])];
+    let queued: SignupResult['queued'] = 'nothing';
+    if (!row.suppressed_at) {
+      if (pending.length) {
+        await enqueue(tx, VERIFY_JOB, { personId: row.id }, { dedupeKey: `${VERIFY_JOB}:${row.id}`, maxAttempts: 6 });
+        queued = 'verification';
+      } else {
+        await enqueue(tx, ALREADY_JOB, { personId: row.id, newsletterIds: ids }, { dedupeKey: `${ALREADY_JOB}:${row.id}`, maxAttempts: 4 });
+        queued = 'already_subscribed';
+      }
+    }
+    if (row.changed.length) {
+      await emitWebhookEvent(tx, 'subscriber.created', {
+        subscriber: { id: row.id, email, name, status: 'pending', source, newsletters: chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
+      });
+    }
+    return { personId: row.id, pending, confirmed: row.was_confirmed, queued };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confirmation
+
+export function confirmationToken(secret: string, personId: number, newsletterIds: number[], now: Date): string {
+  return signToken(secret, VERIFY_PURPOSE, { p: personId, n: newsletterIds }, { ttl: VERIFY_TTL_DAYS * 86_400, now });
+}
+
+export type ConfirmationCheck =
+  | { ok: true; personId: number; newsletterIds: number[] }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+
+export function checkConfirmationToken(secret: string, token: unknown, now: Date): ConfirmationCheck {
+  const r = verifyToken<{ p: number; n: number[] }>(secret, VERIFY_PURPOSE, token, now);
+  if (!r.ok) return r;
+  const { p, n } = r.data;
+  if (!Number.isSafeInteger(p) || !Array.isArray(n) || !n.every(Number.isSafeInteger)) return { ok: false, reason: 'malformed' };
+  return { ok: true, personId: p, newsletterIds: n };
+}
+
+export interface SubscriptionView {
+  newsletter_id: number;
+  slug: string;
+  name: string;
+  description: string;
+  status: 'pending' | 'confirmed' | 'unsubscribed' | null;
+}
+
+/** A person's subscriptions among the given newsletters (or all active ones), with names. */
+export async function subscriptionsOf(db: Db, personId: number, newsletterIds?: number[]): Promise<SubscriptionView[]> {
+  return db.query<SubscriptionView>(
+    `SELECT n.id AS newsletter_id, n.slug, n.name, n.description, s.status
+       FROM newsletters n
+       LEFT JOIN subscriptions s ON s.newsletter_id = n.id AND s.person_id = $1
+      WHERE ${newsletterIds ? 'n.id = ANY($2::int[])' : 'n.active'}
+      ORDER BY n.position, n.id`,
+    newsletterIds ? [personId, newsletterIds] : [personId],
+  );
+}
+
+export async function getPerson(db: Db, personId: number) {
+  return db.one<{ id: number; email: string; email_normalized: string; name: string; suppressed_at: Date | null }>(
+    `SELECT id, email, email_normalized, name, suppressed_at FROM people WHERE id = $1`,
+    [personId],
+  );
+}
+
+/** Confirm the pending subscriptions a verification link names. Idempotent; returns what is now confirmed. */
+export async function confirmSubscriptions(db: Db, personId: number, newsletterIds: number[], now: Date): Promise<SubscriptionView[]> {
+  return db.tx(async (tx) => {
+    const changed = await tx.query<{ newsletter_id: number }>(
+      `UPDATE subscriptions SET status = 'confirmed', confirmed_at = $3, consent_at = coalesce(consent_at, $3), updated_at = $3
+        WHERE person_id = $1 AND newsletter_id = ANY($2::int[]) AND status = 'pending'
+        RETURNING newsletter_id`,
+      [personId, newsletterIds, now],
+    );
+    const views = await subscriptionsOf(tx, personId, newsletterIds);
+    if (changed.length) {
+      const person = await getPerson(tx, personId);
+      await emitWebhookEvent(tx, 'subscriber.confirmed', {
+        subscriber: { id: personId, email: person?.email, name: person?.name, status: 'confirmed', newsletters: views.filter((v) => changed.some((c) => c.newsletter_id === v.newsletter_id)).map((v) => v.slug) },
+      });
+    }
+    return views.filter((v) => v.status === 'confirmed');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unsubscribe and preferences
+
+/**
+ * Unsubscribe a person from one newsletter, or from all with `newsletterId` null. Takes effect at
+ * once: deliveries check the subscription when they send. Idempotent; returns the slugs that changed.
+ */
+export async function unsubscribe(db: Db, personId: number, newsletterId: number | null, now: Date): Promise<string[]> {
+  return db.tx(async (tx) => {
+    const rows = await tx.query<{ slug: string }>(
+      `UPDATE subscriptions s SET status = 'unsubscribed', unsubscribed_at = $3, updated_at = $3
+         FROM newsletters n
+        WHERE n.id = s.newsletter_id AND s.person_id = $1 AND ($2::int IS NULL OR s.newsletter_id = $2) AND s.status <> 'unsubscribed'
+        RETURNING n.slug`,
+      [personId, newsletterId, now],
+    );
+    if (rows.length) {
+      const person = await getPerson(tx, personId);
+      await emitWebhookEvent(tx, 'subscriber.unsubscribed', {
+        subscriber: { id: personId, email: person?.email, name: person?.name, status: 'unsubscribed', newsletters: rows.map((r) => r.slug) },
+      });
+    }
+    return rows.map((r) => r.slug);
+  });
+}
+
+/**
+ * Set which newsletters a person receives, from the preference page (reached through a signed link
+ * sent to their address, so choosing a newsletter there confirms it directly). Newsletters not chosen
+ * are unsubscribed.
+ */
+export async function setPreferences(db: Db, personId: number, slugs: string[], now: Date): Promise<{ subscribed: string[]; unsubscribed: string[] }> {
+  const chosen = slugs.length ? await resolveNewsletters(db, slugs) : [];
+  return db.tx(async (tx) => {
+    const person = await getPerson(tx, personId);
+    if (!person) return { subscribed: [], unsubscribed: [] };
+    const subscribed = await tx.query<{ newsletter_id: number }>(
+      `INSERT INTO subscriptions (person_id, newsletter_id, status, source, consent_at, confirmed_at, created_at, updated_at)
+       SELECT $1, n, 'confirmed', 'preferences', $3, $3, $3, $3 FROM unnest($2::int[]) AS n
+       ON CONFLICT (person_id, newsletter_id) DO UPDATE
+         SET status = 'confirmed', confirmed_at = $3, consent_at = coalesce(subscriptions.consent_at, $3), unsubscribed_at = NULL, updated_at = $3
+         WHERE subscriptions.status <> 'confirmed'
+       RETURNING newsletter_id`,
+      [personId, chosen.map((n) => n.id), now],
+    );
+    const dropped = await tx.query<{ slug: string }>(
+      `UPDATE subscriptions s SET status = 'unsubscribed', unsubscribed_at = $3, updated_at = $3
+         FROM newsletters n
+        WHERE n.id = s.newsletter_id AND s.person_id = $1 AND NOT (s.newsletter_id = ANY($2::int[])) AND s.status <> 'unsubscribed'
+        RETURNING n.slug`,
+      [personId, chosen.map((n) => n.id), now],
+    );
+    const subSlugs = chosen.filter((n) => subscribed.some((s) => s.newsletter_id === n.id)).map((n) => n.slug);
+    if (subSlugs.length) {
+      await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: personId, email: person.email, name: person.name, status: 'confirmed', newsletters: subSlugs } });
+    }
+    if (dropped.length) {
+      await emitWebhookEvent(tx, 'subscriber.unsubscribed', { subscriber: { id: personId, email: person.email, name: person.name, status: 'unsubscribed', newsletters: dropped.map((d) => d.slug) } });
+    }
+    return { subscribed: subSlugs, unsubscribed: dropped.map((d) => d.slug) };
+  });
+}
