@@ -9,7 +9,6 @@ import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
 import { registerPublicRoutes } from './web/routes.ts';
 import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
-import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/index.ts';
 import { errorPage } from './web/pages/public.ts';
@@ -48,7 +47,6 @@ export async function createApp(deps: Deps): Promise<App> {
   await registerApi(app, deps);
   registerAdminRoutes(app, web);
   registerPublicRoutes(app, web);
-  registerNewsletterSignupRoutes(app, web);
   registerNewsletterSignupRoutes(app, web);
   let internalToken: string | null = null;
   registerInternalCli(app, deps, () => internalToken, runCommand);
