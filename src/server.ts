@@ -19,6 +19,8 @@ import { startJobWorker } from './platform/jobs.ts';
 import { jobRegistry } from './jobs.ts';
 import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
+import { registerEditionRoutes } from './newsletters/edition-web.ts';
+import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 
 export interface App {
   app: FastifyInstance;
@@ -48,6 +50,7 @@ export async function createApp(deps: Deps): Promise<App> {
   registerAdminRoutes(app, web);
   registerPublicRoutes(app, web);
   registerNewsletterSignupRoutes(app, web);
+  registerEditionRoutes(app, web);
   let internalToken: string | null = null;
   registerInternalCli(app, deps, () => internalToken, runCommand);
   await app.ready();
@@ -65,7 +68,7 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
   const addr = built.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = ['0.0.0.0', '::', ''].includes(opts.host) ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry)];
+  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry), startEditionScheduler(deps)];
   let closing: Promise<void> | null = null;
   return {
     ...built,
