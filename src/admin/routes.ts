@@ -61,6 +61,7 @@ export const NOTICES: Record<string, string> = {
   key: 'API key revoked.',
   newsletter: 'Newsletter saved.',
   edition: 'Edition updated.',
+  test: 'Test sent to your address.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {

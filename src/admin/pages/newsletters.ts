@@ -1,7 +1,11 @@
-// The newsletters screen: every active newsletter, its schedule, and the state of its next edition.
-import { html } from '../../platform/html.ts';
-import { adminLayout, type AdminContext, type Notice } from '../layout.ts';
+// The newsletters screen (every active newsletter, its schedule, the state of its next edition) and the
+// edition composer.
+import { html, raw } from '../../platform/html.ts';
+import type { ArticleSummary } from '../../articles/types.ts';
+import type { EditionDetail, SendStatus } from '../../newsletters/editions.ts';
+import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import type { NewsletterState } from '../newsletters.ts';
+import { toLocalInput } from '../articles.ts';
 import { when } from './articles.ts';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -18,11 +22,66 @@ ${states.length
     (s) => html`<tr>
       <td data-label="Newsletter">${s.newsletter.name}</td>
       <td data-label="Schedule">${s.newsletter.schedule_days.map((d) => DAYS[d - 1]).join(' ')} at ${s.newsletter.schedule_time}</td>
-      <td data-label="Next edition">${s.next ? html`№${s.next.number} ${s.next.subject} (${s.next.status})${s.next.scheduled_at ? html`, ${when(s.next.scheduled_at, tz)}` : ''}` : 'None in preparation'}</td>
+      <td data-label="Next edition">${s.next
+        ? html`<a href="/admin/newsletters/editions/${s.next.id}">№${s.next.number} ${s.next.subject}</a> (${s.next.status})${s.next.scheduled_at ? html`, ${when(s.next.scheduled_at, tz)}` : ''}`
+        : html`<form method="post" action="/admin/newsletters/${s.newsletter.id}/build">${csrfField(ctx)}<button type="submit">Build the next edition</button></form>`}</td>
       <td data-label="Last sent">${s.lastSent ? when(s.lastSent.sent_at, tz) : 'Never'}</td>
     </tr>`,
   )}</tbody></table>`
-  : html`<p>No active newsletters. Add one under <a href="/admin/settings#newsletters">Settings</a>.</p>`}`,
+  : html`<p>No active newsletters. Add one under <a href="/admin/settings#newsletters">Settings</a>.</p>`}
+<p class="hint">Subscriber search, import and export will appear here once the subscribers functions of the newsletters capability are in place.</p>`,
+    { notice },
+  );
+}
+
+export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st: SendStatus, candidates: ArticleSummary[], notice: Notice | null): string {
+  const editable = e.status === 'draft' || e.status === 'scheduled';
+  const base = `/admin/newsletters/editions/${e.id}`;
+  const pct = st.total ? Math.round(((st.sent + st.failed + st.skipped) / st.total) * 100) : 0;
+  return adminLayout(
+    ctx,
+    `${e.newsletter.name} №${e.number}`,
+    html`<p class="crumbs"><a href="/admin/newsletters">← Newsletters</a></p>
+<h1>${e.newsletter.name} №${e.number}</h1>
+<p>State: <strong id="edition-state">${e.status}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz)}` : ''}</p>
+<section class="card" aria-labelledby="progress-title" data-progress="${base}/status">
+  <h2 id="progress-title">Sending</h2>
+  <progress id="send-progress" max="100" value="${pct}" aria-describedby="send-progress-text">${pct}%</progress>
+  <p id="send-progress-text" role="status" aria-live="polite">${st.total ? `${st.sent} of ${st.total} sent, ${st.failed} failed, ${st.queued + st.sending} to go.` : 'Not started.'}</p>
+</section>
+${editable
+  ? html`<section class="card" aria-labelledby="text-title"><h2 id="text-title">Subject and intro</h2>
+<form method="post" action="${base}/text" class="stack">${csrfField(ctx)}
+  <label for="ed-subject">Subject</label><input id="ed-subject" name="subject" maxlength="200" value="${e.subject}">
+  <label for="ed-intro">Intro <span class="hint">(Markdown)</span></label><textarea id="ed-intro" name="intro" rows="4">${e.intro}</textarea>
+  <button type="submit">Save subject and intro</button>
+</form></section>`
+  : ''}
+<section class="card" aria-labelledby="stories-title"><h2 id="stories-title">Stories (${e.items.length})</h2>
+<ol class="edition-items">${e.items.map(
+    (it, i) => html`<li><span>${it.headline}</span>${editable
+      ? html` <form method="post" action="${base}/move" class="row-form">${csrfField(ctx)}<input type="hidden" name="article" value="${it.id}">
+        ${i > 0 ? html`<button type="submit" name="direction" value="up" aria-label="Move “${it.headline}” up">↑</button>` : ''}
+        ${i < e.items.length - 1 ? html`<button type="submit" name="direction" value="down" aria-label="Move “${it.headline}” down">↓</button>` : ''}</form>
+      <form method="post" action="${base}/remove" class="row-form">${csrfField(ctx)}<input type="hidden" name="article" value="${it.id}"><button type="submit" class="danger" aria-label="Remove “${it.headline}”">Remove</button></form>`
+      : ''}</li>`,
+  )}</ol>
+${editable && candidates.length
+  ? html`<form method="post" action="${base}/add" class="row-form">${csrfField(ctx)}<label for="add-article" class="visually-hidden">Story to add</label>
+  <select id="add-article" name="article">${candidates.map((a) => html`<option value="${a.id}">${a.headline}</option>`)}</select><button type="submit">Add story</button></form>`
+  : ''}
+</section>
+${editable
+  ? html`<section class="card" aria-labelledby="send-title"><h2 id="send-title">Test, schedule, send</h2>
+<form method="post" action="${base}/test">${csrfField(ctx)}<button type="submit">Send a test to ${ctx.session.staff.email}</button></form>
+<form method="post" action="${base}/schedule" class="stack">${csrfField(ctx)}
+  <label for="ed-at">Send at <span class="hint">(${tz}; empty: back to draft)</span></label>
+  <input id="ed-at" type="datetime-local" name="at" value="${e.scheduled_at ? toLocalInput(e.scheduled_at, tz) : ''}">
+  <button type="submit">${e.status === 'scheduled' ? 'Change schedule' : 'Schedule'}</button>
+</form>
+<form method="post" action="${base}/send">${csrfField(ctx)}<button type="submit" class="primary">Send now</button></form>
+</section>`
+  : ''}${raw('')}`,
     { notice },
   );
 }

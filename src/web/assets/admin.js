@@ -134,3 +134,28 @@
     });
   }
 })();
+
+// Live send progress in the edition composer.
+(function () {
+  'use strict';
+  var box = document.querySelector('[data-progress]');
+  if (!box) return;
+  var bar = document.getElementById('send-progress');
+  var text = document.getElementById('send-progress-text');
+  var state = document.getElementById('edition-state');
+  var poll = function () {
+    fetch(box.getAttribute('data-progress'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        var done = s.sent + s.failed + s.skipped;
+        if (s.total) {
+          bar.value = Math.round((done / s.total) * 100);
+          text.textContent = s.sent + ' of ' + s.total + ' sent, ' + s.failed + ' failed, ' + (s.queued + s.sending) + ' to go.';
+        }
+        if (state) state.textContent = s.status;
+        if (s.status === 'sending' || s.status === 'scheduled') setTimeout(poll, 2000);
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  };
+  poll();
+})();

@@ -1,0 +1,127 @@
+// The newsroom in headless Chromium (Debian's chromium driven by playwright-core): sign in with the link
+// printed by `newsdesk staff create`, write and publish an article in the editor (live preview,
+// autosave) and find it on the home page, compose and schedule a newsletter edition, and check the
+// main screens with axe-core for serious or critical accessibility violations. One browser launch.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { startTestApp } from './helpers/app.ts';
+import { seedFixtures } from './helpers/fixtures.ts';
+import { runCommand } from '../src/cli/run.ts';
+import { memoryIO } from '../src/cli/io.ts';
+import { seedNewsletters } from '../src/newsletters/newsletters.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const present = fs.existsSync(CHROMIUM);
+const NOW = '2026-11-20T12:00:00Z';
+
+const run = present ? test : test.skip;
+if (!present) console.log(`# ${CHROMIUM} is absent: the browser tests are skipped (apt-get install chromium)`);
+
+const t = await startTestApp({ now: NOW, env: { SITE_URL: 'http://127.0.0.1', TIME_ZONE: 'Europe/London' } });
+await seedFixtures(t.deps.db, new Date(NOW));
+await seedNewsletters(t.deps.db);
+
+const { chromium } = await import('playwright-core');
+const browser = present ? await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] }) : null;
+after(() => browser?.close());
+// axe is injected as a script; bypassCSP lets the test inject it despite the app's strict CSP.
+const context = browser ? await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } }) : null;
+const page = context ? await context.newPage() : null;
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+async function axe(path: string): Promise<void> {
+  await page!.goto(t.url + path);
+  await page!.addScriptTag({ path: axePath });
+  const violations: Array<{ id: string; impact: string; help: string; targets: string[] }> = await page!.evaluate(async () => {
+    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${path}: ${JSON.stringify(bad, null, 1)}`);
+}
+
+run('sign in with the link printed by `staff create`', async () => {
+  const io = memoryIO();
+  assert.equal(await runCommand(['staff', 'create', '--email', 'chief@example.com', '--role', 'administrator', '--name', 'Chief Editor'], process.cwd(), io, t.deps), 0);
+  const link = io.lines.find((l) => l.includes('/admin/signin/link?token='))!;
+  await page!.goto(link.replace('http://127.0.0.1', t.url));
+  await page!.getByRole('button', { name: /Sign in as chief@example.com/ }).click();
+  await page!.waitForURL(t.url + '/admin');
+  assert.equal(await page!.getByRole('heading', { level: 1 }).textContent(), 'Dashboard');
+  const cookies = await context!.cookies();
+  const session = cookies.find((c) => c.name === 'nd_session')!;
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Lax');
+});
+
+run('write and publish an article in the editor, with live preview and autosave, and see it on the home page', async () => {
+  await page!.goto(t.url + '/admin/articles/new');
+  await page!.getByLabel('Headline', { exact: true }).fill('Lanterns light up the old harbour');
+  await page!.getByLabel(/^Body/).fill('The festival drew **thousands** to the quay.\n\n## Next year\n\nOrganisers plan a longer route.');
+  // Live preview, converted by the server.
+  await page!.locator('#live-preview strong', { hasText: 'thousands' }).waitFor();
+  // Autosave creates the draft and says so.
+  await page!.locator('#save-state', { hasText: 'All changes saved' }).waitFor({ timeout: 15_000 });
+  assert.match(page!.url(), /\/admin\/articles\/\d+$/);
+  await page!.getByLabel('Format', { exact: true }).selectOption('speed-read');
+  await page!.getByLabel('Section', { exact: true }).selectOption('politics');
+  await page!.getByLabel(/^Tags/).fill('Harbour, Festivals');
+  await page!.getByRole('button', { name: 'Publish now' }).click();
+  await page!.waitForURL(/notice=published/);
+  await page!.getByText('Published.').waitFor();
+  await page!.goto(t.url + '/');
+  await page!.getByRole('link', { name: 'Lanterns light up the old harbour' }).first().click();
+  await page!.getByRole('heading', { level: 1, name: 'Lanterns light up the old harbour' }).waitFor();
+  assert.match((await page!.locator('.article-body').textContent()) ?? '', /Organisers plan a longer route/);
+});
+
+run('compose and schedule an edition', async () => {
+  await page!.goto(t.url + '/admin/newsletters');
+  await page!.getByRole('button', { name: 'Build the next edition' }).first().click();
+  await page!.waitForURL(/\/admin\/newsletters\/editions\/\d+/);
+  await page!.getByLabel('Subject', { exact: true }).fill('Lanterns, trams and a comet');
+  await page!.getByLabel(/^Intro/).fill('Good morning. Here is what happened.');
+  await page!.getByRole('button', { name: 'Save subject and intro' }).click();
+  await page!.getByText('Edition updated.').waitFor();
+  assert.equal(await page!.getByLabel('Subject', { exact: true }).inputValue(), 'Lanterns, trams and a comet');
+  const items = page!.locator('.edition-items > li');
+  const before = await items.count();
+  if (before > 1) {
+    const second = (await items.nth(1).locator('span').first().textContent())!;
+    await items.nth(1).getByRole('button', { name: /up$/ }).click();
+    await page!.getByText('Edition updated.').waitFor();
+    assert.equal(await page!.locator('.edition-items > li').first().locator('span').first().textContent(), second);
+  }
+  await page!.getByLabel(/^Send at/).fill('2026-11-21T07:00');
+  await page!.getByRole('button', { name: 'Schedule' }).click();
+  await page!.getByText('Edition updated.').waitFor();
+  assert.equal(await page!.locator('#edition-state').textContent(), 'scheduled');
+  const row = await t.deps.db.one(`SELECT status, scheduled_at FROM editions ORDER BY id DESC LIMIT 1`);
+  assert.equal(row!.status, 'scheduled');
+  assert.equal(new Date(row!.scheduled_at).toISOString(), '2026-11-21T07:00:00.000Z');
+  await axe(new URL(page!.url()).pathname);
+});
+
+run('the main admin screens have no serious or critical accessibility violations', async () => {
+  const id = (await t.deps.db.one(`SELECT id FROM articles WHERE slug = 'riverside-tram'`))!.id;
+  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account']) {
+    await axe(path);
+  }
+  // A phone-sized screen: the same pages stay usable (no horizontal scrolling of the page).
+  await page!.setViewportSize({ width: 375, height: 740 });
+  for (const path of ['/admin/articles', `/admin/articles/${id}`]) {
+    await page!.goto(t.url + path);
+    const overflow = await page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
+  }
+  // The sign-in page, signed out.
+  const fresh = await browser!.newContext({ bypassCSP: true });
+  const p = await fresh.newPage();
+  await p.goto(t.url + '/admin/signin');
+  await p.addScriptTag({ path: axePath });
+  const v = await p.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations.filter((x: any) => x.impact === 'serious' || x.impact === 'critical').map((x: any) => x.id));
+  assert.deepEqual(v, []);
+  await fresh.close();
+});
