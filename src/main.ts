@@ -1,5 +1,9 @@
 // The `newsdesk` command line: `serve` runs the site; every other command comes from
 // src/cli/registry.ts. Configuration is parsed once here and passed down.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, ensureSecrets, loadConfig, type Config } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import { DatabaseBusyError } from './db/index.ts';
@@ -9,8 +13,7 @@ import { commands, findCommand } from './cli/registry.ts';
 import { runCommand } from './cli/run.ts';
 import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
 import { startServer } from './server.ts';
-import { seedDemo } from './demo/seed.ts';
-import { seedNewsletters } from './newsletters/newsletters.ts';
+import { seedPublication } from './cli/core.ts';
 
 const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
 
@@ -93,6 +96,17 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     io.err(`Unexpected argument(s): ${rest.join(' ')}\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
+  if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pglite'))) {
+    // First start on the embedded database: create it in a short-lived child process. Creating a
+    // PGlite cluster (initdb) grows the WASM heap to ~900 MB, which a process never gives back; the
+    // server then opens the ready database at a third of that.
+    io.out(`Creating the embedded database in ${config.dataDir} ...`);
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url)), 'setup'], { stdio: 'inherit', env: process.env });
+    if (r.status !== 0) {
+      io.err('Creating the database failed (see above).');
+      return 1;
+    }
+  }
   let deps: Deps;
   try {
     deps = await buildDeps(config);
@@ -110,11 +124,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
       await deps.db.close();
       return 1;
     }
-    if (config.demoContent) {
-      const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: config.timeZone });
-      if (r.seeded) log.info('added the demo publication', { articles: r.articles });
-    }
-    if ((await seedNewsletters(deps.db)).seeded) log.info('added the default newsletters'); // also without demo content
+    await seedPublication(deps);
   } catch (e) {
     await deps.db.close();
     throw e;

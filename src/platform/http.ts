@@ -81,8 +81,7 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     trustProxy: opts.trustProxy,
     logger: false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
-    ignoreTrailingSlash: false,
-    maxParamLength: 500,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
     // Malformed URLs (bad percent-encoding and the like) get our 400 page, not a bare error.
     frameworkErrors: (err, req, reply) => {
       void sendError(req, reply, 400, err.message);
