@@ -31,7 +31,7 @@ function json(body: unknown, headers: Record<string, string> = {}) {
   return t.get('/newsletters/subscribe', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 async function rows(email: string) {
-  const person = await db.one(`SELECT id, email, suppressed_at FROM people WHERE email_normalized = $1`, [email.toLowerCase()]);
+  const person: any = await db.one(`SELECT id, email, suppressed_at FROM people WHERE email_normalized = $1`, [email.toLowerCase()]);
   const subs = person ? await db.query(`SELECT n.slug, s.status FROM subscriptions s JOIN newsletters n ON n.id = s.newsletter_id WHERE s.person_id = $1 ORDER BY n.slug`, [person.id]) : [];
   const jobs = person ? await db.query(`SELECT name, status FROM jobs WHERE payload->>'personId' = $1`, [String(person.id)]) : [];
   return { person, subs, jobs };

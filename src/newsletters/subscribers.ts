@@ -1,0 +1,333 @@
+// Subscribers for the newsroom, the Admin API and the command line: list and search with counts,
+// add, unsubscribe, delete (really: the person row, their subscriptions, deliveries and mail events),
+// import from CSV and export to CSV.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
+import { enqueue } from '../platform/jobs.ts';
+import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { emitWebhookEvent } from '../webhooks/emit.ts';
+import { getNewsletterBySlug, listNewsletters } from './newsletters.ts';
+import { VERIFY_JOB, parseEmail, resolveNewsletters, signup, unsubscribe } from './signup.ts';
+
+export { unsubscribe };
+
+export interface SubscriberRow {
+  id: number;
+  email: string;
+  name: string;
+  created_at: Date;
+  suppressed_at: Date | null;
+  suppressed_reason: string | null;
+  /** slug -> status */
+  subscriptions: Record<string, 'pending' | 'confirmed' | 'unsubscribed'>;
+}
+
+export interface ListSubscribersOptions {
+  newsletter?: string;
+  status?: 'pending' | 'confirmed' | 'unsubscribed';
+  /** Part of an email address or name. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** People with subscriptions, newest first, filtered; with the total for paging. */
+export async function listSubscribers(db: Db, opts: ListSubscribersOptions = {}): Promise<{ rows: SubscriberRow[]; total: number }> {
+  const where: string[] = ['EXISTS (SELECT 1 FROM subscriptions s0 JOIN newsletters n0 ON n0.id = s0.newsletter_id WHERE s0.person_id = p.id AND ($1::text IS NULL OR n0.slug = $1) AND ($2::text IS NULL OR s0.status = $2))'];
+  const params: unknown[] = [opts.newsletter ?? null, opts.status ?? null];
+  if (opts.q?.trim()) {
+    params.push(`%${opts.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+    where.push(`(p.email_normalized LIKE $${params.length} OR lower(p.name) LIKE $${params.length})`);
+  }
+  const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM people p WHERE ${where.join(' AND ')}`, params))!.n;
+  params.push(Math.min(opts.limit ?? 50, 1000), opts.offset ?? 0);
+  const rows = await db.query<SubscriberRow>(
+    `SELECT p.id, p.email, p.name, p.created_at, p.suppressed_at, p.suppressed_reason,
+            coalesce((SELECT jsonb_object_agg(n.slug, s.status) FROM subscriptions s JOIN newsletters n ON n.id = s.newsletter_id WHERE s.person_id = p.id), '{}') AS subscriptions
+       FROM people p WHERE ${where.join(' AND ')}
+      ORDER BY p.created_at DESC, p.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows, total };
+}
+
+export interface NewsletterCounts {
+  slug: string;
+  name: string;
+  pending: number;
+  confirmed: number;
+  unsubscribed: number;
+  /** Confirmed but suppressed (bounced or complained): not mailed. */
+  suppressed: number;
+}
+
+export async function subscriberCounts(db: Db): Promise<NewsletterCounts[]> {
+  return db.query<NewsletterCounts>(
+    `SELECT n.slug, n.name,
+            count(*) FILTER (WHERE s.status = 'pending')::int AS pending,
+            count(*) FILTER (WHERE s.status = 'confirmed' AND p.suppressed_at IS NULL)::int AS confirmed,
+            count(*) FILTER (WHERE s.status = 'unsubscribed')::int AS unsubscribed,
+            count(*) FILTER (WHERE s.status = 'confirmed' AND p.suppressed_at IS NOT NULL)::int AS suppressed
+       FROM newsletters n
+       LEFT JOIN subscriptions s ON s.newsletter_id = n.id
+       LEFT JOIN people p ON p.id = s.person_id
+      GROUP BY n.id ORDER BY n.position, n.id`,
+  );
+}
+
+/**
+ * Add a subscriber from the newsroom or the Admin API. `confirmed` records consent given elsewhere
+ * (skips double opt-in); otherwise this is a sign-up with its verification email.
+ */
+export async function addSubscriber(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  input: { email: unknown; name?: unknown; newsletters: string[]; confirmed?: boolean; consentAt?: Date; source?: 'admin' | 'api' },
+): Promise<{ personId: number }> {
+  if (!input.confirmed) {
+    const r = await signup(deps, { email: input.email, name: input.name, newsletters: input.newsletters, source: input.source ?? 'admin' });
+    return { personId: r.personId };
+  }
+  const r = await importRows(deps, [{ line: 0, email: String(input.email ?? ''), name: typeof input.name === 'string' ? input.name : '', newsletters: input.newsletters, consentAt: input.consentAt ?? null }], { confirmed: true, source: input.source ?? 'admin' });
+  if (r.errors.length) throw new ValidationError(r.errors[0]!.message, { email: 'invalid' });
+  const person = await db1(deps.db, String(input.email));
+  return { personId: person!.id };
+}
+
+async function db1(db: Db, email: string) {
+  return db.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = $1`, [parseEmail(email).normalized]);
+}
+
+/** Delete a person for good: people row, subscriptions, deliveries, mail events (by id and address). */
+export async function deleteSubscriber(db: Db, email: string): Promise<{ deleted: boolean }> {
+  const { normalized } = parseEmail(email);
+  return db.tx(async (tx) => {
+    const person = await tx.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = $1`, [normalized]);
+    await tx.query(`DELETE FROM mail_events WHERE email_normalized = $1 OR person_id = $2`, [normalized, person?.id ?? null]);
+    if (!person) return { deleted: false };
+    await tx.query(`DELETE FROM jobs WHERE status = 'queued' AND payload->>'personId' = $1`, [String(person.id)]);
+    await tx.query(`DELETE FROM people WHERE id = $1`, [person.id]);
+    return { deleted: true };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV import
+
+const HEADER_ALIASES: Record<string, string[]> = {
+  email: ['email', 'e-mail', 'email address', 'e-mail address', 'emailaddress', 'email_address', 'mail', 'address', 'subscriber'],
+  name: ['name', 'full name', 'fullname', 'full_name', 'display name', 'subscriber name'],
+  first: ['first name', 'firstname', 'first_name', 'given name'],
+  last: ['last name', 'lastname', 'last_name', 'surname', 'family name'],
+  newsletters: ['newsletters', 'newsletter', 'lists', 'list', 'labels', 'subscriptions'],
+  consent: ['consent', 'consent time', 'consent_time', 'consent at', 'consent_at', 'consented at', 'opt-in time', 'optin_time', 'opt in time', 'confirm_time', 'confirmed at', 'confirmed_at', 'subscribed at', 'subscribed_at', 'created_at', 'created', 'signup date', 'date added'],
+};
+
+function normalizeHeader(h: string): string {
+  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+export interface ImportRow {
+  line: number;
+  email: string;
+  name: string;
+  newsletters: string[];
+  consentAt: Date | null;
+}
+
+export interface ImportError {
+  line: number;
+  message: string;
+}
+
+/** Read a CSV export from another tool: flexible headers, one row per address. */
+export function readSubscriberCsv(text: string): { rows: ImportRow[]; errors: ImportError[] } {
+  let records: string[][];
+  try {
+    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+  } catch (e) {
+    throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
+  }
+  if (!records.length) throw new ValidationError('The file is empty.');
+  const header = records[0]!.map(normalizeHeader);
+  const col: Record<string, number> = {};
+  for (const [key, aliases] of Object.entries(HEADER_ALIASES)) {
+    const i = header.findIndex((h) => aliases.includes(h));
+    if (i >= 0) col[key] = i;
+  }
+  if (col.email === undefined) {
+    throw new ValidationError(`The first line must name the columns, with one for the email address (for example "email"). Found: ${records[0]!.join(', ')}`);
+  }
+  const rows: ImportRow[] = [];
+  const errors: ImportError[] = [];
+  records.slice(1).forEach((r, i) => {
+    const line = i + 2;
+    const get = (k: string) => (col[k] !== undefined ? (r[col[k]!] ?? '').trim() : '');
+    const email = get('email');
+    if (!email) return errors.push({ line, message: 'no email address' });
+    let consentAt: Date | null = null;
+    const c = get('consent');
+    if (c) {
+      const d = /^\d{9,11}$/.test(c) ? new Date(Number(c) * 1000) : new Date(c);
+      if (Number.isNaN(d.getTime())) return errors.push({ line, message: `the consent time "${c}" is not a date (use e.g. 2024-03-01T09:30:00Z)` });
+      consentAt = d;
+    }
+    const name = get('name') || [get('first'), get('last')].filter(Boolean).join(' ');
+    const newsletters = get('newsletters').split(/[;,|]/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+    rows.push({ line, email, name, newsletters, consentAt });
+  });
+  return { rows, errors };
+}
+
+export interface ImportResult {
+  total: number;
+  added: number;
+  /** Already subscribed (confirmed or pending): left as they were. */
+  unchanged: number;
+  /** People who had unsubscribed or are suppressed: an import never overrides that. */
+  keptOut: number;
+  verificationQueued: number;
+  errors: ImportError[];
+}
+
+const IMPORT_BATCH = 200;
+
+/**
+ * Import rows. With `confirmed` the subscriptions are confirmed at once with the row's consent time
+ * (or the import time); otherwise they are pending and a verification email is queued. Idempotent:
+ * running the same file again changes nothing. An unsubscribed or suppressed person stays so.
+ */
+export async function importRows(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  rows: ImportRow[],
+  opts: { confirmed: boolean; defaultNewsletters?: string[]; source?: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportResult> {
+  const { db } = deps;
+  const result: ImportResult = { total: rows.length, added: 0, unchanged: 0, keptOut: 0, verificationQueued: 0, errors: [] };
+  const all = await listNewsletters(db);
+  const bySlug = new Map(all.map((n) => [n.slug, n]));
+  const valid: Array<ImportRow & { normalized: string; ids: number[] }> = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    let normalized: string;
+    let email: string;
+    try {
+      ({ email, normalized } = parseEmail(r.email));
+    } catch {
+      result.errors.push({ line: r.line, message: `"${r.email.slice(0, 80)}" is not a valid email address` });
+      continue;
+    }
+    const slugs = [...new Set([...(opts.defaultNewsletters ?? []), ...r.newsletters])];
+    const unknown = slugs.filter((s) => !bySlug.has(s));
+    if (unknown.length) {
+      result.errors.push({ line: r.line, message: `no newsletter called "${unknown[0]}" (known: ${[...bySlug.keys()].join(', ')})` });
+      continue;
+    }
+    if (!slugs.length) {
+      result.errors.push({ line: r.line, message: 'no newsletter named (give --newsletter or a newsletters column)' });
+      continue;
+    }
+    if (seen.has(normalized)) {
+      result.errors.push({ line: r.line, message: `${email} appears earlier in the file; this line was skipped` });
+      continue;
+    }
+    seen.add(normalized);
+    valid.push({ ...r, email, normalized, ids: slugs.map((s) => bySlug.get(s)!.id) });
+  }
+  const now = deps.clock.now();
+  const status = opts.confirmed ? 'confirmed' : 'pending';
+  for (let i = 0; i < valid.length; i += IMPORT_BATCH) {
+    const batch = valid.slice(i, i + IMPORT_BATCH);
+    await db.tx(async (tx) => {
+      for (const r of batch) {
+        const person = (await tx.one<{ id: number; suppressed_at: Date | null }>(
+          `INSERT INTO people (email, email_normalized, name) VALUES ($1, $2, $3)
+           ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
+           RETURNING id, suppressed_at`,
+          [r.email, r.normalized, r.name],
+        ))!;
+        const before = await tx.query<{ newsletter_id: number; status: string }>(
+          `SELECT newsletter_id, status FROM subscriptions WHERE person_id = $1 AND newsletter_id = ANY($2::int[])`,
+          [person.id, r.ids],
+        );
+        const fresh = r.ids.filter((id) => !before.some((b) => b.newsletter_id === id));
+        if (before.some((b) => b.status === 'unsubscribed') || person.suppressed_at) result.keptOut++;
+        if (!fresh.length || person.suppressed_at) {
+          if (!(before.some((b) => b.status === 'unsubscribed') || person.suppressed_at)) result.unchanged++;
+          continue;
+        }
+        const consent = opts.confirmed ? (r.consentAt ?? now) : r.consentAt;
+        await tx.query(
+          `INSERT INTO subscriptions (person_id, newsletter_id, status, source, consent_at, confirmed_at)
+           SELECT $1, n, $3, $4, $5::timestamptz, CASE WHEN $3 = 'confirmed' THEN $6::timestamptz END FROM unnest($2::int[]) AS n
+           ON CONFLICT (person_id, newsletter_id) DO NOTHING`,
+          [person.id, fresh, status, opts.source ?? 'import', consent, now],
+        );
+        result.added++;
+        const slugs = all.filter((n) => fresh.includes(n.id)).map((n) => n.slug);
+        await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
+        if (opts.confirmed) {
+          await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
+        } else {
+          await enqueue(tx, VERIFY_JOB, { personId: person.id }, { dedupeKey: `${VERIFY_JOB}:${person.id}`, maxAttempts: 6 });
+          result.verificationQueued++;
+        }
+      }
+    });
+    opts.onProgress?.(Math.min(i + IMPORT_BATCH, valid.length), valid.length);
+  }
+  result.errors.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+/** Import a CSV file's text into one newsletter (plus any the file's newsletters column names). */
+export async function importSubscribersCsv(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  text: string,
+  opts: { newsletter: string; confirmed: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<ImportResult> {
+  if (!(await getNewsletterBySlug(deps.db, opts.newsletter))) {
+    const known = (await listNewsletters(deps.db)).map((n) => n.slug);
+    throw new NotFoundError(`There is no newsletter called "${opts.newsletter}". Known newsletters: ${known.join(', ') || 'none'}.`);
+  }
+  const { rows, errors } = readSubscriberCsv(text);
+  const r = await importRows(deps, rows, { confirmed: opts.confirmed, defaultNewsletters: [opts.newsletter], onProgress: opts.onProgress });
+  r.total += errors.length;
+  r.errors = [...errors, ...r.errors].sort((a, b) => a.line - b.line);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV export
+
+/**
+ * Subscribers as CSV that importSubscribersCsv reads back: email, name, newsletters (the confirmed
+ * ones, ";"-separated), pending, unsubscribed, consent_at, created_at, suppressed_at. With a
+ * newsletter: only people with a subscription to it, and its status.
+ */
+export async function exportSubscribersCsv(db: Db, opts: { newsletter?: string } = {}): Promise<{ csv: string; count: number }> {
+  if (opts.newsletter && !(await getNewsletterBySlug(db, opts.newsletter))) throw new NotFoundError(`There is no newsletter called "${opts.newsletter}".`);
+  const rows = await db.query<{ email: string; name: string; confirmed: string | null; pending: string | null; unsubscribed: string | null; consent_at: Date | null; created_at: Date; suppressed_at: Date | null; status: string | null }>(
+    `SELECT p.email, p.name,
+            string_agg(n.slug, ';' ORDER BY n.position) FILTER (WHERE s.status = 'confirmed') AS confirmed,
+            string_agg(n.slug, ';' ORDER BY n.position) FILTER (WHERE s.status = 'pending') AS pending,
+            string_agg(n.slug, ';' ORDER BY n.position) FILTER (WHERE s.status = 'unsubscribed') AS unsubscribed,
+            min(s.consent_at) AS consent_at, p.created_at, p.suppressed_at,
+            max(s.status) FILTER (WHERE n.slug = $1) AS status
+       FROM people p JOIN subscriptions s ON s.person_id = p.id JOIN newsletters n ON n.id = s.newsletter_id
+      GROUP BY p.id
+     HAVING $1::text IS NULL OR bool_or(n.slug = $1)
+      ORDER BY p.id`,
+    [opts.newsletter ?? null],
+  );
+  const iso = (d: Date | null) => (d ? d.toISOString() : '');
+  const header = ['email', 'name', 'newsletters', 'pending', 'unsubscribed', 'consent_at', 'created_at', 'suppressed_at', ...(opts.newsletter ? ['status'] : [])];
+  const csv = stringify([
+    header,
+    ...rows.map((r) => [r.email, r.name, r.confirmed ?? '', r.pending ?? '', r.unsubscribed ?? '', iso(r.consent_at), iso(r.created_at), iso(r.suppressed_at), ...(opts.newsletter ? [r.status ?? ''] : [])]),
+  ]);
+  return { csv, count: rows.length };
+}
+
+export { resolveNewsletters };
