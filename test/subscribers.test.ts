@@ -1,0 +1,138 @@
+// Subscribers: CSV import (confirmed and double opt-in, flexible headers, bad rows reported by line,
+// idempotent re-runs, opt-outs respected), export, delete for good, list/search with counts, and the
+// CLI import command through runCommand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { startTestApp } from './helpers/app.ts';
+import { tmpDir } from './helpers/db.ts';
+import { memoryIO } from '../src/cli/io.ts';
+import { runCommand } from '../src/cli/run.ts';
+import { seedNewsletters } from '../src/newsletters/newsletters.ts';
+import { importSubscribersCsv, exportSubscribersCsv, deleteSubscriber, listSubscribers, subscriberCounts, addSubscriber } from '../src/newsletters/subscribers.ts';
+import { unsubscribe } from '../src/newsletters/signup.ts';
+import { recordMailEvents } from '../src/newsletters/bounces.ts';
+
+const NOW = '2026-11-20T12:00:00Z';
+const t = await startTestApp({ now: NOW });
+const { db } = t.deps;
+await seedNewsletters(db);
+const dir = tmpDir();
+
+async function subs(email: string) {
+  return db.query(`SELECT n.slug, s.status, s.source, s.consent_at FROM subscriptions s JOIN newsletters n ON n.id = s.newsletter_id JOIN people p ON p.id = s.person_id WHERE p.email_normalized = $1 ORDER BY n.slug`, [email]);
+}
+
+test('confirmed import: flexible headers, consent time kept, bad rows reported by line, good rows imported', async () => {
+  const csv = [
+    'E-mail Address,First Name,Last Name,Lists,Opt-in Time',
+    'ada@example.org,Ada,Lovelace,good-news,2024-03-01T09:30:00Z',
+    'not an address,Bad,Row,,',
+    'grace@example.org,Grace,Hopper,,1709285400',
+    'ada@example.org,Ada,Again,,',
+    'linus@example.org,Linus,,nope,',
+    'kat@example.org,Kat,,,yesterday-ish',
+    '',
+  ].join('\r\n');
+  const r = await importSubscribersCsv(t.deps, csv, { newsletter: 'daily', confirmed: true });
+  assert.equal(r.added, 2);
+  assert.equal(r.verificationQueued, 0);
+  assert.deepEqual(r.errors.map((e) => e.line), [3, 5, 6, 7]);
+  assert.match(r.errors[0]!.message, /"not an address" is not a valid email address/);
+  assert.match(r.errors[1]!.message, /appears earlier in the file/);
+  assert.match(r.errors[2]!.message, /no newsletter called "nope"/);
+  assert.match(r.errors[3]!.message, /consent time "yesterday-ish" is not a date/);
+  const ada = await subs('ada@example.org');
+  assert.deepEqual(ada.map((s) => [s.slug, s.status, s.source]), [['daily', 'confirmed', 'import'], ['good-news', 'confirmed', 'import']]);
+  assert.equal(ada[0]!.consent_at.toISOString(), '2024-03-01T09:30:00.000Z');
+  assert.equal((await db.one<any>(`SELECT name FROM people WHERE email_normalized = 'ada@example.org'`))!.name, 'Ada Lovelace');
+  assert.equal((await subs('grace@example.org'))[0]!.consent_at.toISOString(), '2024-03-01T09:30:00.000Z');
+  assert.equal((await db.one<any>(`SELECT count(*)::int AS n FROM jobs WHERE name = 'newsletters.send_verification'`))!.n, 0);
+
+  const again = await importSubscribersCsv(t.deps, csv, { newsletter: 'daily', confirmed: true });
+  assert.equal(again.added, 0, 'idempotent');
+  assert.equal(again.unchanged, 2);
+});
+
+test('unconfirmed import: pending subscriptions and one verification email queued per person', async () => {
+  const r = await importSubscribersCsv(t.deps, 'email,name\nnew.one@example.org,New One\nnew.two@example.org,\n', { newsletter: 'morning', confirmed: false });
+  assert.equal(r.added, 2);
+  assert.equal(r.verificationQueued, 2);
+  assert.deepEqual((await subs('new.one@example.org')).map((s) => s.status), ['pending']);
+  const jobs = await db.query(`SELECT payload FROM jobs WHERE name = 'newsletters.send_verification' AND status = 'queued'`);
+  assert.equal(jobs.length, 2);
+});
+
+test('an import never re-subscribes someone who unsubscribed or bounced', async () => {
+  await addSubscriber(t.deps, { email: 'left@example.org', newsletters: ['daily'], confirmed: true });
+  const p = (await db.one<any>(`SELECT id FROM people WHERE email_normalized = 'left@example.org'`))!;
+  await unsubscribe(db, p.id, null, new Date(NOW));
+  await addSubscriber(t.deps, { email: 'bounced@example.org', newsletters: ['morning'], confirmed: true });
+  await recordMailEvents(db, [{ kind: 'hard_bounce', email: 'bounced@example.org', source: 'postmark', detail: '550', sourceRef: 'x1' }], new Date(NOW));
+  const r = await importSubscribersCsv(t.deps, 'email\nleft@example.org\nbounced@example.org\n', { newsletter: 'daily', confirmed: true });
+  assert.equal(r.added, 0);
+  assert.equal(r.keptOut, 2);
+  assert.deepEqual((await subs('left@example.org')).map((s) => s.status), ['unsubscribed']);
+  assert.deepEqual((await subs('bounced@example.org')).map((s) => s.slug), ['morning']);
+});
+
+test('export: CSV that names each person\'s newsletters, re-importable; per newsletter with status', async () => {
+  const { csv, count } = await exportSubscribersCsv(db);
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  assert.equal(rows.length, count);
+  const ada = rows.find((r) => r.email === 'ada@example.org')!;
+  assert.equal(ada.newsletters, 'daily;good-news');
+  assert.equal(ada.consent_at, '2024-03-01T09:30:00.000Z');
+  const left = rows.find((r) => r.email === 'left@example.org')!;
+  assert.equal(left.newsletters, '');
+  assert.equal(left.unsubscribed, 'daily');
+  const morning = parse((await exportSubscribersCsv(db, { newsletter: 'morning' })).csv, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(morning.map((r) => [r.email, r.status]).sort(), [['bounced@example.org', 'confirmed'], ['new.one@example.org', 'pending'], ['new.two@example.org', 'pending']]);
+});
+
+test('list, search and counts', async () => {
+  const { rows, total } = await listSubscribers(db, { q: 'lovelace' });
+  assert.equal(total, 1);
+  assert.deepEqual(rows[0]!.subscriptions, { daily: 'confirmed', 'good-news': 'confirmed' });
+  const pending = await listSubscribers(db, { newsletter: 'morning', status: 'pending' });
+  assert.equal(pending.total, 2);
+  const counts = await subscriberCounts(db);
+  const morning = counts.find((c) => c.slug === 'morning')!;
+  assert.deepEqual({ ...morning }, { slug: 'morning', name: 'Morning Briefing', pending: 2, confirmed: 0, unsubscribed: 0, suppressed: 1 });
+});
+
+test('delete really removes the person, subscriptions, mail events and queued jobs', async () => {
+  const p = (await db.one<any>(`SELECT id FROM people WHERE email_normalized = 'bounced@example.org'`))!;
+  assert.equal((await db.one<any>(`SELECT count(*)::int AS n FROM mail_events WHERE email_normalized = 'bounced@example.org'`))!.n, 1);
+  const io = memoryIO();
+  assert.equal(await runCommand(['subscribers', 'delete', 'Bounced@example.org'], dir, io, t.deps), 0);
+  assert.match(io.lines[0]!, /^Deleted Bounced@example.org/);
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE id = $1`, [p.id]), undefined);
+  assert.equal(await db.one(`SELECT 1 FROM subscriptions WHERE person_id = $1`, [p.id]), undefined);
+  assert.equal(await db.one(`SELECT 1 FROM mail_events WHERE email_normalized = 'bounced@example.org' OR person_id = $1`, [p.id]), undefined);
+  assert.equal((await deleteSubscriber(db, 'bounced@example.org')).deleted, false);
+});
+
+test('CLI: subscribers import FILE.csv --newsletter SLUG [--confirmed], with progress and line errors', async () => {
+  fs.writeFileSync(path.join(dir, 'list.csv'), 'email,name,consent_at\ncli.one@example.org,Cli One,2025-01-02T03:04:05Z\nbroken,,\ncli.two@example.org,,\n');
+  const io = memoryIO();
+  const code = await runCommand(['subscribers', 'import', 'list.csv', '--newsletter', 'good-news', '--confirmed'], dir, io, t.deps);
+  assert.equal(code, 0, io.errors.join('\n'));
+  assert.deepEqual(io.errors, ['Line 3: "broken" is not a valid email address']);
+  assert.equal(io.lines.at(-1), 'Read 3 row(s) from list.csv: 2 added (confirmed), 0 already subscribed, 0 kept out (unsubscribed or suppressed), 1 skipped.');
+  assert.deepEqual(io.progressEvents.at(-1), [2, 2]);
+  assert.deepEqual((await subs('cli.one@example.org')).map((s) => [s.slug, s.status]), [['good-news', 'confirmed']]);
+
+  const bad = memoryIO();
+  assert.equal(await runCommand(['subscribers', 'import', 'list.csv', '--newsletter', 'weekly'], dir, bad, t.deps), 1);
+  assert.match(bad.errors[0]!, /There is no newsletter called "weekly". Known newsletters: daily, morning, good-news/);
+  const usage = memoryIO();
+  assert.equal(await runCommand(['subscribers', 'import', 'list.csv'], dir, usage, t.deps), 2);
+  assert.match(usage.errors[0]!, /--newsletter SLUG/);
+
+  const out = memoryIO();
+  assert.equal(await runCommand(['subscribers', 'export', '--newsletter', 'good-news', '--output', 'out.csv'], dir, out, t.deps), 0);
+  assert.match(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8'), /cli\.one@example\.org,Cli One,good-news/);
+});
