@@ -1,0 +1,139 @@
+// Sign-ups per second on loopback. Starts the real server (PGlite in a temp dir, no SMTP, job worker
+// off so every verification email stays queued) in a child process, drives POST /newsletters/subscribe
+// with autocannon (a distinct address per request, two newsletters each), then checks that every
+// accepted sign-up has its person, both subscriptions and one queued verification job. Reference, in
+// the same run: a plain node:http server doing the same JSON parse and response without a database.
+//
+//   node --import tsx bench/signups.ts [--duration 10] [--connections 32]
+//
+// Rate limits are switched off for the run with SIGNUP_LIMIT_PER_IP=0 and SIGNUP_LIMIT_PER_ADDRESS=0.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const SELF = fileURLToPath(import.meta.url);
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, child: { type: 'string' } } });
+
+const SUCCESS = 'Thank you for signing up. You will receive a verification email shortly.';
+
+async function childServer(dataDir: string): Promise<void> {
+  const { loadConfig } = await import('../src/config.ts');
+  const { buildDeps } = await import('../src/deps.ts');
+  const { migrate } = await import('../src/db/migrate.ts');
+  const { seedNewsletters } = await import('../src/newsletters/newsletters.ts');
+  const { startServer } = await import('../src/server.ts');
+  const config = loadConfig(
+    { DATA_DIR: dataDir, SITE_URL: 'http://127.0.0.1', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'error', SIGNUP_LIMIT_PER_IP: '0', SIGNUP_LIMIT_PER_ADDRESS: '0' },
+    { loadDotEnv: false },
+  );
+  const deps = await buildDeps(config);
+  await migrate(deps.db);
+  await seedNewsletters(deps.db);
+  const server = await startServer(deps, { port: 0, host: '127.0.0.1', background: false });
+  process.stdout.write(JSON.stringify({ url: server.url }) + '\n');
+  process.stdin.on('data', async (d) => {
+    if (!String(d).includes('count')) return;
+    const one = async (sql: string) => (await deps.db.one<{ n: number }>(sql))!.n;
+    const counts = {
+      people: await one(`SELECT count(*)::int AS n FROM people WHERE email_normalized LIKE '%@bench.example'`),
+      subscriptions: await one(`SELECT count(*)::int AS n FROM subscriptions s JOIN people p ON p.id = s.person_id WHERE p.email_normalized LIKE '%@bench.example' AND s.status = 'pending'`),
+      jobs: await one(`SELECT count(*)::int AS n FROM jobs WHERE name = 'newsletters.send_verification' AND status = 'queued'`),
+      peopleWithoutJob: await one(`SELECT count(*)::int AS n FROM people p WHERE p.email_normalized LIKE '%@bench.example' AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.name = 'newsletters.send_verification' AND j.payload->>'personId' = p.id::text)`),
+    };
+    process.stdout.write(JSON.stringify(counts) + '\n');
+    await server.close();
+    await deps.db.close();
+    process.exit(0);
+  });
+}
+
+function plainServer(): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      try {
+        const input = JSON.parse(body);
+        if (typeof input.email !== 'string' || !Array.isArray(input.newsletters)) throw new Error('bad');
+        const out = JSON.stringify({ message: SUCCESS });
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+        res.end(out);
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as any).port}`, close: () => server.close() })));
+}
+
+async function drive(url: string, tag: string): Promise<{ rps: number; ok: number; non2xx: number; errors: number }> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: Number(values.connections),
+    duration: Number(values.duration),
+    requests: [
+      {
+        method: 'POST',
+        path: '/newsletters/subscribe',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ email: `${tag}${n++}@bench.example`, newsletters: ['daily', 'morning'] }) }),
+      },
+    ],
+  });
+  return { rps: result['2xx'] / Number(values.duration), ok: result['2xx'], non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+function readLine(child: ChildProcess): Promise<any> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d;
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        child.stdout!.off('data', onData);
+        resolve(JSON.parse(buf.slice(0, i)));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+if (values.child) {
+  await childServer(values.child);
+} else {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const { url } = await readLine(child);
+    console.log(`# ${os.cpus().length} CPU(s), ${values.connections} connections, ${values.duration} s each; server: PGlite in ${dataDir}, no SMTP, job worker off`);
+    const warm = await drive(url, 'warm'); // warm-up: JIT, PGlite caches (its rows count towards the check below too)
+    const app = await drive(url, 's');
+    const ref = await plainServer();
+    const plain = await drive(ref.url, 'p');
+    ref.close();
+    child.stdin!.write('count\n');
+    const counts = await readLine(child);
+    console.log(`newsdesk sign-ups:  ${app.rps.toFixed(0)} /s (${app.ok} accepted, ${app.non2xx} non-2xx, ${app.errors} errors)`);
+    console.log(`plain node:http:    ${plain.rps.toFixed(0)} /s (JSON parse + response, no database)`);
+    console.log(`ratio:              ${(app.rps / plain.rps).toFixed(3)} of the plain server`);
+    console.log(`stored: ${counts.people} people, ${counts.subscriptions} pending subscriptions, ${counts.jobs} queued verification jobs, ${counts.peopleWithoutJob} people without a job`);
+    // Everything accepted (warm-up included) must be stored: none lost.
+    const { default: assert } = await import('node:assert/strict');
+    assert.equal(counts.people, warm.ok + app.ok, 'a person per accepted sign-up');
+    assert.equal(counts.people, counts.jobs, 'one queued verification job per person');
+    assert.equal(counts.subscriptions, counts.people * 2, 'two subscriptions per person');
+    assert.equal(counts.peopleWithoutJob, 0);
+    console.log(`check: every accepted sign-up is stored with its subscriptions and queued verification email (target >= 1000/s: ${app.rps >= 1000 ? 'met' : 'NOT met'})`);
+  } finally {
+    child.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
