@@ -160,6 +160,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
         removeInternalEndpoint(config.dataDir);
         await deps.db.close();
         log.info('stopped');
+        io.out('Newsdesk stopped.');
         resolve(0);
       } catch (err) {
         log.error('shutdown failed', { err });
