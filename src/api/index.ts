@@ -32,7 +32,8 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   });
   const verifier = new KeyVerifier(deps.db);
   await verifier.start();
-  const cache = new ResponseCache();
+  // PAGE_CACHE_ENTRIES=0 turns this cache off too (benchmarks measure the uncached path that way).
+  const cache = new ResponseCache(deps.config.pageCacheEntries);
   await cache.start(deps.db);
   await registerAdminApi(app, deps, verifier);
   await registerContentApi(app, deps, verifier, cache);
