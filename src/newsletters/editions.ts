@@ -254,7 +254,10 @@ export async function scheduleEdition(deps: Pick<Deps, 'db' | 'clock'>, editionI
 
 /** Everything the renderer needs for an edition (current items; published stories only). */
 export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Edition) {
-  const [newsletter, items, pub] = await Promise.all([newsletterOf(deps.db, e.newsletter_id), editionItems(deps.db, e.id, true), getPublication(deps.db, deps.config)]);
+  // One after another: inside a transaction these share one connection.
+  const newsletter = await newsletterOf(deps.db, e.newsletter_id);
+  const items = await editionItems(deps.db, e.id, true);
+  const pub = await getPublication(deps.db, deps.config);
   return {
     newsletter,
     content: {

@@ -246,7 +246,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
               `SELECT (SELECT status FROM editions WHERE id = $1) AS st,
                       count(*) FILTER (WHERE status = 'queued')::int AS queued,
                       count(*) FILTER (WHERE status = 'sending')::int AS sending,
-                      extract(epoch FROM min(CASE WHEN status = 'queued' THEN next_attempt_at END) - now()) * 1000 AS wait_ms
+                      extract(epoch FROM greatest(min(CASE WHEN status = 'queued' THEN next_attempt_at END), now()) - now()) * 1000 AS wait_ms
                  FROM deliveries WHERE edition_id = $1 AND status IN ('queued', 'sending')`,
               [editionId],
             );
