@@ -14,6 +14,7 @@ import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey, type K
 import {
   apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema, listRevisions, parseQuery,
 } from './articles.ts';
+import { registerNewsletterAdminRoutes } from './newsletters.ts';
 import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from './taxonomy.ts';
 
 declare module 'fastify' {
@@ -208,6 +209,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
         const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
         return { data: await upsertNewsletter(db, { ...(body as any), slug: parseQuery(slugParam, req.params).slug }) };
       });
+      registerNewsletterAdminRoutes(api, deps, (req) => void key(req, 'newsletters.manage'));
     },
     { prefix: '/api/admin' },
   );

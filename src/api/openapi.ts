@@ -87,6 +87,28 @@ const ADMIN: Record<string, Record<string, Op>> = {
     put: { summary: 'Create or replace a newsletter', permission: 'newsletters.manage', params: [pathSlug], body: { type: 'object' }, response: data({ type: 'object' }) },
   },
 };
+const NL = 'newsletters.manage';
+const pathEmail = { name: 'email', in: 'path' as const, schema: str, required: true };
+Object.assign(ADMIN, {
+  '/api/admin/subscribers': {
+    get: { summary: 'Subscribers, newest first, with their subscriptions', permission: NL, params: [q('newsletter', 'newsletter slug'), q('status', 'pending, confirmed or unsubscribed'), q('q', 'part of an address or name'), ...pageParams], response: listOf({ type: 'object' }) },
+    post: { summary: 'Add a subscriber (confirmed: true skips double opt-in, for consent given elsewhere)', permission: NL, body: obj({ email: str, name: str, newsletters: arr(str), confirmed: bool, consentAt: time }, ['email', 'newsletters']), response: data(obj({ person_id: int, confirmed: bool })), status: 201 },
+  },
+  '/api/admin/subscribers/unsubscribe': { post: { summary: 'Unsubscribe an address from one newsletter or all', permission: NL, body: obj({ email: str, newsletter: str }, ['email']), response: data(obj({ unsubscribed: arr(str) })) } },
+  '/api/admin/subscribers/{email}': { delete: { summary: 'Delete a person for good (subscriptions, deliveries, mail events)', permission: NL, params: [pathEmail], status: 204 } },
+  '/api/admin/subscribers/import': { post: { summary: 'Import subscribers from CSV text', permission: NL, body: obj({ csv: str, newsletter: str, confirmed: bool }, ['csv', 'newsletter']), response: data({ type: 'object' }) } },
+  '/api/admin/subscribers/export': { get: { summary: 'Export subscribers as CSV (text/csv)', permission: NL, params: [q('newsletter', 'newsletter slug')] } },
+  '/api/admin/editions': { get: { summary: 'Editions, newest first per newsletter', permission: NL, params: [q('newsletter', 'newsletter slug'), q('status', 'draft, scheduled, sending, paused, sent or cancelled'), ...pageParams], response: data(arr({ type: 'object' })) } },
+  '/api/admin/newsletters/{slug}/editions': { post: { summary: 'Build the next edition from the selection rules', permission: NL, params: [pathSlug], response: data({ type: 'object' }), status: 201 } },
+  '/api/admin/editions/{id}': {
+    get: { summary: 'One edition with its stories', permission: NL, params: [pathId], response: data({ type: 'object' }) },
+    patch: { summary: 'Change the intro or subject', permission: NL, params: [pathId], body: obj({ intro: str, subject: str }), response: data({ type: 'object' }) },
+  },
+  '/api/admin/editions/{id}/items': { put: { summary: 'Set the stories and their order', permission: NL, params: [pathId], body: obj({ articleIds: arr(int) }, ['articleIds']), response: data(arr({ type: 'object' })) } },
+  '/api/admin/editions/{id}/schedule': { post: { summary: 'Schedule the send (null: unschedule)', permission: NL, params: [pathId], body: obj({ at: nullable(time) }, ['at']), response: data({ type: 'object' }) } },
+  '/api/admin/editions/{id}/send': { post: { summary: 'Send now', permission: NL, params: [pathId], response: data(obj({ edition: { type: 'object' }, queued: int })) } },
+  '/api/admin/editions/{id}/status': { get: { summary: 'Send progress', permission: NL, params: [pathId], response: data({ type: 'object' }) } },
+});
 for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
   ADMIN[`/api/admin/${kind}`] = {
     get: { summary: `List ${kind} with article counts`, response: data(arr(ref(schema))) },
