@@ -36,7 +36,7 @@ async function waitFor(url: string, proc: ChildProcess, timeoutMs = 180_000) {
 
 function run(url: string): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 }, (err: Error | null, res: autocannon.Result) => (err ? reject(err) : resolve(res)));
   });
 }
 
