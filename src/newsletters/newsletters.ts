@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
+import { CONTENT_CHANNEL } from '../articles/write.ts';
+import { forgetNewsletterCache } from './signup.ts';
 
 export interface Newsletter {
   id: number;
@@ -84,6 +86,8 @@ export async function upsertNewsletter(db: Db, input: NewsletterInput): Promise<
      RETURNING ${COLUMNS}`,
     [n.slug, n.name, n.description, n.senderName, n.senderEmail, n.replyTo, n.scheduleDays, n.scheduleTime, JSON.stringify(n.rules), n.signupDefault, n.position, n.active],
   );
+  forgetNewsletterCache();
+  await db.notify(CONTENT_CHANNEL, 'newsletters'); // the sign-up box on cached pages lists them
   return row!;
 }
 

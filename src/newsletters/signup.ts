@@ -79,7 +79,7 @@ export function parseSlugs(input: unknown): string[] {
 
 /** Active newsletters by slug; an unknown or inactive slug is a ValidationError naming it. */
 export async function resolveNewsletters(db: Db, slugs: string[]): Promise<SignupChoiceRow[]> {
-  const rows = await db.query<SignupChoiceRow>(`SELECT id, slug, name FROM newsletters WHERE active AND slug = ANY($1::text[]) ORDER BY position, id`, [slugs]);
+  const rows = (await activeNewsletters(db)).filter((n) => slugs.includes(n.slug));
   const unknown = slugs.filter((s) => !rows.some((r) => r.slug === s));
   if (unknown.length) {
     throw new ValidationError(`There is no newsletter called “${unknown[0]!.slice(0, 60)}”. Please refresh the page and choose again.`, { newsletters: 'unknown' });
@@ -95,28 +95,170 @@ function parseName(input: unknown): string {
   return name;
 }
 
-// One statement: the person (created or found), the subscriptions (new ones pending, unsubscribed ones
-// pending again, pending and confirmed ones left alone) and what they were before.
-const SIGNUP_SQL = `
-WITH p AS (
-  INSERT INTO people (email, email_normalized, name) VALUES ($1, $2, $3)
+// Active newsletters by slug, kept for a few seconds: every sign-up needs them, they rarely change,
+// and upsertNewsletter forgets them at once in this process.
+const NEWSLETTER_CACHE_MS = 5_000;
+const newsletterCache = new WeakMap<Db, { at: number; rows: SignupChoiceRow[] }>();
+export function forgetNewsletterCache(db?: Db): void {
+  if (db) newsletterCache.delete(db);
+  else cacheEpoch++;
+}
+let cacheEpoch = 0;
+const cacheEpochs = new WeakMap<Db, number>();
+
+async function activeNewsletters(db: Db): Promise<SignupChoiceRow[]> {
+  const hit = newsletterCache.get(db);
+  if (hit && Date.now() - hit.at < NEWSLETTER_CACHE_MS && cacheEpochs.get(db) === cacheEpoch) return hit.rows;
+  const rows = await db.query<SignupChoiceRow>(`SELECT id, slug, name FROM newsletters WHERE active ORDER BY position, id`);
+  newsletterCache.set(db, { at: Date.now(), rows });
+  cacheEpochs.set(db, cacheEpoch);
+  return rows;
+}
+
+// Many sign-ups, one statement: people (created or found), subscriptions (new ones pending,
+// unsubscribed ones pending again, pending and confirmed ones left alone) and what they were before.
+const SIGNUP_BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(email, norm, name, ids, source)
+), p AS (
+  INSERT INTO people (email, email_normalized, name) SELECT email, norm, name FROM input
   ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
-  RETURNING id, suppressed_at, (xmax = 0) AS created
+  RETURNING id, email_normalized, suppressed_at
+), want AS (
+  SELECT p.id AS person_id, n::int AS newsletter_id, i.source FROM input i JOIN p ON p.email_normalized = i.norm, unnest(string_to_array(i.ids, ',')) AS n
 ), before AS (
-  SELECT s.newsletter_id, s.status FROM subscriptions s JOIN p ON s.person_id = p.id WHERE s.newsletter_id = ANY($4::int[])
+  SELECT s.person_id, s.newsletter_id, s.status FROM subscriptions s JOIN want w ON w.person_id = s.person_id AND w.newsletter_id = s.newsletter_id
 ), s AS (
   INSERT INTO subscriptions (person_id, newsletter_id, status, source)
-  SELECT p.id, n, 'pending', $5 FROM p, unnest($4::int[]) AS n
+  SELECT person_id, newsletter_id, 'pending', source FROM want
   ON CONFLICT (person_id, newsletter_id) DO UPDATE
     SET status = 'pending', unsubscribed_at = NULL, source = EXCLUDED.source, updated_at = now()
     WHERE subscriptions.status = 'unsubscribed'
-  RETURNING newsletter_id
+  RETURNING person_id, newsletter_id
 )
-SELECT p.id, p.created, p.suppressed_at,
-  coalesce((SELECT array_agg(newsletter_id) FROM s), '{}') AS changed,
-  coalesce((SELECT array_agg(newsletter_id) FROM before WHERE status = 'pending'), '{}') AS was_pending,
-  coalesce((SELECT array_agg(newsletter_id) FROM before WHERE status = 'confirmed'), '{}') AS was_confirmed
+SELECT p.id, p.email_normalized, p.suppressed_at,
+  coalesce((SELECT array_agg(newsletter_id) FROM s WHERE s.person_id = p.id), '{}') AS changed,
+  coalesce((SELECT array_agg(newsletter_id) FROM before b WHERE b.person_id = p.id AND b.status = 'pending'), '{}') AS was_pending,
+  coalesce((SELECT array_agg(newsletter_id) FROM before b WHERE b.person_id = p.id AND b.status = 'confirmed'), '{}') AS was_confirmed
 FROM p`;
+
+// Jobs for many people at once, with enqueue()'s dedupe rule (one queued per key).
+const ENQUEUE_BATCH_SQL = `
+INSERT INTO jobs (name, payload, dedupe_key, max_attempts)
+SELECT $1, payload, $1 || ':' || (payload->>'personId'), $3 FROM unnest($2::jsonb[]) AS payload
+ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`;
+
+interface PendingSignup {
+  email: string;
+  normalized: string;
+  name: string;
+  chosen: SignupChoiceRow[];
+  source: string;
+  resolve(r: SignupResult): void;
+  reject(e: unknown): void;
+}
+
+/** Write sign-ups in one transaction; every item gets its result. Throws if the transaction fails. */
+async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResult[]> {
+  return db.tx(async (tx) => {
+    const rows = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null; changed: number[]; was_pending: number[]; was_confirmed: number[] }>(
+      SIGNUP_BATCH_SQL,
+      [items.map((i) => i.email), items.map((i) => i.normalized), items.map((i) => i.name), items.map((i) => i.chosen.map((n) => n.id).join(',')), items.map((i) => i.source)],
+    );
+    const byEmail = new Map(rows.map((r) => [r.email_normalized, r]));
+    const verify: Array<Record<string, unknown>> = [];
+    const already: Array<Record<string, unknown>> = [];
+    const created: Array<{ item: PendingSignup; row: (typeof rows)[number] }> = [];
+    const results = items.map((item) => {
+      const row = byEmail.get(item.normalized)!;
+      const pending = [...new Set([...row.changed, ...row.was_pending])];
+      let queued: SignupResult['queued'] = 'nothing';
+      if (!row.suppressed_at) {
+        if (pending.length) {
+          verify.push({ personId: row.id });
+          queued = 'verification';
+        } else {
+          already.push({ personId: row.id, newsletterIds: item.chosen.map((n) => n.id) });
+          queued = 'already_subscribed';
+        }
+      }
+      if (row.changed.length) created.push({ item, row });
+      return { personId: row.id, pending, confirmed: row.was_confirmed, queued };
+    });
+    if (verify.length) await tx.query(ENQUEUE_BATCH_SQL, [VERIFY_JOB, verify.map((v) => JSON.stringify(v)), 6]);
+    if (already.length) await tx.query(ENQUEUE_BATCH_SQL, [ALREADY_JOB, already.map((v) => JSON.stringify(v)), 4]);
+    // emitWebhookEvent costs a query per call; ask once per batch whether anyone listens (the same
+    // rule as src/webhooks/emit.ts: active webhooks naming the event or '*').
+    const listening = created.length
+      ? Boolean(await tx.one(`SELECT 1 FROM webhooks WHERE active AND ('subscriber.created' = ANY(events) OR '*' = ANY(events)) LIMIT 1`))
+      : false;
+    for (const { item, row } of listening ? created : []) {
+      await emitWebhookEvent(tx, 'subscriber.created', {
+        subscriber: { id: row.id, email: item.email, name: item.name, status: 'pending', source: item.source, newsletters: item.chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
+      });
+    }
+    return results;
+  });
+}
+
+/**
+ * Group commit: sign-ups that arrive while a write is under way wait and go together in the next
+ * transaction (up to MAX_BATCH). On the embedded database, which runs one statement at a time, this
+ * is what lets sign-ups keep up with a burst; each reader still gets an answer only once their rows
+ * are committed. If a batch fails, its items are retried one by one, so one bad item fails alone.
+ */
+const MAX_BATCH = 256;
+const writers = new WeakMap<Db, { queue: PendingSignup[]; running: boolean }>();
+
+function submit(db: Db, item: Omit<PendingSignup, 'resolve' | 'reject'>): Promise<SignupResult> {
+  let w = writers.get(db);
+  if (!w) writers.set(db, (w = { queue: [], running: false }));
+  const writer = w;
+  return new Promise<SignupResult>((resolve, reject) => {
+    writer.queue.push({ ...item, resolve, reject });
+    if (!writer.running) void drain(db, writer);
+  });
+}
+
+async function drain(db: Db, w: { queue: PendingSignup[]; running: boolean }): Promise<void> {
+  w.running = true;
+  try {
+    // Let the event loop read the requests already waiting on their sockets first (PGlite runs on
+    // this thread and holds it while a statement runs), so they join this batch instead of the next.
+    await new Promise((r) => setImmediate(r));
+    while (w.queue.length) {
+      // One row per address per statement: a second sign-up for the same address waits a turn.
+      const batch: PendingSignup[] = [];
+      const seen = new Set<string>();
+      const rest: PendingSignup[] = [];
+      for (const item of w.queue) {
+        if (batch.length < MAX_BATCH && !seen.has(item.normalized)) {
+          seen.add(item.normalized);
+          batch.push(item);
+        } else rest.push(item);
+      }
+      w.queue = rest;
+      try {
+        const results = await writeSignups(db, batch);
+        batch.forEach((item, i) => item.resolve(results[i]!));
+      } catch (e) {
+        if (batch.length === 1) batch[0]!.reject(e);
+        else {
+          for (const item of batch) {
+            try {
+              item.resolve((await writeSignups(db, [item]))[0]!);
+            } catch (err) {
+              item.reject(err);
+            }
+          }
+        }
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    w.running = false;
+  }
+}
 
 /**
  * Sign someone up (double opt-in). Always the same outcome for the reader, whatever the address's
@@ -134,30 +276,7 @@ export async function signup(deps: Pick<Deps, 'db'>, input: SignupInput): Promis
   const name = parseName(input.name);
   const source = input.source ?? 'signup';
   const chosen = await resolveNewsletters(deps.db, slugs);
-  const ids = chosen.map((n) => n.id);
-  return deps.db.tx(async (tx) => {
-    const row = (await tx.one<{ id: number; created: boolean; suppressed_at: Date | null; changed: number[]; was_pending: number[]; was_confirmed: number[] }>(
-      SIGNUP_SQL,
-      [email, normalized, name, ids, source],
-    ))!;
-    const pending = [...new Set([...row.changed, ...row.was_pending])];
-    let queued: SignupResult['queued'] = 'nothing';
-    if (!row.suppressed_at) {
-      if (pending.length) {
-        await enqueue(tx, VERIFY_JOB, { personId: row.id }, { dedupeKey: `${VERIFY_JOB}:${row.id}`, maxAttempts: 6 });
-        queued = 'verification';
-      } else {
-        await enqueue(tx, ALREADY_JOB, { personId: row.id, newsletterIds: ids }, { dedupeKey: `${ALREADY_JOB}:${row.id}`, maxAttempts: 4 });
-        queued = 'already_subscribed';
-      }
-    }
-    if (row.changed.length) {
-      await emitWebhookEvent(tx, 'subscriber.created', {
-        subscriber: { id: row.id, email, name, status: 'pending', source, newsletters: chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
-      });
-    }
-    return { personId: row.id, pending, confirmed: row.was_confirmed, queued };
-  });
+  return submit(deps.db, { email, normalized, name, chosen, source });
 }
 
 // ---------------------------------------------------------------------------------------------
