@@ -14,6 +14,10 @@ import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { importSubscribersCsv, exportSubscribersCsv, deleteSubscriber, listSubscribers, subscriberCounts, addSubscriber } from '../src/newsletters/subscribers.ts';
 import { unsubscribe } from '../src/newsletters/signup.ts';
 import { recordMailEvents } from '../src/newsletters/bounces.ts';
+import { runDueJobs } from '../src/platform/jobs.ts';
+import { jobRegistry } from '../src/jobs.ts';
+import { listOutbox, outboxDir } from '../src/mail/outbox.ts';
+import '../src/newsletters/signup-jobs.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -63,6 +67,13 @@ test('unconfirmed import: pending subscriptions and one verification email queue
   assert.deepEqual((await subs('new.one@example.org')).map((s) => s.status), ['pending']);
   const jobs = await db.query(`SELECT payload FROM jobs WHERE name = 'newsletters.send_verification' AND status = 'queued'`);
   assert.equal(jobs.length, 2);
+  // Without SMTP_URL the verification emails are written to the outbox folder.
+  await runDueJobs(t.deps, jobRegistry);
+  const files = listOutbox(t.deps.config.dataDir);
+  assert.equal(files.length, 2);
+  const eml = files.map((f) => fs.readFileSync(path.join(outboxDir(t.deps.config.dataDir), f), 'utf8')).find((m) => m.includes('To: New One <new.one@example.org>') || m.includes('new.one@example.org'))!;
+  assert.match(eml, /Subject: Please confirm your subscription to Morning Briefing/);
+  assert.match(eml, /https:\/\/news\.example\/newsletters\/confirm\?t=/);
 });
 
 test('an import never re-subscribes someone who unsubscribed or bounced', async () => {
