@@ -91,7 +91,7 @@ export const sections: DemoSection[] = [
   { slug: 'business', name: 'Business', description: 'Money, work, companies and the economy.', position: 4 },
   { slug: 'science', name: 'Science', description: 'Discoveries, health, the environment and the night sky.', position: 5 },
   { slug: 'culture', name: 'Culture', description: 'Books, film, theatre, food and places worth the trip.', position: 6 },
-  { slug: 'good-news', name: 'Good news', description: 'Things that went right this week. Our Friday newsletter picks from here.', position: 7 },
+  { slug: 'good-news', name: 'Good news', description: 'Things that went right this week. Our Saturday newsletter picks from here.', position: 7 },
 ];
 
 export const authors: DemoAuthor[] = [
@@ -134,7 +134,7 @@ export const authors: DemoAuthor[] = [
   {
     slug: 'ayo-brennan',
     name: 'Ayo Brennan',
-    bio: 'Ayo Brennan reports on communities around the country and puts together our Friday good-news newsletter.',
+    bio: 'Ayo Brennan reports on communities around the country and puts together our Saturday good-news newsletter.',
     photoUrl: null,
   },
 ];
