@@ -10,6 +10,8 @@ export interface AdminContext {
   publicationName: string;
   /** Path of the current page, to mark the navigation. */
   path: string;
+  /** No SMTP_URL: mail goes to the outbox in DATA_DIR, and the navigation links to its viewer. */
+  outbox?: boolean;
 }
 
 export interface Notice {
@@ -55,6 +57,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
       ${navItem(ctx, '/admin', 'Dashboard')}
       ${navItem(ctx, '/admin/articles', 'Articles')}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/newsletters', 'Newsletters') : ''}
+      ${ctx.outbox && can(role, 'newsletters.manage') ? navItem(ctx, '/admin/outbox', 'Outbox') : ''}
       ${can(role, 'settings.manage') || can(role, 'taxonomy.manage') ? navItem(ctx, '/admin/settings', 'Settings') : ''}
       ${navItem(ctx, '/admin/account', 'Account')}
       <li><a href="/" target="_blank" rel="noopener">View site</a></li>

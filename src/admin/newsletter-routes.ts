@@ -6,12 +6,12 @@ import type { WebDeps } from '../web/site.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { listPublished } from '../articles/queries.ts';
 import {
-  addItem, buildEdition, getEdition, removeItem, reorderItems, scheduleEdition, sendStatus, sendTest, setIntro, setSubject, startSend,
+  addItem, buildEdition, cancelSend, getEdition, pauseSend, removeItem, reorderItems, resumeSend, scheduleEdition, sendStatus, sendTest, setIntro, setSubject, startSend,
 } from '../newsletters/editions.ts';
 import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
 import { nextEditions } from './newsletters.ts';
-import { composerPage, newslettersPage } from './pages/newsletters.ts';
+import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';
 import { fromLocalInput } from './articles.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
@@ -47,6 +47,14 @@ export function registerNewsletterRoutes(admin: FastifyInstance, web: WebDeps, h
   admin.get('/admin/newsletters/editions/:id/status', async (req, reply) => {
     h.need(req, 'newsletters.manage');
     return reply.send(await sendStatus(db, num(req)));
+  });
+
+  // Cancelling a send stops it for good: a confirmation page first.
+  admin.get('/admin/newsletters/editions/:id/cancel', async (req, reply) => {
+    h.need(req, 'newsletters.manage');
+    const ctx = await h.ctx(req);
+    const e = await getEdition(db, num(req));
+    return h.sendPage(reply, cancelConfirmPage(ctx, e, await sendStatus(db, e.id)));
   });
 
   // Every change to an edition: one form per action, each redirecting back to the composer.
@@ -94,6 +102,18 @@ export function registerNewsletterRoutes(admin: FastifyInstance, web: WebDeps, h
       }
       case 'send':
         await startSend(web, id);
+        break;
+      case 'pause':
+        await pauseSend(db, id);
+        notice = 'paused';
+        break;
+      case 'resume':
+        await resumeSend(db, id);
+        notice = 'resumed';
+        break;
+      case 'cancel':
+        await cancelSend(db, id);
+        notice = 'cancelled';
         break;
       default:
         throw new NotFoundError('There is no such action.');

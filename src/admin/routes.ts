@@ -23,6 +23,9 @@ import { linkConfirmPage, messagePage, signInPage } from './pages/signin.ts';
 import { registerArticleRoutes } from './article-routes.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
 import { registerNewsletterRoutes } from './newsletter-routes.ts';
+import { registerSubscriberRoutes } from './subscriber-routes.ts';
+import { registerOutboxRoutes } from './outbox-routes.ts';
+import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { dashboardPage } from './pages/dashboard.ts';
 import { accountPage } from './pages/account.ts';
 import { dashboardArticles } from './articles.ts';
@@ -62,6 +65,13 @@ export const NOTICES: Record<string, string> = {
   newsletter: 'Newsletter saved.',
   edition: 'Edition updated.',
   test: 'Test sent to your address.',
+  paused: 'Sending paused.',
+  resumed: 'Sending resumed.',
+  cancelled: 'The send was cancelled: nobody else will get this edition.',
+  subscriber_added: 'Subscriber added and confirmed.',
+  subscriber_invited: 'Subscriber added: a verification email is on its way, and they are subscribed once they confirm.',
+  unsubscribed: 'Unsubscribed.',
+  subscriber_deleted: 'The subscriber was deleted for good.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {
@@ -148,7 +158,7 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
       }
       const name = await pubName().catch(() => config.publicationName);
       if (!req.newsroom) return reply.type('text/html; charset=utf-8').send(messagePage(name, status === 429 ? 'Too many attempts' : 'Something went wrong', message));
-      const ctx: AdminContext = { session: req.newsroom, publicationName: name, path: req.url };
+      const ctx: AdminContext = { session: req.newsroom, publicationName: name, path: req.url, outbox: !config.smtpUrl };
       return reply
         .type('text/html; charset=utf-8')
         .send(adminLayout(ctx, 'Error', html`<h1>${status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong'}</h1><p role="alert">${message}</p><p>Use your browser's Back button to return to what you were doing, or <a href="/admin">go to the dashboard</a>.</p>`));
@@ -166,7 +176,7 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
       },
       async ctx(req) {
         const pub = await getPublication(db, config);
-        return { session: helpers.session(req), publicationName: pub.name, path: req.url.split('?')[0]!, timeZone: pub.timeZone };
+        return { session: helpers.session(req), publicationName: pub.name, path: req.url.split('?')[0]!, timeZone: pub.timeZone, outbox: !config.smtpUrl };
       },
       sendPage(reply, page, status = 200) {
         return reply.code(status).type('text/html; charset=utf-8').send(page);
@@ -297,7 +307,9 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
       const [y, m, d] = localDate(now(), ctx.timeZone).split('-').map(Number) as [number, number, number];
       const since = zonedTimeToUtc(y, m, d, 0, 0, ctx.timeZone);
       const [articles, editions] = await Promise.all([dashboardArticles(db, since), nextEditions(web)]);
-      return helpers.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query)));
+      // Without SMTP nothing is sent: editors are told where the mail went.
+      const outbox = !config.smtpUrl && can(ctx.session.staff.role, 'newsletters.manage') ? listOutboxMessages(config.dataDir, { limit: 0 }).total : null;
+      return helpers.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox));
     });
 
     admin.get('/admin/account', async (req, reply) => {
@@ -340,5 +352,7 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
     registerArticleRoutes(admin, web, helpers);
     registerSettingsRoutes(admin, web, helpers);
     registerNewsletterRoutes(admin, web, helpers);
+    registerSubscriberRoutes(admin, web, helpers);
+    registerOutboxRoutes(admin, web, helpers);
   });
 }

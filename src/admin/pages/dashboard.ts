@@ -15,13 +15,16 @@ const EDITION_STATE: Record<string, string> = {
   cancelled: 'Cancelled',
 };
 
-export function dashboardPage(ctx: AdminContext, tz: string, a: { today: AdminListRow[]; scheduled: AdminListRow[]; drafts: number }, editions: NewsletterState[], notice: Notice | null): string {
+export function dashboardPage(ctx: AdminContext, tz: string, a: { today: AdminListRow[]; scheduled: AdminListRow[]; drafts: number }, editions: NewsletterState[], notice: Notice | null, outbox: number | null = null): string {
   const link = (r: AdminListRow) => html`<a href="/admin/articles/${r.id}">${r.headline}</a>`;
   const newsletters = can(ctx.session.staff.role, 'newsletters.manage');
   return adminLayout(
     ctx,
     'Dashboard',
     html`<div class="page-head"><h1>Dashboard</h1><a class="button" href="/admin/articles/new">New article</a></div>
+${outbox !== null
+  ? html`<p class="notice notice--warn" id="outbox-note">Mail is not being sent: SMTP_URL is not set, so every email is written to the outbox instead. <a href="/admin/outbox">Open the outbox</a> (${outbox === 1 ? '1 message' : `${outbox} messages`}).</p>`
+  : ''}
 <div class="dash">
 <section class="card" aria-labelledby="today-title">
   <h2 id="today-title">Published today (${a.today.length})</h2>

@@ -7,6 +7,7 @@ import { adminLayout, csrfField, type AdminContext, type Notice } from '../layou
 import type { NewsletterState } from '../newsletters.ts';
 import { toLocalInput } from '../articles.ts';
 import { when } from './articles.ts';
+import { newslettersSubNav } from './subscribers.ts';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -14,7 +15,8 @@ export function newslettersPage(ctx: AdminContext, tz: string, states: Newslette
   return adminLayout(
     ctx,
     'Newsletters',
-    html`<h1>Newsletters</h1>
+    html`${newslettersSubNav(ctx)}
+<h1>Newsletters</h1>
 ${states.length
   ? html`<table class="list"><caption class="visually-hidden">Newsletters and their next editions</caption>
   <thead><tr><th scope="col">Newsletter</th><th scope="col">Schedule</th><th scope="col">Next edition</th><th scope="col">Last sent</th></tr></thead>
@@ -29,7 +31,7 @@ ${states.length
     </tr>`,
   )}</tbody></table>`
   : html`<p>No active newsletters. Add one under <a href="/admin/settings#newsletters">Settings</a>.</p>`}
-<p class="hint">Subscriber search, import and export will appear here once the subscribers functions of the newsletters capability are in place.</p>`,
+<p><a href="/admin/newsletters/subscribers">Subscribers</a>: search, add, unsubscribe, delete, import and export.</p>`,
     { notice },
   );
 }
@@ -48,6 +50,12 @@ export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st
   <h2 id="progress-title">Sending</h2>
   <progress id="send-progress" max="100" value="${pct}" aria-describedby="send-progress-text">${pct}%</progress>
   <p id="send-progress-text" role="status" aria-live="polite">${st.total ? `${st.sent} of ${st.total} sent, ${st.failed} failed, ${st.queued + st.sending} to go.` : 'Not started.'}</p>
+  <p id="send-paused-reason" class="notice notice--warn"${st.status === 'paused' ? '' : raw(' hidden')}>Paused${st.pausedReason ? `: ${st.pausedReason}` : ''}.</p>
+  <div class="buttons" id="send-controls">
+    <form method="post" action="${base}/pause" data-when="sending"${st.status === 'sending' ? '' : raw(' hidden')}>${csrfField(ctx)}<button type="submit">Pause sending</button></form>
+    <form method="post" action="${base}/resume" data-when="paused"${st.status === 'paused' ? '' : raw(' hidden')}>${csrfField(ctx)}<button type="submit" class="primary">Resume sending</button></form>
+    <a class="button button--danger" href="${base}/cancel" data-when="sending paused"${st.status === 'sending' || st.status === 'paused' ? '' : raw(' hidden')}>Cancel the send…</a>
+  </div>
 </section>
 ${editable
   ? html`<section class="card" aria-labelledby="text-title"><h2 id="text-title">Subject and intro</h2>
@@ -83,5 +91,25 @@ ${editable
 </section>`
   : ''}${raw('')}`,
     { notice },
+  );
+}
+
+export function cancelConfirmPage(ctx: AdminContext, e: EditionDetail, st: SendStatus): string {
+  const base = `/admin/newsletters/editions/${e.id}`;
+  const running = e.status === 'sending' || e.status === 'paused';
+  return adminLayout(
+    ctx,
+    `Cancel ${e.newsletter.name} №${e.number}`,
+    html`<p class="crumbs"><a href="${base}">← ${e.newsletter.name} №${e.number}</a></p>
+<h1>Cancel the send of ${e.newsletter.name} №${e.number}?</h1>
+<section class="card">
+${running
+  ? html`<p>${st.sent} of ${st.total} sent so far; ${st.queued + st.sending} still to go. Cancelling stops the send for good: those ${st.queued + st.sending} people will not get this edition, and it cannot be resumed. To stop for a while, pause it instead.</p>
+<form method="post" action="${base}/cancel" class="buttons">${csrfField(ctx)}
+  <button type="submit" class="danger">Cancel the send for good</button>
+  <a href="${base}">Keep sending</a>
+</form>`
+  : html`<p>This edition is ${e.status}: there is no send in progress to cancel.</p><p><a href="${base}">Back to the edition</a></p>`}
+</section>`,
   );
 }

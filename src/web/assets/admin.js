@@ -153,7 +153,18 @@
           text.textContent = s.sent + ' of ' + s.total + ' sent, ' + s.failed + ' failed, ' + (s.queued + s.sending) + ' to go.';
         }
         if (state) state.textContent = s.status;
+        // Pause, resume and cancel follow the send's state.
+        var controls = document.querySelectorAll('#send-controls [data-when]');
+        for (var i = 0; i < controls.length; i++) {
+          controls[i].hidden = controls[i].getAttribute('data-when').split(' ').indexOf(s.status) < 0;
+        }
+        var paused = document.getElementById('send-paused-reason');
+        if (paused) {
+          paused.hidden = s.status !== 'paused';
+          paused.textContent = 'Paused' + (s.pausedReason ? ': ' + s.pausedReason : '') + '.';
+        }
         if (s.status === 'sending' || s.status === 'scheduled') setTimeout(poll, 2000);
+        else if (s.status === 'paused') setTimeout(poll, 5000);
       })
       .catch(function () { setTimeout(poll, 5000); });
   };

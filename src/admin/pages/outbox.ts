@@ -1,0 +1,72 @@
+// The outbox viewer: messages written to DATA_DIR/outbox (no SMTP_URL), newest first, and one message
+// with its header fields, its text part, and its HTML part in a sandboxed frame (served separately
+// with a CSP that allows no script).
+import { html } from '../../platform/html.ts';
+import type { OutboxEntry } from '../../newsletters/delivery/transport.ts';
+import { adminLayout, type AdminContext } from '../layout.ts';
+import type { OutboxMessage } from '../outbox.ts';
+import { when } from './articles.ts';
+
+export const OUTBOX_PATH = '/admin/outbox';
+export const OUTBOX_PER_PAGE = 50;
+
+function smtpNote(smtp: boolean) {
+  return smtp
+    ? html`<p class="notice notice--warn">SMTP_URL is set, so mail goes out through your mail server. This outbox only holds messages written before it was configured.</p>`
+    : html`<p class="hint">SMTP_URL is not set, so nothing leaves this server: every email (editions, tests, verification and sign-in links) is written here instead. Set SMTP_URL and MAIL_FROM to send for real.</p>`;
+}
+
+export function outboxPage(ctx: AdminContext, tz: string, list: { total: number; entries: OutboxEntry[] }, page: number, smtp: boolean): string {
+  const pages = Math.max(1, Math.ceil(list.total / OUTBOX_PER_PAGE));
+  const href = (p: number) => (p > 1 ? `${OUTBOX_PATH}?page=${p}` : OUTBOX_PATH);
+  return adminLayout(
+    ctx,
+    'Outbox',
+    html`<h1>Outbox</h1>
+${smtpNote(smtp)}
+<p role="status">${list.total === 1 ? '1 message' : `${list.total} messages`}${pages > 1 ? `, page ${page} of ${pages}` : ''}.</p>
+${list.entries.length
+  ? html`<table class="list outbox">
+  <caption class="visually-hidden">Messages in the outbox, newest first${page > 1 ? `, page ${page}` : ''}</caption>
+  <thead><tr><th scope="col">Written</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
+  <tbody>${list.entries.map(
+    (e) => html`<tr>
+    <td data-label="Written">${when(e.writtenAt, tz)}</td>
+    <td data-label="To">${e.to}</td>
+    <td data-label="Subject"><a href="${OUTBOX_PATH}/${e.file}">${e.subject || '(no subject)'}</a></td>
+  </tr>`,
+  )}</tbody></table>`
+  : html`<p>${page > 1 ? 'There is nothing on this page.' : 'The outbox is empty.'}</p>`}
+${pages > 1
+  ? html`<nav class="pagination" aria-label="Pages">${page > 1 ? html`<a rel="prev" href="${href(page - 1)}">Newer messages</a>` : ''} <span>Page ${page} of ${pages}</span> ${page < pages ? html`<a rel="next" href="${href(page + 1)}">Older messages</a>` : ''}</nav>`
+  : ''}`,
+  );
+}
+
+const SHOWN = ['Date', 'From', 'To', 'Reply-To', 'Subject'];
+
+export function outboxMessagePage(ctx: AdminContext, file: string, m: OutboxMessage): string {
+  const get = (name: string) => m.headers.filter((x) => x.name.toLowerCase() === name.toLowerCase()).map((x) => x.value).join(', ');
+  const subject = get('Subject') || '(no subject)';
+  const base = `${OUTBOX_PATH}/${file}`;
+  return adminLayout(
+    ctx,
+    `Outbox: ${subject}`,
+    html`<p class="crumbs"><a href="${OUTBOX_PATH}">← Outbox</a></p>
+<h1>${subject}</h1>
+<dl class="facts">${SHOWN.filter((n) => get(n)).map((n) => html`<dt>${n}</dt><dd>${get(n)}</dd>`)}</dl>
+<p><a href="${base}/raw" download="${file}">Download the message (.eml)</a></p>
+<details class="card mail-headers"><summary>All header fields (${m.headers.length})</summary>
+<dl class="facts">${m.headers.map((x) => html`<dt>${x.name}</dt><dd>${x.value}</dd>`)}</dl>
+</details>
+${m.html !== null
+  ? html`<section class="card" aria-labelledby="html-title"><h2 id="html-title">HTML part</h2>
+  <iframe class="mail-frame" src="${base}/html" sandbox="" referrerpolicy="no-referrer" title="HTML part of “${subject}”" loading="lazy"></iframe>
+  <p class="hint">Shown in a sandbox: scripts, forms and plug-ins do not run.</p></section>`
+  : ''}
+${m.text !== null
+  ? html`<section class="card" aria-labelledby="text-title"><h2 id="text-title">Text part</h2><pre class="mail-text" tabindex="0">${m.text}</pre></section>`
+  : ''}
+${m.others.length ? html`<p class="hint">Other parts: ${m.others.join(', ')}</p>` : ''}`,
+  );
+}
