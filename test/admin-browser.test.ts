@@ -11,6 +11,8 @@ import { seedFixtures } from './helpers/fixtures.ts';
 import { runCommand } from '../src/cli/run.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
+import { importSubscribersCsv } from '../src/newsletters/subscribers.ts';
+import { writeToOutbox } from '../src/mail/outbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = fs.existsSync(CHROMIUM);
@@ -106,12 +108,26 @@ run('compose and schedule an edition', async () => {
 
 run('the main admin screens have no serious or critical accessibility violations', async () => {
   const id = (await t.deps.db.one(`SELECT id FROM articles WHERE slug = 'riverside-tram'`))!.id;
-  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account']) {
+  // Newsletter screens: subscribers (with someone to list), the delete confirmation, the outbox and one message.
+  await importSubscribersCsv(t.deps, 'email,name\nreader@example.org,Rea Der\n', { newsletter: 'daily', confirmed: true });
+  const person = (await t.deps.db.one(`SELECT id FROM people WHERE email_normalized = 'reader@example.org'`))!.id;
+  const mail = writeToOutbox(t.deps.config.dataDir, 'From: news@example.com\r\nTo: reader@example.org\r\nSubject: Hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n--b--\r\n').split('/').pop();
+  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account',
+    '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`]) {
     await axe(path);
   }
+  // The CSV import from the browser (multipart upload) and its report.
+  await page!.goto(t.url + '/admin/newsletters/subscribers');
+  await page!.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('email\nnew@example.org\nnot-an-address\n') });
+  await page!.getByRole('button', { name: 'Import' }).click();
+  await page!.getByRole('heading', { level: 1, name: 'Import report' }).waitFor();
+  assert.equal(await page!.locator('#import-added').textContent(), '1');
+  await page!.addScriptTag({ path: axePath });
+  const report = await page!.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations.filter((x: any) => x.impact === 'serious' || x.impact === 'critical').map((x: any) => x.id));
+  assert.deepEqual(report, [], 'import report');
   // A phone-sized screen: the same pages stay usable (no horizontal scrolling of the page).
   await page!.setViewportSize({ width: 375, height: 740 });
-  for (const path of ['/admin/articles', `/admin/articles/${id}`]) {
+  for (const path of ['/admin/articles', `/admin/articles/${id}`, '/admin/newsletters/subscribers', `/admin/outbox/${mail}`]) {
     await page!.goto(t.url + path);
     const overflow = await page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
