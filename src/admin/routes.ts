@@ -69,7 +69,7 @@ export const NOTICES: Record<string, string> = {
   resumed: 'Sending resumed.',
   cancelled: 'The send was cancelled: nobody else will get this edition.',
   subscriber_added: 'Subscriber added and confirmed.',
-  subscriber_invited: 'Subscriber added: a verification email is on its way, and they are subscribed once they confirm.',
+  subscriber_invited: 'Signed up with double opt-in: they are subscribed once they confirm from the verification email (someone who already receives these newsletters is told so instead).',
   unsubscribed: 'Unsubscribed.',
   subscriber_deleted: 'The subscriber was deleted for good.',
 };
