@@ -2,9 +2,19 @@
 // real engine (claims, per-recipient splicing, pipelined SMTP, bulk result recording) into a local
 // SMTP sink in a separate process, on PGlite in a temp dir (and on PostgreSQL with
 // BENCH_DATABASE_URL). In the same run, a minimal pipelined SMTP client pushes the same number of
-// messages of the same size to the same sink: the reference. Prints msg/s, the ratio, peak RSS and
-// checks one delivery row per recipient.
-//   node --import tsx bench/delivery.ts            (BENCH_SUBSCRIBERS=100000 by default)
+// messages of the same bytes to the same sink: the reference. Prints msg/s, the ratio, the peak RSS
+// of the sending process and checks one delivery row per recipient and the sink's count.
+//
+// Three kinds of process, so that each one's memory is its own:
+//   - this one (the orchestrator): starts the sink, runs the reference client, prints;
+//   - a seeding process (--seed): migrates, writes the stories, 100,000 people and subscriptions, exits;
+//   - a sending process (--send): opens the database as `newsdesk serve` would, builds the edition,
+//     queues it (one INSERT ... SELECT of 100,000 delivery rows) and sends it with runSend. Its peak
+//     RSS (process.resourceUsage().maxRSS) is the figure reported against the 400 MB target.
+//
+//   node --import tsx bench/delivery.ts          BENCH_SUBSCRIBERS=100000 BENCH_CONNECTIONS=4 BENCH_BATCH=500
+//   BENCH_DATABASE_URL=postgres://... also runs on that server (a database created and dropped).
+//   BENCH_CPU_PROF=dir writes a CPU profile of the sending process there (node --cpu-prof).
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -22,13 +32,172 @@ import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { buildEdition, startSend } from '../src/newsletters/editions.ts';
 import { runSend } from '../src/newsletters/delivery/engine.ts';
 import { createMessageFactory } from '../src/newsletters/delivery/message.ts';
+import { messageBytes } from '../src/newsletters/delivery/smtp.ts';
 import { seedFixtures } from '../test/helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const HERE = path.dirname(SELF);
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const MB = (kb: number) => Math.round(kb / 1024);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+
+// ---------------------------------------------------------------------------------------------
+// Child processes.
+
+type ChildArgs = { dataDir: string; databaseUrl: string | null; port?: number; sampleFile?: string };
+
+async function seedProcess(a: ChildArgs) {
+  const db = await openDb({ databaseUrl: a.databaseUrl, dataDir: a.dataDir });
+  await migrate(db);
+  await seedFixtures(db, new Date());
+  await seedNewsletters(db);
+  // A full digest: ten stories from the last hours.
+  for (let i = 1; i <= 10; i++) {
+    await createArticle(
+      db,
+      {
+        headline: `Story ${i}: the council's budget vote and what it means for ${['schools', 'transport', 'housing', 'parks', 'libraries'][i % 5]}`,
+        dek: 'A longer standfirst that explains the story in a sentence or two, as the digest shows it under each headline.',
+        body: 'Body text.',
+        format: i % 3 ? 'speed-read' : 'the-explainer',
+        section: 'politics',
+        authors: ['ada-quill'],
+        status: 'published',
+        publishedAt: new Date(Date.now() - i * 3_600_000),
+        editorsPick: i === 3,
+      },
+      { now: new Date() },
+    );
+  }
+  const t = performance.now();
+  await db.query(
+    `INSERT INTO people (email, email_normalized, name)
+     SELECT 'reader' || i || '@bench.example', 'reader' || i || '@bench.example', CASE WHEN i % 3 = 0 THEN '' ELSE 'Reader ' || i END
+       FROM generate_series(1, $1) i`,
+    [N],
+  );
+  await db.query(
+    `INSERT INTO subscriptions (person_id, newsletter_id, status, confirmed_at)
+     SELECT p.id, n.id, 'confirmed', now() FROM people p, newsletters n WHERE n.slug = 'daily'`,
+  );
+  const seedMs = performance.now() - t;
+  await db.close();
+  return { seedMs, maxRssKb: process.resourceUsage().maxRSS };
+}
+
+async function sendProcess(a: ChildArgs) {
+  const rss = () => MB(process.memoryUsage().rss / 1024);
+  const rssOpen0 = rss();
+  const db = traceSql(await openDb({ databaseUrl: a.databaseUrl, dataDir: a.dataDir }));
+  const config = loadConfig(
+    {
+      DATA_DIR: a.dataDir,
+      SITE_URL: 'https://news.example',
+      SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
+      SMTP_URL: `smtp://127.0.0.1:${a.port}`,
+      MAIL_FROM: 'The Ledger <news@ledger.example>',
+      MAIL_CONNECTIONS: String(CONNECTIONS),
+      MAIL_BATCH_SIZE: String(BATCH),
+      LOG_LEVEL: 'silent',
+    },
+    { loadDotEnv: false },
+  );
+  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock };
+  const rssOpen = rss();
+  const e = await buildEdition(deps, 'daily');
+  let t = performance.now();
+  const started = await startSend(deps, e.id);
+  const queueMs = performance.now() - t;
+  const rssQueued = rss();
+  const maxQueuedKb = process.resourceUsage().maxRSS;
+  let peakDuring = 0;
+  const sampler = setInterval(() => (peakDuring = Math.max(peakDuring, rss())), 250);
+  t = performance.now();
+  const r = await runSend(deps, e.id);
+  const sendMs = performance.now() - t;
+  clearInterval(sampler);
+  const rssSent = rss();
+  const rows = await db.one<{ n: number; sent: number; distinct: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'sent')::int AS sent, count(DISTINCT person_id)::int AS distinct FROM deliveries WHERE edition_id = $1`,
+    [e.id],
+  );
+  // The reference client sends exactly the bytes of one recipient's message.
+  const edition = await db.one<{ subject: string; rendered_html: string; rendered_text: string; newsletter_id: number }>(`SELECT subject, rendered_html, rendered_text, newsletter_id FROM editions WHERE id = $1`, [e.id]);
+  const nl = await db.one(`SELECT * FROM newsletters WHERE id = $1`, [edition!.newsletter_id]);
+  const sample = createMessageFactory(config, { editionId: e.id, newsletter: nl as any, subject: edition!.subject, html: edition!.rendered_html, text: edition!.rendered_text }).build({
+    deliveryId: 1,
+    personId: 1,
+    email: 'reader1@bench.example',
+    name: 'Reader 1',
+  });
+  fs.writeFileSync(a.sampleFile!, messageBytes(sample.data));
+  await db.close();
+  printSqlTrace();
+  return {
+    stories: e.items.length,
+    number: e.number,
+    queued: started.queued,
+    queueMs,
+    sendMs,
+    status: r.status,
+    rows: rows!,
+    rss: { rssOpen0, rssOpen, rssQueued, maxQueuedMb: MB(maxQueuedKb), peakDuring, rssSent },
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+}
+
+// BENCH_TRACE_SQL=1: time spent per statement (first words) in the sending process, printed at the end.
+const sqlTimes = new Map<string, { n: number; ms: number; rows: number }>();
+function traceSql(db: Db): Db {
+  if (process.env.BENCH_TRACE_SQL !== '1') return db;
+  const wrap = <T>(sql: string, p: Promise<T[]>) => {
+    const t = performance.now();
+    return p.then((rows) => {
+      const k = sql.replace(/\s+/g, ' ').trim().slice(0, 70);
+      const e = sqlTimes.get(k) ?? { n: 0, ms: 0, rows: 0 };
+      e.n++;
+      e.ms += performance.now() - t;
+      e.rows += rows.length;
+      sqlTimes.set(k, e);
+      return rows;
+    });
+  };
+  return {
+    ...db,
+    query: (sql, params) => wrap(sql, db.query(sql, params)),
+    one: (sql, params) => wrap(sql, db.query(sql, params)).then((r) => r[0]),
+  } as Db;
+}
+function printSqlTrace() {
+  for (const [k, e] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    console.log(`    sql ${String(e.n).padStart(6)} x ${(e.ms / e.n).toFixed(2).padStart(7)} ms = ${Math.round(e.ms).toString().padStart(6)} ms  rows ${e.rows}  ${k}`);
+  }
+}
+
+const mode = process.argv[2];
+if (mode === '--seed' || mode === '--send') {
+  const a = JSON.parse(process.argv[3]!) as ChildArgs;
+  const out = mode === '--seed' ? await seedProcess(a) : await sendProcess(a);
+  process.send!(out, () => process.exit(0));
+} else {
+  await main();
+}
+
+function runChild<T>(mode: '--seed' | '--send', a: ChildArgs): Promise<T> {
+  const prof = mode === '--send' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = fork(SELF, [mode, JSON.stringify(a)], { execArgv: [...prof, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise<T>((resolve, reject) => {
+    let got: T | undefined;
+    child.once('message', (m) => (got = m as T));
+    child.once('exit', (code) => (got !== undefined ? resolve(got) : reject(new Error(`${mode} process exited with ${code}`))));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The orchestrator.
 
 type SinkMsg = { port?: number; messages?: number; bytes?: number };
 
@@ -94,131 +263,66 @@ async function minimalClient(port: number, data: Buffer, count: number, connecti
   return performance.now() - t0;
 }
 
-async function prepare(db: Db): Promise<void> {
-  await migrate(db);
-  await seedFixtures(db, new Date());
-  await seedNewsletters(db);
-  // A full digest: ten stories from the last hours.
-  for (let i = 1; i <= 10; i++) {
-    await createArticle(
-      db,
-      {
-        headline: `Story ${i}: the council's budget vote and what it means for ${['schools', 'transport', 'housing', 'parks', 'libraries'][i % 5]}`,
-        dek: 'A longer standfirst that explains the story in a sentence or two, as the digest shows it under each headline.',
-        body: 'Body text.',
-        format: i % 3 ? 'speed-read' : 'the-explainer',
-        section: 'politics',
-        authors: ['ada-quill'],
-        status: 'published',
-        publishedAt: new Date(Date.now() - i * 3_600_000),
-        editorsPick: i === 3,
-      },
-      { now: new Date() },
-    );
-  }
-  const t = performance.now();
-  await db.query(
-    `INSERT INTO people (email, email_normalized, name)
-     SELECT 'reader' || i || '@bench.example', 'reader' || i || '@bench.example', CASE WHEN i % 3 = 0 THEN '' ELSE 'Reader ' || i END
-       FROM generate_series(1, $1) i`,
-    [N],
-  );
-  await db.query(
-    `INSERT INTO subscriptions (person_id, newsletter_id, status, confirmed_at)
-     SELECT p.id, n.id, 'confirmed', now() FROM people p, newsletters n WHERE n.slug = 'daily'`,
-  );
-  console.log(`  ${N.toLocaleString('en-GB')} confirmed subscribers inserted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-}
-
-async function run(label: string, db: Db, dataDir: string, sink: Awaited<ReturnType<typeof startSinkProcess>>) {
-  console.log(`\n${label}`);
-  await prepare(db);
-  const config = {
-    ...loadConfig(
-      {
-        DATA_DIR: dataDir,
-        SITE_URL: 'https://news.example',
-        SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
-        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        MAIL_FROM: 'The Ledger <news@ledger.example>',
-        MAIL_CONNECTIONS: String(CONNECTIONS),
-        MAIL_BATCH_SIZE: String(BATCH),
-        LOG_LEVEL: 'silent',
-      },
-      { loadDotEnv: false },
-    ),
-  };
-  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock };
-  const e = await buildEdition(deps, 'daily');
-  let t = performance.now();
-  const started = await startSend(deps, e.id);
-  const queueMs = performance.now() - t;
-  console.log(`  edition No. ${e.number} with ${e.items.length} stories; ${started.queued.toLocaleString('en-GB')} delivery rows created in ${(queueMs / 1000).toFixed(2)} s`);
+async function run(label: string, dataDir: string, databaseUrl: string | null, sink: Awaited<ReturnType<typeof startSinkProcess>>) {
+  console.log(`\n${label}   (load average at start: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  const seed = await runChild<{ seedMs: number; maxRssKb: number }>('--seed', { dataDir, databaseUrl });
+  console.log(`  seeding process: ${fmt(N)} confirmed subscribers inserted in ${(seed.seedMs / 1000).toFixed(1)} s; its peak RSS ${MB(seed.maxRssKb)} MB (then it exited)`);
   await sink.reset();
-  const rssBefore = process.memoryUsage().rss / 1048576;
-  t = performance.now();
-  const r = await runSend(deps, e.id);
-  const sendMs = performance.now() - t;
+  const sampleFile = path.join(os.tmpdir(), `newsdesk-bench-sample-${process.pid}.eml`);
+  const s = await runChild<Awaited<ReturnType<typeof sendProcess>>>('--send', { dataDir, databaseUrl, port: sink.port, sampleFile });
   const got = await sink.count();
-  const rows = await db.one<{ n: number; sent: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'sent')::int AS sent FROM deliveries WHERE edition_id = $1`, [e.id]);
-  const distinct = await db.one<{ n: number }>(`SELECT count(DISTINCT person_id)::int AS n FROM deliveries WHERE edition_id = $1`, [e.id]);
-  if (rows!.n !== N || distinct!.n !== N || rows!.sent !== N || got.messages !== N || r.status !== 'sent') {
-    throw new Error(`expected ${N} rows, one per recipient, all sent and received: rows ${rows!.n}, distinct ${distinct!.n}, sent ${rows!.sent}, sink ${got.messages}, status ${r.status}`);
+  const sample = fs.readFileSync(sampleFile);
+  fs.rmSync(sampleFile, { force: true });
+  console.log(`  edition No. ${s.number} with ${s.stories} stories; ${fmt(s.queued)} delivery rows queued (one INSERT ... SELECT) in ${(s.queueMs / 1000).toFixed(2)} s`);
+  const ok = s.rows.n === N && s.rows.distinct === N && s.rows.sent === N && got.messages === N && s.status === 'sent';
+  if (!ok) {
+    throw new Error(`expected ${N} rows, one per recipient, all sent and received: rows ${s.rows.n}, distinct ${s.rows.distinct}, sent ${s.rows.sent}, sink ${got.messages}, status ${s.status}`);
   }
-  const engineRate = N / (sendMs / 1000);
+  const engineRate = N / (s.sendMs / 1000);
   const avgBytes = got.bytes! / got.messages!;
 
-  // Reference: the same number of messages of the same size, from a minimal pipelined client.
-  const edition = await db.one<{ subject: string; rendered_html: string; rendered_text: string; newsletter_id: number }>(`SELECT subject, rendered_html, rendered_text, newsletter_id FROM editions WHERE id = $1`, [e.id]);
-  const nl = await db.one(`SELECT * FROM newsletters WHERE id = $1`, [edition!.newsletter_id]);
-  const sample = createMessageFactory(config, { editionId: e.id, newsletter: nl as any, subject: edition!.subject, html: edition!.rendered_html, text: edition!.rendered_text }).build({
-    deliveryId: 1,
-    personId: 1,
-    email: 'reader1@bench.example',
-    name: 'Reader 1',
-  });
+  // Reference: the same number of messages, the same bytes, the same sink, the same connections.
   await sink.reset();
-  const refMs = await minimalClient(sink.port, sample.data, N, CONNECTIONS);
+  const refMs = await minimalClient(sink.port, sample, N, CONNECTIONS);
   const ref = await sink.count();
   if (ref.messages !== N) throw new Error(`reference client: sink counted ${ref.messages}`);
   const refRate = N / (refMs / 1000);
-  const rss = process.resourceUsage().maxRSS / 1024;
-  console.log(`  engine:     ${N.toLocaleString('en-GB')} messages in ${(sendMs / 1000).toFixed(1)} s = ${Math.round(engineRate).toLocaleString('en-GB')} msg/s (${(avgBytes / 1024).toFixed(1)} KiB each, ${CONNECTIONS} connections, batches of ${BATCH})`);
-  console.log(`  reference:  minimal pipelined client, same size: ${Math.round(refRate).toLocaleString('en-GB')} msg/s`);
+  const rssMb = MB(s.maxRssKb);
+  console.log(`  engine:     ${fmt(N)} messages in ${(s.sendMs / 1000).toFixed(1)} s = ${fmt(engineRate)} msg/s (${(avgBytes / 1024).toFixed(1)} KiB each, ${CONNECTIONS} connections, batches of ${BATCH})`);
+  console.log(`  reference:  minimal pipelined client, same bytes, same sink: ${fmt(refRate)} msg/s (${(refMs / 1000).toFixed(1)} s)`);
   console.log(`  ratio engine/reference: ${(engineRate / refRate).toFixed(2)}   target >= 3,000 msg/s: ${engineRate >= 3000 ? 'met' : 'NOT met'}`);
-  console.log(`  peak RSS of the sending process so far: ${Math.round(rss)} MB   target < 400 MB: ${rss < 400 ? 'met' : 'NOT met'}  (RSS when the send started: ${Math.round(rssBefore)} MB)`);
-  console.log(`  one delivery row per recipient: ${rows!.n.toLocaleString('en-GB')} rows, ${distinct!.n.toLocaleString('en-GB')} people, all sent`);
+  console.log(
+    `  peak RSS of the sending process: ${rssMb} MB   target < 400 MB: ${rssMb < 400 ? 'met' : 'NOT met'}` +
+      `  (RSS after opening the database ${s.rss.rssOpen} MB, after queueing ${s.rss.rssQueued} MB with peak ${s.rss.maxQueuedMb} MB so far, highest sampled while sending ${s.rss.peakDuring} MB, after the send ${s.rss.rssSent} MB)`,
+  );
+  console.log(`  one delivery row per recipient: ${fmt(s.rows.n)} rows, ${fmt(s.rows.distinct)} people, ${fmt(s.rows.sent)} sent; the sink counted ${fmt(got.messages!)} messages`);
+  console.log(`  load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
 
-const sink = await startSinkProcess();
-console.log(`delivery benchmark: ${N.toLocaleString('en-GB')} subscribers, ${os.cpus().length} CPUs, Node ${process.version}`);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
-try {
-  const db = await openDb({ databaseUrl: null, dataDir: dir });
+async function main() {
+  const sink = await startSinkProcess();
+  console.log(`delivery benchmark: ${fmt(N)} subscribers, ${os.cpus().length} CPUs, Node ${process.version}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
   try {
-    await run('PGlite (embedded, files in a temp dir)', db, dir, sink);
-  } finally {
-    await db.close();
-  }
-  const pgUrl = process.env.BENCH_DATABASE_URL;
-  if (pgUrl) {
-    const pg = (await import('pg')).default;
-    const name = `newsdesk_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const u = new URL(pgUrl);
-    u.pathname = '/' + name;
-    const pdb = await openDb({ databaseUrl: u.toString(), dataDir: dir });
-    try {
-      await run(`PostgreSQL (${u.host})`, pdb, dir, sink);
-    } finally {
-      await pdb.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+    if (process.env.BENCH_SKIP_PGLITE !== '1') await run('PGlite (embedded, files in a temp dir)', path.join(dir, 'pglite'), null, sink);
+    const pgUrl = process.env.BENCH_DATABASE_URL;
+    if (pgUrl) {
+      const pg = (await import('pg')).default;
+      const name = `newsdesk_bench_${process.pid}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      const u = new URL(pgUrl);
+      u.pathname = '/' + name;
+      try {
+        await run(`PostgreSQL (${u.host})`, path.join(dir, 'pg'), u.toString(), sink);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
     }
+  } finally {
+    await sink.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  await sink.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -309,6 +309,8 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
 export async function pauseSend(db: Db, editionId: number, reason = 'Paused by an editor'): Promise<Edition> {
   const r = await db.one<Edition>(`UPDATE editions e SET status = 'paused', paused_reason = $2, updated_at = now() WHERE id = $1 AND status = 'sending' RETURNING ${COLS}`, [editionId, reason]);
   if (!r) throw new ConflictError(`Edition ${editionId} is not sending (${(await getEditionRow(db, editionId)).status}); only a send in progress can be paused.`);
+  // The running send stops before its next message (here, or through LISTEN in another process).
+  await db.notify(SENDS_CHANNEL, String(editionId));
   return r;
 }
 
@@ -326,6 +328,7 @@ export async function cancelSend(db: Db, editionId: number): Promise<Edition> {
     [editionId],
   );
   if (!r) throw new ConflictError(`Edition ${editionId} is ${(await getEditionRow(db, editionId)).status} and cannot be cancelled.`);
+  await db.notify(SENDS_CHANNEL, String(editionId));
   return r;
 }
 

@@ -11,8 +11,8 @@ export interface DkimKey {
 }
 
 export interface DkimSigner {
-  /** The DKIM-Signature header line (with CRLF) to put in front of `head`. */
-  sign(head: string, body: string, now?: Date): string;
+  /** The DKIM-Signature header line (with CRLF) to put in front of `head`. `body` as text or as its chunks. */
+  sign(head: string, body: string | readonly Buffer[], now?: Date): string;
 }
 
 /** Relaxed header canonicalization of one header field "Name: value" (may be folded). */
@@ -37,6 +37,21 @@ export function parseHeaderFields(head: string): Array<[string, string]> {
   return fields;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/** sha256 of the simple-canonicalized body, base64. Chunks are hashed in place when the body already ends with exactly one CRLF. */
+function bodyHash(body: string | readonly Buffer[]): string {
+  if (typeof body === 'string') return crypto.createHash('sha256').update(simpleBody(body), 'latin1').digest('base64');
+  const chunks = body.filter((c) => c.length > 0);
+  const last = chunks[chunks.length - 1];
+  const tail = last ? last.subarray(Math.max(0, last.length - 4)) : Buffer.alloc(0);
+  const oneCrlf = last !== undefined && last.length >= 4 && tail.subarray(2).equals(CRLF) && !tail.equals(Buffer.from('\r\n\r\n'));
+  if (!oneCrlf) return bodyHash(Buffer.concat(chunks).toString('latin1'));
+  const h = crypto.createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('base64');
+}
+
 export function createDkimSigner(key: DkimKey, signedHeaders: string[]): DkimSigner {
   const pk = crypto.createPrivateKey(key.privateKey);
   const ed = pk.asymmetricKeyType === 'ed25519';
@@ -47,7 +62,7 @@ export function createDkimSigner(key: DkimKey, signedHeaders: string[]): DkimSig
       const fields = parseHeaderFields(head).filter(([n]) => wanted.has(n.toLowerCase()));
       // Sign what is present, bottom-up for repeated names (RFC 6376 5.4.2); ours occur once.
       const names = fields.map(([n]) => n.toLowerCase());
-      const bh = crypto.createHash('sha256').update(simpleBody(body), 'latin1').digest('base64');
+      const bh = bodyHash(body);
       const t = Math.floor(now.getTime() / 1000);
       const value = ` v=1; a=${algo}; c=relaxed/simple; d=${key.domain}; s=${key.selector};\r\n t=${t}; h=${names.join(':')};\r\n bh=${bh};\r\n b=`;
       let data = '';

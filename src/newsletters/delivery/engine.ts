@@ -1,30 +1,37 @@
 // The delivery engine: runs an edition's send until every delivery row is sent, failed or skipped.
 //
-//   - One runner per edition (editions.runner, with a heartbeat). A runner whose process is gone
-//     (same host, dead pid) or silent for a lease is taken over at once: its claimed-but-unfinished
-//     rows go back to the queue. Those rows are the only messages that can go twice after a crash:
-//     at most MAIL_CONNECTIONS x MAIL_BATCH_SIZE.
-//   - Inside the runner, MAIL_CONNECTIONS workers each own a pooled SMTP connection and claim their
-//     own batches (UPDATE ... FOR UPDATE SKIP LOCKED, leased), skip at claim time anyone who
-//     unsubscribed or was suppressed since the send started, splice each recipient's values into
-//     the edition's message (rendered once), send the batch pipelined, and record the results in
-//     bulk: sent; temporary failures (4xx, dropped connections) back to the queue with exponential
-//     backoff; permanent failures (5xx) recorded as failed.
+//   - One runner per edition (editions.runner, with a heartbeat): the runner owns the send. A runner
+//     whose process is gone (same host, dead pid) or silent for MAIL_LEASE_SECONDS is taken over at
+//     once. Rows are 'queued' until their result is recorded, so whatever a dead runner had not
+//     recorded is simply sent by the next one; of those, only the messages the server had accepted
+//     go twice: at most MAIL_BATCH_SIZE per connection (the in-flight window, below).
+//   - Inside the runner, MAIL_CONNECTIONS workers each own a pooled SMTP connection. The runner hands
+//     them batches of rows read in id order from a cursor (a read, no per-row write at claim time),
+//     skipping anyone who unsubscribed or was suppressed since the send started. A worker gets its
+//     next batch while the current one is on the wire (double buffering), builds each message just
+//     before it goes out (the edition's fixed pieces shared, the recipient's values spliced in), and
+//     records results in bulk as the server answers: one UPDATE per half batch for the sent rows;
+//     temporary failures (4xx, dropped connections) back to the queue with exponential backoff;
+//     permanent failures (5xx) recorded as failed. A row is written once per attempt.
+//   - In-flight window: a worker never has more than MAIL_BATCH_SIZE messages that the server may
+//     have accepted and that are not yet committed as sent; at the limit it waits for its record.
 //   - Rates: MAIL_RATE_PER_SECOND over all connections, MAIL_RATE_PER_WINDOW per
 //     MAIL_RATE_WINDOW_SECONDS (counted in the database, so restarts respect it too).
 //   - More than MAIL_ERROR_THRESHOLD failures among the last 200 attempts (at least 100) pauses the
-//     send with the reason; pause, resume and cancel act within one batch.
+//     send with the reason. Pause and cancel (editions.ts notifies SENDS_CHANNEL; other processes on
+//     PostgreSQL hear it through LISTEN) stop every worker before its next message; rows not sent
+//     stay queued and cost no attempt.
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import type { Db } from '../../db/index.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { getNewsletter } from '../newsletters.ts';
-import { editionContent, getEditionRow, sendStatus, type EditionStatus, type SendStatus } from '../editions.ts';
+import { editionContent, getEditionRow, SENDS_CHANNEL, sendStatus, type EditionStatus, type SendStatus } from '../editions.ts';
 import { renderEditionEmail } from '../render.ts';
-import { createMessageFactory, type MessageFactory, type Recipient } from './message.ts';
+import { createMessageFactory, type MessageFactory } from './message.ts';
 import { transportFor, type Channel, type Transport } from './transport.ts';
-import type { OutgoingMessage, SendResult } from './smtp.ts';
+import type { SendResult } from './smtp.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -36,7 +43,7 @@ export interface RunOptions {
 export interface RunResult extends SendStatus {
   /** Another live process runs this send; nothing was done here. */
   runningElsewhere: boolean;
-  /** Rows a dead runner had claimed and not finished, put back in the queue (possible duplicates). */
+  /** Rows an earlier version's runner had left leased ('sending'), put back in the queue. */
   requeuedInFlight: number;
 }
 
@@ -91,30 +98,31 @@ export function runSend(deps: Deps, editionId: number, opts: RunOptions = {}): P
   return promise;
 }
 
-async function acquire(db: Db, editionId: number, me: string, leaseSeconds: number): Promise<{ ok: boolean; requeued: number; status: EditionStatus }> {
+async function acquire(db: Db, editionId: number, me: string, leaseSeconds: number): Promise<{ ok: boolean; requeued: number; interrupted: string | null; status: EditionStatus }> {
   const e = await db.one<{ status: EditionStatus; runner: string | null; stale: boolean }>(
     `SELECT status, runner, (runner_seen_at IS NULL OR runner_seen_at < now() - make_interval(secs => $2)) AS stale FROM editions WHERE id = $1`,
     [editionId, leaseSeconds],
   );
-  if (!e || e.status !== 'sending') return { ok: false, requeued: 0, status: e?.status ?? 'cancelled' };
+  if (!e || e.status !== 'sending') return { ok: false, requeued: 0, interrupted: null, status: e?.status ?? 'cancelled' };
   if (e.runner) {
     const [host, pidText] = e.runner.split(':');
     const pid = Number(pidText);
     const gone = host === os.hostname() && (pid === process.pid || !pidAlive(pid));
-    if (!gone && !e.stale) return { ok: false, requeued: 0, status: e.status };
+    if (!gone && !e.stale) return { ok: false, requeued: 0, interrupted: null, status: e.status };
   }
   const won = await db.one(
     `UPDATE editions SET runner = $2, runner_seen_at = now() WHERE id = $1 AND status = 'sending' AND runner IS NOT DISTINCT FROM $3 RETURNING id`,
     [editionId, me, e.runner],
   );
-  if (!won) return { ok: false, requeued: 0, status: e.status };
-  // Whatever a previous runner had claimed and not recorded goes back in the queue.
+  if (!won) return { ok: false, requeued: 0, interrupted: null, status: e.status };
+  // Rows left 'sending' (leased) by a runner of an earlier version go back in the queue; this
+  // version never leaves a row 'sending': unrecorded rows are still 'queued'.
   const back = await db.query(
     `UPDATE deliveries SET status = 'queued', locked_until = NULL, next_attempt_at = '-infinity'
       WHERE edition_id = $1 AND status = 'sending' RETURNING id`,
     [editionId],
   );
-  return { ok: true, requeued: back.length, status: e.status };
+  return { ok: true, requeued: back.length, interrupted: e.runner, status: e.status };
 }
 
 interface Claimed {
@@ -126,25 +134,29 @@ interface Claimed {
   ok: boolean;
 }
 
-async function claim(db: Db, editionId: number, newsletterId: number, limit: number, leaseSeconds: number): Promise<Claimed[]> {
+/**
+ * Up to `limit` sendable rows of the edition with ids above `after` and not in `exclude`, in id
+ * order, with what is needed to build their messages. A read, not a write: the runner owns the
+ * edition (editions.runner) and hands rows to its workers from memory (see claimer in execute), so a
+ * row is written once, when its result is recorded. Anyone who unsubscribed or was suppressed since
+ * the send was queued comes back with ok = false and is recorded as skipped.
+ */
+async function selectSendable(db: Db, editionId: number, newsletterId: number, limit: number, after: number, exclude: number[]): Promise<Claimed[]> {
   return db.query<Claimed>(
-    `WITH c AS (
-       UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, locked_until = now() + make_interval(secs => $3)
-        WHERE d.id IN (
-          SELECT id FROM deliveries
-           WHERE edition_id = $1 AND status IN ('queued', 'sending')
-             AND CASE WHEN status = 'queued' THEN next_attempt_at <= now() ELSE locked_until < now() END
-             AND EXISTS (SELECT 1 FROM editions WHERE id = $1 AND status = 'sending')
-           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING d.id, d.person_id, d.attempts)
-     SELECT c.id, c.person_id, c.attempts, p.email, p.name,
+    `SELECT d.id, d.person_id, d.attempts, p.email, p.name,
             (p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') AS ok
-       FROM c JOIN people p ON p.id = c.person_id
-       LEFT JOIN subscriptions s ON s.person_id = c.person_id AND s.newsletter_id = $4
-      ORDER BY c.id`,
-    [editionId, limit, leaseSeconds, newsletterId],
+       FROM deliveries d JOIN people p ON p.id = d.person_id
+       LEFT JOIN subscriptions s ON s.person_id = d.person_id AND s.newsletter_id = $4
+      WHERE d.edition_id = $1 AND d.status = 'queued' AND d.id > $3 AND d.next_attempt_at <= now()
+        AND NOT (d.id = ANY($5::bigint[]))
+        AND EXISTS (SELECT 1 FROM editions WHERE id = $1 AND status = 'sending')
+      ORDER BY d.id LIMIT $2`,
+    [editionId, limit, after, newsletterId, exclude],
   );
 }
+
+const LATER = Symbol('later');
+const FULL_READ_EVERY_MS = 10_000;
 
 const SAFE_ADDRESS = /^[^\s<>()\[\]\\,;:"@]+@[^\s<>()\[\]\\,;:"@]+$/;
 
@@ -155,10 +167,11 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
   const got = await acquire(db, editionId, me, cfg.leaseSeconds);
   if (!got.ok) return { ...(await sendStatus(db, editionId)), runningElsewhere: got.status === 'sending', requeuedInFlight: 0 };
   const elog = log.child({ edition_id: editionId });
-  if (got.requeued) elog.warn('took over an interrupted send; messages in flight at the interruption are sent again', { requeued: got.requeued });
+  if (got.interrupted) elog.warn('took over an interrupted send; messages in flight at the interruption (at most MAIL_BATCH_SIZE per connection) are sent again', { previous: got.interrupted, requeued: got.requeued });
 
   let stopped = false;
   let lost = false;
+  let unlisten: (() => Promise<void>) | null = null;
   const stop = () => (stopped = true);
   opts.signal?.addEventListener('abort', stop, { once: true });
   const heartbeat = setInterval(() => {
@@ -198,17 +211,46 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
     const factory = createMessageFactory(deps.config, { editionId, newsletter: nl, subject: e!.subject, html: e!.rendered_html, text: e!.rendered_text });
     const transport = opts.transport ?? transportFor(deps.config);
 
-    // Rate limits shared by all workers of this run.
+    // Rate limit shared by all workers of this run: returns a promise only when the caller must wait.
     let nextSlot = 0;
     const perSecond = cfg.ratePerSecond;
-    const gate = perSecond > 0
-      ? async () => {
+    const rateGate = perSecond > 0
+      ? () => {
           const now = Date.now();
           const at = Math.max(now, nextSlot);
           nextSlot = at + 1000 / perSecond;
-          if (at > now) await sleep(at - now);
+          return at > now ? sleep(at - now) : undefined;
         }
       : undefined;
+
+    // Anything recorded wakes workers that wait for in-flight rows of other workers to settle.
+    const progressWaiters: Array<() => void> = [];
+    const progressed = () => {
+      for (const w of progressWaiters.splice(0)) w();
+    };
+    const waitProgress = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(done, ms);
+        progressWaiters.push(done);
+        opts.signal?.addEventListener('abort', done, { once: true });
+        function done() {
+          clearTimeout(t);
+          opts.signal?.removeEventListener('abort', done);
+          resolve();
+        }
+      });
+    // Pause and cancel (here or in another process) stop the workers before their next message.
+    const halt = () => {
+      stopped = true;
+      progressed();
+    };
+    unlisten = await db.listen(SENDS_CHANNEL, (payload) => {
+      if (payload !== String(editionId) || stopped) return;
+      db.one<{ status: EditionStatus }>(`SELECT status FROM editions WHERE id = $1`, [editionId])
+        .then((r) => r?.status !== 'sending' && halt())
+        .catch(() => {});
+    });
+
     const outcomes: boolean[] = [];
     let pausing = false;
     const noteOutcomes = async (failures: boolean[]) => {
@@ -222,59 +264,112 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
         pausing = true;
         const reason = `Paused automatically: ${failed} of the last ${outcomes.length} messages failed (threshold ${Math.round(cfg.errorThreshold * 100)}%). Check the mail server, then resume.`;
         await db.query(`UPDATE editions SET status = 'paused', paused_reason = $2, updated_at = now() WHERE id = $1 AND status = 'sending'`, [editionId, reason]);
+        halt();
         elog.error('send paused by the error threshold', { failed, of: outcomes.length });
       }
     };
 
-    const worker = async () => {
-      let chan: Channel | null = null;
-      try {
-        while (!stopped) {
-          let limit = cfg.batchSize;
-          if (cfg.ratePerWindow > 0) {
-            const used = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE sent_at > now() - make_interval(secs => $1)`, [cfg.windowSeconds]);
-            const left = cfg.ratePerWindow - (used?.n ?? 0);
-            if (left <= 0) {
-              await sleep(Math.min(5000, cfg.windowSeconds * 1000), opts.signal);
-              continue;
-            }
-            limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
-          }
-          const rows = await claim(db, editionId, nl.id, limit, cfg.leaseSeconds);
-          if (!rows.length) {
-            const left = await db.one<{ st: EditionStatus; queued: number; sending: number; wait_ms: number | null }>(
-              `SELECT (SELECT status FROM editions WHERE id = $1) AS st,
-                      count(*) FILTER (WHERE status = 'queued')::int AS queued,
-                      count(*) FILTER (WHERE status = 'sending')::int AS sending,
-                      extract(epoch FROM greatest(min(CASE WHEN status = 'queued' THEN next_attempt_at END), now()) - now()) * 1000 AS wait_ms
-                 FROM deliveries WHERE edition_id = $1 AND status IN ('queued', 'sending')`,
-              [editionId],
-            );
-            if (!left || left.st !== 'sending' || (left.queued === 0 && left.sending === 0)) return;
-            await sleep(Math.max(20, Math.min(1000, Number(left.wait_ms ?? 1000))), opts.signal);
+    // The claimer: rows go to workers in id order from a cursor (the highest id handed out), so each
+    // read starts where the last one ended instead of scanning past every row already sent (the
+    // claim index keeps their entries until a vacuum). Retries and rows given back (lower ids) are
+    // found by a read from the start, made when the cursor's read comes up short and every few
+    // seconds. `inFlight`: rows handed to a worker and not yet recorded; they are still 'queued' in
+    // the database, so a crash leaves them to the next runner.
+    const inFlight = new Set<number>();
+    let cursor = 0;
+    let lastFullRead = Date.now();
+    let claiming: Promise<unknown> = Promise.resolve();
+    const take = (limit: number): Promise<Claimed[]> => {
+      const p = claiming.then(async () => {
+        let rows = Date.now() - lastFullRead < FULL_READ_EVERY_MS ? await selectSendable(db, editionId, nl.id, limit, cursor, []) : [];
+        if (rows.length < limit) {
+          lastFullRead = Date.now();
+          const more = await selectSendable(db, editionId, nl.id, limit - rows.length, 0, [...inFlight, ...rows.map((r) => r.id)]);
+          rows = rows.concat(more);
+        }
+        for (const r of rows) {
+          inFlight.add(r.id);
+          if (r.id > cursor) cursor = r.id;
+        }
+        return rows;
+      });
+      claiming = p.catch(() => {});
+      return p;
+    };
+
+    /**
+     * The next batch of rows for a worker; null when there is nothing more for it (or the run
+     * stops). `LATER` when called while the worker's own batch is in flight and nothing else is
+     * queued: the worker asks again once its batch is recorded (a temporary failure in it may put
+     * rows back in the queue). A worker with nothing in flight leaves once nothing is queued; the
+     * others finish their own rows, retries included.
+     */
+    const claimNext = async (ownInFlight: boolean): Promise<Claimed[] | null | typeof LATER> => {
+      while (!stopped) {
+        let limit = cfg.batchSize;
+        if (cfg.ratePerWindow > 0) {
+          const used = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE sent_at > now() - make_interval(secs => $1)`, [cfg.windowSeconds]);
+          const left = cfg.ratePerWindow - (used?.n ?? 0) - inFlight.size;
+          if (left <= 0) {
+            if (ownInFlight) return LATER;
+            await sleep(Math.min(5000, cfg.windowSeconds * 1000), opts.signal);
             continue;
           }
-          const skip = rows.filter((r) => !r.ok).map((r) => r.id);
-          const go = rows.filter((r) => r.ok);
-          if (skip.length) {
-            await db.query(`UPDATE deliveries SET status = 'skipped', locked_until = NULL, last_error = 'unsubscribed or suppressed before sending' WHERE id = ANY($1::bigint[])`, [skip]);
-            status.skipped += skip.length;
-            status.queued -= skip.length;
-          }
-          const now = new Date();
-          const msgs: OutgoingMessage[] = [];
-          const sendRows: Claimed[] = [];
-          const bad: Claimed[] = [];
-          for (const r of go) {
-            if (!SAFE_ADDRESS.test(r.email)) {
-              bad.push(r);
-              continue;
-            }
-            const rec: Recipient = { deliveryId: r.id, personId: r.person_id, email: r.email, name: r.name };
-            msgs.push(factory.build(rec, now));
-            sendRows.push(r);
-          }
-          let results: SendResult[] | undefined;
+          limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
+        }
+        const rows = await take(limit);
+        if (rows.length) return rows;
+        const left = await db.one<{ st: EditionStatus; queued: number; wait_ms: number | null }>(
+          `SELECT (SELECT status FROM editions WHERE id = $1) AS st,
+                  count(*)::int AS queued,
+                  extract(epoch FROM greatest(min(next_attempt_at), now()) - now()) * 1000 AS wait_ms
+             FROM deliveries WHERE edition_id = $1 AND status = 'queued' AND NOT (id = ANY($2::bigint[]))`,
+          [editionId, [...inFlight]],
+        );
+        if (!left || left.st !== 'sending') {
+          halt();
+          return null;
+        }
+        if (left.queued === 0) return ownInFlight ? LATER : null;
+        if (ownInFlight) return LATER;
+        // Rows waiting for a retry: wait until the earliest is due (at most a second).
+        await waitProgress(Math.max(20, Math.min(1000, Number(left.wait_ms ?? 1000))));
+      }
+      return null;
+    };
+
+    /** Rows handed out that this run will not send: nothing to write, they are still queued. */
+    const release = async (rows: Claimed[]) => {
+      for (const r of rows) inFlight.delete(r.id);
+    };
+
+    // Each worker keeps at most `window` messages that the server may have accepted and that are not
+    // yet recorded as sent: these are the only ones a crash can send twice.
+    const window = Math.max(1, cfg.batchSize);
+    const flushEvery = Math.max(1, Math.ceil(window / 2));
+
+    const worker = async () => {
+      let chan = null as Channel | null;
+      const rec = new Recorder(db, cfg, status, inFlight, async (r) => {
+        await noteOutcomes(r.failures);
+        if (r.error) halt();
+        emit();
+      });
+      const gate = () => {
+        const rate = rateGate?.();
+        if (rec.unrecorded + 1 < window) return rate;
+        const flushed = rec.flush();
+        return rate ? Promise.all([rate, flushed]).then(() => {}) : flushed;
+      };
+      const halted = () => stopped;
+      const sendBatch = async (rows: Claimed[]) => {
+        const go: Claimed[] = [];
+        for (const r of rows) {
+          if (!r.ok) rec.skip(r);
+          else if (!SAFE_ADDRESS.test(r.email)) rec.fail(r, `not a deliverable address: ${JSON.stringify(r.email).slice(0, 200)}`);
+          else go.push(r);
+        }
+        if (go.length) {
           if (!chan || chan.broken) {
             await chan?.close().catch(() => {});
             chan = null;
@@ -282,21 +377,58 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
               chan = await transport.open();
             } catch (err) {
               const error = (err as Error).message;
-              results = msgs.map(() => ({ ok: false, temporary: true, error }));
+              for (const r of go) rec.result(r, { ok: false, temporary: true, error });
             }
           }
-          results ??= await chan!.sendAll(msgs, gate);
-          await record(db, sendRows, results, bad, cfg, status);
-          await noteOutcomes([...results.map((r) => !r.ok), ...bad.map(() => true)]);
-          emit();
+          if (chan) {
+            const now = new Date();
+            // Each message is built when its turn comes: a batch never holds its messages at once.
+            const sources = go.map((r) => () => factory.build({ deliveryId: r.id, personId: r.person_id, email: r.email, name: r.name }, now));
+            await chan.sendAll(sources, {
+              gate,
+              halted,
+              onResult: (i, res) => {
+                rec.result(go[i]!, res);
+                if (rec.pending >= flushEvery) void rec.flush();
+              },
+            });
+          }
+        }
+        void rec.flush();
+      };
+      // Double buffering: the next batch is claimed while this one is on the wire.
+      let next: Promise<Claimed[] | null | typeof LATER> | null = claimNext(false);
+      try {
+        for (;;) {
+          let rows = await next;
+          next = null;
+          if (rows === LATER) {
+            await rec.flush();
+            rec.check();
+            rows = await claimNext(false);
+          }
+          if (!rows || rows === LATER) break;
+          if (stopped) {
+            await release(rows);
+            break;
+          }
+          next = claimNext(true);
+          next.catch(() => {});
+          await sendBatch(rows);
+          rec.check();
         }
       } finally {
+        const unsent = next ? await (next as Promise<Claimed[] | null | typeof LATER>).catch(() => null) : null;
+        if (Array.isArray(unsent) && unsent.length) await release(unsent).catch((err) => elog.warn('could not release claimed rows; their lease will expire', { err }));
+        await rec.flush();
         await chan?.close().catch(() => {});
       }
+      rec.check();
     };
     const workers = Math.max(1, Math.min(cfg.connections, Math.ceil(Math.max(1, status.queued + status.sending) / cfg.batchSize)));
-    await Promise.all(Array.from({ length: workers }, worker));
-
+    const settled = await Promise.allSettled(Array.from({ length: workers }, () => worker().catch((e) => (halt(), Promise.reject(e)))));
+    const failure = settled.find((s) => s.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     if (!lost) {
       await db.query(
         `UPDATE editions SET status = 'sent', sent_at = now(), updated_at = now()
@@ -308,6 +440,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
   } finally {
     clearInterval(heartbeat);
     opts.signal?.removeEventListener('abort', stop);
+    await unlisten?.().catch(() => {});
     await db.query(`UPDATE editions SET runner = NULL, runner_seen_at = NULL WHERE id = $1 AND runner = $2`, [editionId, me]).catch(() => {});
   }
   status = await sendStatus(db, editionId);
@@ -316,54 +449,132 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
   return { ...status, runningElsewhere: false, requeuedInFlight: got.requeued };
 }
 
-async function record(db: Db, rows: Claimed[], results: SendResult[], bad: Claimed[], cfg: Deps['config']['delivery'], status: SendStatus) {
-  const sent: number[] = [];
-  const ids: number[] = [];
-  const sts: string[] = [];
-  const errs: string[] = [];
-  const delays: number[] = [];
-  rows.forEach((r, i) => {
-    const res = results[i]!;
-    if (res.ok) return void sent.push(r.id);
-    ids.push(r.id);
-    errs.push(res.error.slice(0, 500));
-    if (res.notAttempted) {
-      sts.push('requeue');
-      delays.push(0);
-    } else if (res.temporary && r.attempts < cfg.maxAttempts) {
-      sts.push('queued');
-      delays.push(cfg.retryBaseSeconds * 2 ** (r.attempts - 1) * (1 + Math.random() * 0.1));
-    } else {
-      sts.push('failed');
-      delays.push(0);
-      if (res.temporary) errs[errs.length - 1] = `gave up after ${r.attempts} attempts: ${errs[errs.length - 1]}`;
+/**
+ * One worker's results, written in bulk: every `flush` is one UPDATE for the sent rows and one for
+ * the rest (skipped, failed, retried), run one after the other. `unrecorded` counts the messages the
+ * server accepted that are not yet committed as sent.
+ */
+class Recorder {
+  private sent: number[] = [];
+  private ids: number[] = [];
+  private sts: string[] = [];
+  private errs: string[] = [];
+  private delays: number[] = [];
+  private failures: boolean[] = [];
+  pending = 0;
+  unrecorded = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private error: unknown = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly cfg: Deps['config']['delivery'],
+    private readonly status: SendStatus,
+    private readonly inFlight: Set<number>,
+    private readonly after: (r: { failures: boolean[]; error: unknown }) => Promise<void>,
+  ) {}
+
+  private other(id: number, st: string, err: string, delay = 0) {
+    this.ids.push(id);
+    this.sts.push(st);
+    this.errs.push(err.slice(0, 500));
+    this.delays.push(delay);
+    this.pending++;
+  }
+
+  skip(r: Claimed) {
+    this.other(r.id, 'skipped', 'unsubscribed or suppressed before sending');
+  }
+
+  fail(r: Claimed, error: string) {
+    this.other(r.id, 'failed', error);
+    this.failures.push(true);
+  }
+
+  result(r: Claimed, res: SendResult) {
+    if (res.ok) {
+      this.sent.push(r.id);
+      this.pending++;
+      this.unrecorded++;
+      this.failures.push(false);
+      return;
     }
-  });
-  for (const r of bad) {
-    ids.push(r.id);
-    sts.push('failed');
-    errs.push(`not a deliverable address: ${JSON.stringify(r.email).slice(0, 200)}`);
-    delays.push(0);
+    // `attempts` counts the attempts recorded before this one.
+    const attempt = r.attempts + 1;
+    if (res.notAttempted) {
+      // Never started (the connection broke first, or the run stopped): still queued as it was.
+      this.inFlight.delete(r.id);
+    } else if (res.temporary && attempt < this.cfg.maxAttempts) {
+      this.other(r.id, 'queued', res.error, this.cfg.retryBaseSeconds * 2 ** (attempt - 1) * (1 + Math.random() * 0.1));
+      this.failures.push(true);
+    } else {
+      this.other(r.id, 'failed', res.temporary ? `gave up after ${attempt} attempts: ${res.error}` : res.error);
+      this.failures.push(true);
+    }
   }
-  if (sent.length) {
-    await db.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])`, [sent]);
+
+  /** Write what is pending (after whatever is being written); resolves when all of it is committed. */
+  flush(): Promise<void> {
+    if (!this.pending) return this.chain;
+    const sent = this.sent;
+    const ids = this.ids;
+    const sts = this.sts;
+    const errs = this.errs;
+    const delays = this.delays;
+    const failures = this.failures;
+    this.sent = [];
+    this.ids = [];
+    this.sts = [];
+    this.errs = [];
+    this.delays = [];
+    this.failures = [];
+    this.pending = 0;
+    this.chain = this.chain.then(async () => {
+      if (!this.error) {
+        try {
+          await this.write(sent, ids, sts, errs, delays);
+        } catch (e) {
+          this.error = e;
+        }
+      }
+      this.unrecorded -= sent.length;
+      for (const id of sent) this.inFlight.delete(id);
+      for (const id of ids) this.inFlight.delete(id);
+      await this.after({ failures, error: this.error }).catch(() => {});
+    });
+    return this.chain;
   }
-  if (ids.length) {
-    await db.query(
-      `UPDATE deliveries d SET status = CASE WHEN x.st = 'requeue' THEN 'queued' ELSE x.st END, last_error = x.err, locked_until = NULL,
-              attempts = CASE WHEN x.st = 'requeue' THEN d.attempts - 1 ELSE d.attempts END,
-              next_attempt_at = CASE WHEN x.st = 'queued' THEN now() + make_interval(secs => x.delay)
-                                     WHEN x.st = 'requeue' THEN now() ELSE d.next_attempt_at END
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[]) AS x(id, st, err, delay)
-        WHERE d.id = x.id`,
-      [ids, sts, errs, delays],
-    );
+
+  /** Throws the error of a failed write, if any. */
+  check() {
+    if (this.error) throw this.error;
   }
-  const failed = sts.filter((s) => s === 'failed').length;
-  status.sent += sent.length;
-  status.failed += failed;
-  status.queued -= sent.length + failed;
+
+  private async write(sent: number[], ids: number[], sts: string[], errs: string[], delays: number[]) {
+    const { db, status } = this;
+    if (sent.length) {
+      await db.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1::bigint[])`, [sent]);
+      status.sent += sent.length;
+      status.queued -= sent.length;
+    }
+    if (ids.length) {
+      await db.query(
+        `UPDATE deliveries d SET status = x.st, last_error = x.err, locked_until = NULL,
+                attempts = CASE WHEN x.st = 'skipped' THEN d.attempts ELSE d.attempts + 1 END,
+                next_attempt_at = CASE WHEN x.st = 'queued' THEN now() + make_interval(secs => x.delay) ELSE d.next_attempt_at END
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[]) AS x(id, st, err, delay)
+          WHERE d.id = x.id`,
+        [ids, sts, errs, delays],
+      );
+      const failed = sts.filter((s) => s === 'failed').length;
+      const skipped = sts.filter((s) => s === 'skipped').length;
+      status.failed += failed;
+      status.skipped += skipped;
+      status.queued -= failed + skipped;
+    }
+  }
 }
+
 
 /**
  * Send the edition as it stands to one address, marked [Test] (an editor's proof). Uses the same

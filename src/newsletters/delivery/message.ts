@@ -1,10 +1,11 @@
 // One edition's message factory: the MIME template compiled once, then per recipient only the values
 // are computed (signed links, VERP return path, Message-ID, To, Date) and spliced in, and the result
-// DKIM-signed when a key is configured.
+// DKIM-signed when a key is configured. A message is a list of buffers: its own header block, then the
+// edition's fixed body pieces (shared by every recipient) with the recipient's values between them.
 import crypto from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { effectiveMailFrom, bareAddress, mailDomain, preferencesToken, preferencesUrl, unsubscribeMailto, unsubscribeToken, unsubscribeUrl, verpAddress } from '../links.ts';
-import { compileTemplate, encodeHeaderText, formatAddress, personalise, rfc2822Date, slot, type MessageTemplate } from './mime.ts';
+import { compileTemplate, encodeHeaderText, formatAddress, personaliseChunks, rfc2822Date, slot, type MessageTemplate } from './mime.ts';
 import { createDkimSigner, type DkimSigner } from './dkim.ts';
 import type { OutgoingMessage } from './smtp.ts';
 
@@ -77,7 +78,7 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
       const prefs = preferencesUrl(config.siteUrl, preferencesToken(secret, r.personId, now));
       const tag = crypto.createHmac('sha256', midKey).update(String(r.deliveryId)).digest('hex').slice(0, 12);
       const name = r.name.replace(/[\r\n]+/g, ' ').trim();
-      const { head, body } = personalise(template, {
+      const { head, body } = personaliseChunks(template, {
         to: formatAddress(name, r.email),
         date: dateValue,
         // Stable per delivery: a message re-sent after a crash carries the same Message-ID, so
@@ -92,7 +93,9 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
       return {
         from: r.deliveryId > 0 ? verpAddress(mailFrom, r.deliveryId, secret) : bareAddress(mailFrom),
         to: r.email,
-        data: Buffer.from(dkim + head + body, 'latin1'),
+        // The header block is new bytes; the body is the edition's shared pieces and this
+        // recipient's values, written out as they are (no 20 KB copy per recipient).
+        data: [Buffer.from(dkim + head, 'latin1'), ...body],
       };
     },
   };

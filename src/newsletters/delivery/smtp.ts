@@ -8,7 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import os from 'node:os';
-import { dotStuff } from './mime.ts';
+import { dotStuff, needsDotStuffing } from './mime.ts';
 
 export interface SmtpOptions {
   /** smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS). */
@@ -39,8 +39,20 @@ export class SmtpReplyError extends Error {
 export interface OutgoingMessage {
   from: string;
   to: string;
-  /** The whole message, CRLF line ends, ending with CRLF. */
-  data: Buffer;
+  /** The whole message, CRLF line ends, ending with CRLF: one buffer, or its pieces in order. */
+  data: Buffer | readonly Buffer[];
+}
+
+/** A message, or a function that builds it when its turn comes. */
+export type MessageSource = OutgoingMessage | (() => OutgoingMessage);
+
+export interface SendOptions {
+  /** Called before each message's envelope; a returned promise is awaited first (rate limits, in-flight window). */
+  gate?: () => Promise<void> | void;
+  /** Checked before each message: once true, the messages not started are reported notAttempted. */
+  halted?: () => boolean;
+  /** Each message's result, as soon as the server has answered it. */
+  onResult?: (index: number, result: SendResult) => void;
 }
 
 /** `notAttempted`: the connection broke before this message was started; it costs no attempt. */
@@ -249,25 +261,57 @@ export class SmtpConnection {
     return p;
   }
 
+  /** Write a message's data and the end-of-data line (dot-stuffed only if it needs it). */
+  private writeData(data: Buffer | readonly Buffer[]) {
+    if (Buffer.isBuffer(data)) this.write(dotStuff(data));
+    else if (needsDotStuffing(data)) this.write(dotStuff(Buffer.concat(data as Buffer[])));
+    else for (const c of data) this.write(c);
+    this.write('.\r\n');
+  }
+
   /**
-   * Send messages in order on this connection. `gate` is awaited before each message (rate limits).
-   * Returns one result per message. A broken connection gives every unfinished message a temporary
-   * failure; the connection is then closed and the caller opens another.
+   * Send messages in order on this connection; a message may be given as a function that builds it,
+   * called just before it goes out (so a batch never holds all its messages at once). Returns one
+   * result per message, and reports each to `onResult` as soon as the server answers.
+   * `gate` is called before each message's envelope; when it returns a promise, the envelope waits
+   * for it (rate limits, the in-flight window). `halted` is checked before each message: once it is
+   * true, the messages not started are reported `notAttempted` (they cost no attempt).
+   * A broken connection gives every unfinished message a temporary failure; the connection is then
+   * closed and the caller opens another.
    */
-  async sendAll(messages: OutgoingMessage[], gate?: () => Promise<void> | void): Promise<SendResult[]> {
-    const results: SendResult[] = new Array(messages.length);
+  async sendAll(messages: readonly MessageSource[], opts: SendOptions = {}): Promise<SendResult[]> {
+    const { gate, halted, onResult } = opts;
+    const n = messages.length;
+    const results: SendResult[] = new Array(n);
+    const set = (i: number, r: SendResult) => {
+      results[i] = r;
+      onResult?.(i, r);
+    };
     const lost = (from: number, e: unknown) => {
       const error = e instanceof Error ? e.message : String(e);
-      for (let j = from; j < messages.length; j++) if (!results[j]) results[j] = { ok: false, temporary: true, error, notAttempted: j > from };
+      for (let j = from; j < n; j++) if (!results[j]) set(j, { ok: false, temporary: true, error, notAttempted: j > from });
     };
-    if (!messages.length) return results;
+    const stopFrom = (from: number) => {
+      for (let j = from; j < n; j++) set(j, { ok: false, temporary: true, error: 'stopped before sending', notAttempted: true });
+    };
+    const get = (i: number): OutgoingMessage => {
+      const m = messages[i]!;
+      return typeof m === 'function' ? m() : m;
+    };
+    if (!n) return results;
     if (this.dead) {
       lost(0, this.dead);
       return results;
     }
-    await gate?.();
-    let env: Promise<Reply[]> = this.envelope(messages[0]!);
-    for (let i = 0; i < messages.length; i++) {
+    if (halted?.()) {
+      stopFrom(0);
+      return results;
+    }
+    const g0 = gate?.();
+    if (g0) await g0;
+    let cur = get(0);
+    let env: Promise<Reply[]> = this.envelope(cur);
+    for (let i = 0; i < n; i++) {
       let replies: Reply[];
       try {
         replies = await env;
@@ -276,32 +320,16 @@ export class SmtpConnection {
         return results;
       }
       const refused = replies.find((r) => r.code !== 250 && r.code !== 251 && r.code !== 354);
-      const next = messages[i + 1];
+      const more = i + 1 < n;
+      let next: OutgoingMessage | undefined;
       if (!refused && replies.length === 3) {
-        // End of this message's data and the next envelope in one write.
-        if (next && gate) {
-          // With a rate limit, wait for the next slot before pipelining the next envelope.
-          this.socket.cork();
-          this.write(dotStuff(messages[i]!.data));
-          this.write('.\r\n');
-          this.socket.uncork();
-          const dataReply = this.reply();
-          let r: Reply;
-          try {
-            r = await dataReply;
-          } catch (e) {
-            lost(i, e);
-            return results;
-          }
-          results[i] = classify(r);
-          this.messagesSent++;
-          await gate();
-          env = this.envelope(next);
-          continue;
-        }
+        // End of this message's data and the next envelope in one write, unless the next message
+        // must wait (gate) or is not to be sent (halted).
+        const stop = more && halted?.() === true;
+        const wait = more && !stop ? gate?.() : undefined;
+        if (more && !stop && !wait) next = get(i + 1);
         this.socket.cork();
-        this.write(dotStuff(messages[i]!.data));
-        this.write('.\r\n');
+        this.writeData(cur.data);
         const dataReply = this.reply();
         if (next) env = this.envelope(next);
         this.socket.uncork();
@@ -312,11 +340,24 @@ export class SmtpConnection {
           lost(i, e);
           return results;
         }
-        results[i] = classify(r);
+        set(i, classify(r));
         this.messagesSent++;
+        if (stop) {
+          stopFrom(i + 1);
+          return results;
+        }
+        if (more && !next) {
+          await wait;
+          if (halted?.()) {
+            stopFrom(i + 1);
+            return results;
+          }
+          next = get(i + 1);
+          env = this.envelope(next);
+        }
       } else {
         // Refused envelope: record why, reset the transaction, go on with the next message.
-        results[i] = classify(refused ?? replies[replies.length - 1]!);
+        set(i, classify(refused ?? replies[replies.length - 1]!));
         if (replies[2]?.code === 354) {
           // A server that accepted DATA although the recipient was refused: end the empty message.
           this.write('.\r\n');
@@ -329,8 +370,11 @@ export class SmtpConnection {
         }
         this.write('RSET\r\n');
         const rset = this.reply();
-        if (next) {
-          await gate?.();
+        const stop = more && halted?.() === true;
+        if (more && !stop) {
+          const w = gate?.();
+          if (w) await w;
+          next = get(i + 1);
           env = this.envelope(next);
         }
         try {
@@ -339,7 +383,12 @@ export class SmtpConnection {
           lost(i, e); // results[i] is set; the rest were not started
           return results;
         }
+        if (stop) {
+          stopFrom(i + 1);
+          return results;
+        }
       }
+      cur = next!;
     }
     return results;
   }
@@ -359,4 +408,9 @@ export class SmtpConnection {
 function classify(r: Reply): SendResult {
   if (r.code >= 200 && r.code < 300) return { ok: true, reply: r };
   return { ok: false, temporary: r.code >= 400 && r.code < 500, error: `${r.code} ${r.text}`.slice(0, 500) };
+}
+
+/** A message's bytes as one buffer. */
+export function messageBytes(data: Buffer | readonly Buffer[]): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
 }

@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config.ts';
 import { outboxDir, writeToOutbox } from '../../mail/outbox.ts';
-import { SmtpConnection, type OutgoingMessage, type SendResult, type SmtpOptions } from './smtp.ts';
+import { messageBytes, SmtpConnection, type MessageSource, type SendOptions, type SendResult, type SmtpOptions } from './smtp.ts';
 
 export interface Channel {
-  sendAll(messages: OutgoingMessage[], gate?: () => Promise<void> | void): Promise<SendResult[]>;
+  /** See SmtpConnection.sendAll. */
+  sendAll(messages: readonly MessageSource[], opts?: SendOptions): Promise<SendResult[]>;
   /** The channel cannot be used any more (the connection broke): open another. */
   readonly broken: boolean;
   close(): Promise<void>;
@@ -30,7 +31,7 @@ export function smtpTransport(opts: SmtpOptions): Transport {
         get broken() {
           return conn.closed || conn.messagesSent >= MESSAGES_PER_CONNECTION;
         },
-        sendAll: (messages, gate) => conn.sendAll(messages, gate),
+        sendAll: (messages, opts) => conn.sendAll(messages, opts),
         close: () => conn.quit(),
       };
     },
@@ -43,16 +44,26 @@ export function outboxTransport(dataDir: string): Transport {
     async open() {
       return {
         broken: false,
-        async sendAll(messages, gate) {
+        async sendAll(messages, opts = {}) {
           const out: SendResult[] = [];
-          for (const m of messages) {
-            await gate?.();
+          const push = (r: SendResult) => {
+            out.push(r);
+            opts.onResult?.(out.length - 1, r);
+          };
+          for (const source of messages) {
+            if (opts.halted?.()) {
+              push({ ok: false, temporary: true, error: 'stopped before sending', notAttempted: true });
+              continue;
+            }
+            const g = opts.gate?.();
+            if (g) await g;
             try {
+              const m = typeof source === 'function' ? source() : source;
               // The envelope, which an MTA would record as Return-Path, for whoever reads the outbox.
-              writeToOutbox(dataDir, Buffer.concat([Buffer.from(`Return-Path: <${m.from}>\r\nX-Envelope-To: <${m.to}>\r\n`), m.data]));
-              out.push({ ok: true, reply: { code: 250, text: 'written to the outbox' } });
+              writeToOutbox(dataDir, Buffer.concat([Buffer.from(`Return-Path: <${m.from}>\r\nX-Envelope-To: <${m.to}>\r\n`), messageBytes(m.data)]));
+              push({ ok: true, reply: { code: 250, text: 'written to the outbox' } });
             } catch (e) {
-              out.push({ ok: false, temporary: true, error: `cannot write to the outbox: ${(e as Error).message}` });
+              push({ ok: false, temporary: true, error: `cannot write to the outbox: ${(e as Error).message}` });
             }
           }
           return out;
