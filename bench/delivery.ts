@@ -116,8 +116,10 @@ async function sendProcess(a: ChildArgs) {
   let peakDuring = 0;
   const sampler = setInterval(() => (peakDuring = Math.max(peakDuring, rss())), 250);
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await runSend(deps, e.id);
   const sendMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const rssSent = rss();
   const rows = await db.one<{ n: number; sent: number; distinct: number }>(
@@ -142,6 +144,8 @@ async function sendProcess(a: ChildArgs) {
     queued: started.queued,
     queueMs,
     sendMs,
+    cpuUsPerMessage: (cpu.user + cpu.system) / N,
+    cpuShare: (cpu.user + cpu.system) / 1000 / sendMs,
     status: r.status,
     rows: rows!,
     rss: { rssOpen0, rssOpen, rssQueued, maxQueuedMb: MB(maxQueuedKb), peakDuring, rssSent },
@@ -289,6 +293,7 @@ async function run(label: string, dataDir: string, databaseUrl: string | null, s
   const refRate = N / (refMs / 1000);
   const rssMb = MB(s.maxRssKb);
   console.log(`  engine:     ${fmt(N)} messages in ${(s.sendMs / 1000).toFixed(1)} s = ${fmt(engineRate)} msg/s (${(avgBytes / 1024).toFixed(1)} KiB each, ${CONNECTIONS} connections, batches of ${BATCH})`);
+  console.log(`              CPU of the sending process during the send: ${Math.round(s.cpuUsPerMessage)} us per message (user + system, database included), ${Math.round(s.cpuShare * 100)} % of one core`);
   console.log(`  reference:  minimal pipelined client, same bytes, same sink: ${fmt(refRate)} msg/s (${(refMs / 1000).toFixed(1)} s)`);
   console.log(`  ratio engine/reference: ${(engineRate / refRate).toFixed(2)}   target >= 3,000 msg/s: ${engineRate >= 3000 ? 'met' : 'NOT met'}`);
   console.log(
