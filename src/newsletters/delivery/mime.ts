@@ -192,9 +192,21 @@ function slotValue(p: Exclude<Piece, string>, values: SlotValues): string {
  */
 export function personaliseChunks(t: MessageTemplate, values: SlotValues): { head: string; body: Buffer[] } {
   const body: Buffer[] = new Array(t.bodyChunks.length);
+  // A link appears in both parts; encoded alike (no HTML escaping needed), it is encoded once.
+  let seen: Map<string, Buffer> | undefined;
   for (let i = 0; i < t.bodyChunks.length; i++) {
     const p = t.bodyChunks[i]!;
-    body[i] = Buffer.isBuffer(p) ? p : Buffer.from(slotValue(p, values), 'latin1');
+    if (Buffer.isBuffer(p)) {
+      body[i] = p;
+      continue;
+    }
+    const v = values[p.key];
+    if (v === undefined) throw new Error(`no value for slot ${p.key}`);
+    const text = p.html ? escapeHtmlText(v) : v;
+    const key = `${p.qp ? 'q' : 'r'}${text}`;
+    let b = (seen ??= new Map()).get(key);
+    if (!b) seen.set(key, (b = Buffer.from(p.qp ? qpPiece(text) : text, 'latin1')));
+    body[i] = b;
   }
   return { head: fill(t.head, values), body };
 }
