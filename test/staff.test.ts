@@ -7,19 +7,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { startTestApp } from './helpers/app.ts';
-import { Client, formToken, useLink } from './helpers/newsroom.ts';
+import { Client, formToken, signedIn, useLink } from './helpers/newsroom.ts';
 import { runCommand } from '../src/cli/run.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { createStaff, disableStaff, findStaffByEmail, setPassword } from '../src/staff/staff.ts';
 import { hashSessionId } from '../src/staff/sessions.ts';
-import { listOutbox, outboxDir } from '../src/mail/outbox.ts';
+import { listOutbox, outboxDir, staffOutboxDir } from '../src/mail/outbox.ts';
+import { runDueJobs } from '../src/platform/jobs.ts';
+import { jobRegistry } from '../src/jobs.ts';
 
 const t = await startTestApp({ now: '2026-11-20T12:00:00Z' });
 const db = t.deps.db;
 
+/** Staff mail written without SMTP_URL (DATA_DIR/outbox-staff, which the newsroom never shows). */
 async function outboxMessages() {
-  const dir = outboxDir(t.deps.config.dataDir);
-  return Promise.all(listOutbox(t.deps.config.dataDir).map(async (f) => simpleParser(fs.readFileSync(path.join(dir, f)))));
+  await runDueJobs(t.deps, jobRegistry);
+  const dir = staffOutboxDir(t.deps.config.dataDir);
+  return Promise.all(listOutbox(t.deps.config.dataDir, 'outbox-staff').map(async (f) => simpleParser(fs.readFileSync(path.join(dir, f)))));
 }
 
 async function signInForm(c: Client): Promise<string> {
@@ -241,4 +245,49 @@ test('sign-in attempts are limited per address and per IP, for known and unknown
   t.clock.advance(16 * 60_000);
   const ok = await c.request('/admin/signin', { form: { _signin: await signInForm(c), email: 'pw@example.com', password: 'correct horse battery staple' } });
   assert.equal(ok.status, 303);
+});
+
+test('an editor cannot read staff sign-in links or invitations in the outbox, nor sign in as the administrator', async () => {
+  const boss = await signedIn(t, 'boss@example.com', 'administrator', 'Boss');
+  const editor = await signedIn(t, 'sneaky@example.com', 'editor', 'Sneaky Editor');
+  // The editor asks for a sign-in link for the administrator's address, and the administrator invites someone.
+  const anon = new Client(t);
+  const asked = await anon.request('/admin/signin/link', { form: { _signin: await signInForm(anon), email: 'boss@example.com' } });
+  assert.equal(asked.status, 200);
+  await boss.c.page('/admin/settings');
+  assert.equal((await boss.c.post('/admin/staff', { email: 'invitee@example.com', name: 'Invitee', role: 'administrator' })).status, 303);
+  await runDueJobs(t.deps, jobRegistry);
+
+  // Both messages exist, in the staff folder on the server only.
+  const staffMail = await outboxMessages();
+  const toBoss = staffMail.filter((m) => (m.to as any).value[0].address === 'boss@example.com');
+  assert.equal(toBoss.length, 1);
+  assert.ok(staffMail.some((m) => (m.to as any).value[0].address === 'invitee@example.com'));
+  const leaked = (s: string) => /signin\/link\?token=|signin\/link\?token=3D|invited you|sign in to the newsroom/i.test(s);
+  for (const f of listOutbox(t.deps.config.dataDir)) assert.ok(!leaked(fs.readFileSync(path.join(outboxDir(t.deps.config.dataDir), f), 'latin1')), `${f} is in the readable outbox`);
+
+  // The outbox viewer lists no staff mail, and no raw message holds a link.
+  const list = await editor.c.page('/admin/outbox');
+  assert.doesNotMatch(list, /boss@example\.com|invitee@example\.com/);
+  assert.doesNotMatch(list, /id="staff-mail-note"/, 'the note about staff mail is for administrators');
+  for (const [, file] of list.matchAll(/href="\/admin\/outbox\/([^"/?]+\.eml)"/g)) {
+    const raw = await editor.c.request(`/admin/outbox/${file}/raw`);
+    assert.equal(raw.status, 200);
+    assert.ok(!leaked(await raw.text()), file);
+  }
+  // Nor can a staff message be reached by its name through the viewer.
+  for (const f of listOutbox(t.deps.config.dataDir, 'outbox-staff')) {
+    for (const p of [`/admin/outbox/${f}`, `/admin/outbox/${f}/raw`, `/admin/outbox/..%2Foutbox-staff%2F${f}/raw`]) {
+      assert.equal((await editor.c.request(p)).status, 404, p);
+    }
+  }
+  // So the editor's session stays the editor's, and the administrator is told where staff mail goes.
+  assert.match(await editor.c.page('/admin'), /Sneaky Editor \(editor\)/);
+  assert.match(await boss.c.page('/admin/outbox'), /id="staff-mail-note"[^>]*>Staff sign-in links and invitations are not shown here/);
+
+  // The administrator's link itself still works for its recipient.
+  const link = /https:\/\/news\.example\/admin\/signin\/link\?token=\S+/.exec(toBoss[0]!.text ?? '')![0];
+  const own = new Client(t);
+  assert.equal((await useLink(own, link)).status, 303);
+  assert.match(await own.page('/admin'), /Boss \(administrator\)/);
 });

@@ -4,7 +4,7 @@
 // so the embedded default works without a mail server.
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
-import { writeToOutbox } from './outbox.ts';
+import { writeToOutbox, type OutboxFolder } from './outbox.ts';
 import { effectiveMailFrom } from '../newsletters/links.ts';
 
 export interface TransactionalMessage {
@@ -16,6 +16,11 @@ export interface TransactionalMessage {
   returnPath?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /**
+   * Without SMTP_URL, the folder in DATA_DIR the message is written to: 'outbox-staff' for staff
+   * sign-in links and invitations, which the newsroom's outbox viewer never lists.
+   */
+  outbox?: OutboxFolder;
 }
 
 export interface SentMail {
@@ -56,6 +61,6 @@ export async function sendTransactional(config: MailConfig, msg: TransactionalMe
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const info = await transport.sendMail(options);
-  const file = writeToOutbox(config.dataDir, info.message as Buffer, now);
+  const file = writeToOutbox(config.dataDir, info.message as Buffer, now, msg.outbox ?? 'outbox');
   return { messageId: info.messageId, via: 'outbox', file };
 }

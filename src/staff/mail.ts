@@ -1,5 +1,6 @@
 // Mail for staff: sign-in links and invitations, sent one at a time through the transactional mail
-// function (SMTP_URL when set, else DATA_DIR/outbox).
+// function (SMTP_URL when set, else DATA_DIR/outbox-staff: never DATA_DIR/outbox, whose messages
+// editors can read in the newsroom, since a sign-in link there would let them sign in as anyone).
 import type { Deps } from '../deps.ts';
 import { escapeHtml } from '../platform/html.ts';
 import { sendTransactional } from '../mail/transactional.ts';
@@ -16,5 +17,5 @@ export async function sendStaffMail(deps: Deps, mail: StaffMail): Promise<void> 
     .split(/\n{2,}/)
     .map((p) => `<p>${p.replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>').replace(/\n/g, '<br>')}</p>`)
     .join('\n');
-  await sendTransactional(deps.config, { to: mail.to, subject: mail.subject, text: mail.text, html: htmlBody }, deps.clock.now());
+  await sendTransactional(deps.config, { to: mail.to, subject: mail.subject, text: mail.text, html: htmlBody, outbox: 'outbox-staff' }, deps.clock.now());
 }

@@ -4,6 +4,7 @@
 import { html } from '../../platform/html.ts';
 import type { OutboxEntry } from '../../newsletters/delivery/transport.ts';
 import { adminLayout, type AdminContext } from '../layout.ts';
+import { can } from '../../staff/roles.ts';
 import type { OutboxMessage } from '../outbox.ts';
 import { when } from './articles.ts';
 
@@ -13,7 +14,16 @@ export const OUTBOX_PER_PAGE = 50;
 function smtpNote(smtp: boolean) {
   return smtp
     ? html`<p class="notice notice--warn">SMTP_URL is set, so mail goes out through your mail server. This outbox only holds messages written before it was configured.</p>`
-    : html`<p class="hint">SMTP_URL is not set, so nothing leaves this server: every email (editions, tests, verification and sign-in links) is written here instead. Set SMTP_URL and MAIL_FROM to send for real.</p>`;
+    : html`<p class="hint">SMTP_URL is not set, so nothing leaves this server: every email to readers (editions, tests, verification and preference links) is written here instead. Set SMTP_URL and MAIL_FROM to send for real.</p>`;
+}
+
+/**
+ * For administrators: staff sign-in links and invitations are never in this outbox (whoever can read it
+ * could sign in as anyone), so say where they are.
+ */
+function staffMailNote(ctx: AdminContext, smtp: boolean) {
+  if (smtp || !can(ctx.session.staff.role, 'staff.manage')) return '';
+  return html`<p class="hint" id="staff-mail-note">Staff sign-in links and invitations are not shown here: anyone who read one could sign in as that person. Without SMTP_URL they are written to the <code>outbox-staff</code> folder in DATA_DIR on the server, and <code>newsdesk staff create</code> prints a sign-in link for a new account.</p>`;
 }
 
 export function outboxPage(ctx: AdminContext, tz: string, list: { total: number; entries: OutboxEntry[] }, page: number, smtp: boolean): string {
@@ -24,6 +34,7 @@ export function outboxPage(ctx: AdminContext, tz: string, list: { total: number;
     'Outbox',
     html`<h1>Outbox</h1>
 ${smtpNote(smtp)}
+${staffMailNote(ctx, smtp)}
 <p role="status">${list.total === 1 ? '1 message' : `${list.total} messages`}${pages > 1 ? `, page ${page} of ${pages}` : ''}.</p>
 ${list.entries.length
   ? html`<table class="list outbox">
