@@ -163,3 +163,36 @@ test('private and loopback addresses are refused unless allowed', async () => {
   assert.equal(d.status, 'pending');
   assert.match(d.error!, /refused: 127\.0\.0\.1 is a private address/);
 });
+
+test('every way of writing a private address is refused: IPv4-mapped, -compatible and -translated IPv6, NAT64, 6to4, Teredo', () => {
+  for (const ip of [
+    '::ffff:7f00:1', '[::ffff:7f00:1]', '::ffff:127.0.0.1', '::7f00:1', '::127.0.0.1', '::ffff:a9fe:a9fe', '::ffff:0:7f00:1', '::ffff:0a00:0001',
+    '::', '::1', '0:0:0:0:0:0:0:1', 'fe80::1', 'fe80::1%eth0', 'fc00::1', 'fd12:3456::1', 'ff02::1', '64:ff9b::7f00:1', '64:ff9b::808:808',
+    '2002:7f00:1::1', '2002:c0a8:0101::', '2002:a9fe:a9fe::1', '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:db8::1',
+    '0.1.2.3', '100.127.255.255', '172.31.0.1', '192.0.0.8', '198.19.0.1', '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255',
+    'localhost', 'not-an-ip', '',
+  ]) {
+    assert.equal(isPrivateAddress(ip), true, ip);
+  }
+  for (const ip of ['1.1.1.1', '172.32.0.1', '100.128.0.1', '::ffff:808:808', '::ffff:8.8.8.8', '2002:808:808::1', '2a00:1450:4001::200e', '2606:4700:4700::1111']) {
+    assert.equal(isPrivateAddress(ip), false, ip);
+  }
+});
+
+test('a webhook URL with a mapped or compatible IPv6 literal, or a name that resolves to loopback, never connects', async () => {
+  const strict: Deps = { ...deps, config: testConfig() };
+  const port = (receiver.address() as { port: number }).port;
+  const urls = [`http://[::ffff:127.0.0.1]:${port}/hook`, `http://[::ffff:7f00:1]:${port}/hook`, `http://[::7f00:1]:${port}/hook`, `http://[::ffff:0:7f00:1]:${port}/hook`, `http://localhost:${port}/hook`];
+  const hooks = [];
+  for (const url of urls) hooks.push((await createWebhook(db, { url, events: ['subscriber.unsubscribed'] })).webhook);
+  await db.tx((tx) => emitWebhookEvent(tx, 'subscriber.unsubscribed', { email: 'd@example.com' }));
+  const before = received.length;
+  await db.query(`UPDATE jobs SET run_at = now() WHERE status = 'queued'`);
+  await runDueJobs(strict, jobRegistry);
+  assert.equal(received.length, before, 'nothing reached the loopback receiver');
+  for (const [i, hook] of hooks.entries()) {
+    const d = (await listDeliveries(db, hook.id))[0]!;
+    assert.equal(d.status, 'pending', urls[i]);
+    assert.match(d.error!, /^refused: /, urls[i]);
+  }
+});

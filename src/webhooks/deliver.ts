@@ -33,22 +33,82 @@ export function verifySignature(secret: string, body: string, header: string, no
   return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 }
 
-/** Addresses a webhook may not reach unless private targets are allowed. */
+// Addresses a webhook may not reach unless WEBHOOKS_ALLOW_PRIVATE: everything that is not ordinary
+// public unicast. IPv6 forms that carry an IPv4 address (mapped, compatible, translated, 6to4) are
+// checked by that IPv4 address.
+const PRIVATE_V4 = new net.BlockList();
+for (const [net4, prefix] of [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // CGNAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local (cloud metadata)
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // TEST-NET-1
+  ['192.88.99.0', 24], // 6to4 relay anycast
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // TEST-NET-2
+  ['203.0.113.0', 24], // TEST-NET-3
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, and 255.255.255.255
+] as const) PRIVATE_V4.addSubnet(net4, prefix, 'ipv4');
+
+const PRIVATE_V6 = new net.BlockList();
+PRIVATE_V6.addAddress('::', 'ipv6');
+PRIVATE_V6.addAddress('::1', 'ipv6');
+for (const [net6, prefix] of [
+  ['64:ff9b::', 96], // NAT64 (reaches any IPv4 address through the gateway)
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard
+  ['2001::', 32], // Teredo (an obfuscated IPv4 address inside)
+  ['2001:db8::', 32], // documentation
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated)
+  ['ff00::', 8], // multicast
+] as const) PRIVATE_V6.addSubnet(net6, prefix, 'ipv6');
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a trailing dotted quad converted). */
+function ipv6Groups(ip: string): number[] | null {
+  let s = ip;
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (quad) {
+    if (!net.isIPv4(quad[1]!)) return null;
+    const [a, b, c, d] = quad[1]!.split('.').map(Number) as [number, number, number, number];
+    s = s.slice(0, -quad[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const part = (h: string) => (h ? h.split(':').map((g) => parseInt(g, 16)) : []);
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 2 ? fill < 1 : fill !== 0) return null;
+  const groups = [...head, ...new Array(halves.length === 2 ? fill : 0).fill(0), ...tail];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+function v4Of(hi: number, lo: number): string {
+  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+}
+
+/** True for addresses a webhook may not reach unless private targets are allowed (and for anything that is not an IP address). */
 export function isPrivateAddress(address: string): boolean {
-  let ip = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) ip = mapped[1]!;
-  if (net.isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number) as [number, number];
-    return (
-      a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19)) || a >= 224
-    );
+  const ip = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, ''); // brackets, zone id
+  if (net.isIPv4(ip)) return PRIVATE_V4.check(ip, 'ipv4');
+  if (!net.isIPv6(ip)) return true;
+  const g = ipv6Groups(ip);
+  if (!g) return true;
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  // ::ffff:0:0/96 (IPv4-mapped), ::/96 (IPv4-compatible, which includes :: and ::1), ::ffff:0:0:0/96 (IPv4-translated).
+  if ((zero(0, 5) && g[5] === 0xffff) || zero(0, 6) || (zero(0, 4) && g[4] === 0xffff && g[5] === 0)) {
+    return PRIVATE_V4.check(v4Of(g[6]!, g[7]!), 'ipv4');
   }
-  if (net.isIPv6(ip)) {
-    return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip) || ip.startsWith('ff') || ip.startsWith('64:ff9b:') || ip.startsWith('2001:db8');
-  }
-  return true;
+  // 6to4: 2002:AABB:CCDD::/48 carries the IPv4 address AA.BB.CC.DD.
+  if (g[0] === 0x2002 && PRIVATE_V4.check(v4Of(g[1]!, g[2]!), 'ipv4')) return true;
+  return PRIVATE_V6.check(g.map((x) => x.toString(16)).join(':'), 'ipv6');
 }
 
 class DeliveryError extends Error {
