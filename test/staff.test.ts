@@ -103,6 +103,11 @@ test('magic link by email: sent to an account, never to an unknown address, and 
   assert.equal(known.status, 200);
   assert.equal(unknown.status, 200);
   assert.equal(knownText.replace('Writer@Example.com', 'X'), unknownText.replace('nobody@example.com', 'X'));
+  // The request itself sends nothing: the same single job is queued for either address, and the job
+  // sends the mail (only to the account).
+  assert.equal(listOutbox(t.deps.config.dataDir, 'outbox-staff').length, before, 'no mail written while answering');
+  const queued = await db.query<{ name: string; payload: { email: string } }>(`SELECT name, payload FROM jobs WHERE status = 'queued' AND name = 'staff.send_signin_link' ORDER BY id`);
+  assert.deepEqual(queued.map((j) => j.payload.email), ['writer@example.com', 'nobody@example.com']);
   const messages = await outboxMessages();
   assert.equal(messages.length, before + 1, 'one message, to the account only');
   const mail = messages.at(-1)!;

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WebDeps } from '../web/site.ts';
-import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
+import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, asRequestError } from '../platform/errors.ts';
 import { wantsJson } from '../platform/http.ts';
 import { html } from '../platform/html.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
@@ -147,7 +147,8 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
     });
 
     // Errors inside the newsroom are shown in its own frame (JSON for scripts).
-    admin.setErrorHandler(async (err: any, req, reply) => {
+    admin.setErrorHandler(async (original: any, req, reply) => {
+      const err: any = asRequestError(original);
       const status = err instanceof DomainError ? err.status : typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       let message = err instanceof DomainError || status < 500 ? String(err.message) : 'There was a problem on our side. Please try again in a moment.';
       if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `That file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Choose a smaller image.`;
@@ -254,11 +255,12 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
       const email = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
       if (limited(req, email)) return helpers.sendPage(reply, messagePage(await pubName(), 'Too many attempts', TOO_MANY), 429);
       if (email) {
+        // Only a job is queued, for any address alike (the job sends the mail if there is an account):
+        // neither this answer nor how long it takes tells whether the address exists.
         try {
           await requestSignInLink(web, email);
         } catch (err) {
-          // A mail failure is logged, never shown: showing it would tell that the address exists.
-          web.log.error('sign-in link not sent', { err });
+          web.log.error('sign-in link request not queued', { err });
         }
       }
       return helpers.sendPage(

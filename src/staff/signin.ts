@@ -5,6 +5,8 @@ import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
 import { UnauthorizedError } from '../platform/errors.ts';
+import { enqueue } from '../platform/jobs.ts';
+import { registerJobs } from '../jobs.ts';
 import { findStaffByEmail, getStaff, normalizeEmail, type Staff } from './staff.ts';
 import { sendStaffMail } from './mail.ts';
 
@@ -52,9 +54,23 @@ export async function consumeSignInToken(db: Db, secret: string, token: unknown,
   return staff;
 }
 
-/** Email a sign-in link if the address belongs to an enabled account; silently nothing otherwise. */
-export async function requestSignInLink(deps: Deps, email: string): Promise<void> {
-  const staff = await findStaffByEmail(deps.db, email);
+export const SIGNIN_LINK_JOB = 'staff.send_signin_link';
+
+/**
+ * Someone asked for a sign-in link for this address. Whatever the address, the same work happens
+ * here: one job is queued (at most one queued per address), and nothing else, so neither the answer
+ * nor its timing tells whether the address has an account. The job decides (sendSignInLinkJob).
+ */
+export async function requestSignInLink(deps: Pick<Deps, 'db'>, email: string): Promise<void> {
+  const key = normalizeEmail(email).slice(0, 254);
+  // Nothing with control characters or broken UTF-16 can be an account's address (nor be stored as JSON).
+  if (!key || /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(key)) return;
+  await enqueue(deps.db, SIGNIN_LINK_JOB, { email: key }, { dedupeKey: `${SIGNIN_LINK_JOB}:${key}`, maxAttempts: 4 });
+}
+
+/** The job: email a sign-in link if the address belongs to an enabled account; silently nothing otherwise. */
+export async function sendSignInLinkJob(deps: Deps, payload: { email: string }): Promise<void> {
+  const staff = typeof payload.email === 'string' ? await findStaffByEmail(deps.db, payload.email) : null;
   if (!staff || staff.disabled_at) return;
   const link = signInLink(deps, staff.id, EMAILED_LINK_TTL);
   await sendStaffMail(deps, {
@@ -63,6 +79,8 @@ export async function requestSignInLink(deps: Deps, email: string): Promise<void
     text: `Hello${staff.name ? ' ' + staff.name : ''},\n\nUse this link to sign in to the newsroom. It works once, for the next ${EMAILED_LINK_TTL / 60} minutes:\n\n${link}\n\nIf you did not ask for it, you can ignore this message.\n`,
   });
 }
+
+registerJobs({ [SIGNIN_LINK_JOB]: sendSignInLinkJob });
 
 export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string): Promise<void> {
   const link = signInLink(deps, staff.id, INVITE_LINK_TTL);
