@@ -25,3 +25,25 @@ test('the test database is migrated and transactions roll back on error', async 
   const big = await db.one<{ n: number }>(`SELECT 9007199254740991::bigint AS n`);
   assert.equal(big!.n, 9007199254740991);
 });
+
+test('PostgreSQL: a broken LISTEN connection reconnects and listeners hear about it', { skip: process.env.NEWSDESK_TEST_PG_URL ? false : 'PostgreSQL only (PGlite notifies in-process)' }, async () => {
+  const db = await openTestDb();
+  const heard: string[] = [];
+  await db.listen('content_changed', (p) => heard.push(p));
+  const other = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%') t`,
+  );
+  assert.equal(other!.n, 1, 'the listening connection was terminated');
+  while (!heard.includes('reconnected')) await new Promise((r) => setTimeout(r, 50));
+  // A notification from another connection arrives through the new LISTEN connection.
+  const pg = (await import('pg')).default;
+  const u = new URL(process.env.NEWSDESK_TEST_PG_URL!);
+  u.pathname = '/' + (await db.one<{ d: string }>('SELECT current_database() AS d'))!.d;
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  await c.query(`NOTIFY content_changed, 'from-elsewhere'`);
+  await c.end();
+  while (!heard.includes('from-elsewhere')) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(heard.includes('from-elsewhere'));
+});

@@ -210,6 +210,12 @@ test('unknown and malformed addresses get 4xx pages in the site look, never a 50
   const json = await t.get('/api/nothing');
   assert.equal(json.status, 404);
   assert.equal((await json.json()).error.status, 404);
+  // Text PostgreSQL cannot store is refused at the door with a 400, wherever it appears.
+  await page('/riverside%00tram', 400);
+  await page('/search?q=a%00b', 400);
+  await page('/section/politics?page=1%00', 400);
+  const nul = await t.get('/newsletters/subscribe', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ email: 'a@example.com', newsletters: ['x\u0000'] }) });
+  assert.equal(nul.status, 400);
   const post = await t.get('/riverside-tram', { method: 'POST' });
   assert.ok(post.status >= 400 && post.status < 500);
 });
@@ -241,6 +247,11 @@ test('the page cache serves repeat requests and drops pages at once when content
   await createArticle(t.deps.db, { headline: 'Breaking: bridge reopens', slug: 'bridge-reopens', body: 'x', section: 'politics', status: 'published', publishedAt: NOW }, { now: new Date(NOW) });
   assert.match(await page('/'), /Breaking: bridge reopens/);
   assert.match(await page('/section/politics'), /Breaking: bridge reopens/);
+  // Only canonical addresses are stored: random query strings cannot flood the cache.
+  await page('/section/politics?utm_source=x');
+  assert.equal((await t.get('/section/politics?utm_source=x')).headers.get('x-cache'), null);
+  await page('/section/politics?page=1');
+  assert.equal((await t.get('/section/politics?page=1')).headers.get('x-cache'), 'HIT');
   // Signed-in requests bypass the shared cache.
   const personal = await t.get('/', { headers: { cookie: 'nd_session=abc' } });
   assert.notEqual(personal.headers.get('x-cache'), 'HIT');

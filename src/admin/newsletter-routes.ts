@@ -16,7 +16,7 @@ import { fromLocalInput } from './articles.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
   const v = (req.params as Record<string, string>)[name] ?? '';
-  if (!/^[1-9]\d{0,12}$/.test(v)) throw new NotFoundError('There is no such edition.');
+  if (!/^[1-9]\d{0,8}$/.test(v)) throw new NotFoundError('There is no such edition.'); // int4 ids
   return Number(v);
 }
 

@@ -52,7 +52,9 @@ export function registerInternalCli(app: FastifyInstance, deps: Deps, token: () 
     const expected = token();
     const given = String(req.headers['x-newsdesk-internal'] ?? '');
     const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1', req.socket.localAddress].includes(req.socket.remoteAddress);
-    if (!expected || !local || given.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected ?? '');
+    if (!expected || !local || a.length !== b.length || !crypto.timingSafeEqual(a, b)) {
       return reply.code(404).send({ error: { status: 404, message: 'Not found' } });
     }
     const body = req.body as { argv?: unknown; cwd?: unknown };

@@ -198,7 +198,36 @@ async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {}); // idle client errors surface on the next query instead
   let listenClient: pgTypes.PoolClient | null = null;
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | null = null;
   const bus = new LocalBus();
+  // One dedicated connection LISTENs on every channel. If it breaks (server restart, terminated
+  // backend), reconnect with backoff, LISTEN again, and tell every listener once, since notifications
+  // may have been missed meanwhile (clearing a cache twice is harmless; missing a clear is not).
+  const connectListener = async (): Promise<void> => {
+    const client = await pool.connect();
+    client.on('notification', (n) => bus.emit(n.channel, n.payload ?? ''));
+    client.on('error', () => {
+      if (listenClient !== client) return;
+      listenClient = null;
+      client.release(true);
+      scheduleReconnect(500);
+    });
+    for (const channel of bus.handlers.keys()) await client.query(`LISTEN ${channel}`);
+    listenClient = client;
+  };
+  const scheduleReconnect = (ms: number) => {
+    if (closed) return;
+    reconnectTimer = setTimeout(async () => {
+      try {
+        await connectListener();
+        for (const channel of bus.handlers.keys()) bus.emit(channel, 'reconnected');
+      } catch {
+        scheduleReconnect(Math.min(ms * 2, 30_000));
+      }
+    }, ms);
+    reconnectTimer.unref();
+  };
   const wrap = (q: pgTypes.Pool | pgTypes.PoolClient, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
@@ -238,17 +267,17 @@ async function openPostgres(url: string): Promise<Db> {
       },
       async listen(channel, onMessage) {
         checkChannel(channel);
-        if (!listenClient) {
-          listenClient = await pool.connect();
-          listenClient.on('notification', (n) => bus.emit(n.channel, n.payload ?? ''));
-        }
-        if (bus.add(channel, onMessage)) await listenClient.query(`LISTEN ${channel}`);
+        const isNew = bus.add(channel, onMessage);
+        if (!listenClient) await connectListener();
+        else if (isNew) await listenClient.query(`LISTEN ${channel}`);
         return async () => {
           bus.handlers.get(channel)?.delete(onMessage);
         };
       },
       async close() {
-        listenClient?.release();
+        closed = true;
+        if (reconnectTimer) clearTimeout(reconnectTimer);
+        listenClient?.release(true);
         listenClient = null;
         await pool.end();
       },

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
-import { DomainError, NotFoundError, UnauthorizedError, ValidationError, ForbiddenError } from '../platform/errors.ts';
+import { DomainError, NotFoundError, UnauthorizedError, ValidationError, ForbiddenError, asRequestError } from '../platform/errors.ts';
 import { getPublication } from '../publication/settings.ts';
 import { listSections } from '../articles/queries.ts';
 import type { KeyVerifier } from '../api/keys.ts';
@@ -313,7 +313,8 @@ export async function registerGhostContentApi(app: FastifyInstance, deps: Deps, 
   for (const prefix of GHOST_PREFIXES) {
     await app.register(
       async (api) => {
-        api.setErrorHandler((err: any, req, reply) => {
+        api.setErrorHandler((original: any, req, reply) => {
+          const err: any = asRequestError(original);
           if (err instanceof ValidationError) {
             return ghostError(reply, 400, err.message, Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join('; ') || null);
           }

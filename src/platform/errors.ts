@@ -41,3 +41,20 @@ export class RateLimitedError extends DomainError {
   override readonly status = 429;
   override readonly code = 'rate_limited';
 }
+
+/** SQLSTATEs that mean "this value from outside is not acceptable" (data exceptions, class 22). */
+const INPUT_SQLSTATES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05', '22023', '2201B', '22025']);
+
+/**
+ * A value the database refused (number out of range, malformed date, unstorable text) came from the
+ * request: it is the caller's mistake, a 400, not a 500. Error handlers pass every error through this.
+ */
+export function asRequestError(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && INPUT_SQLSTATES.has(code)) {
+    const e = new ValidationError('The request contains a value we cannot use (a number out of range, a malformed date or text).', {});
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+  return err;
+}

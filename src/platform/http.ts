@@ -3,7 +3,7 @@
 // Security headers and the one error handler that maps typed domain errors to responses live here.
 import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DomainError, ValidationError } from './errors.ts';
+import { DomainError, ValidationError, asRequestError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { PageCache } from '../web/page-cache.ts';
 
@@ -69,6 +69,16 @@ const TITLES: Record<number, string> = {
   503: 'Unavailable',
 };
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function hasUnstorableText(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return v.includes('\u0000') || LONE_SURROGATE.test(v);
+  if (depth > 20 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasUnstorableText(x, depth + 1));
+  for (const [k, x] of Object.entries(v)) if (hasUnstorableText(k, depth + 1) || hasUnstorableText(x, depth + 1)) return true;
+  return false;
+}
+
 export function wantsJson(req: FastifyRequest): boolean {
   if (req.url.startsWith('/api/') || req.url.startsWith('/ghost/api/')) return true;
   const accept = req.headers.accept ?? '';
@@ -111,6 +121,14 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
   app.addHook('onRequest', async (req, reply) => {
     req.cacheGeneration = cache?.generation ?? 0;
     reply.headers(SECURITY_HEADERS);
+    // Text that PostgreSQL cannot store (NUL) is refused at the door, not discovered by a query.
+    if (/%00|\u0000/i.test(req.url)) throw new ValidationError('The address contains a character we do not accept (NUL).');
+  });
+  // The same for bodies: every string in a JSON or form body must be storable text.
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body) && hasUnstorableText(req.body, 0)) {
+      throw new ValidationError('The request contains text we cannot store (a NUL character or a broken Unicode sequence).');
+    }
   });
 
   app.setNotFoundHandler(async (req, reply) => {
@@ -128,7 +146,9 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     return sendError(req, reply, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.');
   });
 
-  app.setErrorHandler((err: any, req, reply) => {
+  app.setErrorHandler((original: any, req, reply) => {
+    const err: any = asRequestError(original);
+    if (err !== original) log.warn('database refused a value from the request', { err: original, method: req.method, url: req.url });
     if (err instanceof DomainError) {
       return sendError(req, reply, err.status, err.message, err instanceof ValidationError ? err.fields : undefined);
     }
@@ -147,9 +167,18 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
  * Send a public page and keep it in the page cache. `cacheKey` is the request URL (path and query),
  * which is what PageCache.tryServe looks up.
  */
+/**
+ * Only canonical addresses are kept: a path, optionally with ?page=N. Anything else (tracking
+ * parameters, random query strings) is rendered but not stored, so nobody can flood the cache.
+ */
+export function cacheableUrl(url: string): boolean {
+  const q = url.indexOf('?');
+  return q === -1 || /^page=[1-9]\d{0,5}$/.test(url.slice(q + 1));
+}
+
 export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
   const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
-  if (cache && req.method === 'GET' && !req.headers.authorization && !(req.headers.cookie ?? '').includes('nd_')) {
+  if (cache && req.method === 'GET' && cacheableUrl(req.url) && !req.headers.authorization && !(req.headers.cookie ?? '').includes('nd_')) {
     const page = cache.store(req.url, req.cacheGeneration, status, contentType, body, headers);
     if (req.headers['if-none-match'] === page.etag) return reply.code(304).header('etag', page.etag).send();
     return reply.code(status).headers({ ...headers, etag: page.etag, 'x-cache': 'MISS' }).type(contentType).send(page.body);

@@ -32,6 +32,12 @@ export interface ClaimedJob {
 }
 
 export async function claimJobs(db: Db, limit: number, leaseSeconds = 300): Promise<ClaimedJob[]> {
+  // A job whose lease ran out on its last allowed attempt (its process died every time) has failed.
+  await db.query(
+    `UPDATE jobs SET status = 'failed', finished_at = now(), locked_until = NULL,
+            last_error = coalesce(last_error, 'lease expired on the last attempt')
+      WHERE status = 'running' AND locked_until < now() AND attempts >= max_attempts`,
+  );
   return db.query<ClaimedJob>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1,
             locked_until = now() + make_interval(secs => $2)
@@ -47,8 +53,16 @@ export async function claimJobs(db: Db, limit: number, leaseSeconds = 300): Prom
   );
 }
 
-export async function finishJob(db: Db, id: number): Promise<void> {
-  await db.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL WHERE id = $1`, [id]);
+/**
+ * Mark a claimed job done. With `attempts` (the claim's attempt number) only that claim may finish it:
+ * a worker whose lease ran out and was taken over cannot overwrite the newer claim's outcome.
+ */
+export async function finishJob(db: Db, id: number, attempts?: number): Promise<void> {
+  await db.query(
+    `UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL
+      WHERE id = $1 AND ($2::int IS NULL OR (status = 'running' AND attempts = $2))`,
+    [id, attempts ?? null],
+  );
 }
 
 /** Exponential backoff: 30 s, 1 min, 2 min ... capped at 1 h. */
@@ -63,8 +77,8 @@ export async function failJob(db: Db, job: ClaimedJob, err: unknown): Promise<vo
     `UPDATE jobs SET status = $2, last_error = $3, locked_until = NULL,
             run_at = CASE WHEN $2 = 'queued' THEN now() + make_interval(secs => $4) ELSE run_at END,
             finished_at = CASE WHEN $2 = 'failed' THEN now() ELSE NULL END
-      WHERE id = $1`,
-    [job.id, final ? 'failed' : 'queued', message.slice(0, 2000), backoffSeconds(job.attempts)],
+      WHERE id = $1 AND status = 'running' AND attempts = $5`,
+    [job.id, final ? 'failed' : 'queued', message.slice(0, 2000), backoffSeconds(job.attempts), job.attempts],
   );
 }
 
@@ -78,7 +92,7 @@ export async function runDueJobs<D extends { db: Db; log: Log }>(deps: D, regist
     try {
       if (!handler) throw new Error(`no job named ${job.name}`);
       await handler(deps, job.payload);
-      await finishJob(deps.db, job.id);
+      await finishJob(deps.db, job.id, job.attempts);
     } catch (err) {
       deps.log.warn('job failed', { job_id: job.id, job: job.name, attempts: job.attempts, err });
       await failJob(deps.db, job, err);

@@ -65,6 +65,9 @@ export async function destroySession(db: Db, idHash: string): Promise<void> {
 
 /** Constant-time comparison of a submitted CSRF token with the session's. */
 export function csrfMatches(session: SessionInfo, given: unknown): boolean {
-  if (typeof given !== 'string' || given.length !== session.csrf.length) return false;
-  return crypto.timingSafeEqual(Buffer.from(given), Buffer.from(session.csrf));
+  if (typeof given !== 'string') return false;
+  // Compare bytes, not characters: a token with multi-byte characters must not make timingSafeEqual throw.
+  const a = Buffer.from(given);
+  const b = Buffer.from(session.csrf);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
