@@ -1,14 +1,14 @@
 // Every command of the `newsdesk` CLI except `serve` (which main.ts runs itself). Each capability
 // adds its commands here.
 import type { Command } from './command.ts';
-import { migrateCommand, publishCommand } from './core.ts';
+import { migrateCommand, publishCommand, setupCommand } from './core.ts';
 import { staffCreateCommand } from './staff.ts';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from './api.ts';
 import { importGhostCommand } from './ghost.ts';
 import { subscriberCommands } from './subscribers.ts';
 import { editionsSendCommand, editionsStatusCommand } from './editions.ts';
 
-export const commands: Command[] = [migrateCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
+export const commands: Command[] = [migrateCommand, setupCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
 commands.push(...subscriberCommands);
 commands.push(editionsSendCommand, editionsStatusCommand);
 
