@@ -127,6 +127,33 @@ test('a bad address and no newsletter get clear messages, JSON and HTML, and kee
   assert.equal(await db.one(`SELECT 1 FROM people WHERE email_normalized IN ('ok@example.org', 'typo@example')`), undefined);
 });
 
+test('a name with NUL, control characters or a lone surrogate gets a clear message, not a 500, and nothing is stored', async () => {
+  // NUL and broken UTF-16 are refused at the door for every request (src/platform/http.ts); other
+  // control characters reach the sign-up, which names the field.
+  const cases: Array<[string, RegExp, Record<string, string> | undefined]> = [
+    ['Bad\u0000Name', /cannot store \(a NUL character or a broken Unicode sequence\)/, {}],
+    ['Bell\u0007', /The name contains control characters/, { name: 'invalid' }],
+    ['Esc\u001b[31m', /The name contains control characters/, { name: 'invalid' }],
+    ['\ud800', /cannot store/, {}],
+    ['Half \udc00 pair', /cannot store/, {}],
+  ];
+  for (const [name, message, fields] of cases) {
+    const res = await json({ email: 'named@example.org', newsletters: ['daily'], name });
+    assert.equal(res.status, 400, JSON.stringify(name));
+    const err = (await res.json()).error;
+    assert.match(err.message, message);
+    assert.deepEqual(err.fields, fields);
+  }
+  const page = await form([['email', 'named@example.org'], ['newsletters', 'daily'], ['name', 'Bell\u0007']]);
+  assert.equal(page.status, 400);
+  assert.match(await page.text(), /The name contains control characters/);
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE email_normalized = 'named@example.org'`), undefined);
+  // Tabs and new lines are only spaces, and a whole surrogate pair (an emoji) is text.
+  const ok = await json({ email: 'named@example.org', newsletters: ['daily'], name: ' Ann\tReader \ud83d\ude00\n' });
+  assert.equal(ok.status, 200);
+  assert.equal((await db.one<{ name: string }>(`SELECT name FROM people WHERE email_normalized = 'named@example.org'`))!.name, 'Ann Reader \u{1F600}');
+});
+
 test('a database failure mid-signup gives the problem message and leaves no rows', async () => {
   await db.exec(`CREATE FUNCTION fail_verify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
     CREATE TRIGGER fail_verify BEFORE INSERT ON jobs FOR EACH ROW WHEN (NEW.name = 'newsletters.send_verification') EXECUTE FUNCTION fail_verify();`);

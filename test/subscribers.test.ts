@@ -60,6 +60,23 @@ test('confirmed import: flexible headers, consent time kept, bad rows reported b
   assert.equal(again.unchanged, 2);
 });
 
+test('names with control characters: an import reports the line; adding one with control characters or a lone surrogate is a clear error', async () => {
+  const csv = ['email,name', 'ctl@example.org,"Ctl\u0001Char"', 'nul@example.org,"Nul\u0000"', 'esc@example.org,"\u001b[31mRed"', 'fine@example.org,Fine Name', ''].join('\n');
+  for (const confirmed of [true, false]) {
+    const r = await importSubscribersCsv(t.deps, csv, { newsletter: 'daily', confirmed });
+    assert.deepEqual(r.errors.map((e) => e.line), [2, 3, 4]);
+    assert.match(r.errors[0]!.message, /name contains control characters/);
+    assert.match(r.errors[2]!.message, /name contains control characters.*skipped/);
+  }
+  assert.equal((await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM people WHERE email_normalized IN ('ctl@example.org', 'nul@example.org', 'esc@example.org')`))!.n, 0);
+  assert.equal((await subs('fine@example.org'))[0]!.status, 'confirmed');
+  for (const confirmed of [true, false]) {
+    await assert.rejects(addSubscriber(t.deps, { email: 'added@example.org', name: 'A\u0000B', newsletters: ['daily'], confirmed }), (e: any) => e.status === 400 && /control characters/.test(e.message) && e.fields?.name === 'invalid');
+    await assert.rejects(addSubscriber(t.deps, { email: 'added@example.org', name: '\udfff', newsletters: ['daily'], confirmed }), (e: any) => e.status === 400 && /not valid text/.test(e.message));
+  }
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE email_normalized = 'added@example.org'`), undefined);
+});
+
 test('unconfirmed import: pending subscriptions and one verification email queued per person', async () => {
   const r = await importSubscribersCsv(t.deps, 'email,name\nnew.one@example.org,New One\nnew.two@example.org,\n', { newsletter: 'morning', confirmed: false });
   assert.equal(r.added, 2);

@@ -87,11 +87,26 @@ export async function resolveNewsletters(db: Db, slugs: string[]): Promise<Signu
   return rows;
 }
 
-function parseName(input: unknown): string {
+/** Control characters (NUL included) other than whitespace, which parseName turns into spaces first. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate without its other half: not text (PostgreSQL refuses it, jsonb too). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A problem with a free-text value a reader (or an import) gave, in words they can act on; null if fine. */
+export function textProblem(value: string, what: string): string | null {
+  if (LONE_SURROGATE.test(value)) return `The ${what} contains characters that are not valid text. Please type it again.`;
+  if (CONTROL_CHARS.test(value)) return `The ${what} contains control characters, which cannot be used. Please type it again.`;
+  return null;
+}
+
+/** A person's name: optional, spaces collapsed, at most 200 characters, no control characters or broken UTF-16. */
+export function parseName(input: unknown): string {
   if (input === undefined || input === null) return '';
   if (typeof input !== 'string') throw new ValidationError('The name must be text.', { name: 'invalid' });
   const name = input.trim().replace(/\s+/g, ' ');
   if (name.length > 200) throw new ValidationError('Please keep the name under 200 characters.', { name: 'too long' });
+  const problem = textProblem(name, 'name');
+  if (problem) throw new ValidationError(problem, { name: 'invalid' });
   return name;
 }
 

@@ -9,7 +9,7 @@ import { enqueue } from '../platform/jobs.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { emitWebhookEvent } from '../webhooks/emit.ts';
 import { getNewsletterBySlug, listNewsletters } from './newsletters.ts';
-import { VERIFY_JOB, parseEmail, resolveNewsletters, signup, unsubscribe } from './signup.ts';
+import { VERIFY_JOB, parseEmail, parseName, resolveNewsletters, signup, textProblem, unsubscribe } from './signup.ts';
 
 export { unsubscribe };
 
@@ -89,7 +89,8 @@ export async function addSubscriber(
     const r = await signup(deps, { email: input.email, name: input.name, newsletters: input.newsletters, source: input.source ?? 'admin' });
     return { personId: r.personId };
   }
-  const r = await importRows(deps, [{ line: 0, email: String(input.email ?? ''), name: typeof input.name === 'string' ? input.name : '', newsletters: input.newsletters, consentAt: input.consentAt ?? null }], { confirmed: true, source: input.source ?? 'admin' });
+  const name = parseName(input.name);
+  const r = await importRows(deps, [{ line: 0, email: String(input.email ?? ''), name, newsletters: input.newsletters, consentAt: input.consentAt ?? null }], { confirmed: true, source: input.source ?? 'admin' });
   if (r.errors.length) throw new ValidationError(r.errors[0]!.message, { email: 'invalid' });
   const person = await db1(deps.db, String(input.email));
   return { personId: person!.id };
@@ -226,6 +227,11 @@ export async function importRows(
     }
     if (!slugs.length) {
       result.errors.push({ line: r.line, message: 'no newsletter named (give --newsletter or a newsletters column)' });
+      continue;
+    }
+    const nameProblem = textProblem(r.name, 'name');
+    if (nameProblem) {
+      result.errors.push({ line: r.line, message: nameProblem.replace(/ Please type it again\.$/, ' (the row was skipped)') });
       continue;
     }
     if (seen.has(normalized)) {
