@@ -158,3 +158,29 @@ test('schedule: the latest slot in the publication’s zone, built and started o
   const statuses = (await listEditions(db, { newsletter: 'daily' })).map((e) => [e.number, e.status]);
   assert.ok(statuses.some(([n, s]) => n === draft.number && s === 'sending'));
 });
+
+test('a scheduled edition with no stories left goes back to draft with the reason, once', async () => {
+  t.clock.set('2026-11-25T09:00:00Z');
+  const e = await buildEdition(t.deps, 'morning');
+  for (const item of e.items) await removeItem(db, e.id, item.id);
+  await scheduleEdition(t.deps, e.id, new Date('2026-11-25T10:00:00Z'));
+  t.clock.set('2026-11-25T10:00:30Z');
+  assert.deepEqual(await scheduleTick(t.deps, { run: false }), []);
+  const after = await getEdition(db, e.id);
+  assert.equal(after.status, 'draft');
+  assert.equal(after.scheduled_at, null);
+  assert.match(after.paused_reason ?? '', /^Not sent at its scheduled time: .*no stories/);
+  assert.deepEqual(await scheduleTick(t.deps, { run: false }), [], 'not tried again');
+  // Scheduling it again clears the reason.
+  await addItem(db, e.id, plain.id);
+  await scheduleEdition(t.deps, e.id, new Date('2026-11-25T11:00:00Z'));
+  assert.equal((await getEdition(db, e.id)).paused_reason, null);
+  await cancelSend(db, e.id);
+});
+
+test('a newsletter cannot take the address of a newsletter page', async () => {
+  for (const slug of ['subscribe', 'preferences', 'confirm']) {
+    await assert.rejects(upsertNewsletter(db, { slug, name: 'Clash' }), (err: any) => err.status === 400 && /belongs to one of the newsletter pages/.test(err.fields?.slug ?? ''));
+  }
+  assert.equal(await getNewsletterBySlug(db, 'subscribe'), undefined);
+});

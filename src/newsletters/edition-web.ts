@@ -12,12 +12,10 @@ import { layout } from '../web/layout.ts';
 import { pagination, storyItem } from '../web/components.ts';
 import { humanDate, isoInZone } from '../web/time.ts';
 import { parsePage } from '../web/routes.ts';
-import { getNewsletterBySlug, type Newsletter } from './newsletters.ts';
+import { getNewsletterBySlug, RESERVED_NEWSLETTER_SLUGS, type Newsletter } from './newsletters.ts';
 import { countPublishedEditions, editionItems, getEditionByNumber, listEditions, type Edition } from './editions.ts';
 import { editionPath } from './render.ts';
 
-/** Paths under /newsletters/ that are pages, not newsletters. */
-export const RESERVED_NEWSLETTER_SLUGS = new Set(['subscribe', 'subscribed', 'confirm', 'unsubscribe', 'preferences', 'embed', 'signup', 'thanks', 'manage']);
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const PER_PAGE = 30;

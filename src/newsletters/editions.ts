@@ -245,7 +245,7 @@ export async function scheduleEdition(deps: Pick<Deps, 'db' | 'clock'>, editionI
   if (at && at.getTime() <= deps.clock.now().getTime()) throw new ValidationError('The send time must be in the future; to send now, start the send.', { at: 'in the past' });
   const e = await deps.db.tx(async (tx) => {
     await editable(tx, editionId);
-    await tx.query(`UPDATE editions SET status = $2, scheduled_at = $3, updated_at = now() WHERE id = $1`, [editionId, at ? 'scheduled' : 'draft', at]);
+    await tx.query(`UPDATE editions SET status = $2, scheduled_at = $3, paused_reason = NULL, updated_at = now() WHERE id = $1`, [editionId, at ? 'scheduled' : 'draft', at]);
     return getEditionRow(tx, editionId);
   });
   await deps.db.notify(SENDS_CHANNEL, String(editionId));

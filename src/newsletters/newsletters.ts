@@ -45,10 +45,16 @@ export async function listNewsletters(db: Db, opts: { activeOnly?: boolean } = {
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Paths under /newsletters/ that are pages (sign-up, confirm, ...), so never a newsletter's slug. */
+export const RESERVED_NEWSLETTER_SLUGS = new Set(['subscribe', 'subscribed', 'confirm', 'unsubscribe', 'preferences', 'embed', 'signup', 'thanks', 'manage']);
 const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 export const newsletterInput = z.object({
-  slug: z.string().regex(SLUG, 'Use lower-case letters, digits and single hyphens.').max(60),
+  slug: z
+    .string()
+    .regex(SLUG, 'Use lower-case letters, digits and single hyphens.')
+    .max(60)
+    .refine((s) => !RESERVED_NEWSLETTER_SLUGS.has(s), 'That address belongs to one of the newsletter pages (subscribe, confirm, preferences, ...); choose another slug.'),
   name: z.string().trim().min(1, 'Give the newsletter a name.').max(120),
   description: z.string().trim().max(1000).default(''),
   senderName: z.string().trim().max(120).default(''),

@@ -46,6 +46,7 @@ export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st
     html`<p class="crumbs"><a href="/admin/newsletters">← Newsletters</a></p>
 <h1>${e.newsletter.name} №${e.number}</h1>
 <p>State: <strong id="edition-state">${e.status}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz)}` : ''}</p>
+${e.status === 'draft' && e.paused_reason ? html`<p class="notice notice--warn" role="status">${e.paused_reason}</p>` : ''}
 <section class="card" aria-labelledby="progress-title" data-progress="${base}/status">
   <h2 id="progress-title">Sending</h2>
   <progress id="send-progress" max="100" value="${pct}" aria-describedby="send-progress-text">${pct}%</progress>

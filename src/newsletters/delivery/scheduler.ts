@@ -8,7 +8,7 @@
 //   3. runs every send in progress that has no live runner: sends started from the app, resumed
 //      ones, and sends interrupted by a crash or restart.
 import type { Deps } from '../../deps.ts';
-import { ConflictError } from '../../platform/errors.ts';
+import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { getPublication } from '../../publication/settings.ts';
 import { localDate, zonedTimeToUtc } from '../../web/time.ts';
 import { listNewsletters, type Newsletter } from '../newsletters.ts';
@@ -75,7 +75,15 @@ export async function scheduleTick(deps: Deps, opts: { signal?: AbortSignal; run
       await startSend(deps, id);
       started.push(id);
     } catch (err) {
-      if (!(err instanceof ConflictError)) log.error('scheduled edition failed to start', { edition_id: id, err });
+      if (err instanceof ValidationError) {
+        // It cannot go (no stories left, say): back to draft with the reason for its editor, instead
+        // of failing again on every tick.
+        await db.query(
+          `UPDATE editions SET status = 'draft', scheduled_at = NULL, paused_reason = $2, updated_at = now() WHERE id = $1 AND status = 'scheduled'`,
+          [id, `Not sent at its scheduled time: ${err.message}`],
+        );
+        log.warn('scheduled edition could not start; back to draft', { edition_id: id, reason: err.message });
+      } else if (!(err instanceof ConflictError)) log.error('scheduled edition failed to start', { edition_id: id, err });
     }
   }
   if (opts.run !== false) {
