@@ -24,6 +24,22 @@ await upsertFormat(db, { slug: 'speed-read', name: 'Speed Read' });
 await upsertSection(db, { slug: 'politics', name: 'Politics' });
 const dir = tmpDir();
 
+/**
+ * The command in a child process without blocking this one: while a server runs, spawnSync would
+ * freeze the event loop, so fetch could reuse a keep-alive socket the server closed meanwhile.
+ */
+function cliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env }, cwd: dir });
 }
@@ -123,7 +139,7 @@ test('while serving on the embedded database, commands go to the server; SIGTERM
     assert.equal((await fetch(ep.url + '/healthz')).status, 200);
 
     fs.writeFileSync(path.join(dir, 'story.md'), STORY.replace('format: Speed Read\nsection: politics\n', ''));
-    const pub = spawnSync(process.execPath, [BIN, 'publish', 'story.md'], { encoding: 'utf8', env, cwd: dir });
+    const pub = await cliAsync(['publish', 'story.md'], env);
     assert.equal(pub.status, 0, pub.stderr);
     assert.match(pub.stdout, /Created and published "Ferry fares frozen for a year"/);
     const page = await fetch(ep.url + '/ferry-fares-frozen-for-a-year');
@@ -131,7 +147,7 @@ test('while serving on the embedded database, commands go to the server; SIGTERM
     assert.match(await page.text(), /Ferry fares frozen for a year/);
 
     // A command that needs the database to itself says what to do.
-    const mig = spawnSync(process.execPath, [BIN, 'migrate'], { encoding: 'utf8', env, cwd: dir });
+    const mig = await cliAsync(['migrate'], env);
     assert.equal(mig.status, 1);
     assert.match(mig.stderr, /open in another Newsdesk process[\s\S]*stop the server/);
 
