@@ -274,6 +274,13 @@ test('preferences: change newsletters, then leave all', async () => {
   const leave = await t.get('/newsletters/preferences', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([['t', token], ['newsletters', 'daily'], ['action', 'leave']]).toString() });
   assert.equal(leave.status, 303);
   assert.ok((await rows('reader.one@example.org')).subs.every((s) => s.status === 'unsubscribed'));
-  const wrong = await t.get(`/newsletters/preferences?t=${unsubscribeToken(t.deps.config.secretKey, person.id, morning.id)}`);
-  assert.equal(wrong.status, 400, 'an unsubscribe token is not a preferences token');
+  // Newsletter emails link the preferences page with the recipient's unsubscribe token: it opens the
+  // same person's page. A token made for anything else (a confirmation link) does not.
+  const viaUnsub = await t.get(`/newsletters/preferences?t=${unsubscribeToken(t.deps.config.secretKey, person.id, morning.id)}`);
+  assert.equal(viaUnsub.status, 200);
+  assert.match(await viaUnsub.text(), /value="daily">/);
+  const wrong = await t.get(`/newsletters/preferences?t=${confirmationToken(t.deps.config.secretKey, person.id, [morning.id], new Date(NOW))}`);
+  assert.equal(wrong.status, 400, 'a confirmation token is not a preferences token');
+  const forged = await t.get(`/newsletters/preferences?t=${token.slice(0, -2)}xx`);
+  assert.equal(forged.status, 400, 'a tampered token is refused');
 });

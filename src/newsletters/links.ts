@@ -34,8 +34,14 @@ export function preferencesToken(secret: string, personId: number, now?: Date): 
   return signToken(secret, 'preferences', { p: personId }, { ttl: PREFERENCES_TTL, now });
 }
 
+/**
+ * A preferences token, or an unsubscribe token (newsletter emails link both pages with the one
+ * unsubscribe token: each grants the same thing, managing that person's newsletters, and one HMAC per
+ * recipient less matters at a hundred thousand recipients).
+ */
 export function verifyPreferencesToken(secret: string, token: unknown, now?: Date) {
-  const r = verifyToken<{ p: number }>(secret, 'preferences', token, now);
+  let r = verifyToken<{ p: number }>(secret, 'preferences', token, now);
+  if (!r.ok && r.reason === 'bad_signature') r = verifyToken<{ p: number }>(secret, 'unsubscribe', token, now);
   if (!r.ok) return r;
   if (!Number.isSafeInteger(r.data.p)) return { ok: false as const, reason: 'malformed' as const };
   return { ok: true as const, data: { personId: r.data.p } };
@@ -58,8 +64,18 @@ export function mailDomain(mailFrom: string): string {
   return addr.slice(at + 1).toLowerCase();
 }
 
-function verpMac(deliveryId: number, secret: string): string {
+function verpMac(deliveryId: number, secret: string | crypto.KeyObject): string {
   return crypto.createHmac('sha256', secret).update(`verp\0${deliveryId}`).digest('hex').slice(0, 10);
+}
+
+/** verpAddress for many deliveries of one sender: the domain and the key prepared once. */
+export function verpAddresser(mailFrom: string, secret: string): (deliveryId: number) => string {
+  const domain = mailDomain(mailFrom);
+  const key = crypto.createSecretKey(Buffer.from(secret, 'utf8'));
+  return (deliveryId) => {
+    if (!Number.isSafeInteger(deliveryId) || deliveryId < 0) throw new Error(`bad delivery id ${deliveryId}`);
+    return `bounces+${deliveryId}-${verpMac(deliveryId, key)}@${domain}`;
+  };
 }
 
 /**
@@ -92,7 +108,7 @@ export function unsubscribeMailbox(mailFrom: string): string {
  * characters); `newsdesk bounces process` finds it there and unsubscribes (parseUnsubscribeSubject).
  */
 export function unsubscribeMailto(mailFrom: string, token: string): string {
-  return `mailto:${unsubscribeMailbox(mailFrom)}?subject=${encodeURIComponent('unsubscribe ' + token)}`;
+  return `mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe%20${encodeURIComponent(token)}`;
 }
 
 /** The token in the subject of a mail sent through unsubscribeMailto ("Re:" and the like tolerated). */

@@ -142,17 +142,23 @@ interface Claimed {
  * the send was queued comes back with ok = false and is recorded as skipped.
  */
 async function selectSendable(db: Db, editionId: number, newsletterId: number, limit: number, after: number, exclude: number[]): Promise<Claimed[]> {
-  return db.query<Claimed>(
-    `SELECT d.id, d.person_id, d.attempts, p.email, p.name,
-            (p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') AS ok
-       FROM deliveries d JOIN people p ON p.id = d.person_id
-       LEFT JOIN subscriptions s ON s.person_id = d.person_id AND s.newsletter_id = $4
-      WHERE d.edition_id = $1 AND d.status = 'queued' AND d.id > $3 AND d.next_attempt_at <= now()
-        AND NOT (d.id = ANY($5::bigint[]))
-        AND EXISTS (SELECT 1 FROM editions WHERE id = $1 AND status = 'sending')
-      ORDER BY d.id LIMIT $2`,
+  // The batch comes back as one JSON array rather than `limit` rows: PGlite spends about 3 us per
+  // field of every row it returns (a 500-row, 6-column batch took 13 ms as rows and 3.5 ms as one
+  // value), and node-postgres likewise parses one value faster than 500 rows.
+  const r = await db.one<{ batch: Array<[number, number, number, string, string, boolean]> }>(
+    `SELECT coalesce(json_agg(json_build_array(b.id, b.person_id, b.attempts, b.email, b.name, b.ok) ORDER BY b.id), '[]'::json) AS batch
+       FROM (SELECT d.id, d.person_id, d.attempts, p.email, p.name,
+                    (p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') AS ok
+               FROM deliveries d JOIN people p ON p.id = d.person_id
+               LEFT JOIN subscriptions s ON s.person_id = d.person_id AND s.newsletter_id = $4
+              WHERE d.edition_id = $1 AND d.status = 'queued' AND d.id > $3 AND d.next_attempt_at <= now()
+                AND NOT (d.id = ANY($5::bigint[]))
+                AND EXISTS (SELECT 1 FROM editions WHERE id = $1 AND status = 'sending')
+              ORDER BY d.id LIMIT $2) b`,
     [editionId, limit, after, newsletterId, exclude],
   );
+  const batch = typeof r?.batch === 'string' ? JSON.parse(r.batch) : (r?.batch ?? []);
+  return batch.map(([id, person_id, attempts, email, name, ok]: [number, number, number, string, string, boolean]) => ({ id, person_id, attempts, email, name, ok }));
 }
 
 const LATER = Symbol('later');

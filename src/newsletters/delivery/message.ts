@@ -4,7 +4,7 @@
 // edition's fixed body pieces (shared by every recipient) with the recipient's values between them.
 import crypto from 'node:crypto';
 import type { Config } from '../../config.ts';
-import { effectiveMailFrom, bareAddress, mailDomain, preferencesToken, preferencesUrl, unsubscribeMailto, unsubscribeToken, unsubscribeUrl, verpAddress } from '../links.ts';
+import { effectiveMailFrom, bareAddress, mailDomain, preferencesUrl, unsubscribeMailbox, unsubscribeToken, unsubscribeUrl, verpAddresser } from '../links.ts';
 import { compileTemplate, encodeHeaderText, formatAddress, personaliseChunks, rfc2822Date, slot, type MessageTemplate } from './mime.ts';
 import { createDkimSigner, type DkimSigner } from './dkim.ts';
 import type { OutgoingMessage } from './smtp.ts';
@@ -63,7 +63,14 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
   const secret = config.secretKey;
   let dateSecond = -1;
   let dateValue = '';
+  // Message-IDs: <e{edition}.d{delivery}.{tag}@domain>, the tag one secret value per edition, so
+  // that two installations sending from one domain never collide and nobody can predict the IDs of
+  // another edition. Computed once, not per recipient.
   const midKey = crypto.createHash('sha256').update(`mid\0${secret}`).digest();
+  const midTag = crypto.createHmac('sha256', midKey).update(`edition\0${input.editionId}`).digest('hex').slice(0, 12);
+  const verp = verpAddresser(mailFrom, secret);
+  const bare = bareAddress(mailFrom);
+  const mailtoBase = `mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe%20`;
   return {
     template,
     build(r, now = new Date()) {
@@ -72,18 +79,19 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
         dateSecond = sec;
         dateValue = rfc2822Date(now);
       }
+      // One signed token for both links: the preferences page takes an unsubscribe token too
+      // (verifyPreferencesToken). The token is base64url and a dot: nothing to escape in the mailto.
       const token = unsubscribeToken(secret, r.personId, nl.id, now);
       const unsub = unsubscribeUrl(config.siteUrl, token);
-      const mailto = unsubscribeMailto(mailFrom, token);
-      const prefs = preferencesUrl(config.siteUrl, preferencesToken(secret, r.personId, now));
-      const tag = crypto.createHmac('sha256', midKey).update(String(r.deliveryId)).digest('hex').slice(0, 12);
+      const mailto = mailtoBase + token;
+      const prefs = preferencesUrl(config.siteUrl, token);
       const name = r.name.replace(/[\r\n]+/g, ' ').trim();
       const { head, body } = personaliseChunks(template, {
         to: formatAddress(name, r.email),
         date: dateValue,
         // Stable per delivery: a message re-sent after a crash carries the same Message-ID, so
         // receivers that de-duplicate on it show it once.
-        message_id: `<e${input.editionId}.d${r.deliveryId}.${tag}@${domain}>`,
+        message_id: `<e${input.editionId}.d${r.deliveryId}.${midTag}@${domain}>`,
         list_unsubscribe: `<${unsub}>,\r\n <${mailto}>`,
         greeting: name ? `Hello ${name},` : 'Hello,',
         unsubscribe_url: unsub,
@@ -91,7 +99,7 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
       });
       const dkim = signer ? signer.sign(head, body, now) : '';
       return {
-        from: r.deliveryId > 0 ? verpAddress(mailFrom, r.deliveryId, secret) : bareAddress(mailFrom),
+        from: r.deliveryId > 0 ? verp(r.deliveryId) : bare,
         to: r.email,
         // The header block is new bytes; the body is the edition's shared pieces and this
         // recipient's values, written out as they are (no 20 KB copy per recipient).
