@@ -21,6 +21,7 @@ import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
 import { registerEditionRoutes } from './newsletters/edition-web.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
+import { startDbMaintenance } from './db/maintenance.ts';
 
 export interface App {
   app: FastifyInstance;
@@ -68,7 +69,7 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
   const addr = built.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = ['0.0.0.0', '::', ''].includes(opts.host) ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry), startEditionScheduler(deps)];
+  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry), startEditionScheduler(deps), startDbMaintenance(deps)];
   let closing: Promise<void> | null = null;
   return {
     ...built,

@@ -298,6 +298,37 @@ test('pause stops the send within a batch, resume completes it, cancel stops it 
   await assert.rejects(resumeSend(db, e2.id), /not paused/);
 });
 
+test('MAIL_RATE_PER_WINDOW: a send stops at the allowance, counting messages sent before it (a restart), and finishes once the window moves on', async () => {
+  let sawWait: () => void = () => {};
+  const waiting = new Promise<void>((resolve) => (sawWait = resolve));
+  const log = createLog('info', {}, (line) => {
+    if (line.includes('MAIL_RATE_PER_WINDOW reached')) sawWait();
+  });
+  const d: Deps = { ...deps({ MAIL_RATE_PER_WINDOW: '5', MAIL_RATE_WINDOW_SECONDS: '3600', MAIL_CONNECTIONS: '4', MAIL_BATCH_SIZE: '10' }), log };
+  const people = await subscribers(7);
+  const e = await freshEdition(d, people);
+  // Three messages went out earlier in this window (another edition, or this process before a restart).
+  await db.query(`DELETE FROM delivery_counts`);
+  await db.query(`INSERT INTO delivery_counts (bucket, sent) VALUES (date_bin('10 seconds', now(), timestamptz '2000-01-01'), 3)`);
+  const before = sink.received.length;
+  const ac = new AbortController();
+  const first = runSend(d, e.id, { signal: ac.signal });
+  await Promise.race([waiting, first]); // the engine says it waits for the window: stop it there
+  ac.abort();
+  const r1 = await first;
+  assert.equal(r1.sent, 2, 'five per window, three already used');
+  assert.equal(r1.queued, 5);
+  assert.equal(sink.received.length - before, 2);
+  assert.equal((await db.one<{ n: number }>(`SELECT sum(sent)::int AS n FROM delivery_counts`))!.n, 5, 'the two are counted');
+  // An hour later the window has room again: the rest goes, and the run ends when nothing is left
+  // even though the window is full again.
+  await db.query(`UPDATE delivery_counts SET bucket = bucket - interval '2 hours'`);
+  const r2 = await runSend(d, e.id);
+  assert.equal(r2.status, 'sent');
+  assert.equal(r2.sent, 7);
+  assert.equal(new Set(sink.received.slice(before).flatMap((m) => m.to)).size, 7);
+});
+
 test('the error threshold pauses a send that keeps failing', async () => {
   const d = deps({ MAIL_ERROR_THRESHOLD: '0.5', MAIL_BATCH_SIZE: '50', MAIL_CONNECTIONS: '1' });
   const people = await subscribers(300);

@@ -302,6 +302,10 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
     await tx.notify(CONTENT_CHANNEL, 'edition');
     return { edition: await getEditionRow(tx, editionId), queued: rows[0]?.n ?? 0 };
   });
+  // Up to a few hundred thousand rows just arrived and the send reads them at once: fresh statistics
+  // keep its batch reads on the (edition_id, id) index. PGlite never analyses by itself, and a
+  // server's autovacuum would only get to it within the minute.
+  if (result.queued > 1000) await deps.db.query('ANALYZE deliveries');
   await deps.db.notify(SENDS_CHANNEL, String(editionId));
   return result;
 }

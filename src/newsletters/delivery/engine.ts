@@ -122,6 +122,8 @@ async function acquire(db: Db, editionId: number, me: string, leaseSeconds: numb
       WHERE edition_id = $1 AND status = 'sending' RETURNING id`,
     [editionId],
   );
+  // Rate-window buckets older than the longest window (MAIL_RATE_WINDOW_SECONDS <= 31 days).
+  await db.query(`DELETE FROM delivery_counts WHERE bucket < now() - interval '32 days'`);
   return { ok: true, requeued: back.length, interrupted: e.runner, status: e.status };
 }
 
@@ -135,34 +137,69 @@ interface Claimed {
 }
 
 /**
- * Up to `limit` sendable rows of the edition with ids above `after` and not in `exclude`, in id
- * order, with what is needed to build their messages. A read, not a write: the runner owns the
- * edition (editions.runner) and hands rows to its workers from memory (see claimer in execute), so a
- * row is written once, when its result is recorded. Anyone who unsubscribed or was suppressed since
- * the send was queued comes back with ok = false and is recorded as skipped.
+ * Up to `limit` sendable rows of the edition, in id order, with what is needed to build their
+ * messages: the next ones after the cursor (`after`), the given `ids`, or the retries that are due
+ * (`retries`, from deliveries_retry_idx). A read, not a write: the runner owns the edition
+ * (editions.runner) and hands rows to its workers from memory (see the claimer in execute), so a row
+ * is written once, when its result is recorded. Anyone who unsubscribed or was suppressed since the
+ * send was queued comes back with ok = false and is recorded as skipped.
  */
-async function selectSendable(db: Db, editionId: number, newsletterId: number, limit: number, after: number, exclude: number[]): Promise<Claimed[]> {
+async function selectSendable(
+  db: Db,
+  editionId: number,
+  newsletterId: number,
+  limit: number,
+  which: { after: number } | { ids: number[] } | { retries: true; exclude: number[] },
+): Promise<Claimed[]> {
+  const params: unknown[] = [editionId, limit, newsletterId];
+  let where: string;
+  if ('after' in which) {
+    params.push(which.after);
+    where = `d.id > $4 AND d.next_attempt_at <= now()`;
+  } else if ('ids' in which) {
+    params.push(which.ids);
+    where = `d.id = ANY($4::bigint[])`;
+  } else {
+    params.push(which.exclude);
+    where = `d.next_attempt_at > '-infinity' AND d.next_attempt_at <= now() AND NOT (d.id = ANY($4::bigint[]))`;
+  }
   // The batch comes back as one JSON array rather than `limit` rows: PGlite spends about 3 us per
   // field of every row it returns (a 500-row, 6-column batch took 13 ms as rows and 3.5 ms as one
   // value), and node-postgres likewise parses one value faster than 500 rows.
-  const r = await db.one<{ batch: Array<[number, number, number, string, string, boolean]> }>(
-    `SELECT coalesce(json_agg(json_build_array(b.id, b.person_id, b.attempts, b.email, b.name, b.ok) ORDER BY b.id), '[]'::json) AS batch
-       FROM (SELECT d.id, d.person_id, d.attempts, p.email, p.name,
-                    (p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') AS ok
-               FROM deliveries d JOIN people p ON p.id = d.person_id
-               LEFT JOIN subscriptions s ON s.person_id = d.person_id AND s.newsletter_id = $4
-              WHERE d.edition_id = $1 AND d.status = 'queued' AND d.id > $3 AND d.next_attempt_at <= now()
-                AND NOT (d.id = ANY($5::bigint[]))
+  // The plan must not depend on statistics (PGlite never analyses by itself): the edition's rows
+  // are picked first (LIMIT inside), then each person and subscription is looked up by primary key
+  // (LATERAL ... LIMIT 1 keeps these lookups per row; otherwise a planner that believes the tables
+  // small hash-joins all of people and subscriptions for every batch).
+  const r = await db.one<{ batch: Array<[number, number, number, string, string, boolean]> | string }>(
+    `SELECT coalesce(json_agg(json_build_array(d.id, d.person_id, d.attempts, p.email, p.name,
+                     p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') ORDER BY d.id), '[]'::json) AS batch
+       FROM (SELECT d.id, d.person_id, d.attempts FROM deliveries d
+              WHERE d.edition_id = $1 AND d.status = 'queued' AND ${where}
                 AND EXISTS (SELECT 1 FROM editions WHERE id = $1 AND status = 'sending')
-              ORDER BY d.id LIMIT $2) b`,
-    [editionId, limit, after, newsletterId, exclude],
+              ORDER BY d.id LIMIT $2) d
+       CROSS JOIN LATERAL (SELECT email, name, suppressed_at FROM people WHERE id = d.person_id LIMIT 1) p
+       LEFT JOIN LATERAL (SELECT status FROM subscriptions WHERE person_id = d.person_id AND newsletter_id = $3 LIMIT 1) s ON true`,
+    params,
   );
   const batch = typeof r?.batch === 'string' ? JSON.parse(r.batch) : (r?.batch ?? []);
   return batch.map(([id, person_id, attempts, email, name, ok]: [number, number, number, string, string, boolean]) => ({ id, person_id, attempts, email, name, ok }));
 }
 
+/**
+ * Messages sent in the last `seconds` (MAIL_RATE_PER_WINDOW), from the 10-second buckets the
+ * recorder keeps. The bucket the window starts in counts whole: the count errs on the safe side.
+ */
+async function sentInWindow(db: Db, seconds: number): Promise<number> {
+  const r = await db.one<{ n: number }>(
+    `SELECT coalesce(sum(sent), 0)::int AS n FROM delivery_counts WHERE bucket > now() - make_interval(secs => $1 + 10)`,
+    [seconds],
+  );
+  return r?.n ?? 0;
+}
+
 const LATER = Symbol('later');
-const FULL_READ_EVERY_MS = 10_000;
+const WINDOW_FULL = Symbol('window full');
+const RETRY_READ_EVERY_MS = 10_000;
 
 const SAFE_ADDRESS = /^[^\s<>()\[\]\\,;:"@]+@[^\s<>()\[\]\\,;:"@]+$/;
 
@@ -276,27 +313,52 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
     };
 
     // The claimer: rows go to workers in id order from a cursor (the highest id handed out), so each
-    // read starts where the last one ended instead of scanning past every row already sent (the
-    // claim index keeps their entries until a vacuum). Retries and rows given back (lower ids) are
-    // found by a read from the start, made when the cursor's read comes up short and every few
-    // seconds. `inFlight`: rows handed to a worker and not yet recorded; they are still 'queued' in
-    // the database, so a crash leaves them to the next runner.
+    // read starts where the last one ended instead of walking past every row already sent. Below the
+    // cursor, only two kinds of row can still be queued: retries (a temporary failure set their
+    // next_attempt_at; found through deliveries_retry_idx when the cursor's read comes up short, and
+    // every few seconds) and rows this run handed out but never attempted (the connection broke
+    // first: `givenBack`, read again by id). `inFlight`: rows handed to a worker and not yet
+    // recorded; they are still 'queued' in the database, so a crash leaves them to the next runner,
+    // whose cursor starts again at 0.
     const inFlight = new Set<number>();
+    const givenBack = new Set<number>();
     let cursor = 0;
-    let lastFullRead = Date.now();
+    let lastRetryRead = Date.now();
     let claiming: Promise<unknown> = Promise.resolve();
-    const take = (limit: number): Promise<Claimed[]> => {
+    const fromCursor = async (limit: number) => {
+      const rows = await selectSendable(db, editionId, nl.id, limit, { after: cursor });
+      if (rows.length) cursor = rows[rows.length - 1]!.id;
+      return rows;
+    };
+    const take = (batchSize: number): Promise<Claimed[] | typeof WINDOW_FULL> => {
       const p = claiming.then(async () => {
-        let rows = Date.now() - lastFullRead < FULL_READ_EVERY_MS ? await selectSendable(db, editionId, nl.id, limit, cursor, []) : [];
+        let limit = batchSize;
+        if (cfg.ratePerWindow > 0) {
+          // Inside the claim chain, so no other worker's batch is being handed out meanwhile; the
+          // in-flight count is taken before the query, so a batch recorded in between counts twice
+          // (never zero times).
+          const flying = inFlight.size;
+          const left = cfg.ratePerWindow - (await sentInWindow(db, cfg.windowSeconds)) - flying;
+          if (left <= 0) return WINDOW_FULL;
+          limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
+        }
+        let rows: Claimed[] = [];
+        if (givenBack.size) {
+          const ids = [...givenBack].slice(0, limit);
+          for (const id of ids) givenBack.delete(id);
+          rows = await selectSendable(db, editionId, nl.id, limit, { ids });
+        }
+        // Retries first when they are due for a look (every few seconds), else only once the cursor
+        // has nothing more.
+        const retriesDue = Date.now() - lastRetryRead >= RETRY_READ_EVERY_MS;
+        if (!retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
         if (rows.length < limit) {
-          lastFullRead = Date.now();
-          const more = await selectSendable(db, editionId, nl.id, limit - rows.length, 0, [...inFlight, ...rows.map((r) => r.id)]);
-          rows = rows.concat(more);
+          lastRetryRead = Date.now();
+          const exclude = [...inFlight, ...rows.map((r) => r.id)];
+          rows = rows.concat(await selectSendable(db, editionId, nl.id, limit - rows.length, { retries: true, exclude }));
         }
-        for (const r of rows) {
-          inFlight.add(r.id);
-          if (r.id > cursor) cursor = r.id;
-        }
+        if (retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
+        for (const r of rows) inFlight.add(r.id);
         return rows;
       });
       claiming = p.catch(() => {});
@@ -312,30 +374,41 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
      */
     const claimNext = async (ownInFlight: boolean): Promise<Claimed[] | null | typeof LATER> => {
       while (!stopped) {
-        let limit = cfg.batchSize;
-        if (cfg.ratePerWindow > 0) {
-          const used = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE sent_at > now() - make_interval(secs => $1)`, [cfg.windowSeconds]);
-          const left = cfg.ratePerWindow - (used?.n ?? 0) - inFlight.size;
-          if (left <= 0) {
-            if (ownInFlight) return LATER;
-            await sleep(Math.min(5000, cfg.windowSeconds * 1000), opts.signal);
-            continue;
+        const rows = await take(cfg.batchSize);
+        if (rows === WINDOW_FULL) {
+          if (ownInFlight) return LATER;
+          // Leave if there is nothing more to send (a walk of the edition's rows, only while the
+          // window is full); else wait for the window to move on.
+          const queued = await db.one<{ st: EditionStatus; n: number }>(
+            `SELECT (SELECT status FROM editions WHERE id = $1) AS st, count(*)::int AS n
+               FROM deliveries WHERE edition_id = $1 AND status = 'queued' AND NOT (id = ANY($2::bigint[]))`,
+            [editionId, [...inFlight]],
+          );
+          if (!queued || queued.st !== 'sending') {
+            halt();
+            return null;
           }
-          limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
+          if (queued.n === 0) return null;
+          elog.info('MAIL_RATE_PER_WINDOW reached; waiting for the window to move on', { per_window: cfg.ratePerWindow, window_seconds: cfg.windowSeconds });
+          await sleep(Math.min(5000, cfg.windowSeconds * 1000), opts.signal);
+          continue;
         }
-        const rows = await take(limit);
         if (rows.length) return rows;
+        // Nothing to hand out now. What is still queued and not in flight is a retry that is not yet
+        // due (take() just read the cursor to its end and the due retries), or a row given back
+        // since.
         const left = await db.one<{ st: EditionStatus; queued: number; wait_ms: number | null }>(
           `SELECT (SELECT status FROM editions WHERE id = $1) AS st,
                   count(*)::int AS queued,
                   extract(epoch FROM greatest(min(next_attempt_at), now()) - now()) * 1000 AS wait_ms
-             FROM deliveries WHERE edition_id = $1 AND status = 'queued' AND NOT (id = ANY($2::bigint[]))`,
+             FROM deliveries WHERE edition_id = $1 AND next_attempt_at > '-infinity' AND status = 'queued' AND NOT (id = ANY($2::bigint[]))`,
           [editionId, [...inFlight]],
         );
         if (!left || left.st !== 'sending') {
           halt();
           return null;
         }
+        if (givenBack.size) continue;
         if (left.queued === 0) return ownInFlight ? LATER : null;
         if (ownInFlight) return LATER;
         // Rows waiting for a retry: wait until the earliest is due (at most a second).
@@ -356,7 +429,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
 
     const worker = async () => {
       let chan = null as Channel | null;
-      const rec = new Recorder(db, cfg, status, inFlight, async (r) => {
+      const rec = new Recorder(db, cfg, status, inFlight, givenBack, async (r) => {
         await noteOutcomes(r.failures);
         if (r.error) halt();
         emit();
@@ -477,6 +550,7 @@ class Recorder {
     private readonly cfg: Deps['config']['delivery'],
     private readonly status: SendStatus,
     private readonly inFlight: Set<number>,
+    private readonly givenBack: Set<number>,
     private readonly after: (r: { failures: boolean[]; error: unknown }) => Promise<void>,
   ) {}
 
@@ -508,8 +582,10 @@ class Recorder {
     // `attempts` counts the attempts recorded before this one.
     const attempt = r.attempts + 1;
     if (res.notAttempted) {
-      // Never started (the connection broke first, or the run stopped): still queued as it was.
+      // Never started (the connection broke first, or the run stopped): still queued as it was;
+      // handed out again by this run (or, if it stops, read by the next one from its cursor).
       this.inFlight.delete(r.id);
+      this.givenBack.add(r.id);
     } else if (res.temporary && attempt < this.cfg.maxAttempts) {
       this.other(r.id, 'queued', res.error, this.cfg.retryBaseSeconds * 2 ** (attempt - 1) * (1 + Math.random() * 0.1));
       this.failures.push(true);
@@ -559,7 +635,17 @@ class Recorder {
   private async write(sent: number[], ids: number[], sts: string[], errs: string[], delays: number[]) {
     const { db, status } = this;
     if (sent.length) {
-      await db.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = NULL WHERE id = ANY($1::bigint[])`, [sent]);
+      // One statement: the rows (a HOT update: no index mentions these columns, migration 007) and
+      // the count of this 10-second bucket for MAIL_RATE_PER_WINDOW.
+      await db.query(
+        `WITH done AS (
+           UPDATE deliveries SET status = 'sent', sent_at = now(), attempts = attempts + 1, locked_until = NULL
+            WHERE id = ANY($1::bigint[]) RETURNING 1)
+         INSERT INTO delivery_counts (bucket, sent)
+         SELECT date_bin('10 seconds', now(), timestamptz '2000-01-01'), count(*) FROM done HAVING count(*) > 0
+         ON CONFLICT (bucket) DO UPDATE SET sent = delivery_counts.sent + EXCLUDED.sent`,
+        [sent],
+      );
       status.sent += sent.length;
       status.queued -= sent.length;
     }
