@@ -48,13 +48,17 @@ export async function listAdminArticles(db: Db, f: AdminListFilter, page: number
   if (f.q) where.push(`a.search_vector @@ websearch_to_tsquery('english', ${p(f.q)})`);
   const limit = p(LIST_PAGE_SIZE + 1);
   const offset = p((page - 1) * LIST_PAGE_SIZE);
+  // The page's ids first, then their details: rows skipped by OFFSET are only walked in the index,
+  // not joined and given their bylines (page 40 took 38 ms p50 when every skipped row was).
   const rows = await db.query<AdminListRow>(
-    `SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at, f.name AS format_name, s.name AS section_name,
+    `WITH page AS (
+       SELECT a.id FROM articles a ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY a.updated_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset})
+     SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at, f.name AS format_name, s.name AS section_name,
             coalesce((SELECT string_agg(au.name, ', ' ORDER BY aa.position) FROM article_authors aa JOIN authors au ON au.id = aa.author_id
                        WHERE aa.article_id = a.id), '') AS authors, a.created_by
-       FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
-      ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY a.updated_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`,
+       FROM page JOIN articles a ON a.id = page.id LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
+      ORDER BY a.updated_at DESC, a.id DESC`,
     params,
   );
   return { rows: rows.slice(0, LIST_PAGE_SIZE), more: rows.length > LIST_PAGE_SIZE };
