@@ -165,6 +165,19 @@ test('edge cases: reserved slugs, drafts, schedules, members-only, internal tags
   assert.equal((await db.one(`SELECT headline FROM articles WHERE id = $1`, [p1!.id]))!.headline, 'Court rules on the search, again');
 });
 
+test('a post id twice in one export: the first is imported, the second reported; batches keep slugs apart', async () => {
+  const posts = [post('d1', { slug: 'twin', title: 'First twin' }), post('d1', { slug: 'twin-again', title: 'Second twin' })];
+  // 300 posts wanting one slug, across two batches (250 each): every one gets its own address.
+  for (let i = 0; i < 300; i++) posts.push(post(`s${i}`, { slug: 'same-slug', title: `Same slug ${i}` }));
+  const r = await importGhost(db, edgeExport(posts), { now: t.clock.now() });
+  assert.equal(r.posts.created, 301);
+  assert.deepEqual(r.skipped.filter((s) => s.slug === 'twin-again').map((s) => s.reason), ['the export has another post with the id "d1"; the first was imported']);
+  assert.equal((await db.one(`SELECT headline FROM articles WHERE slug = 'twin'`))!.headline, 'First twin');
+  const slugs = await db.query<{ slug: string }>(`SELECT slug FROM articles WHERE headline LIKE 'Same slug %'`);
+  assert.equal(new Set(slugs.map((x) => x.slug)).size, 300);
+  assert.ok(slugs.some((x) => x.slug === 'same-slug'));
+});
+
 test('a file that is not a Ghost export is refused with a clear message', async () => {
   const dir = tmpDir();
   fs.writeFileSync(path.join(dir, 'x.json'), '{"posts": []}');
