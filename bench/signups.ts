@@ -58,7 +58,8 @@ async function childServer(dataDir: string): Promise<void> {
     process.stdout.write(JSON.stringify(counts) + '\n');
     await server.close();
     await deps.db.close();
-    process.exit(0);
+    process.stdin.destroy();
+    setTimeout(() => process.exit(0), 2000).unref(); // let a --cpu-prof profile be written on a natural exit
   });
 }
 
@@ -126,7 +127,7 @@ if (values.child) {
   await childServer(values.child);
 } else {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', SELF, '--child', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
     const { url } = await readLine(child);
     console.log(`# ${os.cpus().length} CPU(s), ${values.connections} connections, ${values.duration} s each; server: PGlite in ${dataDir}, no SMTP, job worker off`);
@@ -151,6 +152,8 @@ if (values.child) {
     assert.equal(counts.peopleWithoutJob, 0);
     console.log(`check passed; target >= 1000 sign-ups/s: ${app.rps >= 1000 ? 'met' : 'NOT met'}`);
   } finally {
+    // A child asked for its counts exits by itself (writing its CPU profile, if one was asked for).
+    if (child.exitCode === null) await new Promise((r) => setTimeout(r, 3000).unref() && child.once('exit', r));
     child.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
