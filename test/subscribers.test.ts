@@ -15,6 +15,7 @@ import { importSubscribersCsv, exportSubscribersCsv, deleteSubscriber, listSubsc
 import { unsubscribe } from '../src/newsletters/signup.ts';
 import { recordMailEvents } from '../src/newsletters/bounces.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
+import { createWebhook } from '../src/webhooks/webhooks.ts';
 import { jobRegistry } from '../src/jobs.ts';
 import { listOutbox, outboxDir } from '../src/mail/outbox.ts';
 import '../src/newsletters/signup-jobs.ts';
@@ -75,6 +76,33 @@ test('names with control characters: an import reports the line; adding one with
     await assert.rejects(addSubscriber(t.deps, { email: 'added@example.org', name: '\udfff', newsletters: ['daily'], confirmed }), (e: any) => e.status === 400 && /not valid text/.test(e.message));
   }
   assert.equal(await db.one(`SELECT 1 FROM people WHERE email_normalized = 'added@example.org'`), undefined);
+});
+
+test('a large import goes in batches: every row once, earlier opt-outs kept out, webhooks told of each person', async () => {
+  const { webhook } = await createWebhook(db, { url: 'https://hooks.example/subscribers', events: ['subscriber.created', 'subscriber.confirmed'] });
+  await importSubscribersCsv(t.deps, 'email\nbulk7@example.org\n', { newsletter: 'daily', confirmed: true });
+  await unsubscribe(db, (await db.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = 'bulk7@example.org'`))!.id, null, new Date(NOW));
+  await db.query(`DELETE FROM webhook_deliveries`);
+  const n = 2500; // three batches of up to 1,000
+  const csv = ['email,name', ...Array.from({ length: n }, (_, i) => `Bulk${i}@Example.org,Bulk ${i}`), ''].join('\n');
+  const r = await importSubscribersCsv(t.deps, csv, { newsletter: 'daily', confirmed: true });
+  assert.equal(r.added, n - 1);
+  assert.equal(r.keptOut, 1, 'the one who unsubscribed stays out');
+  assert.equal(r.errors.length, 0);
+  const stored = await db.one<{ people: number; confirmed: number }>(
+    `SELECT count(DISTINCT p.id)::int AS people, count(*) FILTER (WHERE s.status = 'confirmed')::int AS confirmed
+       FROM people p JOIN subscriptions s ON s.person_id = p.id WHERE p.email_normalized LIKE 'bulk%@example.org'`,
+  );
+  assert.deepEqual(stored, { people: n, confirmed: n - 1 });
+  const events = await db.query<{ event: string; n: number }>(`SELECT event, count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 GROUP BY event ORDER BY event`, [webhook.id]);
+  assert.deepEqual(events, [{ event: 'subscriber.confirmed', n: n - 1 }, { event: 'subscriber.created', n: n - 1 }]);
+  const one = await db.one<{ payload: any }>(`SELECT payload FROM webhook_deliveries WHERE event = 'subscriber.created' AND payload->'subscriber'->>'email' = 'Bulk42@Example.org'`);
+  assert.deepEqual(one!.payload.subscriber.newsletters, ['daily']);
+  const again = await importSubscribersCsv(t.deps, csv, { newsletter: 'daily', confirmed: true });
+  assert.equal(again.added, 0);
+  assert.equal(again.unchanged, n - 1);
+  await db.query(`DELETE FROM webhooks WHERE id = $1`, [webhook.id]);
+  await db.query(`DELETE FROM jobs WHERE name = 'webhooks.deliver'`);
 });
 
 test('unconfirmed import: pending subscriptions and one verification email queued per person', async () => {

@@ -166,6 +166,11 @@ INSERT INTO jobs (name, payload, dedupe_key, max_attempts)
 SELECT $1, payload, $1 || ':' || (payload->>'personId'), $3 FROM unnest($2::jsonb[]) AS payload
 ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`;
 
+/** Queue one verification email per person (deduplicated like enqueue), in one statement. */
+export async function queueVerifications(db: Db, personIds: number[]): Promise<void> {
+  if (personIds.length) await db.query(ENQUEUE_BATCH_SQL, [VERIFY_JOB, personIds.map((id) => JSON.stringify({ personId: id })), 6]);
+}
+
 interface PendingSignup {
   email: string;
   normalized: string;

@@ -5,11 +5,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue } from '../platform/jobs.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
-import { emitWebhookEvent } from '../webhooks/emit.ts';
+import { emitWebhookEvent, hasWebhookListeners } from '../webhooks/emit.ts';
 import { getNewsletterBySlug, listNewsletters } from './newsletters.ts';
-import { VERIFY_JOB, parseEmail, parseName, resolveNewsletters, signup, textProblem, unsubscribe } from './signup.ts';
+import { parseEmail, parseName, queueVerifications, resolveNewsletters, signup, textProblem, unsubscribe } from './signup.ts';
 
 export { unsubscribe };
 
@@ -192,7 +191,7 @@ export interface ImportResult {
   errors: ImportError[];
 }
 
-const IMPORT_BATCH = 200;
+const IMPORT_BATCH = 1000;
 
 /**
  * Import rows. With `confirmed` the subscriptions are confirmed at once with the row's consent time
@@ -243,46 +242,73 @@ export async function importRows(
   }
   const now = deps.clock.now();
   const status = opts.confirmed ? 'confirmed' : 'pending';
+  // Each batch in a few statements (people, their current subscriptions, the new ones, the jobs),
+  // not several per row: 10,000 rows took 24 s one by one on PGlite.
   for (let i = 0; i < valid.length; i += IMPORT_BATCH) {
     const batch = valid.slice(i, i + IMPORT_BATCH);
     await db.tx(async (tx) => {
+      const people = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null }>(
+        `INSERT INTO people (email, email_normalized, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
+         RETURNING id, email_normalized, suppressed_at`,
+        [batch.map((r) => r.email), batch.map((r) => r.normalized), batch.map((r) => r.name)],
+      );
+      const personOf = new Map(people.map((p) => [p.email_normalized, p]));
+      const wantP: number[] = [];
+      const wantN: number[] = [];
+      for (const r of batch) for (const id of r.ids) (wantP.push(personOf.get(r.normalized)!.id), wantN.push(id));
+      // Primary-key lookups, whatever the planner statistics say.
+      const before = await tx.query<{ person_id: number; newsletter_id: number; status: string }>(
+        `SELECT w.p AS person_id, w.n AS newsletter_id, s.status FROM unnest($1::bigint[], $2::int[]) AS w(p, n)
+         CROSS JOIN LATERAL (SELECT status FROM subscriptions WHERE person_id = w.p AND newsletter_id = w.n LIMIT 1) s`,
+        [wantP, wantN],
+      );
+      const had = new Map<number, Array<{ newsletter_id: number; status: string }>>();
+      for (const b of before) (had.get(b.person_id) ?? had.set(b.person_id, []).get(b.person_id)!).push(b);
+      const subP: number[] = [];
+      const subN: number[] = [];
+      const subConsent: Array<string | null> = [];
+      const added: Array<{ r: (typeof batch)[number]; person: (typeof people)[number]; fresh: number[] }> = [];
       for (const r of batch) {
-        const person = (await tx.one<{ id: number; suppressed_at: Date | null }>(
-          `INSERT INTO people (email, email_normalized, name) VALUES ($1, $2, $3)
-           ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
-           RETURNING id, suppressed_at`,
-          [r.email, r.normalized, r.name],
-        ))!;
-        const before = await tx.query<{ newsletter_id: number; status: string }>(
-          `SELECT newsletter_id, status FROM subscriptions WHERE person_id = $1 AND newsletter_id = ANY($2::int[])`,
-          [person.id, r.ids],
-        );
-        const fresh = r.ids.filter((id) => !before.some((b) => b.newsletter_id === id));
-        if (before.some((b) => b.status === 'unsubscribed') || person.suppressed_at) result.keptOut++;
+        const person = personOf.get(r.normalized)!;
+        const prior = had.get(person.id) ?? [];
+        const fresh = r.ids.filter((id) => !prior.some((b) => b.newsletter_id === id));
+        const out = prior.some((b) => b.status === 'unsubscribed') || Boolean(person.suppressed_at);
+        if (out) result.keptOut++;
         if (!fresh.length || person.suppressed_at) {
-          if (!(before.some((b) => b.status === 'unsubscribed') || person.suppressed_at)) result.unchanged++;
+          if (!out) result.unchanged++;
           continue;
         }
         const consent = opts.confirmed ? (r.consentAt ?? now) : r.consentAt;
+        for (const id of fresh) (subP.push(person.id), subN.push(id), subConsent.push(consent ? consent.toISOString() : null));
+        added.push({ r, person, fresh });
+        result.added++;
+      }
+      if (subP.length) {
         await tx.query(
           `INSERT INTO subscriptions (person_id, newsletter_id, status, source, consent_at, confirmed_at)
-           SELECT $1, n, $3, $4, $5::timestamptz, CASE WHEN $3 = 'confirmed' THEN $6::timestamptz END FROM unnest($2::int[]) AS n
+           SELECT u.p, u.n, $4, $5, u.c, CASE WHEN $4 = 'confirmed' THEN $6::timestamptz END FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS u(p, n, c)
            ON CONFLICT (person_id, newsletter_id) DO NOTHING`,
-          [person.id, fresh, status, opts.source ?? 'import', consent, now],
+          [subP, subN, subConsent, status, opts.source ?? 'import', now],
         );
-        result.added++;
+      }
+      if (!opts.confirmed) {
+        await queueVerifications(tx, added.map((a) => a.person.id));
+        result.verificationQueued += added.length;
+      }
+      // Webhook events only when a webhook listens (asked once per batch).
+      const created = added.length && (await hasWebhookListeners(tx, 'subscriber.created'));
+      const confirmed = added.length && opts.confirmed && (await hasWebhookListeners(tx, 'subscriber.confirmed'));
+      for (const { r, person, fresh } of created || confirmed ? added : []) {
         const slugs = all.filter((n) => fresh.includes(n.id)).map((n) => n.slug);
-        await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
-        if (opts.confirmed) {
-          await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
-        } else {
-          await enqueue(tx, VERIFY_JOB, { personId: person.id }, { dedupeKey: `${VERIFY_JOB}:${person.id}`, maxAttempts: 6 });
-          result.verificationQueued++;
-        }
+        if (created) await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
+        if (confirmed) await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
       }
     });
     opts.onProgress?.(Math.min(i + IMPORT_BATCH, valid.length), valid.length);
   }
+  // A large import changes the tables' shape: fresh planner statistics (PGlite never gathers them).
+  if (valid.length > 1000) await db.exec('ANALYZE people; ANALYZE subscriptions');
   result.errors.sort((a, b) => a.line - b.line);
   return result;
 }

@@ -34,6 +34,11 @@ async function enqueueDeliveries(db: Db, hooks: number[], event: string, payload
   }
 }
 
+/** Whether any active webhook takes `event` (lets bulk writers skip building payloads nobody reads). */
+export async function hasWebhookListeners(db: Db, event: string): Promise<boolean> {
+  return (await subscribers(db, event)).length > 0;
+}
+
 /** Queue a delivery of `event` with `payload` to every active webhook subscribed to it. */
 export async function emitWebhookEvent(db: Db, event: string, payload: Record<string, unknown>): Promise<void> {
   const hooks = await subscribers(db, event);
