@@ -178,6 +178,51 @@ test('a post id twice in one export: the first is imported, the second reported;
   assert.ok(slugs.some((x) => x.slug === 'same-slug'));
 });
 
+test('Ghost\'s images: without --images the report says how to copy them; with it they are copied into the uploads and the links rewritten', async () => {
+  const dir = tmpDir();
+  const images = path.join(dir, 'content', 'images');
+  fs.mkdirSync(path.join(images, '2025', '06'), { recursive: true });
+  fs.mkdirSync(path.join(images, 'size', 'w600', '2025', '06'), { recursive: true });
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a tiny jpeg')]);
+  fs.writeFileSync(path.join(images, '2025', '06', 'harbour.jpg'), jpeg);
+  fs.writeFileSync(path.join(images, 'size', 'w600', '2025', '06', 'harbour.jpg'), Buffer.concat([jpeg, Buffer.from('small')]));
+  fs.writeFileSync(path.join(images, '2025', '06', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  const data = edgeExport([
+    post('i1', {
+      slug: 'harbour-pictures',
+      title: 'Harbour pictures',
+      feature_image: '__GHOST_URL__/content/images/2025/06/harbour.jpg',
+      html: '<p><img src="__GHOST_URL__/content/images/2025/06/harbour.jpg" srcset="__GHOST_URL__/content/images/size/w600/2025/06/harbour.jpg 600w, __GHOST_URL__/content/images/2025/06/harbour.jpg 1000w" alt="Boats"></p>' +
+        '<p><img src="__GHOST_URL__/content/images/2025/06/logo.svg" alt="Logo"><img src="__GHOST_URL__/content/images/2025/06/gone.png" alt="Gone"><img src="__GHOST_URL__/content/images/../../../etc/passwd" alt="x"></p>',
+    }),
+  ]);
+  fs.writeFileSync(path.join(dir, 'export.json'), JSON.stringify(data));
+  const io = memoryIO();
+  assert.equal(await runCommand(['import', 'ghost', 'export.json'], dir, io, t.deps), 0, io.errors.join('\n'));
+  assert.match(io.lines.join('\n'), /images: {2}6 of Ghost's own images \(\/content\/images\/\.\.\.\) are referred to but not copied[\s\S]*--images PATH/);
+  const before = (await db.one<{ body_html: string; feature_image_url: string }>(`SELECT body_html, feature_image_url FROM articles WHERE slug = 'harbour-pictures'`))!;
+  assert.equal(before.feature_image_url, '/content/images/2025/06/harbour.jpg', 'left site-relative');
+
+  const io2 = memoryIO();
+  assert.equal(await runCommand(['import', 'ghost', 'export.json', '--images', 'content/images'], dir, io2, t.deps), 0, io2.errors.join('\n'));
+  const out = io2.lines.join('\n');
+  assert.match(out, /images: {2}2 of 6 copied from .*content\/images/);
+  assert.match(out, /3 not found in that folder \(left pointing to the old path\): \/content\/images\/me\.jpg, \/content\/images\/2025\/06\/gone\.png, \/content\/images\/\.\.\/\.\.\/\.\.\/etc\/passwd/);
+  assert.match(out, /1 not a JPEG, PNG, GIF or WebP image .*logo\.svg/);
+  const a = (await db.one<{ body_html: string; feature_image_url: string }>(`SELECT body_html, feature_image_url FROM articles WHERE slug = 'harbour-pictures'`))!;
+  assert.match(a.feature_image_url, /^\/uploads\/[0-9a-f]{32}\.jpg$/);
+  assert.ok(a.body_html.includes(`src="${a.feature_image_url}"`), a.body_html);
+  assert.match(a.body_html, /srcset="\/uploads\/[0-9a-f]{32}\.jpg 600w, \/uploads\/[0-9a-f]{32}\.jpg 1000w"/);
+  assert.ok(a.body_html.includes('src="/content/images/2025/06/gone.png"'));
+  const img = await t.get(a.feature_image_url);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/jpeg');
+  assert.deepEqual(Buffer.from(await img.arrayBuffer()), jpeg);
+  const bad = memoryIO();
+  assert.equal(await runCommand(['import', 'ghost', 'export.json', '--images', 'nowhere'], dir, bad, t.deps), 2);
+  assert.match(bad.errors.join('\n'), /--images: .*nowhere is not a folder/);
+});
+
 test('a file that is not a Ghost export is refused with a clear message', async () => {
   const dir = tmpDir();
   fs.writeFileSync(path.join(dir, 'x.json'), '{"posts": []}');

@@ -19,7 +19,7 @@ import {
   restoreRevision, saveFromEditor, snapshotOf, type AdminListFilter, type EditorAction, type EditorFields, type Revision,
 } from './articles.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
-import { storeImage } from './uploads.ts';
+import { storeImage } from '../media/images.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const listQuery = z.object({

@@ -29,7 +29,7 @@ import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { dashboardPage } from './pages/dashboard.ts';
 import { accountPage } from './pages/account.ts';
 import { dashboardArticles } from './articles.ts';
-import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from './uploads.ts';
+import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from '../media/images.ts';
 import { zonedTimeToUtc, localDate } from '../web/time.ts';
 import { nextEditions } from './newsletters.ts';
 

@@ -16,7 +16,7 @@ import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
 import { settingsPage, type FormValues } from './pages/settings.ts';
 import type { Notice } from './layout.ts';
-import { storeImage } from './uploads.ts';
+import { storeImage } from '../media/images.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const taxonomyInput = z.object({

@@ -9,11 +9,14 @@
 // trailing-slash redirect sends to /{slug}; a slug that is one of our reserved paths gets a new slug
 // and an article_redirects row from the old path. Writes are plain SQL in batches (an import is not
 // an edit: no webhooks fire; one content_changed at the end clears the page cache).
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { htmlToText, sanitizeHtml, slugify } from '../platform/sanitize.ts';
 import { CONTENT_CHANNEL, RESERVED_SLUGS } from '../articles/write.ts';
 import { lexicalToHtml, mobiledocToHtml } from './convert.ts';
+import { storeImage } from '../media/images.ts';
 
 export interface ImportReport {
   ghostVersion: string | null;
@@ -25,6 +28,11 @@ export interface ImportReport {
   skipped: Array<{ kind: 'post' | 'page' | 'tag' | 'user'; slug: string; reason: string }>;
   /** Imported, with a remark (new slug, converted body, lost cards, members-only as draft...). */
   notes: Array<{ slug: string; note: string }>;
+  /**
+   * Ghost's own images (/content/images/...): an export names them but does not hold them. With
+   * `images` given they are copied into the uploads and the references rewritten.
+   */
+  images: { referenced: number; copied: number; missing: string[]; refused: string[]; copiedFrom: string | null };
 }
 
 export interface ImportOptions {
@@ -32,6 +40,8 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Posts per transaction. */
   batchSize?: number;
+  /** Ghost's content/images folder and where uploads live: copy the images the export refers to. */
+  images?: { from: string; dataDir: string };
 }
 
 type GhostRow = Record<string, any>;
@@ -71,9 +81,52 @@ function localUrls(s: string): string {
   return s.replace(/__GHOST_URL__/g, '');
 }
 
-function url(v: unknown): string | null {
+/** An image of Ghost's own, as the export writes it (also inside srcset lists). */
+const GHOST_IMAGE = /__GHOST_URL__(\/content\/images\/[^"'\s<>()?#,]+)/g;
+
+/**
+ * Ghost's images: every `__GHOST_URL__/content/images/...` reference is looked up in Ghost's
+ * content/images folder (when given), stored like an upload (by content hash, type checked) and the
+ * reference rewritten to /uploads/...; what cannot be copied keeps its old path and is reported.
+ */
+function ghostImages(opts: ImportOptions['images'], report: ImportReport['images']) {
+  const done = new Map<string, string | null>();
+  const base = opts ? path.resolve(opts.from) : null;
+  const one = (rel: string): string | null => {
+    if (done.has(rel)) return done.get(rel)!;
+    report.referenced++;
+    let out: string | null = null;
+    if (base && opts) {
+      let file: string | null = null;
+      try {
+        file = path.resolve(base, decodeURIComponent(rel.slice('/content/images/'.length)));
+      } catch {
+        file = null;
+      }
+      if (!file || !file.startsWith(base + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) report.missing.push(rel);
+      else {
+        try {
+          out = storeImage(opts.dataDir, fs.readFileSync(file));
+          report.copied++;
+        } catch {
+          report.refused.push(rel); // not a JPEG, PNG, GIF or WebP (an SVG, say)
+        }
+      }
+    }
+    done.set(rel, out);
+    return out;
+  };
+  return {
+    /** HTML or a URL with Ghost's images rewritten, and __GHOST_URL__ made site-relative. */
+    rewrite(s: string): string {
+      return localUrls(s.replace(GHOST_IMAGE, (m, rel: string) => one(rel) ?? m));
+    },
+  };
+}
+
+function url(v: unknown, rewrite: (s: string) => string = localUrls): string | null {
   if (typeof v !== 'string' || !v.trim()) return null;
-  const s = localUrls(v.trim());
+  const s = rewrite(v.trim());
   if (s.startsWith('/') && !s.startsWith('//')) return s.slice(0, 2000);
   try {
     const u = new URL(s);
@@ -216,7 +269,9 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
     pages: { created: 0, updated: 0, skipped: 0 },
     skipped: [],
     notes: [],
+    images: { referenced: 0, copied: 0, missing: [], refused: [], copiedFrom: opts.images ? path.resolve(opts.images.from) : null },
   };
+  const images = ghostImages(opts.images, report.images);
   const total = data.users.length + data.tags.length + data.posts.length;
   let done = 0;
   const progress = () => opts.onProgress?.(done, total);
@@ -234,7 +289,7 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         report.skipped.push({ kind: 'user', slug: String(u.slug ?? u.id ?? '?'), reason: 'no id or name' });
         continue;
       }
-      const fields = [name, text(u.bio, 5000), url(u.profile_image)];
+      const fields = [name, text(u.bio, 5000), url(u.profile_image, images.rewrite)];
       const mapped = userMap.get(gid);
       let id: number;
       if (mapped) {
@@ -389,9 +444,9 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         }
         source = conv.html;
       }
-      const bodyHtml = sanitizeHtml(localUrls(source));
+      const bodyHtml = sanitizeHtml(images.rewrite(source));
       const m = meta.get(gid) ?? {};
-      const feature = url(p.feature_image);
+      const feature = url(p.feature_image, images.rewrite);
       if (p.feature_image && !feature) notes.push(`feature image "${String(p.feature_image).slice(0, 80)}" is not an http(s) URL: left out`);
       const row: PreparedPost = {
         gid,
