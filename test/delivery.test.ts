@@ -298,6 +298,27 @@ test('pause stops the send within a batch, resume completes it, cancel stops it 
   await assert.rejects(resumeSend(db, e2.id), /not paused/);
 });
 
+test('a resumed send with retries waiting among its rows sends each recipient once', async () => {
+  const d = deps({ MAIL_CONNECTIONS: '2', MAIL_BATCH_SIZE: '5' });
+  const people = await subscribers(30);
+  const e = await freshEdition(d, people);
+  // What a paused or interrupted run leaves: every third row failed once and is due for a retry.
+  await db.query(
+    `UPDATE deliveries SET attempts = 1, next_attempt_at = now() - interval '1 minute', last_error = '421 try again later'
+      WHERE edition_id = $1 AND id IN (SELECT id FROM deliveries WHERE edition_id = $1 ORDER BY id OFFSET 2) AND id % 3 = 0`,
+    [e.id],
+  );
+  const before = sink.received.length;
+  const r = await runSend(d, e.id);
+  assert.equal(r.status, 'sent');
+  assert.equal(r.sent, 30);
+  const got = sink.received.slice(before).flatMap((m) => m.to);
+  assert.equal(got.length, 30, 'no one twice');
+  assert.equal(new Set(got).size, 30);
+  const attempts = await db.query<{ attempts: number; n: number }>(`SELECT attempts, count(*)::int AS n FROM deliveries WHERE edition_id = $1 GROUP BY attempts ORDER BY attempts`, [e.id]);
+  assert.ok(attempts.every((a) => a.attempts === 1 || a.attempts === 2) && attempts.reduce((x, a) => x + a.n, 0) === 30, JSON.stringify(attempts));
+});
+
 test('MAIL_RATE_PER_WINDOW: a send stops at the allowance, counting messages sent before it (a restart), and finishes once the window moves on', async () => {
   let sawWait: () => void = () => {};
   const waiting = new Promise<void>((resolve) => (sawWait = resolve));

@@ -53,6 +53,13 @@ interface ActiveRun {
 }
 
 const active = new Map<number, ActiveRun>();
+/**
+ * What every run in this process shares for the rate limits: the MAIL_RATE_PER_SECOND schedule, the
+ * rows in flight (they count against MAIL_RATE_PER_WINDOW before they are recorded), and a lock that
+ * makes "count the window, then hand out rows" one step across runs. Runs in other processes are
+ * not seen: several servers sending at once each get the whole allowance (docs/decisions/0011).
+ */
+const shared = { nextSlot: 0, inFlight: new Set<Set<number>>(), windowLock: Promise.resolve() as Promise<unknown> };
 const runnerBase = `${os.hostname()}:${process.pid}`;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -149,7 +156,7 @@ async function selectSendable(
   editionId: number,
   newsletterId: number,
   limit: number,
-  which: { after: number } | { ids: number[] } | { retries: true; exclude: number[] },
+  which: { after: number } | { ids: number[] } | { retries: true; exclude: number[]; upTo: number },
 ): Promise<Claimed[]> {
   const params: unknown[] = [editionId, limit, newsletterId];
   let where: string;
@@ -160,8 +167,10 @@ async function selectSendable(
     params.push(which.ids);
     where = `d.id = ANY($4::bigint[])`;
   } else {
-    params.push(which.exclude);
-    where = `d.next_attempt_at > '-infinity' AND d.next_attempt_at <= now() AND NOT (d.id = ANY($4::bigint[]))`;
+    // Only below the cursor: rows above it are the cursor read's (which takes due retries too), so a
+    // row can never come back from both reads.
+    params.push(which.exclude, which.upTo);
+    where = `d.next_attempt_at > '-infinity' AND d.next_attempt_at <= now() AND d.id <= $5 AND NOT (d.id = ANY($4::bigint[]))`;
   }
   // The batch comes back as one JSON array rather than `limit` rows: PGlite spends about 3 us per
   // field of every row it returns (a 500-row, 6-column batch took 13 ms as rows and 3.5 ms as one
@@ -214,6 +223,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
 
   let stopped = false;
   let lost = false;
+  let forget = () => false;
   let unlisten: (() => Promise<void>) | null = null;
   const stop = () => (stopped = true);
   opts.signal?.addEventListener('abort', stop, { once: true });
@@ -254,14 +264,14 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
     const factory = createMessageFactory(deps.config, { editionId, newsletter: nl, subject: e!.subject, html: e!.rendered_html, text: e!.rendered_text });
     const transport = opts.transport ?? transportFor(deps.config);
 
-    // Rate limit shared by all workers of this run: returns a promise only when the caller must wait.
-    let nextSlot = 0;
+    // Rate limit shared by all workers of every run in this process: returns a promise only when the
+    // caller must wait.
     const perSecond = cfg.ratePerSecond;
     const rateGate = perSecond > 0
       ? () => {
           const now = Date.now();
-          const at = Math.max(now, nextSlot);
-          nextSlot = at + 1000 / perSecond;
+          const at = Math.max(now, shared.nextSlot);
+          shared.nextSlot = at + 1000 / perSecond;
           return at > now ? sleep(at - now) : undefined;
         }
       : undefined;
@@ -321,9 +331,11 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
     // recorded; they are still 'queued' in the database, so a crash leaves them to the next runner,
     // whose cursor starts again at 0.
     const inFlight = new Set<number>();
+    shared.inFlight.add(inFlight);
+    forget = () => shared.inFlight.delete(inFlight);
     const givenBack = new Set<number>();
     let cursor = 0;
-    let lastRetryRead = Date.now();
+    let lastRetryRead = 0; // a resumed or taken-over send looks at its due retries first
     let claiming: Promise<unknown> = Promise.resolve();
     const fromCursor = async (limit: number) => {
       const rows = await selectSendable(db, editionId, nl.id, limit, { after: cursor });
@@ -331,38 +343,45 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
       return rows;
     };
     const take = (batchSize: number): Promise<Claimed[] | typeof WINDOW_FULL> => {
-      const p = claiming.then(async () => {
-        let limit = batchSize;
-        if (cfg.ratePerWindow > 0) {
-          // Inside the claim chain, so no other worker's batch is being handed out meanwhile; the
-          // in-flight count is taken before the query, so a batch recorded in between counts twice
-          // (never zero times).
-          const flying = inFlight.size;
-          const left = cfg.ratePerWindow - (await sentInWindow(db, cfg.windowSeconds)) - flying;
-          if (left <= 0) return WINDOW_FULL;
-          limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
-        }
-        let rows: Claimed[] = [];
-        if (givenBack.size) {
-          const ids = [...givenBack].slice(0, limit);
-          for (const id of ids) givenBack.delete(id);
-          rows = await selectSendable(db, editionId, nl.id, limit, { ids });
-        }
-        // Retries first when they are due for a look (every few seconds), else only once the cursor
-        // has nothing more.
-        const retriesDue = Date.now() - lastRetryRead >= RETRY_READ_EVERY_MS;
-        if (!retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
-        if (rows.length < limit) {
-          lastRetryRead = Date.now();
-          const exclude = [...inFlight, ...rows.map((r) => r.id)];
-          rows = rows.concat(await selectSendable(db, editionId, nl.id, limit - rows.length, { retries: true, exclude }));
-        }
-        if (retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
-        for (const r of rows) inFlight.add(r.id);
-        return rows;
-      });
+      const p = claiming.then(() => (cfg.ratePerWindow > 0 ? windowed(() => handOut(batchSize, true)) : handOut(batchSize, false)));
       claiming = p.catch(() => {});
       return p;
+    };
+    /** Under the process-wide window lock: no other run hands out rows between the count and ours. */
+    const windowed = <T>(fn: () => Promise<T>): Promise<T> => {
+      const p = shared.windowLock.then(fn);
+      shared.windowLock = p.catch(() => {});
+      return p;
+    };
+    const handOut = async (batchSize: number, window: boolean): Promise<Claimed[] | typeof WINDOW_FULL> => {
+      let limit = batchSize;
+      if (window) {
+        // The in-flight count is taken before the query, so a batch recorded in between counts
+        // twice (never zero times).
+        let flying = 0;
+        for (const set of shared.inFlight) flying += set.size;
+        const left = cfg.ratePerWindow - (await sentInWindow(db, cfg.windowSeconds)) - flying;
+        if (left <= 0) return WINDOW_FULL;
+        limit = Math.max(1, Math.min(limit, Math.ceil(left / cfg.connections)));
+      }
+      let rows: Claimed[] = [];
+      if (givenBack.size) {
+        const ids = [...givenBack].slice(0, limit);
+        for (const id of ids) givenBack.delete(id);
+        rows = await selectSendable(db, editionId, nl.id, limit, { ids });
+      }
+      // Retries first when they are due for a look (every few seconds), else only once the cursor
+      // has nothing more.
+      const retriesDue = Date.now() - lastRetryRead >= RETRY_READ_EVERY_MS;
+      if (!retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
+      if (rows.length < limit) {
+        lastRetryRead = Date.now();
+        const exclude = [...inFlight, ...givenBack, ...rows.map((r) => r.id)];
+        rows = rows.concat(await selectSendable(db, editionId, nl.id, limit - rows.length, { retries: true, exclude, upTo: cursor }));
+      }
+      if (retriesDue && rows.length < limit) rows = rows.concat(await fromCursor(limit - rows.length));
+      for (const r of rows) inFlight.add(r.id);
+      return rows;
     };
 
     /**
@@ -517,6 +536,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
       );
     }
   } finally {
+    forget();
     clearInterval(heartbeat);
     opts.signal?.removeEventListener('abort', stop);
     await unlisten?.().catch(() => {});
