@@ -166,11 +166,23 @@ test('edge cases: reserved slugs, drafts, schedules, members-only, internal tags
 });
 
 test('a post id twice in one export: the first is imported, the second reported; batches keep slugs apart', async () => {
-  const posts = [post('d1', { slug: 'twin', title: 'First twin' }), post('d1', { slug: 'twin-again', title: 'Second twin' })];
+  const posts = [
+    post('d1', { slug: 'twin', title: 'First twin' }),
+    post('d1', { slug: 'twin-again', title: 'Second twin' }),
+    // A first copy that is skipped does not stop a good second one.
+    post('d2', { slug: 'nameless', title: '' }),
+    post('d2', { slug: 'named-at-last', title: 'Named at last' }),
+    // Two new posts wanting one reserved path in one batch: both get new slugs, the path redirects once.
+    post('r1', { slug: 'search', title: 'Search one' }),
+    post('r2', { slug: 'search', title: 'Search two' }),
+  ];
   // 300 posts wanting one slug, across two batches (250 each): every one gets its own address.
   for (let i = 0; i < 300; i++) posts.push(post(`s${i}`, { slug: 'same-slug', title: `Same slug ${i}` }));
   const r = await importGhost(db, edgeExport(posts), { now: t.clock.now() });
-  assert.equal(r.posts.created, 301);
+  assert.equal(r.posts.created, 304);
+  assert.equal((await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles WHERE slug = 'named-at-last'`))!.n, 1);
+  const redirect = await db.one<{ headline: string }>(`SELECT a.headline FROM article_redirects r JOIN articles a ON a.id = r.article_id WHERE r.from_path = '/search'`);
+  assert.equal(redirect!.headline, 'Search two');
   assert.deepEqual(r.skipped.filter((s) => s.slug === 'twin-again').map((s) => s.reason), ['the export has another post with the id "d1"; the first was imported']);
   assert.equal((await db.one(`SELECT headline FROM articles WHERE slug = 'twin'`))!.headline, 'First twin');
   const slugs = await db.query<{ slug: string }>(`SELECT slug FROM articles WHERE headline LIKE 'Same slug %'`);
@@ -187,27 +199,30 @@ test('Ghost\'s images: without --images the report says how to copy them; with i
   fs.writeFileSync(path.join(images, '2025', '06', 'harbour.jpg'), jpeg);
   fs.writeFileSync(path.join(images, 'size', 'w600', '2025', '06', 'harbour.jpg'), Buffer.concat([jpeg, Buffer.from('small')]));
   fs.writeFileSync(path.join(images, '2025', '06', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // A link inside the folder to an image outside it is not followed out.
+  fs.writeFileSync(path.join(dir, 'private.jpg'), Buffer.concat([jpeg, Buffer.from('private')]));
+  fs.symlinkSync(path.join(dir, 'private.jpg'), path.join(images, '2025', '06', 'outside.jpg'));
   const data = edgeExport([
     post('i1', {
       slug: 'harbour-pictures',
       title: 'Harbour pictures',
       feature_image: '__GHOST_URL__/content/images/2025/06/harbour.jpg',
       html: '<p><img src="__GHOST_URL__/content/images/2025/06/harbour.jpg" srcset="__GHOST_URL__/content/images/size/w600/2025/06/harbour.jpg 600w, __GHOST_URL__/content/images/2025/06/harbour.jpg 1000w" alt="Boats"></p>' +
-        '<p><img src="__GHOST_URL__/content/images/2025/06/logo.svg" alt="Logo"><img src="__GHOST_URL__/content/images/2025/06/gone.png" alt="Gone"><img src="__GHOST_URL__/content/images/../../../etc/passwd" alt="x"></p>',
+        '<p><img src="__GHOST_URL__/content/images/2025/06/logo.svg" alt="Logo"><img src="__GHOST_URL__/content/images/2025/06/gone.png" alt="Gone"><img src="__GHOST_URL__/content/images/../../../etc/passwd" alt="x"><img src="__GHOST_URL__/content/images/2025/06/outside.jpg" alt="y"></p>',
     }),
   ]);
   fs.writeFileSync(path.join(dir, 'export.json'), JSON.stringify(data));
   const io = memoryIO();
   assert.equal(await runCommand(['import', 'ghost', 'export.json'], dir, io, t.deps), 0, io.errors.join('\n'));
-  assert.match(io.lines.join('\n'), /images: {2}6 of Ghost's own images \(\/content\/images\/\.\.\.\) are referred to but not copied[\s\S]*--images PATH/);
+  assert.match(io.lines.join('\n'), /images: {2}7 of Ghost's own images \(\/content\/images\/\.\.\.\) are referred to but not copied[\s\S]*--images PATH/);
   const before = (await db.one<{ body_html: string; feature_image_url: string }>(`SELECT body_html, feature_image_url FROM articles WHERE slug = 'harbour-pictures'`))!;
   assert.equal(before.feature_image_url, '/content/images/2025/06/harbour.jpg', 'left site-relative');
 
   const io2 = memoryIO();
   assert.equal(await runCommand(['import', 'ghost', 'export.json', '--images', 'content/images'], dir, io2, t.deps), 0, io2.errors.join('\n'));
   const out = io2.lines.join('\n');
-  assert.match(out, /images: {2}2 of 6 copied from .*content\/images/);
-  assert.match(out, /3 not found in that folder \(left pointing to the old path\): \/content\/images\/me\.jpg, \/content\/images\/2025\/06\/gone\.png, \/content\/images\/\.\.\/\.\.\/\.\.\/etc\/passwd/);
+  assert.match(out, /images: {2}2 of 7 copied from .*content\/images/);
+  assert.match(out, /4 not found in that folder \(left pointing to the old path\): \/content\/images\/me\.jpg, \/content\/images\/2025\/06\/gone\.png, \/content\/images\/\.\.\/\.\.\/\.\.\/etc\/passwd, \/content\/images\/2025\/06\/outside\.jpg/);
   assert.match(out, /1 not a JPEG, PNG, GIF or WebP image .*logo\.svg/);
   const a = (await db.one<{ body_html: string; feature_image_url: string }>(`SELECT body_html, feature_image_url FROM articles WHERE slug = 'harbour-pictures'`))!;
   assert.match(a.feature_image_url, /^\/uploads\/[0-9a-f]{32}\.jpg$/);

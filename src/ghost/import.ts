@@ -91,7 +91,8 @@ const GHOST_IMAGE = /__GHOST_URL__(\/content\/images\/[^"'\s<>()?#,]+)/g;
  */
 function ghostImages(opts: ImportOptions['images'], report: ImportReport['images']) {
   const done = new Map<string, string | null>();
-  const base = opts ? path.resolve(opts.from) : null;
+  // Real paths on both sides: neither `..` nor a symbolic link leads out of the folder.
+  const base = opts ? fs.realpathSync(path.resolve(opts.from)) : null;
   const one = (rel: string): string | null => {
     if (done.has(rel)) return done.get(rel)!;
     report.referenced++;
@@ -99,17 +100,18 @@ function ghostImages(opts: ImportOptions['images'], report: ImportReport['images
     if (base && opts) {
       let file: string | null = null;
       try {
-        file = path.resolve(base, decodeURIComponent(rel.slice('/content/images/'.length)));
+        file = fs.realpathSync(path.resolve(base, decodeURIComponent(rel.slice('/content/images/'.length))));
       } catch {
-        file = null;
+        file = null; // not there (or not a decodable path)
       }
-      if (!file || !file.startsWith(base + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) report.missing.push(rel);
+      if (!file || !file.startsWith(base + path.sep) || !fs.statSync(file).isFile()) report.missing.push(rel);
       else {
         try {
           out = storeImage(opts.dataDir, fs.readFileSync(file));
           report.copied++;
-        } catch {
-          report.refused.push(rel); // not a JPEG, PNG, GIF or WebP (an SVG, say)
+        } catch (e) {
+          if (e instanceof ValidationError) report.refused.push(rel); // not a JPEG, PNG, GIF or WebP (an SVG, say)
+          else throw e; // the disk, not the file: stop the import with the real reason
         }
       }
     }
@@ -227,7 +229,8 @@ async function writePosts(tx: Db, rows: PreparedPost[], slugOwner: Map<string, n
       r.mapped = idOf.get(r.slug)!;
       slugOwner.set(r.slug, r.mapped);
     }
-    const redirects = inserts.filter((r) => r.redirectFrom);
+    // One row per old path (two new posts wanting one reserved path: the later one gets it).
+    const redirects = [...new Map(inserts.filter((r) => r.redirectFrom).map((r) => [r.redirectFrom!, r])).values()];
     if (redirects.length) {
       await tx.query(
         `INSERT INTO article_redirects (from_path, article_id) SELECT * FROM unnest($1::text[], $2::int[])
@@ -404,7 +407,6 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         skip(`the export has another post with the id "${gid}"; the first was imported`);
         continue;
       }
-      seen.add(gid);
       if (!title) {
         skip('no title');
         continue;
@@ -494,6 +496,7 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         if (uuid) uuidOwner.set(uuid, -1);
         row.uuid = uuid;
       }
+      seen.add(gid);
       rows.push(row);
     }
     if (rows.length) await db.tx((tx) => writePosts(tx, rows, slugOwner));

@@ -305,7 +305,9 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
   // Up to a few hundred thousand rows just arrived and the send reads them at once: fresh statistics
   // keep its batch reads on the (edition_id, id) index. PGlite never analyses by itself, and a
   // server's autovacuum would only get to it within the minute.
-  if (result.queued > 1000) await deps.db.query('ANALYZE deliveries');
+  // An optimisation only: the send is already committed, so a failure here must not look like the
+  // send failing (the hourly maintenance analyses later).
+  if (result.queued > 1000) await deps.db.query('ANALYZE deliveries').catch(() => {});
   await deps.db.notify(SENDS_CHANNEL, String(editionId));
   return result;
 }

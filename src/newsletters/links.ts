@@ -35,9 +35,12 @@ export function preferencesToken(secret: string, personId: number, now?: Date): 
 }
 
 /**
- * A preferences token, or an unsubscribe token (newsletter emails link both pages with the one
- * unsubscribe token: each grants the same thing, managing that person's newsletters, and one HMAC per
- * recipient less matters at a hundred thousand recipients).
+ * A preferences token, or an unsubscribe token. Newsletter emails link both pages with the one
+ * unsubscribe token (one HMAC per recipient less matters at a hundred thousand recipients), so that
+ * token now opens the preferences page too. It grants no more than the message already did: the
+ * preferences link sits in the same message as the unsubscribe link and the List-Unsubscribe header,
+ * so whoever holds one (a mail provider doing one-click, someone the message was forwarded to) holds
+ * the other.
  */
 export function verifyPreferencesToken(secret: string, token: unknown, now?: Date) {
   let r = verifyToken<{ p: number }>(secret, 'preferences', token, now);
