@@ -87,8 +87,7 @@ export function verpAddresser(mailFrom: string, secret: string): (deliveryId: nu
  * MTAs that fold the case of local parts do no harm.
  */
 export function verpAddress(mailFrom: string, deliveryId: number, secret: string): string {
-  if (!Number.isSafeInteger(deliveryId) || deliveryId < 0) throw new Error(`bad delivery id ${deliveryId}`);
-  return `bounces+${deliveryId}-${verpMac(deliveryId, secret)}@${mailDomain(mailFrom)}`;
+  return verpAddresser(mailFrom, secret)(deliveryId);
 }
 
 /** The delivery a VERP address names, if it is one of ours with a valid signature. */
@@ -111,7 +110,12 @@ export function unsubscribeMailbox(mailFrom: string): string {
  * characters); `newsdesk bounces process` finds it there and unsubscribes (parseUnsubscribeSubject).
  */
 export function unsubscribeMailto(mailFrom: string, token: string): string {
-  return `mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe%20${encodeURIComponent(token)}`;
+  return unsubscribeMailtoPrefix(mailFrom) + encodeURIComponent(token);
+}
+
+/** unsubscribeMailto without its token, for senders that append many (tokens are base64url: no escaping). */
+export function unsubscribeMailtoPrefix(mailFrom: string): string {
+  return `mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe%20`;
 }
 
 /** The token in the subject of a mail sent through unsubscribeMailto ("Re:" and the like tolerated). */

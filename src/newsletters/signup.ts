@@ -189,7 +189,7 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
       [items.map((i) => i.email), items.map((i) => i.normalized), items.map((i) => i.name), items.map((i) => i.chosen.map((n) => n.id).join(',')), items.map((i) => i.source)],
     );
     const byEmail = new Map(rows.map((r) => [r.email_normalized, r]));
-    const verify: Array<Record<string, unknown>> = [];
+    const verify: number[] = [];
     const already: Array<Record<string, unknown>> = [];
     const created: Array<{ item: PendingSignup; row: (typeof rows)[number] }> = [];
     const results = items.map((item) => {
@@ -198,7 +198,7 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
       let queued: SignupResult['queued'] = 'nothing';
       if (!row.suppressed_at) {
         if (pending.length) {
-          verify.push({ personId: row.id });
+          verify.push(row.id);
           queued = 'verification';
         } else {
           already.push({ personId: row.id, newsletterIds: item.chosen.map((n) => n.id) });
@@ -208,7 +208,7 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
       if (row.changed.length) created.push({ item, row });
       return { personId: row.id, pending, confirmed: row.was_confirmed, queued };
     });
-    if (verify.length) await tx.query(ENQUEUE_BATCH_SQL, [VERIFY_JOB, verify.map((v) => JSON.stringify(v)), 6]);
+    await queueVerifications(tx, verify);
     if (already.length) await tx.query(ENQUEUE_BATCH_SQL, [ALREADY_JOB, already.map((v) => JSON.stringify(v)), 4]);
     // emitWebhookEvent costs a query per call; ask once per batch whether anyone listens (the same
     // rule as src/webhooks/emit.ts: active webhooks naming the event or '*').

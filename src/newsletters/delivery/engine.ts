@@ -179,7 +179,7 @@ async function selectSendable(
   // are picked first (LIMIT inside), then each person and subscription is looked up by primary key
   // (LATERAL ... LIMIT 1 keeps these lookups per row; otherwise a planner that believes the tables
   // small hash-joins all of people and subscriptions for every batch).
-  const r = await db.one<{ batch: Array<[number, number, number, string, string, boolean]> | string }>(
+  const r = await db.one<{ batch: Array<[number, number, number, string, string, boolean]> }>(
     `SELECT coalesce(json_agg(json_build_array(d.id, d.person_id, d.attempts, p.email, p.name,
                      p.suppressed_at IS NULL AND s.status IS NOT DISTINCT FROM 'confirmed') ORDER BY d.id), '[]'::json) AS batch
        FROM (SELECT d.id, d.person_id, d.attempts FROM deliveries d
@@ -190,8 +190,8 @@ async function selectSendable(
        LEFT JOIN LATERAL (SELECT status FROM subscriptions WHERE person_id = d.person_id AND newsletter_id = $3 LIMIT 1) s ON true`,
     params,
   );
-  const batch = typeof r?.batch === 'string' ? JSON.parse(r.batch) : (r?.batch ?? []);
-  return batch.map(([id, person_id, attempts, email, name, ok]: [number, number, number, string, string, boolean]) => ({ id, person_id, attempts, email, name, ok }));
+  // Both drivers parse json values.
+  return (r?.batch ?? []).map(([id, person_id, attempts, email, name, ok]) => ({ id, person_id, attempts, email, name, ok }));
 }
 
 /**

@@ -4,7 +4,7 @@
 // edition's fixed body pieces (shared by every recipient) with the recipient's values between them.
 import crypto from 'node:crypto';
 import type { Config } from '../../config.ts';
-import { effectiveMailFrom, bareAddress, mailDomain, preferencesUrl, unsubscribeMailbox, unsubscribeToken, unsubscribeUrl, verpAddresser } from '../links.ts';
+import { effectiveMailFrom, bareAddress, mailDomain, preferencesUrl, unsubscribeMailtoPrefix, unsubscribeToken, unsubscribeUrl, verpAddresser } from '../links.ts';
 import { compileTemplate, encodeHeaderText, formatAddress, personaliseChunks, rfc2822Date, slot, type MessageTemplate } from './mime.ts';
 import { createDkimSigner, type DkimSigner } from './dkim.ts';
 import type { OutgoingMessage } from './smtp.ts';
@@ -70,7 +70,7 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
   const midTag = crypto.createHmac('sha256', midKey).update(`edition\0${input.editionId}`).digest('hex').slice(0, 12);
   const verp = verpAddresser(mailFrom, secret);
   const bare = bareAddress(mailFrom);
-  const mailtoBase = `mailto:${unsubscribeMailbox(mailFrom)}?subject=unsubscribe%20`;
+  const mailtoBase = unsubscribeMailtoPrefix(mailFrom);
   return {
     template,
     build(r, now = new Date()) {
