@@ -59,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   let config: Config;
   try {
-    config = ensureSecrets(loadConfig());
+    config = loadConfig();
+    if (found?.command.offline) return await runOffline(argv, config, io);
+    config = ensureSecrets(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err(`Configuration error: ${e.message}`);
@@ -89,6 +91,14 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await deps.db.close();
   }
+}
+
+/** Commands that touch no database run with a database that refuses every use, and create no DATA_DIR. */
+async function runOffline(argv: string[], config: Config, io: CommandIO): Promise<number> {
+  const refuse = () => Promise.reject(new Error('this command runs without a database'));
+  const db = new Proxy({} as Deps['db'], { get: (_t, prop) => (prop === 'kind' ? 'none' : prop === 'close' ? async () => {} : refuse) });
+  const deps = await buildDeps(config, { db });
+  return runCommand(argv, process.cwd(), io, deps);
 }
 
 async function serve(config: Config, io: CommandIO, rest: string[]): Promise<number> {

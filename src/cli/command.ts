@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { CommandIO } from './io.ts';
 
 export interface CommandContext {
+  /** For `offline` commands, `deps.db` refuses every use: they run without a database. */
   deps: Deps;
   io: CommandIO;
   /** Working directory of the person's shell: resolve file arguments against it. */
@@ -25,6 +26,8 @@ export interface Command {
   options?: ParseArgsConfig['options'];
   /** May run inside a running server that holds the embedded database. */
   remote: boolean;
+  /** Runs without the database and without a data directory (pure tools such as `wire extract`). */
+  offline?: boolean;
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
 }
 
