@@ -1,18 +1,21 @@
 // Serving benchmark (issue #2): article and home pages at 50 concurrent connections on loopback,
 // Newsdesk (embedded PGlite, demo content, a real `newsdesk serve` process) against a plain Node http
 // server returning the same page bytes from memory, measured in the same run. Also reports the
-// serving process's memory. Run: node --import tsx bench/serve.ts [seconds per run, default 10]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// serving process's memory. Run: node --import tsx bench/serve.ts [seconds per run, default 10; 3 with --quick]
+// Time limit: 5 minutes (2 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBench } from './lib/harness.ts';
 
-const SECONDS = Number(process.argv[2] ?? 10);
+const bench = startBench({ name: 'serve', limit: { full: 300, quick: 120 } });
+const SECONDS = Number(bench.argv[0] ?? (bench.quick ? 3 : 10));
+const WARMUP_SECONDS = bench.quick ? 1 : 2;
 const CONNECTIONS = 50;
 const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
+const dataDir = bench.tempDir('newsdesk-bench-serve-');
 
 function rssMb(pid: number): { rss: number; hwm: number } {
   const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -55,8 +58,8 @@ function parseWrkMs(v: string, unit: string): number {
 
 async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
   if (WRK) {
-    const r = spawnSync(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+    const r = await bench.exec(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url]);
+    if (r.code !== 0) throw new Error(`wrk failed: ${r.stderr}`);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
     const p = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(r.stdout);
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout)?.[1] ?? 0);
@@ -72,13 +75,14 @@ async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
 
 const port = 3900 + Math.floor(Math.random() * 50);
 const refPort = port + 60;
-const nd = spawn(process.execPath, [BIN, 'serve'], {
+const nd = bench.spawn(process.execPath, [BIN, 'serve'], {
   env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 let ref: ChildProcess | null = null;
 try {
   const base = `http://127.0.0.1:${port}`;
+  bench.waiting('`newsdesk serve` to answer /healthz (migrations, demo content)');
   await waitFor(base + '/healthz', nd);
   const idle = rssMb(nd.pid!);
   const home = await (await fetch(base + '/')).text();
@@ -89,7 +93,8 @@ try {
   const refSrc = `const http=require('node:http');const pages=${JSON.stringify(Object.fromEntries(Object.entries(pages).map(([k, v]) => [k, v])))};
     const bufs={};for(const k in pages)bufs[k]=Buffer.from(pages[k]);
     http.createServer((req,res)=>{const b=bufs[req.url];if(!b){res.writeHead(404);return res.end();}res.writeHead(200,{'content-type':'text/html; charset=utf-8','content-length':b.length});res.end(b);}).listen(${refPort},'127.0.0.1');`;
-  ref = spawn(process.execPath, ['-e', refSrc], { stdio: 'inherit' });
+  ref = bench.spawn(process.execPath, ['-e', refSrc], { stdio: 'inherit' });
+  bench.waiting('the plain reference server to answer');
   await waitFor(`http://127.0.0.1:${refPort}/`, ref);
 
   console.log(`# serving benchmark: ${CONNECTIONS} connections, ${SECONDS} s per run, ${os.cpus().length} cores, node ${process.version}`);
@@ -98,16 +103,20 @@ try {
   let ok = true;
   console.log(`# load generator: ${WRK ? 'wrk -t1' : 'autocannon (install Debian\'s wrk for latencies less skewed by the client)'}`);
   // Warm-up: both servers' JIT and caches, not measured.
+  bench.waiting('the warm-up load');
   for (const p of ['/' + slug, '/']) {
-    await run(`http://127.0.0.1:${refPort}${p}`, 2);
-    await run(base + p, 2);
+    await run(`http://127.0.0.1:${refPort}${p}`, WARMUP_SECONDS);
+    await run(base + p, WARMUP_SECONDS);
   }
+  const loadRows: Array<{ page: string; n: LoadResult; r: LoadResult; ratio: number; pass: boolean }> = [];
   for (const p of ['/' + slug, '/']) {
+    bench.waiting(`the measured load on ${p === '/' ? 'the home page' : 'the article page'} (${SECONDS} s each server)`);
     const r = await run(`http://127.0.0.1:${refPort}${p}`);
     const n = await run(base + p);
     const ratio = n.rps / r.rps;
     const pass = ratio >= 0.6 && n.p99 < 10 && n.bad === 0;
     ok &&= pass;
+    loadRows.push({ page: p === '/' ? 'home page' : 'article page', n, r, ratio, pass });
     rows.push(
       `${p === '/' ? 'home   ' : 'article'}  newsdesk ${Math.round(n.rps).toString().padStart(6)} req/s p99 ${n.p99.toFixed(1).padStart(5)} ms | plain http ${Math.round(r.rps).toString().padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(5)} ms | ratio ${ratio.toFixed(2)} (target >= 0.60, p99 < 10 ms) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad responses/errors=${n.bad}` : ''}`,
     );
@@ -115,10 +124,26 @@ try {
   const loaded = rssMb(nd.pid!);
   for (const r of rows) console.log(r);
   console.log(`memory of the serving process (embedded PGlite): idle ${idle.rss} MB, after load ${loaded.rss} MB, peak ${loaded.hwm} MB (aim < 400 MB)`);
+  for (const x of loadRows) {
+    bench.row({
+      name: x.page,
+      figure: x.n.rps,
+      unit: 'req/s',
+      detail: `p99 ${x.n.p99.toFixed(1)} ms${x.n.bad ? `, ${x.n.bad} bad responses/errors` : ''}`,
+      reference: { figure: x.r.rps, unit: 'req/s', what: `plain node:http, same bytes (p99 ${x.r.p99.toFixed(1)} ms)` },
+      ratio: x.ratio,
+      target: '≥ 0.60 × plain, p99 < 10 ms',
+      pass: x.pass,
+      peakMemoryMb: loaded.hwm,
+      memoryOf: 'serving process',
+    });
+  }
+  bench.row({ name: 'serving process memory', figure: loaded.hwm, unit: 'MB peak', detail: `idle ${idle.rss} MB, after load ${loaded.rss} MB`, target: '< 400 MB (aim)', pass: loaded.hwm < 400, peakMemoryMb: loaded.hwm, memoryOf: 'serving process' });
   process.exitCode = ok ? 0 : 1;
 } finally {
+  bench.waiting('`newsdesk serve` to shut down');
   nd.kill('SIGTERM');
   ref?.kill();
-  await new Promise((r) => nd.once('exit', r));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (nd.exitCode === null) await new Promise((r) => nd.once('exit', r));
+  bench.removeDir(dataDir);
 }
