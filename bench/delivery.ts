@@ -15,12 +15,13 @@
 //   node --import tsx bench/delivery.ts          BENCH_SUBSCRIBERS=100000 BENCH_CONNECTIONS=4 BENCH_BATCH=500
 //   BENCH_DATABASE_URL=postgres://... also runs on that server (a database created and dropped).
 //   BENCH_CPU_PROF=dir writes a CPU profile of the sending process there (node --cpu-prof).
+//   --quick (or BENCH_QUICK=1): 20,000 subscribers unless BENCH_SUBSCRIBERS says otherwise.
+// Time limit: 15 minutes (5 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.ts';
 import { openDb, type Db } from '../src/db/index.ts';
@@ -35,9 +36,12 @@ import { createMessageFactory } from '../src/newsletters/delivery/message.ts';
 import { messageBytes } from '../src/newsletters/delivery/smtp.ts';
 import { seedFixtures } from '../test/helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
+import { startBench } from './lib/harness.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
+const bench = process.argv[2] === '--seed' || process.argv[2] === '--send' ? null : startBench({ name: 'delivery', limit: { full: 900, quick: 300 } });
+if (bench?.quick) process.env.BENCH_SUBSCRIBERS ??= '20000'; // the children read it too
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -200,7 +204,7 @@ if (mode === '--seed' || mode === '--send') {
 /** Run a child; `onReady` runs when it says it is ready (the sender, queued and waiting), then it goes on. */
 function runChild<T>(mode: '--seed' | '--send', a: ChildArgs, onReady?: () => Promise<void>): Promise<T> {
   const prof = mode === '--send' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = fork(SELF, [mode, JSON.stringify(a)], { execArgv: [...prof, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = bench!.fork(SELF, [mode, JSON.stringify(a)], { execArgv: [...prof, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise<T>((resolve, reject) => {
     let got: T | undefined;
     child.on('message', (m: any) => {
@@ -217,7 +221,7 @@ function runChild<T>(mode: '--seed' | '--send', a: ChildArgs, onReady?: () => Pr
 type SinkMsg = { port?: number; messages?: number; bytes?: number };
 
 async function startSinkProcess() {
-  const child = fork(path.join(HERE, 'smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = bench!.fork(path.join(HERE, 'lib/smtp-sink.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise<SinkMsg>((resolve) => child.once('message', (m) => resolve(m as SinkMsg)));
   const { port } = await next();
   return {
@@ -280,13 +284,15 @@ async function minimalClient(port: number, data: Buffer, count: number, connecti
 
 async function run(label: string, dataDir: string, databaseUrl: string | null, sink: Awaited<ReturnType<typeof startSinkProcess>>) {
   console.log(`\n${label}   (load average at start: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+  bench!.waiting(`the seeding process (${label}: ${fmt(N)} subscribers)`);
   const seed = await runChild<{ seedMs: number; maxRssKb: number }>('--seed', { dataDir, databaseUrl });
   console.log(`  seeding process: ${fmt(N)} confirmed subscribers inserted in ${(seed.seedMs / 1000).toFixed(1)} s; its peak RSS ${MB(seed.maxRssKb)} MB (then it exited)`);
-  const sampleFile = path.join(os.tmpdir(), `newsdesk-bench-sample-${process.pid}.eml`);
+  const sampleFile = path.join(path.dirname(dataDir), `sample-${process.pid}.eml`);
   // Reference: the same number of messages, the same bytes, the same sink, the same number of
   // connections, just before the engine's send and just after it (the machine is shared: the two
   // show how much the load moved during the run).
   let refBeforeMs = 0;
+  bench!.waiting(`the sending process to queue the edition, the reference client, then the send (${label})`);
   const s = await runChild<Awaited<ReturnType<typeof sendProcess>>>('--send', { dataDir, databaseUrl, port: sink.port, sampleFile }, async () => {
     await sink.reset();
     refBeforeMs = await minimalClient(sink.port, fs.readFileSync(sampleFile), N, CONNECTIONS);
@@ -306,6 +312,7 @@ async function run(label: string, dataDir: string, databaseUrl: string | null, s
   const avgBytes = got.bytes! / got.messages!;
 
   await sink.reset();
+  bench!.waiting(`the reference client after the send (${label})`);
   const refAfterMs = await minimalClient(sink.port, sample, N, CONNECTIONS);
   const ref = await sink.count();
   if (ref.messages !== N) throw new Error(`reference client: sink counted ${ref.messages}`);
@@ -323,12 +330,26 @@ async function run(label: string, dataDir: string, databaseUrl: string | null, s
   );
   console.log(`  one delivery row per recipient: ${fmt(s.rows.n)} rows, ${fmt(s.rows.distinct)} people, ${fmt(s.rows.sent)} sent; the sink counted ${fmt(got.messages!)} messages`);
   console.log(`  load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const db = label.split(' ')[0];
+  bench!.row({
+    name: `sending, ${db}`,
+    figure: engineRate,
+    unit: 'msg/s',
+    detail: `${fmt(N)} messages, ${CONNECTIONS} connections`,
+    reference: { figure: refRate, unit: 'msg/s', what: 'minimal pipelined SMTP client, mean of before and after' },
+    ratio: engineRate / refRate,
+    target: '≥ 3,000 msg/s',
+    pass: engineRate >= 3000,
+    peakMemoryMb: rssMb,
+    memoryOf: 'sending process',
+  });
+  bench!.row({ name: `sending process memory, ${db}`, figure: rssMb, unit: 'MB peak', target: '< 400 MB', pass: rssMb < 400, peakMemoryMb: rssMb, memoryOf: 'sending process' });
 }
 
 async function main() {
   const sink = await startSinkProcess();
   console.log(`delivery benchmark: ${fmt(N)} subscribers, ${os.cpus().length} CPUs, Node ${process.version}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-bench-'));
+  const dir = bench!.tempDir('newsdesk-bench-delivery-');
   try {
     if (process.env.BENCH_SKIP_PGLITE !== '1') await run('PGlite (embedded, files in a temp dir)', path.join(dir, 'pglite'), null, sink);
     const pgUrl = process.env.BENCH_DATABASE_URL;
@@ -338,6 +359,7 @@ async function main() {
       const admin = new pg.Client({ connectionString: pgUrl });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name}`);
+      bench!.onStop(() => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined));
       const u = new URL(pgUrl);
       u.pathname = '/' + name;
       try {
@@ -349,6 +371,6 @@ async function main() {
     }
   } finally {
     await sink.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    bench!.removeDir(dir);
   }
 }
