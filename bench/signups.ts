@@ -165,7 +165,7 @@ if (values.create) {
 } else {
   const b = bench!;
   const dataDir = b.tempDir('newsdesk-bench-signups-');
-  b.waiting('the database to be created and migrated (in a short-lived process)');
+  b.waiting('a short-lived process to create and migrate the database');
   const created = await b.exec(process.execPath, ['--import', 'tsx', SELF, '--create', dataDir]);
   if (created.code !== 0) throw new Error(`creating the database failed: ${created.stderr || created.stdout}`);
   const child = b.spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', SELF, '--child', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] });

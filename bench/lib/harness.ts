@@ -98,6 +98,23 @@ export function peakRssMb(pid: number): number | null {
   }
 }
 
+/** Live processes (not zombies) whose environment has NAME=VALUE: a marker every descendant inherits. */
+export function processesWithEnv(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${e}/environ`, 'latin1').split('\0').includes(needle)) continue;
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') out.push(Number(e));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out;
+}
+
 /** This process's peak resident memory, in MB. */
 export function ownPeakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -213,11 +230,16 @@ export function startBench(opts: { name: string; limit: { full: number; quick: n
   });
 
   // Why it failed, for the runner's table (the error itself is printed as usual).
-  process.on('uncaughtExceptionMonitor', (err) => append({ type: 'error', bench: opts.name, message: String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 200) }));
+  process.on('uncaughtExceptionMonitor', (err) => !stopping && append({ type: 'error', bench: opts.name, message: String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 200) }));
 
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    // The bench's own code runs on meanwhile and fails as its children die: those errors are the stop's
+    // consequences, not the bench's result, and must not end the process before the cleanup does.
+    process.exitCode = signal === 'SIGALRM' ? 124 : signal === 'SIGINT' ? 130 : 143;
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
     const waited = Math.round((Date.now() - waitingSince) / 1000);
     if (signal !== 'SIGALRM') {
       // At the time limit the guard has said it already.
@@ -235,7 +257,7 @@ export function startBench(opts: { name: string; limit: { full: number; quick: n
     }
     await stopChildren();
     removeDirs();
-    process.exit(signal === 'SIGALRM' ? 124 : signal === 'SIGINT' ? 130 : 143);
+    process.exit();
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGALRM'] as const) process.on(s, () => void stop(s));
 

@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BenchRow } from './harness.ts';
+import { processesWithEnv, type BenchRow } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values, positionals } = parseArgs({
@@ -65,23 +65,7 @@ const rows: Row[] = [];
 let current: { pid: number; name: string } | null = null;
 let interrupted: NodeJS.Signals | null = null;
 
-/** Pids of live processes whose environment carries this marker. */
-function marked(runId: string): number[] {
-  const needle = `BENCH_RUN_ID=${runId}`;
-  const out: number[] = [];
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${e}/environ`, 'latin1').split('\0').includes(needle)) {
-        const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
-        if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') out.push(Number(e));
-      }
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return out;
-}
+const marked = (runId: string) => processesWithEnv('BENCH_RUN_ID', runId);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const describe = (pid: number) => {
   try {
