@@ -211,7 +211,7 @@ const cells = rows.map((r) => [
 const head = ['benchmark', 'figure', 'reference (same run)', 'ratio', 'target', 'result', 'peak memory'];
 const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
 const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\n# ${quick ? 'Quick runs' : 'Benchmarks'}: ${chosen.length} benchmark(s) in ${((Date.now() - t0) / 60000).toFixed(1)} min${interrupted ? `, interrupted (${interrupted})` : ''}; load average now ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`\n# ${quick ? 'Quick runs' : 'Benchmarks'}: ${ran === chosen.length ? `${ran} benchmark(s)` : `${ran} of ${chosen.length} benchmarks run`} in ${((Date.now() - t0) / 60000).toFixed(1)} min${interrupted ? `, interrupted (${interrupted}) during bench/${rows.at(-1)?.bench}.ts` : ''}; load average now ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log(line(head));
 console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
 for (const c of cells) console.log(line(c));
