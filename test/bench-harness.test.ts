@@ -37,7 +37,7 @@ function start(script: string, args: string[], extraEnv: Record<string, string> 
   const mark = crypto.randomUUID();
   const tmp = tmpDir();
   const env: NodeJS.ProcessEnv = { ...process.env, [MARK]: mark, TMPDIR: tmp, ...extraEnv };
-  for (const k of ['BENCH_QUICK', 'BENCH_RESULTS', 'BENCH_TIME_LIMIT', 'BENCH_RUN_ID', 'BENCH_CPU_PROF']) if (!(k in extraEnv)) delete env[k];
+  for (const k of ['BENCH_QUICK', 'BENCH_RESULTS', 'BENCH_TIME_LIMIT', 'BENCH_RUN_ID', 'BENCH_CPU_PROF', 'BENCH_HARNESS_PID']) if (!(k in extraEnv)) delete env[k];
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = {
     child,

@@ -149,6 +149,11 @@ let current: Bench | null = null;
 
 export function startBench(opts: { name: string; limit: { full: number; quick: number } }): Bench {
   if (current) throw new Error('startBench called twice');
+  // Children inherit this: a child process of a bench (a server, a seeding process) must not start a
+  // guard and a time limit of its own (call startBench only where the bench's main code runs).
+  const parent = process.env.BENCH_HARNESS_PID;
+  if (parent && parent !== String(process.pid)) throw new Error(`startBench in a child process of bench process ${parent}: call it only in the bench's main process`);
+  process.env.BENCH_HARNESS_PID = String(process.pid);
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
   const override = process.env.BENCH_TIME_LIMIT;

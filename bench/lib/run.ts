@@ -111,6 +111,7 @@ async function runOne(name: string): Promise<void> {
   const results = path.join(runRoot, name + '.jsonl');
   fs.mkdirSync(tmp);
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RUN_ID: runId, BENCH_RESULTS: results, TMPDIR: tmp };
+  delete env.BENCH_HARNESS_PID;
   if (quick) env.BENCH_QUICK = '1';
   else delete env.BENCH_QUICK;
   console.log(`\n=== bench/${name}.ts${quick ? ' (quick)' : ''}   load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
