@@ -144,6 +144,6 @@ try {
   bench.waiting('`newsdesk serve` to shut down');
   nd.kill('SIGTERM');
   ref?.kill();
-  if (nd.exitCode === null) await new Promise((r) => nd.once('exit', r));
+  for (const p of [nd, ref]) if (p && p.exitCode === null && p.signalCode === null) await new Promise((r) => p.once('exit', r));
   bench.removeDir(dataDir);
 }

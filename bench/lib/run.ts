@@ -153,7 +153,8 @@ async function runOne(name: string): Promise<void> {
   const timedOut = got.some((r) => r.name === 'time limit' && r.error);
   if (backstop) got.push({ bench: name, name: 'time limit', figure: null, unit: '', pass: false, error: backstop });
   else if (interrupted && !timedOut) got.push({ bench: name, name: 'interrupted', figure: null, unit: '', pass: false, error: `interrupted (${interrupted}) after ${seconds.toFixed(0)} s` });
-  else if ((code !== 0 || signal) && !timedOut) got.push({ bench: name, name: 'exit', figure: null, unit: '', pass: false, error: (signal ? `killed by ${signal}` : `exited with code ${code}`) + (res.error ? `: ${res.error}` : '') });
+  // A bench that exits 1 after a failed row (serve.ts does) has said why; a crash says it with its error.
+  else if ((code !== 0 || signal) && !timedOut && (signal || res.error || code !== 1 || !got.some((r) => r.pass === false))) got.push({ bench: name, name: 'exit', figure: null, unit: '', pass: false, error: (signal ? `killed by ${signal}` : `exited with code ${code}`) + (res.error ? `: ${res.error}` : '') });
   else if (!got.length) got.push({ bench: name, name: '(no rows reported)', figure: null, unit: '', pass: null, error: 'ran to its end without reporting a row (see its output above)' });
   if (left.length || leftFiles.length) {
     const what = [left.length ? `${left.length} process(es) left running, killed: ${leftDescr.join('; ')}` : '', leftFiles.length ? `left in its TMPDIR, removed: ${leftFiles.join(', ')}` : '']
