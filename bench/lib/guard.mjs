@@ -40,7 +40,21 @@ function alive(pid) {
     return err.code === 'EPERM';
   }
 }
-const groupAlive = (pgid) => alive(-pgid);
+/** A process group with a live member (zombies, which PID 1 in a container may never reap, do not count). */
+function groupAlive(pgid) {
+  if (!alive(-pgid)) return false;
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      /* gone */
+    }
+  }
+  return false;
+}
 const kill = (pid, sig) => {
   try {
     process.kill(pid, sig);

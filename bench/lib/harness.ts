@@ -120,13 +120,27 @@ export function ownPeakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-function groupAlive(pgid: number): boolean {
+/**
+ * Whether a process group still has a live member. Zombies do not count: a dead child of a child
+ * (tsx's esbuild service, say) is handed to PID 1, which in a container may never reap it.
+ */
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      /* gone */
+    }
+  }
+  return false;
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {

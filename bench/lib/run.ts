@@ -110,6 +110,9 @@ async function runOne(name: string): Promise<void> {
   const tmp = path.join(runRoot, name);
   const results = path.join(runRoot, name + '.jsonl');
   fs.mkdirSync(tmp);
+  // tsx keeps its compile cache in TMPDIR/tsx-UID: share the usual one rather than compile afresh.
+  const tsxCache = path.join(os.tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
+  if (fs.existsSync(tsxCache)) fs.symlinkSync(tsxCache, path.join(tmp, path.basename(tsxCache)));
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RUN_ID: runId, BENCH_RESULTS: results, TMPDIR: tmp };
   delete env.BENCH_HARNESS_PID;
   if (quick) env.BENCH_QUICK = '1';
