@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { clusterItems, defaultClusterOptions, streamOrder, type ClusterOptions, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/metrics.ts';
 import { articles } from '../src/demo/content.ts';
-import { inventedOutlets, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
+import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' } } });
@@ -40,17 +40,6 @@ export function readLabelled(file: string): LabelledItem[] {
   return out;
 }
 
-export function outletNames(): string[] {
-  const csv = path.resolve(root, '../shared/datasets/outlet-ratings/allsides-ratings-2022-09.csv');
-  if (!fs.existsSync(csv)) return inventedOutlets(300);
-  const names = fs
-    .readFileSync(csv, 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((l) => (l.startsWith('"') ? l.slice(1, l.indexOf('"', 1)) : l.split(',')[0]!))
-    .filter((n) => n && n.length < 60);
-  return [...new Set(names)].slice(0, 600);
-}
 
 function demoSet(): EvalSet {
   const t0 = Date.parse('2026-11-20T12:00:00Z');

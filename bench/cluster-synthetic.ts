@@ -4,7 +4,12 @@
 // URL slugs or opaque URLs, coarse and out-of-order times). Written for this project; deterministic
 // for a seed. Outlet names come from the caller (bench/cluster-quality.ts reads them from
 // ../shared/datasets/outlet-ratings when present, for test use only; otherwise invented ones).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { WireItem } from '../src/newswire/cluster/clusterer.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface LabelledItem extends WireItem {
   story: string;
@@ -172,4 +177,17 @@ export function inventedOutlets(n: number, seed = 7): string[] {
   const r = rng(seed);
   const kinds = ['Times', 'Herald', 'Post', 'Daily', 'Courier', 'Observer', 'Gazette', 'Report', 'Wire', 'News'];
   return Array.from({ length: n }, (_, i) => `The ${word(r)} ${kinds[i % kinds.length]}`);
+}
+
+/** Outlet names of the AllSides ratings (test use only: CC BY-NC) when ../shared has them, else invented ones. */
+export function outletNames(): string[] {
+  const csv = path.resolve(root, '../shared/datasets/outlet-ratings/allsides-ratings-2022-09.csv');
+  if (!fs.existsSync(csv)) return inventedOutlets(300);
+  const names = fs
+    .readFileSync(csv, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => (l.startsWith('"') ? l.slice(1, l.indexOf('"', 1)) : l.split(',')[0]!))
+    .filter((n) => n && n.length < 60);
+  return [...new Set(names)].slice(0, 600);
 }

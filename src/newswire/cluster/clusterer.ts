@@ -50,7 +50,7 @@ export const defaultClusterOptions: ClusterOptions = {
   weights: { words: 1, entities: 1, grams: 0.6, text: 0.8 },
   leadWords: 80,
   mergeThreshold: 0,
-  maxCandidates: 40,
+  maxCandidates: 16,
   entityGate: 0.5,
 };
 
@@ -87,6 +87,8 @@ const F_GRAMS = 2;
 const F_TEXT = 3;
 const FAMILIES = 4;
 const PREFIX = ['w', 'e', 'g', 't'];
+/** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
+const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
 const DAY = 86_400_000;
 /** Posting lists are compacted (stories outside the window dropped) past this length. */
 const POSTING_COMPACT = 4096;
@@ -134,7 +136,7 @@ export class StoryClusterer {
   private readonly termIds = new Map<string, number>();
   private df: Int32Array = new Int32Array(1024);
   private docs = 0;
-  private readonly postings: number[][] = [];
+  private readonly postings: Story[][] = [];
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
   private readonly itemsById = new Map<string, ItemState>();
   private readonly storiesById = new Map<number, Story>();
@@ -520,41 +522,57 @@ export class StoryClusterer {
     const o = this.options;
     const t = state.published;
     const window = o.windowDays * DAY;
-    const votes = new Map<number, number>();
+    const votes = new Map<Story, number>();
     for (const key of state.keys) {
       const list = this.postings[key]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
       for (let i = list.length - 1; i >= stop; i--) {
-        const sid = list[i]!;
-        const s = this.storiesById.get(sid)!;
+        const s = list[i]!;
         if (s.mergedInto !== null) continue;
         if (t > s.last + window || t < s.first - window) continue;
-        if (excluded?.has(sid)) continue;
-        votes.set(sid, (votes.get(sid) ?? 0) + w);
+        if (excluded?.has(s.id)) continue;
+        votes.set(s, (votes.get(s) ?? 0) + w);
       }
     }
-    let cands = [...votes];
+    // The stories sharing the most (and rarest) terms; those with a small share of the best vote cannot win.
+    let top = 0;
+    for (const v of votes.values()) if (v > top) top = v;
+    let cands: Array<[Story, number]> = [];
+    for (const e of votes) if (e[1] >= top * 0.2) cands.push(e);
     if (cands.length > o.maxCandidates) {
-      cands.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
       cands = cands.slice(0, o.maxCandidates);
     }
     const out = new Map<number, number>();
-    for (const [sid] of cands) out.set(sid, this.similarity(state, this.storiesById.get(sid)!));
+    const floor = o.mergeThreshold > 0 ? o.threshold * 0.6 : o.threshold;
+    for (const [st] of cands) out.set(st.id, this.similarity(state, st, floor));
     return out;
   }
 
-  /** Weighted mean of per-family cosines between an item and a story's centroid, damped by time. */
-  private similarity(state: ItemState, s: Story): number {
+  /**
+   * Weighted mean of per-family cosines between an item and a story's centroid, damped by time. Stops
+   * early (returning an upper bound below `floor`) once the story cannot reach `floor`: such a story
+   * cannot be chosen, so the decisions are the same as with the full computation.
+   */
+  private similarity(state: ItemState, s: Story, floor = 0): number {
     const o = this.options;
     const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
-    let num = 0;
+    const gap = Math.max(0, s.first - state.published, state.published - s.last) / DAY;
+    const decay = Math.exp(-gap / o.decayDays);
+    if (decay < floor) return decay;
     let den = 0;
-    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
+    for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
+    if (!den) return 0;
+    let num = 0;
+    let rest = den;
     let ent = -1;
-    for (let f = 0; f < FAMILIES; f++) {
+    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
+    for (const f of ORDER) {
       const x = state.vec[f]!;
       if (!x.ids.length || !s.has[f] || !wts[f]) continue;
+      // Upper bound: every family still to come scores 1.
+      if (((num + rest) / den) * decay < floor) return ((num + rest) / den) * decay;
       let dot = 0;
       if (single) {
         const y = single[f]!;
@@ -581,11 +599,9 @@ export class StoryClusterer {
       }
       if (f === F_ENT) ent = dot;
       num += wts[f]! * dot;
-      den += wts[f]!;
+      rest -= wts[f]!;
     }
-    if (!den) return 0;
-    const gap = Math.max(0, s.first - state.published, state.published - s.last) / DAY;
-    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
+    return (num / den) * this.gate(ent) * decay;
   }
 
   /** Weighted mean of per-family cosines between two stories' centroids, damped by the gap between their spans. */
@@ -665,10 +681,10 @@ export class StoryClusterer {
         if (!v.ids.length) continue;
         s.has[f] = 1;
         s.norm2[f] = 1;
-        if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s.id);
+        if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
       }
       const tv = state.vec[F_TEXT]!;
-      for (const key of state.keys) if (binaryIndex(tv.ids, key) >= 0) this.post(key, s.id);
+      for (const key of state.keys) if (binaryIndex(tv.ids, key) >= 0) this.post(key, s);
       return;
     }
     if (s.sum === null) {
@@ -694,7 +710,7 @@ export class StoryClusterer {
         if (old === undefined) {
           m.set(id, w);
           n2 += w * w;
-          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s.id);
+          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s);
         } else {
           m.set(id, old + w);
           n2 += 2 * old * w + w * w;
@@ -710,7 +726,7 @@ export class StoryClusterer {
     return false;
   }
 
-  private post(term: number, story: number): void {
+  private post(term: number, story: Story): void {
     const list = this.postings[term]!;
     if (list.length && list[list.length - 1] === story) return;
     list.push(story);
@@ -721,16 +737,15 @@ export class StoryClusterer {
   private compact(term: number): void {
     const list = this.postings[term]!;
     let newest = 0;
-    for (let i = Math.max(0, list.length - 64); i < list.length; i++) newest = Math.max(newest, this.storiesById.get(list[i]!)!.last);
+    for (let i = Math.max(0, list.length - 64); i < list.length; i++) newest = Math.max(newest, list[i]!.last);
     const cutoff = newest - 4 * this.options.windowDays * DAY;
-    const seen = new Set<number>();
-    const kept: number[] = [];
+    const seen = new Set<Story>();
+    const kept: Story[] = [];
     for (let i = list.length - 1; i >= 0; i--) {
-      const sid = list[i]!;
-      const s = this.storiesById.get(sid)!;
-      if (s.mergedInto !== null || s.last < cutoff || seen.has(sid)) continue;
-      seen.add(sid);
-      kept.push(sid);
+      const s = list[i]!;
+      if (s.mergedInto !== null || s.last < cutoff || seen.has(s)) continue;
+      seen.add(s);
+      kept.push(s);
     }
     kept.reverse();
     this.postings[term] = kept;

@@ -15,8 +15,11 @@ export class ItemLineError extends Error {
 /** ISO 8601 date-time with a time zone (Z or ±hh:mm), or a plain date (taken as midnight UTC). */
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
 
-/** Parses one line; returns null for a blank line. Unknown fields are ignored (other tools may add some). */
-export function parseItemLine(raw: string, line: number): WireItem | null {
+/**
+ * Parses one line; returns null for a blank line. Unknown fields are ignored (other tools may add some).
+ * `rawId` is the id as written (a number stays a number when it is written back).
+ */
+export function parseItemLine(raw: string, line: number): { item: WireItem; rawId: string | number } | null {
   const s = raw.trim();
   if (!s) return null;
   let o: unknown;
@@ -39,7 +42,7 @@ export function parseItemLine(raw: string, line: number): WireItem | null {
   const p = r.published.trim();
   const t = ISO.test(p) ? Date.parse(p.length === 10 ? `${p}T00:00:00Z` : p) : NaN;
   if (Number.isNaN(t)) throw new ItemLineError(line, `item "${sid}": "published" is not an ISO 8601 date-time with a time zone: ${JSON.stringify(r.published)}`);
-  return {
+  const item: WireItem = {
     id: sid,
     title: r.title,
     text: (r.text as string | undefined) ?? null,
@@ -47,4 +50,5 @@ export function parseItemLine(raw: string, line: number): WireItem | null {
     url: (r.url as string | undefined) ?? null,
     published: t,
   };
+  return { item, rawId: id };
 }

@@ -28,14 +28,24 @@ export function cleanTitle(title: string, outlet?: string | null): string {
   let t = title.replace(/\s+/g, ' ').trim();
   t = t.replace(PREFIX, '');
   if (outlet) {
-    const o = outlet.replace(/\s*\(.*?\)\s*/g, '').trim();
-    if (o.length >= 2) {
-      const esc = o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      t = t.replace(new RegExp(`\\s+[-–—|:]\\s*(?:the\\s+)?${esc}\\s*$`, 'i'), '');
-    }
+    const re = outletSuffix(outlet);
+    if (re) t = t.replace(re, '');
   }
   t = t.replace(/\s*(?:\.\.\.|…)\s*$/, '').replace(/\s+\|\s+[^|]{1,40}$/, '');
   return t.trim() || title.trim();
+}
+
+const suffixes = new Map<string, RegExp | null>();
+
+/** " - Outlet Name" at the end of a headline (aggregators append it), one expression per outlet. */
+function outletSuffix(outlet: string): RegExp | null {
+  let re = suffixes.get(outlet);
+  if (re !== undefined) return re;
+  const o = outlet.replace(/\s*\(.*?\)\s*/g, '').trim();
+  re = o.length >= 2 ? new RegExp(`\\s+[-–—|:]\\s*(?:the\\s+)?${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'i') : null;
+  if (suffixes.size > 10_000) suffixes.clear();
+  suffixes.set(outlet, re);
+  return re;
 }
 
 /** Light English stemmer: plurals, possessives, -ing/-ed/-ly; enough to join "ban"/"bans"/"banned". */
