@@ -86,16 +86,15 @@ const F_ENT = 1;
 const F_GRAMS = 2;
 const F_TEXT = 3;
 const FAMILIES = 4;
-const PREFIX = ['w', 'e', 'g', 't'];
 /** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
 const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
 const DAY = 86_400_000;
 /** Posting lists are compacted (stories outside the window dropped) past this length. */
 const POSTING_COMPACT = 4096;
 /** Most recent entries of a posting list scanned for candidates. */
-const POSTING_SCAN = 600;
+const POSTING_SCAN = 250;
 /** Query terms (rarest first) used to find candidates. */
-const QUERY_TERMS = 12;
+const QUERY_TERMS = 10;
 
 /** One family of an item's vector: term ids ascending, weights L2-normalised. */
 interface SparseVec {
@@ -127,13 +126,18 @@ interface Story {
   mergedInto: number | null;
   titleOverride: string | null;
   titleCache: string | null;
+  /** Scratch of candidates(): the query this vote belongs to, and the vote. */
+  voteEpoch: number;
+  vote: number;
 }
 
 const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
 
 export class StoryClusterer {
   readonly options: ClusterOptions;
-  private readonly termIds = new Map<string, number>();
+  /** Term ids per family (one map each: no key strings built per feature). */
+  private readonly termIds: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+  private terms = 0;
   private df: Int32Array = new Int32Array(1024);
   private docs = 0;
   private readonly postings: Story[][] = [];
@@ -141,8 +145,6 @@ export class StoryClusterer {
   private readonly itemsById = new Map<string, ItemState>();
   private readonly storiesById = new Map<number, Story>();
   private nextStory = 1;
-  /** Dense scratch for dot products with one-item stories. */
-  private scratch = new Float64Array(1024);
   // Constraints: must-link groups and cannot-link pairs, and the log they were built from.
   private readonly log: Constraint[] = [];
   private readonly group = new Map<string, number>();
@@ -151,6 +153,7 @@ export class StoryClusterer {
   private readonly cannot = new Map<string, Set<string>>();
   private readonly renames: Array<{ items: string[]; title: string }> = [];
   private lastCandidates: Map<number, number> | null = null;
+  private epoch = 0;
 
   constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
@@ -263,7 +266,8 @@ export class StoryClusterer {
     const c: Constraint = { kind: 'merge', items: [...sa.items, ...sb.items] };
     this.log.push(c);
     this.applyConstraint(c, false);
-    const keep = this.mergeStories(sa.id, sb.id);
+    this.mergeStories(sa.id, sb.id);
+    const keep = Math.min(sa.id, sb.id);
     for (const g of this.groupsOf(this.storiesById.get(keep)!.items)) this.groupStory.set(g, keep);
     return keep;
   }
@@ -401,19 +405,16 @@ export class StoryClusterer {
     return true;
   }
 
-  private term(key: string, create: boolean): number {
-    let id = this.termIds.get(key);
+  private term(f: number, key: string): number {
+    const map = this.termIds[f]!;
+    let id = map.get(key);
     if (id === undefined) {
-      if (!create) return -1;
-      id = this.termIds.size;
-      this.termIds.set(key, id);
+      id = this.terms++;
+      map.set(key, id);
       if (id >= this.df.length) {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
-        const sc = new Float64Array(this.df.length);
-        sc.set(this.scratch);
-        this.scratch = sc;
       }
       this.postings.push([]);
     }
@@ -483,7 +484,7 @@ export class StoryClusterer {
       const pairs: Array<[number, number]> = [];
       let n2 = 0;
       for (const [k, tf] of bag) {
-        const id = this.term(PREFIX[f] + k, true);
+        const id = this.term(f, k);
         const w = tf * this.idf(id);
         pairs.push([id, w]);
         n2 += w * w;
@@ -522,24 +523,32 @@ export class StoryClusterer {
     const o = this.options;
     const t = state.published;
     const window = o.windowDays * DAY;
-    const votes = new Map<Story, number>();
+    // Votes live on the stories themselves (tagged with this query's epoch): no map per item.
+    const epoch = ++this.epoch;
+    const voted: Story[] = [];
     for (const key of state.keys) {
       const list = this.postings[key]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
       for (let i = list.length - 1; i >= stop; i--) {
         const s = list[i]!;
+        if (s.voteEpoch === epoch) {
+          s.vote += w;
+          continue;
+        }
         if (s.mergedInto !== null) continue;
         if (t > s.last + window || t < s.first - window) continue;
         if (excluded?.has(s.id)) continue;
-        votes.set(s, (votes.get(s) ?? 0) + w);
+        s.voteEpoch = epoch;
+        s.vote = w;
+        voted.push(s);
       }
     }
     // The stories sharing the most (and rarest) terms; those with a small share of the best vote cannot win.
     let top = 0;
-    for (const v of votes.values()) if (v > top) top = v;
+    for (const s of voted) if (s.vote > top) top = s.vote;
     let cands: Array<[Story, number]> = [];
-    for (const e of votes) if (e[1] >= top * 0.2) cands.push(e);
+    for (const s of voted) if (s.vote >= top * 0.2) cands.push([s, s.vote]);
     if (cands.length > o.maxCandidates) {
       cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
       cands = cands.slice(0, o.maxCandidates);
@@ -660,6 +669,8 @@ export class StoryClusterer {
         mergedInto: null,
         titleOverride: null,
         titleCache: null,
+        voteEpoch: 0,
+        vote: 0,
       };
       this.storiesById.set(storyId, s);
     }

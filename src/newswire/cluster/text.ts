@@ -101,10 +101,12 @@ export function rawTokens(s: string): RawToken[] {
     const first = text[0]!;
     const cap = first !== first.toLowerCase();
     const letters = text.replace(/[^\p{L}]/gu, '');
-    const acronym = letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+    // Short all-capital words are acronyms ("NRA", "ECB"); longer ones are shouting ("SHOCKING").
+    const acronym = letters.length >= 2 && letters.length <= 5 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
     // Tokens such as "U.S." keep their dots; drop them for matching.
     const lower = text.toLowerCase().replace(/\./g, '');
-    out.push({ text, lower, cap, acronym, number: hasDigit, initial });
+    const shouting = !acronym && letters.length > 5 && letters === letters.toUpperCase();
+    out.push({ text, lower, cap: cap && !shouting, acronym, number: hasDigit, initial });
     initial = false;
   }
   return out;
