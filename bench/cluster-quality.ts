@@ -117,18 +117,21 @@ function tune(dev: EvalSet[]): Partial<ClusterOptions> {
   let best: Partial<ClusterOptions> = {};
   let bestF = -1;
   const W = defaultClusterOptions.weights;
-  for (const threshold of [0.2, 0.24, 0.28, 0.32, 0.36, 0.4, 0.45])
-    for (const decayDays of [1, 2, 4])
-      for (const grams of [0.3, 0.6, 1])
-        for (const entities of [0.5, 1, 1.5])
-          for (const text of [0.5, 1]) {
-            const opts: Partial<ClusterOptions> = { threshold, decayDays, weights: { ...W, grams, entities, text } };
-            const f = dev.reduce((a, s) => a + evaluate(s, opts).bcubed.f1, 0) / dev.length;
-            if (f > bestF) {
-              bestF = f;
-              best = opts;
+  for (const threshold of [0.2, 0.24, 0.28, 0.32, 0.36])
+    for (const mergeThreshold of [0, 0.3, 0.4])
+      for (const entityGate of [0.3, 0.5, 0.7])
+        for (const grams of [0.3, 0.6])
+          for (const text of [0.8, 1.5])
+            for (const decayDays of [1.5, 3]) {
+              const opts: Partial<ClusterOptions> = { threshold, mergeThreshold, entityGate, decayDays, weights: { ...W, grams, text } };
+              const scores = dev.map((s) => evaluate(s, opts).bcubed.f1);
+              const f = scores.reduce((a, b) => a + b, 0) / scores.length;
+              if (f > bestF) {
+                bestF = f;
+                best = opts;
+                console.log(`  ${pct(f)} [${scores.map(pct).join(' ')}] ${JSON.stringify(opts)}`);
+              }
             }
-          }
   console.log(`tuned on ${dev.map((s) => s.name).join(', ')}: mean B3 F1 ${pct(bestF)} with ${JSON.stringify(best)}`);
   return best;
 }

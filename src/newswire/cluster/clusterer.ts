@@ -6,7 +6,7 @@
 // per-family cosines are averaged with weights over the families both sides have, damped by the time
 // between the item and the story's span. It joins the best story at or above the threshold, otherwise
 // it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
-// re-cluster of the same items keeps. See docs/decisions/0040-clustering.md.
+// re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
 import { charGrams, cleanTitle, entities, isTitleCase, lead, numbers, rawTokens, slugWords, words, type RawToken } from './text.ts';
 
 export interface WireItem {
@@ -41,17 +41,21 @@ export interface ClusterOptions {
    * "Storm Boris hits Hull".
    */
   entityGate: number;
+  /** Virtual documents added to the count behind the IDF (see idf()). */
+  priorDocs: number;
 }
 
+/** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
 export const defaultClusterOptions: ClusterOptions = {
-  threshold: 0.3,
+  threshold: 0.24,
   windowDays: 7,
-  decayDays: 3,
-  weights: { words: 1, entities: 1, grams: 0.6, text: 0.8 },
+  decayDays: 1.5,
+  weights: { words: 1, entities: 1, grams: 0.3, text: 1.5 },
   leadWords: 80,
-  mergeThreshold: 0,
+  mergeThreshold: 0.4,
   maxCandidates: 16,
-  entityGate: 0.5,
+  entityGate: 0.3,
+  priorDocs: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -92,9 +96,9 @@ const DAY = 86_400_000;
 /** Posting lists are compacted (stories outside the window dropped) past this length. */
 const POSTING_COMPACT = 4096;
 /** Most recent entries of a posting list scanned for candidates. */
-const POSTING_SCAN = 250;
+const POSTING_SCAN = 120;
 /** Query terms (rarest first) used to find candidates. */
-const QUERY_TERMS = 10;
+const QUERY_TERMS = 8;
 
 /** One family of an item's vector: term ids ascending, weights L2-normalised. */
 interface SparseVec {
@@ -421,8 +425,12 @@ export class StoryClusterer {
     return id;
   }
 
+  /**
+   * Smoothed IDF: `priorDocs` virtual documents in which no term occurs, so that a young stream (a few
+   * hundred items, where a big story's own names are in a tenth of them) weighs terms as a long one would.
+   */
   private idf(id: number): number {
-    return Math.log((this.docs + 2) / (this.df[id]! + 1)) + 1;
+    return Math.log((this.docs + this.options.priorDocs + 2) / (this.df[id]! + 1)) + 1;
   }
 
   private capRatio = (w: string): number => {
@@ -554,8 +562,16 @@ export class StoryClusterer {
       cands = cands.slice(0, o.maxCandidates);
     }
     const out = new Map<number, number>();
-    const floor = o.mergeThreshold > 0 ? o.threshold * 0.6 : o.threshold;
-    for (const [st] of cands) out.set(st.id, this.similarity(state, st, floor));
+    // Without merges only the best story matters, so each story need only beat the best so far (the
+    // bound in similarity() then skips most of the work); with merges, every story above the merge floor.
+    const merging = o.mergeThreshold > 0;
+    let floor = merging ? o.threshold * 0.6 : o.threshold;
+    if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
+    for (const [st] of cands) {
+      const sc = this.similarity(state, st, floor);
+      out.set(st.id, sc);
+      if (!merging && sc > floor) floor = sc;
+    }
     return out;
   }
 
