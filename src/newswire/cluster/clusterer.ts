@@ -43,6 +43,8 @@ export interface ClusterOptions {
   entityGate: number;
   /** Virtual documents added to the count behind the IDF (see idf()). */
   priorDocs: number;
+  /** Weight of headline word pairs among the headline words (0 = none). */
+  bigrams: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -56,6 +58,7 @@ export const defaultClusterOptions: ClusterOptions = {
   maxCandidates: 16,
   entityGate: 0.3,
   priorDocs: 0,
+  bigrams: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -461,6 +464,8 @@ export class StoryClusterer {
     const add = (f: number, k: string, w: number) => bags[f]!.set(k, Math.max(bags[f]!.get(k) ?? 0, w));
     const tw = words(tt);
     for (const w of tw) add(F_WORDS, w, 1);
+    // Adjacent content words ("bull market", "bad loan"), off by default: they did not help (decision record).
+    if (this.options.bigrams) for (let i = 1; i < tw.length; i++) add(F_WORDS, tw[i - 1] + ' ' + tw[i], this.options.bigrams);
     for (const w of slugWords(item.url)) if (!bags[F_WORDS]!.has(w)) add(F_WORDS, w, 0.5);
     const ents = entities(tt, titleCase, this.capRatio);
     for (const e of ents) add(F_ENT, e, e.includes(' ') ? 1.2 : 1);
