@@ -131,6 +131,22 @@ test('adding items one at a time equals the batch; rebuilding from stored assign
   for (const it of fixture) assert.equal(restored.storyOf(it.id), batch.get(it.id), `item ${it.title}`);
 });
 
+test('expire frees old stories: their items keep their story and title, new items start new stories', T, () => {
+  const c = new StoryClusterer();
+  const t0 = Date.parse('2026-05-01T08:00:00Z');
+  c.add({ id: 'a', title: 'Storm Odile batters the west coast of Kestria', published: t0 });
+  c.add({ id: 'b', title: 'Storm Odile: rail lines closed on the west coast of Kestria', published: t0 + 3_600_000 });
+  const s = c.storyOf('a')!;
+  assert.equal(c.storyOf('b'), s);
+  const title = c.story(s)!.title;
+  assert.equal(c.expire(t0 + 10 * 86_400_000), 0, 'not yet: within twice the window');
+  assert.equal(c.expire(t0 + 30 * 86_400_000), 1);
+  assert.equal(c.story(s)!.title, title);
+  assert.deepEqual(c.story(s)!.items, ['a', 'b']);
+  const late = c.add({ id: 'c', title: 'Storm Odile batters the west coast of Kestria', published: t0 + 30 * 86_400_000 });
+  assert.ok(late.created && late.story !== s);
+});
+
 test('stories: a neutral working title, outlets, first and last seen', T, () => {
   const c = new StoryClusterer();
   const t0 = Date.parse('2026-05-06T08:00:00Z');

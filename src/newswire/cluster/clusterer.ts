@@ -133,6 +133,8 @@ interface Story {
   mergedInto: number | null;
   titleOverride: string | null;
   titleCache: string | null;
+  /** Expired: vectors freed, no longer a candidate. */
+  closed: boolean;
   /** Scratch of candidates(): the query this vote belongs to, and the vote. */
   voteEpoch: number;
   vote: number;
@@ -312,6 +314,31 @@ export class StoryClusterer {
     const c: Constraint = { kind: 'rename', items: [...s.items], title: t };
     this.log.push(c);
     s.titleOverride = t;
+  }
+
+  /**
+   * Frees the vectors of stories last updated more than twice the window before `now` (epoch ms): they
+   * can no longer take items, and the live wire keeps memory bounded by the window. Their items keep
+   * their story, and the story its title. Returns how many stories were closed.
+   */
+  expire(now: number): number {
+    const cutoff = now - 2 * this.options.windowDays * DAY;
+    let closed = 0;
+    for (const s of this.storiesById.values()) {
+      if (s.mergedInto !== null || s.closed || s.last >= cutoff) continue;
+      s.titleCache = this.title(s);
+      for (const i of s.items) {
+        const st = this.itemsById.get(i)!;
+        st.vec = [EMPTY, EMPTY, EMPTY, EMPTY];
+        st.keys = EMPTY.ids;
+      }
+      s.sum = null;
+      s.has.fill(0);
+      s.norm2.fill(0);
+      s.closed = true;
+      closed++;
+    }
+    return closed;
   }
 
   /** The editors' decisions so far, oldest first: store them, and pass them to a re-cluster. */
@@ -549,7 +576,7 @@ export class StoryClusterer {
           s.vote += w;
           continue;
         }
-        if (s.mergedInto !== null) continue;
+        if (s.mergedInto !== null || s.closed) continue;
         if (t > s.last + window || t < s.first - window) continue;
         if (excluded?.has(s.id)) continue;
         s.voteEpoch = epoch;
@@ -692,8 +719,13 @@ export class StoryClusterer {
         titleCache: null,
         voteEpoch: 0,
         vote: 0,
+        closed: false,
       };
       this.storiesById.set(storyId, s);
+    }
+    if (s.closed) {
+      // A forced or restored item for a closed story reopens it (its earlier items no longer count).
+      s.closed = false;
     }
     state.story = storyId;
     this.itemsById.set(state.id, state);
