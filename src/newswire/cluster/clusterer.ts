@@ -45,20 +45,31 @@ export interface ClusterOptions {
   priorDocs: number;
   /** Weight of headline word pairs among the headline words (0 = none). */
   bigrams: number;
+  /**
+   * An item whose best story scores at least this (but under `threshold`) still joins it when that
+   * story is `margin` times as similar as the runner-up: a clear winner in a quiet stream (0 = off).
+   */
+  lowThreshold: number;
+  margin: number;
+  /** Entity cosine at which the entity gate is fully open. */
+  gateFull: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
 export const defaultClusterOptions: ClusterOptions = {
-  threshold: 0.24,
+  threshold: 0.3,
   windowDays: 7,
   decayDays: 1.5,
   weights: { words: 1, entities: 1, grams: 0.3, text: 1.5 },
   leadWords: 80,
-  mergeThreshold: 0.4,
+  mergeThreshold: 0,
   maxCandidates: 16,
   entityGate: 0.3,
   priorDocs: 0,
   bigrams: 0,
+  lowThreshold: 0.14,
+  margin: 3,
+  gateFull: 0.25,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -211,7 +222,7 @@ export class StoryClusterer {
     let storyId: number;
     let created = false;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && bestScore >= this.options.threshold) storyId = best;
+    else if (best !== -1 && (bestScore >= this.options.threshold || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
     else {
       storyId = this.nextStory++;
       created = true;
@@ -598,11 +609,18 @@ export class StoryClusterer {
     // bound in similarity() then skips most of the work); with merges, every story above the merge floor.
     const merging = o.mergeThreshold > 0;
     let floor = merging ? o.threshold * 0.6 : o.threshold;
+    // A clear winner may join below the threshold: scores down to lowThreshold / margin matter then.
+    if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
     if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
+    // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
+    // (it is under best / margin), so the decision is the same as with every score computed exactly.
+    let bestSoFar = 0;
     for (const [st] of cands) {
       const sc = this.similarity(state, st, floor);
       out.set(st.id, sc);
-      if (!merging && sc > floor) floor = sc;
+      if (merging || sc <= bestSoFar) continue;
+      bestSoFar = sc;
+      floor = Math.max(floor, o.lowThreshold > 0 ? sc / o.margin : sc);
     }
     return out;
   }
@@ -688,11 +706,17 @@ export class StoryClusterer {
     return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
   }
 
+  /** Below the threshold, an item still joins a story that is at least `margin` times as similar as any other. */
+  private clearWinner(best: number, second: number): boolean {
+    const o = this.options;
+    return o.lowThreshold > 0 && best >= o.lowThreshold && best >= o.margin * second;
+  }
+
   /** The entity gate: 1 when the entity families were not both present (ent < 0) or overlap enough. */
   private gate(ent: number): number {
     if (ent < 0) return 1;
     const g = this.options.entityGate;
-    return g + (1 - g) * Math.min(1, ent / 0.25);
+    return g + (1 - g) * Math.min(1, ent / this.options.gateFull);
   }
 
   private centroidMap(s: Story, f: number): Map<number, number> {
