@@ -53,6 +53,8 @@ export interface ClusterOptions {
   margin: number;
   /** Entity cosine at which the entity gate is fully open. */
   gateFull: number;
+  /** Weight of the single-link evidence (similarity to the most alike recent member; 0 = centroids only). */
+  linkWeight: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -70,6 +72,7 @@ export const defaultClusterOptions: ClusterOptions = {
   lowThreshold: 0.14,
   margin: 3,
   gateFull: 0.25,
+  linkWeight: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -622,6 +625,7 @@ export class StoryClusterer {
       bestSoFar = sc;
       floor = Math.max(floor, o.lowThreshold > 0 ? sc / o.margin : sc);
     }
+    if (o.linkWeight > 0) this.linkScores(state, out);
     return out;
   }
 
@@ -710,6 +714,57 @@ export class StoryClusterer {
   private clearWinner(best: number, second: number): boolean {
     const o = this.options;
     return o.lowThreshold > 0 && best >= o.lowThreshold && best >= o.margin * second;
+  }
+
+  /**
+   * Single-link evidence: the item's similarity to the most alike of the latest members of the best few
+   * stories, times `linkWeight`, replaces the centroid score when higher (a facet of a story is often
+   * closer to one member than to the centroid).
+   */
+  private linkScores(state: ItemState, scores: Map<number, number>): void {
+    const o = this.options;
+    const top = [...scores].filter(([, sc]) => sc > 0.05).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 4);
+    for (const [sid, sc] of top) {
+      const st = this.storiesById.get(sid)!;
+      if (st.items.length < 2) continue;
+      let best = 0;
+      for (let k = st.items.length - 1, n = 0; k >= 0 && n < 8; k--, n++) {
+        const sim = this.itemSimilarity(state, this.itemsById.get(st.items[k]!)!);
+        if (sim > best) best = sim;
+      }
+      const linked = o.linkWeight * best;
+      if (linked > sc) scores.set(sid, linked);
+    }
+  }
+
+  /** Similarity of two items, computed as similarity() does for a one-item story. */
+  private itemSimilarity(x: ItemState, y: ItemState): number {
+    const o = this.options;
+    const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
+    let num = 0;
+    let den = 0;
+    let ent = -1;
+    for (let f = 0; f < FAMILIES; f++) {
+      const a = x.vec[f]!;
+      const b = y.vec[f]!;
+      if (!a.ids.length || !b.ids.length || !wts[f]) continue;
+      let dot = 0;
+      let i = 0;
+      let j = 0;
+      while (i < a.ids.length && j < b.ids.length) {
+        const u = a.ids[i]!;
+        const v = b.ids[j]!;
+        if (u === v) dot += a.w[i++]! * b.w[j++]!;
+        else if (u < v) i++;
+        else j++;
+      }
+      if (f === F_ENT) ent = dot;
+      num += wts[f]! * dot;
+      den += wts[f]!;
+    }
+    if (!den) return 0;
+    const gap = Math.abs(x.published - y.published) / DAY;
+    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
   }
 
   /** The entity gate: 1 when the entity families were not both present (ent < 0) or overlap enough. */
