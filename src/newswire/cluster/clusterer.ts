@@ -1,0 +1,1043 @@
+// The story clusterer: an incremental, deterministic single-pass clusterer of news items into stories.
+// Each item becomes four sparse TF-IDF vectors (headline and slug words, named entities and numbers,
+// character 4-grams of the headline, words of the text's lead), with document frequencies updated as
+// items arrive. A new item is compared with the centroids of the stories that share one of its rarer
+// terms (an inverted index, most recent stories first) and active within the time window; the
+// per-family cosines are averaged with weights over the families both sides have, damped by the time
+// between the item and the story's span. It joins the best story at or above the threshold, otherwise
+// it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
+// re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
+import { charGrams, cleanTitle, entities, isTitleCase, lead, numbers, rawTokens, slugWords, words, type RawToken } from './text.ts';
+
+export interface WireItem {
+  /** Unique; carries no meaning. */
+  id: string;
+  title: string;
+  text?: string | null;
+  outlet?: string | null;
+  url?: string | null;
+  /** Epoch milliseconds. */
+  published: number;
+}
+
+export interface ClusterOptions {
+  /** Minimum similarity (0..1) for an item to join a story. */
+  threshold: number;
+  /** Stories not updated within this many days of an item are not candidates for it. */
+  windowDays: number;
+  /** Similarity is multiplied by exp(-gap / decayDays), gap = days between the item and the story's span. */
+  decayDays: number;
+  /** Weights of the four feature families in the similarity. */
+  weights: { words: number; entities: number; grams: number; text: number };
+  /** Words of the text's lead that count (the rest of an article adds noise and cost). */
+  leadWords: number;
+  /** After an item joins a story, another story at least this similar to it is merged in (0 = never). */
+  mergeThreshold: number;
+  /** Candidate stories scored in full per item. */
+  maxCandidates: number;
+  /**
+   * When both sides name people, places or organisations and share none of them, the similarity is
+   * multiplied by this (rising to 1 as the entity cosine reaches 0.25): "Storm Anna hits Leeds" is not
+   * "Storm Boris hits Hull".
+   */
+  entityGate: number;
+  /** Virtual documents added to the count behind the IDF (see idf()). */
+  priorDocs: number;
+  /** Weight of headline word pairs among the headline words (0 = none). */
+  bigrams: number;
+  /**
+   * An item whose best story scores at least this (but under `threshold`) still joins it when that
+   * story is `margin` times as similar as the runner-up: a clear winner in a quiet stream (0 = off).
+   */
+  lowThreshold: number;
+  margin: number;
+  /** Entity cosine at which the entity gate is fully open. */
+  gateFull: number;
+  /** Weight of the single-link evidence (similarity to the most alike recent member; 0 = centroids only). */
+  linkWeight: number;
+}
+
+/** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
+export const defaultClusterOptions: ClusterOptions = {
+  threshold: 0.3,
+  windowDays: 7,
+  decayDays: 1.5,
+  weights: { words: 1, entities: 1, grams: 0.3, text: 1.5 },
+  leadWords: 80,
+  mergeThreshold: 0,
+  maxCandidates: 16,
+  entityGate: 0.3,
+  priorDocs: 0,
+  bigrams: 0,
+  lowThreshold: 0.14,
+  margin: 3,
+  gateFull: 0.25,
+  linkWeight: 0,
+};
+
+/** An editor's decision, kept so that a re-cluster of the same items honours it. */
+export type Constraint =
+  | { kind: 'merge'; items: string[] }
+  | { kind: 'split'; items: string[]; from: string[] }
+  | { kind: 'rename'; items: string[]; title: string };
+
+export interface Assignment {
+  item: string;
+  story: number;
+  /** The item started the story. */
+  created: boolean;
+  /** Stories merged into `story` as a consequence (their items now belong to `story`). */
+  merged: number[];
+  /** Similarity to the story it joined (0 when it started one). */
+  score: number;
+}
+
+export interface StoryView {
+  id: number;
+  /** Neutral working title: an editor's rename, else the most central headline. */
+  title: string;
+  items: string[];
+  outlets: string[];
+  first: number;
+  last: number;
+}
+
+const F_WORDS = 0;
+const F_ENT = 1;
+const F_GRAMS = 2;
+const F_TEXT = 3;
+const FAMILIES = 4;
+/** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
+const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
+const DAY = 86_400_000;
+/** Posting lists are compacted (stories outside the window dropped) past this length. */
+const POSTING_COMPACT = 4096;
+/** Most recent entries of a posting list scanned for candidates. */
+const POSTING_SCAN = 120;
+/** Query terms (rarest first) used to find candidates. */
+const QUERY_TERMS = 8;
+
+/** One family of an item's vector: term ids ascending, weights L2-normalised. */
+interface SparseVec {
+  ids: Int32Array;
+  w: Float32Array;
+}
+
+interface ItemState {
+  id: string;
+  story: number;
+  title: string;
+  outlet: string | null;
+  published: number;
+  vec: SparseVec[];
+  /** Candidate-retrieval terms. */
+  keys: Int32Array;
+}
+
+interface Story {
+  id: number;
+  items: string[];
+  /** Sum of the items' vectors per family (null while the story has one item: its vector is used). */
+  sum: Array<Map<number, number>> | null;
+  norm2: Float64Array;
+  /** Number of items with a non-empty vector in each family. */
+  has: Int32Array;
+  first: number;
+  last: number;
+  mergedInto: number | null;
+  titleOverride: string | null;
+  titleCache: string | null;
+  /** Expired: vectors freed, no longer a candidate. */
+  closed: boolean;
+  /** Scratch of candidates(): the query this vote belongs to, and the vote. */
+  voteEpoch: number;
+  vote: number;
+}
+
+const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
+
+export class StoryClusterer {
+  readonly options: ClusterOptions;
+  /** Term ids per family (one map each: no key strings built per feature). */
+  private readonly termIds: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+  private terms = 0;
+  private df: Int32Array = new Int32Array(1024);
+  private docs = 0;
+  private readonly postings: Story[][] = [];
+  private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
+  private readonly itemsById = new Map<string, ItemState>();
+  private readonly storiesById = new Map<number, Story>();
+  private nextStory = 1;
+  // Constraints: must-link groups and cannot-link pairs, and the log they were built from.
+  private readonly log: Constraint[] = [];
+  private readonly group = new Map<string, number>();
+  private readonly groupStory = new Map<number, number>();
+  private nextGroup = 1;
+  private readonly cannot = new Map<string, Set<string>>();
+  private readonly renames: Array<{ items: string[]; title: string }> = [];
+  private lastCandidates: Map<number, number> | null = null;
+  private epoch = 0;
+
+  constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []) {
+    this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
+    for (const c of constraints) this.applyConstraint(c);
+  }
+
+  get size(): number {
+    return this.itemsById.size;
+  }
+
+  /** The story an item belongs to (after merges). */
+  storyOf(itemId: string): number | undefined {
+    return this.itemsById.get(itemId)?.story;
+  }
+
+  /**
+   * Clusters one item. Adding an id already clustered changes nothing and returns its story (so a
+   * replay after a crash is harmless).
+   */
+  add(item: WireItem): Assignment {
+    const known = this.itemsById.get(item.id);
+    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1 };
+    const state = this.vectorise(item);
+    const forced = this.forcedStory(item.id);
+    let best = -1;
+    let bestScore = 0;
+    let second = -1;
+    let secondScore = 0;
+    if (forced === null) {
+      const excluded = this.excludedStories(item.id);
+      this.lastCandidates = this.candidates(state, excluded);
+      for (const [sid, score] of this.lastCandidates) {
+        if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
+          if (best !== -1) {
+            second = best;
+            secondScore = bestScore;
+          }
+          best = sid;
+          bestScore = score;
+        } else if (score > secondScore || (score === secondScore && second !== -1 && sid < second)) {
+          second = sid;
+          secondScore = score;
+        }
+      }
+    }
+    let storyId: number;
+    let created = false;
+    if (forced !== null) storyId = forced;
+    else if (best !== -1 && (bestScore >= this.options.threshold || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
+    else {
+      storyId = this.nextStory++;
+      created = true;
+      bestScore = 0;
+    }
+    this.place(state, storyId);
+    const merged: number[] = [];
+    const m = this.options.mergeThreshold;
+    if (!created && forced === null && m > 0 && this.lastCandidates) {
+      // The item may bridge its story and another one that began separately: merge them when their
+      // centroids, not just this item, are alike.
+      const others = [...this.lastCandidates].filter(([sid, sc]) => sid !== storyId && sc >= this.options.threshold * 0.6).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3);
+      for (const [sid] of others) {
+        const cur = this.itemsById.get(item.id)!.story;
+        const other = this.storiesById.get(sid)!;
+        if (other.mergedInto !== null || sid === cur) continue;
+        if (this.storySimilarity(this.storiesById.get(cur)!, other) >= m && this.canMerge(cur, sid)) merged.push(this.mergeStories(cur, sid));
+      }
+      storyId = this.itemsById.get(item.id)!.story;
+    }
+    this.lastCandidates = null;
+    this.learn(state);
+    return { item: item.id, story: storyId, created, merged, score: bestScore };
+  }
+
+  /**
+   * Puts an item into a known story without scoring it: how the live wire rebuilds its state from
+   * stored assignments on start. Stories are created as needed; later new stories get higher ids.
+   */
+  restore(item: WireItem, story: number): void {
+    if (this.itemsById.has(item.id)) return;
+    const state = this.vectorise(item);
+    this.place(state, story);
+    if (story >= this.nextStory) this.nextStory = story + 1;
+    this.learn(state);
+  }
+
+  story(id: number): StoryView | undefined {
+    const s = this.storiesById.get(id);
+    if (!s || s.mergedInto !== null) return undefined;
+    const outlets = new Set<string>();
+    for (const i of s.items) {
+      const o = this.itemsById.get(i)!.outlet;
+      if (o) outlets.add(o);
+    }
+    return { id, title: this.title(s), items: [...s.items], outlets: [...outlets].sort(), first: s.first, last: s.last };
+  }
+
+  *stories(): IterableIterator<StoryView> {
+    for (const id of [...this.storiesById.keys()].sort((a, b) => a - b)) {
+      const v = this.story(id);
+      if (v) yield v;
+    }
+  }
+
+  /** Merges story `b` into story `a` (an editor's decision: recorded). Returns the surviving story. */
+  merge(a: number, b: number): number {
+    const sa = this.live(a);
+    const sb = this.live(b);
+    if (sa === sb) return sa.id;
+    const c: Constraint = { kind: 'merge', items: [...sa.items, ...sb.items] };
+    this.log.push(c);
+    this.applyConstraint(c, false);
+    this.mergeStories(sa.id, sb.id);
+    const keep = Math.min(sa.id, sb.id);
+    for (const g of this.groupsOf(this.storiesById.get(keep)!.items)) this.groupStory.set(g, keep);
+    return keep;
+  }
+
+  /** Moves items out of their story into a new one of their own (recorded). Returns the new story. */
+  split(itemIds: string[]): number {
+    const ids = [...new Set(itemIds)];
+    if (!ids.length) throw new Error('split needs at least one item');
+    const states = ids.map((i) => {
+      const s = this.itemsById.get(i);
+      if (!s) throw new Error(`unknown item "${i}"`);
+      return s;
+    });
+    const moving = new Set(ids);
+    const from = new Set<string>();
+    for (const s of states) for (const i of this.storiesById.get(s.story)!.items) if (!moving.has(i)) from.add(i);
+    const c: Constraint = { kind: 'split', items: ids, from: [...from] };
+    this.log.push(c);
+    this.applyConstraint(c, false);
+    const target = this.nextStory++;
+    for (const s of states) {
+      this.unplace(s);
+      this.place(s, target);
+    }
+    const g = this.group.get(ids[0]!);
+    if (g !== undefined) this.groupStory.set(g, target);
+    return target;
+  }
+
+  /** Gives a story an editor's title (recorded). */
+  rename(id: number, title: string): void {
+    const s = this.live(id);
+    const t = title.replace(/\s+/g, ' ').trim();
+    if (!t) throw new Error('a story title cannot be empty');
+    const c: Constraint = { kind: 'rename', items: [...s.items], title: t };
+    this.log.push(c);
+    s.titleOverride = t;
+  }
+
+  /**
+   * Frees the vectors of stories last updated more than twice the window before `now` (epoch ms): they
+   * can no longer take items, and the live wire keeps memory bounded by the window. Their items keep
+   * their story, and the story its title. Returns how many stories were closed.
+   */
+  expire(now: number): number {
+    const cutoff = now - 2 * this.options.windowDays * DAY;
+    let closed = 0;
+    for (const s of this.storiesById.values()) {
+      if (s.mergedInto !== null || s.closed || s.last >= cutoff) continue;
+      s.titleCache = this.title(s);
+      for (const i of s.items) {
+        const st = this.itemsById.get(i)!;
+        st.vec = [EMPTY, EMPTY, EMPTY, EMPTY];
+        st.keys = EMPTY.ids;
+      }
+      s.sum = null;
+      s.has.fill(0);
+      s.norm2.fill(0);
+      s.closed = true;
+      closed++;
+    }
+    return closed;
+  }
+
+  /** The editors' decisions so far, oldest first: store them, and pass them to a re-cluster. */
+  constraints(): Constraint[] {
+    return this.log.map((c) => structuredClone(c));
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private live(id: number): Story {
+    let s = this.storiesById.get(id);
+    while (s && s.mergedInto !== null) s = this.storiesById.get(s.mergedInto);
+    if (!s) throw new Error(`unknown story ${id}`);
+    return s;
+  }
+
+  private applyConstraint(c: Constraint, record = true): void {
+    if (record) this.log.push(structuredClone(c));
+    if (c.kind === 'merge') {
+      const groups = new Set<number>();
+      for (const i of c.items) {
+        const g = this.group.get(i);
+        if (g !== undefined) groups.add(g);
+      }
+      const target = groups.size ? Math.min(...groups) : this.nextGroup++;
+      for (const [i, g] of this.group) if (groups.has(g)) this.group.set(i, target);
+      for (const i of c.items) this.group.set(i, target);
+      // A merge overrides earlier splits between these items.
+      const set = new Set(c.items);
+      for (const i of c.items) {
+        const cs = this.cannot.get(i);
+        if (cs) for (const j of [...cs]) if (set.has(j)) cs.delete(j);
+      }
+    } else if (c.kind === 'split') {
+      const g = this.nextGroup++;
+      for (const i of c.items) this.group.set(i, g);
+      for (const i of c.items) for (const j of c.from) this.addCannot(i, j);
+    } else {
+      this.renames.push({ items: [...c.items], title: c.title });
+    }
+  }
+
+  private addCannot(a: string, b: string): void {
+    if (a === b) return;
+    let s = this.cannot.get(a);
+    if (!s) this.cannot.set(a, (s = new Set()));
+    s.add(b);
+    let t = this.cannot.get(b);
+    if (!t) this.cannot.set(b, (t = new Set()));
+    t.add(a);
+  }
+
+  private groupsOf(items: string[]): Set<number> {
+    const out = new Set<number>();
+    for (const i of items) {
+      const g = this.group.get(i);
+      if (g !== undefined) out.add(g);
+    }
+    return out;
+  }
+
+  /** A story the item must join because an editor merged it with items already clustered. */
+  private forcedStory(itemId: string): number | null {
+    const g = this.group.get(itemId);
+    if (g === undefined) return null;
+    const sid = this.groupStory.get(g);
+    if (sid === undefined) return null;
+    const s = this.storiesById.get(sid);
+    if (!s) return null;
+    return this.live(sid).id;
+  }
+
+  private excludedStories(itemId: string): Set<number> | null {
+    const cs = this.cannot.get(itemId);
+    if (!cs || !cs.size) return null;
+    const out = new Set<number>();
+    for (const j of cs) {
+      const s = this.itemsById.get(j);
+      if (s) out.add(s.story);
+    }
+    return out;
+  }
+
+  private canMerge(a: number, b: number): boolean {
+    const sa = this.storiesById.get(a)!;
+    const sb = this.storiesById.get(b)!;
+    const small = sa.items.length <= sb.items.length ? sa : sb;
+    const other = small === sa ? sb : sa;
+    const otherSet = new Set(other.items);
+    for (const i of small.items) {
+      const cs = this.cannot.get(i);
+      if (cs) for (const j of cs) if (otherSet.has(j)) return false;
+    }
+    // Two different editor-made groups stay apart.
+    const ga = this.groupsOf(sa.items);
+    const gb = this.groupsOf(sb.items);
+    if (ga.size && gb.size && ![...ga].some((g) => gb.has(g))) return false;
+    return true;
+  }
+
+  private term(f: number, key: string): number {
+    const map = this.termIds[f]!;
+    let id = map.get(key);
+    if (id === undefined) {
+      id = this.terms++;
+      map.set(key, id);
+      if (id >= this.df.length) {
+        const df = new Int32Array(this.df.length * 2);
+        df.set(this.df);
+        this.df = df;
+      }
+      this.postings.push([]);
+    }
+    return id;
+  }
+
+  /**
+   * Smoothed IDF: `priorDocs` virtual documents in which no term occurs, so that a young stream (a few
+   * hundred items, where a big story's own names are in a tenth of them) weighs terms as a long one would.
+   */
+  private idf(id: number): number {
+    return Math.log((this.docs + this.options.priorDocs + 2) / (this.df[id]! + 1)) + 1;
+  }
+
+  private capRatio = (w: string): number => {
+    const v = this.capStats.get(w);
+    if (v === undefined) return 0;
+    const caps = Math.floor(v / 65536);
+    const low = v % 65536;
+    return caps / (caps + low);
+  };
+
+  /** Capitalisation seen in running text (not sentence-initial, not Title Case headlines). */
+  private observeCaps(tokens: RawToken[]): void {
+    for (const t of tokens) {
+      if (t.initial || t.number || t.lower.length < 2) continue;
+      const v = this.capStats.get(t.lower) ?? 0;
+      const caps = Math.floor(v / 65536);
+      const low = v % 65536;
+      if (caps + low >= 65000) continue;
+      this.capStats.set(t.lower, t.cap ? v + 65536 : v + 1);
+    }
+  }
+
+  private vectorise(item: WireItem): ItemState {
+    const title = cleanTitle(item.title, item.outlet);
+    const tt = rawTokens(title);
+    const titleCase = isTitleCase(tt);
+    const bags: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+    const add = (f: number, k: string, w: number) => bags[f]!.set(k, Math.max(bags[f]!.get(k) ?? 0, w));
+    const tw = words(tt);
+    for (const w of tw) add(F_WORDS, w, 1);
+    // Adjacent content words ("bull market", "bad loan"), off by default: they did not help (decision record).
+    if (this.options.bigrams) for (let i = 1; i < tw.length; i++) add(F_WORDS, tw[i - 1] + ' ' + tw[i], this.options.bigrams);
+    for (const w of slugWords(item.url)) if (!bags[F_WORDS]!.has(w)) add(F_WORDS, w, 0.5);
+    const ents = entities(tt, titleCase, this.capRatio);
+    for (const e of ents) add(F_ENT, e, e.includes(' ') ? 1.2 : 1);
+    for (const n of numbers(tt)) add(F_WORDS, '#' + n, 0.6);
+    const gramBag = bags[F_GRAMS]!;
+    for (const g of charGrams(tw)) gramBag.set(g, (gramBag.get(g) ?? 0) + 1);
+    const body = lead(item.text, this.options.leadWords);
+    let bodyTokens: RawToken[] = [];
+    if (body) {
+      bodyTokens = rawTokens(body);
+      // Headline and lead words in one bag, so one item's headline meets another's lead.
+      const textBag = bags[F_TEXT]!;
+      for (const w of tw) textBag.set(w, (textBag.get(w) ?? 0) + 1);
+      for (const w of words(bodyTokens)) textBag.set(w, (textBag.get(w) ?? 0) + 1);
+      for (const [w, c] of textBag) textBag.set(w, 1 + Math.log(c));
+      // Names in the lead help headline-poor items ("Business Highlights").
+      const leadEnts = entities(bodyTokens.slice(0, 40), false, this.capRatio);
+      for (const e of leadEnts) add(F_ENT, e, 0.4);
+    }
+    // Weight by the document frequencies seen so far, normalise per family.
+    const vec: SparseVec[] = [];
+    const keyCands: Array<[number, number]> = [];
+    for (let f = 0; f < FAMILIES; f++) {
+      const bag = bags[f]!;
+      if (!bag.size) {
+        vec.push(EMPTY);
+        continue;
+      }
+      const pairs: Array<[number, number]> = [];
+      let n2 = 0;
+      for (const [k, tf] of bag) {
+        const id = this.term(f, k);
+        const w = tf * this.idf(id);
+        pairs.push([id, w]);
+        n2 += w * w;
+        if (f !== F_GRAMS && this.df[id]! > 0) keyCands.push([id, w * (f === F_TEXT ? 0.5 : 1)]);
+      }
+      pairs.sort((a, b) => a[0] - b[0]);
+      const norm = Math.sqrt(n2) || 1;
+      const ids = new Int32Array(pairs.length);
+      const ws = new Float32Array(pairs.length);
+      for (let i = 0; i < pairs.length; i++) {
+        ids[i] = pairs[i]![0];
+        ws[i] = pairs[i]![1] / norm;
+      }
+      vec.push({ ids, w: ws });
+    }
+    keyCands.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const keys = new Int32Array(Math.min(QUERY_TERMS, keyCands.length));
+    for (let i = 0; i < keys.length; i++) keys[i] = keyCands[i]![0];
+    if (!titleCase) this.observeCaps(tt);
+    if (bodyTokens.length) this.observeCaps(bodyTokens);
+    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys };
+  }
+
+  /** Document frequencies and the index learn from an item once it is placed. */
+  private learn(state: ItemState): void {
+    this.docs++;
+    const seen = new Set<number>();
+    for (const v of state.vec) for (const id of v.ids) if (!seen.has(id)) {
+      seen.add(id);
+      this.df[id]!++;
+    }
+  }
+
+  /** Candidate stories and their similarity to the item. */
+  private candidates(state: ItemState, excluded: Set<number> | null): Map<number, number> {
+    const o = this.options;
+    const t = state.published;
+    const window = o.windowDays * DAY;
+    // Votes live on the stories themselves (tagged with this query's epoch): no map per item.
+    const epoch = ++this.epoch;
+    const voted: Story[] = [];
+    for (const key of state.keys) {
+      const list = this.postings[key]!;
+      const stop = Math.max(0, list.length - POSTING_SCAN);
+      const w = this.idf(key);
+      for (let i = list.length - 1; i >= stop; i--) {
+        const s = list[i]!;
+        if (s.voteEpoch === epoch) {
+          s.vote += w;
+          continue;
+        }
+        if (s.mergedInto !== null || s.closed) continue;
+        if (t > s.last + window || t < s.first - window) continue;
+        if (excluded?.has(s.id)) continue;
+        s.voteEpoch = epoch;
+        s.vote = w;
+        voted.push(s);
+      }
+    }
+    // The stories sharing the most (and rarest) terms; those with a small share of the best vote cannot win.
+    let top = 0;
+    for (const s of voted) if (s.vote > top) top = s.vote;
+    let cands: Array<[Story, number]> = [];
+    for (const s of voted) if (s.vote >= top * 0.2) cands.push([s, s.vote]);
+    if (cands.length > o.maxCandidates) {
+      cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
+      cands = cands.slice(0, o.maxCandidates);
+    }
+    const out = new Map<number, number>();
+    // Without merges only the best story matters, so each story need only beat the best so far (the
+    // bound in similarity() then skips most of the work); with merges, every story above the merge floor.
+    const merging = o.mergeThreshold > 0;
+    let floor = merging ? o.threshold * 0.6 : o.threshold;
+    // A clear winner may join below the threshold: scores down to lowThreshold / margin matter then.
+    if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
+    if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
+    // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
+    // (it is under best / margin), so the decision is the same as with every score computed exactly.
+    let bestSoFar = 0;
+    for (const [st] of cands) {
+      const sc = this.similarity(state, st, floor);
+      out.set(st.id, sc);
+      if (merging || sc <= bestSoFar) continue;
+      bestSoFar = sc;
+      floor = Math.max(floor, o.lowThreshold > 0 ? sc / o.margin : sc);
+    }
+    if (o.linkWeight > 0) this.linkScores(state, out);
+    return out;
+  }
+
+  /**
+   * Weighted mean of per-family cosines between an item and a story's centroid, damped by time. Stops
+   * early (returning an upper bound below `floor`) once the story cannot reach `floor`: such a story
+   * cannot be chosen, so the decisions are the same as with the full computation.
+   */
+  private similarity(state: ItemState, s: Story, floor = 0): number {
+    const o = this.options;
+    const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
+    const gap = Math.max(0, s.first - state.published, state.published - s.last) / DAY;
+    const decay = Math.exp(-gap / o.decayDays);
+    if (decay < floor) return decay;
+    let den = 0;
+    for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
+    if (!den) return 0;
+    let num = 0;
+    let rest = den;
+    let ent = -1;
+    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
+    for (const f of ORDER) {
+      const x = state.vec[f]!;
+      if (!x.ids.length || !s.has[f] || !wts[f]) continue;
+      // Upper bound: every family still to come scores 1.
+      if (((num + rest) / den) * decay < floor) return ((num + rest) / den) * decay;
+      let dot = 0;
+      if (single) {
+        const y = single[f]!;
+        // Merge-join of two sorted vectors.
+        let i = 0;
+        let j = 0;
+        while (i < x.ids.length && j < y.ids.length) {
+          const a = x.ids[i]!;
+          const b = y.ids[j]!;
+          if (a === b) {
+            dot += x.w[i]! * y.w[j]!;
+            i++;
+            j++;
+          } else if (a < b) i++;
+          else j++;
+        }
+      } else {
+        const m = s.sum![f]!;
+        for (let i = 0; i < x.ids.length; i++) {
+          const v = m.get(x.ids[i]!);
+          if (v !== undefined) dot += x.w[i]! * v;
+        }
+        dot /= Math.sqrt(s.norm2[f]!) || 1;
+      }
+      if (f === F_ENT) ent = dot;
+      num += wts[f]! * dot;
+      rest -= wts[f]!;
+    }
+    return (num / den) * this.gate(ent) * decay;
+  }
+
+  /** Weighted mean of per-family cosines between two stories' centroids, damped by the gap between their spans. */
+  private storySimilarity(a: Story, b: Story): number {
+    const o = this.options;
+    const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
+    let num = 0;
+    let den = 0;
+    let ent = -1;
+    for (let f = 0; f < FAMILIES; f++) {
+      if (!a.has[f] || !b.has[f] || !wts[f]) continue;
+      const ma = this.centroidMap(a, f);
+      const mb = this.centroidMap(b, f);
+      const [small, big] = ma.size <= mb.size ? [ma, mb] : [mb, ma];
+      let dot = 0;
+      for (const [k, v] of small) {
+        const w = big.get(k);
+        if (w !== undefined) dot += v * w;
+      }
+      const cos = dot / (Math.sqrt(a.norm2[f]! * b.norm2[f]!) || 1);
+      if (f === F_ENT) ent = cos;
+      num += wts[f]! * cos;
+      den += wts[f]!;
+    }
+    if (!den) return 0;
+    const gap = Math.max(0, a.first - b.last, b.first - a.last) / DAY;
+    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
+  }
+
+  /** Below the threshold, an item still joins a story that is at least `margin` times as similar as any other. */
+  private clearWinner(best: number, second: number): boolean {
+    const o = this.options;
+    return o.lowThreshold > 0 && best >= o.lowThreshold && best >= o.margin * second;
+  }
+
+  /**
+   * Single-link evidence: the item's similarity to the most alike of the latest members of the best few
+   * stories, times `linkWeight`, replaces the centroid score when higher (a facet of a story is often
+   * closer to one member than to the centroid).
+   */
+  private linkScores(state: ItemState, scores: Map<number, number>): void {
+    const o = this.options;
+    const top = [...scores].filter(([, sc]) => sc > 0.05).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 4);
+    for (const [sid, sc] of top) {
+      const st = this.storiesById.get(sid)!;
+      if (st.items.length < 2) continue;
+      let best = 0;
+      for (let k = st.items.length - 1, n = 0; k >= 0 && n < 8; k--, n++) {
+        const sim = this.itemSimilarity(state, this.itemsById.get(st.items[k]!)!);
+        if (sim > best) best = sim;
+      }
+      const linked = o.linkWeight * best;
+      if (linked > sc) scores.set(sid, linked);
+    }
+  }
+
+  /** Similarity of two items, computed as similarity() does for a one-item story. */
+  private itemSimilarity(x: ItemState, y: ItemState): number {
+    const o = this.options;
+    const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
+    let num = 0;
+    let den = 0;
+    let ent = -1;
+    for (let f = 0; f < FAMILIES; f++) {
+      const a = x.vec[f]!;
+      const b = y.vec[f]!;
+      if (!a.ids.length || !b.ids.length || !wts[f]) continue;
+      let dot = 0;
+      let i = 0;
+      let j = 0;
+      while (i < a.ids.length && j < b.ids.length) {
+        const u = a.ids[i]!;
+        const v = b.ids[j]!;
+        if (u === v) dot += a.w[i++]! * b.w[j++]!;
+        else if (u < v) i++;
+        else j++;
+      }
+      if (f === F_ENT) ent = dot;
+      num += wts[f]! * dot;
+      den += wts[f]!;
+    }
+    if (!den) return 0;
+    const gap = Math.abs(x.published - y.published) / DAY;
+    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
+  }
+
+  /** The entity gate: 1 when the entity families were not both present (ent < 0) or overlap enough. */
+  private gate(ent: number): number {
+    if (ent < 0) return 1;
+    const g = this.options.entityGate;
+    return g + (1 - g) * Math.min(1, ent / this.options.gateFull);
+  }
+
+  private centroidMap(s: Story, f: number): Map<number, number> {
+    if (s.sum) return s.sum[f]!;
+    const v = this.itemsById.get(s.items[0]!)!.vec[f]!;
+    const m = new Map<number, number>();
+    for (let i = 0; i < v.ids.length; i++) m.set(v.ids[i]!, v.w[i]!);
+    return m;
+  }
+
+  private place(state: ItemState, storyId: number): void {
+    let s = this.storiesById.get(storyId);
+    if (!s) {
+      s = {
+        id: storyId,
+        items: [],
+        sum: null,
+        norm2: new Float64Array(FAMILIES),
+        has: new Int32Array(FAMILIES),
+        first: state.published,
+        last: state.published,
+        mergedInto: null,
+        titleOverride: null,
+        titleCache: null,
+        voteEpoch: 0,
+        vote: 0,
+        closed: false,
+      };
+      this.storiesById.set(storyId, s);
+    }
+    if (s.closed) {
+      // A forced or restored item for a closed story reopens it (its earlier items no longer count).
+      s.closed = false;
+    }
+    state.story = storyId;
+    this.itemsById.set(state.id, state);
+    const g = this.group.get(state.id);
+    if (g !== undefined && !this.groupStory.has(g)) this.groupStory.set(g, storyId);
+    this.addVector(s, state);
+    s.items.push(state.id);
+    if (state.published < s.first) s.first = state.published;
+    if (state.published > s.last) s.last = state.published;
+    s.titleCache = null;
+  }
+
+  private addVector(s: Story, state: ItemState): void {
+    if (s.items.length === 0 && s.sum === null) {
+      for (let f = 0; f < FAMILIES; f++) {
+        const v = state.vec[f]!;
+        if (!v.ids.length) continue;
+        s.has[f] = 1;
+        s.norm2[f] = 1;
+        if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
+      }
+      const tv = state.vec[F_TEXT]!;
+      for (const key of state.keys) if (binaryIndex(tv.ids, key) >= 0) this.post(key, s);
+      return;
+    }
+    if (s.sum === null) {
+      // Second item: the story gets centroid maps, starting from its first item's vector.
+      const first = this.itemsById.get(s.items[0]!)!;
+      s.sum = [];
+      for (let f = 0; f < FAMILIES; f++) {
+        const m = new Map<number, number>();
+        const v = first.vec[f]!;
+        for (let i = 0; i < v.ids.length; i++) m.set(v.ids[i]!, v.w[i]!);
+        s.sum.push(m);
+      }
+    }
+    for (let f = 0; f < FAMILIES; f++) {
+      const v = state.vec[f]!;
+      if (!v.ids.length) continue;
+      const m = s.sum[f]!;
+      let n2 = s.norm2[f]!;
+      for (let i = 0; i < v.ids.length; i++) {
+        const id = v.ids[i]!;
+        const w = v.w[i]!;
+        const old = m.get(id);
+        if (old === undefined) {
+          m.set(id, w);
+          n2 += w * w;
+          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s);
+        } else {
+          m.set(id, old + w);
+          n2 += 2 * old * w + w * w;
+        }
+      }
+      s.norm2[f] = n2;
+      s.has[f]!++;
+    }
+  }
+
+  private isKey(state: ItemState, id: number): boolean {
+    for (const k of state.keys) if (k === id) return true;
+    return false;
+  }
+
+  private post(term: number, story: Story): void {
+    const list = this.postings[term]!;
+    if (list.length && list[list.length - 1] === story) return;
+    list.push(story);
+    if (list.length > POSTING_COMPACT && (list.length & 1023) === 0) this.compact(term);
+  }
+
+  /** Drops merged stories and stories far outside the window of the newest item from a posting list. */
+  private compact(term: number): void {
+    const list = this.postings[term]!;
+    let newest = 0;
+    for (let i = Math.max(0, list.length - 64); i < list.length; i++) newest = Math.max(newest, list[i]!.last);
+    const cutoff = newest - 4 * this.options.windowDays * DAY;
+    const seen = new Set<Story>();
+    const kept: Story[] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i]!;
+      if (s.mergedInto !== null || s.last < cutoff || seen.has(s)) continue;
+      seen.add(s);
+      kept.push(s);
+    }
+    kept.reverse();
+    this.postings[term] = kept;
+  }
+
+  /** Takes an item's vector out of its story (a split). */
+  private unplace(state: ItemState): void {
+    const s = this.storiesById.get(state.story)!;
+    s.items = s.items.filter((i) => i !== state.id);
+    s.titleCache = null;
+    this.rebuild(s);
+  }
+
+  /** Recomputes a story's centroid and span from its items. */
+  private rebuild(s: Story): void {
+    const items = s.items;
+    s.items = [];
+    s.sum = null;
+    s.norm2.fill(0);
+    s.has.fill(0);
+    s.first = Infinity;
+    s.last = -Infinity;
+    for (const i of items) {
+      const st = this.itemsById.get(i)!;
+      this.addVector(s, st);
+      s.items.push(i);
+      if (st.published < s.first) s.first = st.published;
+      if (st.published > s.last) s.last = st.published;
+    }
+  }
+
+  /** Merges story b into a, the older (lower id) surviving; returns the story that was merged away. */
+  private mergeStories(a: number, b: number): number {
+    const keep = this.storiesById.get(Math.min(a, b))!;
+    const gone = this.storiesById.get(Math.max(a, b))!;
+    for (const i of gone.items) {
+      const st = this.itemsById.get(i)!;
+      this.addVector(keep, st);
+      keep.items.push(i);
+      st.story = keep.id;
+      if (st.published < keep.first) keep.first = st.published;
+      if (st.published > keep.last) keep.last = st.published;
+    }
+    gone.items = [];
+    gone.sum = null;
+    gone.mergedInto = keep.id;
+    keep.titleCache = null;
+    if (!keep.titleOverride && gone.titleOverride) keep.titleOverride = gone.titleOverride;
+    for (const [g, sid] of this.groupStory) if (sid === gone.id) this.groupStory.set(g, keep.id);
+    return gone.id;
+  }
+
+  /** The editor's title, else the item most central to the story with the fewest marks of spin. */
+  private title(s: Story): string {
+    if (s.titleOverride) return s.titleOverride;
+    if (s.titleCache !== null) return s.titleCache;
+    let best = '';
+    let bestScore = -Infinity;
+    for (const id of s.items) {
+      const it = this.itemsById.get(id)!;
+      let score = s.items.length > 1 ? this.centrality(it, s) : 1;
+      score -= headlineSpin(it.title);
+      if (score > bestScore || (score === bestScore && it.title < best)) {
+        best = it.title;
+        bestScore = score;
+      }
+    }
+    s.titleCache = best;
+    return best;
+  }
+
+  private centrality(it: ItemState, s: Story): number {
+    if (!s.sum) return 1;
+    let total = 0;
+    for (const [f, w] of [
+      [F_WORDS, 1],
+      [F_ENT, 0.7],
+      [F_GRAMS, 0.3],
+    ] as const) {
+      const x = it.vec[f];
+      if (!x.ids.length) continue;
+      const m = s.sum[f]!;
+      let dot = 0;
+      for (let i = 0; i < x.ids.length; i++) dot += x.w[i]! * (m.get(x.ids[i]!) ?? 0);
+      total += (w * dot) / (Math.sqrt(s.norm2[f]!) || 1);
+    }
+    return total / 2;
+  }
+
+  /** Rename constraints replayed after a re-cluster: each goes to the story holding most of its items. */
+  applyRenames(): void {
+    for (const r of this.renames) {
+      const count = new Map<number, number>();
+      for (const i of r.items) {
+        const s = this.itemsById.get(i)?.story;
+        if (s !== undefined) count.set(s, (count.get(s) ?? 0) + 1);
+      }
+      let best = -1;
+      let n = 0;
+      for (const [s, c] of count) if (c > n || (c === n && s < best)) [best, n] = [s, c];
+      if (best !== -1) this.storiesById.get(best)!.titleOverride = r.title;
+    }
+  }
+}
+
+/** How much a headline reads as spin rather than report: questions, exclamations, capitals, quotes, clickbait. */
+export function headlineSpin(t: string): number {
+  let p = 0;
+  if (/[?!]/.test(t)) p += 0.15;
+  if (/\b[A-Z]{4,}\b/.test(t.replace(/\b(?:NATO|NASA|FIFA|UEFA|OPEC|NASDAQ|AIDS|COVID)\b/g, ''))) p += 0.1;
+  if (/["“”‘’']/.test(t)) p += 0.05;
+  if (/^(?:watch|video|opinion|analysis|live|why|how|what|is|are|will|this|these|here)\b/i.test(t)) p += 0.1;
+  if (/\b(?:slams?|blasts?|destroys?|shocking|stunning|outrage|furious|epic|you won't|must see|finally)\b/i.test(t)) p += 0.1;
+  if (/[:|]/.test(t)) p += 0.03;
+  const len = t.length;
+  if (len < 25) p += 0.1;
+  else if (len > 120) p += 0.1;
+  return p;
+}
+
+function binaryIndex(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid]!;
+    if (v === x) return mid;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+
+/** The order every run processes items in: published time, then id (so ties do not depend on input order). */
+export function streamOrder(a: WireItem, b: WireItem): number {
+  return a.published - b.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Clusters a set of items exactly as the live wire would have, one at a time in stream order, keeping
+ * the editors' constraints. Returns each item's story (stories numbered from 1 in order of creation).
+ */
+export function clusterItems(items: WireItem[], options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []): { assignments: Map<string, number>; clusterer: StoryClusterer } {
+  const c = new StoryClusterer(options, constraints);
+  const sorted = [...items].sort(streamOrder);
+  for (const it of sorted) c.add(it);
+  c.applyRenames();
+  const assignments = new Map<string, number>();
+  for (const it of items) assignments.set(it.id, c.storyOf(it.id)!);
+  return { assignments, clusterer: c };
+}

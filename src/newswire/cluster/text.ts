@@ -1,0 +1,239 @@
+// Text features for story clustering: headline clean-up, word tokens with a light stemmer, named-entity
+// candidates (capitalised spans, acronyms, numbers), words from URL slugs, and character 4-grams for
+// morphology ("Iraq"/"Iraqi", "Favreau"/"Favreau's"). Pure functions; the clusterer weighs them.
+
+/** English function words and headline boilerplate that say nothing about which story an item is. */
+const STOP = new Set(
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both but by can could ' +
+    'did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into ' +
+    'is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she ' +
+    'should so some such than that the their theirs them themselves then there these they this those through to too under until up very ' +
+    'was we were what when where which while who whom why will with would you your yours yourself yourselves us via vs per amid among ' +
+    "upon onto may might must shall yet still ever even much many one ones two new says say said will would could get gets got make makes " +
+    'update updated updates latest breaking live watch video photos photo opinion analysis exclusive report reports reported news ' +
+    "here's what's it's that's there's don't doesn't didn't won't can't isn't aren't wasn't weren't"
+  ).split(/\s+/),
+);
+
+/** Words a headline writer capitalises in Title Case that are never names. */
+const TITLE_FUNCTION = new Set('a an and as at but by for from in into nor of on or over so the to up via vs with'.split(' '));
+
+/** Prefixes wire services put before headlines ("UPDATE 2-", "RPT-", "EXCLUSIVE-", "WATCH:"). */
+const PREFIX =
+  /^\s*(?:(?:update|updated|corrected|correction|refile|rpt|repeat|exclusive|breaking|analysis|factbox|explainer|instant view|wrapup|the latest|live|watch|video|photos|opinion|editorial|podcast)(?:\s*\d+)?\s*[-:–—|]\s*)+/i;
+
+/** Cleans a headline for display and features: wire prefixes, the outlet's name appended, truncation marks. */
+export function cleanTitle(title: string, outlet?: string | null): string {
+  let t = title.replace(/\s+/g, ' ').trim();
+  t = t.replace(PREFIX, '');
+  if (outlet) {
+    const re = outletSuffix(outlet);
+    if (re) t = t.replace(re, '');
+  }
+  t = t.replace(/\s*(?:\.\.\.|…)\s*$/, '').replace(/\s+\|\s+[^|]{1,40}$/, '');
+  return t.trim() || title.trim();
+}
+
+const suffixes = new Map<string, RegExp | null>();
+
+/** " - Outlet Name" at the end of a headline (aggregators append it), one expression per outlet. */
+function outletSuffix(outlet: string): RegExp | null {
+  let re = suffixes.get(outlet);
+  if (re !== undefined) return re;
+  const o = outlet.replace(/\s*\(.*?\)\s*/g, '').trim();
+  re = o.length >= 2 ? new RegExp(`\\s+[-–—|:]\\s*(?:the\\s+)?${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'i') : null;
+  if (suffixes.size > 10_000) suffixes.clear();
+  suffixes.set(outlet, re);
+  return re;
+}
+
+/** Light English stemmer: plurals, possessives, -ing/-ed/-ly; enough to join "ban"/"bans"/"banned". */
+export function stem(w: string): string {
+  if (w.length <= 3) return w;
+  if (w.endsWith("'s") || w.endsWith('’s')) w = w.slice(0, -2);
+  else if (w.endsWith("'") || w.endsWith('’')) w = w.slice(0, -1);
+  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.length > 5 && /(?:sses|shes|ches|xes|zes)$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is|os|as)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) {
+    w = w.slice(0, -3);
+    if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+    return w;
+  }
+  if (w.length > 4 && w.endsWith('ied')) return w.slice(0, -3) + 'y';
+  if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) {
+    w = w.slice(0, -2);
+    if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+    return w;
+  }
+  if (w.length > 5 && w.endsWith('ly')) return w.slice(0, -2);
+  return w;
+}
+
+/** A raw token of a headline or text, with whether it was written with a capital and where it stands. */
+export interface RawToken {
+  /** As written, possessive removed. */
+  text: string;
+  lower: string;
+  cap: boolean;
+  /** All capitals and at least two letters ("NRA", "ECB"). */
+  acronym: boolean;
+  number: boolean;
+  /** First word of the headline or of a sentence: its capital says nothing. */
+  initial: boolean;
+}
+
+const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.&$%-]*/gu;
+
+export function rawTokens(s: string): RawToken[] {
+  const out: RawToken[] = [];
+  let prevEnd = -1;
+  let initial = true;
+  for (const m of s.matchAll(TOKEN)) {
+    let text = m[0];
+    // Sentence break between the previous token and this one.
+    if (prevEnd >= 0 && /[.!?:;]\s|["“”]\s*$/.test(s.slice(prevEnd, m.index))) initial = true;
+    prevEnd = m.index + text.length;
+    text = text.replace(/['’]s$/i, '').replace(/['’.\-&]+$/, '');
+    if (!text) continue;
+    const hasDigit = /\p{N}/u.test(text);
+    const first = text[0]!;
+    const cap = first !== first.toLowerCase();
+    const letters = text.replace(/[^\p{L}]/gu, '');
+    // Short all-capital words are acronyms ("NRA", "ECB"); longer ones are shouting ("SHOCKING").
+    const acronym = letters.length >= 2 && letters.length <= 5 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+    // Tokens such as "U.S." keep their dots; drop them for matching.
+    const lower = text.toLowerCase().replace(/\./g, '');
+    const shouting = !acronym && letters.length > 5 && letters === letters.toUpperCase();
+    out.push({ text, lower, cap: cap && !shouting, acronym, number: hasDigit, initial });
+    initial = false;
+  }
+  return out;
+}
+
+/** Whether a headline is in Title Case, where capitals do not mark names. */
+export function isTitleCase(tokens: RawToken[]): boolean {
+  let words = 0;
+  let caps = 0;
+  for (const t of tokens) {
+    if (t.number || t.initial) continue;
+    if (STOP.has(t.lower) && !TITLE_FUNCTION.has(t.lower)) continue;
+    words++;
+    if (t.cap) caps++;
+  }
+  return words >= 3 && caps / words > 0.75;
+}
+
+/** Word features: stemmed, lower case, no stop words, no pure punctuation. Hyphenated words also give their parts. */
+export function words(tokens: RawToken[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.number) continue;
+    const w = t.lower.replace(/[$%]/g, '');
+    if (w.length < 2 || STOP.has(w)) continue;
+    if (w.includes('-')) {
+      for (const p of w.split('-')) if (p.length >= 2 && !STOP.has(p)) out.push(stem(p));
+      continue;
+    }
+    out.push(stem(w));
+  }
+  return out;
+}
+
+/** Numbers as features: "$150M" and "150 million" both give "150"; "6.2%" gives "6.2". Years are kept too. */
+export function numbers(tokens: RawToken[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (!t.number) continue;
+    const m = t.lower.match(/\d+(?:[.,]\d+)*/);
+    if (!m) continue;
+    const n = m[0].replace(/,(?=\d{3}\b)/g, '');
+    if (n === '1' || n === '0') continue;
+    out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Named-entity candidates: capitalised words that are not sentence-initial (or, in Title Case headlines,
+ * words the stream has mostly seen capitalised: `capRatio`), acronyms, and adjacent pairs of them
+ * ("neil young"). Lower case, stemmed.
+ */
+export function entities(tokens: RawToken[], titleCase: boolean, capRatio: (lower: string) => number): string[] {
+  const out: string[] = [];
+  let prev: string | null = null;
+  for (const t of tokens) {
+    let ent = false;
+    if (!t.number) {
+      const w = t.lower;
+      if (t.acronym && w.length >= 2 && !STOP.has(w)) ent = true;
+      else if (t.cap && w.length >= 2 && !STOP.has(w)) {
+        if (!titleCase && !t.initial) ent = true;
+        else ent = capRatio(w) >= 0.6;
+      }
+    }
+    if (ent) {
+      const e = stem(t.lower.replace(/[$%]/g, ''));
+      out.push(e);
+      if (prev) out.push(prev + ' ' + e);
+      prev = e;
+    } else prev = null;
+  }
+  return out;
+}
+
+/** Words of the URL's slug (the path segment that reads like a headline), without ids and dates. */
+export function slugWords(url: string | null | undefined): string[] {
+  if (!url) return [];
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/[?#].*$/, '');
+  }
+  let best: string[] = [];
+  for (const seg of path.split('/')) {
+    const s = decodeSafe(seg).replace(/\.[a-z0-9]{2,5}$/i, '');
+    const parts = s.split(/[-_+]+/).filter((p) => /^[\p{L}]{2,}$/u.test(p));
+    if (parts.length > best.length && parts.length >= 3) best = parts;
+  }
+  return best.map((p) => p.toLowerCase()).filter((p) => !STOP.has(p)).map(stem);
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Character 4-grams of each content word with boundary marks: " ira", "iraq", "raqi", "aqi ". */
+export function charGrams(ws: string[], n = 4): string[] {
+  const out: string[] = [];
+  for (const w of ws) {
+    if (w.length < 3) continue;
+    const s = ` ${w} `;
+    if (s.length <= n) {
+      out.push(s);
+      continue;
+    }
+    for (let i = 0; i + n <= s.length; i++) out.push(s.slice(i, i + n));
+  }
+  return out;
+}
+
+/** The first `maxWords` words of a text (the lead carries the story; the rest adds noise and cost). */
+export function lead(text: string | null | undefined, maxWords: number): string {
+  if (!text) return '';
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (!t) return '';
+  let count = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === ' ' && ++count >= maxWords) return t.slice(0, i);
+  }
+  return t;
+}
+
+export const isStopWord = (w: string) => STOP.has(w);

@@ -1,0 +1,317 @@
+// The story clusterer (src/newswire/cluster) and `newsdesk wire cluster`: the B-cubed scorer on hand-made
+// cases, determinism, incremental = batch, rebuilding from stored assignments, editors' constraints
+// kept on re-cluster, the neutral title, the command's format and its errors, and a quality floor on
+// the self-written fixture set.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { StoryClusterer, clusterItems, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
+import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
+import { parseItemLine, ItemLineError } from '../src/newswire/cluster/items.ts';
+import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
+
+const T = { timeout: 60_000 };
+const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/wire-cluster/stories.jsonl', import.meta.url));
+const dir = fs.mkdtempSync(path.join(process.env.NEWSDESK_TEST_TMP ?? os.tmpdir(), 'wire-cluster-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+type Labelled = WireItem & { story: string };
+const fixture: Labelled[] = fs
+  .readFileSync(FIXTURE, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => {
+    const o = JSON.parse(l);
+    return { ...o, published: Date.parse(o.published) };
+  });
+
+/** A deterministic shuffle (the items' order must not matter). */
+function shuffled<X>(a: X[], seed: number): X[] {
+  const out = [...a];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+const labels = (pairs: Array<[string, string | number]>) => new Map(pairs);
+
+test('B-cubed and pairwise scores on hand-made clusterings', T, () => {
+  const truth = labels([['a', 1], ['b', 1], ['c', 1], ['d', 2], ['e', 2]]);
+  const perfect = scoreClustering(truth, labels([['a', 'x'], ['b', 'x'], ['c', 'x'], ['d', 'y'], ['e', 'y']]));
+  assert.deepEqual([perfect.bcubed.precision, perfect.bcubed.recall, perfect.bcubed.f1], [1, 1, 1]);
+  assert.deepEqual([perfect.pairwise.precision, perfect.pairwise.recall, perfect.pairwise.f1], [1, 1, 1]);
+
+  // Everything in one story: recall 1; B-cubed precision = (3*3/5 + 2*2/5)/5 = 13/25.
+  const one = scoreClustering(truth, labels([['a', 0], ['b', 0], ['c', 0], ['d', 0], ['e', 0]]));
+  assert.equal(one.bcubed.recall, 1);
+  assert.ok(Math.abs(one.bcubed.precision - 13 / 25) < 1e-12);
+  assert.ok(Math.abs(one.pairwise.precision - 4 / 10) < 1e-12); // 3 + 1 true pairs of 10
+  assert.equal(one.predictedStories, 1);
+
+  // Every item alone: precision 1; B-cubed recall = (3 * 1/3 + 2 * 1/2)/5 = 2/5; no predicted pairs.
+  const alone = scoreClustering(truth, labels([['a', 1], ['b', 2], ['c', 3], ['d', 4], ['e', 5]]));
+  assert.equal(alone.bcubed.precision, 1);
+  assert.ok(Math.abs(alone.bcubed.recall - 2 / 5) < 1e-12);
+  assert.equal(alone.pairwise.recall, 0);
+  assert.equal(alone.pairwise.f1, 0);
+
+  // One item of story 1 put with story 2: a, b right; c wrong.
+  const mixed = scoreClustering(truth, labels([['a', 'p'], ['b', 'p'], ['c', 'q'], ['d', 'q'], ['e', 'q']]));
+  // precision: a,b: 2/2; c,d,e: 1/3, 2/3, 2/3 -> (1 + 1 + 1/3 + 2/3 + 2/3) / 5 = 11/15
+  assert.ok(Math.abs(mixed.bcubed.precision - 11 / 15) < 1e-12);
+  // recall: a,b: 2/3; c: 1/3; d,e: 2/2 -> (2/3 + 2/3 + 1/3 + 1 + 1) / 5 = 11/15
+  assert.ok(Math.abs(mixed.bcubed.recall - 11 / 15) < 1e-12);
+  // Labels of different types are different stories ("1" is not 1).
+  const typed = scoreClustering(labels([['a', 1], ['b', '1']]), labels([['a', 7], ['b', 7]]));
+  assert.equal(typed.trueStories, 2);
+  assert.throws(() => scoreClustering(truth, labels([['a', 1]])), /no prediction for item "b"/);
+});
+
+test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
+  assert.equal(cleanTitle('UPDATE 2-McDonald\'s US sales continue to struggle - Reuters', 'Reuters'), "McDonald's US sales continue to struggle");
+  assert.equal(cleanTitle('Stocks slip as investors eye Asia  ...'), 'Stocks slip as investors eye Asia');
+  assert.equal(stem('bans'), 'ban');
+  assert.equal(stem('banned'), 'ban');
+  assert.equal(stem('cities'), 'city');
+  assert.equal(stem('focus'), 'focus');
+  assert.ok(isTitleCase(rawTokens('Neil Young Announces Launch Of Music Service')));
+  assert.ok(!isTitleCase(rawTokens('Neil Young announces launch of a music service')));
+  const e = entities(rawTokens('Rescuers search rubble after Port Aveline earthquake, says UN'), false, () => 0);
+  assert.ok(e.includes('port aveline') && e.includes('un'), JSON.stringify(e));
+  assert.ok(!e.includes('rescuer'), 'a sentence-initial capital is not a name');
+  assert.deepEqual(slugWords('https://news.example/2026/05/06/harbour-line-freezes-ferry-fares-123456?x=1'), ['harbour', 'line', 'freez', 'ferry', 'fare']);
+  assert.deepEqual(slugWords('https://news.example/a/123456789'), []);
+});
+
+test('the same input gives the same stories, whatever the order of the lines', T, () => {
+  const a = clusterItems(fixture).assignments;
+  const b = clusterItems(fixture).assignments;
+  assert.deepEqual([...a], [...b]);
+  for (const seed of [1, 2, 3]) {
+    const c = clusterItems(shuffled(fixture, seed)).assignments;
+    for (const it of fixture) assert.equal(c.get(it.id), a.get(it.id), `item ${it.id} with seed ${seed}`);
+  }
+  // Ties in time are broken by id, not by position: give every item the same time and shuffle.
+  const flat = fixture.map((it) => ({ ...it, published: Date.parse('2026-05-06T00:00:00Z') }));
+  const f1 = clusterItems(flat).assignments;
+  const f2 = clusterItems(shuffled(flat, 9)).assignments;
+  assert.deepEqual([...flat.map((i) => f1.get(i.id))], [...flat.map((i) => f2.get(i.id))]);
+});
+
+test('adding items one at a time equals the batch; rebuilding from stored assignments then resuming equals an uninterrupted run', T, () => {
+  const batch = clusterItems(fixture).assignments;
+  const ordered = [...fixture].sort(streamOrder);
+  const live = new StoryClusterer();
+  const seen: number[] = [];
+  for (const it of ordered) {
+    const r = live.add(it);
+    assert.equal(r.created, !seen.includes(r.story), 'created exactly when the story is new');
+    seen.push(r.story);
+  }
+  for (const it of fixture) assert.equal(live.storyOf(it.id), batch.get(it.id));
+  // Adding an item again changes nothing (a replay after a crash).
+  const again = live.add(ordered[3]!);
+  assert.equal(again.story, batch.get(ordered[3]!.id));
+  assert.equal(live.size, fixture.length);
+
+  // Crash after 30 items were stored with their stories: restore those, cluster the rest.
+  const cut = 30;
+  const restored = new StoryClusterer();
+  for (const it of ordered.slice(0, cut)) restored.restore(it, batch.get(it.id)!);
+  for (const it of ordered.slice(cut)) restored.add(it);
+  for (const it of fixture) assert.equal(restored.storyOf(it.id), batch.get(it.id), `item ${it.title}`);
+});
+
+test('expire frees old stories: their items keep their story and title, new items start new stories', T, () => {
+  const c = new StoryClusterer();
+  const t0 = Date.parse('2026-05-01T08:00:00Z');
+  c.add({ id: 'a', title: 'Storm Odile batters the west coast of Kestria', published: t0 });
+  c.add({ id: 'b', title: 'Storm Odile: rail lines closed on the west coast of Kestria', published: t0 + 3_600_000 });
+  const s = c.storyOf('a')!;
+  assert.equal(c.storyOf('b'), s);
+  const title = c.story(s)!.title;
+  assert.equal(c.expire(t0 + 10 * 86_400_000), 0, 'not yet: within twice the window');
+  assert.equal(c.expire(t0 + 30 * 86_400_000), 1);
+  assert.equal(c.story(s)!.title, title);
+  assert.deepEqual(c.story(s)!.items, ['a', 'b']);
+  const late = c.add({ id: 'c', title: 'Storm Odile batters the west coast of Kestria', published: t0 + 30 * 86_400_000 });
+  assert.ok(late.created && late.story !== s);
+});
+
+test('stories: a neutral working title, outlets, first and last seen', T, () => {
+  const c = new StoryClusterer();
+  const t0 = Date.parse('2026-05-06T08:00:00Z');
+  const items: WireItem[] = [
+    { id: 'a', title: 'SHOCKING: Harbour Line ferry fares FROZEN!', outlet: 'Loud Daily', published: t0 },
+    { id: 'b', title: 'Harbour Line freezes ferry fares for a year after Calder Island protests', outlet: 'Morning Lantern', published: t0 + 3_600_000 },
+    { id: 'c', title: 'Harbour Line ferry fares frozen after Calder Island protests', outlet: 'Civic Review', published: t0 + 7_200_000 },
+  ];
+  for (const it of items) c.add(it);
+  const s = c.story(c.storyOf('a')!)!;
+  assert.equal(c.storyOf('b'), s.id);
+  assert.equal(c.storyOf('c'), s.id);
+  assert.doesNotMatch(s.title, /SHOCKING|!/);
+  assert.deepEqual(s.outlets, ['Civic Review', 'Loud Daily', 'Morning Lantern']);
+  assert.equal(s.first, t0);
+  assert.equal(s.last, t0 + 7_200_000);
+  c.rename(s.id, '  Ferry fares frozen ');
+  assert.equal(c.story(s.id)!.title, 'Ferry fares frozen');
+  assert.throws(() => c.rename(s.id, '   '), /cannot be empty/);
+});
+
+test("editors' merges, splits and renames are kept when the items are clustered again", T, () => {
+  const ordered = [...fixture].sort(streamOrder);
+  const live = new StoryClusterer();
+  for (const it of ordered) live.add(it);
+  const of = (story: string) => fixture.filter((i) => i.story === story).map((i) => i.id);
+  // The two storms are different stories; an editor decides they are one.
+  const [odile, pablo] = [of('storm'), of('storm2')];
+  const sOdile = live.storyOf(odile[0]!)!;
+  const sPablo = live.storyOf(pablo[0]!)!;
+  assert.notEqual(sOdile, sPablo);
+  let merged = live.merge(sOdile, sPablo);
+  for (const i of [...odile, ...pablo]) merged = live.merge(merged, live.storyOf(i)!);
+  for (const i of [...odile, ...pablo]) assert.equal(live.storyOf(i), merged);
+  // The quake story loses its aid item to a story of its own.
+  const quake = of('quake');
+  const aid = fixture.find((i) => i.story === 'quake' && /aid/.test(i.title))!;
+  const sAid = live.split([aid.id]);
+  assert.equal(live.storyOf(aid.id), sAid);
+  for (const i of quake) if (i !== aid.id) assert.notEqual(live.storyOf(i), sAid);
+  live.rename(live.storyOf(of('ferry')[0]!)!, 'Island ferry fares');
+  const constraints = live.constraints();
+  assert.deepEqual([...new Set(constraints.map((c) => c.kind))], ['merge', 'split', 'rename']);
+
+  // Re-cluster from scratch (shuffled input) with the recorded decisions.
+  const again = clusterItems(shuffled(fixture, 4), {}, JSON.parse(JSON.stringify(constraints)));
+  const a = again.assignments;
+  const mergedStory = a.get(odile[0]!);
+  for (const i of [...odile, ...pablo]) assert.equal(a.get(i), mergedStory, 'merged items stay together');
+  for (const i of quake) if (i !== aid.id) assert.notEqual(a.get(i), a.get(aid.id), 'the split item stays apart');
+  assert.equal(again.clusterer.story(a.get(of('ferry')[0]!)!)!.title, 'Island ferry fares');
+  // Without the constraints, the clusterer would have decided otherwise.
+  const plain = clusterItems(fixture).assignments;
+  assert.notEqual(plain.get(odile[0]!), plain.get(pablo[0]!));
+
+  // A new item like the split one, arriving later, may join the split story but never the quake story.
+  const late: WireItem = { id: 'late', title: 'International aid arrives in quake zone', published: Date.parse('2026-05-06T16:00:00Z') };
+  const rc = new StoryClusterer({}, constraints);
+  for (const it of ordered) rc.add(it);
+  rc.add(late);
+  assert.ok(rc.storyOf(late.id) !== undefined);
+  assert.throws(() => live.split(['nope']), /unknown item "nope"/);
+  assert.throws(() => live.merge(sOdile, 999_999), /unknown story 999999/);
+});
+
+test('quality floor on the self-written fixture set (B-cubed F1)', T, () => {
+  const truth = new Map(fixture.map((i) => [i.id, i.story]));
+  const r = scoreClustering(truth, clusterItems(fixture).assignments);
+  assert.ok(r.bcubed.precision >= 0.9, `B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
+  assert.ok(r.bcubed.f1 >= 0.8, `B-cubed F1 ${r.bcubed.f1.toFixed(3)}`);
+  // Far better than exact headline matching, which finds nothing here.
+  assert.ok(r.pairwise.f1 >= 0.6, `pairwise F1 ${r.pairwise.f1.toFixed(3)}`);
+});
+
+test('live arrival out of published order still finds the stories', T, () => {
+  // Feeds deliver late: add the items in a shuffled order, as a live wire might receive them.
+  const live = new StoryClusterer();
+  for (const it of shuffled(fixture, 17)) live.add(it);
+  const predicted = new Map(fixture.map((i) => [i.id, live.storyOf(i.id)!]));
+  const r = scoreClustering(new Map(fixture.map((i) => [i.id, i.story])), predicted);
+  assert.ok(r.bcubed.f1 >= 0.75, `B-cubed F1 ${r.bcubed.f1.toFixed(3)}`);
+  assert.ok(r.bcubed.precision >= 0.9, `B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
+});
+
+test('input lines: every mistake named with its line', T, () => {
+  assert.equal(parseItemLine('   ', 3), null);
+  const ok = parseItemLine('{"id": 7, "title": "A", "published": "2026-05-06T08:00:00+02:00", "extra": 1}', 1)!;
+  assert.equal(ok.item.id, '7');
+  assert.equal(ok.rawId, 7);
+  assert.equal(ok.item.published, Date.parse('2026-05-06T06:00:00Z'));
+  const bad: Array<[string, RegExp]> = [
+    ['{"id":', /line 5: not valid JSON/],
+    ['[1,2]', /line 5: expected a JSON object/],
+    ['{"title":"A","published":"2026-05-06T08:00:00Z"}', /line 5: "id" is missing/],
+    ['{"id":"x","published":"2026-05-06T08:00:00Z"}', /line 5: item "x": "title" is missing/],
+    ['{"id":"x","title":"A"}', /line 5: item "x": "published" is missing/],
+    ['{"id":"x","title":"A","published":"May 6"}', /"published" is not an ISO 8601 date-time/],
+    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00"}', /with a time zone/],
+    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00Z","url":5}', /"url" must be a string/],
+  ];
+  for (const [line, re] of bad) assert.throws(() => parseItemLine(line, 5), (e: unknown) => e instanceof ItemLineError && re.test(e.message), line);
+});
+
+function cli(args: string[], input?: string) {
+  const dataDir = path.join(dir, 'data-should-not-exist');
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, cwd: dir, env: { ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir } });
+  assert.ok(!fs.existsSync(dataDir), 'an offline command creates no data directory');
+  return r;
+}
+
+test('newsdesk wire cluster: one {"id","story"} line per input item, in input order, offline', T, () => {
+  const file = path.join(dir, 'items.jsonl');
+  fs.writeFileSync(file, fs.readFileSync(FIXTURE, 'utf8').replace(/"story": "[^"]*", /g, '').replace(/, "story": "[^"]*"/g, '') + '\n\n');
+  const r = cli(['wire', 'cluster', 'items.jsonl']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(out.length, fixture.length);
+  out.forEach((o, i) => {
+    assert.deepEqual(Object.keys(o), ['id', 'story']);
+    assert.equal(o.id, fixture[i]!.id);
+    assert.equal(typeof o.story, 'number');
+  });
+  const batch = clusterItems(fixture).assignments;
+  for (const o of out) assert.equal(o.story, batch.get(o.id), 'the command clusters exactly as the library does');
+  assert.equal(Math.min(...out.map((o) => o.story)), 1);
+  // Same output again, and from standard input with the lines reversed.
+  assert.equal(cli(['wire', 'cluster', file]).stdout, r.stdout);
+  const reversed = fs.readFileSync(file, 'utf8').trim().split('\n').reverse().join('\n');
+  const rs = cli(['wire', 'cluster', '-'], reversed);
+  assert.equal(rs.status, 0, rs.stderr);
+  const byId = new Map(rs.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((o) => [o.id, o.story]));
+  for (const o of out) assert.equal(byId.get(o.id), o.story);
+  // Numeric ids come back as numbers.
+  const num = cli(['wire', 'cluster', '-'], '{"id": 12, "title": "Storm Odile batters the coast", "published": "2026-05-04T05:00:00Z"}\n');
+  assert.equal(num.stdout, '{"id":12,"story":1}\n');
+  // Help names the fields.
+  const help = cli(['wire', 'cluster', '--help']);
+  assert.match(help.stdout, /"published" \(ISO 8601\)/);
+});
+
+test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a missing argument are clear errors', T, () => {
+  const file = path.join(dir, 'bad.jsonl');
+  fs.writeFileSync(
+    file,
+    [
+      '{"id":"a","title":"Storm Odile batters the coast","published":"2026-05-04T05:00:00Z"}',
+      '{"id":"b","title":"No time"}',
+      'not json',
+      '{"id":"a","title":"Again","published":"2026-05-04T06:00:00Z"}',
+    ].join('\n'),
+  );
+  const r = cli(['wire', 'cluster', 'bad.jsonl']);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '', 'nothing is written when a line is bad');
+  assert.match(r.stderr, /bad\.jsonl: line 2: item "b": "published" is missing/);
+  assert.match(r.stderr, /bad\.jsonl: line 3: not valid JSON/);
+  assert.match(r.stderr, /bad\.jsonl: line 4: item "a" again \(first on line 1\)/);
+  assert.match(r.stderr, /3 bad line\(s\) in bad\.jsonl; nothing was clustered/);
+  const missing = cli(['wire', 'cluster', 'nope.jsonl']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot read nope\.jsonl: no such file/);
+  const none = cli(['wire', 'cluster']);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /Name one JSON-lines file/);
+  const folder = cli(['wire', 'cluster', '.']);
+  assert.equal(folder.status, 1);
+  assert.match(folder.stderr, /is not a file/);
+});
