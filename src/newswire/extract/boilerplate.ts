@@ -77,7 +77,7 @@ export const BODY_WORDS = new RegExp(
 );
 
 const POSITIVE = / (?:article|body|content|entry|hentry|h entry|main|page|post|text|blog|story|prose)(?: |$)/;
-const NEGATIVE = / (?:hidden|banner|combx|comment|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|ad|ads|social|subscribe|newsletter|nav|menu|card|teaser|recommend)(?: |$)/;
+const NEGATIVE = / (?:hidden|banner|combx|comment|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|ad|ads|social|subscribe|newsletter|nav|menu|card|teaser|recommend)(?: |$)/;
 
 /** Readability-style class weight: +25 for article-like words, -25 for boilerplate words. */
 export function classWeight(e: El): number {

@@ -13,6 +13,10 @@ export interface Stats {
   /** Characters of text inside paragraph-like elements (p, pre, blockquote, li of text). */
   plen: number;
   commas: number;
+  /** Characters in "good" paragraphs: sentences of text, few links (the article's kind of text). */
+  good: number;
+  /** Characters in headings (neither good nor junk). */
+  head: number;
   p: number;
   img: number;
   li: number;
@@ -31,6 +35,7 @@ const BLOCK = new Set([
 export const isBlock = (tag: string) => BLOCK.has(tag);
 
 const COMMA = /[,，、،]/g;
+const GOOD_MIN = 50;
 
 /** Figures for a subtree (iterative post-order: deep pages must not overflow the stack). */
 export function computeStats(root: El): Stats {
@@ -43,7 +48,7 @@ export function computeStats(root: El): Stats {
   }
   for (let i = order.length - 1; i >= 0; i--) {
     const e = order[i]!;
-    const s: Stats = { len: 0, link: 0, plen: 0, commas: 0, p: 0, img: 0, li: 0, score: 0, candidate: false };
+    const s: Stats = { len: 0, link: 0, plen: 0, commas: 0, good: 0, head: 0, p: 0, img: 0, li: 0, score: 0, candidate: false };
     for (const c of e.children) {
       if (typeof c === 'string') {
         s.len += c.length;
@@ -55,6 +60,8 @@ export function computeStats(root: El): Stats {
         s.link += cs.link;
         s.plen += cs.plen;
         s.commas += cs.commas;
+        s.good += cs.good;
+        s.head += cs.head;
         s.p += cs.p;
         s.img += cs.img;
         s.li += cs.li;
@@ -72,6 +79,7 @@ export function computeStats(root: El): Stats {
       s.plen = Math.max(0, s.len - s.link);
       s.p++;
     }
+    if (s.plen && s.good === 0 && s.len >= GOOD_MIN && s.link < 0.35 * s.len) s.good = s.len - s.link;
     stats.set(e, s);
   }
   return stats.get(root)!;
@@ -103,6 +111,7 @@ export function contains(a: El, b: El): boolean {
  */
 export function prune(body: El, keep: Set<El>): void {
   const total = computeStats(body).plen || 1;
+  const anchored = keep.size > 0;
   const walk = (e: El) => {
     for (let i = e.children.length - 1; i >= 0; i--) {
       const c = e.children[i]!;
@@ -112,7 +121,9 @@ export function prune(body: El, keep: Set<El>): void {
         const cs = statsOf(c);
         const share = cs.plen / total;
         const furniture = cs.len === 0 || cs.link / cs.len > 0.4 || cs.plen < 0.3 * cs.len;
-        if (v === 'hard' || (v === 'strong' && share < 0.6) || (v === 'weak' && share < 0.4) || (v === 'words' && share < 0.4 && furniture)) {
+        // A page footer or navigation outweighs a short article only when nothing marks the article.
+        const weakGoes = share < 0.4 || (anchored && c.tag !== 'header');
+        if (v === 'hard' || (v === 'strong' && share < 0.6) || (v === 'weak' && weakGoes) || (v === 'words' && share < 0.4 && furniture)) {
           e.children.splice(i, 1);
           c.parent = null;
           continue;
@@ -262,6 +273,36 @@ export function topCandidate(body: El, candidates: El[]): El | null {
   return top;
 }
 
+/**
+ * The element that best holds the article's kind of text: most characters in good paragraphs, less
+ * a penalty for everything else it holds (links, fragments, furniture). Section-split articles are
+ * found whole; a page wrapper loses to the article for the junk it adds.
+ */
+export function densestElement(body: El, alpha = 0.5): El {
+  let best = body;
+  let bestScore = -Infinity;
+  for (const e of iterate(body)) {
+    const s = statsOf(e);
+    if (s.good === 0) continue;
+    const junk = Math.max(0, s.len - s.good - s.head);
+    const score = s.good - alpha * junk;
+    if (score > bestScore || (score === bestScore && contains(best, e))) {
+      bestScore = score;
+      best = e;
+    }
+  }
+  return best;
+}
+
+function* iterate(root: El): Generator<El> {
+  const stack: El[] = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    yield e;
+    for (const c of e.children) if (typeof c !== 'string') stack.push(c);
+  }
+}
+
 /** The top candidate plus siblings that belong with it (Readability's sibling pass). */
 export function withSiblings(top: El): El[] {
   const parent = top.parent;
@@ -341,7 +382,7 @@ function shouldDrop(e: El): boolean {
     return ld > 0.5 || (ld > 0.3 && s.li > 2 && s.len / Math.max(1, s.li) < 60);
   }
   if (e.tag === 'table') return ld > 0.5;
-  if (weight < 0 && s.len < 1000) return true;
+  if (weight < 0 && (s.len < 200 || (ld > 0.1 && s.len < 1000))) return true;
   if (ld > 0.5 || (weight < 25 && ld > 0.33 && s.len < 500)) return true;
   if (s.img > 1 && s.p / s.img < 0.5 && !inFigure && s.len < 200) return true;
   if (s.li > s.p && s.li > 3 && ld > 0.2 && e.tag !== 'ul' && e.tag !== 'ol') return true;

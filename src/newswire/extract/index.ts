@@ -3,9 +3,9 @@
 // No I/O. Used by the feed poller for fetched pages and by `newsdesk wire extract` for files.
 import { sanitizeHtml } from '../../platform/sanitize.ts';
 import { decodeHtml } from './decode.ts';
-import { parsePage, type El } from './dom.ts';
+import { elements, parsePage, type El } from './dom.ts';
 import { readMetadata } from './metadata.ts';
-import { cleanInside, computeStats, markedBodies, prune, scoreCandidates, statsOf, topCandidate, withSiblings, contains } from './content.ts';
+import { cleanInside, computeStats, markedBodies, prune, scoreCandidates, statsOf, topCandidate, withSiblings, contains, densestElement } from './content.ts';
 import { blocksToHtml, blocksToText, filterBlocks, firstImage, toBlocks, type Block } from './render.ts';
 
 export interface ExtractOptions {
@@ -51,7 +51,9 @@ export function extractArticle(input: string | Uint8Array, opts: ExtractOptions 
   computeStats(body);
   // The page's own article markers are kept through pruning.
   const marked = markedBodies(body).filter((e) => statsOf(e).plen >= 200);
-  prune(body, new Set(marked));
+  const anchors = new Set(marked);
+  for (const e of elements(body)) if ((e.tag === 'main' || e.tag === 'article' || e.attrs.role === 'main') && statsOf(e).plen >= 200) anchors.add(e);
+  prune(body, anchors);
   computeStats(body);
 
   const roots = chooseRoots(body, marked.filter((m) => contains(body, m)));
@@ -88,6 +90,17 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /** The subtrees that hold the article. */
 function chooseRoots(body: El, marked: El[]): El[] {
+  if (process.env.EXTRACT_MODE === 'density') return [densestElement(body, Number(process.env.EXTRACT_ALPHA ?? 0.5))];
+  const roots = chooseByScore(body, marked);
+  if (process.env.EXTRACT_MODE === 'combo') {
+    const d = densestElement(body, Number(process.env.EXTRACT_ALPHA ?? 0.5));
+    const good = roots.reduce((s, r) => s + statsOf(r).good, 0);
+    if (roots.every((r) => contains(d, r)) && statsOf(d).good >= Number(process.env.EXTRACT_GROW ?? 1.3) * good) return [d];
+  }
+  return roots;
+}
+
+function chooseByScore(body: El, marked: El[]): El[] {
   const candidates = scoreCandidates(body);
   const top = topCandidate(body, candidates);
   const topPlen = top ? statsOf(top).plen : 0;

@@ -206,6 +206,10 @@ export function filterBlocks(blocks: Block[], title: string | null, byline: stri
   const bylineN = byline ? norm(byline) : '';
   let kept = blocks.filter((b, i) => {
     const t = b.text;
+    // Captions and credits describe pictures, which the text does not carry.
+    if (b.kind === 'caption') return false;
+    if (t.length < 400 && PROMO.test(t)) return false;
+    if (i >= blocks.length - 4 && t.length < 700 && BIO.test(t)) return false;
     if (t.length < 120 && FURNITURE.test(t.replace(/[.:!›»>→]+$/, '').trim())) return false;
     // A paragraph that is (almost) only a link: "Read: another story", a list of related links.
     if (b.ld > 0.7 && t.length < 300 && b.kind !== 'h') return false;
@@ -227,6 +231,11 @@ export function filterBlocks(blocks: Block[], title: string | null, byline: stri
   });
   return kept;
 }
+
+// In-article promotions: newsletter sign-ups, app downloads, appeals for subscriptions and follows.
+const PROMO = /\b(?:sign up|signup|subscribe|register)\b.{0,120}\b(?:newsletters?|inbox|updates|alerts)\b|\b(?:newsletters?)\b.{0,120}\b(?:sign up|subscribe|delivered)\b|\bconsider (?:supporting|subscribing)\b|\bsupport (?:our|independent|quality) journalism\b|\bfollow us on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube)\b|\bdownload (?:and subscribe to )?(?:the|our) .{0,40}\bapp\b|^(?:get|want) (?:the|our) .{0,60}\b(?:newsletter|app)\b/i;
+// An author's biography at the end of the article.
+const BIO = /^(?:(?:hi|hello),? i['’]m [A-Z]|about the author\b|[A-Z][\p{L}.'’-]+(?: [A-Z][\p{L}.'’-]+){1,3} (?:is|has been|was) (?:an? |the )?(?:[\p{L}-]+ ){0,5}(?:writer|journalist|reporter|editor|contributor|correspondent|columnist|freelancer|author|producer)\b)/u;
 
 export function blocksToText(blocks: Block[]): string {
   let out = '';
