@@ -109,14 +109,16 @@ export function contains(a: El, b: El): boolean {
  * too; "strong" ones (comments, sign-up, related, sharing, ads, hidden) go unless they hold the
  * article's own marker (itemprop=articleBody, article-body words).
  */
-export function prune(body: El, keep: Set<El>): void {
+export function prune(body: El, keep: Set<El>, mode: 'full' | 'light' = 'full'): void {
   const total = computeStats(body).plen || 1;
   const anchored = keep.size > 0;
   const walk = (e: El) => {
     for (let i = e.children.length - 1; i >= 0; i--) {
       const c = e.children[i]!;
       if (typeof c === 'string') continue;
-      const v = boilerplate(c);
+      let v = boilerplate(c);
+      // Light mode trusts only state (hidden), form controls and comments, not class words or tags.
+      if (mode === 'light' && v !== 'hard') v = null;
       if (v && !protects(c, keep)) {
         const cs = statsOf(c);
         const share = cs.plen / total;

@@ -3,10 +3,10 @@
 // No I/O. Used by the feed poller for fetched pages and by `newsdesk wire extract` for files.
 import { sanitizeHtml } from '../../platform/sanitize.ts';
 import { decodeHtml } from './decode.ts';
-import { elements, parsePage, type El } from './dom.ts';
-import { readMetadata } from './metadata.ts';
+import { elements, parsePage, type El, type ParsedPage } from './dom.ts';
+import { readMetadata, type Metadata } from './metadata.ts';
 import { cleanInside, computeStats, markedBodies, prune, scoreCandidates, statsOf, topCandidate, withSiblings, contains, densestElement } from './content.ts';
-import { blocksToHtml, blocksToText, filterBlocks, firstImage, toBlocks, type Block } from './render.ts';
+import { blocksToHtml, blocksToText, filterBlocks, firstImage, toBlocks, type Block, type RenderContext } from './render.ts';
 
 export interface ExtractOptions {
   /** The page's URL: resolves relative links and images, and gives a date when the path has one. */
@@ -46,19 +46,20 @@ export function extractArticle(input: string | Uint8Array, opts: ExtractOptions 
   const page = parsePage(html);
   const meta = readMetadata(page, opts.url);
   const ctx = { url: opts.url, baseHref: page.baseHref };
+  const pageGood = computeStats(page.body).good;
 
-  const body = page.body;
-  computeStats(body);
-  // The page's own article markers are kept through pruning.
-  const marked = markedBodies(body).filter((e) => statsOf(e).plen >= 200);
-  const anchors = new Set(marked);
-  for (const e of elements(body)) if ((e.tag === 'main' || e.tag === 'article' || e.attrs.role === 'main') && statsOf(e).plen >= 200) anchors.add(e);
-  prune(body, anchors);
-  computeStats(body);
-
-  const roots = chooseRoots(body, marked.filter((m) => contains(body, m)));
-  for (const r of roots) cleanInside(r);
-  let blocks: Block[] = filterBlocks(toBlocks(roots, ctx), meta.title, meta.byline);
+  let body = extractBody(page, meta, ctx, 'full');
+  // Safety net (trafilatura compares with other extractors the same way): when pruning and
+  // scoring kept little of a page that has plenty of article-like text, the page's markup misled
+  // them (class words on the article's own wrappers). Try again without class-based pruning, and
+  // keep the longer result.
+  if (bodyLength(body.blocks) < SAFETY_SHARE * pageGood && pageGood >= 500) {
+    const fresh = parsePage(html);
+    computeStats(fresh.body);
+    const again = extractBody(fresh, meta, ctx, process.env.EXTRACT_RETRY === 'full' ? 'full' : 'light');
+    if (bodyLength(again.blocks) > 1.5 * bodyLength(body.blocks)) body = again;
+  }
+  let { blocks, roots } = body;
   let text = blocksToText(blocks);
 
   // Pages rendered by scripts often ship the whole text only as schema.org articleBody.
@@ -87,6 +88,24 @@ export function extractArticle(input: string | Uint8Array, opts: ExtractOptions 
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const SAFETY_SHARE = Number(process.env.EXTRACT_SAFETY ?? 0.3);
+const DENSITY_ALPHA = Number(process.env.EXTRACT_ALPHA ?? 0.3);
+
+const bodyLength = (blocks: Block[]) => blocks.reduce((n, b) => n + b.text.length, 0);
+
+function extractBody(page: ParsedPage, meta: Metadata, ctx: RenderContext, mode: 'full' | 'light'): { blocks: Block[]; roots: El[] } {
+  const body = page.body;
+  // The page's own article markers are kept through pruning.
+  const marked = markedBodies(body).filter((e) => statsOf(e).plen >= 200);
+  const anchors = new Set(marked);
+  for (const e of elements(body)) if ((e.tag === 'main' || e.tag === 'article' || e.attrs.role === 'main') && statsOf(e).plen >= 200) anchors.add(e);
+  prune(body, anchors, mode);
+  computeStats(body);
+  const roots = mode === 'full' ? chooseRoots(body, marked.filter((m) => contains(body, m))) : [densestElement(body, DENSITY_ALPHA)];
+  for (const r of roots) cleanInside(r);
+  return { blocks: filterBlocks(toBlocks(roots, ctx), meta.title, meta.byline), roots };
+}
 
 /** The subtrees that hold the article. */
 function chooseRoots(body: El, marked: El[]): El[] {

@@ -233,7 +233,7 @@ export function filterBlocks(blocks: Block[], title: string | null, byline: stri
 }
 
 // In-article promotions: newsletter sign-ups, app downloads, appeals for subscriptions and follows.
-const PROMO = /\b(?:sign up|signup|subscribe|register)\b.{0,120}\b(?:newsletters?|inbox|updates|alerts)\b|\b(?:newsletters?)\b.{0,120}\b(?:sign up|subscribe|delivered)\b|\bconsider (?:supporting|subscribing)\b|\bsupport (?:our|independent|quality) journalism\b|\bfollow us on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube)\b|\bdownload (?:and subscribe to )?(?:the|our) .{0,40}\bapp\b|^(?:get|want) (?:the|our) .{0,60}\b(?:newsletter|app)\b/i;
+const PROMO = /\b(?:sign up|signup|subscribe|register)\b.{0,120}\b(?:newsletters?|inbox|updates|alerts)\b|\b(?:newsletters?)\b.{0,120}\b(?:sign up|subscribe|delivered)\b|\bconsider (?:supporting|subscribing)\b|\bsupport (?:our|independent|quality) journalism\b|\bfollow us on (?:facebook|twitter|x|instagram|tiktok|linkedin|youtube)\b|\bdownload (?:and subscribe to )?(?:the|our) .{0,40}\bapp\b|^(?:get|want) (?:the|our) .{0,60}\b(?:newsletter|app)\b|\balready (?:have an account|a subscriber)\b|\bto (?:read|continue reading) the (?:rest|full)\b|\b(?:exclusive|available) (?:only )?(?:to|for) .{0,40}\b(?:subscribers|members)\b|\bunlock (?:this|the full) (?:article|story)\b|\bbecome an? (?:patron|member|subscriber|supporter)\b|\bdonate\b.{0,80}\b(?:patreon|paypal|crypto|support)\b/i;
 // An author's biography at the end of the article.
 const BIO = /^(?:(?:hi|hello),? i['’]m [A-Z]|about the author\b|[A-Z][\p{L}.'’-]+(?: [A-Z][\p{L}.'’-]+){1,3} (?:is|has been|was) (?:an? |the )?(?:[\p{L}-]+ ){0,5}(?:writer|journalist|reporter|editor|contributor|correspondent|columnist|freelancer|author|producer)\b)/u;
 
