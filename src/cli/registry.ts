@@ -11,6 +11,7 @@ import { editionsSendCommand, editionsStatusCommand } from './editions.ts';
 export const commands: Command[] = [migrateCommand, setupCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
 commands.push(...subscriberCommands);
 commands.push(editionsSendCommand, editionsStatusCommand);
+commands.push((await import('./wire-extract.ts')).wireExtractCommand);
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
