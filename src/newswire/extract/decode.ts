@@ -8,6 +8,20 @@
 
 const PRESCAN_BYTES = 4096;
 
+// Node 20's TextDecoder decodes "windows-1252" (and so "iso-8859-1", "ascii", "latin1", which WHATWG
+// maps to it) as ISO-8859-1: bytes 0x80-0x9F come out as C1 control characters instead of € ‚ ƒ „ …
+// “ ” – — ™ and the rest. Those bytes are exactly the ones that differ, so they are mapped after the
+// fact (WHATWG index-windows-1252; 0x81, 0x8D, 0x8F, 0x90 and 0x9D stay as they are, as in browsers).
+const CP1252 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252').decode(bytes).replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80]!);
+}
+
+function decodeWith(d: TextDecoder, bytes: Uint8Array): string {
+  return d.encoding === 'windows-1252' ? decodeWindows1252(bytes) : d.decode(bytes);
+}
+
 /** The charset parameter of a Content-Type header value, or null. */
 export function charsetFromContentType(contentType: string | null | undefined): string | null {
   if (!contentType) return null;
@@ -58,7 +72,7 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string | null): Deco
   const bom = bomEncoding(bytes);
   if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.skip)), encoding: bom.encoding };
   const declared = decoderFor(charsetFromContentType(contentType)) ?? decoderFor(charsetFromMeta(bytes));
-  if (declared && declared.encoding !== 'utf-8') return { text: declared.decode(bytes), encoding: declared.encoding };
+  if (declared && declared.encoding !== 'utf-8') return { text: decodeWith(declared, bytes), encoding: declared.encoding };
   return utf8OrWindows1252(bytes);
 }
 
@@ -74,6 +88,6 @@ function utf8OrWindows1252(bytes: Uint8Array): Decoded {
   if (bad === 0) return { text, encoding: 'utf-8' };
   let high = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) high++;
-  if (bad * 2 >= high) return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+  if (bad * 2 >= high) return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   return { text, encoding: 'utf-8' };
 }

@@ -34,6 +34,8 @@ const SKIP = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'applet', 'canvas',
   'select', 'textarea', 'button', 'dialog', 'map', 'video', 'audio', 'head', 'frameset', 'noframes',
 ]);
+/** Deeper markup is flattened into its ancestor at this depth: the tree walks stay within the stack. */
+const MAX_DEPTH = 256;
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 
 export function parsePage(html: string): ParsedPage {
@@ -47,6 +49,8 @@ export function parsePage(html: string): ParsedPage {
   let inTitle = false;
   let titleText = '';
   let pre = 0;
+  let depth = 0;
+  let flat = 0;
   const out: ParsedPage = { root, body: root, title: '', metas: [], links: [], jsonLd: [], htmlLang: null, baseHref: null };
 
   const parser = new Parser(
@@ -91,9 +95,17 @@ export function parsePage(html: string): ParsedPage {
           cur = body;
           return;
         }
+        if (flat || (depth >= MAX_DEPTH && !VOID.has(name))) {
+          // Past the depth cap the content joins the deepest element (as browsers cap their trees).
+          if (!VOID.has(name)) flat++;
+          return;
+        }
         const el: El = { tag: name, attrs, children: [], parent: cur };
         cur.children.push(el);
-        if (!VOID.has(name)) cur = el;
+        if (!VOID.has(name)) {
+          cur = el;
+          depth++;
+        }
         if (name === 'pre') pre++;
       },
       ontext(text) {
@@ -125,15 +137,23 @@ export function parsePage(html: string): ParsedPage {
           inTitle = false;
           return;
         }
+        if (flat && !VOID.has(name)) {
+          flat--;
+          return;
+        }
         if (VOID.has(name) || name === 'html' || name === 'head' || name === 'body' || name === 'meta' || name === 'link' || name === 'base') return;
         if (name === 'pre' && pre) pre--;
         // htmlparser2 closes every element it opened (implied ends included), so this walks back one.
-        if (cur.tag === name && cur.parent) cur = cur.parent;
-        else {
+        if (cur.tag === name && cur.parent) {
+          cur = cur.parent;
+          depth--;
+        } else {
           // Defensive: find the nearest open element of that name.
-          for (let e: El | null = cur; e && e.parent; e = e.parent) {
+          let up = 1;
+          for (let e: El | null = cur; e && e.parent; e = e.parent, up++) {
             if (e.tag === name) {
               cur = e.parent;
+              depth -= up;
               break;
             }
           }

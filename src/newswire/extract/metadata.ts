@@ -259,8 +259,11 @@ export function readMetadata(page: ParsedPage, url?: string): Metadata {
     normaliseLang(get('content-language', 'dc.language', 'language', 'og:locale')) ??
     null;
 
-  let image = get('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? imageUrl(art?.image) ?? imageUrl(art?.thumbnailUrl);
-  if (image) image = absolutise(image, page.baseHref, url);
+  let image: string | null = null;
+  for (const c of [get('og:image'), get('og:image:url'), get('og:image:secure_url'), get('twitter:image'), get('twitter:image:src'), imageUrl(art?.image), imageUrl(art?.thumbnailUrl)]) {
+    image = c ? absolutise(c, page.baseHref, url) : null;
+    if (image) break;
+  }
 
   const description = get('description', 'og:description', 'twitter:description') ?? str(art?.description);
   const body = typeof art?.articleBody === 'string' ? art.articleBody : null;
