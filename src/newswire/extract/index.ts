@@ -56,7 +56,7 @@ export function extractArticle(input: string | Uint8Array, opts: ExtractOptions 
   if (bodyLength(body.blocks) < SAFETY_SHARE * pageGood && pageGood >= 500) {
     const fresh = parsePage(html);
     computeStats(fresh.body);
-    const again = extractBody(fresh, meta, ctx, process.env.EXTRACT_RETRY === 'full' ? 'full' : 'light');
+    const again = extractBody(fresh, meta, ctx, 'light');
     if (bodyLength(again.blocks) > 1.5 * bodyLength(body.blocks)) body = again;
   }
   let { blocks, roots } = body;
@@ -89,8 +89,10 @@ export function extractArticle(input: string | Uint8Array, opts: ExtractOptions 
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const SAFETY_SHARE = Number(process.env.EXTRACT_SAFETY ?? 0.3);
-const DENSITY_ALPHA = Number(process.env.EXTRACT_ALPHA ?? 0.3);
+/** The first pass kept less than this share of the page's article-like text: ask the second opinion. */
+const SAFETY_SHARE = 0.3;
+/** Penalty per character of non-paragraph text for the second opinion's densest element. */
+const DENSITY_ALPHA = 0.3;
 
 const bodyLength = (blocks: Block[]) => blocks.reduce((n, b) => n + b.text.length, 0);
 
@@ -109,17 +111,6 @@ function extractBody(page: ParsedPage, meta: Metadata, ctx: RenderContext, mode:
 
 /** The subtrees that hold the article. */
 function chooseRoots(body: El, marked: El[]): El[] {
-  if (process.env.EXTRACT_MODE === 'density') return [densestElement(body, Number(process.env.EXTRACT_ALPHA ?? 0.5))];
-  const roots = chooseByScore(body, marked);
-  if (process.env.EXTRACT_MODE === 'combo') {
-    const d = densestElement(body, Number(process.env.EXTRACT_ALPHA ?? 0.5));
-    const good = roots.reduce((s, r) => s + statsOf(r).good, 0);
-    if (roots.every((r) => contains(d, r)) && statsOf(d).good >= Number(process.env.EXTRACT_GROW ?? 1.3) * good) return [d];
-  }
-  return roots;
-}
-
-function chooseByScore(body: El, marked: El[]): El[] {
   const candidates = scoreCandidates(body);
   const top = topCandidate(body, candidates);
   const topPlen = top ? statsOf(top).plen : 0;
