@@ -125,6 +125,8 @@ test('encodings: ISO-8859-1 and windows-1252 by <meta>, by HTTP charset, undecla
   // A page that claims UTF-8 but is windows-1252 (old templates).
   assert.ok(extractArticle(latin1(html('<meta charset="utf-8">'))).text.includes(text));
   // UTF-8 with a BOM, and UTF-16LE with a BOM.
+  // A page re-saved as UTF-8 that kept its old declaration.
+  assert.ok(extractArticle(Buffer.from(html('<meta charset="gb2312">'), 'utf8')).text.includes(text));
   const u8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(html('<meta charset="iso-8859-1">'), 'utf8')]);
   assert.ok(extractArticle(u8).text.includes(text), 'the BOM wins over the meta');
   const u16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(html(''), 'utf16le')]);

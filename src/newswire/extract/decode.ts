@@ -72,8 +72,24 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string | null): Deco
   const bom = bomEncoding(bytes);
   if (bom) return { text: new TextDecoder(bom.encoding).decode(bytes.subarray(bom.skip)), encoding: bom.encoding };
   const declared = decoderFor(charsetFromContentType(contentType)) ?? decoderFor(charsetFromMeta(bytes));
-  if (declared && declared.encoding !== 'utf-8') return { text: decodeWith(declared, bytes), encoding: declared.encoding };
+  if (declared && declared.encoding !== 'utf-8') {
+    // Pages re-saved as UTF-8 keep their old <meta charset>. Text in a legacy encoding that happens
+    // to form valid multi-byte UTF-8 throughout is vanishingly rare, so valid UTF-8 wins.
+    if (!charsetFromContentType(contentType) && hasHighBytes(bytes)) {
+      try {
+        return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+      } catch {
+        /* not UTF-8: the declaration is right */
+      }
+    }
+    return { text: decodeWith(declared, bytes), encoding: declared.encoding };
+  }
   return utf8OrWindows1252(bytes);
+}
+
+function hasHighBytes(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return true;
+  return false;
 }
 
 /**
