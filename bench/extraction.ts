@@ -17,7 +17,7 @@ import { decodeLikeBaseline, devSetsPresent, loadReadabilityTestPages, loadWcxb 
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' } } });
 const quick = values.quick!;
-const rounds = Number(values.rounds ?? (quick ? 2 : 5));
+const rounds = Number(values.rounds ?? (quick ? 2 : 3));
 
 if (!devSetsPresent()) {
   console.log('skipped: ../shared/datasets/extraction-dev is not there (the pages live outside the repository)');
