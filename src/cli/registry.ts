@@ -7,12 +7,14 @@ import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand } from '
 import { importGhostCommand } from './ghost.ts';
 import { subscriberCommands } from './subscribers.ts';
 import { editionsSendCommand, editionsStatusCommand } from './editions.ts';
+import { wireExtractCommand } from './wire-extract.ts';
 import { wireClusterCommand } from './wire-cluster.ts';
 
 export const commands: Command[] = [migrateCommand, setupCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
 commands.push(...subscriberCommands);
 commands.push(editionsSendCommand, editionsStatusCommand);
 commands.push(wireClusterCommand);
+commands.push(wireExtractCommand);
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
