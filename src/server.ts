@@ -12,7 +12,7 @@ import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/index.ts';
 import { errorPage } from './web/pages/public.ts';
-import { CONTENT_CHANNEL } from './articles/write.ts';
+import { CONTENT_CHANNEL } from './platform/channels.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { ROLES, type Role } from '../staff/roles.ts';
+import { API_KEYS_CHANNEL } from '../platform/channels.ts';
 
 export type ApiKeyKind = 'admin' | 'content';
 
@@ -22,8 +23,6 @@ export interface ApiKey {
   revoked_at: Date | null;
 }
 
-/** Broadcast when a key is revoked, so every process drops it from its cache at once. */
-export const API_KEYS_CHANNEL = 'api_keys_changed';
 
 const COLUMNS = `id, name, kind, role, prefix, created_by, created_at, last_used_at, revoked_at`;
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { CONTENT_CHANNEL, upsertAuthor, upsertFormat, upsertSection } from '../articles/write.ts';
+import { upsertAuthor, upsertFormat, upsertSection } from '../articles/write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { parseQuery } from './articles.ts';
 
 export type TaxonomyKind = 'formats' | 'sections' | 'tags' | 'authors';

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html, raw } from '../platform/html.ts';
 import { NotFoundError } from '../platform/errors.ts';
-import { sendCached } from '../platform/http.ts';
+import { sendCached } from '../web/page-cache.ts';
 import { markdownToHtml } from '../platform/sanitize.ts';
 import { loadSite, type Site, type WebDeps } from '../web/site.ts';
 import { layout } from '../web/layout.ts';
@@ -74,7 +74,7 @@ ${e.intro ? html`<div class="article-body">${raw(markdownToHtml(e.intro))}</div>
 }
 
 export function registerEditionRoutes(app: FastifyInstance, deps: WebDeps): void {
-  app.get('/newsletters/:slug', async (req, reply) => {
+  app.get('/newsletters/:slug', { config: { pageCache: { query: ['page'] as const } } }, async (req, reply) => {
     const n = await publicNewsletter(deps, (req.params as { slug: string }).slug);
     const page = parsePage(req.query);
     const total = await countPublishedEditions(deps.db, n.id);
@@ -85,7 +85,7 @@ export function registerEditionRoutes(app: FastifyInstance, deps: WebDeps): void
     return sendCached(req, reply, deps.cache, HTML, archivePage(site, n, editions, page, pages));
   });
 
-  app.get('/newsletters/:slug/:number', async (req, reply) => {
+  app.get('/newsletters/:slug/:number', { config: { pageCache: {} } }, async (req, reply) => {
     const { slug, number } = req.params as { slug: string; number: string };
     const n = await publicNewsletter(deps, slug);
     const e = /^[1-9]\d{0,8}$/.test(number) ? await getEditionByNumber(deps.db, n.slug, Number(number)) : undefined;

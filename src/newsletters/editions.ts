@@ -10,7 +10,7 @@ import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication } from '../publication/settings.ts';
-import { CONTENT_CHANNEL } from '../articles/write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { getNewsletter, getNewsletterBySlug, type Newsletter } from './newsletters.ts';
 import { editionWindow, parseRules, selectStories } from './selection.ts';

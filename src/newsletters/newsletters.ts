@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
-import { CONTENT_CHANNEL } from '../articles/write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { forgetNewsletterCache } from './signup.ts';
 
 export interface Newsletter {

@@ -98,7 +98,6 @@ export async function createStaff(db: Db, input: { email: string; name?: string;
       `INSERT INTO staff (email, email_normalized, name, role, author_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [data.email, normalizeEmail(data.email), data.name, data.role, authorId],
     );
-    await tx.notify('content_changed', 'authors');
     return row!.id;
   });
   return (await getStaff(db, id))!;

@@ -6,7 +6,7 @@ import {
   listPublishedForSitemap, listPublishedFull, relatedArticles, searchPublished, type ListFilter,
 } from '../articles/queries.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
-import { sendCached } from '../platform/http.ts';
+import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
 import { FEED_TYPES, renderFeed, type FeedKind } from './feeds.ts';
@@ -56,7 +56,10 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
   const { db, cache } = deps;
   const send = (req: FastifyRequest, reply: FastifyReply, type: string, body: string) => sendCached(req, reply, cache, type, body);
 
-  app.get('/', async (req, reply) => {
+  const page = { config: { pageCache: {} } };
+  const list = { config: { pageCache: { query: ['page'] as const } } };
+
+  app.get('/', page, async (req, reply) => {
     const site = await loadSite(deps);
     const since = new Date(deps.clock.now().getTime() - 7 * 86400_000);
     let top = await listPublished(db, { editorsPick: true, since }, 4);
@@ -99,7 +102,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
 
   // Whole-site feeds.
   for (const kind of FEED_KINDS) {
-    app.get(`/feed.${kind}`, async (req, reply) => {
+    app.get(`/feed.${kind}`, page, async (req, reply) => {
       const site = await loadSite(deps);
       const items = await listPublishedFull(db, {}, FEED_SIZE);
       const body = renderFeed(site, kind, { title: site.publication.name, description: site.publication.description, path: '/', base: '/feed', items });
@@ -108,7 +111,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
   }
 
   for (const kind of ['section', 'format', 'tag', 'author'] as ListKind[]) {
-    app.get(`/${kind}/:slug`, async (req, reply) => {
+    app.get(`/${kind}/:slug`, list, async (req, reply) => {
       const { slug } = req.params as { slug: string };
       const entity = await findEntity(deps, kind, slug);
       if (!entity) throw new NotFoundError(`There is no ${KIND_NOUN[kind]} called “${slug}”.`);
@@ -123,7 +126,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
       return send(req, reply, HTML, listPage(site, { kind, entity, items, page, pages, total }));
     });
     for (const fk of FEED_KINDS) {
-      app.get(`/${kind}/:slug/feed.${fk}`, async (req, reply) => {
+      app.get(`/${kind}/:slug/feed.${fk}`, page, async (req, reply) => {
         const { slug } = req.params as { slug: string };
         const entity = await findEntity(deps, kind, slug);
         if (!entity) throw new NotFoundError(`There is no ${KIND_NOUN[kind]} called “${slug}”.`);
@@ -142,16 +145,16 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
     }
   }
 
-  app.get('/robots.txt', async (req, reply) => send(req, reply, 'text/plain; charset=utf-8', robotsTxt(await loadSite(deps))));
+  app.get('/robots.txt', page, async (req, reply) => send(req, reply, 'text/plain; charset=utf-8', robotsTxt(await loadSite(deps))));
 
-  app.get('/sitemap.xml', async (req, reply) => {
+  app.get('/sitemap.xml', page, async (req, reply) => {
     const site = await loadSite(deps);
     const total = await countPublished(db, {});
     const latest = await listPublished(db, {}, 1);
     return send(req, reply, 'application/xml; charset=utf-8', sitemapIndex(site, Math.ceil(total / ARTICLES_PER_SITEMAP), latest[0]?.updated_at ?? null));
   });
 
-  app.get('/sitemaps/:file', async (req, reply) => {
+  app.get('/sitemaps/:file', page, async (req, reply) => {
     const { file } = req.params as { file: string };
     const site = await loadSite(deps);
     if (file === 'pages.xml') {
@@ -176,7 +179,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
     return send(req, reply, 'application/xml; charset=utf-8', urlset(site, rows.map((r) => ({ path: '/' + r.slug, lastmod: r.updated_at }))));
   });
 
-  app.get('/news-sitemap.xml', async (req, reply) => {
+  app.get('/news-sitemap.xml', page, async (req, reply) => {
     const site = await loadSite(deps);
     const since = new Date(deps.clock.now().getTime() - 2 * 86400_000);
     const rows = await listPublishedForSitemap(db, 1000, 0, since);
@@ -184,7 +187,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void 
   });
 
   // Articles live at the root: /{slug}. Renamed and imported slugs redirect permanently.
-  app.get('/:slug', async (req, reply) => {
+  app.get('/:slug', page, async (req, reply) => {
     const { slug } = req.params as { slug: string };
     const article = SLUG_RE.test(slug) ? await getPublishedArticle(db, slug) : undefined;
     if (!article) {
