@@ -19,7 +19,8 @@ import {
   restoreRevision, saveFromEditor, snapshotOf, type AdminListFilter, type EditorAction, type EditorFields, type Revision,
 } from './articles.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
-import { storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { uploadedBytes } from './uploads.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const listQuery = z.object({
@@ -224,8 +225,8 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     if (!own) throw new NotFoundError('There is no such article.');
     assertCanEdit(s.staff, own);
     if (!part) throw new ValidationError('Choose an image file to upload.', { image: 'No file was chosen.' });
-    const buf = await part.toBuffer();
-    const url = storeImage(web.config.dataDir, buf);
+    const buf = await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge());
+    const url = storeImage(web.config.dataDir, buf, { maxBytes: MAX_IMAGE_BYTES });
     const article = await db.tx(async (tx) => {
       const saved = await updateArticle(tx, id, { featureImageUrl: url }, { now: now() });
       await recordRevision(tx, id, s.staff.id, 'save', snapshotOf(saved), true, now());

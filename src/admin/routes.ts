@@ -30,6 +30,7 @@ import { dashboardPage } from './pages/dashboard.ts';
 import { accountPage } from './pages/account.ts';
 import { dashboardArticles } from './articles.ts';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from '../media/images.ts';
+import { parserLimit } from './uploads.ts';
 import { zonedTimeToUtc, localDate } from '../web/time.ts';
 import { nextEditions } from './newsletters.ts';
 
@@ -98,7 +99,7 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
 
   app.register(async (admin) => {
     await admin.register(cookie);
-    await admin.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, parts: 25 } });
+    await admin.register(multipart, { limits: { fileSize: parserLimit(MAX_IMAGE_BYTES), files: 1, fields: 20, parts: 25 } });
     admin.decorateRequest('newsroom', null);
 
     admin.addHook('onRequest', async (req, reply) => {

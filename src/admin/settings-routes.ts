@@ -16,7 +16,8 @@ import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
 import { settingsPage, type FormValues } from './pages/settings.ts';
 import type { Notice } from './layout.ts';
-import { storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { uploadedBytes } from './uploads.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const taxonomyInput = z.object({
@@ -119,7 +120,7 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
     h.checkCsrf(req, req.headers['x-csrf-token'] ?? (field && !Array.isArray(field) && field.type === 'field' ? field.value : undefined));
     h.need(req, 'settings.manage');
     if (!part) throw new ValidationError('Choose an image file to upload.');
-    const url = storeImage(config.dataDir, await part.toBuffer());
+    const url = storeImage(config.dataDir, await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge()), { maxBytes: MAX_IMAGE_BYTES });
     await setPublicationSetting(db, 'logoUrl', url);
     return reply.redirect('/admin/settings?notice=settings', 303);
   });

@@ -5,24 +5,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebDeps } from '../web/site.ts';
-import { DomainError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { NotFoundError, TooLargeError, ValidationError } from '../platform/errors.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
 import { addSubscriber, deleteSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers, subscriberCounts, unsubscribe } from '../newsletters/subscribers.ts';
 import { getPerson, subscriptionsOf } from '../newsletters/signup.ts';
 import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
 import type { Notice } from './layout.ts';
+import { parserLimit, uploadedBytes } from './uploads.ts';
 import {
   deleteConfirmPage, importReportPage, subscribersPage, subscribersQuery, SUBSCRIBERS_PATH, SUBSCRIBERS_PER_PAGE, type AddValues, type SubscriberFilter,
 } from './pages/subscribers.ts';
 
 /** CSV files up to this size are imported (the admin's multipart limit for images is lower). */
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
-
-class TooLargeError extends DomainError {
-  override readonly status = 413;
-  override readonly code = 'too_large';
-}
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const listQuery = z.object({
@@ -126,15 +122,14 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
     // Read every part: the fields (whichever order they come in) and the one file, size-limited.
     const fields: Record<string, string> = {};
     let file: { name: string; buf: Buffer } | null = null;
+    const tooLarge = () => new TooLargeError(`That file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files and import each.`);
     try {
-      for await (const part of req.parts({ limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 10 } })) {
-        if (part.type === 'file') file = { name: part.filename ?? '', buf: await part.toBuffer() };
+      for await (const part of req.parts({ limits: { fileSize: parserLimit(MAX_CSV_BYTES), files: 1, fields: 10 } })) {
+        if (part.type === 'file') file = { name: part.filename ?? '', buf: await uploadedBytes(part, MAX_CSV_BYTES, tooLarge) };
         else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
       }
     } catch (e) {
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new TooLargeError(`That file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files and import each.`);
-      }
+      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
       throw e;
     }
     h.checkCsrf(req, req.headers['x-csrf-token'] ?? fields._csrf);
