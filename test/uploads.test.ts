@@ -48,7 +48,7 @@ test('uploads of a feature image and a logo: at the limit stored whole, one byte
   const a = await createArticle(t.deps.db, { headline: 'Pictured', body: 'x' }, { now: new Date() });
   await t.deps.db.query(`UPDATE articles SET created_by = $2 WHERE id = $1`, [a.id, staff.id]);
   await c.page(`/admin/articles/${a.id}`);
-  const send = (url: string, field: string, bytes: Buffer) => {
+  const send = (url: string, field: string, bytes: ReturnType<typeof pngOf>) => {
     const fd = new FormData();
     fd.append('_csrf', c.csrf);
     fd.append(field, new Blob([bytes], { type: 'image/png' }), 'x.png');
