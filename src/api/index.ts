@@ -1,6 +1,5 @@
 // Every API on one registration call from src/server.ts: the Admin API, the Content API, the
-// Ghost-compatible Content API and the OpenAPI document. Importing this module also registers the
-// webhook delivery job.
+// Ghost-compatible Content API and the OpenAPI document.
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { KeyVerifier } from './keys.ts';
@@ -9,7 +8,6 @@ import { registerAdminApi } from './admin.ts';
 import { registerContentApi } from './content.ts';
 import { registerGhostContentApi } from '../ghost/content.ts';
 import { openApiDocument } from './openapi.ts';
-import '../webhooks/deliver.ts';
 
 export interface RegisteredRoute {
   method: string;

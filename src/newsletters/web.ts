@@ -17,7 +17,6 @@ import {
 } from './pages.ts';
 import { WindowLimiter } from './rate-limit.ts';
 import { registerMailWebhooks } from './webhooks.ts';
-import './signup-jobs.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const HOUR = 3600_000;

@@ -6,7 +6,6 @@ import type { Deps } from '../deps.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
 import { UnauthorizedError } from '../platform/errors.ts';
 import { enqueue } from '../platform/jobs.ts';
-import { registerJobs } from '../jobs.ts';
 import { findStaffByEmail, getStaff, normalizeEmail, type Staff } from './staff.ts';
 import { sendStaffMail } from './mail.ts';
 
@@ -79,8 +78,6 @@ export async function sendSignInLinkJob(deps: Deps, payload: { email: string }):
     text: `Hello${staff.name ? ' ' + staff.name : ''},\n\nUse this link to sign in to the newsroom. It works once, for the next ${EMAILED_LINK_TTL / 60} minutes:\n\n${link}\n\nIf you did not ask for it, you can ignore this message.\n`,
   });
 }
-
-registerJobs({ [SIGNIN_LINK_JOB]: sendSignInLinkJob });
 
 export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string): Promise<void> {
   const link = signInLink(deps, staff.id, INVITE_LINK_TTL);

@@ -1,4 +1,4 @@
-// Sending one webhook delivery (the job 'webhooks.deliver'). The body is JSON; the signature header is
+// Sending one webhook delivery (the job DELIVER_JOB, 'webhooks.deliver', in src/jobs.ts). The body is JSON; the signature header is
 // `X-Newsdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the webhook's
 // secret>`, so a receiver can check both origin and freshness (reject old timestamps against replay).
 // A non-2xx answer, a timeout or a refused address throws: the job queue retries with exponential
@@ -13,8 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Deps } from '../deps.ts';
-import { registerJobs } from '../jobs.ts';
-import { DELIVER_JOB, MAX_DELIVERY_ATTEMPTS } from './emit.ts';
+import { MAX_DELIVERY_ATTEMPTS } from './emit.ts';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -209,5 +208,3 @@ export async function deliverWebhook(deps: Deps, payload: { deliveryId: number }
   });
   if (error) throw new Error(`webhook ${d.webhook_id} delivery ${d.id} attempt ${attempt}: ${error}`);
 }
-
-registerJobs({ [DELIVER_JOB]: deliverWebhook });
