@@ -5,19 +5,17 @@ import { z } from 'zod';
 import type { WebDeps } from '../web/site.ts';
 import { loadSite } from '../web/site.ts';
 import { articlePage } from '../web/pages/public.ts';
-import { getArticleById, listAuthors, listFormats, listSections, relatedArticles } from '../articles/queries.ts';
+import { getArticleById, listAdminArticles, listAuthors, listFormats, listSections, relatedArticles, type AdminListFilter } from '../articles/queries.ts';
 import type { Article } from '../articles/types.ts';
-import { updateArticle } from '../articles/write.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
-import { htmlToText, markdownToHtml, slugify } from '../platform/sanitize.ts';
+import { markdownToHtml } from '../platform/sanitize.ts';
 import { wantsJson } from '../platform/http.ts';
 import { assertCanEdit, canEdit, canPublish, getOwnership } from '../staff/permissions.ts';
 import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
-import {
-  autosave, diffSnapshots, fieldsFromArticle, fieldsFromBody, getRevision, listAdminArticles, listRevisions, recordRevision,
-  restoreRevision, saveFromEditor, snapshotOf, type AdminListFilter, type EditorAction, type EditorFields, type Revision,
-} from './articles.ts';
+import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction, type EditorFields } from '../articles/editor.ts';
+import { diffSnapshots, getRevision, listRevisions, restoreRevision, snapshotOf, type Revision } from '../articles/revisions.ts';
+import { fieldsFromArticle, fieldsFromBody } from './article-form.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
 import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
 import { uploadedBytes } from './uploads.ts';
@@ -190,25 +188,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     const [article, own, ch, authors] = await Promise.all([getArticleById(db, id), getOwnership(db, id), choices(), listAuthors(db)]);
     if (!article || !own) throw new NotFoundError('There is no such article.');
     assertCanEdit(s.staff, own);
-    const f = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
-    const bodyHtml = markdownToHtml(f.body);
-    const preview: Article = {
-      ...article,
-      headline: f.headline.trim() || article.headline,
-      dek: f.dek.trim(),
-      body_source: f.body,
-      body_html: bodyHtml,
-      body_text: htmlToText(bodyHtml),
-      format: ch.formats.find((x) => x.slug === f.format) ?? null,
-      section: ch.sections.find((x) => x.slug === f.section) ?? null,
-      tags: f.tags.split(',').map((t) => t.trim()).filter(Boolean).map((name) => ({ slug: slugify(name), name })),
-      authors: f.authors.map((slug) => authors.find((a) => a.slug === slug)).filter((a): a is NonNullable<typeof a> => !!a),
-      editors_pick: f.editors_pick,
-      feature_image_url: /^(https?:\/\/|\/(?!\/))/.test(f.feature_image_url) ? f.feature_image_url : null,
-      feature_image_alt: f.feature_image_alt.trim(),
-      feature_image_caption: f.feature_image_caption.trim(),
-      published_at: article.published_at ?? now(),
-    };
+    const preview = previewArticle(article, fieldsFromBody((req.body ?? {}) as Record<string, unknown>), { ...ch, authors }, now());
     return h.sendPage(reply, await renderPreview(preview));
   });
 
@@ -227,11 +207,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     if (!part) throw new ValidationError('Choose an image file to upload.', { image: 'No file was chosen.' });
     const buf = await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge());
     const url = storeImage(web.config.dataDir, buf, { maxBytes: MAX_IMAGE_BYTES });
-    const article = await db.tx(async (tx) => {
-      const saved = await updateArticle(tx, id, { featureImageUrl: url }, { now: now() });
-      await recordRevision(tx, id, s.staff.id, 'save', snapshotOf(saved), true, now());
-      return saved;
-    });
+    const article = await setFeatureImage({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, url);
     if (wantsJson(req)) return reply.send({ url, id: article.id });
     return reply.redirect(`/admin/articles/${id}?notice=image`, 303);
   });

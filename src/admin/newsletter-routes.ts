@@ -10,9 +10,9 @@ import {
 } from '../newsletters/editions.ts';
 import type { AdminHelpers } from './routes.ts';
 import { noticeFrom } from './routes.ts';
-import { nextEditions } from './newsletters.ts';
+import { nextEditions } from '../newsletters/next-editions.ts';
 import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';
-import { fromLocalInput } from './articles.ts';
+import { fromLocalInput } from '../platform/time.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
   const v = (req.params as Record<string, string>)[name] ?? '';
@@ -97,7 +97,7 @@ export function registerNewsletterRoutes(admin: FastifyInstance, web: WebDeps, h
       case 'schedule': {
         const ctx = await h.ctx(req);
         const at = String(body.at ?? '').trim();
-        await scheduleEdition(web, id, at ? fromLocalInput(at, ctx.timeZone) : null);
+        await scheduleEdition(web, id, at ? fromLocalInput(at, ctx.timeZone, 'at') : null);
         break;
       }
       case 'send':

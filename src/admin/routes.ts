@@ -28,11 +28,11 @@ import { registerOutboxRoutes } from './outbox-routes.ts';
 import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { dashboardPage } from './pages/dashboard.ts';
 import { accountPage } from './pages/account.ts';
-import { dashboardArticles } from './articles.ts';
+import { dashboardArticles } from '../articles/queries.ts';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from '../media/images.ts';
 import { parserLimit } from './uploads.ts';
-import { zonedTimeToUtc, localDate } from '../web/time.ts';
-import { nextEditions } from './newsletters.ts';
+import { zonedTimeToUtc, localDate } from '../platform/time.ts';
+import { nextEditions } from '../newsletters/next-editions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

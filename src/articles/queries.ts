@@ -1,7 +1,7 @@
 // Read queries for articles. Every public list is "published, newest first" and is served by the
-// partial indexes articles_*_idx (see 001_core.sql).
+// partial indexes articles_*_idx (see 001_core.sql). The newsroom's lists (every status) are at the end.
 import type { Db } from '../db/index.ts';
-import type { Article, ArticleSummary, Named } from './types.ts';
+import type { Article, ArticleStatus, ArticleSummary, Named } from './types.ts';
 
 const SUMMARY_COLUMNS = `
   a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick,
@@ -190,4 +190,77 @@ export async function listPublishedFull(db: Db, filter: ListFilter, limit: numbe
     `SELECT ${DETAIL_COLUMNS}, ${DETAIL_AUTHORS} ${FROM} WHERE ${w} ORDER BY a.published_at DESC, a.id DESC LIMIT $${params.length}`,
     params,
   );
+}
+
+// ---- The newsroom's lists: every status ------------------------------------------------------
+
+export const LIST_PAGE_SIZE = 25;
+
+export interface AdminListFilter {
+  status?: ArticleStatus;
+  format?: string;
+  section?: string;
+  author?: string;
+  q?: string;
+}
+
+export interface AdminListRow {
+  id: number;
+  slug: string;
+  headline: string;
+  status: ArticleStatus;
+  published_at: Date | null;
+  updated_at: Date;
+  format_name: string | null;
+  section_name: string | null;
+  authors: string;
+  created_by: number | null;
+}
+
+/** One page of the admin list, most recently edited first; `more` says whether another page follows. */
+export async function listAdminArticles(db: Db, f: AdminListFilter, page: number): Promise<{ rows: AdminListRow[]; more: boolean }> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (f.status) where.push(`a.status = ${p(f.status)}`);
+  if (f.format) where.push(`a.format_id = (SELECT id FROM formats WHERE slug = ${p(f.format)})`);
+  if (f.section) where.push(`a.section_id = (SELECT id FROM sections WHERE slug = ${p(f.section)})`);
+  if (f.author) where.push(`EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = (SELECT id FROM authors WHERE slug = ${p(f.author)}))`);
+  if (f.q) where.push(`a.search_vector @@ websearch_to_tsquery('english', ${p(f.q)})`);
+  const limit = p(LIST_PAGE_SIZE + 1);
+  const offset = p((page - 1) * LIST_PAGE_SIZE);
+  // The page's ids first, then their details: rows skipped by OFFSET are only walked in the index,
+  // not joined and given their bylines (page 40 took 38 ms p50 when every skipped row was).
+  const rows = await db.query<AdminListRow>(
+    `WITH page AS (
+       SELECT a.id FROM articles a ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY a.updated_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset})
+     SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at, f.name AS format_name, s.name AS section_name,
+            coalesce((SELECT string_agg(au.name, ', ' ORDER BY aa.position) FROM article_authors aa JOIN authors au ON au.id = aa.author_id
+                       WHERE aa.article_id = a.id), '') AS authors, a.created_by
+       FROM page JOIN articles a ON a.id = page.id LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
+      ORDER BY a.updated_at DESC, a.id DESC`,
+    params,
+  );
+  return { rows: rows.slice(0, LIST_PAGE_SIZE), more: rows.length > LIST_PAGE_SIZE };
+}
+
+/** What the dashboard shows: published since the start of the local day, and what is scheduled. */
+export async function dashboardArticles(db: Db, since: Date) {
+  const [today, scheduled, drafts] = await Promise.all([
+    db.query<AdminListRow>(
+      `SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at, NULL AS format_name, NULL AS section_name, '' AS authors, a.created_by
+         FROM articles a WHERE a.status = 'published' AND a.published_at >= $1 ORDER BY a.published_at DESC LIMIT 50`,
+      [since],
+    ),
+    db.query<AdminListRow>(
+      `SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at, NULL AS format_name, NULL AS section_name, '' AS authors, a.created_by
+         FROM articles a WHERE a.status = 'scheduled' ORDER BY a.published_at LIMIT 50`,
+    ),
+    db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles WHERE status = 'draft'`),
+  ]);
+  return { today, scheduled, drafts: drafts!.n };
 }

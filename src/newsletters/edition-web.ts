@@ -10,7 +10,7 @@ import { markdownToHtml } from '../platform/sanitize.ts';
 import { loadSite, type Site, type WebDeps } from '../web/site.ts';
 import { layout } from '../web/layout.ts';
 import { pagination, storyItem } from '../web/components.ts';
-import { humanDate, isoInZone } from '../web/time.ts';
+import { humanDate, isoInZone } from '../platform/time.ts';
 import { parsePage } from '../web/routes.ts';
 import { getNewsletterBySlug, RESERVED_NEWSLETTER_SLUGS, type Newsletter } from './newsletters.ts';
 import { countPublishedEditions, editionItems, getEditionByNumber, listEditions, type Edition } from './editions.ts';

@@ -1,7 +1,7 @@
-// What the dashboard says about newsletters: for each active newsletter, its next edition (the
+// What the newsroom's dashboard and newsletter screen say about newsletters: for each active newsletter, its next edition (the
 // earliest one not yet sent, whatever its state) or, when there is none, the last one sent.
 import type { Deps } from '../deps.ts';
-import { listNewsletters, type Newsletter } from '../newsletters/newsletters.ts';
+import { listNewsletters, type Newsletter } from './newsletters.ts';
 
 export interface EditionSummary {
   id: number;
