@@ -2,6 +2,7 @@
 // Markdown preview, the page preview, feature image upload, revisions with diff and restore.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
 import { loadSite } from '../web/site.ts';
 import { articlePage } from '../web/pages/public.ts';
@@ -56,9 +57,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
   }
 
   admin.get('/admin/articles', async (req, reply) => {
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => i.message).join(' '));
-    const q = parsed.data;
+    const q = parseInput(listQuery, req.query);
     const filter: AdminListFilter = {
       status: q.status || undefined,
       format: q.format || undefined,

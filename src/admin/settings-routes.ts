@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { WebDeps } from '../web/site.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication, setPublicationSetting } from '../publication/settings.ts';
+import { parseInput } from '../platform/validate.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import { upsertFormat, upsertSection } from '../articles/write.ts';
 import { listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
@@ -39,16 +40,6 @@ const publicationInput = z.object({
     }
   }, 'Choose a time zone from the list.'),
 });
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields: Record<string, string> = {};
-    for (const i of r.error.issues) fields[i.path.join('.') || 'input'] ??= i.message;
-    throw new ValidationError(Object.values(fields).join(' '), fields);
-  }
-  return r.data;
-}
 
 function formValues(body: unknown): FormValues {
   const out: FormValues = {};
@@ -106,7 +97,7 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
   });
 
   post('/admin/settings/publication', 'settings.manage', 'publication', async (_req, body) => {
-    const p = parse(publicationInput, body);
+    const p = parseInput(publicationInput, body);
     await setPublicationSetting(db, 'name', p.name);
     await setPublicationSetting(db, 'description', p.description);
     await setPublicationSetting(db, 'timeZone', p.time_zone);
@@ -126,12 +117,12 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
   });
 
   post('/admin/settings/formats', 'taxonomy.manage', 'formats', async (_req, body) => {
-    await upsertFormat(db, parse(taxonomyInput, body));
+    await upsertFormat(db, parseInput(taxonomyInput, body));
     return '/admin/settings?notice=settings#formats';
   });
 
   post('/admin/settings/sections', 'taxonomy.manage', 'sections', async (_req, body) => {
-    await upsertSection(db, parse(taxonomyInput, body));
+    await upsertSection(db, parseInput(taxonomyInput, body));
     return '/admin/settings?notice=settings#sections';
   });
 

@@ -4,6 +4,7 @@
 // over src/newsletters/subscribers.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
 import { NotFoundError, TooLargeError, ValidationError } from '../platform/errors.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
@@ -59,9 +60,7 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
 
   admin.get(SUBSCRIBERS_PATH, async (req, reply) => {
     h.need(req, 'newsletters.manage');
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => i.message).join(' '));
-    const q = parsed.data;
+    const q = parseInput(listQuery, req.query);
     const filter: SubscriberFilter = { q: q.q?.trim() || undefined, newsletter: q.newsletter || undefined, status: q.status || undefined };
     return renderList(req, reply, filter, Number(q.page || 1), noticeFrom(req.query));
   });

@@ -6,13 +6,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
+import { parseInput } from '../platform/validate.ts';
 import { can, type Permission } from '../staff/roles.ts';
 import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publication/settings.ts';
 import { getNewsletterBySlug, listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook } from '../webhooks/webhooks.ts';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey, type KeyVerifier } from './keys.ts';
 import {
-  apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema, listRevisions, parseQuery,
+  apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema, listRevisions,
 } from './articles.ts';
 import { registerNewsletterAdminRoutes } from './newsletters.ts';
 import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from './taxonomy.ts';
@@ -92,7 +93,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
       // ---- articles ----
       api.get('/articles', async (req) => {
         key(req);
-        const q = parseQuery(listQuerySchema, req.query);
+        const q = parseInput(listQuerySchema, req.query, { what: 'query' });
         const { items, total } = await listArticles(db, q);
         return { data: items, meta: pagination(q.page, q.limit, total) };
       });
@@ -125,13 +126,13 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
         });
         api.get(`/${kind}/:slug`, async (req) => {
           key(req);
-          return { data: await getTaxonomy(db, kind, parseQuery(slugParam, req.params).slug) };
+          return { data: await getTaxonomy(db, kind, parseInput(slugParam, req.params, { what: 'query' }).slug) };
         });
         api.post(`/${kind}`, async (req, reply) => reply.code(201).send({ data: await createTaxonomy(db, kind, (key(req, 'taxonomy.manage'), req.body)) }));
-        api.patch(`/${kind}/:slug`, async (req) => ({ data: await updateTaxonomy(db, kind, (key(req, 'taxonomy.manage'), parseQuery(slugParam, req.params).slug), req.body) }));
+        api.patch(`/${kind}/:slug`, async (req) => ({ data: await updateTaxonomy(db, kind, (key(req, 'taxonomy.manage'), parseInput(slugParam, req.params, { what: 'query' }).slug), req.body) }));
         api.delete(`/${kind}/:slug`, async (req, reply) => {
           key(req, 'taxonomy.manage');
-          await deleteTaxonomy(db, kind, parseQuery(slugParam, req.params).slug);
+          await deleteTaxonomy(db, kind, parseInput(slugParam, req.params, { what: 'query' }).slug);
           return reply.code(204).send();
         });
       }
@@ -143,7 +144,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
       });
       api.patch('/settings', async (req) => {
         key(req, 'settings.manage');
-        const patch = parseQuery(settingsPatch, req.body, 'settings');
+        const patch = parseInput(settingsPatch, req.body, { what: 'settings' });
         await db.tx(async (tx) => {
           for (const k of PUBLICATION_KEYS) if (patch[k] !== undefined) await setPublicationSetting(tx, k, patch[k]);
         });
@@ -170,7 +171,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
       api.post('/webhooks/:id/rotate-secret', async (req) => ({ data: { secret: await rotateWebhookSecret(db, (key(req, 'webhooks.manage'), id(req))) } }));
       api.get('/webhooks/:id/deliveries', async (req) => {
         key(req, 'webhooks.manage');
-        const q = parseQuery(pageQuery, req.query);
+        const q = parseInput(pageQuery, req.query, { what: 'query' });
         return { data: await listDeliveries(db, id(req), q.limit, (q.page - 1) * q.limit) };
       });
 
@@ -200,14 +201,14 @@ export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifie
       });
       api.get('/newsletters/:slug', async (req) => {
         key(req, 'newsletters.manage');
-        const n = await getNewsletterBySlug(db, parseQuery(slugParam, req.params).slug);
+        const n = await getNewsletterBySlug(db, parseInput(slugParam, req.params, { what: 'query' }).slug);
         if (!n) throw new NotFoundError('No such newsletter');
         return { data: n };
       });
       api.put('/newsletters/:slug', async (req) => {
         key(req, 'newsletters.manage');
         const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
-        return { data: await upsertNewsletter(db, { ...(body as any), slug: parseQuery(slugParam, req.params).slug }) };
+        return { data: await upsertNewsletter(db, { ...(body as any), slug: parseInput(slugParam, req.params, { what: 'query' }).slug }) };
       });
       registerNewsletterAdminRoutes(api, deps, (req) => void key(req, 'newsletters.manage'));
     },

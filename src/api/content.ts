@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, UnauthorizedError } from '../platform/errors.ts';
 import { countPublished, getPublishedArticle, listFormats, listPublished, listSections, type ListFilter } from '../articles/queries.ts';
-import { parseQuery } from './articles.ts';
+import { parseInput } from '../platform/validate.ts';
 import type { KeyVerifier } from './keys.ts';
 import { ResponseCache } from './response-cache.ts';
 import { CORS_HEADERS } from '../ghost/content.ts';
@@ -58,7 +58,7 @@ export async function registerContentApi(app: FastifyInstance, deps: Deps, verif
 
       api.get('/articles', (req, reply) =>
         send(req, reply, async () => {
-          const q = parseQuery(listQuery, req.query);
+          const q = parseInput(listQuery, req.query, { what: 'query' });
           const filter: ListFilter = { sectionSlug: q.section, formatSlug: q.format, tagSlug: q.tag, authorSlug: q.author, editorsPick: q.picks ? q.picks === 'true' : undefined };
           const total = await countPublished(db, filter);
           const items = total ? await listPublished(db, filter, q.limit, (q.page - 1) * q.limit) : [];

@@ -10,7 +10,7 @@ import { unsubscribe } from '../newsletters/signup.ts';
 import {
   buildEdition, getEdition, listEditions, reorderItems, scheduleEdition, sendStatus, setIntro, setSubject, startSend, type EditionStatus,
 } from '../newsletters/editions.ts';
-import { parseQuery } from './articles.ts';
+import { parseInput } from '../platform/validate.ts';
 
 const EDITION_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const satisfies readonly EditionStatus[];
 const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a newsletter slug');
@@ -35,23 +35,23 @@ export function registerNewsletterAdminRoutes(api: FastifyInstance, deps: Deps, 
   // ---- subscribers ----
   api.get('/subscribers', async (req) => {
     guard(req);
-    const q = parseQuery(z.object({ newsletter: slug.optional(), status: z.enum(['pending', 'confirmed', 'unsubscribed']).optional(), q: z.string().max(200).optional(), ...page }), req.query);
+    const q = parseInput(z.object({ newsletter: slug.optional(), status: z.enum(['pending', 'confirmed', 'unsubscribed']).optional(), q: z.string().max(200).optional(), ...page }), req.query, { what: 'query' });
     const { rows, total } = await listSubscribers(db, { newsletter: q.newsletter, status: q.status, q: q.q, limit: q.limit, offset: (q.page - 1) * q.limit });
     return { data: rows, meta: { pagination: { page: q.page, limit: q.limit, total, pages: Math.max(1, Math.ceil(total / q.limit)) } } };
   });
   api.post('/subscribers', async (req, reply) => {
     guard(req);
-    const b = parseQuery(
+    const b = parseInput(
       z.object({ email: z.string().min(3).max(320), name: z.string().max(200).optional(), newsletters: z.array(slug).min(1, 'name at least one newsletter').max(50), confirmed: z.boolean().default(false), consentAt: z.coerce.date().optional() }),
       req.body,
-      'subscriber',
+      { what: 'subscriber' },
     );
     const r = await addSubscriber(deps, { ...b, source: 'api' });
     return reply.code(201).send({ data: { person_id: r.personId, confirmed: b.confirmed } });
   });
   api.post('/subscribers/unsubscribe', async (req) => {
     guard(req);
-    const b = parseQuery(z.object({ email: z.string().min(3).max(320), newsletter: slug.optional() }), req.body, 'request');
+    const b = parseInput(z.object({ email: z.string().min(3).max(320), newsletter: slug.optional() }), req.body, { what: 'request' });
     const personId = await personByEmail(deps, b.email);
     let newsletterId: number | null = null;
     if (b.newsletter) {
@@ -70,12 +70,12 @@ export function registerNewsletterAdminRoutes(api: FastifyInstance, deps: Deps, 
   });
   api.post('/subscribers/import', async (req) => {
     guard(req);
-    const b = parseQuery(z.object({ csv: z.string().min(1, 'the CSV text is empty').max(50_000_000), newsletter: slug, confirmed: z.boolean().default(false) }), req.body, 'import');
+    const b = parseInput(z.object({ csv: z.string().min(1, 'the CSV text is empty').max(50_000_000), newsletter: slug, confirmed: z.boolean().default(false) }), req.body, { what: 'import' });
     return { data: await importSubscribersCsv(deps, b.csv, { newsletter: b.newsletter, confirmed: b.confirmed }) };
   });
   api.get('/subscribers/export', async (req, reply) => {
     guard(req);
-    const q = parseQuery(z.object({ newsletter: slug.optional() }), req.query);
+    const q = parseInput(z.object({ newsletter: slug.optional() }), req.query, { what: 'query' });
     const { csv, count } = await exportSubscribersCsv(db, { newsletter: q.newsletter });
     return reply
       .type('text/csv; charset=utf-8')
@@ -87,12 +87,12 @@ export function registerNewsletterAdminRoutes(api: FastifyInstance, deps: Deps, 
   // ---- editions ----
   api.get('/editions', async (req) => {
     guard(req);
-    const q = parseQuery(z.object({ newsletter: slug.optional(), status: z.enum(EDITION_STATUSES).optional(), ...page }), req.query);
+    const q = parseInput(z.object({ newsletter: slug.optional(), status: z.enum(EDITION_STATUSES).optional(), ...page }), req.query, { what: 'query' });
     return { data: await listEditions(db, { newsletter: q.newsletter, status: q.status ? [q.status] : undefined, limit: q.limit, offset: (q.page - 1) * q.limit }) };
   });
   api.post('/newsletters/:slug/editions', async (req, reply) => {
     guard(req);
-    const p = parseQuery(z.object({ slug }), req.params);
+    const p = parseInput(z.object({ slug }), req.params, { what: 'query' });
     if (!(await getNewsletterBySlug(db, p.slug))) throw new NotFoundError(`No newsletter "${p.slug}"`);
     return reply.code(201).send({ data: await buildEdition(deps, p.slug) });
   });
@@ -103,7 +103,7 @@ export function registerNewsletterAdminRoutes(api: FastifyInstance, deps: Deps, 
   api.patch('/editions/:id', async (req) => {
     guard(req);
     const id = editionId(req);
-    const b = parseQuery(z.object({ intro: z.string().max(20_000).optional(), subject: z.string().max(300).optional() }).strict(), req.body, 'edition');
+    const b = parseInput(z.object({ intro: z.string().max(20_000).optional(), subject: z.string().max(300).optional() }).strict(), req.body, { what: 'edition' });
     await getEdition(db, id);
     if (b.intro !== undefined) await setIntro(db, id, b.intro);
     if (b.subject !== undefined) await setSubject(db, id, b.subject);
@@ -111,12 +111,12 @@ export function registerNewsletterAdminRoutes(api: FastifyInstance, deps: Deps, 
   });
   api.put('/editions/:id/items', async (req) => {
     guard(req);
-    const b = parseQuery(z.object({ articleIds: z.array(z.number().int().positive()).max(200) }), req.body, 'items');
+    const b = parseInput(z.object({ articleIds: z.array(z.number().int().positive()).max(200) }), req.body, { what: 'items' });
     return { data: await reorderItems(db, editionId(req), b.articleIds) };
   });
   api.post('/editions/:id/schedule', async (req) => {
     guard(req);
-    const b = parseQuery(z.object({ at: z.coerce.date().nullable() }), req.body, 'schedule');
+    const b = parseInput(z.object({ at: z.coerce.date().nullable() }), req.body, { what: 'schedule' });
     return { data: await scheduleEdition(deps, editionId(req), b.at) };
   });
   api.post('/editions/:id/send', async (req) => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { htmlToText, markdownToHtml, sanitizeHtml, slugify } from '../platform/sanitize.ts';
+import { parseInput } from '../platform/validate.ts';
 import { getArticleById } from './queries.ts';
 import type { Article, ArticleStatus } from './types.ts';
 import { emitArticleChange } from '../webhooks/emit.ts';
@@ -63,19 +64,13 @@ export type ArticleInput = z.input<typeof articleInputSchema>;
 type ParsedInput = z.output<typeof articleInputSchema>;
 
 export function parseArticleInput(input: unknown, partial = false): Partial<ParsedInput> {
-  const schema = partial ? articleInputSchema.partial() : articleInputSchema;
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of r.error.issues) fields[issue.path.join('.') || 'input'] = issue.message;
-    throw new ValidationError(`Invalid article: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
+  const data: Partial<ParsedInput> = parseInput(partial ? articleInputSchema.partial() : articleInputSchema, input, { what: 'article' });
   if (partial) {
     // Zod applies defaults even to optional fields: a patch must only carry what it names.
     const given = input && typeof input === 'object' ? input : {};
-    for (const k of Object.keys(r.data)) if (!(k in given)) delete (r.data as Record<string, unknown>)[k];
+    for (const k of Object.keys(data)) if (!(k in given)) delete (data as Record<string, unknown>)[k];
   }
-  return r.data;
+  return data;
 }
 
 /** The status an article really gets: "published" in the future is "scheduled", and vice versa. */
