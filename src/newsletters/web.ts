@@ -15,7 +15,7 @@ import {
 import {
   confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupResultPage, unsubscribePage, unsubscribedPage,
 } from './pages.ts';
-import { WindowLimiter } from './rate-limit.ts';
+import { WindowLimiter } from '../platform/rate-limit.ts';
 import { registerMailWebhooks } from './webhooks.ts';
 
 const HTML = 'text/html; charset=utf-8';
