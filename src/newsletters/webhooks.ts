@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
+import { guardedFetch } from '../platform/guarded-fetch.ts';
 import { parseMailgun, parsePostmark, parseSendgrid, parseSesNotification, processBounceMessage, recordMailEvents, type MailEvent } from './bounces.ts';
 
 const PARSERS: Record<string, (body: any) => MailEvent[]> = {
@@ -62,9 +63,9 @@ export function registerMailWebhooks(app: FastifyInstance, deps: Deps): void {
         if (!url || url.protocol !== 'https:' || !/^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(url.hostname)) {
           throw new ValidationError('The SNS SubscribeURL is not an Amazon SNS address.');
         }
-        const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
+        const res = await guardedFetch(url, { maxRedirects: 0, timeoutMs: 10_000, maxBytes: 65_536 });
         deps.log.info('confirmed SNS subscription', { topic: body.TopicArn, status: res.status });
-        return reply.send({ confirmed: res.ok });
+        return reply.send({ confirmed: res.status >= 200 && res.status < 300 });
       }
       let events: MailEvent[];
       try {
