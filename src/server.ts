@@ -7,8 +7,7 @@ import type { Deps } from './deps.ts';
 import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
-import { registerPublicRoutes } from './web/routes.ts';
-import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
+import { registerWebRoutes } from './web/routes.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/index.ts';
 import { errorPage } from './web/pages/public.ts';
@@ -19,7 +18,6 @@ import { startJobWorker } from './platform/jobs.ts';
 import { jobRegistry } from './jobs.ts';
 import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
-import { registerEditionRoutes } from './newsletters/edition-web.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 import { startDbMaintenance } from './db/maintenance.ts';
 
@@ -49,9 +47,7 @@ export async function createApp(deps: Deps): Promise<App> {
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await registerApi(app, deps);
   registerAdminRoutes(app, web);
-  registerPublicRoutes(app, web);
-  registerNewsletterSignupRoutes(app, web);
-  registerEditionRoutes(app, web);
+  registerWebRoutes(app, web);
   let internalToken: string | null = null;
   registerInternalCli(app, deps, () => internalToken, runCommand);
   await app.ready();

@@ -6,8 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WebDeps } from '../web/site.ts';
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, asRequestError } from '../platform/errors.ts';
 import { wantsJson } from '../platform/http.ts';
@@ -29,7 +27,7 @@ import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { dashboardPage } from './pages/dashboard.ts';
 import { accountPage } from './pages/account.ts';
 import { dashboardArticles } from '../articles/queries.ts';
-import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from '../media/images.ts';
+import { MAX_IMAGE_BYTES } from '../media/images.ts';
 import { parserLimit } from './uploads.ts';
 import { zonedTimeToUtc, localDate } from '../platform/time.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
@@ -103,7 +101,6 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
     admin.decorateRequest('newsroom', null);
 
     admin.addHook('onRequest', async (req, reply) => {
-      if (req.url.startsWith('/uploads/')) return;
       reply.header('cache-control', 'no-store');
       req.newsroom = await loadSession(db, req.cookies[SESSION_COOKIE], now());
     });
@@ -132,7 +129,6 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
     }
 
     admin.addHook('preHandler', async (req, reply) => {
-      if (req.url.startsWith('/uploads/')) return;
       const cfg = req.routeOptions.config;
       const mutating = req.method !== 'GET' && req.method !== 'HEAD';
       if (mutating) checkOrigin(req);
@@ -334,22 +330,6 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
         throw e;
       }
       return reply.redirect('/admin/account?notice=password', 303);
-    });
-
-    // ---- Uploaded files -----------------------------------------------------------------------------
-
-    admin.get('/uploads/:name', async (req, reply) => {
-      const { name } = req.params as { name: string };
-      if (!UPLOAD_NAME_RE.test(name)) throw new NotFoundError('No such file.');
-      const file = path.join(uploadsDir(config.dataDir), name);
-      let body: Buffer;
-      try {
-        body = await fs.promises.readFile(file);
-      } catch {
-        throw new NotFoundError('No such file.');
-      }
-      // Names are content hashes: a name never changes meaning.
-      return reply.header('cache-control', 'public, max-age=31536000, immutable').type(IMAGE_TYPES[name.split('.')[1]!]!).send(body);
     });
 
     registerArticleRoutes(admin, web, helpers);

@@ -8,6 +8,7 @@ import { registerAdminApi } from './admin.ts';
 import { registerContentApi } from './content.ts';
 import { registerGhostContentApi } from '../ghost/content.ts';
 import { openApiDocument } from './openapi.ts';
+import { registerMailWebhooks } from './mail-webhooks.ts';
 
 export interface RegisteredRoute {
   method: string;
@@ -36,6 +37,7 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   await registerAdminApi(app, deps, verifier);
   await registerContentApi(app, deps, verifier, cache);
   await registerGhostContentApi(app, deps, verifier, cache);
+  registerMailWebhooks(app, deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   app.get('/api/openapi.json', async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc),

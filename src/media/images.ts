@@ -55,3 +55,13 @@ export function storeImage(dataDir: string, buf: Buffer, opts: { maxBytes?: numb
   }
   return `/uploads/${name}`;
 }
+
+/** A stored upload by its public name, or null (no such file, or a name that is not one of ours). */
+export async function readUpload(dataDir: string, name: string): Promise<{ body: Buffer; type: string } | null> {
+  if (!UPLOAD_NAME_RE.test(name)) return null;
+  try {
+    return { body: await fs.promises.readFile(path.join(uploadsDir(dataDir), name)), type: IMAGE_TYPES[name.split('.')[1]!]! };
+  } catch {
+    return null;
+  }
+}

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
 import { guardedFetch } from '../platform/guarded-fetch.ts';
-import { parseMailgun, parsePostmark, parseSendgrid, parseSesNotification, processBounceMessage, recordMailEvents, type MailEvent } from './bounces.ts';
+import { parseMailgun, parsePostmark, parseSendgrid, parseSesNotification, processBounceMessage, recordMailEvents, type MailEvent } from '../newsletters/bounces.ts';
 
 const PARSERS: Record<string, (body: any) => MailEvent[]> = {
   ses: parseSesNotification,
