@@ -19,7 +19,7 @@ import { createLog } from '../src/platform/log.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { startServer } from '../src/server.ts';
 import { upsertAuthor, upsertFormat, upsertSection } from '../src/articles/write.ts';
-import { createApiKey } from '../src/api/keys.ts';
+import { createApiKey } from '../src/staff/api-keys.ts';
 
 const N = Number(process.argv[2] ?? 5_000);
 const SECONDS = Number(process.argv[3] ?? 10);

@@ -9,7 +9,7 @@ import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
 import { registerWebRoutes } from './web/routes.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
-import { registerApi } from './api/index.ts';
+import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL } from './platform/channels.ts';
 import { findRedirect } from './articles/queries.ts';

@@ -7,7 +7,7 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import crypto from 'node:crypto';
 import type { WebDeps } from '../web/site.ts';
-import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, asRequestError } from '../platform/errors.ts';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError, asRequestError } from '../platform/errors.ts';
 import { wantsJson } from '../platform/http.ts';
 import { html } from '../platform/html.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';

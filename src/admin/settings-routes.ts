@@ -9,7 +9,7 @@ import { parseInput } from '../platform/validate.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import { upsertFormat, upsertSection } from '../articles/write.ts';
 import { listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../api/keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../staff/api-keys.ts';
 import { can, type Permission } from '../staff/roles.ts';
 import { changeRole, createStaff, disableStaff, enableStaff, listStaff } from '../staff/staff.ts';
 import { sendInvitation } from '../staff/signin.ts';

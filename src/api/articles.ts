@@ -9,7 +9,7 @@ import { can } from '../staff/roles.ts';
 import { getArticleById } from '../articles/queries.ts';
 import { createArticle, deleteArticle, parseArticleInput, updateArticle } from '../articles/write.ts';
 import type { Article, ArticleSummary } from '../articles/types.ts';
-import type { ApiKey } from './keys.ts';
+import type { ApiKey } from '../staff/api-keys.ts';
 import { parseInput } from '../platform/validate.ts';
 
 export type AdminArticle = Article & { type: 'post' | 'page'; uuid: string; api_key_id: number | null };

@@ -192,6 +192,24 @@ export async function listPublishedFull(db: Db, filter: ListFilter, limit: numbe
   );
 }
 
+/** Tags with published posts, with how many (the Content API's /tags). */
+export async function listPublicTags(db: Db) {
+  return db.query<{ slug: string; name: string; article_count: number }>(
+    `SELECT t.slug, t.name, count(*)::int AS article_count FROM tags t JOIN article_tags at ON at.tag_id = t.id
+       JOIN articles a ON a.id = at.article_id AND a.status = 'published' AND a.type = 'post'
+      GROUP BY t.id ORDER BY t.name`,
+  );
+}
+
+/** Authors with published posts, with how many (the Content API's /authors). */
+export async function listPublicAuthors(db: Db) {
+  return db.query<{ slug: string; name: string; bio: string; photo_url: string | null; article_count: number }>(
+    `SELECT au.slug, au.name, au.bio, au.photo_url, count(*)::int AS article_count FROM authors au JOIN article_authors aa ON aa.author_id = au.id
+       JOIN articles a ON a.id = aa.article_id AND a.status = 'published' AND a.type = 'post'
+      GROUP BY au.id ORDER BY au.name`,
+  );
+}
+
 // ---- The newsroom's lists: every status ------------------------------------------------------
 
 export const LIST_PAGE_SIZE = 25;

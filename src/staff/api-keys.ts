@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
-import { ROLES, type Role } from '../staff/roles.ts';
+import { ROLES, type Role } from './roles.ts';
 import { API_KEYS_CHANNEL } from '../platform/channels.ts';
 
 export type ApiKeyKind = 'admin' | 'content';
