@@ -1,6 +1,6 @@
 // Article routes of the newsroom: list, editor (create, save, publish, schedule, unpublish), autosave,
 // Markdown preview, the page preview, feature image upload, revisions with diff and restore.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
@@ -12,9 +12,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { markdownToHtml } from '../platform/sanitize.ts';
 import { wantsJson } from '../platform/http.ts';
 import { assertCanEdit, canEdit, canPublish, getOwnership } from '../staff/permissions.ts';
-import type { AdminHelpers } from './routes.ts';
-import { noticeFrom } from './routes.ts';
-import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction, type EditorFields } from '../articles/editor.ts';
+import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
+import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction } from '../articles/editor.ts';
 import { diffSnapshots, getRevision, listRevisions, restoreRevision, snapshotOf, type Revision } from '../articles/revisions.ts';
 import { fieldsFromArticle, fieldsFromBody } from './article-form.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
@@ -41,7 +40,7 @@ function idParam(req: FastifyRequest): number {
   return Number(id);
 }
 
-export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: AdminHelpers): void {
+export function articleScreens(web: WebDeps, h: AdminHelpers) {
   const { db } = web;
   const now = () => web.clock.now();
 
@@ -56,7 +55,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     return last && !last.applied ? last : null;
   }
 
-  admin.get('/admin/articles', async (req, reply) => {
+  const list: Handler = async (req, reply) => {
     const q = parseInput(listQuery, req.query);
     const filter: AdminListFilter = {
       status: q.status || undefined,
@@ -69,17 +68,17 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     const ctx = await h.ctx(req);
     const [{ rows, more }, ch] = await Promise.all([listAdminArticles(db, filter, page), choices()]);
     return h.sendPage(reply, articleListPage(ctx, ctx.timeZone, filter, ch, rows, page, more, noticeFrom(req.query)));
-  });
+  };
 
-  admin.get('/admin/articles/new', async (req, reply) => {
+  const newForm: Handler = async (req, reply) => {
     const ctx = await h.ctx(req);
     const s = ctx.session;
     const fields = fieldsFromBody({});
     if (s.staff.author_slug) fields.authors = [s.staff.author_slug];
     return h.sendPage(reply, editorPage(ctx, { id: null, article: null, fields, choices: await choices(), timeZone: ctx.timeZone, canPublish: canPublish(s.staff, null) }));
-  });
+  };
 
-  admin.get('/admin/articles/:id', async (req, reply) => {
+  const edit: Handler = async (req, reply) => {
     const id = idParam(req);
     const ctx = await h.ctx(req);
     const [article, own, ch] = await Promise.all([getArticleById(db, id), getOwnership(db, id), choices()]);
@@ -98,7 +97,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
         pendingAutosave: await pendingAutosave(article),
       }),
     );
-  });
+  };
 
   // Saving the form: on a mistake the editor comes back with everything as typed and the message.
   async function save(req: FastifyRequest, id: number | null) {
@@ -128,42 +127,42 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     }
   }
 
-  admin.post('/admin/articles', async (req, reply) => {
+  const create: Handler = async (req, reply) => {
     const r = await save(req, null);
     if ('page' in r) return h.sendPage(reply, r.page!, r.status);
     return reply.redirect(`/admin/articles/${r.saved.id}?notice=${r.action === 'save' ? 'created' : NOTICE_FOR[r.action]}`, 303);
-  });
+  };
 
-  admin.post('/admin/articles/:id', async (req, reply) => {
+  const update: Handler = async (req, reply) => {
     const r = await save(req, idParam(req));
     if ('page' in r) return h.sendPage(reply, r.page!, r.status);
     return reply.redirect(`/admin/articles/${r.saved.id}?notice=${NOTICE_FOR[r.action]}`, 303);
-  });
+  };
 
   // Autosave (JSON). A new article is created as a draft by its first autosave.
-  admin.post('/admin/articles/autosave', async (req, reply) => {
+  const autosaveNew: Handler = async (req, reply) => {
     const s = h.session(req);
     const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
     if (!fields.headline.trim()) throw new ValidationError('Give the article a headline before it can be saved.', { headline: 'Required.' });
     const saved = await saveFromEditor({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, null, fields, 'save');
     return reply.send({ id: saved.id, url: `/admin/articles/${saved.id}`, applied: true, savedAt: saved.updated_at, status: saved.status });
-  });
+  };
 
-  admin.post('/admin/articles/:id/autosave', async (req, reply) => {
+  const autosaveExisting: Handler = async (req, reply) => {
     const id = idParam(req);
     const s = h.session(req);
     const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
     const r = await autosave({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, fields);
     return reply.send({ id, applied: r.applied, revisionId: r.revisionId, savedAt: now(), status: r.article.status });
-  });
+  };
 
   // Live preview of the Markdown body: the same conversion and sanitising as saving.
-  admin.post('/admin/preview', async (req, reply) => {
+  const markdownPreview: Handler = async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const source = typeof body.body === 'string' ? body.body : '';
     if (source.length > 2_000_000) throw new ValidationError('The body is too long to preview.');
     return reply.send({ html: markdownToHtml(source) });
-  });
+  };
 
   // The page exactly as readers will see it: the saved article (GET) or the form's unsaved state (POST).
   async function renderPreview(article: Article) {
@@ -172,16 +171,16 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     return articlePage(site, article, related);
   }
 
-  admin.get('/admin/articles/:id/preview', async (req, reply) => {
+  const preview: Handler = async (req, reply) => {
     const id = idParam(req);
     const s = h.session(req);
     const [article, own] = await Promise.all([getArticleById(db, id), getOwnership(db, id)]);
     if (!article || !own) throw new NotFoundError('There is no such article.');
     if (!canEdit(s.staff, own) && article.status !== 'published') throw new ForbiddenError('You can only preview your own articles.');
     return h.sendPage(reply, await renderPreview(article));
-  });
+  };
 
-  admin.post('/admin/articles/:id/preview', async (req, reply) => {
+  const previewUnsaved: Handler = async (req, reply) => {
     const id = idParam(req);
     const s = h.session(req);
     const [article, own, ch, authors] = await Promise.all([getArticleById(db, id), getOwnership(db, id), choices(), listAuthors(db)]);
@@ -189,10 +188,10 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     assertCanEdit(s.staff, own);
     const preview = previewArticle(article, fieldsFromBody((req.body ?? {}) as Record<string, unknown>), { ...ch, authors }, now());
     return h.sendPage(reply, await renderPreview(preview));
-  });
+  };
 
   // Feature image upload (multipart). With JavaScript it answers JSON and the editor shows the image.
-  admin.post('/admin/articles/:id/image', { config: { csrfInHandler: true } }, async (req, reply) => {
+  const uploadImage: Handler = async (req, reply) => {
     const id = idParam(req);
     if (!req.isMultipart()) throw new ValidationError('Send the image as a file upload (multipart/form-data).');
     const part = await req.file();
@@ -209,7 +208,7 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     const article = await setFeatureImage({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, url);
     if (wantsJson(req)) return reply.send({ url, id: article.id });
     return reply.redirect(`/admin/articles/${id}?notice=image`, 303);
-  });
+  };
 
   // ---- Revisions ----
 
@@ -222,28 +221,28 @@ export function registerArticleRoutes(admin: FastifyInstance, web: WebDeps, h: A
     return { id, article, own, s };
   }
 
-  admin.get('/admin/articles/:id/revisions', async (req, reply) => {
+  const revisions: Handler = async (req, reply) => {
     const { id, article } = await editable(req);
     const ctx = await h.ctx(req);
     return h.sendPage(reply, revisionsPage(ctx, ctx.timeZone, article, await listRevisions(db, id)));
-  });
+  };
 
-  admin.get('/admin/articles/:id/revisions/:rev', async (req, reply) => {
+  const revision: Handler = async (req, reply) => {
     const { id, article, own, s } = await editable(req);
     const revId = String((req.params as { rev: string }).rev);
     if (!/^[1-9]\d{0,15}$/.test(revId)) throw new NotFoundError('There is no such revision.');
     const rev = await getRevision(db, id, Number(revId));
     const ctx = await h.ctx(req);
     return h.sendPage(reply, revisionPage(ctx, ctx.timeZone, article, rev, diffSnapshots(rev.snapshot, snapshotOf(article)), canEdit(s.staff, own)));
-  });
+  };
 
-  admin.post('/admin/articles/:id/revisions/:rev/restore', async (req, reply) => {
+  const restore: Handler = async (req, reply) => {
     const { id, s } = await editable(req);
     const revId = String((req.params as { rev: string }).rev);
     if (!/^[1-9]\d{0,15}$/.test(revId)) throw new NotFoundError('There is no such revision.');
     await restoreRevision({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, Number(revId));
     return reply.redirect(`/admin/articles/${id}?notice=restored`, 303);
-  });
-}
+  };
 
-export type { EditorFields };
+  return { list, newForm, edit, create, update, autosaveNew, autosaveExisting, markdownPreview, preview, previewUnsaved, uploadImage, revisions, revision, restore };
+}
