@@ -12,7 +12,8 @@ import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publ
 import { getNewsletterBySlug, listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook } from '../webhooks/webhooks.ts';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../staff/api-keys.ts';
-import { apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema, listRevisions } from './articles.ts';
+import { apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
+import { listRevisions } from '../articles/revisions.ts';
 import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from './taxonomy.ts';
 
 declare module 'fastify' {
@@ -99,7 +100,11 @@ export function adminApi(deps: Deps) {
       return reply.code(204).send();
     }) as Handler,
     setStatus: (action: 'publish' | 'schedule' | 'unpublish'): Handler => async (req) => ({ data: await apiSetStatus(db, keyOf(req), idOf(req), action, req.body, clock.now()) }),
-    articleRevisions: (async (req) => ({ data: await listRevisions(db, idOf(req)) })) as Handler,
+    articleRevisions: (async (req) => {
+      const id = idOf(req);
+      await getAdminArticle(db, id); // a 404 for an article that is not there
+      return { data: await listRevisions(db, id, 200) };
+    }) as Handler,
 
     // ---- formats, sections, tags, authors
     formats: taxonomy('formats'),

@@ -155,11 +155,3 @@ export async function apiDeleteArticle(db: Db, key: ApiKey, id: number): Promise
   if (current.status !== 'draft') assertCanPublish(key, current);
   await deleteArticle(db, id);
 }
-
-/** The newsroom's revision history of an article, when the newsroom is installed (migration 005). */
-export async function listRevisions(db: Db, id: number): Promise<unknown[]> {
-  await getAdminArticle(db, id);
-  const exists = await db.one<{ t: string | null }>(`SELECT to_regclass('article_revisions')::text AS t`);
-  if (!exists?.t) return [];
-  return db.query(`SELECT id, article_id, staff_id, kind, applied, snapshot, created_at FROM article_revisions WHERE article_id = $1 ORDER BY id DESC LIMIT 200`, [id]);
-}

@@ -57,10 +57,6 @@ export async function listStaff(db: Db): Promise<Staff[]> {
   return db.query<Staff>(`SELECT ${COLUMNS} ${FROM} ORDER BY st.disabled_at IS NOT NULL, st.name, st.email`);
 }
 
-export async function countStaff(db: Db): Promise<number> {
-  return (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM staff`))!.n;
-}
-
 /** The byline for a new staff member: an existing author of the same name nobody has claimed, or a new one. */
 async function authorFor(db: Db, name: string, email: string): Promise<number> {
   const display = name || email.split('@')[0]!;
