@@ -14,7 +14,7 @@ import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks,
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../staff/api-keys.ts';
 import { apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
 import { listRevisions } from '../articles/revisions.ts';
-import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from './taxonomy.ts';
+import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from '../articles/taxonomy.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,11 +1,11 @@
-// Formats, sections, tags and authors for the Admin API: lists with article counts, create, update
-// and delete. Creating and updating formats, sections and authors goes through the article domain's
-// upserts (src/articles/write.ts); tags have no other writer, so their SQL lives here.
+// Formats, sections, tags and authors as the Admin API manages them: lists with article counts,
+// create, update and delete, each input validated. Creating and updating formats, sections and
+// authors goes through the upserts in write.ts; tags have no other writer, so their SQL lives here.
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { upsertAuthor, upsertFormat, upsertSection } from '../articles/write.ts';
+import { upsertAuthor, upsertFormat, upsertSection } from './write.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { parseInput } from '../platform/validate.ts';
 
