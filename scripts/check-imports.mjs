@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const src = path.join(root, 'src');
+// Another tree can be checked by naming its src folder (the script's own test does).
+const src = path.resolve(process.argv[2] ?? path.join(root, 'src'));
 
 /** Layer of a path relative to src/, by its first segment. Unknown folders are an error (say where they belong). */
 const LAYERS = [
