@@ -7,6 +7,7 @@ import type { WebDeps } from '../web/site.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication, setPublicationSetting } from '../publication/settings.ts';
 import { parseInput } from '../platform/validate.ts';
+import { isTimeZone } from '../platform/time.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import { upsertFormat, upsertSection } from '../articles/write.ts';
 import { listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
@@ -31,14 +32,7 @@ const taxonomyInput = z.object({
 const publicationInput = z.object({
   name: z.string().trim().min(1, 'The publication needs a name.').max(120, 'Names are limited to 120 characters.'),
   description: z.string().trim().max(300, 'Descriptions are limited to 300 characters.').default(''),
-  time_zone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'Choose a time zone from the list.'),
+  time_zone: z.string().refine(isTimeZone, 'Choose a time zone from the list.'),
 });
 
 function formValues(body: unknown): FormValues {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
+import { isLocale, isTimeZone } from '../platform/time.ts';
 import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publication/settings.ts';
 import { getNewsletterBySlug, listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook } from '../webhooks/webhooks.ts';
@@ -43,22 +44,8 @@ const settingsPatch = z
     name: z.string().trim().min(1).max(200),
     description: z.string().trim().max(1000),
     logoUrl: z.string().trim().max(2000).regex(/^(https?:\/\/|\/(?!\/))/, 'must be an http(s) URL or a path starting with /').nullable(),
-    timeZone: z.string().refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone such as Europe/London'),
-    locale: z.string().refine((l) => {
-      try {
-        new Intl.DateTimeFormat(l);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'a BCP 47 locale such as en-GB'),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/London'),
+    locale: z.string().refine(isLocale, 'a BCP 47 locale such as en-GB'),
     pageSize: z.number().int().min(5).max(100),
   })
   .partial()

@@ -4,6 +4,26 @@
 import { ValidationError } from './errors.ts';
 const dtfCache = new Map<string, Intl.DateTimeFormat>();
 
+/** Whether `tz` is an IANA time zone this runtime knows (Europe/London, America/New_York, UTC). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `locale` is a BCP 47 locale tag (en-GB, fr). */
+export function isLocale(locale: string): boolean {
+  try {
+    new Intl.DateTimeFormat(locale);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function dtf(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = locale + JSON.stringify(opts);
   let f = dtfCache.get(key);
