@@ -1,5 +1,6 @@
-// The serving process: the HTTP app (public site and every capability's routes), the page cache and
-// its invalidation, and the background work (scheduler, job worker). `createApp` is what tests use;
+// The serving process: the HTTP app (the three route tables: web/, admin/, api/ routes.ts, plus the
+// CLI's forwarding endpoint), the page cache and its invalidation, and the background work (scheduler,
+// job worker with the list in src/jobs.ts). `createApp` is what tests use;
 // `startServer` adds listening and background work; `serve` (src/main.ts) adds signals.
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';

@@ -1,5 +1,6 @@
-// Article routes of the newsroom: list, editor (create, save, publish, schedule, unpublish), autosave,
-// Markdown preview, the page preview, feature image upload, revisions with diff and restore.
+// The newsroom's article screens: list, editor (create, save, publish, schedule, unpublish), autosave,
+// Markdown preview, the page preview, feature image upload, revisions with diff and restore. Thin
+// handlers over src/articles/editor.ts and revisions.ts; URLs in src/admin/routes.ts.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';

@@ -1,6 +1,7 @@
 // Newsletter screens of the newsroom: each newsletter with its next edition, and the edition composer
 // (subject, intro, add, remove, reorder, send a test to myself, schedule, start the send, live
-// progress). Thin routes over the newsletters capability's domain functions (src/newsletters/editions.ts).
+// progress), one handler per action. Thin handlers over src/newsletters/editions.ts; URLs in
+// src/admin/routes.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';

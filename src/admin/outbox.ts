@@ -1,5 +1,5 @@
-// The outbox viewer (editors and administrators; URLs in src/admin/routes.ts): without SMTP_URL every email is an .eml file in
-// DATA_DIR/outbox, listed here newest first and readable one by one. A message's HTML part is never
+// The outbox viewer (editors and administrators; URLs in src/admin/routes.ts): without SMTP_URL
+// every email is an .eml file in DATA_DIR/outbox, listed here newest first and readable one by one. A message's HTML part is never
 // put into the newsroom's page: it is served on its own URL with a CSP whose `sandbox` directive and
 // `default-src 'none'` forbid scripts, forms and plug-ins, and shown in a sandboxed iframe.
 import type { FastifyRequest } from 'fastify';

@@ -1,7 +1,7 @@
 // Subscribers in the newsroom (editors and administrators): search and filters with counts per
 // newsletter, add (double opt-in or confirmed), unsubscribe, delete for good after a confirmation
-// page, CSV import (multipart upload, report with the lines that failed) and CSV export. Thin routes
-// over src/newsletters/subscribers.ts.
+// page, CSV import (multipart upload, report with the lines that failed) and CSV export. Thin
+// handlers over src/newsletters/subscribers.ts; URLs in src/admin/routes.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
