@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { getNewsletterBySlug } from '../newsletters/newsletters.ts';
-import { addSubscriber, deleteSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers } from '../newsletters/subscribers.ts';
+import { addSubscriber, deleteSubscriber, exportSubscribersCsv, findPersonIdByEmail, importSubscribersCsv, listSubscribers } from '../newsletters/subscribers.ts';
 import { unsubscribe } from '../newsletters/signup.ts';
 import {
   buildEdition, getEdition, listEditions, reorderItems, scheduleEdition, sendStatus, setIntro, setSubject, startSend, type EditionStatus,
@@ -24,9 +24,9 @@ function editionId(req: FastifyRequest): number {
 }
 
 async function personByEmail(deps: Deps, email: string): Promise<number> {
-  const p = await deps.db.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = lower(trim($1))`, [email]);
-  if (!p) throw new NotFoundError(`No subscriber with the address ${email}`);
-  return p.id;
+  const id = await findPersonIdByEmail(deps.db, email);
+  if (id === null) throw new NotFoundError(`No subscriber with the address ${email}`);
+  return id;
 }
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

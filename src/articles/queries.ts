@@ -192,6 +192,15 @@ export async function listPublishedFull(db: Db, filter: ListFilter, limit: numbe
   );
 }
 
+/** The tags and authors that have a published article (the sitemap of list pages). */
+export async function listSlugsForSitemap(db: Db): Promise<{ tags: Array<{ slug: string }>; authors: Array<{ slug: string }> }> {
+  const [tags, authors] = await Promise.all([
+    db.query<{ slug: string }>(`SELECT DISTINCT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id JOIN articles a ON a.id = at.article_id AND a.status = 'published' ORDER BY t.slug`),
+    db.query<{ slug: string }>(`SELECT DISTINCT au.slug FROM authors au JOIN article_authors aa ON aa.author_id = au.id JOIN articles a ON a.id = aa.article_id AND a.status = 'published' ORDER BY au.slug`),
+  ]);
+  return { tags, authors };
+}
+
 /** Tags with published posts, with how many (the Content API's /tags). */
 export async function listPublicTags(db: Db) {
   return db.query<{ slug: string; name: string; article_count: number }>(

@@ -1,7 +1,7 @@
 // What machines read: the site's and each list's feeds (RSS 2.0, Atom, JSON Feed), the sitemaps,
 // the Google News sitemap and robots.txt. All are cached pages; their URLs are in src/web/routes.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { countPublished, listPublished, listPublishedForSitemap, listPublishedFull } from '../articles/queries.ts';
+import { countPublished, listPublished, listPublishedForSitemap, listPublishedFull, listSlugsForSitemap } from '../articles/queries.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
@@ -55,10 +55,7 @@ export function syndication(deps: WebDeps) {
     const { file } = req.params as { file: string };
     const site = await loadSite(deps);
     if (file === 'pages.xml') {
-      const [tags, authors] = await Promise.all([
-        db.query<{ slug: string }>(`SELECT DISTINCT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id JOIN articles a ON a.id = at.article_id AND a.status = 'published' ORDER BY t.slug`),
-        db.query<{ slug: string }>(`SELECT DISTINCT au.slug FROM authors au JOIN article_authors aa ON aa.author_id = au.id JOIN articles a ON a.id = aa.article_id AND a.status = 'published' ORDER BY au.slug`),
-      ]);
+      const { tags, authors } = await listSlugsForSitemap(db);
       const urls = [
         { path: '/' },
         ...site.sections.map((s) => ({ path: `/section/${s.slug}` })),
