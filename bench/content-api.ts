@@ -17,7 +17,7 @@ import { createLog } from '../src/platform/log.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { startServer } from '../src/server.ts';
 import { upsertAuthor, upsertFormat, upsertSection } from '../src/articles/write.ts';
-import { createApiKey } from '../src/api/keys.ts';
+import { createApiKey } from '../src/staff/api-keys.ts';
 import { startBench } from './lib/harness.ts';
 
 const bench = startBench({ name: 'content-api', limit: { full: 600, quick: 180 } });

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { isTimeZone } from './platform/time.ts';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, expected: string, got: string | undefined) {
@@ -51,11 +52,7 @@ function url(env: Env, name: string, def: string, protocols: string[]): string {
 
 function timeZone(env: Env, name: string, def: string): string {
   const v = str(env, name, def);
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: v });
-  } catch {
-    throw new ConfigError(name, 'an IANA time zone such as Europe/London or America/New_York', v);
-  }
+  if (!isTimeZone(v)) throw new ConfigError(name, 'an IANA time zone such as Europe/London or America/New_York', v);
   return v;
 }
 

@@ -1,10 +1,20 @@
-// Every background job by name. Jobs are plain idempotent async functions of (deps, payload), queued
-// in the jobs table (src/platform/jobs.ts) and run by the worker that `serve` starts.
+// Every background job by name: the one list. A job is a plain idempotent async function of
+// (deps, payload), queued in the jobs table (src/platform/jobs.ts) with the name constant its domain
+// exports, and run by the worker that `serve` starts (src/server.ts) or by runDueJobs in tests. Nothing
+// registers itself by being imported: a worker that loads this file can run every job.
 import type { Deps } from './deps.ts';
 import type { JobHandler } from './platform/jobs.ts';
+import { sendSignInLinkJob } from './staff/signin.ts';
+import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
+import { deliverWebhook } from './webhooks/deliver.ts';
 
-export const jobRegistry: Record<string, JobHandler<Deps>> = {};
-
-export function registerJobs(handlers: Record<string, JobHandler<Deps>>): void {
-  Object.assign(jobRegistry, handlers);
-}
+export const jobRegistry: Record<string, JobHandler<Deps>> = {
+  /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
+  'staff.send_signin_link': sendSignInLinkJob,
+  /** VERIFY_JOB: the double opt-in verification email for everything a person has pending. */
+  'newsletters.send_verification': sendVerificationJob,
+  /** ALREADY_JOB: "you are already subscribed", to the mailbox only. */
+  'newsletters.send_already_subscribed': sendAlreadySubscribedJob,
+  /** DELIVER_JOB: one attempt at one webhook delivery (retried with backoff by the queue). */
+  'webhooks.deliver': deliverWebhook,
+};

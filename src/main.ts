@@ -13,7 +13,7 @@ import { commands, findCommand } from './cli/registry.ts';
 import { runCommand } from './cli/run.ts';
 import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
 import { startServer } from './server.ts';
-import { seedPublication } from './cli/core.ts';
+import { seedPublication } from './publication/setup.ts';
 
 const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
 

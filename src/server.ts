@@ -1,5 +1,6 @@
-// The serving process: the HTTP app (public site and every capability's routes), the page cache and
-// its invalidation, and the background work (scheduler, job worker). `createApp` is what tests use;
+// The serving process: the HTTP app (the three route tables: web/, admin/, api/ routes.ts, plus the
+// CLI's forwarding endpoint), the page cache and its invalidation, and the background work (scheduler,
+// job worker with the list in src/jobs.ts). `createApp` is what tests use;
 // `startServer` adds listening and background work; `serve` (src/main.ts) adds signals.
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -7,19 +8,17 @@ import type { Deps } from './deps.ts';
 import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
 import { loadSite, type WebDeps } from './web/site.ts';
-import { registerPublicRoutes } from './web/routes.ts';
-import { registerNewsletterSignupRoutes } from './newsletters/web.ts';
+import { registerWebRoutes } from './web/routes.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
-import { registerApi } from './api/index.ts';
+import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
-import { CONTENT_CHANNEL } from './articles/write.ts';
+import { CONTENT_CHANNEL } from './platform/channels.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
 import { jobRegistry } from './jobs.ts';
 import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
-import { registerEditionRoutes } from './newsletters/edition-web.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 import { startDbMaintenance } from './db/maintenance.ts';
 
@@ -49,9 +48,7 @@ export async function createApp(deps: Deps): Promise<App> {
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await registerApi(app, deps);
   registerAdminRoutes(app, web);
-  registerPublicRoutes(app, web);
-  registerNewsletterSignupRoutes(app, web);
-  registerEditionRoutes(app, web);
+  registerWebRoutes(app, web);
   let internalToken: string | null = null;
   registerInternalCli(app, deps, () => internalToken, runCommand);
   await app.ready();

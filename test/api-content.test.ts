@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp } from './helpers/app.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
-import { createApiKey, revokeApiKey } from '../src/api/keys.ts';
+import { createApiKey, revokeApiKey } from '../src/staff/api-keys.ts';
 import { updateArticle } from '../src/articles/write.ts';
 import { parseNql } from '../src/ghost/nql.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import GhostContentAPI from '@tryghost/content-api';
 import { startTestApp } from './helpers/app.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
-import { createApiKey } from '../src/api/keys.ts';
+import { createApiKey } from '../src/staff/api-keys.ts';
 import { apiCreateArticle } from '../src/api/articles.ts';
 
 const t = await startTestApp({ now: '2026-03-02T09:00:00Z' });

@@ -14,7 +14,8 @@ import { jobRegistry } from '../src/jobs.ts';
 import { createArticle, deleteArticle, publishDueArticles, updateArticle } from '../src/articles/write.ts';
 import { emitWebhookEvent, articleEventFor } from '../src/webhooks/emit.ts';
 import { createWebhook, listDeliveries, updateWebhook } from '../src/webhooks/webhooks.ts';
-import { isPrivateAddress, verifySignature } from '../src/webhooks/deliver.ts';
+import { verifySignature } from '../src/webhooks/deliver.ts';
+import { isPrivateAddress } from '../src/platform/guarded-fetch.ts';
 
 const db = await openTestDb();
 const clock = fixedClock('2026-03-02T09:00:00Z');

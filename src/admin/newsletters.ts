@@ -1,40 +1,129 @@
-// What the dashboard says about newsletters: for each active newsletter, its next edition (the
-// earliest one not yet sent, whatever its state) or, when there is none, the last one sent.
-import type { Deps } from '../deps.ts';
-import { listNewsletters, type Newsletter } from '../newsletters/newsletters.ts';
+// Newsletter screens of the newsroom: each newsletter with its next edition, and the edition composer
+// (subject, intro, add, remove, reorder, send a test to myself, schedule, start the send, live
+// progress), one handler per action. Thin handlers over src/newsletters/editions.ts; URLs in
+// src/admin/routes.ts.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebDeps } from '../web/site.ts';
+import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { listPublished } from '../articles/queries.ts';
+import {
+  addItem, buildEdition, cancelSend, getEdition, pauseSend, removeItem, reorderItems, resumeSend, scheduleEdition, sendStatus, setIntro, setSubject, startSend,
+} from '../newsletters/editions.ts';
+import { sendTest } from '../newsletters/delivery/engine.ts';
+import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
+import { nextEditions } from '../newsletters/next-editions.ts';
+import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';
+import { fromLocalInput } from '../platform/time.ts';
 
-export interface EditionSummary {
-  id: number;
-  number: number;
-  subject: string;
-  status: string;
-  scheduled_at: Date | null;
-  slot_at: Date | null;
-  sent_at: Date | null;
+function num(req: FastifyRequest, name = 'id'): number {
+  const v = (req.params as Record<string, string>)[name] ?? '';
+  if (!/^[1-9]\d{0,8}$/.test(v)) throw new NotFoundError('There is no such edition.'); // int4 ids
+  return Number(v);
 }
 
-export interface NewsletterState {
-  newsletter: Newsletter;
-  next: EditionSummary | null;
-  lastSent: EditionSummary | null;
-}
+export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
+  const { db } = web;
 
-export async function nextEditions(deps: Deps): Promise<NewsletterState[]> {
-  const newsletters = await listNewsletters(deps.db, { activeOnly: true });
-  if (!newsletters.length) return [];
-  const rows = await deps.db.query<EditionSummary & { newsletter_id: number; kind: 'next' | 'last' }>(
-    `SELECT * FROM (
-       SELECT DISTINCT ON (newsletter_id) 'next' AS kind, newsletter_id, id, number, subject, status, scheduled_at, slot_at, sent_at
-         FROM editions WHERE status IN ('draft', 'scheduled', 'sending', 'paused')
-        ORDER BY newsletter_id, coalesce(scheduled_at, slot_at, created_at), id) n
-     UNION ALL
-     SELECT * FROM (
-       SELECT DISTINCT ON (newsletter_id) 'last' AS kind, newsletter_id, id, number, subject, status, scheduled_at, slot_at, sent_at
-         FROM editions WHERE status = 'sent' ORDER BY newsletter_id, sent_at DESC, id DESC) l`,
-  );
-  return newsletters.map((n) => ({
-    newsletter: n,
-    next: rows.find((r) => r.newsletter_id === n.id && r.kind === 'next') ?? null,
-    lastSent: rows.find((r) => r.newsletter_id === n.id && r.kind === 'last') ?? null,
-  }));
+  const list: Handler = async (req, reply) => {
+    const ctx = await h.ctx(req);
+    return h.sendPage(reply, newslettersPage(ctx, ctx.timeZone, await nextEditions(web), noticeFrom(req.query)));
+  };
+
+  const build: Handler = async (req, reply) => {
+    const e = await buildEdition(web, num(req));
+    return reply.redirect(`/admin/newsletters/editions/${e.id}?notice=edition`, 303);
+  };
+
+  const composer: Handler = async (req, reply) => {
+    const ctx = await h.ctx(req);
+    const e = await getEdition(db, num(req));
+    const [status, recent] = await Promise.all([sendStatus(db, e.id), listPublished(db, {}, 40)]);
+    const candidates = recent.filter((a) => !e.items.some((i) => i.id === a.id));
+    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query)));
+  };
+
+  const status: Handler = async (req, reply) => {
+    return reply.send(await sendStatus(db, num(req)));
+  };
+
+  // Cancelling a send stops it for good: a confirmation page first.
+  const cancelForm: Handler = async (req, reply) => {
+    const ctx = await h.ctx(req);
+    const e = await getEdition(db, num(req));
+    return h.sendPage(reply, cancelConfirmPage(ctx, e, await sendStatus(db, e.id)));
+  };
+
+  // Every change to an edition: one form per action, each redirecting back to the composer.
+  const back = (reply: FastifyReply, id: number, notice = 'edition') => reply.redirect(`/admin/newsletters/editions/${id}?notice=${notice}`, 303);
+  const form = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
+  const articleId = (req: FastifyRequest) => {
+    const v = String(form(req).article ?? '');
+    if (!/^[1-9]\d{0,9}$/.test(v)) throw new ValidationError('Choose a story.');
+    return Number(v);
+  };
+
+  const setText: Handler = async (req, reply) => {
+    const id = num(req);
+    const body = form(req);
+    await setSubject(db, id, String(body.subject ?? ''));
+    await setIntro(db, id, String(body.intro ?? ''));
+    return back(reply, id);
+  };
+  const add: Handler = async (req, reply) => {
+    const id = num(req);
+    await addItem(db, id, articleId(req));
+    return back(reply, id);
+  };
+  const remove: Handler = async (req, reply) => {
+    const id = num(req);
+    await removeItem(db, id, articleId(req));
+    return back(reply, id);
+  };
+  /** One place up or down; at either end nothing moves. */
+  const move: Handler = async (req, reply) => {
+    const id = num(req);
+    const e = await getEdition(db, id);
+    const ids = e.items.map((i) => i.id);
+    const from = ids.indexOf(articleId(req));
+    const to = from + (form(req).direction === 'up' ? -1 : 1);
+    if (from >= 0 && to >= 0 && to < ids.length) {
+      [ids[from], ids[to]] = [ids[to]!, ids[from]!];
+      await reorderItems(db, id, ids);
+    }
+    return back(reply, id);
+  };
+  const test: Handler = async (req, reply) => {
+    const id = num(req);
+    await sendTest(web, id, h.session(req).staff.email);
+    return back(reply, id, 'test');
+  };
+  const schedule: Handler = async (req, reply) => {
+    const id = num(req);
+    const ctx = await h.ctx(req);
+    const at = String(form(req).at ?? '').trim();
+    await scheduleEdition(web, id, at ? fromLocalInput(at, ctx.timeZone, 'at') : null);
+    return back(reply, id);
+  };
+  const send: Handler = async (req, reply) => {
+    const id = num(req);
+    await startSend(web, id);
+    return back(reply, id);
+  };
+  const pause: Handler = async (req, reply) => {
+    const id = num(req);
+    await pauseSend(db, id);
+    return back(reply, id, 'paused');
+  };
+  const resume: Handler = async (req, reply) => {
+    const id = num(req);
+    await resumeSend(db, id);
+    return back(reply, id, 'resumed');
+  };
+  const cancel: Handler = async (req, reply) => {
+    const id = num(req);
+    await cancelSend(db, id);
+    return back(reply, id, 'cancelled');
+  };
+
+  return { list, build, composer, status, cancelForm, setText, add, remove, move, test, schedule, send, pause, resume, cancel };
 }

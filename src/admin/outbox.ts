@@ -1,58 +1,68 @@
-// Reading one outbox message (.eml written without SMTP_URL) for the newsroom's outbox viewer: its
-// header fields in order, decoded, and its first text/plain and text/html parts. The MIME walk is the
-// bounce parser's (src/newsletters/bounces.ts); this adds header decoding and 8-bit bodies.
-import { parseMime } from '../newsletters/bounces.ts';
+// The outbox viewer (editors and administrators; URLs in src/admin/routes.ts): without SMTP_URL
+// every email is an .eml file in DATA_DIR/outbox, listed here newest first and readable one by one. A message's HTML part is never
+// put into the newsroom's page: it is served on its own URL with a CSP whose `sandbox` directive and
+// `default-src 'none'` forbid scripts, forms and plug-ins, and shown in a sandboxed iframe.
+import type { FastifyRequest } from 'fastify';
+import type { WebDeps } from '../web/site.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { CONTENT_SECURITY_POLICY } from '../platform/http.ts';
+import { listOutboxMessages, readOutboxMessage } from '../newsletters/delivery/transport.ts';
+import type { AdminHelpers, Handler } from './newsroom.ts';
+import { readMessage } from './outbox-message.ts';
+import { outboxMessagePage, outboxPage, OUTBOX_PER_PAGE } from './pages/outbox.ts';
 
-type MimePart = ReturnType<typeof parseMime>;
+/** For the HTML part of a message: inline styles and remote images (as a mail client shows them), nothing else. */
+export const MAIL_FRAME_CSP = [
+  "default-src 'none'",
+  "img-src 'self' https: data:",
+  "style-src 'unsafe-inline' https:",
+  "font-src https: data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+  'sandbox',
+].join('; ');
 
-export interface OutboxMessage {
-  /** Header fields in the order written, names as usual capitalised, values decoded. */
-  headers: Array<{ name: string; value: string }>;
-  text: string | null;
-  html: string | null;
-  /** Parts that are neither (attachments and the like): type and name. */
-  others: string[];
+/** The message page itself may frame this site's own URLs (the HTML part), and nothing else new. */
+const MESSAGE_PAGE_CSP = CONTENT_SECURITY_POLICY.replace(/frame-src [^;]*/, "frame-src 'self'");
+
+function message(req: FastifyRequest, dataDir: string): { file: string; raw: Buffer } {
+  const file = (req.params as { file?: string }).file ?? '';
+  const raw = readOutboxMessage(dataDir, file);
+  if (!raw) throw new NotFoundError('There is no such message in the outbox.');
+  return { file, raw };
 }
 
-/** RFC 2047 encoded words (UTF-8 or Latin-1, B or Q), and raw 8-bit UTF-8 read as Latin-1. */
-export function decodeHeader(value: string): string {
-  // Raw 8-bit bytes first (the file was read as Latin-1); encoded words are plain ASCII.
-  const text = /[\x80-\xff]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
-  return text.replace(/=\?([\w-]+)\?([bq])\?([^?]*)\?=(?:\s+(?==\?))?/gi, (m, charset: string, enc: string, text: string) => {
-    const cs = charset.toLowerCase();
-    if (cs !== 'utf-8' && cs !== 'us-ascii' && cs !== 'iso-8859-1' && cs !== 'latin1') return m;
-    const bytes = enc.toLowerCase() === 'b'
-      ? Buffer.from(text, 'base64')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
-    return bytes.toString(cs === 'utf-8' ? 'utf8' : 'latin1');
-  });
-}
+export function outboxScreens(web: WebDeps, h: AdminHelpers) {
+  const { config } = web;
 
-function headerName(key: string): string {
-  const special: Record<string, string> = { 'message-id': 'Message-ID', 'mime-version': 'MIME-Version', 'list-id': 'List-ID', 'dkim-signature': 'DKIM-Signature' };
-  return special[key] ?? key.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
-}
-
-/** The part's text: base64 and quoted-printable were decoded as UTF-8; 7/8-bit bodies are raw bytes. */
-function bodyText(p: MimePart): string {
-  const enc = (p.headers.get('content-transfer-encoding') ?? '').toLowerCase().trim();
-  return enc === 'base64' || enc === 'quoted-printable' ? p.body : Buffer.from(p.body, 'latin1').toString('utf8');
-}
-
-export function readMessage(raw: Buffer): OutboxMessage {
-  const root = parseMime(raw.toString('latin1'));
-  const headers: OutboxMessage['headers'] = [];
-  for (const [key, value] of root.headers) for (const v of value.split('\n')) headers.push({ name: headerName(key), value: decodeHeader(v) });
-  let text: string | null = null;
-  let html: string | null = null;
-  const others: string[] = [];
-  const walk = (p: MimePart) => {
-    if (p.children.length) return p.children.forEach(walk);
-    const attachment = /^attachment/i.test(p.headers.get('content-disposition') ?? '');
-    if (!attachment && p.contentType === 'text/plain' && text === null) text = bodyText(p);
-    else if (!attachment && p.contentType === 'text/html' && html === null) html = bodyText(p);
-    else others.push(`${p.contentType}${p.params.name ? ` (${decodeHeader(p.params.name)})` : ''}`);
+  const list: Handler = async (req, reply) => {
+    const p = String((req.query as Record<string, unknown>).page ?? '1');
+    const page = /^[1-9]\d{0,6}$/.test(p) ? Number(p) : 1;
+    const messages = listOutboxMessages(config.dataDir, { limit: OUTBOX_PER_PAGE, offset: (page - 1) * OUTBOX_PER_PAGE });
+    const ctx = await h.ctx(req);
+    return h.sendPage(reply, outboxPage(ctx, ctx.timeZone, messages, page, Boolean(config.smtpUrl)));
   };
-  walk(root);
-  return { headers, text, html, others };
+
+  const show: Handler = async (req, reply) => {
+    const { file, raw } = message(req, config.dataDir);
+    reply.header('content-security-policy', MESSAGE_PAGE_CSP);
+    return h.sendPage(reply, outboxMessagePage(await h.ctx(req), file, readMessage(raw)));
+  };
+
+  const showHtml: Handler = async (req, reply) => {
+    const m = readMessage(message(req, config.dataDir).raw);
+    if (m.html === null) throw new NotFoundError('This message has no HTML part.');
+    return reply
+      .headers({ 'content-security-policy': MAIL_FRAME_CSP, 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer' })
+      .type('text/html; charset=utf-8')
+      .send(m.html);
+  };
+
+  const showRaw: Handler = async (req, reply) => {
+    const { file, raw } = message(req, config.dataDir);
+    return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${file}"`).send(raw);
+  };
+
+  return { list, show, showHtml, showRaw };
 }

@@ -1,360 +1,115 @@
-// The newsroom at /admin: sign-in, sessions, CSRF and Origin checks, and every screen's routes, in one
-// encapsulated Fastify plugin (its cookie and multipart parsers apply here only). Handlers are thin:
-// parse with zod or the editor's field parser, call the domain, render. Every admin response is
-// `cache-control: no-store`.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import cookie from '@fastify/cookie';
-import multipart from '@fastify/multipart';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+// The newsroom's route table: every URL under /admin, one line each: METHOD, path, who may use it,
+// handler. `access` is enforced by the frame (src/admin/newsroom.ts) before the handler runs: 'public'
+// needs no session (the sign-in pages), 'signed in' any staff member, a permission (src/staff/roles.ts)
+// a role that has it. Article screens also check, per article, that it is the staff member's own or
+// that their role may touch anyone's, and who may publish. Every state-changing request must come
+// from this site with the session's CSRF token; multipart forms check the token once they have read
+// it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
+// newsletters.ts, subscribers.ts and outbox.ts.
+import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
-import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, asRequestError } from '../platform/errors.ts';
-import { wantsJson } from '../platform/http.ts';
-import { html } from '../platform/html.ts';
-import { signToken, verifyToken } from '../platform/tokens.ts';
-import { getPublication } from '../publication/settings.ts';
-import { can, type Permission } from '../staff/roles.ts';
-import { csrfMatches, createSession, destroySession, loadSession, SESSION_COOKIE, SESSION_MAX_MS, type SessionInfo } from '../staff/sessions.ts';
-import { addressKey, consumeSignInToken, peekSignInToken, requestSignInLink, signInLimiters } from '../staff/signin.ts';
-import { checkPassword, setPassword } from '../staff/staff.ts';
-import { adminLayout, type AdminContext, type Notice } from './layout.ts';
-import { linkConfirmPage, messagePage, signInPage } from './pages/signin.ts';
-import { registerArticleRoutes } from './article-routes.ts';
-import { registerSettingsRoutes } from './settings-routes.ts';
-import { registerNewsletterRoutes } from './newsletter-routes.ts';
-import { registerSubscriberRoutes } from './subscriber-routes.ts';
-import { registerOutboxRoutes } from './outbox-routes.ts';
-import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
-import { dashboardPage } from './pages/dashboard.ts';
-import { accountPage } from './pages/account.ts';
-import { dashboardArticles } from './articles.ts';
-import { IMAGE_TYPES, MAX_IMAGE_BYTES, UPLOAD_NAME_RE, uploadsDir } from '../media/images.ts';
-import { zonedTimeToUtc, localDate } from '../web/time.ts';
-import { nextEditions } from './newsletters.ts';
+import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
+import { signInScreens } from './signin.ts';
+import { accountScreens } from './account.ts';
+import { articleScreens } from './articles.ts';
+import { settingsScreens } from './settings.ts';
+import { newsletterScreens } from './newsletters.ts';
+import { subscriberScreens } from './subscribers.ts';
+import { outboxScreens } from './outbox.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The newsroom session of a signed-in staff member (admin routes only). */
-    newsroom: SessionInfo | null;
-  }
-  interface FastifyContextConfig {
-    /** Reachable without signing in (sign-in pages). */
-    newsroomPublic?: boolean;
-    /** Multipart forms: the handler checks the CSRF field once it has read the form. */
-    csrfInHandler?: boolean;
-  }
-}
+const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
+const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
+const MULTIPART = { csrfInHandler: true };
+/** Every staff member may write drafts; which articles, and publishing, are checked per article. */
+const WRITERS = 'articles.write_own_drafts';
 
-const SIGNIN_FORM_COOKIE = 'nd_signin';
-const SIGNIN_FORM_PURPOSE = 'staff-signin-form';
+export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
+  const s = signInScreens(web, h);
+  const me = accountScreens(web, h);
+  const a = articleScreens(web, h);
+  const set = settingsScreens(web, h);
+  const n = newsletterScreens(web, h);
+  const sub = subscriberScreens(web, h);
+  const out = outboxScreens(web, h);
+  return [
+    // ---- signing in and out
+    get('/admin/signin', 'public', s.signInForm),
+    post('/admin/signin', 'public', s.signIn), // email and password
+    post('/admin/signin/link', 'public', s.requestLink), // queues the email, whatever the address
+    get('/admin/signin/link', 'public', s.linkForm), // the link in the email: a button, for mail scanners
+    post('/admin/signin/link/use', 'public', s.useLink),
+    post('/admin/signout', 'signed in', s.signOut),
 
-export const NOTICES: Record<string, string> = {
-  created: 'Article created.',
-  saved: 'Saved.',
-  published: 'Published.',
-  scheduled: 'Scheduled.',
-  unpublished: 'Unpublished: the article is a draft again.',
-  restored: 'Revision restored.',
-  image: 'Image uploaded.',
-  settings: 'Settings saved.',
-  invited: 'Invitation sent.',
-  staff: 'Staff account updated.',
-  password: 'Password saved.',
-  key: 'API key revoked.',
-  newsletter: 'Newsletter saved.',
-  edition: 'Edition updated.',
-  test: 'Test sent to your address.',
-  paused: 'Sending paused.',
-  resumed: 'Sending resumed.',
-  cancelled: 'The send was cancelled: nobody else will get this edition.',
-  subscriber_added: 'Subscriber added and confirmed.',
-  subscriber_invited: 'Signed up with double opt-in: they are subscribed once they confirm from the verification email (someone who already receives these newsletters is told so instead).',
-  unsubscribed: 'Unsubscribed.',
-  subscriber_deleted: 'The subscriber was deleted for good.',
-};
+    // ---- dashboard and account
+    get('/admin', 'signed in', me.dashboard),
+    get('/admin/account', 'signed in', me.account),
+    post('/admin/account/password', 'signed in', me.changePassword),
 
-export function noticeFrom(query: unknown): Notice | null {
-  const n = (query as Record<string, unknown> | undefined)?.notice;
-  return typeof n === 'string' && NOTICES[n] ? { kind: 'ok', text: NOTICES[n]! } : null;
-}
+    // ---- articles
+    get('/admin/articles', WRITERS, a.list),
+    get('/admin/articles/new', WRITERS, a.newForm),
+    post('/admin/articles', WRITERS, a.create), // save, publish or schedule: the button pressed
+    post('/admin/articles/autosave', WRITERS, a.autosaveNew), // JSON; the first autosave creates the draft
+    get('/admin/articles/:id', WRITERS, a.edit),
+    post('/admin/articles/:id', WRITERS, a.update), // save, publish, schedule or unpublish
+    post('/admin/articles/:id/autosave', WRITERS, a.autosaveExisting), // JSON
+    post('/admin/preview', WRITERS, a.markdownPreview), // JSON: the body's HTML while typing
+    get('/admin/articles/:id/preview', WRITERS, a.preview), // the saved article as readers see it
+    post('/admin/articles/:id/preview', WRITERS, a.previewUnsaved), // the form's unsaved state
+    post('/admin/articles/:id/image', WRITERS, a.uploadImage, MULTIPART),
+    get('/admin/articles/:id/revisions', WRITERS, a.revisions),
+    get('/admin/articles/:id/revisions/:rev', WRITERS, a.revision), // with the diff against now
+    post('/admin/articles/:id/revisions/:rev/restore', WRITERS, a.restore),
 
-export interface AdminHelpers {
-  /** The signed-in session (the preHandler has made sure there is one). */
-  session(req: FastifyRequest): SessionInfo;
-  need(req: FastifyRequest, permission: Permission): SessionInfo;
-  ctx(req: FastifyRequest): Promise<AdminContext & { timeZone: string }>;
-  sendPage(reply: FastifyReply, page: string, status?: number): FastifyReply;
-  /** Check the CSRF token of a multipart form (fields come before the file). */
-  checkCsrf(req: FastifyRequest, token: unknown): void;
+    // ---- settings, staff, API keys (the settings page shows each part to those who may change it)
+    get('/admin/settings', 'signed in', set.show),
+    post('/admin/settings/publication', 'settings.manage', set.publication),
+    post('/admin/settings/logo', 'settings.manage', set.uploadLogo, MULTIPART),
+    post('/admin/settings/formats', 'taxonomy.manage', set.formats),
+    post('/admin/settings/sections', 'taxonomy.manage', set.sections),
+    post('/admin/settings/newsletters', 'newsletters.manage', set.newsletters),
+    post('/admin/staff', 'staff.manage', set.inviteStaff),
+    post('/admin/staff/:id/role', 'staff.manage', set.changeStaffRole),
+    post('/admin/staff/:id/disable', 'staff.manage', set.disableStaffMember),
+    post('/admin/staff/:id/enable', 'staff.manage', set.enableStaffMember),
+    post('/admin/api-keys', 'apikeys.manage', set.createKey), // shows the secret once
+    post('/admin/api-keys/:id/revoke', 'apikeys.manage', set.revokeKey),
+
+    // ---- newsletters and editions
+    get('/admin/newsletters', 'newsletters.manage', n.list),
+    post('/admin/newsletters/:id/build', 'newsletters.manage', n.build), // the next edition from the newsletter's rules
+    get('/admin/newsletters/editions/:id', 'newsletters.manage', n.composer),
+    get('/admin/newsletters/editions/:id/status', 'newsletters.manage', n.status), // JSON: live progress
+    post('/admin/newsletters/editions/:id/text', 'newsletters.manage', n.setText), // subject and intro
+    post('/admin/newsletters/editions/:id/add', 'newsletters.manage', n.add),
+    post('/admin/newsletters/editions/:id/remove', 'newsletters.manage', n.remove),
+    post('/admin/newsletters/editions/:id/move', 'newsletters.manage', n.move), // one place up or down
+    post('/admin/newsletters/editions/:id/test', 'newsletters.manage', n.test), // to the editor's own address
+    post('/admin/newsletters/editions/:id/schedule', 'newsletters.manage', n.schedule),
+    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send),
+    post('/admin/newsletters/editions/:id/pause', 'newsletters.manage', n.pause),
+    post('/admin/newsletters/editions/:id/resume', 'newsletters.manage', n.resume),
+    get('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancelForm), // asks first: a cancel is for good
+    post('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancel),
+
+    // ---- subscribers
+    get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),
+    post('/admin/newsletters/subscribers', 'newsletters.manage', sub.add), // double opt-in unless "already agreed"
+    post('/admin/newsletters/subscribers/:id/unsubscribe', 'newsletters.manage', sub.unsubscribeOne),
+    get('/admin/newsletters/subscribers/:id/delete', 'newsletters.manage', sub.deleteForm),
+    post('/admin/newsletters/subscribers/:id/delete', 'newsletters.manage', sub.remove), // for good
+    post('/admin/newsletters/subscribers/import', 'newsletters.manage', sub.importCsv, MULTIPART),
+    get('/admin/newsletters/subscribers/export', 'newsletters.manage', sub.exportCsv),
+
+    // ---- the outbox (mail written to DATA_DIR/outbox when SMTP_URL is not set)
+    get('/admin/outbox', 'newsletters.manage', out.list),
+    get('/admin/outbox/:file', 'newsletters.manage', out.show),
+    get('/admin/outbox/:file/html', 'newsletters.manage', out.showHtml), // sandboxed, for an iframe
+    get('/admin/outbox/:file/raw', 'newsletters.manage', out.showRaw),
+  ];
 }
 
 export function registerAdminRoutes(app: FastifyInstance, web: WebDeps): void {
-  const { db, config } = web;
-  const now = () => web.clock.now();
-  const secure = config.siteUrl.startsWith('https:');
-  const siteOrigin = new URL(config.siteUrl).origin;
-  const limiters = signInLimiters();
-
-  app.register(async (admin) => {
-    await admin.register(cookie);
-    await admin.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, parts: 25 } });
-    admin.decorateRequest('newsroom', null);
-
-    admin.addHook('onRequest', async (req, reply) => {
-      if (req.url.startsWith('/uploads/')) return;
-      reply.header('cache-control', 'no-store');
-      req.newsroom = await loadSession(db, req.cookies[SESSION_COOKIE], now());
-    });
-
-    const pubName = async () => (await getPublication(db, config)).name;
-
-    // Browsers say where a state-changing request came from; anything but this site is refused.
-    function checkOrigin(req: FastifyRequest) {
-      let origin = req.headers.origin;
-      if (!origin && req.headers.referer) {
-        try {
-          origin = new URL(req.headers.referer).origin;
-        } catch {
-          origin = 'invalid';
-        }
-      }
-      if (!origin) return; // not a browser: the CSRF token alone decides
-      const own = [siteOrigin, `${req.protocol}://${req.headers.host}`];
-      if (!own.includes(origin)) throw new ForbiddenError('This request came from another site and was refused.');
-    }
-
-    function checkCsrf(req: FastifyRequest, token: unknown) {
-      if (!req.newsroom || !csrfMatches(req.newsroom, token)) {
-        throw new ForbiddenError('This form has expired or did not come from the newsroom. Go back, reload the page and try again.');
-      }
-    }
-
-    admin.addHook('preHandler', async (req, reply) => {
-      if (req.url.startsWith('/uploads/')) return;
-      const cfg = req.routeOptions.config;
-      const mutating = req.method !== 'GET' && req.method !== 'HEAD';
-      if (mutating) checkOrigin(req);
-      if (cfg.newsroomPublic) return;
-      if (!req.newsroom) {
-        if (!mutating && !wantsJson(req)) return reply.redirect(`/admin/signin?next=${encodeURIComponent(req.url)}`, 303);
-        throw new UnauthorizedError('Your session has ended: sign in again.');
-      }
-      if (mutating && !cfg.csrfInHandler) {
-        const body = req.body as Record<string, unknown> | undefined;
-        checkCsrf(req, req.headers['x-csrf-token'] ?? body?._csrf);
-      }
-    });
-
-    // Errors inside the newsroom are shown in its own frame (JSON for scripts).
-    admin.setErrorHandler(async (original: any, req, reply) => {
-      const err: any = asRequestError(original);
-      const status = err instanceof DomainError ? err.status : typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      let message = err instanceof DomainError || status < 500 ? String(err.message) : 'There was a problem on our side. Please try again in a moment.';
-      if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `That file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB. Choose a smaller image.`;
-      if (status === 500) web.log.error('admin request failed', { err, method: req.method, url: req.url });
-      reply.code(status).header('cache-control', 'no-store');
-      if (wantsJson(req) || req.headers['content-type']?.startsWith('application/json')) {
-        return reply.type('application/json; charset=utf-8').send({ error: { status, message, fields: err instanceof ValidationError ? err.fields : undefined } });
-      }
-      const name = await pubName().catch(() => config.publicationName);
-      if (!req.newsroom) return reply.type('text/html; charset=utf-8').send(messagePage(name, status === 429 ? 'Too many attempts' : 'Something went wrong', message));
-      const ctx: AdminContext = { session: req.newsroom, publicationName: name, path: req.url, outbox: !config.smtpUrl };
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(adminLayout(ctx, 'Error', html`<h1>${status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong'}</h1><p role="alert">${message}</p><p>Use your browser's Back button to return to what you were doing, or <a href="/admin">go to the dashboard</a>.</p>`));
-    });
-
-    const helpers: AdminHelpers = {
-      session(req) {
-        if (!req.newsroom) throw new UnauthorizedError('Sign in to continue.');
-        return req.newsroom;
-      },
-      need(req, permission) {
-        const s = helpers.session(req);
-        if (!can(s.staff.role, permission)) throw new ForbiddenError('Your role does not allow this. Ask an administrator.');
-        return s;
-      },
-      async ctx(req) {
-        const pub = await getPublication(db, config);
-        return { session: helpers.session(req), publicationName: pub.name, path: req.url.split('?')[0]!, timeZone: pub.timeZone, outbox: !config.smtpUrl };
-      },
-      sendPage(reply, page, status = 200) {
-        return reply.code(status).type('text/html; charset=utf-8').send(page);
-      },
-      checkCsrf,
-    };
-
-    // ---- Sign-in ----------------------------------------------------------------------------------
-
-    /** A token tying the sign-in form to this browser (double submit: cookie and field must match). */
-    function signInFormToken(reply: FastifyReply): string {
-      const token = signToken(config.secretKey, SIGNIN_FORM_PURPOSE, { n: crypto.randomBytes(9).toString('base64url') }, { ttl: 7200, now: now() });
-      reply.setCookie(SIGNIN_FORM_COOKIE, token, { path: '/admin', httpOnly: true, sameSite: 'lax', secure, maxAge: 7200 });
-      return token;
-    }
-
-    function checkSignInForm(req: FastifyRequest) {
-      const field = (req.body as Record<string, unknown> | undefined)?._signin;
-      const cookieValue = req.cookies[SIGNIN_FORM_COOKIE];
-      if (typeof field !== 'string' || field !== cookieValue || !verifyToken(config.secretKey, SIGNIN_FORM_PURPOSE, field, now()).ok) {
-        throw new ForbiddenError('The sign-in form had expired. Reload the page and try again.');
-      }
-    }
-
-    function safeNext(next: unknown): string {
-      return typeof next === 'string' && /^\/admin(?:[/?#]|$)/.test(next) && !next.startsWith('//') ? next : '/admin';
-    }
-
-    async function startSession(req: FastifyRequest, reply: FastifyReply, staffId: number) {
-      // A fresh id on every sign-in (no fixation); the old session, if any, ends.
-      if (req.newsroom) await destroySession(db, req.newsroom.idHash);
-      const s = await createSession(db, staffId, now(), String(req.headers['user-agent'] ?? ''));
-      reply.setCookie(SESSION_COOKIE, s.id, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: Math.floor(SESSION_MAX_MS / 1000) });
-      reply.clearCookie(SIGNIN_FORM_COOKIE, { path: '/admin' });
-    }
-
-    function limited(req: FastifyRequest, email: unknown): boolean {
-      const t = now();
-      const ipOk = limiters.perIp.hit(req.ip, t);
-      const addrOk = limiters.perAddress.hit(addressKey(email), t);
-      return !(ipOk && addrOk);
-    }
-
-    const TOO_MANY = 'Too many sign-in attempts. Wait fifteen minutes and try again.';
-
-    admin.get('/admin/signin', { config: { newsroomPublic: true } }, async (req, reply) => {
-      const q = req.query as Record<string, unknown>;
-      if (req.newsroom) return reply.redirect(safeNext(q.next), 303);
-      return helpers.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(q.next) }));
-    });
-
-    admin.post('/admin/signin', { config: { newsroomPublic: true } }, async (req, reply) => {
-      checkSignInForm(req);
-      const body = req.body as Record<string, unknown>;
-      const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (limited(req, email)) {
-        return helpers.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
-      }
-      const staff = await checkPassword(db, email, typeof body.password === 'string' ? body.password : '');
-      if (!staff) {
-        // The same answer whether the address is unknown, disabled, has no password or the password is wrong.
-        return helpers.sendPage(
-          reply,
-          signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: 'That email address and password do not match. Try again, or ask for a sign-in link.' } }),
-          401,
-        );
-      }
-      await startSession(req, reply, staff.id);
-      return reply.redirect(safeNext(body.next), 303);
-    });
-
-    admin.post('/admin/signin/link', { config: { newsroomPublic: true } }, async (req, reply) => {
-      checkSignInForm(req);
-      const body = req.body as Record<string, unknown>;
-      const email = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
-      if (limited(req, email)) return helpers.sendPage(reply, messagePage(await pubName(), 'Too many attempts', TOO_MANY), 429);
-      if (email) {
-        // Only a job is queued, for any address alike (the job sends the mail if there is an account):
-        // neither this answer nor how long it takes tells whether the address exists.
-        try {
-          await requestSignInLink(web, email);
-        } catch (err) {
-          web.log.error('sign-in link request not queued', { err });
-        }
-      }
-      return helpers.sendPage(
-        reply,
-        messagePage(await pubName(), 'Check your email', `If ${email || 'that address'} belongs to a newsroom account, a sign-in link is on its way. It works once, within twenty minutes.`),
-      );
-    });
-
-    // The link in the email opens a confirmation page; signing in takes a press of its button, so that
-    // mail scanners that fetch links do not use them up.
-    admin.get('/admin/signin/link', { config: { newsroomPublic: true } }, async (req, reply) => {
-      const token = (req.query as Record<string, unknown>).token;
-      const name = await pubName();
-      try {
-        const staff = await peekSignInToken(db, config.secretKey, token, now());
-        return helpers.sendPage(reply, linkConfirmPage(name, signInFormToken(reply), String(token), staff.email));
-      } catch (e) {
-        if (!(e instanceof UnauthorizedError)) throw e;
-        return helpers.sendPage(reply, signInPage(name, signInFormToken(reply), { notice: { kind: 'error', text: e.message } }), 401);
-      }
-    });
-
-    admin.post('/admin/signin/link/use', { config: { newsroomPublic: true } }, async (req, reply) => {
-      checkSignInForm(req);
-      const token = (req.body as Record<string, unknown>).token;
-      try {
-        const staff = await consumeSignInToken(db, config.secretKey, token, now());
-        await startSession(req, reply, staff.id);
-        return reply.redirect('/admin', 303);
-      } catch (e) {
-        if (!(e instanceof UnauthorizedError)) throw e;
-        return helpers.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { notice: { kind: 'error', text: e.message } }), 401);
-      }
-    });
-
-    admin.post('/admin/signout', async (req, reply) => {
-      await destroySession(db, helpers.session(req).idHash);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.redirect('/admin/signin', 303);
-    });
-
-    // ---- Dashboard and account ------------------------------------------------------------------------
-
-    admin.get('/admin', async (req, reply) => {
-      const ctx = await helpers.ctx(req);
-      const [y, m, d] = localDate(now(), ctx.timeZone).split('-').map(Number) as [number, number, number];
-      const since = zonedTimeToUtc(y, m, d, 0, 0, ctx.timeZone);
-      const [articles, editions] = await Promise.all([dashboardArticles(db, since), nextEditions(web)]);
-      // Without SMTP nothing is sent: editors are told where the mail went.
-      const outbox = !config.smtpUrl && can(ctx.session.staff.role, 'newsletters.manage') ? listOutboxMessages(config.dataDir, { limit: 0 }).total : null;
-      return helpers.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox));
-    });
-
-    admin.get('/admin/account', async (req, reply) => {
-      const ctx = await helpers.ctx(req);
-      return helpers.sendPage(reply, accountPage(ctx, noticeFrom(req.query)));
-    });
-
-    admin.post('/admin/account/password', async (req, reply) => {
-      const s = helpers.session(req);
-      const body = req.body as Record<string, unknown>;
-      const ctx = await helpers.ctx(req);
-      if (body.password !== body.confirm) {
-        return helpers.sendPage(reply, accountPage(ctx, { kind: 'error', text: 'The two passwords are not the same. Type the new password twice.' }), 400);
-      }
-      try {
-        await setPassword(db, s.staff.id, typeof body.password === 'string' ? body.password : '');
-      } catch (e) {
-        if (e instanceof ValidationError) return helpers.sendPage(reply, accountPage(ctx, { kind: 'error', text: e.message }), 400);
-        throw e;
-      }
-      return reply.redirect('/admin/account?notice=password', 303);
-    });
-
-    // ---- Uploaded files -----------------------------------------------------------------------------
-
-    admin.get('/uploads/:name', async (req, reply) => {
-      const { name } = req.params as { name: string };
-      if (!UPLOAD_NAME_RE.test(name)) throw new NotFoundError('No such file.');
-      const file = path.join(uploadsDir(config.dataDir), name);
-      let body: Buffer;
-      try {
-        body = await fs.promises.readFile(file);
-      } catch {
-        throw new NotFoundError('No such file.');
-      }
-      // Names are content hashes: a name never changes meaning.
-      return reply.header('cache-control', 'public, max-age=31536000, immutable').type(IMAGE_TYPES[name.split('.')[1]!]!).send(body);
-    });
-
-    registerArticleRoutes(admin, web, helpers);
-    registerSettingsRoutes(admin, web, helpers);
-    registerNewsletterRoutes(admin, web, helpers);
-    registerSubscriberRoutes(admin, web, helpers);
-    registerOutboxRoutes(admin, web, helpers);
-  });
+  const h = adminHelpers(web);
+  registerNewsroom(app, web, h, adminRoutes(web, h));
 }

@@ -1,24 +1,25 @@
-// The Admin API: JSON under /api/admin, authenticated by `Authorization: Bearer <admin key>`. Every
-// route names the permission it needs (src/staff/roles.ts); article routes also check ownership
-// (src/api/articles.ts). Handlers are thin: parse, call the domain, return JSON. Errors are the
-// platform's JSON shape {error: {status, code, message, fields}}.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// The Admin API's handlers: JSON under /api/admin, for an admin key (Authorization: Bearer <key>),
+// which acts with its staff role. The area checks the key and each route's permission before a
+// handler runs (src/api/routes.ts lists them); article routes also check ownership
+// (src/api/articles.ts). Thin: parse, call the domain, return JSON. Errors are the platform's JSON
+// shape {error: {status, code, message, fields}}.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
-import { can, type Permission } from '../staff/roles.ts';
+import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { parseInput } from '../platform/validate.ts';
+import { isLocale, isTimeZone } from '../platform/time.ts';
 import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publication/settings.ts';
 import { getNewsletterBySlug, listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook } from '../webhooks/webhooks.ts';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey, type KeyVerifier } from './keys.ts';
-import {
-  apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema, listRevisions, parseQuery,
-} from './articles.ts';
-import { registerNewsletterAdminRoutes } from './newsletters.ts';
-import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from './taxonomy.ts';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../staff/api-keys.ts';
+import { apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
+import { listRevisions } from '../articles/revisions.ts';
+import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from '../articles/taxonomy.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The Admin API key of the request (set by the area's key check). */
     apiKey: ApiKey | null;
   }
 }
@@ -27,20 +28,15 @@ const idParam = z.object({ id: z.coerce.number().int().positive('must be a posit
 const slugParam = z.object({ slug: z.string().min(1).max(120) });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(50) });
 
-function id(req: FastifyRequest): number {
+/** The :id of the URL; an id that cannot exist names nothing (a 404). */
+export function idOf(req: FastifyRequest): number {
   const r = idParam.safeParse(req.params);
-  // An id that cannot exist names nothing.
   if (!r.success) throw new NotFoundError(`No such ${(req.params as { id?: string }).id ?? ''}`);
   return r.data.id;
 }
 
-function key(req: FastifyRequest, permission?: Permission): ApiKey {
-  const k = req.apiKey;
-  if (!k) throw new UnauthorizedError('An admin API key is required: Authorization: Bearer <key>.');
-  if (permission && !can(k.role!, permission)) throw new ForbiddenError(`A ${k.role} key may not do this (needs ${permission}).`);
-  return k;
-}
-
+const slugOf = (req: FastifyRequest) => parseInput(slugParam, req.params, { what: 'query' }).slug;
+const keyOf = (req: FastifyRequest) => req.apiKey!;
 const pagination = (page: number, limit: number, total: number) => ({ pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } });
 
 const settingsPatch = z
@@ -48,169 +44,114 @@ const settingsPatch = z
     name: z.string().trim().min(1).max(200),
     description: z.string().trim().max(1000),
     logoUrl: z.string().trim().max(2000).regex(/^(https?:\/\/|\/(?!\/))/, 'must be an http(s) URL or a path starting with /').nullable(),
-    timeZone: z.string().refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'an IANA time zone such as Europe/London'),
-    locale: z.string().refine((l) => {
-      try {
-        new Intl.DateTimeFormat(l);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'a BCP 47 locale such as en-GB'),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/London'),
+    locale: z.string().refine(isLocale, 'a BCP 47 locale such as en-GB'),
     pageSize: z.number().int().min(5).max(100),
   })
   .partial()
   .strict();
 
-export async function registerAdminApi(app: FastifyInstance, deps: Deps, verifier: KeyVerifier): Promise<void> {
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export function adminApi(deps: Deps) {
   const { db, clock } = deps;
-  await app.register(
-    async (api) => {
-      api.decorateRequest('apiKey', null);
-      api.addHook('onRequest', async (req, reply) => {
-        reply.header('cache-control', 'no-store');
-        const h = req.headers.authorization ?? '';
-        const m = /^Bearer\s+(\S+)$/i.exec(h);
-        if (!m) throw new UnauthorizedError(h ? 'Use Authorization: Bearer <admin key>.' : 'An admin API key is required: Authorization: Bearer <key>.');
-        const k = await verifier.verify(m[1]!, 'admin', clock.now());
-        if (!k) throw new UnauthorizedError('Unknown or revoked admin API key.');
-        req.apiKey = k;
-      });
 
-      api.get('/me', async (req) => {
-        const k = key(req);
-        return { key: { id: k.id, name: k.name, role: k.role, prefix: k.prefix } };
-      });
+  const taxonomy = (kind: TaxonomyKind) => ({
+    list: (async () => ({ data: await listTaxonomy(db, kind) })) as Handler,
+    get: (async (req) => ({ data: await getTaxonomy(db, kind, slugOf(req)) })) as Handler,
+    create: (async (req, reply) => reply.code(201).send({ data: await createTaxonomy(db, kind, req.body) })) as Handler,
+    update: (async (req) => ({ data: await updateTaxonomy(db, kind, slugOf(req), req.body) })) as Handler,
+    remove: (async (req, reply) => {
+      await deleteTaxonomy(db, kind, slugOf(req));
+      return reply.code(204).send();
+    }) as Handler,
+  });
 
-      // ---- articles ----
-      api.get('/articles', async (req) => {
-        key(req);
-        const q = parseQuery(listQuerySchema, req.query);
-        const { items, total } = await listArticles(db, q);
-        return { data: items, meta: pagination(q.page, q.limit, total) };
-      });
-      api.post('/articles', async (req, reply) => {
-        const a = await apiCreateArticle(db, key(req), req.body, clock.now());
-        return reply.code(201).send({ data: a });
-      });
-      api.get('/articles/:id', async (req) => {
-        key(req);
-        return { data: await getAdminArticle(db, id(req)) };
-      });
-      api.patch('/articles/:id', async (req) => ({ data: await apiUpdateArticle(db, key(req), id(req), req.body, clock.now()) }));
-      api.delete('/articles/:id', async (req, reply) => {
-        await apiDeleteArticle(db, key(req), id(req));
-        return reply.code(204).send();
-      });
-      for (const action of ['publish', 'schedule', 'unpublish'] as const) {
-        api.post(`/articles/:id/${action}`, async (req) => ({ data: await apiSetStatus(db, key(req), id(req), action, req.body, clock.now()) }));
-      }
-      api.get('/articles/:id/revisions', async (req) => {
-        key(req);
-        return { data: await listRevisions(db, id(req)) };
-      });
+  const handlers = {
+    me: (async (req) => {
+      const k = keyOf(req);
+      return { key: { id: k.id, name: k.name, role: k.role, prefix: k.prefix } };
+    }) as Handler,
 
-      // ---- formats, sections, tags, authors ----
-      for (const kind of ['formats', 'sections', 'tags', 'authors'] as TaxonomyKind[]) {
-        api.get(`/${kind}`, async (req) => {
-          key(req);
-          return { data: await listTaxonomy(db, kind) };
-        });
-        api.get(`/${kind}/:slug`, async (req) => {
-          key(req);
-          return { data: await getTaxonomy(db, kind, parseQuery(slugParam, req.params).slug) };
-        });
-        api.post(`/${kind}`, async (req, reply) => reply.code(201).send({ data: await createTaxonomy(db, kind, (key(req, 'taxonomy.manage'), req.body)) }));
-        api.patch(`/${kind}/:slug`, async (req) => ({ data: await updateTaxonomy(db, kind, (key(req, 'taxonomy.manage'), parseQuery(slugParam, req.params).slug), req.body) }));
-        api.delete(`/${kind}/:slug`, async (req, reply) => {
-          key(req, 'taxonomy.manage');
-          await deleteTaxonomy(db, kind, parseQuery(slugParam, req.params).slug);
-          return reply.code(204).send();
-        });
-      }
+    // ---- articles
+    listArticles: (async (req) => {
+      const q = parseInput(listQuerySchema, req.query, { what: 'query' });
+      const { items, total } = await listArticles(db, q);
+      return { data: items, meta: pagination(q.page, q.limit, total) };
+    }) as Handler,
+    createArticle: (async (req, reply) => reply.code(201).send({ data: await apiCreateArticle(db, keyOf(req), req.body, clock.now()) })) as Handler,
+    getArticle: (async (req) => ({ data: await getAdminArticle(db, idOf(req)) })) as Handler,
+    updateArticle: (async (req) => ({ data: await apiUpdateArticle(db, keyOf(req), idOf(req), req.body, clock.now()) })) as Handler,
+    deleteArticle: (async (req, reply) => {
+      await apiDeleteArticle(db, keyOf(req), idOf(req));
+      return reply.code(204).send();
+    }) as Handler,
+    setStatus: (action: 'publish' | 'schedule' | 'unpublish'): Handler => async (req) => ({ data: await apiSetStatus(db, keyOf(req), idOf(req), action, req.body, clock.now()) }),
+    articleRevisions: (async (req) => {
+      const id = idOf(req);
+      await getAdminArticle(db, id); // a 404 for an article that is not there
+      return { data: await listRevisions(db, id, 200) };
+    }) as Handler,
 
-      // ---- settings ----
-      api.get('/settings', async (req) => {
-        key(req);
-        return { data: await getPublication(db, deps.config) };
-      });
-      api.patch('/settings', async (req) => {
-        key(req, 'settings.manage');
-        const patch = parseQuery(settingsPatch, req.body, 'settings');
-        await db.tx(async (tx) => {
-          for (const k of PUBLICATION_KEYS) if (patch[k] !== undefined) await setPublicationSetting(tx, k, patch[k]);
-        });
-        return { data: await getPublication(db, deps.config) };
-      });
+    // ---- formats, sections, tags, authors
+    formats: taxonomy('formats'),
+    sections: taxonomy('sections'),
+    tags: taxonomy('tags'),
+    authors: taxonomy('authors'),
 
-      // ---- webhooks ----
-      api.get('/webhooks', async (req) => {
-        key(req, 'webhooks.manage');
-        return { data: await listWebhooks(db) };
+    // ---- settings
+    getSettings: (async () => ({ data: await getPublication(db, deps.config) })) as Handler,
+    updateSettings: (async (req) => {
+      const patch = parseInput(settingsPatch, req.body, { what: 'settings' });
+      await db.tx(async (tx) => {
+        for (const k of PUBLICATION_KEYS) if (patch[k] !== undefined) await setPublicationSetting(tx, k, patch[k]);
       });
-      api.post('/webhooks', async (req, reply) => {
-        key(req, 'webhooks.manage');
-        const { webhook, secret } = await createWebhook(db, req.body);
-        return reply.code(201).send({ data: { ...webhook, secret } });
-      });
-      api.get('/webhooks/:id', async (req) => ({ data: await getWebhook(db, (key(req, 'webhooks.manage'), id(req))) }));
-      api.patch('/webhooks/:id', async (req) => ({ data: await updateWebhook(db, (key(req, 'webhooks.manage'), id(req)), req.body) }));
-      api.delete('/webhooks/:id', async (req, reply) => {
-        key(req, 'webhooks.manage');
-        await deleteWebhook(db, id(req));
-        return reply.code(204).send();
-      });
-      api.post('/webhooks/:id/rotate-secret', async (req) => ({ data: { secret: await rotateWebhookSecret(db, (key(req, 'webhooks.manage'), id(req))) } }));
-      api.get('/webhooks/:id/deliveries', async (req) => {
-        key(req, 'webhooks.manage');
-        const q = parseQuery(pageQuery, req.query);
-        return { data: await listDeliveries(db, id(req), q.limit, (q.page - 1) * q.limit) };
-      });
+      return { data: await getPublication(db, deps.config) };
+    }) as Handler,
 
-      // ---- API keys ----
-      api.get('/api-keys', async (req) => {
-        key(req, 'apikeys.manage');
-        return { data: await listApiKeys(db) };
-      });
-      api.post('/api-keys', async (req, reply) => {
-        const k = key(req, 'apikeys.manage');
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('The body must be a JSON object.', { input: 'expected an object' });
-        const { key: created, secret } = await createApiKey(db, { name: body.name as string, kind: body.kind as 'admin', role: body.role as any, createdBy: k.created_by });
-        return reply.code(201).send({ data: { ...created, secret } });
-      });
-      api.delete('/api-keys/:id', async (req, reply) => {
-        key(req, 'apikeys.manage');
-        await getApiKey(db, id(req));
-        await revokeApiKey(db, id(req), clock.now());
-        return reply.code(204).send();
-      });
+    // ---- webhooks
+    listWebhooks: (async () => ({ data: await listWebhooks(db) })) as Handler,
+    createWebhook: (async (req, reply) => {
+      const { webhook, secret } = await createWebhook(db, req.body);
+      return reply.code(201).send({ data: { ...webhook, secret } });
+    }) as Handler,
+    getWebhook: (async (req) => ({ data: await getWebhook(db, idOf(req)) })) as Handler,
+    updateWebhook: (async (req) => ({ data: await updateWebhook(db, idOf(req), req.body) })) as Handler,
+    deleteWebhook: (async (req, reply) => {
+      await deleteWebhook(db, idOf(req));
+      return reply.code(204).send();
+    }) as Handler,
+    rotateWebhookSecret: (async (req) => ({ data: { secret: await rotateWebhookSecret(db, idOf(req)) } })) as Handler,
+    webhookDeliveries: (async (req) => {
+      const q = parseInput(pageQuery, req.query, { what: 'query' });
+      return { data: await listDeliveries(db, idOf(req), q.limit, (q.page - 1) * q.limit) };
+    }) as Handler,
 
-      // ---- newsletters ----
-      api.get('/newsletters', async (req) => {
-        key(req, 'newsletters.manage');
-        return { data: await listNewsletters(db) };
-      });
-      api.get('/newsletters/:slug', async (req) => {
-        key(req, 'newsletters.manage');
-        const n = await getNewsletterBySlug(db, parseQuery(slugParam, req.params).slug);
-        if (!n) throw new NotFoundError('No such newsletter');
-        return { data: n };
-      });
-      api.put('/newsletters/:slug', async (req) => {
-        key(req, 'newsletters.manage');
-        const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
-        return { data: await upsertNewsletter(db, { ...(body as any), slug: parseQuery(slugParam, req.params).slug }) };
-      });
-      registerNewsletterAdminRoutes(api, deps, (req) => void key(req, 'newsletters.manage'));
-    },
-    { prefix: '/api/admin' },
-  );
+    // ---- API keys
+    listKeys: (async () => ({ data: await listApiKeys(db) })) as Handler,
+    createKey: (async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('The body must be a JSON object.', { input: 'expected an object' });
+      const { key: created, secret } = await createApiKey(db, { name: body.name as string, kind: body.kind as 'admin', role: body.role as any, createdBy: keyOf(req).created_by });
+      return reply.code(201).send({ data: { ...created, secret } });
+    }) as Handler,
+    revokeKey: (async (req, reply) => {
+      await getApiKey(db, idOf(req));
+      await revokeApiKey(db, idOf(req), clock.now());
+      return reply.code(204).send();
+    }) as Handler,
+
+    // ---- newsletters
+    listNewsletters: (async () => ({ data: await listNewsletters(db) })) as Handler,
+    getNewsletter: (async (req) => {
+      const n = await getNewsletterBySlug(db, slugOf(req));
+      if (!n) throw new NotFoundError('No such newsletter');
+      return { data: n };
+    }) as Handler,
+    putNewsletter: (async (req) => {
+      const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+      return { data: await upsertNewsletter(db, { ...(body as any), slug: slugOf(req) }) };
+    }) as Handler,
+  };
+  return handlers;
 }

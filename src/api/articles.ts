@@ -9,8 +9,8 @@ import { can } from '../staff/roles.ts';
 import { getArticleById } from '../articles/queries.ts';
 import { createArticle, deleteArticle, parseArticleInput, updateArticle } from '../articles/write.ts';
 import type { Article, ArticleSummary } from '../articles/types.ts';
-import type { ApiKey } from './keys.ts';
-import { fieldErrors } from './keys.ts';
+import type { ApiKey } from '../staff/api-keys.ts';
+import { parseInput } from '../platform/validate.ts';
 
 export type AdminArticle = Article & { type: 'post' | 'page'; uuid: string; api_key_id: number | null };
 
@@ -26,15 +26,6 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
-
-export function parseQuery<T extends z.ZodType>(schema: T, query: unknown, what = 'query'): z.output<T> {
-  const r = schema.safeParse(query ?? {});
-  if (!r.success) {
-    const fields = fieldErrors(r.error);
-    throw new ValidationError(`Invalid ${what}: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  return r.data;
-}
 
 const SUMMARY = `a.id, a.uuid, a.type, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.created_at, a.editors_pick,
   a.feature_image_url, a.feature_image_alt, a.api_key_id,
@@ -143,7 +134,7 @@ export async function apiUpdateArticle(db: Db, key: ApiKey, id: number, patch: u
 export async function apiSetStatus(db: Db, key: ApiKey, id: number, action: 'publish' | 'schedule' | 'unpublish', body: unknown, now: Date): Promise<AdminArticle> {
   const current = await getAdminArticle(db, id);
   assertCanPublish(key, current);
-  const b = parseQuery(z.object({ publishedAt: z.coerce.date().optional() }), body ?? {}, 'request');
+  const b = parseInput(z.object({ publishedAt: z.coerce.date().optional() }), body ?? {}, { what: 'request' });
   if (action === 'unpublish') {
     if (current.status === 'draft') throw new ValidationError('The article is already a draft.', { status: 'already draft' });
     await updateArticle(db, id, { status: 'draft' }, { now });
@@ -163,12 +154,4 @@ export async function apiDeleteArticle(db: Db, key: ApiKey, id: number): Promise
   assertCanEdit(key, current);
   if (current.status !== 'draft') assertCanPublish(key, current);
   await deleteArticle(db, id);
-}
-
-/** The newsroom's revision history of an article, when the newsroom is installed (migration 005). */
-export async function listRevisions(db: Db, id: number): Promise<unknown[]> {
-  await getAdminArticle(db, id);
-  const exists = await db.one<{ t: string | null }>(`SELECT to_regclass('article_revisions')::text AS t`);
-  if (!exists?.t) return [];
-  return db.query(`SELECT id, article_id, staff_id, kind, applied, snapshot, created_at FROM article_revisions WHERE article_id = $1 ORDER BY id DESC LIMIT 200`, [id]);
 }

@@ -2,8 +2,7 @@
 // content change like the page cache. Unlike the page cache it sits behind key checks and rate
 // limits: a cached answer is only given to a request that passed them.
 import type { Db } from '../db/index.ts';
-import { CONTENT_CHANNEL } from '../articles/write.ts';
-import { API_KEYS_CHANNEL } from './keys.ts';
+import { API_KEYS_CHANNEL, CONTENT_CHANNEL } from '../platform/channels.ts';
 
 export class ResponseCache {
   private entries = new Map<string, string>();

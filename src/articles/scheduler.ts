@@ -1,8 +1,9 @@
-// Scheduled articles go live on time: a timer set to the next due article (re-armed whenever content
-// changes) plus a one-minute safety poll for schedules made by another process.
+// Scheduled articles go live on time: a timer set to the next due article (re-armed whenever a
+// schedule is set, moved or cleared: SCHEDULE_CHANNEL) plus a one-minute safety poll for schedules made by another process.
 import type { Deps } from '../deps.ts';
 import { nextScheduledAt } from './queries.ts';
-import { CONTENT_CHANNEL, publishDueArticles } from './write.ts';
+import { publishDueArticles } from './write.ts';
+import { SCHEDULE_CHANNEL } from '../platform/channels.ts';
 
 const MAX_SLEEP_MS = 60_000;
 
@@ -30,7 +31,7 @@ export function startScheduler(deps: Deps): { stop(): Promise<void> } {
     timer = setTimeout(() => (running = tick()), Math.max(50, Math.min(ms, MAX_SLEEP_MS)));
   };
 
-  void deps.db.listen(CONTENT_CHANNEL, () => arm(100)).then((u) => (unlisten = u));
+  void deps.db.listen(SCHEDULE_CHANNEL, () => arm(100)).then((u) => (unlisten = u));
   running = tick();
   return {
     async stop() {

@@ -1,15 +1,17 @@
-// Creating, editing, publishing and scheduling articles. Every write sanitises the body, keeps the
-// taxonomy consistent and announces the change on the `content_changed` channel so that cached pages
-// listing the article are dropped at once (src/web/page-cache.ts listens).
+// Creating, editing, publishing and scheduling articles. Every write sanitises the body and keeps the
+// taxonomy consistent. A write that changes what readers see (an article that was or becomes
+// published) announces itself on CONTENT_CHANNEL so that cached pages are dropped at once; one that
+// sets, moves or clears a schedule, on SCHEDULE_CHANNEL. Drafts and autosaves announce nothing: an
+// editor typing must not empty the page cache (src/platform/channels.ts).
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { htmlToText, markdownToHtml, sanitizeHtml, slugify } from '../platform/sanitize.ts';
+import { parseInput } from '../platform/validate.ts';
 import { getArticleById } from './queries.ts';
 import type { Article, ArticleStatus } from './types.ts';
 import { emitArticleChange } from '../webhooks/emit.ts';
-
-export const CONTENT_CHANNEL = 'content_changed';
+import { CONTENT_CHANNEL, SCHEDULE_CHANNEL } from '../platform/channels.ts';
 
 /** Paths the public site owns; no article may take them as its slug. */
 export const RESERVED_SLUGS = new Set([
@@ -62,19 +64,13 @@ export type ArticleInput = z.input<typeof articleInputSchema>;
 type ParsedInput = z.output<typeof articleInputSchema>;
 
 export function parseArticleInput(input: unknown, partial = false): Partial<ParsedInput> {
-  const schema = partial ? articleInputSchema.partial() : articleInputSchema;
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of r.error.issues) fields[issue.path.join('.') || 'input'] = issue.message;
-    throw new ValidationError(`Invalid article: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
+  const data: Partial<ParsedInput> = parseInput(partial ? articleInputSchema.partial() : articleInputSchema, input, { what: 'article' });
   if (partial) {
     // Zod applies defaults even to optional fields: a patch must only carry what it names.
     const given = input && typeof input === 'object' ? input : {};
-    for (const k of Object.keys(r.data)) if (!(k in given)) delete (r.data as Record<string, unknown>)[k];
+    for (const k of Object.keys(data)) if (!(k in given)) delete (data as Record<string, unknown>)[k];
   }
-  return r.data;
+  return data;
 }
 
 /** The status an article really gets: "published" in the future is "scheduled", and vice versa. */
@@ -143,6 +139,17 @@ async function setAuthors(db: Db, articleId: number, refs: string[], createMissi
   }
 }
 
+/**
+ * Tell the page caches and the scheduler about an article's change from `before` to `after` (null:
+ * not there). Public pages list published articles only, so only a change into, out of or within
+ * published is one the caches need to hear; a schedule (into, out of or within scheduled) is one the
+ * scheduler needs to hear. A draft saved as a draft is neither.
+ */
+async function announceChange(db: Db, payload: string, before: ArticleStatus | null, after: ArticleStatus | null): Promise<void> {
+  if (before === 'published' || after === 'published') await db.notify(CONTENT_CHANNEL, payload);
+  if (before === 'scheduled' || after === 'scheduled') await db.notify(SCHEDULE_CHANNEL, payload);
+}
+
 export interface WriteOptions {
   now?: Date;
   /** Create authors named in the input that do not exist yet (CLI and imports). */
@@ -175,7 +182,7 @@ export async function createArticle(db: Db, input: unknown, opts: WriteOptions =
     await setTags(tx, row!.id, data.tags);
     await setAuthors(tx, row!.id, data.authors, opts.createMissingAuthors ?? false);
     await emitArticleChange(tx, row!.id, null, status);
-    await tx.notify(CONTENT_CHANNEL, String(row!.id));
+    await announceChange(tx, String(row!.id), null, status);
     return row!.id;
   });
   return (await getArticleById(db, id))!;
@@ -237,14 +244,9 @@ export async function updateArticle(db: Db, id: number, patch: unknown, opts: Wr
     if (data.authors !== undefined) await setAuthors(tx, id, data.authors, opts.createMissingAuthors ?? false);
     const after = await tx.one<{ status: ArticleStatus }>(`SELECT status FROM articles WHERE id = $1`, [id]);
     await emitArticleChange(tx, id, current.status, after!.status);
-    await tx.notify(CONTENT_CHANNEL, String(id));
+    await announceChange(tx, String(id), current.status, after!.status);
   });
   return (await getArticleById(db, id))!;
-}
-
-/** Back to draft: the article leaves every public page. */
-export async function unpublishArticle(db: Db, id: number, now = new Date()): Promise<Article> {
-  return updateArticle(db, id, { status: 'draft' }, { now });
 }
 
 export async function deleteArticle(db: Db, id: number): Promise<void> {
@@ -252,7 +254,7 @@ export async function deleteArticle(db: Db, id: number): Promise<void> {
     const gone = await tx.query<{ slug: string; headline: string; status: ArticleStatus }>(`DELETE FROM articles WHERE id = $1 RETURNING slug, headline, status`, [id]);
     if (!gone.length) throw new NotFoundError(`No article ${id}`);
     await emitArticleChange(tx, id, gone[0]!.status, null, gone[0]);
-    await tx.notify(CONTENT_CHANNEL, String(id));
+    await announceChange(tx, String(id), gone[0]!.status, null);
   });
 }
 

@@ -1,7 +1,7 @@
 // API key commands: create (prints the secret once), list, revoke.
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../api/keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../staff/api-keys.ts';
 import { ROLES } from '../staff/roles.ts';
 
 export const apiKeysCreateCommand: Command = {

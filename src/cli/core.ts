@@ -8,23 +8,7 @@ import { migrate } from '../db/migrate.ts';
 import { createArticle, updateArticle } from '../articles/write.ts';
 import { getArticleBySlug } from '../articles/queries.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { seedDemo } from '../demo/seed.ts';
-import { seedNewsletters } from '../newsletters/newsletters.ts';
-import type { Deps } from '../deps.ts';
-import type { CommandIO } from './io.ts';
-
-/** What a publication starts with: demo content (unless DEMO_CONTENT=false) and the default newsletters. */
-export async function seedPublication(deps: Deps, io?: CommandIO): Promise<void> {
-  if (deps.config.demoContent) {
-    const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: deps.config.timeZone });
-    if (r.seeded) {
-      deps.log.info('added the demo publication', { articles: r.articles });
-      io?.out(`Added the demo publication (${r.articles} articles). Set DEMO_CONTENT=false to start empty.`);
-    }
-  }
-  // The newsletters are the publication's defaults, seeded also without demo content.
-  if ((await seedNewsletters(deps.db)).seeded) deps.log.info('added the default newsletters');
-}
+import { seedPublication } from '../publication/setup.ts';
 
 export const setupCommand: Command = {
   name: 'setup',
@@ -32,7 +16,7 @@ export const setupCommand: Command = {
   usage: 'newsdesk setup',
   remote: false,
   async run({ deps, io }) {
-    await seedPublication(deps, io);
+    await seedPublication(deps, (line) => io.out(line));
     io.out('The database is ready.');
     return 0;
   },

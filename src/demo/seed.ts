@@ -5,41 +5,10 @@
 import type { Db } from '../db/index.ts';
 import { createArticle, upsertAuthor, upsertFormat, upsertSection } from '../articles/write.ts';
 import { setPublicationSetting } from '../publication/settings.ts';
+import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { demo, type DemoArticle } from './content.ts';
 
 const MINUTE = 60_000;
-
-/** Offset of `timeZone` from UTC at the instant `at`, in milliseconds (positive east of Greenwich). */
-function zoneOffset(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second'));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The local calendar date of `at` in `timeZone`. */
-function localDate(at: Date, timeZone: string): { y: number; m: number; d: number } {
-  const local = new Date(at.getTime() + zoneOffset(at, timeZone));
-  return { y: local.getUTCFullYear(), m: local.getUTCMonth(), d: local.getUTCDate() };
-}
-
-/** The instant at which the wall clock in `timeZone` shows the given local date and time. */
-function zonedTime(y: number, m: number, d: number, hour: number, minute: number, timeZone: string): Date {
-  const wall = Date.UTC(y, m, d, hour, minute);
-  let guess = wall - zoneOffset(new Date(wall), timeZone);
-  // Near a daylight-saving change the offset at the guess may differ; one correction settles it.
-  guess = wall - zoneOffset(new Date(guess), timeZone);
-  return new Date(guess);
-}
 
 /**
  * When a demo article goes out: `daysAgo` calendar days before today (in the publication's time
@@ -47,9 +16,10 @@ function zonedTime(y: number, m: number, d: number, hour: number, minute: number
  * pulled back to shortly before now, keeping their order by hour.
  */
 export function demoPublishedAt(a: Pick<DemoArticle, 'daysAgo' | 'hour'>, index: number, now: Date, timeZone: string): Date {
-  const today = localDate(now, timeZone);
+  const [y, m, d] = localDate(now, timeZone).split('-').map(Number) as [number, number, number];
   const minute = (index * 17) % 60;
-  const at = zonedTime(today.y, today.m, today.d - a.daysAgo, a.hour, minute, timeZone);
+  // Days before the 1st roll back into the previous month (Date.UTC counts them that way).
+  const at = zonedTimeToUtc(y, m, d - a.daysAgo, a.hour, minute, timeZone);
   if (a.daysAgo < 0) {
     // Scheduled: always in the future, whatever the hour.
     return at.getTime() > now.getTime() + 10 * MINUTE ? at : new Date(now.getTime() + (60 - a.daysAgo * 24 * 60) * MINUTE);

@@ -1,22 +1,14 @@
-// Ghost's Content API on Newsdesk: the paths (/ghost/api/content/posts/ ...), the parameters
-// (key, include, filter, limit, page, fields, formats, order) and the response shapes
-// ({posts: [...], meta: {pagination}}, and {errors: [...]} on failure) that Ghost documents, so that
-// @tryghost/content-api and the front ends built on it work unchanged. Content keys are ours (26 hex).
-import crypto from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+// Ghost's Content API on Newsdesk, the reads: the parameters (include, filter, limit, page, fields,
+// formats, order) and the response shapes ({posts: [...], meta: {pagination}}) that Ghost documents,
+// so that @tryghost/content-api and the front ends built on it work unchanged. The HTTP side (paths,
+// content keys, {errors: [...]} on failure) is src/api/ghost.ts.
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/index.ts';
-import { DomainError, NotFoundError, UnauthorizedError, ValidationError, ForbiddenError, asRequestError } from '../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication } from '../publication/settings.ts';
 import { listSections } from '../articles/queries.ts';
-import type { KeyVerifier } from '../api/keys.ts';
-import { ResponseCache } from '../api/response-cache.ts';
 import { column, compileNql, parseNql, related, type FieldCompiler } from './nql.ts';
 import { ghostAuthor, ghostPost, ghostTag, pickFields, type GhostPostRow, type PostShape } from './serialize.ts';
-
-/** Ghost's Content API prefixes: v5+ has none; older clients put the version in the path. */
-export const GHOST_PREFIXES = ['/ghost/api/content', '/ghost/api/v4/content', '/ghost/api/v3/content', '/ghost/api/v2/content', '/ghost/api/canary/content'];
 
 // ---- parameters --------------------------------------------------------------------------------
 
@@ -190,7 +182,7 @@ const TAG_FIELDS: Record<string, FieldCompiler> = {
 };
 const AUTHOR_FIELDS: Record<string, FieldCompiler> = { id: column('x.id', 'int'), slug: column('x.slug', 'text'), name: column('x.name', 'text') };
 
-interface Resource {
+export interface Resource {
   table: 'tags' | 'authors';
   noun: string;
   columns: string;
@@ -201,7 +193,7 @@ interface Resource {
   serialize: (site: string, row: any, withCount: boolean) => Record<string, unknown>;
 }
 
-const TAGS: Resource = {
+export const TAGS: Resource = {
   table: 'tags',
   noun: 'Tag',
   columns: 'x.id, x.slug, x.name',
@@ -212,7 +204,7 @@ const TAGS: Resource = {
   serialize: ghostTag,
 };
 
-const AUTHORS: Resource = {
+export const AUTHORS: Resource = {
   table: 'authors',
   noun: 'Author',
   columns: 'x.id, x.slug, x.name, x.bio, x.photo_url',
@@ -224,7 +216,7 @@ const AUTHORS: Resource = {
   serialize: ghostAuthor,
 };
 
-async function browseResource(db: Db, site: string, r: Resource, p: BrowseParams) {
+export async function browseResource(db: Db, site: string, r: Resource, p: BrowseParams) {
   const params: unknown[] = [];
   let where = r.visible;
   if (p.filter) where += ` AND ${compileNql(parseNql(p.filter), r.fields, params, p.filter)}`;
@@ -241,7 +233,7 @@ async function browseResource(db: Db, site: string, r: Resource, p: BrowseParams
   return { items: rows.map((row) => pickFields(r.serialize(site, row, withCount), p.fields)), meta: { pagination: pagination(p, total) } };
 }
 
-async function readResource(db: Db, site: string, r: Resource, by: { id?: string; slug?: string }, p: BrowseParams) {
+export async function readResource(db: Db, site: string, r: Resource, by: { id?: string; slug?: string }, p: BrowseParams) {
   const withCount = p.include.has('count.posts');
   if (by.id !== undefined && !/^\d{1,10}$/.test(by.id)) throw new NotFoundError(`${r.noun} not found.`);
   const row = await db.one(
@@ -252,7 +244,8 @@ async function readResource(db: Db, site: string, r: Resource, by: { id?: string
   return pickFields(r.serialize(site, row, withCount), p.fields);
 }
 
-async function settings(deps: Deps) {
+/** Ghost's /settings/: the publication as Ghost describes a site. */
+export async function ghostSettings(deps: Deps) {
   const pub = await getPublication(deps.db, deps.config);
   const sections = await listSections(deps.db);
   const site = deps.config.siteUrl;
@@ -283,118 +276,4 @@ async function settings(deps: Deps) {
     members_support_address: null,
     url: site + '/',
   };
-}
-
-// ---- HTTP --------------------------------------------------------------------------------------
-
-const GHOST_TYPES: Record<number, string> = {
-  400: 'BadRequestError', 401: 'UnauthorizedError', 403: 'NoPermissionError', 404: 'NotFoundError', 405: 'MethodNotAllowedError',
-  409: 'ConflictError', 413: 'RequestEntityTooLargeError', 422: 'ValidationError', 429: 'TooManyRequestsError', 500: 'InternalServerError',
-};
-
-function ghostError(reply: FastifyReply, status: number, message: string, context: string | null = null) {
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send({ errors: [{ message, context, type: GHOST_TYPES[status] ?? 'InternalServerError', details: null, property: null, help: null, code: null, id: crypto.randomUUID(), ghostErrorCode: null }] });
-}
-
-export const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  'access-control-allow-headers': 'Accept-Version, Content-Type, Authorization',
-  'access-control-max-age': '86400',
-};
-
-export async function registerGhostContentApi(app: FastifyInstance, deps: Deps, verifier: KeyVerifier, cache: ResponseCache): Promise<void> {
-  const { db, config, clock } = deps;
-  const site = config.siteUrl;
-
-  for (const prefix of GHOST_PREFIXES) {
-    await app.register(
-      async (api) => {
-        api.setErrorHandler((original: any, req, reply) => {
-          const err: any = asRequestError(original);
-          if (err instanceof ValidationError) {
-            return ghostError(reply, 400, err.message, Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join('; ') || null);
-          }
-          if (err instanceof DomainError) return ghostError(reply, err.status, err.message);
-          const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-          if (status === 500) {
-            deps.log.error('ghost content api failed', { err, url: req.url });
-            return ghostError(reply, 500, 'An unexpected error occurred, please try again.');
-          }
-          return ghostError(reply, status, err.message);
-        });
-        api.setNotFoundHandler((req, reply) => ghostError(reply, 404, 'Resource not found'));
-        api.addHook('onRequest', async (_req, reply) => {
-          reply.headers(CORS_HEADERS);
-        });
-        api.options('/*', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
-        if (config.contentApiRateLimit > 0) {
-          await api.register(rateLimit, {
-            max: config.contentApiRateLimit,
-            timeWindow: 60_000,
-            errorResponseBuilder: (_req, ctx) => {
-              const e: any = new Error(`Too many requests: the Content API allows ${ctx.max} requests a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s.`);
-              e.statusCode = 429;
-              return e;
-            },
-          });
-        }
-        // Ghost: no key is "Authorization failed" (403), a wrong one "Unknown Content API Key" (401).
-        api.addHook('preHandler', async (req) => {
-          if (req.method === 'OPTIONS') return;
-          const k = (req.query as Record<string, unknown>)?.key;
-          if (typeof k !== 'string' || !k) {
-            throw new ForbiddenError('Authorization failed: Unable to determine the authenticated member or integration. Check the supplied Content API Key.');
-          }
-          if (!(await verifier.verify(k, 'content', clock.now()))) throw new UnauthorizedError('Unknown Content API Key');
-        });
-
-        const send = async (req: FastifyRequest, reply: FastifyReply, compute: () => Promise<unknown>) => {
-          const body = await cache.get(`ghost:${ResponseCache.keyOf(req.url.slice(prefix.length))}`, async () => JSON.stringify(await compute()));
-          return reply.header('cache-control', 'public, max-age=0').type('application/json; charset=utf-8').send(body);
-        };
-        // Ghost's paths end in a slash; answer without one as well.
-        const get = (path: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {
-          api.get(path, handler);
-          api.get(path.replace(/\/$/, ''), handler);
-        };
-
-        for (const [resource, type] of [['posts', 'post'], ['pages', 'page']] as const) {
-          const includes = ['authors', 'tags'];
-          get(`/${resource}/`, (req, reply) =>
-            send(req, reply, async () => {
-              const r = await browsePosts(db, site, type, parseBrowse(req.query, { includes }));
-              return { [resource]: r.items, meta: r.meta };
-            }),
-          );
-          get(`/${resource}/slug/:slug/`, (req, reply) =>
-            send(req, reply, async () => ({ [resource]: [await readPost(db, site, type, { slug: (req.params as { slug: string }).slug }, parseBrowse(req.query, { includes }))] })),
-          );
-          get(`/${resource}/:id/`, (req, reply) =>
-            send(req, reply, async () => ({ [resource]: [await readPost(db, site, type, { id: (req.params as { id: string }).id }, parseBrowse(req.query, { includes }))] })),
-          );
-        }
-        for (const [resource, r] of [['tags', TAGS], ['authors', AUTHORS]] as const) {
-          const includes = ['count.posts'];
-          get(`/${resource}/`, (req, reply) =>
-            send(req, reply, async () => {
-              const out = await browseResource(db, site, r, parseBrowse(req.query, { includes }));
-              return { [resource]: out.items, meta: out.meta };
-            }),
-          );
-          get(`/${resource}/slug/:slug/`, (req, reply) =>
-            send(req, reply, async () => ({ [resource]: [await readResource(db, site, r, { slug: (req.params as { slug: string }).slug }, parseBrowse(req.query, { includes }))] })),
-          );
-          get(`/${resource}/:id/`, (req, reply) =>
-            send(req, reply, async () => ({ [resource]: [await readResource(db, site, r, { id: (req.params as { id: string }).id }, parseBrowse(req.query, { includes }))] })),
-          );
-        }
-        get('/settings/', (req, reply) => send(req, reply, async () => ({ settings: await settings(deps), meta: {} })));
-      },
-      { prefix },
-    );
-  }
 }

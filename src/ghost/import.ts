@@ -14,7 +14,8 @@ import path from 'node:path';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { htmlToText, sanitizeHtml, slugify } from '../platform/sanitize.ts';
-import { CONTENT_CHANNEL, RESERVED_SLUGS } from '../articles/write.ts';
+import { RESERVED_SLUGS } from '../articles/write.ts';
+import { CONTENT_CHANNEL, SCHEDULE_CHANNEL } from '../platform/channels.ts';
 import { lexicalToHtml, mobiledocToHtml } from './convert.ts';
 import { storeImage } from '../media/images.ts';
 
@@ -511,5 +512,6 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
   // Thousands of rows may just have arrived: fresh planner statistics (PGlite never gathers them).
   if (data.posts.length > 500) await db.exec('ANALYZE articles; ANALYZE article_authors; ANALYZE article_tags');
   await db.notify(CONTENT_CHANNEL, 'import');
+  await db.notify(SCHEDULE_CHANNEL, 'import');
   return report;
 }

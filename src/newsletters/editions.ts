@@ -10,7 +10,7 @@ import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication } from '../publication/settings.ts';
-import { CONTENT_CHANNEL } from '../articles/write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { getNewsletter, getNewsletterBySlug, type Newsletter } from './newsletters.ts';
 import { editionWindow, parseRules, selectStories } from './selection.ts';
@@ -359,6 +359,3 @@ export async function sendStatus(db: Db, editionId: number): Promise<SendStatus>
   const s = { queued: c.queued ?? 0, sending: c.sending ?? 0, sent: c.sent ?? 0, failed: c.failed ?? 0, skipped: c.skipped ?? 0 };
   return { editionId, number: e.number, status: e.status, pausedReason: e.paused_reason, total: s.queued + s.sending + s.sent + s.failed + s.skipped, ...s };
 }
-
-// The sending side, for callers that want every edition function from one place.
-export { runSend, sendTest } from './delivery/engine.ts';

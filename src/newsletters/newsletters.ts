@@ -2,8 +2,8 @@
 // seeding of the three defaults. The table is defined in src/db/migrations/002_newsletters.sql.
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
-import { ValidationError } from '../platform/errors.ts';
-import { CONTENT_CHANNEL } from '../articles/write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { parseInput } from '../platform/validate.ts';
 import { forgetNewsletterCache } from './signup.ts';
 
 export interface Newsletter {
@@ -75,13 +75,7 @@ export type NewsletterInput = z.input<typeof newsletterInput>;
 
 /** Create a newsletter, or update the one with the same slug. */
 export async function upsertNewsletter(db: Db, input: NewsletterInput): Promise<Newsletter> {
-  const parsed = newsletterInput.safeParse(input);
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[issue.path.join('.') || 'newsletter'] ??= issue.message;
-    throw new ValidationError(`The newsletter is not valid: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  const n = parsed.data;
+  const n = parseInput(newsletterInput, input, { what: 'newsletter', whole: 'newsletter' });
   const row = await db.one<Newsletter>(
     `INSERT INTO newsletters (slug, name, description, sender_name, sender_email, reply_to, schedule_days, schedule_time, rules, signup_default, position, active)
      VALUES ($1, $2, $3, $4, $5, $6, $7::int[], $8, $9::jsonb, $10, $11, $12)

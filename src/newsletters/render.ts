@@ -6,7 +6,7 @@
 import { html, raw, type SafeHtml } from '../platform/html.ts';
 import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
 import type { ArticleSummary } from '../articles/types.ts';
-import { humanDate } from '../web/time.ts';
+import { humanDate } from '../platform/time.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
 
 export interface EditionContent {

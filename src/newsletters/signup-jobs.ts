@@ -1,13 +1,12 @@
-// The sign-up emails and the jobs that send them: the verification email (double opt-in) and the
-// "you are already subscribed" note. Jobs are idempotent: they read the current state when they run
+// The sign-up emails and the jobs that send them (VERIFY_JOB and ALREADY_JOB in src/jobs.ts): the
+// verification email (double opt-in) and the "you are already subscribed" note. Jobs are idempotent: they read the current state when they run
 // and send nothing when there is nothing left to confirm (or the person is gone or suppressed).
 import type { Deps } from '../deps.ts';
-import { registerJobs } from '../jobs.ts';
 import { html } from '../platform/html.ts';
 import { getPublication } from '../publication/settings.ts';
 import { sendTransactional } from '../mail/transactional.ts';
 import { preferencesToken, preferencesUrl } from './links.ts';
-import { ALREADY_JOB, VERIFY_JOB, VERIFY_TTL_DAYS, confirmationToken, getPerson, subscriptionsOf } from './signup.ts';
+import { VERIFY_TTL_DAYS, confirmationToken, getPerson, subscriptionsOf } from './signup.ts';
 
 function listNames(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -89,8 +88,3 @@ export async function sendAlreadySubscribedJob(deps: Deps, payload: { personId: 
 ${button(link, 'Manage my newsletters')}`;
   await sendTransactional(config, { to: person.email, subject, text, html: emailFrame(subject, body, pub.name) }, now);
 }
-
-registerJobs({
-  [VERIFY_JOB]: sendVerificationJob,
-  [ALREADY_JOB]: sendAlreadySubscribedJob,
-});

@@ -100,6 +100,12 @@ async function db1(db: Db, email: string) {
 }
 
 /** Delete a person for good: people row, subscriptions, deliveries, mail events (by id and address). */
+/** The person with this address (compared as stored: trimmed, lower-case), if any. */
+export async function findPersonIdByEmail(db: Db, email: string): Promise<number | null> {
+  const p = await db.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = lower(trim($1))`, [email]);
+  return p?.id ?? null;
+}
+
 export async function deleteSubscriber(db: Db, email: string): Promise<{ deleted: boolean }> {
   const { normalized } = parseEmail(email);
   return db.tx(async (tx) => {

@@ -37,6 +37,12 @@ export class UnauthorizedError extends DomainError {
   override readonly code = 'unauthorized';
 }
 
+/** A body or file over its size limit: refused whole (413), never kept cut short. */
+export class TooLargeError extends DomainError {
+  override readonly status = 413;
+  override readonly code = 'too_large';
+}
+
 export class RateLimitedError extends DomainError {
   override readonly status = 429;
   override readonly code = 'rate_limited';

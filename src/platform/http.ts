@@ -1,11 +1,19 @@
 // The HTTP app shell: Fastify behind a plain Node server whose request handler first offers the
-// request to the page cache (see src/web/page-cache.ts and docs/decisions/0003-page-cache.md).
+// request to a cache in front of the framework (the public site's page cache, src/web/page-cache.ts;
+// see docs/decisions/0003-page-cache.md).
 // Security headers and the one error handler that maps typed domain errors to responses live here.
 import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DomainError, ValidationError, asRequestError } from './errors.ts';
 import type { Log } from './log.ts';
-import type { PageCache } from '../web/page-cache.ts';
+
+/** A cache answered before any framework work (implemented by the public site's page cache). */
+export interface FrontCache {
+  /** Answer the request from the cache if it can; false lets the app handle it. */
+  tryServe(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /** Bumped on every invalidation: a page whose render began before it is not stored. */
+  readonly generation: number;
+}
 
 /** No inline scripts or styles anywhere: every script and stylesheet is a file under /assets. */
 export const CONTENT_SECURITY_POLICY = [
@@ -39,7 +47,7 @@ export interface ErrorRenderer {
 export interface HttpOptions {
   log: Log;
   trustProxy: boolean;
-  cache?: PageCache;
+  cache?: FrontCache;
   /** Renders HTML error pages in the site's look; JSON is used for /api and JSON clients. */
   renderError: ErrorRenderer;
   bodyLimit?: number;
@@ -49,7 +57,7 @@ export interface HttpOptions {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Page-cache generation when the request started (see PageCache.store). */
+    /** Front-cache generation when the request started (see PageCache.store). */
     cacheGeneration: number;
   }
 }
@@ -161,27 +169,4 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
   });
 
   return app;
-}
-
-/**
- * Send a public page and keep it in the page cache. `cacheKey` is the request URL (path and query),
- * which is what PageCache.tryServe looks up.
- */
-/**
- * Only canonical addresses are kept: a path, optionally with ?page=N. Anything else (tracking
- * parameters, random query strings) is rendered but not stored, so nobody can flood the cache.
- */
-export function cacheableUrl(url: string): boolean {
-  const q = url.indexOf('?');
-  return q === -1 || /^page=[1-9]\d{0,5}$/.test(url.slice(q + 1));
-}
-
-export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
-  const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
-  if (cache && req.method === 'GET' && cacheableUrl(req.url) && !req.headers.authorization && !(req.headers.cookie ?? '').includes('nd_')) {
-    const page = cache.store(req.url, req.cacheGeneration, status, contentType, body, headers);
-    if (req.headers['if-none-match'] === page.etag) return reply.code(304).header('etag', page.etag).send();
-    return reply.code(status).headers({ ...headers, etag: page.etag, 'x-cache': 'MISS' }).type(contentType).send(page.body);
-  }
-  return reply.code(status).headers(headers).type(contentType).send(body);
 }

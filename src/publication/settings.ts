@@ -2,6 +2,7 @@
 // configuration; editors may override them in the settings table (admin > settings).
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 
 export interface Publication {
   name: string;
@@ -35,5 +36,5 @@ export async function setPublicationSetting(db: Db, key: (typeof PUBLICATION_KEY
     `publication.${key}`,
     JSON.stringify(value),
   ]);
-  await db.notify('content_changed', 'settings');
+  await db.notify(CONTENT_CHANNEL, 'settings');
 }

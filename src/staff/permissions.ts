@@ -4,7 +4,7 @@
 // article is someone's own when they created it or their byline is on it.
 import type { Db } from '../db/index.ts';
 import { ForbiddenError } from '../platform/errors.ts';
-import { can, type Permission } from './roles.ts';
+import { can } from './roles.ts';
 import type { Staff } from './staff.ts';
 
 export interface Ownership {
@@ -38,10 +38,6 @@ export function canEdit(staff: Staff, o: Ownership): boolean {
 export function canPublish(staff: Staff, o: Ownership | null): boolean {
   if (can(staff.role, 'articles.manage_all')) return true;
   return can(staff.role, 'articles.publish_own') && (o === null || owns(staff, o));
-}
-
-export function assertCan(staff: Staff, permission: Permission, message = 'Your role does not allow this.'): void {
-  if (!can(staff.role, permission)) throw new ForbiddenError(message);
 }
 
 export function assertCanEdit(staff: Staff, o: Ownership): void {

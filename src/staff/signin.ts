@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
 import { UnauthorizedError } from '../platform/errors.ts';
 import { enqueue } from '../platform/jobs.ts';
-import { registerJobs } from '../jobs.ts';
+import { WindowLimiter } from '../platform/rate-limit.ts';
 import { findStaffByEmail, getStaff, normalizeEmail, type Staff } from './staff.ts';
 import { sendStaffMail } from './mail.ts';
 
@@ -80,8 +80,6 @@ export async function sendSignInLinkJob(deps: Deps, payload: { email: string }):
   });
 }
 
-registerJobs({ [SIGNIN_LINK_JOB]: sendSignInLinkJob });
-
 export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string): Promise<void> {
   const link = signInLink(deps, staff.id, INVITE_LINK_TTL);
   await sendStaffMail(deps, {
@@ -91,36 +89,11 @@ export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string
   });
 }
 
-/**
- * Fixed-window attempt counters kept in memory (one process serves the newsroom; on a restart the
- * windows simply start again). `hit` returns false once a key has used its allowance.
- */
-export class AttemptLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  constructor(readonly max: number, readonly windowMs: number) {}
-
-  hit(key: string, now: Date): boolean {
-    const t = now.getTime();
-    const w = this.windows.get(key);
-    if (!w || t - w.start >= this.windowMs) {
-      if (this.windows.size > 50_000) this.prune(t);
-      this.windows.set(key, { start: t, count: 1 });
-      return true;
-    }
-    w.count++;
-    return w.count <= this.max;
-  }
-
-  private prune(t: number): void {
-    for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
-  }
-}
-
 /** Limits on sign-in attempts (password tries and link requests together). */
 export function signInLimiters() {
   return {
-    perIp: new AttemptLimiter(20, 15 * 60_000),
-    perAddress: new AttemptLimiter(6, 15 * 60_000),
+    perIp: new WindowLimiter(20, 15 * 60_000),
+    perAddress: new WindowLimiter(6, 15 * 60_000),
   };
 }
 

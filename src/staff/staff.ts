@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { parseInput } from '../platform/validate.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
 import { ROLES, type Role } from './roles.ts';
 
@@ -44,16 +45,6 @@ const staffInput = z.object({
   role: roleSchema,
 });
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields: Record<string, string> = {};
-    for (const i of r.error.issues) fields[i.path.join('.') || 'input'] = i.message;
-    throw new ValidationError(Object.values(fields).join(' '), fields);
-  }
-  return r.data;
-}
-
 export async function getStaff(db: Db, id: number): Promise<Staff | undefined> {
   return db.one<Staff>(`SELECT ${COLUMNS} ${FROM} WHERE st.id = $1`, [id]);
 }
@@ -64,10 +55,6 @@ export async function findStaffByEmail(db: Db, email: string): Promise<(Staff & 
 
 export async function listStaff(db: Db): Promise<Staff[]> {
   return db.query<Staff>(`SELECT ${COLUMNS} ${FROM} ORDER BY st.disabled_at IS NOT NULL, st.name, st.email`);
-}
-
-export async function countStaff(db: Db): Promise<number> {
-  return (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM staff`))!.n;
 }
 
 /** The byline for a new staff member: an existing author of the same name nobody has claimed, or a new one. */
@@ -88,7 +75,7 @@ async function authorFor(db: Db, name: string, email: string): Promise<number> {
 }
 
 export async function createStaff(db: Db, input: { email: string; name?: string; role: string }): Promise<Staff> {
-  const data = parse(staffInput, input);
+  const data = parseInput(staffInput, input);
   const id = await db.tx(async (tx) => {
     if (await tx.one(`SELECT 1 FROM staff WHERE email_normalized = $1`, [normalizeEmail(data.email)])) {
       throw new ConflictError(`There is already a staff account for ${data.email}.`);
@@ -98,7 +85,6 @@ export async function createStaff(db: Db, input: { email: string; name?: string;
       `INSERT INTO staff (email, email_normalized, name, role, author_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [data.email, normalizeEmail(data.email), data.name, data.role, authorId],
     );
-    await tx.notify('content_changed', 'authors');
     return row!.id;
   });
   return (await getStaff(db, id))!;
@@ -113,7 +99,7 @@ async function administratorsLeft(db: Db, exceptId: number): Promise<number> {
 }
 
 export async function changeRole(db: Db, id: number, role: string): Promise<Staff> {
-  const newRole = parse(roleSchema, role);
+  const newRole = parseInput(roleSchema, role);
   return db.tx(async (tx) => {
     const current = await getStaff(tx, id);
     if (!current) throw new NotFoundError('No such staff member.');
@@ -150,7 +136,7 @@ export const passwordSchema = z
 
 /** Set (or replace) a password. Hashed with argon2id, the library's default algorithm. */
 export async function setPassword(db: Db, id: number, password: string): Promise<void> {
-  const pw = parse(passwordSchema, password);
+  const pw = parseInput(passwordSchema, password);
   const h = await hash(pw);
   const rows = await db.query(`UPDATE staff SET password_hash = $2 WHERE id = $1 RETURNING id`, [id, h]);
   if (!rows.length) throw new NotFoundError('No such staff member.');

@@ -2,7 +2,7 @@
 import { html, type SafeHtml } from '../platform/html.ts';
 import type { ArticleSummary, AuthorRef } from '../articles/types.ts';
 import type { Site } from './site.ts';
-import { humanDateTime, isoInZone } from './time.ts';
+import { humanDateTime, isoInZone } from '../platform/time.ts';
 
 export function timeTag(site: Site, date: Date | null, label?: string): SafeHtml {
   if (!date) return html``;

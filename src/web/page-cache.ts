@@ -1,9 +1,85 @@
 // Rendered public pages are kept in memory and served before any framework work: a cache hit is a
-// Map lookup and one write. Any content change (NOTIFY content_changed, from this process or another
-// on the same PostgreSQL server) drops every entry, so an edit shows on every page that lists it at
-// once. A render that started before a change is never stored after it (the generation check).
+// Map lookup and one write. Any change to what the public sees (CONTENT_CHANNEL, from this process or
+// another on the same PostgreSQL server) drops every entry, so an edit shows on every page that lists
+// it at once. A render that started before a change is never stored after it (the generation check).
+//
+// Keys are canonical: the page's path and, of the query, only the parameters that page reads (today
+// only `?page=N` on lists), in canonical form. A shared link with `?utm_source=…`, `fbclid` or
+// `gclid` is answered with the canonical page's cached bytes, a 200 (no redirect: the reader's
+// address bar and the analytics that read it stay as they were). Pages are stored under the key built
+// from their route (`/section/:slug` with its slug), never under the raw URL, so no spelling of an
+// address (extra parameters, percent-encoding) can add an entry: the cache holds canonical keys only.
+// See docs/decisions/0003-page-cache.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import crypto from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FrontCache } from '../platform/http.ts';
+
+/**
+ * The query parameters any cached page reads, each with its canonical form: a string to keep,
+ * undefined to drop (the default value, the same page), null when the request cannot be answered
+ * from the cache at all (a value the page refuses with a 400, which must stay a 400).
+ */
+const PAGE_PARAMS = {
+  // ?page=N on lists: page 1 is the list itself; anything but a whole number is the page's 400.
+  page: (v: string): string | null | undefined => (v === '1' ? undefined : /^[1-9]\d{0,5}$/.test(v) ? v : null),
+} satisfies Record<string, (v: string) => string | null | undefined>;
+
+export type PageParam = keyof typeof PAGE_PARAMS;
+const ALL_PARAMS = Object.keys(PAGE_PARAMS) as PageParam[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A public page kept in the page cache, with the query parameters it reads (see src/web/routes.ts). */
+    pageCache?: { query?: readonly PageParam[] };
+  }
+}
+
+/**
+ * The cache key of a path and query string: the path, then the parameters in `reads` that are
+ * present, in canonical form and a fixed order. Every other parameter is dropped. Null when the
+ * request must not be answered from the cache (a read parameter given twice, or a refused value).
+ */
+export function cacheKey(path: string, query: string, reads: readonly PageParam[] = ALL_PARAMS): string | null {
+  if (!query || !reads.length) return path;
+  const params = new URLSearchParams(query);
+  const kept: string[] = [];
+  for (const name of [...reads].sort()) {
+    const values = params.getAll(name);
+    if (!values.length) continue;
+    if (values.length > 1) return null;
+    const v = PAGE_PARAMS[name](values[0]!);
+    if (v === null) return null;
+    if (v !== undefined) kept.push(`${name}=${encodeURIComponent(v)}`);
+  }
+  return kept.length ? `${path}?${kept.join('&')}` : path;
+}
+
+/** Split a request URL into path and query (without the '?'). */
+function splitUrl(url: string): [string, string] {
+  const q = url.indexOf('?');
+  return q === -1 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+/**
+ * Whether a Cookie header carries one of our own cookies (names starting `nd_`: the newsroom's
+ * session today, members' sessions next), which makes the request personal. The names are parsed:
+ * another cookie on the host whose name or value merely contains `nd_` (`background_color=1`)
+ * does not make a page personal.
+ */
+export function hasOwnCookie(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim().startsWith('nd_')) return true;
+  }
+  return false;
+}
+
+/** Requests that are never answered from, nor stored into, the shared cache. */
+function isPersonal(headers: IncomingMessage['headers']): boolean {
+  return !!headers.authorization || hasOwnCookie(headers.cookie);
+}
 
 export interface CachedPage {
   status: number;
@@ -12,7 +88,7 @@ export interface CachedPage {
   etag: string;
 }
 
-export class PageCache {
+export class PageCache implements FrontCache {
   private entries = new Map<string, CachedPage>();
   private gen = 0;
   hits = 0;
@@ -33,6 +109,11 @@ export class PageCache {
     return this.entries.size;
   }
 
+  /** Whether a page is kept under this canonical key (tests). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Store a page rendered at `generation`; dropped if content changed meanwhile. */
   store(key: string, generation: number, status: number, contentType: string, body: Buffer | string, extraHeaders: Record<string, string> = {}): CachedPage {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
@@ -44,6 +125,7 @@ export class PageCache {
       headers: { ...this.baseHeaders, 'content-type': contentType, 'content-length': String(buf.length), etag, 'x-cache': 'HIT', ...extraHeaders },
     };
     if (this.maxEntries > 0 && generation === this.gen) {
+      this.entries.delete(key); // re-inserted at the end: eviction takes the oldest
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, page);
     }
@@ -53,9 +135,10 @@ export class PageCache {
   /** Answer the request from the cache if we can; returns false to let the app handle it. */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    // Personalised requests (signed-in members, API keys) are never served from the shared cache.
-    if (req.headers.authorization || (req.headers.cookie && req.headers.cookie.includes('nd_'))) return false;
-    const page = this.entries.get(req.url!);
+    if (isPersonal(req.headers)) return false;
+    const [path, query] = splitUrl(req.url!);
+    const key = cacheKey(path, query);
+    const page = key === null ? undefined : this.entries.get(key);
     if (!page) {
       this.misses++;
       return false;
@@ -70,4 +153,38 @@ export class PageCache {
     res.end(req.method === 'HEAD' ? undefined : page.body);
     return true;
   }
+}
+
+/**
+ * The canonical key of the page a route rendered: the route's pattern with the request's (decoded,
+ * validated) parameters put in, then the query parameters the route reads. Null when the route is
+ * not a cached page.
+ */
+function routeKey(req: FastifyRequest): string | null {
+  const spec = req.routeOptions.config.pageCache;
+  const pattern = req.routeOptions.url;
+  if (!spec || !pattern) return null;
+  const params = (req.params ?? {}) as Record<string, string>;
+  let ok = true;
+  const path = pattern.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+    const v = params[name];
+    if (typeof v !== 'string') ok = false;
+    return encodeURIComponent(v ?? '');
+  });
+  return ok ? cacheKey(path, splitUrl(req.url)[1], spec.query ?? []) : null;
+}
+
+/**
+ * Send a public page and, when its route is a cached page (`config.pageCache`) and the request is not
+ * personal, keep it under the route's canonical key (see routeKey).
+ */
+export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
+  const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
+  const key = cache && req.method === 'GET' && !isPersonal(req.headers) ? routeKey(req) : null;
+  if (cache && key !== null) {
+    const page = cache.store(key, req.cacheGeneration, status, contentType, body, headers);
+    if (req.headers['if-none-match'] === page.etag) return reply.code(304).header('etag', page.etag).send();
+    return reply.code(status).headers({ ...headers, etag: page.etag, 'x-cache': 'MISS' }).type(contentType).send(page.body);
+  }
+  return reply.code(status).headers(headers).type(contentType).send(body);
 }

@@ -1,199 +1,117 @@
-// Public routes: thin handlers that parse the request, call the article queries and send a page
-// through the page cache. Paths are the site's public interface; see docs/ARCHITECTURE.md.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  countPublished, findRedirect, getAuthor, getFormat, getPublishedArticle, getSection, getTag, listPublished,
-  listPublishedForSitemap, listPublishedFull, relatedArticles, searchPublished, type ListFilter,
-} from '../articles/queries.ts';
-import { NotFoundError, ValidationError } from '../platform/errors.ts';
-import { sendCached } from '../platform/http.ts';
-import { loadSite, type WebDeps } from './site.ts';
-import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
-import { FEED_TYPES, renderFeed, type FeedKind } from './feeds.ts';
-import { ARTICLES_PER_SITEMAP, newsSitemap, robotsTxt, sitemapIndex, urlset } from './sitemaps.ts';
-import { loadAssets } from './assets.ts';
+// The public site's route table: every URL readers, their feed readers, crawlers and mail clients
+// reach, one line each: METHOD, path, who may call it, handler, and for pages kept in the page cache
+// the query parameters the page reads (src/web/page-cache.ts builds its keys from them). Handlers live
+// in reading.ts, syndication.ts, files.ts, newsletters.ts and editions.ts; the JSON APIs and the mail
+// webhooks are src/api/routes.ts, the newsroom src/admin/routes.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { PageParam } from './page-cache.ts';
+import type { WebDeps } from './site.ts';
+import { readingPages } from './reading.ts';
+import { syndication } from './syndication.ts';
+import { files } from './files.ts';
+import { multipartAsText, newsletterPages } from './newsletters.ts';
+import { editionPages } from './editions.ts';
 
-const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const FEED_KINDS: FeedKind[] = ['xml', 'atom', 'json'];
-const FEED_SIZE = 20;
-const HTML = 'text/html; charset=utf-8';
+/**
+ * Who may call a public URL. Everything here is public; the qualifications say what the handler
+ * checks instead of a session: a same-origin browser post (and the sign-up rate limits), or the
+ * signed, expiring token in the link from an email.
+ */
+type Access = 'public' | 'public, same-origin, rate-limited' | 'public, rate-limited (any origin)' | 'public, signed link';
 
-/** `?page=N`: absent is 1; anything but a positive whole number is a 400. */
-export function parsePage(query: unknown): number {
-  const v = (query as Record<string, unknown> | undefined)?.page;
-  if (v === undefined) return 1;
-  if (typeof v !== 'string' || !/^[1-9]\d{0,5}$/.test(v)) throw new ValidationError('The page number must be a whole number from 1 upwards.', { page: 'invalid' });
-  return Number(v);
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export interface WebRoute {
+  method: HTTPMethods;
+  url: string;
+  access: Access;
+  handler: Handler;
+  /** A page kept in the page cache, with the query parameters it reads. */
+  page?: { query?: readonly PageParam[] };
+  /** Routes that need their own body parsers are registered in a child scope that adds them. */
+  scope?: (scope: FastifyInstance) => void;
 }
 
-function pageCount(total: number, size: number): number {
-  return Math.max(1, Math.ceil(total / size));
+const PAGE = { page: {} };
+const LIST = { page: { query: ['page'] as const } };
+const get = (url: string, access: Access, handler: Handler, opts: Partial<WebRoute> = {}): WebRoute => ({ method: 'GET', url, access, handler, ...opts });
+const post = (url: string, access: Access, handler: Handler, opts: Partial<WebRoute> = {}): WebRoute => ({ method: 'POST', url, access, handler, ...opts });
+
+export function webRoutes(deps: WebDeps): WebRoute[] {
+  const r = readingPages(deps);
+  const s = syndication(deps);
+  const f = files(deps);
+  const n = newsletterPages(deps);
+  const e = editionPages(deps);
+  return [
+    // ---- reading
+    get('/', 'public', r.home, PAGE),
+    get('/:slug', 'public', r.article, PAGE), // an article; renamed and imported slugs redirect
+    get('/section/:slug', 'public', r.list('section'), LIST),
+    get('/format/:slug', 'public', r.list('format'), LIST),
+    get('/tag/:slug', 'public', r.list('tag'), LIST),
+    get('/author/:slug', 'public', r.list('author'), LIST),
+    get('/search', 'public', r.search), // never cached
+
+    // ---- feeds, sitemaps, robots
+    get('/feed.xml', 'public', s.siteFeed('xml'), PAGE),
+    get('/feed.atom', 'public', s.siteFeed('atom'), PAGE),
+    get('/feed.json', 'public', s.siteFeed('json'), PAGE),
+    get('/section/:slug/feed.xml', 'public', s.listFeed('section', 'xml'), PAGE),
+    get('/section/:slug/feed.atom', 'public', s.listFeed('section', 'atom'), PAGE),
+    get('/section/:slug/feed.json', 'public', s.listFeed('section', 'json'), PAGE),
+    get('/format/:slug/feed.xml', 'public', s.listFeed('format', 'xml'), PAGE),
+    get('/format/:slug/feed.atom', 'public', s.listFeed('format', 'atom'), PAGE),
+    get('/format/:slug/feed.json', 'public', s.listFeed('format', 'json'), PAGE),
+    get('/tag/:slug/feed.xml', 'public', s.listFeed('tag', 'xml'), PAGE),
+    get('/tag/:slug/feed.atom', 'public', s.listFeed('tag', 'atom'), PAGE),
+    get('/tag/:slug/feed.json', 'public', s.listFeed('tag', 'json'), PAGE),
+    get('/author/:slug/feed.xml', 'public', s.listFeed('author', 'xml'), PAGE),
+    get('/author/:slug/feed.atom', 'public', s.listFeed('author', 'atom'), PAGE),
+    get('/author/:slug/feed.json', 'public', s.listFeed('author', 'json'), PAGE),
+    get('/sitemap.xml', 'public', s.sitemap, PAGE),
+    get('/sitemaps/:file', 'public', s.sitemapFile, PAGE), // pages.xml, articles-N.xml
+    get('/news-sitemap.xml', 'public', s.newsSitemap, PAGE),
+    get('/robots.txt', 'public', s.robots, PAGE),
+
+    // ---- files and probes
+    get('/assets/:name', 'public', f.asset),
+    get('/favicon.ico', 'public', f.favicon),
+    get('/uploads/:name', 'public', f.upload),
+    get('/healthz', 'public', f.healthz),
+
+    // ---- newsletters: sign-up, confirm, unsubscribe, preferences (docs/decisions/0010-newsletter-signup.md)
+    post('/newsletters/subscribe', 'public, same-origin, rate-limited', n.subscribe), // the box on every page; JSON too
+    get('/newsletters/subscribe', 'public', n.subscribeForm), // the no-JavaScript form
+    get('/newsletters/subscribed', 'public', n.subscribed),
+    get('/newsletters/embed', 'public', n.embed), // the form other sites paste
+    post('/newsletters/embed/subscribe', 'public, rate-limited (any origin)', n.embedSubscribe),
+    get('/newsletters/confirm', 'public, signed link', n.confirmForm), // a button: mail scanners follow links
+    post('/newsletters/confirm', 'public, signed link', n.confirm),
+    get('/newsletters/unsubscribe', 'public, signed link', n.unsubscribeForm),
+    post('/newsletters/unsubscribe', 'public, signed link', n.unsubscribeNow, { scope: multipartAsText }), // RFC 8058 one-click too
+    get('/newsletters/preferences', 'public, signed link', n.preferencesForm),
+    post('/newsletters/preferences', 'public, signed link', n.savePreferences),
+
+    // ---- a newsletter's public archive
+    get('/newsletters/:slug', 'public', e.archive, LIST),
+    get('/newsletters/:slug/:number', 'public', e.edition, PAGE),
+  ];
 }
 
-type ListKind = 'section' | 'format' | 'tag' | 'author';
-
-async function findEntity(deps: WebDeps, kind: ListKind, slug: string) {
-  if (!SLUG_RE.test(slug)) return undefined;
-  switch (kind) {
-    case 'section':
-      return getSection(deps.db, slug);
-    case 'format':
-      return getFormat(deps.db, slug);
-    case 'tag':
-      return getTag(deps.db, slug);
-    case 'author':
-      return getAuthor(deps.db, slug);
+/** Register the table on the app (routes with a scope in one child scope per scope). */
+export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const routes = webRoutes(deps);
+  const add = (into: FastifyInstance, r: WebRoute) => into.route({ method: r.method, url: r.url, handler: r.handler, config: r.page ? { pageCache: r.page } : {} });
+  const scopes = new Map<(s: FastifyInstance) => void, WebRoute[]>();
+  for (const r of routes) {
+    if (r.scope) scopes.set(r.scope, [...(scopes.get(r.scope) ?? []), r]);
+    else add(app, r);
   }
-}
-
-function filterFor(kind: ListKind, slug: string): ListFilter {
-  return kind === 'section' ? { sectionSlug: slug } : kind === 'format' ? { formatSlug: slug } : kind === 'tag' ? { tagSlug: slug } : { authorSlug: slug };
-}
-
-const KIND_NOUN: Record<ListKind, string> = { section: 'section', format: 'format', tag: 'tag', author: 'author' };
-
-export function registerPublicRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { db, cache } = deps;
-  const send = (req: FastifyRequest, reply: FastifyReply, type: string, body: string) => sendCached(req, reply, cache, type, body);
-
-  app.get('/', async (req, reply) => {
-    const site = await loadSite(deps);
-    const since = new Date(deps.clock.now().getTime() - 7 * 86400_000);
-    let top = await listPublished(db, { editorsPick: true, since }, 4);
-    if (!top.length) top = await listPublished(db, {}, 3);
-    const latest = await listPublished(db, { excludeIds: top.map((a) => a.id) }, 20);
-    return send(req, reply, HTML, homePage(site, top, latest));
-  });
-
-  app.get('/healthz', async (_req, reply) => {
-    try {
-      await db.query('SELECT 1');
-      return reply.header('cache-control', 'no-store').send({ status: 'ok' });
-    } catch {
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', reason: 'database' });
-    }
-  });
-
-  const assets = loadAssets();
-  app.get('/assets/:name', async (req, reply) => {
-    const asset = assets.get((req.params as { name: string }).name);
-    if (!asset) throw new NotFoundError('No such asset');
-    reply.header('cache-control', 'public, max-age=3600').header('etag', asset.etag);
-    if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-    return reply.type(asset.type).send(asset.body);
-  });
-  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/assets/logo.png', 301));
-
-  app.get('/search', async (req, reply) => {
-    const query = req.query as Record<string, unknown>;
-    const q = query.q ?? '';
-    if (typeof q !== 'string') throw new ValidationError('Search for one thing at a time.', { q: 'repeated' });
-    if (q.length > 200) throw new ValidationError('Search terms are limited to 200 characters.', { q: 'too long' });
-    const page = parsePage(query);
-    const site = await loadSite(deps);
-    const size = site.publication.pageSize;
-    const { hits, total } = q.trim() ? await searchPublished(db, q.trim(), size, (page - 1) * size) : { hits: [], total: 0 };
-    if (page > 1 && page > pageCount(total, size)) throw new NotFoundError('There are not that many pages of results.');
-    return reply.header('cache-control', 'no-store').type(HTML).send(searchPage(site, q.trim(), hits, total, page, pageCount(total, size)));
-  });
-
-  // Whole-site feeds.
-  for (const kind of FEED_KINDS) {
-    app.get(`/feed.${kind}`, async (req, reply) => {
-      const site = await loadSite(deps);
-      const items = await listPublishedFull(db, {}, FEED_SIZE);
-      const body = renderFeed(site, kind, { title: site.publication.name, description: site.publication.description, path: '/', base: '/feed', items });
-      return send(req, reply, FEED_TYPES[kind], body);
+  for (const [scope, list] of scopes) {
+    void app.register(async (child) => {
+      scope(child);
+      for (const r of list) add(child, r);
     });
   }
-
-  for (const kind of ['section', 'format', 'tag', 'author'] as ListKind[]) {
-    app.get(`/${kind}/:slug`, async (req, reply) => {
-      const { slug } = req.params as { slug: string };
-      const entity = await findEntity(deps, kind, slug);
-      if (!entity) throw new NotFoundError(`There is no ${KIND_NOUN[kind]} called “${slug}”.`);
-      const page = parsePage(req.query);
-      const site = await loadSite(deps);
-      const size = site.publication.pageSize;
-      const filter = filterFor(kind, slug);
-      const total = await countPublished(db, filter);
-      const pages = pageCount(total, size);
-      if (page > pages) throw new NotFoundError(`This ${KIND_NOUN[kind]} has ${pages} page${pages === 1 ? '' : 's'}.`);
-      const items = await listPublished(db, filter, size, (page - 1) * size);
-      return send(req, reply, HTML, listPage(site, { kind, entity, items, page, pages, total }));
-    });
-    for (const fk of FEED_KINDS) {
-      app.get(`/${kind}/:slug/feed.${fk}`, async (req, reply) => {
-        const { slug } = req.params as { slug: string };
-        const entity = await findEntity(deps, kind, slug);
-        if (!entity) throw new NotFoundError(`There is no ${KIND_NOUN[kind]} called “${slug}”.`);
-        const site = await loadSite(deps);
-        const items = await listPublishedFull(db, filterFor(kind, slug), FEED_SIZE);
-        const path = `/${kind}/${slug}`;
-        const body = renderFeed(site, fk, {
-          title: `${site.publication.name}: ${entity.name}`,
-          description: String(('description' in entity && entity.description) || ('bio' in entity && entity.bio) || `${entity.name} at ${site.publication.name}`),
-          path,
-          base: `${path}/feed`,
-          items,
-        });
-        return send(req, reply, FEED_TYPES[fk], body);
-      });
-    }
-  }
-
-  app.get('/robots.txt', async (req, reply) => send(req, reply, 'text/plain; charset=utf-8', robotsTxt(await loadSite(deps))));
-
-  app.get('/sitemap.xml', async (req, reply) => {
-    const site = await loadSite(deps);
-    const total = await countPublished(db, {});
-    const latest = await listPublished(db, {}, 1);
-    return send(req, reply, 'application/xml; charset=utf-8', sitemapIndex(site, Math.ceil(total / ARTICLES_PER_SITEMAP), latest[0]?.updated_at ?? null));
-  });
-
-  app.get('/sitemaps/:file', async (req, reply) => {
-    const { file } = req.params as { file: string };
-    const site = await loadSite(deps);
-    if (file === 'pages.xml') {
-      const [tags, authors] = await Promise.all([
-        db.query<{ slug: string }>(`SELECT DISTINCT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id JOIN articles a ON a.id = at.article_id AND a.status = 'published' ORDER BY t.slug`),
-        db.query<{ slug: string }>(`SELECT DISTINCT au.slug FROM authors au JOIN article_authors aa ON aa.author_id = au.id JOIN articles a ON a.id = aa.article_id AND a.status = 'published' ORDER BY au.slug`),
-      ]);
-      const urls = [
-        { path: '/' },
-        ...site.sections.map((s) => ({ path: `/section/${s.slug}` })),
-        ...site.formats.map((f) => ({ path: `/format/${f.slug}` })),
-        ...tags.map((t) => ({ path: `/tag/${t.slug}` })),
-        ...authors.map((a) => ({ path: `/author/${a.slug}` })),
-      ];
-      return send(req, reply, 'application/xml; charset=utf-8', urlset(site, urls));
-    }
-    const m = /^articles-([1-9]\d{0,4})\.xml$/.exec(file);
-    if (!m) throw new NotFoundError('No such sitemap.');
-    const n = Number(m[1]);
-    const rows = await listPublishedForSitemap(db, ARTICLES_PER_SITEMAP, (n - 1) * ARTICLES_PER_SITEMAP);
-    if (!rows.length) throw new NotFoundError('No such sitemap.');
-    return send(req, reply, 'application/xml; charset=utf-8', urlset(site, rows.map((r) => ({ path: '/' + r.slug, lastmod: r.updated_at }))));
-  });
-
-  app.get('/news-sitemap.xml', async (req, reply) => {
-    const site = await loadSite(deps);
-    const since = new Date(deps.clock.now().getTime() - 2 * 86400_000);
-    const rows = await listPublishedForSitemap(db, 1000, 0, since);
-    return send(req, reply, 'application/xml; charset=utf-8', newsSitemap(site, rows));
-  });
-
-  // Articles live at the root: /{slug}. Renamed and imported slugs redirect permanently.
-  app.get('/:slug', async (req, reply) => {
-    const { slug } = req.params as { slug: string };
-    const article = SLUG_RE.test(slug) ? await getPublishedArticle(db, slug) : undefined;
-    if (!article) {
-      const to = await findRedirect(db, '/' + slug);
-      if (to) return reply.redirect('/' + to, 301);
-      throw new NotFoundError('There is no story at this address. It may have moved, or the link may be mistyped.');
-    }
-    const site = await loadSite(deps);
-    const related = await relatedArticles(db, article.id, 5);
-    return send(req, reply, HTML, articlePage(site, article, related));
-  });
 }

@@ -5,6 +5,7 @@ import type { PageCache } from './page-cache.ts';
 import { getPublication, type Publication } from '../publication/settings.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import type { Named } from '../articles/types.ts';
+import { listNewsletters } from '../newsletters/newsletters.ts';
 
 export interface WebDeps extends Deps {
   cache: PageCache;
@@ -28,21 +29,18 @@ export interface Site {
   logoUrl: string;
 }
 
-/**
- * Providers of the newsletters offered in the sign-up box. The newsletters capability registers one
- * at start-up (src/newsletters/web.ts); without one the box offers no choice and the endpoint answers.
- */
-const signupProviders: Array<(deps: Deps) => Promise<SignupChoice[]>> = [];
-export function registerSignupChoices(provider: (deps: Deps) => Promise<SignupChoice[]>): void {
-  if (!signupProviders.includes(provider)) signupProviders.push(provider);
+/** The newsletters the sign-up box offers: the active ones, in their order, ticked as configured. */
+async function signupChoices(deps: Deps): Promise<SignupChoice[]> {
+  const rows = await listNewsletters(deps.db, { activeOnly: true });
+  return rows.map((n) => ({ slug: n.slug, name: n.name, description: n.description, checked: n.signup_default }));
 }
 
 export async function loadSite(deps: Deps): Promise<Site> {
-  const [publication, sections, formats, ...choices] = await Promise.all([
+  const [publication, sections, formats, newsletters] = await Promise.all([
     getPublication(deps.db, deps.config),
     listSections(deps.db),
     listFormats(deps.db),
-    ...signupProviders.map((p) => p(deps)),
+    signupChoices(deps),
   ]);
   const base = deps.config.siteUrl;
   const url = (p: string) => (/^https?:\/\//.test(p) ? p : base + (p.startsWith('/') ? p : '/' + p));
@@ -50,7 +48,7 @@ export async function loadSite(deps: Deps): Promise<Site> {
     publication,
     sections: sections.map(({ slug, name }) => ({ slug, name })),
     formats: formats.map(({ slug, name }) => ({ slug, name })),
-    newsletters: choices.flat(),
+    newsletters,
     url,
     logoUrl: url(publication.logoUrl ?? '/assets/logo.png'),
   };

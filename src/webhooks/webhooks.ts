@@ -3,9 +3,9 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
-import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { NotFoundError } from '../platform/errors.ts';
 import { WEBHOOK_EVENTS } from './emit.ts';
-import { fieldErrors } from '../api/keys.ts';
+import { parseInput } from '../platform/validate.ts';
 
 export interface Webhook {
   id: number;
@@ -65,14 +65,7 @@ const patchSchema = z.object({
   active: z.boolean().optional(),
 });
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields = fieldErrors(r.error);
-    throw new ValidationError(`Invalid webhook: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  return r.data;
-}
+const parse = <T extends z.ZodType>(schema: T, input: unknown) => parseInput(schema, input, { what: 'webhook' });
 
 const newSecret = () => `whsec_${crypto.randomBytes(24).toString('base64url')}`;
 

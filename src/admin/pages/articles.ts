@@ -1,9 +1,11 @@
 // Article screens: the list with filters and search, the editor, and revisions with their diff.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import type { Article, ArticleStatus, Named } from '../../articles/types.ts';
-import { humanDateTime } from '../../web/time.ts';
+import { humanDateTime } from '../../platform/time.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
-import type { AdminListFilter, AdminListRow, EditorFields, FieldDiff, Revision } from '../articles.ts';
+import type { AdminListFilter, AdminListRow } from '../../articles/queries.ts';
+import type { EditorFields } from '../../articles/editor.ts';
+import type { FieldDiff, Revision } from '../../articles/revisions.ts';
 
 export interface Choices {
   formats: Named[];

@@ -1,8 +1,8 @@
 // The dashboard: what went out today, what is scheduled, and each newsletter's next edition.
 import { html } from '../../platform/html.ts';
 import { adminLayout, type AdminContext, type Notice } from '../layout.ts';
-import type { AdminListRow } from '../articles.ts';
-import type { NewsletterState } from '../newsletters.ts';
+import type { AdminListRow } from '../../articles/queries.ts';
+import type { NewsletterState } from '../../newsletters/next-editions.ts';
 import { when } from './articles.ts';
 import { can } from '../../staff/roles.ts';
 

@@ -4,8 +4,8 @@ import { html, raw } from '../../platform/html.ts';
 import type { ArticleSummary } from '../../articles/types.ts';
 import type { EditionDetail, SendStatus } from '../../newsletters/editions.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
-import type { NewsletterState } from '../newsletters.ts';
-import { toLocalInput } from '../articles.ts';
+import type { NewsletterState } from '../../newsletters/next-editions.ts';
+import { toLocalInput } from '../../platform/time.ts';
 import { when } from './articles.ts';
 import { newslettersSubNav } from './subscribers.ts';
 

@@ -5,7 +5,7 @@ import { html } from '../../platform/html.ts';
 import type { OutboxEntry } from '../../newsletters/delivery/transport.ts';
 import { adminLayout, type AdminContext } from '../layout.ts';
 import { can } from '../../staff/roles.ts';
-import type { OutboxMessage } from '../outbox.ts';
+import type { OutboxMessage } from '../outbox-message.ts';
 import { when } from './articles.ts';
 
 export const OUTBOX_PATH = '/admin/outbox';

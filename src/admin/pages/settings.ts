@@ -3,7 +3,7 @@
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import type { Publication } from '../../publication/settings.ts';
 import type { Newsletter } from '../../newsletters/newsletters.ts';
-import type { ApiKey } from '../../api/keys.ts';
+import type { ApiKey } from '../../staff/api-keys.ts';
 import type { Staff } from '../../staff/staff.ts';
 import { can, ROLES } from '../../staff/roles.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';

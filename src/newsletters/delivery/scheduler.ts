@@ -10,7 +10,7 @@
 import type { Deps } from '../../deps.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { getPublication } from '../../publication/settings.ts';
-import { localDate, zonedTimeToUtc } from '../../web/time.ts';
+import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import { listNewsletters, type Newsletter } from '../newsletters.ts';
 import { buildEdition, SENDS_CHANNEL, startSend } from '../editions.ts';
 import { activeSends, runSend } from './engine.ts';

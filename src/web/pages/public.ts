@@ -6,7 +6,7 @@ import type { SearchHit } from '../../articles/queries.ts';
 import type { Site } from '../site.ts';
 import { layout } from '../layout.ts';
 import { byline, pagination, storyItem, storyList, timeTag } from '../components.ts';
-import { isoInZone } from '../time.ts';
+import { isoInZone } from '../../platform/time.ts';
 
 export function homePage(site: Site, top: ArticleSummary[], latest: ArticleSummary[]): string {
   const pub = site.publication;

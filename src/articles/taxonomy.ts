@@ -1,12 +1,13 @@
-// Formats, sections, tags and authors for the Admin API: lists with article counts, create, update
-// and delete. Creating and updating formats, sections and authors goes through the article domain's
-// upserts (src/articles/write.ts); tags have no other writer, so their SQL lives here.
+// Formats, sections, tags and authors as the Admin API manages them: lists with article counts,
+// create, update and delete, each input validated. Creating and updating formats, sections and
+// authors goes through the upserts in write.ts; tags have no other writer, so their SQL lives here.
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { CONTENT_CHANNEL, upsertAuthor, upsertFormat, upsertSection } from '../articles/write.ts';
-import { parseQuery } from './articles.ts';
+import { upsertAuthor, upsertFormat, upsertSection } from './write.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { parseInput } from '../platform/validate.ts';
 
 export type TaxonomyKind = 'formats' | 'sections' | 'tags' | 'authors';
 
@@ -57,7 +58,7 @@ async function save(db: Db, kind: TaxonomyKind, data: any, s: string) {
 }
 
 export async function createTaxonomy(db: Db, kind: TaxonomyKind, input: unknown) {
-  const data = parseQuery(schemas[kind], input, kind.slice(0, -1)) as any;
+  const data = parseInput(schemas[kind], input, { what: kind.slice(0, -1) }) as any;
   const s = data.slug ?? slugify(data.name);
   if (!s) throw new ConflictError(`"${data.name}" gives no usable slug; give one`);
   if (await db.one(`SELECT 1 FROM ${kind} WHERE slug = $1`, [s])) throw new ConflictError(`A ${kind.slice(0, -1)} with slug "${s}" already exists`);
@@ -68,7 +69,7 @@ export async function createTaxonomy(db: Db, kind: TaxonomyKind, input: unknown)
 /** Change a name, description and so on; the slug stays (it is part of public URLs). */
 export async function updateTaxonomy(db: Db, kind: TaxonomyKind, s: string, patch: unknown) {
   const current = (await getTaxonomy(db, kind, s)) as any;
-  const data = parseQuery((schemas[kind] as z.ZodObject<any>).partial(), patch, kind.slice(0, -1)) as any;
+  const data = parseInput((schemas[kind] as z.ZodObject<any>).partial(), patch, { what: kind.slice(0, -1) }) as any;
   const merged = {
     name: current.name, description: current.description, position: current.position, weight: current.weight, bio: current.bio, photoUrl: current.photo_url,
     ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),

@@ -3,10 +3,11 @@
 // consoles let you configure) or in the X-Newsdesk-Webhook-Secret header. `dsn` takes a raw message
 // (message/rfc822) from a mail server's pipe, for setups that would rather POST than run the CLI.
 import crypto from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
-import { parseMailgun, parsePostmark, parseSendgrid, parseSesNotification, processBounceMessage, recordMailEvents, type MailEvent } from './bounces.ts';
+import { guardedFetch } from '../platform/guarded-fetch.ts';
+import { parseMailgun, parsePostmark, parseSendgrid, parseSesNotification, processBounceMessage, recordMailEvents, type MailEvent } from '../newsletters/bounces.ts';
 
 const PARSERS: Record<string, (body: any) => MailEvent[]> = {
   ses: parseSesNotification,
@@ -23,22 +24,25 @@ function checkSecret(req: FastifyRequest, secret: string): void {
   if (!given || !crypto.timingSafeEqual(a, b)) throw new UnauthorizedError('The webhook secret is missing or wrong.');
 }
 
-export function registerMailWebhooks(app: FastifyInstance, deps: Deps): void {
-  void app.register(async (child) => {
-    // SNS posts JSON as text/plain; a mail pipe posts the raw message.
-    for (const type of ['message/rfc822', 'application/octet-stream']) {
-      if (!child.hasContentTypeParser(type)) child.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 10 * 1_048_576 }, (_req, body, done) => done(null, body));
-    }
+/** The area's body parsers: a mail pipe posts the raw message (SNS posts JSON as text/plain). */
+export function rawMessages(scope: FastifyInstance): void {
+  for (const type of ['message/rfc822', 'application/octet-stream']) {
+    if (!scope.hasContentTypeParser(type)) scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 10 * 1_048_576 }, (_req, body, done) => done(null, body));
+  }
+}
 
-    child.post('/webhooks/mail/dsn', async (req) => {
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export function mailWebhooks(deps: Deps) {
+  const dsn: Handler = async (req) => {
       checkSecret(req, deps.config.mailWebhookSecret);
       const raw = Buffer.isBuffer(req.body) ? req.body : typeof req.body === 'string' ? Buffer.from(req.body) : null;
       if (!raw || !raw.length) throw new ValidationError('Send the raw message as the request body (Content-Type: message/rfc822).');
       const r = await processBounceMessage(deps.db, deps.config.secretKey, raw, deps.clock.now());
       return { kind: r.kind, recorded: r.result.recorded, duplicates: r.result.duplicates, unknown: r.result.unknown, suppressed: r.result.suppressed.length, unsubscribed: r.unsubscribed?.length ?? 0 };
-    });
+  };
 
-    child.post('/webhooks/mail/:provider', async (req, reply) => {
+  const provider: Handler = async (req, reply) => {
       const provider = (req.params as { provider: string }).provider;
       const parse = PARSERS[provider];
       if (!parse) throw new NotFoundError(`Unknown mail provider "${provider}". Supported: ${Object.keys(PARSERS).join(', ')}, dsn.`);
@@ -62,9 +66,9 @@ export function registerMailWebhooks(app: FastifyInstance, deps: Deps): void {
         if (!url || url.protocol !== 'https:' || !/^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(url.hostname)) {
           throw new ValidationError('The SNS SubscribeURL is not an Amazon SNS address.');
         }
-        const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
+        const res = await guardedFetch(url, { maxRedirects: 0, timeoutMs: 10_000, maxBytes: 65_536 });
         deps.log.info('confirmed SNS subscription', { topic: body.TopicArn, status: res.status });
-        return reply.send({ confirmed: res.ok });
+        return reply.send({ confirmed: res.status >= 200 && res.status < 300 });
       }
       let events: MailEvent[];
       try {
@@ -74,6 +78,7 @@ export function registerMailWebhooks(app: FastifyInstance, deps: Deps): void {
       }
       const r = await recordMailEvents(deps.db, events, deps.clock.now());
       return { events: events.length, recorded: r.recorded, duplicates: r.duplicates, unknown: r.unknown, suppressed: r.suppressed.length };
-    });
-  });
+  };
+
+  return { dsn, provider };
 }

@@ -1,6 +1,28 @@
-// Times on the site are shown in the publication's time zone and locale, with a machine-readable
-// ISO 8601 value (with offset) for <time datetime>, JSON-LD and feeds.
+// Time zones: times are shown in the publication's time zone and locale, with a machine-readable
+// ISO 8601 value (with offset) for <time datetime>, JSON-LD and feeds; local wall-clock times (the
+// newsroom's datetime-local inputs, newsletter slots, the demo's hours) are turned into instants.
+import { ValidationError } from './errors.ts';
 const dtfCache = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether `tz` is an IANA time zone this runtime knows (Europe/London, America/New_York, UTC). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `locale` is a BCP 47 locale tag (en-GB, fr). */
+export function isLocale(locale: string): boolean {
+  try {
+    new Intl.DateTimeFormat(locale);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function dtf(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = locale + JSON.stringify(opts);
@@ -50,4 +72,20 @@ export function zonedTimeToUtc(y: number, mo: number, d: number, h: number, mi: 
 /** The local calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
 export function localDate(date: Date, timeZone: string): string {
   return dtf('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+/** "2026-11-25T09:30" in the publication's zone, for <input type="datetime-local">. */
+export function toLocalInput(d: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+  const g = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}`;
+}
+
+/** The instant a datetime-local value means in `timeZone`; a ValidationError on `field` otherwise. */
+export function fromLocalInput(v: string, timeZone: string, field = 'publish_at'): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(v);
+  if (!m) throw new ValidationError('Give the publish time as a date and time, e.g. 2026-11-25T09:30.', { [field]: 'Give a date and time.' });
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) throw new ValidationError('That publish time is not a real date and time.', { [field]: 'Not a real date and time.' });
+  return zonedTimeToUtc(y, mo, d, h, mi, timeZone);
 }

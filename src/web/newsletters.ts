@@ -1,32 +1,23 @@
-// Newsletter routes readers use: the sign-up endpoint (site box, JSON, embeddable form), confirm,
-// unsubscribe (with RFC 8058 one-click), preferences, and the bounce/complaint webhooks. Thin: parse,
-// call the domain, render. See docs/decisions/0010-newsletter-signup.md for the choices made here.
+// Newsletter pages readers use: the sign-up endpoint (site box, JSON, embeddable form), confirm,
+// unsubscribe (with RFC 8058 one-click) and preferences. Thin: parse, call the newsletters domain,
+// render. URLs in src/web/routes.ts; see docs/decisions/0010-newsletter-signup.md for the choices.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors.ts';
 import { wantsJson } from '../platform/http.ts';
-import { loadSite, registerSignupChoices, type WebDeps } from '../web/site.ts';
-import type { Deps } from '../deps.ts';
-import { listNewsletters } from './newsletters.ts';
-import { preferencesToken, preferencesUrl, verifyPreferencesToken, verifyUnsubscribeToken } from './links.ts';
+import { loadSite, type WebDeps } from './site.ts';
+import { preferencesToken, preferencesUrl, verifyPreferencesToken, verifyUnsubscribeToken } from '../newsletters/links.ts';
 import {
   SIGNUP_PROBLEM, SIGNUP_SUCCESS, checkConfirmationToken, confirmSubscriptions, getPerson, parseEmail, setPreferences, signup,
   subscriptionsOf, unsubscribe,
-} from './signup.ts';
+} from '../newsletters/signup.ts';
 import {
   confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupResultPage, unsubscribePage, unsubscribedPage,
-} from './pages.ts';
-import { WindowLimiter } from './rate-limit.ts';
-import { registerMailWebhooks } from './webhooks.ts';
-import './signup-jobs.ts';
+} from './pages/newsletters.ts';
+import { WindowLimiter } from '../platform/rate-limit.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const HOUR = 3600_000;
 export const RATE_LIMITED_MESSAGE = 'Too many sign-up attempts. Please wait a few minutes and try again.';
-
-async function signupChoices(deps: Deps) {
-  const rows = await listNewsletters(deps.db, { activeOnly: true });
-  return rows.map((n) => ({ slug: n.slug, name: n.name, description: n.description, checked: n.signup_default }));
-}
 
 /**
  * Browser posts must come from this site: Origin (or Referer) must name SITE_URL's origin or the
@@ -60,9 +51,20 @@ function noStore(reply: FastifyReply) {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-export function registerNewsletterSignupRoutes(app: FastifyInstance, deps: WebDeps): void {
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * RFC 8058 allows the one-click unsubscribe POST as multipart/form-data too: in its scope only,
+ * such a body is read as text (the newsroom's multipart parser is its own).
+ */
+export function multipartAsText(scope: FastifyInstance): void {
+  if (!scope.hasContentTypeParser('multipart/form-data')) {
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, body));
+  }
+}
+
+export function newsletterPages(deps: WebDeps) {
   const { db, config } = deps;
-  registerSignupChoices(signupChoices);
   const perIp = new WindowLimiter(config.signupLimitPerIp, HOUR);
   const perAddress = new WindowLimiter(config.signupLimitPerAddress, HOUR);
 
@@ -107,21 +109,21 @@ export function registerNewsletterSignupRoutes(app: FastifyInstance, deps: WebDe
     }
   }
 
-  app.post('/newsletters/subscribe', (req, reply) => handleSignup(req, reply, false));
-  app.post('/newsletters/embed/subscribe', (req, reply) => handleSignup(req, reply, true));
+  const subscribe: Handler = (req, reply) => handleSignup(req, reply, false);
+  const embedSubscribe: Handler = (req, reply) => handleSignup(req, reply, true);
 
-  app.get('/newsletters/subscribed', async (_req, reply) => {
+  const subscribed: Handler = async (_req, reply) => {
     const site = await loadSite(deps);
     return noStore(reply).type(HTML).send(signupResultPage(site, { message: SIGNUP_SUCCESS }));
-  });
-  app.get('/newsletters/subscribe', async (_req, reply) => {
+  };
+  const subscribeForm: Handler = async (_req, reply) => {
     const site = await loadSite(deps);
     return noStore(reply).type(HTML).send(signupResultPage(site, { isError: true }));
-  });
-  app.get('/newsletters/embed', async (_req, reply) => {
+  };
+  const embed: Handler = async (_req, reply) => {
     const site = await loadSite(deps);
     return reply.header('cache-control', 'no-cache').type(HTML).send(embedPage(site));
-  });
+  };
 
   // Confirm: the link shows a button; only the button's POST confirms (mail scanners follow links).
   const confirmView = async (req: FastifyRequest, reply: FastifyReply, token: unknown, doConfirm: boolean) => {
@@ -139,12 +141,12 @@ export function registerNewsletterSignupRoutes(app: FastifyInstance, deps: WebDe
     const subs = await subscriptionsOf(db, check.personId, check.newsletterIds);
     return reply.type(HTML).send(confirmPage(site, String(token), subs.filter((s) => s.status === 'pending'), subs.filter((s) => s.status === 'confirmed')));
   };
-  app.get('/newsletters/confirm', (req, reply) => confirmView(req, reply, (req.query as any)?.t, false));
-  app.post('/newsletters/confirm', (req, reply) => confirmView(req, reply, (req.body as any)?.t ?? (req.query as any)?.t, true));
+  const confirmForm: Handler = (req, reply) => confirmView(req, reply, (req.query as any)?.t, false);
+  const confirm: Handler = (req, reply) => confirmView(req, reply, (req.body as any)?.t ?? (req.query as any)?.t, true);
 
   // Unsubscribe. POST is RFC 8058 one-click (body List-Unsubscribe=One-Click) or the page's button:
   // either way 200, no redirect, no login; the signed token in the URL is the authority.
-  app.get('/newsletters/unsubscribe', async (req, reply) => {
+  const unsubscribeForm: Handler = async (req, reply) => {
     const site = await loadSite(deps);
     const token = (req.query as any)?.t;
     const now = deps.clock.now();
@@ -155,15 +157,8 @@ export function registerNewsletterSignupRoutes(app: FastifyInstance, deps: WebDe
     if (!sub || !(await getPerson(db, check.data.personId))) throw new NotFoundError('This subscription no longer exists: there is nothing to unsubscribe from.');
     const prefs = preferencesUrl('', preferencesToken(config.secretKey, check.data.personId, now));
     return reply.type(HTML).send(unsubscribePage(site, String(token), sub.name, sub.status === 'unsubscribed' || sub.status === null, prefs));
-  });
-  // RFC 8058 allows the one-click POST as multipart/form-data too: read it as text, in this scope only.
-  void app.register(async (child) => {
-    if (!child.hasContentTypeParser('multipart/form-data')) {
-      child.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, body));
-    }
-    child.post('/newsletters/unsubscribe', (req, reply) => unsubscribePost(req, reply));
-  });
-  const unsubscribePost = async (req: FastifyRequest, reply: FastifyReply) => {
+  };
+  const unsubscribeNow: Handler = async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const oneClick = body['List-Unsubscribe'] === 'One-Click' || (typeof req.body === 'string' && /List-Unsubscribe"?\s*(=|\r?\n\r?\n)\s*One-Click/.test(req.body));
     const token = (req.query as any)?.t ?? body.t;
@@ -193,21 +188,23 @@ export function registerNewsletterSignupRoutes(app: FastifyInstance, deps: WebDe
     if (!person) throw new NotFoundError('There are no newsletter subscriptions for this link any more.');
     return person;
   };
-  app.get('/newsletters/preferences', async (req, reply) => {
+  const preferencesForm: Handler = async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const person = await prefsCheck(reply, q.t);
     if (!person) return reply;
     const subs = await subscriptionsOf(db, person.id);
     return noStore(reply).type(HTML).send(preferencesPage(await loadSite(deps), String(q.t), person.email, subs, q.saved === '1'));
-  });
-  app.post('/newsletters/preferences', async (req, reply) => {
+  };
+  const savePreferences: Handler = async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const person = await prefsCheck(reply, body.t);
     if (!person) return reply;
     const slugs = body.action === 'leave' ? [] : list(body.newsletters);
     await setPreferences(db, person.id, slugs, deps.clock.now());
     return noStore(reply).redirect(`/newsletters/preferences?t=${encodeURIComponent(String(body.t))}&saved=1`, 303);
-  });
+  };
 
-  registerMailWebhooks(app, deps);
+  return {
+    subscribe, embedSubscribe, subscribed, subscribeForm, embed, confirmForm, confirm, unsubscribeForm, unsubscribeNow, preferencesForm, savePreferences,
+  };
 }

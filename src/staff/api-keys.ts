@@ -5,8 +5,10 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
-import { NotFoundError, ValidationError } from '../platform/errors.ts';
-import { ROLES, type Role } from '../staff/roles.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { parseInput } from '../platform/validate.ts';
+import { ROLES, type Role } from './roles.ts';
+import { API_KEYS_CHANNEL } from '../platform/channels.ts';
 
 export type ApiKeyKind = 'admin' | 'content';
 
@@ -22,8 +24,6 @@ export interface ApiKey {
   revoked_at: Date | null;
 }
 
-/** Broadcast when a key is revoked, so every process drops it from its cache at once. */
-export const API_KEYS_CHANNEL = 'api_keys_changed';
 
 const COLUMNS = `id, name, kind, role, prefix, created_by, created_at, last_used_at, revoked_at`;
 
@@ -53,20 +53,9 @@ const createSchema = z
 
 export type CreateApiKeyInput = z.input<typeof createSchema>;
 
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[issue.path.join('.') || 'input'] ??= issue.message;
-  return fields;
-}
-
 /** Create a key. The secret is returned here and never again. */
 export async function createApiKey(db: Db, input: CreateApiKeyInput): Promise<{ key: ApiKey; secret: string }> {
-  const r = createSchema.safeParse(input);
-  if (!r.success) {
-    const fields = fieldErrors(r.error);
-    throw new ValidationError(`Invalid API key: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
-  }
-  const { name, kind, role, createdBy } = r.data;
+  const { name, kind, role, createdBy } = parseInput(createSchema, input, { what: 'API key' });
   const secret = newSecret(kind);
   const prefix = kind === 'content' ? secret.slice(0, 6) : secret.slice(0, 13);
   const key = await db.one<ApiKey>(

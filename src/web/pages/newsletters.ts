@@ -1,10 +1,10 @@
 // The newsletter pages readers reach from the sign-up box and from emails: sign-up result, confirm,
 // unsubscribe, preferences and the embeddable form. Plain functions from data to HTML in the site's
 // layout; none of them is cached or indexed (they carry personal tokens).
-import { html, raw, type SafeHtml } from '../platform/html.ts';
-import { layout } from '../web/layout.ts';
-import type { Site } from '../web/site.ts';
-import type { SubscriptionView } from './signup.ts';
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { layout } from '../layout.ts';
+import type { Site } from '../site.ts';
+import type { SubscriptionView } from '../../newsletters/signup.ts';
 
 function page(site: Site, title: string, path: string, main: SafeHtml): string {
   return layout(site, { title, path, kind: 'newsletters', noindex: true }, html`<div class="newsletters-page">${main}</div>`);

@@ -1,22 +1,25 @@
-// Settings routes: publication, logo, formats, sections, newsletters, staff and API keys. A form that
-// fails comes back with the message and what was typed.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The settings screen and its forms: publication, logo, formats, sections, newsletters, staff and API
+// keys (URLs and the permission each needs in src/admin/routes.ts). A form that fails comes back with
+// the message and what was typed.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebDeps } from '../web/site.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication, setPublicationSetting } from '../publication/settings.ts';
+import { parseInput } from '../platform/validate.ts';
+import { isTimeZone } from '../platform/time.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import { upsertFormat, upsertSection } from '../articles/write.ts';
 import { listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../api/keys.ts';
-import { can, type Permission } from '../staff/roles.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../staff/api-keys.ts';
+import { can } from '../staff/roles.ts';
 import { changeRole, createStaff, disableStaff, enableStaff, listStaff } from '../staff/staff.ts';
 import { sendInvitation } from '../staff/signin.ts';
-import type { AdminHelpers } from './routes.ts';
-import { noticeFrom } from './routes.ts';
+import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { settingsPage, type FormValues } from './pages/settings.ts';
 import type { Notice } from './layout.ts';
-import { storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { uploadedBytes } from './uploads.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const taxonomyInput = z.object({
@@ -29,25 +32,8 @@ const taxonomyInput = z.object({
 const publicationInput = z.object({
   name: z.string().trim().min(1, 'The publication needs a name.').max(120, 'Names are limited to 120 characters.'),
   description: z.string().trim().max(300, 'Descriptions are limited to 300 characters.').default(''),
-  time_zone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'Choose a time zone from the list.'),
+  time_zone: z.string().refine(isTimeZone, 'Choose a time zone from the list.'),
 });
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const fields: Record<string, string> = {};
-    for (const i of r.error.issues) fields[i.path.join('.') || 'input'] ??= i.message;
-    throw new ValidationError(Object.values(fields).join(' '), fields);
-  }
-  return r.data;
-}
 
 function formValues(body: unknown): FormValues {
   const out: FormValues = {};
@@ -64,7 +50,7 @@ function idOf(req: FastifyRequest): number {
   return Number(id);
 }
 
-export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: AdminHelpers): void {
+export function settingsScreens(web: WebDeps, h: AdminHelpers) {
   const { db, config } = web;
   const now = () => web.clock.now();
 
@@ -83,9 +69,8 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
   }
 
   /** Run a settings change; a mistake re-renders the page with the message and the typed values. */
-  function post(url: string, permission: Permission, form: string, fn: (req: FastifyRequest, body: Record<string, unknown>) => Promise<string | { secret: string; name: string }>) {
-    admin.post(url, async (req, reply) => {
-      h.need(req, permission);
+  function form(form: string, fn: (req: FastifyRequest, body: Record<string, unknown>) => Promise<string | { secret: string; name: string }>): Handler {
+    return async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       try {
         const r = await fn(req, body);
@@ -95,46 +80,45 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
         if (!(e instanceof ValidationError || e instanceof ConflictError || (e instanceof ForbiddenError && form === 'staff'))) throw e;
         return render(req, reply, { kind: 'error', text: e.message }, { form, values: formValues(body) }, e.status);
       }
-    });
+    };
   }
 
-  admin.get('/admin/settings', async (req, reply) => {
+  const show: Handler = async (req, reply) => {
     const s = h.session(req);
     if (!can(s.staff.role, 'settings.manage') && !can(s.staff.role, 'taxonomy.manage')) throw new ForbiddenError('Only editors and administrators can change settings.');
     return render(req, reply, noticeFrom(req.query));
-  });
+  };
 
-  post('/admin/settings/publication', 'settings.manage', 'publication', async (_req, body) => {
-    const p = parse(publicationInput, body);
+  const publication = form('publication', async (_req, body) => {
+    const p = parseInput(publicationInput, body);
     await setPublicationSetting(db, 'name', p.name);
     await setPublicationSetting(db, 'description', p.description);
     await setPublicationSetting(db, 'timeZone', p.time_zone);
     return '/admin/settings?notice=settings';
   });
 
-  admin.post('/admin/settings/logo', { config: { csrfInHandler: true } }, async (req, reply) => {
+  const uploadLogo: Handler = async (req, reply) => {
     if (!req.isMultipart()) throw new ValidationError('Send the logo as a file upload.');
     const part = await req.file();
     const field = part?.fields._csrf;
     h.checkCsrf(req, req.headers['x-csrf-token'] ?? (field && !Array.isArray(field) && field.type === 'field' ? field.value : undefined));
-    h.need(req, 'settings.manage');
     if (!part) throw new ValidationError('Choose an image file to upload.');
-    const url = storeImage(config.dataDir, await part.toBuffer());
+    const url = storeImage(config.dataDir, await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge()), { maxBytes: MAX_IMAGE_BYTES });
     await setPublicationSetting(db, 'logoUrl', url);
     return reply.redirect('/admin/settings?notice=settings', 303);
-  });
+  };
 
-  post('/admin/settings/formats', 'taxonomy.manage', 'formats', async (_req, body) => {
-    await upsertFormat(db, parse(taxonomyInput, body));
+  const formats = form('formats', async (_req, body) => {
+    await upsertFormat(db, parseInput(taxonomyInput, body));
     return '/admin/settings?notice=settings#formats';
   });
 
-  post('/admin/settings/sections', 'taxonomy.manage', 'sections', async (_req, body) => {
-    await upsertSection(db, parse(taxonomyInput, body));
+  const sections = form('sections', async (_req, body) => {
+    await upsertSection(db, parseInput(taxonomyInput, body));
     return '/admin/settings?notice=settings#sections';
   });
 
-  post('/admin/settings/newsletters', 'newsletters.manage', 'newsletters', async (_req, body) => {
+  const newsletters = form('newsletters', async (_req, body) => {
     const days = (Array.isArray(body.days) ? body.days : body.days === undefined ? [] : [body.days]).map(Number);
     const existing = typeof body.slug === 'string' ? (await listNewsletters(db)).find((n) => n.slug === body.slug) : undefined;
     await upsertNewsletter(db, {
@@ -153,31 +137,31 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
     return '/admin/settings?notice=newsletter#newsletters';
   });
 
-  post('/admin/staff', 'staff.manage', 'staff', async (req, body) => {
+  const inviteStaff = form('staff', async (req, body) => {
     const s = h.session(req);
     const staff = await createStaff(db, { email: String(body.email ?? ''), name: String(body.name ?? ''), role: String(body.role ?? '') });
     await sendInvitation(web, staff, s.staff.name || s.staff.email);
     return '/admin/settings?notice=invited#staff';
   });
 
-  post('/admin/staff/:id/role', 'staff.manage', 'staff', async (req, body) => {
+  const changeStaffRole = form('staff', async (req, body) => {
     await changeRole(db, idOf(req), String(body.role ?? ''));
     return '/admin/settings?notice=staff#staff';
   });
 
-  post('/admin/staff/:id/disable', 'staff.manage', 'staff', async (req) => {
+  const disableStaffMember = form('staff', async (req) => {
     const id = idOf(req);
     if (id === h.session(req).staff.id) throw new ValidationError('You cannot disable your own account.');
     await disableStaff(db, id, now());
     return '/admin/settings?notice=staff#staff';
   });
 
-  post('/admin/staff/:id/enable', 'staff.manage', 'staff', async (req) => {
+  const enableStaffMember = form('staff', async (req) => {
     await enableStaff(db, idOf(req));
     return '/admin/settings?notice=staff#staff';
   });
 
-  post('/admin/api-keys', 'apikeys.manage', 'api-keys', async (req, body) => {
+  const createKey = form('api-keys', async (req, body) => {
     const kind = String(body.kind ?? '');
     const { key, secret } = await createApiKey(db, {
       name: String(body.name ?? ''),
@@ -188,8 +172,10 @@ export function registerSettingsRoutes(admin: FastifyInstance, web: WebDeps, h: 
     return { name: key.name, secret };
   });
 
-  post('/admin/api-keys/:id/revoke', 'apikeys.manage', 'api-keys', async (req) => {
+  const revokeKey = form('api-keys', async (req) => {
     await revokeApiKey(db, idOf(req), now());
     return '/admin/settings?notice=key#api-keys';
   });
+
+  return { show, publication, uploadLogo, formats, sections, newsletters, inviteStaff, changeStaffRole, disableStaffMember, enableStaffMember, createKey, revokeKey };
 }

@@ -1,28 +1,24 @@
 // Subscribers in the newsroom (editors and administrators): search and filters with counts per
 // newsletter, add (double opt-in or confirmed), unsubscribe, delete for good after a confirmation
-// page, CSV import (multipart upload, report with the lines that failed) and CSV export. Thin routes
-// over src/newsletters/subscribers.ts.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// page, CSV import (multipart upload, report with the lines that failed) and CSV export. Thin
+// handlers over src/newsletters/subscribers.ts; URLs in src/admin/routes.ts.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { DomainError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { NotFoundError, TooLargeError, ValidationError } from '../platform/errors.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
 import { addSubscriber, deleteSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers, subscriberCounts, unsubscribe } from '../newsletters/subscribers.ts';
 import { getPerson, subscriptionsOf } from '../newsletters/signup.ts';
-import type { AdminHelpers } from './routes.ts';
-import { noticeFrom } from './routes.ts';
+import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import type { Notice } from './layout.ts';
+import { parserLimit, uploadedBytes } from './uploads.ts';
 import {
   deleteConfirmPage, importReportPage, subscribersPage, subscribersQuery, SUBSCRIBERS_PATH, SUBSCRIBERS_PER_PAGE, type AddValues, type SubscriberFilter,
 } from './pages/subscribers.ts';
 
 /** CSV files up to this size are imported (the admin's multipart limit for images is lower). */
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
-
-class TooLargeError extends DomainError {
-  override readonly status = 413;
-  override readonly code = 'too_large';
-}
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const listQuery = z.object({
@@ -47,7 +43,7 @@ function withNotice(url: string, notice: string): string {
   return url + (url.includes('?') ? '&' : '?') + `notice=${notice}`;
 }
 
-export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h: AdminHelpers): void {
+export function subscriberScreens(web: WebDeps, h: AdminHelpers) {
   const { db } = web;
   const now = () => web.clock.now();
 
@@ -61,18 +57,14 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
     return h.sendPage(reply, subscribersPage(ctx, ctx.timeZone, { filter, page, rows, total, counts, newsletters, add }, notice), status);
   }
 
-  admin.get(SUBSCRIBERS_PATH, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
-    const parsed = listQuery.safeParse(req.query);
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => i.message).join(' '));
-    const q = parsed.data;
+  const list: Handler = async (req, reply) => {
+    const q = parseInput(listQuery, req.query);
     const filter: SubscriberFilter = { q: q.q?.trim() || undefined, newsletter: q.newsletter || undefined, status: q.status || undefined };
     return renderList(req, reply, filter, Number(q.page || 1), noticeFrom(req.query));
-  });
+  };
 
   // Add one person. Without "already agreed" this is a sign-up: they get the verification email.
-  admin.post(SUBSCRIBERS_PATH, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
+  const add: Handler = async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const chosen = (Array.isArray(body.newsletters) ? body.newsletters : body.newsletters === undefined ? [] : [body.newsletters]).map(String);
     const values: AddValues = { email: String(body.email ?? ''), name: String(body.name ?? ''), newsletters: chosen, confirmed: body.confirmed === 'on' };
@@ -85,10 +77,9 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
       return renderList(req, reply, {}, 1, { kind: 'error', text: e.message }, values, 400);
     }
     return reply.redirect(`${subscribersQuery({ q: values.email!.trim() })}&notice=${values.confirmed ? 'subscriber_added' : 'subscriber_invited'}`, 303);
-  });
+  };
 
-  admin.post(`${SUBSCRIBERS_PATH}/:id/unsubscribe`, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
+  const unsubscribeOne: Handler = async (req, reply) => {
     const id = personId(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!(await getPerson(db, id))) throw new NotFoundError('There is no such subscriber. They may have been deleted.');
@@ -100,45 +91,41 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
     }
     await unsubscribe(db, id, newsletterId, now());
     return reply.redirect(withNotice(safeBack(body.back), 'unsubscribed'), 303);
-  });
+  };
 
-  admin.get(`${SUBSCRIBERS_PATH}/:id/delete`, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
+  const deleteForm: Handler = async (req, reply) => {
     const id = personId(req);
     const person = await getPerson(db, id);
     if (!person) throw new NotFoundError('There is no such subscriber. They may have been deleted already.');
     const all = await listNewsletters(db);
     const subs = await subscriptionsOf(db, id, all.map((n) => n.id));
     return h.sendPage(reply, deleteConfirmPage(await h.ctx(req), person, subs));
-  });
+  };
 
-  admin.post(`${SUBSCRIBERS_PATH}/:id/delete`, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
+  const remove: Handler = async (req, reply) => {
     const person = await getPerson(db, personId(req));
     if (!person) throw new NotFoundError('There is no such subscriber. They may have been deleted already.');
     await deleteSubscriber(db, person.email);
     return reply.redirect(`${SUBSCRIBERS_PATH}?notice=subscriber_deleted`, 303);
-  });
+  };
 
   // CSV import: the form's fields (CSRF token, newsletter, confirmed) come before the file.
-  admin.post(`${SUBSCRIBERS_PATH}/import`, { config: { csrfInHandler: true } }, async (req, reply) => {
+  const importCsv: Handler = async (req, reply) => {
     if (!req.isMultipart()) throw new ValidationError('Send the CSV as a file upload (multipart/form-data).');
     // Read every part: the fields (whichever order they come in) and the one file, size-limited.
     const fields: Record<string, string> = {};
     let file: { name: string; buf: Buffer } | null = null;
+    const tooLarge = () => new TooLargeError(`That file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files and import each.`);
     try {
-      for await (const part of req.parts({ limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 10 } })) {
-        if (part.type === 'file') file = { name: part.filename ?? '', buf: await part.toBuffer() };
+      for await (const part of req.parts({ limits: { fileSize: parserLimit(MAX_CSV_BYTES), files: 1, fields: 10 } })) {
+        if (part.type === 'file') file = { name: part.filename ?? '', buf: await uploadedBytes(part, MAX_CSV_BYTES, tooLarge) };
         else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
       }
     } catch (e) {
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new TooLargeError(`That file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files and import each.`);
-      }
+      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
       throw e;
     }
     h.checkCsrf(req, req.headers['x-csrf-token'] ?? fields._csrf);
-    h.need(req, 'newsletters.manage');
     const slug = fields.newsletter ?? '';
     const newsletter = SLUG.test(slug) ? await getNewsletterBySlug(db, slug) : undefined;
     if (!newsletter) throw new ValidationError('Choose the newsletter to import into.');
@@ -149,10 +136,9 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
     const confirmed = fields.confirmed === 'on';
     const result = await importSubscribersCsv(web, buf.toString('utf8'), { newsletter: newsletter.slug, confirmed });
     return h.sendPage(reply, importReportPage(await h.ctx(req), newsletter, confirmed, result, file.name.slice(0, 200)));
-  });
+  };
 
-  admin.get(`${SUBSCRIBERS_PATH}/export`, async (req, reply) => {
-    h.need(req, 'newsletters.manage');
+  const exportCsv: Handler = async (req, reply) => {
     const n = (req.query as Record<string, unknown>).newsletter;
     const slug = typeof n === 'string' && n ? n : undefined;
     if (slug && !SLUG.test(slug)) throw new NotFoundError('There is no such newsletter.');
@@ -162,5 +148,7 @@ export function registerSubscriberRoutes(admin: FastifyInstance, web: WebDeps, h
       .header('content-disposition', `attachment; filename="subscribers-${slug ?? 'all'}-${now().toISOString().slice(0, 10)}.csv"`)
       .header('x-total-count', String(count))
       .send(csv);
-  });
+  };
+
+  return { list, add, unsubscribeOne, deleteForm, remove, importCsv, exportCsv };
 }

@@ -1,0 +1,18 @@
+// What a new publication starts with: the demo publication (unless DEMO_CONTENT=false) and the default
+// newsletters (always). Safe to run on every start: each part does nothing once it is there. `serve`
+// runs it after migrating; `newsdesk setup` runs it when creating the embedded database.
+import type { Deps } from '../deps.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { seedNewsletters } from '../newsletters/newsletters.ts';
+
+export async function seedPublication(deps: Deps, say?: (line: string) => void): Promise<void> {
+  if (deps.config.demoContent) {
+    const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: deps.config.timeZone });
+    if (r.seeded) {
+      deps.log.info('added the demo publication', { articles: r.articles });
+      say?.(`Added the demo publication (${r.articles} articles). Set DEMO_CONTENT=false to start empty.`);
+    }
+  }
+  // The newsletters are the publication's defaults, seeded also without demo content.
+  if ((await seedNewsletters(deps.db)).seeded) deps.log.info('added the default newsletters');
+}

@@ -1,0 +1,13 @@
+// The one job list: src/jobs.ts names every job a domain enqueues, with no help from side effects of
+// importing other modules (this file imports no HTTP surface: a bare worker must run every job).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jobRegistry } from '../src/jobs.ts';
+import { SIGNIN_LINK_JOB } from '../src/staff/signin.ts';
+import { ALREADY_JOB, VERIFY_JOB } from '../src/newsletters/signup.ts';
+import { DELIVER_JOB } from '../src/webhooks/emit.ts';
+
+test('every job a domain enqueues is in the list, and nothing else', () => {
+  assert.deepEqual(Object.keys(jobRegistry).sort(), [SIGNIN_LINK_JOB, VERIFY_JOB, ALREADY_JOB, DELIVER_JOB].sort());
+  for (const [name, handler] of Object.entries(jobRegistry)) assert.equal(typeof handler, 'function', name);
+});
