@@ -14,6 +14,7 @@ import { runCommand } from './cli/run.ts';
 import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
 import { startServer } from './server.ts';
 import { seedPublication } from './publication/setup.ts';
+import { dataDirWarning, privateUmask, secureDataDir } from './platform/data-dir.ts';
 
 const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
 
@@ -61,6 +62,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig();
     if (found?.command.offline) return await runOffline(argv, config, io);
+    // Everything this process creates in DATA_DIR (PGlite's files included) is private to its account.
+    privateUmask();
+    const warning = dataDirWarning(config.dataDir, secureDataDir(config.dataDir));
+    if (warning) io.err(`Warning: ${warning}`);
     config = ensureSecrets(config);
   } catch (e) {
     if (e instanceof ConfigError) {

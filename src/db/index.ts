@@ -4,6 +4,7 @@
 // the function that uses it (see docs/decisions/0002-plain-sql.md).
 import fs from 'node:fs';
 import path from 'node:path';
+import { secureDataDir } from '../platform/data-dir.ts';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type pgTypes from 'pg';
 
@@ -58,7 +59,7 @@ function takeLock(dataDir: string): () => void {
   const file = path.join(dataDir, 'pglite.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
       const release = () => {
         try {
           if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
@@ -127,7 +128,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   let release = () => {};
   let dir: string | undefined;
   if (!opts.inMemory) {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     release = takeLock(opts.dataDir);
     dir = path.join(opts.dataDir, 'pglite');
   }
@@ -144,6 +145,9 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     release();
     throw e;
   }
+  // PGlite gives its files mode 0666 whatever the umask; its folders are 0700, but tighten the files
+  // too, so that a folder opened by hand later exposes nothing (src/platform/data-dir.ts).
+  if (dir) secureDataDir(dir);
   const bus = new LocalBus();
   const wrap = (q: Pick<PGliteType, 'query' | 'exec'>, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;

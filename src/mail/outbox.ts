@@ -21,11 +21,11 @@ export function staffOutboxDir(dataDir: string): string {
 /** Write one RFC 5322 message; returns the file path. Names sort by time of writing. */
 export function writeToOutbox(dataDir: string, raw: Buffer | string, now: Date = new Date(), folder: OutboxFolder = 'outbox'): string {
   const dir = folder === 'outbox-staff' ? staffOutboxDir(dataDir) : outboxDir(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = `${now.toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(6).toString('hex')}.eml`;
   const file = path.join(dir, name);
   const tmp = file + '.tmp';
-  fs.writeFileSync(tmp, raw);
+  fs.writeFileSync(tmp, raw, { mode: 0o600 }); // sign-in links: never readable by other accounts
   fs.renameSync(tmp, file); // readers never see half a message
   return file;
 }

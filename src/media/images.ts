@@ -46,11 +46,11 @@ export function storeImage(dataDir: string, buf: Buffer, opts: { maxBytes?: numb
   if (!ext) throw new ValidationError('That file is not a JPEG, PNG, GIF or WebP image.', { image: 'Not an image we accept.' });
   const name = `${crypto.createHash('sha256').update(buf).digest('hex').slice(0, 32)}.${ext}`;
   const dir = uploadsDir(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, name);
   if (!fs.existsSync(file)) {
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, buf);
+    fs.writeFileSync(tmp, buf, { mode: 0o600 }); // served by the server, not by the file system
     fs.renameSync(tmp, file);
   }
   return `/uploads/${name}`;
