@@ -10,9 +10,10 @@ import { tmpDir } from './helpers/db.ts';
 import { memoryIO } from '../src/cli/io.ts';
 import { runCommand } from '../src/cli/run.ts';
 import { seedNewsletters, getNewsletterBySlug } from '../src/newsletters/newsletters.ts';
-import { parseBounceMessage, processBounceMessage, recordMailEvents, parseSesNotification, parsePostmark, parseMailgun, parseSendgrid, classifyStatus } from '../src/newsletters/bounces.ts';
+import { listHeldReports, parseBounceMessage, processBounceMessage, recordMailEvents, parseSesNotification, parsePostmark, parseMailgun, parseSendgrid, classifyStatus } from '../src/newsletters/bounces.ts';
 import { verpAddress, unsubscribeMailto, unsubscribeToken } from '../src/newsletters/links.ts';
 import { addSubscriber } from '../src/newsletters/subscribers.ts';
+import { signedIn } from './helpers/newsroom.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const SECRET_HOOK = 'hook-secret-0123456789abcdef';
@@ -78,21 +79,21 @@ test('a VERP return path names the delivery, whatever the DSN says the recipient
   assert.equal((await parseBounceMessage(forged, config.secretKey)).events[0]!.deliveryId, null);
 });
 
-test('hard bounce suppresses; the same DSN processed twice counts once', async () => {
-  await person('gone.reader@example.org');
-  const first = await processBounceMessage(db, config.secretKey, fixture('postfix-5.1.1.eml'), now);
+test('a signed hard bounce suppresses; the same DSN processed twice counts once', async () => {
+  const d = await delivery(await person('gone.reader@example.org'));
+  const first = await processBounceMessage(db, config.secretKey, fixture('postfix-5.1.1.eml', d), now);
   assert.deepEqual(first.result.suppressed, ['gone.reader@example.org']);
   const s = await state('gone.reader@example.org');
   assert.ok(s.suppressed_at);
   assert.match(s.suppressed_reason, /^hard bounce \(dsn\): 5\.1\.1/);
-  const again = await processBounceMessage(db, config.secretKey, fixture('postfix-5.1.1.eml'), now);
+  const again = await processBounceMessage(db, config.secretKey, fixture('postfix-5.1.1.eml', d), now);
   assert.equal(again.result.duplicates, 1);
   assert.equal((await db.one<any>(`SELECT count(*)::int AS n FROM mail_events WHERE email_normalized = 'gone.reader@example.org'`))!.n, 1);
 });
 
-test('complaint suppresses and unsubscribes from everything', async () => {
-  await person('annoyed@isp.example');
-  await processBounceMessage(db, config.secretKey, fixture('arf-complaint.eml'), now);
+test('a signed complaint suppresses and unsubscribes from everything', async () => {
+  const d = await delivery(await person('annoyed@isp.example'));
+  await processBounceMessage(db, config.secretKey, fixture('arf-complaint.eml', d), now);
   const s = await state('annoyed@isp.example');
   assert.ok(s.suppressed_at);
   assert.equal(s.suppressed_reason, 'complaint (arf)');
@@ -170,13 +171,100 @@ test('the mailto List-Unsubscribe: a mail to the bounce mailbox with the token i
   assert.deepEqual(r.unsubscribed, ['daily']);
 });
 
-test('CLI: bounces process reads a folder of .eml files and reports what it did', async () => {
-  await person('former.staff@corp.example.com');
+test('CLI: bounces process reads a folder of .eml files, acts on the signed ones and holds the rest', async () => {
+  const signedFor = await delivery(await person('former.staff@corp.example.com'));
+  await person('full.box@example.net');
   const dir = tmpDir();
-  for (const f of fs.readdirSync(FIX)) fs.copyFileSync(path.join(FIX, f), path.join(dir, f));
+  for (const f of fs.readdirSync(FIX)) fs.writeFileSync(path.join(dir, f), f === 'exchange-5.1.1.eml' ? fixture(f, signedFor) : fixture(f).replace(/@news\.example/g, '@cli.example'));
   const io = memoryIO();
   const code = await runCommand(['bounces', 'process', '.'], dir, io, t.deps);
   assert.equal(code, 0, io.errors.join('\n'));
   assert.match(io.lines[0]!, /^Read 5 message\(s\): 2 hard bounce\(s\), 2 soft bounce\(s\), 1 complaint\(s\)/);
+  assert.match(io.lines.join('\n'), /Held for review: 4 report\(s\) without our signed return path/);
   assert.ok((await state('former.staff@corp.example.com')).suppressed_at);
+  assert.equal((await state('full.box@example.net')).soft_bounces, 0, 'an unsigned soft bounce counts for nothing');
+});
+
+// ---- forged reports (issue 9): anyone can mail the bounce mailbox, so only signed reports act.
+
+/** A DSN in Postfix's shape listing many recipients, sent to the bare bounce mailbox. */
+function forgedDsn(recipients: string[], id = 'forged-1@attacker.example'): string {
+  const blocks = recipients.map((r) => `Final-Recipient: rfc822; ${r}\r\nOriginal-Recipient: rfc822;${r}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown`).join('\r\n\r\n');
+  return [
+    'From: MAILER-DAEMON@attacker.example', 'To: bounces@news.example', `Message-ID: <${id}>`, 'Subject: Undelivered Mail Returned to Sender',
+    'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+    '--B', 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
+    '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; attacker.example', '', blocks, '',
+    '--B--', '',
+  ].join('\r\n');
+}
+
+test('a forged DSN naming many subscribers changes nothing; its addresses are held for review', { timeout: 30_000 }, async () => {
+  const victims = ['victim.one@example.org', 'victim.two@example.org', 'victim.three@example.org'];
+  for (const v of victims) await person(v);
+  const r = await processBounceMessage(db, config.secretKey, forgedDsn(victims), now);
+  assert.equal(r.events.length, 3);
+  assert.deepEqual(r.result.suppressed, []);
+  assert.equal(r.result.recorded, 0);
+  assert.equal(r.result.held, 3);
+  for (const v of victims) assert.equal((await state(v)).suppressed_at, null, `${v} is still subscribed`);
+  const again = await processBounceMessage(db, config.secretKey, forgedDsn(victims), now);
+  assert.equal(again.result.held, 0, 'the same report is held once');
+  const { rows } = await listHeldReports(db, { limit: 50, offset: 0 });
+  for (const v of victims) assert.ok(rows.some((x) => x.email_normalized === v && x.kind === 'hard_bounce' && x.known), v);
+
+  // A forged complaint (an ARF report naming someone, without our return path) unsubscribes nobody.
+  await person('complained.about@example.org');
+  const arf = fixture('arf-complaint.eml').replace(/annoyed@isp\.example/g, 'complained.about@example.org').replace(/bounces\+1005-VERP@news\.example/g, 'bounces@news.example');
+  const c = await processBounceMessage(db, config.secretKey, arf, now);
+  assert.equal(c.result.held, 1);
+  assert.equal((await state('complained.about@example.org')).suppressed_at, null);
+  const subs = await db.query(`SELECT s.status FROM subscriptions s JOIN people p ON p.id = s.person_id WHERE p.email_normalized = 'complained.about@example.org'`);
+  assert.deepEqual(subs.map((x) => x.status), ['confirmed']);
+
+  // Posted raw to the dsn webhook (authenticated, but carrying whatever was mailed): held as well.
+  await person('victim.four@example.org');
+  const hook = await t.get(`/webhooks/mail/dsn?key=${SECRET_HOOK}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: forgedDsn(['victim.four@example.org'], 'forged-2@attacker.example') });
+  assert.equal(hook.status, 200);
+  const body = await hook.json();
+  assert.equal(body.suppressed, 0);
+  assert.equal(body.held, 1);
+  assert.equal((await state('victim.four@example.org')).suppressed_at, null);
+});
+
+test('a signed DSN that also lists other addresses acts only on the delivery it names', { timeout: 30_000 }, async () => {
+  const target = await person('signed.target@example.org');
+  await person('bystander@example.org');
+  const d = await delivery(target);
+  const raw = forgedDsn(['signed.target@example.org', 'bystander@example.org'], 'signed-1@mta.example').replace('To: bounces@news.example', `To: ${verpAddress(config.mailFrom, d, config.secretKey)}`);
+  const r = await processBounceMessage(db, config.secretKey, raw, now);
+  assert.deepEqual(r.result.suppressed, ['signed.target@example.org']);
+  assert.equal(r.result.held, 0);
+  assert.equal((await state('bystander@example.org')).suppressed_at, null);
+});
+
+test('an editor applies or dismisses a held report in the newsroom', { timeout: 30_000 }, async () => {
+  await person('held.apply@example.org');
+  await person('held.dismiss@example.org');
+  await processBounceMessage(db, config.secretKey, forgedDsn(['held.apply@example.org', 'held.dismiss@example.org'], 'forged-3@attacker.example'), now);
+  const { rows } = await listHeldReports(db, { limit: 50, offset: 0 });
+  const apply = rows.find((x) => x.email_normalized === 'held.apply@example.org')!;
+  const dismiss = rows.find((x) => x.email_normalized === 'held.dismiss@example.org')!;
+
+  const author = await signedIn(t, 'author.bounces@news.example', 'author');
+  assert.equal((await author.c.request('/admin/newsletters/bounces')).status, 403);
+  const { c } = await signedIn(t, 'editor.bounces@news.example', 'editor');
+  const page = await c.page('/admin/newsletters/bounces');
+  assert.match(page, /held\.apply@example\.org/);
+  assert.match(page, /Bounce reports to review/);
+  const ap = await c.post(`/admin/newsletters/bounces/${apply.id}/apply`);
+  assert.equal(ap.status, 303);
+  assert.match((await state('held.apply@example.org')).suppressed_reason, /^hard bounce \(dsn\)/);
+  const di = await c.post(`/admin/newsletters/bounces/${dismiss.id}/dismiss`);
+  assert.equal(di.status, 303);
+  assert.equal((await state('held.dismiss@example.org')).suppressed_at, null);
+  assert.equal((await c.post(`/admin/newsletters/bounces/${dismiss.id}/apply`)).status, 404, 'decided once');
+  assert.equal((await state('held.dismiss@example.org')).suppressed_at, null);
+  const after = await c.page('/admin/newsletters/bounces');
+  assert.doesNotMatch(after, /held\.apply@example\.org|held\.dismiss@example\.org/);
 });

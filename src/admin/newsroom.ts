@@ -54,6 +54,8 @@ export const NOTICES: Record<string, string> = {
   subscriber_invited: 'Signed up with double opt-in: they are subscribed once they confirm from the verification email (someone who already receives these newsletters is told so instead).',
   unsubscribed: 'Unsubscribed.',
   subscriber_deleted: 'The subscriber was deleted for good.',
+  report_applied: 'Report applied: the address is treated as the report says.',
+  report_dismissed: 'Report dismissed: nothing was changed.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {

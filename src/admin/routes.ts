@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts and outbox.ts.
+// newsletters.ts, subscribers.ts, bounces.ts and outbox.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -16,6 +16,7 @@ import { settingsScreens } from './settings.ts';
 import { newsletterScreens } from './newsletters.ts';
 import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
+import { bounceScreens } from './bounces.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
 const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
@@ -31,6 +32,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const n = newsletterScreens(web, h);
   const sub = subscriberScreens(web, h);
   const out = outboxScreens(web, h);
+  const b = bounceScreens(web, h);
   return [
     // ---- signing in and out
     get('/admin/signin', 'public', s.signInForm),
@@ -100,6 +102,11 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/subscribers/:id/delete', 'newsletters.manage', sub.remove), // for good
     post('/admin/newsletters/subscribers/import', 'newsletters.manage', sub.importCsv, MULTIPART),
     get('/admin/newsletters/subscribers/export', 'newsletters.manage', sub.exportCsv),
+
+    // ---- bounce and complaint reports without our signed return path, held for an editor
+    get('/admin/newsletters/bounces', 'newsletters.manage', b.list),
+    post('/admin/newsletters/bounces/:id/apply', 'newsletters.manage', b.apply),
+    post('/admin/newsletters/bounces/:id/dismiss', 'newsletters.manage', b.dismiss),
 
     // ---- the outbox (mail written to DATA_DIR/outbox when SMTP_URL is not set)
     get('/admin/outbox', 'newsletters.manage', out.list),

@@ -1,7 +1,9 @@
 // Bounce and complaint webhooks: POST /webhooks/mail/{ses,postmark,mailgun,sendgrid,dsn}. Enabled by
 // MAIL_WEBHOOK_SECRET, which the caller presents as ?key=SECRET in the URL (what the providers'
 // consoles let you configure) or in the X-Newsdesk-Webhook-Secret header. `dsn` takes a raw message
-// (message/rfc822) from a mail server's pipe, for setups that would rather POST than run the CLI.
+// (message/rfc822) from a mail server's pipe, for setups that would rather POST than run the CLI:
+// what is in it comes from whoever mailed the bounce mailbox, so it acts only with our signed VERP
+// return path and is otherwise held for review (src/newsletters/bounces.ts).
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
@@ -39,7 +41,7 @@ export function mailWebhooks(deps: Deps) {
       const raw = Buffer.isBuffer(req.body) ? req.body : typeof req.body === 'string' ? Buffer.from(req.body) : null;
       if (!raw || !raw.length) throw new ValidationError('Send the raw message as the request body (Content-Type: message/rfc822).');
       const r = await processBounceMessage(deps.db, deps.config.secretKey, raw, deps.clock.now());
-      return { kind: r.kind, recorded: r.result.recorded, duplicates: r.result.duplicates, unknown: r.result.unknown, suppressed: r.result.suppressed.length, unsubscribed: r.unsubscribed?.length ?? 0 };
+      return { kind: r.kind, recorded: r.result.recorded, duplicates: r.result.duplicates, unknown: r.result.unknown, suppressed: r.result.suppressed.length, unsubscribed: r.unsubscribed?.length ?? 0, held: r.result.held ?? 0 };
   };
 
   const provider: Handler = async (req, reply) => {

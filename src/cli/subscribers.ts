@@ -110,7 +110,7 @@ export const bouncesProcessCommand: Command = {
       if (st.isDirectory()) files.push(...fs.readdirSync(full).filter((f) => f.endsWith('.eml')).sort().map((f) => path.join(full, f)));
       else files.push(full);
     }
-    let hard = 0, soft = 0, complaints = 0, unsubscribed = 0, duplicates = 0, unknown = 0, ignored = 0, failed = 0;
+    let hard = 0, soft = 0, complaints = 0, unsubscribed = 0, duplicates = 0, unknown = 0, ignored = 0, failed = 0, held = 0;
     const suppressed: string[] = [];
     for (const [i, file] of files.entries()) {
       try {
@@ -125,6 +125,7 @@ export const bouncesProcessCommand: Command = {
         unsubscribed += r.unsubscribed?.length ?? 0;
         duplicates += r.result.duplicates;
         unknown += r.result.unknown;
+        held += r.result.held ?? 0;
         suppressed.push(...r.result.suppressed);
       } catch (e) {
         failed++;
@@ -134,6 +135,7 @@ export const bouncesProcessCommand: Command = {
     }
     io.out(`Read ${files.length} message(s): ${hard} hard bounce(s), ${soft} soft bounce(s), ${complaints} complaint(s), ${unsubscribed} unsubscribe(s); ` +
       `${duplicates} already seen, ${unknown} for unknown addresses, ${ignored} not a report, ${failed} unreadable.`);
+    if (held) io.out(`Held for review: ${held} report(s) without our signed return path (not acted on; an editor applies or dismisses them under Newsletters → Bounces).`);
     if (suppressed.length) io.out(`Suppressed: ${suppressed.join(', ')}`);
     return failed ? 1 : 0;
   },

@@ -8,6 +8,13 @@
 //     in between (a provider's "delivered" event, or a later delivery that went out and did not
 //     bounce) starts the count again.
 // The same report processed twice counts once (mail_events.source_ref).
+//
+// Who is believed: anyone can mail the bounce mailbox (its address is in every newsletter's
+// List-Unsubscribe), and one forged report can name thousands of people. So a raw report (a DSN or
+// an ARF complaint, from the mailbox, `newsdesk bounces process` or the `dsn` webhook) acts only when
+// it carries our signed VERP return path, and then only on the person of the delivery it names. The
+// JSON webhooks of providers, which present MAIL_WEBHOOK_SECRET, act as they are. Anything else is
+// held in mail_reports_review for an editor to apply or dismiss (the newsroom's Bounces screen).
 import type { Db } from '../db/index.ts';
 import { parseVerp, parseUnsubscribeSubject, verifyUnsubscribeToken } from './links.ts';
 import { unsubscribe } from './signup.ts';
@@ -287,6 +294,8 @@ export interface RecordResult {
   unknown: number;
   /** Emails suppressed by these events. */
   suppressed: string[];
+  /** Events held for an editor's review: the report carried no signed return path. */
+  held?: number;
 }
 
 /** Record events and apply the suppression rules, each event in its own transaction. */
@@ -354,14 +363,88 @@ export async function recordMailEvents(db: Db, events: MailEvent[], now: Date): 
   return result;
 }
 
-/** Handle one message from the bounce mailbox end to end. */
+/**
+ * Handle one message from the bounce mailbox end to end. Only a report with our signed VERP address
+ * acts, on the one delivery it names; the rest are held for review (see the top of this file).
+ */
 export async function processBounceMessage(db: Db, secret: string, raw: Buffer | string, now: Date): Promise<BounceMessage & { result: RecordResult; unsubscribed?: string[] }> {
   const msg = await parseBounceMessage(raw, secret);
   if (msg.kind === 'unsubscribe' && msg.unsubscribeToken) {
     const check = verifyUnsubscribeToken(secret, msg.unsubscribeToken, now);
     const unsubscribed = check.ok ? await unsubscribe(db, check.data.personId, check.data.newsletterId, now) : [];
-    return { ...msg, result: { recorded: 0, duplicates: 0, unknown: check.ok ? 0 : 1, suppressed: [] }, unsubscribed };
+    return { ...msg, result: { recorded: 0, duplicates: 0, unknown: check.ok ? 0 : 1, suppressed: [], held: 0 }, unsubscribed };
   }
-  const result = await recordMailEvents(db, msg.events, now);
+  // A signed return path names one delivery and so one person: the first event speaks for it, and
+  // other addresses the report lists are not ours to act on.
+  const signed = msg.events.find((e) => e.deliveryId != null);
+  const result = await recordMailEvents(db, signed ? [signed] : [], now);
+  result.held = signed ? 0 : await holdForReview(db, msg, now);
   return { ...msg, result };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports held for review
+
+export interface HeldReport {
+  id: number;
+  source: string;
+  kind: Exclude<MailEventKind, 'delivered'>;
+  email_normalized: string;
+  detail: string;
+  message_id: string;
+  subject: string;
+  received_at: Date;
+  status: 'pending' | 'applied' | 'dismissed';
+  /** Whether the address is someone on the list (a report about a stranger needs no decision). */
+  known: boolean;
+}
+
+/** Keep a report's events for an editor; returns how many were newly held (the same report twice counts once). */
+export async function holdForReview(db: Db, msg: BounceMessage, now: Date): Promise<number> {
+  let held = 0;
+  for (const ev of msg.events.slice(0, 1000)) {
+    if (ev.kind === 'delivered' || !ev.email) continue;
+    const row = await db.one(
+      `INSERT INTO mail_reports_review (source, kind, email_normalized, detail, message_id, subject, source_ref, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id`,
+      [ev.source, ev.kind, ev.email.toLowerCase().slice(0, 320), ev.detail.slice(0, 1000), msg.messageId.slice(0, 500), msg.subject.slice(0, 500), ev.sourceRef ?? null, now],
+    );
+    if (row) held++;
+  }
+  return held;
+}
+
+export async function listHeldReports(db: Db, opts: { limit: number; offset: number }): Promise<{ rows: HeldReport[]; total: number }> {
+  const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM mail_reports_review WHERE status = 'pending'`))!.n;
+  const rows = await db.query<HeldReport>(
+    `SELECT r.id, r.source, r.kind, r.email_normalized, r.detail, r.message_id, r.subject, r.received_at, r.status,
+            EXISTS (SELECT 1 FROM people p WHERE p.email_normalized = r.email_normalized) AS known
+       FROM mail_reports_review r WHERE r.status = 'pending' ORDER BY r.received_at DESC, r.id DESC LIMIT $1 OFFSET $2`,
+    [opts.limit, opts.offset],
+  );
+  return { rows, total };
+}
+
+export async function countHeldReports(db: Db): Promise<number> {
+  return (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM mail_reports_review WHERE status = 'pending'`))!.n;
+}
+
+/**
+ * An editor's decision on a held report: `apply` runs the usual rules on its address (as if it had
+ * come signed), `dismiss` keeps it on record and does nothing. Deciding twice changes nothing.
+ */
+export async function reviewHeldReport(db: Db, id: number, decision: 'apply' | 'dismiss', staffId: number | null, now: Date): Promise<{ report: HeldReport; result: RecordResult | null } | null> {
+  const report = await db.one<HeldReport>(
+    `UPDATE mail_reports_review SET status = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $1 AND status = 'pending'
+     RETURNING id, source, kind, email_normalized, detail, message_id, subject, received_at, status, true AS known`,
+    [id, decision === 'apply' ? 'applied' : 'dismissed', staffId, now],
+  );
+  if (!report) return null;
+  if (decision === 'dismiss') return { report, result: null };
+  const result = await recordMailEvents(
+    db,
+    [{ kind: report.kind, email: report.email_normalized, source: report.source as MailEventSource, detail: `${report.detail} (applied by an editor)`.slice(0, 1000), sourceRef: `review:${report.id}` }],
+    now,
+  );
+  return { report, result };
 }
