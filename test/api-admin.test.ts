@@ -62,10 +62,14 @@ test('401 without a key, with a bad key or a bad scheme; errors are JSON with a 
 });
 
 test('articles: list with filters, search and pagination; get; 404s', async () => {
-  const all = await call('contributor', 'GET', '/api/admin/articles?limit=2');
+  const all = await call('editor', 'GET', '/api/admin/articles?limit=2');
   assert.equal(all.status, 200);
   assert.equal(all.json.data.length, 2);
   assert.deepEqual(all.json.meta.pagination, { page: 1, limit: 2, total: 5, pages: 3 });
+  // A contributor's key lists its own articles and the published ones: not someone else's draft.
+  const theirs = await call('contributor', 'GET', '/api/admin/articles?limit=100');
+  assert.deepEqual(theirs.json.meta.pagination.total, 4);
+  assert.ok(!theirs.json.data.some((a: any) => a.slug === 'secret-draft'));
   const drafts = await call('editor', 'GET', '/api/admin/articles?status=draft');
   assert.deepEqual(drafts.json.data.map((a: any) => a.slug), ['secret-draft']);
   const science = await call('editor', 'GET', '/api/admin/articles?section=science&format=recommends');
@@ -82,7 +86,11 @@ test('articles: list with filters, search and pagination; get; 404s', async () =
   assert.equal(bad.status, 400);
   assert.ok(bad.json.error.fields.status && bad.json.error.fields.limit);
 
-  const one = await call('contributor', 'GET', `/api/admin/articles/${fx.draft.id}`);
+  const denied = await call('contributor', 'GET', `/api/admin/articles/${fx.draft.id}`);
+  assert.equal(denied.status, 403, 'someone else\'s draft (issue 9)');
+  assert.doesNotMatch(JSON.stringify(denied.json), /Secret draft/);
+  assert.equal((await call('author', 'GET', `/api/admin/articles/${fx.draft.id}/revisions`)).status, 403);
+  const one = await call('editor', 'GET', `/api/admin/articles/${fx.draft.id}`);
   assert.equal(one.status, 200);
   assert.equal(one.json.data.headline, 'Secret draft');
   assert.equal(one.json.data.type, 'post');

@@ -12,7 +12,7 @@ import type { Article } from '../articles/types.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { markdownToHtml } from '../platform/sanitize.ts';
 import { wantsJson } from '../platform/http.ts';
-import { assertCanEdit, canEdit, canPublish, getOwnership } from '../staff/permissions.ts';
+import { assertCanEdit, canEdit, canPublish, canView, getOwnership } from '../staff/permissions.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction } from '../articles/editor.ts';
 import { diffSnapshots, getRevision, listRevisions, restoreRevision, snapshotOf, type Revision } from '../articles/revisions.ts';
@@ -20,6 +20,7 @@ import { fieldsFromArticle, fieldsFromBody } from './article-form.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
 import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
 import { uploadedBytes } from './uploads.ts';
+import { articleListScope } from '../staff/roles.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const listQuery = z.object({
@@ -67,6 +68,8 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     };
     const page = Number(q.page ?? 1);
     const ctx = await h.ctx(req);
+    const me = ctx.session.staff;
+    if (articleListScope(me.role) !== 'all') filter.ownOrPublished = { staffId: me.id, authorId: me.author_id };
     const [{ rows, more }, ch] = await Promise.all([listAdminArticles(db, filter, page), choices()]);
     return h.sendPage(reply, articleListPage(ctx, ctx.timeZone, filter, ch, rows, page, more, noticeFrom(req.query)));
   };
@@ -177,7 +180,7 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     const s = h.session(req);
     const [article, own] = await Promise.all([getArticleById(db, id), getOwnership(db, id)]);
     if (!article || !own) throw new NotFoundError('There is no such article.');
-    if (!canEdit(s.staff, own) && article.status !== 'published') throw new ForbiddenError('You can only preview your own articles.');
+    if (!canView(s.staff, own)) throw new ForbiddenError('You can only preview your own articles.');
     return h.sendPage(reply, await renderPreview(article));
   };
 

@@ -13,7 +13,7 @@ import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publ
 import { getNewsletterBySlug, listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, rotateWebhookSecret, updateWebhook } from '../webhooks/webhooks.ts';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../staff/api-keys.ts';
-import { apiCreateArticle, apiDeleteArticle, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
+import { apiCreateArticle, apiDeleteArticle, assertCanRead, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
 import { listRevisions } from '../articles/revisions.ts';
 import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from '../articles/taxonomy.ts';
 
@@ -76,11 +76,15 @@ export function adminApi(deps: Deps) {
     // ---- articles
     listArticles: (async (req) => {
       const q = parseInput(listQuerySchema, req.query, { what: 'query' });
-      const { items, total } = await listArticles(db, q);
+      const { items, total } = await listArticles(db, q, keyOf(req));
       return { data: items, meta: pagination(q.page, q.limit, total) };
     }) as Handler,
     createArticle: (async (req, reply) => reply.code(201).send({ data: await apiCreateArticle(db, keyOf(req), req.body, clock.now()) })) as Handler,
-    getArticle: (async (req) => ({ data: await getAdminArticle(db, idOf(req)) })) as Handler,
+    getArticle: (async (req) => {
+      const a = await getAdminArticle(db, idOf(req));
+      assertCanRead(keyOf(req), a);
+      return { data: a };
+    }) as Handler,
     updateArticle: (async (req) => ({ data: await apiUpdateArticle(db, keyOf(req), idOf(req), req.body, clock.now()) })) as Handler,
     deleteArticle: (async (req, reply) => {
       await apiDeleteArticle(db, keyOf(req), idOf(req));
@@ -89,7 +93,7 @@ export function adminApi(deps: Deps) {
     setStatus: (action: 'publish' | 'schedule' | 'unpublish'): Handler => async (req) => ({ data: await apiSetStatus(db, keyOf(req), idOf(req), action, req.body, clock.now()) }),
     articleRevisions: (async (req) => {
       const id = idOf(req);
-      await getAdminArticle(db, id); // a 404 for an article that is not there
+      assertCanRead(keyOf(req), await getAdminArticle(db, id), 'revisions'); // a 404 for an article that is not there
       return { data: await listRevisions(db, id, 200) };
     }) as Handler,
 

@@ -1,11 +1,13 @@
 // Article reads and writes for the Admin API: every status, filters, pagination, and who may change
 // what. An admin key acts with its role (src/staff/roles.ts): contributors write drafts, authors also
-// publish their own, editors and administrators anything. An article is a key's own when it was
-// created through that key (articles.api_key_id).
+// publish their own, editors and administrators anything: the rule is roles.ts's mayOnArticle, the
+// one the newsroom asks too. An article is a key's own when it was created through that key
+// (articles.api_key_id); a key whose role may not touch every article sees only its own and the
+// published ones, in lists and by id.
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
-import { can } from '../staff/roles.ts';
+import { articleListScope, can, mayOnArticle, type ArticleAction } from '../staff/roles.ts';
 import { getArticleById } from '../articles/queries.ts';
 import { createArticle, deleteArticle, parseArticleInput, updateArticle } from '../articles/write.ts';
 import type { Article, ArticleSummary } from '../articles/types.ts';
@@ -35,13 +37,14 @@ const SUMMARY = `a.id, a.uuid, a.type, a.slug, a.headline, a.dek, a.status, a.pu
   coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY at.position) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags`;
 
 /** Every article matching the filters, most recently edited first (best match first when searching). */
-export async function listArticles(db: Db, q: ListQuery): Promise<{ items: Array<ArticleSummary & { type: string; uuid: string }>; total: number }> {
+export async function listArticles(db: Db, q: ListQuery, key?: ApiKey): Promise<{ items: Array<ArticleSummary & { type: string; uuid: string }>; total: number }> {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
   const where: string[] = [];
+  if (key && articleListScope(key.role!) !== 'all') where.push(`(a.api_key_id = ${p(key.id)} OR a.status = 'published')`);
   if (q.status) where.push(`a.status = ${p(q.status)}`);
   if (q.type) where.push(`a.type = ${p(q.type)}`);
   if (q.format) where.push(`f.slug = ${p(q.format)}`);
@@ -73,10 +76,23 @@ function owns(key: ApiKey, a: { api_key_id: number | null }): boolean {
   return a.api_key_id === key.id;
 }
 
+function may(key: ApiKey, action: ArticleAction, a: AdminArticle | null): boolean {
+  return mayOnArticle(key.role!, action, a === null ? null : { own: owns(key, a), status: a.status });
+}
+
+/** Reading an article as stored, or its revisions: the key's own, or a published one, unless the role may read every article. */
+export function assertCanRead(key: ApiKey, a: AdminArticle, action: 'view' | 'revisions' = 'view'): void {
+  if (may(key, action, a)) return;
+  throw new ForbiddenError(
+    action === 'revisions'
+      ? `A ${key.role} key may only read the revisions of articles it may change.`
+      : `A ${key.role} key may only read articles created with it, and published ones.`,
+  );
+}
+
 export function assertCanEdit(key: ApiKey, a: AdminArticle): void {
   const role = key.role!;
-  if (can(role, 'articles.manage_all')) return;
-  if (owns(key, a) && (can(role, 'articles.publish_own') || (can(role, 'articles.write_own_drafts') && a.status === 'draft'))) return;
+  if (may(key, 'edit', a)) return;
   throw new ForbiddenError(
     owns(key, a) ? `A ${role} key may only change drafts; this article is ${a.status}.` : `A ${role} key may only change articles created with it.`,
   );
@@ -84,8 +100,7 @@ export function assertCanEdit(key: ApiKey, a: AdminArticle): void {
 
 export function assertCanPublish(key: ApiKey, a: AdminArticle | null): void {
   const role = key.role!;
-  if (can(role, 'articles.manage_all')) return;
-  if (can(role, 'articles.publish_own') && (a === null || owns(key, a))) return;
+  if (may(key, 'publish', a)) return;
   throw new ForbiddenError(
     can(role, 'articles.publish_own') ? `A ${role} key may only publish articles created with it.` : `A ${role} key writes drafts; publishing needs an author, editor or administrator key.`,
   );
@@ -152,6 +167,6 @@ export async function apiSetStatus(db: Db, key: ApiKey, id: number, action: 'pub
 export async function apiDeleteArticle(db: Db, key: ApiKey, id: number): Promise<void> {
   const current = await getAdminArticle(db, id);
   assertCanEdit(key, current);
-  if (current.status !== 'draft') assertCanPublish(key, current);
+  if (!may(key, 'delete', current)) assertCanPublish(key, current);
   await deleteArticle(db, id);
 }

@@ -229,6 +229,8 @@ export interface AdminListFilter {
   section?: string;
   author?: string;
   q?: string;
+  /** Only this staff member's own articles (created by them, or with their byline) and published ones. */
+  ownOrPublished?: { staffId: number; authorId: number | null };
 }
 
 export interface AdminListRow {
@@ -257,6 +259,10 @@ export async function listAdminArticles(db: Db, f: AdminListFilter, page: number
   if (f.section) where.push(`a.section_id = (SELECT id FROM sections WHERE slug = ${p(f.section)})`);
   if (f.author) where.push(`EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = (SELECT id FROM authors WHERE slug = ${p(f.author)}))`);
   if (f.q) where.push(`a.search_vector @@ websearch_to_tsquery('english', ${p(f.q)})`);
+  if (f.ownOrPublished) {
+    const mine = f.ownOrPublished;
+    where.push(`(a.status = 'published' OR a.created_by = ${p(mine.staffId)}${mine.authorId !== null ? ` OR EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = ${p(mine.authorId)})` : ''})`);
+  }
   const limit = p(LIST_PAGE_SIZE + 1);
   const offset = p((page - 1) * LIST_PAGE_SIZE);
   // The page's ids first, then their details: rows skipped by OFFSET are only walked in the index,

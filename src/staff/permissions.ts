@@ -1,10 +1,9 @@
-// What a signed-in staff member may do to a particular article, on top of the role grants in
-// roles.ts. Contributors write and edit their own drafts; authors also publish, schedule and
-// unpublish their own articles; editors and administrators may do anything to any article. An
-// article is someone's own when they created it or their byline is on it.
+// What a signed-in staff member may do to a particular article. The rule is roles.ts's
+// mayOnArticle (the same one the Admin API asks); this file says what "own" means in the newsroom:
+// an article is someone's own when they created it or their byline is on it.
 import type { Db } from '../db/index.ts';
 import { ForbiddenError } from '../platform/errors.ts';
-import { can } from './roles.ts';
+import { mayOnArticle } from './roles.ts';
 import type { Staff } from './staff.ts';
 
 export interface Ownership {
@@ -27,17 +26,20 @@ export function owns(staff: Staff, o: Ownership): boolean {
   return o.created_by === staff.id || (staff.author_id !== null && o.author_ids.includes(staff.author_id));
 }
 
+const facts = (staff: Staff, o: Ownership) => ({ own: owns(staff, o), status: o.status });
+
 export function canEdit(staff: Staff, o: Ownership): boolean {
-  if (can(staff.role, 'articles.manage_all')) return true;
-  if (!owns(staff, o)) return false;
-  if (can(staff.role, 'articles.publish_own')) return true;
-  return can(staff.role, 'articles.write_own_drafts') && o.status === 'draft';
+  return mayOnArticle(staff.role, 'edit', facts(staff, o));
+}
+
+/** Reading it as stored (the preview): their own, anything published, or anything for editors. */
+export function canView(staff: Staff, o: Ownership): boolean {
+  return mayOnArticle(staff.role, 'view', facts(staff, o));
 }
 
 /** Publishing, scheduling and unpublishing (any change of status or of the publish time of a live article). */
 export function canPublish(staff: Staff, o: Ownership | null): boolean {
-  if (can(staff.role, 'articles.manage_all')) return true;
-  return can(staff.role, 'articles.publish_own') && (o === null || owns(staff, o));
+  return mayOnArticle(staff.role, 'publish', o === null ? null : facts(staff, o));
 }
 
 export function assertCanEdit(staff: Staff, o: Ownership): void {

@@ -31,3 +31,48 @@ export function can(role: Role, permission: Permission): boolean {
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 }
+
+// ---- articles: the one rule for the newsroom and the Admin API -------------------------------
+// Who may do what to one article depends on the role's grants above, on whether the article is the
+// actor's own, and on its status. Each surface decides what "own" means for its actor (the newsroom:
+// created it or is on its byline, src/staff/permissions.ts; the Admin API: created with that key,
+// src/api/articles.ts) and asks here. Reading means everything in it: a draft's text, a scheduled
+// piece, its revisions' list; published articles are public anyway.
+
+export type ArticleStatus = 'draft' | 'scheduled' | 'published';
+export type ArticleAction =
+  | 'view' // read the article as stored (the Admin API's GET, the newsroom's preview)
+  | 'edit' // change its fields (and open the editor)
+  | 'revisions' // list and read its revisions, restore one: the editor's history, so as for edit
+  | 'publish' // publish, schedule, unpublish, or move a live article's time
+  | 'delete';
+
+export interface ArticleFacts {
+  own: boolean;
+  status: ArticleStatus;
+}
+
+export const ARTICLE_ACTIONS: readonly ArticleAction[] = ['view', 'edit', 'revisions', 'publish', 'delete'];
+
+/** What `role` may do to an article (`null`: one not yet created). */
+export function mayOnArticle(role: Role, action: ArticleAction, a: ArticleFacts | null): boolean {
+  if (!can(role, 'articles.write_own_drafts')) return false;
+  if (can(role, 'articles.manage_all')) return true;
+  const own = a === null || a.own;
+  switch (action) {
+    case 'view':
+      return own || a!.status === 'published';
+    case 'edit':
+    case 'revisions':
+      return own && (can(role, 'articles.publish_own') || a === null || a.status === 'draft');
+    case 'publish':
+      return own && can(role, 'articles.publish_own');
+    case 'delete':
+      return mayOnArticle(role, 'edit', a) && (a === null || a.status === 'draft' || mayOnArticle(role, 'publish', a));
+  }
+}
+
+/** Which articles a role's lists show: every one, or its own and the published ones. */
+export function articleListScope(role: Role): 'all' | 'own_or_published' {
+  return can(role, 'articles.manage_all') ? 'all' : 'own_or_published';
+}
