@@ -284,3 +284,35 @@ test('preferences: change newsletters, then leave all', async () => {
   const forged = await t.get(`/newsletters/preferences?t=${token.slice(0, -2)}xx`);
   assert.equal(forged.status, 400, 'a tampered token is refused');
 });
+
+test('a sign-up for a known address changes nothing about the person until the mailbox confirms (issue 9)', { timeout: 30_000 }, async () => {
+  // Someone already on the list, with no name, confirmed.
+  const first = await json({ email: 'known.person@example.org', newsletters: ['daily'] });
+  assert.equal(first.status, 200);
+  const id = (await rows('known.person@example.org')).person.id;
+  await db.query(`UPDATE subscriptions SET status = 'confirmed', confirmed_at = now() WHERE person_id = $1`, [id]);
+  await db.query(`DELETE FROM jobs WHERE payload->>'personId' = $1`, [String(id)]);
+  // A stranger signs the address up again with a name of their choosing.
+  const planted = await json({ email: 'known.person@example.org', newsletters: ['daily', 'morning'], name: 'Dear Idiot' });
+  assert.equal(planted.status, 200);
+  assert.deepEqual(await planted.json(), { message: SIGNUP_SUCCESS }, 'the same answer as any sign-up');
+  const person = await db.one<{ name: string }>(`SELECT name FROM people WHERE id = $1`, [id]);
+  assert.equal(person!.name, '', 'the name is not set by an unconfirmed sign-up');
+  // The verification email tells the mailbox owner about the name; only their confirmation applies it.
+  await runJobs();
+  const mail = await sink.waitFor((m) => m.to.some((a) => a.toLowerCase() === 'known.person@example.org') && /Dear Idiot/.test(m.parsed.text ?? ''));
+  assert.match(mail.parsed.text ?? '', /Confirming also sets your name to “Dear Idiot”/);
+  assert.equal((await db.one<{ name: string }>(`SELECT name FROM people WHERE id = $1`, [id]))!.name, '');
+  const link = /https:\/\/news\.example\/newsletters\/confirm\?t=([A-Za-z0-9_.-]+)/.exec(mail.parsed.text ?? '')![1]!;
+  const done = await t.get('/newsletters/confirm', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...ORIGIN }, body: new URLSearchParams({ t: link }).toString() });
+  assert.equal(done.status, 200);
+  assert.equal((await db.one<{ name: string }>(`SELECT name FROM people WHERE id = $1`, [id]))!.name, 'Dear Idiot', 'applied by the owner’s confirmation');
+  // A named person's name is never replaced by a sign-up, confirmed or not.
+  const again = await json({ email: 'known.person@example.org', newsletters: ['good-news'], name: 'Someone Else' });
+  assert.equal(again.status, 200);
+  assert.equal((await db.one<{ name: string }>(`SELECT name FROM people WHERE id = $1`, [id]))!.name, 'Dear Idiot');
+  // A link whose name was tampered with is refused.
+  const forged = confirmationToken('another-secret-another-secret-0123456789', id, [daily.id], new Date(NOW), 'Evil');
+  const bad = await t.get('/newsletters/confirm', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...ORIGIN }, body: new URLSearchParams({ t: forged }).toString() });
+  assert.equal(bad.status, 400);
+});

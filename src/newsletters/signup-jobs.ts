@@ -37,7 +37,9 @@ export async function sendVerificationJob(deps: Deps, payload: { personId: numbe
   if (!pending.length) return;
   const now = deps.clock.now();
   const pub = await getPublication(db, config);
-  const token = confirmationToken(config.secretKey, person.id, pending.map((p) => p.newsletter_id), now);
+  // A name given at sign-up for an address we knew waits for this confirmation: shown, and carried in the link.
+  const waitingName = !person.name && person.signup_name ? person.signup_name : '';
+  const token = confirmationToken(config.secretKey, person.id, pending.map((p) => p.newsletter_id), now, waitingName);
   const link = `${config.siteUrl}/newsletters/confirm?t=${token}`;
   const names = listNames(pending.map((p) => p.name));
   const subject = `Please confirm your subscription to ${pending.length === 1 ? names : `${pub.name}'s newsletters`}`;
@@ -45,6 +47,7 @@ export async function sendVerificationJob(deps: Deps, payload: { personId: numbe
     person.name ? `Hello ${person.name},` : 'Hello,',
     '',
     `Thank you for signing up to ${names} from ${pub.name}. Please confirm that you want to receive ${pending.length === 1 ? 'it' : 'them'} by opening this link and pressing the button:`,
+    ...(waitingName ? ['', `Confirming also sets your name to “${waitingName}”.`] : []),
     '',
     link,
     '',
@@ -55,6 +58,7 @@ export async function sendVerificationJob(deps: Deps, payload: { personId: numbe
   ].join('\n');
   const body = html`<p>${person.name ? `Hello ${person.name},` : 'Hello,'}</p>
 <p>Thank you for signing up to <strong>${names}</strong> from ${pub.name}. Please confirm that you want to receive ${pending.length === 1 ? 'it' : 'them'}:</p>
+${waitingName ? html`<p>Confirming also sets your name to “${waitingName}”.</p>` : ''}
 ${button(link, 'Confirm my subscription')}
 <p style="font-size:14px;color:#555;">Or open this link: <a href="${link}" style="color:#0b5394;word-break:break-all;">${link}</a></p>
 <p style="font-size:14px;color:#555;">The link works for ${VERIFY_TTL_DAYS} days. If you did not sign up, ignore this email: you will not hear from us again.</p>`;

@@ -137,8 +137,10 @@ WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(email, norm, name, ids, source)
 ), p AS (
   INSERT INTO people (email, email_normalized, name) SELECT email, norm, name FROM input
-  ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
-  RETURNING id, email_normalized, suppressed_at
+  -- A known address: nothing about the person changes until they confirm (the name waits).
+  ON CONFLICT (email_normalized) DO UPDATE
+    SET signup_name = CASE WHEN people.name = '' AND EXCLUDED.name <> '' THEN EXCLUDED.name ELSE people.signup_name END
+  RETURNING id, email_normalized, suppressed_at, name
 ), want AS (
   SELECT p.id AS person_id, n::int AS newsletter_id, i.source FROM input i JOIN p ON p.email_normalized = i.norm, unnest(string_to_array(i.ids, ',')) AS n
 ), before AS (
@@ -154,7 +156,7 @@ WITH input AS (
     WHERE subscriptions.status = 'unsubscribed'
   RETURNING person_id, newsletter_id
 )
-SELECT p.id, p.email_normalized, p.suppressed_at,
+SELECT p.id, p.email_normalized, p.suppressed_at, p.name,
   coalesce((SELECT array_agg(newsletter_id) FROM s WHERE s.person_id = p.id), '{}') AS changed,
   coalesce((SELECT array_agg(newsletter_id) FROM before b WHERE b.person_id = p.id AND b.status = 'pending'), '{}') AS was_pending,
   coalesce((SELECT array_agg(newsletter_id) FROM before b WHERE b.person_id = p.id AND b.status = 'confirmed'), '{}') AS was_confirmed
@@ -184,7 +186,7 @@ interface PendingSignup {
 /** Write sign-ups in one transaction; every item gets its result. Throws if the transaction fails. */
 async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResult[]> {
   return db.tx(async (tx) => {
-    const rows = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null; changed: number[]; was_pending: number[]; was_confirmed: number[] }>(
+    const rows = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null; name: string; changed: number[]; was_pending: number[]; was_confirmed: number[] }>(
       SIGNUP_BATCH_SQL,
       [items.map((i) => i.email), items.map((i) => i.normalized), items.map((i) => i.name), items.map((i) => i.chosen.map((n) => n.id).join(',')), items.map((i) => i.source)],
     );
@@ -217,7 +219,7 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
       : false;
     for (const { item, row } of listening ? created : []) {
       await emitWebhookEvent(tx, 'subscriber.created', {
-        subscriber: { id: row.id, email: item.email, name: item.name, status: 'pending', source: item.source, newsletters: item.chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
+        subscriber: { id: row.id, email: item.email, name: row.name, status: 'pending', source: item.source, newsletters: item.chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
       });
     }
     return results;
@@ -305,20 +307,22 @@ export async function signup(deps: Pick<Deps, 'db'>, input: SignupInput): Promis
 // ---------------------------------------------------------------------------------------------
 // Confirmation
 
-export function confirmationToken(secret: string, personId: number, newsletterIds: number[], now: Date): string {
-  return signToken(secret, VERIFY_PURPOSE, { p: personId, n: newsletterIds }, { ttl: VERIFY_TTL_DAYS * 86_400, now });
+/** The link in the verification email; `name` is a name given at sign-up that waits for this confirmation. */
+export function confirmationToken(secret: string, personId: number, newsletterIds: number[], now: Date, name = ''): string {
+  return signToken(secret, VERIFY_PURPOSE, name ? { p: personId, n: newsletterIds, nm: name } : { p: personId, n: newsletterIds }, { ttl: VERIFY_TTL_DAYS * 86_400, now });
 }
 
 export type ConfirmationCheck =
-  | { ok: true; personId: number; newsletterIds: number[] }
+  | { ok: true; personId: number; newsletterIds: number[]; name: string }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function checkConfirmationToken(secret: string, token: unknown, now: Date): ConfirmationCheck {
-  const r = verifyToken<{ p: number; n: number[] }>(secret, VERIFY_PURPOSE, token, now);
+  const r = verifyToken<{ p: number; n: number[]; nm?: unknown }>(secret, VERIFY_PURPOSE, token, now);
   if (!r.ok) return r;
-  const { p, n } = r.data;
+  const { p, n, nm } = r.data;
   if (!Number.isSafeInteger(p) || !Array.isArray(n) || !n.every(Number.isSafeInteger)) return { ok: false, reason: 'malformed' };
-  return { ok: true, personId: p, newsletterIds: n };
+  if (nm !== undefined && (typeof nm !== 'string' || nm.length > 200)) return { ok: false, reason: 'malformed' };
+  return { ok: true, personId: p, newsletterIds: n, name: nm ?? '' };
 }
 
 export interface SubscriptionView {
@@ -342,15 +346,20 @@ export async function subscriptionsOf(db: Db, personId: number, newsletterIds?: 
 }
 
 export async function getPerson(db: Db, personId: number) {
-  return db.one<{ id: number; email: string; email_normalized: string; name: string; suppressed_at: Date | null }>(
-    `SELECT id, email, email_normalized, name, suppressed_at FROM people WHERE id = $1`,
+  return db.one<{ id: number; email: string; email_normalized: string; name: string; signup_name: string; suppressed_at: Date | null }>(
+    `SELECT id, email, email_normalized, name, signup_name, suppressed_at FROM people WHERE id = $1`,
     [personId],
   );
 }
 
-/** Confirm the pending subscriptions a verification link names. Idempotent; returns what is now confirmed. */
-export async function confirmSubscriptions(db: Db, personId: number, newsletterIds: number[], now: Date): Promise<SubscriptionView[]> {
+/**
+ * Confirm the pending subscriptions a verification link names. Idempotent; returns what is now
+ * confirmed. A name the link carries (given at sign-up for an address we knew) is applied now, if the
+ * person still has none.
+ */
+export async function confirmSubscriptions(db: Db, personId: number, newsletterIds: number[], now: Date, name = ''): Promise<SubscriptionView[]> {
   return db.tx(async (tx) => {
+    if (name) await tx.query(`UPDATE people SET name = $2, signup_name = '' WHERE id = $1 AND name = ''`, [personId, name]);
     const changed = await tx.query<{ newsletter_id: number }>(
       `UPDATE subscriptions SET status = 'confirmed', confirmed_at = $3, consent_at = coalesce(consent_at, $3), updated_at = $3
         WHERE person_id = $1 AND newsletter_id = ANY($2::int[]) AND status = 'pending'

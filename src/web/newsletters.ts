@@ -135,7 +135,7 @@ export function newsletterPages(deps: WebDeps) {
     const person = await getPerson(db, check.personId);
     if (!person) return reply.code(410).type(HTML).send(linkProblemPage(site, 'confirm', 'expired'));
     if (doConfirm) {
-      const confirmed = await confirmSubscriptions(db, check.personId, check.newsletterIds, now);
+      const confirmed = await confirmSubscriptions(db, check.personId, check.newsletterIds, now, check.name);
       return reply.type(HTML).send(confirmedPage(site, confirmed, preferencesUrl('', preferencesToken(config.secretKey, person.id, now))));
     }
     const subs = await subscriptionsOf(db, check.personId, check.newsletterIds);
