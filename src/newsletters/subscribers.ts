@@ -2,7 +2,7 @@
 // add, unsubscribe, delete (really: the person row, their subscriptions, deliveries and mail events),
 // import from CSV and export to CSV.
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { fromSpreadsheetSafe, toSafeCsv } from '../platform/csv.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
@@ -169,7 +169,8 @@ export function readSubscriberCsv(text: string): { rows: ImportRow[]; errors: Im
   const errors: ImportError[] = [];
   records.slice(1).forEach((r, i) => {
     const line = i + 2;
-    const get = (k: string) => (col[k] !== undefined ? (r[col[k]!] ?? '').trim() : '');
+    // Our own exports write cells that would start a formula with a leading apostrophe: take it off.
+    const get = (k: string) => (col[k] !== undefined ? fromSpreadsheetSafe((r[col[k]!] ?? '').trim()) : '');
     const email = get('email');
     if (!email) return errors.push({ line, message: 'no email address' });
     let consentAt: Date | null = null;
@@ -342,7 +343,8 @@ export async function importSubscribersCsv(
 /**
  * Subscribers as CSV that importSubscribersCsv reads back: email, name, newsletters (the confirmed
  * ones, ";"-separated), pending, unsubscribed, consent_at, created_at, suppressed_at. With a
- * newsletter: only people with a subscription to it, and its status.
+ * newsletter: only people with a subscription to it, and its status. Cells that would start a
+ * spreadsheet formula get a leading apostrophe (src/platform/csv.ts).
  */
 export async function exportSubscribersCsv(db: Db, opts: { newsletter?: string } = {}): Promise<{ csv: string; count: number }> {
   if (opts.newsletter && !(await getNewsletterBySlug(db, opts.newsletter))) throw new NotFoundError(`There is no newsletter called "${opts.newsletter}".`);
@@ -361,7 +363,8 @@ export async function exportSubscribersCsv(db: Db, opts: { newsletter?: string }
   );
   const iso = (d: Date | null) => (d ? d.toISOString() : '');
   const header = ['email', 'name', 'newsletters', 'pending', 'unsubscribed', 'consent_at', 'created_at', 'suppressed_at', ...(opts.newsletter ? ['status'] : [])];
-  const csv = stringify([
+  // Names come from anyone who signs up: no cell may start a spreadsheet formula.
+  const csv = toSafeCsv([
     header,
     ...rows.map((r) => [r.email, r.name, r.confirmed ?? '', r.pending ?? '', r.unsubscribed ?? '', iso(r.consent_at), iso(r.created_at), iso(r.suppressed_at), ...(opts.newsletter ? [r.status ?? ''] : [])]),
   ]);
