@@ -2,13 +2,14 @@
 // OpenAPI document) and the mail providers' webhooks, one line each: METHOD, path, who may call it,
 // handler. The table is mounted area by area, and each area enforces its `access`: the Admin API
 // checks the bearer key and then the route's permission (src/staff/roles.ts) before the handler
-// runs; the Content APIs check the content key, send CORS headers and rate-limit per client address;
+// runs; the Content APIs check the content key, send CORS headers and rate-limit per client address (one
+// count over all their prefixes);
 // the mail webhooks check MAIL_WEBHOOK_SECRET. Handlers live in admin.ts, newsletters.ts, content.ts,
 // ghost.ts and mail-webhooks.ts. See docs/decisions/0030-api-and-ghost-compat.md.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, UnauthorizedError } from '../platform/errors.ts';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../platform/errors.ts';
+import { sharedLimiter, type SharedLimiter } from '../platform/rate-limit.ts';
 import { can, type Permission } from '../staff/roles.ts';
 import { KeyVerifier } from '../staff/api-keys.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -163,16 +164,23 @@ export function apiRoutes(app: FastifyInstance): RegisteredRoute[] {
   return routesByApp.get(app) ?? [];
 }
 
-async function contentRateLimit(scope: FastifyInstance, perMinute: number): Promise<void> {
-  if (perMinute <= 0) return;
-  await scope.register(rateLimit, {
-    max: perMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_req, ctx) => {
-      const e: any = new Error(`Too many requests: the Content API allows ${ctx.max} requests a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s.`);
-      e.statusCode = 429;
-      return e;
-    },
+/**
+ * The Content APIs' limit: one count per client address, whichever prefix it calls (ours, Ghost's
+ * and its older version prefixes, with or without the trailing slash), shared by every process on a
+ * PostgreSQL server (src/platform/rate-limit.ts).
+ */
+function contentRateLimit(scope: FastifyInstance, limiter: SharedLimiter | null): void {
+  if (!limiter) return;
+  scope.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'OPTIONS') return;
+    const now = Date.now();
+    const r = await limiter.take(req.ip, now);
+    const reset = Math.max(1, Math.ceil((r.resetAt - now) / 1000));
+    reply.header('x-ratelimit-limit', limiter.limit).header('x-ratelimit-remaining', r.remaining).header('x-ratelimit-reset', reset);
+    if (!r.ok) {
+      reply.header('retry-after', reset);
+      throw new RateLimitedError(`Too many requests: the Content API allows ${limiter.limit} requests a minute; try again in ${reset} s.`);
+    }
   });
 }
 
@@ -197,6 +205,7 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   const cache = new ResponseCache(config.pageCacheEntries);
   await cache.start(deps.db);
   const table = apiTable(deps, cache);
+  const limiter = config.contentApiRateLimit > 0 ? sharedLimiter(deps.db, 'content', config.contentApiRateLimit, 60_000) : null;
   const area = (name: Area) => table.filter((t) => t.area === name);
 
   for (const t of area('public')) app.route({ method: t.method, url: t.url, handler: t.handler });
@@ -232,7 +241,7 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   await app.register(
     async (api) => {
       cors(api);
-      await contentRateLimit(api, config.contentApiRateLimit);
+      contentRateLimit(api, limiter);
       api.addHook('preHandler', async (req) => {
         if (req.method === 'OPTIONS') return;
         const k = (req.query as Record<string, unknown>)?.key;
@@ -250,7 +259,7 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
       async (api) => {
         setGhostErrors(api, deps);
         cors(api);
-        await contentRateLimit(api, config.contentApiRateLimit);
+        contentRateLimit(api, limiter);
         // Ghost: no key is "Authorization failed" (403), a wrong one "Unknown Content API Key" (401).
         api.addHook('preHandler', async (req) => {
           if (req.method === 'OPTIONS') return;
