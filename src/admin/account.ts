@@ -5,7 +5,8 @@ import type { WebDeps } from '../web/site.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { setPassword } from '../staff/staff.ts';
+import { changeOwnPassword } from '../staff/staff.ts';
+import { WindowLimiter } from '../platform/rate-limit.ts';
 import { dashboardArticles } from '../articles/queries.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
 import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
@@ -32,18 +33,24 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     return h.sendPage(reply, accountPage(ctx, noticeFrom(req.query)));
   };
 
+  // Guessing the current password through an open session: a few tries per account per 15 minutes.
+  const wrongCurrent = new WindowLimiter(6, 15 * 60_000);
+
   const changePassword: Handler = async (req, reply) => {
     const s = h.session(req);
-    const body = req.body as Record<string, unknown>;
+    // A form post is an object; JSON null, a bare value or an unparsed body is an empty form (a 400 below, never a 500).
+    const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
     const ctx = await h.ctx(req);
-    if (body.password !== body.confirm) {
-      return h.sendPage(reply, accountPage(ctx, { kind: 'error', text: 'The two passwords are not the same. Type the new password twice.' }), 400);
-    }
+    const problem = (text: string, status = 400) => h.sendPage(reply, accountPage(ctx, { kind: 'error', text }), status);
+    if (typeof body.password !== 'string' || body.password !== body.confirm) return problem('The two passwords are not the same. Type the new password twice.');
     try {
-      await setPassword(db, s.staff.id, typeof body.password === 'string' ? body.password : '');
+      await changeOwnPassword(db, s.staff.id, { current: body.current, password: body.password }, s.idHash);
     } catch (e) {
-      if (e instanceof ValidationError) return h.sendPage(reply, accountPage(ctx, { kind: 'error', text: e.message }), 400);
-      throw e;
+      if (!(e instanceof ValidationError)) throw e;
+      if (e.fields.current === 'Wrong password.' && !wrongCurrent.hit(String(s.staff.id), now())) {
+        return problem('Too many wrong passwords: wait 15 minutes, or sign out and sign in with a link by email.', 429);
+      }
+      return problem(e.message);
     }
     return reply.redirect('/admin/account?notice=password', 303);
   };

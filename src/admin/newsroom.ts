@@ -42,7 +42,7 @@ export const NOTICES: Record<string, string> = {
   settings: 'Settings saved.',
   invited: 'Invitation sent.',
   staff: 'Staff account updated.',
-  password: 'Password saved.',
+  password: 'Password saved. Every other session of yours has been signed out.',
   key: 'API key revoked.',
   newsletter: 'Newsletter saved.',
   edition: 'Edition updated.',

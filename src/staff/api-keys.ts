@@ -83,13 +83,25 @@ export async function revokeApiKey(db: Db, id: number, now = new Date()): Promis
   return key;
 }
 
-/** The live key with this secret, if any. Looks up by hash, then compares the hashes in constant time. */
+/**
+ * The live key with this secret, if any. Looks up by hash, then compares the hashes in constant time.
+ * A key made by a staff member works only while their account does: none while it is disabled, and
+ * an admin key acts with no more than its maker's current role (a key kept after a demotion does not
+ * keep the old powers).
+ */
 export async function findKeyBySecret(db: Db, secret: string, kind: ApiKeyKind): Promise<ApiKey | null> {
   if (!secret || secret.length > 200) return null;
   const hash = hashSecret(secret);
-  const row = await db.one<ApiKey & { secret_hash: string }>(`SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE secret_hash = $1 AND kind = $2 AND revoked_at IS NULL`, [hash, kind]);
+  const row = await db.one<ApiKey & { secret_hash: string; staff_role: Role | null; staff_disabled: boolean | null }>(
+    `SELECT ${COLUMNS.split(', ').map((c) => `k.${c}`).join(', ')}, k.secret_hash, s.role AS staff_role, (s.disabled_at IS NOT NULL) AS staff_disabled
+       FROM api_keys k LEFT JOIN staff s ON s.id = k.created_by
+      WHERE k.secret_hash = $1 AND k.kind = $2 AND k.revoked_at IS NULL`,
+    [hash, kind],
+  );
   if (!row || !crypto.timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(hash))) return null;
-  const { secret_hash: _, ...key } = row;
+  const { secret_hash: _, staff_role, staff_disabled, ...key } = row;
+  if (staff_disabled) return null;
+  if (key.role && staff_role && ROLES.indexOf(staff_role) < ROLES.indexOf(key.role)) key.role = staff_role;
   return key;
 }
 

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
 import { parseInput } from '../platform/validate.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { API_KEYS_CHANNEL } from '../platform/channels.ts';
 import { slugify } from '../platform/sanitize.ts';
 import { ROLES, type Role } from './roles.ts';
 
@@ -107,6 +108,7 @@ export async function changeRole(db: Db, id: number, role: string): Promise<Staf
       throw new ForbiddenError('This is the only administrator: make someone else an administrator first.');
     }
     await tx.query(`UPDATE staff SET role = $2 WHERE id = $1`, [id, newRole]);
+    await tx.notify(API_KEYS_CHANNEL, 'staff'); // their keys act with no more than the new role
     return (await getStaff(tx, id))!;
   });
 }
@@ -121,12 +123,16 @@ export async function disableStaff(db: Db, id: number, now: Date): Promise<void>
     }
     await tx.query(`UPDATE staff SET disabled_at = coalesce(disabled_at, $2) WHERE id = $1`, [id, now]);
     await tx.query(`DELETE FROM staff_sessions WHERE staff_id = $1`, [id]);
+    // Their API keys stop working too (src/staff/api-keys.ts refuses keys of disabled staff): every
+    // process forgets the keys it verified.
+    await tx.notify(API_KEYS_CHANNEL, 'staff');
   });
 }
 
 export async function enableStaff(db: Db, id: number): Promise<void> {
   const rows = await db.query(`UPDATE staff SET disabled_at = NULL WHERE id = $1 RETURNING id`, [id]);
   if (!rows.length) throw new NotFoundError('No such staff member.');
+  await db.notify(API_KEYS_CHANNEL, 'staff');
 }
 
 export const passwordSchema = z
@@ -140,6 +146,28 @@ export async function setPassword(db: Db, id: number, password: string): Promise
   const h = await hash(pw);
   const rows = await db.query(`UPDATE staff SET password_hash = $2 WHERE id = $1 RETURNING id`, [id, h]);
   if (!rows.length) throw new NotFoundError('No such staff member.');
+}
+
+/**
+ * A signed-in person changes their own password: the current one is asked for when there is one (a
+ * session left open on someone else's screen must not be enough to take the account), and every
+ * other session of theirs ends, so whoever else was signed in is signed out.
+ */
+export async function changeOwnPassword(db: Db, id: number, input: { current: unknown; password: unknown }, keepSessionHash: string): Promise<{ endedSessions: number }> {
+  const row = await db.one<{ password_hash: string | null }>(`SELECT password_hash FROM staff WHERE id = $1 AND disabled_at IS NULL`, [id]);
+  if (!row) throw new NotFoundError('No such staff member.');
+  if (row.password_hash) {
+    const current = typeof input.current === 'string' ? input.current.slice(0, 200) : '';
+    if (!current) throw new ValidationError('Type your current password as well.', { current: 'Required.' });
+    if (!(await verify(row.password_hash, current).catch(() => false))) throw new ValidationError('That is not your current password.', { current: 'Wrong password.' });
+  }
+  const pw = parseInput(passwordSchema, typeof input.password === 'string' ? input.password : '');
+  const h = await hash(pw);
+  return db.tx(async (tx) => {
+    await tx.query(`UPDATE staff SET password_hash = $2 WHERE id = $1`, [id, h]);
+    const ended = await tx.query(`DELETE FROM staff_sessions WHERE staff_id = $1 AND id_hash <> $2 RETURNING 1`, [id, keepSessionHash]);
+    return { endedSessions: ended.length };
+  });
 }
 
 // A real argon2id hash of a random string, verified against when the address is unknown so that an

@@ -12,10 +12,14 @@ export function accountPage(ctx: AdminContext, notice: Notice | null): string {
 ${st.author_slug ? html`<dt>Byline</dt><dd><a href="/author/${st.author_slug}">/author/${st.author_slug}</a></dd>` : ''}</dl>
 <section class="card" aria-labelledby="pw-title">
   <h2 id="pw-title">${st.has_password ? 'Change your password' : 'Set a password'}</h2>
-  <p>You can always sign in with a link by email instead.</p>
+  <p>You can always sign in with a link by email instead. Saving a new password signs you out everywhere else.</p>
   <form method="post" action="/admin/account/password" class="stack">
     ${csrfField(ctx)}
     <input type="text" name="username" value="${st.email}" autocomplete="username" hidden>
+    ${st.has_password
+      ? html`<label for="pw-current">Current password</label>
+    <input id="pw-current" type="password" name="current" required maxlength="200" autocomplete="current-password">`
+      : ''}
     <label for="pw-new">New password <span class="hint">(at least 12 characters)</span></label>
     <input id="pw-new" type="password" name="password" required minlength="12" maxlength="200" autocomplete="new-password">
     <label for="pw-confirm">The same again</label>
