@@ -49,7 +49,10 @@ export class RateLimitedError extends DomainError {
 }
 
 /** SQLSTATEs that mean "this value from outside is not acceptable" (data exceptions, class 22). */
-const INPUT_SQLSTATES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05', '22023', '2201B', '22025']);
+// 22009: a date the column cannot hold (year 10000 and more, or before 4713 BC), found by the fuzz suite.
+const INPUT_SQLSTATES = new Set(['22001', '22003', '22007', '22008', '22009', '22021', '22P02', '22P05', '22023', '2201B', '22025', '2200H', '22012', '54001']);
+/** What busboy (the multipart parser) throws for a body that is not the multipart it claims to be. */
+const MALFORMED_BODY = /^(Multipart: Boundary not found|Unexpected end of (form|file)|Malformed (part header|urlencoded form)|Unexpected end of multipart data|Part terminated early|Malformed part)/;
 
 /**
  * A value the database refused (number out of range, malformed date, unstorable text) came from the
@@ -59,6 +62,12 @@ export function asRequestError(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && INPUT_SQLSTATES.has(code)) {
     const e = new ValidationError('The request contains a value we cannot use (a number out of range, a malformed date or text).', {});
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+  const message = (err as { message?: unknown } | null)?.message;
+  if (!(err instanceof DomainError) && typeof message === 'string' && MALFORMED_BODY.test(message) && !(err as { statusCode?: number }).statusCode) {
+    const e = new ValidationError(`The request body could not be read: ${message}. Send a well-formed multipart/form-data body.`, {});
     (e as { cause?: unknown }).cause = err;
     return e;
   }

@@ -3,6 +3,8 @@
 // no event handlers, no style, no javascript: or data: URLs except images.
 import sanitizeHtmlLib from 'sanitize-html';
 import MarkdownIt from 'markdown-it';
+import { parseDocument } from 'htmlparser2';
+import renderDom from 'dom-serializer';
 
 const OPTIONS: sanitizeHtmlLib.IOptions = {
   allowedTags: [
@@ -41,12 +43,40 @@ const OPTIONS: sanitizeHtmlLib.IOptions = {
     },
   },
   disallowedTagsMode: 'discard',
+  // Elements whose content a browser reads as raw text: dropped with their content, so that what is
+  // text inside them (say "<p>" in <xmp>) does not come out as markup (found by the fuzz suite).
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'xmp', 'plaintext', 'noembed', 'noframes', 'title', 'template'],
   // An embed whose source was not allowed is an empty box: drop it.
   exclusiveFilter: (frame) => frame.tag === 'iframe' && !frame.attribs.src,
 };
 
+/**
+ * The input is first read by htmlparser2 10 (tokenised as a browser does: raw-text elements such as
+ * <xmp> and <noscript>, bogus comments, unclosed comments) and written out again, unambiguous, before
+ * the allow-list runs on sanitize-html's own, older parser. Otherwise the two parsers could disagree
+ * and markup no browser would see come out ("<xmp></p><em>" gave an <em>; found by the fuzz suite).
+ */
 export function sanitizeHtml(dirty: string): string {
-  return sanitizeHtmlLib(dirty, OPTIONS);
+  const doc = parseDocument(dirty, { decodeEntities: true });
+  dropRawText(doc);
+  const normalised = renderDom(doc, { encodeEntities: 'utf8', decodeEntities: true });
+  return sanitizeHtmlLib(normalised, OPTIONS);
+}
+
+/** Elements whose content is raw text to a browser: none is allowed, so they go with their content (an iframe keeps no content). */
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'plaintext', 'noscript', 'noembed', 'noframes', 'template', 'iframe']);
+
+function dropRawText(node: { children?: any[] }): void {
+  if (!node.children) return;
+  node.children = node.children.filter((c: any) => {
+    if ((c.type === 'tag' || c.type === 'script' || c.type === 'style') && RAW_TEXT.has(c.name)) {
+      if (c.name !== 'iframe') return false;
+      c.children = [];
+      return true;
+    }
+    dropRawText(c);
+    return true;
+  });
 }
 
 // Markdown with raw HTML allowed (authors embed figures); the result still goes through sanitizeHtml.
