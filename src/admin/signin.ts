@@ -40,7 +40,9 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
   }
 
   function safeNext(next: unknown): string {
-    return typeof next === 'string' && /^\/admin(?:[/?#]|$)/.test(next) && !next.startsWith('//') ? next : '/admin';
+    // Only our own newsroom, and only characters a Location header may carry (a CR, LF or other
+    // control or non-ASCII character would make the redirect itself fail).
+    return typeof next === 'string' && next.length <= 2000 && /^\/admin(?:[/?#]|$)/.test(next) && !next.startsWith('//') && /^[\x21-\x7e]*$/.test(next) ? next : '/admin';
   }
 
   async function startSession(req: FastifyRequest, reply: FastifyReply, staffId: number) {

@@ -36,7 +36,7 @@ function personId(req: FastifyRequest): number {
 
 /** Where to go back to after an action on the list: only the subscribers screen itself. */
 function safeBack(v: unknown): string {
-  return typeof v === 'string' && (v === SUBSCRIBERS_PATH || v.startsWith(SUBSCRIBERS_PATH + '?')) && !/[\r\n]/.test(v) ? v : SUBSCRIBERS_PATH;
+  return typeof v === 'string' && v.length <= 2000 && (v === SUBSCRIBERS_PATH || v.startsWith(SUBSCRIBERS_PATH + '?')) && /^[\x21-\x7e]*$/.test(v) ? v : SUBSCRIBERS_PATH;
 }
 
 function withNotice(url: string, notice: string): string {

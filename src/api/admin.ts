@@ -24,7 +24,8 @@ declare module 'fastify' {
   }
 }
 
-const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive whole number').max(2_147_483_647) });
+// Decimal digits only: Number() would also read "0x10", "1e3" or " 16 " as numbers.
+const idParam = z.object({ id: z.string().regex(/^[1-9]\d{0,9}$/, 'a positive whole number').transform(Number).pipe(z.number().max(2_147_483_647)) });
 const slugParam = z.object({ slug: z.string().min(1).max(120) });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(50) });
 

@@ -74,6 +74,9 @@ function lex(src: string): Tok[] {
   return out;
 }
 
+/** How deep parentheses may nest in a filter. */
+export const MAX_NQL_DEPTH = 32;
+
 export function parseNql(filter: string): Node {
   if (filter.length > 2000) throw new ValidationError('The filter is too long (at most 2,000 characters).', { filter: 'too long' });
   const toks = lex(filter);
@@ -96,11 +99,15 @@ export function parseNql(filter: string): Node {
     return tok.v;
   };
 
+  let depth = 0;
   const term = (): Node => {
     if (isPunct('(')) {
+      // Each group is a level of recursion here and in the SQL: a few dozen is plenty for any real filter.
+      if (++depth > MAX_NQL_DEPTH) bad(filter, peek()!.pos, `groups are nested too deep (at most ${MAX_NQL_DEPTH} levels)`);
       k++;
       const e = expr();
       expect(')');
+      depth--;
       return e;
     }
     const f = peek();
@@ -199,6 +206,10 @@ export function column(expr: string, kind: 'text' | 'int' | 'bool' | 'time'): Fi
       }
       if (kind === 'time') {
         const d = new Date(String(v).replace(' ', 'T').replace(/(T\d\d:\d\d(:\d\d(\.\d+)?)?)$/, '$1Z'));
+        // PostgreSQL's timestamptz holds years 4713 BC to 294276 AD; outside 1-9999 is no real filter anyway.
+        if (!Number.isNaN(d.getTime()) && (d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)) {
+          throw new ValidationError(`Invalid filter "${filter}": "${v}" is not a date between the years 1 and 9999.`, { filter: 'date out of range' });
+        }
         if (Number.isNaN(d.getTime())) throw new ValidationError(`Invalid filter "${filter}": "${v}" is not a date or time.`, { filter: 'expected a date' });
         return d;
       }

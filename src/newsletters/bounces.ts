@@ -18,6 +18,7 @@
 import type { Db } from '../db/index.ts';
 import { parseVerp, parseUnsubscribeSubject, verifyUnsubscribeToken } from './links.ts';
 import { unsubscribe } from './signup.ts';
+import { ValidationError } from '../platform/errors.ts';
 
 export const SOFT_BOUNCE_LIMIT = 3;
 
@@ -144,7 +145,16 @@ export async function parseBounceMessage(raw: Buffer | string, secret: string): 
   } catch {
     throw new Error('Reading bounce messages needs the "mailparser" package: run npm install (it is listed in package.json).');
   }
-  const mail = await simpleParser(text, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  // Reports are short; a message nested part in part hundreds deep is no report (and would make the
+  // parsers recurse that deep): refused before parsing, as is anything the parser cannot read.
+  const nesting = (text.match(/^content-type:\s*multipart\//gim) ?? []).length;
+  if (nesting > 50) throw new ValidationError(`The message has ${nesting} nested multipart parts; a bounce report has a few. Not read.`);
+  let mail: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    mail = await simpleParser(text, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  } catch (e) {
+    throw new ValidationError(`The message could not be read as email: ${(e as Error).message}`);
+  }
   const subject = mail.subject ?? '';
   const messageId = (mail.messageId ?? '').replace(/^<|>$/g, '');
   const root = parseMime(text);

@@ -27,7 +27,9 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
   const clean = (s: string) => stripSlotChars(s);
   const webUrl = pub.siteUrl + editionPath(nl.slug, ed.number);
   const date = humanDate(ed.date, pub.timeZone, pub.locale);
-  const introHtml = ed.intro.trim() ? markdownToHtml(clean(ed.intro)) : '';
+  // Cleaned after rendering as well: Markdown turns "&#xE000;" into the slot character itself, which
+  // would open a per-recipient slot (a test send failed, a real send retried for half an hour).
+  const introHtml = ed.intro.trim() ? clean(markdownToHtml(clean(ed.intro))) : '';
   const url = (a: ArticleSummary) => `${pub.siteUrl}/${a.slug}`;
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
@@ -84,7 +86,7 @@ ${c.items.map(story)}
 
   const lines: string[] = [];
   lines.push(`${clean(pub.name)}: ${clean(nl.name)}`, `${date}, No. ${ed.number}`, `View in your browser: ${webUrl}`, '', slot('greeting'), '');
-  if (introHtml) lines.push(htmlToText(introHtml), '');
+  if (introHtml) lines.push(clean(htmlToText(introHtml)), '');
   c.items.forEach((a, i) => {
     lines.push(`${i + 1}. ${a.format ? clean(a.format.name).toUpperCase() + ': ' : ''}${clean(a.headline)}`);
     if (a.dek) lines.push(clean(a.dek));
