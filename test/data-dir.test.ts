@@ -90,3 +90,31 @@ test('the command line fixes an existing DATA_DIR and leaves nothing in it open,
   assert.deepEqual(open.slice(0, 5), [], `${open.length} entries still open to other accounts`);
   assert.ok(fs.existsSync(path.join(dir, 'pglite', 'PG_VERSION')), 'the embedded database was created');
 });
+
+test('a stale lock whose PID now belongs to another program does not block start-up; a live Newsdesk lock does', { timeout: 30_000, skip: process.platform !== 'linux' ? 'reads /proc' : false }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { takeLock, DatabaseBusyError } = await import('../src/db/index.ts');
+  const dir = tmpDir();
+  const lock = path.join(dir, 'pglite.lock');
+  const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const node = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 200)); // both processes exist
+    const startOf = (pid: number) => { const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); return s.slice(s.lastIndexOf(')') + 2).split(' ')[19]; };
+    // The PID is alive but started after the lock was written (another start time): stale.
+    fs.writeFileSync(lock, `${other.pid} 1`);
+    let release = takeLock(dir);
+    assert.match(fs.readFileSync(lock, 'utf8'), new RegExp(`^${process.pid} \\d+$`));
+    release();
+    // An old-style lock (PID only) naming a program that is not Node.js: stale.
+    fs.writeFileSync(lock, String(other.pid));
+    release = takeLock(dir);
+    release();
+    // The process that wrote the lock, still running: refused, naming it.
+    fs.writeFileSync(lock, `${node.pid} ${startOf(node.pid!)}`);
+    assert.throws(() => takeLock(dir), (e: any) => e instanceof DatabaseBusyError && e.pid === node.pid);
+  } finally {
+    other.kill();
+    node.kill();
+  }
+});

@@ -54,15 +54,46 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** When a process started (clock ticks since boot, /proc/PID/stat field 22), or null where /proc is not there. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null; // fields after "(comm)" start at field 3
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the process a lock file names still holds it. The file says "PID START": a PID the system
+ * has since given to another process (after a crash or a reboot) has another start time, so the
+ * lock is stale however alive that process is. A lock from an older version holds only the PID:
+ * then the process must at least be a Node.js or Newsdesk one.
+ */
+export function lockHolderAlive(content: string): boolean {
+  const [pidText, start] = content.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || !pidAlive(pid)) return false;
+  const now = processStart(pid);
+  if (now === null) return true; // no /proc: trust the PID
+  if (start) return start === now;
+  try {
+    return /node|newsdesk/i.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 /** Hold DATA_DIR/pglite.lock for this process; refuse when a live process holds it. */
-function takeLock(dataDir: string): () => void {
+export function takeLock(dataDir: string): () => void {
   const file = path.join(dataDir, 'pglite.lock');
+  const mine = `${process.pid} ${processStart(process.pid) ?? ''}`.trim();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(file, mine, { flag: 'wx', mode: 0o600 });
       const release = () => {
         try {
-          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
+          if (fs.readFileSync(file, 'utf8') === mine) fs.unlinkSync(file);
         } catch {
           /* already gone */
         }
@@ -71,9 +102,9 @@ function takeLock(dataDir: string): () => void {
       return release;
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && pid !== process.pid && pidAlive(pid)) throw new DatabaseBusyError(dataDir, pid);
-      fs.unlinkSync(file); // stale lock from a process that died
+      const content = fs.readFileSync(file, 'utf8');
+      if (lockHolderAlive(content)) throw new DatabaseBusyError(dataDir, Number(content.trim().split(/\s+/)[0]));
+      fs.unlinkSync(file); // stale: the process died, or its PID now belongs to another program
     }
   }
   throw new Error(`could not take ${file}`);
