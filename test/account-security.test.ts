@@ -3,6 +3,7 @@
 // member's API keys stop working at once, and a key acts with no more than its maker's current role.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startTestApp } from './helpers/app.ts';
 import { Client, formToken, signedIn } from './helpers/newsroom.ts';
 import { changeRole, disableStaff, enableStaff, setPassword } from '../src/staff/staff.ts';
@@ -101,4 +102,46 @@ test('a key acts with no more than its maker\'s current role', { timeout: 30_000
   assert.equal(await me(), 'author');
   const r = await fetch(t.url + '/api/admin/api-keys', { headers: { authorization: `Bearer ${secret}` } });
   assert.equal(r.status, 403);
+});
+
+// ---- sign-in limits by source and address (issue 9, item 9)
+
+/** A sign-in attempt from another loopback address (Linux accepts any 127.x.y.z). */
+async function attemptFrom(source: string, email: string, password: string): Promise<number> {
+  const u = new URL(t.url);
+  const req = (method: string, path: string, headers: Record<string, string>, body = '') =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const r = http.request({ host: u.hostname, port: u.port, method, path, localAddress: source, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+      });
+      r.on('error', reject);
+      r.end(body);
+    });
+  const form = await req('GET', '/admin/signin', {});
+  const cookie = (form.headers['set-cookie'] ?? []).map((c: string) => c.split(';')[0]).join('; ');
+  const body = new URLSearchParams({ _signin: formToken(form.text), email, password }).toString();
+  return (await req('POST', '/admin/signin', { cookie, origin: t.deps.config.siteUrl, 'content-type': 'application/x-www-form-urlencoded' }, body)).status;
+}
+
+test('someone trying a staff address from elsewhere locks only themselves out; the right password and links still work', { timeout: 60_000, skip: process.platform !== 'linux' ? 'uses several loopback addresses' : false }, async () => {
+  const { staff } = await signedIn(t, 'victim@example.com', 'editor');
+  await setPassword(db, staff.id, 'the victims long password');
+  t.clock.advance(16 * 60_000);
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) statuses.push(await attemptFrom('127.0.0.2', 'victim@example.com', `wrong guess ${i}`));
+  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429], 'the attacker is limited');
+  assert.equal(await attemptFrom('127.0.0.2', 'victim@example.com', 'the victims long password'), 429, 'from the attacker\'s source even the right one waits');
+  // The victim, from their own address, is not locked out.
+  assert.equal(await attemptFrom('127.0.0.3', 'victim@example.com', 'the victims long password'), 303);
+  const c = new Client(t);
+  const page = await (await c.request('/admin/signin')).text();
+  assert.equal((await c.request('/admin/signin/link', { form: { _signin: formToken(page), email: 'victim@example.com' } })).status, 200, 'a sign-in link can be asked for');
+
+  // Wrong passwords from many sources: over 30, wrong ones are refused everywhere, the right one still works.
+  t.clock.advance(16 * 60_000);
+  let n = 0;
+  for (let s = 10; s < 16; s++) for (let i = 0; i < 5; i++) { await attemptFrom(`127.0.0.${s}`, 'victim@example.com', `spray ${n++}`); }
+  assert.equal(await attemptFrom('127.0.0.20', 'victim@example.com', 'yet another guess'), 429);
+  assert.equal(await attemptFrom('127.0.0.21', 'victim@example.com', 'the victims long password'), 303);
 });

@@ -53,10 +53,11 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
     reply.clearCookie(SIGNIN_FORM_COOKIE, { path: '/admin' });
   }
 
+  /** Over the per-source limits (src/staff/signin.ts): this source, and this source with this address. */
   function limited(req: FastifyRequest, email: unknown): boolean {
     const t = now();
     const ipOk = limiters.perIp.hit(req.ip, t);
-    const addrOk = limiters.perAddress.hit(addressKey(email), t);
+    const addrOk = limiters.perSourceAndAddress.hit(`${req.ip}|${addressKey(email)}`, t);
     return !(ipOk && addrOk);
   }
 
@@ -76,6 +77,10 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
       return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
     }
     const staff = await checkPassword(db, email, typeof body.password === 'string' ? body.password : '');
+    // Wrong passwords for this address from everywhere: over the limit, only the right one gets in.
+    if (!staff && (limiters.wrongPerAddress.over(addressKey(email), now()) || !limiters.wrongPerAddress.hit(addressKey(email), now()))) {
+      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
+    }
     if (!staff) {
       // The same answer whether the address is unknown, disabled, has no password or the password is wrong.
       return h.sendPage(

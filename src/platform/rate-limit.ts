@@ -31,6 +31,14 @@ export class WindowLimiter {
     return { ok: w.count <= this.limit, remaining: Math.max(0, this.limit - w.count), resetAt: w.resetAt };
   }
 
+  /** Whether the key is over its limit in the current window, without counting a hit. */
+  over(key: string, now: Date | number = Date.now()): boolean {
+    if (this.limit <= 0) return false;
+    const t = typeof now === 'number' ? now : now.getTime();
+    const w = this.windows.get(key);
+    return Boolean(w && w.resetAt > t && w.count >= this.limit);
+  }
+
   /** The same count behind the shared interface. */
   async take(key: string, now: Date | number = Date.now()): Promise<LimitState> {
     return this.count(key, now);

@@ -89,11 +89,18 @@ export async function sendInvitation(deps: Deps, staff: Staff, invitedBy: string
   });
 }
 
-/** Limits on sign-in attempts (password tries and link requests together). */
+/**
+ * Limits on sign-in attempts, per 15 minutes. Per source address (all attempts, password tries and
+ * link requests together) and per source and staff address together: whoever tries an address from
+ * one place locks only themselves out, not the person whose address it is (issue 9: six requests
+ * from anyone used to lock a staff member out, renewably). Across all sources, wrong passwords for
+ * one address are limited too, but the right password still gets through, and so do sign-in links.
+ */
 export function signInLimiters() {
   return {
     perIp: new WindowLimiter(20, 15 * 60_000),
-    perAddress: new WindowLimiter(6, 15 * 60_000),
+    perSourceAndAddress: new WindowLimiter(6, 15 * 60_000),
+    wrongPerAddress: new WindowLimiter(30, 15 * 60_000),
   };
 }
 
