@@ -159,3 +159,26 @@ test('Newsroom: preview, editor, revisions and the list for each article as the 
     for (const a of articles) assert.equal(list.includes(a.headline), may(role, 'view', a), `${role} list: ${a.headline}`);
   }
 });
+
+test('a contributor cannot take over another article\'s old address by renaming a draft (issue 9)', { timeout: 30_000 }, async () => {
+  const { updateArticle } = await import('../src/articles/write.ts');
+  const a = await createArticle(db, { headline: 'Bridge reopens', slug: 'bridge-reopens', body: 'x', status: 'published', publishedAt: '2026-03-01T09:00:00Z' }, { now: new Date(NOW) });
+  await updateArticle(db, a.id, { slug: 'bridge-reopens-after-repairs' }, { now: new Date(NOW) });
+  const redirect = async () => (await db.one<{ article_id: number }>(`SELECT article_id FROM article_redirects WHERE from_path = '/bridge-reopens'`))?.article_id;
+  assert.equal(await redirect(), a.id);
+  const draft = await (await api('contributor', 'POST', '/api/admin/articles', { headline: 'My draft', body: 'Notes.' })).json();
+  const take = await api('contributor', 'PATCH', `/api/admin/articles/${draft.data.id}`, { slug: 'bridge-reopens' });
+  assert.equal(take.status, 409);
+  assert.match((await take.json()).error.message, /old address of “Bridge reopens”/);
+  assert.equal(await redirect(), a.id, 'the redirect is still there');
+  const old = await fetch(t.url + '/bridge-reopens', { redirect: 'manual' });
+  assert.equal(old.status, 301);
+  assert.equal(old.headers.get('location'), '/bridge-reopens-after-repairs');
+  // Nor by creating an article with it; a headline that would make the slug gets another one.
+  assert.equal((await api('contributor', 'POST', '/api/admin/articles', { headline: 'x', slug: 'bridge-reopens' })).status, 409);
+  const auto = await (await api('contributor', 'POST', '/api/admin/articles', { headline: 'Bridge reopens' })).json();
+  assert.equal(auto.data.slug, 'bridge-reopens-2');
+  // The article itself may take its old address back.
+  await updateArticle(db, a.id, { slug: 'bridge-reopens' }, { now: new Date(NOW) });
+  assert.equal((await db.one<{ slug: string }>(`SELECT slug FROM articles WHERE id = $1`, [a.id]))!.slug, 'bridge-reopens');
+});

@@ -93,12 +93,29 @@ async function idBySlug(db: Db, table: 'formats' | 'sections', slug: string | nu
   return row.id;
 }
 
+/**
+ * A slug that is another article's old address (it redirects there) is not free: taking it would
+ * delete that redirect and break the other article's old links (issue 9: a contributor could do it
+ * by renaming a draft). An article may take back an old address of its own.
+ */
+async function assertNotAnotherArticlesOldAddress(db: Db, slug: string, articleId: number | null): Promise<void> {
+  const r = await db.one<{ headline: string }>(
+    `SELECT a.headline FROM article_redirects r JOIN articles a ON a.id = r.article_id WHERE r.from_path = $1 AND r.article_id IS DISTINCT FROM $2`,
+    [`/${slug}`, articleId],
+  );
+  if (r) throw new ConflictError(`The address /${slug} is the old address of “${r.headline.slice(0, 120)}” and still leads there. Choose another slug.`);
+}
+
 async function uniqueSlug(db: Db, wanted: string, exceptId?: number): Promise<string> {
   const base = wanted || 'article';
   for (let i = 1; i < 1000; i++) {
     const candidate = i === 1 ? base : `${base}-${i}`;
     if (RESERVED_SLUGS.has(candidate)) continue;
-    const taken = await db.one(`SELECT 1 FROM articles WHERE slug = $1 AND id IS DISTINCT FROM $2`, [candidate, exceptId ?? null]);
+    const taken = await db.one(
+      `SELECT 1 FROM articles WHERE slug = $1 AND id IS DISTINCT FROM $2
+       UNION ALL SELECT 1 FROM article_redirects WHERE from_path = '/' || $1 AND article_id IS DISTINCT FROM $2 LIMIT 1`,
+      [candidate, exceptId ?? null],
+    );
     if (!taken) return candidate;
   }
   throw new ConflictError(`No free slug near "${base}"`);
@@ -166,6 +183,7 @@ export async function createArticle(db: Db, input: unknown, opts: WriteOptions =
     if (data.slug && (await tx.one(`SELECT 1 FROM articles WHERE slug = $1`, [data.slug]))) {
       throw new ConflictError(`An article with slug "${data.slug}" already exists`);
     }
+    if (data.slug) await assertNotAnotherArticlesOldAddress(tx, data.slug, null);
     const slug = data.slug ?? (await uniqueSlug(tx, slugify(data.headline)));
     const row = await tx.one<{ id: number }>(
       `INSERT INTO articles (slug, headline, dek, body_source, body_format, body_html, body_text, format_id, section_id,
@@ -217,6 +235,7 @@ export async function updateArticle(db: Db, id: number, patch: unknown, opts: Wr
     if (data.slug !== undefined && data.slug !== current.slug) {
       if (RESERVED_SLUGS.has(data.slug)) throw new ValidationError(`"${data.slug}" is a reserved path`, { slug: 'reserved' });
       if (await tx.one(`SELECT 1 FROM articles WHERE slug = $1`, [data.slug])) throw new ConflictError(`An article with slug "${data.slug}" already exists`);
+      await assertNotAnotherArticlesOldAddress(tx, data.slug, id);
       set('slug', data.slug);
       // The old URL keeps working: it redirects to the new one.
       await tx.query(
