@@ -258,3 +258,32 @@ test('converters report what they cannot render', () => {
   assert.deepEqual(mobiledocToHtml('{"cards":[["gallery",{}]],"sections":[[10,0]]}').unsupported, ['gallery']);
   assert.deepEqual(lexicalToHtml('nope').unsupported, ['lexical (not valid JSON)']);
 });
+
+test('one bad post (a NUL byte, a date the database cannot hold) is reported as skipped and the rest imported (issue 9)', { timeout: 60_000 }, async () => {
+  const post = (id: string, extra: Record<string, unknown>) => ({ id, slug: `bad-${id}`, title: `Post ${id}`, html: '<p>Fine.</p>', status: 'published', published_at: '2025-01-01T00:00:00.000Z', ...extra });
+  const data = edgeExport([
+    post('n1', { title: 'Nul\u0000title' }),
+    post('n2', { html: '<p>a\u0000b</p>' }),
+    post('d1', { published_at: '+010000-01-01T00:00:00.000Z' }),
+    post('d2', { updated_at: '-000100-01-01T00:00:00.000Z' }),
+    post('ok1', {}),
+    post('ok2', { slug: 'still-fine' }),
+  ]);
+  const r = await importGhost(db, data, { now: t.clock.now() });
+  assert.equal(r.posts.created, 2);
+  assert.equal(r.posts.skipped, 4);
+  const why = Object.fromEntries(r.skipped.filter((s) => s.kind === 'post').map((s) => [s.slug, s.reason]));
+  assert.match(why['bad-n1']!, /title contains a NUL character/);
+  assert.match(why['bad-n2']!, /html contains a NUL character/);
+  assert.match(why['bad-d1']!, /published_at .* not a date between the years 1 and 9999/);
+  assert.match(why['bad-d2']!, /updated_at/);
+  assert.ok(await db.one(`SELECT 1 FROM articles WHERE slug = 'still-fine'`));
+  // The command says the same, with no database error in it.
+  const dir = tmpDir();
+  fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(edgeExport([post('n3', { title: 'Nul\u0000again' }), post('ok3', {})])));
+  const io = memoryIO();
+  assert.equal(await runCommand(['import', 'ghost', 'bad.json'], dir, io, t.deps), 0, io.errors.join('\n'));
+  const out = io.lines.join('\n');
+  assert.match(out, /post bad-n3: its title contains a NUL character/);
+  assert.doesNotMatch(out + io.errors.join('\n'), /invalid byte sequence|SQLSTATE|22021|syntax/i);
+});

@@ -2,7 +2,7 @@
 // forwarded to it (src/cli/remote.ts).
 import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.ts';
-import { DomainError } from '../platform/errors.ts';
+import { DomainError, asRequestError } from '../platform/errors.ts';
 import { UsageError, type Command, type ParsedArgs } from './command.ts';
 import type { CommandIO } from './io.ts';
 import { findCommand } from './registry.ts';
@@ -25,7 +25,9 @@ export async function runCommand(argv: string[], cwd: string, io: CommandIO, dep
   try {
     const args = parseCommandArgs(found.command, found.rest);
     return await found.command.run({ deps, io, cwd }, args);
-  } catch (e) {
+  } catch (raw) {
+    // A value the database refused came from the input (a file, an argument): say so, not SQL.
+    const e = asRequestError(raw);
     if (e instanceof UsageError) {
       io.err(`Error: ${e.message}`);
       io.err(`Usage: ${found.command.usage}`);
@@ -35,6 +37,6 @@ export async function runCommand(argv: string[], cwd: string, io: CommandIO, dep
       io.err(`Error: ${e.message}`);
       return 1;
     }
-    throw e;
+    throw raw;
   }
 }

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/index.ts';
-import { ValidationError } from '../platform/errors.ts';
+import { ValidationError, asRequestError } from '../platform/errors.ts';
 import { htmlToText, sanitizeHtml, slugify } from '../platform/sanitize.ts';
 import { RESERVED_SLUGS } from '../articles/write.ts';
 import { CONTENT_CHANNEL, SCHEDULE_CHANNEL } from '../platform/channels.ts';
@@ -146,8 +146,27 @@ function time(v: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** A date PostgreSQL's timestamptz can hold and a reader would believe: years 1 to 9999. */
+const storableTime = (d: Date | null) => d === null || (d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999);
+/** Text PostgreSQL cannot store: a NUL character, or half of a UTF-16 surrogate pair. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What in a post the database would refuse, in words, or null. */
+function unstorable(p: unknown): string | null {
+  for (const f of ['title', 'slug', 'html', 'custom_excerpt', 'lexical', 'mobiledoc', 'feature_image', 'canonical_url'] as const) {
+    const v = (p as Record<string, unknown>)[f];
+    if (typeof v === 'string' && UNSTORABLE.test(v)) return `its ${f} contains a NUL character or broken text, which cannot be stored`;
+  }
+  for (const f of ['published_at', 'updated_at', 'created_at'] as const) {
+    const v = (p as Record<string, unknown>)[f];
+    if (!storableTime(time(v))) return `its ${f} "${String(v).slice(0, 40)}" is not a date between the years 1 and 9999`;
+  }
+  return null;
+}
+
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
-const text = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+// Names and titles lose what PostgreSQL cannot store (NUL, broken surrogates) rather than failing the import.
+const text = (v: unknown, max: number) => (typeof v === 'string' ? v.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '').trim().slice(0, max) : '');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function loadMap(db: Db, kind: 'post' | 'user' | 'tag', table: string): Promise<Map<string, number>> {
@@ -412,6 +431,11 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         skip('no title');
         continue;
       }
+      const refused = unstorable(p);
+      if (refused) {
+        skip(refused);
+        continue;
+      }
       // ---- status ----
       let status: 'draft' | 'scheduled' | 'published';
       const publishedAt = time(p.published_at);
@@ -500,8 +524,30 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
       seen.add(gid);
       rows.push(row);
     }
-    if (rows.length) await db.tx((tx) => writePosts(tx, rows, slugOwner));
-    for (const r of rows) {
+    let written = rows;
+    if (rows.length) {
+      try {
+        await db.tx((tx) => writePosts(tx, rows, slugOwner));
+      } catch (e) {
+        // Something the checks above did not foresee: write the batch post by post, so that one bad
+        // post is reported as skipped and the rest are imported.
+        if (!(asRequestError(e) instanceof ValidationError)) throw e;
+        written = [];
+        for (const r of rows) {
+          try {
+            await db.tx((tx) => writePosts(tx, [r], slugOwner));
+            written.push(r);
+          } catch (err) {
+            if (!(asRequestError(err) instanceof ValidationError)) throw err;
+            if (slugOwner.get(r.slug) === -1) slugOwner.delete(r.slug);
+            const counts = r.kind === 'page' ? report.pages : report.posts;
+            counts.skipped++;
+            report.skipped.push({ kind: r.kind, slug: r.gslug, reason: 'a value in it cannot be stored (a number out of range, a malformed date or text)' });
+          }
+        }
+      }
+    }
+    for (const r of written) {
       const counts = r.kind === 'page' ? report.pages : report.posts;
       if (r.isNew) counts.created++;
       else counts.updated++;
