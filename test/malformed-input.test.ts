@@ -85,3 +85,27 @@ test('a bounce message with hundreds of nested MIME parts is a 400', { timeout: 
   assert.equal(r.status, 400);
   assert.match(await r.text(), /nested multipart parts/);
 });
+
+test('malformed-URL 400 pages carry the security headers; 404s and pages past the end add nothing to the page cache', { timeout: 30_000 }, async () => {
+  const { SECURITY_HEADERS } = await import('../src/platform/http.ts');
+  const http = await import('node:http');
+  const u = new URL(t.url);
+  const raw = (path: string) => new Promise<http.IncomingMessage>((resolve, reject) => {
+    const r = http.request({ host: u.hostname, port: u.port, path }, (res) => { res.resume(); res.on('end', () => resolve(res)); });
+    r.on('error', reject);
+    r.end();
+  });
+  for (const path of ['/%E0%A4%A', '/section/%zz', '/ghost/api/content/posts/%c0']) {
+    const res = await raw(path);
+    assert.equal(res.statusCode, 400, path);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers[name.toLowerCase()], value, `${path}: ${name}`);
+  }
+  const cache = t.server.cache;
+  const before = cache.size;
+  for (let i = 0; i < 30; i++) {
+    await (await fetch(`${t.url}/no-such-story-${i}`)).arrayBuffer();
+    await (await fetch(`${t.url}/section/politics?page=${100 + i}`)).arrayBuffer();
+    await (await fetch(`${t.url}/section/politics?page=1&utm_source=x${i}`)).arrayBuffer();
+  }
+  assert.ok(cache.size <= before + 1, `the cache grew from ${before} to ${cache.size}`);
+});

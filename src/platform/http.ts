@@ -101,7 +101,9 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
     // Malformed URLs (bad percent-encoding and the like) get our 400 page, not a bare error.
+    // They are answered before any hook runs, so the security headers are set here too.
     frameworkErrors: (err, req, reply) => {
+      reply.headers(SECURITY_HEADERS);
       void sendError(req, reply, 400, err.message);
     },
     serverFactory: (handler) =>
