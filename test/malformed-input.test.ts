@@ -4,6 +4,7 @@
 // and ids written in hex.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startTestApp } from './helpers/app.ts';
 import { Client, formToken } from './helpers/newsroom.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
@@ -88,7 +89,6 @@ test('a bounce message with hundreds of nested MIME parts is a 400', { timeout: 
 
 test('malformed-URL 400 pages carry the security headers; 404s and pages past the end add nothing to the page cache', { timeout: 30_000 }, async () => {
   const { SECURITY_HEADERS } = await import('../src/platform/http.ts');
-  const http = await import('node:http');
   const u = new URL(t.url);
   const raw = (path: string) => new Promise<http.IncomingMessage>((resolve, reject) => {
     const r = http.request({ host: u.hostname, port: u.port, path }, (res) => { res.resume(); res.on('end', () => resolve(res)); });

@@ -149,7 +149,7 @@ export async function apiUpdateArticle(db: Db, key: ApiKey, id: number, patch: u
 export async function apiSetStatus(db: Db, key: ApiKey, id: number, action: 'publish' | 'schedule' | 'unpublish', body: unknown, now: Date): Promise<AdminArticle> {
   const current = await getAdminArticle(db, id);
   assertCanPublish(key, current);
-  const b = parseInput(z.object({ publishedAt: z.coerce.date().optional() }), body ?? {}, { what: 'request' });
+  const b = parseInput(z.object({ publishedAt: z.coerce.date().refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'a date between the years 1 and 9999').optional() }), body ?? {}, { what: 'request' });
   if (action === 'unpublish') {
     if (current.status === 'draft') throw new ValidationError('The article is already a draft.', { status: 'already draft' });
     await updateArticle(db, id, { status: 'draft' }, { now });

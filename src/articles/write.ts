@@ -51,7 +51,7 @@ export const articleInputSchema = z.object({
   /** Author slugs (or names, with createMissingAuthors). */
   authors: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
   status: z.enum(['draft', 'scheduled', 'published']).default('draft'),
-  publishedAt: z.coerce.date().nullish(),
+  publishedAt: z.coerce.date().refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'a date between the years 1 and 9999').nullish(),
   editorsPick: z.boolean().default(false),
   featureImageUrl: httpUrl.nullish(),
   featureImageAlt: z.string().trim().max(500).default(''),

@@ -13,7 +13,7 @@ import {
 import {
   confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupResultPage, unsubscribePage, unsubscribedPage,
 } from './pages/newsletters.ts';
-import { WindowLimiter } from '../platform/rate-limit.ts';
+import { sharedLimiter } from '../platform/rate-limit.ts';
 
 const HTML = 'text/html; charset=utf-8';
 const HOUR = 3600_000;
@@ -65,8 +65,9 @@ export function multipartAsText(scope: FastifyInstance): void {
 
 export function newsletterPages(deps: WebDeps) {
   const { db, config } = deps;
-  const perIp = new WindowLimiter(config.signupLimitPerIp, HOUR);
-  const perAddress = new WindowLimiter(config.signupLimitPerAddress, HOUR);
+  // In PostgreSQL when the database is a server, so the limits hold across several processes.
+  const perIp = sharedLimiter(db, 'signup-ip', config.signupLimitPerIp, HOUR);
+  const perAddress = sharedLimiter(db, 'signup-address', config.signupLimitPerAddress, HOUR);
 
   async function handleSignup(req: FastifyRequest, reply: FastifyReply, embed: boolean) {
     const isJsonBody = String(req.headers['content-type'] ?? '').includes('application/json');
@@ -92,14 +93,14 @@ export function newsletterPages(deps: WebDeps) {
         throw new ValidationError('Send the email address and the newsletters wanted, e.g. {"email": "…", "newsletters": ["daily"]}.');
       }
       const now = deps.clock.now().getTime();
-      if (!perIp.hit(req.ip, now)) throw new RateLimitedError(RATE_LIMITED_MESSAGE);
+      if (!(await perIp.take(req.ip, now)).ok) throw new RateLimitedError(RATE_LIMITED_MESSAGE);
       // The bot trap: a filled hidden field gets the usual answer and nothing is stored or sent.
       if (typeof body.website === 'string' && body.website.trim() !== '') {
         deps.log.info('sign-up bot trap', { ip: req.ip });
         return succeed();
       }
       const { normalized } = parseEmail(body.email);
-      if (!perAddress.hit(normalized, now)) throw new RateLimitedError(RATE_LIMITED_MESSAGE);
+      if (!(await perAddress.take(normalized, now)).ok) throw new RateLimitedError(RATE_LIMITED_MESSAGE);
       await signup(deps, { email: body.email, newsletters: body.newsletters, name: body.name, source: embed ? 'embed' : json && isJsonBody ? 'api' : 'signup' });
       return succeed();
     } catch (e) {
