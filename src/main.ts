@@ -108,11 +108,18 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
   if (!config.databaseUrl && !(await firstStart(config, io))) return 1;
   const { buildDeps } = await import('./deps.ts');
   const { DatabaseBusyError } = await import('./db/index.ts');
-  const { startServer } = await import('./server.ts');
-  const { seedPublication } = await import('./publication/setup.ts');
+  // Open the database while the server's modules load: PGlite compiles its WASM on other threads, and
+  // reading the modules waits on the disk, so the two overlap (a few hundred ms of every start).
+  const opening = buildDeps(config).then(
+    (d) => ({ deps: d, error: null }),
+    (e: unknown) => ({ deps: null, error: e }),
+  );
+  const [{ startServer }, { seedPublication }] = await Promise.all([import('./server.ts'), import('./publication/setup.ts')]);
+  const opened = await opening;
   let deps: Deps;
   try {
-    deps = await buildDeps(config);
+    if (!opened.deps) throw opened.error;
+    deps = opened.deps;
   } catch (e) {
     if (e instanceof DatabaseBusyError) {
       io.err(`Newsdesk is already running with DATA_DIR ${config.dataDir} (pid ${e.pid}).`);
