@@ -1,16 +1,31 @@
 #!/usr/bin/env node
-// The test command (`npm test`). Builds one migrated database template, then runs every
-// test/**/*.test.ts with Node's test runner; each test file opens its own fresh copy of the template.
-//   - default: PGlite. The template is a dump of a migrated in-memory PGlite, loaded by each file (~1 s).
+// The test command. `npm test` runs every test/**/*.test.ts (what CI runs); `npm run test:fast` runs
+// the fast tier only (see below); arguments narrow the run: `npm test -- test/feeds.test.ts`.
+//
+// Database: each test file opens its own fresh copy of one migrated template.
+//   - default: PGlite. The template is the dump of src/db/template.ts, built at `npm install` (or here,
+//     once, when missing) and loaded into an in-memory database by each file.
 //   - TEST_DATABASE_URL (or DATABASE_URL) set: that PostgreSQL server. The template is a database
 //     created there; each file gets `CREATE DATABASE ... TEMPLATE ...` and drops it afterwards.
-// Arguments narrow the run: `npm test -- test/feeds.test.ts`.
-import { spawnSync } from 'node:child_process';
+//
+// Time limits, so that a regression fails instead of hanging:
+//   - every test: TEST_TIMEOUT ms (default 120000) unless the test sets its own `{ timeout }`;
+//   - every file: TEST_FILE_TIMEOUT s (default 600) from its start to its exit; a file still running
+//     then is killed with its whole process group and reported as failed.
+// Files run in parallel (TEST_CONCURRENCY, default 2), each as `node --test` on that file; a file's
+// output is printed in one piece when it ends, followed by a summary of every file.
+//
+// Tiers. The fast tier is every file that runs in this process's children alone: a file is slow when
+// it, or a test/ helper it imports, imports node:child_process (it spawns processes: the CLI, benches,
+// crash tests) or playwright-core (Chromium). A file can state its tier instead, with a comment line
+// `// test-tier: slow` (for an in-process file that is slow anyway) or `// test-tier: fast`.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { tierOf } from './test-tiers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -26,11 +41,24 @@ function findTests(dir) {
   return out.sort();
 }
 
-const args = process.argv.slice(2);
-const files = args.length ? args : findTests('test');
+let args = process.argv.slice(2);
+const fast = args.includes('--fast');
+args = args.filter((a) => a !== '--fast');
+let files = args.length ? args : findTests('test');
+if (fast) files = files.filter((f) => tierOf(f) === 'fast');
 if (!files.length) {
   console.error('no test files found');
   process.exit(1);
+}
+
+const perTest = Number(process.env.TEST_TIMEOUT ?? 120_000);
+const perFile = Number(process.env.TEST_FILE_TIMEOUT ?? 600) * 1000;
+const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? Math.min(2, os.cpus().length)));
+for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFile], ['TEST_CONCURRENCY', concurrency]]) {
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`${name} must be a positive number`);
+    process.exit(2);
+  }
 }
 
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
@@ -38,12 +66,20 @@ const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL
 delete env.DATABASE_URL;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-test-'));
 env.NEWSDESK_TEST_TMP = tmp;
-const { migrate } = await import(pathToFileURL(path.join(root, 'src/db/migrate.ts')).href);
-const { openDb, pgliteOf } = await import(pathToFileURL(path.join(root, 'src/db/index.ts')).href);
+const started = Date.now();
+
+// Tests that run bin/newsdesk.mjs find the compiled sources ready instead of each compiling them.
+try {
+  const { build } = await import('./build.mjs');
+  await build();
+} catch (e) {
+  console.log(`# could not compile the sources (${e.message}); the CLI runs through tsx`);
+}
 
 let cleanup = async () => {};
-const started = Date.now();
 if (pgUrl) {
+  const { openDb } = await import(pathToFileURL(path.join(root, 'src/db/index.ts')).href);
+  const { migrate } = await import(pathToFileURL(path.join(root, 'src/db/migrate.ts')).href);
   const pg = (await import('pg')).default;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
@@ -66,22 +102,83 @@ if (pgUrl) {
   };
   console.log(`# database: PostgreSQL (${u.host}), template ${template} migrated in ${Date.now() - started} ms`);
 } else {
-  const db = await openDb({ databaseUrl: null, dataDir: tmp, inMemory: true });
-  await migrate(db);
-  const dump = await pgliteOf(db).dumpDataDir('none');
-  fs.writeFileSync(path.join(tmp, 'template.tar'), Buffer.from(await dump.arrayBuffer()));
-  await db.close();
-  env.NEWSDESK_TEST_PGLITE_DUMP = path.join(tmp, 'template.tar');
-  console.log(`# database: PGlite (embedded), template migrated in ${Date.now() - started} ms`);
+  const { buildTemplate } = await import(pathToFileURL(path.join(root, 'src/db/template-build.ts')).href);
+  const { findTemplate } = await import(pathToFileURL(path.join(root, 'src/db/template.ts')).href);
+  const had = !!findTemplate();
+  const t = await buildTemplate((line) => console.log(`#${line}`));
+  env.NEWSDESK_TEST_PGLITE_DUMP = t.dump;
+  console.log(`# database: PGlite (embedded), ${had ? 'template from the install cache' : 'template built'} (${Date.now() - started} ms)`);
 }
 env.NEWSDESK_TEST_PARENT_PID = String(process.pid);
+console.log(`# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`);
 
-const concurrency = process.env.TEST_CONCURRENCY ?? String(Math.max(1, Math.min(2, os.cpus().length)));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env,
+/** Run one file in its own process group; resolve with its outcome once it exits or is killed. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-timeout=${perTest}`, '--test-reporter=spec', file], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, perFile);
+    running.add(child);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      const count = (label) => Number(new RegExp(`^\\S+ ${label} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
+      resolve({ file, ok: code === 0 && !timedOut, code, signal, timedOut, out, ms: Date.now() - t0, tests: count('tests'), fail: count('fail'), skipped: count('skipped') });
+    });
+  });
+}
+
+const running = new Set();
+const stopAll = () => {
+  for (const c of running) {
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+};
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
 });
+process.on('SIGTERM', () => {
+  stopAll();
+  process.exit(143);
+});
+
+const results = [];
+const queue = [...files];
+async function worker() {
+  while (queue.length) {
+    const r = await runFile(queue.shift());
+    results.push(r);
+    process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
+    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT)` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
+    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s\n`);
+  }
+}
+await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+
 await cleanup();
 fs.rmSync(tmp, { recursive: true, force: true });
-console.log(`# total ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(r.status ?? 1);
+const failed = results.filter((r) => !r.ok);
+const total = results.reduce((n, r) => n + r.tests, 0);
+console.log(`# ${results.length} file(s), ${total} test(s), ${failed.length} file(s) failed; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const r of failed) console.log(`#   failed: ${r.file}${r.timedOut ? ' (time limit)' : ''}`);
+process.exit(failed.length ? 1 : 0);

@@ -1,19 +1,11 @@
 // The `newsdesk` command line: `serve` runs the site; every other command comes from
 // src/cli/registry.ts. Configuration is parsed once here and passed down.
-import fs from 'node:fs';
-import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// Only what every invocation needs is imported up front; the server, the database driver and each
+// command's module load when the command needs them, so `newsdesk --help` stays a fraction of a second.
 import { ConfigError, ensureSecrets, loadConfig, type Config } from './config.ts';
-import { buildDeps, type Deps } from './deps.ts';
-import { DatabaseBusyError } from './db/index.ts';
-import { migrate, pendingMigrations } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
 import { terminalIO, type CommandIO } from './cli/io.ts';
-import { commands, findCommand } from './cli/registry.ts';
-import { runCommand } from './cli/run.ts';
-import { forwardToServer, readInternalEndpoint, removeInternalEndpoint, writeInternalEndpoint } from './cli/remote.ts';
-import { startServer } from './server.ts';
-import { seedPublication } from './publication/setup.ts';
+import { commands, findCommand, loadCommand } from './cli/registry.ts';
 import { dataDirWarning, privateUmask, secureDataDir } from './platform/data-dir.ts';
 
 const SERVE_USAGE = 'newsdesk serve\n  Runs the site on HOST:PORT (default 127.0.0.1:3000), applying migrations on the embedded database\n  and adding the demo publication to an empty database unless DEMO_CONTENT=false.';
@@ -30,6 +22,7 @@ function help(io: CommandIO): void {
 
 /** Embedded database: migrate on open. PostgreSQL: refuse to run on an old schema. */
 async function prepareSchema(deps: Deps, io: CommandIO): Promise<boolean> {
+  const { migrate, pendingMigrations } = await import('./db/migrate.ts');
   if (deps.db.kind === 'pglite') {
     const ran = await migrate(deps.db);
     if (ran.length) deps.log.info('applied migrations', { migrations: ran });
@@ -55,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.out(`Usage: ${found ? found.command.usage : SERVE_USAGE}`);
+    io.out(`Usage: ${found ? (await loadCommand(found.command)).usage : SERVE_USAGE}`);
     return 0;
   }
   let config: Config;
@@ -76,11 +69,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!found) return serve(config, io, argv.slice(1));
 
+  const { buildDeps } = await import('./deps.ts');
+  const { DatabaseBusyError } = await import('./db/index.ts');
+  const { runCommand } = await import('./cli/run.ts');
   let deps: Deps;
   try {
     deps = await buildDeps(config);
   } catch (e) {
     if (e instanceof DatabaseBusyError) {
+      const { forwardToServer, readInternalEndpoint } = await import('./cli/remote.ts');
       const ep = readInternalEndpoint(config.dataDir);
       if (found.command.remote && ep && ep.pid === e.pid) return forwardToServer(ep, argv, io);
       io.err(e.message);
@@ -102,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
 async function runOffline(argv: string[], config: Config, io: CommandIO): Promise<number> {
   const refuse = () => Promise.reject(new Error('this command runs without a database'));
   const db = new Proxy({} as Deps['db'], { get: (_t, prop) => (prop === 'kind' ? 'none' : prop === 'close' ? async () => {} : refuse) });
+  const { buildDeps } = await import('./deps.ts');
+  const { runCommand } = await import('./cli/run.ts');
   const deps = await buildDeps(config, { db });
   return runCommand(argv, process.cwd(), io, deps);
 }
@@ -111,20 +110,21 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     io.err(`Unexpected argument(s): ${rest.join(' ')}\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
-  if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pglite'))) {
-    // First start on the embedded database: create it in a short-lived child process. Creating a
-    // PGlite cluster (initdb) grows the WASM heap to ~900 MB, which a process never gives back; the
-    // server then opens the ready database at a third of that.
-    io.out(`Creating the embedded database in ${config.dataDir} ...`);
-    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url)), 'setup'], { stdio: 'inherit', env: process.env });
-    if (r.status !== 0) {
-      io.err('Creating the database failed (see above).');
-      return 1;
-    }
-  }
+  if (!config.databaseUrl && !(await firstStart(config, io))) return 1;
+  const { buildDeps } = await import('./deps.ts');
+  const { DatabaseBusyError } = await import('./db/index.ts');
+  // Open the database while the server's modules load: PGlite compiles its WASM on other threads, and
+  // reading the modules waits on the disk, so the two overlap (a few hundred ms of every start).
+  const opening = buildDeps(config).then(
+    (d) => ({ deps: d, error: null }),
+    (e: unknown) => ({ deps: null, error: e }),
+  );
+  const [{ startServer }, { seedPublication }] = await Promise.all([import('./server.ts'), import('./publication/setup.ts')]);
+  const opened = await opening;
   let deps: Deps;
   try {
-    deps = await buildDeps(config);
+    if (!opened.deps) throw opened.error;
+    deps = opened.deps;
   } catch (e) {
     if (e instanceof DatabaseBusyError) {
       io.err(`Newsdesk is already running with DATA_DIR ${config.dataDir} (pid ${e.pid}).`);
@@ -139,7 +139,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
       await deps.db.close();
       return 1;
     }
-    await seedPublication(deps);
+    await seedPublication(deps, (line) => io.out(line));
   } catch (e) {
     await deps.db.close();
     throw e;
@@ -155,7 +155,10 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     }
     throw e;
   }
-  if (deps.db.kind === 'pglite') server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
+  if (deps.db.kind === 'pglite') {
+    const { writeInternalEndpoint } = await import('./cli/remote.ts');
+    server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
+  }
   log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
   io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
 
@@ -172,7 +175,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
       force.unref();
       try {
         await server.close();
-        removeInternalEndpoint(config.dataDir);
+        if (deps.db.kind === 'pglite') (await import('./cli/remote.ts')).removeInternalEndpoint(config.dataDir);
         await deps.db.close();
         log.info('stopped');
         io.out('Newsdesk stopped.');
@@ -185,4 +188,36 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * First start on the embedded database (no DATA_DIR/pglite yet): openDb will copy the migrated template
+ * built at install (src/db/template.ts). When it is missing (installed with --ignore-scripts, cache
+ * removed, migrations changed), build it first, in a child process: creating a PGlite cluster grows
+ * the WASM heap to ~900 MB, which a process never gives back, so the server should not do it itself.
+ * If the template cannot be stored (read-only node_modules), `newsdesk setup` creates the database in
+ * DATA_DIR directly, also in a child process.
+ */
+async function firstStart(config: Config, io: CommandIO): Promise<boolean> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  if (fs.existsSync(path.join(config.dataDir, 'pglite'))) return true;
+  const { findTemplate } = await import('./db/template.ts');
+  if (findTemplate()) {
+    io.out(`Creating the embedded database in ${config.dataDir} from the template built at install ...`);
+    return true;
+  }
+  io.out(`Creating the embedded database in ${config.dataDir} (one time; the template built at install is missing) ...`);
+  const script = fileURLToPath(new URL('../scripts/prepare.mjs', import.meta.url));
+  let r = spawnSync(process.execPath, [script, '--template'], { stdio: 'inherit', env: process.env });
+  if (r.status === 0 && findTemplate()) return true;
+  io.out('Could not store the template; creating the database in place ...');
+  r = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url)), 'setup'], { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    io.err('Creating the database failed (see above).');
+    return false;
+  }
+  return true;
 }

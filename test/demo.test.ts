@@ -49,9 +49,7 @@ test('demo publish times: today is never in the future, scheduled always is', ()
 test('seeding an empty database creates a living demo publication, once', async () => {
   const db = await openTestDb();
   const now = new Date();
-  const started = Date.now();
   const result = await seedDemo(db, { now, timeZone: 'Europe/London' });
-  const elapsed = Date.now() - started;
   assert.equal(result.seeded, true);
   assert.equal(result.articles, demo.articles.length);
 
@@ -113,5 +111,4 @@ test('seeding an empty database creates a living demo publication, once', async 
   assert.deepEqual(await seedDemo(db, { now, timeZone: 'Europe/London' }), { seeded: false, articles: 0 });
   const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles`);
   assert.equal(total!.n, demo.articles.length);
-  assert.ok(elapsed < 20_000, `seeding took ${elapsed} ms`);
 });

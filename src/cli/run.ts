@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { DomainError, asRequestError } from '../platform/errors.ts';
 import { UsageError, type Command, type ParsedArgs } from './command.ts';
 import type { CommandIO } from './io.ts';
-import { findCommand } from './registry.ts';
+import { findCommand, loadCommand } from './registry.ts';
 
 export function parseCommandArgs(command: Command, rest: string[]): ParsedArgs {
   try {
@@ -22,15 +22,16 @@ export async function runCommand(argv: string[], cwd: string, io: CommandIO, dep
     io.err(`Unknown command "${argv.join(' ')}". Run "newsdesk --help" for the list.`);
     return 2;
   }
+  const command = await loadCommand(found.command);
   try {
-    const args = parseCommandArgs(found.command, found.rest);
-    return await found.command.run({ deps, io, cwd }, args);
+    const args = parseCommandArgs(command, found.rest);
+    return await command.run({ deps, io, cwd }, args);
   } catch (raw) {
     // A value the database refused came from the input (a file, an argument): say so, not SQL.
     const e = asRequestError(raw);
     if (e instanceof UsageError) {
       io.err(`Error: ${e.message}`);
-      io.err(`Usage: ${found.command.usage}`);
+      io.err(`Usage: ${command.usage}`);
       return 2;
     }
     if (e instanceof DomainError) {

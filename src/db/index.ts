@@ -7,6 +7,7 @@ import path from 'node:path';
 import { secureDataDir } from '../platform/data-dir.ts';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type pgTypes from 'pg';
+import { copyTemplate } from './template.ts';
 
 export type Row = Record<string, any>;
 
@@ -116,6 +117,11 @@ export interface OpenOptions {
   /** PGlite only: start from this dump (tests), or keep everything in memory. */
   pgliteLoad?: Blob;
   inMemory?: boolean;
+  /**
+   * PGlite only: a data directory that does not exist yet is created as a copy of the migrated template
+   * (src/db/template.ts) when there is one; with noTemplate, by PGlite itself (initdb, slow).
+   */
+  noTemplate?: boolean;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
@@ -162,6 +168,12 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     release = takeLock(opts.dataDir);
     dir = path.join(opts.dataDir, 'pglite');
+    try {
+      if (!opts.pgliteLoad && !opts.noTemplate && !fs.existsSync(dir)) copyTemplate(dir);
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
   let pg: PGliteType;
   try {
