@@ -4,7 +4,7 @@
 //     whose process is gone (same host, dead pid) or silent for MAIL_LEASE_SECONDS is taken over at
 //     once. Rows are 'queued' until their result is recorded, so whatever a dead runner had not
 //     recorded is simply sent by the next one; of those, only the messages the server had accepted
-//     go twice: at most MAIL_BATCH_SIZE per connection (the in-flight window, below).
+//     go twice: at most MAIL_INFLIGHT per connection (the in-flight window, below).
 //   - Inside the runner, MAIL_CONNECTIONS workers each own a pooled SMTP connection. The runner hands
 //     them batches of rows read in id order from a cursor (a read, no per-row write at claim time),
 //     skipping anyone who unsubscribed or was suppressed since the send started. A worker gets its
@@ -13,7 +13,7 @@
 //     records results in bulk as the server answers: one UPDATE per half batch for the sent rows;
 //     temporary failures (4xx, dropped connections) back to the queue with exponential backoff;
 //     permanent failures (5xx) recorded as failed. A row is written once per attempt.
-//   - In-flight window: a worker never has more than MAIL_BATCH_SIZE messages that the server may
+//   - In-flight window: a worker never has more than MAIL_INFLIGHT messages that the server may
 //     have accepted and that are not yet committed as sent; at the limit it waits for its record.
 //   - Rates: MAIL_RATE_PER_SECOND over all connections, MAIL_RATE_PER_WINDOW per
 //     MAIL_RATE_WINDOW_SECONDS (counted in the database, so restarts respect it too).
@@ -219,7 +219,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
   const got = await acquire(db, editionId, me, cfg.leaseSeconds);
   if (!got.ok) return { ...(await sendStatus(db, editionId)), runningElsewhere: got.status === 'sending', requeuedInFlight: 0 };
   const elog = log.child({ edition_id: editionId });
-  if (got.interrupted) elog.warn('took over an interrupted send; messages in flight at the interruption (at most MAIL_BATCH_SIZE per connection) are sent again', { previous: got.interrupted, requeued: got.requeued });
+  if (got.interrupted) elog.warn('took over an interrupted send; messages in flight at the interruption (at most MAIL_INFLIGHT per connection) are sent again', { previous: got.interrupted, requeued: got.requeued });
 
   let stopped = false;
   let lost = false;
@@ -443,7 +443,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
 
     // Each worker keeps at most `window` messages that the server may have accepted and that are not
     // yet recorded as sent: these are the only ones a crash can send twice.
-    const window = Math.max(1, cfg.batchSize);
+    const window = Math.max(1, cfg.inflight);
     const flushEvery = Math.max(1, Math.ceil(window / 2));
 
     const worker = async () => {
