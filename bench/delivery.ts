@@ -31,12 +31,13 @@ import { systemClock } from '../src/platform/clock.ts';
 import type { Deps } from '../src/deps.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { buildEdition, startSend } from '../src/newsletters/editions.ts';
-import { runSend } from '../src/newsletters/delivery/engine.ts';
+import { runSend } from '../src/newsletters/delivery/runner.ts';
 import { createMessageFactory } from '../src/newsletters/delivery/message.ts';
 import { messageBytes } from '../src/newsletters/delivery/smtp.ts';
 import { seedFixtures } from '../test/helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { startBench } from './lib/harness.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -109,7 +110,7 @@ async function sendProcess(a: ChildArgs) {
     },
     { loadDotEnv: false },
   );
-  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock };
+  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock, runtime: createRuntime() };
   const rssOpen = rss();
   const e = await buildEdition(deps, 'daily');
   let t = performance.now();
