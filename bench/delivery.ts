@@ -13,6 +13,7 @@
 //     RSS (process.resourceUsage().maxRSS) is the figure reported against the 400 MB target.
 //
 //   node --import tsx bench/delivery.ts          BENCH_SUBSCRIBERS=100000 BENCH_CONNECTIONS=4 BENCH_BATCH=500
+//   BENCH_INFLIGHT=N sets MAIL_INFLIGHT (default: the configuration's, 50 per connection)
 //   BENCH_DATABASE_URL=postgres://... also runs on that server (a database created and dropped).
 //   BENCH_CPU_PROF=dir writes a CPU profile of the sending process there (node --cpu-prof).
 //   --quick (or BENCH_QUICK=1): 20,000 subscribers unless BENCH_SUBSCRIBERS says otherwise.
@@ -106,6 +107,7 @@ async function sendProcess(a: ChildArgs) {
       MAIL_FROM: 'The Ledger <news@ledger.example>',
       MAIL_CONNECTIONS: String(CONNECTIONS),
       MAIL_BATCH_SIZE: String(BATCH),
+      ...(process.env.BENCH_INFLIGHT ? { MAIL_INFLIGHT: process.env.BENCH_INFLIGHT } : {}),
       LOG_LEVEL: 'silent',
     },
     { loadDotEnv: false },
