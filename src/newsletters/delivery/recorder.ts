@@ -1,9 +1,9 @@
-// The recorder: one worker's results, written in bulk as the server answers. Sent rows are one
+// The recorder: one worker's results, written in bulk as the server answers, one recorder for all of a run's workers. Sent rows are one
 // UPDATE (a HOT update: no index mentions the columns it changes, migration 007) that also counts
 // them in delivery_counts for MAIL_RATE_PER_WINDOW; skipped, failed and retried rows are one UPDATE
 // from unnest(). Temporary failures go back to the queue with exponential backoff until
 // MAIL_MAX_ATTEMPTS; a row never attempted (the connection broke first, the run stopped) costs no
-// attempt and is given back to the claimer. `unrecorded` is the worker's in-flight count: messages
+// attempt and is given back to the claimer. A worker's lane counts its in-flight messages (`unrecorded`): messages
 // the server accepted that are not yet committed as sent (bounded by MAIL_INFLIGHT, worker.ts).
 import type { Db } from '../../db/index.ts';
 import type { DeliveryConfig } from '../../config.ts';
@@ -11,20 +11,40 @@ import type { SendStatus } from '../editions.ts';
 import type { Claimed, Claimer } from './claimer.ts';
 import type { SendResult } from './smtp.ts';
 
+/** One worker's view of the run's recorder: its own counts, the shared writes. */
+export interface Lane {
+  /** Results of this worker not yet handed to a write. */
+  readonly pending: number;
+  /** Messages of this worker the server accepted that are not yet committed as sent. */
+  readonly unrecorded: number;
+  skip(r: Claimed): void;
+  fail(r: Claimed, error: string): void;
+  result(r: Claimed, res: SendResult): void;
+  flush(): Promise<void>;
+  check(): void;
+}
+
+interface LaneCounts {
+  pending: number;
+  unrecorded: number;
+}
+
 /**
- * One worker's results, written in bulk: every `flush` is one UPDATE for the sent rows and one for
- * the rest (skipped, failed, retried), run one after the other. `unrecorded` counts the messages the
- * server accepted that are not yet committed as sent.
+ * A run's results, written in bulk for all its workers together: every `flush` is one UPDATE for the
+ * sent rows and one for the rest (skipped, failed, retried), run one after the other. Each worker
+ * counts its own (`lane()`): a flush asked for by one worker writes every worker's results, so four
+ * connections cost one statement where they would cost four, and each keeps its own in-flight window.
  */
 export class Recorder {
   private sent: number[] = [];
+  private sentLanes: LaneCounts[] = [];
+  private readonly lanes = new Set<LaneCounts>();
   private ids: number[] = [];
   private sts: string[] = [];
   private errs: string[] = [];
   private delays: number[] = [];
   private failures: boolean[] = [];
-  pending = 0;
-  unrecorded = 0;
+  private pending = 0;
   private chain: Promise<void> = Promise.resolve();
   private error: unknown = null;
 
@@ -36,28 +56,50 @@ export class Recorder {
     private readonly after: (r: { failures: boolean[]; error: unknown }) => Promise<void>,
   ) {}
 
-  private other(id: number, st: string, err: string, delay = 0) {
+  /** A worker's lane. */
+  lane(): Lane {
+    const c: LaneCounts = { pending: 0, unrecorded: 0 };
+    this.lanes.add(c);
+    return {
+      get pending() {
+        return c.pending;
+      },
+      get unrecorded() {
+        return c.unrecorded;
+      },
+      skip: (r) => this.skip(r, c),
+      fail: (r, error) => this.fail(r, error, c),
+      result: (r, res) => this.result(r, res, c),
+      flush: () => this.flush(),
+      check: () => this.check(),
+    };
+  }
+
+  private other(c: LaneCounts, id: number, st: string, err: string, delay = 0) {
     this.ids.push(id);
     this.sts.push(st);
     this.errs.push(err.slice(0, 500));
     this.delays.push(delay);
     this.pending++;
+    c.pending++;
   }
 
-  skip(r: Claimed) {
-    this.other(r.id, 'skipped', 'unsubscribed or suppressed before sending');
+  private skip(r: Claimed, c: LaneCounts) {
+    this.other(c, r.id, 'skipped', 'unsubscribed or suppressed before sending');
   }
 
-  fail(r: Claimed, error: string) {
-    this.other(r.id, 'failed', error);
+  private fail(r: Claimed, error: string, c: LaneCounts) {
+    this.other(c, r.id, 'failed', error);
     this.failures.push(true);
   }
 
-  result(r: Claimed, res: SendResult) {
+  private result(r: Claimed, res: SendResult, c: LaneCounts) {
     if (res.ok) {
       this.sent.push(r.id);
+      this.sentLanes.push(c);
       this.pending++;
-      this.unrecorded++;
+      c.pending++;
+      c.unrecorded++;
       this.failures.push(false);
       return;
     }
@@ -68,10 +110,10 @@ export class Recorder {
       // handed out again by this run (or, if it stops, read by the next one from its cursor).
       this.claimer.giveBack(r.id);
     } else if (res.temporary && attempt < this.cfg.maxAttempts) {
-      this.other(r.id, 'queued', res.error, this.cfg.retryBaseSeconds * 2 ** (attempt - 1) * (1 + Math.random() * 0.1));
+      this.other(c, r.id, 'queued', res.error, this.cfg.retryBaseSeconds * 2 ** (attempt - 1) * (1 + Math.random() * 0.1));
       this.failures.push(true);
     } else {
-      this.other(r.id, 'failed', res.temporary ? `gave up after ${attempt} attempts: ${res.error}` : res.error);
+      this.other(c, r.id, 'failed', res.temporary ? `gave up after ${attempt} attempts: ${res.error}` : res.error);
       this.failures.push(true);
     }
   }
@@ -85,6 +127,9 @@ export class Recorder {
     const errs = this.errs;
     const delays = this.delays;
     const failures = this.failures;
+    const sentLanes = this.sentLanes;
+    this.sentLanes = [];
+    for (const c of this.lanes) c.pending = 0;
     this.sent = [];
     this.ids = [];
     this.sts = [];
@@ -100,7 +145,7 @@ export class Recorder {
           this.error = e;
         }
       }
-      this.unrecorded -= sent.length;
+      for (const c of sentLanes) c.unrecorded--;
       for (const id of sent) this.claimer.settled(id);
       for (const id of ids) this.claimer.settled(id);
       await this.after({ failures, error: this.error }).catch(() => {});

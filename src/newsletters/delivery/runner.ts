@@ -5,8 +5,8 @@
 //     'queued' until their result is recorded, so whatever a dead runner had not recorded is simply
 //     sent by the next one; of those, only the messages the server had accepted go twice: at most
 //     MAIL_INFLIGHT per connection (worker.ts).
-//   - run: MAIL_CONNECTIONS workers (worker.ts), each with a pooled SMTP connection and a recorder
-//     (recorder.ts), fed by one claimer (claimer.ts over store.ts). Rates: MAIL_RATE_PER_SECOND over
+//   - run: MAIL_CONNECTIONS workers (worker.ts), each with a pooled SMTP connection and its lane of
+//     the run's recorder (recorder.ts), fed by one claimer (claimer.ts over store.ts). Rates: MAIL_RATE_PER_SECOND over
 //     all connections of the process, MAIL_RATE_PER_WINDOW per MAIL_RATE_WINDOW_SECONDS (counted in
 //     the database, so restarts respect it too).
 //   - stop: pause and cancel (editions.ts notifies SENDS_CHANNEL; other processes on PostgreSQL hear
@@ -271,14 +271,15 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
       elog.error('send paused by the error threshold', { failed, of });
     });
 
+    const recorder = new Recorder(db, cfg, status, c, async (r) => {
+      await noteOutcomes(r.failures);
+      if (r.error) halt();
+      emit();
+    });
     const worker = () =>
       runWorker({
         claimer: c,
-        recorder: new Recorder(db, cfg, status, c, async (r) => {
-          await noteOutcomes(r.failures);
-          if (r.error) halt();
-          emit();
-        }),
+        recorder: recorder.lane(),
         factory,
         transport,
         inflight: cfg.inflight,

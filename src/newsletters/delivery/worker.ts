@@ -6,7 +6,7 @@
 // for its recorder. Those are the only messages a crash can send twice.
 import type { Claimed, Claimer } from './claimer.ts';
 import { LATER } from './claimer.ts';
-import type { Recorder } from './recorder.ts';
+import type { Lane } from './recorder.ts';
 import type { MessageFactory } from './message.ts';
 import type { Channel, Transport } from './transport.ts';
 
@@ -15,7 +15,8 @@ export const SAFE_ADDRESS = /^[^\s<>()\[\]\\,;:"@]+@[^\s<>()\[\]\\,;:"@]+$/;
 
 export interface WorkerParts {
   claimer: Claimer;
-  recorder: Recorder;
+  /** This worker's lane of the run's recorder. */
+  recorder: Lane;
   factory: MessageFactory;
   transport: Transport;
   /** MAIL_INFLIGHT. */
