@@ -15,6 +15,7 @@ import { upsertAuthor, upsertFormat, upsertSection } from '../src/articles/write
 import { createStaff } from '../src/staff/staff.ts';
 import { createSession } from '../src/staff/sessions.ts';
 import { startBench } from './lib/harness.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const bench = startBench({ name: 'admin', limit: { full: 600, quick: 240 } });
 const N = Number(bench.argv[0] ?? 50_000);
@@ -52,7 +53,7 @@ try {
     ANALYZE;`);
   console.log(`# ${N.toLocaleString('en-GB')} articles inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s (PGlite, ${dir})`);
 
-  const deps = { db, config, log: createLog('silent'), clock: systemClock };
+  const deps = { db, config, log: createLog('silent'), clock: systemClock, runtime: createRuntime() };
   const { app } = await createApp(deps);
   const staff = await createStaff(db, { email: 'bench@example.com', role: 'administrator', name: 'Bench' });
   const session = await createSession(db, staff.id, new Date());

@@ -19,6 +19,7 @@ import { startServer } from '../src/server.ts';
 import { upsertAuthor, upsertFormat, upsertSection } from '../src/articles/write.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { startBench } from './lib/harness.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const bench = startBench({ name: 'content-api', limit: { full: 600, quick: 180 } });
 const N = Number(bench.argv[0] ?? 5_000);
@@ -74,7 +75,7 @@ try {
   console.log(`# ${N.toLocaleString('en-GB')} published articles seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s (PGlite, ${dir})`);
   const { secret } = await createApiKey(db, { name: 'bench', kind: 'content' });
   const env = { DATA_DIR: dir, SITE_URL: 'http://localhost', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', CONTENT_API_RATE_LIMIT: '0' };
-  const deps = (extra: Record<string, string>) => ({ db, config: loadConfig({ ...env, ...extra }, { loadDotEnv: false }), log: createLog('silent'), clock: systemClock });
+  const deps = (extra: Record<string, string>) => ({ db, config: loadConfig({ ...env, ...extra }, { loadDotEnv: false }), log: createLog('silent'), clock: systemClock, runtime: createRuntime() });
   const cached = await startServer(deps({}), { port: 0, host: '127.0.0.1', background: false });
   const uncached = await startServer(deps({ PAGE_CACHE_ENTRIES: '0' }), { port: 0, host: '127.0.0.1', background: false });
   const pathQ = `/ghost/api/content/posts/?key=${secret}&limit=15&include=tags,authors`;

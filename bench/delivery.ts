@@ -13,6 +13,7 @@
 //     RSS (process.resourceUsage().maxRSS) is the figure reported against the 400 MB target.
 //
 //   node --import tsx bench/delivery.ts          BENCH_SUBSCRIBERS=100000 BENCH_CONNECTIONS=4 BENCH_BATCH=500
+//   BENCH_INFLIGHT=N sets MAIL_INFLIGHT (default: the configuration's, 50 per connection)
 //   BENCH_DATABASE_URL=postgres://... also runs on that server (a database created and dropped).
 //   BENCH_CPU_PROF=dir writes a CPU profile of the sending process there (node --cpu-prof).
 //   --quick (or BENCH_QUICK=1): 20,000 subscribers unless BENCH_SUBSCRIBERS says otherwise.
@@ -31,12 +32,13 @@ import { systemClock } from '../src/platform/clock.ts';
 import type { Deps } from '../src/deps.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { buildEdition, startSend } from '../src/newsletters/editions.ts';
-import { runSend } from '../src/newsletters/delivery/engine.ts';
+import { runSend } from '../src/newsletters/delivery/runner.ts';
 import { createMessageFactory } from '../src/newsletters/delivery/message.ts';
 import { messageBytes } from '../src/newsletters/delivery/smtp.ts';
 import { seedFixtures } from '../test/helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { startBench } from './lib/harness.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -105,11 +107,12 @@ async function sendProcess(a: ChildArgs) {
       MAIL_FROM: 'The Ledger <news@ledger.example>',
       MAIL_CONNECTIONS: String(CONNECTIONS),
       MAIL_BATCH_SIZE: String(BATCH),
+      ...(process.env.BENCH_INFLIGHT ? { MAIL_INFLIGHT: process.env.BENCH_INFLIGHT } : {}),
       LOG_LEVEL: 'silent',
     },
     { loadDotEnv: false },
   );
-  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock };
+  const deps: Deps = { db, config, log: createLog('warn'), clock: systemClock, runtime: createRuntime() };
   const rssOpen = rss();
   const e = await buildEdition(deps, 'daily');
   let t = performance.now();

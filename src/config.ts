@@ -172,9 +172,17 @@ export interface DeliveryConfig {
   /** At most this many messages per window, e.g. a provider's hourly quota (MAIL_RATE_PER_WINDOW); 0 = unlimited. */
   ratePerWindow: number;
   windowSeconds: number;
-  /** Pooled SMTP connections, each a worker claiming its own batches. */
+  /** Pooled SMTP connections, each a worker claiming its own batches (MAIL_CONNECTIONS). */
   connections: number;
+  /** Rows a worker claims at a time (MAIL_BATCH_SIZE): fewer, larger reads; no effect on duplicates. */
   batchSize: number;
+  /**
+   * The in-flight window per connection (MAIL_INFLIGHT): messages the server may have accepted that
+   * are not yet committed as sent. A worker at the limit waits for its write. This bounds what a crash
+   * (SIGKILL, power loss) can send twice: at most MAIL_CONNECTIONS x MAIL_INFLIGHT (200 at the
+   * defaults). Results are written every MAIL_INFLIGHT / 2 messages.
+   */
+  inflight: number;
   /** Pause the send when more than this share of the last 100+ attempts failed (0-1; 0 = never). */
   errorThreshold: number;
   retryBaseSeconds: number;
@@ -216,6 +224,7 @@ function deliveryConfig(env: Env): DeliveryConfig {
     windowSeconds: int(env, 'MAIL_RATE_WINDOW_SECONDS', 3600, 1, 31 * 86400),
     connections: int(env, 'MAIL_CONNECTIONS', 4, 1, 64),
     batchSize: int(env, 'MAIL_BATCH_SIZE', 250, 1, 10_000),
+    inflight: int(env, 'MAIL_INFLIGHT', 50, 1, 10_000),
     errorThreshold: Number(threshold),
     retryBaseSeconds: int(env, 'MAIL_RETRY_BASE_SECONDS', 60, 0, 86400),
     maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 6, 1, 100),

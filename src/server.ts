@@ -72,8 +72,12 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
     ...built,
     url: `http://${host}:${port}`,
     close() {
-      // Stop taking requests, let those in flight finish, then stop background work.
+      // Sends first: they stop before their next message, with every answered message recorded, so a
+      // forwarded `editions send` answers ("the server stopped; run the command again to continue")
+      // and its streaming request ends. Then stop taking requests, let those in flight finish, and
+      // stop the background work.
       closing ??= (async () => {
+        await deps.runtime.shutdown();
         await built.app.close();
         await Promise.all(background.map((b) => b.stop()));
       })();

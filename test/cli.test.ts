@@ -15,11 +15,12 @@ import { runCommand } from '../src/cli/run.ts';
 import { getArticleBySlug } from '../src/articles/queries.ts';
 import { upsertFormat, upsertSection } from '../src/articles/write.ts';
 import type { Deps } from '../src/deps.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
 const NOW = '2026-11-20T12:00:00Z';
 const db = await openTestDb();
-const deps: Deps = { db, config: testConfig(), log: createLog('silent'), clock: fixedClock(NOW) };
+const deps: Deps = { db, config: testConfig(), log: createLog('silent'), clock: fixedClock(NOW), runtime: createRuntime() };
 await upsertFormat(db, { slug: 'speed-read', name: 'Speed Read' });
 await upsertSection(db, { slug: 'politics', name: 'Politics' });
 const dir = tmpDir();

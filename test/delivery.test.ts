@@ -17,9 +17,11 @@ import type { Deps } from '../src/deps.ts';
 import { seedNewsletters, getNewsletterBySlug } from '../src/newsletters/newsletters.ts';
 import { parseVerp, verifyUnsubscribeToken, verifyPreferencesToken } from '../src/newsletters/links.ts';
 import { buildEdition, cancelSend, pauseSend, resumeSend, sendStatus, startSend, getEditionRow } from '../src/newsletters/editions.ts';
-import { runSend, sendTest } from '../src/newsletters/delivery/engine.ts';
+import { runSend } from '../src/newsletters/delivery/runner.ts';
+import { sendTest } from '../src/newsletters/delivery/test-send.ts';
 import { listOutboxMessages } from '../src/newsletters/delivery/transport.ts';
 import { parseHeaderFields } from '../src/newsletters/delivery/dkim.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const db = await openTestDb();
@@ -27,6 +29,8 @@ await seedFixtures(db, new Date(NOW));
 await seedNewsletters(db);
 const sink = await startSink();
 const daily = (await getNewsletterBySlug(db, 'daily'))!;
+// One process's delivery state for every deps() below, as one start-up would make it.
+const runtime = createRuntime();
 const SECRET = 'test-secret-key-test-secret-key-0123456789';
 
 function deps(env: Record<string, string> = {}): Deps {
@@ -35,6 +39,7 @@ function deps(env: Record<string, string> = {}): Deps {
     config: testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'The Ledger <news@ledger.example>', MAIL_RETRY_BASE_SECONDS: '0', ...env }),
     log: createLog('silent'),
     clock: fixedClock(NOW),
+    runtime,
   };
 }
 

@@ -16,10 +16,11 @@ import { emitWebhookEvent, articleEventFor } from '../src/webhooks/emit.ts';
 import { createWebhook, listDeliveries, updateWebhook } from '../src/webhooks/webhooks.ts';
 import { verifySignature } from '../src/webhooks/deliver.ts';
 import { isPrivateAddress } from '../src/platform/guarded-fetch.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const db = await openTestDb();
 const clock = fixedClock('2026-03-02T09:00:00Z');
-const deps: Deps = { db, config: testConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }), log: createLog('silent'), clock };
+const deps: Deps = { db, config: testConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }), log: createLog('silent'), clock, runtime: createRuntime() };
 
 // A receiver that answers with the next status in `plan` (default 200) and records what it got.
 const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];

@@ -9,7 +9,7 @@ import { listPublished } from '../articles/queries.ts';
 import {
   addItem, buildEdition, cancelSend, getEdition, pauseSend, removeItem, reorderItems, resumeSend, scheduleEdition, sendStatus, setIntro, setSubject, startSend,
 } from '../newsletters/editions.ts';
-import { sendTest } from '../newsletters/delivery/engine.ts';
+import { sendTest } from '../newsletters/delivery/test-send.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
 import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';

@@ -5,14 +5,15 @@ import { UsageError } from './command.ts';
 import type { Deps } from '../deps.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
 import { buildEdition, listEditions, pendingEdition, sendStatus, startSend, type Edition, type SendStatus } from '../newsletters/editions.ts';
-import { runSend } from '../newsletters/delivery/engine.ts';
+import { runSend } from '../newsletters/delivery/runner.ts';
+import { SERVER_STOPPED } from './remote.ts';
 
 async function activeEdition(deps: Deps, newsletterId: number): Promise<Edition | undefined> {
   const [e] = await listEditions(deps.db, { newsletter: newsletterId, status: ['sending', 'paused'], limit: 1 });
   return e;
 }
 
-const summary = (s: SendStatus) => `${s.sent.toLocaleString('en-GB')} sent, ${s.failed.toLocaleString('en-GB')} failed, ${s.skipped.toLocaleString('en-GB')} skipped, ${(s.queued + s.sending).toLocaleString('en-GB')} queued`;
+const summary = (s: SendStatus) => `${s.sent.toLocaleString('en-GB')} sent, ${s.failed.toLocaleString('en-GB')} failed, ${s.skipped.toLocaleString('en-GB')} skipped, ${s.queued.toLocaleString('en-GB')} queued`;
 
 export const editionsSendCommand: Command = {
   name: 'editions send',
@@ -65,6 +66,11 @@ export const editionsSendCommand: Command = {
       io.out(`Done: ${n.name} No. ${result.number}: ${summary(result)}.`);
       if (result.failed) io.out(`${result.failed} address${result.failed === 1 ? ' was' : 'es were'} refused; see the edition's deliveries in the app.`);
       return 0;
+    }
+    if ((result as { shutdown?: boolean }).shutdown) {
+      // The serving process is shutting down (SIGTERM): every message answered so far is recorded.
+      io.err(SERVER_STOPPED);
+      return 1;
     }
     if (result.status === 'paused') io.err(`Error: the send was paused: ${result.pausedReason ?? 'no reason given'} (${summary(result)}).`);
     else if (result.status === 'cancelled') io.err(`Error: the send was cancelled (${summary(result)}).`);

@@ -81,9 +81,24 @@ export function registerInternalCli(app: FastifyInstance, deps: Deps, token: () 
   });
 }
 
-/** Client side: forward argv to the running server; resolves with the command's exit code. */
+/** What a forwarded command says when the server stops under it (SIGTERM, a crash, a restart). */
+export const SERVER_STOPPED = 'the server stopped; run the command again to continue';
+
+/**
+ * Client side: forward argv to the running server; resolves with the command's exit code. A server
+ * that goes away before the command's end (its stream ends without an exit line, or the connection
+ * drops) is reported as SERVER_STOPPED, exit code 1: running the command again continues the work,
+ * on the next server or on the database directly.
+ */
 export function forwardToServer(ep: InternalEndpoint, argv: string[], io: CommandIO): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (code: number, message?: string) => {
+      if (settled) return;
+      settled = true;
+      if (message) io.err(message);
+      resolve(code);
+    };
     const payload = JSON.stringify({ argv, cwd: process.cwd() });
     const req = http.request(
       ep.url + '/_internal/cli',
@@ -91,10 +106,10 @@ export function forwardToServer(ep: InternalEndpoint, argv: string[], io: Comman
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
-          return reject(new Error(`the running server (pid ${ep.pid}) refused the command (HTTP ${res.statusCode})`));
+          return finish(1, `Error: the running server (pid ${ep.pid}) refused the command (HTTP ${res.statusCode}).`);
         }
         let buf = '';
-        let code = 1;
+        let code: number | null = null;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buf += chunk;
@@ -103,18 +118,28 @@ export function forwardToServer(ep: InternalEndpoint, argv: string[], io: Comman
             const line = buf.slice(0, i);
             buf = buf.slice(i + 1);
             if (!line) continue;
-            const m = JSON.parse(line);
-            if (m.t === 'out') io.out(m.s);
-            else if (m.t === 'err') io.err(m.s);
-            else if (m.t === 'progress') io.progress(m.done, m.total, m.label);
-            else if (m.t === 'exit') code = m.code;
+            let m: { t?: string; s?: string; done?: number; total?: number; label?: string; code?: number };
+            try {
+              m = JSON.parse(line);
+            } catch {
+              continue; // a line cut short by the server going away
+            }
+            if (m.t === 'out') io.out(m.s!);
+            else if (m.t === 'err') io.err(m.s!);
+            else if (m.t === 'progress') io.progress(m.done!, m.total!, m.label);
+            else if (m.t === 'exit') code = m.code!;
           }
         });
-        res.on('end', () => resolve(code));
-        res.on('error', reject);
+        const ended = () => (code === null ? finish(1, SERVER_STOPPED) : finish(code));
+        res.on('end', ended);
+        res.on('close', ended);
+        res.on('error', () => finish(1, SERVER_STOPPED));
       },
     );
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(e.code ?? '') || /socket hang up/.test(e.message)) finish(1, SERVER_STOPPED);
+      else finish(1, `Error: cannot reach the running server (pid ${ep.pid}) at ${ep.url}: ${e.message}`);
+    });
     req.end(payload);
   });
 }

@@ -1,11 +1,12 @@
 // Editions: built from the newsletter's rules (src/newsletters/selection.ts), edited by an editor
 // (reorder, add, remove, intro, subject, schedule) while draft or scheduled, then sent by the delivery
-// engine (src/newsletters/delivery/engine.ts). Plain domain functions for the admin UI, the Admin API,
+// engine (src/newsletters/delivery/runner.ts). Plain domain functions for the admin UI, the Admin API,
 // the CLI and the scheduler.
 //
 // Status: draft -> scheduled (an editor chose a time) -> sending -> sent; sending <-> paused;
 // any unsent state -> cancelled. Starting a send freezes the rendered edition and creates one delivery
-// row per confirmed, non-suppressed subscriber in one INSERT ... SELECT.
+// row per confirmed, non-suppressed subscriber in one INSERT ... SELECT. Every status change goes
+// through moveEdition, the one writer of editions.status (the engine's end of a send included).
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
@@ -63,6 +64,34 @@ const ITEM_COLS = `
   ei.position, ei.score, ei.added_by`;
 
 const EDITABLE: EditionStatus[] = ['draft', 'scheduled'];
+
+/** An SQL expression for `moveEdition`'s columns (never user input). */
+const sql = (text: string) => ({ sql: text });
+
+/**
+ * The one writer of editions.status: moves an edition from one of `from` to `to`, setting the columns
+ * that go with the move (values, or sql(...) expressions), only if `when` (SQL about edition $1)
+ * holds. Returns the edition as it is now, or undefined if it was in none of `from`.
+ */
+async function moveEdition(
+  db: Db,
+  id: number,
+  from: readonly EditionStatus[],
+  to: EditionStatus,
+  set: Record<string, unknown> = {},
+  when = 'true',
+): Promise<Edition | undefined> {
+  const params: unknown[] = [id, to, from];
+  const cols = Object.entries(set).map(([col, v]) => {
+    if (v && typeof v === 'object' && 'sql' in v) return `${col} = ${(v as { sql: string }).sql}`;
+    params.push(v);
+    return `${col} = $${params.length}`;
+  });
+  return db.one<Edition>(
+    `UPDATE editions e SET status = $2, ${[...cols, 'updated_at = now()'].join(', ')} WHERE id = $1 AND status = ANY($3::text[]) AND (${when}) RETURNING ${COLS}`,
+    params,
+  );
+}
 
 async function newsletterOf(db: Db, ref: number | string): Promise<Newsletter> {
   const n = typeof ref === 'number' ? await getNewsletter(db, ref) : await getNewsletterBySlug(db, ref);
@@ -245,7 +274,7 @@ export async function scheduleEdition(deps: Pick<Deps, 'db' | 'clock'>, editionI
   if (at && at.getTime() <= deps.clock.now().getTime()) throw new ValidationError('The send time must be in the future; to send now, start the send.', { at: 'in the past' });
   const e = await deps.db.tx(async (tx) => {
     await editable(tx, editionId);
-    await tx.query(`UPDATE editions SET status = $2, scheduled_at = $3, paused_reason = NULL, updated_at = now() WHERE id = $1`, [editionId, at ? 'scheduled' : 'draft', at]);
+    await moveEdition(tx, editionId, EDITABLE, at ? 'scheduled' : 'draft', { scheduled_at: at, paused_reason: null });
     return getEditionRow(tx, editionId);
   });
   await deps.db.notify(SENDS_CHANNEL, String(editionId));
@@ -284,11 +313,13 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
     const { content } = await editionContent({ db: tx, config: deps.config }, { ...e, send_started_at: now });
     if (!content.items.length) throw new ValidationError(`Edition No. ${e.number} has no stories: add at least one before sending.`, { items: 'empty' });
     const rendered = renderEditionEmail(content);
-    await tx.query(
-      `UPDATE editions SET status = 'sending', rendered_html = $2, rendered_text = $3, send_started_at = $4,
-              published_at = coalesce(published_at, $4), paused_reason = NULL, updated_at = now() WHERE id = $1`,
-      [editionId, rendered.html, rendered.text, now],
-    );
+    await moveEdition(tx, editionId, EDITABLE, 'sending', {
+      rendered_html: rendered.html,
+      rendered_text: rendered.text,
+      send_started_at: now,
+      published_at: e.published_at ?? now,
+      paused_reason: null,
+    });
     const rows = await tx.query<{ n: number }>(
       `WITH ins AS (
          INSERT INTO deliveries (edition_id, person_id)
@@ -313,7 +344,7 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
 }
 
 export async function pauseSend(db: Db, editionId: number, reason = 'Paused by an editor'): Promise<Edition> {
-  const r = await db.one<Edition>(`UPDATE editions e SET status = 'paused', paused_reason = $2, updated_at = now() WHERE id = $1 AND status = 'sending' RETURNING ${COLS}`, [editionId, reason]);
+  const r = await moveEdition(db, editionId, ['sending'], 'paused', { paused_reason: reason });
   if (!r) throw new ConflictError(`Edition ${editionId} is not sending (${(await getEditionRow(db, editionId)).status}); only a send in progress can be paused.`);
   // The running send stops before its next message (here, or through LISTEN in another process).
   await db.notify(SENDS_CHANNEL, String(editionId));
@@ -321,7 +352,7 @@ export async function pauseSend(db: Db, editionId: number, reason = 'Paused by a
 }
 
 export async function resumeSend(db: Db, editionId: number): Promise<Edition> {
-  const r = await db.one<Edition>(`UPDATE editions e SET status = 'sending', paused_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'paused' RETURNING ${COLS}`, [editionId]);
+  const r = await moveEdition(db, editionId, ['paused'], 'sending', { paused_reason: null });
   if (!r) throw new ConflictError(`Edition ${editionId} is not paused (${(await getEditionRow(db, editionId)).status}).`);
   await db.notify(SENDS_CHANNEL, String(editionId));
   return r;
@@ -329,13 +360,21 @@ export async function resumeSend(db: Db, editionId: number): Promise<Edition> {
 
 /** Stop for good: deliveries not yet sent are not sent. A sent edition cannot be cancelled. */
 export async function cancelSend(db: Db, editionId: number): Promise<Edition> {
-  const r = await db.one<Edition>(
-    `UPDATE editions e SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status IN ('draft', 'scheduled', 'sending', 'paused') RETURNING ${COLS}`,
-    [editionId],
-  );
+  const r = await moveEdition(db, editionId, ['draft', 'scheduled', 'sending', 'paused'], 'cancelled');
   if (!r) throw new ConflictError(`Edition ${editionId} is ${(await getEditionRow(db, editionId)).status} and cannot be cancelled.`);
   await db.notify(SENDS_CHANNEL, String(editionId));
   return r;
+}
+
+/** The delivery engine's end of a send: 'sent' once none of its deliveries is queued. */
+export async function finishSend(db: Db, editionId: number): Promise<boolean> {
+  const r = await moveEdition(db, editionId, ['sending'], 'sent', { sent_at: sql('now()') }, `NOT EXISTS (SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = 'queued')`);
+  return !!r;
+}
+
+/** A scheduled edition that cannot go at its time goes back to draft, with the reason for its editor. */
+export async function unscheduleEdition(db: Db, editionId: number, reason: string): Promise<boolean> {
+  return !!(await moveEdition(db, editionId, ['scheduled'], 'draft', { scheduled_at: null, paused_reason: reason }));
 }
 
 export interface SendStatus {
@@ -345,7 +384,6 @@ export interface SendStatus {
   pausedReason: string | null;
   total: number;
   queued: number;
-  sending: number;
   sent: number;
   failed: number;
   skipped: number;
@@ -356,6 +394,6 @@ export async function sendStatus(db: Db, editionId: number): Promise<SendStatus>
   const e = await getEditionRow(db, editionId);
   const rows = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM deliveries WHERE edition_id = $1 GROUP BY status`, [editionId]);
   const c: Record<string, number> = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-  const s = { queued: c.queued ?? 0, sending: c.sending ?? 0, sent: c.sent ?? 0, failed: c.failed ?? 0, skipped: c.skipped ?? 0 };
-  return { editionId, number: e.number, status: e.status, pausedReason: e.paused_reason, total: s.queued + s.sending + s.sent + s.failed + s.skipped, ...s };
+  const s = { queued: c.queued ?? 0, sent: c.sent ?? 0, failed: c.failed ?? 0, skipped: c.skipped ?? 0 };
+  return { editionId, number: e.number, status: e.status, pausedReason: e.paused_reason, total: s.queued + s.sent + s.failed + s.skipped, ...s };
 }

@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import type { Deps } from '../../src/deps.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { openTestDb, tmpDir } from './db.ts';
+import { createRuntime } from '../../src/platform/runtime.ts';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig(
@@ -27,7 +28,7 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
   const db = await openTestDb();
   const config = testConfig(opts.env);
   const clock = fixedClock(opts.now ?? new Date().toISOString());
-  const deps: Deps = { db, config, log: createLog('silent'), clock };
+  const deps: Deps = { db, config, log: createLog('silent'), clock, runtime: createRuntime() };
   const server = await startServer(deps, { port: 0, host: '127.0.0.1', background: opts.background ?? false });
   after(() => server.close());
   return { deps, server, url: server.url, clock, get: (path, init) => fetch(server.url + path, { redirect: 'manual', ...init }) };

@@ -51,7 +51,7 @@ ${e.status === 'draft' && e.paused_reason ? html`<p class="notice notice--warn" 
 <section class="card" aria-labelledby="progress-title" data-progress="${base}/status">
   <h2 id="progress-title">Sending</h2>
   <progress id="send-progress" max="100" value="${pct}" aria-describedby="send-progress-text">${pct}%</progress>
-  <p id="send-progress-text" role="status" aria-live="polite">${st.total ? `${st.sent} of ${st.total} sent, ${st.failed} failed, ${st.queued + st.sending} to go.` : 'Not started.'}</p>
+  <p id="send-progress-text" role="status" aria-live="polite">${st.total ? `${st.sent} of ${st.total} sent, ${st.failed} failed, ${st.queued} to go.` : 'Not started.'}</p>
   <p id="send-paused-reason" class="notice notice--warn"${st.status === 'paused' ? '' : raw(' hidden')}>Paused${st.pausedReason ? `: ${st.pausedReason}` : ''}.</p>
   <div class="buttons" id="send-controls">
     <form method="post" action="${base}/pause" data-when="sending"${st.status === 'sending' ? '' : raw(' hidden')}>${csrfField(ctx)}<button type="submit">Pause sending</button></form>
@@ -106,7 +106,7 @@ export function cancelConfirmPage(ctx: AdminContext, e: EditionDetail, st: SendS
 <h1>Cancel the send of ${e.newsletter.name} №${e.number}?</h1>
 <section class="card">
 ${running
-  ? html`<p>${st.sent} of ${st.total} sent so far; ${st.queued + st.sending} still to go. Cancelling stops the send for good: those ${st.queued + st.sending} people will not get this edition, and it cannot be resumed. To stop for a while, pause it instead.</p>
+  ? html`<p>${st.sent} of ${st.total} sent so far; ${st.queued} still to go. Cancelling stops the send for good: those ${st.queued} people will not get this edition, and it cannot be resumed. To stop for a while, pause it instead.</p>
 <form method="post" action="${base}/cancel" class="buttons">${csrfField(ctx)}
   <button type="submit" class="danger">Cancel the send for good</button>
   <a href="${base}">Keep sending</a>

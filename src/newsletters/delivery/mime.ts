@@ -111,7 +111,6 @@ type Piece = string | { key: string; html: boolean; qp: boolean };
 export interface MessageTemplate {
   /** Header pieces, ending with the blank line. */
   head: Piece[];
-  body: Piece[];
   /** The body's fixed pieces as bytes (encoded once per edition), for personaliseChunks. */
   bodyChunks: Array<Buffer | Exclude<Piece, string>>;
   /** Names of the headers (lower-case) in order, for DKIM's h= list. */
@@ -154,7 +153,7 @@ export function compileTemplate(input: TemplateInput): MessageTemplate {
   const merged = merge(body);
   // Fixed pieces are 7-bit (QP and ASCII headers), so latin1 gives their exact bytes.
   const bodyChunks = merged.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p));
-  return { head: merge(head), body: merged, bodyChunks, headerNames, boundary };
+  return { head: merge(head), bodyChunks, headerNames, boundary };
 }
 
 function merge(pieces: Piece[]): Piece[] {
@@ -209,11 +208,6 @@ export function personaliseChunks(t: MessageTemplate, values: SlotValues): { hea
     body[i] = b;
   }
   return { head: fill(t.head, values), body };
-}
-
-/** One recipient's header block and body, as 7-bit strings. */
-export function personalise(t: MessageTemplate, values: SlotValues): { head: string; body: string } {
-  return { head: fill(t.head, values), body: fill(t.body, values) };
 }
 
 /** SMTP DATA never needs to change our messages, but anything else is made safe here. */

@@ -12,8 +12,8 @@ import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { getPublication } from '../../publication/settings.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import { listNewsletters, type Newsletter } from '../newsletters.ts';
-import { buildEdition, SENDS_CHANNEL, startSend } from '../editions.ts';
-import { activeSends, runSend } from './engine.ts';
+import { buildEdition, SENDS_CHANNEL, startSend, unscheduleEdition } from '../editions.ts';
+import { activeSends, runSend } from './runner.ts';
 
 const TICK_MS = 30_000;
 const SLOT_GRACE_MS = 3_600_000;
@@ -78,16 +78,13 @@ export async function scheduleTick(deps: Deps, opts: { signal?: AbortSignal; run
       if (err instanceof ValidationError) {
         // It cannot go (no stories left, say): back to draft with the reason for its editor, instead
         // of failing again on every tick.
-        await db.query(
-          `UPDATE editions SET status = 'draft', scheduled_at = NULL, paused_reason = $2, updated_at = now() WHERE id = $1 AND status = 'scheduled'`,
-          [id, `Not sent at its scheduled time: ${err.message}`],
-        );
+        await unscheduleEdition(db, id, `Not sent at its scheduled time: ${err.message}`);
         log.warn('scheduled edition could not start; back to draft', { edition_id: id, reason: err.message });
       } else if (!(err instanceof ConflictError)) log.error('scheduled edition failed to start', { edition_id: id, err });
     }
   }
   if (opts.run !== false) {
-    const running = new Set(activeSends());
+    const running = new Set(activeSends(deps));
     const sending = await db.query<{ id: number }>(`SELECT id FROM editions WHERE status = 'sending' ORDER BY id`);
     for (const { id } of sending) {
       if (running.has(id)) continue;
@@ -126,8 +123,9 @@ export function startEditionScheduler(deps: Deps, intervalMs = TICK_MS): { stop(
       if (timer) clearTimeout(timer);
       await running;
       await unlisten?.();
-      // Sends in this process stop after their current batch; they resume on the next start.
-      await Promise.all(activeSends().map((id) => runSend(deps, id).catch(() => {})));
+      // Sends in this process stop before their next message (the server's close raises
+      // deps.runtime.stopping first); they resume on the next start.
+      await Promise.all(activeSends(deps).map((id) => runSend(deps, id).catch(() => {})));
     },
   };
 }

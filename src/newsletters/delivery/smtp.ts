@@ -15,8 +15,13 @@ export interface SmtpOptions {
   url: string;
   /** Name given in EHLO. */
   clientName?: string;
-  /** Socket inactivity limit (ms). */
+  /** Socket inactivity limit once open (ms; default 60 s). */
   timeoutMs?: number;
+  /**
+   * Limit for opening as a whole (ms; default 15 s): TCP connect, TLS handshake, greeting, EHLO,
+   * STARTTLS and AUTH. A server that accepts and never speaks is given up on, not waited on.
+   */
+  connectTimeoutMs?: number;
   /** Extra TLS options (tests: a self-signed certificate's CA). */
   tls?: tls.ConnectionOptions;
 }
@@ -151,32 +156,50 @@ export class SmtpConnection {
     const implicit = u.protocol === 'smtps:';
     const port = Number(u.port) || (implicit ? 465 : 587);
     const host = u.hostname.replace(/^\[|\]$/g, '');
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = implicit
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...opts.tls }, () => resolve(s))
-        : net.connect({ host, port }, () => resolve(s));
-      s.once('error', reject);
-      s.setTimeout(opts.timeoutMs ?? 60_000, () => s.destroy(new Error('connect timed out')));
-    }).catch((e) => {
-      throw new SmtpConnectionError(`Cannot connect to the SMTP server ${host}:${port}: ${e.message}`);
-    });
-    const conn = new SmtpConnection(socket, opts);
+    const limit = opts.connectTimeoutMs ?? 15_000;
+    const timedOut = () => new SmtpConnectionError(`The SMTP server ${host}:${port} did not answer within ${Math.round(limit / 100) / 10} s (connecting, TLS, greeting or login)`);
+    let conn: SmtpConnection | null = null;
+    let pending: net.Socket | null = null;
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      pending?.destroy(timedOut());
+      conn?.fail(timedOut());
+    }, limit);
+    timer.unref();
     try {
-      const greeting = await conn.reply();
-      if (greeting.code !== 220) throw new SmtpReplyError(greeting, 'greeting');
-      await conn.ehlo();
-      if (!implicit && conn.extensions.has('STARTTLS')) {
-        await conn.command('STARTTLS', [220]);
-        await conn.upgrade(host);
-        await conn.ehlo();
-      } else if (!implicit && u.username && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
-        throw new SmtpConnectionError(`The SMTP server ${host} does not offer STARTTLS; refusing to send the password in clear. Use smtps:// or a server with STARTTLS.`);
+      const socket = await new Promise<net.Socket>((resolve, reject) => {
+        const s = implicit
+          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...opts.tls }, () => resolve(s))
+          : net.connect({ host, port }, () => resolve(s));
+        pending = s;
+        s.once('error', reject);
+      }).catch((e) => {
+        throw expired ? timedOut() : new SmtpConnectionError(`Cannot connect to the SMTP server ${host}:${port}: ${e.message}`);
+      });
+      (socket as net.Socket).removeAllListeners('error');
+      pending = null;
+      const c = (conn = new SmtpConnection(socket, opts));
+      try {
+        const greeting = await c.reply();
+        if (greeting.code !== 220) throw new SmtpReplyError(greeting, 'greeting');
+        await c.ehlo();
+        if (!implicit && c.extensions.has('STARTTLS')) {
+          await c.command('STARTTLS', [220]);
+          await c.upgrade(host);
+          await c.ehlo();
+        } else if (!implicit && u.username && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+          throw new SmtpConnectionError(`The SMTP server ${host} does not offer STARTTLS; refusing to send the password in clear. Use smtps:// or a server with STARTTLS.`);
+        }
+        if (u.username) await c.auth(decodeURIComponent(u.username), decodeURIComponent(u.password));
+        return c;
+      } catch (e) {
+        const err = expired ? timedOut() : e instanceof Error ? e : new Error(String(e));
+        c.fail(err);
+        throw err;
       }
-      if (u.username) await conn.auth(decodeURIComponent(u.username), decodeURIComponent(u.password));
-      return conn;
-    } catch (e) {
-      conn.fail(e instanceof Error ? e : new Error(String(e)));
-      throw e;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -328,10 +351,13 @@ export class SmtpConnection {
         const stop = more && halted?.() === true;
         const wait = more && !stop ? gate?.() : undefined;
         if (more && !stop && !wait) next = get(i + 1);
+        // Without PIPELINING the next envelope waits for this message's reply (RFC 5321 4.3.1: the
+        // client waits for each reply before its next command).
+        const piped = this.pipelining;
         this.socket.cork();
         this.writeData(cur.data);
         const dataReply = this.reply();
-        if (next) env = this.envelope(next);
+        if (next && piped) env = this.envelope(next);
         this.socket.uncork();
         let r: Reply;
         try {
@@ -346,6 +372,7 @@ export class SmtpConnection {
           stopFrom(i + 1);
           return results;
         }
+        if (next && !piped) env = this.envelope(next);
         if (more && !next) {
           await wait;
           if (halted?.()) {
@@ -370,8 +397,9 @@ export class SmtpConnection {
         }
         this.write('RSET\r\n');
         const rset = this.reply();
+        const piped = this.pipelining;
         const stop = more && halted?.() === true;
-        if (more && !stop) {
+        if (more && !stop && piped) {
           const w = gate?.();
           if (w) await w;
           next = get(i + 1);
@@ -386,6 +414,17 @@ export class SmtpConnection {
         if (stop) {
           stopFrom(i + 1);
           return results;
+        }
+        if (more && !piped) {
+          // Without PIPELINING, the next envelope only after RSET's reply.
+          const w = gate?.();
+          if (w) await w;
+          if (halted?.()) {
+            stopFrom(i + 1);
+            return results;
+          }
+          next = get(i + 1);
+          env = this.envelope(next);
         }
       }
       cur = next!;

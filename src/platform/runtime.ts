@@ -1,0 +1,46 @@
+// What one process keeps between calls, made once at start-up (buildDeps, or a test's own) and passed
+// down in deps, instead of state at module level: a signal that shutdown raises, work that shutdown
+// waits for, and named slots a domain keeps its per-process state in (the delivery engine's running
+// sends and rate schedule). Two Runtimes in one process (two test apps) share nothing.
+
+export interface Runtime {
+  /** Aborted when the process starts shutting down: long work stops at its next safe point. */
+  readonly stopping: AbortSignal;
+  /** This process's value for `key`, made by `init` on first use. */
+  local<T>(key: string, init: () => T): T;
+  /** Shutdown waits for `work` (its failure is the worker's to report). */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Raise `stopping` and wait for all tracked work; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export function createRuntime(): Runtime {
+  const abort = new AbortController();
+  const slots = new Map<string, unknown>();
+  const work = new Set<Promise<unknown>>();
+  let done: Promise<void> | null = null;
+  return {
+    stopping: abort.signal,
+    local<T>(key: string, init: () => T): T {
+      if (!slots.has(key)) slots.set(key, init());
+      return slots.get(key) as T;
+    },
+    track<T>(p: Promise<T>): Promise<T> {
+      const settled = p.then(
+        () => {},
+        () => {},
+      );
+      work.add(settled);
+      void settled.then(() => work.delete(settled));
+      return p;
+    },
+    shutdown() {
+      done ??= (async () => {
+        abort.abort();
+        // Work tracked while waiting (a send joined at the last moment) is waited for too.
+        while (work.size) await Promise.all([...work]);
+      })();
+      return done;
+    },
+  };
+}
