@@ -9,6 +9,7 @@ import { createApiKey } from '../src/staff/api-keys.ts';
 import { startServer } from '../src/server.ts';
 import { createLog } from '../src/platform/log.ts';
 import { PgLimiter, WindowLimiter } from '../src/platform/rate-limit.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 
 const LIMIT = 12;
 const t = await startTestApp({ now: '2026-03-02T09:00:00Z', env: { CONTENT_API_RATE_LIMIT: String(LIMIT) } });
@@ -55,7 +56,7 @@ test('the in-memory and the PostgreSQL limiter count the same way', { timeout: 3
 test('two servers on one PostgreSQL share one count per client', { timeout: 30_000, skip: t.deps.db.kind !== 'postgres' ? 'several servers share a PostgreSQL server: runs in the PostgreSQL pass' : false }, async () => {
   const { db, config } = t.deps;
   await db.query(`DELETE FROM rate_limits`);
-  const second = await startServer({ db, config, log: createLog('silent'), clock: t.deps.clock }, { port: 0, host: '127.0.0.1', background: false });
+  const second = await startServer({ db, config, log: createLog('silent'), clock: t.deps.clock, runtime: createRuntime() }, { port: 0, host: '127.0.0.1', background: false });
   try {
     const urls = [t.url, second.url];
     const statuses: number[] = [];
