@@ -5,6 +5,7 @@
 // Emails are not web pages: inline styles are right here, and the site's CSP does not apply.
 import { html, raw, type SafeHtml } from '../platform/html.ts';
 import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { humanDate } from '../platform/time.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
@@ -27,7 +28,8 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
   const clean = (s: string) => stripSlotChars(s);
   const webUrl = pub.siteUrl + editionPath(nl.slug, ed.number);
   const date = humanDate(ed.date, pub.timeZone, pub.locale);
-  const introHtml = ed.intro.trim() ? markdownToHtml(clean(ed.intro)) : '';
+  // A mail client has no base URL: the intro's site-relative links are resolved against the web copy.
+  const introHtml = ed.intro.trim() ? absoluteUrls(markdownToHtml(clean(ed.intro)), webUrl) : '';
   const url = (a: ArticleSummary) => `${pub.siteUrl}/${a.slug}`;
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 

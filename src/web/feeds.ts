@@ -4,6 +4,7 @@
 import { Feed } from 'feed';
 import type { Article } from '../articles/types.ts';
 import type { Site } from './site.ts';
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 
 export type FeedKind = 'xml' | 'atom' | 'json';
 
@@ -23,8 +24,9 @@ export interface FeedInput {
   items: Article[];
 }
 
-function itemHtml(a: Article): string {
-  return a.body_html;
+/** The item's HTML with every link and image absolute: a reader has no base URL to resolve "/…" against. */
+function itemHtml(site: Site, a: Article): string {
+  return absoluteUrls(a.body_html, site.url('/' + a.slug));
 }
 
 export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
@@ -45,7 +47,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
         url: site.url('/' + a.slug),
         title: a.headline,
         summary: a.dek || undefined,
-        content_html: itemHtml(a),
+        content_html: itemHtml(site, a),
         image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
         date_published: a.published_at?.toISOString(),
         date_modified: a.updated_at.toISOString(),
@@ -76,7 +78,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       guid: link,
       link,
       description: a.dek || undefined,
-      content: itemHtml(a),
+      content: itemHtml(site, a),
       date: a.updated_at,
       published: a.published_at ?? undefined,
       author: a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })),
