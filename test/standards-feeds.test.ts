@@ -93,3 +93,23 @@ test('an edition email\'s intro links are absolute', { timeout: 10_000 }, () => 
   assert.ok(urls.includes('https://news.example/why-trams'), urls.join(' '));
   for (const u of urls) assert.ok(/^(https:\/\/|\{\{|\u0000)/.test(u) || !u.startsWith('/'), `${u} is absolute`);
 });
+
+test('RSS names each author in its own dc:creator (no <author> with names); Atom and JSON Feed keep every author', { timeout: 30_000 }, async () => {
+  const xml = await body('/feed.xml');
+  assert.doesNotMatch(xml, /<author>/, 'no RSS <author> (it must be an email address)');
+  const parser = new Parser({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } as any });
+  const feed = await parser.parseString(xml);
+  const item = feed.items.find((i) => i.link === 'https://news.example/links-inside') as any;
+  assert.deepEqual(item.creators, ['Ada Quill', 'Ben Marsh']);
+  const single = feed.items.find((i) => i.link === 'https://news.example/riverside-tram') as any;
+  assert.deepEqual(single.creators, ['Ada Quill']);
+  assert.equal(single.creator, 'Ada Quill', 'rss-parser\'s own creator field');
+  const atom = await new Parser({ customFields: { item: [['author', 'authors', { keepArray: true }]] } as any }).parseString(await body('/feed.atom'));
+  const entry = atom.items.find((i) => i.link === 'https://news.example/links-inside') as any;
+  assert.deepEqual(entry.authors.map((a: any) => a.name?.[0] ?? a.name), ['Ada Quill', 'Ben Marsh']);
+  const json = JSON.parse(await body('/feed.json'));
+  assert.deepEqual(json.items.find((i: any) => i.url === 'https://news.example/links-inside').authors.map((a: any) => a.name), ['Ada Quill', 'Ben Marsh']);
+  // A section's feed too.
+  const politics = await parser.parseString(await body('/section/politics/feed.xml'));
+  assert.deepEqual((politics.items.find((i) => i.link === 'https://news.example/why-trams') as any).creators, ['Ada Quill', 'Ben Marsh']);
+});

@@ -81,10 +81,16 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       content: itemHtml(site, a),
       date: a.updated_at,
       published: a.published_at ?? undefined,
-      author: a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })),
+      // RSS's <author> is an email address: RSS names its authors with one <dc:creator> each instead.
+      // Atom keeps one <author> per author.
+      author: kind === 'atom' ? a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })) : undefined,
+      extensions: kind === 'xml' && a.authors.length ? [{ name: 'dc:creator', objects: a.authors.map((au) => ({ _text: au.name })) as unknown as Record<string, unknown> }] : undefined,
       category: [...(a.section ? [{ name: a.section.name, term: a.section.slug }] : []), ...a.tags.map((t) => ({ name: t.name, term: t.slug }))],
       image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
     });
   }
-  return kind === 'xml' ? feed.rss2() : feed.atom1();
+  if (kind === 'atom') return feed.atom1();
+  const rss = feed.rss2();
+  // The package declares the dc namespace only for items with content; dc:creator needs it always.
+  return rss.includes('<dc:creator>') && !rss.includes('xmlns:dc=') ? rss.replace('<rss ', '<rss xmlns:dc="http://purl.org/dc/elements/1.1/" ') : rss;
 }
