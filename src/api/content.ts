@@ -11,6 +11,7 @@ import {
   countPublished, getPublishedArticle, listFormats, listPublicAuthors, listPublicTags, listPublished, listSections, type ListFilter,
 } from '../articles/queries.ts';
 import { ResponseCache } from './response-cache.ts';
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 
 const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and hyphens');
 const listQuery = z.object({
@@ -33,7 +34,9 @@ export function contentApi(deps: Deps, cache: ResponseCache) {
     const body = await cache.get(`content:${ResponseCache.keyOf(req.url)}`, async () => JSON.stringify(await compute(req)));
     return reply.header('cache-control', 'public, max-age=0').type('application/json; charset=utf-8').send(body);
   };
-  const withUrl = <T extends { slug: string }>(a: T) => ({ ...a, url: `${site}/${a.slug}` });
+  const abs = (u: string | null) => (u && u.startsWith('/') && !u.startsWith('//') ? site + u : u);
+  const withUrl = <T extends { slug: string; feature_image_url?: string | null }>(a: T) =>
+    ({ ...a, ...('feature_image_url' in a ? { feature_image_url: abs(a.feature_image_url ?? null) } : {}), url: `${site}/${a.slug}` });
 
   return {
     articles: cached(async (req) => {
@@ -48,11 +51,12 @@ export function contentApi(deps: Deps, cache: ResponseCache) {
       const a = await getPublishedArticle(db, s);
       if (!a) throw new NotFoundError(`No published article "${s}"`);
       const { body_source: _s, body_format: _f, ...rest } = a;
-      return { data: withUrl(rest) };
+      // Every URL absolute, as in the feeds: the body's links and images, the feature image.
+      return { data: withUrl({ ...rest, body_html: absoluteUrls(rest.body_html, `${site}/${a.slug}`) }) };
     }),
     sections: cached(async () => ({ data: (await listSections(db)).map((s) => ({ ...s, url: `${site}/section/${s.slug}` })) })),
     formats: cached(async () => ({ data: (await listFormats(db)).map((f) => ({ ...f, url: `${site}/format/${f.slug}` })) })),
     tags: cached(async () => ({ data: (await listPublicTags(db)).map((t) => ({ ...t, url: `${site}/tag/${t.slug}` })) })),
-    authors: cached(async () => ({ data: (await listPublicAuthors(db)).map((a) => ({ ...a, url: `${site}/author/${a.slug}` })) })),
+    authors: cached(async () => ({ data: (await listPublicAuthors(db)).map((a) => ({ ...a, photo_url: abs(a.photo_url), url: `${site}/author/${a.slug}` })) })),
   };
 }

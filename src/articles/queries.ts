@@ -58,7 +58,7 @@ export async function countPublished(db: Db, filter: ListFilter): Promise<number
 
 const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
   a.body_source, a.body_format, a.body_html, a.body_text, a.created_at, a.feature_image_caption,
-  a.canonical_url, a.story_key,
+  a.canonical_url, a.story_key, a.type,
   coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY at.position, t.name)
               FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags`;
 
@@ -101,7 +101,7 @@ export async function relatedArticles(db: Db, articleId: number, limit = 5): Pro
                  + 10 * (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id AND t.tag_id IN (SELECT tag_id FROM my_tags))
                  + (CASE WHEN a.section_id = me.section_id THEN 5 ELSE 0 END) AS score
               FROM articles a, me
-             WHERE a.status = 'published' AND a.id <> me.id
+             WHERE a.status = 'published' AND a.type = 'post' AND a.id <> me.id
                AND (a.story_key = me.story_key OR a.section_id = me.section_id
                     OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_id IN (SELECT tag_id FROM my_tags))))
      SELECT ${SUMMARY_COLUMNS} ${FROM} JOIN scored sc ON sc.id = a.id
@@ -163,15 +163,15 @@ export async function listAuthors(db: Db) {
   return db.query<Named & { id: number; bio: string; photo_url: string | null }>(`SELECT id, slug, name, bio, photo_url FROM authors ORDER BY name`);
 }
 
-/** Everything a sitemap lists, newest first. */
-export async function listPublishedForSitemap(db: Db, limit: number, offset = 0, since?: Date) {
+/** Everything a sitemap lists, newest first: posts (news), or with type 'page' the static pages. */
+export async function listPublishedForSitemap(db: Db, limit: number, offset = 0, since?: Date, type: 'post' | 'page' = 'post') {
   return db.query<{ slug: string; headline: string; published_at: Date; updated_at: Date; tags: string[] }>(
     `SELECT a.slug, a.headline, a.published_at, a.updated_at,
             coalesce((SELECT array_agg(t.name ORDER BY at.position) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '{}') AS tags
        FROM articles a
-      WHERE a.status = 'published' AND ($3::timestamptz IS NULL OR a.published_at >= $3)
+      WHERE a.status = 'published' AND a.type = $4 AND ($3::timestamptz IS NULL OR a.published_at >= $3)
       ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
-    [limit, offset, since ?? null],
+    [limit, offset, since ?? null, type],
   );
 }
 

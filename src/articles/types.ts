@@ -28,6 +28,8 @@ export interface ArticleSummary {
 }
 
 export interface Article extends ArticleSummary {
+  /** A post is news; a page (About, Contact: Ghost's notion) is in no list, feed or news sitemap. */
+  type: 'post' | 'page';
   body_source: string;
   body_format: 'markdown' | 'html';
   body_html: string;

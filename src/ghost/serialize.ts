@@ -1,6 +1,7 @@
 // Ghost's Content API object shapes (v5), from our rows. Keys Ghost has and we have no notion of
 // (code injection, social images, newsletters) are present and null, as on a Ghost site that never
 // set them, so front ends that read them find what they expect.
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 
 export interface GhostPostRow {
   id: number;
@@ -117,7 +118,8 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     title: r.headline,
     slug: r.slug,
   };
-  if (shape.formats.has('html')) o.html = r.body_html ?? '';
+  // As Ghost: links and images in the html are absolute, resolved against the post's URL.
+  if (shape.formats.has('html')) o.html = absoluteUrls(r.body_html ?? '', `${site}/${r.slug}`);
   if (shape.formats.has('plaintext')) o.plaintext = plaintext;
   if (shape.formats.has('mobiledoc')) o.mobiledoc = null;
   if (shape.formats.has('lexical')) o.lexical = null;

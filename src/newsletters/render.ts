@@ -5,6 +5,7 @@
 // Emails are not web pages: inline styles are right here, and the site's CSP does not apply.
 import { html, raw, type SafeHtml } from '../platform/html.ts';
 import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { humanDate } from '../platform/time.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
@@ -29,7 +30,8 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
   const date = humanDate(ed.date, pub.timeZone, pub.locale);
   // Cleaned after rendering as well: Markdown turns "&#xE000;" into the slot character itself, which
   // would open a per-recipient slot (a test send failed, a real send retried for half an hour).
-  const introHtml = ed.intro.trim() ? clean(markdownToHtml(clean(ed.intro))) : '';
+  // A mail client has no base URL: the intro's site-relative links are resolved against the web copy.
+  const introHtml = ed.intro.trim() ? absoluteUrls(clean(markdownToHtml(clean(ed.intro))), webUrl) : '';
   const url = (a: ArticleSummary) => `${pub.siteUrl}/${a.slug}`;
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
@@ -45,7 +47,7 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="x-apple-disable-message-reformatting">
+<meta name="x-apple-disable-message-reformatting" content="">
 <meta name="color-scheme" content="light dark">
 <meta name="supported-color-schemes" content="light dark">
 <title>${clean(ed.subject)}</title>

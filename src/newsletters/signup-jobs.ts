@@ -12,9 +12,9 @@ function listNames(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-function emailFrame(title: string, body: ReturnType<typeof html>, pubName: string): string {
+function emailFrame(title: string, body: ReturnType<typeof html>, pubName: string, lang: string): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>
 <body style="margin:0;padding:0;background:#f4f4f1;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f1;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:6px;">
@@ -62,7 +62,7 @@ ${waitingName ? html`<p>Confirming also sets your name to “${waitingName}”.<
 ${button(link, 'Confirm my subscription')}
 <p style="font-size:14px;color:#555;">Or open this link: <a href="${link}" style="color:#0b5394;word-break:break-all;">${link}</a></p>
 <p style="font-size:14px;color:#555;">The link works for ${VERIFY_TTL_DAYS} days. If you did not sign up, ignore this email: you will not hear from us again.</p>`;
-  await sendTransactional(config, { to: person.email, subject, text, html: emailFrame(subject, body, pub.name) }, now);
+  await sendTransactional(config, { to: person.email, subject, text, html: emailFrame(subject, body, pub.name, pub.locale), fromName: pub.name, language: pub.locale }, now);
   deps.log.info('sent verification email', { person_id: person.id, newsletters: pending.map((p) => p.slug) });
 }
 
@@ -90,5 +90,5 @@ export async function sendAlreadySubscribedJob(deps: Deps, payload: { personId: 
   const body = html`<p>Hello,</p>
 <p>Someone (probably you) just signed up this address to <strong>${names}</strong> from ${pub.name}. You already receive ${subs.length === 1 ? 'it' : 'them'}, so nothing has changed.</p>
 ${button(link, 'Manage my newsletters')}`;
-  await sendTransactional(config, { to: person.email, subject, text, html: emailFrame(subject, body, pub.name) }, now);
+  await sendTransactional(config, { to: person.email, subject, text, html: emailFrame(subject, body, pub.name, pub.locale), fromName: pub.name, language: pub.locale }, now);
 }

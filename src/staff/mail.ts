@@ -4,6 +4,7 @@
 import type { Deps } from '../deps.ts';
 import { escapeHtml } from '../platform/html.ts';
 import { sendTransactional } from '../mail/transactional.ts';
+import { getPublication } from '../publication/settings.ts';
 
 export interface StaffMail {
   to: string;
@@ -17,5 +18,10 @@ export async function sendStaffMail(deps: Deps, mail: StaffMail): Promise<void> 
     .split(/\n{2,}/)
     .map((p) => `<p>${p.replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>').replace(/\n/g, '<br>')}</p>`)
     .join('\n');
-  await sendTransactional(deps.config, { to: mail.to, subject: mail.subject, text: mail.text, html: htmlBody, outbox: 'outbox-staff' }, deps.clock.now());
+  const pub = await getPublication(deps.db, deps.config);
+  await sendTransactional(
+    deps.config,
+    { to: mail.to, subject: mail.subject, text: mail.text, html: htmlBody, outbox: 'outbox-staff', fromName: pub.name, language: pub.locale },
+    deps.clock.now(),
+  );
 }

@@ -4,6 +4,7 @@
 import { Feed } from 'feed';
 import type { Article } from '../articles/types.ts';
 import type { Site } from './site.ts';
+import { absoluteUrls } from '../platform/absolute-urls.ts';
 
 export type FeedKind = 'xml' | 'atom' | 'json';
 
@@ -23,8 +24,9 @@ export interface FeedInput {
   items: Article[];
 }
 
-function itemHtml(a: Article): string {
-  return a.body_html;
+/** The item's HTML with every link and image absolute: a reader has no base URL to resolve "/…" against. */
+function itemHtml(site: Site, a: Article): string {
+  return absoluteUrls(a.body_html, site.url('/' + a.slug));
 }
 
 export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
@@ -45,7 +47,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
         url: site.url('/' + a.slug),
         title: a.headline,
         summary: a.dek || undefined,
-        content_html: itemHtml(a),
+        content_html: itemHtml(site, a),
         image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
         date_published: a.published_at?.toISOString(),
         date_modified: a.updated_at.toISOString(),
@@ -76,13 +78,19 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       guid: link,
       link,
       description: a.dek || undefined,
-      content: itemHtml(a),
+      content: itemHtml(site, a),
       date: a.updated_at,
       published: a.published_at ?? undefined,
-      author: a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })),
+      // RSS's <author> is an email address: RSS names its authors with one <dc:creator> each instead.
+      // Atom keeps one <author> per author.
+      author: kind === 'atom' ? a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })) : undefined,
+      extensions: kind === 'xml' && a.authors.length ? [{ name: 'dc:creator', objects: a.authors.map((au) => ({ _text: au.name })) as unknown as Record<string, unknown> }] : undefined,
       category: [...(a.section ? [{ name: a.section.name, term: a.section.slug }] : []), ...a.tags.map((t) => ({ name: t.name, term: t.slug }))],
       image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
     });
   }
-  return kind === 'xml' ? feed.rss2() : feed.atom1();
+  if (kind === 'atom') return feed.atom1();
+  const rss = feed.rss2();
+  // The package declares the dc namespace only for items with content; dc:creator needs it always.
+  return rss.includes('<dc:creator>') && !rss.includes('xmlns:dc=') ? rss.replace('<rss ', '<rss xmlns:dc="http://purl.org/dc/elements/1.1/" ') : rss;
 }

@@ -19,6 +19,8 @@ export interface PageMeta {
   canonicalUrl?: string | null;
   feed?: FeedLink;
   og?: Record<string, string | string[] | undefined>;
+  /** The page's own image (absolute URL) and its alt text; without one the card shows the logo. */
+  image?: { url: string; alt: string } | null;
   jsonLd?: unknown[];
   noindex?: boolean;
   /** For the <body> class (page kind), used by the stylesheet. */
@@ -36,20 +38,24 @@ export function layout(site: Site, meta: PageMeta, main: SafeHtml): string {
   const title = meta.title === pub.name ? pub.name : `${meta.title} | ${pub.name}`;
   const description = meta.description ?? pub.description;
   const canonical = meta.canonicalUrl ?? site.url(meta.path);
+  // The card's image: the page's own, or the publication's logo. Never absent, never "undefined".
+  const image = meta.image?.url ? meta.image : { url: site.logoUrl, alt: pub.name };
+  const imageAlt = image.alt.trim() || meta.title;
   const og: Record<string, string | string[] | undefined> = {
     'og:site_name': pub.name,
     'og:title': meta.title,
     'og:description': description,
     'og:url': canonical,
     'og:type': 'website',
-    'og:image': site.logoUrl,
     'og:locale': pub.locale.replace('-', '_'),
     ...meta.og,
+    'og:image': image.url,
+    'og:image:alt': imageAlt,
   };
   const ogTags = Object.entries(og).flatMap(([k, v]) =>
     v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => html`<meta property="${k}" content="${x}">`),
   );
-  const twitterCard = og['og:image'] && og['og:image'] !== site.logoUrl ? 'summary_large_image' : 'summary';
+  const twitterCard = meta.image?.url ? 'summary_large_image' : 'summary';
   const doc = html`<!doctype html>
 <html lang="${pub.locale}">
 <head>
@@ -67,7 +73,8 @@ ${ogTags}
 <meta name="twitter:card" content="${twitterCard}">
 <meta name="twitter:title" content="${meta.title}">
 <meta name="twitter:description" content="${description}">
-<meta name="twitter:image" content="${String(og['og:image'])}">
+<meta name="twitter:image" content="${image.url}">
+<meta name="twitter:image:alt" content="${imageAlt}">
 ${(meta.jsonLd ?? []).map((d) => html`<script type="application/ld+json">${jsonForScript(d)}</script>`)}
 <script src="/assets/site.js" defer></script>
 </head>

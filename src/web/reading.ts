@@ -71,7 +71,7 @@ export function readingPages(deps: WebDeps) {
       throw new NotFoundError('There is no story at this address. It may have moved, or the link may be mistyped.');
     }
     const site = await loadSite(deps);
-    const related = await relatedArticles(db, a.id, 5);
+    const related = a.type === 'page' ? [] : await relatedArticles(db, a.id, 5);
     return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
   };
 

@@ -56,8 +56,10 @@ export function syndication(deps: WebDeps) {
     const site = await loadSite(deps);
     if (file === 'pages.xml') {
       const { tags, authors } = await listSlugsForSitemap(db);
+      const staticPages = await listPublishedForSitemap(db, ARTICLES_PER_SITEMAP, 0, undefined, 'page');
       const urls = [
         { path: '/' },
+        ...staticPages.map((r) => ({ path: '/' + r.slug, lastmod: r.updated_at })),
         ...site.sections.map((s) => ({ path: `/section/${s.slug}` })),
         ...site.formats.map((f) => ({ path: `/format/${f.slug}` })),
         ...tags.map((t) => ({ path: `/tag/${t.slug}` })),

@@ -28,8 +28,34 @@ ${latest.length ? storyList(site, latest) : html`<p>Nothing has been published y
   );
 }
 
-export function articleJsonLd(site: Site, a: Article): unknown {
+/** A static page (About, Contact) is a WebPage of the site: no news, no byline. */
+export function pageJsonLd(site: Site, a: Article): unknown {
   const tz = site.publication.timeZone;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'WebPage',
+    '@id': site.url('/' + a.slug),
+    url: site.url('/' + a.slug),
+    name: a.headline,
+    description: a.dek || undefined,
+    inLanguage: site.publication.locale,
+    datePublished: a.published_at ? isoInZone(a.published_at, tz) : undefined,
+    dateModified: isoInZone(a.updated_at, tz),
+    primaryImageOfPage: a.feature_image_url ? { '@type': 'ImageObject', url: site.url(a.feature_image_url) } : undefined,
+    isPartOf: { '@type': 'WebSite', name: site.publication.name, url: site.url('/') },
+    publisher: { '@type': 'Organization', name: site.publication.name, url: site.url('/'), logo: { '@type': 'ImageObject', url: site.logoUrl } },
+  };
+}
+
+export function articleJsonLd(site: Site, a: Article): unknown {
+  if (a.type === 'page') return pageJsonLd(site, a);
+  const tz = site.publication.timeZone;
+  const publisher = {
+    '@type': 'Organization',
+    name: site.publication.name,
+    url: site.url('/'),
+    logo: { '@type': 'ImageObject', url: site.logoUrl },
+  };
   return {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -38,13 +64,11 @@ export function articleJsonLd(site: Site, a: Article): unknown {
     description: a.dek || undefined,
     datePublished: a.published_at ? isoInZone(a.published_at, tz) : undefined,
     dateModified: isoInZone(a.updated_at, tz),
-    author: a.authors.map((au) => ({ '@type': 'Person', name: au.name, url: site.url('/author/' + au.slug) })),
-    publisher: {
-      '@type': 'Organization',
-      name: site.publication.name,
-      url: site.url('/'),
-      logo: { '@type': 'ImageObject', url: site.logoUrl },
-    },
+    // An unsigned story is the publication's own: never "author": [].
+    author: a.authors.length
+      ? a.authors.map((au) => ({ '@type': 'Person', name: au.name, url: site.url('/author/' + au.slug) }))
+      : [{ '@type': 'Organization', name: site.publication.name, url: site.url('/') }],
+    publisher,
     image: [a.feature_image_url ? site.url(a.feature_image_url) : site.logoUrl],
     articleSection: a.section?.name,
     keywords: a.tags.map((t) => t.name),
@@ -57,6 +81,7 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
   const tz = site.publication.timeZone;
   const updated = a.published_at && a.updated_at.getTime() - a.published_at.getTime() > 60_000;
   const image = a.feature_image_url ? site.url(a.feature_image_url) : undefined;
+  const isPage = a.type === 'page';
   return layout(
     site,
     {
@@ -65,10 +90,9 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
       path: '/' + a.slug,
       canonicalUrl: a.canonical_url,
       kind: 'article',
-      og: {
+      image: image ? { url: image, alt: a.feature_image_alt || a.headline } : null,
+      og: isPage ? { 'og:type': 'website' } : {
         'og:type': 'article',
-        'og:image': image,
-        'og:image:alt': image ? a.feature_image_alt || undefined : undefined,
         'article:published_time': a.published_at ? isoInZone(a.published_at, tz) : undefined,
         'article:modified_time': isoInZone(a.updated_at, tz),
         'article:section': a.section?.name,
@@ -82,7 +106,7 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
     <p class="article-kicker">${a.format ? html`<a href="/format/${a.format.slug}">${a.format.name}</a>` : ''}${a.format && a.section ? ' · ' : ''}${a.section ? html`<a href="/section/${a.section.slug}">${a.section.name}</a>` : ''}</p>
     <h1 id="article-headline">${a.headline}</h1>
     ${a.dek ? html`<p class="article-dek">${a.dek}</p>` : ''}
-    <p class="article-meta">${byline(a.authors)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>
+    ${isPage ? '' : html`<p class="article-meta">${byline(a.authors)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>`}
   </header>
   ${a.feature_image_url
     ? html`<figure class="article-image"><img src="${a.feature_image_url}" alt="${a.feature_image_alt}" loading="eager">${a.feature_image_caption ? html`<figcaption>${a.feature_image_caption}</figcaption>` : ''}</figure>`

