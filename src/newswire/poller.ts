@@ -379,3 +379,27 @@ export async function scheduleWirePoll(db: Db): Promise<boolean> {
   if (!due) return false;
   return (await enqueue(db, WIRE_POLL_JOB, {}, { dedupeKey: WIRE_POLL_JOB, maxAttempts: 3 })) !== null;
 }
+
+/** `serve`'s wire clock: once a minute, queue a poll run when something is due. */
+export function startWireScheduler(d: WireDeps, intervalMs = 60_000): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = scheduleWirePoll(d.db)
+      .then(() => undefined)
+      .catch((err) => d.log.warn('wire scheduler tick failed', { err }));
+  };
+  const first = setTimeout(tick, 5000);
+  const timer = setInterval(tick, intervalMs);
+  first.unref?.();
+  timer.unref?.();
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
