@@ -54,6 +54,10 @@ export const NOTICES: Record<string, string> = {
   subscriber_invited: 'Signed up with double opt-in: they are subscribed once they confirm from the verification email (someone who already receives these newsletters is told so instead).',
   unsubscribed: 'Unsubscribed.',
   subscriber_deleted: 'The subscriber was deleted for good.',
+  outlet_added: 'Outlet added. Its feeds are polled within a minute or two.',
+  outlet_paused: 'Outlet paused: its feeds are not polled until it is resumed.',
+  outlet_resumed: 'Outlet resumed.',
+  outlet_deleted: 'The outlet was deleted with its items.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {
