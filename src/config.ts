@@ -89,6 +89,8 @@ export interface Config {
   mailWebhookSecret: string;
   /** Newsletter delivery engine (src/newsletters/delivery): rates, pool, retries, DKIM. */
   delivery: DeliveryConfig;
+  /** The newswire's feed poller and page fetcher (src/newswire). */
+  wire: WireConfig;
 }
 
 /** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
@@ -126,7 +128,9 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     signupLimitPerAddress: int(env, 'SIGNUP_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
     mailWebhookSecret: str(env, 'MAIL_WEBHOOK_SECRET', ''),
     delivery: deliveryConfig(env),
+    wire: null as unknown as WireConfig,
   };
+  config.wire = wireConfig(env, config.publicationName, config.siteUrl);
   try {
     new Intl.DateTimeFormat(config.locale);
   } catch {
@@ -230,5 +234,38 @@ function deliveryConfig(env: Env): DeliveryConfig {
     maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 6, 1, 100),
     leaseSeconds: int(env, 'MAIL_LEASE_SECONDS', 300, 1, 86400),
     dkim,
+  };
+}
+
+export interface WireConfig {
+  /** Minutes between two polls of a feed (WIRE_POLL_MINUTES). */
+  pollMinutes: number;
+  /** The least time between the end of one request to a host and the start of the next (WIRE_HOST_GAP_MS). */
+  hostGapMs: number;
+  /** Names the publication and its URL (WIRE_USER_AGENT). */
+  userAgent: string;
+  /** Let feeds and pages on loopback and private addresses through (WIRE_ALLOW_PRIVATE): tests, local feeds. */
+  allowPrivate: boolean;
+  /** One request, redirects and body included (WIRE_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** The most bytes of a feed or a page, after decompression (WIRE_MAX_BYTES). */
+  maxBytes: number;
+  maxRedirects: number;
+  /** Hosts fetched from at once (WIRE_CONCURRENCY); each host still gets one request at a time. */
+  concurrency: number;
+}
+
+function wireConfig(env: Env, publicationName: string, siteUrl: string): WireConfig {
+  const ua = str(env, 'WIRE_USER_AGENT', `Newsdesk/0.1 (${publicationName}; +${siteUrl})`);
+  if (/[\r\n]/.test(ua) || !/^[\x20-\x7e]+$/.test(ua)) throw new ConfigError('WIRE_USER_AGENT', 'one line of printable ASCII naming the publication and its URL', ua);
+  return {
+    pollMinutes: int(env, 'WIRE_POLL_MINUTES', 10, 1, 7 * 24 * 60),
+    hostGapMs: int(env, 'WIRE_HOST_GAP_MS', 1000, 0, 600_000),
+    userAgent: ua,
+    allowPrivate: bool(env, 'WIRE_ALLOW_PRIVATE', false),
+    timeoutMs: int(env, 'WIRE_TIMEOUT_MS', 20_000, 100, 600_000),
+    maxBytes: int(env, 'WIRE_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxRedirects: int(env, 'WIRE_MAX_REDIRECTS', 5, 0, 20),
+    concurrency: int(env, 'WIRE_CONCURRENCY', 8, 1, 256),
   };
 }

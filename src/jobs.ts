@@ -7,6 +7,7 @@ import type { JobHandler } from './platform/jobs.ts';
 import { sendSignInLinkJob } from './staff/signin.ts';
 import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
+import { wirePollJob } from './newswire/poller.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -17,4 +18,9 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'newsletters.send_already_subscribed': sendAlreadySubscribedJob,
   /** DELIVER_JOB: one attempt at one webhook delivery (retried with backoff by the queue). */
   'webhooks.deliver': deliverWebhook,
+  /** WIRE_POLL_JOB: one newswire poll run (due feeds, pending pages); minutes long, so it has a worker of its own. */
+  'newswire.poll': wirePollJob,
 };
+
+/** Jobs that run for minutes: `serve` gives them a worker of their own so that they hold up no email. */
+export const longJobs = ['newswire.poll'];

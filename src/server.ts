@@ -16,7 +16,8 @@ import { CONTENT_CHANNEL } from './platform/channels.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
-import { jobRegistry } from './jobs.ts';
+import { startWireScheduler } from './newswire/poller.ts';
+import { jobRegistry, longJobs } from './jobs.ts';
 import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
@@ -66,7 +67,14 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
   const addr = built.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = ['0.0.0.0', '::', ''].includes(opts.host) ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const background = opts.background === false ? [] : [startScheduler(deps), startJobWorker(deps, jobRegistry), startEditionScheduler(deps), startDbMaintenance(deps)];
+  const background = opts.background === false ? [] : [
+        startScheduler(deps),
+        startJobWorker(deps, jobRegistry, 1000, { except: longJobs }),
+        startJobWorker(deps, jobRegistry, 2000, { only: longJobs }),
+        startWireScheduler(deps),
+        startEditionScheduler(deps),
+        startDbMaintenance(deps),
+      ];
   let closing: Promise<void> | null = null;
   return {
     ...built,

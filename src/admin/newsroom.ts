@@ -56,6 +56,10 @@ export const NOTICES: Record<string, string> = {
   subscriber_deleted: 'The subscriber was deleted for good.',
   report_applied: 'Report applied: the address is treated as the report says.',
   report_dismissed: 'Report dismissed: nothing was changed.',
+  outlet_added: 'Outlet added. Its feeds are polled within a minute or two.',
+  outlet_paused: 'Outlet paused: its feeds are not polled until it is resumed.',
+  outlet_resumed: 'Outlet resumed.',
+  outlet_deleted: 'The outlet was deleted with its items.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {

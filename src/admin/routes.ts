@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts, bounces.ts and outbox.ts.
+// newsletters.ts, subscribers.ts, bounces.ts, outbox.ts and wire.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -17,6 +17,7 @@ import { newsletterScreens } from './newsletters.ts';
 import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
 import { bounceScreens } from './bounces.ts';
+import { wireScreens } from './wire.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
 const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
@@ -33,6 +34,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const sub = subscriberScreens(web, h);
   const out = outboxScreens(web, h);
   const b = bounceScreens(web, h);
+  const w = wireScreens(web, h);
   return [
     // ---- signing in and out
     get('/admin/signin', 'public', s.signInForm),
@@ -93,6 +95,15 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/editions/:id/resume', 'newsletters.manage', n.resume),
     get('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancelForm), // asks first: a cancel is for good
     post('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancel),
+
+    // ---- the newswire: the wire for every staff member, outlet changes for wire.manage
+    get('/admin/wire', 'signed in', w.river),
+    get('/admin/wire/items/:id', 'signed in', w.item),
+    get('/admin/outlets', 'signed in', w.outlets),
+    post('/admin/outlets', 'wire.manage', w.add), // feeds found from the home page when none are given
+    post('/admin/outlets/:id/pause', 'wire.manage', w.pause),
+    post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
+    post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
 
     // ---- subscribers
     get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),

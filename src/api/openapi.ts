@@ -109,6 +109,29 @@ Object.assign(ADMIN, {
   '/api/admin/editions/{id}/send': { post: { summary: 'Send now', permission: NL, params: [pathId], response: data(obj({ edition: { type: 'object' }, queued: int })) } },
   '/api/admin/editions/{id}/status': { get: { summary: 'Send progress', permission: NL, params: [pathId], response: data({ type: 'object' }) } },
 });
+// The newswire (issue #11).
+const LEAN: Schema = { type: 'string', enum: ['left', 'lean-left', 'center', 'lean-right', 'right', 'mixed', 'unrated'] };
+const WIRE = 'wire.manage';
+const outletInput = obj({ name: str, url: str, feeds: arr(str), lean: LEAN, rating_source: nullable(str), rating_confidence: nullable({ type: 'string', enum: ['high', 'medium', 'low'] }), country: nullable(str), language: nullable(str), fetch_allowed: bool, active: bool });
+Object.assign(ADMIN, {
+  '/api/admin/outlets': {
+    get: { summary: 'The newswire\'s outlets with their feeds and health (by name)', params: [q('lean', 'one lean value'), q('q', 'name or home page contains'), ...pageParams], response: listOf(ref('Outlet')) },
+    post: { summary: 'Add an outlet (name and url required)', permission: WIRE, body: outletInput, response: data(ref('Outlet')), status: 201 },
+  },
+  '/api/admin/outlets/{id}': {
+    get: { summary: 'One outlet with its health', params: [pathId], response: data(ref('Outlet')) },
+    patch: { summary: 'Change an outlet (only the fields given; feeds is the whole new list)', permission: WIRE, params: [pathId], body: outletInput, response: data(ref('Outlet')) },
+    delete: { summary: 'Delete an outlet with its feeds and items', permission: WIRE, params: [pathId], status: 204 },
+  },
+  '/api/admin/wire/items': {
+    get: {
+      summary: 'The wire\'s items, newest first',
+      params: [q('outlet', 'outlet slug'), q('lean', 'one lean value'), q('language', 'language code, such as en'), q('q', 'full-text search in title and text'), q('since', 'published at or after (ISO 8601)', time), ...pageParams],
+      response: listOf(ref('WireItem')),
+    },
+  },
+  '/api/admin/wire/items/{id}': { get: { summary: 'One wire item, with its sanitised HTML', params: [pathId], response: data(ref('WireItem')) } },
+});
 for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
   ADMIN[`/api/admin/${kind}`] = {
     get: { summary: `List ${kind} with article counts`, response: data(arr(ref(schema))) },
@@ -198,6 +221,16 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
       schemas: {
         Error: obj({ error: obj({ status: int, code: str, message: str, fields: { type: 'object', additionalProperties: str } }) }),
         Pagination: obj({ page: int, limit: int, total: int, pages: int }),
+        Outlet: obj({
+          id: int, name: str, slug: str, home_url: str, lean: LEAN, rating_source: nullable(str), rating_confidence: nullable(str), country: nullable(str), language: nullable(str),
+          fetch_allowed: bool, active: bool, demo: bool, created_at: time, updated_at: time,
+          feeds: arr(obj({ id: int, url: str, format: nullable(str), title: nullable(str), last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), next_poll_at: time, websub_hub: nullable(str) })),
+          last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), items_per_day: { type: 'number' }, items_total: int, page_errors: int,
+        }),
+        WireItem: obj({
+          id: int, outlet: str, outlet_name: str, lean: LEAN, title: str, url: str, published: time, summary: nullable(str), text: nullable(str), byline: nullable(str), lang: nullable(str),
+          image_url: nullable(str), extract_status: { type: 'string', enum: ['pending', 'done', 'failed', 'skipped'] }, extract_error: nullable(str), story_id: nullable(int), html: nullable(str),
+        }),
         GhostPagination: obj({ page: int, limit: { anyOf: [int, { const: 'all' }] }, pages: int, total: int, next: nullable(int), prev: nullable(int) }),
         Named: obj({ slug: str, name: str }),
         ArticleSummary: obj({

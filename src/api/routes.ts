@@ -19,6 +19,7 @@ import { contentApi } from './content.ts';
 import { GHOST_ALIASES, GHOST_PREFIX, ghostApi, setGhostErrors } from './ghost.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
+import { wireApi } from './wire.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
@@ -46,6 +47,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const c = contentApi(deps, cache);
   const g = ghostApi(deps, cache);
   const m = mailWebhooks(deps);
+  const w = wireApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc);
@@ -120,6 +122,14 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('POST', '/api/admin/editions/:id/schedule', 'admin key: newsletters.manage', n.scheduleEdition),
     admin('POST', '/api/admin/editions/:id/send', 'admin key: newsletters.manage', n.startSend),
     admin('GET', '/api/admin/editions/:id/status', 'admin key: newsletters.manage', n.sendStatus),
+    // the newswire (issue #11): outlets with their health, and the wire's items
+    admin('GET', '/api/admin/outlets', 'admin key', w.listOutlets),
+    admin('POST', '/api/admin/outlets', 'admin key: wire.manage', w.createOutlet),
+    admin('GET', '/api/admin/outlets/:id', 'admin key', w.getOutlet),
+    admin('PATCH', '/api/admin/outlets/:id', 'admin key: wire.manage', w.updateOutlet),
+    admin('DELETE', '/api/admin/outlets/:id', 'admin key: wire.manage', w.deleteOutlet),
+    admin('GET', '/api/admin/wire/items', 'admin key', w.listItems),
+    admin('GET', '/api/admin/wire/items/:id', 'admin key', w.getItem),
 
     // ---- Content API (Newsdesk's shapes)
     r('content', 'GET', '/api/content/articles', 'content key', c.articles),

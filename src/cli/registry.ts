@@ -43,6 +43,11 @@ export const commands: CommandEntry[] = [
   lazy({ name: 'editions status', summary: "Each newsletter's latest editions and their delivery counts", remote: true }, () => import('./editions.ts'), (m) => m.editionsStatusCommand),
   lazy({ name: 'wire cluster', summary: 'Cluster news items (JSON lines) into stories, offline', remote: false, offline: true }, () => import('./wire-cluster.ts'), (m) => m.wireClusterCommand),
   lazy({ name: 'wire extract', summary: 'Extract the article (title, byline, date, language, text) from saved HTML pages, as JSON lines', remote: false, offline: true }, () => import('./wire-extract.ts'), (m) => m.wireExtractCommand),
+  lazy({ name: 'outlets add', summary: 'Add an outlet to the newswire (its feeds given, or found from its home page)', remote: true }, () => import('./outlets.ts'), (m) => m.outletsAddCommand),
+  lazy({ name: 'outlets import', summary: 'Import outlets from a CSV file (our columns, or the AllSides ratings export)', remote: true }, () => import('./outlets.ts'), (m) => m.outletsImportCommand),
+  lazy({ name: 'outlets list', summary: 'List the newswire\u2019s outlets with their lean, feeds and health', remote: true }, () => import('./outlets.ts'), (m) => m.outletsListCommand),
+  lazy({ name: 'outlets discover', summary: 'Find the feeds of a home page', remote: true }, () => import('./outlets.ts'), (m) => m.outletsDiscoverCommand),
+  lazy({ name: 'wire poll', summary: 'Poll the newswire\u2019s feeds now, then fetch and extract the new items\u2019 pages', remote: true }, () => import('./outlets.ts'), (m) => m.wirePollCommand),
 ];
 
 /** The command itself, loading its module if needed. */

@@ -31,7 +31,13 @@ export interface ClaimedJob {
   max_attempts: number;
 }
 
-export async function claimJobs(db: Db, limit: number, leaseSeconds = 300): Promise<ClaimedJob[]> {
+/** Which jobs a worker takes: only these names, or all but these (a long-running kind gets a worker of its own). */
+export interface JobLane {
+  only?: string[];
+  except?: string[];
+}
+
+export async function claimJobs(db: Db, limit: number, leaseSeconds = 300, lane: JobLane = {}): Promise<ClaimedJob[]> {
   // A job whose lease ran out on its last allowed attempt (its process died every time) has failed.
   await db.query(
     `UPDATE jobs SET status = 'failed', finished_at = now(), locked_until = NULL,
@@ -45,11 +51,13 @@ export async function claimJobs(db: Db, limit: number, leaseSeconds = 300): Prom
         SELECT id FROM jobs
          WHERE run_at <= now()
            AND (status = 'queued' OR (status = 'running' AND locked_until < now()))
+           AND ($3::text[] IS NULL OR name = ANY($3::text[]))
+           AND ($4::text[] IS NULL OR NOT (name = ANY($4::text[])))
          ORDER BY run_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
       RETURNING id, name, payload, attempts, max_attempts`,
-    [limit, leaseSeconds],
+    [limit, leaseSeconds, lane.only ?? null, lane.except ?? null],
   );
 }
 
@@ -85,8 +93,8 @@ export async function failJob(db: Db, job: ClaimedJob, err: unknown): Promise<vo
 export type JobHandler<D> = (deps: D, payload: any) => Promise<void>;
 
 /** Run every due job once (tests and the CLI call this directly). Returns how many ran. */
-export async function runDueJobs<D extends { db: Db; log: Log }>(deps: D, registry: Record<string, JobHandler<D>>, limit = 20): Promise<number> {
-  const jobs = await claimJobs(deps.db, limit);
+export async function runDueJobs<D extends { db: Db; log: Log }>(deps: D, registry: Record<string, JobHandler<D>>, limit = 20, lane: JobLane = {}): Promise<number> {
+  const jobs = await claimJobs(deps.db, limit, 300, lane);
   for (const job of jobs) {
     const handler = registry[job.name];
     try {
@@ -102,14 +110,14 @@ export async function runDueJobs<D extends { db: Db; log: Log }>(deps: D, regist
 }
 
 /** Poll for due jobs until stopped. */
-export function startJobWorker<D extends { db: Db; log: Log }>(deps: D, registry: Record<string, JobHandler<D>>, intervalMs = 1000): { stop(): Promise<void> } {
+export function startJobWorker<D extends { db: Db; log: Log }>(deps: D, registry: Record<string, JobHandler<D>>, intervalMs = 1000, lane: JobLane = {}): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     if (stopped) return;
     try {
-      while (!stopped && (await runDueJobs(deps, registry)) > 0);
+      while (!stopped && (await runDueJobs(deps, registry, lane.only ? 1 : 20, lane)) > 0);
     } catch (err) {
       deps.log.error('job worker tick failed', { err });
     }

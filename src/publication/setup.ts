@@ -3,6 +3,7 @@
 // runs it after migrating; `newsdesk setup` runs it when creating the embedded database.
 import type { Deps } from '../deps.ts';
 import { seedDemo } from '../demo/seed.ts';
+import { seedDemoWire } from '../demo/wire.ts';
 import { seedNewsletters } from '../newsletters/newsletters.ts';
 
 export async function seedPublication(deps: Deps, say?: (line: string) => void): Promise<void> {
@@ -11,6 +12,9 @@ export async function seedPublication(deps: Deps, say?: (line: string) => void):
     if (r.seeded) {
       deps.log.info('added the demo publication', { articles: r.articles });
       say?.(`Added the demo publication (${r.articles} articles). Set DEMO_CONTENT=false to start empty.`);
+      // The demo's wire comes with the demo publication only (never into a real one on upgrade).
+      const w = await seedDemoWire(deps.db, deps.clock.now());
+      if (w.outlets) deps.log.info('added the demo newswire', w);
     }
   }
   // The newsletters are the publication's defaults, seeded also without demo content.

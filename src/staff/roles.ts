@@ -12,15 +12,16 @@ export type Permission =
   | 'settings.manage' // administrator: publication settings
   | 'staff.manage' // administrator: staff accounts
   | 'apikeys.manage' // administrator: API keys and webhooks
-  | 'webhooks.manage';
+  | 'webhooks.manage'
+  | 'wire.manage'; // editor: the newswire's outlets
 
 const GRANTS: Record<Role, Permission[]> = {
   contributor: ['articles.write_own_drafts'],
   author: ['articles.write_own_drafts', 'articles.publish_own'],
-  editor: ['articles.write_own_drafts', 'articles.publish_own', 'articles.manage_all', 'taxonomy.manage', 'newsletters.manage'],
+  editor: ['articles.write_own_drafts', 'articles.publish_own', 'articles.manage_all', 'taxonomy.manage', 'newsletters.manage', 'wire.manage'],
   administrator: [
     'articles.write_own_drafts', 'articles.publish_own', 'articles.manage_all', 'taxonomy.manage', 'newsletters.manage',
-    'settings.manage', 'staff.manage', 'apikeys.manage', 'webhooks.manage',
+    'settings.manage', 'staff.manage', 'apikeys.manage', 'webhooks.manage', 'wire.manage',
   ],
 };
 

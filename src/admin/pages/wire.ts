@@ -1,0 +1,143 @@
+// The newswire's screens: the Outlets screen (each outlet's lean, feeds and health: last poll, last
+// new item, errors, items per day; add, pause, resume, delete) and the wire (the river of items with
+// filters by outlet, lean, language and search; an item's extracted text beside a link to the
+// original). Outlet text is escaped by the html templates; extracted HTML is never shown here.
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import type { Outlet } from '../../newswire/outlets.ts';
+import { LEANS } from '../../newswire/outlets.ts';
+import type { WireItem } from '../../newswire/items.ts';
+import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
+import { when } from './articles.ts';
+
+export const WIRE_PATH = '/admin/wire';
+export const OUTLETS_PATH = '/admin/outlets';
+export const WIRE_PER_PAGE = 50;
+
+const LEAN_LABEL: Record<string, string> = { left: 'Left', 'lean-left': 'Lean left', center: 'Center', 'lean-right': 'Lean right', right: 'Right', mixed: 'Mixed', unrated: 'Unrated' };
+
+function lean(l: string): SafeHtml {
+  return html`<span class="lean lean--${l}">${LEAN_LABEL[l] ?? l}</span>`;
+}
+
+function d(v: string | null, tz: string): string {
+  return v ? when(new Date(v), tz) : 'never';
+}
+
+export interface OutletForm {
+  name?: string;
+  url?: string;
+  feeds?: string;
+  lean?: string;
+  country?: string;
+  language?: string;
+  fetch?: boolean;
+}
+
+export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: Outlet[], canManage: boolean, notice: Notice | null, form: OutletForm = {}): string {
+  const tz = ctx.timeZone;
+  const rows = outlets.map(
+    (o) => html`<tr>
+  <td><a href="${WIRE_PATH}?outlet=${o.slug}">${o.name}</a><br><small><a href="${o.home_url}" rel="noopener noreferrer nofollow" target="_blank">${o.home_url}</a></small>${o.demo ? html` <small>(demo)</small>` : ''}</td>
+  <td>${lean(o.lean)}${o.rating_source ? html`<br><small>${o.rating_source}${o.rating_confidence ? `, ${o.rating_confidence} confidence` : ''}</small>` : ''}</td>
+  <td>${o.feeds.length ? o.feeds.map((f) => html`<small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>`) : html`<small>no feed</small>`}</td>
+  <td>${o.active ? 'Active' : 'Paused'}${o.fetch_allowed ? '' : html`<br><small>feeds only</small>`}</td>
+  <td>${d(o.last_polled_at, tz)}</td>
+  <td>${d(o.last_new_item_at, tz)}</td>
+  <td>${o.items_per_day}</td>
+  <td>${o.last_error ? html`<span class="error-text">${o.last_error}</span>` : 'None'}${o.page_errors ? html`<br><small>${o.page_errors} page(s) not extracted this week</small>` : ''}</td>
+  <td>${
+    canManage
+      ? html`<form method="post" action="${OUTLETS_PATH}/${o.id}/${o.active ? 'pause' : 'resume'}">${csrfField(ctx)}<button type="submit">${o.active ? 'Pause' : 'Resume'}</button></form>
+  <form method="post" action="${OUTLETS_PATH}/${o.id}/delete">${csrfField(ctx)}<button type="submit" class="danger">Delete</button></form>`
+      : ''
+  }</td>
+</tr>`,
+  );
+  const main = html`<h1>Outlets</h1>
+<p>The outlets the wire reads, with their lean and the health of their feeds. <a href="${WIRE_PATH}">See the wire</a>.</p>
+${
+  outlets.length
+    ? html`<div class="table-wrap"><table class="list">
+<thead><tr><th scope="col">Outlet</th><th scope="col">Lean</th><th scope="col">Feeds</th><th scope="col">State</th><th scope="col">Last poll</th><th scope="col">Last new item</th><th scope="col">Items per day</th><th scope="col">Errors</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>${rows}</tbody></table></div>`
+    : html`<p>No outlets yet.</p>`
+}
+${
+  canManage
+    ? html`<h2>Add an outlet</h2>
+<form method="post" action="${OUTLETS_PATH}" class="stack">${csrfField(ctx)}
+<label>Name <input name="name" required maxlength="200" value="${form.name ?? ''}"></label>
+<label>Home page <input name="url" type="url" required value="${form.url ?? ''}"></label>
+<label>Feeds, one per line (empty: found from the home page) <textarea name="feeds" rows="3">${form.feeds ?? ''}</textarea></label>
+<label>Lean <select name="lean">${LEANS.map((l) => html`<option value="${l}"${(form.lean ?? 'unrated') === l ? raw(' selected') : ''}>${LEAN_LABEL[l]}</option>`)}</select></label>
+<label>Country (two letters) <input name="country" maxlength="2" value="${form.country ?? ''}"></label>
+<label>Language <input name="language" maxlength="20" value="${form.language ?? ''}"></label>
+<label><input type="checkbox" name="fetch" value="on"${form.fetch === false ? '' : raw(' checked')}> Fetch and extract the article pages</label>
+<button type="submit">Add outlet</button>
+</form>`
+    : ''
+}`;
+  return adminLayout(ctx, 'Outlets', main, { notice });
+}
+
+export interface WireFilter {
+  outlet?: string;
+  lean?: string;
+  language?: string;
+  q?: string;
+}
+
+export function wireQuery(f: WireFilter, page = 1): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return s ? `${WIRE_PATH}?${s}` : WIRE_PATH;
+}
+
+export function wirePage(ctx: AdminContext & { timeZone: string }, v: { filter: WireFilter; page: number; items: WireItem[]; total: number; outlets: Outlet[] }, notice: Notice | null): string {
+  const f = v.filter;
+  const pages = Math.max(1, Math.ceil(v.total / WIRE_PER_PAGE));
+  const items = v.items.map(
+    (i) => html`<li class="wire-item">
+  <h2 class="wire-item__title"><a href="${WIRE_PATH}/items/${i.id}">${i.title}</a></h2>
+  <p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone)}</time>${i.extract_status === 'pending' ? ' · page not fetched yet' : ''}</p>
+  ${i.text || i.summary ? html`<p class="wire-item__lead">${lead(i.text ?? i.summary ?? '')}</p>` : ''}
+</li>`,
+  );
+  const main = html`<h1>Wire</h1>
+<p>What outlets across the spectrum publish, newest first. <a href="${OUTLETS_PATH}">Outlets and their health</a>.</p>
+<form method="get" action="${WIRE_PATH}" class="filters" role="search">
+<label>Search <input type="search" name="q" value="${f.q ?? ''}" maxlength="200"></label>
+<label>Outlet <select name="outlet"><option value="">All outlets</option>${v.outlets.map((o) => html`<option value="${o.slug}"${o.slug === f.outlet ? raw(' selected') : ''}>${o.name}</option>`)}</select></label>
+<label>Lean <select name="lean"><option value="">Any lean</option>${LEANS.map((l) => html`<option value="${l}"${l === f.lean ? raw(' selected') : ''}>${LEAN_LABEL[l]}</option>`)}</select></label>
+<label>Language <input name="language" value="${f.language ?? ''}" maxlength="20" size="4"></label>
+<button type="submit">Filter</button>
+</form>
+<p>${v.total.toLocaleString('en-GB')} item(s).</p>
+${v.items.length ? html`<ol class="wire-river">${items}</ol>` : html`<p>No items${f.q || f.outlet || f.lean || f.language ? ' match these filters' : ' yet: add an outlet, and the poller brings in its feeds'}.</p>`}
+${
+  pages > 1
+    ? html`<nav class="pagination" aria-label="Pages">${v.page > 1 ? html`<a href="${wireQuery(f, v.page - 1)}" rel="prev">Newer</a>` : ''} Page ${v.page} of ${pages} ${v.page < pages ? html`<a href="${wireQuery(f, v.page + 1)}" rel="next">Older</a>` : ''}</nav>`
+    : ''
+}`;
+  return adminLayout(ctx, 'Wire', main, { notice });
+}
+
+function lead(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 280 ? t.slice(0, 279).replace(/\s+\S*$/, '') + '…' : t;
+}
+
+export function wireItemPage(ctx: AdminContext & { timeZone: string }, i: WireItem): string {
+  const paragraphs = (i.text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const main = html`<p><a href="${WIRE_PATH}">← The wire</a></p>
+<article class="wire-article">
+<h1>${i.title}</h1>
+<p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone)}</time>${i.byline ? html` · ${i.byline}` : ''}</p>
+<p><a href="${i.url}" rel="noopener noreferrer nofollow" target="_blank">Read the original at ${new URL(i.url).host}</a></p>
+${i.extract_status !== 'done' ? html`<p class="notice">${i.extract_status === 'pending' ? 'The page has not been fetched yet; this is the feed\u2019s summary.' : `The page could not be extracted (${i.extract_error ?? 'unknown reason'}); this is the feed\u2019s summary.`}</p>` : ''}
+<div class="wire-article__text">${paragraphs.length ? paragraphs.map((p) => html`<p>${p}</p>`) : html`<p>${i.summary ?? 'No text.'}</p>`}</div>
+</article>`;
+  return adminLayout(ctx, i.title, main);
+}

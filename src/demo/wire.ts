@@ -1,0 +1,141 @@
+// The demo's newswire (issue #11): a dozen fictional outlets across the spectrum, written for this
+// project, and a few days of their coverage of a handful of fictional stories, stored as extracted
+// items, so a newcomer sees a living wire with no network. The outlets are marked `demo`: the poller
+// never fetches them (their sites are under the reserved .example domain), so fetching from the
+// internet stays off until an editor adds a real outlet.
+import type { Db } from '../db/index.ts';
+import type { Lean } from '../newswire/outlets.ts';
+
+interface DemoOutlet {
+  name: string;
+  slug: string;
+  lean: Lean;
+  country: string;
+  /** How the outlet frames things: a sentence woven into each of its reports. */
+  angle: string;
+}
+
+export const DEMO_OUTLETS: DemoOutlet[] = [
+  { name: 'The Harbour Herald', slug: 'harbour-herald', lean: 'left', country: 'GB', angle: 'Campaigners said working families would bear the cost if ministers did not act.' },
+  { name: 'Progress Daily', slug: 'progress-daily', lean: 'left', country: 'US', angle: 'Advocates argued the decision showed how far public institutions have drifted from the people they serve.' },
+  { name: 'The Civic Courier', slug: 'civic-courier', lean: 'lean-left', country: 'US', angle: 'Local groups welcomed parts of the plan but asked for stronger protections.' },
+  { name: 'Northgate Observer', slug: 'northgate-observer', lean: 'lean-left', country: 'GB', angle: 'Observers noted that similar measures elsewhere had mixed results.' },
+  { name: 'Meridian Wire', slug: 'meridian-wire', lean: 'center', country: 'US', angle: 'Officials released the figures on Monday; independent analysts are still reviewing them.' },
+  { name: 'The Plain Ledger', slug: 'plain-ledger', lean: 'center', country: 'GB', angle: 'Both supporters and critics agreed that the details would matter more than the headline.' },
+  { name: 'Global Desk Report', slug: 'global-desk-report', lean: 'center', country: 'IE', angle: 'The announcement followed weeks of negotiations described by participants as difficult.' },
+  { name: 'The Steady Times', slug: 'steady-times', lean: 'lean-right', country: 'US', angle: 'Business leaders cautioned that the costs to taxpayers had not been fully accounted for.' },
+  { name: 'Market Street Journal', slug: 'market-street-journal', lean: 'lean-right', country: 'US', angle: 'Economists warned the measure could weigh on growth if it added to regulation.' },
+  { name: 'The Liberty Post', slug: 'liberty-post', lean: 'right', country: 'US', angle: 'Critics called it another example of government overreach that voters did not ask for.' },
+  { name: 'Heartland Standard', slug: 'heartland-standard', lean: 'right', country: 'US', angle: 'Residents outside the capital said the decision was made without listening to them.' },
+  { name: 'Crosscurrents', slug: 'crosscurrents', lean: 'mixed', country: 'CA', angle: 'Columnists on both sides offered sharply different readings of what it means.' },
+];
+
+interface DemoStory {
+  key: string;
+  hoursAgo: number;
+  headlines: string[];
+  paragraphs: string[];
+}
+
+const STORIES: DemoStory[] = [
+  {
+    key: 'river-bridge',
+    hoursAgo: 5,
+    headlines: ['City approves £40m river bridge after decade of delay', 'River bridge finally gets the green light', 'Council backs costly new river crossing', 'Bridge vote splits council as costs climb'],
+    paragraphs: [
+      'The city council voted on Tuesday to build a new pedestrian and cycle bridge across the river, ending a debate that has run for more than ten years.',
+      'The crossing is expected to cost about £40 million, with most of the money coming from a regional transport fund and the rest from the city’s own budget.',
+      'Construction could begin next spring and would take roughly two years, according to the council’s transport committee.',
+    ],
+  },
+  {
+    key: 'water-rates',
+    hoursAgo: 20,
+    headlines: ['Water rates to rise 9% as utility cites ageing pipes', 'Households face steep water bill increase', 'Regulator signs off on water price rise', 'Water bills up again: who pays for the pipes?'],
+    paragraphs: [
+      'The regional water utility will raise rates by nine per cent from April, after the regulator approved its five-year investment plan.',
+      'The company says the money will replace pipes laid more than a century ago and cut leaks, which lose about a fifth of the water it treats.',
+      'Consumer groups said the rise comes on top of other increases in household costs and asked for more help for low-income customers.',
+    ],
+  },
+  {
+    key: 'school-meals',
+    hoursAgo: 30,
+    headlines: ['State expands free school meals to every primary pupil', 'Free lunches for all primary children from autumn', 'School meal expansion carries a hefty price tag', 'Universal school meals: a win for families or a budget strain?'],
+    paragraphs: [
+      'Every primary school pupil in the state will be offered a free lunch from the autumn term, under a plan announced by the education department.',
+      'The programme will cost about $310 million a year and replace a means-tested scheme that officials say missed many eligible children.',
+      'School kitchens will receive grants for equipment, and the department will review the scheme after two years.',
+    ],
+  },
+  {
+    key: 'port-strike',
+    hoursAgo: 44,
+    headlines: ['Port workers walk out over automation plans', 'Dock strike halts container traffic', 'Strike at the port threatens holiday deliveries', 'Unions and port operator trade blame as strike begins'],
+    paragraphs: [
+      'Workers at the country’s second-largest container port began a 48-hour strike on Thursday in a dispute over plans to automate cranes and yard vehicles.',
+      'The port operator said the changes were needed to stay competitive and promised that no permanent staff would lose their jobs.',
+      'Shipping companies diverted several vessels to other ports, and retailers warned of delays to deliveries ahead of the holidays.',
+    ],
+  },
+  {
+    key: 'heat-study',
+    hoursAgo: 60,
+    headlines: ['Study finds city heat islands up to 7C hotter than suburbs', 'Researchers map the hottest streets in the city', 'Heat study prompts calls for more trees and shade', 'How much hotter is the city? New data stirs debate'],
+    paragraphs: [
+      'A university study has found that some dense neighbourhoods are up to seven degrees hotter than nearby suburbs on summer afternoons.',
+      'The researchers used sensors on buses and bicycles to measure temperatures across the city over three summers.',
+      'They recommend planting trees, adding shade at bus stops and using lighter materials for roofs and pavements.',
+    ],
+  },
+  {
+    key: 'library-hours',
+    hoursAgo: 70,
+    headlines: ['Libraries to open on Sundays under new funding deal', 'Sunday opening returns to city libraries', 'Library deal adds hours but leaves branches short of staff', 'More library hours, but at what cost?'],
+    paragraphs: [
+      'Public libraries will open on Sundays again from next month after the city agreed a three-year funding deal with the library service.',
+      'The deal adds about 20 hours of opening a week across the network and funds a mobile library for outlying villages.',
+      'Staff representatives said they welcomed the hours but that several branches still had vacancies to fill.',
+    ],
+  },
+];
+
+const HOUR = 3600_000;
+
+/** Add the demo outlets and their items unless the wire has outlets already. Returns what was added. */
+export async function seedDemoWire(db: Db, now: Date): Promise<{ outlets: number; items: number }> {
+  if (await db.one('SELECT 1 FROM wire_outlets LIMIT 1')) return { outlets: 0, items: 0 };
+  return db.tx(async (tx) => {
+    if (await tx.one('SELECT 1 FROM wire_outlets LIMIT 1')) return { outlets: 0, items: 0 };
+    let items = 0;
+    for (const [oi, o] of DEMO_OUTLETS.entries()) {
+      const home = `https://${o.slug}.example/`;
+      const row = await tx.one<{ id: number }>(
+        `INSERT INTO wire_outlets (name, slug, home_url, lean, rating_source, rating_confidence, country, language, fetch_allowed, active, demo)
+         VALUES ($1, $2, $3, $4, 'demo', 'high', $5, 'en', false, true, true) RETURNING id`,
+        [o.name, o.slug, home, o.lean, o.country],
+      );
+      const feed = await tx.one<{ id: number }>(
+        `INSERT INTO wire_feeds (outlet_id, url, format, title, last_polled_at, last_success_at, next_poll_at)
+         VALUES ($1, $2, 'rss', $3, $4, $4, $4) RETURNING id`,
+        [row!.id, `${home}feed.xml`, o.name, new Date(now.getTime() - 7 * 60_000)],
+      );
+      for (const [si, s] of STORIES.entries()) {
+        // Not every outlet covers every story; the pattern is fixed, so the demo is the same each time.
+        if ((oi + si) % 3 === 2) continue;
+        const title = s.headlines[(oi + si) % s.headlines.length]!;
+        const published = new Date(now.getTime() - s.hoursAgo * HOUR - ((oi * 37) % 180) * 60_000);
+        const text = [s.paragraphs[0]!, o.angle, ...s.paragraphs.slice(1)].join('\n\n');
+        const url = `${home}${published.toISOString().slice(0, 10).replace(/-/g, '/')}/${s.key}`;
+        await tx.query(
+          `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, published_at, first_seen_at, extract_status, fetched_at, byline, lang, text)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'done', $7, $8, 'en', $9)`,
+          [row!.id, feed!.id, `${o.slug}:${s.key}`, url, title, s.paragraphs[0], published, `${o.name} staff`, text],
+        );
+        items++;
+      }
+      await tx.query('UPDATE wire_feeds SET last_new_item_at = (SELECT max(first_seen_at) FROM wire_items WHERE feed_id = $1) WHERE id = $1', [feed!.id]);
+    }
+    return { outlets: DEMO_OUTLETS.length, items };
+  });
+}
