@@ -7,6 +7,7 @@ import type { JobHandler } from './platform/jobs.ts';
 import { sendSignInLinkJob } from './staff/signin.ts';
 import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
+import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -17,4 +18,8 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'newsletters.send_already_subscribed': sendAlreadySubscribedJob,
   /** DELIVER_JOB: one attempt at one webhook delivery (retried with backoff by the queue). */
   'webhooks.deliver': deliverWebhook,
+  /** MEMBER_LINK_JOB: a reader's sign-in (or finish-registration) link, to any address asked for. */
+  'members.send_signin_link': sendMemberLinkJob,
+  /** EMAIL_CHANGE_JOB: the confirmation link for a reader's new address, sent to that address. */
+  'members.send_email_change': sendEmailChangeJob,
 };

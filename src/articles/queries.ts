@@ -5,7 +5,7 @@ import type { Article, ArticleStatus, ArticleSummary, Named } from './types.ts';
 
 const SUMMARY_COLUMNS = `
   a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick,
-  a.feature_image_url, a.feature_image_alt,
+  a.feature_image_url, a.feature_image_alt, a.access,
   CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('slug', f.slug, 'name', f.name) END AS format,
   CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('slug', s.slug, 'name', s.name) END AS section,
   coalesce((SELECT json_agg(json_build_object('slug', au.slug, 'name', au.name) ORDER BY aa.position, au.name)
@@ -58,7 +58,7 @@ export async function countPublished(db: Db, filter: ListFilter): Promise<number
 
 const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
   a.body_source, a.body_format, a.body_html, a.body_text, a.created_at, a.feature_image_caption,
-  a.canonical_url, a.story_key,
+  a.canonical_url, a.story_key, a.lead_html,
   coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY at.position, t.name)
               FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags`;
 

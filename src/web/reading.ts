@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
+import { articleGate } from './members.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const HTML = 'text/html; charset=utf-8';
@@ -72,7 +73,11 @@ export function readingPages(deps: WebDeps) {
     }
     const site = await loadSite(deps);
     const related = await relatedArticles(db, a.id, 5);
-    return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    // Not public: what this reader sees depends on who they are (src/members/access.ts decides), so the
+    // page is private to them and never stored in the shared page cache.
+    const gate = await articleGate(deps, req, reply, site, a);
+    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate));
   };
 
   const list = (kind: ListKind): Handler => async (req, reply) => {
