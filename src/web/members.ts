@@ -19,7 +19,12 @@ import { getPaywall, isMeterExempt } from '../members/paywall.ts';
 import { listPlans, subscriptionsOfMember } from '../members/subscriptions.ts';
 import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
-import type { ArticleGate } from './pages/paywall.ts';
+import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
+import { articlePage } from './pages/public.ts';
+import type { ArticleSummary } from '../articles/types.ts';
+import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
+import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
+import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
 import { accountPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -43,6 +48,61 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || isMeterExempt(paywall, a)),
     plans: needPlans ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [],
     paymentsEnabled: !!deps.config.members.stripeSecretKey,
+  };
+}
+
+interface AnonymousRule {
+  article: GatedArticle;
+  paywall: PaywallSettings;
+  timeZone: string;
+}
+
+/**
+ * Both anonymous variants of a gated article for the page cache: the full text with the banner's slot,
+ * and the lead-in with its wall (the register form; the plans for a paid article).
+ */
+export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[]): Promise<GatedEntry> {
+  const paywall = await getPaywall(deps.db);
+  const exempt = isMeterExempt(paywall, a);
+  const base = {
+    limit: paywall.anonymous_limit, period: paywall.period, signedIn: false, memberLimit: paywall.member_limit,
+    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: !!deps.config.members.stripeSecretKey,
+  };
+  const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
+  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
+  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } });
+  const at = full.indexOf(BANNER_SLOT);
+  const rule: AnonymousRule = { article: { id: a.id, access: a.access, meterExempt: exempt }, paywall, timeZone: site.publication.timeZone };
+  return {
+    articleId: a.id,
+    rule,
+    fullHead: Buffer.from(at === -1 ? full : full.slice(0, at)),
+    fullTail: Buffer.from(at === -1 ? '' : full.slice(at + BANNER_SLOT.length)),
+    lead: Buffer.from(lead),
+    contentType: HTML,
+  };
+}
+
+/**
+ * The page cache's gate for anonymous readers: THE access rule with the meter from the signed cookie,
+ * without the database. Counting a view only rewrites the cookie.
+ */
+export function anonymousGate(deps: WebDeps): Gate {
+  const secure = deps.config.siteUrl.startsWith('https:');
+  return (cookieHeader, entry) => {
+    const { article, paywall, timeZone } = entry.rule as AnonymousRule;
+    const now = deps.clock.now();
+    const period = meterPeriod(now, timeZone, paywall.period);
+    const counted = article.access === 'metered' && paywall.meter_enabled && !article.meterExempt
+      ? readMeterCookie(deps.config.secretKey, cookieValue(cookieHeader, METER_COOKIE), period, now)
+      : [];
+    const d = decideAccess(article, ANONYMOUS, 'page', { enabled: paywall.meter_enabled, limit: paywall.anonymous_limit, counted });
+    if (!d.full) deps.walls?.hit(now, timeZone);
+    return {
+      full: d.full,
+      banner: d.full ? paywallBanner({ decision: d, period: paywall.period, signedIn: false }).value : '',
+      setCookie: d.count ? meterSetCookie(writeMeterCookie(deps.config.secretKey, period, [...counted, article.id], now), secure) : null,
+    };
   };
 }
 

@@ -10,7 +10,8 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
-import { articleGate } from './members.ts';
+import { anonymousEntry, articleGate } from './members.ts';
+import { hasPersonalCookie, sendGated } from './page-cache.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const HTML = 'text/html; charset=utf-8';
@@ -74,8 +75,12 @@ export function readingPages(deps: WebDeps) {
     const site = await loadSite(deps);
     const related = await relatedArticles(db, a.id, 5);
     if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
-    // Not public: what this reader sees depends on who they are (src/members/access.ts decides), so the
-    // page is private to them and never stored in the shared page cache.
+    // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
+    // readers are answered from the page cache's two variants, chosen per request from the meter cookie;
+    // signed-in readers get a page rendered for them, private, never stored.
+    if (cache && !req.headers.authorization && !hasPersonalCookie(req.headers.cookie)) {
+      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related))) return reply;
+    }
     const gate = await articleGate(deps, req, reply, site, a);
     return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate));
   };

@@ -2,7 +2,8 @@
 // wall that stands where the rest of the article would be: the registration wall ("Continue reading
 // for free", with the register form in place) or the plans wall. Both are ordinary server-rendered
 // HTML outside <article>, reachable and usable by keyboard, with no script.
-import { html, type SafeHtml } from '../../platform/html.ts';
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { BANNER_SLOT } from '../page-cache.ts';
 import type { Article } from '../../articles/types.ts';
 import type { AccessDecision } from '../../members/access.ts';
 import type { Plan } from '../../members/subscriptions.ts';
@@ -20,11 +21,14 @@ export interface ArticleGate {
   freeForAll: boolean;
   plans: Plan[];
   paymentsEnabled: boolean;
+  /** The page-cache variant: a slot where each request's banner goes instead of the banner. */
+  bannerSlot?: boolean;
 }
 
 export const SUBSCRIBED_INVITATION = 'Subscribed? Register your account with the same email as your subscription.';
 
-export function paywallBanner(gate: ArticleGate): SafeHtml {
+export function paywallBanner(gate: Pick<ArticleGate, 'decision' | 'period' | 'signedIn' | 'bannerSlot'>): SafeHtml {
+  if (gate.bannerSlot) return raw(BANNER_SLOT);
   const left = gate.decision.remaining;
   if (left === null || !gate.decision.full) return html``;
   const unit = gate.period === 'week' ? 'week' : 'month';
