@@ -9,12 +9,14 @@ import { subscriberCommands } from './subscribers.ts';
 import { editionsSendCommand, editionsStatusCommand } from './editions.ts';
 import { wireExtractCommand } from './wire-extract.ts';
 import { wireClusterCommand } from './wire-cluster.ts';
+import { memberCommands } from './members.ts';
 
 export const commands: Command[] = [migrateCommand, setupCommand, publishCommand, staffCreateCommand, apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, importGhostCommand];
 commands.push(...subscriberCommands);
 commands.push(editionsSendCommand, editionsStatusCommand);
 commands.push(wireClusterCommand);
 commands.push(wireExtractCommand);
+commands.push(...memberCommands);
 
 /** The command named by the first words of argv (longest name wins), and the remaining arguments. */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
