@@ -153,6 +153,7 @@ for (const r of ['posts', 'pages', 'tags', 'authors']) {
   GHOST[`/ghost/api/content/${r}/slug/{slug}/`] = { get: { summary: `Read a ${r.slice(0, -1)} by slug (Ghost-compatible)`, params: [pathSlug, ...ghostRead], response: obj({ [r]: arr(item) }) } };
 }
 GHOST['/ghost/api/content/settings/'] = { get: { summary: 'Site settings (Ghost-compatible)', params: [keyParam], response: obj({ settings: { type: 'object' }, meta: { type: 'object' } }) } };
+GHOST['/ghost/api/content/tiers/'] = { get: { summary: 'Tiers: the plans, free and paid (Ghost-compatible)', params: [keyParam], response: obj({ tiers: { type: 'array', items: { type: 'object' } }, meta: { type: 'object' } }) } };
 
 function operation(op: Op, security: Schema[] | undefined, tag: string): Schema {
   const responses: Record<string, Schema> = {

@@ -1,6 +1,7 @@
 // Ghost's Content API object shapes (v5), from our rows. Keys Ghost has and we have no notion of
 // (code injection, social images, newsletters) are present and null, as on a Ghost site that never
 // set them, so front ends that read them find what they expect.
+import { ANONYMOUS, decideAccess, ghostVisibility, leadInHtml, leadInText, type AccessLevel } from '../members/access.ts';
 
 export interface GhostPostRow {
   id: number;
@@ -11,6 +12,8 @@ export interface GhostPostRow {
   dek: string;
   body_html?: string;
   body_text: string;
+  access: AccessLevel;
+  lead_html: string | null;
   feature_image_url: string | null;
   feature_image_alt: string;
   feature_image_caption: string;
@@ -110,14 +113,17 @@ export interface PostShape {
 }
 
 export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Record<string, unknown> {
-  const plaintext = r.body_text;
+  // A content key is no member: gated text is replaced by the lead-in (src/members/access.ts decides).
+  const full = decideAccess({ id: r.id, access: r.access }, ANONYMOUS, 'api').full;
+  const lead = full ? '' : leadInHtml({ lead_html: r.lead_html, body_html: r.body_html ?? '' });
+  const plaintext = full ? r.body_text : leadInText(lead);
   const o: Record<string, unknown> = {
     id: String(r.id),
     uuid: r.uuid,
     title: r.headline,
     slug: r.slug,
   };
-  if (shape.formats.has('html')) o.html = r.body_html ?? '';
+  if (shape.formats.has('html')) o.html = full ? (r.body_html ?? '') : lead;
   if (shape.formats.has('plaintext')) o.plaintext = plaintext;
   if (shape.formats.has('mobiledoc')) o.mobiledoc = null;
   if (shape.formats.has('lexical')) o.lexical = null;
@@ -127,7 +133,7 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     feature_image_alt: r.feature_image_alt || null,
     feature_image_caption: r.feature_image_caption || null,
     featured: r.editors_pick,
-    visibility: 'public',
+    visibility: ghostVisibility(r.access),
     created_at: ghostTime(r.created_at),
     updated_at: ghostTime(r.updated_at),
     published_at: ghostTime(r.published_at),
@@ -151,7 +157,7 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     url: `${site}/${r.slug}`,
     excerpt: r.dek || plaintext.slice(0, 500),
     reading_time: readingTime(plaintext),
-    access: true,
+    access: full,
     comments: false,
     og_image: null,
     og_title: null,

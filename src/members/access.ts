@@ -130,3 +130,8 @@ export function ghostVisibility(access: AccessLevel): 'public' | 'members' | 'pa
 export function accessFromGhost(visibility: unknown): AccessLevel {
   return visibility === 'public' ? 'public' : visibility === 'members' ? 'members' : visibility === 'paid' || visibility === 'tiers' ? 'paid' : 'metered';
 }
+
+/** The access levels whose full text this viewer may have on a channel without a meter (search's SQL). */
+export function fullAccessLevels(viewer: Viewer, channel: Exclude<Channel, 'page'>): AccessLevel[] {
+  return ACCESS_LEVELS.filter((access) => decideAccess({ id: 0, access }, viewer, channel).full);
+}

@@ -409,3 +409,25 @@ export async function findPlanOrThrow(db: Db, slug: string): Promise<Plan> {
   if (!p) throw new NotFoundError(`There is no plan “${slug}”.`);
   return p;
 }
+
+/**
+ * The plans as Ghost's Content API lists tiers: the free tier first (registration), then each active
+ * plan as a paid tier, prices in the currency's smallest unit as Ghost gives them.
+ */
+export async function ghostTiers(db: Db, site: string): Promise<Array<Record<string, unknown>>> {
+  const plans = await listPlans(db, { activeOnly: true });
+  const epoch = '2026-01-01T00:00:00.000Z';
+  const free = {
+    id: 'free', name: 'Free', slug: 'free', description: 'Register for free to read members-only stories and more free articles.', active: true, type: 'free',
+    welcome_page_url: `${site}/account`, created_at: epoch, updated_at: epoch, visibility: 'public', benefits: [], currency: null,
+    monthly_price: null, yearly_price: null, trial_days: 0,
+  };
+  return [
+    free,
+    ...plans.map((p) => ({
+      id: String(p.id), name: p.name, slug: p.slug, description: p.description || null, active: p.active, type: 'paid',
+      welcome_page_url: `${site}/account`, created_at: epoch, updated_at: epoch, visibility: p.kind === 'stripe' ? 'public' : 'none',
+      benefits: p.features, currency: p.currency.toUpperCase(), monthly_price: p.monthly_amount, yearly_price: p.yearly_amount, trial_days: 0,
+    })),
+  ];
+}

@@ -4,6 +4,8 @@
 import { Feed } from 'feed';
 import type { Article } from '../articles/types.ts';
 import type { Site } from './site.ts';
+import { ANONYMOUS, decideAccess, leadInHtml, type Viewer } from '../members/access.ts';
+import { escapeHtml } from '../platform/html.ts';
 
 export type FeedKind = 'xml' | 'atom' | 'json';
 
@@ -21,10 +23,14 @@ export interface FeedInput {
   /** Site path of the feed without extension ("/feed", "/section/politics/feed"). */
   base: string;
   items: Article[];
+  /** Who reads this feed: anonymous for every public feed; a paying member for their private feed. */
+  viewer?: Viewer;
 }
 
-function itemHtml(a: Article): string {
-  return a.body_html;
+/** An item's content: the full body if THE access rule allows it to this feed's reader, else the lead-in and a link. */
+function itemHtml(site: Site, a: Article, viewer: Viewer): string {
+  if (decideAccess(a, viewer, 'feed').full) return a.body_html;
+  return `${leadInHtml(a)}\n<p><a href="${escapeHtml(site.url('/' + a.slug))}">Continue reading on ${escapeHtml(site.publication.name)}</a></p>`;
 }
 
 export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
@@ -45,7 +51,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
         url: site.url('/' + a.slug),
         title: a.headline,
         summary: a.dek || undefined,
-        content_html: itemHtml(a),
+        content_html: itemHtml(site, a, f.viewer ?? ANONYMOUS),
         image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
         date_published: a.published_at?.toISOString(),
         date_modified: a.updated_at.toISOString(),
@@ -76,7 +82,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       guid: link,
       link,
       description: a.dek || undefined,
-      content: itemHtml(a),
+      content: itemHtml(site, a, f.viewer ?? ANONYMOUS),
       date: a.updated_at,
       published: a.published_at ?? undefined,
       author: a.authors.map((au) => ({ name: au.name, link: site.url('/author/' + au.slug) })),

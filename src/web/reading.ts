@@ -11,6 +11,8 @@ import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
 import { anonymousEntry, articleGate } from './members.ts';
+import { resolveReader } from '../members/meter.ts';
+import { fullAccessLevels } from '../members/access.ts';
 import { hasPersonalCookie, sendGated } from './page-cache.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -109,7 +111,10 @@ export function readingPages(deps: WebDeps) {
     const page = parsePage(query);
     const site = await loadSite(deps);
     const size = site.publication.pageSize;
-    const { hits, total } = q.trim() ? await searchPublished(db, q.trim(), size, (page - 1) * size) : { hits: [], total: 0 };
+    // Search has no meter: gated articles match and show a snippet only of what this reader may read.
+    const reader = await resolveReader(deps, req.headers.cookie);
+    const full = fullAccessLevels(reader.viewer, 'search');
+    const { hits, total } = q.trim() ? await searchPublished(db, q.trim(), size, (page - 1) * size, full) : { hits: [], total: 0 };
     if (page > 1 && page > pageCount(total, size)) throw new NotFoundError('There are not that many pages of results.');
     return reply.header('cache-control', 'no-store').type(HTML).send(searchPage(site, q.trim(), hits, total, page, pageCount(total, size)));
   };
