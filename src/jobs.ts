@@ -8,6 +8,7 @@ import { sendSignInLinkJob } from './staff/signin.ts';
 import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
 import { wirePollJob } from './newswire/poller.ts';
+import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -20,6 +21,10 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'webhooks.deliver': deliverWebhook,
   /** WIRE_POLL_JOB: one newswire poll run (due feeds, pending pages); minutes long, so it has a worker of its own. */
   'newswire.poll': wirePollJob,
+  /** MEMBER_LINK_JOB: a reader's sign-in (or finish-registration) link, to any address asked for. */
+  'members.send_signin_link': sendMemberLinkJob,
+  /** EMAIL_CHANGE_JOB: the confirmation link for a reader's new address, sent to that address. */
+  'members.send_email_change': sendEmailChangeJob,
 };
 
 /** Jobs that run for minutes: `serve` gives them a worker of their own so that they hold up no email. */

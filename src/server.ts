@@ -22,6 +22,8 @@ import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 import { startDbMaintenance } from './db/maintenance.ts';
+import { anonymousGate } from './web/members.ts';
+import { WallCounter } from './members/stats.ts';
 
 export interface App {
   app: FastifyInstance;
@@ -33,7 +35,9 @@ export interface App {
 
 export async function createApp(deps: Deps): Promise<App> {
   const cache = new PageCache(deps.config.pageCacheEntries, { ...SECURITY_HEADERS, 'cache-control': 'public, max-age=0, must-revalidate' });
-  const web: WebDeps = { ...deps, cache };
+  const web: WebDeps = { ...deps, cache, walls: new WallCounter() };
+  // Anonymous readers of gated articles are answered from the cache through THE access rule.
+  cache.setGate(anonymousGate(web));
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
   await deps.db.listen(CONTENT_CHANNEL, () => cache.clear());
   const app = createHttpApp({
@@ -56,6 +60,19 @@ export async function createApp(deps: Deps): Promise<App> {
   return { app, cache, deps: web, setInternalToken: (t) => (internalToken = t) };
 }
 
+/** Walls shown are counted in memory (an anonymous view writes nothing) and written once a minute. */
+function startWallFlush(web: WebDeps): { stop(): Promise<void> } {
+  const flush = () => web.walls?.flush(web.db).catch((err) => web.log.error('wall counts not written', { err }));
+  const timer = setInterval(flush, 60_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
 export interface RunningServer extends App {
   url: string;
   close(): Promise<void>;
@@ -74,6 +91,7 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
         startWireScheduler(deps),
         startEditionScheduler(deps),
         startDbMaintenance(deps),
+        startWallFlush(built.deps),
       ];
   let closing: Promise<void> | null = null;
   return {

@@ -143,12 +143,13 @@ test('edge cases: reserved slugs, drafts, schedules, members-only, internal tags
   const tags = await db.query(`SELECT t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY at.position`, [p1!.id]);
   assert.deepEqual(tags.map((x) => x.slug), ['courts', 'city'], 'primary tag first; internal tags dropped');
 
-  const status = async (title: string) => (await db.one(`SELECT status, published_at, type, body_html FROM articles WHERE headline = $1`, [title]))!;
+  const status = async (title: string) => (await db.one(`SELECT status, published_at, type, body_html, access FROM articles WHERE headline = $1`, [title]))!;
   assert.equal((await status('Unfinished')).status, 'draft');
   assert.equal((await status('Due in April')).status, 'scheduled');
   assert.equal((await status('Due in April')).published_at.toISOString(), '2026-04-01T06:00:00.000Z');
-  assert.equal((await status('For subscribers')).status, 'draft');
-  assert.match(r.notes.find((n) => n.slug === 'post-p4')!.note, /paying members only in Ghost: imported as a draft/);
+  assert.equal((await status('For subscribers')).status, 'published', 'paid posts are imported published, behind the paywall');
+  assert.equal((await status('For subscribers')).access, 'paid');
+  assert.match(r.notes.find((n) => n.slug === 'post-p4')!.note, /paying members only in Ghost: access paid/);
   assert.match((await status('Lexical only')).body_html, /<h2>From Lexical<\/h2><p><strong>bold<\/strong><a href="https:\/\/example.com"> link<\/a><\/p>/);
   assert.match((await status('Mobiledoc only')).body_html, /<p><em>from mobiledoc<\/em><\/p><p><strong>md card<\/strong><\/p>/);
   assert.equal((await status('Contact')).type, 'page');

@@ -12,6 +12,7 @@ import {
 } from '../articles/queries.ts';
 import { ResponseCache } from './response-cache.ts';
 import { absoluteUrls } from '../platform/absolute-urls.ts';
+import { ANONYMOUS, decideAccess, leadInHtml, leadInText } from '../members/access.ts';
 
 const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and hyphens');
 const listQuery = z.object({
@@ -50,9 +51,14 @@ export function contentApi(deps: Deps, cache: ResponseCache) {
       const { slug: s } = req.params as { slug: string };
       const a = await getPublishedArticle(db, s);
       if (!a) throw new NotFoundError(`No published article "${s}"`);
-      const { body_source: _s, body_format: _f, ...rest } = a;
+      const { body_source: _s, body_format: _f, lead_html: _l, ...rest } = a;
+      // A content key is no member: a gated article's text is its lead-in (src/members/access.ts decides).
       // Every URL absolute, as in the feeds: the body's links and images, the feature image.
-      return { data: withUrl({ ...rest, body_html: absoluteUrls(rest.body_html, `${site}/${a.slug}`) }) };
+      const base = `${site}/${a.slug}`;
+      const full = decideAccess(a, ANONYMOUS, 'api').full;
+      if (full) return { data: { ...withUrl({ ...rest, body_html: absoluteUrls(rest.body_html, base) }), gated: false } };
+      const lead = absoluteUrls(leadInHtml(a), base);
+      return { data: { ...withUrl(rest), body_html: lead, body_text: leadInText(lead), gated: true } };
     }),
     sections: cached(async () => ({ data: (await listSections(db)).map((s) => ({ ...s, url: `${site}/section/${s.slug}` })) })),
     formats: cached(async () => ({ data: (await listFormats(db)).map((f) => ({ ...f, url: `${site}/format/${f.slug}` })) })),

@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { DomainError, ValidationError, asRequestError } from '../platform/errors.ts';
 import { AUTHORS, TAGS, browsePosts, browseResource, ghostSettings, parseBrowse, readPost, readResource } from '../ghost/content.ts';
 import { ResponseCache } from './response-cache.ts';
+import { ghostTiers } from '../members/subscriptions.ts';
 
 /** The prefix the route table uses, and the older ones that are aliases of it (v5+ has none). */
 export const GHOST_PREFIX = '/ghost/api/content';
@@ -86,5 +87,9 @@ export function ghostApi(deps: Deps, cache: ResponseCache) {
     tags: resources('tags'),
     authors: resources('authors'),
     settings: cached(async () => ({ settings: await ghostSettings(deps), meta: {} })),
+    tiers: cached(async () => {
+      const tiers = await ghostTiers(db, site);
+      return { tiers, meta: { pagination: { page: 1, limit: 'all', pages: 1, total: tiers.length, next: null, prev: null } } };
+    }),
   };
 }

@@ -176,6 +176,7 @@ for (const r of ['posts', 'pages', 'tags', 'authors']) {
   GHOST[`/ghost/api/content/${r}/slug/{slug}/`] = { get: { summary: `Read a ${r.slice(0, -1)} by slug (Ghost-compatible)`, params: [pathSlug, ...ghostRead], response: obj({ [r]: arr(item) }) } };
 }
 GHOST['/ghost/api/content/settings/'] = { get: { summary: 'Site settings (Ghost-compatible)', params: [keyParam], response: obj({ settings: { type: 'object' }, meta: { type: 'object' } }) } };
+GHOST['/ghost/api/content/tiers/'] = { get: { summary: 'Tiers: the plans, free and paid (Ghost-compatible)', params: [keyParam], response: obj({ tiers: { type: 'array', items: { type: 'object' } }, meta: { type: 'object' } }) } };
 
 function operation(op: Op, security: Schema[] | undefined, tag: string): Schema {
   const responses: Record<string, Schema> = {
@@ -237,13 +238,14 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
           id: int, uuid: str, type: { enum: ['post', 'page'] }, slug: str, headline: str, dek: str, status: { enum: ['draft', 'scheduled', 'published'] },
           published_at: nullable(time), updated_at: time, editors_pick: bool, feature_image_url: nullable(str), feature_image_alt: str,
           format: nullable(ref('Named')), section: nullable(ref('Named')), authors: arr(ref('Named')), tags: arr(ref('Named')),
+          access: { enum: ['public', 'metered', 'members', 'paid'] },
         }),
         Article: { allOf: [ref('ArticleSummary'), obj({ body_source: str, body_format: str, body_html: str, body_text: str, created_at: time, feature_image_caption: str, canonical_url: nullable(str), story_key: nullable(str) })] },
         ArticleInput: obj({
           headline: str, slug: str, dek: str, body: str, bodyFormat: { enum: ['markdown', 'html'] }, type: { enum: ['post', 'page'] },
           format: nullable(str), section: nullable(str), tags: arr(str), authors: arr(str), status: { enum: ['draft', 'scheduled', 'published'] },
           publishedAt: nullable(time), editorsPick: bool, featureImageUrl: nullable(str), featureImageAlt: str, featureImageCaption: str,
-          canonicalUrl: nullable(str), storyKey: nullable(str),
+          canonicalUrl: nullable(str), storyKey: nullable(str), access: { enum: ['public', 'metered', 'members', 'paid'] },
         }, ['headline']),
         Format: obj({ slug: str, name: str, description: str, position: int, weight: { type: 'number' }, article_count: int }),
         Section: obj({ slug: str, name: str, description: str, position: int, article_count: int }),

@@ -25,6 +25,8 @@ export interface EditorFields {
   tags: string;
   authors: string[];
   editors_pick: boolean;
+  /** public, metered, members or paid; '' keeps the default (the section's, the format's, or metered). */
+  access: string;
   feature_image_url: string;
   feature_image_alt: string;
   feature_image_caption: string;
@@ -47,6 +49,7 @@ function contentPatch(f: EditorFields): Record<string, unknown> {
     featureImageCaption: f.feature_image_caption,
   };
   if (f.slug) patch.slug = f.slug;
+  if (f.access) patch.access = f.access;
   return patch;
 }
 

@@ -5,7 +5,7 @@ import type { Article, ArticleStatus, ArticleSummary, Named } from './types.ts';
 
 const SUMMARY_COLUMNS = `
   a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick,
-  a.feature_image_url, a.feature_image_alt,
+  a.feature_image_url, a.feature_image_alt, a.access,
   CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('slug', f.slug, 'name', f.name) END AS format,
   CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('slug', s.slug, 'name', s.name) END AS section,
   coalesce((SELECT json_agg(json_build_object('slug', au.slug, 'name', au.name) ORDER BY aa.position, au.name)
@@ -58,7 +58,7 @@ export async function countPublished(db: Db, filter: ListFilter): Promise<number
 
 const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
   a.body_source, a.body_format, a.body_html, a.body_text, a.created_at, a.feature_image_caption,
-  a.canonical_url, a.story_key, a.type,
+  a.canonical_url, a.story_key, a.type, a.lead_html,
   coalesce((SELECT json_agg(json_build_object('slug', t.slug, 'name', t.name) ORDER BY at.position, t.name)
               FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id), '[]'::json) AS tags`;
 
@@ -115,22 +115,26 @@ export interface SearchHit extends ArticleSummary {
   snippet: string;
 }
 
-/** PostgreSQL full-text search over headline (A), dek (B) and body (C), best match first. */
-export async function searchPublished(db: Db, q: string, limit: number, offset = 0): Promise<{ hits: SearchHit[]; total: number }> {
-  const total = await db.one<{ n: number }>(
-    `SELECT count(*)::int AS n FROM articles a WHERE a.status = 'published' AND a.search_vector @@ websearch_to_tsquery('english', $1)`,
-    [q],
-  );
+/**
+ * PostgreSQL full-text search over headline (A), dek (B) and body (C), best match first. `fullAccess`
+ * names the access levels whose body this reader may read (THE access rule decides them, see
+ * src/web/reading.ts); for the others only the headline and dek are searched and the snippet is the dek,
+ * so neither a hit nor a snippet reveals gated text.
+ */
+export async function searchPublished(db: Db, q: string, limit: number, offset: number, fullAccess: readonly string[]): Promise<{ hits: SearchHit[]; total: number }> {
+  const match = `a.status = 'published' AND ((a.access = ANY($2::text[]) AND a.search_vector @@ websearch_to_tsquery('english', $1))
+      OR (NOT (a.access = ANY($2::text[])) AND a.search_vector_free @@ websearch_to_tsquery('english', $1)))`;
+  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles a WHERE ${match}`, [q, fullAccess]);
   if (!total?.n) return { hits: [], total: 0 };
   const hits = await db.query<SearchHit>(
     `SELECT ${SUMMARY_COLUMNS},
-            ts_headline('english', a.body_text, websearch_to_tsquery('english', $1), $4) AS snippet
+            ts_headline('english', CASE WHEN a.access = ANY($2::text[]) THEN a.body_text ELSE a.dek END, websearch_to_tsquery('english', $1), $5) AS snippet
        ${FROM}
-      WHERE a.status = 'published' AND a.search_vector @@ websearch_to_tsquery('english', $1)
-      ORDER BY ts_rank_cd(a.search_vector, websearch_to_tsquery('english', $1)) DESC, a.published_at DESC
-      LIMIT $2 OFFSET $3`,
+      WHERE ${match}
+      ORDER BY ts_rank_cd(CASE WHEN a.access = ANY($2::text[]) THEN a.search_vector ELSE a.search_vector_free END, websearch_to_tsquery('english', $1)) DESC, a.published_at DESC
+      LIMIT $3 OFFSET $4`,
     // Matches are wrapped in control characters (never in article text) that the page turns into <mark>.
-    [q, limit, offset, 'StartSel=\u0002, StopSel=\u0003, MaxWords=35, MinWords=15, MaxFragments=1'],
+    [q, fullAccess, limit, offset, 'StartSel=\u0002, StopSel=\u0003, MaxWords=35, MinWords=15, MaxFragments=1'],
   );
   return { hits, total: total.n };
 }

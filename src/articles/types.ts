@@ -25,6 +25,8 @@ export interface ArticleSummary {
   format: Named | null;
   section: Named | null;
   authors: AuthorRef[];
+  /** Who may read it in full (src/members/access.ts decides). */
+  access: 'public' | 'metered' | 'members' | 'paid';
 }
 
 export interface Article extends ArticleSummary {
@@ -38,5 +40,7 @@ export interface Article extends ArticleSummary {
   feature_image_caption: string;
   canonical_url: string | null;
   story_key: string | null;
+  /** The lead-in before the paywall marker; null: the first two paragraphs (leadInHtml). */
+  lead_html: string | null;
   tags: Named[];
 }

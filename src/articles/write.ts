@@ -12,10 +12,11 @@ import { getArticleById } from './queries.ts';
 import type { Article, ArticleStatus } from './types.ts';
 import { emitArticleChange } from '../webhooks/emit.ts';
 import { CONTENT_CHANNEL, SCHEDULE_CHANNEL } from '../platform/channels.ts';
+import { ACCESS_LEVELS, sourceBeforeMarker, stripMarker } from '../members/access.ts';
 
 /** Paths the public site owns; no article may take them as its slug. */
 export const RESERVED_SLUGS = new Set([
-  'admin', 'api', 'assets', 'author', 'authors', 'editions', 'feed', 'feed.xml', 'feed.atom', 'feed.json', 'format',
+  'account', 'admin', 'api', 'assets', 'author', 'authors', 'editions', 'feed', 'feed.xml', 'feed.atom', 'feed.json', 'format',
   'formats', 'ghost', 'healthz', 'members', 'news-sitemap.xml', 'newsletters', 'newsletter', 'page', 'robots.txt', 'rss',
   'search', 'section', 'sections', 'sitemap.xml', 'static', 'subscribe', 'tag', 'tags', 'unsubscribe', 'favicon.ico', 'uploads',
 ]);
@@ -58,6 +59,8 @@ export const articleInputSchema = z.object({
   featureImageCaption: z.string().trim().max(1000).default(''),
   canonicalUrl: httpUrl.nullish(),
   storyKey: z.string().trim().max(200).nullish(),
+  /** Who may read it (src/members/access.ts); absent on create: the section's default, the format's, or metered. */
+  access: z.enum(ACCESS_LEVELS).optional(),
 });
 
 export type ArticleInput = z.input<typeof articleInputSchema>;
@@ -81,9 +84,15 @@ export function resolveStatus(status: ArticleStatus, publishedAt: Date | null | 
   return { status: at.getTime() > now.getTime() ? 'scheduled' : 'published', publishedAt: at };
 }
 
-function renderBody(body: string, format: 'markdown' | 'html'): { html: string; text: string } {
-  const html = format === 'markdown' ? markdownToHtml(body) : sanitizeHtml(body);
-  return { html, text: htmlToText(html) };
+/**
+ * The body's HTML and text, and the lead-in before a paywall marker (`<!--paywall-->`), rendered on
+ * its own; null when there is no marker (the lead-in is then the first two paragraphs).
+ */
+function renderBody(body: string, format: 'markdown' | 'html'): { html: string; text: string; lead: string | null } {
+  const render = (src: string) => (format === 'markdown' ? markdownToHtml(src) : sanitizeHtml(src));
+  const before = sourceBeforeMarker(body);
+  const html = render(before === null ? body : stripMarker(body));
+  return { html, text: htmlToText(html), lead: before === null ? null : render(before) };
 }
 
 async function idBySlug(db: Db, table: 'formats' | 'sections', slug: string | null | undefined, field: string): Promise<number | null> {
@@ -188,13 +197,15 @@ export async function createArticle(db: Db, input: unknown, opts: WriteOptions =
     const row = await tx.one<{ id: number }>(
       `INSERT INTO articles (slug, headline, dek, body_source, body_format, body_html, body_text, format_id, section_id,
                              status, published_at, updated_at, created_at, editors_pick, feature_image_url, feature_image_alt,
-                             feature_image_caption, canonical_url, story_key)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14,$15,$16,$17,$18) RETURNING id`,
+                             feature_image_caption, canonical_url, story_key, lead_html, access)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$12,$13,$14,$15,$16,$17,$18,$19,
+               coalesce($20, (SELECT default_access FROM sections WHERE id = $9), (SELECT default_access FROM formats WHERE id = $8), 'metered')) RETURNING id`,
       [
         slug, data.headline, data.dek, data.body, data.bodyFormat, body.html, body.text,
         await idBySlug(tx, 'formats', data.format, 'format'), await idBySlug(tx, 'sections', data.section, 'section'),
         status, publishedAt, status === 'published' && publishedAt && publishedAt < now ? publishedAt : now,
         data.editorsPick, data.featureImageUrl ?? null, data.featureImageAlt, data.featureImageCaption, data.canonicalUrl ?? null, data.storyKey ?? null,
+        body.lead, data.access ?? null,
       ],
     );
     await setTags(tx, row!.id, data.tags);
@@ -231,7 +242,9 @@ export async function updateArticle(db: Db, id: number, patch: unknown, opts: Wr
       set('body_format', format);
       set('body_html', body.html);
       set('body_text', body.text);
+      set('lead_html', body.lead);
     }
+    if (data.access !== undefined) set('access', data.access);
     if (data.slug !== undefined && data.slug !== current.slug) {
       if (RESERVED_SLUGS.has(data.slug)) throw new ValidationError(`"${data.slug}" is a reserved path`, { slug: 'reserved' });
       if (await tx.one(`SELECT 1 FROM articles WHERE slug = $1`, [data.slug])) throw new ConflictError(`An article with slug "${data.slug}" already exists`);

@@ -53,7 +53,7 @@ const list = (v: unknown): string[] | undefined =>
 
 /** Front matter keys (documented in the README) to the article input. */
 export function frontMatterToInput(data: Record<string, unknown>, body: string, draft: boolean): Record<string, unknown> {
-  const known = new Set(['headline', 'title', 'slug', 'dek', 'format', 'section', 'tags', 'authors', 'author', 'published', 'date', 'editors_pick', 'feature_image', 'feature_image_alt', 'feature_image_caption', 'canonical_url', 'story']);
+  const known = new Set(['headline', 'title', 'slug', 'dek', 'format', 'section', 'tags', 'authors', 'author', 'published', 'date', 'editors_pick', 'feature_image', 'feature_image_alt', 'feature_image_caption', 'canonical_url', 'story', 'access']);
   const unknown = Object.keys(data).filter((k) => !known.has(k));
   if (unknown.length) throw new UsageError(`Unknown front matter key(s): ${unknown.join(', ')}. Known keys: ${[...known].join(', ')}.`);
   const published = data.published ?? data.date;
@@ -73,6 +73,8 @@ export function frontMatterToInput(data: Record<string, unknown>, body: string, 
     featureImageCaption: data.feature_image_caption,
     canonicalUrl: data.canonical_url,
     storyKey: data.story,
+    // public, metered (the default), members or paid (src/members/access.ts)
+    access: data.access,
     status: draft ? 'draft' : 'published',
     publishedAt: published instanceof Date ? published : published === undefined ? undefined : String(published),
   };

@@ -48,6 +48,7 @@ export const commands: CommandEntry[] = [
   lazy({ name: 'outlets list', summary: 'List the newswire\u2019s outlets with their lean, feeds and health', remote: true }, () => import('./outlets.ts'), (m) => m.outletsListCommand),
   lazy({ name: 'outlets discover', summary: 'Find the feeds of a home page', remote: true }, () => import('./outlets.ts'), (m) => m.outletsDiscoverCommand),
   lazy({ name: 'wire poll', summary: 'Poll the newswire\u2019s feeds now, then fetch and extract the new items\u2019 pages', remote: true }, () => import('./outlets.ts'), (m) => m.wirePollCommand),
+  lazy({ name: 'members import', summary: 'Import subscriptions sold elsewhere (print, app stores, an old system) from a CSV file', remote: true }, () => import('./members.ts'), (m) => m.membersImportCommand),
 ];
 
 /** The command itself, loading its module if needed. */

@@ -113,7 +113,7 @@ export const POST_FILTER_FIELDS: Record<string, FieldCompiler> = {
   authors: related(AUTHORS_OF),
   primary_tag: column(PRIMARY_TAG, 'text'),
   primary_author: column(PRIMARY_AUTHOR, 'text'),
-  visibility: always(true, 'public'),
+  visibility: column(`(CASE a.access WHEN 'public' THEN 'public' WHEN 'paid' THEN 'paid' ELSE 'members' END)`, 'text'),
   status: always(true, 'published'),
 };
 
@@ -124,9 +124,10 @@ const POST_ORDER: Record<string, string> = {
 function postColumns(p: { include: Set<string>; formats: Set<string> }): string {
   const cols = [
     'a.id', 'a.uuid', 'a.type', 'a.slug', 'a.headline', 'a.dek', 'a.body_text', 'a.feature_image_url', 'a.feature_image_alt', 'a.feature_image_caption',
-    'a.editors_pick', 'a.published_at', 'a.updated_at', 'a.created_at', 'a.canonical_url',
+    'a.editors_pick', 'a.published_at', 'a.updated_at', 'a.created_at', 'a.canonical_url', 'a.access', 'a.lead_html',
+    // The body's HTML is also where a gated article's lead-in comes from when it has no paywall marker.
+    'a.body_html',
   ];
-  if (p.formats.has('html')) cols.push('a.body_html');
   if (p.include.has('authors')) {
     cols.push(`coalesce((SELECT json_agg(json_build_object('id', x.id, 'slug', x.slug, 'name', x.name, 'bio', x.bio, 'photo_url', x.photo_url) ORDER BY aa.position, x.name)
                  FROM article_authors aa JOIN authors x ON x.id = aa.author_id WHERE aa.article_id = a.id), '[]'::json) AS authors`);

@@ -10,6 +10,7 @@
 // and an article_redirects row from the old path. Writes are plain SQL in batches (an import is not
 // an edit: no webhooks fire; one content_changed at the end clears the page cache).
 import fs from 'node:fs';
+import { accessFromGhost, sourceBeforeMarker, stripMarker } from '../members/access.ts';
 import path from 'node:path';
 import type { Db } from '../db/index.ts';
 import { ValidationError, asRequestError } from '../platform/errors.ts';
@@ -210,7 +211,7 @@ interface PreparedPost {
   values: {
     headline: string; dek: string; body_html: string; body_text: string; status: string; published_at: string | null;
     updated_at: string; created_at: string; editors_pick: boolean; feature_image_url: string | null; feature_image_alt: string;
-    feature_image_caption: string; canonical_url: string | null; type: string;
+    feature_image_caption: string; canonical_url: string | null; type: string; access: string; lead_html: string | null;
   };
 }
 
@@ -218,6 +219,7 @@ const POST_COLUMNS: Array<[keyof PreparedPost['values'], string]> = [
   ['headline', 'text'], ['dek', 'text'], ['body_html', 'text'], ['body_text', 'text'], ['status', 'text'], ['published_at', 'timestamptz'],
   ['updated_at', 'timestamptz'], ['created_at', 'timestamptz'], ['editors_pick', 'boolean'], ['feature_image_url', 'text'],
   ['feature_image_alt', 'text'], ['feature_image_caption', 'text'], ['canonical_url', 'text'], ['type', 'text'],
+  ['access', 'text'], ['lead_html', 'text'],
 ];
 
 /** One batch of prepared posts, in a handful of statements (inside the caller's transaction). */
@@ -454,11 +456,10 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         continue;
       }
       const notes: string[] = [];
-      if (p.visibility && p.visibility !== 'public' && status !== 'draft') {
-        // No paywall here (yet): members-only or paid writing must not go public by accident.
-        status = 'draft';
-        notes.push(`visible to ${p.visibility === 'paid' ? 'paying members' : p.visibility === 'tiers' ? 'some tiers' : 'members'} only in Ghost: imported as a draft`);
-      }
+      // Ghost's visibility becomes the article's access level (src/members/access.ts), so members-only
+      // and paid posts are imported as they were, published, behind the same wall.
+      const access = accessFromGhost(p.visibility ?? 'public');
+      if (access !== 'public') notes.push(`visible to ${p.visibility === 'paid' ? 'paying members' : p.visibility === 'tiers' ? 'some tiers (imported as paid)' : 'members'} only in Ghost: access ${access}`);
       // ---- body ----
       let source = typeof p.html === 'string' ? p.html : '';
       if (!source.trim() && (p.lexical || p.mobiledoc)) {
@@ -471,7 +472,10 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
         }
         source = conv.html;
       }
-      const bodyHtml = sanitizeHtml(images.rewrite(source));
+      // Ghost's paywall card is a <!--members-only--> comment in the HTML: the lead-in is what comes before it.
+      const before = sourceBeforeMarker(source);
+      const bodyHtml = sanitizeHtml(images.rewrite(before === null ? source : stripMarker(source)));
+      const leadHtml = before === null ? null : sanitizeHtml(images.rewrite(before));
       const m = meta.get(gid) ?? {};
       const feature = url(p.feature_image, images.rewrite);
       if (p.feature_image && !feature) notes.push(`feature image "${String(p.feature_image).slice(0, 80)}" is not an http(s) URL: left out`);
@@ -492,6 +496,8 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
           dek: text(p.custom_excerpt, 1000),
           body_html: bodyHtml,
           body_text: htmlToText(bodyHtml),
+          access,
+          lead_html: leadHtml,
           status,
           published_at: publishedAt?.toISOString() ?? null,
           updated_at: (time(p.updated_at) ?? publishedAt ?? now).toISOString(),

@@ -2,6 +2,7 @@
 // (code injection, social images, newsletters) are present and null, as on a Ghost site that never
 // set them, so front ends that read them find what they expect.
 import { absoluteUrls } from '../platform/absolute-urls.ts';
+import { ANONYMOUS, decideAccess, ghostVisibility, leadInHtml, leadInText, type AccessLevel } from '../members/access.ts';
 
 export interface GhostPostRow {
   id: number;
@@ -12,6 +13,8 @@ export interface GhostPostRow {
   dek: string;
   body_html?: string;
   body_text: string;
+  access: AccessLevel;
+  lead_html: string | null;
   feature_image_url: string | null;
   feature_image_alt: string;
   feature_image_caption: string;
@@ -111,7 +114,10 @@ export interface PostShape {
 }
 
 export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Record<string, unknown> {
-  const plaintext = r.body_text;
+  // A content key is no member: gated text is replaced by the lead-in (src/members/access.ts decides).
+  const full = decideAccess({ id: r.id, access: r.access }, ANONYMOUS, 'api').full;
+  const lead = full ? '' : leadInHtml({ lead_html: r.lead_html, body_html: r.body_html ?? '' });
+  const plaintext = full ? r.body_text : leadInText(lead);
   const o: Record<string, unknown> = {
     id: String(r.id),
     uuid: r.uuid,
@@ -119,7 +125,7 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     slug: r.slug,
   };
   // As Ghost: links and images in the html are absolute, resolved against the post's URL.
-  if (shape.formats.has('html')) o.html = absoluteUrls(r.body_html ?? '', `${site}/${r.slug}`);
+  if (shape.formats.has('html')) o.html = absoluteUrls(full ? (r.body_html ?? '') : lead, `${site}/${r.slug}`);
   if (shape.formats.has('plaintext')) o.plaintext = plaintext;
   if (shape.formats.has('mobiledoc')) o.mobiledoc = null;
   if (shape.formats.has('lexical')) o.lexical = null;
@@ -129,7 +135,7 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     feature_image_alt: r.feature_image_alt || null,
     feature_image_caption: r.feature_image_caption || null,
     featured: r.editors_pick,
-    visibility: 'public',
+    visibility: ghostVisibility(r.access),
     created_at: ghostTime(r.created_at),
     updated_at: ghostTime(r.updated_at),
     published_at: ghostTime(r.published_at),
@@ -153,7 +159,7 @@ export function ghostPost(site: string, r: GhostPostRow, shape: PostShape): Reco
     url: `${site}/${r.slug}`,
     excerpt: r.dek || plaintext.slice(0, 500),
     reading_time: readingTime(plaintext),
-    access: true,
+    access: full,
     comments: false,
     og_image: null,
     og_title: null,

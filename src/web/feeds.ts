@@ -5,6 +5,8 @@ import { Feed } from 'feed';
 import type { Article } from '../articles/types.ts';
 import type { Site } from './site.ts';
 import { absoluteUrls } from '../platform/absolute-urls.ts';
+import { ANONYMOUS, decideAccess, leadInHtml, type Viewer } from '../members/access.ts';
+import { escapeHtml } from '../platform/html.ts';
 
 export type FeedKind = 'xml' | 'atom' | 'json';
 
@@ -22,11 +24,18 @@ export interface FeedInput {
   /** Site path of the feed without extension ("/feed", "/section/politics/feed"). */
   base: string;
   items: Article[];
+  /** Who reads this feed: anonymous for every public feed; a paying member for their private feed. */
+  viewer?: Viewer;
 }
 
-/** The item's HTML with every link and image absolute: a reader has no base URL to resolve "/…" against. */
-function itemHtml(site: Site, a: Article): string {
-  return absoluteUrls(a.body_html, site.url('/' + a.slug));
+/**
+ * An item's content: the full body if THE access rule allows it to this feed's reader, else the lead-in
+ * and a link; every link and image absolute (a reader has no base URL to resolve "/…" against).
+ */
+function itemHtml(site: Site, a: Article, viewer: Viewer): string {
+  const base = site.url('/' + a.slug);
+  if (decideAccess(a, viewer, 'feed').full) return absoluteUrls(a.body_html, base);
+  return absoluteUrls(`${leadInHtml(a)}\n<p><a href="${escapeHtml(base)}">Continue reading on ${escapeHtml(site.publication.name)}</a></p>`, base);
 }
 
 export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
@@ -47,7 +56,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
         url: site.url('/' + a.slug),
         title: a.headline,
         summary: a.dek || undefined,
-        content_html: itemHtml(site, a),
+        content_html: itemHtml(site, a, f.viewer ?? ANONYMOUS),
         image: a.feature_image_url ? site.url(a.feature_image_url) : undefined,
         date_published: a.published_at?.toISOString(),
         date_modified: a.updated_at.toISOString(),
@@ -78,7 +87,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       guid: link,
       link,
       description: a.dek || undefined,
-      content: itemHtml(site, a),
+      content: itemHtml(site, a, f.viewer ?? ANONYMOUS),
       date: a.updated_at,
       published: a.published_at ?? undefined,
       // RSS's <author> is an email address: RSS names its authors with one <dc:creator> each instead.

@@ -76,10 +76,55 @@ export function hasOwnCookie(header: string | undefined): boolean {
   return false;
 }
 
+/**
+ * Whether a Cookie header carries one of our cookies that names a person (a newsroom or reader
+ * session): every one of ours except the anonymous meter (`nd_meter`), which no page but a gated
+ * article reads, and which gated entries decide on per request.
+ */
+export function hasPersonalCookie(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).trim();
+    if (name.startsWith('nd_') && name !== 'nd_meter') return true;
+  }
+  return false;
+}
+
 /** Requests that are never answered from, nor stored into, the shared cache. */
 function isPersonal(headers: IncomingMessage['headers']): boolean {
-  return !!headers.authorization || hasOwnCookie(headers.cookie);
+  return !!headers.authorization || hasPersonalCookie(headers.cookie);
 }
+
+/**
+ * A gated article (not `public`) for anonymous readers: both variants, the full text (with a slot for
+ * the meter's banner) and the lead-in with its wall. Which one a request gets, and the meter cookie
+ * it carries away, is decided per request from its cookie by the gate (src/web/members.ts, which asks
+ * THE access rule). The lead-in variant is built without the gated text, so serving it cannot leak it.
+ */
+export interface GatedEntry {
+  articleId: number;
+  /** What the gate needs to decide without the database. */
+  rule: unknown;
+  /** The full variant split around the banner's slot. */
+  fullHead: Buffer;
+  fullTail: Buffer;
+  lead: Buffer;
+  contentType: string;
+}
+
+export interface GateAnswer {
+  full: boolean;
+  /** The banner's HTML for the full variant ('' for none). */
+  banner: string;
+  setCookie: string | null;
+}
+
+export type Gate = (cookieHeader: string | undefined, entry: GatedEntry) => GateAnswer;
+
+/** The slot in a full variant where the meter's banner goes. */
+export const BANNER_SLOT = '<!--nd:meter-banner-->';
 
 export interface CachedPage {
   status: number;
@@ -90,6 +135,8 @@ export interface CachedPage {
 
 export class PageCache implements FrontCache {
   private entries = new Map<string, CachedPage>();
+  private gated = new Map<string, GatedEntry>();
+  private gate: Gate | null = null;
   private gen = 0;
   hits = 0;
   misses = 0;
@@ -103,15 +150,49 @@ export class PageCache implements FrontCache {
   clear(): void {
     this.gen++;
     this.entries.clear();
+    this.gated.clear();
+  }
+
+  /** The function that decides each anonymous request for a gated article (set by the server). */
+  setGate(gate: Gate): void {
+    this.gate = gate;
+  }
+
+  /** Keep both variants of a gated article rendered at `generation`; dropped if content changed meanwhile. */
+  storeGated(key: string, generation: number, entry: GatedEntry): void {
+    if (this.maxEntries > 0 && generation === this.gen) {
+      this.gated.delete(key);
+      if (this.gated.size >= this.maxEntries) this.gated.delete(this.gated.keys().next().value!);
+      this.gated.set(key, entry);
+    }
+  }
+
+  /** Write a gated article to an anonymous reader: the variant the gate chooses, never cached downstream. */
+  writeGated(res: ServerResponse, method: string | undefined, cookieHeader: string | undefined, entry: GatedEntry, xCache: 'HIT' | 'MISS' = 'HIT'): boolean {
+    if (!this.gate) return false;
+    const answer = this.gate(cookieHeader, entry);
+    const body = answer.full ? Buffer.concat([entry.fullHead, Buffer.from(answer.banner), entry.fullTail]) : entry.lead;
+    const headers: Record<string, string | string[]> = {
+      ...this.baseHeaders,
+      'content-type': entry.contentType,
+      'content-length': String(body.length),
+      'cache-control': 'private, no-cache',
+      vary: 'Cookie',
+      'x-cache': xCache,
+    };
+    if (answer.setCookie) headers['set-cookie'] = answer.setCookie;
+    res.writeHead(200, headers);
+    res.end(method === 'HEAD' ? undefined : body);
+    return true;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.gated.size;
   }
 
-  /** Whether a page is kept under this canonical key (tests). */
+  /** Whether a page (or a gated article's variants) is kept under this canonical key (tests). */
   has(key: string): boolean {
-    return this.entries.has(key);
+    return this.entries.has(key) || this.gated.has(key);
   }
 
   /** Store a page rendered at `generation`; dropped if content changed meanwhile. */
@@ -138,6 +219,11 @@ export class PageCache implements FrontCache {
     if (isPersonal(req.headers)) return false;
     const [path, query] = splitUrl(req.url!);
     const key = cacheKey(path, query);
+    const gated = key === null ? undefined : this.gated.get(key);
+    if (gated && this.writeGated(res, req.method, req.headers.cookie, gated)) {
+      this.hits++;
+      return true;
+    }
     const page = key === null ? undefined : this.entries.get(key);
     if (!page) {
       this.misses++;
@@ -172,6 +258,21 @@ function routeKey(req: FastifyRequest): string | null {
     return encodeURIComponent(v ?? '');
   });
   return ok ? cacheKey(path, splitUrl(req.url)[1], spec.query ?? []) : null;
+}
+
+/**
+ * Keep a gated article's two variants under its route's canonical key (when the request is
+ * anonymous) and answer this request from them through the gate. False when the route is not a cached
+ * page or the request is personal: the caller then renders for the reader.
+ */
+export function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageCache, entry: GatedEntry): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (isPersonal(req.headers)) return false;
+  const key = routeKey(req);
+  if (key !== null) cache.storeGated(key, req.cacheGeneration, entry);
+  reply.hijack();
+  if (!cache.writeGated(reply.raw, req.method, req.headers.cookie, entry, 'MISS')) throw new Error('page cache has no gate');
+  return true;
 }
 
 /**

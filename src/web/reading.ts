@@ -10,6 +10,10 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
+import { anonymousEntry, articleGate } from './members.ts';
+import { resolveReader } from '../members/meter.ts';
+import { fullAccessLevels } from '../members/access.ts';
+import { hasPersonalCookie, sendGated } from './page-cache.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const HTML = 'text/html; charset=utf-8';
@@ -72,7 +76,15 @@ export function readingPages(deps: WebDeps) {
     }
     const site = await loadSite(deps);
     const related = a.type === 'page' ? [] : await relatedArticles(db, a.id, 5);
-    return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
+    // readers are answered from the page cache's two variants, chosen per request from the meter cookie;
+    // signed-in readers get a page rendered for them, private, never stored.
+    if (cache && !req.headers.authorization && !hasPersonalCookie(req.headers.cookie)) {
+      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related))) return reply;
+    }
+    const gate = await articleGate(deps, req, reply, site, a);
+    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate));
   };
 
   const list = (kind: ListKind): Handler => async (req, reply) => {
@@ -99,7 +111,10 @@ export function readingPages(deps: WebDeps) {
     const page = parsePage(query);
     const site = await loadSite(deps);
     const size = site.publication.pageSize;
-    const { hits, total } = q.trim() ? await searchPublished(db, q.trim(), size, (page - 1) * size) : { hits: [], total: 0 };
+    // Search has no meter: gated articles match and show a snippet only of what this reader may read.
+    const reader = await resolveReader(deps, req.headers.cookie);
+    const full = fullAccessLevels(reader.viewer, 'search');
+    const { hits, total } = q.trim() ? await searchPublished(db, q.trim(), size, (page - 1) * size, full) : { hits: [], total: 0 };
     if (page > 1 && page > pageCount(total, size)) throw new NotFoundError('There are not that many pages of results.');
     return reply.header('cache-control', 'no-store').type(HTML).send(searchPage(site, q.trim(), hits, total, page, pageCount(total, size)));
   };

@@ -11,13 +11,21 @@ import { syndication } from './syndication.ts';
 import { files } from './files.ts';
 import { multipartAsText, newsletterPages } from './newsletters.ts';
 import { editionPages } from './editions.ts';
+import { memberPages } from './members.ts';
 
 /**
  * Who may call a public URL. Everything here is public; the qualifications say what the handler
  * checks instead of a session: a same-origin browser post (and the sign-up rate limits), or the
  * signed, expiring token in the link from an email.
  */
-type Access = 'public' | 'public, same-origin, rate-limited' | 'public, rate-limited (any origin)' | 'public, signed link';
+type Access =
+  | 'public'
+  | 'public, same-origin, rate-limited'
+  | 'public, rate-limited (any origin)'
+  | 'public, signed link'
+  | 'public, same-origin, signed link'
+  | 'member session'
+  | 'member session, same-origin, CSRF token';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -43,6 +51,7 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
   const f = files(deps);
   const n = newsletterPages(deps);
   const e = editionPages(deps);
+  const m = memberPages(deps);
   return [
     // ---- reading
     get('/', 'public', r.home, PAGE),
@@ -92,6 +101,24 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     post('/newsletters/unsubscribe', 'public, signed link', n.unsubscribeNow, { scope: multipartAsText }), // RFC 8058 one-click too
     get('/newsletters/preferences', 'public, signed link', n.preferencesForm),
     post('/newsletters/preferences', 'public, signed link', n.savePreferences),
+
+    // ---- reader accounts (src/web/members.ts; docs/decisions/0050-members-access-and-meter.md)
+    get('/account/register', 'public', m.registerForm),
+    post('/account/register', 'public, same-origin, rate-limited', m.register), // the same answer for any address
+    get('/account/signin', 'public', m.signInForm),
+    post('/account/signin', 'public, same-origin, rate-limited', m.signIn), // the same answer for any address
+    get('/account/signin/link', 'public, signed link', m.linkForm), // a button: mail scanners follow links
+    post('/account/signin/link', 'public, same-origin, signed link', m.useLink),
+    get('/account', 'member session', m.account),
+    post('/account/name', 'member session, same-origin, CSRF token', m.saveName),
+    post('/account/email', 'member session, same-origin, CSRF token', m.changeEmail),
+    get('/account/email/confirm', 'public, signed link', m.emailConfirmForm),
+    post('/account/email/confirm', 'public, same-origin, signed link', m.emailConfirm),
+    post('/account/newsletters', 'member session, same-origin, CSRF token', m.saveNewsletters),
+    post('/account/signout', 'member session, same-origin, CSRF token', m.signOut),
+    post('/account/signout-everywhere', 'member session, same-origin, CSRF token', m.signOutEverywhere),
+    get('/account/data.json', 'member session', m.downloadData),
+    post('/account/delete', 'member session, same-origin, CSRF token', m.deleteAccount),
 
     // ---- a newsletter's public archive
     get('/newsletters/:slug', 'public', e.archive, LIST),

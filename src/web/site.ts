@@ -2,6 +2,7 @@
 // newsletters the sign-up box offers, and absolute URLs. Loaded once per rendered (uncached) page.
 import type { Deps } from '../deps.ts';
 import type { PageCache } from './page-cache.ts';
+import type { WallCounter } from '../members/stats.ts';
 import { getPublication, type Publication } from '../publication/settings.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import type { Named } from '../articles/types.ts';
@@ -9,6 +10,8 @@ import { listNewsletters } from '../newsletters/newsletters.ts';
 
 export interface WebDeps extends Deps {
   cache: PageCache;
+  /** Paywall walls shown, counted in memory and flushed by the server (src/members/stats.ts). */
+  walls?: WallCounter;
 }
 
 export interface SignupChoice {

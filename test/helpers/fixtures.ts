@@ -1,4 +1,6 @@
 // A small, known publication for tests (the demo content is tested on its own in demo.test.ts).
+// Its articles are public (src/members/access.ts): the tests that use it are about reading, not the paywall;
+// the paywall's tests make their own metered, members and paid articles.
 import type { Db } from '../../src/db/index.ts';
 import { createArticle, upsertAuthor, upsertFormat, upsertSection } from '../../src/articles/write.ts';
 
@@ -19,7 +21,7 @@ export async function seedFixtures(db: Db, now: Date) {
       dek: 'A decade of argument ends with a narrow vote.',
       body: 'The council voted **27 to 25** on Tuesday night to build the tram.\n\nSupporters said it would cut traffic; opponents said the cost was too high.\n\n## What happens next\n\nConstruction begins in the spring, and the first trams run in three years.',
       format: 'speed-read', section: 'politics', tags: ['Transport', 'Local government'], authors: ['ada-quill'],
-      status: 'published', publishedAt: h(5), editorsPick: true, storyKey: 'tram',
+      access: 'public', status: 'published', publishedAt: h(5), editorsPick: true, storyKey: 'tram',
     },
     { now },
   );
@@ -31,7 +33,7 @@ export async function seedFixtures(db: Db, now: Date) {
       dek: 'Cities are rediscovering an old technology.',
       body: 'Trams were ripped out of most cities in the 1950s.\n\nNow they are returning, for reasons of cost, capacity and air quality.',
       format: 'the-explainer', section: 'politics', tags: ['Transport'], authors: ['ada-quill', 'ben-marsh'],
-      status: 'published', publishedAt: h(30), storyKey: 'tram',
+      access: 'public', status: 'published', publishedAt: h(30), storyKey: 'tram',
     },
     { now },
   );
@@ -43,7 +45,7 @@ export async function seedFixtures(db: Db, now: Date) {
       dek: 'Look north-east after dusk.',
       body: 'Astronomers say the comet will be bright enough to see without a telescope.',
       format: 'speed-read', section: 'science', tags: ['Space'], authors: ['ben-marsh'],
-      status: 'published', publishedAt: h(72),
+      access: 'public', status: 'published', publishedAt: h(72),
     },
     { now },
   );
@@ -55,7 +57,7 @@ export async function seedFixtures(db: Db, now: Date) {
       dek: 'Our pick of the best listening.',
       body: 'From beginners to experts, these shows explain what is above us.',
       format: 'recommends', section: 'science', tags: ['Space', 'Podcasts'], authors: ['ben-marsh'],
-      status: 'published', publishedAt: h(24 * 10),
+      access: 'public', status: 'published', publishedAt: h(24 * 10),
     },
     { now },
   );

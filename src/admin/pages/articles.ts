@@ -165,6 +165,12 @@ ${v.pendingAutosave
       <input id="ed-tags" name="tags" value="${f.tags}" maxlength="2000"${describedBy(v, 'tags')}>
       ${fieldError(v, 'tags')}
       <label class="check"><input type="checkbox" name="editors_pick"${f.editors_pick ? raw(' checked') : ''}> Editor's pick</label>
+      <label for="ed-access">Who may read it</label>
+      <select id="ed-access" name="access"${describedBy(v, 'access')}>${[
+        ['', 'The default (the section’s, the format’s, or metered)'], ['public', 'Everyone (public)'], ['metered', 'Metered: free articles, then register'],
+        ['members', 'Registered readers (members)'], ['paid', 'Paying subscribers (paid)'],
+      ].map(([value, label]) => html`<option value="${value}"${f.access === value ? raw(' selected') : ''}>${label}</option>`)}</select>
+      ${fieldError(v, 'access')}
       <label for="ed-slug">Address <span class="hint">(/slug; empty: from the headline)</span></label>
       <input id="ed-slug" name="slug" value="${f.slug}" maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*"${describedBy(v, 'slug')}>
       ${fieldError(v, 'slug')}

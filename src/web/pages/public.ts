@@ -7,6 +7,8 @@ import type { Site } from '../site.ts';
 import { layout } from '../layout.ts';
 import { byline, pagination, storyItem, storyList, timeTag } from '../components.ts';
 import { isoInZone } from '../../platform/time.ts';
+import { leadInHtml, leadInText } from '../../members/access.ts';
+import { paywallBanner, paywallWall, type ArticleGate } from './paywall.ts';
 
 export function homePage(site: Site, top: ArticleSummary[], latest: ArticleSummary[]): string {
   const pub = site.publication;
@@ -47,7 +49,7 @@ export function pageJsonLd(site: Site, a: Article): unknown {
   };
 }
 
-export function articleJsonLd(site: Site, a: Article): unknown {
+export function articleJsonLd(site: Site, a: Article, free = true): unknown {
   if (a.type === 'page') return pageJsonLd(site, a);
   const tz = site.publication.timeZone;
   const publisher = {
@@ -73,12 +75,20 @@ export function articleJsonLd(site: Site, a: Article): unknown {
     articleSection: a.section?.name,
     keywords: a.tags.map((t) => t.name),
     genre: a.format?.name,
-    isAccessibleForFree: true,
+    // Gated: the body is withheld from the page, so there is no hasPart selector pointing at hidden text.
+    isAccessibleForFree: free,
   };
 }
 
-export function articlePage(site: Site, a: Article, related: ArticleSummary[]): string {
+/**
+ * An article page. With a gate that denies full access, the body is the lead-in alone (the rest is not
+ * in the response at all) followed by the wall; the description and JSON-LD carry nothing past it.
+ */
+export function articlePage(site: Site, a: Article, related: ArticleSummary[], gate?: ArticleGate): string {
   const tz = site.publication.timeZone;
+  const full = !gate || gate.decision.full;
+  const bodyHtml = full ? a.body_html : leadInHtml(a);
+  const text = full ? a.body_text : leadInText(bodyHtml);
   const updated = a.published_at && a.updated_at.getTime() - a.published_at.getTime() > 60_000;
   const image = a.feature_image_url ? site.url(a.feature_image_url) : undefined;
   const isPage = a.type === 'page';
@@ -86,7 +96,7 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
     site,
     {
       title: a.headline,
-      description: a.dek || a.body_text.slice(0, 200),
+      description: a.dek || text.slice(0, 200),
       path: '/' + a.slug,
       canonicalUrl: a.canonical_url,
       kind: 'article',
@@ -99,7 +109,7 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
         'article:tag': a.tags.map((t) => t.name),
         'article:author': a.authors.map((au) => site.url('/author/' + au.slug)),
       },
-      jsonLd: [articleJsonLd(site, a)],
+      jsonLd: [articleJsonLd(site, a, a.access === 'public' || !!gate?.freeForAll)],
     },
     html`<article class="article" aria-labelledby="article-headline">
   <header class="article-header">
@@ -111,11 +121,13 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[]): 
   ${a.feature_image_url
     ? html`<figure class="article-image"><img src="${a.feature_image_url}" alt="${a.feature_image_alt}" loading="eager">${a.feature_image_caption ? html`<figcaption>${a.feature_image_caption}</figcaption>` : ''}</figure>`
     : ''}
+  ${gate ? paywallBanner(gate) : ''}
   <div class="article-body">
-${raw(a.body_html)}
+${raw(bodyHtml)}
   </div>
   ${a.tags.length ? html`<footer class="article-tags"><h2 class="visually-hidden">Tags</h2><ul>${a.tags.map((t) => html`<li><a href="/tag/${t.slug}" rel="tag">${t.name}</a></li>`)}</ul></footer>` : ''}
 </article>
+${gate && !gate.decision.full ? paywallWall(site, a, gate) : ''}
 ${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title">Related stories</h2>${storyList(site, related)}</aside>` : ''}`,
   );
 }

@@ -1,0 +1,116 @@
+// The paywall's newsroom settings (limits, period, exemptions, the meter's switch, the grace period
+// for past-due payments) kept under the settings key `members.paywall`, with the issue's defaults on a
+// fresh install; the meter's period key; and the anonymous meter's signed cookie.
+import { z } from 'zod';
+import type { Db } from '../db/index.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { signToken, verifyToken } from '../platform/tokens.ts';
+import { parseInput } from '../platform/validate.ts';
+import { localDate } from '../platform/time.ts';
+
+export const paywallSchema = z.object({
+  meter_enabled: z.boolean(),
+  anonymous_limit: z.number().int().min(0).max(1000),
+  member_limit: z.number().int().min(0).max(1000),
+  period: z.enum(['month', 'week']),
+  exempt_formats: z.array(z.string().trim().min(1).max(120)).max(100),
+  exempt_sections: z.array(z.string().trim().min(1).max(120)).max(100),
+  exempt_tags: z.array(z.string().trim().min(1).max(120)).max(500),
+  grace_days: z.number().int().min(0).max(90),
+});
+
+export type PaywallSettings = z.output<typeof paywallSchema>;
+
+export const DEFAULT_PAYWALL: PaywallSettings = {
+  meter_enabled: true,
+  anonymous_limit: 3,
+  member_limit: 10,
+  period: 'month',
+  exempt_formats: [],
+  exempt_sections: [],
+  exempt_tags: [],
+  grace_days: 7,
+};
+
+const KEY = 'members.paywall';
+
+// Read on every article view: kept for a moment per database (settings writes in this process forget it).
+const cache = new WeakMap<Db, { at: number; value: PaywallSettings }>();
+const CACHE_MS = 2000;
+
+export async function getPaywall(db: Db): Promise<PaywallSettings> {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const row = await db.one<{ value: unknown }>(`SELECT value FROM settings WHERE key = $1`, [KEY]);
+  const merged = { ...DEFAULT_PAYWALL, ...(row?.value && typeof row.value === 'object' ? (row.value as object) : {}) };
+  const parsed = paywallSchema.safeParse(merged);
+  const value = parsed.success ? parsed.data : DEFAULT_PAYWALL;
+  cache.set(db, { at: Date.now(), value });
+  return value;
+}
+
+/** Change some settings (a partial object; unknown keys or bad values are a ValidationError). */
+export async function updatePaywall(db: Db, patch: unknown): Promise<PaywallSettings> {
+  const given = parseInput(paywallSchema.partial().strict(), patch, { what: 'paywall settings' });
+  const next = { ...(await getPaywall(db)), ...given };
+  await db.tx(async (tx) => {
+    await tx.query(`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [KEY, JSON.stringify(next)]);
+    await tx.notify(CONTENT_CHANNEL, 'paywall');
+  });
+  cache.delete(db);
+  return next;
+}
+
+/** The meter's current period in the publication's time zone: '2026-12' or '2026-W49' (ISO week). */
+export function meterPeriod(now: Date, timeZone: string, period: 'month' | 'week'): string {
+  const day = localDate(now, timeZone);
+  if (period === 'month') return day.slice(0, 7);
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  const dow = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - dow); // the Thursday of this ISO week
+  const yearStart = new Date(Date.UTC(date.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((date.getTime() - yearStart.getTime()) / 86400_000 + 1) / 7);
+  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Whether an article's format, section or tags exempt it from the meter. */
+export function isMeterExempt(p: PaywallSettings, a: { format: { slug: string } | null; section: { slug: string } | null; tags?: Array<{ slug: string }> }): boolean {
+  if (a.format && p.exempt_formats.includes(a.format.slug)) return true;
+  if (a.section && p.exempt_sections.includes(a.section.slug)) return true;
+  return !!a.tags?.some((t) => p.exempt_tags.includes(t.slug));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The anonymous meter: a signed HttpOnly cookie naming the period and the articles counted in it.
+// A forged, altered, expired or last-period cookie counts as no cookie.
+
+export const METER_COOKIE = 'nd_meter';
+const METER_PURPOSE = 'members-meter';
+const METER_TTL = 40 * 86400;
+
+export function readMeterCookie(secret: string, value: string | undefined, period: string, now: Date): number[] {
+  if (!value) return [];
+  const r = verifyToken<{ p: string; a: number[] }>(secret, METER_PURPOSE, value, now);
+  if (!r.ok || r.data.p !== period || !Array.isArray(r.data.a)) return [];
+  return r.data.a.filter((n) => Number.isInteger(n) && n > 0).slice(0, 1000);
+}
+
+export function writeMeterCookie(secret: string, period: string, counted: number[], now: Date): string {
+  return signToken(secret, METER_PURPOSE, { p: period, a: counted }, { ttl: METER_TTL, now });
+}
+
+/** The Set-Cookie header value for the meter. */
+export function meterSetCookie(value: string, secure: boolean): string {
+  return `${METER_COOKIE}=${value}; Path=/; Max-Age=${METER_TTL}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+/** One cookie's value from a Cookie header (first occurrence), without a cookie library. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}

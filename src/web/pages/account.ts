@@ -1,0 +1,136 @@
+// The reader's account pages: register, sign in, "check your inbox", the sign-in link's button, the
+// account page with its forms, and plain message pages. None is cached or indexed.
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { humanDate } from '../../platform/time.ts';
+import type { SubscriptionView } from '../../newsletters/signup.ts';
+import type { Member } from '../../members/accounts.ts';
+import type { MemberSubscription } from '../../members/subscriptions.ts';
+import { layout } from '../layout.ts';
+import type { Site } from '../site.ts';
+import { registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
+
+function page(site: Site, title: string, path: string, main: SafeHtml): string {
+  return layout(site, { title, path, kind: 'account', noindex: true }, html`<div class="account-page">${main}</div>`);
+}
+
+function errorBox(error?: string): SafeHtml {
+  return error ? html`<p class="form-error" role="alert">${error}</p>` : html``;
+}
+
+export function registerPage(site: Site, s: { email?: string; name?: string; error?: string; next?: string }): string {
+  return page(site, 'Create your account', '/account/register', html`<h1>Create your account</h1>
+<p>Register for free with your email address. We will email you a link to finish; there is no password to remember.</p>
+<p>${SUBSCRIBED_INVITATION}</p>
+${errorBox(s.error)}
+${registerForm(site, 'page', s.next ?? '/account', { email: s.email, name: s.name })}
+<p>Already registered? <a href="/account/signin">Sign in</a>.</p>`);
+}
+
+export function signInPage(site: Site, s: { email?: string; error?: string; next?: string }): string {
+  return page(site, 'Sign in', '/account/signin', html`<h1>Sign in</h1>
+<p>Enter your email address and we will email you a link that signs you in.</p>
+${errorBox(s.error)}
+<form class="signin-form" method="post" action="/account/signin">
+  <input type="hidden" name="next" value="${s.next ?? '/account'}">
+  <label for="signin-email">Email address</label>
+  <input id="signin-email" type="email" name="email" required autocomplete="email" maxlength="254" value="${s.email ?? ''}">
+  <button type="submit">Email me a sign-in link</button>
+</form>
+<p>New here? <a href="/account/register">Create an account</a>. ${SUBSCRIBED_INVITATION}</p>`);
+}
+
+/** The same page for every address, known or not. */
+export function checkInboxPage(site: Site, email: string): string {
+  return page(site, 'Check your inbox', '/account/check-inbox', html`<h1>Check your inbox</h1>
+<p role="status">We have sent a link to ${email || 'your address'}. Open it on this device to continue; it works once, for a short while.</p>
+<p>Nothing there after a few minutes? Look in your spam folder, or <a href="/account/signin">ask for a new link</a>.</p>`);
+}
+
+export function linkButtonPage(site: Site, token: string, email: string, next: string): string {
+  return page(site, 'Sign in', '/account/signin/link', html`<h1>Sign in</h1>
+<p>Press the button to sign in as ${email}.</p>
+<form method="post" action="/account/signin/link">
+  <input type="hidden" name="token" value="${token}">
+  <input type="hidden" name="next" value="${next}">
+  <button type="submit">Sign in</button>
+</form>`);
+}
+
+export function emailConfirmPage(site: Site, token: string, email: string): string {
+  return page(site, 'Confirm your new address', '/account/email/confirm', html`<h1>Confirm your new address</h1>
+<p>Press the button to use ${email} for your account from now on.</p>
+<form method="post" action="/account/email/confirm">
+  <input type="hidden" name="token" value="${token}">
+  <button type="submit">Use this address</button>
+</form>`);
+}
+
+export function simplePage(site: Site, title: string, message: string, link?: string): string {
+  return page(site, title, '/account', html`<h1>${title}</h1><p>${message}</p>${link ? html`<p><a href="${link}">Continue</a></p>` : ''}`);
+}
+
+export interface AccountView {
+  member: Member;
+  csrf: string;
+  newsletters: SubscriptionView[];
+  subscriptions: MemberSubscription[];
+  meter: { used: number; limit: number; period: 'month' | 'week'; enabled: boolean };
+  notice: string;
+  billing: boolean;
+}
+
+const NOTICES: Record<string, string> = {
+  name: 'Your name is saved.',
+  email: 'We have sent a confirmation link to the new address. Your address changes when you use it.',
+  newsletters: 'Your newsletters are saved.',
+};
+
+export function accountPage(site: Site, v: AccountView): string {
+  const { member: m, csrf } = v;
+  const tz = site.publication.timeZone;
+  const locale = site.publication.locale;
+  const current = v.subscriptions.find((s) => s.grants);
+  const csrfField = html`<input type="hidden" name="_csrf" value="${csrf}">`;
+  const notice = NOTICES[v.notice];
+  return page(site, 'Your account', '/account', html`<h1>Your account</h1>
+${notice ? html`<p class="form-notice" role="status">${notice}</p>` : ''}
+<section aria-labelledby="acct-plan"><h2 id="acct-plan">Your plan</h2>
+${current
+  ? html`<p>${current.plan?.name ?? (current.source === 'comp' ? 'Complimentary access' : 'Paid access')}${current.expires_at
+      ? html` · ${current.status === 'active' && current.source === 'stripe' ? 'renews' : 'until'} ${humanDate(new Date(current.expires_at.getTime() - 1), tz, locale)}`
+      : ''}${current.status === 'past_due' ? ' · payment overdue: please update your payment details' : ''}</p>`
+  : html`<p>Free account. ${v.meter.enabled ? html`You have read ${v.meter.used} of ${v.meter.limit} free articles this ${v.meter.period}.` : ''}</p><p><a href="/subscribe">See our plans</a></p>`}
+${current && v.meter.enabled ? html`<p>Free articles read this ${v.meter.period}: ${v.meter.used}.</p>` : ''}
+${v.billing ? html`<form method="post" action="/account/billing">${csrfField}<button type="submit">Manage billing</button></form>` : ''}
+</section>
+<section aria-labelledby="acct-details"><h2 id="acct-details">Your details</h2>
+<form method="post" action="/account/name">${csrfField}
+  <label for="acct-name">Name</label>
+  <input id="acct-name" type="text" name="name" autocomplete="name" maxlength="200" value="${m.name}">
+  <button type="submit">Save name</button>
+</form>
+<form method="post" action="/account/email">${csrfField}
+  <p>Your email address: <strong>${m.email}</strong></p>
+  <label for="acct-email">New email address</label>
+  <input id="acct-email" type="email" name="email" required autocomplete="email" maxlength="254">
+  <button type="submit">Change address</button>
+  <p class="hint">We email a link to the new address; it counts once you use it.</p>
+</form>
+</section>
+<section aria-labelledby="acct-newsletters"><h2 id="acct-newsletters">Newsletters</h2>
+${v.newsletters.length
+  ? html`<form method="post" action="/account/newsletters">${csrfField}<fieldset><legend>Newsletters you receive</legend>${v.newsletters.map(
+      (n) => html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"${n.status === 'confirmed' ? raw(' checked') : ''}> ${n.name}</label>`,
+    )}</fieldset><button type="submit">Save newsletters</button></form>`
+  : html`<p>We have no newsletters at the moment.</p>`}
+</section>
+<section aria-labelledby="acct-privacy"><h2 id="acct-privacy">Privacy and security</h2>
+<p><a href="/account/data.json" download>Download my data (JSON)</a></p>
+<form method="post" action="/account/signout">${csrfField}<button type="submit">Sign out</button></form>
+<form method="post" action="/account/signout-everywhere">${csrfField}<button type="submit">Sign out everywhere</button></form>
+<form method="post" action="/account/delete">${csrfField}
+  <label class="choice"><input type="checkbox" name="confirm" value="delete" required> I want my account and everything personal kept about me deleted</label>
+  <button type="submit" class="danger">Delete my account</button>
+</form>
+</section>`);
+}
