@@ -13,14 +13,14 @@ import { apiTable } from '../src/api/routes.ts';
 import { ResponseCache } from '../src/api/response-cache.ts';
 import { adminRoutes } from '../src/admin/routes.ts';
 import { adminHelpers } from '../src/admin/newsroom.ts';
-import { ARTICLE_ACTIONS, ROLES, can, mayOnArticle, type ArticleAction, type ArticleStatus, type Permission, type Role } from '../src/staff/roles.ts';
+import { ARTICLE_ACTIONS, PERMISSIONS as ROLE_PERMISSIONS, ROLES, can, mayOnArticle, type ArticleAction, type ArticleStatus, type Permission, type Role } from '../src/staff/roles.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { PageCache } from '../src/web/page-cache.ts';
 
 const NOW = '2026-03-02T09:00:00Z';
 const t = await startTestApp({ now: NOW });
 const { db } = t.deps;
-const PERMISSIONS = new Set<string>(['articles.write_own_drafts', 'articles.publish_own', 'articles.manage_all', 'taxonomy.manage', 'newsletters.manage', 'settings.manage', 'staff.manage', 'apikeys.manage', 'webhooks.manage']);
+const PERMISSIONS = ROLE_PERMISSIONS as ReadonlySet<string>;
 
 const keys = {} as Record<Role, { id: number; secret: string }>;
 const staff = {} as Record<Role, { c: Client; id: number }>;

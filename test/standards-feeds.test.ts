@@ -19,7 +19,7 @@ await seedFixtures(db, new Date(NOW));
 await createArticle(db, {
   headline: 'Links inside', slug: 'links-inside', authors: ['ada-quill', 'ben-marsh'],
   body: 'See [the explainer](/why-trams) and [the list](../section/politics).\n\n![A tram](/uploads/2026/11/tram.jpg)\n\n[Elsewhere](https://other.example/x) and [a note](#note).',
-  featureImageUrl: '/uploads/2026/11/lead.jpg', status: 'published', publishedAt: '2026-11-20T11:30:00Z',
+  featureImageUrl: '/uploads/2026/11/lead.jpg', access: 'public', status: 'published', publishedAt: '2026-11-20T11:30:00Z',
 }, { now: new Date(NOW) });
 const { secret } = await createApiKey(db, { name: 'front end', kind: 'content' });
 

@@ -25,6 +25,9 @@ const GRANTS: Record<Role, Permission[]> = {
   ],
 };
 
+/** Every permission some role has (the set the route tables may name). */
+export const PERMISSIONS: ReadonlySet<Permission> = new Set(Object.values(GRANTS).flat());
+
 export function can(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
