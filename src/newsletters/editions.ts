@@ -49,6 +49,9 @@ export interface EditionDetail extends Edition {
   items: EditionItem[];
 }
 
+/** Delivery rows queued per statement when a send starts. */
+const QUEUE_CHUNK = 5000;
+
 /** Signals the scheduler in this process (and, on PostgreSQL, in others) that a send needs running. */
 export const SENDS_CHANNEL = 'newsletter_sends';
 
@@ -320,18 +323,28 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
       published_at: e.published_at ?? now,
       paused_reason: null,
     });
-    const rows = await tx.query<{ n: number }>(
-      `WITH ins AS (
-         INSERT INTO deliveries (edition_id, person_id)
-         SELECT $1, s.person_id FROM subscriptions s JOIN people p ON p.id = s.person_id
-          WHERE s.newsletter_id = $2 AND s.status = 'confirmed' AND p.suppressed_at IS NULL
-          ORDER BY s.person_id
-         ON CONFLICT (edition_id, person_id) DO NOTHING RETURNING 1)
-       SELECT count(*)::int AS n FROM ins`,
-      [editionId, e.newsletter_id],
-    );
+    // In chunks of QUEUE_CHUNK subscribers, in person order through subscriptions_confirmed_idx: on
+    // PGlite the WASM heap grows to fit the largest statement and never gives the memory back, and
+    // one INSERT ... SELECT of 100,000 rows is such a statement in the serving process.
+    let queued = 0;
+    for (let last = 0; ; ) {
+      const r = await tx.one<{ n: number; taken: number; last: number | null }>(
+        `WITH chunk AS (
+           SELECT s.person_id FROM subscriptions s JOIN people p ON p.id = s.person_id
+            WHERE s.newsletter_id = $2 AND s.status = 'confirmed' AND p.suppressed_at IS NULL AND s.person_id > $3
+            ORDER BY s.person_id LIMIT $4),
+         ins AS (
+           INSERT INTO deliveries (edition_id, person_id) SELECT $1, person_id FROM chunk ORDER BY person_id
+           ON CONFLICT (edition_id, person_id) DO NOTHING RETURNING 1)
+         SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM chunk)::int AS taken, (SELECT max(person_id) FROM chunk) AS last`,
+        [editionId, e.newsletter_id, last, QUEUE_CHUNK],
+      );
+      queued += r?.n ?? 0;
+      if (!r || r.taken < QUEUE_CHUNK || r.last === null) break;
+      last = Number(r.last);
+    }
     await tx.notify(CONTENT_CHANNEL, 'edition');
-    return { edition: await getEditionRow(tx, editionId), queued: rows[0]?.n ?? 0 };
+    return { edition: await getEditionRow(tx, editionId), queued };
   });
   // Up to a few hundred thousand rows just arrived and the send reads them at once: fresh statistics
   // keep its batch reads on the (edition_id, id) index. PGlite never analyses by itself, and a
