@@ -2,7 +2,7 @@
 // notes), not bulk sends (those go through src/newsletters/delivery). Over SMTP_URL with nodemailer
 // when it is set; otherwise the composed message is written to the outbox folder (src/mail/outbox.ts)
 // so the embedded default works without a mail server.
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import { writeToOutbox, type OutboxFolder } from './outbox.ts';
 import { effectiveMailFrom } from '../newsletters/links.ts';
@@ -49,6 +49,8 @@ function mailOptions(config: MailConfig, msg: TransactionalMessage): SendMailOpt
 /** Send one message. Throws on an SMTP failure (the calling job then retries with backoff). */
 export async function sendTransactional(config: MailConfig, msg: TransactionalMessage, now: Date = new Date()): Promise<SentMail> {
   const options = mailOptions(config, msg);
+  // Loaded on the first message, not at start-up (~0.1 s of every start otherwise).
+  const nodemailer = (await import('nodemailer')).default;
   if (config.smtpUrl) {
     // A connection per message: transactional volume is small, and nothing lingers between jobs.
     const transport = nodemailer.createTransport(config.smtpUrl);
