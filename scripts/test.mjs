@@ -9,9 +9,11 @@
 //     created there; each file gets `CREATE DATABASE ... TEMPLATE ...` and drops it afterwards.
 //
 // Time limits, so that a regression fails instead of hanging:
-//   - every test: TEST_TIMEOUT ms (default 120000) unless the test sets its own `{ timeout }`;
-//   - every file: TEST_FILE_TIMEOUT s (default 600) from its start to its exit; a file still running
-//     then is killed with its whole process group and reported as failed.
+//   - every test: TEST_TIMEOUT ms (default 120000) unless the test sets its own `{ timeout }`
+//     (scripts/test-timeouts.mjs, preloaded into each file);
+//   - every file: TEST_FILE_TIMEOUT s (default 600) for all its tests (`--test-timeout`, which Node 20
+//     applies to the file as a whole); a file still running 15 s after that (stuck in a synchronous
+//     loop, or kept alive by a leaked handle) is killed with its whole process group. Both fail it.
 // Files run in parallel (TEST_CONCURRENCY, default 2), each as `node --test` on that file; a file's
 // output is printed in one piece when it ends, followed by a summary of every file.
 //
@@ -28,6 +30,7 @@ import { register } from 'tsx/esm/api';
 import { tierOf } from './test-tiers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TIMEOUTS = pathToFileURL(path.join(root, 'scripts', 'test-timeouts.mjs')).href;
 process.chdir(root);
 register();
 
@@ -62,8 +65,9 @@ for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFil
 }
 
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
-const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', TEST_TIMEOUT: String(perTest) };
 delete env.DATABASE_URL;
+delete env.NODE_TEST_CONTEXT; // set when this runner itself runs inside a test: the files must still run
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-test-'));
 env.NEWSDESK_TEST_TMP = tmp;
 const started = Date.now();
@@ -116,7 +120,7 @@ console.log(`# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurren
 function runFile(file) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-timeout=${perTest}`, '--test-reporter=spec', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', TIMEOUTS, '--test', `--test-timeout=${perFile}`, '--test-reporter=spec', file], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -132,7 +136,7 @@ function runFile(file) {
       } catch {
         /* already gone */
       }
-    }, perFile);
+    }, perFile + 15_000);
     running.add(child);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -169,7 +173,7 @@ async function worker() {
     const r = await runFile(queue.shift());
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
-    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT)` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
+    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
     console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s\n`);
   }
 }

@@ -60,6 +60,7 @@ export function findTemplate(key = templateKey()): Template | null {
  */
 export function copyTemplate(target: string, template = findTemplate()): boolean {
   if (!template) return false;
+  if (fs.existsSync(target)) throw new Error(`${target} exists already: not creating a database over it`);
   const tmp = `${target}.copy-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(target), { recursive: true });
