@@ -204,3 +204,14 @@ test('newsletter emails carry no gated text for any recipient', { timeout: 10_00
     assert.ok(!html.includes(s) && !plain.includes(s), s);
   }
 });
+
+test('/subscribe lists the plans and says when payments are not set up', { timeout: 10_000 }, async () => {
+  const { upsertPlan } = await import('../src/members/subscriptions.ts');
+  await upsertPlan(db, { name: 'Digital', currency: 'usd', monthly_amount: 1000, yearly_amount: 10000, features: ['Every article'] });
+  const r = await text('/subscribe');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /<h2>Digital<\/h2><p class="plan-price">US\$10\.00 a month or US\$100\.00 a year<\/p>/);
+  assert.doesNotMatch(r.body, /<h2>Print<\/h2>/, 'offline plans are not sold here');
+  assert.match(r.body, /Online payments are not set up yet/);
+  assert.match(r.body, /Subscribed\? Register your account with the same email as your subscription\./);
+});

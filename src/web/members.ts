@@ -25,7 +25,7 @@ import type { ArticleSummary } from '../articles/types.ts';
 import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
-import { accountPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
+import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -319,8 +319,15 @@ export function memberPages(deps: WebDeps) {
     return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
   };
 
+  const plans: Handler = async (req, reply) => {
+    const site = await loadSite(deps);
+    const list = (await listPlans(db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
+    const signedIn = !!(await session(req));
+    return reply.header('cache-control', 'private, no-cache').type(HTML).send(plansPage(site, list, !!config.members.stripeSecretKey, signedIn));
+  };
+
   return {
-    registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
+    plans, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
     saveNewsletters, signOut, signOutEverywhere, downloadData, deleteAccount,
   };
 }

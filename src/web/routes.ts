@@ -103,6 +103,7 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     post('/newsletters/preferences', 'public, signed link', n.savePreferences),
 
     // ---- reader accounts (src/web/members.ts; docs/decisions/0050-members-access-and-meter.md)
+    get('/subscribe', 'public', m.plans), // the plans; says so when payments are not set up
     get('/account/register', 'public', m.registerForm),
     post('/account/register', 'public, same-origin, rate-limited', m.register), // the same answer for any address
     get('/account/signin', 'public', m.signInForm),

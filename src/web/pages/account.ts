@@ -7,7 +7,8 @@ import type { Member } from '../../members/accounts.ts';
 import type { MemberSubscription } from '../../members/subscriptions.ts';
 import { layout } from '../layout.ts';
 import type { Site } from '../site.ts';
-import { registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
+import { planPrice, registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
+import type { Plan } from '../../members/subscriptions.ts';
 
 function page(site: Site, title: string, path: string, main: SafeHtml): string {
   return layout(site, { title, path, kind: 'account', noindex: true }, html`<div class="account-page">${main}</div>`);
@@ -133,4 +134,18 @@ ${v.newsletters.length
   <button type="submit" class="danger">Delete my account</button>
 </form>
 </section>`);
+}
+
+/** /subscribe: the plans. Without STRIPE_SECRET_KEY it says that payments are not set up. */
+export function plansPage(site: Site, plans: Plan[], paymentsEnabled: boolean, signedIn: boolean): string {
+  return layout(site, { title: 'Subscribe', path: '/subscribe', kind: 'subscribe' }, html`<div class="account-page"><h1>Subscribe</h1>
+<p>We hope you're enjoying our journalism. A subscription lets you read everything we publish.</p>
+${plans.length
+  ? html`<ul class="plan-list">${plans.map(
+      (p) => html`<li class="plan"><h2>${p.name}</h2>${planPrice(site, p) ? html`<p class="plan-price">${planPrice(site, p)}</p>` : ''}${p.description ? html`<p>${p.description}</p>` : ''}${p.features.length ? html`<ul>${p.features.map((f) => html`<li>${f}</li>`)}</ul>` : ''}</li>`,
+    )}</ul>`
+  : html`<p>There are no plans on offer at the moment.</p>`}
+${paymentsEnabled ? '' : html`<p class="form-notice" role="status">Online payments are not set up yet, so subscriptions cannot be bought on this site for now.</p>`}
+<p>${SUBSCRIBED_INVITATION} ${signedIn ? html`<a href="/account">Your account</a>` : html`<a href="/account/register">Register</a> or <a href="/account/signin">sign in</a>.`}</p>
+</div>`);
 }
