@@ -28,6 +28,8 @@ import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie
 import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
+/** Online payments (Stripe Checkout, webhooks, the customer portal) are not built yet: paid access comes from imports and complimentary grants. */
+const PAYMENTS_ENABLED = false;
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** The gate of a non-public article page for this request: decides, counts, and sets the meter cookie. */
@@ -47,7 +49,7 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
     memberLimit: paywall.member_limit,
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || isMeterExempt(paywall, a)),
     plans: needPlans ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [],
-    paymentsEnabled: !!deps.config.members.stripeSecretKey,
+    paymentsEnabled: PAYMENTS_ENABLED,
   };
 }
 
@@ -66,7 +68,7 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
   const exempt = isMeterExempt(paywall, a);
   const base = {
     limit: paywall.anonymous_limit, period: paywall.period, signedIn: false, memberLimit: paywall.member_limit,
-    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: !!deps.config.members.stripeSecretKey,
+    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: PAYMENTS_ENABLED,
   };
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
   const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
@@ -230,7 +232,7 @@ export function memberPages(deps: WebDeps) {
     ]);
     const q = req.query as Record<string, unknown>;
     return noStore(reply).header('cache-control', 'private, no-store').send(
-      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), billing: !!(s.member.stripe_customer_id && config.members.stripeSecretKey) }),
+      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), billing: PAYMENTS_ENABLED && !!s.member.stripe_customer_id }),
     );
   };
 
@@ -323,7 +325,7 @@ export function memberPages(deps: WebDeps) {
     const site = await loadSite(deps);
     const list = (await listPlans(db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
     const signedIn = !!(await session(req));
-    return reply.header('cache-control', 'private, no-cache').type(HTML).send(plansPage(site, list, !!config.members.stripeSecretKey, signedIn));
+    return reply.header('cache-control', 'private, no-cache').type(HTML).send(plansPage(site, list, PAYMENTS_ENABLED, signedIn));
   };
 
   return {
