@@ -7,12 +7,12 @@
 // address; the account's forms carry the session's CSRF token as well.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/types.ts';
-import { ConflictError, DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
 import { WindowLimiter } from '../platform/rate-limit.ts';
 import { parseSlugs, setPreferences, subscriptionsOf } from '../newsletters/signup.ts';
 import {
   confirmEmailChange, consumeMemberLink, createMemberSession, csrfOk, deleteMember, endAllMemberSessions, endMemberSession, exportMemberData,
-  MEMBER_COOKIE, MEMBER_SESSION_MAX_MS, peekEmailChange, peekMemberLink, renameMember, requestEmailChange, requestMemberLink, type MemberSession,
+  MEMBER_COOKIE, MEMBER_SESSION_MAX_MS, hasFeedToken, issueFeedToken, memberByFeedToken, revokeFeedToken, peekEmailChange, peekMemberLink, renameMember, requestEmailChange, requestMemberLink, type MemberSession,
 } from '../members/accounts.ts';
 import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle } from '../members/meter.ts';
 import { getPaywall, isMeterExempt } from '../members/paywall.ts';
@@ -22,6 +22,8 @@ import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
 import { articlePage } from './pages/public.ts';
 import type { ArticleSummary } from '../articles/types.ts';
+import { listPublishedFull } from '../articles/queries.ts';
+import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
@@ -224,15 +226,16 @@ export function memberPages(deps: WebDeps) {
     const s = await requireSession(req, reply);
     if (!s) return reply;
     const paywall = await getPaywall(db);
-    const [site, newsletters, subscriptions, meter] = await Promise.all([
+    const [site, newsletters, subscriptions, meter, feed] = await Promise.all([
       loadSite(deps),
       subscriptionsOf(db, s.member.id),
       subscriptionsOfMember(db, s.member.id, now(), paywall.grace_days),
       memberMeterSummary(deps, s.member.id),
+      hasFeedToken(db, s.member.id),
     ]);
     const q = req.query as Record<string, unknown>;
     return noStore(reply).header('cache-control', 'private, no-store').send(
-      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), billing: PAYMENTS_ENABLED && !!s.member.stripe_customer_id }),
+      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), feed, billing: PAYMENTS_ENABLED && !!s.member.stripe_customer_id }),
     );
   };
 
@@ -321,6 +324,32 @@ export function memberPages(deps: WebDeps) {
     return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
   };
 
+  /** A new private feed URL (shown once on the page that answers), or revoke it. */
+  const privateFeedToken: Handler = async (req, reply) => {
+    const s = await requireForm(req, reply);
+    if (!s) return reply;
+    const site = await loadSite(deps);
+    if ((req.body as Record<string, unknown>).action === 'revoke') {
+      await revokeFeedToken(db, s.member.id);
+      return noStore(reply).send(simplePage(site, 'Private feed revoked', 'Your private feed address no longer works.', '/account'));
+    }
+    if (!s.member.paid) throw new ForbiddenError('The private full-text feed is for subscribers.');
+    const secret = await issueFeedToken(db, s.member.id);
+    const url = site.url(`/account/feed/${secret}`);
+    return noStore(reply).send(simplePage(site, 'Your private feed', `Add this address to your feed reader: ${url} — keep it to yourself; anyone with it can read the feed. Any earlier address no longer works.`, '/account'));
+  };
+
+  /** The private full-text feed (RSS): full text while the member pays, the lead-ins otherwise. */
+  const privateFeed: Handler = async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const member = await memberByFeedToken(db, token, now(), (await getPaywall(db)).grace_days);
+    if (!member) throw new NotFoundError('There is no feed at this address. It may have been revoked; get a new one on your account page.');
+    const site = await loadSite(deps);
+    const items = await listPublishedFull(db, {}, 50);
+    const body = renderFeed(site, 'xml', { title: `${site.publication.name} (full text for ${member.name || member.email})`, description: site.publication.description, path: '/', base: '/feed', items, viewer: { kind: 'member', personId: member.id, paid: member.paid } });
+    return reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type(FEED_TYPES.xml).send(body);
+  };
+
   const plans: Handler = async (req, reply) => {
     const site = await loadSite(deps);
     const list = (await listPlans(db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
@@ -329,7 +358,7 @@ export function memberPages(deps: WebDeps) {
   };
 
   return {
-    plans, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
+    plans, privateFeedToken, privateFeed, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
     saveNewsletters, signOut, signOutEverywhere, downloadData, deleteAccount,
   };
 }

@@ -119,6 +119,8 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     post('/account/signout', 'member session, same-origin, CSRF token', m.signOut),
     post('/account/signout-everywhere', 'member session, same-origin, CSRF token', m.signOutEverywhere),
     get('/account/data.json', 'member session', m.downloadData),
+    post('/account/feed', 'member session, same-origin, CSRF token', m.privateFeedToken), // issue anew, or revoke
+    get('/account/feed/:token', 'public, signed link', m.privateFeed), // the secret URL is the credential
     post('/account/delete', 'member session, same-origin, CSRF token', m.deleteAccount),
 
     // ---- a newsletter's public archive

@@ -78,6 +78,8 @@ export interface AccountView {
   meter: { used: number; limit: number; period: 'month' | 'week'; enabled: boolean };
   notice: string;
   billing: boolean;
+  /** A private feed address has been issued (its secret is shown only when issued). */
+  feed: boolean;
 }
 
 const NOTICES: Record<string, string> = {
@@ -102,6 +104,11 @@ ${current
       : ''}${current.status === 'past_due' ? ' · payment overdue: please update your payment details' : ''}</p>`
   : html`<p>Free account. ${v.meter.enabled ? html`You have read ${v.meter.used} of ${v.meter.limit} free articles this ${v.meter.period}.` : ''}</p><p><a href="/subscribe">See our plans</a></p>`}
 ${current && v.meter.enabled ? html`<p>Free articles read this ${v.meter.period}: ${v.meter.used}.</p>` : ''}
+${m.paid
+  ? html`<h3>Private full-text feed</h3><p>A feed address of your own, with every article in full, for your feed reader.</p>
+<form method="post" action="/account/feed">${csrfField}<button type="submit">${v.feed ? 'Get a new address (the old one stops working)' : 'Get my feed address'}</button></form>
+${v.feed ? html`<form method="post" action="/account/feed">${csrfField}<input type="hidden" name="action" value="revoke"><button type="submit">Revoke my feed address</button></form>` : ''}`
+  : ''}
 ${v.billing ? html`<form method="post" action="/account/billing">${csrfField}<button type="submit">Manage billing</button></form>` : ''}
 </section>
 <section aria-labelledby="acct-details"><h2 id="acct-details">Your details</h2>
