@@ -91,7 +91,7 @@ export interface Config {
   delivery: DeliveryConfig;
   /** The newswire's feed poller and page fetcher (src/newswire). */
   wire: WireConfig;
-  /** Members (src/members): sign-in link lifetime, Stripe. */
+  /** Members (src/members): sign-in link lifetime and limits. */
   members: MembersConfig;
 }
 
@@ -101,11 +101,6 @@ export interface MembersConfig {
   /** Sign-in/register link requests per 15 minutes per client address and per email address. */
   linkLimitPerIp: number;
   linkLimitPerAddress: number;
-  /** STRIPE_SECRET_KEY; null: payments are not set up. */
-  stripeSecretKey: string | null;
-  stripeWebhookSecret: string;
-  /** STRIPE_API_URL: where the stripe client sends requests (tests); null: Stripe itself. */
-  stripeApiUrl: string | null;
 }
 
 /** Parse the environment (plus ./.env when present) into a Config. Throws ConfigError on a bad value. */
@@ -148,9 +143,6 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
       linkTtlMinutes: int(env, 'MEMBER_LINK_TTL_MINUTES', 15, 1, 24 * 60),
       linkLimitPerIp: int(env, 'MEMBER_LINK_LIMIT_PER_IP', 20, 0, 100_000_000),
       linkLimitPerAddress: int(env, 'MEMBER_LINK_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
-      stripeSecretKey: str(env, 'STRIPE_SECRET_KEY', '') || null,
-      stripeWebhookSecret: str(env, 'STRIPE_WEBHOOK_SECRET', ''),
-      stripeApiUrl: env.STRIPE_API_URL ? url(env, 'STRIPE_API_URL', '', ['http:', 'https:']) : null,
     },
   };
   config.wire = wireConfig(env, config.publicationName, config.siteUrl);

@@ -112,3 +112,22 @@ test('seeding an empty database creates a living demo publication, once', async 
   const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles`);
   assert.equal(total!.n, demo.articles.length);
 });
+
+test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async () => {
+  const { openTestDb } = await import('./helpers/db.ts');
+  const { getMember } = await import('../src/members/accounts.ts');
+  const { DEMO_MEMBERS } = await import('../src/demo/seed.ts');
+  const db2 = await openTestDb();
+  const now = new Date('2026-11-20T12:00:00Z');
+  await seedDemo(db2, { now, timeZone: 'Europe/London' });
+  const levels = await db2.query<{ access: string; n: number }>(`SELECT access, count(*)::int AS n FROM articles WHERE status = 'published' GROUP BY access`);
+  const by = Object.fromEntries(levels.map((l) => [l.access, l.n]));
+  assert.ok(by.metered >= 10 && by.members >= 2 && by.paid >= 3 && by.public >= 5, JSON.stringify(by));
+  const speed = await db2.query<{ access: string }>(`SELECT DISTINCT a.access FROM articles a JOIN formats f ON f.id = a.format_id WHERE f.slug = 'speed-read'`);
+  assert.deepEqual(speed.map((r) => r.access), ['public']);
+  assert.deepEqual((await db2.query<{ slug: string }>(`SELECT slug FROM plans ORDER BY position`)).map((p) => p.slug), ['digital', 'print-digital']);
+  const member = async (email: string) => getMember(db2, (await db2.one<{ id: number }>(`SELECT id FROM people WHERE email_normalized = $1`, [email]))!.id, now, 7);
+  assert.equal((await member(DEMO_MEMBERS.paying))!.paid, true);
+  assert.equal((await member(DEMO_MEMBERS.free))!.paid, false);
+  assert.ok((await member(DEMO_MEMBERS.free))!.account_at);
+});

@@ -204,3 +204,34 @@ test('newsletter emails carry no gated text for any recipient', { timeout: 10_00
     assert.ok(!html.includes(s) && !plain.includes(s), s);
   }
 });
+
+test('/subscribe lists the plans and says when payments are not set up', { timeout: 10_000 }, async () => {
+  const { upsertPlan } = await import('../src/members/subscriptions.ts');
+  await upsertPlan(db, { name: 'Digital', currency: 'usd', monthly_amount: 1000, yearly_amount: 10000, features: ['Every article'] });
+  const r = await text('/subscribe');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /<h2>Digital<\/h2><p class="plan-price">US\$10\.00 a month or US\$100\.00 a year<\/p>/);
+  assert.doesNotMatch(r.body, /<h2>Print<\/h2>/, 'offline plans are not sold here');
+  assert.match(r.body, /Online payments are not set up yet/);
+  assert.match(r.body, /Subscribed\? Register your account with the same email as your subscription\./);
+});
+
+test('the private full-text feed: paying members only, at a secret URL, revocable', { timeout: 20_000 }, async () => {
+  const form = (cookie: string, fields: Record<string, string>) =>
+    t.get('/account/feed', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...ORIGIN }, body: new URLSearchParams(fields).toString() });
+  const csrfOf = async (cookie: string) => (await text('/account', cookie)).body.match(/name="_csrf" value="([^"]+)"/)![1]!;
+  assert.equal((await form(free, { _csrf: await csrfOf(free) })).status, 403);
+  const page = await (await form(payer, { _csrf: await csrfOf(payer) })).text();
+  const url = page.match(/https:\/\/news\.example(\/account\/feed\/[A-Za-z0-9_-]+)/)![1]!;
+  const feed = await text(url);
+  assert.equal(feed.status, 200);
+  assert.match(feed.headers.get('cache-control')!, /no-store/);
+  assert.ok(feed.body.includes(PAID_SECRET) && feed.body.includes(MEMBERS_SECRET));
+  const second = await (await form(payer, { _csrf: await csrfOf(payer) })).text();
+  const url2 = second.match(/https:\/\/news\.example(\/account\/feed\/[A-Za-z0-9_-]+)/)![1]!;
+  assert.equal((await text(url)).status, 404, 'a new address revokes the old');
+  assert.equal((await text(url2)).status, 200);
+  await form(payer, { _csrf: await csrfOf(payer), action: 'revoke' });
+  assert.equal((await text(url2)).status, 404);
+  assert.equal((await text('/account/feed/guessed-token-guessed-token')).status, 404);
+});

@@ -97,6 +97,20 @@ Object.assign(ADMIN, {
   '/api/admin/subscribers/unsubscribe': { post: { summary: 'Unsubscribe an address from one newsletter or all', permission: NL, body: obj({ email: str, newsletter: str }, ['email']), response: data(obj({ unsubscribed: arr(str) })) } },
   '/api/admin/subscribers/{email}': { delete: { summary: 'Delete a person for good (subscriptions, deliveries, mail events)', permission: NL, params: [pathEmail], status: 204 } },
   '/api/admin/subscribers/import': { post: { summary: 'Import subscribers from CSV text', permission: NL, body: obj({ csv: str, newsletter: str, confirmed: bool }, ['csv', 'newsletter']), response: data({ type: 'object' }) } },
+  '/api/admin/members': { get: { summary: 'Members (reader accounts and paid subscriptions): email, name, plan, status, expires_at, source', permission: NL, params: [q('q', 'email or name contains'), q('plan', 'plan slug'), q('status', 'free, active, past_due, cancelled or expired'), ...pageParams], response: listOf({ type: 'object' }) } },
+  '/api/admin/members/import': { post: { summary: 'Import subscriptions from CSV text (email,name,plan,status,expires_at[,external_id,note]); the same report as `newsdesk members import`', permission: NL, body: obj({ csv: str }, ['csv']), response: data({ type: 'object' }) } },
+  '/api/admin/members/{id}': {
+    get: { summary: 'A member: subscriptions, newsletters, reading this period', permission: NL, params: [pathId], response: data({ type: 'object' }) },
+    patch: { summary: 'Change a member: name, note, complimentary_until (ISO date; null revokes)', permission: NL, params: [pathId], body: obj({ name: str, note: str, complimentary_until: nullable(str) }), response: data({ type: 'object' }) },
+  },
+  '/api/admin/plans': {
+    get: { summary: 'Plans', permission: NL, response: data(arr({ type: 'object' })) },
+    post: { summary: 'Create or update a plan (by slug)', permission: 'settings.manage', body: obj({ slug: str, name: str, currency: str, monthly_amount: nullable(int), yearly_amount: nullable(int), stripe_price_monthly: nullable(str), stripe_price_yearly: nullable(str), features: arr(str) }, ['name']), status: 201, response: data({ type: 'object' }) },
+  },
+  '/api/admin/paywall': {
+    get: { summary: 'Paywall settings (meter limits, period, exemptions, grace days)', permission: NL, response: data({ type: 'object' }) },
+    put: { summary: 'Change paywall settings (any subset of the fields)', permission: 'settings.manage', body: { type: 'object' }, response: data({ type: 'object' }) },
+  },
   '/api/admin/subscribers/export': { get: { summary: 'Export subscribers as CSV (text/csv)', permission: NL, params: [q('newsletter', 'newsletter slug')] } },
   '/api/admin/editions': { get: { summary: 'Editions, newest first per newsletter', permission: NL, params: [q('newsletter', 'newsletter slug'), q('status', 'draft, scheduled, sending, paused, sent or cancelled'), ...pageParams], response: data(arr({ type: 'object' })) } },
   '/api/admin/newsletters/{slug}/editions': { post: { summary: 'Build the next edition from the selection rules', permission: NL, params: [pathSlug], response: data({ type: 'object' }), status: 201 } },

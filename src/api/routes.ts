@@ -17,6 +17,7 @@ import { adminApi } from './admin.ts';
 import { newsletterApi } from './newsletters.ts';
 import { contentApi } from './content.ts';
 import { GHOST_ALIASES, GHOST_PREFIX, ghostApi, setGhostErrors } from './ghost.ts';
+import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
@@ -48,6 +49,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const g = ghostApi(deps, cache);
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
+  const mb = membersApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc);
@@ -115,6 +117,15 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('DELETE', '/api/admin/subscribers/:email', 'admin key: newsletters.manage', n.deleteSubscriber),
     admin('POST', '/api/admin/subscribers/import', 'admin key: newsletters.manage', n.importSubscribers),
     admin('GET', '/api/admin/subscribers/export', 'admin key: newsletters.manage', n.exportSubscribers),
+    // members, plans, the paywall (src/api/members.ts): editors see members; plans and the paywall are settings
+    admin('GET', '/api/admin/members', 'admin key: newsletters.manage', mb.listMembers),
+    admin('POST', '/api/admin/members/import', 'admin key: newsletters.manage', mb.importMembers),
+    admin('GET', '/api/admin/members/:id', 'admin key: newsletters.manage', mb.getMember),
+    admin('PATCH', '/api/admin/members/:id', 'admin key: newsletters.manage', mb.patchMember),
+    admin('GET', '/api/admin/plans', 'admin key: newsletters.manage', mb.listPlans),
+    admin('POST', '/api/admin/plans', 'admin key: settings.manage', mb.createPlan),
+    admin('GET', '/api/admin/paywall', 'admin key: newsletters.manage', mb.getPaywall),
+    admin('PUT', '/api/admin/paywall', 'admin key: settings.manage', mb.putPaywall),
     admin('GET', '/api/admin/editions', 'admin key: newsletters.manage', n.listEditions),
     admin('GET', '/api/admin/editions/:id', 'admin key: newsletters.manage', n.getEdition),
     admin('PATCH', '/api/admin/editions/:id', 'admin key: newsletters.manage', n.updateEdition),

@@ -7,6 +7,23 @@ import { createArticle, upsertAuthor, upsertFormat, upsertSection } from '../art
 import { setPublicationSetting } from '../publication/settings.ts';
 import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { demo, type DemoArticle } from './content.ts';
+import type { AccessLevel } from '../members/access.ts';
+import { upsertPlan } from '../members/subscriptions.ts';
+
+/**
+ * The demo's paywall: Speed Reads are public (the format's default); these explainers are for
+ * registered readers or subscribers; everything else is metered (the default).
+ */
+const DEMO_ACCESS: Record<string, AccessLevel> = {
+  'why-the-world-is-running-short-of-sand': 'members',
+  'do-we-really-need-eight-hours-sleep': 'members',
+  'four-day-week-what-the-eastmere-trial-can-tell-us': 'paid',
+  'estravia-election-what-is-at-stake': 'paid',
+  'why-is-everything-a-subscription-now': 'paid',
+};
+
+/** Two demo members, both with reader accounts: one free, one paying (a subscription "sold elsewhere"). */
+export const DEMO_MEMBERS = { free: 'free.reader@example.com', paying: 'paying.reader@example.com' };
 
 const MINUTE = 60_000;
 
@@ -34,6 +51,7 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
     // Checked again inside the transaction, in case another process seeded in the meantime.
     if (await tx.one(`SELECT 1 FROM articles LIMIT 1`)) return { seeded: false, articles: 0 };
     for (const f of demo.formats) await upsertFormat(tx, f);
+    await tx.query(`UPDATE formats SET default_access = 'public' WHERE slug = 'speed-read'`);
     for (const s of demo.sections) await upsertSection(tx, s);
     for (const a of demo.authors) await upsertAuthor(tx, a);
     await setPublicationSetting(tx, 'description', demo.publicationDescription);
@@ -56,6 +74,7 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
           publishedAt: status === 'draft' ? null : demoPublishedAt(a, i, opts.now, opts.timeZone),
           editorsPick: a.editorsPick,
           storyKey: a.storyKey ?? null,
+          ...(DEMO_ACCESS[a.slug] ? { access: DEMO_ACCESS[a.slug] } : {}),
           ...(a.featureImageUrl
             ? { featureImageUrl: a.featureImageUrl, featureImageAlt: a.featureImageAlt ?? '', featureImageCaption: a.featureImageCaption ?? '' }
             : {}),
@@ -64,6 +83,27 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
       );
       count++;
     }
+    await seedDemoMembers(tx, opts.now);
     return { seeded: true, articles: count };
   });
+}
+
+async function seedDemoMembers(db: Db, now: Date): Promise<void> {
+  await upsertPlan(db, {
+    slug: 'digital', name: 'Digital', description: 'Every article, every newsletter, the full archive.', currency: 'gbp',
+    monthly_amount: 900, yearly_amount: 9000, features: ['Every article in full', 'A private full-text feed', 'The full newsletter archive'], position: 1,
+  });
+  await upsertPlan(db, { slug: 'print-digital', name: 'Print + Digital', description: 'The Saturday paper delivered, and everything online.', kind: 'offline', currency: 'gbp', monthly_amount: 1800, position: 2 });
+  const people = await db.query<{ id: number; email: string }>(
+    `INSERT INTO people (email, email_normalized, name, account_at, created_at) VALUES ($1, $1, 'Fran Free', $3, $3), ($2, $2, 'Pat Paying', $3, $3)
+     ON CONFLICT (email_normalized) DO UPDATE SET account_at = coalesce(people.account_at, EXCLUDED.account_at) RETURNING id, email`,
+    [DEMO_MEMBERS.free, DEMO_MEMBERS.paying, now],
+  );
+  const paying = people.find((p) => p.email === DEMO_MEMBERS.paying)!;
+  await db.query(
+    `INSERT INTO member_subscriptions (person_id, plan_id, status, source, external_id, note, status_changed_at, created_at, updated_at)
+     SELECT $1, id, 'active', 'import', 'DEMO-1', 'demo member', $2, $2, $2 FROM plans WHERE slug = 'print-digital'
+     ON CONFLICT DO NOTHING`,
+    [paying.id, now],
+  );
 }

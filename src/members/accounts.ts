@@ -294,3 +294,27 @@ export async function deleteMember(db: Db, personId: number, now: Date): Promise
   await countDaily(db, now, 'deleted');
   await deleteSubscriber(db, p.email);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The private full-text feed: a secret URL shown on /account, revocable (a new one revokes the old).
+
+/** Issue a new secret (the old URL stops working); returns the secret for the URL. */
+export async function issueFeedToken(db: Db, personId: number): Promise<string> {
+  const secret = crypto.randomBytes(24).toString('base64url');
+  await db.query(`UPDATE people SET feed_token_hash = $2 WHERE id = $1`, [personId, hashId(secret)]);
+  return secret;
+}
+
+export async function revokeFeedToken(db: Db, personId: number): Promise<void> {
+  await db.query(`UPDATE people SET feed_token_hash = NULL WHERE id = $1`, [personId]);
+}
+
+export async function hasFeedToken(db: Db, personId: number): Promise<boolean> {
+  return !!(await db.one(`SELECT 1 FROM people WHERE id = $1 AND feed_token_hash IS NOT NULL`, [personId]));
+}
+
+/** The member a feed secret belongs to (with whether they pay now), or undefined. */
+export async function memberByFeedToken(db: Db, secret: string, now: Date, graceDays: number): Promise<Member | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(secret)) return undefined;
+  return db.one<Member>(`SELECT ${MEMBER_COLUMNS('$2', '$3')} FROM people p WHERE p.feed_token_hash = $1 AND p.account_at IS NOT NULL`, [hashId(secret), now, graceDays]);
+}

@@ -7,12 +7,12 @@
 // address; the account's forms carry the session's CSRF token as well.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../articles/types.ts';
-import { ConflictError, DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../platform/errors.ts';
 import { WindowLimiter } from '../platform/rate-limit.ts';
 import { parseSlugs, setPreferences, subscriptionsOf } from '../newsletters/signup.ts';
 import {
   confirmEmailChange, consumeMemberLink, createMemberSession, csrfOk, deleteMember, endAllMemberSessions, endMemberSession, exportMemberData,
-  MEMBER_COOKIE, MEMBER_SESSION_MAX_MS, peekEmailChange, peekMemberLink, renameMember, requestEmailChange, requestMemberLink, type MemberSession,
+  MEMBER_COOKIE, MEMBER_SESSION_MAX_MS, hasFeedToken, issueFeedToken, memberByFeedToken, revokeFeedToken, peekEmailChange, peekMemberLink, renameMember, requestEmailChange, requestMemberLink, type MemberSession,
 } from '../members/accounts.ts';
 import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle } from '../members/meter.ts';
 import { getPaywall, isMeterExempt } from '../members/paywall.ts';
@@ -22,12 +22,16 @@ import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
 import { articlePage } from './pages/public.ts';
 import type { ArticleSummary } from '../articles/types.ts';
+import { listPublishedFull } from '../articles/queries.ts';
+import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
-import { accountPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
+import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
+/** Online payments (Stripe Checkout, webhooks, the customer portal) are not built yet: paid access comes from imports and complimentary grants. */
+const PAYMENTS_ENABLED = false;
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** The gate of a non-public article page for this request: decides, counts, and sets the meter cookie. */
@@ -47,7 +51,7 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
     memberLimit: paywall.member_limit,
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || isMeterExempt(paywall, a)),
     plans: needPlans ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [],
-    paymentsEnabled: !!deps.config.members.stripeSecretKey,
+    paymentsEnabled: PAYMENTS_ENABLED,
   };
 }
 
@@ -66,7 +70,7 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
   const exempt = isMeterExempt(paywall, a);
   const base = {
     limit: paywall.anonymous_limit, period: paywall.period, signedIn: false, memberLimit: paywall.member_limit,
-    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: !!deps.config.members.stripeSecretKey,
+    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: PAYMENTS_ENABLED,
   };
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
   const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
@@ -222,15 +226,16 @@ export function memberPages(deps: WebDeps) {
     const s = await requireSession(req, reply);
     if (!s) return reply;
     const paywall = await getPaywall(db);
-    const [site, newsletters, subscriptions, meter] = await Promise.all([
+    const [site, newsletters, subscriptions, meter, feed] = await Promise.all([
       loadSite(deps),
       subscriptionsOf(db, s.member.id),
       subscriptionsOfMember(db, s.member.id, now(), paywall.grace_days),
       memberMeterSummary(deps, s.member.id),
+      hasFeedToken(db, s.member.id),
     ]);
     const q = req.query as Record<string, unknown>;
     return noStore(reply).header('cache-control', 'private, no-store').send(
-      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), billing: !!(s.member.stripe_customer_id && config.members.stripeSecretKey) }),
+      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), feed, billing: PAYMENTS_ENABLED && !!s.member.stripe_customer_id }),
     );
   };
 
@@ -319,8 +324,41 @@ export function memberPages(deps: WebDeps) {
     return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
   };
 
+  /** A new private feed URL (shown once on the page that answers), or revoke it. */
+  const privateFeedToken: Handler = async (req, reply) => {
+    const s = await requireForm(req, reply);
+    if (!s) return reply;
+    const site = await loadSite(deps);
+    if ((req.body as Record<string, unknown>).action === 'revoke') {
+      await revokeFeedToken(db, s.member.id);
+      return noStore(reply).send(simplePage(site, 'Private feed revoked', 'Your private feed address no longer works.', '/account'));
+    }
+    if (!s.member.paid) throw new ForbiddenError('The private full-text feed is for subscribers.');
+    const secret = await issueFeedToken(db, s.member.id);
+    const url = site.url(`/account/feed/${secret}`);
+    return noStore(reply).send(simplePage(site, 'Your private feed', `Add this address to your feed reader: ${url} — keep it to yourself; anyone with it can read the feed. Any earlier address no longer works.`, '/account'));
+  };
+
+  /** The private full-text feed (RSS): full text while the member pays, the lead-ins otherwise. */
+  const privateFeed: Handler = async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const member = await memberByFeedToken(db, token, now(), (await getPaywall(db)).grace_days);
+    if (!member) throw new NotFoundError('There is no feed at this address. It may have been revoked; get a new one on your account page.');
+    const site = await loadSite(deps);
+    const items = await listPublishedFull(db, {}, 50);
+    const body = renderFeed(site, 'xml', { title: `${site.publication.name} (full text for ${member.name || member.email})`, description: site.publication.description, path: '/', base: '/feed', items, viewer: { kind: 'member', personId: member.id, paid: member.paid } });
+    return reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type(FEED_TYPES.xml).send(body);
+  };
+
+  const plans: Handler = async (req, reply) => {
+    const site = await loadSite(deps);
+    const list = (await listPlans(db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
+    const signedIn = !!(await session(req));
+    return reply.header('cache-control', 'private, no-cache').type(HTML).send(plansPage(site, list, PAYMENTS_ENABLED, signedIn));
+  };
+
   return {
-    registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
+    plans, privateFeedToken, privateFeed, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
     saveNewsletters, signOut, signOutEverywhere, downloadData, deleteAccount,
   };
 }

@@ -103,6 +103,7 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     post('/newsletters/preferences', 'public, signed link', n.savePreferences),
 
     // ---- reader accounts (src/web/members.ts; docs/decisions/0050-members-access-and-meter.md)
+    get('/subscribe', 'public', m.plans), // the plans; says so when payments are not set up
     get('/account/register', 'public', m.registerForm),
     post('/account/register', 'public, same-origin, rate-limited', m.register), // the same answer for any address
     get('/account/signin', 'public', m.signInForm),
@@ -118,6 +119,8 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     post('/account/signout', 'member session, same-origin, CSRF token', m.signOut),
     post('/account/signout-everywhere', 'member session, same-origin, CSRF token', m.signOutEverywhere),
     get('/account/data.json', 'member session', m.downloadData),
+    post('/account/feed', 'member session, same-origin, CSRF token', m.privateFeedToken), // issue anew, or revoke
+    get('/account/feed/:token', 'public, signed link', m.privateFeed), // the secret URL is the credential
     post('/account/delete', 'member session, same-origin, CSRF token', m.deleteAccount),
 
     // ---- a newsletter's public archive

@@ -7,7 +7,8 @@ import type { Member } from '../../members/accounts.ts';
 import type { MemberSubscription } from '../../members/subscriptions.ts';
 import { layout } from '../layout.ts';
 import type { Site } from '../site.ts';
-import { registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
+import { planPrice, registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
+import type { Plan } from '../../members/subscriptions.ts';
 
 function page(site: Site, title: string, path: string, main: SafeHtml): string {
   return layout(site, { title, path, kind: 'account', noindex: true }, html`<div class="account-page">${main}</div>`);
@@ -77,6 +78,8 @@ export interface AccountView {
   meter: { used: number; limit: number; period: 'month' | 'week'; enabled: boolean };
   notice: string;
   billing: boolean;
+  /** A private feed address has been issued (its secret is shown only when issued). */
+  feed: boolean;
 }
 
 const NOTICES: Record<string, string> = {
@@ -101,6 +104,11 @@ ${current
       : ''}${current.status === 'past_due' ? ' · payment overdue: please update your payment details' : ''}</p>`
   : html`<p>Free account. ${v.meter.enabled ? html`You have read ${v.meter.used} of ${v.meter.limit} free articles this ${v.meter.period}.` : ''}</p><p><a href="/subscribe">See our plans</a></p>`}
 ${current && v.meter.enabled ? html`<p>Free articles read this ${v.meter.period}: ${v.meter.used}.</p>` : ''}
+${m.paid
+  ? html`<h3>Private full-text feed</h3><p>A feed address of your own, with every article in full, for your feed reader.</p>
+<form method="post" action="/account/feed">${csrfField}<button type="submit">${v.feed ? 'Get a new address (the old one stops working)' : 'Get my feed address'}</button></form>
+${v.feed ? html`<form method="post" action="/account/feed">${csrfField}<input type="hidden" name="action" value="revoke"><button type="submit">Revoke my feed address</button></form>` : ''}`
+  : ''}
 ${v.billing ? html`<form method="post" action="/account/billing">${csrfField}<button type="submit">Manage billing</button></form>` : ''}
 </section>
 <section aria-labelledby="acct-details"><h2 id="acct-details">Your details</h2>
@@ -133,4 +141,18 @@ ${v.newsletters.length
   <button type="submit" class="danger">Delete my account</button>
 </form>
 </section>`);
+}
+
+/** /subscribe: the plans. Without STRIPE_SECRET_KEY it says that payments are not set up. */
+export function plansPage(site: Site, plans: Plan[], paymentsEnabled: boolean, signedIn: boolean): string {
+  return layout(site, { title: 'Subscribe', path: '/subscribe', kind: 'subscribe' }, html`<div class="account-page"><h1>Subscribe</h1>
+<p>We hope you're enjoying our journalism. A subscription lets you read everything we publish.</p>
+${plans.length
+  ? html`<ul class="plan-list">${plans.map(
+      (p) => html`<li class="plan"><h2>${p.name}</h2>${planPrice(site, p) ? html`<p class="plan-price">${planPrice(site, p)}</p>` : ''}${p.description ? html`<p>${p.description}</p>` : ''}${p.features.length ? html`<ul>${p.features.map((f) => html`<li>${f}</li>`)}</ul>` : ''}</li>`,
+    )}</ul>`
+  : html`<p>There are no plans on offer at the moment.</p>`}
+${paymentsEnabled ? '' : html`<p class="form-notice" role="status">Online payments are not set up yet, so subscriptions cannot be bought on this site for now.</p>`}
+<p>${SUBSCRIBED_INVITATION} ${signedIn ? html`<a href="/account">Your account</a>` : html`<a href="/account/register">Register</a> or <a href="/account/signin">sign in</a>.`}</p>
+</div>`);
 }
