@@ -178,3 +178,16 @@ test('feed discovery: <link rel="alternate">, then the usual paths; the commands
   assert.equal(missing.code, 2);
   assert.match(missing.err, /No outlet with the slug/);
 });
+
+test('WIRE_* configuration: defaults, and bad values stop start-up naming the variable', () => {
+  const c = testConfig().wire;
+  assert.equal(c.pollMinutes, 10);
+  assert.equal(c.hostGapMs, 1000);
+  assert.equal(c.allowPrivate, false);
+  assert.match(c.userAgent, /https:\/\/news\.example/);
+  assert.throws(() => testConfig({ WIRE_POLL_MINUTES: '0' }), /WIRE_POLL_MINUTES/);
+  assert.throws(() => testConfig({ WIRE_HOST_GAP_MS: 'soon' }), /WIRE_HOST_GAP_MS/);
+  assert.throws(() => testConfig({ WIRE_ALLOW_PRIVATE: 'maybe' }), /WIRE_ALLOW_PRIVATE/);
+  assert.throws(() => testConfig({ WIRE_USER_AGENT: 'bad\nagent' }), /WIRE_USER_AGENT/);
+  assert.equal(testConfig({ WIRE_USER_AGENT: 'TheLedgerBot/1.0 (+https://ledger.example/bot)' }).wire.userAgent, 'TheLedgerBot/1.0 (+https://ledger.example/bot)');
+});

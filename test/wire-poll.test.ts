@@ -19,7 +19,7 @@ import { articlePage, paragraphs, rss, send, startFeedServer } from './helpers/f
 const db = await openTestDb();
 const deps: Deps = {
   db,
-  config: testConfig({ WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '40', WIRE_TIMEOUT_MS: '1500' }),
+  config: testConfig({ WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '40', WIRE_TIMEOUT_MS: '10000' }),
   log: createLog('silent'),
   clock: systemClock,
   runtime: createRuntime(),
@@ -53,7 +53,7 @@ test('new items are stored once, with their pages extracted; a second poll asks 
   });
   const o = await createOutlet(db, { name: 'Plain Outlet', url: s.url + '/', feeds: [s.url + '/feed.xml'], lean: 'center' });
   const r = await pollWire(deps, { outlet: o.slug, force: true });
-  assert.equal(r.newItems, 2);
+  assert.equal(r.newItems, 2, JSON.stringify(r));
   assert.equal(r.extracted, 2);
   const rows = await items(o.id);
   assert.deepEqual(rows.map((x) => x.url), [`${s.url}/news/one`, `${s.url}/news/two`]);

@@ -158,7 +158,7 @@ export const wirePollCommand: Command = {
     }
     const r = await pollWire(deps, { outlet: slug, force: true, onProgress: (d, t) => io.progress(d, t, 'feeds and pages') });
     if (!r.feeds && !r.pages) {
-      io.out('Nothing to poll: no active outlet with a feed.');
+      io.out('Nothing to poll: no active outlet with a feed (the demo\u2019s outlets are never polled). Add one with: newsdesk outlets add --name NAME --url URL');
       return 0;
     }
     for (const o of r.outlets) {

@@ -94,6 +94,7 @@ export async function storeEntries(db: Db, feed: { id: number; outlet_id: number
   const byGuid = new Map(existing.filter((r) => r.outlet_id === feed.outlet_id && r.guid !== null).map((r) => [r.guid!, r]));
   const byUrl = new Map(existing.map((r) => [r.url, r]));
   const fresh: number[] = [];
+  const toInsert: Array<{ guid: string | null; url: string; title: string; summary: string | null; author: string | null; published: string }> = [];
   const seenNow = new Set<string>();
   for (const e of entries) {
     const key = e.guid !== null ? `g:${e.guid}` : `u:${e.url}`;
@@ -116,19 +117,22 @@ export async function storeEntries(db: Db, feed: { id: number; outlet_id: number
     if (byUrl.has(e.url)) continue;
     // A time in the future (a feed's time zone gone wrong) is taken as now.
     const published = e.published && Date.parse(e.published) <= now.getTime() + 5 * 60_000 ? e.published : now.toISOString();
-    const status = feed.fetch_allowed ? 'pending' : 'skipped';
-    const row = await db.one<{ id: number }>(
-      `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, author, published_at, first_seen_at, extract_status, text, extract_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 = 'skipped' THEN $6 END,
-               CASE WHEN $10 = 'skipped' THEN 'this outlet''s pages are not fetched' END)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [feed.outlet_id, feed.id, e.guid, e.url, e.title, e.summary, e.author, published, now, status],
-    );
-    if (row) {
-      fresh.push(row.id);
-      byUrl.set(e.url, { id: row.id, guid: e.guid, url: e.url, outlet_id: feed.outlet_id });
-    }
+    toInsert.push({ guid: e.guid, url: e.url, title: e.title, summary: e.summary, author: e.author, published });
+    byUrl.set(e.url, { id: 0, guid: e.guid, url: e.url, outlet_id: feed.outlet_id });
   }
+  if (!toInsert.length) return fresh;
+  // One statement for the feed's new items; a row another run inserted meanwhile is skipped.
+  const status = feed.fetch_allowed ? 'pending' : 'skipped';
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, author, published_at, first_seen_at, extract_status, text, extract_error)
+     SELECT $1, $2, r.guid, r.url, r.title, r.summary, r.author, r.published, $3, $4, CASE WHEN $4 = 'skipped' THEN r.summary END,
+            CASE WHEN $4 = 'skipped' THEN 'this outlet''s pages are not fetched' END
+       FROM json_to_recordset($5::json) AS r(guid text, url text, title text, summary text, author text, published timestamptz)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [feed.outlet_id, feed.id, now, status, JSON.stringify(toInsert)],
+  );
+  for (const r of rows) fresh.push(Number(r.id));
+  fresh.sort((a, b) => a - b);
   return fresh;
 }
 
