@@ -48,6 +48,16 @@ export class RateLimitedError extends DomainError {
   override readonly code = 'rate_limited';
 }
 
+/** The database cannot be reached (down, restarting, connections cut): a 503, try again shortly. */
+export class UnavailableError extends DomainError {
+  override readonly status = 503;
+  override readonly code = 'unavailable';
+}
+
+/** Errors that mean "the database is not there just now", not "this request is wrong". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly)/;
+
 /** SQLSTATEs that mean "this value from outside is not acceptable" (data exceptions, class 22). */
 // 22009: a date the column cannot hold (year 10000 and more, or before 4713 BC), found by the fuzz suite.
 const INPUT_SQLSTATES = new Set(['22001', '22003', '22007', '22008', '22009', '22021', '22P02', '22P05', '22023', '2201B', '22025', '2200H', '22012', '54001']);
@@ -66,6 +76,11 @@ export function asRequestError(err: unknown): unknown {
     return e;
   }
   const message = (err as { message?: unknown } | null)?.message;
+  if (!(err instanceof DomainError) && ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)))) {
+    const e = new UnavailableError('The site cannot reach its database just now. Please try again in a minute.');
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
   if (!(err instanceof DomainError) && typeof message === 'string' && MALFORMED_BODY.test(message) && !(err as { statusCode?: number }).statusCode) {
     const e = new ValidationError(`The request body could not be read: ${message}. Send a well-formed multipart/form-data body.`, {});
     (e as { cause?: unknown }).cause = err;

@@ -160,6 +160,10 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     const err: any = asRequestError(original);
     if (err !== original) log.warn('database refused a value from the request', { err: original, method: req.method, url: req.url });
     if (err instanceof DomainError) {
+      if (err.status === 503) {
+        log.warn('database unavailable', { err: original, method: req.method, url: req.url });
+        reply.header('retry-after', '30');
+      }
       return sendError(req, reply, err.status, err.message, err instanceof ValidationError ? err.fields : undefined);
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
