@@ -147,6 +147,20 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
  * Secrets not given in the environment are generated on first start and kept in DATA_DIR/secrets.json
  * (mode 0600), so tokens and sessions survive restarts without anyone having to invent a key.
  */
+/**
+ * What is legal but probably wrong, for `serve` to warn about at start-up. SITE_URL over plain http
+ * outside loopback: sign-in and subscription links travel in the clear, and RFC 8058 one-click
+ * unsubscribe wants an https URI (Gmail and Yahoo ignore an http one).
+ */
+export function configWarnings(config: Pick<Config, 'siteUrl'>): string[] {
+  const u = new URL(config.siteUrl);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return u.protocol === 'http:' && !loopback
+    ? [`SITE_URL ${config.siteUrl} is not https: links in emails (sign-in, confirmation, one-click unsubscribe, which RFC 8058 wants over https) would travel unencrypted. Serve the site over https and set SITE_URL to its https address.`]
+    : [];
+}
+
 export function ensureSecrets(config: Config): Config {
   if (config.secretKey) return config;
   fs.mkdirSync(config.dataDir, { recursive: true });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ensureSecrets, loadConfig, type Config } from './config.ts';
+import { ConfigError, configWarnings, ensureSecrets, loadConfig, type Config } from './config.ts';
 import { buildDeps, type Deps } from './deps.ts';
 import { DatabaseBusyError } from './db/index.ts';
 import { migrate, pendingMigrations } from './db/migrate.ts';
@@ -152,6 +152,10 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
   }
   if (deps.db.kind === 'pglite') server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
   log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
+  for (const warning of configWarnings(config)) {
+    log.warn('configuration', { warning });
+    io.err(`Warning: ${warning}`);
+  }
   io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
 
   return new Promise<number>((resolve) => {

@@ -178,8 +178,10 @@ function routeKey(req: FastifyRequest): string | null {
  * Send a public page and, when its route is a cached page (`config.pageCache`) and the request is not
  * personal, keep it under the route's canonical key (see routeKey).
  */
-export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
-  const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
+export function sendCached(
+  req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200, extraHeaders: Record<string, string> = {},
+) {
+  const headers = { 'cache-control': 'public, max-age=0, must-revalidate', ...extraHeaders };
   const key = cache && req.method === 'GET' && !isPersonal(req.headers) ? routeKey(req) : null;
   if (cache && key !== null) {
     const page = cache.store(key, req.cacheGeneration, status, contentType, body, headers);

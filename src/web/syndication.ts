@@ -14,6 +14,12 @@ const XML = 'application/xml; charset=utf-8';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+/** Last-Modified of a feed: its newest item's change (feed readers poll with it). */
+function feedHeaders(items: Array<{ updated_at: Date }>): Record<string, string> {
+  const newest = items.reduce<Date | null>((m, a) => (!m || a.updated_at > m ? a.updated_at : m), null);
+  return newest ? { 'last-modified': newest.toUTCString() } : {};
+}
+
 export function syndication(deps: WebDeps) {
   const { db, cache } = deps;
 
@@ -21,7 +27,7 @@ export function syndication(deps: WebDeps) {
     const site = await loadSite(deps);
     const items = await listPublishedFull(db, {}, FEED_SIZE);
     const body = renderFeed(site, kind, { title: site.publication.name, description: site.publication.description, path: '/', base: '/feed', items });
-    return sendCached(req, reply, cache, FEED_TYPES[kind], body);
+    return sendCached(req, reply, cache, FEED_TYPES[kind], body, 200, feedHeaders(items));
   };
 
   const listFeed = (list: ListKind, kind: FeedKind): Handler => async (req, reply) => {
@@ -38,7 +44,7 @@ export function syndication(deps: WebDeps) {
       base: `${path}/feed`,
       items,
     });
-    return sendCached(req, reply, cache, FEED_TYPES[kind], body);
+    return sendCached(req, reply, cache, FEED_TYPES[kind], body, 200, feedHeaders(items));
   };
 
   const robots: Handler = async (req, reply) => sendCached(req, reply, cache, 'text/plain; charset=utf-8', robotsTxt(await loadSite(deps)));
