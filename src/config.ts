@@ -87,6 +87,8 @@ export interface Config {
   signupLimitPerAddress: number;
   /** Secret that bounce/complaint webhooks (/webhooks/mail/*) must present; empty disables them. */
   mailWebhookSecret: string;
+  /** WebSub hub (WEBSUB_HUB) the feeds name with rel="hub" and that is pinged when they change; null: none. */
+  websubHub: string | null;
   /** Newsletter delivery engine (src/newsletters/delivery): rates, pool, retries, DKIM. */
   delivery: DeliveryConfig;
 }
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     signupLimitPerIp: int(env, 'SIGNUP_LIMIT_PER_IP', 30, 0, 100_000_000),
     signupLimitPerAddress: int(env, 'SIGNUP_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
     mailWebhookSecret: str(env, 'MAIL_WEBHOOK_SECRET', ''),
+    websubHub: env.WEBSUB_HUB ? url(env, 'WEBSUB_HUB', '', ['http:', 'https:']) : null,
     delivery: deliveryConfig(env),
   };
   try {

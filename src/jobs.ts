@@ -7,6 +7,7 @@ import type { JobHandler } from './platform/jobs.ts';
 import { sendSignInLinkJob } from './staff/signin.ts';
 import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
+import { websubPingJob } from './publication/websub.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -17,4 +18,6 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'newsletters.send_already_subscribed': sendAlreadySubscribedJob,
   /** DELIVER_JOB: one attempt at one webhook delivery (retried with backoff by the queue). */
   'webhooks.deliver': deliverWebhook,
+  /** WEBSUB_PING_JOB: tell the WebSub hub (WEBSUB_HUB) that the feeds changed. */
+  'websub.ping': websubPingJob,
 };

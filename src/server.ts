@@ -13,6 +13,7 @@ import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL } from './platform/channels.ts';
+import { queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
@@ -34,7 +35,13 @@ export async function createApp(deps: Deps): Promise<App> {
   const cache = new PageCache(deps.config.pageCacheEntries, { ...SECURITY_HEADERS, 'cache-control': 'public, max-age=0, must-revalidate' });
   const web: WebDeps = { ...deps, cache };
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
-  await deps.db.listen(CONTENT_CHANNEL, () => cache.clear());
+  // With WEBSUB_HUB, a change also queues the hub's ping (deduplicated: every process may hear it).
+  await deps.db.listen(CONTENT_CHANNEL, () => {
+    cache.clear();
+    if (deps.config.websubHub) {
+      queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
+    }
+  });
   const app = createHttpApp({
     log: deps.log,
     trustProxy: deps.config.trustProxy,

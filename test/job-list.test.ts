@@ -6,8 +6,9 @@ import { jobRegistry } from '../src/jobs.ts';
 import { SIGNIN_LINK_JOB } from '../src/staff/signin.ts';
 import { ALREADY_JOB, VERIFY_JOB } from '../src/newsletters/signup.ts';
 import { DELIVER_JOB } from '../src/webhooks/emit.ts';
+import { WEBSUB_PING_JOB } from '../src/publication/websub.ts';
 
 test('every job a domain enqueues is in the list, and nothing else', () => {
-  assert.deepEqual(Object.keys(jobRegistry).sort(), [SIGNIN_LINK_JOB, VERIFY_JOB, ALREADY_JOB, DELIVER_JOB].sort());
+  assert.deepEqual(Object.keys(jobRegistry).sort(), [SIGNIN_LINK_JOB, VERIFY_JOB, ALREADY_JOB, DELIVER_JOB, WEBSUB_PING_JOB].sort());
   for (const [name, handler] of Object.entries(jobRegistry)) assert.equal(typeof handler, 'function', name);
 });

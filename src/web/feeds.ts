@@ -22,6 +22,8 @@ export interface FeedInput {
   /** Site path of the feed without extension ("/feed", "/section/politics/feed"). */
   base: string;
   items: Article[];
+  /** WebSub hub to name (rel="hub", JSON Feed `hubs`), if any. */
+  hub?: string | null;
 }
 
 /** The item's HTML with every link and image absolute: a reader has no base URL to resolve "/…" against. */
@@ -42,6 +44,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       icon: site.logoUrl,
       favicon: site.logoUrl,
       language: pub.locale,
+      ...(f.hub ? { hubs: [{ type: 'WebSub', url: f.hub }] } : {}),
       items: f.items.map((a) => ({
         id: site.url('/' + a.slug),
         url: site.url('/' + a.slug),
@@ -69,6 +72,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
     generator: 'Newsdesk',
     copyright: `© ${pub.name}`,
     feedLinks: { rss: site.url(f.base + '.xml'), atom: site.url(f.base + '.atom'), json: site.url(f.base + '.json') },
+    ...(f.hub ? { hub: f.hub } : {}),
   });
   for (const a of f.items) {
     const link = site.url('/' + a.slug);
