@@ -87,6 +87,8 @@ export interface Config {
   signupLimitPerAddress: number;
   /** Secret that bounce/complaint webhooks (/webhooks/mail/*) must present; empty disables them. */
   mailWebhookSecret: string;
+  /** WebSub hub (WEBSUB_HUB) the feeds name with rel="hub" and that is pinged when they change; null: none. */
+  websubHub: string | null;
   /** Newsletter delivery engine (src/newsletters/delivery): rates, pool, retries, DKIM. */
   delivery: DeliveryConfig;
   /** The newswire's feed poller and page fetcher (src/newswire). */
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
     signupLimitPerIp: int(env, 'SIGNUP_LIMIT_PER_IP', 30, 0, 100_000_000),
     signupLimitPerAddress: int(env, 'SIGNUP_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
     mailWebhookSecret: str(env, 'MAIL_WEBHOOK_SECRET', ''),
+    websubHub: env.WEBSUB_HUB ? url(env, 'WEBSUB_HUB', '', ['http:', 'https:']) : null,
     delivery: deliveryConfig(env),
     wire: null as unknown as WireConfig,
     members: {
@@ -166,6 +169,20 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
  * Secrets not given in the environment are generated on first start and kept in DATA_DIR/secrets.json
  * (mode 0600), so tokens and sessions survive restarts without anyone having to invent a key.
  */
+/**
+ * What is legal but probably wrong, for `serve` to warn about at start-up. SITE_URL over plain http
+ * outside loopback: sign-in and subscription links travel in the clear, and RFC 8058 one-click
+ * unsubscribe wants an https URI (Gmail and Yahoo ignore an http one).
+ */
+export function configWarnings(config: Pick<Config, 'siteUrl'>): string[] {
+  const u = new URL(config.siteUrl);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return u.protocol === 'http:' && !loopback
+    ? [`SITE_URL ${config.siteUrl} is not https: links in emails (sign-in, confirmation, one-click unsubscribe, which RFC 8058 wants over https) would travel unencrypted. Serve the site over https and set SITE_URL to its https address.`]
+    : [];
+}
+
 export function ensureSecrets(config: Config): Config {
   if (config.secretKey) return config;
   fs.mkdirSync(config.dataDir, { recursive: true });

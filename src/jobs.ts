@@ -9,6 +9,7 @@ import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/sig
 import { deliverWebhook } from './webhooks/deliver.ts';
 import { wirePollJob } from './newswire/poller.ts';
 import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
+import { websubPingJob } from './publication/websub.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -25,6 +26,8 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'members.send_signin_link': sendMemberLinkJob,
   /** EMAIL_CHANGE_JOB: the confirmation link for a reader's new address, sent to that address. */
   'members.send_email_change': sendEmailChangeJob,
+  /** WEBSUB_PING_JOB: tell the WebSub hub (WEBSUB_HUB) that the feeds changed. */
+  'websub.ping': websubPingJob,
 };
 
 /** Jobs that run for minutes: `serve` gives them a worker of their own so that they hold up no email. */

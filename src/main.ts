@@ -2,7 +2,7 @@
 // src/cli/registry.ts. Configuration is parsed once here and passed down.
 // Only what every invocation needs is imported up front; the server, the database driver and each
 // command's module load when the command needs them, so `newsdesk --help` stays a fraction of a second.
-import { ConfigError, ensureSecrets, loadConfig, type Config } from './config.ts';
+import { ConfigError, configWarnings, ensureSecrets, loadConfig, type Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { terminalIO, type CommandIO } from './cli/io.ts';
 import { commands, findCommand, loadCommand } from './cli/registry.ts';
@@ -160,6 +160,10 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
   }
   log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
+  for (const warning of configWarnings(config)) {
+    log.warn('configuration', { warning });
+    io.err(`Warning: ${warning}`);
+  }
   io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
 
   return new Promise<number>((resolve) => {

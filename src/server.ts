@@ -13,6 +13,7 @@ import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL } from './platform/channels.ts';
+import { queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
@@ -39,7 +40,13 @@ export async function createApp(deps: Deps): Promise<App> {
   // Anonymous readers of gated articles are answered from the cache through THE access rule.
   cache.setGate(anonymousGate(web));
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
-  await deps.db.listen(CONTENT_CHANNEL, () => cache.clear());
+  // With WEBSUB_HUB, a change also queues the hub's ping (deduplicated: every process may hear it).
+  await deps.db.listen(CONTENT_CHANNEL, () => {
+    cache.clear();
+    if (deps.config.websubHub) {
+      queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
+    }
+  });
   const app = createHttpApp({
     log: deps.log,
     trustProxy: deps.config.trustProxy,

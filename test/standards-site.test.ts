@@ -8,6 +8,9 @@ import { parseHTML } from 'linkedom';
 import { startTestApp } from './helpers/app.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
+import { seedNewsletters } from '../src/newsletters/newsletters.ts';
+import { buildEdition, startSend } from '../src/newsletters/editions.ts';
+import { configWarnings } from '../src/config.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -105,4 +108,59 @@ test('static pages stay out of the news sitemap and the article sitemap, and are
 
 test('article, page, home, list and search pages pass html-validate', { timeout: 60_000 }, async () => {
   for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram']) await assertValidHtml(path);
+});
+
+test('robots.txt also keeps crawlers out of Ghost\'s API', { timeout: 10_000 }, async () => {
+  const robots = await page('/robots.txt');
+  assert.match(robots, /^Disallow: \/ghost\/api\/$/m);
+  assert.match(robots, /^Disallow: \/api\/$/m);
+});
+
+test('feeds carry Last-Modified: the newest item\'s change, also on a cache hit', { timeout: 10_000 }, async () => {
+  const newest = await db.one<{ at: Date }>(`SELECT max(updated_at) AS at FROM articles WHERE status = 'published' AND type = 'post'`);
+  for (const path of ['/feed.xml', '/feed.atom', '/feed.json', '/feed.xml']) {
+    const res = await t.get(path);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('last-modified'), new Date(newest!.at).toUTCString(), path);
+  }
+  const section = await t.get('/section/science/feed.xml');
+  assert.ok(section.headers.get('last-modified'), 'a section feed too');
+});
+
+test('the search page\'s two search landmarks have different names', { timeout: 10_000 }, async () => {
+  const { document } = parseHTML(await page('/search?q=tram'));
+  const names = [...document.querySelectorAll('[role="search"]')].map((f) => f.getAttribute('aria-label'));
+  assert.equal(names.length, 2);
+  assert.ok(names.every(Boolean), 'each is named');
+  assert.equal(new Set(names).size, names.length, names.join(' / '));
+});
+
+test('/newsletters/subscribe before anything is submitted shows no error state', { timeout: 10_000 }, async () => {
+  const body = await page('/newsletters/subscribe');
+  assert.match(body, /<form class="signup-form"[^>]*action="\/newsletters\/subscribe"/);
+  const { document } = parseHTML(body);
+  assert.equal(document.querySelectorAll('[aria-invalid]').length, 0);
+  assert.equal(document.querySelectorAll('.is-error').length, 0);
+  const report = await validator.validateString(body);
+  assert.equal(report.valid, true, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => m.message))));
+});
+
+test('an edition page\'s headings go h1 then h2, skipping no level (html-validate heading-level)', { timeout: 30_000 }, async () => {
+  await seedNewsletters(db);
+  const e = await buildEdition(t.deps, 'daily');
+  assert.ok(e.items.length > 0, 'the edition has stories');
+  await startSend(t.deps, e.id);
+  const body = await page(`/newsletters/daily/${e.number}`);
+  const { document } = parseHTML(body);
+  const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map((h) => Number(h.tagName[1]));
+  levels.forEach((l, i) => assert.ok(i === 0 ? l === 1 : l <= levels[i - 1]! + 1, `h${levels[i - 1]} then h${l}`));
+  assert.ok(levels.includes(2));
+  await assertValidHtml(`/newsletters/daily/${e.number}`);
+  await assertValidHtml('/newsletters/daily');
+});
+
+test('start-up warns when SITE_URL is plain http outside loopback', { timeout: 5_000 }, () => {
+  assert.equal(configWarnings({ siteUrl: 'http://news.example' }).length, 1);
+  assert.match(configWarnings({ siteUrl: 'http://news.example' })[0]!, /SITE_URL .* not https.*RFC 8058/);
+  for (const ok of ['https://news.example', 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) assert.deepEqual(configWarnings({ siteUrl: ok }), [], ok);
 });

@@ -6,8 +6,10 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { DomainError, ValidationError, asRequestError } from '../platform/errors.ts';
-import { AUTHORS, TAGS, browsePosts, browseResource, ghostSettings, parseBrowse, readPost, readResource } from '../ghost/content.ts';
+import { DomainError, NotFoundError, ValidationError, asRequestError } from '../platform/errors.ts';
+import {
+  AUTHORS, GHOST_API_VERSION, TAGS, browsePosts, browseResource, ghostNewsletters, ghostSettings, parseBrowse, readPost, readResource,
+} from '../ghost/content.ts';
 import { ResponseCache } from './response-cache.ts';
 import { ghostTiers } from '../members/subscriptions.ts';
 
@@ -51,22 +53,33 @@ export function ghostApi(deps: Deps, cache: ResponseCache) {
   const { db } = deps;
   const site = deps.config.siteUrl;
   /** Cached by the path after whichever prefix the client used, so every alias shares one entry. */
+  /**
+   * Cached by the path after whichever prefix the client used, so every alias shares one entry; a
+   * filter with a relative date (now-7d) is computed afresh, its answer moves with the clock. As
+   * Ghost: an ETag (304 for If-None-Match), Content-Version, and Vary: Accept-Version.
+   */
   const cached = (compute: (req: FastifyRequest) => Promise<unknown>): Handler => async (req, reply) => {
     const rest = req.url.replace(/^\/ghost\/api\/(?:v\d+\/|canary\/)?content/, '');
-    const body = await cache.get(`ghost:${ResponseCache.keyOf(rest)}`, async () => JSON.stringify(await compute(req)));
-    return reply.header('cache-control', 'public, max-age=0').type('application/json; charset=utf-8').send(body);
+    const relative = /now(?:[+-]|%2[bd]|\b)/i.test(decodeURIComponent(rest.split('?')[1] ?? '').replace(/\+/g, ' '));
+    const body = relative ? JSON.stringify(await compute(req)) : await cache.get(`ghost:${ResponseCache.keyOf(rest)}`, async () => JSON.stringify(await compute(req)));
+    const etag = `W/"${crypto.createHash('sha1').update(body).digest('base64url').slice(0, 27)}"`;
+    reply.headers({ 'cache-control': 'public, max-age=0', etag, 'content-version': `v${GHOST_API_VERSION}`, vary: 'Accept-Version, Accept-Encoding' });
+    const inm = req.headers['if-none-match'];
+    if (typeof inm === 'string' && inm.split(',').some((t) => t.trim() === etag || t.trim() === etag.slice(2))) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(body);
   };
+  const now = () => deps.clock.now();
   const slug = (req: FastifyRequest) => ({ slug: (req.params as { slug: string }).slug });
   const id = (req: FastifyRequest) => ({ id: (req.params as { id: string }).id });
   const posts = (resource: 'posts' | 'pages', type: 'post' | 'page') => {
     const includes = ['authors', 'tags'];
     return {
       browse: cached(async (req) => {
-        const r = await browsePosts(db, site, type, parseBrowse(req.query, { includes }));
+        const r = await browsePosts(db, site, type, parseBrowse(req.query, { includes, now: now() }));
         return { [resource]: r.items, meta: r.meta };
       }),
-      bySlug: cached(async (req) => ({ [resource]: [await readPost(db, site, type, slug(req), parseBrowse(req.query, { includes }))] })),
-      byId: cached(async (req) => ({ [resource]: [await readPost(db, site, type, id(req), parseBrowse(req.query, { includes }))] })),
+      bySlug: cached(async (req) => ({ [resource]: [await readPost(db, site, type, slug(req), parseBrowse(req.query, { includes, now: now() }))] })),
+      byId: cached(async (req) => ({ [resource]: [await readPost(db, site, type, id(req), parseBrowse(req.query, { includes, now: now() }))] })),
     };
   };
   const resources = (resource: 'tags' | 'authors') => {
@@ -74,11 +87,11 @@ export function ghostApi(deps: Deps, cache: ResponseCache) {
     const includes = ['count.posts'];
     return {
       browse: cached(async (req) => {
-        const out = await browseResource(db, site, r, parseBrowse(req.query, { includes }));
+        const out = await browseResource(db, site, r, parseBrowse(req.query, { includes, now: now() }));
         return { [resource]: out.items, meta: out.meta };
       }),
-      bySlug: cached(async (req) => ({ [resource]: [await readResource(db, site, r, slug(req), parseBrowse(req.query, { includes }))] })),
-      byId: cached(async (req) => ({ [resource]: [await readResource(db, site, r, id(req), parseBrowse(req.query, { includes }))] })),
+      bySlug: cached(async (req) => ({ [resource]: [await readResource(db, site, r, slug(req), parseBrowse(req.query, { includes, now: now() }))] })),
+      byId: cached(async (req) => ({ [resource]: [await readResource(db, site, r, id(req), parseBrowse(req.query, { includes, now: now() }))] })),
     };
   };
   return {
@@ -90,6 +103,11 @@ export function ghostApi(deps: Deps, cache: ResponseCache) {
     tiers: cached(async () => {
       const tiers = await ghostTiers(db, site);
       return { tiers, meta: { pagination: { page: 1, limit: 'all', pages: 1, total: tiers.length, next: null, prev: null } } };
+    }),
+    newsletters: cached(async (req) => ghostNewsletters(deps, parseBrowse(req.query, { includes: [], defaultLimit: 15, now: now() }))),
+    /** Offers exist only with paid membership through Stripe: every offer id is Ghost's 404. */
+    offer: cached(async () => {
+      throw new NotFoundError('Offer not found.');
     }),
   };
 }

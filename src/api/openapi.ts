@@ -191,6 +191,8 @@ for (const r of ['posts', 'pages', 'tags', 'authors']) {
 }
 GHOST['/ghost/api/content/settings/'] = { get: { summary: 'Site settings (Ghost-compatible)', params: [keyParam], response: obj({ settings: { type: 'object' }, meta: { type: 'object' } }) } };
 GHOST['/ghost/api/content/tiers/'] = { get: { summary: 'Tiers: the plans, free and paid (Ghost-compatible)', params: [keyParam], response: obj({ tiers: { type: 'array', items: { type: 'object' } }, meta: { type: 'object' } }) } };
+GHOST['/ghost/api/content/newsletters/'] = { get: { summary: 'Active newsletters (Ghost-compatible)', params: [keyParam, q('limit', 'number or "all" (default 15)'), q('page', 'page number'), q('fields', 'comma-separated attributes to return')], response: obj({ newsletters: arr({ type: 'object' }), meta: obj({ pagination: ref('GhostPagination') }) }) } };
+GHOST['/ghost/api/content/offers/{id}/'] = { get: { summary: 'Read an offer (Ghost-compatible; none exist without paid membership: 404)', params: [{ ...pathId, schema: str }, keyParam], response: obj({ offers: arr({ type: 'object' }) }) } };
 
 function operation(op: Op, security: Schema[] | undefined, tag: string): Schema {
   const responses: Record<string, Schema> = {

@@ -165,6 +165,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     r('ghost', 'GET', '/ghost/api/content/authors/:id/', 'content key', g.authors.byId),
     r('ghost', 'GET', '/ghost/api/content/settings/', 'content key', g.settings),
     r('ghost', 'GET', '/ghost/api/content/tiers/', 'content key', g.tiers), // the plans, free and paid (src/members)
+    r('ghost', 'GET', '/ghost/api/content/newsletters/', 'content key', g.newsletters),
+    r('ghost', 'GET', '/ghost/api/content/offers/:id/', 'content key', g.offer),
 
     // ---- bounce and complaint webhooks of mail providers (and a raw DSN from a mail server's pipe)
     r('mail', 'POST', '/webhooks/mail/dsn', 'mail webhook secret', m.dsn),

@@ -4,7 +4,7 @@ import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import type { Deps } from '../deps.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
-import { buildEdition, listEditions, pendingEdition, sendStatus, startSend, type Edition, type SendStatus } from '../newsletters/editions.ts';
+import { buildEdition, discardEmptyDraft, listEditions, pendingEdition, sendStatus, startSend, type Edition, type SendStatus } from '../newsletters/editions.ts';
 import { runSend } from '../newsletters/delivery/runner.ts';
 import { SERVER_STOPPED } from './remote.ts';
 
@@ -39,10 +39,14 @@ export const editionsSendCommand: Command = {
       io.out(`Continuing the send of ${n.name} No. ${edition.number}: "${edition.subject}".`);
     } else {
       edition = await pendingEdition(deps.db, n.id);
+      // An empty draft (no stories, no intro, no schedule: what a build with nothing to pick from
+      // leaves) is not an editor's work: build afresh instead of being blocked by it.
+      if (edition && (await discardEmptyDraft(deps.db, edition.id))) edition = undefined;
       if (!edition) {
         const built = await buildEdition(deps, n.id);
         if (!built.items.length) {
-          io.err(`Error: no stories for ${n.name}: nothing matching its rules was published since the last edition. The empty draft No. ${built.number} was kept for an editor to fill.`);
+          await discardEmptyDraft(deps.db, built.id);
+          io.err(`Error: no stories for ${n.name}: nothing matching its rules was published since the last edition. Nothing was sent and no draft was kept; publish stories, or build and fill an edition in the newsroom.`);
           return 1;
         }
         io.out(`Built ${n.name} No. ${built.number} with ${built.items.length} stor${built.items.length === 1 ? 'y' : 'ies'}: "${built.subject}".`);

@@ -8,7 +8,9 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication } from '../publication/settings.ts';
 import { listSections } from '../articles/queries.ts';
 import { column, compileNql, parseNql, related, type FieldCompiler } from './nql.ts';
-import { ghostAuthor, ghostPost, ghostTag, pickFields, type GhostPostRow, type PostShape } from './serialize.ts';
+import { ghostAuthor, ghostPost, ghostTag, ghostTime, pickFields, type GhostPostRow, type PostShape } from './serialize.ts';
+
+const ghostTimeOf = (d: Date) => ghostTime(d)!;
 
 // ---- parameters --------------------------------------------------------------------------------
 
@@ -20,6 +22,8 @@ export interface BrowseParams {
   fields: string[] | null;
   include: Set<string>;
   formats: Set<string>;
+  /** The time relative dates in filters (now-7d) count from. */
+  now: Date;
 }
 
 function str(q: Record<string, unknown>, name: string): string | null {
@@ -31,13 +35,14 @@ function str(q: Record<string, unknown>, name: string): string | null {
 
 const list = (s: string | null) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
 
-export function parseBrowse(query: unknown, opts: { includes: string[]; defaultLimit?: number }): BrowseParams {
+export function parseBrowse(query: unknown, opts: { includes: string[]; defaultLimit?: number; now?: Date }): BrowseParams {
   const q = (query ?? {}) as Record<string, unknown>;
   const limitRaw = str(q, 'limit');
   let limit: number | 'all' = opts.defaultLimit ?? 15;
   if (limitRaw !== null) {
     if (limitRaw === 'all') limit = 'all';
     else if (/^\d{1,5}$/.test(limitRaw) && Number(limitRaw) >= 1) limit = Number(limitRaw);
+    else if (/^0+$/.test(limitRaw)) limit = opts.defaultLimit ?? 15; // Ghost reads limit=0 as its default
     else throw new ValidationError(`Validation error, cannot list: limit must be a positive whole number or "all" (got "${limitRaw}").`, { limit: 'invalid' });
   }
   const pageRaw = str(q, 'page');
@@ -46,10 +51,8 @@ export function parseBrowse(query: unknown, opts: { includes: string[]; defaultL
     if (!/^\d{1,6}$/.test(pageRaw) || Number(pageRaw) < 1) throw new ValidationError(`Validation error, cannot list: page must be a whole number from 1 (got "${pageRaw}").`, { page: 'invalid' });
     page = Number(pageRaw);
   }
-  const include = new Set(list(str(q, 'include')));
-  for (const i of include) {
-    if (!opts.includes.includes(i)) throw new ValidationError(`Cannot include "${i}". Possible: ${opts.includes.join(', ') || 'nothing'}.`, { include: `unknown ${i}` });
-  }
+  // As Ghost: an include it does not know is ignored, not refused.
+  const include = new Set(list(str(q, 'include')).filter((i) => opts.includes.includes(i)));
   const formats = new Set(list(str(q, 'formats')));
   for (const f of formats) {
     if (!['html', 'plaintext', 'mobiledoc', 'lexical'].includes(f)) throw new ValidationError(`Unknown format "${f}". Possible: html, plaintext.`, { formats: `unknown ${f}` });
@@ -57,7 +60,7 @@ export function parseBrowse(query: unknown, opts: { includes: string[]; defaultL
   const fields = str(q, 'fields') ? list(str(q, 'fields')) : null;
   if (!formats.size) formats.add('html');
   if (fields?.includes('plaintext')) formats.add('plaintext');
-  return { filter: str(q, 'filter'), limit, page, order: str(q, 'order'), fields, include, formats };
+  return { filter: str(q, 'filter'), limit, page, order: str(q, 'order'), fields, include, formats, now: opts.now ?? new Date() };
 }
 
 function orderBy(order: string | null, allowed: Record<string, string>, fallback: string): string {
@@ -107,6 +110,10 @@ export const POST_FILTER_FIELDS: Record<string, FieldCompiler> = {
   updated_at: column('a.updated_at', 'time'),
   created_at: column('a.created_at', 'time'),
   custom_excerpt: column('a.dek', 'text'),
+  // Stored site-relative or absolute; Ghost's filters compare the absolute URL it returns.
+  feature_image: column(`CASE WHEN a.feature_image_url LIKE '/%' AND a.feature_image_url NOT LIKE '//%' THEN $1::text || a.feature_image_url ELSE a.feature_image_url END`, 'text'),
+  feature_image_alt: column(`nullif(a.feature_image_alt, '')`, 'text'),
+  feature_image_caption: column(`nullif(a.feature_image_caption, '')`, 'text'),
   tag: related(TAGS_OF),
   tags: related(TAGS_OF),
   author: related(AUTHORS_OF),
@@ -118,7 +125,7 @@ export const POST_FILTER_FIELDS: Record<string, FieldCompiler> = {
 };
 
 const POST_ORDER: Record<string, string> = {
-  published_at: 'a.published_at', updated_at: 'a.updated_at', created_at: 'a.created_at', title: 'a.headline', slug: 'a.slug', id: 'a.id', featured: 'a.editors_pick',
+  published_at: 'a.published_at', updated_at: 'a.updated_at', created_at: 'a.created_at', title: 'lower(a.headline)', slug: 'a.slug', id: 'a.id', featured: 'a.editors_pick',
 };
 
 function postColumns(p: { include: Set<string>; formats: Set<string> }): string {
@@ -142,9 +149,9 @@ function postColumns(p: { include: Set<string>; formats: Set<string> }): string 
 const shapeOf = (p: BrowseParams): PostShape => ({ formats: p.formats, includeAuthors: p.include.has('authors'), includeTags: p.include.has('tags'), fields: p.fields });
 
 export async function browsePosts(db: Db, site: string, type: 'post' | 'page', p: BrowseParams) {
-  const params: unknown[] = [type];
-  let where = `a.status = 'published' AND a.type = $1`;
-  if (p.filter) where += ` AND ${compileNql(parseNql(p.filter), POST_FILTER_FIELDS, params, p.filter)}`;
+  const params: unknown[] = [site, type];
+  let where = `a.status = 'published' AND a.type = $2 AND $1::text IS NOT NULL`;
+  if (p.filter) where += ` AND ${compileNql(parseNql(p.filter), POST_FILTER_FIELDS, params, p.filter, { now: p.now })}`;
   const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles a WHERE ${where}`, params))!.n;
   const listParams = [...params];
   const rows = total
@@ -201,7 +208,7 @@ export const TAGS: Resource = {
   count: `(SELECT count(*)::int FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE at.tag_id = x.id AND ${PUBLISHED_POST})`,
   visible: `EXISTS (SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id WHERE at.tag_id = x.id AND a.status = 'published')`,
   fields: TAG_FIELDS,
-  order: { name: 'x.name', slug: 'x.slug', id: 'x.id' },
+  order: { name: 'lower(x.name)', slug: 'x.slug', id: 'x.id' },
   serialize: ghostTag,
 };
 
@@ -213,21 +220,21 @@ export const AUTHORS: Resource = {
   // Like Ghost, only people with published work are public.
   visible: `EXISTS (SELECT 1 FROM article_authors aa JOIN articles a ON a.id = aa.article_id WHERE aa.author_id = x.id AND a.status = 'published')`,
   fields: AUTHOR_FIELDS,
-  order: { name: 'x.name', slug: 'x.slug', id: 'x.id' },
+  order: { name: 'lower(x.name)', slug: 'x.slug', id: 'x.id' },
   serialize: ghostAuthor,
 };
 
 export async function browseResource(db: Db, site: string, r: Resource, p: BrowseParams) {
   const params: unknown[] = [];
   let where = r.visible;
-  if (p.filter) where += ` AND ${compileNql(parseNql(p.filter), r.fields, params, p.filter)}`;
+  if (p.filter) where += ` AND ${compileNql(parseNql(p.filter), r.fields, params, p.filter, { now: p.now })}`;
   const total = (await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.table} x WHERE ${where}`, params))!.n;
   const withCount = p.include.has('count.posts');
   const listParams = [...params];
   const rows = total
     ? await db.query(
         `SELECT ${r.columns}${withCount ? `, ${r.count} AS post_count` : ''} FROM ${r.table} x WHERE ${where}
-          ORDER BY ${orderBy(p.order, r.order, 'x.name ASC, x.id ASC')}${limitSql(p, listParams)}`,
+          ORDER BY ${orderBy(p.order, r.order, 'lower(x.name) ASC, x.id ASC')}${limitSql(p, listParams)}`,
         listParams,
       )
     : [];
@@ -275,6 +282,47 @@ export async function ghostSettings(deps: Deps) {
     twitter_title: null,
     twitter_description: null,
     members_support_address: null,
+    // Members and paid subscriptions: none on this site yet, described as Ghost describes a site
+    // with membership turned off. These become real values when members exist.
+    members_enabled: false,
+    members_invite_only: false,
+    members_signup_access: 'none',
+    paid_members_enabled: false,
+    firstpromoter_account: null,
+    portal_button_style: 'icon-and-text',
+    portal_button_signup_text: 'Subscribe',
+    portal_button_icon: null,
+    portal_signup_terms_html: null,
+    portal_signup_checkbox_required: false,
+    portal_plans: ['free'],
+    portal_default_plan: 'yearly',
+    portal_name: true,
+    portal_button: false,
+    comments_enabled: 'off',
+    recommendations_enabled: false,
+    outbound_link_tagging: false,
+    default_email_address: null,
+    support_email_address: null,
+    editor_default_email_recipients: 'visibility',
+    version: GHOST_API_VERSION,
     url: site + '/',
   };
+}
+
+/** The Ghost version whose Content API this one matches (settings.version, the Content-Version header). */
+export const GHOST_API_VERSION = '5.0';
+
+/** Ghost's /newsletters/: the active newsletters readers can sign up to, in their order. */
+export async function ghostNewsletters(deps: Deps, p: BrowseParams) {
+  const rows = await deps.db.query<{ id: number; slug: string; name: string; description: string; sender_email: string; signup_default: boolean; position: number; created_at: Date; updated_at: Date | null }>(
+    `SELECT id, slug, name, description, sender_email, signup_default, position, created_at, created_at AS updated_at FROM newsletters WHERE active ORDER BY position, name`,
+  );
+  const items = rows.map((n) => pickFields({
+    id: String(n.id), uuid: null, name: n.name, description: n.description || null, slug: n.slug, sender_email: n.sender_email || null,
+    subscribe_on_signup: n.signup_default, visibility: 'members', sort_order: n.position,
+    created_at: ghostTimeOf(n.created_at), updated_at: ghostTimeOf(n.updated_at ?? n.created_at),
+  }, p.fields));
+  const total = items.length;
+  const page = p.limit === 'all' ? items : items.slice((p.page - 1) * p.limit, p.page * p.limit);
+  return { newsletters: page, meta: { pagination: pagination(p, total) } };
 }

@@ -59,6 +59,11 @@ function lex(src: string): Tok[] {
     } else if ('(),+[]:-><~'.includes(c)) {
       out.push({ t: 'punct', v: c, pos: i, space });
       i++;
+    } else if (/^now[+-]\d{1,6}[smhdwMy](?![\w])/.test(src.slice(i, i + 12))) {
+      // A relative date (now+1d, now-7d): its + is not NQL's "and".
+      const m = /^now[+-]\d{1,6}[smhdwMy]/.exec(src.slice(i, i + 12))!;
+      out.push({ t: 'word', v: m[0], pos: i, space, quoted: false });
+      i += m[0].length;
     } else {
       let j = i;
       // A bare token runs to the next delimiter; '-' and ':' inside (dates, times) are part of it.
@@ -168,9 +173,29 @@ export function parseNql(filter: string): Node {
 }
 
 /** How one field becomes SQL: `sql(op, values, param)` returns a condition (without negation). */
-export type FieldCompiler = (op: Op, values: Comparison['values'], p: (v: unknown) => string, filter: string) => string;
+/** What a filter is evaluated against: `now` for relative dates (now-7d). */
+export interface NqlContext {
+  now: Date;
+}
 
-export function compileNql(node: Node, fields: Record<string, FieldCompiler>, params: unknown[], filter: string): string {
+export type FieldCompiler = (op: Op, values: Comparison['values'], p: (v: unknown) => string, filter: string, ctx: NqlContext) => string;
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** NQL's relative dates, as Ghost: now, now-7d, now+1w (s, m, h, d, w; M months, y years). */
+export function relativeDate(v: string, now: Date): Date | null {
+  const m = /^now(?:([+-])(\d{1,6})([smhdwMy]))?$/.exec(v.trim());
+  if (!m) return null;
+  if (!m[1]) return new Date(now);
+  const n = Number(m[2]) * (m[1] === '-' ? -1 : 1);
+  const d = new Date(now);
+  if (m[3] === 'M') d.setUTCMonth(d.getUTCMonth() + n);
+  else if (m[3] === 'y') d.setUTCFullYear(d.getUTCFullYear() + n);
+  else d.setTime(d.getTime() + n * UNIT_MS[m[3]!]!);
+  return d;
+}
+
+export function compileNql(node: Node, fields: Record<string, FieldCompiler>, params: unknown[], filter: string, ctx: NqlContext = { now: new Date() }): string {
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
@@ -180,7 +205,7 @@ export function compileNql(node: Node, fields: Record<string, FieldCompiler>, pa
     const name = n.field.replace(/\.slug$/, '');
     const compile = fields[name];
     if (!compile) throw new ValidationError(`Cannot filter on "${n.field}". Filterable fields: ${Object.keys(fields).join(', ')}.`, { filter: `unknown field ${n.field}` });
-    const cond = compile(n.op, n.values, p, filter);
+    const cond = compile(n.op, n.values, p, filter, ctx);
     return n.negated ? `NOT coalesce(${cond}, false)` : `coalesce(${cond}, false)`;
   };
   return walk(node);
@@ -192,7 +217,7 @@ const asText = (v: unknown) => (v === null ? null : String(v));
 
 /** A plain column: equality, lists, comparisons and the ~ family on text. */
 export function column(expr: string, kind: 'text' | 'int' | 'bool' | 'time'): FieldCompiler {
-  return (op, values, p, filter) => {
+  return (op, values, p, filter, ctx) => {
     const conv = (v: unknown): unknown => {
       if (v === null) return null;
       if (kind === 'int') {
@@ -205,6 +230,8 @@ export function column(expr: string, kind: 'text' | 'int' | 'bool' | 'time'): Fi
         throw new ValidationError(`Invalid filter "${filter}": ${expr.split('.').pop()} is true or false.`, { filter: 'expected true or false' });
       }
       if (kind === 'time') {
+        const rel = relativeDate(String(v), ctx.now);
+        if (rel) return rel;
         const d = new Date(String(v).replace(' ', 'T').replace(/(T\d\d:\d\d(:\d\d(\.\d+)?)?)$/, '$1Z'));
         // PostgreSQL's timestamptz holds years 4713 BC to 294276 AD; outside 1-9999 is no real filter anyway.
         if (!Number.isNaN(d.getTime()) && (d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999)) {

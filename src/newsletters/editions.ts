@@ -190,6 +190,20 @@ export async function buildEdition(deps: Pick<Deps, 'db' | 'clock'>, newsletter:
   return getEdition(db, id);
 }
 
+/**
+ * Remove a draft that holds nothing an editor made: no stories, no intro, no schedule. `editions
+ * send` discards the empty draft a build with no stories leaves, and one left earlier, so it never
+ * blocks a later build. Returns whether it was removed (a draft with anything in it stays).
+ */
+export async function discardEmptyDraft(db: Db, editionId: number): Promise<boolean> {
+  const rows = await db.query<{ id: number }>(
+    `DELETE FROM editions e WHERE e.id = $1 AND e.status = 'draft' AND e.slot_at IS NULL AND coalesce(trim(e.intro), '') = ''
+        AND NOT EXISTS (SELECT 1 FROM edition_items i WHERE i.edition_id = e.id) RETURNING e.id`,
+    [editionId],
+  );
+  return rows.length > 0;
+}
+
 async function editable(db: Db, id: number): Promise<Edition> {
   const e = await db.one<Edition>(`SELECT ${COLS} FROM editions e WHERE e.id = $1 FOR UPDATE`, [id]);
   if (!e) throw new NotFoundError(`There is no edition with id ${id}.`);

@@ -26,6 +26,8 @@ export interface FeedInput {
   items: Article[];
   /** Who reads this feed: anonymous for every public feed; a paying member for their private feed. */
   viewer?: Viewer;
+  /** WebSub hub to name (rel="hub", JSON Feed `hubs`), if any. */
+  hub?: string | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
       icon: site.logoUrl,
       favicon: site.logoUrl,
       language: pub.locale,
+      ...(f.hub ? { hubs: [{ type: 'WebSub', url: f.hub }] } : {}),
       items: f.items.map((a) => ({
         id: site.url('/' + a.slug),
         url: site.url('/' + a.slug),
@@ -78,6 +81,7 @@ export function renderFeed(site: Site, kind: FeedKind, f: FeedInput): string {
     generator: 'Newsdesk',
     copyright: `© ${pub.name}`,
     feedLinks: { rss: site.url(f.base + '.xml'), atom: site.url(f.base + '.atom'), json: site.url(f.base + '.json') },
+    ...(f.hub ? { hub: f.hub } : {}),
   });
   for (const a of f.items) {
     const link = site.url('/' + a.slug);

@@ -86,7 +86,7 @@ ${(meta.jsonLd ?? []).map((d) => html`<script type="application/ld+json">${jsonF
     <nav class="site-nav" aria-label="Sections">
       <ul>${site.sections.map((s) => html`<li><a href="/section/${s.slug}">${s.name}</a></li>`)}</ul>
     </nav>
-    <form class="site-search" role="search" action="/search" method="get">
+    <form class="site-search" role="search" aria-label="Search ${pub.name}" action="/search" method="get">
       <label for="site-search-q" class="visually-hidden">Search ${pub.name}</label>
       <input id="site-search-q" type="search" name="q" placeholder="Search" maxlength="200">
       <button type="submit">Search</button>

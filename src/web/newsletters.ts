@@ -11,7 +11,7 @@ import {
   subscriptionsOf, unsubscribe,
 } from '../newsletters/signup.ts';
 import {
-  confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupResultPage, unsubscribePage, unsubscribedPage,
+  confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupFormPage, signupResultPage, unsubscribePage, unsubscribedPage,
 } from './pages/newsletters.ts';
 import { sharedLimiter } from '../platform/rate-limit.ts';
 
@@ -119,7 +119,7 @@ export function newsletterPages(deps: WebDeps) {
   };
   const subscribeForm: Handler = async (_req, reply) => {
     const site = await loadSite(deps);
-    return noStore(reply).type(HTML).send(signupResultPage(site, { isError: true }));
+    return noStore(reply).type(HTML).send(signupFormPage(site));
   };
   const embed: Handler = async (_req, reply) => {
     const site = await loadSite(deps);

@@ -12,6 +12,7 @@
 // See docs/decisions/0003-page-cache.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FrontCache } from '../platform/http.ts';
 
@@ -131,6 +132,50 @@ export interface CachedPage {
   headers: Record<string, string>;
   body: Buffer;
   etag: string;
+  /** The same bytes compressed once when stored (br and gzip), for clients that accept them. */
+  encoded?: { br: Variant; gzip: Variant };
+}
+
+interface Variant {
+  body: Buffer;
+  etag: string;
+  headers: Record<string, string>;
+}
+
+/** Worth compressing: text of a kilobyte or more (HTML, feeds, sitemaps, JSON, CSS, JS). */
+const COMPRESSIBLE = /^(text\/|application\/(?:[a-z+.-]*\+)?(?:xml|json)|application\/(?:javascript|feed\+json))/i;
+const MIN_COMPRESS_BYTES = 1024;
+
+/** The encoding to answer with, from Accept-Encoding: br, then gzip, unless refused with q=0. */
+export function chooseEncoding(header: string | string[] | undefined): 'br' | 'gzip' | null {
+  if (!header) return null;
+  const accepted = new Map<string, number>();
+  for (const part of String(header).toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    accepted.set(name!.trim(), q ? Number(q[1]) : 1);
+  }
+  const ok = (n: string) => (accepted.get(n) ?? accepted.get('*') ?? 0) > 0;
+  return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
+}
+
+function encodeVariants(page: CachedPage): CachedPage['encoded'] {
+  const type = page.headers['content-type'] ?? '';
+  if (page.body.length < MIN_COMPRESS_BYTES || !COMPRESSIBLE.test(type)) return undefined;
+  const variant = (body: Buffer, suffix: string, encoding: string): Variant => {
+    const etag = page.etag.replace(/"$/, `-${suffix}"`);
+    return { body, etag, headers: { ...page.headers, 'content-encoding': encoding, 'content-length': String(body.length), etag } };
+  };
+  // Brotli at quality 5: most of its gain for a fraction of quality 11's time (pages are stored often).
+  const br = zlib.brotliCompressSync(page.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+  const gz = zlib.gzipSync(page.body, { level: 6 });
+  return { br: variant(br, 'br', 'br'), gzip: variant(gz, 'gz', 'gzip') };
+}
+
+/** The bytes, tag and headers to send this request: a compressed variant when it accepts one. */
+export function variantFor(page: CachedPage, acceptEncoding: string | string[] | undefined): { body: Buffer; etag: string; headers: Record<string, string> } {
+  const enc = page.encoded ? chooseEncoding(acceptEncoding) : null;
+  return enc ? page.encoded![enc] : page;
 }
 
 export class PageCache implements FrontCache {
@@ -203,8 +248,9 @@ export class PageCache implements FrontCache {
       status,
       body: buf,
       etag,
-      headers: { ...this.baseHeaders, 'content-type': contentType, 'content-length': String(buf.length), etag, 'x-cache': 'HIT', ...extraHeaders },
+      headers: { ...this.baseHeaders, 'content-type': contentType, 'content-length': String(buf.length), etag, 'x-cache': 'HIT', vary: 'Accept-Encoding', ...extraHeaders },
     };
+    page.encoded = encodeVariants(page);
     if (this.maxEntries > 0 && generation === this.gen) {
       this.entries.delete(key); // re-inserted at the end: eviction takes the oldest
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -230,13 +276,14 @@ export class PageCache implements FrontCache {
       return false;
     }
     this.hits++;
-    if (req.headers['if-none-match'] === page.etag) {
-      res.writeHead(304, { etag: page.etag, 'cache-control': page.headers['cache-control'] ?? 'no-cache' });
+    const v = variantFor(page, req.headers['accept-encoding']);
+    if (req.headers['if-none-match'] === v.etag) {
+      res.writeHead(304, { etag: v.etag, vary: 'Accept-Encoding', 'cache-control': page.headers['cache-control'] ?? 'no-cache' });
       res.end();
       return true;
     }
-    res.writeHead(page.status, page.headers);
-    res.end(req.method === 'HEAD' ? undefined : page.body);
+    res.writeHead(page.status, v.headers);
+    res.end(req.method === 'HEAD' ? undefined : v.body);
     return true;
   }
 }
@@ -279,13 +326,21 @@ export function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageC
  * Send a public page and, when its route is a cached page (`config.pageCache`) and the request is not
  * personal, keep it under the route's canonical key (see routeKey).
  */
-export function sendCached(req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200) {
-  const headers = { 'cache-control': 'public, max-age=0, must-revalidate' };
+export function sendCached(
+  req: FastifyRequest, reply: FastifyReply, cache: PageCache | undefined, contentType: string, body: string, status = 200, extraHeaders: Record<string, string> = {},
+) {
+  const headers = { 'cache-control': 'public, max-age=0, must-revalidate', ...extraHeaders };
   const key = cache && req.method === 'GET' && !isPersonal(req.headers) ? routeKey(req) : null;
   if (cache && key !== null) {
     const page = cache.store(key, req.cacheGeneration, status, contentType, body, headers);
-    if (req.headers['if-none-match'] === page.etag) return reply.code(304).header('etag', page.etag).send();
-    return reply.code(status).headers({ ...headers, etag: page.etag, 'x-cache': 'MISS' }).type(contentType).send(page.body);
+    const v = variantFor(page, req.headers['accept-encoding']);
+    if (req.headers['if-none-match'] === v.etag) return reply.code(304).headers({ etag: v.etag, vary: 'Accept-Encoding' }).send();
+    const encoding = v.headers['content-encoding'];
+    return reply
+      .code(status)
+      .headers({ ...headers, etag: v.etag, vary: 'Accept-Encoding', 'x-cache': 'MISS', ...(encoding ? { 'content-encoding': encoding } : {}) })
+      .type(contentType)
+      .send(v.body);
   }
   return reply.code(status).headers(headers).type(contentType).send(body);
 }

@@ -41,6 +41,7 @@ export function robotsTxt(site: Site): string {
   return `User-agent: *
 Disallow: /admin/
 Disallow: /api/
+Disallow: /ghost/api/
 Disallow: /search
 Disallow: /newsletters/confirm
 Disallow: /newsletters/preferences

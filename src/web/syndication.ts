@@ -14,14 +14,24 @@ const XML = 'application/xml; charset=utf-8';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+/** Last-Modified of a feed (its newest item's change: readers poll with it); with a hub, WebSub's Link header. */
+function feedHeaders(items: Array<{ updated_at: Date }>, hub: string | null, self: string): Record<string, string> {
+  const newest = items.reduce<Date | null>((m, a) => (!m || a.updated_at > m ? a.updated_at : m), null);
+  return {
+    ...(newest ? { 'last-modified': newest.toUTCString() } : {}),
+    ...(hub ? { link: `<${hub}>; rel="hub", <${self}>; rel="self"` } : {}),
+  };
+}
+
 export function syndication(deps: WebDeps) {
   const { db, cache } = deps;
 
   const siteFeed = (kind: FeedKind): Handler => async (req, reply) => {
     const site = await loadSite(deps);
     const items = await listPublishedFull(db, {}, FEED_SIZE);
-    const body = renderFeed(site, kind, { title: site.publication.name, description: site.publication.description, path: '/', base: '/feed', items });
-    return sendCached(req, reply, cache, FEED_TYPES[kind], body);
+    const hub = deps.config.websubHub;
+    const body = renderFeed(site, kind, { title: site.publication.name, description: site.publication.description, path: '/', base: '/feed', items, hub });
+    return sendCached(req, reply, cache, FEED_TYPES[kind], body, 200, feedHeaders(items, hub, site.url(`/feed.${kind}`)));
   };
 
   const listFeed = (list: ListKind, kind: FeedKind): Handler => async (req, reply) => {
@@ -37,8 +47,9 @@ export function syndication(deps: WebDeps) {
       path,
       base: `${path}/feed`,
       items,
+      hub: deps.config.websubHub,
     });
-    return sendCached(req, reply, cache, FEED_TYPES[kind], body);
+    return sendCached(req, reply, cache, FEED_TYPES[kind], body, 200, feedHeaders(items, deps.config.websubHub, site.url(`${path}/feed.${kind}`)));
   };
 
   const robots: Handler = async (req, reply) => sendCached(req, reply, cache, 'text/plain; charset=utf-8', robotsTxt(await loadSite(deps)));

@@ -43,7 +43,7 @@ export function editionPage(site: Site, n: Newsletter, e: Edition, items: Articl
   <p class="story-meta"><time datetime="${isoInZone(date, tz)}">${humanDate(date, tz, site.publication.locale)}</time></p>
 </header>
 ${e.intro ? html`<div class="article-body">${raw(markdownToHtml(e.intro))}</div>` : ''}
-<ol class="story-list">${items.map((a) => storyItem(site, a))}</ol>
+<ol class="story-list">${items.map((a) => storyItem(site, a, 2))}</ol>
 <nav class="pagination" aria-label="Editions">
   ${next ? html`<a rel="next" href="${editionPath(n.slug, next)}">Next edition</a>` : ''}
   <a href="/newsletters/${n.slug}">All editions</a>

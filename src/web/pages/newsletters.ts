@@ -45,6 +45,12 @@ export function signupResultPage(site: Site, state: SignupFormState): string {
 ${signupForm(site, state)}`);
 }
 
+/** GET /newsletters/subscribe: the form, fresh: nothing submitted, so no error state. */
+export function signupFormPage(site: Site): string {
+  return page(site, 'Sign up to our newsletters', '/newsletters/subscribe', html`<h1>Sign up to our newsletters</h1>
+${signupForm(site, {})}`);
+}
+
 export function linkProblemPage(site: Site, kind: 'confirm' | 'unsubscribe' | 'preferences', reason: 'expired' | 'invalid'): string {
   const what = kind === 'confirm' ? 'confirmation link' : kind === 'unsubscribe' ? 'unsubscribe link' : 'preferences link';
   const title = reason === 'expired' ? `This ${what} has expired` : `This ${what} does not work`;

@@ -188,7 +188,7 @@ export function searchPage(site: Site, q: string, hits: SearchHit[], total: numb
     site,
     { title: q ? `Search: ${q}` : 'Search', path: '/search', kind: 'search', noindex: true },
     html`<h1>${heading}</h1>
-<form class="search-form" role="search" action="/search" method="get">
+<form class="search-form" role="search" aria-label="Search results" action="/search" method="get">
   <label for="search-q">Search for</label>
   <input id="search-q" type="search" name="q" value="${q}" maxlength="200">
   <button type="submit">Search</button>
@@ -201,7 +201,7 @@ ${pagination('/search', page, pages, { q })}`,
 export function errorPage(site: Site | null, status: number, title: string, message: string): string {
   const body = html`<div class="error-page"><p class="error-status">Error ${status}</p><h1>${title}</h1><p>${message}</p>
 <p><a href="/">Go to the front page</a> or search:</p>
-<form role="search" action="/search" method="get"><label for="error-q" class="visually-hidden">Search</label><input id="error-q" type="search" name="q" maxlength="200"> <button type="submit">Search</button></form></div>`;
+<form role="search" aria-label="Search from this page" action="/search" method="get"><label for="error-q" class="visually-hidden">Search</label><input id="error-q" type="search" name="q" maxlength="200"> <button type="submit">Search</button></form></div>`;
   if (!site) {
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status} ${title}</title><link rel="stylesheet" href="/assets/site.css"></head><body><main id="main" class="wrap">${body.value}</main></body></html>`;
   }

@@ -1,0 +1,56 @@
+// Compression of cached pages (issue 13, item 7): each cached page is stored with br and gzip variants
+// beside its plain bytes; a client gets the one it accepts, with Vary: Accept-Encoding and a tag of its
+// own. Raw node:http requests (fetch would decompress silently) and node:zlib to decode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { startTestApp } from './helpers/app.ts';
+import { seedFixtures } from './helpers/fixtures.ts';
+import { chooseEncoding } from '../src/web/page-cache.ts';
+
+const NOW = '2026-11-20T12:00:00Z';
+const t = await startTestApp({ now: NOW });
+await seedFixtures(t.deps.db, new Date(NOW));
+
+function raw(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(t.url + path, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+test('Accept-Encoding chooses br, then gzip; q=0 refuses', { timeout: 5_000 }, () => {
+  assert.equal(chooseEncoding('br, gzip'), 'br');
+  assert.equal(chooseEncoding('gzip, deflate'), 'gzip');
+  assert.equal(chooseEncoding('br;q=0, gzip'), 'gzip');
+  assert.equal(chooseEncoding('identity'), null);
+  assert.equal(chooseEncoding('*'), 'br');
+  assert.equal(chooseEncoding(undefined), null);
+});
+
+test('pages, feeds and sitemaps go out compressed when asked, on the first answer and from the cache', { timeout: 30_000 }, async () => {
+  for (const path of ['/', '/riverside-tram', '/feed.xml', '/feed.json', '/sitemaps/pages.xml', '/section/politics']) {
+    const plain = await raw(path);
+    assert.equal(plain.status, 200, path);
+    assert.equal(plain.headers['content-encoding'], undefined, `${path}: plain without Accept-Encoding`);
+    assert.match(String(plain.headers.vary), /Accept-Encoding/i, `${path}: Vary`);
+    for (let round = 0; round < 2; round++) {
+      const br = await raw(path, { 'accept-encoding': 'br, gzip' });
+      if (plain.body.length < 1024) continue;
+      assert.equal(br.headers['content-encoding'], 'br', `${path}: br`);
+      assert.equal(Number(br.headers['content-length']), br.body.length);
+      assert.ok(br.body.length < plain.body.length, `${path}: smaller`);
+      assert.deepEqual(zlib.brotliDecompressSync(br.body), plain.body, `${path}: the same bytes`);
+      const gz = await raw(path, { 'accept-encoding': 'gzip' });
+      assert.equal(gz.headers['content-encoding'], 'gzip');
+      assert.deepEqual(zlib.gunzipSync(gz.body), plain.body);
+      assert.notEqual(br.headers.etag, plain.headers.etag, 'each variant has its own tag');
+      const again = await raw(path, { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) });
+      assert.equal(again.status, 304);
+    }
+  }
+});

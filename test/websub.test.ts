@@ -1,0 +1,80 @@
+// WebSub (issue 13, item 8): with WEBSUB_HUB set the feeds name the hub (rel="hub" in RSS and Atom,
+// JSON Feed `hubs`, the Link header), and a content change pings it through the job queue. The hub
+// is a real HTTP server on loopback; the feeds are read with rss-parser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after } from 'node:test';
+import Parser from 'rss-parser';
+import { startTestApp } from './helpers/app.ts';
+import { seedFixtures } from './helpers/fixtures.ts';
+import { createArticle } from '../src/articles/write.ts';
+import { runDueJobs } from '../src/platform/jobs.ts';
+import { jobRegistry } from '../src/jobs.ts';
+
+const pings: Array<{ contentType: string; body: URLSearchParams }> = [];
+let answer = 204;
+const hub = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    pings.push({ contentType: String(req.headers['content-type']), body: new URLSearchParams(Buffer.concat(chunks).toString()) });
+    res.writeHead(answer).end();
+  });
+});
+await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
+after(() => new Promise<void>((r) => hub.close(() => r())));
+const HUB = `http://127.0.0.1:${(hub.address() as { port: number }).port}/hub`;
+
+const NOW = '2026-11-20T12:00:00Z';
+const t = await startTestApp({ now: NOW, env: { WEBSUB_HUB: HUB, WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+await seedFixtures(t.deps.db, new Date(NOW));
+const plain = await startTestApp({ now: NOW });
+
+test('feeds name the hub: RSS and Atom rel="hub", JSON Feed hubs, and a Link header', { timeout: 30_000 }, async () => {
+  const rssRes = await t.get('/feed.xml');
+  assert.equal(rssRes.headers.get('link'), `<${HUB}>; rel="hub", <https://news.example/feed.xml>; rel="self"`);
+  const rssText = await rssRes.text();
+  const parser = new Parser({ customFields: { feed: [['atom:link', 'atomLinks', { keepArray: true }]] } as any });
+  const rss = (await parser.parseString(rssText)) as any;
+  const links = rss.atomLinks.map((l: any) => l.$);
+  assert.ok(links.some((l: any) => l.rel === 'hub' && l.href === HUB), JSON.stringify(links));
+  assert.ok(links.some((l: any) => l.rel === 'self' && l.href === 'https://news.example/feed.xml'));
+  const atom = await (await t.get('/feed.atom')).text();
+  assert.match(atom, new RegExp(`<link rel="hub" href="${HUB.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*/>`));
+  const json = await (await t.get('/section/politics/feed.json')).json() as any;
+  assert.deepEqual(json.hubs, [{ type: 'WebSub', url: HUB }]);
+  assert.match((await t.get('/section/politics/feed.atom')).headers.get('link') ?? '', /rel="hub"/);
+});
+
+test('without WEBSUB_HUB no hub is named', { timeout: 30_000 }, async () => {
+  const res = await plain.get('/feed.xml');
+  assert.equal(res.headers.get('link'), null);
+  assert.doesNotMatch(await res.text(), /rel="hub"/);
+  assert.ok(!('hubs' in ((await (await plain.get('/feed.json')).json()) as any)));
+});
+
+test('publishing queues one ping (bursts coalesce); the job posts hub.mode=publish for each site feed, and retries a refusal', { timeout: 30_000 }, async () => {
+  const { db } = t.deps;
+  await createArticle(db, { headline: 'Hub news', slug: 'hub-news', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:00:00Z' }, { now: new Date(NOW) });
+  await createArticle(db, { headline: 'More hub news', slug: 'hub-news-2', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:05:00Z' }, { now: new Date(NOW) });
+  await new Promise((r) => setImmediate(r));
+  let queued: Array<{ status: string }> = [];
+  for (let i = 0; i < 50 && !queued.length; i++) {
+    queued = await db.query(`SELECT status FROM jobs WHERE name = 'websub.ping'`);
+    if (!queued.length) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(queued.length, 1, 'one ping waiting for two changes');
+  answer = 503;
+  await runDueJobs(t.deps, jobRegistry);
+  assert.equal((await db.one<{ status: string }>(`SELECT status FROM jobs WHERE name = 'websub.ping'`))!.status, 'queued', 'a refused ping is retried');
+  answer = 204;
+  pings.length = 0;
+  await db.query(`UPDATE jobs SET run_at = now() WHERE name = 'websub.ping'`);
+  await runDueJobs(t.deps, jobRegistry);
+  assert.deepEqual(pings.map((p) => [p.body.get('hub.mode'), p.body.get('hub.url')]), [
+    ['publish', 'https://news.example/feed.xml'], ['publish', 'https://news.example/feed.atom'], ['publish', 'https://news.example/feed.json'],
+  ]);
+  assert.ok(pings.every((p) => p.contentType.startsWith('application/x-www-form-urlencoded')));
+  assert.equal((await db.one<{ status: string }>(`SELECT status FROM jobs WHERE name = 'websub.ping'`))!.status, 'done');
+});
