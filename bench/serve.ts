@@ -5,6 +5,7 @@
 // Time limit: 5 minutes (2 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -56,9 +57,24 @@ function parseWrkMs(v: string, unit: string): number {
   return Number(v) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
 }
 
+/** Accept-Encoding for a run: none (plain bytes) or what browsers send (Newsdesk answers br). */
+let ACCEPT_ENCODING = '';
+
+/** The compressed bytes Newsdesk sends for a path (raw http: fetch would decompress them). */
+function fetchBr(url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => (res.headers['content-encoding'] === 'br' ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url} was not sent with br`))));
+    }).on('error', reject);
+  });
+}
+
 async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
   if (WRK) {
-    const r = await bench.exec(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url]);
+    const header = ACCEPT_ENCODING ? ['-H', `Accept-Encoding: ${ACCEPT_ENCODING}`] : [];
+    const r = await bench.exec(WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...header, url]);
     if (r.code !== 0) throw new Error(`wrk failed: ${r.stderr}`);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
     const p = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(r.stdout);
@@ -68,7 +84,7 @@ async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
     return { rps, p99: p ? parseWrkMs(p[1]!, p[2]!) : NaN, bad };
   }
   const res = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 }, (err: Error | null, out: autocannon.Result) => (err ? reject(err) : resolve(out)));
+    autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1, headers: ACCEPT_ENCODING ? { 'accept-encoding': ACCEPT_ENCODING } : {} }, (err: Error | null, out: autocannon.Result) => (err ? reject(err) : resolve(out)));
   });
   return { rps: res.requests.average, p99: res.latency.p99, bad: res.non2xx + res.errors };
 }
@@ -89,10 +105,12 @@ try {
   const slug = /<h3 class="story-headline"><a href="\/([a-z0-9-]+)">/.exec(home)![1]!;
   const pages: Record<string, string> = { '/': home, ['/' + slug]: await (await fetch(base + '/' + slug)).text() };
 
-  // The reference: the same bytes from memory, plain node:http, its own process like Newsdesk.
-  const refSrc = `const http=require('node:http');const pages=${JSON.stringify(Object.fromEntries(Object.entries(pages).map(([k, v]) => [k, v])))};
-    const bufs={};for(const k in pages)bufs[k]=Buffer.from(pages[k]);
-    http.createServer((req,res)=>{const b=bufs[req.url];if(!b){res.writeHead(404);return res.end();}res.writeHead(200,{'content-type':'text/html; charset=utf-8','content-length':b.length});res.end(b);}).listen(${refPort},'127.0.0.1');`;
+  const brPages: Record<string, string> = {};
+  for (const p of Object.keys(pages)) brPages[p] = (await fetchBr(base + p)).toString('base64');
+  // The reference: the same bytes from memory (plain, or the same br bytes when asked), plain node:http, its own process like Newsdesk.
+  const refSrc = `const http=require('node:http');const pages=${JSON.stringify(Object.fromEntries(Object.entries(pages).map(([k, v]) => [k, v])))};const brs=${JSON.stringify(brPages)};
+    const bufs={},br={};for(const k in pages){bufs[k]=Buffer.from(pages[k]);br[k]=Buffer.from(brs[k],'base64');}
+    http.createServer((req,res)=>{const z=/br/.test(req.headers['accept-encoding']||'');const b=(z?br:bufs)[req.url];if(!b){res.writeHead(404);return res.end();}res.writeHead(200,{'content-type':'text/html; charset=utf-8','content-length':b.length,vary:'Accept-Encoding',...(z?{'content-encoding':'br'}:{})});res.end(b);}).listen(${refPort},'127.0.0.1');`;
   ref = bench.spawn(process.execPath, ['-e', refSrc], { stdio: 'inherit' });
   bench.waiting('the plain reference server to answer');
   await waitFor(`http://127.0.0.1:${refPort}/`, ref);
@@ -109,16 +127,18 @@ try {
     await run(base + p, WARMUP_SECONDS);
   }
   const loadRows: Array<{ page: string; n: LoadResult; r: LoadResult; ratio: number; pass: boolean }> = [];
-  for (const p of ['/' + slug, '/']) {
-    bench.waiting(`the measured load on ${p === '/' ? 'the home page' : 'the article page'} (${SECONDS} s each server)`);
+  for (const enc of ['', 'br, gzip']) for (const p of ['/' + slug, '/']) {
+    ACCEPT_ENCODING = enc;
+    const label = `${p === '/' ? 'home page' : 'article page'}${enc ? ' (br)' : ''}`;
+    bench.waiting(`the measured load on the ${label} (${SECONDS} s each server)`);
     const r = await run(`http://127.0.0.1:${refPort}${p}`);
     const n = await run(base + p);
     const ratio = n.rps / r.rps;
     const pass = ratio >= 0.6 && n.p99 < 10 && n.bad === 0;
     ok &&= pass;
-    loadRows.push({ page: p === '/' ? 'home page' : 'article page', n, r, ratio, pass });
+    loadRows.push({ page: label, n, r, ratio, pass });
     rows.push(
-      `${p === '/' ? 'home   ' : 'article'}  newsdesk ${Math.round(n.rps).toString().padStart(6)} req/s p99 ${n.p99.toFixed(1).padStart(5)} ms | plain http ${Math.round(r.rps).toString().padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(5)} ms | ratio ${ratio.toFixed(2)} (target >= 0.60, p99 < 10 ms) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad responses/errors=${n.bad}` : ''}`,
+      `${(p === '/' ? 'home   ' : 'article') + (enc ? ' br' : '   ')}  newsdesk ${Math.round(n.rps).toString().padStart(6)} req/s p99 ${n.p99.toFixed(1).padStart(5)} ms | plain http ${Math.round(r.rps).toString().padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(5)} ms | ratio ${ratio.toFixed(2)} (target >= 0.60, p99 < 10 ms) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad responses/errors=${n.bad}` : ''}`,
     );
   }
   const loaded = rssMb(nd.pid!);
