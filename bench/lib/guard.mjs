@@ -99,6 +99,7 @@ async function finish() {
   if (dirs.length) say(`removed ${dirs.length} temporary director${dirs.length === 1 ? 'y' : 'ies'} it left behind: ${dirs.join(', ')}`);
   fs.rmSync(cfg.stateFile, { force: true });
   fs.rmSync(cfg.stateFile + '.tmp', { force: true });
+  if (cfg.readyFile) fs.rmSync(cfg.readyFile, { force: true });
   process.exit(0);
 }
 
@@ -161,3 +162,8 @@ setInterval(() => {
     void finish();
   }
 }, 500).unref();
+
+// Ready: every handler is in place. The bench waits for this file before it goes on, so that a
+// Ctrl+C that comes early cannot reach a guard that would still die of it (on a loaded machine a
+// guard took over a second to start, and a busy bench was then left with nobody to kill it).
+if (cfg.readyFile) fs.writeFileSync(cfg.readyFile, String(process.pid));

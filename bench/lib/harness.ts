@@ -198,12 +198,19 @@ export function startBench(opts: { name: string; limit: { full: number; quick: n
 
   // The guard: in this process group (so Ctrl+C and the runner's signals reach it too), fed nothing
   // but holding the read end of a pipe whose write end closes when this process ends in any way.
-  const guard = cpSpawn(process.execPath, [GUARD, JSON.stringify({ name: opts.name, pid: process.pid, limitMs: limitSeconds * 1000, stateFile, resultsFile, quick })], {
+  const readyFile = stateFile + '.ready';
+  fs.rmSync(readyFile, { force: true });
+  const guard = cpSpawn(process.execPath, [GUARD, JSON.stringify({ name: opts.name, pid: process.pid, limitMs: limitSeconds * 1000, stateFile, resultsFile, quick, readyFile })], {
     stdio: ['pipe', 'ignore', 'inherit'],
   });
   guard.unref();
   (guard.stdin as unknown as { unref(): void }).unref();
   guard.stdin!.on('error', () => {});
+  // Wait (blocking: startBench is synchronous, and nothing else runs yet) until the guard has its signal
+  // handlers: a Ctrl+C before that would kill the guard and leave a busy bench with nobody to stop it.
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  for (const t0 = Date.now(); !fs.existsSync(readyFile) && Date.now() - t0 < 30_000; ) Atomics.wait(tick, 0, 0, 10);
+  if (!fs.existsSync(readyFile)) process.stderr.write(`bench ${opts.name}: its guard did not start within 30 s; going on without waiting\n`);
 
   const track = (child: ChildProcess) => {
     if (child.pid === undefined) return child; // failed to start: its 'error' event says why
