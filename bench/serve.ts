@@ -102,8 +102,21 @@ try {
   await waitFor(base + '/healthz', nd);
   const idle = rssMb(nd.pid!);
   const home = await (await fetch(base + '/')).text();
-  const slug = /<h3 class="story-headline"><a href="\/([a-z0-9-]+)">/.exec(home)![1]!;
-  const pages: Record<string, string> = { '/': home, ['/' + slug]: await (await fetch(base + '/' + slug)).text() };
+  // A public article (metered ones answer an anonymous reader with a meter cookie: a different page,
+  // measured on its own): the first story on the home page whose page sets no cookie.
+  let slug = '';
+  let articleHtml = '';
+  for (const m of home.matchAll(/<a href="\/([a-z0-9-]+)">/g)) {
+    const res = await fetch(base + '/' + m[1]);
+    const text = await res.text();
+    if (res.status === 200 && !res.headers.get('set-cookie') && /<article/.test(text)) {
+      slug = m[1]!;
+      articleHtml = text;
+      break;
+    }
+  }
+  if (!slug) throw new Error('no public article linked from the home page');
+  const pages: Record<string, string> = { '/': home, ['/' + slug]: articleHtml };
 
   const brPages: Record<string, string> = {};
   for (const p of Object.keys(pages)) brPages[p] = (await fetchBr(base + p)).toString('base64');
