@@ -5,14 +5,13 @@
 // tied to the batch size). The measured number is printed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openDb, type Db } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
-import { tmpDir } from './helpers/db.ts';
+import { createTestDatabase, tmpDir } from './helpers/db.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { startSink } from './helpers/smtp-sink.ts';
 
@@ -29,21 +28,9 @@ let databaseUrl = '';
 const pgUrl = process.env.NEWSDESK_TEST_PG_URL;
 if (pgUrl) {
   // A database of our own from the template, so the child process can reach it by URL.
-  const pg = (await import('pg')).default;
-  const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_crash_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.pathname = '/' + name;
-  databaseUrl = u.toString();
-  after(async () => {
-    const a = new pg.Client({ connectionString: pgUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-  });
+  const created = (await createTestDatabase('crash_'))!;
+  databaseUrl = created.url;
+  after(created.drop);
 }
 
 async function open(): Promise<Db> {

@@ -7,7 +7,6 @@
 // over). PostgreSQL only: the embedded database admits one process.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +15,7 @@ import { openDb, type Db } from '../src/db/index.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { createWebhook } from '../src/webhooks/webhooks.ts';
-import { tmpDir } from './helpers/db.ts';
+import { createTestDatabase, tmpDir } from './helpers/db.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { startSink } from './helpers/smtp-sink.ts';
 
@@ -33,23 +32,13 @@ let databaseUrl = '';
 const servers: Array<{ child: ChildProcess; url: string; out: string }> = [];
 
 if (pgUrl) {
-  const pg = (await import('pg')).default;
-  const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_multi_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.pathname = '/' + name;
-  databaseUrl = u.toString();
+  const created = (await createTestDatabase('multi_'))!;
+  databaseUrl = created.url;
   db = await openDb({ databaseUrl, dataDir: tmpDir() });
   after(async () => {
     for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
     await db!.close();
-    const a = new pg.Client({ connectionString: pgUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
+    await created.drop();
   });
 }
 

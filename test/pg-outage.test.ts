@@ -6,7 +6,6 @@
 // every recipient reached. The shared PostgreSQL server itself is not restarted: other tests use it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openDb, type Db } from '../src/db/index.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
-import { tmpDir } from './helpers/db.ts';
+import { createTestDatabase, tmpDir } from './helpers/db.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { startSink } from './helpers/smtp-sink.ts';
 
@@ -68,17 +67,11 @@ let relayUrl = '';
 let relay: Awaited<ReturnType<typeof startRelay>> | null = null;
 let child: ChildProcess | null = null;
 if (pgUrl) {
-  const pg = (await import('pg')).default;
-  const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_outage_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
-  await admin.end();
-  const direct = new URL(pgUrl);
-  direct.pathname = '/' + name;
-  db = await openDb({ databaseUrl: direct.toString(), dataDir: tmpDir() });
+  const created = (await createTestDatabase('outage_'))!;
+  const direct = new URL(created.url);
+  db = await openDb({ databaseUrl: created.url, dataDir: tmpDir() });
   relay = await startRelay(direct);
-  const viaRelay = new URL(direct.toString());
+  const viaRelay = new URL(created.url);
   viaRelay.hostname = '127.0.0.1';
   viaRelay.port = String(relay.port);
   relayUrl = viaRelay.toString();
@@ -86,10 +79,7 @@ if (pgUrl) {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await relay!.down().catch(() => {});
     await db!.close();
-    const a = new pg.Client({ connectionString: pgUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
+    await created.drop();
   });
 }
 

@@ -3,14 +3,13 @@
 // first while it is reading the feeds, then while it is fetching pages, then run to the end.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openDb, type Db } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createOutlet } from '../src/newswire/outlets.ts';
-import { tmpDir } from './helpers/db.ts';
+import { createTestDatabase, tmpDir } from './helpers/db.ts';
 import { articlePage, paragraphs, rss, startFeedServer } from './helpers/feed-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,21 +20,9 @@ const dataDir = tmpDir();
 let databaseUrl = '';
 const pgUrl = process.env.NEWSDESK_TEST_PG_URL;
 if (pgUrl) {
-  const pg = (await import('pg')).default;
-  const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_wcrash_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.pathname = '/' + name;
-  databaseUrl = u.toString();
-  after(async () => {
-    const a = new pg.Client({ connectionString: pgUrl });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-  });
+  const created = (await createTestDatabase('wcrash_'))!;
+  databaseUrl = created.url;
+  after(created.drop);
 }
 const open = (): Promise<Db> => openDb({ databaseUrl: databaseUrl || null, dataDir });
 

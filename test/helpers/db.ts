@@ -7,24 +7,40 @@ import { after } from 'node:test';
 import { openDb, type Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
-export async function openTestDb(): Promise<Db> {
+/**
+ * On the PostgreSQL pass: a database of this file's own, copied from the run's template, that other
+ * processes (a spawned `serve`, the CLI) can reach by URL. The caller drops it when done (in the
+ * after() that first stops what uses it). Null on PGlite.
+ */
+export async function createTestDatabase(tag: string): Promise<{ url: string; drop(): Promise<void> } | null> {
   const pgUrl = process.env.NEWSDESK_TEST_PG_URL;
-  if (pgUrl) {
-    const pg = (await import('pg')).default;
-    const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
-    await admin.end();
-    const u = new URL(pgUrl);
-    u.pathname = '/' + name;
-    const db = await openDb({ databaseUrl: u.toString(), dataDir: tmpDir() });
-    after(async () => {
-      await db.close();
+  if (!pgUrl) return null;
+  const pg = (await import('pg')).default;
+  const name = `newsdesk_t_${process.env.NEWSDESK_TEST_PARENT_PID ?? process.pid}_${tag}${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.NEWSDESK_TEST_PG_TEMPLATE}`);
+  await admin.end();
+  const u = new URL(pgUrl);
+  u.pathname = '/' + name;
+  return {
+    url: u.toString(),
+    drop: async () => {
       const a = new pg.Client({ connectionString: pgUrl });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.end();
+    },
+  };
+}
+
+export async function openTestDb(): Promise<Db> {
+  const created = await createTestDatabase('');
+  if (created) {
+    const db = await openDb({ databaseUrl: created.url, dataDir: tmpDir() });
+    after(async () => {
+      await db.close();
+      await created.drop();
     });
     return db;
   }
