@@ -69,10 +69,10 @@ export function readStories(file: string): Story[] {
 }
 
 /** Outlets per lean: AllSides news outlets when ../shared has them (left and lean left are L, and so on). */
-export function outletsByLean(): Record<Lean, string[]> {
+export function outletsByLean(useShared = true): Record<Lean, string[]> {
   const csv = path.resolve(root, '../shared/datasets/outlet-ratings/allsides-ratings-2022-09.csv');
   const out: Record<Lean, string[]> = { L: [], C: [], R: [] };
-  if (fs.existsSync(csv)) {
+  if (useShared && fs.existsSync(csv)) {
     for (const l of fs.readFileSync(csv, 'utf8').split('\n').slice(1)) {
       let name: string;
       let rest: string;
@@ -199,9 +199,9 @@ export interface NamedSet {
   items: LabelledItem[];
 }
 
-/** The evaluation sets of both splits; names carry "dev" or "test". */
-export function evalSets(): NamedSet[] {
-  const outlets = outletsByLean();
+/** The evaluation sets of both splits; names carry "dev" or "test". `useShared: false`: invented outlet names only (tests). */
+export function evalSets(useShared = true): NamedSet[] {
+  const outlets = outletsByLean(useShared);
   const out: NamedSet[] = [];
   for (const split of ['dev', 'test'] as const) {
     const file = path.join(DIR, `${split}.stories`);
