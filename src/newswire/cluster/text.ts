@@ -111,9 +111,17 @@ for (const [canon, ...forms] of [
 
 /** Light English stemmer (plurals, possessives, -ing/-ed/-ly: "ban"/"bans"/"banned"), then one name per country. */
 export function stem(w: string): string {
-  const s = stemWord(w);
-  return PLACE.get(s) ?? s;
+  let s = stems.get(w);
+  if (s !== undefined) return s;
+  s = stemWord(w);
+  s = PLACE.get(s) ?? s;
+  // Memoised: a stream repeats its words; bounded so a long-running wire does not grow it forever.
+  if (stems.size >= 200_000) stems.clear();
+  stems.set(w, s);
+  return s;
 }
+
+const stems = new Map<string, string>();
 
 function stemWord(w: string): string {
   if (w.length <= 3) return w;
@@ -135,8 +143,8 @@ function measure(w: string): number {
   let m = 0;
   let prevVowel = false;
   for (let i = 0; i < w.length; i++) {
-    const c = w[i]!;
-    const vowel: boolean = /[aeiou]/.test(c) || (c === 'y' && i > 0 && !prevVowel);
+    const c = w.charCodeAt(i);
+    const vowel: boolean = isVowel(c) || (c === 121 /* y */ && i > 0 && !prevVowel);
     if (!vowel && prevVowel) m++;
     prevVowel = vowel;
   }
@@ -146,9 +154,15 @@ function measure(w: string): number {
 /** Ends consonant-vowel-consonant, the last not w, x or y ("rul", "hop", "vot"). */
 function cvc(w: string): boolean {
   if (w.length < 3) return false;
-  const [a, b, c] = [w[w.length - 3]!, w[w.length - 2]!, w[w.length - 1]!];
-  const v = (x: string) => /[aeiou]/.test(x);
-  return !v(a) && v(b) && !v(c) && !/[wxy]/.test(c);
+  const a = w.charCodeAt(w.length - 3);
+  const b = w.charCodeAt(w.length - 2);
+  const c = w.charCodeAt(w.length - 1);
+  return !isVowel(a) && isVowel(b) && !isVowel(c) && c !== 119 && c !== 120 && c !== 121; // not w, x, y
+}
+
+/** a, e, i, o, u */
+function isVowel(c: number): boolean {
+  return c === 97 || c === 101 || c === 105 || c === 111 || c === 117;
 }
 
 /**
