@@ -5,7 +5,8 @@
 //   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON]
 //
 // Sets: the self-written fixture (test/fixtures/wire-cluster/), the demo publication's articles grouped
-// by story, synthetic streams (bench/cluster-synthetic.ts; outlet names from
+// by story, the self-written left/center/right stories as headline streams and L/C/R sets, dev and test
+// splits (bench/cluster-eval.ts, test/fixtures/wire-cluster-eval/), synthetic streams (bench/cluster-synthetic.ts; outlet names from
 // ../shared/datasets/outlet-ratings when present), and every labelled JSONL file in each --data DIR
 // (default ../shared/datasets/cluster-eval; skipped with a message when absent): one item a line,
 // {"id","title","text"?,"outlet"?,"url"?,"published","story"}. The fixture and sets whose name contains
