@@ -104,6 +104,35 @@ test('one request at a time per host, with the gap between them', T, async () =>
   assert.equal((await items(a.id)).length + (await items(b.id)).length, 6);
 });
 
+test('two processes polling one host keep one request at a time and the gap (the host is claimed in wire_hosts)', T, async () => {
+  const s = await startFeedServer();
+  const list = Array.from({ length: 8 }, (_, i) => ({ guid: `x${i}`, link: `${s.url}/q/${i}`, title: `Shared host story ${i}` }));
+  s.routes.set('/h1', send(rss(list.slice(0, 4)), 'application/rss+xml'));
+  s.routes.set('/h2', send(rss(list.slice(4)), 'application/rss+xml'));
+  for (const [i] of list.entries()) {
+    s.routes.set(`/q/${i}`, async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 15));
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(articlePage(`Shared host story ${i}`, paragraphs(`shared story ${i}`)));
+    });
+  }
+  const a = await createOutlet(db, { name: 'Shared One', url: s.url + '/', feeds: [s.url + '/h1'] });
+  const b = await createOutlet(db, { name: 'Shared Two', url: s.url + '/two', feeds: [s.url + '/h2'] });
+  // Two poll runs at once, each with its own gate and nothing in memory in common: what two processes
+  // would be. Only wire_hosts keeps them apart.
+  const [ra, rb] = await Promise.all([pollWire(deps, { force: true, outlet: a.slug }), pollWire(deps, { force: true, outlet: b.slug })]);
+  assert.equal(ra.newItems + rb.newItems, 8);
+  assert.equal(ra.extracted + rb.extracted, 8, JSON.stringify([ra, rb]));
+  assert.equal(s.maxConcurrent, 1);
+  const sorted = [...s.log].sort((x, y) => x.start - y.start);
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i]!.start >= sorted[i - 1]!.end + 35, `${sorted[i]!.path} started ${sorted[i]!.start - sorted[i - 1]!.end} ms after ${sorted[i - 1]!.path} ended`);
+  }
+  // The host is left free after the gap: no lease outlives the runs.
+  const row = await db.one<{ free: boolean }>('SELECT next_allowed_at <= now() + interval \'1 second\' AS free FROM wire_hosts WHERE host = $1', [s.host]);
+  assert.equal(row?.free, true);
+});
+
 test('misbehaving servers are recorded against their outlet, and the poller keeps going', T, async () => {
   const s = await startFeedServer();
   const good = rss([{ guid: 'ok-1', link: `${s.url}/ok/1`, title: 'A story that works' }]);

@@ -268,7 +268,7 @@ async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item:
 
 /** One poll run: see the header comment. Returns a summary per outlet. */
 export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<PollSummary> {
-  const gate = new HostGate(d.db, d.config.wire.hostGapMs, d.config.wire.concurrency);
+  const gate = new HostGate(d.db, d.config.wire.hostGapMs, d.config.wire.concurrency, d.config.wire.timeoutMs);
   await gate.load();
   const robots = new RobotsCache(d.db, gate, d.config.wire);
   const params: unknown[] = [];
