@@ -133,6 +133,41 @@ test('two processes polling one host keep one request at a time and the gap (the
   assert.equal(row?.free, true);
 });
 
+test("an entry without a date takes the page's own (article:published_time, JSON-LD datePublished, <time>); a feed's date is kept", T, async () => {
+  const s = await startFeedServer();
+  const entry = (i: string, date = '') => `<item><title>Dateless story ${i}</title><link>${s.url}/d/${i}</link><guid>d-${i}</guid>${date ? `<pubDate>${date}</pubDate>` : ''}</item>`;
+  s.routes.set(
+    '/dateless.xml',
+    send(`<?xml version="1.0"?><rss version="2.0"><channel><title>Dateless</title><link>${s.url}/</link>${['meta', 'ld', 'time', 'none', 'future'].map((i) => entry(i)).join('')}${entry('dated', 'Tue, 01 Dec 2026 07:30:00 GMT')}</channel></rss>`, 'application/rss+xml'),
+  );
+  const page = (i: string, head: string, body = '') =>
+    articlePage(`Dateless story ${i}`, paragraphs(`dateless ${i}`), body).replace('<meta property="article:published_time" content="2026-11-30T09:00:00Z">', head);
+  s.routes.set('/d/meta', send(page('meta', '<meta property="article:published_time" content="2026-11-28T06:15:00+01:00">'), 'text/html'));
+  s.routes.set('/d/ld', send(page('ld', '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Dateless story ld","datePublished":"2026-11-27T18:00:00Z"}</script>'), 'text/html'));
+  s.routes.set('/d/time', send(page('time', '').replace('<p class="byline">', '<time datetime="2026-11-26T12:00:00Z">26 November</time><p class="byline">'), 'text/html'));
+  s.routes.set('/d/none', send(page('none', ''), 'text/html'));
+  s.routes.set('/d/future', send(page('future', '<meta property="article:published_time" content="2099-01-01T00:00:00Z">'), 'text/html'));
+  s.routes.set('/d/dated', send(page('dated', '<meta property="article:published_time" content="2026-11-20T00:00:00Z">'), 'text/html'));
+  const o = await createOutlet(db, { name: 'Dateless Outlet', url: s.url + '/', feeds: [s.url + '/dateless.xml'] });
+  const before = Date.now();
+  const r = await pollWire(deps, { outlet: o.slug, force: true });
+  assert.equal(r.newItems, 6);
+  const byGuid = new Map((await items(o.id)).map((x) => [x.guid, x]));
+  const at = (g: string) => new Date(byGuid.get(g).published_at).toISOString();
+  assert.equal(at('d-meta'), '2026-11-28T05:15:00.000Z');
+  assert.equal(at('d-ld'), '2026-11-27T18:00:00.000Z');
+  assert.equal(at('d-time'), '2026-11-26T12:00:00.000Z');
+  for (const g of ['d-meta', 'd-ld', 'd-time']) assert.equal(byGuid.get(g).published_source, 'page', g);
+  // No date on the page, or one in the future: the time we first saw it stays, and says so.
+  for (const g of ['d-none', 'd-future']) {
+    assert.equal(byGuid.get(g).published_source, 'seen', g);
+    assert.ok(new Date(byGuid.get(g).published_at).getTime() >= before - 1000, g);
+  }
+  // The feed's own date wins over the page's.
+  assert.equal(at('d-dated'), '2026-12-01T07:30:00.000Z');
+  assert.equal(byGuid.get('d-dated').published_source, 'feed');
+});
+
 test('misbehaving servers are recorded against their outlet, and the poller keeps going', T, async () => {
   const s = await startFeedServer();
   const good = rss([{ guid: 'ok-1', link: `${s.url}/ok/1`, title: 'A story that works' }]);
