@@ -13,6 +13,7 @@ import { extractArticle } from './extract/index.ts';
 import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
 import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
+import { maintainWebsub } from './websub.ts';
 
 export const WIRE_POLL_JOB = 'newswire.poll';
 
@@ -371,6 +372,8 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
     seen = pageTasks.length;
     await Promise.all(batch);
   }
+  // WebSub: subscribe to the hubs feeds advertise and renew leases running out (WIRE_WEBSUB; failures are kept on the feed).
+  if (!opts.outlet) await maintainWebsub(d).catch((err) => d.log.warn('websub maintenance failed', { err }));
   const list = [...outlets.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { feeds: feeds.length, newItems: list.reduce((n, s) => n + s.newItems, 0), pages, extracted, errors, outlets: list, leftOver };
 }
