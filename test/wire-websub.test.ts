@@ -180,3 +180,19 @@ test('X-Hub-Signature: the HMAC of the body with the secret, in each method WebS
   assert.ok(!validHubSignature(sign('s3cret', '<rss />'), body, 's3cret'), 'another body');
   for (const bad of [undefined, '', 'md5=00', 'sha256=', 'sha256=zz', 'sha256']) assert.ok(!validHubSignature(bad, body, 's3cret'), String(bad));
 });
+
+test('the callback answers nonsense without a server error: odd tokens, repeated parameters, any body', T, async () => {
+  const t = await startTestApp({ env: { WIRE_WEBSUB: 'true' } });
+  const tokens = ['%00', 'a'.repeat(5000), 'A'.repeat(32), '..%2f..%2fetc', '%ff%fe', encodeURIComponent('\u202e😀'), 'x'];
+  const queries = ['', '?hub.mode=subscribe&hub.mode=denied&hub.challenge=a&hub.challenge=b', '?hub.mode=denied&hub.reason=%00%01', `?hub.mode=subscribe&hub.topic=%00&hub.challenge=${'c'.repeat(2000)}&hub.lease_seconds=-1e309`];
+  for (const tok of tokens) {
+    for (const q of queries) {
+      const g = await fetch(`${t.url}/api/wire/websub/${tok}${q}`);
+      assert.ok(g.status < 500 && g.status !== 200, `GET ${tok.slice(0, 20)}${q}: ${g.status}`);
+    }
+    for (const [type, body] of [['application/json', '{"a":'], ['application/rss+xml', '<rss>'], ['text/plain; charset=nope', '\u0000'], ['multipart/form-data; boundary=x', '--x--']]) {
+      const p = await fetch(`${t.url}/api/wire/websub/${tok}`, { method: 'POST', headers: { 'content-type': type!, 'x-hub-signature': 'sha256=00' }, body });
+      assert.ok(p.status < 500, `POST ${tok.slice(0, 20)} ${type}: ${p.status}`);
+    }
+  }
+});
