@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp } from './helpers/app.ts';
 import { rss, send, startFeedServer } from './helpers/feed-server.ts';
-import { createOutlet } from '../src/newswire/outlets.ts';
+import { createOutlet, updateOutlet } from '../src/newswire/outlets.ts';
 import { pollWire } from '../src/newswire/poller.ts';
 import { maintainWebsub, validHubSignature } from '../src/newswire/websub.ts';
 
@@ -125,7 +125,7 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   assert.equal((await maintainWebsub(t.deps)).asked, 0);
   await db.query(`UPDATE wire_feeds SET websub_lease_until = now() + interval '10 minutes' WHERE outlet_id = $1`, [o.id]);
   const renewed = await maintainWebsub(t.deps);
-  assert.deepEqual(renewed, { asked: 1, failed: 0 });
+  assert.deepEqual(renewed, { asked: 1, failed: 0, ended: 0 });
   assert.equal(hub.requests.length, 2);
   assert.equal(hub.requests[1]!.form.get('hub.callback'), callback);
   assert.equal(hub.requests[1]!.form.get('hub.secret'), secret);
@@ -133,6 +133,21 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   const left = await db.one<any>(`SELECT websub_state, extract(epoch FROM websub_lease_until - now()) AS left_s FROM wire_feeds WHERE outlet_id = $1`, [o.id]);
   assert.equal(left.websub_state, 'subscribed');
   assert.ok(Number(left.left_s) > 3500);
+
+  // The outlet is paused: the subscription is ended (the hub verifies the unsubscription), pushes are no longer taken.
+  await updateOutlet(db, o.id, { active: false });
+  assert.deepEqual(await maintainWebsub(t.deps), { asked: 0, failed: 0, ended: 1 });
+  assert.equal(hub.requests[2]!.form.get('hub.mode'), 'unsubscribe');
+  assert.equal(hub.requests[2]!.form.get('hub.topic'), self);
+  const unsub = await hub.requests[2]!.verified;
+  assert.equal(unsub.status, 200);
+  assert.equal(unsub.body, unsub.challenge);
+  assert.equal((await db.one<any>('SELECT websub_state FROM wire_feeds WHERE outlet_id = $1', [o.id])).websub_state, 'none');
+  // Resumed: subscribed again on the next maintenance.
+  await updateOutlet(db, o.id, { active: true });
+  assert.deepEqual(await maintainWebsub(t.deps), { asked: 1, failed: 0, ended: 0 });
+  assert.equal((await hub.requests[3]!.verified).status, 200);
+  assert.equal((await db.one<any>('SELECT websub_state FROM wire_feeds WHERE outlet_id = $1', [o.id])).websub_state, 'subscribed');
 
   // The hub denies the subscription later: recorded, and pushes are no longer taken.
   const denied = new URL(callback);

@@ -46,19 +46,26 @@ const DUE = `f.websub_hub IS NOT NULL AND o.active AND NOT o.demo AND (
     f.websub_state = 'none'
     OR (f.websub_state = 'requested' AND f.websub_requested_at < now() - interval '1 hour')
     OR (f.websub_state = 'denied' AND f.websub_requested_at < now() - interval '1 day')
+    OR (f.websub_state = 'unsubscribing' AND f.websub_requested_at < now() - interval '1 hour')
     OR (f.websub_state = 'subscribed' AND (f.websub_lease_until IS NULL
         OR f.websub_lease_until < now() + least(interval '1 day', make_interval(secs => coalesce(f.websub_lease_seconds, 86400) / 3.0))
         OR f.websub_topic IS DISTINCT FROM coalesce(f.websub_self, f.url))))`;
 
-/** Ask the hub of one feed for a subscription (or its renewal). Returns null, or why it failed (also stored). */
-export async function subscribeFeed(d: WebsubDeps, feedId: number): Promise<string | null> {
+/** Subscriptions to end: the outlet was paused, or WIRE_WEBSUB switched off, while a lease runs. */
+const ENDING = `f.websub_hub IS NOT NULL AND f.websub_token IS NOT NULL AND f.websub_lease_until > now()
+    AND (f.websub_state = 'subscribed' OR (f.websub_state = 'unsubscribing' AND f.websub_requested_at < now() - interval '1 hour'))
+    AND (NOT o.active OR $2::boolean = false)`;
+
+/** Ask the hub of one feed for a subscription (or its renewal), or (`mode` unsubscribe) to end it. Returns null, or why it failed (also stored). */
+export async function subscribeFeed(d: WebsubDeps, feedId: number, mode: 'subscribe' | 'unsubscribe' = 'subscribe'): Promise<string | null> {
   const f = await d.db.one<SubRow>(
     `SELECT f.id, f.url, f.outlet_id, o.fetch_allowed, f.websub_hub, f.websub_self, f.websub_topic, f.websub_token, f.websub_secret, f.websub_state, f.websub_lease_until
        FROM wire_feeds f JOIN wire_outlets o ON o.id = f.outlet_id WHERE f.id = $1 AND f.websub_hub IS NOT NULL`,
     [feedId],
   );
   if (!f) return 'the feed advertises no hub';
-  const topic = f.websub_self ?? f.url;
+  // Ending a subscription names the topic it was for.
+  const topic = mode === 'unsubscribe' ? (f.websub_topic ?? f.websub_self ?? f.url) : (f.websub_self ?? f.url);
   // The token and secret stay across renewals: pushes under the current lease keep verifying.
   const token = f.websub_token ?? crypto.randomBytes(24).toString('base64url');
   const secret = f.websub_secret ?? crypto.randomBytes(32).toString('hex');
@@ -70,7 +77,7 @@ export async function subscribeFeed(d: WebsubDeps, feedId: number): Promise<stri
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': cfg.userAgent },
       body: new URLSearchParams({
-        'hub.mode': 'subscribe',
+        'hub.mode': mode,
         'hub.topic': topic,
         'hub.callback': websubCallback(d.config, token),
         'hub.secret': secret,
@@ -83,32 +90,40 @@ export async function subscribeFeed(d: WebsubDeps, feedId: number): Promise<stri
     });
     if (res.status < 200 || res.status >= 300) {
       const said = res.body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200);
-      error = `the hub ${f.websub_hub} refused the subscription: HTTP ${res.status}${said ? ` (${said})` : ''}`;
+      error = `the hub ${f.websub_hub} refused the ${mode === 'subscribe' ? 'subscription' : 'unsubscription'}: HTTP ${res.status}${said ? ` (${said})` : ''}`;
     }
   } catch (e) {
     error = `the hub ${f.websub_hub} could not be reached: ${describeFetchError(e)}`;
   }
-  // A renewal keeps the subscription it renews until the hub verifies the new request.
+  // A renewal keeps the subscription it renews until the hub verifies the new request; an ending
+  // subscription is 'unsubscribing' until the hub verifies that (pushes are no longer taken meanwhile).
   await d.db.query(
     `UPDATE wire_feeds SET websub_requested_at = now(), websub_error = $2,
-            websub_state = CASE WHEN websub_state = 'subscribed' AND websub_lease_until > now() THEN 'subscribed' ELSE 'requested' END
+            websub_state = CASE WHEN $3 THEN 'unsubscribing'
+                                WHEN websub_state = 'subscribed' AND websub_lease_until > now() THEN 'subscribed' ELSE 'requested' END
       WHERE id = $1`,
-    [f.id, error],
+    [f.id, error, mode === 'unsubscribe'],
   );
   if (error) d.log.warn('websub subscribe failed', { feed: f.id, error });
   return error;
 }
 
 /** The poll run's share: subscribe to hubs not yet asked, and renew leases running out (a few each run). */
-export async function maintainWebsub(d: WebsubDeps, limit = 20): Promise<{ asked: number; failed: number }> {
-  if (!d.config.wire.websub) return { asked: 0, failed: 0 };
+export async function maintainWebsub(d: WebsubDeps, limit = 20): Promise<{ asked: number; failed: number; ended: number }> {
+  // Paused outlets (or WebSub switched off) end their running subscriptions, so hubs stop pushing.
+  const ending = await d.db.query<{ id: number }>(
+    `SELECT f.id FROM wire_feeds f JOIN wire_outlets o ON o.id = f.outlet_id WHERE ${ENDING} ORDER BY f.id LIMIT $1`,
+    [limit, d.config.wire.websub],
+  );
+  let failed = 0;
+  for (const r of ending) if (await subscribeFeed(d, r.id, 'unsubscribe')) failed++;
+  if (!d.config.wire.websub) return { asked: 0, failed, ended: ending.length };
   const due = await d.db.query<{ id: number }>(
     `SELECT f.id FROM wire_feeds f JOIN wire_outlets o ON o.id = f.outlet_id WHERE ${DUE} ORDER BY f.websub_requested_at NULLS FIRST, f.id LIMIT $1`,
     [limit],
   );
-  let failed = 0;
   for (const r of due) if (await subscribeFeed(d, r.id)) failed++;
-  return { asked: due.length, failed };
+  return { asked: due.length, failed, ended: ending.length };
 }
 
 export type VerifyResult = { status: 200; challenge: string } | { status: 404; message: string };
@@ -132,8 +147,15 @@ export async function verifyWebsub(db: Db, token: string, q: Record<string, unkn
     return { status: 200, challenge: '' };
   }
   const challenge = typeof q['hub.challenge'] === 'string' ? q['hub.challenge'] : '';
-  if (mode !== 'subscribe' || !challenge || challenge.length > 1000) return { status: 404, message: 'Not a subscription this site asked for.' };
-  if (!f.websub_topic || topic !== f.websub_topic || f.websub_state === 'none') return { status: 404, message: 'Not a subscription this site asked for.' };
+  if (!challenge || challenge.length > 1000) return { status: 404, message: 'Not a subscription this site asked for.' };
+  if (mode === 'unsubscribe') {
+    // Confirmed only when we asked to end it, for its topic.
+    if (f.websub_state !== 'unsubscribing' || topic !== f.websub_topic) return { status: 404, message: 'Not an unsubscription this site asked for.' };
+    await db.query(`UPDATE wire_feeds SET websub_state = 'none', websub_error = NULL, websub_lease_until = NULL, websub_lease_seconds = NULL WHERE id = $1`, [f.id]);
+    return { status: 200, challenge };
+  }
+  if (mode !== 'subscribe') return { status: 404, message: 'Not a subscription this site asked for.' };
+  if (!f.websub_topic || topic !== f.websub_topic || f.websub_state === 'none' || f.websub_state === 'unsubscribing') return { status: 404, message: 'Not a subscription this site asked for.' };
   const lease = Number(q['hub.lease_seconds']);
   const seconds = Number.isFinite(lease) && lease > 0 ? Math.min(Math.floor(lease), 10 * 365 * 24 * 3600) : null;
   await db.query(

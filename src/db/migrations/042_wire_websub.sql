@@ -4,7 +4,7 @@
 -- then pushes content signed with websub_secret (X-Hub-Signature). The lease is renewed before it ends.
 ALTER TABLE wire_feeds
   ADD COLUMN websub_state text NOT NULL DEFAULT 'none'
-    CHECK (websub_state IN ('none', 'requested', 'subscribed', 'denied')),
+    CHECK (websub_state IN ('none', 'requested', 'subscribed', 'denied', 'unsubscribing')),
   -- The topic asked for (the feed's rel="self", else its URL): a verification must name it.
   ADD COLUMN websub_topic text,
   -- The callback's last path segment: which feed a hub's request is about. Kept across renewals.
