@@ -265,13 +265,15 @@ async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item:
     if (pageDate) await usePageDate(d.db, item.id, pageDate);
     return fail('no article text found on the page; the feed\u2019s summary is kept', true);
   }
+  // In the same statement: the page's date for an entry without one (see usePageDate).
   await d.db.query(
     `UPDATE wire_items SET extract_status = 'done', extract_error = NULL, extract_attempts = extract_attempts + 1, fetched_at = now(),
-            text = $2, html = $3, byline = $4, lang = $5, image_url = $6
+            text = $2, html = $3, byline = $4, lang = $5, image_url = $6,
+            published_at = CASE WHEN published_source = 'seen' AND $7::timestamptz IS NOT NULL THEN $7::timestamptz ELSE published_at END,
+            published_source = CASE WHEN published_source = 'seen' AND $7::timestamptz IS NOT NULL THEN 'page' ELSE published_source END
       WHERE id = $1`,
-    [item.id, a.text, a.html, a.byline, a.lang, a.image],
+    [item.id, a.text, a.html, a.byline, a.lang, a.image, pageDate],
   );
-  if (pageDate) await usePageDate(d.db, item.id, pageDate);
   return { ok: true, error: null };
 }
 
