@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp } from './helpers/app.ts';
 import { rss, send, startFeedServer } from './helpers/feed-server.ts';
-import { createOutlet, updateOutlet } from '../src/newswire/outlets.ts';
+import { createOutlet, getOutlet, updateOutlet } from '../src/newswire/outlets.ts';
 import { pollWire } from '../src/newswire/poller.ts';
 import { maintainWebsub, validHubSignature } from '../src/newswire/websub.ts';
 
@@ -83,6 +83,11 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   assert.equal(row.websub_state, 'subscribed');
   assert.equal(row.websub_error, null);
   assert.ok(Number(row.left_s) > 3500 && Number(row.left_s) <= 3600, String(row.left_s));
+  // The outlet's feed says so (the Admin API and the Outlets screen read this).
+  const shown = (await getOutlet(db, o.id)).feeds[0]!;
+  assert.equal(shown.websub_state, 'subscribed');
+  assert.ok(shown.websub_lease_until);
+  assert.equal(shown.websub_error, null);
 
   // Verifications nobody asked for: another topic, an unknown token, a malformed one.
   const wrong = new URL(callback);
