@@ -12,6 +12,15 @@ import { nextEditions } from '../newsletters/next-editions.ts';
 import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { dashboardPage } from './pages/dashboard.ts';
+import { newsletterGrowth, recentEditionReports } from '../newsletters/stats.ts';
+
+/** Weeks of subscriber growth the dashboard draws. */
+const WEEKS = 12;
+
+/** "20 Nov" in the publication's zone. */
+function shortDate(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d);
+}
 import { accountPage } from './pages/account.ts';
 
 export function accountScreens(web: WebDeps, h: AdminHelpers) {
@@ -22,10 +31,12 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     const ctx = await h.ctx(req);
     const [y, m, d] = localDate(now(), ctx.timeZone).split('-').map(Number) as [number, number, number];
     const since = zonedTimeToUtc(y, m, d, 0, 0, ctx.timeZone);
-    const [articles, editions] = await Promise.all([dashboardArticles(db, since), nextEditions(web)]);
+    const t = now();
+    const [articles, editions, growth, reports] = await Promise.all([dashboardArticles(db, since), nextEditions(web), newsletterGrowth(db, t, WEEKS), recentEditionReports(db, 5)]);
     // Without SMTP nothing is sent: editors are told where the mail went.
     const outbox = !config.smtpUrl && can(ctx.session.staff.role, 'newsletters.manage') ? listOutboxMessages(config.dataDir, { limit: 0 }).total : null;
-    return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox));
+    const weeks = Array.from({ length: WEEKS }, (_, i) => shortDate(new Date(t.getTime() - (WEEKS - 1 - i) * 7 * 86_400_000), ctx.timeZone));
+    return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox, { growth, weeks, reports }));
   };
 
   const account: Handler = async (req, reply) => {
