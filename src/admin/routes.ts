@@ -90,7 +90,9 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/editions/:id/move', 'newsletters.manage', n.move), // one place up or down
     post('/admin/newsletters/editions/:id/test', 'newsletters.manage', n.test), // to the editor's own address
     post('/admin/newsletters/editions/:id/schedule', 'newsletters.manage', n.schedule),
-    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send),
+    get('/admin/newsletters/editions/:id/preview', 'newsletters.manage', n.preview), // the email, for the composer's frames
+    get('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.sendConfirm), // "Send to N readers now?"
+    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send), // only with the confirmation's field
     post('/admin/newsletters/editions/:id/pause', 'newsletters.manage', n.pause),
     post('/admin/newsletters/editions/:id/resume', 'newsletters.manage', n.resume),
     get('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancelForm), // asks first: a cancel is for good

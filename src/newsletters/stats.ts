@@ -97,3 +97,13 @@ export async function recentEditionReports(db: Db, limit = 5): Promise<EditionRe
     [limit],
   );
 }
+
+/** How many readers a send of this newsletter would go to now: confirmed and not suppressed (as startSend queues). */
+export async function countRecipients(db: Db, newsletterId: number): Promise<number> {
+  const r = await db.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM subscriptions s JOIN people p ON p.id = s.person_id
+      WHERE s.newsletter_id = $1 AND s.status = 'confirmed' AND p.suppressed_at IS NULL`,
+    [newsletterId],
+  );
+  return r?.n ?? 0;
+}

@@ -3,19 +3,12 @@ import { html, type SafeHtml } from '../../platform/html.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import type { EditionReport, NewsletterGrowth } from '../../newsletters/stats.ts';
 import { lineChart } from './charts.ts';
+import { EDITION_STATE } from './edition-states.ts';
 import type { AdminListRow } from '../../articles/queries.ts';
 import type { NewsletterState } from '../../newsletters/next-editions.ts';
 import { when } from './articles.ts';
 import { can } from '../../staff/roles.ts';
 
-const EDITION_STATE: Record<string, string> = {
-  draft: 'Draft, not scheduled',
-  scheduled: 'Scheduled',
-  sending: 'Sending now',
-  paused: 'Paused',
-  sent: 'Sent',
-  cancelled: 'Cancelled',
-};
 
 export interface DashboardNumbers {
   growth: NewsletterGrowth[];
