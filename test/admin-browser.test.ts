@@ -124,7 +124,7 @@ run('the main admin screens have no serious or critical accessibility violations
   await importSubscribersCsv(t.deps, 'email,name\nreader@example.org,Rea Der\n', { newsletter: 'daily', confirmed: true });
   const person = (await t.deps.db.one(`SELECT id FROM people WHERE email_normalized = 'reader@example.org'`))!.id;
   const mail = writeToOutbox(t.deps.config.dataDir, 'From: news@example.com\r\nTo: reader@example.org\r\nSubject: Hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n--b--\r\n').split('/').pop();
-  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account',
+  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/settings/publication', '/admin/settings/formats?edit=speed-read', '/admin/settings/newsletters', '/admin/settings/mail', '/admin/settings/staff', '/admin/settings/api-keys', '/admin/authors', '/admin/authors/ada-quill', '/admin/newsletters', '/admin/account',
     '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`]) {
     await axe(path);
   }

@@ -5,7 +5,7 @@ import type { WebDeps } from '../web/site.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { changeOwnPassword } from '../staff/staff.ts';
+import { changeOwnPassword, staffProfile } from '../staff/staff.ts';
 import { WindowLimiter } from '../platform/rate-limit.ts';
 import { dashboardArticles } from '../articles/queries.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
@@ -39,11 +39,6 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox, { growth, weeks, reports }));
   };
 
-  const account: Handler = async (req, reply) => {
-    const ctx = await h.ctx(req);
-    return h.sendPage(reply, accountPage(ctx, noticeFrom(req.query)));
-  };
-
   // Guessing the current password through an open session: a few tries per account per 15 minutes.
   const wrongCurrent = new WindowLimiter(6, 15 * 60_000);
 
@@ -52,7 +47,7 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     // A form post is an object; JSON null, a bare value or an unparsed body is an empty form (a 400 below, never a 500).
     const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
     const ctx = await h.ctx(req);
-    const problem = (text: string, status = 400) => h.sendPage(reply, accountPage(ctx, { kind: 'error', text }), status);
+    const problem = async (text: string, status = 400) => h.sendPage(reply, accountPage(ctx, { kind: 'error', text }, await staffProfile(db, s.staff.id)), status);
     if (typeof body.password !== 'string' || body.password !== body.confirm) return problem('The two passwords are not the same. Type the new password twice.');
     try {
       await changeOwnPassword(db, s.staff.id, { current: body.current, password: body.password }, s.idHash);
@@ -66,5 +61,5 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     return reply.redirect('/admin/account?notice=password', 303);
   };
 
-  return { dashboard, account, changePassword };
+  return { dashboard, changePassword };
 }

@@ -135,7 +135,7 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
 
   const useLink: Handler = async (req, reply) => {
     checkSignInForm(req);
-    const token = (req.body as Record<string, unknown>).token;
+    const token = (req.body as Record<string, unknown> | undefined)?.token;
     try {
       const staff = await consumeSignInToken(db, config.secretKey, token, now());
       await startSession(req, reply, staff.id);

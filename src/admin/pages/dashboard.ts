@@ -43,7 +43,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
   </tr>`;
   })}</tbody></table>
   ${lineChart({ id: 'subs-chart', title: `Confirmed subscribers, last ${n.weeks.length} weeks`, labels: n.weeks, series: n.growth.map((g) => ({ name: g.name, values: g.weekly })) })}`
-    : html`<p>No active newsletters. <a href="/admin/settings">Add one in Settings</a>.</p>`}
+    : html`<p>No active newsletters. <a href="/admin/settings/newsletters">Add one in Settings</a>.</p>`}
 </section>
 <section class="card dash-wide" aria-labelledby="reports-title">
   <h2 id="reports-title">Last editions</h2>

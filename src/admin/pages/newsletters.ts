@@ -31,7 +31,7 @@ ${states.length
       <td data-label="Last sent">${s.lastSent ? when(s.lastSent.sent_at, tz) : 'Never'}</td>
     </tr>`,
   )}</tbody></table>`
-  : html`<p>No active newsletters. Add one under <a href="/admin/settings#newsletters">Settings</a>.</p>`}
+  : html`<p>No active newsletters. Add one under <a href="/admin/settings/newsletters">Settings</a>.</p>`}
 <p><a href="/admin/newsletters/subscribers">Subscribers</a>: search, add, unsubscribe, delete, import and export.</p>
 <p><a href="/admin/newsletters/bounces">Bounce reports to review</a>: reports that arrived without our signed return path, held until an editor applies or dismisses them.</p>`,
     { notice },
