@@ -60,6 +60,8 @@ export const NOTICES: Record<string, string> = {
   outlet_paused: 'Outlet paused: its feeds are not polled until it is resumed.',
   outlet_resumed: 'Outlet resumed.',
   outlet_deleted: 'The outlet was deleted with its items.',
+  brief_drafted: 'Brief drafted from the story’s coverage. Every sentence is a quote from an outlet: rewrite it in our words, check the facts and the links, then publish.',
+  brief_exists: 'This story already has a draft brief: here it is.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {

@@ -50,7 +50,6 @@ export interface BriefItem {
 export interface BriefStory {
   slug: string;
   title: string;
-  title_by_editor?: string | null;
 }
 
 /** A verbatim span of an item, with whose it is. */
@@ -263,7 +262,6 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
   // What happened: the best sentences from text and summaries, one per outlet, none repeating another.
   const pool: Candidate[] = [];
   for (const cands of perItem.values()) for (const c of cands) if (c.quote.from !== 'headline' && fitForSummary(c.quote.text, c.wordCount)) pool.push(c);
-  if (process.env.BRIEF_DEBUG) for (const c of pool) console.log(c.score.toFixed(3), c.quote.outlet, c.quote.text);
   pool.sort((a, b) => b.score - a.score || a.position - b.position || String(a.quote.itemId).localeCompare(String(b.quote.itemId)));
   const what: Candidate[] = [];
   const whatOutlets = new Set<string>();
@@ -315,9 +313,13 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
     published: toDate(it.published),
   }));
 
-  const headline = (story.title_by_editor?.trim() || story.title.trim() || sorted[0]?.title.trim() || 'Untitled story').replace(/\s+/g, ' ').slice(0, 300);
+  const headline = (story.title.trim() || sorted[0]?.title.trim() || 'Untitled story').replace(/\s+/g, ' ').slice(0, 300);
   const whatHappened = what.map((c) => c.quote);
-  return { headline, whatHappened, perspectives, sources, bodyHtml: renderBriefHtml({ whatHappened, perspectives, sources }).value };
+  // No blank lines: every line starts with a block tag, so the body reads the same as Markdown (one run
+  // of HTML blocks, which markdown-it passes through untouched: no linkifying, no smart quotes) as it
+  // does as HTML, and the newsroom's editor (Markdown) keeps it as it is.
+  const bodyHtml = renderBriefHtml({ whatHappened, perspectives, sources }).value.replace(/\n\s*\n+/g, '\n');
+  return { headline, whatHappened, perspectives, sources, bodyHtml };
 }
 
 /** Quotes are shown with their whitespace collapsed (a display change only; the words are the outlet's). */
@@ -325,7 +327,7 @@ const display = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 function attribution(q: { outlet: string; lean: string | null; url: string | null }): SafeHtml {
   const lean = LEAN_LABEL[q.lean ?? 'unrated'] ?? LEAN_LABEL.unrated!;
-  const name = q.url ? html`<a href="${q.url}" rel="nofollow noopener">${q.outlet}</a>` : html`${q.outlet}`;
+  const name = q.url ? html`<a href="${q.url}" rel="nofollow noopener">${display(q.outlet)}</a>` : html`${display(q.outlet)}`;
   return html`<cite class="brief-source">${name}</cite> <span class="brief-lean">(${lean})</span>`;
 }
 
