@@ -86,6 +86,7 @@ export function coverageLinks(side: Side, links: CoverageLink[], headingLevel: 3
 }
 
 export interface HowItWasCovered {
+  /** The story's public page ('' when it has none). */
   storyPath: string;
   counts: CoverageCounts;
   outlets: number;
@@ -100,6 +101,6 @@ export function howItWasCovered(h: HowItWasCovered): SafeHtml {
   <p class="coverage-intro">${h.outlets} outlet${h.outlets === 1 ? '' : 's'} covered this story.${h.blindspot ? html` <strong class="coverage-blindspot">A blindspot for the ${h.blindspot}</strong>: few outlets there have covered it.` : ''}</p>
   ${coverageBar(h.counts)}
   <div class="coverage-sides">${SIDES.map((s) => coverageLinks(s, h.sides[s].slice(0, 3)))}</div>
-  <p class="coverage-more"><a href="${h.storyPath}">All the coverage of this story</a></p>
+  ${h.storyPath ? html`<p class="coverage-more"><a href="${h.storyPath}">All the coverage of this story</a></p>` : ''}
 </aside>`;
 }

@@ -1,0 +1,143 @@
+// Readers see the perspectives (issue 12, part 5): "How it was covered" on an article linked to a wire
+// story, outside the <article> (Readability and our own extractor take the article only); the page
+// stays cached and is dropped (alone) when the story's coverage changes; /story/{slug} with our
+// articles and the coverage by side, and its feeds, which never carry gated text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import { Readability } from '@mozilla/readability';
+import { startTestApp } from './helpers/app.ts';
+import { seedFixtures } from './helpers/fixtures.ts';
+import { addStoryItem, bridgeItems, seedStory } from './helpers/wire-stories.ts';
+import { createArticle } from '../src/articles/write.ts';
+import { extractArticle } from '../src/newswire/extract/index.ts';
+import { announceStoryChanges } from '../src/newswire/coverage/coverage.ts';
+
+const NOW = '2026-03-10T12:00:00Z';
+const t = await startTestApp({ now: NOW });
+const db = t.deps.db;
+await seedFixtures(db, new Date(NOW));
+const T = { timeout: 60_000 };
+
+const story = await seedStory(db, { slug: 'harbour-bridge-closed', title: 'Harbour Bridge closed after crack found' }, bridgeItems());
+const paragraphs = [
+  'Portwell woke to gridlock on Wednesday after the Harbour Bridge was closed when engineers found a crack in one of its main girders.',
+  'The bridge carries about sixty thousand vehicles a day, and the detour through the old town adds forty minutes to a crossing at rush hour.',
+  'The council says a temporary steel frame could reopen one lane within a month, but the full repair will take most of the year and cost millions.',
+];
+const ours = await createArticle(db, {
+  headline: 'What the bridge closure means for Portwell',
+  slug: 'bridge-closure-portwell',
+  dek: 'A month of detours at least.',
+  body: paragraphs.join('\n\n'),
+  format: 'speed-read',
+  status: 'published',
+  access: 'public',
+  storyKey: story.slug,
+  publishedAt: new Date(Date.parse(NOW) - 3600_000),
+}, { now: new Date(NOW) });
+const gatedSecret = 'The engineers’ confidential report blames a welding fault from 1987.';
+const gated = await createArticle(db, {
+  headline: 'Inside the bridge inspection',
+  slug: 'inside-the-bridge-inspection',
+  body: 'The inspection began at dawn.\n\nIt ended at dusk.\n\n<!--paywall-->\n\n' + gatedSecret,
+  status: 'published',
+  access: 'paid',
+  storyKey: story.slug,
+  publishedAt: new Date(Date.parse(NOW) - 1800_000),
+}, { now: new Date(NOW) });
+
+test('"How it was covered" sits outside the article: reader modes and our extractor take the article only', T, async () => {
+  const res = await t.get('/' + ours.slug);
+  assert.equal(res.status, 200);
+  const page = await res.text();
+  const end = page.indexOf('</article>');
+  const block = page.indexOf('How it was covered');
+  assert.ok(block > end && end > 0, 'the block comes after the article element');
+  assert.match(page, /aria-label="Coverage by outlets’ lean: 2 left, 1 center, 0 right"/);
+  assert.match(page, /<a href="https:\/\/progress\.example\/bridge-closure" rel="nofollow noopener" class="coverage-link">Harbour Bridge closed after crack found<\/a>/);
+  assert.match(page, /No coverage from the right yet\./);
+  assert.match(page, /href="\/story\/harbour-bridge-closed"/);
+
+  const dom = new JSDOM(page, { url: t.url + '/' + ours.slug });
+  const parsed = new Readability(dom.window.document).parse();
+  assert.ok(parsed);
+  const text = parsed.textContent!.replace(/\s+/g, ' ');
+  for (const p of paragraphs) assert.ok(text.includes(p), 'article text kept');
+  for (const outside of ['How it was covered', 'Daily Progress', 'Middle Times', 'No coverage from the right', 'All the coverage of this story']) {
+    assert.ok(!text.includes(outside), `Readability took "${outside}" from outside the article`);
+  }
+  const ex = extractArticle(page, { url: t.url + '/' + ours.slug });
+  for (const p of paragraphs) assert.ok(ex.text.replace(/\s+/g, ' ').includes(p), 'our extractor keeps the article');
+  for (const outside of ['How it was covered', 'Daily Progress', 'Lean Left Ledger']) assert.ok(!ex.text.includes(outside), `our extractor took "${outside}"`);
+});
+
+test('the article page stays cached; a change to its story drops it (and its story page) and nothing else', T, async () => {
+  const cache = t.server.cache;
+  await t.get('/' + ours.slug).then((r) => r.text());
+  await t.get('/story/' + story.slug).then((r) => r.text());
+  await t.get('/').then((r) => r.text());
+  const hit = await t.get('/' + ours.slug);
+  assert.equal(hit.headers.get('x-cache'), 'HIT');
+  await hit.text();
+  assert.ok(cache.has('/') && cache.has('/' + ours.slug) && cache.has('/story/' + story.slug));
+
+  // A right-leaning outlet joins the story (what the live wire does), and the change is announced.
+  await db.tx(async (tx) => {
+    await addStoryItem(tx, story.id, { outlet: 'Right Review', lean: 'right', url: 'https://right.example/bridge', title: 'Bridge fiasco: who signed off the last inspection?', text: 'The Harbour Bridge was closed on Tuesday.', published: '2026-03-10T10:00:00Z' });
+    assert.deepEqual(await announceStoryChanges(tx, [story.id]), [story.slug]);
+  });
+  // The drop follows a lookup of the story's articles: wait for it (no timing assumed).
+  for (let i = 0; i < 200 && cache.has('/' + ours.slug); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(!cache.has('/' + ours.slug), 'the article page was dropped');
+  assert.ok(!cache.has('/story/' + story.slug), 'the story page was dropped');
+  assert.ok(cache.has('/'), 'the front page was kept');
+  const fresh = await (await t.get('/' + ours.slug)).text();
+  assert.match(fresh, /2 left, 1 center, 1 right/);
+  assert.match(fresh, /Bridge fiasco: who signed off the last inspection\?/);
+  // A story none of our published articles is on announces nothing.
+  const other = await seedStory(db, { slug: 'unrelated-story', title: 'Unrelated' }, [{ outlet: 'Middle Times', lean: 'center', url: 'https://middle.example/u', title: 'Unrelated', published: '2026-03-10T09:00:00Z' }]);
+  assert.deepEqual(await announceStoryChanges(db, [other.id]), []);
+});
+
+test('/story/{slug}: our articles and the coverage by side, never gated text; feeds too', T, async () => {
+  const res = await t.get('/story/' + story.slug);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('cache-control') ?? '', /public/);
+  const page = await res.text();
+  assert.match(page, /<h1>Harbour Bridge closed after crack found<\/h1>/);
+  assert.match(page, /What the bridge closure means for Portwell/);
+  assert.match(page, /Inside the bridge inspection/);
+  assert.ok(!page.includes(gatedSecret), 'no gated text on the story page');
+  for (const side of ['Left', 'Center', 'Right']) assert.match(page, new RegExp(`<h3 id="coverage-side-${side.toLowerCase()}">${side}</h3>`));
+  assert.match(page, /Outlets without a rated lean[\s\S]*Unrated Wire/);
+  assert.match(page, /<link rel="alternate" type="application\/rss\+xml"[^>]*href="https:\/\/news\.example\/story\/harbour-bridge-closed\/feed\.xml"/);
+
+  for (const kind of ['xml', 'atom', 'json']) {
+    const f = await t.get(`/story/${story.slug}/feed.${kind}`);
+    assert.equal(f.status, 200, kind);
+    const body = await f.text();
+    assert.ok(body.includes('What the bridge closure means for Portwell'), `${kind} has our article`);
+    assert.ok(body.includes('Inside the bridge inspection'), `${kind} has the gated article's headline`);
+    assert.ok(!body.includes('welding fault'), `${kind} carries no gated text`);
+    assert.ok(body.includes('The inspection began at dawn.'), `${kind} carries the lead-in`);
+  }
+  assert.equal((await t.get('/story/unrelated-story')).status, 404, 'no article of ours: no public page');
+  assert.equal((await t.get('/story/no-such-story')).status, 404);
+  assert.equal((await t.get('/story/Bad%20Slug')).status, 404);
+  // Hidden by an editor: gone from the public site.
+  const hidden = await seedStory(db, { slug: 'hidden-story', title: 'Hidden', hidden: true }, [{ outlet: 'Middle Times', lean: 'center', url: 'https://middle.example/h', title: 'Hidden', published: '2026-03-10T09:00:00Z' }]);
+  await createArticle(db, { headline: 'On the hidden story', status: 'published', storyKey: 'hidden-story', publishedAt: new Date(NOW) }, { now: new Date(NOW) });
+  assert.equal((await t.get('/story/hidden-story')).status, 404);
+  // Merged into our story: the old address redirects, and its articles count as the story's.
+  const merged = await seedStory(db, { slug: 'bridge-crack-older', title: 'Bridge crack' }, [{ outlet: 'Middle Times', lean: 'center', url: 'https://middle.example/m', title: 'Crack', published: '2026-03-10T07:00:00Z' }]);
+  await db.query(`UPDATE wire_stories SET merged_into = $1 WHERE id = $2`, [story.id, merged.id]);
+  await db.query(`UPDATE wire_items SET story_id = $1 WHERE story_id = $2`, [story.id, merged.id]);
+  const r = await t.get('/story/bridge-crack-older');
+  assert.equal(r.status, 301);
+  assert.equal(r.headers.get('location'), '/story/harbour-bridge-closed');
+  const rf = await t.get('/story/bridge-crack-older/feed.atom');
+  assert.equal(rf.headers.get('location'), '/story/harbour-bridge-closed/feed.atom');
+  void hidden;
+  void gated;
+});
