@@ -13,6 +13,7 @@ import { sendTest } from '../newsletters/delivery/test-send.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
 import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';
+import { topUncovered } from '../newswire/coverage/coverage.ts';
 import { fromLocalInput } from '../platform/time.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
@@ -37,9 +38,15 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
   const composer: Handler = async (req, reply) => {
     const ctx = await h.ctx(req);
     const e = await getEdition(db, num(req));
-    const [status, recent] = await Promise.all([sendStatus(db, e.id), listPublished(db, {}, 40)]);
+    const editable = e.status === 'draft' || e.status === 'scheduled';
+    const [status, recent, uncovered] = await Promise.all([
+      sendStatus(db, e.id),
+      listPublished(db, {}, 40),
+      // The day's top stories on the wire we have not published on: "Draft a brief" beside each.
+      editable ? topUncovered(db, { now: web.clock.now(), limit: 8 }) : Promise.resolve([]),
+    ]);
     const candidates = recent.filter((a) => !e.items.some((i) => i.id === a.id));
-    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query)));
+    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query), uncovered));
   };
 
   const status: Handler = async (req, reply) => {
