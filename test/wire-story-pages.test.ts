@@ -12,6 +12,7 @@ import { addStoryItem, bridgeItems, seedStory } from './helpers/wire-stories.ts'
 import { createArticle } from '../src/articles/write.ts';
 import { extractArticle } from '../src/newswire/extract/index.ts';
 import { announceStoryChanges } from '../src/newswire/coverage/coverage.ts';
+import { clusterPending } from '../src/newswire/stories/live.ts';
 
 const NOW = '2026-03-10T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -140,4 +141,32 @@ test('/story/{slug}: our articles and the coverage by side, never gated text; fe
   assert.equal(rf.headers.get('location'), '/story/harbour-bridge-closed/feed.atom');
   void hidden;
   void gated;
+});
+
+test('the live wire: an item clustered into a story we published on drops that story\'s pages', T, async () => {
+  const cache = t.server.cache;
+  // A story of its own, clustered live from stored items, with an article of ours on it.
+  const ins = async (outlet: string, lean: string, url: string, title: string, published: string) => {
+    const o = await db.one<{ id: number }>(`INSERT INTO wire_outlets (name, slug, home_url, lean) VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id`, [outlet, outlet.toLowerCase().replace(/\W+/g, '-'), `https://${outlet.toLowerCase().replace(/\W+/g, '')}.example/`, lean]);
+    await db.query(`INSERT INTO wire_items (outlet_id, url, title, text, published_at, extract_status) VALUES ($1, $2, $3, $4, $5, 'done')`, [o!.id, url, title, `${title}. Volcanologists on Mount Kessel in Arvania raised the alert level to red on Tuesday after a series of tremors.`, new Date(published)]);
+  };
+  await ins('Left Lantern', 'left', 'https://lantern.example/kessel', 'Mount Kessel eruption alert raised to red in Arvania', '2026-03-10T06:00:00Z');
+  await ins('Centre Courier', 'center', 'https://courier.example/kessel', 'Arvania raises Mount Kessel volcano alert to red', '2026-03-10T06:20:00Z');
+  const live = { db, log: t.deps.log, clock: t.deps.clock, runtime: t.deps.runtime };
+  await clusterPending(live);
+  const row = await db.one<{ slug: string; id: number }>(`SELECT s.slug, s.id FROM wire_items i JOIN wire_stories s ON s.id = i.story_id WHERE i.url = 'https://lantern.example/kessel'`);
+  assert.ok(row, 'clustered');
+  const a = await createArticle(db, { headline: 'Kessel: what an eruption would mean', slug: 'kessel-eruption', body: 'Evacuation plans are ready.', status: 'published', access: 'public', storyKey: row!.slug, publishedAt: new Date(NOW) }, { now: new Date(NOW) });
+  const first = await (await t.get('/' + a.slug)).text();
+  assert.match(first, /1 left, 1 center, 0 right/);
+  assert.ok(cache.has('/' + a.slug));
+  await t.get('/').then((r) => r.text());
+  await ins('Right Ridge', 'lean-right', 'https://ridge.example/kessel', 'Mount Kessel volcano alert goes to red, Arvania says', '2026-03-10T07:00:00Z');
+  await clusterPending(live);
+  const joined = await db.one<{ story_id: number }>(`SELECT story_id FROM wire_items WHERE url = 'https://ridge.example/kessel'`);
+  assert.equal(Number(joined!.story_id), Number(row!.id), 'the third item joined the story');
+  for (let i = 0; i < 200 && cache.has('/' + a.slug); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(!cache.has('/' + a.slug), 'the article page was dropped');
+  assert.ok(cache.has('/'), 'the front page was kept');
+  assert.match(await (await t.get('/' + a.slug)).text(), /1 left, 1 center, 1 right/);
 });

@@ -10,6 +10,7 @@
 // between: every write to the assignments bumps wire_cluster_state.version under its row lock, and a
 // batch that finds a version it did not write rebuilds first. Editors' decisions made in this process
 // are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
+import { announceStoryChanges } from '../coverage/coverage.ts';
 import type { Db } from '../../db/index.ts';
 import type { Log } from '../../platform/log.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -287,6 +288,8 @@ async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings
     );
     for (const a of assign) touched.add(a.story);
     await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
+    // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
+    await announceStoryChanges(tx, [...touched]);
   });
   lw.version += 1;
 }
