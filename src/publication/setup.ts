@@ -6,6 +6,7 @@ import { seedDemo } from '../demo/seed.ts';
 import { seedDemoWire } from '../demo/wire.ts';
 import { clusterPending } from '../newswire/stories/live.ts';
 import { seedNewsletters } from '../newsletters/newsletters.ts';
+import { seedDemoWireArticles } from '../demo/wire-articles.ts';
 
 export async function seedPublication(deps: Deps, say?: (line: string) => void): Promise<void> {
   if (deps.config.demoContent) {
@@ -18,7 +19,9 @@ export async function seedPublication(deps: Deps, say?: (line: string) => void):
       if (w.outlets) {
         // Its items into stories now, so the Stories screen has today's ranking at once.
         const c = await clusterPending(deps);
-        deps.log.info('added the demo newswire', { ...w, clustered: c.clustered });
+        // Our own articles on two of its stories: "How it was covered", /story/{slug}, the digest's lead.
+        const linked = await seedDemoWireArticles(deps.db, deps.clock.now());
+        deps.log.info('added the demo newswire', { ...w, clustered: c.clustered, linked });
       }
     }
   }

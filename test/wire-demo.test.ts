@@ -1,0 +1,91 @@
+// The demo draws on the wire (issue 12, part 6 and "done means"): the demo's articles on its wire
+// stories show "How it was covered", have a public story page, and lead the daily digest; and a public
+// story page in headless Chromium passes axe-core with the site's strict CSP intact.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { startTestApp } from './helpers/app.ts';
+import { seedPublication } from '../src/publication/setup.ts';
+import { buildEdition } from '../src/newsletters/editions.ts';
+
+const T = { timeout: 120_000 };
+const NOW = '2026-11-20T12:00:00Z';
+const t = await startTestApp({ now: NOW, env: { DEMO_CONTENT: 'true' } });
+(t.deps.config as { siteUrl: string }).siteUrl = t.url;
+await seedPublication(t.deps);
+const db = t.deps.db;
+const river = await db.one<{ slug: string; story_key: string; id: number }>(`SELECT id, slug, story_key FROM articles WHERE slug = 'the-river-bridge-gets-its-green-light'`);
+
+// The browser is launched before any test is declared: a top-level await after a test lets the
+// runner finish the file (and close the server) early.
+const CHROMIUM = '/usr/bin/chromium';
+const present = fs.existsSync(CHROMIUM);
+const run = present ? test : test.skip;
+const { chromium } = await import('playwright-core');
+const browser = present
+  ? await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
+  : null;
+after(() => browser?.close());
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+test('the demo: an article on a wire story shows how it was covered, and its story has a page', T, async () => {
+  assert.ok(river?.story_key, 'the demo article is linked to a demo wire story');
+  const story = await db.one<{ outlet_count: number; left_count: number; center_count: number; right_count: number }>(`SELECT * FROM wire_stories WHERE slug = $1`, [river!.story_key]);
+  assert.ok(story && story.outlet_count >= 6, 'the demo story has the coverage of several outlets');
+  const page = await (await t.get('/' + river!.slug)).text();
+  assert.ok(page.indexOf('How it was covered') > page.indexOf('</article>'));
+  assert.ok(page.includes(`${story!.left_count} left, ${story!.center_count} center, ${story!.right_count} right`));
+  assert.ok(page.includes(`href="/story/${river!.story_key}"`));
+  const sp = await t.get('/story/' + river!.story_key);
+  assert.equal(sp.status, 200);
+  const html = await sp.text();
+  assert.match(html, /The river bridge gets its green light, ten years on/);
+  assert.match(html, /The Harbour Herald|Progress Daily|Meridian Wire/);
+});
+
+test('the demo digest draws on the wire: the article on the day’s biggest story leads', T, async () => {
+  const e = await buildEdition(t.deps, 'daily');
+  assert.ok(e.items.length >= 2);
+  assert.equal(e.items[0]!.id, river!.id, `led by ${e.items[0]!.headline}`);
+});
+
+
+run('a public story page and "How it was covered" pass axe-core; the bar is drawn under the strict CSP', T, async () => {
+  const paths = ['/story/' + river!.story_key, '/' + river!.slug];
+  // Under the real CSP: nothing refused, and the bar has its width.
+  const strict = await browser!.newContext();
+  const sp = await strict.newPage();
+  const refused: string[] = [];
+  sp.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  for (const p of paths) {
+    const res = await sp.goto(t.url + p);
+    assert.equal(res?.status(), 200, p);
+    const box = await sp.locator('.coverage-svg').first().boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 4, `${p}: the bar is drawn (${JSON.stringify(box)})`);
+    const widths = await sp.locator('.coverage-svg rect').evaluateAll((els) => els.map((e) => Number(e.getAttribute('width'))));
+    assert.equal(widths.reduce((a, b) => a + b, 0), 100);
+  }
+  assert.deepEqual(refused, []);
+  await strict.close();
+  // axe needs its script injected: bypassCSP for that only.
+  const context = await browser!.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const p of paths) {
+    await page.goto(t.url + p);
+    await page.addScriptTag({ path: axePath });
+    const bad = await page.evaluate(async () => {
+      const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+      return r.violations
+        .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
+    });
+    assert.deepEqual(bad, [], `${p}: ${JSON.stringify(bad)}`);
+  }
+  // Keyboard: the links to the outlets are reachable and say where they go.
+  const first = page.locator('.coverage-link').first();
+  assert.match((await first.getAttribute('href')) ?? '', /^https:\/\/[a-z-]+\.example\//);
+  await context.close();
+});
