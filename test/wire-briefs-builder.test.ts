@@ -158,3 +158,19 @@ test('"How it was covered" escapes headlines and links only http(s) pages', T, (
   assert.match(h, /A blindspot for the right/);
   assert.match(h, /href="\/story\/harbour-bridge"/);
 });
+
+test('a side is given in the outlet’s own words, not in wire copy that everyone reprinted', T, () => {
+  const wire = 'The regional water utility will raise rates by nine per cent from April, after the regulator approved its plan.';
+  const mk = (id: number, outlet: string, lean: string, own: string): BriefItem => ({ id, outlet, lean, url: `https://o${id}.example/w`, title: 'Water rates to rise 9%', text: `${wire}\n\n${own}\n\nThe company says the money will replace old pipes.`, published: id });
+  const d = buildBrief({ slug: 'w', title: 'Water rates to rise' }, [
+    mk(1, 'Left One', 'left', 'Campaigners said working families would bear the cost if ministers did not act.'),
+    mk(2, 'Centre One', 'center', 'Both supporters and critics agreed that the details would matter more than the headline.'),
+    mk(3, 'Right One', 'right', 'Critics called it another example of overreach that customers did not ask for.'),
+  ]);
+  const side = (s: string) => d.perspectives.find((p) => p.side === s)!.quotes!.map((q) => q.text);
+  assert.ok(side('left').includes('Campaigners said working families would bear the cost if ministers did not act.'), JSON.stringify(side('left')));
+  assert.ok(side('right').includes('Critics called it another example of overreach that customers did not ask for.'));
+  assert.ok(side('center').includes('Both supporters and critics agreed that the details would matter more than the headline.'));
+  for (const s of ['left', 'center', 'right']) assert.ok(!side(s).includes(wire), `${s} does not repeat the wire copy`);
+  assert.ok(d.whatHappened.some((q) => q.text === wire), 'the shared wire copy is what happened');
+});

@@ -167,6 +167,16 @@ function fitForSummary(s: string, wordCount: number): boolean {
   return true;
 }
 
+/** A sentence fit to quote as an outlet's view: a whole sentence, not boilerplate. */
+function fitForQuote(s: string, wordCount: number): boolean {
+  if (wordCount < 5 || wordCount > 60) return false;
+  if (!/[.!?]["'”’)\]]*$/.test(s)) return false;
+  return !/\b(subscribe|sign up|newsletter|click here|read more|all rights reserved|cookies?)\b/i.test(s);
+}
+
+/** Reported views: what someone said, argued, warned, welcomed… */
+const VOICE = /\b(said|says|argued|argues|warned|warns|called|calls|claimed|claims|criticis\w*|criticiz\w*|critics|supporters|opponents|campaigners|advocates|welcomed|welcomes|accused|praised|condemned|urged|insisted|noted|cautioned|blamed)\b/i;
+
 /** Sentences that lean on what came before ("He said…", "But…") read badly on their own. */
 const DANGLING = /^(?:["'“‘]?)(he|she|it|they|this|that|these|those|but|and|so|also|however|meanwhile|still|yet)\b/i;
 
@@ -247,6 +257,7 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
       if (c.position >= 0) s *= 1 + 0.3 / (1 + c.position);
       if (DANGLING.test(c.quote.text)) s *= 0.5;
       if (/^["“‘']/.test(c.quote.text)) s *= 0.7; // a quotation of someone: the outlets' own statement reads more neutrally
+      if (VOICE.test(c.quote.text)) s *= 0.6; // someone's view: perspectives material rather than what happened
       c.score = s;
     }
   }
@@ -265,9 +276,11 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
   pool.sort((a, b) => b.score - a.score || a.position - b.position || String(a.quote.itemId).localeCompare(String(b.quote.itemId)));
   const what: Candidate[] = [];
   const whatOutlets = new Set<string>();
+  // Facts, not views: a sentence well below the best one is not what the outlets share.
+  const floor = (pool[0]?.score ?? 0) * 0.4;
   for (const c of pool) {
     if (what.length >= maxWhat) break;
-    if (c.score <= 0) break;
+    if (c.score <= 0 || c.score < floor) break;
     if (whatOutlets.has(c.quote.outlet)) continue;
     if (what.some((w) => similar(w.features, c.features) > 0.6)) continue;
     what.push(c);
@@ -281,26 +294,57 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
   }
   for (const w of what) used.add(keyOf(w.quote));
 
-  // Perspectives: per side, the outlet whose coverage best carries the story, in a sentence or two of its own.
+  // Perspectives: per side, the outlet whose own words best say how it sees the story. Wire copy that
+  // several outlets reprinted is not anyone's perspective; a sentence only this outlet wrote is, the
+  // more so when it reports what someone argued, warned or welcomed, and when it stays on the story.
+  const norm = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+  const writtenBy = new Map<string, Set<string>>();
+  for (const [it, cands] of perItem) {
+    for (const c of cands) {
+      const k = norm(c.quote.text);
+      const set = writtenBy.get(k) ?? new Set<string>();
+      set.add(it.outlet);
+      writtenBy.set(k, set);
+    }
+  }
+  const usedText = new Set([...used].map((k) => norm(k.slice(k.indexOf('\u0000') + 1))));
+  let maxScore = 0;
+  for (const cands of perItem.values()) for (const c of cands) maxScore = Math.max(maxScore, c.score);
+  const perspectiveScore = (c: Candidate) => {
+    const own = (writtenBy.get(norm(c.quote.text))?.size ?? 0) <= 1 ? 1 : 0;
+    const voice = VOICE.test(c.quote.text) ? 0.4 : 0;
+    return (maxScore > 0 ? (0.6 * c.score) / maxScore : 0) + own + voice;
+  };
   const perspectives: Perspective[] = SIDES.map((side) => {
-    let best: { item: BriefItem; quotes: Candidate[]; score: number } | null = null;
+    let best: { quotes: Candidate[]; score: number } | null = null;
     for (const [it, cands] of perItem) {
       if (sideOf(it.lean) !== side) continue;
-      const body = cands.filter((c) => c.quote.from !== 'headline' && !used.has(keyOf(c.quote)) && c.wordCount >= 5 && c.wordCount <= 60);
-      const ranked = [...body].sort((a, b) => b.score - a.score || a.position - b.position);
-      let quotes = ranked.slice(0, 2).filter((c, i) => i === 0 || ranked[0]!.wordCount + c.wordCount <= 60);
-      if (!quotes.length) {
+      const body = cands.filter((c) => c.quote.from !== 'headline' && !usedText.has(norm(c.quote.text)) && fitForQuote(c.quote.text, c.wordCount));
+      const ranked = body.map((c) => ({ c, p: perspectiveScore(c) })).sort((a, b) => b.p - a.p || a.c.position - b.c.position);
+      let quotes: Candidate[] = [];
+      let score = 0;
+      if (ranked.length) {
+        const [first, second] = ranked;
+        quotes = [first!.c];
+        score = first!.p;
+        if (second && second.p >= 0.6 * first!.p && first!.c.wordCount + second.c.wordCount <= 60) quotes.push(second.c);
+      } else {
         // Headlines only: the outlet's headline, even when "what happened" quotes it too.
         const head = cands.find((c) => c.quote.from === 'headline');
-        quotes = head ? [head] : [];
+        if (head) {
+          quotes = [head];
+          score = perspectiveScore(head) - 1;
+        }
       }
       if (!quotes.length) continue;
-      const score = quotes[0]!.score;
-      if (!best || score > best.score) best = { item: it, quotes, score };
+      if (!best || score > best.score) best = { quotes, score };
     }
     if (!best) return { side, quotes: null };
     const inOrder = [...best.quotes].sort((a, b) => a.position - b.position);
-    for (const q of inOrder) used.add(keyOf(q.quote));
+    for (const q of inOrder) {
+      used.add(keyOf(q.quote));
+      usedText.add(norm(q.quote.text));
+    }
     return { side, quotes: inOrder.map((c) => c.quote) };
   });
 
