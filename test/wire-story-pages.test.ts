@@ -170,3 +170,20 @@ test('the live wire: an item clustered into a story we published on drops that s
   assert.ok(cache.has('/'), 'the front page was kept');
   assert.match(await (await t.get('/' + a.slug)).text(), /1 left, 1 center, 1 right/);
 });
+
+test('hostile story titles, outlet names and URLs are escaped or dropped on the story page and the article', T, async () => {
+  const s = await seedStory(db, { slug: 'hostile-story', title: '<script>alert(1)</script> “Bridge” & co' }, [
+    { outlet: '<img src=x onerror=alert(2)>', lean: 'left', url: 'https://evil.example/a?x="><script>alert(3)</script>', title: '</a><script>alert(4)</script>', published: '2026-03-10T08:00:00Z' },
+    { outlet: 'Javascript Wire', lean: 'center', url: 'javascript:alert(5)', title: 'A javascript: link', published: '2026-03-10T08:10:00Z' },
+  ]);
+  const a = await createArticle(db, { headline: 'On the hostile story', slug: 'on-the-hostile-story', body: 'Text.', status: 'published', access: 'public', storyKey: s.slug, publishedAt: new Date(NOW) }, { now: new Date(NOW) });
+  for (const path of ['/story/' + s.slug, '/' + a.slug]) {
+    const page = await (await t.get(path)).text();
+    assert.doesNotMatch(page, /<script>alert|<img src=x|javascript:alert/, path);
+    assert.match(page, /&lt;img src=x onerror=alert\(2\)&gt;/, path);
+  }
+  const sp = await (await t.get('/story/' + s.slug)).text();
+  assert.match(sp, /<h1>&lt;script&gt;alert\(1\)&lt;\/script&gt; “Bridge” &amp; co<\/h1>/);
+  const feed = await (await t.get(`/story/${s.slug}/feed.xml`)).text();
+  assert.doesNotMatch(feed, /<script>alert/);
+});
