@@ -141,6 +141,10 @@ test('/story/{slug}: our articles and the coverage by side, never gated text; fe
   assert.equal(rf.headers.get('location'), '/story/harbour-bridge-closed/feed.atom');
   void hidden;
   void gated;
+  // Public stories are in the sitemap of pages; hidden, merged and uncovered ones are not.
+  const sitemap = await (await t.get('/sitemaps/pages.xml')).text();
+  assert.ok(sitemap.includes('<loc>https://news.example/story/harbour-bridge-closed</loc>'));
+  for (const s of ['hidden-story', 'bridge-crack-older', 'unrelated-story']) assert.ok(!sitemap.includes(`/story/${s}<`), s);
 });
 
 test('the live wire: an item clustered into a story we published on drops that story\'s pages', T, async () => {
