@@ -6,6 +6,7 @@
 // public site does not change until the editor publishes.
 import type { Db } from '../../db/index.ts';
 import { ValidationError } from '../../platform/errors.ts';
+import { CONTENT_CHANNEL } from '../../platform/channels.ts';
 import { createArticle } from '../../articles/write.ts';
 import { getArticleById } from '../../articles/queries.ts';
 import type { Article } from '../../articles/types.ts';
@@ -33,10 +34,12 @@ async function briefFormat(db: Db): Promise<string> {
     [BRIEF_FORMAT.slug, BRIEF_FORMAT.name],
   );
   if (row) return row.slug;
-  await db.query(
-    `INSERT INTO formats (slug, name, description, position) VALUES ($1, $2, $3, coalesce((SELECT max(position) + 1 FROM formats), 1)) ON CONFLICT (slug) DO NOTHING`,
+  const added = await db.query(
+    `INSERT INTO formats (slug, name, description, position) VALUES ($1, $2, $3, coalesce((SELECT max(position) + 1 FROM formats), 1)) ON CONFLICT (slug) DO NOTHING RETURNING id`,
     [BRIEF_FORMAT.slug, BRIEF_FORMAT.name, BRIEF_FORMAT.description],
   );
+  // A new format is in the site's navigation: the public pages change.
+  if (added.length) await db.notify(CONTENT_CHANNEL, 'formats');
   return BRIEF_FORMAT.slug;
 }
 
