@@ -71,6 +71,14 @@ test('"How it was covered" sits outside the article: reader modes and our extrac
   const ex = extractArticle(page, { url: t.url + '/' + ours.slug });
   for (const p of paragraphs) assert.ok(ex.text.replace(/\s+/g, ' ').includes(p), 'our extractor keeps the article');
   for (const outside of ['How it was covered', 'Daily Progress', 'Lean Left Ledger']) assert.ok(!ex.text.includes(outside), `our extractor took "${outside}"`);
+
+  // A paid article on the story: the block is there for anonymous readers too (the gated variants are
+  // cached with it), and the gated text is not.
+  const g = await t.get('/' + gated.slug);
+  const gp = await g.text();
+  assert.equal(g.status, 200);
+  assert.ok(gp.indexOf('How it was covered') > gp.indexOf('</article>'));
+  assert.ok(!gp.includes(gatedSecret));
 });
 
 test('the article page stays cached; a change to its story drops it (and its story page) and nothing else', T, async () => {
@@ -140,7 +148,6 @@ test('/story/{slug}: our articles and the coverage by side, never gated text; fe
   const rf = await t.get('/story/bridge-crack-older/feed.atom');
   assert.equal(rf.headers.get('location'), '/story/harbour-bridge-closed/feed.atom');
   void hidden;
-  void gated;
   // Public stories are in the sitemap of pages; hidden, merged and uncovered ones are not.
   const sitemap = await (await t.get('/sitemaps/pages.xml')).text();
   assert.ok(sitemap.includes('<loc>https://news.example/story/harbour-bridge-closed</loc>'));
