@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { startTestApp } from './helpers/app.ts';
 import { seedPublication } from '../src/publication/setup.ts';
 import { buildEdition } from '../src/newsletters/editions.ts';
+import { wireRanks } from '../src/newswire/coverage/coverage.ts';
 
 const T = { timeout: 120_000 };
 const NOW = '2026-11-20T12:00:00Z';
@@ -44,10 +45,16 @@ test('the demo: an article on a wire story shows how it was covered, and its sto
   assert.match(html, /The Harbour Herald|Progress Daily|Meridian Wire/);
 });
 
-test('the demo digest draws on the wire: the article on the day’s biggest story leads', T, async () => {
+test('the demo digest draws on the wire: our article on the day’s biggest story leads', T, async () => {
   const e = await buildEdition(t.deps, 'daily');
   assert.ok(e.items.length >= 2);
-  assert.equal(e.items[0]!.id, river!.id, `led by ${e.items[0]!.headline}`);
+  const ranks = await wireRanks(db, { now: new Date(NOW), top: 10 });
+  const keys = await db.query<{ id: number; story_key: string | null }>(`SELECT id, story_key FROM articles WHERE id = ANY($1::int[])`, [e.items.map((i) => i.id)]);
+  const rankOf = (id: number) => ranks.get(keys.find((k) => k.id === id)?.story_key ?? '') ?? Infinity;
+  const lead = rankOf(e.items[0]!.id);
+  assert.ok(Number.isFinite(lead), `led by an article on a top wire story (${e.items[0]!.headline})`);
+  for (const it of e.items) assert.ok(rankOf(it.id) >= lead, `${it.headline} is on a bigger story than the lead`);
+  assert.ok(e.items.some((i) => i.id === river!.id), 'the river bridge Speed Read is in the digest');
 });
 
 
