@@ -9,7 +9,8 @@ import { seedFixtures } from './helpers/fixtures.ts';
 import { seedStory, type SeedItem } from './helpers/wire-stories.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { upsertNewsletter } from '../src/newsletters/newsletters.ts';
-import { buildEdition, cancelSend } from '../src/newsletters/editions.ts';
+import { buildEdition, cancelSend, editionContent } from '../src/newsletters/editions.ts';
+import { renderEditionEmail } from '../src/newsletters/render.ts';
 import { topUncovered, wireRanks } from '../src/newswire/coverage/coverage.ts';
 
 const NOW = '2026-03-10T12:00:00Z';
@@ -49,6 +50,12 @@ test('the digest leads with our articles on the biggest wire stories, then the r
   const e = await buildEdition(t.deps, n.slug);
   assert.deepEqual(e.items.map((i) => i.id).slice(0, 3), [onBig.id, onSmall.id, feature.id], 'the wire\'s order first, then the rest by score');
   assert.match(e.subject, /Big story, our take/);
+  // The email says how each story on the wire was covered, and links to its page.
+  const { content } = await editionContent(t.deps, e);
+  const mail = renderEditionEmail(content);
+  assert.match(mail.html, /How it was covered: 8 outlets: 3 left, 2 center, 3 right &middot; <a href="https:\/\/news\.example\/story\/big-story"/);
+  assert.match(mail.text, /How it was covered: 8 outlets: 3 left, 2 center, 3 right \(https:\/\/news\.example\/story\/big-story\)/);
+  assert.equal((mail.text.match(/How it was covered/g) ?? []).length, 2, 'only the two articles on wire stories');
   await cancelSend(db, e.id);
   // Without the wire (wire_top: 0) the old score decides: the fresh editor's picks lead.
   const plain = await upsertNewsletter(db, { slug: 'plain-digest', name: 'Plain digest', rules: { limit: 10, rank: 'digest', wire_top: 0 } });
