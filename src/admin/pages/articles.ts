@@ -222,7 +222,7 @@ export function revisionsPage(ctx: AdminContext, tz: string, article: Article, r
 <h1>Revisions of “${article.headline}”</h1>
 ${revisions.length
   ? html`<ol class="revisions">${revisions.map(
-      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? 'someone'} · <span class="muted">${r.snapshot.headline}</span></li>`,
+      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? (r.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} · <span class="muted">${r.snapshot.headline}</span></li>`,
     )}</ol>`
   : html`<p>No revisions yet. Each save keeps one.</p>`}`,
   );
@@ -234,7 +234,7 @@ export function revisionPage(ctx: AdminContext, tz: string, article: Article, re
     `Revision ${rev.id}`,
     html`<p class="crumbs"><a href="/admin/articles/${article.id}/revisions">← All revisions</a></p>
 <h1>Revision of ${when(rev.created_at, tz)}</h1>
-<p>By ${rev.staff_name ?? 'someone'} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
+<p>By ${rev.staff_name ?? (rev.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
 ${diffs.length ? diffs.map((d) => html`<section class="diff-field"><h2>${d.label}</h2>${renderChanges(d)}</section>`) : html`<p>This revision is the same as the article now.</p>`}
 ${canRestore && diffs.length
   ? html`<form method="post" action="/admin/articles/${article.id}/revisions/${rev.id}/restore">${csrfField(ctx)}<button type="submit">Restore this revision</button> <span class="hint">Its text, placement and image come back; status and publish time stay as they are.</span></form>`

@@ -143,16 +143,23 @@
   var bar = document.getElementById('send-progress');
   var text = document.getElementById('send-progress-text');
   var state = document.getElementById('edition-state');
+  var pctLabel = box.querySelector('.progress__pct');
+  // The same words as src/admin/pages/edition-states.ts.
+  var STATES = { draft: 'Draft, not scheduled', scheduled: 'Scheduled', sending: 'Sending now', paused: 'Paused', sent: 'Sent', cancelled: 'Cancelled' };
+  var num = function (x) { return Number(x).toLocaleString('en-GB'); };
   var poll = function () {
     fetch(box.getAttribute('data-progress'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         var done = s.sent + s.failed + s.skipped;
         if (s.total) {
-          bar.value = Math.round((done / s.total) * 100);
-          text.textContent = s.sent + ' of ' + s.total + ' sent, ' + s.failed + ' failed, ' + (s.queued + s.sending) + ' to go.';
+          var pct = Math.floor((done / s.total) * 100);
+          bar.value = pct;
+          if (pctLabel) pctLabel.textContent = pct + '%';
+          text.textContent = num(s.sent) + ' of ' + num(s.total) + ' sent (' + pct + '%)' + (s.failed ? ', ' + num(s.failed) + ' failed' : '') + (s.skipped ? ', ' + num(s.skipped) + ' skipped' : '') + ', ' + num(s.queued + (s.sending || 0)) + ' to go.';
+          box.hidden = false;
         }
-        if (state) state.textContent = s.status;
+        if (state) { state.textContent = STATES[s.status] || s.status; state.setAttribute('data-state', s.status); }
         // Pause, resume and cancel follow the send's state.
         var controls = document.querySelectorAll('#send-controls [data-when]');
         for (var i = 0; i < controls.length; i++) {
