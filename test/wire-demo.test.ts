@@ -9,6 +9,9 @@ import { startTestApp } from './helpers/app.ts';
 import { seedPublication } from '../src/publication/setup.ts';
 import { buildEdition } from '../src/newsletters/editions.ts';
 import { wireRanks } from '../src/newswire/coverage/coverage.ts';
+import { upsertNewsletter } from '../src/newsletters/newsletters.ts';
+import { createStaff } from '../src/staff/staff.ts';
+import { INVITE_LINK_TTL, signInLink } from '../src/staff/signin.ts';
 
 const T = { timeout: 120_000 };
 const NOW = '2026-11-20T12:00:00Z';
@@ -94,5 +97,34 @@ run('a public story page and "How it was covered" pass axe-core; the bar is draw
   // Keyboard: the links to the outlets are reachable and say where they go.
   const first = page.locator('.coverage-link').first();
   assert.match((await first.getAttribute('href')) ?? '', /^https:\/\/[a-z-]+\.example\//);
+  await context.close();
+});
+
+run('the composer in the browser: "Draft a brief" beside a story we have not covered, accessible, and it drafts', T, async () => {
+  const staff = await createStaff(db, { email: 'demo-editor@example.com', role: 'editor', name: 'Demo Editor' });
+  const n = await upsertNewsletter(db, { slug: 'browser-digest', name: 'Browser digest', rules: {} });
+  const e = await buildEdition(t.deps, n.slug);
+  const context = await browser!.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(signInLink(t.deps, staff.id, INVITE_LINK_TTL).replace(/^https?:\/\/[^/]+/, t.url));
+  await page.getByRole('button', { name: /Sign in/ }).click();
+  await page.waitForURL(t.url + '/admin');
+  await page.goto(`${t.url}/admin/newsletters/editions/${e.id}`);
+  await page.getByRole('heading', { name: 'On the wire, not covered yet' }).waitFor();
+  await page.addScriptTag({ path: axePath });
+  const bad = await page.evaluate(async () => {
+    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((x: any) => x.target.join(' ')) }));
+  });
+  assert.deepEqual(bad, []);
+  const button = page.getByRole('button', { name: /^Draft a brief: / }).first();
+  const label = (await button.getAttribute('aria-label'))!.replace(/^Draft a brief: /, '');
+  await button.click();
+  await page.waitForURL(/\/admin\/articles\/\d+\?notice=brief_drafted/);
+  await page.getByText('Brief drafted from the story’s coverage').waitFor();
+  const id = Number(/articles\/(\d+)/.exec(page.url())![1]);
+  const a = await db.one<{ headline: string; status: string; story_key: string }>(`SELECT headline, status, story_key FROM articles WHERE id = $1`, [id]);
+  assert.equal(a!.status, 'draft');
+  assert.equal(a!.headline, label);
   await context.close();
 });

@@ -34,6 +34,8 @@ const big = await seedStory(db, { slug: 'big-story', title: 'The big story' }, c
 const small = await seedStory(db, { slug: 'small-story', title: 'The small story' }, coverage('small', 2, 10));
 const uncovered = await seedStory(db, { slug: 'uncovered-story', title: 'The story nobody here wrote <yet>' }, coverage('uncovered', 5, 11));
 
+// Yesterday's story, bigger than any of today's: ranked after today's (an early edition still has it).
+const yesterday = await seedStory(db, { slug: 'yesterday-story', title: 'Yesterday' }, coverage('yesterday', 8, 9).map((i) => ({ ...i, published: i.published.replace('2026-03-10', '2026-03-09') })));
 const at = (h: number) => new Date(Date.parse(NOW) - h * 3600_000);
 const onSmall = await createArticle(db, { headline: 'Small story, our explainer', format: 'the-explainer', editorsPick: true, status: 'published', publishedAt: at(1), storyKey: 'small-story' });
 const onBig = await createArticle(db, { headline: 'Big story, our take', status: 'published', publishedAt: at(5), storyKey: 'big-story' });
@@ -43,6 +45,8 @@ test('the wire ranks the day: the big story first, by every slug our articles ca
   const ranks = await wireRanks(db, { now: new Date(NOW), top: 10 });
   assert.equal(ranks.get('big-story'), 1);
   assert.ok(ranks.get('small-story')! > ranks.get('uncovered-story')!, 'five outlets outrank two');
+  assert.equal(ranks.get('yesterday-story'), 4, 'yesterday\'s stories follow today\'s');
+  void yesterday;
 });
 
 test('the digest leads with our articles on the biggest wire stories, then the rest by score', T, async () => {
@@ -67,7 +71,7 @@ test('the digest leads with our articles on the biggest wire stories, then the r
 
 test('the composer shows the top stories we have not covered, with "Draft a brief"', T, async () => {
   const list = await topUncovered(db, { now: new Date(NOW) });
-  assert.deepEqual(list.map((s) => s.slug), ['uncovered-story']);
+  assert.deepEqual(list.map((s) => s.slug), ['uncovered-story', 'yesterday-story']);
   const { c } = await signedIn(t, 'digest-editor@example.com', 'editor');
   const n = await upsertNewsletter(db, { slug: 'composer-digest', name: 'Composer digest', rules: {} });
   const e = await buildEdition(t.deps, n.slug);
