@@ -13,6 +13,7 @@ import { createArticle } from '../src/articles/write.ts';
 import { extractArticle } from '../src/newswire/extract/index.ts';
 import { announceStoryChanges } from '../src/newswire/coverage/coverage.ts';
 import { clusterPending } from '../src/newswire/stories/live.ts';
+import Parser from 'rss-parser';
 
 const NOW = '2026-03-10T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -130,6 +131,13 @@ test('/story/{slug}: our articles and the coverage by side, never gated text; fe
     assert.ok(body.includes('Inside the bridge inspection'), `${kind} has the gated article's headline`);
     assert.ok(!body.includes('welding fault'), `${kind} carries no gated text`);
     assert.ok(body.includes('The inspection began at dawn.'), `${kind} carries the lead-in`);
+  }
+  // Real feed readers read them: our two articles, newest first, linking to our pages.
+  const parser = new Parser();
+  for (const kind of ['xml', 'atom']) {
+    const parsed = await parser.parseString(await (await t.get(`/story/${story.slug}/feed.${kind}`)).text());
+    assert.equal(parsed.title, 'The Ledger: Harbour Bridge closed after crack found', kind);
+    assert.deepEqual(parsed.items.map((i) => i.link), ['https://news.example/inside-the-bridge-inspection', 'https://news.example/bridge-closure-portwell'], kind);
   }
   assert.equal((await t.get('/story/unrelated-story')).status, 404, 'no article of ours: no public page');
   assert.equal((await t.get('/story/no-such-story')).status, 404);
