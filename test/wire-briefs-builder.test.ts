@@ -174,3 +174,12 @@ test('a side is given in the outlet’s own words, not in wire copy that everyon
   for (const s of ['left', 'center', 'right']) assert.ok(!side(s).includes(wire), `${s} does not repeat the wire copy`);
   assert.ok(d.whatHappened.some((q) => q.text === wire), 'the shared wire copy is what happened');
 });
+
+test('the sources name each outlet once, with its first piece on the story', T, () => {
+  const d = buildBrief({ slug: 'x', title: 'X' }, [
+    ...items,
+    { id: 9, outlet: 'Daily Progress', lean: 'left', url: 'https://progress.example/bridge-update', title: 'Bridge: the update', text: 'Engineers returned on Wednesday.', published: '2026-03-11T08:00:00Z' },
+  ]);
+  assert.deepEqual(d.sources.map((s) => s.outlet), ['Daily Progress', 'Lean Left Ledger', 'Middle Times', 'Unrated Wire']);
+  assert.equal(d.sources[0]!.url, 'https://progress.example/bridge-closure');
+});

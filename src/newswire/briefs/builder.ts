@@ -348,14 +348,14 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
     return { side, quotes: inOrder.map((c) => c.quote) };
   });
 
-  const sources: Source[] = sorted.map((it) => ({
-    itemId: it.id,
-    outlet: it.outlet,
-    lean: it.lean,
-    url: safeHttpUrl(it.url),
-    title: it.title.replace(/\s+/g, ' ').trim(),
-    published: toDate(it.published),
-  }));
+  // The sources: each outlet once (its first piece on the story), in the order they reported it.
+  const sources: Source[] = [];
+  const listed = new Set<string>();
+  for (const it of sorted) {
+    if (listed.has(it.outlet)) continue;
+    listed.add(it.outlet);
+    sources.push({ itemId: it.id, outlet: it.outlet, lean: it.lean, url: safeHttpUrl(it.url), title: it.title.replace(/\s+/g, ' ').trim(), published: toDate(it.published) });
+  }
 
   const headline = (story.title.trim() || sorted[0]?.title.trim() || 'Untitled story').replace(/\s+/g, ' ').slice(0, 300);
   const whatHappened = what.map((c) => c.quote);
