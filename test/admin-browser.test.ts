@@ -60,7 +60,24 @@ run('sign in with the link printed by `staff create`', async () => {
 
 run('write and publish an article in the editor, with live preview and autosave, and see it on the home page', async () => {
   await page!.goto(t.url + '/admin/articles/new');
+  // An image before the article is saved: chosen, uploaded at once, its address filled in.
+  await page!.locator('#ed-image-file').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: fs.readFileSync(new URL('../src/web/assets/logo.png', import.meta.url)) });
+  await page!.waitForFunction(() => /^\/uploads\//.test((document.getElementById('ed-image-url') as HTMLInputElement).value));
+  assert.equal(await page!.locator('#ed-image-thumb').isVisible(), true);
+  // An image dropped into the body goes in where the cursor is, as Markdown.
+  await page!.evaluate(async () => {
+    const png = await (await fetch('/assets/logo.png')).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'drop.png', { type: 'image/png' }));
+    const body = document.getElementById('ed-body')!;
+    body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page!.waitForFunction(() => /!\[Describe the image\]\(\/uploads\//.test((document.getElementById('ed-body') as HTMLTextAreaElement).value));
+  // The headline is a wrapping field: Enter moves on instead of breaking it.
   await page!.getByLabel('Headline', { exact: true }).fill('Lanterns light up the old harbour');
+  await page!.getByLabel('Headline', { exact: true }).press('Enter');
+  assert.equal(await page!.evaluate(() => document.activeElement?.id), 'ed-dek');
   await page!.getByLabel(/^Body/).fill('The festival drew **thousands** to the quay.\n\n## Next year\n\nOrganisers plan a longer route.');
   // Live preview, converted by the server.
   await page!.locator('#live-preview strong', { hasText: 'thousands' }).waitFor();
@@ -70,13 +87,26 @@ run('write and publish an article in the editor, with live preview and autosave,
   await page!.getByLabel('Format', { exact: true }).selectOption('speed-read');
   await page!.getByLabel('Section', { exact: true }).selectOption('politics');
   await page!.getByLabel(/^Tags/).fill('Harbour, Festivals');
+  // Publishing asks first; "Not yet" keeps it a draft.
   await page!.getByRole('button', { name: 'Publish now' }).click();
+  const ask = page!.getByRole('dialog', { name: 'Publish now?' });
+  await ask.waitFor();
+  assert.match((await ask.textContent()) ?? '', /Lanterns light up the old harbour/);
+  await ask.getByRole('button', { name: 'Not yet' }).click();
+  assert.equal(await ask.isVisible(), false);
+  await page!.getByRole('button', { name: 'Publish now' }).click();
+  await ask.getByRole('button', { name: 'Publish', exact: true }).click();
   await page!.waitForURL(/notice=published/);
   await page!.getByText('Published.').waitFor();
   await page!.goto(t.url + '/');
   await page!.getByRole('link', { name: 'Lanterns light up the old harbour' }).first().click();
   await page!.getByRole('heading', { level: 1, name: 'Lanterns light up the old harbour' }).waitFor();
   assert.match((await page!.locator('.article-body').textContent()) ?? '', /Organisers plan a longer route/);
+  // The preview carries a banner and the site's own stylesheet.
+  const id = (await t.deps.db.one<{ id: number }>(`SELECT id FROM articles WHERE headline = 'Lanterns light up the old harbour'`))!.id;
+  await page!.goto(t.url + `/admin/articles/${id}/preview`);
+  assert.match((await page!.locator('.preview-banner').textContent()) ?? '', /Preview/);
+  assert.equal(await page!.locator('link[href="/assets/site.css"]').count(), 1);
 });
 
 run('compose and schedule an edition', async () => {

@@ -68,6 +68,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     get('/admin/articles/:id/preview', WRITERS, a.preview), // the saved article as readers see it
     post('/admin/articles/:id/preview', WRITERS, a.previewUnsaved), // the form's unsaved state
     post('/admin/articles/:id/image', WRITERS, a.uploadImage, MULTIPART),
+    post('/admin/uploads/image', WRITERS, a.uploadLoose, MULTIPART), // stored only: a new article's image, or one dropped into a body
     get('/admin/articles/:id/revisions', WRITERS, a.revisions),
     get('/admin/articles/:id/revisions/:rev', WRITERS, a.revision), // with the diff against now
     post('/admin/articles/:id/revisions/:rev/restore', WRITERS, a.restore),

@@ -115,8 +115,8 @@ ${editable
   ? html`<section class="card" aria-labelledby="send-title"><h2 id="send-title">Test, schedule, send</h2>
 <form method="post" action="${base}/test">${csrfField(ctx)}<button type="submit">Send a test to ${ctx.session.staff.email}</button></form>
 <form method="post" action="${base}/schedule" class="stack">${csrfField(ctx)}
-  <label for="ed-at">Send at <span class="hint">(${tz}; empty: back to draft)</span></label>
-  <input id="ed-at" type="datetime-local" name="at" value="${e.scheduled_at ? toLocalInput(e.scheduled_at, tz) : ''}">
+  <label for="ed-at">Send at <span class="hint">(date and 24-hour time in ${tz}, like 2026-11-25 07:00; empty: back to draft)</span></label>
+  <input id="ed-at" name="at" inputmode="numeric" placeholder="YYYY-MM-DD HH:MM" maxlength="20" value="${e.scheduled_at ? toLocalInput(e.scheduled_at, tz).replace('T', ' ') : ''}">
   <button type="submit"${empty ? raw(' disabled aria-describedby="empty-edition"') : ''}>${e.status === 'scheduled' ? 'Change schedule' : 'Schedule'}</button>
 </form>
 ${empty
