@@ -145,6 +145,15 @@ Object.assign(ADMIN, {
     },
   },
   '/api/admin/wire/items/{id}': { get: { summary: 'One wire item, with its sanitised HTML', params: [pathId], response: data(ref('WireItem')) } },
+  '/api/admin/stories/{id}/brief': {
+    post: {
+      summary: 'Draft a brief: a draft Speed Read linked to the story, quoting and attributing its coverage (what happened, one outlet per side, the sources); 200 with the story\'s existing draft brief',
+      permission: 'articles.write_own_drafts',
+      params: [pathId],
+      status: 201,
+      response: data({ type: 'object' }),
+    },
+  },
 });
 for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
   ADMIN[`/api/admin/${kind}`] = {

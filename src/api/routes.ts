@@ -22,6 +22,7 @@ import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
 import { rawPushBodies, websubApi } from './websub.ts';
+import { briefsApi } from './briefs.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
@@ -51,6 +52,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
   const ws = websubApi(deps);
+  const br = briefsApi(deps);
   const mb = membersApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
@@ -143,6 +145,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('DELETE', '/api/admin/outlets/:id', 'admin key: wire.manage', w.deleteOutlet),
     admin('GET', '/api/admin/wire/items', 'admin key', w.listItems),
     admin('GET', '/api/admin/wire/items/:id', 'admin key', w.getItem),
+    // briefs from the wire (issue #12): a draft Speed Read from a story's coverage (201; 200: its existing draft)
+    admin('POST', '/api/admin/stories/:id/brief', 'admin key: articles.write_own_drafts', br.draft),
 
     // ---- Content API (Newsdesk's shapes)
     r('content', 'GET', '/api/content/articles', 'content key', c.articles),

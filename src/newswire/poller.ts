@@ -14,6 +14,7 @@ import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
 import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
 import { maintainWebsub } from './websub.ts';
+import { scheduleWireCluster } from './stories/live.ts';
 
 export const WIRE_POLL_JOB = 'newswire.poll';
 
@@ -360,6 +361,9 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
       s.errors.push(`${feed.url}: ${r.error}`);
     }
     s.newItems += r.fresh.length;
+    // The new items get their stories while their pages are fetched (the text, when it comes, is not
+    // needed: headline and summary are what most items carry).
+    if (r.fresh.length) await scheduleWireCluster(d.db).catch((err) => d.log.warn('wire: cluster run not queued', { err }));
     if (r.fresh.length && feed.fetch_allowed) {
       const rows = await d.db.query<PageRow>(`SELECT ${PAGE_COLS} FROM wire_items i WHERE i.id = ANY($1::bigint[]) AND i.extract_status = 'pending' ORDER BY i.id`, [r.fresh]);
       total += rows.length;
@@ -405,9 +409,14 @@ export async function scheduleWirePoll(db: Db): Promise<boolean> {
 /** `serve`'s wire clock: once a minute, queue a poll run when something is due. */
 export function startWireScheduler(d: WireDeps, intervalMs = 60_000): { stop(): Promise<void> } {
   let stopped = false;
+  let warmed = false;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
+    const first = !warmed;
+    warmed = true;
     running = scheduleWirePoll(d.db)
+      // On start, a cluster run builds the stories' state and clusters what a crash left unclustered.
+      .then(() => scheduleWireCluster(d.db, { warm: first }))
       .then(() => undefined)
       .catch((err) => d.log.warn('wire scheduler tick failed', { err }));
   };
