@@ -4,6 +4,8 @@
 // `startServer` adds listening and background work; `serve` (src/main.ts) adds signals.
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import compress from '@fastify/compress';
+import zlib from 'node:zlib';
 import type { Deps } from './deps.ts';
 import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
@@ -12,7 +14,8 @@ import { registerWebRoutes } from './web/routes.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
-import { CONTENT_CHANNEL } from './platform/channels.ts';
+import { CONTENT_CHANNEL, STORY_CHANNEL } from './platform/channels.ts';
+import { storyPageKeys } from './web/stories.ts';
 import { queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
@@ -47,6 +50,23 @@ export async function createApp(deps: Deps): Promise<App> {
       queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
     }
   });
+  // A wire story's coverage changed (a JSON list of slugs): only its pages, its feeds and our articles
+  // on it are dropped (src/newswire/coverage/coverage.ts announces it).
+  await deps.db.listen(STORY_CHANNEL, (payload) => {
+    let slugs: unknown;
+    try {
+      slugs = JSON.parse(payload);
+    } catch {
+      slugs = null;
+    }
+    if (!Array.isArray(slugs)) return cache.clear();
+    storyPageKeys(deps.db, slugs as string[])
+      .then((keys) => cache.drop(keys))
+      .catch((err) => {
+        deps.log.error('story pages not dropped; dropping every cached page', { err });
+        cache.clear();
+      });
+  });
   const app = createHttpApp({
     log: deps.log,
     trustProxy: deps.config.trustProxy,
@@ -56,6 +76,16 @@ export async function createApp(deps: Deps): Promise<App> {
       const site = await loadSite(deps).catch(() => null);
       return errorPage(site, status, title, message);
     },
+  });
+  // Answers the page cache does not hold (API JSON, search, the newsroom, private pages, errors) are
+  // compressed as they go out, at a brotli quality fit for work done per request. Cached pages carry
+  // their own stored variants (Content-Encoding already set: left alone); the CLI's stream is hijacked.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
   });
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await registerApi(app, deps);

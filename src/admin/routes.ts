@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts, bounces.ts, outbox.ts and wire.ts.
+// newsletters.ts, subscribers.ts, bounces.ts, outbox.ts, wire.ts and briefs.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -13,11 +13,13 @@ import { signInScreens } from './signin.ts';
 import { accountScreens } from './account.ts';
 import { articleScreens } from './articles.ts';
 import { settingsScreens } from './settings.ts';
+import { authorScreens } from './authors.ts';
 import { newsletterScreens } from './newsletters.ts';
 import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
 import { bounceScreens } from './bounces.ts';
 import { wireScreens } from './wire.ts';
+import { briefScreens } from './briefs.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
 const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
@@ -30,11 +32,13 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const me = accountScreens(web, h);
   const a = articleScreens(web, h);
   const set = settingsScreens(web, h);
+  const au = authorScreens(web, h);
   const n = newsletterScreens(web, h);
   const sub = subscriberScreens(web, h);
   const out = outboxScreens(web, h);
   const b = bounceScreens(web, h);
   const w = wireScreens(web, h);
+  const br = briefScreens(web, h);
   return [
     // ---- signing in and out
     get('/admin/signin', 'public', s.signInForm),
@@ -46,7 +50,10 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
 
     // ---- dashboard and account
     get('/admin', 'signed in', me.dashboard),
-    get('/admin/account', 'signed in', me.account),
+    get('/admin/account', 'signed in', au.account), // with the profile: name, bio, photo
+    post('/admin/account/profile', 'signed in', au.saveProfile),
+    post('/admin/account/photo', 'signed in', au.profilePhoto, MULTIPART),
+    post('/admin/account/photo/remove', 'signed in', au.removeProfilePhoto),
     post('/admin/account/password', 'signed in', me.changePassword),
 
     // ---- articles
@@ -61,12 +68,37 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     get('/admin/articles/:id/preview', WRITERS, a.preview), // the saved article as readers see it
     post('/admin/articles/:id/preview', WRITERS, a.previewUnsaved), // the form's unsaved state
     post('/admin/articles/:id/image', WRITERS, a.uploadImage, MULTIPART),
+    post('/admin/uploads/image', WRITERS, a.uploadLoose, MULTIPART), // stored only: a new article's image, or one dropped into a body
     get('/admin/articles/:id/revisions', WRITERS, a.revisions),
     get('/admin/articles/:id/revisions/:rev', WRITERS, a.revision), // with the diff against now
     post('/admin/articles/:id/revisions/:rev/restore', WRITERS, a.restore),
 
     // ---- settings, staff, API keys (the settings page shows each part to those who may change it)
-    get('/admin/settings', 'signed in', set.show),
+    // ---- authors: the people articles are signed by
+    get('/admin/authors', 'taxonomy.manage', au.list),
+    get('/admin/authors/new', 'taxonomy.manage', au.newForm),
+    post('/admin/authors', 'taxonomy.manage', au.create),
+    get('/admin/authors/:slug', 'taxonomy.manage', au.edit),
+    post('/admin/authors/:slug', 'taxonomy.manage', au.save),
+    post('/admin/authors/:slug/photo', 'taxonomy.manage', au.photo, MULTIPART),
+    post('/admin/authors/:slug/photo/remove', 'taxonomy.manage', au.removePhoto),
+    get('/admin/authors/:slug/delete', 'taxonomy.manage', au.confirmDelete),
+    post('/admin/authors/:slug/delete', 'taxonomy.manage', au.remove),
+
+    get('/admin/settings', 'signed in', set.show), // the index: one card per part this person may change
+    get('/admin/settings/publication', 'settings.manage', set.pages.publication),
+    get('/admin/settings/formats', 'taxonomy.manage', set.pages.formats), // ?edit=SLUG fills the form
+    get('/admin/settings/sections', 'taxonomy.manage', set.pages.sections),
+    get('/admin/settings/newsletters', 'newsletters.manage', set.pages.newsletters),
+    get('/admin/settings/mail', 'settings.manage', set.pages.mail), // read-only: set in the environment
+    get('/admin/settings/staff', 'staff.manage', set.pages.staff),
+    get('/admin/settings/api-keys', 'apikeys.manage', set.pages['api-keys']),
+    get('/admin/settings/formats/:slug/delete', 'taxonomy.manage', set.confirmDeleteTaxonomy('formats')),
+    post('/admin/settings/formats/:slug/delete', 'taxonomy.manage', set.deleteTaxonomyRow('formats')),
+    get('/admin/settings/sections/:slug/delete', 'taxonomy.manage', set.confirmDeleteTaxonomy('sections')),
+    post('/admin/settings/sections/:slug/delete', 'taxonomy.manage', set.deleteTaxonomyRow('sections')),
+    get('/admin/settings/newsletters/:slug/delete', 'newsletters.manage', set.confirmDeleteNewsletter),
+    post('/admin/settings/newsletters/:slug/delete', 'newsletters.manage', set.deleteNewsletterRow),
     post('/admin/settings/publication', 'settings.manage', set.publication),
     post('/admin/settings/logo', 'settings.manage', set.uploadLogo, MULTIPART),
     post('/admin/settings/formats', 'taxonomy.manage', set.formats),
@@ -90,7 +122,9 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/editions/:id/move', 'newsletters.manage', n.move), // one place up or down
     post('/admin/newsletters/editions/:id/test', 'newsletters.manage', n.test), // to the editor's own address
     post('/admin/newsletters/editions/:id/schedule', 'newsletters.manage', n.schedule),
-    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send),
+    get('/admin/newsletters/editions/:id/preview', 'newsletters.manage', n.preview), // the email, for the composer's frames
+    get('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.sendConfirm), // "Send to N readers now?"
+    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send), // only with the confirmation's field
     post('/admin/newsletters/editions/:id/pause', 'newsletters.manage', n.pause),
     post('/admin/newsletters/editions/:id/resume', 'newsletters.manage', n.resume),
     get('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancelForm), // asks first: a cancel is for good
@@ -104,6 +138,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/outlets/:id/pause', 'wire.manage', w.pause),
     post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
     post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
+    post('/admin/stories/:id/brief', WRITERS, br.draft), // "Draft a brief": a Speed Read draft from the story's coverage
 
     // ---- subscribers
     get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),

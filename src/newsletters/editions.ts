@@ -16,6 +16,7 @@ import type { ArticleSummary } from '../articles/types.ts';
 import { getNewsletter, getNewsletterBySlug, type Newsletter } from './newsletters.ts';
 import { editionWindow, parseRules, selectStories } from './selection.ts';
 import { renderEditionEmail } from './render.ts';
+import { coverageOfArticles } from '../newswire/coverage/coverage.ts';
 
 export type EditionStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
 
@@ -304,6 +305,8 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
   const newsletter = await newsletterOf(deps.db, e.newsletter_id);
   const items = await editionItems(deps.db, e.id, true);
   const pub = await getPublication(deps.db, deps.config);
+  // How each story was covered on the wire, for the articles linked to a wire story.
+  const coverage = Object.fromEntries(await coverageOfArticles(deps.db, items.map((i) => i.id)));
   return {
     newsletter,
     content: {
@@ -311,6 +314,7 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
       newsletter: { slug: newsletter.slug, name: newsletter.name, description: newsletter.description },
       edition: { number: e.number, subject: e.subject, intro: e.intro, date: e.send_started_at ?? e.scheduled_at ?? e.window_end },
       items,
+      coverage,
     },
   };
 }

@@ -21,6 +21,7 @@ import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
 import { articlePage } from './pages/public.ts';
+import type { SafeHtml } from '../platform/html.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { listPublishedFull } from '../articles/queries.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
@@ -65,7 +66,7 @@ interface AnonymousRule {
  * Both anonymous variants of a gated article for the page cache: the full text with the banner's slot,
  * and the lead-in with its wall (the register form; the plans for a paid article).
  */
-export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[]): Promise<GatedEntry> {
+export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[], coverage: SafeHtml | null = null): Promise<GatedEntry> {
   const paywall = await getPaywall(deps.db);
   const exempt = isMeterExempt(paywall, a);
   const base = {
@@ -73,8 +74,8 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: PAYMENTS_ENABLED,
   };
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
-  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
-  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } });
+  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } }, { coverage });
+  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } }, { coverage });
   const at = full.indexOf(BANNER_SLOT);
   const rule: AnonymousRule = { article: { id: a.id, access: a.access, meterExempt: exempt }, paywall, timeZone: site.publication.timeZone };
   return {
@@ -244,14 +245,14 @@ export function memberPages(deps: WebDeps) {
   const saveName: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    await renameMember(db, s.member.id, (req.body as Record<string, unknown>).name);
+    await renameMember(db, s.member.id, (req.body as Record<string, unknown> | undefined)?.name);
     return done(reply, 'name');
   };
 
   const changeEmail: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    await requestEmailChange(deps, s.member.id, (req.body as Record<string, unknown>).email);
+    await requestEmailChange(deps, s.member.id, (req.body as Record<string, unknown> | undefined)?.email);
     return done(reply, 'email');
   };
 
@@ -271,7 +272,7 @@ export function memberPages(deps: WebDeps) {
     checkSameOrigin(req, config.siteUrl);
     const site = await loadSite(deps);
     try {
-      const c = await confirmEmailChange(db, config.secretKey, (req.body as Record<string, unknown>).token, now());
+      const c = await confirmEmailChange(db, config.secretKey, (req.body as Record<string, unknown> | undefined)?.token, now());
       return noStore(reply).send(simplePage(site, 'Your address is changed', `Your account now uses ${c.email}.`, '/account'));
     } catch (e) {
       if (!(e instanceof UnauthorizedError) && !(e instanceof ConflictError)) throw e;
@@ -282,7 +283,7 @@ export function memberPages(deps: WebDeps) {
   const saveNewsletters: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    const v = (req.body as Record<string, unknown>).newsletters;
+    const v = (req.body as Record<string, unknown> | undefined)?.newsletters;
     const slugs = v === undefined || v === '' ? [] : parseSlugs(v);
     await setPreferences(db, s.member.id, slugs, now());
     return done(reply, 'newsletters');
@@ -318,7 +319,7 @@ export function memberPages(deps: WebDeps) {
   const deleteAccount: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    if ((req.body as Record<string, unknown>).confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
+    if ((req.body as Record<string, unknown> | undefined)?.confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
     await deleteMember(db, s.member.id, now());
     reply.header('set-cookie', CLEAR_SESSION);
     return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
@@ -329,7 +330,7 @@ export function memberPages(deps: WebDeps) {
     const s = await requireForm(req, reply);
     if (!s) return reply;
     const site = await loadSite(deps);
-    if ((req.body as Record<string, unknown>).action === 'revoke') {
+    if ((req.body as Record<string, unknown> | undefined)?.action === 'revoke') {
       await revokeFeedToken(db, s.member.id);
       return noStore(reply).send(simplePage(site, 'Private feed revoked', 'Your private feed address no longer works.', '/account'));
     }
