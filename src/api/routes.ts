@@ -19,12 +19,13 @@ import { contentApi } from './content.ts';
 import { GHOST_ALIASES, GHOST_PREFIX, ghostApi, setGhostErrors } from './ghost.ts';
 import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
+import { rawJson, stripeWebhooks } from './stripe-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
-type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
-type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'public';
+type Access = 'public' | 'content key' | 'mail webhook secret' | 'stripe signature' | 'admin key' | `admin key: ${Permission}`;
+type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'stripe' | 'public';
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface ApiRoute {
@@ -50,6 +51,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
   const mb = membersApi(deps);
+  const st = stripeWebhooks(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc);
@@ -171,6 +173,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     // ---- bounce and complaint webhooks of mail providers (and a raw DSN from a mail server's pipe)
     r('mail', 'POST', '/webhooks/mail/dsn', 'mail webhook secret', m.dsn),
     r('mail', 'POST', '/webhooks/mail/:provider', 'mail webhook secret', m.provider), // ses, postmark, mailgun, sendgrid
+    // Stripe (src/api/stripe-webhooks.ts): signed with STRIPE_WEBHOOK_SECRET, checked on the raw body
+    r('stripe', 'POST', '/webhooks/stripe', 'stripe signature', st.receive),
   ];
 }
 
@@ -307,5 +311,11 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   await app.register(async (scope) => {
     rawMessages(scope);
     for (const t of area('mail')) scope.route({ method: t.method, url: t.url, handler: t.handler });
+  });
+
+  // Stripe's webhooks: JSON read as raw bytes in this scope only (the signature covers them exactly).
+  await app.register(async (scope) => {
+    rawJson(scope);
+    for (const t of area('stripe')) scope.route({ method: t.method, url: t.url, handler: t.handler });
   });
 }

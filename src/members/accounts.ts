@@ -289,9 +289,11 @@ export async function exportMemberData(db: Db, personId: number): Promise<Record
  * kinds, deliveries, bounce records) go; the daily aggregate counts stay.
  */
 export async function deleteMember(db: Db, personId: number, now: Date): Promise<void> {
-  const p = await db.one<{ email: string }>(`SELECT email FROM people WHERE id = $1`, [personId]);
+  const p = await db.one<{ email: string; stripe_customer_id: string | null }>(`SELECT email, stripe_customer_id FROM people WHERE id = $1`, [personId]);
   if (!p) return;
   await countDaily(db, now, 'deleted');
+  // Stripe's events carry the customer's address: they go with the account.
+  if (p.stripe_customer_id) await db.query(`DELETE FROM stripe_events WHERE customer_id = $1`, [p.stripe_customer_id]);
   await deleteSubscriber(db, p.email);
 }
 

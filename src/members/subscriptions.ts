@@ -131,6 +131,8 @@ export interface MemberSubscription {
   external_id: string | null;
   note: string;
   stripe_price_id: string | null;
+  /** A renewing Stripe subscription: the end of the period paid for. */
+  renews_at: Date | null;
   /** Grants access now (see the table at the top). */
   grants: boolean;
 }
@@ -138,13 +140,13 @@ export interface MemberSubscription {
 export async function subscriptionsOfMember(db: Db, personId: number, now: Date, graceDays: number): Promise<MemberSubscription[]> {
   return db.query<MemberSubscription>(
     `SELECT ms.id, CASE WHEN pl.id IS NULL THEN NULL ELSE json_build_object('slug', pl.slug, 'name', pl.name) END AS plan,
-            ms.status, ms.expires_at, ms.source, ms.external_id, ms.note, ms.stripe_price_id,
+            ms.status, ms.expires_at, ms.source, ms.external_id, ms.note, ms.stripe_price_id, ms.renews_at,
             ((ms.status = 'active' AND (ms.expires_at IS NULL OR ms.expires_at > $2::timestamptz))
               OR (ms.status = 'cancelled' AND ms.expires_at > $2::timestamptz)
               OR (ms.status = 'past_due' AND ms.status_changed_at + make_interval(days => $3::int) > $2::timestamptz)) AS grants
        FROM member_subscriptions ms LEFT JOIN plans pl ON pl.id = ms.plan_id
       WHERE ms.person_id = $1
-      ORDER BY 9 DESC, ms.expires_at DESC NULLS FIRST, ms.id DESC`,
+      ORDER BY 10 DESC, ms.expires_at DESC NULLS FIRST, ms.id DESC`,
     [personId, now, graceDays],
   );
 }
