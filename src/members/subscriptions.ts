@@ -17,6 +17,7 @@ import { zonedTimeToUtc } from '../platform/time.ts';
 import { parseEmail, parseName, textProblem } from '../newsletters/signup.ts';
 import { getPublication } from '../publication/settings.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { fromSpreadsheetSafe } from '../platform/csv.ts';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'past_due', 'cancelled', 'expired'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -272,7 +273,8 @@ export function readMemberCsv(text: string, timeZone: string): { rows: ParsedRow
   }
   const rows: ParsedRow[] = [];
   const errors: MemberImportError[] = [];
-  const cell = (r: string[], k: string) => (idx[k] === undefined ? '' : (r[idx[k]!] ?? '').trim());
+  // Our own export writes formula-like cells with a leading apostrophe: read back as they were.
+  const cell = (r: string[], k: string) => (idx[k] === undefined ? '' : fromSpreadsheetSafe((r[idx[k]!] ?? '').trim()));
   for (const { record, info } of records.slice(1)) {
     const line = info.lines;
     try {
