@@ -138,9 +138,11 @@ async function sendMemberMail(deps: Deps, to: string, subject: string, text: str
     .split(/\n{2,}/)
     .map((p) => `<p>${p.replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>').replace(/\n/g, '<br>')}</p>`)
     .join('\n');
-  // Without SMTP_URL: the private outbox folder (a sign-in link in the newsroom's outbox viewer would
-  // let editors sign in as readers).
-  await sendTransactional(deps.config, { to, subject, text, html: htmlBody, outbox: 'outbox-staff' }, deps.clock.now());
+  // Without SMTP_URL: DATA_DIR/outbox like every other message to readers, so a reader of the
+  // embedded default (the demo, a trial install) finds their link in the newsroom's outbox viewer.
+  // Editors who can open that viewer could use such a link; a site with real readers sets SMTP_URL,
+  // and then nothing is written anywhere. See docs/decisions/0052-reader-mail-without-smtp.md.
+  await sendTransactional(deps.config, { to, subject, text, html: htmlBody, outbox: 'outbox' }, deps.clock.now());
 }
 
 // ---------------------------------------------------------------------------------------------
