@@ -76,7 +76,7 @@ export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymo
   const story = (a: EditionContent['items'][number], i: number): SafeHtml => {
     const body = bodyOf(a);
     return html`<tr><td class="nd-story" style="padding:20px 0;border-top:1px solid #e4e1da;">
-  ${a.format ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
+  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
   <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
   ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
   ${body ? html`<div class="nd-text nd-body" style="margin:0 0 10px;font:16px/1.6 ${FONT};color:#222222;">${raw(body.html)}</div>${body.gated ? gateNote(a, body.gated) : ''}` : ''}
@@ -133,7 +133,7 @@ ${c.items.map(story)}
   lines.push(`${clean(pub.name)}: ${clean(nl.name)}`, `${date}, No. ${ed.number}`, `View in your browser: ${webUrl}`, '', slot('greeting'), '');
   if (introHtml) lines.push(clean(htmlToText(introHtml)), '');
   c.items.forEach((a, i) => {
-    lines.push(`${i + 1}. ${a.format ? clean(a.format.name).toUpperCase() + ': ' : ''}${clean(a.headline)}`);
+    lines.push(`${i + 1}. ${textLabel(a.format?.name ?? null, a.headline)}${clean(a.headline)}`);
     if (a.dek) lines.push(clean(a.dek));
     const body = bodyOf(a);
     if (body) {
@@ -146,4 +146,15 @@ ${c.items.map(story)}
   lines.push('--', `You receive ${clean(nl.name)} because you subscribed at ${pub.siteUrl.replace(/^https?:\/\//, '')}.`);
   lines.push(`Manage your newsletters: ${slot('preferences_url')}`, `Unsubscribe: ${slot('unsubscribe_url')}`, '');
   return { html: doc.value, text: lines.join('\n') };
+}
+
+/**
+ * The format's label before a headline in the text part ("SPEED READ: …"), unless the headline already
+ * begins with the format's name ("Recommends: …" is not "RECOMMENDS: Recommends: …").
+ */
+export function textLabel(format: string | null, headline: string): string {
+  if (!format) return '';
+  const f = format.trim();
+  if (!f || headline.trim().toLowerCase().startsWith(f.toLowerCase())) return '';
+  return f.toUpperCase() + ': ';
 }

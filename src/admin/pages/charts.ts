@@ -1,92 +1,88 @@
-// Charts drawn on the server as SVG: no script, readable without colour (the second line is dashed,
-// each panel is labelled), with a title and description for screen readers and the numbers in a
-// table beside each chart. Every value is escaped like any other HTML.
-import { html, raw, type SafeHtml } from '../../platform/html.ts';
-
-const W = 640;
-const PAD = { left: 48, right: 16, top: 16, bottom: 28 };
-const COLORS = ['#1d4f91', '#b3361e', '#2f6b2f'];
-
-/** A round axis maximum at or above `max`: 1, 2 or 5 times a power of ten. */
-export function niceMax(max: number): number {
-  if (max <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
-  return 10 * p;
-}
-
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-
-function axisTicks(max: number, y: (v: number) => number, x0: number, x1: number): SafeHtml {
-  const ticks = [0, max / 2, max];
-  return html`${ticks.map(
-    (v) => html`<line x1="${x0}" x2="${x1}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#444">${fmt(v)}</text>`,
-  )}`;
-}
-
-function labelsEvery(labels: string[], x: (i: number) => number, y: number): SafeHtml {
-  const step = Math.max(1, Math.ceil(labels.length / 6));
-  return html`${labels.map((l, i) => (i % step === 0 || i === labels.length - 1 ? html`<text x="${x(i).toFixed(1)}" y="${y}" text-anchor="middle" font-size="11" fill="#444">${l.slice(5)}</text>` : ''))}`;
-}
-
-function dataTable(caption: string, labels: string[], series: Array<{ name: string; values: number[] }>, firstColumn: string): SafeHtml {
-  return html`<details class="chart-data"><summary>${caption}: the numbers</summary>
-<table class="list"><caption class="visually-hidden">${caption}</caption>
-<thead><tr><th scope="col">${firstColumn}</th>${series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
-<tbody>${labels.map((l, i) => html`<tr><th scope="row">${l}</th>${series.map((s) => html`<td>${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody>
-</table></details>`;
-}
+// Charts drawn on the server as SVG, for newsroom screens (the dashboard's subscribers, the members'
+// growth and funnel): no script, no library, a few hundred bytes each. Every chart is an image with a
+// title and a description, followed by the same numbers as a table for screen readers (and for anyone
+// who wants the figures), so nothing is only in the picture. Colours come from the newsroom's CSS
+// (classes `chart__s0`…), so the brand colour reaches them.
+import { escapeHtml as esc, html, raw, type SafeHtml } from '../../platform/html.ts';
 
 export interface Series {
   name: string;
   values: number[];
 }
 
-/** Lines over time (one value per label), on one linear scale from zero. */
-export function lineChart(id: string, title: string, desc: string, labels: string[], series: Series[]): SafeHtml {
-  const H = 220;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
-  const n = Math.max(1, labels.length - 1);
-  const x = (i: number) => PAD.left + (i / n) * (W - PAD.left - PAD.right);
-  const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
-  const lines = series.map((s, k) => {
-    const d = s.values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    return html`<path d="${d}" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="2.5"${k ? raw(' stroke-dasharray="6 4"') : ''}/>`;
+export interface ChartInput {
+  /** Accessible name: what the chart shows ("Confirmed subscribers per newsletter, last 12 weeks"). */
+  title: string;
+  /** One label per point (week or day), shown at the ends of the x axis and in the table. */
+  labels: string[];
+  series: Series[];
+  /** Unique on the page: ties the image to its table. */
+  id: string;
+}
+
+const W = 560;
+const H = 180;
+const PAD = { left: 44, right: 12, top: 10, bottom: 26 };
+
+function fmt(n: number): string {
+  return Math.abs(n) >= 10_000 ? `${Math.round(n / 1000)}k` : Math.round(n).toLocaleString('en-GB');
+}
+
+/** A round upper bound for the y axis (1, 2, 5 × 10^k), at least 1. */
+export function niceMax(max: number): number {
+  if (!(max > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
+  return 10 * p;
+}
+
+/** A line chart of one or more series over the same labels. */
+export function lineChart(c: ChartInput): SafeHtml {
+  const n = c.labels.length;
+  const top = niceMax(Math.max(0, ...c.series.flatMap((s) => s.values)));
+  const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
+  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / top);
+  const grid = [0, 0.5, 1].map((f) => {
+    const v = top * f;
+    return `<line class="chart__grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="chart__tick" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v)}</text>`;
   });
-  return html`<figure class="chart" id="${id}">
-<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="${id}-title">${title}</title><desc id="${id}-desc">${desc}</desc>
-${axisTicks(max, y, PAD.left, W - PAD.right)}
-${lines}
-${labelsEvery(labels, x, H - 8)}
-</svg>
-<figcaption>${title}. ${series.map((s, k) => html`<span class="chart-key"><svg width="28" height="10" aria-hidden="true"><line x1="0" x2="28" y1="5" y2="5" stroke="${COLORS[k % COLORS.length]}" stroke-width="3"${k ? raw(' stroke-dasharray="6 4"') : ''}/></svg> ${s.name}${k ? ' (dashed)' : ''}</span> `)}</figcaption>
-${dataTable(title, labels, series, 'Week ending')}
+  const lines = c.series.map((s, k) => {
+    const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const last = s.values.length - 1;
+    return `<polyline class="chart__line chart__s${k % 6}" fill="none" points="${pts}"/>` +
+      (last >= 0 ? `<circle class="chart__dot chart__s${k % 6}" cx="${x(last).toFixed(1)}" cy="${y(s.values[last]!).toFixed(1)}" r="3"/>` : '');
+  });
+  const xlabels = n
+    ? `<text class="chart__tick" x="${x(0)}" y="${H - 8}" text-anchor="start">${esc(c.labels[0]!)}</text><text class="chart__tick" x="${x(n - 1)}" y="${H - 8}" text-anchor="end">${esc(c.labels[n - 1]!)}</text>`
+    : '';
+  const desc = c.series.map((s) => `${s.name}: ${fmt(s.values[0] ?? 0)} to ${fmt(s.values[s.values.length - 1] ?? 0)}`).join('; ');
+  return html`<figure class="chart" aria-labelledby="${c.id}-cap">
+<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${c.id}-t ${c.id}-d" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg"><title id="${c.id}-t">${c.title}</title><desc id="${c.id}-d">${desc}</desc>${raw(grid.join('') + lines.join('') + xlabels)}</svg>
+<figcaption id="${c.id}-cap">${c.title}${c.series.length > 1 ? html` <span class="chart__legend">${c.series.map((s, k) => html`<span class="chart__key chart__s${k % 6}">${s.name}</span>`)}</span>` : ''}</figcaption>
+${dataTable(c)}
 </figure>`;
 }
 
-/** Bars per label in one panel per series, each on its own scale (the series differ by orders of magnitude). */
-export function panelBarChart(id: string, title: string, desc: string, labels: string[], series: Series[]): SafeHtml {
-  const panelH = 90;
-  const H = PAD.top + series.length * (panelH + 18) + PAD.bottom;
-  const n = Math.max(1, labels.length);
-  const slot = (W - PAD.left - PAD.right) / n;
-  const x = (i: number) => PAD.left + i * slot + slot / 2;
-  const panels = series.map((s, k) => {
-    const top = PAD.top + k * (panelH + 18) + 14;
-    const max = niceMax(Math.max(0, ...s.values));
-    const y = (v: number) => top + panelH - (v / max) * panelH;
-    return html`<text x="${PAD.left}" y="${top - 4}" font-size="12" font-weight="bold" fill="#222">${s.name} (up to ${fmt(max)})</text>
-<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${top + panelH}" y2="${top + panelH}" stroke="#999"/>
-${s.values.map((v, i) => html`<rect x="${(x(i) - slot * 0.35).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(top + panelH - y(v)).toFixed(1)}" fill="${COLORS[k % COLORS.length]}"><title>${labels[i]}: ${v}</title></rect>`)}`;
+/** Horizontal bars: one value per label (a funnel, counts by kind). */
+export function barChart(c: { title: string; id: string; bars: Array<{ label: string; value: number }> }): SafeHtml {
+  const top = niceMax(Math.max(0, ...c.bars.map((b) => b.value)));
+  const rowH = 26;
+  const h = c.bars.length * rowH + 4;
+  const labelW = 150;
+  const bars = c.bars.map((b, i) => {
+    const w = ((W - labelW - 60) * b.value) / top;
+    const yy = i * rowH + 4;
+    return `<text class="chart__label" x="${labelW - 8}" y="${yy + 15}" text-anchor="end">${esc(b.label)}</text><rect class="chart__bar chart__s0" x="${labelW}" y="${yy}" width="${Math.max(0, w).toFixed(1)}" height="${rowH - 8}" rx="2"/><text class="chart__tick" x="${(labelW + w + 6).toFixed(1)}" y="${yy + 15}">${fmt(b.value)}</text>`;
   });
-  return html`<figure class="chart" id="${id}">
-<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="${id}-title">${title}</title><desc id="${id}-desc">${desc}</desc>
-${panels}
-${labelsEvery(labels, x, H - 8)}
-</svg>
-<figcaption>${title}</figcaption>
-${dataTable(title, labels, series, 'Week starting')}
+  return html`<figure class="chart" aria-labelledby="${c.id}-cap">
+<svg viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${c.id}-t" xmlns="http://www.w3.org/2000/svg"><title id="${c.id}-t">${c.title}: ${c.bars.map((b) => `${b.label} ${fmt(b.value)}`).join(', ')}</title>${raw(bars.join(''))}</svg>
+<figcaption id="${c.id}-cap">${c.title}</figcaption>
+<table class="visually-hidden"><caption>${c.title}</caption><tbody>${c.bars.map((b) => html`<tr><th scope="row">${b.label}</th><td>${b.value}</td></tr>`)}</tbody></table>
 </figure>`;
+}
+
+function dataTable(c: ChartInput): SafeHtml {
+  return html`<table class="visually-hidden"><caption>${c.title}</caption>
+<thead><tr><th scope="col">Period</th>${c.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
+<tbody>${c.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${c.series.map((s) => html`<td>${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody></table>`;
 }

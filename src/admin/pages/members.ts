@@ -11,7 +11,7 @@ import type { MembersPoint, WeeklyFunnel } from '../../members/stats.ts';
 import type { StripeEventRow } from '../../members/stripe.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import { when } from './articles.ts';
-import { lineChart, panelBarChart } from './charts.ts';
+import { lineChart, panelBarChart } from './member-charts.ts';
 
 export const MEMBERS_PATH = '/admin/members';
 export const MEMBERS_PER_PAGE = 50;
