@@ -161,11 +161,13 @@ export async function grantComplimentary(db: Db, personId: number, until: Date |
        VALUES ($1, 'active', $2, 'comp', $3, $4, $4, $4)`,
       [personId, until, note.slice(0, 1000), now],
     );
+    await tx.notify(CONTENT_CHANNEL, 'members');
   });
 }
 
 export async function revokeComplimentary(db: Db, personId: number): Promise<void> {
   await db.query(`DELETE FROM member_subscriptions WHERE person_id = $1 AND source = 'comp'`, [personId]);
+  await db.notify(CONTENT_CHANNEL, 'members');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,6 +406,7 @@ export async function importMembersCsv(deps: Pick<Deps, 'db' | 'config' | 'clock
     opts.onProgress?.(++done, rows.length);
   }
   report.errors.sort((a, b) => a.line - b.line);
+  if (report.created || report.updated) await db.notify(CONTENT_CHANNEL, 'members');
   if (rows.length > 200) await db.exec('ANALYZE member_subscriptions; ANALYZE people');
   return report;
 }

@@ -28,6 +28,8 @@ import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
+import { getPublishedArticle, relatedArticles } from '../articles/queries.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -52,6 +54,43 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
     plans: needPlans ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [],
     paymentsEnabled: paymentsEnabled(deps.config),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed-in readers' article pages are rendered per request (never stored), but what they are rendered
+// from (the site, the article, its related stories) is the same for everyone: kept here for a moment
+// and dropped on any content change (the page cache's own signal), so a signed-in reader's view costs a
+// render and their session and meter look-ups (themselves kept briefly in src/members).
+
+const INPUTS_TTL_MS = 2000;
+interface PageInputs {
+  at: number;
+  value: Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null>;
+}
+const inputsByDeps = new WeakMap<WebDeps['db'], Map<string, PageInputs>>();
+
+/** The inputs of a published article's page, by slug (null: no such published article). */
+export function personalPageInputs(deps: WebDeps, slug: string): Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null> {
+  let memo = inputsByDeps.get(deps.db);
+  if (!memo) {
+    const fresh = new Map<string, PageInputs>();
+    memo = fresh;
+    inputsByDeps.set(deps.db, fresh);
+    void deps.db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => inputsByDeps.delete(deps.db));
+  }
+  const now = Date.now();
+  const hit = memo.get(slug);
+  if (hit && now - hit.at < INPUTS_TTL_MS) return hit.value;
+  const value = (async () => {
+    const a = await getPublishedArticle(deps.db, slug);
+    if (!a) return null;
+    const [site, related] = await Promise.all([loadSite(deps), a.type === 'page' ? Promise.resolve([]) : relatedArticles(deps.db, a.id, 5)]);
+    return { site, a, related };
+  })();
+  value.catch(() => memo!.delete(slug));
+  if (memo.size > 2000) memo.clear();
+  memo.set(slug, { at: now, value });
+  return value;
 }
 
 interface AnonymousRule {
