@@ -88,10 +88,30 @@ export async function main(argv: string[]): Promise<number> {
     io.err(`Cannot open the database: ${(e as Error).message}`);
     return 1;
   }
+  // SIGTERM or Ctrl+C while a command runs on the database itself: like the server's shutdown, long
+  // work (a send, an import) stops at its next safe point with everything done so far recorded, the
+  // command says so, and the exit code is 128 + the signal's number (143, 130). A second signal stops
+  // at once.
+  let signalled: number | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = 128 + (signal === 'SIGINT' ? 2 : 15);
+    if (signalled !== null) {
+      io.err(`${signal} again: stopping at once.`);
+      process.exit(code);
+    }
+    signalled = code;
+    io.err(`${signal}: stopping after the current batch (${signal === 'SIGINT' ? 'press Ctrl+C' : 'send it'} again to stop at once) ...`);
+    void deps.runtime.shutdown(`stopped by ${signal}`);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     if (found.command.name !== 'migrate' && !(await prepareSchema(deps, io))) return 1;
-    return await runCommand(argv, process.cwd(), io, deps);
+    const code = await runCommand(argv, process.cwd(), io, deps);
+    return signalled !== null && code !== 0 ? signalled : code;
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     await deps.db.close();
   }
 }

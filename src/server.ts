@@ -140,7 +140,7 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
       // and its streaming request ends. Then stop taking requests, let those in flight finish, and
       // stop the background work.
       closing ??= (async () => {
-        await deps.runtime.shutdown();
+        await deps.runtime.shutdown('the server stopped');
         await built.app.close();
         await Promise.all(background.map((b) => b.stop()));
       })();

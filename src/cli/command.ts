@@ -38,3 +38,12 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * What a command that stopped before its end says: why (the process was asked to stop, see
+ * Runtime.stopReason) and that running it again continues. For a command forwarded to the server this
+ * is "the server stopped; run the command again to continue" (SERVER_STOPPED in remote.ts).
+ */
+export function stoppedMessage(deps: Pick<Deps, 'runtime'>): string {
+  return `${deps.runtime.stopReason ?? 'stopped'}; run the command again to continue`;
+}

@@ -1,12 +1,11 @@
 // `newsdesk editions send SLUG` and `newsdesk editions status`. Both are `remote`: with the embedded
 // database held by a running server, they run inside it (src/cli/remote.ts), progress bar included.
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { UsageError, stoppedMessage } from './command.ts';
 import type { Deps } from '../deps.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
 import { buildEdition, discardEmptyDraft, listEditions, pendingEdition, sendStatus, startSend, type Edition, type SendStatus } from '../newsletters/editions.ts';
 import { runSend } from '../newsletters/delivery/runner.ts';
-import { SERVER_STOPPED } from './remote.ts';
 
 async function activeEdition(deps: Deps, newsletterId: number): Promise<Edition | undefined> {
   const [e] = await listEditions(deps.db, { newsletter: newsletterId, status: ['sending', 'paused'], limit: 1 });
@@ -72,8 +71,9 @@ export const editionsSendCommand: Command = {
       return 0;
     }
     if ((result as { shutdown?: boolean }).shutdown) {
-      // The serving process is shutting down (SIGTERM): every message answered so far is recorded.
-      io.err(SERVER_STOPPED);
+      // The process is shutting down (SIGTERM to the server, or to this command run directly): every
+      // message answered so far is recorded.
+      io.err(stoppedMessage(deps));
       return 1;
     }
     if (result.status === 'paused') io.err(`Error: the send was paused: ${result.pausedReason ?? 'no reason given'} (${summary(result)}).`);

@@ -3,16 +3,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { UsageError, stoppedMessage } from './command.ts';
 import { deleteSubscriber, exportSubscribersCsv, importSubscribersCsv } from '../newsletters/subscribers.ts';
 import { processBounceMessage } from '../newsletters/bounces.ts';
 
-function readFile(full: string): string {
+/** A file the import can open (twice, streaming): refused here, before anything is read, if it cannot be. */
+function openableFile(full: string): () => fs.ReadStream {
   try {
-    return fs.readFileSync(full, 'utf8');
+    fs.closeSync(fs.openSync(full, 'r'));
+    if (fs.statSync(full).isDirectory()) throw Object.assign(new Error('it is a folder'), { code: 'EISDIR' });
   } catch (e: any) {
-    throw new UsageError(`Cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new UsageError(`Cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
   }
+  return () => fs.createReadStream(full);
 }
 
 export const subscribersImportCommand: Command = {
@@ -33,13 +36,22 @@ export const subscribersImportCommand: Command = {
     const slug = args.values.newsletter;
     if (typeof slug !== 'string' || !slug) throw new UsageError('Say which newsletter with --newsletter SLUG.');
     const full = path.resolve(cwd, file);
-    const text = readFile(full);
-    const r = await importSubscribersCsv(deps, text, {
+    // Streamed, a batch at a time: a large file is never in memory whole (in the serving process when forwarded).
+    const r = await importSubscribersCsv(deps, openableFile(full), {
       newsletter: slug,
       confirmed: Boolean(args.values.confirmed),
       onProgress: (done, total) => io.progress(done, total, 'rows'),
+      signal: deps.runtime.stopping,
     });
     for (const e of r.errors) io.err(`Line ${e.line}: ${e.message}`);
+    if (r.stopped) {
+      io.out(
+        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.added} added, ${r.unchanged} already subscribed, ${r.keptOut} kept out, ${r.errors.length} skipped so far. ` +
+          'Every row read so far is imported; importing the file again continues (rows already imported are left as they are).',
+      );
+      io.err(stoppedMessage(deps));
+      return 1;
+    }
     io.out(
       `Read ${r.total} row(s) from ${path.basename(full)}: ${r.added} added${args.values.confirmed ? ' (confirmed)' : `, ${r.verificationQueued} verification email(s) queued`}, ` +
         `${r.unchanged} already subscribed, ${r.keptOut} kept out (unsubscribed or suppressed), ${r.errors.length} skipped.`,

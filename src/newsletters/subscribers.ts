@@ -1,7 +1,9 @@
 // Subscribers for the newsroom, the Admin API and the command line: list and search with counts,
 // add, unsubscribe, delete (really: the person row, their subscriptions, deliveries and mail events),
 // import from CSV and export to CSV.
+import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsvStream } from 'csv-parse';
 import { fromSpreadsheetSafe, toSafeCsv } from '../platform/csv.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
@@ -147,44 +149,78 @@ export interface ImportError {
   message: string;
 }
 
-/** Read a CSV export from another tool: flexible headers, one row per address. */
-export function readSubscriberCsv(text: string): { rows: ImportRow[]; errors: ImportError[] } {
-  let records: string[][];
-  try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
-  } catch (e) {
-    throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
-  }
-  if (!records.length) throw new ValidationError('The file is empty.');
-  const header = records[0]!.map(normalizeHeader);
+/** Which column holds what, from the header line; a file without an email column is refused. */
+function headerColumns(first: string[]): Record<string, number> {
+  const header = first.map(normalizeHeader);
   const col: Record<string, number> = {};
   for (const [key, aliases] of Object.entries(HEADER_ALIASES)) {
     const i = header.findIndex((h) => aliases.includes(h));
     if (i >= 0) col[key] = i;
   }
   if (col.email === undefined) {
-    throw new ValidationError(`The first line must name the columns, with one for the email address (for example "email"). Found: ${records[0]!.join(', ')}`);
+    throw new ValidationError(`The first line must name the columns, with one for the email address (for example "email"). Found: ${first.join(', ')}`);
   }
+  return col;
+}
+
+/** One record of the file as a row to import, or the reason it is skipped. */
+function recordRow(r: string[], col: Record<string, number>, line: number): ImportRow | ImportError {
+  // Our own exports write cells that would start a formula with a leading apostrophe: take it off.
+  const get = (k: string) => (col[k] !== undefined ? fromSpreadsheetSafe((r[col[k]!] ?? '').trim()) : '');
+  const email = get('email');
+  if (!email) return { line, message: 'no email address' };
+  let consentAt: Date | null = null;
+  const c = get('consent');
+  if (c) {
+    const d = /^\d{9,11}$/.test(c) ? new Date(Number(c) * 1000) : new Date(c);
+    if (Number.isNaN(d.getTime())) return { line, message: `the consent time "${c}" is not a date (use e.g. 2024-03-01T09:30:00Z)` };
+    consentAt = d;
+  }
+  const name = get('name') || [get('first'), get('last')].filter(Boolean).join(' ');
+  const newsletters = get('newsletters').split(/[;,|]/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return { line, email, name, newsletters, consentAt };
+}
+
+const CSV_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true } as const;
+
+/** Read a CSV export from another tool: flexible headers, one row per address. */
+export function readSubscriberCsv(text: string): { rows: ImportRow[]; errors: ImportError[] } {
+  let records: string[][];
+  try {
+    records = parseCsv(text, CSV_OPTIONS);
+  } catch (e) {
+    throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
+  }
+  if (!records.length) throw new ValidationError('The file is empty.');
+  const col = headerColumns(records[0]!);
   const rows: ImportRow[] = [];
   const errors: ImportError[] = [];
   records.slice(1).forEach((r, i) => {
-    const line = i + 2;
-    // Our own exports write cells that would start a formula with a leading apostrophe: take it off.
-    const get = (k: string) => (col[k] !== undefined ? fromSpreadsheetSafe((r[col[k]!] ?? '').trim()) : '');
-    const email = get('email');
-    if (!email) return errors.push({ line, message: 'no email address' });
-    let consentAt: Date | null = null;
-    const c = get('consent');
-    if (c) {
-      const d = /^\d{9,11}$/.test(c) ? new Date(Number(c) * 1000) : new Date(c);
-      if (Number.isNaN(d.getTime())) return errors.push({ line, message: `the consent time "${c}" is not a date (use e.g. 2024-03-01T09:30:00Z)` });
-      consentAt = d;
-    }
-    const name = get('name') || [get('first'), get('last')].filter(Boolean).join(' ');
-    const newsletters = get('newsletters').split(/[;,|]/).map((s) => s.trim().toLowerCase()).filter(Boolean);
-    rows.push({ line, email, name, newsletters, consentAt });
+    const row = recordRow(r, col, i + 2);
+    if ('message' in row) errors.push(row);
+    else rows.push(row);
   });
   return { rows, errors };
+}
+
+/** Where a CSV import reads from: the text itself, or a way to open the file (read twice, streaming). */
+export type CsvSource = string | (() => NodeJS.ReadableStream);
+
+/** The records of a CSV source one at a time, never the whole file in memory. */
+async function* csvRecords(source: CsvSource): AsyncGenerator<string[]> {
+  const input = typeof source === 'string' ? Readable.from([source]) : source();
+  const parser = parseCsvStream(CSV_OPTIONS);
+  // A read error (the file went away) ends the parser with that error.
+  input.on('error', (e) => parser.destroy(e as Error));
+  input.pipe(parser);
+  try {
+    for await (const record of parser) yield record as string[];
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('CSV_')) throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
+    throw e;
+  } finally {
+    (input as Readable).destroy?.();
+  }
 }
 
 export interface ImportResult {
@@ -200,18 +236,22 @@ export interface ImportResult {
 
 const IMPORT_BATCH = 1000;
 
+export interface ImportOptions {
+  confirmed: boolean;
+  defaultNewsletters?: string[];
+  source?: string;
+}
+
 /**
- * Import rows. With `confirmed` the subscriptions are confirmed at once with the row's consent time
- * (or the import time); otherwise they are pending and a verification email is queued. Idempotent:
- * running the same file again changes nothing. An unsubscribed or suppressed person stays so.
+ * An import in batches: each add() checks its rows and writes them in one transaction of a few
+ * statements, so a stopped import keeps every batch written and running it again continues. With
+ * `confirmed` the subscriptions are confirmed at once with the row's consent time (or the import
+ * time); otherwise they are pending and a verification email is queued. Idempotent: importing the
+ * same rows again changes nothing. An unsubscribed or suppressed person stays so.
  */
-export async function importRows(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  rows: ImportRow[],
-  opts: { confirmed: boolean; defaultNewsletters?: string[]; source?: string; onProgress?: (done: number, total: number) => void },
-): Promise<ImportResult> {
+async function createImporter(deps: Pick<Deps, 'db' | 'clock'>, opts: ImportOptions) {
   const { db } = deps;
-  const result: ImportResult = { total: rows.length, added: 0, unchanged: 0, keptOut: 0, verificationQueued: 0, errors: [] };
+  const result: ImportResult = { total: 0, added: 0, unchanged: 0, keptOut: 0, verificationQueued: 0, errors: [] };
   const all = await listNewsletters(db);
   const bySlug = new Map(all.map((n) => [n.slug, n]));
   let imported = 0;
@@ -252,92 +292,160 @@ export async function importRows(
   const status = opts.confirmed ? 'confirmed' : 'pending';
   // Each batch in a few statements (people, their current subscriptions, the new ones, the jobs),
   // not several per row: 10,000 rows took 24 s one by one on PGlite. Rows are checked a batch at a
-  // time as they are imported, so the checked copies of a large file never exist all at once (the
-  // command runs inside the serving process when forwarded).
-  for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-    const batch = rows.slice(i, i + IMPORT_BATCH).map(check).filter((r): r is NonNullable<typeof r> => r !== null);
-    imported += batch.length;
-    if (batch.length) await db.tx(async (tx) => {
-      const people = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null }>(
-        `INSERT INTO people (email, email_normalized, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-         ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
-         RETURNING id, email_normalized, suppressed_at`,
-        [batch.map((r) => r.email), batch.map((r) => r.normalized), batch.map((r) => r.name)],
-      );
-      const personOf = new Map(people.map((p) => [p.email_normalized, p]));
-      const wantP: number[] = [];
-      const wantN: number[] = [];
-      for (const r of batch) for (const id of r.ids) (wantP.push(personOf.get(r.normalized)!.id), wantN.push(id));
-      // Primary-key lookups, whatever the planner statistics say.
-      const before = await tx.query<{ person_id: number; newsletter_id: number; status: string }>(
-        `SELECT w.p AS person_id, w.n AS newsletter_id, s.status FROM unnest($1::bigint[], $2::int[]) AS w(p, n)
-         CROSS JOIN LATERAL (SELECT status FROM subscriptions WHERE person_id = w.p AND newsletter_id = w.n LIMIT 1) s`,
-        [wantP, wantN],
-      );
-      const had = new Map<number, Array<{ newsletter_id: number; status: string }>>();
-      for (const b of before) (had.get(b.person_id) ?? had.set(b.person_id, []).get(b.person_id)!).push(b);
-      const subP: number[] = [];
-      const subN: number[] = [];
-      const subConsent: Array<string | null> = [];
-      const added: Array<{ r: (typeof batch)[number]; person: (typeof people)[number]; fresh: number[] }> = [];
-      for (const r of batch) {
-        const person = personOf.get(r.normalized)!;
-        const prior = had.get(person.id) ?? [];
-        const fresh = r.ids.filter((id) => !prior.some((b) => b.newsletter_id === id));
-        const out = prior.some((b) => b.status === 'unsubscribed') || Boolean(person.suppressed_at);
-        if (out) result.keptOut++;
-        if (!fresh.length || person.suppressed_at) {
-          if (!out) result.unchanged++;
-          continue;
-        }
-        const consent = opts.confirmed ? (r.consentAt ?? now) : r.consentAt;
-        for (const id of fresh) (subP.push(person.id), subN.push(id), subConsent.push(consent ? consent.toISOString() : null));
-        added.push({ r, person, fresh });
-        result.added++;
-      }
-      if (subP.length) {
-        await tx.query(
-          `INSERT INTO subscriptions (person_id, newsletter_id, status, source, consent_at, confirmed_at)
-           SELECT u.p, u.n, $4, $5, u.c, CASE WHEN $4 = 'confirmed' THEN $6::timestamptz END FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS u(p, n, c)
-           ON CONFLICT (person_id, newsletter_id) DO NOTHING`,
-          [subP, subN, subConsent, status, opts.source ?? 'import', now],
+  // time as they are imported, and a file is read a batch at a time (importSubscribersCsv), so a large
+  // file never exists in memory all at once (the command runs inside the serving process when
+  // forwarded, where PGlite and the JavaScript heap keep what they grew to).
+  return {
+    result,
+    async add(rows: ImportRow[]): Promise<void> {
+      result.total += rows.length;
+      const batch = rows.map(check).filter((r): r is NonNullable<typeof r> => r !== null);
+      imported += batch.length;
+      if (batch.length) await db.tx(async (tx) => {
+        const people = await tx.query<{ id: number; email_normalized: string; suppressed_at: Date | null }>(
+          `INSERT INTO people (email, email_normalized, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+           ON CONFLICT (email_normalized) DO UPDATE SET name = CASE WHEN people.name = '' THEN EXCLUDED.name ELSE people.name END
+           RETURNING id, email_normalized, suppressed_at`,
+          [batch.map((r) => r.email), batch.map((r) => r.normalized), batch.map((r) => r.name)],
         );
-      }
-      if (!opts.confirmed) {
-        await queueVerifications(tx, added.map((a) => a.person.id));
-        result.verificationQueued += added.length;
-      }
-      // Webhook events only when a webhook listens (asked once per batch).
-      const created = added.length && (await hasWebhookListeners(tx, 'subscriber.created'));
-      const confirmed = added.length && opts.confirmed && (await hasWebhookListeners(tx, 'subscriber.confirmed'));
-      for (const { r, person, fresh } of created || confirmed ? added : []) {
-        const slugs = all.filter((n) => fresh.includes(n.id)).map((n) => n.slug);
-        if (created) await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
-        if (confirmed) await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
-      }
-    });
-    opts.onProgress?.(Math.min(i + IMPORT_BATCH, rows.length), rows.length);
-  }
-  // A large import changes the tables' shape: fresh planner statistics (PGlite never gathers them).
-  if (imported > 1000) await db.exec('ANALYZE people; ANALYZE subscriptions');
-  result.errors.sort((a, b) => a.line - b.line);
-  return result;
+        const personOf = new Map(people.map((p) => [p.email_normalized, p]));
+        const wantP: number[] = [];
+        const wantN: number[] = [];
+        for (const r of batch) for (const id of r.ids) (wantP.push(personOf.get(r.normalized)!.id), wantN.push(id));
+        // Primary-key lookups, whatever the planner statistics say.
+        const before = await tx.query<{ person_id: number; newsletter_id: number; status: string }>(
+          `SELECT w.p AS person_id, w.n AS newsletter_id, s.status FROM unnest($1::bigint[], $2::int[]) AS w(p, n)
+           CROSS JOIN LATERAL (SELECT status FROM subscriptions WHERE person_id = w.p AND newsletter_id = w.n LIMIT 1) s`,
+          [wantP, wantN],
+        );
+        const had = new Map<number, Array<{ newsletter_id: number; status: string }>>();
+        for (const b of before) (had.get(b.person_id) ?? had.set(b.person_id, []).get(b.person_id)!).push(b);
+        const subP: number[] = [];
+        const subN: number[] = [];
+        const subConsent: Array<string | null> = [];
+        const added: Array<{ r: (typeof batch)[number]; person: (typeof people)[number]; fresh: number[] }> = [];
+        for (const r of batch) {
+          const person = personOf.get(r.normalized)!;
+          const prior = had.get(person.id) ?? [];
+          const fresh = r.ids.filter((id) => !prior.some((b) => b.newsletter_id === id));
+          const out = prior.some((b) => b.status === 'unsubscribed') || Boolean(person.suppressed_at);
+          if (out) result.keptOut++;
+          if (!fresh.length || person.suppressed_at) {
+            if (!out) result.unchanged++;
+            continue;
+          }
+          const consent = opts.confirmed ? (r.consentAt ?? now) : r.consentAt;
+          for (const id of fresh) (subP.push(person.id), subN.push(id), subConsent.push(consent ? consent.toISOString() : null));
+          added.push({ r, person, fresh });
+          result.added++;
+        }
+        if (subP.length) {
+          await tx.query(
+            `INSERT INTO subscriptions (person_id, newsletter_id, status, source, consent_at, confirmed_at)
+             SELECT u.p, u.n, $4, $5, u.c, CASE WHEN $4 = 'confirmed' THEN $6::timestamptz END FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS u(p, n, c)
+             ON CONFLICT (person_id, newsletter_id) DO NOTHING`,
+            [subP, subN, subConsent, status, opts.source ?? 'import', now],
+          );
+        }
+        if (!opts.confirmed) {
+          await queueVerifications(tx, added.map((a) => a.person.id));
+          result.verificationQueued += added.length;
+        }
+        // Webhook events only when a webhook listens (asked once per batch).
+        const created = added.length && (await hasWebhookListeners(tx, 'subscriber.created'));
+        const confirmed = added.length && opts.confirmed && (await hasWebhookListeners(tx, 'subscriber.confirmed'));
+        for (const { r, person, fresh } of created || confirmed ? added : []) {
+          const slugs = all.filter((n) => fresh.includes(n.id)).map((n) => n.slug);
+          if (created) await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
+          if (confirmed) await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
+        }
+      });
+    },
+    async finish(): Promise<ImportResult> {
+      // A large import changes the tables' shape: fresh planner statistics (PGlite never gathers them).
+      if (imported > 1000) await db.exec('ANALYZE people; ANALYZE subscriptions');
+      result.errors.sort((a, b) => a.line - b.line);
+      return result;
+    },
+  };
 }
 
-/** Import a CSV file's text into one newsletter (plus any the file's newsletters column names). */
+/** Import rows (see createImporter), IMPORT_BATCH at a time. */
+export async function importRows(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  rows: ImportRow[],
+  opts: ImportOptions & { onProgress?: (done: number, total: number) => void },
+): Promise<ImportResult> {
+  const importer = await createImporter(deps, opts);
+  for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
+    await importer.add(rows.slice(i, i + IMPORT_BATCH));
+    opts.onProgress?.(Math.min(i + IMPORT_BATCH, rows.length), rows.length);
+  }
+  return importer.finish();
+}
+
+export interface CsvImportResult extends ImportResult {
+  /** The import stopped early (the process is shutting down): rows after `done` were not read. */
+  stopped?: boolean;
+  /** Rows read (and written) when it stopped. */
+  done?: number;
+}
+
+/**
+ * Import a CSV file into one newsletter (plus any the file's newsletters column names). The file is
+ * read twice as a stream: once to check that it is CSV with an email column and to count its rows
+ * (nothing is written from a file that is not readable to its end), then a batch of IMPORT_BATCH rows
+ * at a time, each written before the next is read. With `signal`, an abort stops the import after
+ * the batch being written (every earlier row stays imported; importing the file again continues).
+ */
 export async function importSubscribersCsv(
   deps: Pick<Deps, 'db' | 'clock'>,
-  text: string,
-  opts: { newsletter: string; confirmed: boolean; onProgress?: (done: number, total: number) => void },
-): Promise<ImportResult> {
+  source: CsvSource,
+  opts: { newsletter: string; confirmed: boolean; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+): Promise<CsvImportResult> {
   if (!(await getNewsletterBySlug(deps.db, opts.newsletter))) {
     const known = (await listNewsletters(deps.db)).map((n) => n.slug);
     throw new NotFoundError(`There is no newsletter called "${opts.newsletter}". Known newsletters: ${known.join(', ') || 'none'}.`);
   }
-  const { rows, errors } = readSubscriberCsv(text);
-  const r = await importRows(deps, rows, { confirmed: opts.confirmed, defaultNewsletters: [opts.newsletter], onProgress: opts.onProgress });
+  let rowCount = -1;
+  for await (const record of csvRecords(source)) {
+    if (rowCount < 0) headerColumns(record);
+    rowCount++;
+  }
+  if (rowCount < 0) throw new ValidationError('The file is empty.');
+  const importer = await createImporter(deps, { confirmed: opts.confirmed, defaultNewsletters: [opts.newsletter] });
+  const errors: ImportError[] = [];
+  let col: Record<string, number> | null = null;
+  let batch: ImportRow[] = [];
+  let done = 0;
+  let stopped = false;
+  const flush = async () => {
+    await importer.add(batch);
+    batch = [];
+    opts.onProgress?.(Math.min(done, rowCount), rowCount);
+  };
+  for await (const record of csvRecords(source)) {
+    if (!col) {
+      col = headerColumns(record);
+      continue;
+    }
+    done++;
+    const row = recordRow(record, col, done + 1);
+    if ('message' in row) errors.push(row);
+    else batch.push(row);
+    if (done % IMPORT_BATCH === 0) {
+      await flush();
+      if (opts.signal?.aborted && done < rowCount) {
+        stopped = true;
+        break;
+      }
+    }
+  }
+  if (!stopped && (batch.length || done % IMPORT_BATCH !== 0 || !done)) await flush();
+  const r: CsvImportResult = await importer.finish();
   r.total += errors.length;
   r.errors = [...errors, ...r.errors].sort((a, b) => a.line - b.line);
+  if (stopped) Object.assign(r, { stopped: true, done });
   return r;
 }
 

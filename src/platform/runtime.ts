@@ -10,8 +10,13 @@ export interface Runtime {
   local<T>(key: string, init: () => T): T;
   /** Shutdown waits for `work` (its failure is the worker's to report). */
   track<T>(work: Promise<T>): Promise<T>;
-  /** Raise `stopping` and wait for all tracked work; idempotent. */
-  shutdown(): Promise<void>;
+  /**
+   * Raise `stopping` and wait for all tracked work; idempotent. `reason` (the first one given) is
+   * what a stopped command tells its caller, e.g. "the server stopped" or "stopped by SIGTERM".
+   */
+  shutdown(reason?: string): Promise<void>;
+  /** The reason given to the first shutdown() (null while running, or when none was given). */
+  readonly stopReason: string | null;
 }
 
 export function createRuntime(): Runtime {
@@ -19,8 +24,12 @@ export function createRuntime(): Runtime {
   const slots = new Map<string, unknown>();
   const work = new Set<Promise<unknown>>();
   let done: Promise<void> | null = null;
+  let reason: string | null = null;
   return {
     stopping: abort.signal,
+    get stopReason() {
+      return reason;
+    },
     local<T>(key: string, init: () => T): T {
       if (!slots.has(key)) slots.set(key, init());
       return slots.get(key) as T;
@@ -34,7 +43,8 @@ export function createRuntime(): Runtime {
       void settled.then(() => work.delete(settled));
       return p;
     },
-    shutdown() {
+    shutdown(why?: string) {
+      if (!done && why) reason = why;
       done ??= (async () => {
         abort.abort();
         // Work tracked while waiting (a send joined at the last moment) is waited for too.
