@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts, members.ts, bounces.ts, outbox.ts and wire.ts.
+// newsletters.ts, subscribers.ts, members.ts, bounces.ts, outbox.ts, wire.ts and briefs.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -19,6 +19,7 @@ import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
 import { bounceScreens } from './bounces.ts';
 import { wireScreens } from './wire.ts';
+import { briefScreens } from './briefs.ts';
 import { memberScreens } from './members.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
@@ -38,6 +39,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const out = outboxScreens(web, h);
   const b = bounceScreens(web, h);
   const w = wireScreens(web, h);
+  const br = briefScreens(web, h);
   const m = memberScreens(web, h);
   return [
     // ---- signing in and out
@@ -138,6 +140,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/outlets/:id/pause', 'wire.manage', w.pause),
     post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
     post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
+    post('/admin/stories/:id/brief', WRITERS, br.draft), // "Draft a brief": a Speed Read draft from the story's coverage
 
     // ---- subscribers
     get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),

@@ -22,6 +22,8 @@ export interface ListFilter {
   editorsPick?: boolean;
   since?: Date;
   excludeIds?: number[];
+  /** Articles on a story (articles.story_key: a wire story's slug, or the slugs of stories merged into it). */
+  storyKeys?: string[];
 }
 
 function where(filter: ListFilter, params: unknown[]): string {
@@ -36,6 +38,7 @@ function where(filter: ListFilter, params: unknown[]): string {
   if (filter.authorSlug) parts.push(`EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id AND au.slug = ${p(filter.authorSlug)})`);
   if (filter.editorsPick !== undefined) parts.push(`a.editors_pick = ${p(filter.editorsPick)}`);
   if (filter.since) parts.push(`a.published_at >= ${p(filter.since)}`);
+  if (filter.storyKeys) parts.push(`a.story_key = ANY(${p(filter.storyKeys)}::text[])`);
   if (filter.excludeIds?.length) parts.push(`a.id <> ALL(${p(filter.excludeIds)}::int[])`);
   return parts.join(' AND ');
 }

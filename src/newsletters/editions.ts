@@ -16,6 +16,7 @@ import type { ArticleSummary } from '../articles/types.ts';
 import { getNewsletter, getNewsletterBySlug, type Newsletter } from './newsletters.ts';
 import { editionWindow, parseRules, selectStories } from './selection.ts';
 import { renderEditionTiers } from './render.ts';
+import { coverageOfArticles } from '../newswire/coverage/coverage.ts';
 
 export type EditionStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
 
@@ -309,6 +310,8 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
   );
   const items = listed.map((i) => ({ ...i, body_html: bodies.get(i.id)?.body_html ?? '', lead_html: bodies.get(i.id)?.lead_html ?? null }));
   const pub = await getPublication(deps.db, deps.config);
+  // How each story was covered on the wire, for the articles linked to a wire story.
+  const coverage = Object.fromEntries(await coverageOfArticles(deps.db, items.map((i) => i.id)));
   return {
     newsletter,
     content: {
@@ -316,6 +319,7 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
       newsletter: { slug: newsletter.slug, name: newsletter.name, description: newsletter.description },
       edition: { number: e.number, subject: e.subject, intro: e.intro, date: e.send_started_at ?? e.scheduled_at ?? e.window_end },
       items,
+      coverage,
     },
   };
 }

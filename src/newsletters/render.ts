@@ -23,6 +23,8 @@ export interface EditionContent {
   edition: { number: number; subject: string; intro: string; date: Date };
   /** With the body and lead-in when stories are to carry their text (the edition's send and tests). */
   items: Array<ArticleSummary & { body_html?: string; lead_html?: string | null }>;
+  /** Per article id: the spread of the wire story it is on (src/newswire/coverage/coverage.ts). */
+  coverage?: Record<number, { slug: string; outlets: number; left: number; center: number; right: number }>;
 }
 
 /** Access levels of newsletter recipients: no account, an account, paying. */
@@ -61,6 +63,9 @@ export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymo
   const url = (a: ArticleSummary) => `${pub.siteUrl}/${a.slug}`;
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
+  const covered = (a: ArticleSummary) => c.coverage?.[a.id];
+  const coveredText = (k: NonNullable<ReturnType<typeof covered>>) => `${k.outlets} outlet${k.outlets === 1 ? '' : 's'}: ${k.left} left, ${k.center} center, ${k.right} right`;
+  const storyUrl = (slug: string) => `${pub.siteUrl}/story/${encodeURIComponent(slug)}`;
   /** The text of a story for this tier: the whole body, or the lead-in and what would open the rest. */
   const bodyOf = (a: EditionContent['items'][number]): { html: string; gated: 'members' | 'paid' | null } | null => {
     if (a.body_html === undefined) return null;
@@ -79,6 +84,7 @@ export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymo
   ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
   <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
   ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
+  ${covered(a) ? html`<p class="nd-text" style="margin:0 0 10px;font:13px/1.4 ${FONT};color:#555555;">How it was covered: ${coveredText(covered(a)!)} &middot; <a href="${storyUrl(covered(a)!.slug)}" style="color:#555555;">see every side</a></p>` : ''}
   ${body ? html`<div class="nd-text nd-body" style="margin:0 0 10px;font:16px/1.6 ${FONT};color:#222222;">${raw(body.html)}</div>${body.gated ? gateNote(a, body.gated) : ''}` : ''}
   <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:#9a3412;text-decoration:underline;">${body && !body.gated ? 'Read it on the site' : 'Read the story'}</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
 </td></tr>`;
@@ -135,6 +141,8 @@ ${c.items.map(story)}
   c.items.forEach((a, i) => {
     lines.push(`${i + 1}. ${textLabel(a.format?.name ?? null, a.headline)}${clean(a.headline)}`);
     if (a.dek) lines.push(clean(a.dek));
+    const k = covered(a);
+    if (k) lines.push(`How it was covered: ${coveredText(k)} (${storyUrl(k.slug)})`);
     const body = bodyOf(a);
     if (body) {
       lines.push('', clean(htmlToText(body.html)));

@@ -22,6 +22,7 @@ import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
 import { articlePage } from './pages/public.ts';
+import type { SafeHtml } from '../platform/html.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { listPublishedFull } from '../articles/queries.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
@@ -103,7 +104,7 @@ interface AnonymousRule {
  * Both anonymous variants of a gated article for the page cache: the full text with the banner's slot,
  * and the lead-in with its wall (the register form; the plans for a paid article).
  */
-export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[]): Promise<GatedEntry> {
+export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[], coverage: SafeHtml | null = null): Promise<GatedEntry> {
   const paywall = await getPaywall(deps.db);
   const exempt = isMeterExempt(paywall, a);
   const base = {
@@ -111,8 +112,8 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: paymentsEnabled(deps.config),
   };
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
-  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
-  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } });
+  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } }, { coverage });
+  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } }, { coverage });
   const at = full.indexOf(BANNER_SLOT);
   const rule: AnonymousRule = { article: { id: a.id, access: a.access, meterExempt: exempt }, paywall, timeZone: site.publication.timeZone };
   return {

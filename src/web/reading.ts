@@ -14,6 +14,7 @@ import { anonymousEntry, articleGate, personalPageInputs } from './members.ts';
 import { resolveReader } from '../members/meter.ts';
 import { fullAccessLevels } from '../members/access.ts';
 import { hasPersonalCookie, sendGated } from './page-cache.ts';
+import { coverageForArticle } from './stories.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const HTML = 'text/html; charset=utf-8';
@@ -84,15 +85,17 @@ export function readingPages(deps: WebDeps) {
     }
     const site = await loadSite(deps);
     const related = a.type === 'page' ? [] : await relatedArticles(db, a.id, 5);
-    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    // "How it was covered", outside the <article>: the story's spread on the wire, when it is linked to one.
+    const coverage = await coverageForArticle(db, a);
+    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related, undefined, { coverage }));
     // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
     // readers are answered from the page cache's two variants, chosen per request from the meter cookie;
     // signed-in readers get a page rendered for them, private, never stored.
     if (cache && !req.headers.authorization && !hasPersonalCookie(req.headers.cookie)) {
-      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related))) return reply;
+      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related, coverage))) return reply;
     }
     const gate = await articleGate(deps, req, reply, site, a);
-    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate));
+    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate, { coverage }));
   };
 
   const list = (kind: ListKind): Handler => async (req, reply) => {

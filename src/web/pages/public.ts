@@ -84,7 +84,7 @@ export function articleJsonLd(site: Site, a: Article, free = true): unknown {
  * An article page. With a gate that denies full access, the body is the lead-in alone (the rest is not
  * in the response at all) followed by the wall; the description and JSON-LD carry nothing past it.
  */
-export function articlePage(site: Site, a: Article, related: ArticleSummary[], gate?: ArticleGate): string {
+export function articlePage(site: Site, a: Article, related: ArticleSummary[], gate?: ArticleGate, extra: { coverage?: SafeHtml | null } = {}): string {
   const tz = site.publication.timeZone;
   const full = !gate || gate.decision.full;
   const bodyHtml = full ? a.body_html : leadInHtml(a);
@@ -128,6 +128,7 @@ ${raw(bodyHtml)}
   ${a.tags.length ? html`<footer class="article-tags"><h2 class="visually-hidden">Tags</h2><ul>${a.tags.map((t) => html`<li><a href="/tag/${t.slug}" rel="tag">${t.name}</a></li>`)}</ul></footer>` : ''}
 </article>
 ${gate && !gate.decision.full ? paywallWall(site, a, gate) : ''}
+${extra.coverage ?? ''}
 ${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title">Related stories</h2>${storyList(site, related)}</aside>` : ''}`,
   );
 }
