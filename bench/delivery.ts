@@ -60,14 +60,16 @@ async function seedProcess(a: ChildArgs) {
   await migrate(db);
   await seedFixtures(db, new Date());
   await seedNewsletters(db);
-  // A full digest: ten stories from the last hours.
+  // A full digest: ten stories from the last hours, of every access level (public, metered, members,
+  // paid) with a paywall marker, so recipients of each tier get their own version of the email.
   for (let i = 1; i <= 10; i++) {
     await createArticle(
       db,
       {
         headline: `Story ${i}: the council's budget vote and what it means for ${['schools', 'transport', 'housing', 'parks', 'libraries'][i % 5]}`,
         dek: 'A longer standfirst that explains the story in a sentence or two, as the digest shows it under each headline.',
-        body: 'Body text.',
+        body: `The first paragraph of story ${i}, which every reader gets.\n\nA second paragraph before the marker.\n\n<!--paywall-->\n\nThe reporting that only readers with access get, paragraph one.\n\nAnd a closing paragraph.`,
+        access: (['public', 'metered', 'members', 'paid'] as const)[i % 4],
         format: i % 3 ? 'speed-read' : 'the-explainer',
         section: 'politics',
         authors: ['ada-quill'],
@@ -80,10 +82,17 @@ async function seedProcess(a: ChildArgs) {
   }
   const t = performance.now();
   await db.query(
-    `INSERT INTO people (email, email_normalized, name)
-     SELECT 'reader' || i || '@bench.example', 'reader' || i || '@bench.example', CASE WHEN i % 3 = 0 THEN '' ELSE 'Reader ' || i END
+    `INSERT INTO people (email, email_normalized, name, account_at)
+     SELECT 'reader' || i || '@bench.example', 'reader' || i || '@bench.example', CASE WHEN i % 3 = 0 THEN '' ELSE 'Reader ' || i END,
+            CASE WHEN i % 3 = 1 OR i % 10 = 0 THEN now() END
        FROM generate_series(1, $1) i`,
     [N],
+  );
+  // Mixed access: a third of the readers have an account, a tenth pay (an imported subscription).
+  await db.query(`INSERT INTO plans (slug, name, kind) VALUES ('bench-print', 'Print', 'offline')`);
+  await db.query(
+    `INSERT INTO member_subscriptions (person_id, plan_id, status, source, external_id)
+     SELECT p.id, (SELECT id FROM plans WHERE slug = 'bench-print'), 'active', 'import', 'B-' || p.id FROM people p WHERE p.id % 10 = 0`,
   );
   await db.query(
     `INSERT INTO subscriptions (person_id, newsletter_id, status, confirmed_at)

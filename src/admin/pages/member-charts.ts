@@ -51,7 +51,7 @@ export function lineChart(id: string, title: string, desc: string, labels: strin
   const y = (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
   const lines = series.map((s, k) => {
     const d = s.values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    return html`<path d="${d}" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="2.5"${k ? raw(' stroke-dasharray="6 4"') : ''}/>`;
+    return html`<path class="chart__line chart__s${k % 6}" d="${d}" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="2.5"${k ? raw(' stroke-dasharray="6 4"') : ''}/>`;
   });
   return html`<figure class="chart" id="${id}">
 <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
@@ -60,7 +60,7 @@ ${axisTicks(max, y, PAD.left, W - PAD.right)}
 ${lines}
 ${labelsEvery(labels, x, H - 8)}
 </svg>
-<figcaption>${title}. ${series.map((s, k) => html`<span class="chart-key"><svg width="28" height="10" aria-hidden="true"><line x1="0" x2="28" y1="5" y2="5" stroke="${COLORS[k % COLORS.length]}" stroke-width="3"${k ? raw(' stroke-dasharray="6 4"') : ''}/></svg> ${s.name}${k ? ' (dashed)' : ''}</span> `)}</figcaption>
+<figcaption>${title}. <span class="chart__legend">${series.map((s, k) => html`<span class="chart__key chart__s${k % 6}">${s.name}${k ? ' (dashed)' : ''}</span>`)}</span></figcaption>
 ${dataTable(title, labels, series, 'Week ending')}
 </figure>`;
 }
@@ -78,7 +78,7 @@ export function panelBarChart(id: string, title: string, desc: string, labels: s
     const y = (v: number) => top + panelH - (v / max) * panelH;
     return html`<text x="${PAD.left}" y="${top - 4}" font-size="12" font-weight="bold" fill="#222">${s.name} (up to ${fmt(max)})</text>
 <line x1="${PAD.left}" x2="${W - PAD.right}" y1="${top + panelH}" y2="${top + panelH}" stroke="#999"/>
-${s.values.map((v, i) => html`<rect x="${(x(i) - slot * 0.35).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(top + panelH - y(v)).toFixed(1)}" fill="${COLORS[k % COLORS.length]}"><title>${labels[i]}: ${v}</title></rect>`)}`;
+${s.values.map((v, i) => html`<rect x="${(x(i) - slot * 0.35).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(top + panelH - y(v)).toFixed(1)}" class="chart__s${k % 6}" fill="${COLORS[k % COLORS.length]}"><title>${labels[i]}: ${v}</title></rect>`)}`;
   });
   return html`<figure class="chart" id="${id}">
 <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
