@@ -19,14 +19,15 @@ import { contentApi } from './content.ts';
 import { GHOST_ALIASES, GHOST_PREFIX, ghostApi, setGhostErrors } from './ghost.ts';
 import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
+import { rawJson, stripeWebhooks } from './stripe-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
 import { rawPushBodies, websubApi } from './websub.ts';
 import { briefsApi } from './briefs.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
-type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
-type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'public' | 'websub';
+type Access = 'public' | 'content key' | 'mail webhook secret' | 'stripe signature' | 'admin key' | `admin key: ${Permission}`;
+type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'stripe' | 'public' | 'websub';
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface ApiRoute {
@@ -54,6 +55,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const ws = websubApi(deps);
   const br = briefsApi(deps);
   const mb = membersApi(deps);
+  const st = stripeWebhooks(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc);
@@ -181,6 +183,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     // ---- WebSub callback of the wire's feeds: a hub verifies (GET, echoing hub.challenge) and pushes (POST, X-Hub-Signature)
     r('websub', 'GET', '/api/wire/websub/:token', 'public', ws.verify),
     r('websub', 'POST', '/api/wire/websub/:token', 'public', ws.push),
+    // Stripe (src/api/stripe-webhooks.ts): signed with STRIPE_WEBHOOK_SECRET, checked on the raw body
+    r('stripe', 'POST', '/webhooks/stripe', 'stripe signature', st.receive),
   ];
 }
 
@@ -332,5 +336,11 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
   await app.register(async (scope) => {
     rawMessages(scope);
     for (const t of area('mail')) scope.route({ method: t.method, url: t.url, handler: t.handler });
+  });
+
+  // Stripe's webhooks: JSON read as raw bytes in this scope only (the signature covers them exactly).
+  await app.register(async (scope) => {
+    rawJson(scope);
+    for (const t of area('stripe')) scope.route({ method: t.method, url: t.url, handler: t.handler });
   });
 }

@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
-import { anonymousEntry, articleGate } from './members.ts';
+import { anonymousEntry, articleGate, personalPageInputs } from './members.ts';
 import { resolveReader } from '../members/meter.ts';
 import { fullAccessLevels } from '../members/access.ts';
 import { hasPersonalCookie, sendGated } from './page-cache.ts';
@@ -69,6 +69,14 @@ export function readingPages(deps: WebDeps) {
   /** Articles live at the root: /{slug}. Renamed and imported slugs redirect permanently. */
   const article: Handler = async (req, reply) => {
     const { slug } = req.params as { slug: string };
+    // A signed-in reader (or staff) on a gated article: a page rendered for them from briefly kept inputs.
+    if (SLUG_RE.test(slug) && !req.headers.authorization && hasPersonalCookie(req.headers.cookie)) {
+      const inputs = await personalPageInputs(deps, slug);
+      if (inputs && inputs.a.access !== 'public') {
+        const gate = await articleGate(deps, req, reply, inputs.site, inputs.a);
+        return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(inputs.site, inputs.a, inputs.related, gate));
+      }
+    }
     const a = SLUG_RE.test(slug) ? await getPublishedArticle(db, slug) : undefined;
     if (!a) {
       const to = await findRedirect(db, '/' + slug);

@@ -112,6 +112,8 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
 
     // ---- reader accounts (src/web/members.ts; docs/decisions/0050-members-access-and-meter.md)
     get('/subscribe', 'public', m.plans), // the plans; says so when payments are not set up
+    post('/subscribe/checkout', 'member session, same-origin, CSRF token', m.checkout), // a Stripe Checkout session; signed out: register first
+    post('/account/billing', 'member session, same-origin, CSRF token', m.billing), // Stripe's customer portal
     get('/account/register', 'public', m.registerForm),
     post('/account/register', 'public, same-origin, rate-limited', m.register), // the same answer for any address
     get('/account/signin', 'public', m.signInForm),
