@@ -119,8 +119,9 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   const fed = await db.one<any>('SELECT websub_error, websub_last_push_at FROM wire_feeds WHERE outlet_id = $1', [o.id]);
   assert.equal(fed.websub_error, null);
   assert.ok(fed.websub_last_push_at);
-  // Its page is fetched by a poll run, queued now.
+  // Its page is fetched by a poll run, and its story found by a cluster run, both queued now.
   assert.ok(await db.one(`SELECT 1 FROM jobs WHERE name = 'newswire.poll' AND status = 'queued'`));
+  assert.ok(await db.one(`SELECT 1 FROM jobs WHERE name = 'newswire.cluster' AND status = 'queued'`));
   // A push whose content is not a feed is ignored too.
   const junk = '<html>not a feed</html>';
   assert.equal((await push(junk, { 'x-hub-signature': sign(secret, junk) })).status, 202);

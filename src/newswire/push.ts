@@ -5,6 +5,7 @@
 // poller) do not import each other.
 import { FeedParseError, parseFeedDocument } from './feeds.ts';
 import { scheduleWirePoll, storeEntries } from './poller.ts';
+import { scheduleWireCluster } from './stories/live.ts';
 import { isToken, validHubSignature, type WebsubDeps } from './websub.ts';
 
 export interface PushResult {
@@ -46,7 +47,11 @@ export async function receiveWebsubPush(d: WebsubDeps, token: string, body: Buff
     );
     return ids;
   });
-  // The new items' pages are fetched by a poll run, politely, like any others.
-  if (fresh.length) await scheduleWirePoll(d.db);
+  // The new items' pages are fetched by a poll run, politely, like any others; their stories come
+  // from a cluster run, as for polled items.
+  if (fresh.length) {
+    await scheduleWirePoll(d.db);
+    await scheduleWireCluster(d.db).catch((err) => d.log.warn('wire: cluster run not queued', { err }));
+  }
   return { status: 202, accepted: true, newItems: fresh.length };
 }
