@@ -56,6 +56,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
     <ul>
       ${navItem(ctx, '/admin', 'Dashboard')}
       ${navItem(ctx, '/admin/articles', 'Articles')}
+      ${can(role, 'articles.manage_all') ? navItem(ctx, '/admin/front', 'Front page') : ''}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/newsletters', 'Newsletters') : ''}
       ${navItem(ctx, '/admin/wire', 'Wire')}
       ${navItem(ctx, '/admin/outlets', 'Outlets')}

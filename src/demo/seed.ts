@@ -9,6 +9,7 @@ import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { demo, type DemoArticle } from './content.ts';
 import type { AccessLevel } from '../members/access.ts';
 import { upsertPlan } from '../members/subscriptions.ts';
+import { demoImageAlt, demoImageSvg, demoPortraitSvg, storeDemoImage } from './images.ts';
 
 /**
  * The demo's paywall: Speed Reads are public (the format's default); these explainers are for
@@ -45,7 +46,19 @@ export function demoPublishedAt(a: Pick<DemoArticle, 'daysAgo' | 'hour'>, index:
   return at.getTime() > latest ? new Date(latest) : at;
 }
 
-export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): Promise<{ seeded: boolean; articles: number }> {
+/** Which demo articles get a picture: every editor's pick and every other story (lists show both kinds). */
+export function demoHasImage(a: Pick<DemoArticle, 'editorsPick'>, index: number): boolean {
+  return a.editorsPick || index % 2 === 0;
+}
+
+/** The publication's static pages, linked from every page's footer. */
+const DEMO_PAGES = [
+  { slug: 'about', headline: 'About The Ledger', dek: 'A small, independent newsroom that explains the news.', body: 'The Ledger is a small, independent publication. Every morning our editors pick the stories that matter and explain them plainly: what happened, why it matters and what people are saying about it.\n\nWe are funded by our readers. We take no money from the people we write about.' },
+  { slug: 'contact', headline: 'Contact us', dek: 'How to reach the newsroom.', body: 'Write to the newsroom at **newsroom@example.com**. Corrections go to **corrections@example.com**: we correct every mistake we are told about, at the foot of the article.\n\nFor your newsletters, use the link at the foot of any email we send you.' },
+  { slug: 'privacy', headline: 'Privacy', dek: 'What we keep about you, and why.', body: 'We keep your email address to send you the newsletters you asked for, and nothing more. We use no advertising trackers and load nothing from other companies’ servers.\n\nOne cookie remembers that you have signed up, so that we stop asking you to. You can unsubscribe from any email in one click.' },
+];
+
+export async function seedDemo(db: Db, opts: { now: Date; timeZone: string; dataDir?: string }): Promise<{ seeded: boolean; articles: number }> {
   if (await db.one(`SELECT 1 FROM articles LIMIT 1`)) return { seeded: false, articles: 0 };
   return db.tx(async (tx) => {
     // Checked again inside the transaction, in case another process seeded in the meantime.
@@ -53,10 +66,15 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
     for (const f of demo.formats) await upsertFormat(tx, f);
     await tx.query(`UPDATE formats SET default_access = 'public' WHERE slug = 'speed-read'`);
     for (const s of demo.sections) await upsertSection(tx, s);
-    for (const a of demo.authors) await upsertAuthor(tx, a);
+    // Pictures of our own making (src/demo/images.ts), when there is a DATA_DIR to keep them in.
+    const photo = async (seed: string) => (opts.dataDir ? storeDemoImage(tx, opts.dataDir, demoPortraitSvg(seed), 80) : null);
+    for (const a of demo.authors) await upsertAuthor(tx, { ...a, photoUrl: await photo(a.slug) });
     await setPublicationSetting(tx, 'description', demo.publicationDescription);
     let count = 0;
     for (const [i, a] of demo.articles.entries()) {
+      const image = opts.dataDir && !a.featureImageUrl && demoHasImage(a, i)
+        ? { featureImageUrl: await storeDemoImage(tx, opts.dataDir, demoImageSvg(a.section, a.slug)), featureImageAlt: demoImageAlt(a.section), featureImageCaption: 'Illustration: The Ledger design desk' }
+        : null;
       const status = a.status ?? (a.daysAgo < 0 ? 'scheduled' : 'published');
       await createArticle(
         tx,
@@ -78,10 +96,15 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
           ...(a.featureImageUrl
             ? { featureImageUrl: a.featureImageUrl, featureImageAlt: a.featureImageAlt ?? '', featureImageCaption: a.featureImageCaption ?? '' }
             : {}),
+          ...(image ?? {}),
         },
         { now: opts.now },
       );
       count++;
+    }
+    for (const p of DEMO_PAGES) {
+      const created = await createArticle(tx, { ...p, body: p.body + '\n', bodyFormat: 'markdown', status: 'published', publishedAt: new Date(opts.now.getTime() - 60 * 86400_000), authors: [] }, { now: opts.now });
+      await tx.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [created.id]);
     }
     await seedDemoMembers(tx, opts.now);
     return { seeded: true, articles: count };
