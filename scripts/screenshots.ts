@@ -136,7 +136,13 @@ try {
     const page = await context.newPage();
     await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
     const res = await page.goto(origin + url, { waitUntil: 'load' });
-    await page.evaluate(() => document.fonts.ready);
+    // A full-page picture: load the lazy images below the fold too, and wait for the fonts.
+    await page.evaluate(async () => {
+      const imgs = [...document.querySelectorAll('img')];
+      imgs.forEach((i) => (i.loading = 'eager'));
+      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; }))));
+      await document.fonts.ready;
+    });
     const file = path.join(outDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`  ${path.basename(file)}  ${url}  (${res?.status() ?? '?'})`);

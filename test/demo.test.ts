@@ -57,7 +57,7 @@ test('seeding an empty database creates a living demo publication, once', async 
     `SELECT a.id, a.slug, a.dek, a.body_source, a.body_html, a.published_at, f.slug AS format, s.slug AS section,
             (SELECT count(*)::int FROM article_authors aa WHERE aa.article_id = a.id) AS authors
        FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
-      WHERE a.status = 'published'`,
+      WHERE a.status = 'published' AND a.type = 'post'`,
   );
   assert.ok(published.length >= 30, `${published.length} published articles`);
   assert.deepEqual(new Set(published.map((a) => a.format)), new Set(['speed-read', 'the-explainer', 'recommends']));
@@ -109,8 +109,11 @@ test('seeding an empty database creates a living demo publication, once', async 
 
   // A second start seeds nothing.
   assert.deepEqual(await seedDemo(db, { now, timeZone: 'Europe/London' }), { seeded: false, articles: 0 });
-  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles`);
+  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles WHERE type = 'post'`);
   assert.equal(total!.n, demo.articles.length);
+  // The pages every footer links to: About, Contact, Privacy.
+  const pages = await db.query<{ slug: string }>(`SELECT slug FROM articles WHERE type = 'page' AND status = 'published' ORDER BY slug`);
+  assert.deepEqual(pages.map((p) => p.slug), ['about', 'contact', 'privacy']);
 });
 
 test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async () => {

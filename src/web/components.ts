@@ -21,6 +21,8 @@ export interface ImageOptions {
   eager?: boolean;
   /** Preferred width for `src` (browsers without srcset, and the fallback). */
   fallbackWidth?: number;
+  /** The widest size worth offering where the image is shown small (thumbnails). */
+  maxWidth?: number;
 }
 
 /**
@@ -32,8 +34,9 @@ export function picture(site: Site, src: string, o: ImageOptions): SafeHtml {
   const cls = o.className ? html` class="${o.className}"` : '';
   const load = o.eager ? raw(' fetchpriority="high"') : raw(' loading="lazy"');
   if (!info) return html`<img${cls} src="${src}" alt="${o.alt}"${load} decoding="async">`;
-  const candidates = info.widths.map((w) => `${sizePath(src, w)} ${w}w`);
-  if (!info.widths.length || info.widths[info.widths.length - 1]! < info.width) candidates.push(`${src} ${info.width}w`);
+  const widths = info.widths.filter((w) => w <= (o.maxWidth ?? Infinity));
+  const candidates = widths.map((w) => `${sizePath(src, w)} ${w}w`);
+  if (!o.maxWidth || info.width <= o.maxWidth || !widths.length) candidates.push(`${src} ${info.width}w`);
   const fallback = [...info.widths].reverse().find((w) => w <= (o.fallbackWidth ?? 960));
   return html`<img${cls} src="${fallback ? sizePath(src, fallback) : src}" srcset="${candidates.join(', ')}" sizes="${o.sizes}" width="${info.width}" height="${info.height}" alt="${o.alt}"${load} decoding="async">`;
 }
@@ -74,7 +77,7 @@ export function storyItem(site: Site, a: ArticleSummary, headingLevel: 2 | 3 = 3
   const heading = headingLevel === 2 ? html`<h2 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h2>` : html`<h3 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h3>`;
   const sizes = kind === 'lead' ? '(min-width: 64rem) 44rem, 100vw' : kind === 'card' ? '(min-width: 64rem) 17rem, (min-width: 40rem) 45vw, 100vw' : '(min-width: 40rem) 10rem, 6rem';
   const img = a.feature_image_url
-    ? html`<a class="story-image" href="/${a.slug}" tabindex="-1" aria-hidden="true">${picture(site, a.feature_image_url, { alt: '', sizes, eager: kind === 'lead', fallbackWidth: kind === 'row' ? 320 : kind === 'card' ? 640 : 1280 })}</a>`
+    ? html`<a class="story-image" href="/${a.slug}" tabindex="-1" aria-hidden="true">${picture(site, a.feature_image_url, { alt: '', sizes, eager: kind === 'lead', fallbackWidth: kind === 'row' ? 320 : kind === 'card' ? 640 : 1280, maxWidth: kind === 'row' ? 640 : kind === 'card' ? 960 : undefined })}</a>`
     : '';
   return html`<li class="story story--${kind}${formatClass(a)}${a.feature_image_url ? ' has-image' : ''}">
   ${img}<div class="story-text">

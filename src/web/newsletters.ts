@@ -32,11 +32,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** The thank-you line: the address and the newsletters the reader asked for, as typed. */
-export function thanksDetail(email: string, names: string[]): string {
-  const list = names.length <= 1 ? (names[0] ?? 'our newsletters') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return email ? `We have sent an email to ${email}: press the button in it to start receiving ${list}.` : `Press the button in the email we sent you to start receiving ${list}.`;
-}
 
 const HTML = 'text/html; charset=utf-8';
 const HOUR = 3600_000;
@@ -119,7 +114,7 @@ export function newsletterPages(deps: WebDeps) {
         `${SIGNED_UP_COOKIE}=1; Path=/; Max-Age=${180 * 86400}; HttpOnly; SameSite=Lax${secure}`,
         `${THANKS_COOKIE}=${thanks}; Path=/newsletters/subscribed; Max-Age=600; HttpOnly; SameSite=Lax${secure}`,
       ]);
-      if (json) return reply.code(200).send({ message: SIGNUP_SUCCESS, detail: thanksDetail(email, names) });
+      if (json) return reply.code(200).send({ message: SIGNUP_SUCCESS });
       return reply.redirect('/newsletters/subscribed', 303);
     };
 

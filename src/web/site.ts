@@ -52,6 +52,8 @@ export function frequencyOf(days: number[], time: string): string {
   if (set.length === 7) return `Every day${at}`;
   if (set.join() === '1,2,3,4,5') return `Every weekday${at}`;
   if (set.join() === '6,7') return `Weekends${at}`;
+  const single = (d: number) => DAY_NAMES[d - 1]!.slice(0, -1);
+  if (set.length >= 3 && set[set.length - 1]! - set[0]! === set.length - 1) return `${single(set[0]!)} to ${single(set[set.length - 1]!)}${at}`;
   const names = set.map((d) => DAY_NAMES[d - 1]!);
   return `${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`}${at}`;
 }
