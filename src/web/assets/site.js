@@ -31,7 +31,10 @@
       .then(function (r) {
         var message = r.data && (r.data.message || (r.data.error && r.data.error.message));
         if (r.ok && message) {
-          show(status, message, false);
+          // The server's own answer, and the address the reader typed, so a typo is seen at once.
+          var typed = form.querySelector('input[type=email]');
+          var address = typed && typed.value ? ' Look for it in ' + typed.value + '.' : '';
+          show(status, message + address, false);
           form.reset();
         } else {
           show(status, r.data && r.data.error && r.data.error.status && r.data.error.status < 500 && r.data.error.status !== 404 ? message : FAILURE, true);
