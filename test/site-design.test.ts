@@ -159,7 +159,15 @@ test('the brand: the accent colour is a setting, served as a versioned styleshee
   assert.doesNotMatch(body, /https?:\/\/(?!news\.example)[a-z0-9.-]+\/[^"]*\.(css|js|woff2)/, 'no third-party assets');
   // An unversioned request is not kept for a year.
   assert.match((await t.get('/assets/site.css')).headers.get('cache-control')!, /max-age=3600/);
-  // The Admin API refuses an unreadable colour.
+  // The newsroom's publication settings set it, and refuse a colour too light to read.
+  const { c } = await signedIn(t, 'admin@example.com', 'administrator', 'Ann Admin');
+  await c.page('/admin/settings');
+  const base = { name: 'The Ledger', description: 'News.', time_zone: 'Europe/London' };
+  const light = await c.post('/admin/settings/publication', { ...base, accent_color: '#ffee00' });
+  assert.equal(light.status, 400);
+  assert.match(await light.text(), /too light to read on white/);
+  assert.equal((await c.post('/admin/settings/publication', { ...base, accent_color: '#1A5E20' })).status, 303);
+  assert.match(await (await t.get('/assets/brand.css')).text(), /--accent:#1a5e20/);
   await setPublicationSetting(db, 'accentColor', '#b3261e');
 });
 

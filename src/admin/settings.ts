@@ -18,7 +18,8 @@ import { sendInvitation } from '../staff/signin.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { settingsPage, type FormValues } from './pages/settings.ts';
 import type { Notice } from './layout.ts';
-import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeUpload } from '../media/images.ts';
+import { accentProblem, normalizeHex } from '../publication/brand.ts';
 import { uploadedBytes } from './uploads.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -33,6 +34,10 @@ const publicationInput = z.object({
   name: z.string().trim().min(1, 'The publication needs a name.').max(120, 'Names are limited to 120 characters.'),
   description: z.string().trim().max(300, 'Descriptions are limited to 300 characters.').default(''),
   time_zone: z.string().refine(isTimeZone, 'Choose a time zone from the list.'),
+  accent_color: z.string().trim().optional().superRefine((c, ctx) => {
+    const problem = c ? accentProblem(c) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 function formValues(body: unknown): FormValues {
@@ -94,6 +99,7 @@ export function settingsScreens(web: WebDeps, h: AdminHelpers) {
     await setPublicationSetting(db, 'name', p.name);
     await setPublicationSetting(db, 'description', p.description);
     await setPublicationSetting(db, 'timeZone', p.time_zone);
+    if (p.accent_color) await setPublicationSetting(db, 'accentColor', normalizeHex(p.accent_color)!);
     return '/admin/settings?notice=settings';
   });
 
@@ -103,7 +109,7 @@ export function settingsScreens(web: WebDeps, h: AdminHelpers) {
     const field = part?.fields._csrf;
     h.checkCsrf(req, req.headers['x-csrf-token'] ?? (field && !Array.isArray(field) && field.type === 'field' ? field.value : undefined));
     if (!part) throw new ValidationError('Choose an image file to upload.');
-    const url = storeImage(config.dataDir, await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge()), { maxBytes: MAX_IMAGE_BYTES });
+    const { path: url } = await storeUpload(db, config.dataDir, await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge()), { maxBytes: MAX_IMAGE_BYTES });
     await setPublicationSetting(db, 'logoUrl', url);
     return reply.redirect('/admin/settings?notice=settings', 303);
   };
