@@ -67,13 +67,17 @@ function kicker(a: ArticleSummary): SafeHtml {
   return a.format ? html`<a class="story-format" href="/format/${a.format.slug}">${a.format.name}</a>` : html``;
 }
 
-export type CardKind = 'lead' | 'card' | 'row';
+export type CardKind = 'lead' | 'card' | 'row' | 'compact';
 
 /**
  * One story in a list. `lead`: the front page's top story, with its image large; `card`: a story in
- * a grid, image above; `row`: a compact line with a thumbnail beside it (rivers and list pages).
+ * a grid, image above; `row`: a line with a thumbnail beside it (rivers and list pages); `compact`:
+ * headline and time only (the front page's section blocks, after the first story of each).
  */
 export function storyItem(site: Site, a: ArticleSummary, headingLevel: 2 | 3 = 3, extra?: SafeHtml, kind: CardKind = 'row'): SafeHtml {
+  if (kind === 'compact') {
+    return html`<li class="story story--compact${formatClass(a)}">${kicker(a)}<h3 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h3><p class="story-meta">${timeTag(site, a.published_at)}</p></li>`;
+  }
   const heading = headingLevel === 2 ? html`<h2 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h2>` : html`<h3 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h3>`;
   const sizes = kind === 'lead' ? '(min-width: 64rem) 44rem, 100vw' : kind === 'card' ? '(min-width: 64rem) 17rem, (min-width: 40rem) 45vw, 100vw' : '(min-width: 40rem) 10rem, 6rem';
   const img = a.feature_image_url

@@ -134,7 +134,7 @@ export function readingPages(deps: WebDeps) {
 }
 
 /** Stories in the front page's river on page 1; later pages hold `pageSize` each. */
-export const RIVER_SIZE = 12;
+export const RIVER_SIZE = 10;
 const SECOND_TIER = 4;
 const PER_SECTION = 3;
 

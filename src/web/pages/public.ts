@@ -55,10 +55,10 @@ ${f.second.length ? storyList(site, f.second, 3, 'card') : ''}
 ${f.river.length ? storyList(site, f.river, 3, 'row') : f.lead ? '' : html`<p>Nothing has been published yet.</p>`}
 ${more}
 </section>
-${f.sections.map(
+${f.sections.length ? html`<div class="front-sections">${f.sections.map(
   ({ section, items }) => html`<section class="front-section" aria-labelledby="section-${section.slug}"><h2 id="section-${section.slug}" class="rule-title"><a href="/section/${section.slug}">${section.name}</a></h2>
-${storyList(site, items, 3, 'card')}</section>`,
-)}`,
+<ol class="story-list story-list--section">${items.map((a, i) => storyItem(site, a, 3, undefined, i === 0 ? 'card' : 'compact'))}</ol></section>`,
+)}</div>` : ''}`,
   );
 }
 
