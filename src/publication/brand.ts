@@ -3,7 +3,9 @@
 // text and links in it on white must reach WCAG AA contrast (4.5:1), so no setting can make the
 // site fail its accessibility checks.
 import crypto from 'node:crypto';
-import type { Publication } from './settings.ts';
+
+/** What the brand needs of the publication (structural: settings.ts imports this module). */
+type Branded = { accentColor?: string };
 
 export const DEFAULT_ACCENT = '#b3261e';
 const HEX = /^#[0-9a-f]{6}$/;
@@ -45,17 +47,17 @@ function tint(hex: string, f: number): string {
   return '#' + [1, 3, 5].map((i) => { const c = parseInt(hex.slice(i, i + 2), 16); return Math.round(c + (255 - c) * f).toString(16).padStart(2, '0'); }).join('');
 }
 
-export function accentOf(pub: Pick<Publication, 'accentColor'>): string {
+export function accentOf(pub: Branded): string {
   return normalizeHex(pub.accentColor ?? '') ?? DEFAULT_ACCENT;
 }
 
 /** The stylesheet of the brand colours, linked by every public page before site.css's rules use them. */
-export function brandCss(pub: Pick<Publication, 'accentColor'>): string {
+export function brandCss(pub: Branded): string {
   const a = accentOf(pub);
   return `:root{--accent:${a};--accent-dark:${shade(a, 0.78)};--accent-tint:${tint(a, 0.92)};--accent-wash:${tint(a, 0.97)}}\n`;
 }
 
 /** Names the brand stylesheet's content: its URL changes when the colour does. */
-export function brandVersion(pub: Pick<Publication, 'accentColor'>): string {
+export function brandVersion(pub: Branded): string {
   return crypto.createHash('sha1').update(brandCss(pub)).digest('base64url').slice(0, 12);
 }
