@@ -18,6 +18,7 @@ import { accentProblem, contrastRatio } from '../src/publication/brand.ts';
 import { snippetHtml, SNIPPET_END, SNIPPET_START } from '../src/web/pages/public.ts';
 import { frequencyOf } from '../src/web/site.ts';
 import { withoutSignupBoxes } from '../src/web/layout.ts';
+import { HtmlValidate } from 'html-validate';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW, env: { TIME_ZONE: 'Europe/London', SIGNUP_LIMIT_PER_IP: '0', SIGNUP_LIMIT_PER_ADDRESS: '0' } });
@@ -265,4 +266,12 @@ test('search snippets: an ellipsis where the text was cut, and a heading never g
   assert.match(snippet, /^… /);
   assert.match(snippet, /A heading here\. /);
   assert.match(snippet, /<mark>harbour<\/mark>/);
+});
+
+test('the new and changed pages pass html-validate (the same rules as the standards tests)', { timeout: 60_000 }, async () => {
+  const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:a11y', 'html-validate:document'], rules: { 'long-title': 'off', 'require-sri': ['error', { target: 'crossorigin' }] } });
+  for (const path of ['/', '/?page=2', '/pick-with-picture', '/author/ada-quill', '/newsletters', '/newsletters/good-news', '/newsletters/subscribed', '/search?q=harbour']) {
+    const report = await validator.validateString(await page(path));
+    assert.equal(report.valid, true, `${path}: ${JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)))}`);
+  }
 });

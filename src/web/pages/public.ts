@@ -5,7 +5,7 @@ import type { Article, ArticleSummary, Named } from '../../articles/types.ts';
 import type { SearchHit } from '../../articles/queries.ts';
 import type { Site } from '../site.ts';
 import { layout, signupBox } from '../layout.ts';
-import { authorPhoto, byline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
+import { byline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
 import { isoInZone } from '../../platform/time.ts';
 import { sizePath } from '../../media/images.ts';
 import { leadInHtml, leadInText } from '../../members/access.ts';
@@ -195,6 +195,7 @@ export function listPage(site: Site, p: ListPageInput): string {
       kind: `list page-${p.kind}`,
       feed: { title: `${site.publication.name}: ${p.entity.name}`, base: `${path}/feed` },
       og: { 'og:type': p.kind === 'author' ? 'profile' : 'website' },
+      image: p.kind === 'author' && p.entity.photo_url ? { url: site.url(p.entity.photo_url), alt: p.entity.name } : null,
       jsonLd,
       section: p.kind === 'section' ? p.entity.slug : undefined,
     },
