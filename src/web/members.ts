@@ -271,7 +271,7 @@ export function memberPages(deps: WebDeps) {
     checkSameOrigin(req, config.siteUrl);
     const site = await loadSite(deps);
     try {
-      const c = await confirmEmailChange(db, config.secretKey, (req.body as Record<string, unknown>).token, now());
+      const c = await confirmEmailChange(db, config.secretKey, (req.body as Record<string, unknown> | undefined)?.token, now());
       return noStore(reply).send(simplePage(site, 'Your address is changed', `Your account now uses ${c.email}.`, '/account'));
     } catch (e) {
       if (!(e instanceof UnauthorizedError) && !(e instanceof ConflictError)) throw e;
