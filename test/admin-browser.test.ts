@@ -113,7 +113,7 @@ run('the main admin screens have no serious or critical accessibility violations
   const person = (await t.deps.db.one(`SELECT id FROM people WHERE email_normalized = 'reader@example.org'`))!.id;
   const mail = writeToOutbox(t.deps.config.dataDir, 'From: news@example.com\r\nTo: reader@example.org\r\nSubject: Hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n--b--\r\n').split('/').pop();
   for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account',
-    '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`]) {
+    '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`, '/admin/front', '/admin/newsletters/embed']) {
     await axe(path);
   }
   // The CSV import from the browser (multipart upload) and its report.
