@@ -95,6 +95,14 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+// The demo's pictures are drawn by a background job after the first start: wait for them.
+for (const until = Date.now() + 120_000; ; ) {
+  const home = await (await fetch(origin + '/')).text();
+  if (/class="story story--lead[^"]*has-image/.test(home)) break;
+  if (Date.now() > until) fail('the demo pictures were not drawn within 2 minutes');
+  await new Promise((r) => setTimeout(r, 500));
+}
+
 const created = execFileSync(process.execPath, [BIN, 'staff', 'create', '--email', 'editor@example.com', '--role', 'administrator', '--name', 'Sam Editor'], { env, encoding: 'utf8' });
 const link = /https?:\/\/\S+/.exec(created)?.[0];
 if (!link) fail(`staff create printed no sign-in link:\n${created}`);

@@ -5,7 +5,45 @@
 // always makes the same picture, so the same file name.
 import crypto from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
 import { loadSharp, storeImage, makeSizes } from '../media/images.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { demo } from './content.ts';
+
+export const DEMO_IMAGES_JOB = 'demo.images';
+
+/** Which demo articles get a picture: every editor's pick and every other story (lists show both kinds). */
+export function demoHasImage(a: { editorsPick: boolean }, index: number): boolean {
+  return a.editorsPick || index % 2 === 0;
+}
+
+/**
+ * DEMO_IMAGES_JOB, queued by seedDemo: draw the demo's pictures and authors' portraits into DATA_DIR's
+ * uploads and set them on the demo articles and authors that have none yet (an editor's own choice is
+ * never replaced). Idempotent: the same slug makes the same file, and a second run changes nothing.
+ */
+export async function demoImagesJob(deps: Pick<Deps, 'db' | 'config'>): Promise<void> {
+  const { db, config } = deps;
+  let changed = 0;
+  for (const a of demo.authors) {
+    const row = await db.one<{ photo_url: string | null }>(`SELECT photo_url FROM authors WHERE slug = $1`, [a.slug]);
+    if (!row || row.photo_url) continue;
+    const url = await storeDemoImage(db, config.dataDir, demoPortraitSvg(a.slug), 80);
+    changed += (await db.query(`UPDATE authors SET photo_url = $2 WHERE slug = $1 AND photo_url IS NULL RETURNING id`, [a.slug, url])).length;
+  }
+  for (const [i, a] of demo.articles.entries()) {
+    if (a.featureImageUrl || !demoHasImage(a, i)) continue;
+    const row = await db.one<{ feature_image_url: string | null }>(`SELECT feature_image_url FROM articles WHERE slug = $1`, [a.slug]);
+    if (!row || row.feature_image_url) continue;
+    const url = await storeDemoImage(db, config.dataDir, demoImageSvg(a.section, a.slug));
+    changed += (await db.query(
+      `UPDATE articles SET feature_image_url = $2, feature_image_alt = $3, feature_image_caption = 'Illustration: The Ledger design desk'
+        WHERE slug = $1 AND feature_image_url IS NULL RETURNING id`,
+      [a.slug, url, demoImageAlt(a.section)],
+    )).length;
+  }
+  if (changed) await db.notify(CONTENT_CHANNEL, 'demo images');
+}
 
 type Rand = () => number;
 
@@ -116,7 +154,9 @@ export function demoImageSvg(section: string, seed: string): string {
       }
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${parts.join('')}</svg>`;
+  // Drawn on a 1600 × 900 canvas, rendered at 1280 × 720: large enough for the widest place the site
+  // shows it, and quicker to make on a first start.
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720" viewBox="0 0 ${W} ${H}">${parts.join('')}</svg>`;
 }
 
 /** A demo author's portrait: a flat, faceless bust in the colours of their desk. */
@@ -134,7 +174,7 @@ export function demoPortraitSvg(seed: string): string {
 /** Rasterise an SVG with sharp, keep it as an upload and make its sizes; returns its public path. */
 export async function storeDemoImage(db: Db, dataDir: string, svg: string, quality = 82): Promise<string> {
   const sharp = await loadSharp();
-  const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality, mozjpeg: true }).toBuffer();
+  const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality }).toBuffer();
   const url = storeImage(dataDir, jpeg);
   await makeSizes(db, dataDir, url);
   return url;

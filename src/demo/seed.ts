@@ -9,7 +9,8 @@ import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { demo, type DemoArticle } from './content.ts';
 import type { AccessLevel } from '../members/access.ts';
 import { upsertPlan } from '../members/subscriptions.ts';
-import { demoImageAlt, demoImageSvg, demoPortraitSvg, storeDemoImage } from './images.ts';
+import { DEMO_IMAGES_JOB } from './images.ts';
+import { enqueue } from '../platform/jobs.ts';
 
 /**
  * The demo's paywall: Speed Reads are public (the format's default); these explainers are for
@@ -46,10 +47,6 @@ export function demoPublishedAt(a: Pick<DemoArticle, 'daysAgo' | 'hour'>, index:
   return at.getTime() > latest ? new Date(latest) : at;
 }
 
-/** Which demo articles get a picture: every editor's pick and every other story (lists show both kinds). */
-export function demoHasImage(a: Pick<DemoArticle, 'editorsPick'>, index: number): boolean {
-  return a.editorsPick || index % 2 === 0;
-}
 
 /** The publication's static pages, linked from every page's footer. */
 const DEMO_PAGES = [
@@ -58,7 +55,7 @@ const DEMO_PAGES = [
   { slug: 'privacy', headline: 'Privacy', dek: 'What we keep about you, and why.', body: 'We keep your email address to send you the newsletters you asked for, and nothing more. We use no advertising trackers and load nothing from other companies’ servers.\n\nOne cookie remembers that you have signed up, so that we stop asking you to. You can unsubscribe from any email in one click.' },
 ];
 
-export async function seedDemo(db: Db, opts: { now: Date; timeZone: string; dataDir?: string }): Promise<{ seeded: boolean; articles: number }> {
+export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): Promise<{ seeded: boolean; articles: number }> {
   if (await db.one(`SELECT 1 FROM articles LIMIT 1`)) return { seeded: false, articles: 0 };
   return db.tx(async (tx) => {
     // Checked again inside the transaction, in case another process seeded in the meantime.
@@ -66,15 +63,10 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string; data
     for (const f of demo.formats) await upsertFormat(tx, f);
     await tx.query(`UPDATE formats SET default_access = 'public' WHERE slug = 'speed-read'`);
     for (const s of demo.sections) await upsertSection(tx, s);
-    // Pictures of our own making (src/demo/images.ts), when there is a DATA_DIR to keep them in.
-    const photo = async (seed: string) => (opts.dataDir ? storeDemoImage(tx, opts.dataDir, demoPortraitSvg(seed), 80) : null);
-    for (const a of demo.authors) await upsertAuthor(tx, { ...a, photoUrl: await photo(a.slug) });
+    for (const a of demo.authors) await upsertAuthor(tx, a);
     await setPublicationSetting(tx, 'description', demo.publicationDescription);
     let count = 0;
     for (const [i, a] of demo.articles.entries()) {
-      const image = opts.dataDir && !a.featureImageUrl && demoHasImage(a, i)
-        ? { featureImageUrl: await storeDemoImage(tx, opts.dataDir, demoImageSvg(a.section, a.slug)), featureImageAlt: demoImageAlt(a.section), featureImageCaption: 'Illustration: The Ledger design desk' }
-        : null;
       const status = a.status ?? (a.daysAgo < 0 ? 'scheduled' : 'published');
       await createArticle(
         tx,
@@ -96,7 +88,6 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string; data
           ...(a.featureImageUrl
             ? { featureImageUrl: a.featureImageUrl, featureImageAlt: a.featureImageAlt ?? '', featureImageCaption: a.featureImageCaption ?? '' }
             : {}),
-          ...(image ?? {}),
         },
         { now: opts.now },
       );
@@ -107,6 +98,8 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string; data
       await tx.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [created.id]);
     }
     await seedDemoMembers(tx, opts.now);
+    // The pictures take seconds to draw: the job queue makes them once the site is up (src/demo/images.ts).
+    await enqueue(tx, DEMO_IMAGES_JOB, {}, { dedupeKey: DEMO_IMAGES_JOB });
     return { seeded: true, articles: count };
   });
 }

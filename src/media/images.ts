@@ -125,16 +125,18 @@ export async function makeSizes(db: Db, dataDir: string, publicPath: string): Pr
   const height = turned ? meta.width : meta.height;
   const widths: number[] = [];
   if (!((meta.pages ?? 1) > 1)) {
+    // Decoded once; each size is a clone of the same pipeline (libvips shares the decoded image).
+    const base = sharp(file).rotate();
+    const todo: Array<Promise<unknown>> = [];
     for (const w of RENDITION_WIDTHS) {
       if (w >= width) break;
-      const out = path.join(dir, `${m[1]}-${w}.webp`);
-      if (!fs.existsSync(out)) {
-        const tmp = `${out}.${process.pid}.tmp`;
-        await sharp(file).rotate().resize({ width: w, withoutEnlargement: true }).webp({ quality: 78 }).toFile(tmp);
-        fs.renameSync(tmp, out);
-      }
       widths.push(w);
+      const out = path.join(dir, `${m[1]}-${w}.webp`);
+      if (fs.existsSync(out)) continue;
+      const tmp = `${out}.${process.pid}.tmp`;
+      todo.push(base.clone().resize({ width: w, withoutEnlargement: true }).webp({ quality: 78 }).toFile(tmp).then(() => fs.renameSync(tmp, out)));
     }
+    await Promise.all(todo);
   }
   await db.query(
     `INSERT INTO media_images (path, width, height, widths) VALUES ($1, $2, $3, $4::int[]) ON CONFLICT (path) DO NOTHING`,

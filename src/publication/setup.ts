@@ -8,7 +8,7 @@ import { seedNewsletters } from '../newsletters/newsletters.ts';
 
 export async function seedPublication(deps: Deps, say?: (line: string) => void): Promise<void> {
   if (deps.config.demoContent) {
-    const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: deps.config.timeZone, dataDir: deps.config.dataDir });
+    const r = await seedDemo(deps.db, { now: deps.clock.now(), timeZone: deps.config.timeZone });
     if (r.seeded) {
       deps.log.info('added the demo publication', { articles: r.articles });
       say?.(`Added the demo publication (${r.articles} articles). Set DEMO_CONTENT=false to start empty.`);
