@@ -58,7 +58,8 @@ export function byline(authors: AuthorRef[], site?: Site, withPhotos = false): S
     joined.push(l);
   });
   const photos = withPhotos && site ? authors.filter((a) => a.photo_url).map((a) => authorPhoto(site, a, 40)) : [];
-  return html`<span class="byline">${photos.length ? html`<span class="byline-photos">${photos}</span>` : ''}By ${joined}</span>`;
+  if (photos.length) return html`<span class="byline"><span class="byline-photos">${photos}</span><span class="byline-names">By ${joined}</span></span>`;
+  return html`<span class="byline">By ${joined}</span>`;
 }
 
 const formatClass = (a: ArticleSummary) => (a.format ? ` format-${a.format.slug}` : '');
