@@ -55,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig();
     if (found?.command.offline) return await runOffline(argv, config, io);
+    if (found && (await wrongDataDir(config, io))) return 1;
     // Everything this process creates in DATA_DIR (PGlite's files included) is private to its account.
     privateUmask();
     const warning = dataDirWarning(config.dataDir, secureDataDir(config.dataDir));
@@ -165,6 +166,7 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     io.err(`Warning: ${warning}`);
   }
   io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
+  await printFirstAdminHint(deps, config, io);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -192,6 +194,32 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * A command about to create a new embedded database (none in DATA_DIR yet) while a Newsdesk server
+ * answers on PORT with another data directory was run from the wrong place: refuse, create nothing.
+ */
+async function wrongDataDir(config: Config, io: CommandIO): Promise<boolean> {
+  if (config.databaseUrl) return false;
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  if (fs.existsSync(path.join(config.dataDir, 'pglite'))) return false;
+  const { serverWithOtherDataDir } = await import('./cli/first-run.ts');
+  if (!(await serverWithOtherDataDir(config))) return false;
+  io.err(`There is no Newsdesk database in DATA_DIR (${config.dataDir}), and the Newsdesk server on port ${config.port} runs with another data directory.`);
+  io.err(`Run the command where the server runs, or with its DATA_DIR, e.g. DATA_DIR=/path/to/its/data npx newsdesk ...; nothing was created.`);
+  return true;
+}
+
+/** No one can sign in yet: say, on start-up, the exact command that creates the first administrator. */
+async function printFirstAdminHint(deps: Deps, config: Config, io: CommandIO): Promise<void> {
+  try {
+    const { firstAdminHint } = await import('./cli/first-run.ts');
+    for (const line of await firstAdminHint(deps.db, config)) io.out(line);
+  } catch (err) {
+    deps.log.warn('could not count staff', { err });
+  }
 }
 
 /**

@@ -4,6 +4,8 @@
 // `startServer` adds listening and background work; `serve` (src/main.ts) adds signals.
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import compress from '@fastify/compress';
+import zlib from 'node:zlib';
 import type { Deps } from './deps.ts';
 import { createHttpApp, SECURITY_HEADERS } from './platform/http.ts';
 import { PageCache } from './web/page-cache.ts';
@@ -56,6 +58,16 @@ export async function createApp(deps: Deps): Promise<App> {
       const site = await loadSite(deps).catch(() => null);
       return errorPage(site, status, title, message);
     },
+  });
+  // Answers the page cache does not hold (API JSON, search, the newsroom, private pages, errors) are
+  // compressed as they go out, at a brotli quality fit for work done per request. Cached pages carry
+  // their own stored variants (Content-Encoding already set: left alone); the CLI's stream is hijacked.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
   });
   await app.register(formbody, { bodyLimit: 1_048_576 });
   await registerApi(app, deps);

@@ -60,7 +60,24 @@ run('sign in with the link printed by `staff create`', async () => {
 
 run('write and publish an article in the editor, with live preview and autosave, and see it on the home page', async () => {
   await page!.goto(t.url + '/admin/articles/new');
+  // An image before the article is saved: chosen, uploaded at once, its address filled in.
+  await page!.locator('#ed-image-file').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: fs.readFileSync(new URL('../src/web/assets/logo.png', import.meta.url)) });
+  await page!.waitForFunction(() => /^\/uploads\//.test((document.getElementById('ed-image-url') as HTMLInputElement).value));
+  assert.equal(await page!.locator('#ed-image-thumb').isVisible(), true);
+  // An image dropped into the body goes in where the cursor is, as Markdown.
+  await page!.evaluate(async () => {
+    const png = await (await fetch('/assets/logo.png')).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'drop.png', { type: 'image/png' }));
+    const body = document.getElementById('ed-body')!;
+    body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page!.waitForFunction(() => /!\[Describe the image\]\(\/uploads\//.test((document.getElementById('ed-body') as HTMLTextAreaElement).value));
+  // The headline is a wrapping field: Enter moves on instead of breaking it.
   await page!.getByLabel('Headline', { exact: true }).fill('Lanterns light up the old harbour');
+  await page!.getByLabel('Headline', { exact: true }).press('Enter');
+  assert.equal(await page!.evaluate(() => document.activeElement?.id), 'ed-dek');
   await page!.getByLabel(/^Body/).fill('The festival drew **thousands** to the quay.\n\n## Next year\n\nOrganisers plan a longer route.');
   // Live preview, converted by the server.
   await page!.locator('#live-preview strong', { hasText: 'thousands' }).waitFor();
@@ -70,13 +87,26 @@ run('write and publish an article in the editor, with live preview and autosave,
   await page!.getByLabel('Format', { exact: true }).selectOption('speed-read');
   await page!.getByLabel('Section', { exact: true }).selectOption('politics');
   await page!.getByLabel(/^Tags/).fill('Harbour, Festivals');
+  // Publishing asks first; "Not yet" keeps it a draft.
   await page!.getByRole('button', { name: 'Publish now' }).click();
+  const ask = page!.getByRole('dialog', { name: 'Publish now?' });
+  await ask.waitFor();
+  assert.match((await ask.textContent()) ?? '', /Lanterns light up the old harbour/);
+  await ask.getByRole('button', { name: 'Not yet' }).click();
+  assert.equal(await ask.isVisible(), false);
+  await page!.getByRole('button', { name: 'Publish now' }).click();
+  await ask.getByRole('button', { name: 'Publish', exact: true }).click();
   await page!.waitForURL(/notice=published/);
   await page!.getByText('Published.').waitFor();
   await page!.goto(t.url + '/');
   await page!.getByRole('link', { name: 'Lanterns light up the old harbour' }).first().click();
   await page!.getByRole('heading', { level: 1, name: 'Lanterns light up the old harbour' }).waitFor();
   assert.match((await page!.locator('.article-body').textContent()) ?? '', /Organisers plan a longer route/);
+  // The preview carries a banner and the site's own stylesheet.
+  const id = (await t.deps.db.one<{ id: number }>(`SELECT id FROM articles WHERE headline = 'Lanterns light up the old harbour'`))!.id;
+  await page!.goto(t.url + `/admin/articles/${id}/preview`);
+  assert.match((await page!.locator('.preview-banner').textContent()) ?? '', /Preview/);
+  assert.equal(await page!.locator('link[href="/assets/site.css"]').count(), 1);
 });
 
 run('compose and schedule an edition', async () => {
@@ -86,24 +116,36 @@ run('compose and schedule an edition', async () => {
   await page!.getByLabel('Subject', { exact: true }).fill('Lanterns, trams and a comet');
   await page!.getByLabel(/^Intro/).fill('Good morning. Here is what happened.');
   await page!.getByRole('button', { name: 'Save subject and intro' }).click();
-  await page!.getByText('Edition updated.').waitFor();
+  await page!.getByText('Subject and intro saved.').waitFor();
   assert.equal(await page!.getByLabel('Subject', { exact: true }).inputValue(), 'Lanterns, trams and a comet');
   const items = page!.locator('.edition-items > li');
   const before = await items.count();
   if (before > 1) {
     const second = (await items.nth(1).locator('span').first().textContent())!;
     await items.nth(1).getByRole('button', { name: /up$/ }).click();
-    await page!.getByText('Edition updated.').waitFor();
+    await page!.getByText('Story moved.').waitFor();
     assert.equal(await page!.locator('.edition-items > li').first().locator('span').first().textContent(), second);
   }
   await page!.getByLabel(/^Send at/).fill('2026-11-21T07:00');
   await page!.getByRole('button', { name: 'Schedule' }).click();
-  await page!.getByText('Edition updated.').waitFor();
-  assert.equal(await page!.locator('#edition-state').textContent(), 'scheduled');
+  await page!.getByText('Scheduled: the edition goes out at the time shown.').waitFor();
+  assert.equal(await page!.locator('#edition-state').textContent(), 'Scheduled');
   const row = await t.deps.db.one(`SELECT status, scheduled_at FROM editions ORDER BY id DESC LIMIT 1`);
   assert.equal(row!.status, 'scheduled');
   assert.equal(new Date(row!.scheduled_at).toISOString(), '2026-11-21T07:00:00.000Z');
-  await axe(new URL(page!.url()).pathname);
+  const composer = new URL(page!.url()).pathname;
+  await axe(composer);
+  // The preview frames load the email; on a phone the composer does not scroll sideways.
+  await page!.locator('iframe.preview-frame--desktop').waitFor();
+  const frame = page!.frameLocator('iframe.preview-frame--desktop');
+  assert.equal(await frame.locator('body').count(), 1);
+  await page!.setViewportSize({ width: 390, height: 800 });
+  await page!.goto(t.url + composer);
+  const overflow = await page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `the composer scrolls sideways by ${overflow}px on a phone`);
+  await axe(composer);
+  await axe(composer + '/send');
+  await page!.setViewportSize({ width: 1280, height: 900 });
 });
 
 run('the main admin screens have no serious or critical accessibility violations', async () => {
@@ -112,7 +154,7 @@ run('the main admin screens have no serious or critical accessibility violations
   await importSubscribersCsv(t.deps, 'email,name\nreader@example.org,Rea Der\n', { newsletter: 'daily', confirmed: true });
   const person = (await t.deps.db.one(`SELECT id FROM people WHERE email_normalized = 'reader@example.org'`))!.id;
   const mail = writeToOutbox(t.deps.config.dataDir, 'From: news@example.com\r\nTo: reader@example.org\r\nSubject: Hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n--b--\r\n').split('/').pop();
-  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/newsletters', '/admin/account',
+  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/settings/publication', '/admin/settings/formats?edit=speed-read', '/admin/settings/newsletters', '/admin/settings/mail', '/admin/settings/staff', '/admin/settings/api-keys', '/admin/authors', '/admin/authors/ada-quill', '/admin/newsletters', '/admin/account',
     '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`, '/admin/front', '/admin/newsletters/embed']) {
     await axe(path);
   }

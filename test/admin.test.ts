@@ -191,13 +191,16 @@ test('editing: schedule in the publication’s time zone, and a mistake keeps ev
   a = (await getArticleById(db, id))!;
   assert.equal(a.published_at!.toISOString(), '2027-07-01T08:30:00.000Z');
   const editorHtml = await c.page(`/admin/articles/${id}`);
-  assert.match(editorHtml, /name="publish_at" value="2027-07-01T09:30"/);
+  assert.match(editorHtml, /name="publish_at"[^>]*value="2027-07-01 09:30"/, 'the publication\'s zone, as "YYYY-MM-DD HH:MM"');
+  // The same time written with a space is understood too.
+  assert.equal(await status(c, `/admin/articles/${id}`, articleForm({ headline: 'To be scheduled', action: 'schedule', publish_at: '2027-07-02 9:30' })), 303);
+  assert.equal((await getArticleById(db, id))!.published_at!.toISOString(), '2027-07-02T08:30:00.000Z');
   // A past time cannot be scheduled; an unknown section is explained; nothing typed is lost.
   const past = await c.post(`/admin/articles/${id}`, articleForm({ headline: 'Kept headline', body: 'Kept body text', action: 'schedule', publish_at: '2020-01-01T09:00' }));
   assert.equal(past.status, 400);
   const pastText = await past.text();
   assert.match(pastText, /The publish time is in the past/);
-  assert.match(pastText, /value="Kept headline"/);
+  assert.match(pastText, /name="headline"[^>]*>Kept headline<\/textarea>/);
   assert.match(pastText, /Kept body text<\/textarea>/);
   const unknown = await c.post('/admin/articles', articleForm({ headline: 'New one', section: 'no-such-section' }));
   assert.equal(unknown.status, 400);

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { startTestApp } from './helpers/app.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { chooseEncoding } from '../src/web/page-cache.ts';
+import { createApiKey } from '../src/staff/api-keys.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -53,4 +54,33 @@ test('pages, feeds and sitemaps go out compressed when asked, on the first answe
       assert.equal(again.status, 304);
     }
   }
+});
+
+test('answers the page cache does not hold are compressed too: Content API JSON, Ghost API, search, 404 pages', { timeout: 30_000 }, async () => {
+  const { secret } = await createApiKey(t.deps.db, { name: 'compress', kind: 'content' });
+  for (const path of [`/api/content/articles?key=${secret}&limit=20`, `/ghost/api/content/posts/?key=${secret}&limit=all`, '/search?q=tram', '/api/openapi.json']) {
+    const plain = await raw(path);
+    assert.equal(plain.status, 200, path);
+    assert.equal(plain.headers['content-encoding'], undefined, `${path}: plain without Accept-Encoding`);
+    assert.ok(plain.body.length >= 1024, `${path}: big enough to compress (${plain.body.length} bytes)`);
+    const br = await raw(path, { 'accept-encoding': 'br, gzip' });
+    assert.equal(br.headers['content-encoding'], 'br', `${path}: br`);
+    assert.match(String(br.headers.vary), /Accept-Encoding/i, `${path}: Vary`);
+    assert.ok(br.body.length < plain.body.length, `${path}: smaller`);
+    const gz = await raw(path, { 'accept-encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip', `${path}: gzip`);
+    // Same content (JSON compared parsed: nothing in these answers changes between two requests).
+    const a = zlib.brotliDecompressSync(br.body).toString(), b = zlib.gunzipSync(gz.body).toString();
+    if (/json/.test(String(plain.headers['content-type']))) {
+      assert.deepEqual(JSON.parse(a), JSON.parse(plain.body.toString()), path);
+      assert.deepEqual(JSON.parse(b), JSON.parse(plain.body.toString()), path);
+    } else {
+      assert.match(a, /<html/i);
+      assert.equal(a.length > 1000, true);
+      assert.equal(b.replace(/nonce="[^"]*"/g, ''), a.replace(/nonce="[^"]*"/g, ''));
+    }
+  }
+  // Images and other binary answers are not recompressed; small answers stay plain.
+  const small = await raw('/robots.txt', { 'accept-encoding': 'br' });
+  if (small.body.length < 1024) assert.equal(small.headers['content-encoding'], undefined);
 });

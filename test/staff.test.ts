@@ -69,16 +69,23 @@ test('staff create prints a one-time link that signs the first administrator in'
 
   // Wrong usage is explained.
   const bad = memoryIO();
-  assert.equal(await runCommand(['staff', 'create', '--email', 'x@example.com', '--role', 'boss'], process.cwd(), bad, t.deps), 2);
+  assert.equal(await runCommand(['staff', 'create', '--email', 'x@example.com', '--name', 'X', '--role', 'boss'], process.cwd(), bad, t.deps), 2);
   assert.match(bad.errors.join('\n'), /one of contributor, author, editor, administrator/);
   const dup = memoryIO();
-  assert.equal(await runCommand(['staff', 'create', '--email', 'first@example.com', '--role', 'editor'], process.cwd(), dup, t.deps), 1);
+  assert.equal(await runCommand(['staff', 'create', '--email', 'first@example.com', '--name', 'Dup', '--role', 'editor'], process.cwd(), dup, t.deps), 1);
   assert.match(dup.errors.join('\n'), /already a staff account/);
+  // A name is asked for: it is how the person appears in the newsroom and in bylines ("By you" otherwise).
+  const nameless = memoryIO();
+  assert.equal(await runCommand(['staff', 'create', '--email', 'noname@example.com', '--role', 'editor'], process.cwd(), nameless, t.deps), 2);
+  assert.match(nameless.errors.join('\n'), /--name/);
+  assert.equal(await findStaffByEmail(db, 'noname@example.com'), undefined, 'nothing created');
+  const blank = memoryIO();
+  assert.equal(await runCommand(['staff', 'create', '--email', 'noname@example.com', '--name', '  ', '--role', 'editor'], process.cwd(), blank, t.deps), 2);
 });
 
 test('a tampered or expired link is refused', async () => {
   const io = memoryIO();
-  await runCommand(['staff', 'create', '--email', 'late@example.com', '--role', 'editor'], process.cwd(), io, t.deps);
+  await runCommand(['staff', 'create', '--email', 'late@example.com', '--name', 'Late Comer', '--role', 'editor'], process.cwd(), io, t.deps);
   const link = io.lines.find((l) => l.includes('token='))!;
   const c = new Client(t);
   const tampered = await c.request(link.replace('https://news.example', '').replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));

@@ -56,7 +56,7 @@ test('without WEBSUB_HUB no hub is named', { timeout: 30_000 }, async () => {
 
 test('publishing queues one ping (bursts coalesce); the job posts hub.mode=publish for each site feed, and retries a refusal', { timeout: 30_000 }, async () => {
   const { db } = t.deps;
-  await createArticle(db, { headline: 'Hub news', slug: 'hub-news', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:00:00Z' }, { now: new Date(NOW) });
+  await createArticle(db, { headline: 'Hub news', slug: 'hub-news', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:00:00Z', section: 'science', format: 'speed-read', tags: ['Space'], authors: ['ben-marsh'] }, { now: new Date(NOW) });
   await createArticle(db, { headline: 'More hub news', slug: 'hub-news-2', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:05:00Z' }, { now: new Date(NOW) });
   await new Promise((r) => setImmediate(r));
   let queued: Array<{ status: string }> = [];
@@ -72,9 +72,32 @@ test('publishing queues one ping (bursts coalesce); the job posts hub.mode=publi
   pings.length = 0;
   await db.query(`UPDATE jobs SET run_at = now() WHERE name = 'websub.ping'`);
   await runDueJobs(t.deps, jobRegistry);
-  assert.deepEqual(pings.map((p) => [p.body.get('hub.mode'), p.body.get('hub.url')]), [
-    ['publish', 'https://news.example/feed.xml'], ['publish', 'https://news.example/feed.atom'], ['publish', 'https://news.example/feed.json'],
-  ]);
+  const feeds = (l: string) => ['xml', 'atom', 'json'].map((k) => ['publish', `https://news.example${l}/feed.${k}`]);
+  // The first ping looks back a day, so the seeded fixtures' lists come too; the site feeds lead.
+  const sent = pings.map((p) => [p.body.get('hub.mode'), p.body.get('hub.url')]);
+  assert.deepEqual(sent.slice(0, 3), feeds(''));
+  for (const f of [...feeds('/author/ben-marsh'), ...feeds('/format/speed-read'), ...feeds('/section/science'), ...feeds('/tag/space')]) {
+    assert.ok(sent.some((x) => x[1] === f[1]), `${f[1]} pinged: the changed article is in that list`);
+  }
+  assert.equal(new Set(sent.map((x) => x[1])).size, sent.length, 'each topic once');
   assert.ok(pings.every((p) => p.contentType.startsWith('application/x-www-form-urlencoded')));
   assert.equal((await db.one<{ status: string }>(`SELECT status FROM jobs WHERE name = 'websub.ping'`))!.status, 'done');
+  // Every pinged list feed exists and names the hub.
+  for (const [, url] of pings.map((p) => [p.body.get('hub.mode'), p.body.get('hub.url')!])) {
+    const res = await t.get(new URL(url!).pathname);
+    assert.equal(res.status, 200, url!);
+  }
+
+  // The next change pings only its own lists: the cursor moved past the first two articles.
+  await createArticle(db, { headline: 'Politics hub news', slug: 'hub-news-3', body: 'Ping.', status: 'published', publishedAt: '2026-11-20T11:10:00Z', section: 'politics' }, { now: new Date(Date.parse(NOW) + 60_000) });
+  await new Promise((r) => setImmediate(r));
+  pings.length = 0;
+  for (let i = 0; i < 50; i++) {
+    const q = await db.query(`SELECT 1 FROM jobs WHERE name = 'websub.ping' AND status = 'queued'`);
+    if (q.length) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await db.query(`UPDATE jobs SET run_at = now() WHERE name = 'websub.ping'`);
+  await runDueJobs(t.deps, jobRegistry);
+  assert.deepEqual(pings.map((p) => p.body.get('hub.url')), [...feeds(''), ...feeds('/section/politics')].map((x) => x[1]));
 });

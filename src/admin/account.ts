@@ -5,13 +5,22 @@ import type { WebDeps } from '../web/site.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { changeOwnPassword } from '../staff/staff.ts';
+import { changeOwnPassword, staffProfile } from '../staff/staff.ts';
 import { WindowLimiter } from '../platform/rate-limit.ts';
 import { dashboardArticles } from '../articles/queries.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
 import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { dashboardPage } from './pages/dashboard.ts';
+import { newsletterGrowth, recentEditionReports } from '../newsletters/stats.ts';
+
+/** Weeks of subscriber growth the dashboard draws. */
+const WEEKS = 12;
+
+/** "20 Nov" in the publication's zone. */
+function shortDate(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d);
+}
 import { accountPage } from './pages/account.ts';
 
 export function accountScreens(web: WebDeps, h: AdminHelpers) {
@@ -22,15 +31,12 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     const ctx = await h.ctx(req);
     const [y, m, d] = localDate(now(), ctx.timeZone).split('-').map(Number) as [number, number, number];
     const since = zonedTimeToUtc(y, m, d, 0, 0, ctx.timeZone);
-    const [articles, editions] = await Promise.all([dashboardArticles(db, since), nextEditions(web)]);
+    const t = now();
+    const [articles, editions, growth, reports] = await Promise.all([dashboardArticles(db, since), nextEditions(web), newsletterGrowth(db, t, WEEKS), recentEditionReports(db, 5)]);
     // Without SMTP nothing is sent: editors are told where the mail went.
     const outbox = !config.smtpUrl && can(ctx.session.staff.role, 'newsletters.manage') ? listOutboxMessages(config.dataDir, { limit: 0 }).total : null;
-    return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox));
-  };
-
-  const account: Handler = async (req, reply) => {
-    const ctx = await h.ctx(req);
-    return h.sendPage(reply, accountPage(ctx, noticeFrom(req.query)));
+    const weeks = Array.from({ length: WEEKS }, (_, i) => shortDate(new Date(t.getTime() - (WEEKS - 1 - i) * 7 * 86_400_000), ctx.timeZone));
+    return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox, { growth, weeks, reports }));
   };
 
   // Guessing the current password through an open session: a few tries per account per 15 minutes.
@@ -41,7 +47,7 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     // A form post is an object; JSON null, a bare value or an unparsed body is an empty form (a 400 below, never a 500).
     const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
     const ctx = await h.ctx(req);
-    const problem = (text: string, status = 400) => h.sendPage(reply, accountPage(ctx, { kind: 'error', text }), status);
+    const problem = async (text: string, status = 400) => h.sendPage(reply, accountPage(ctx, { kind: 'error', text }, await staffProfile(db, s.staff.id)), status);
     if (typeof body.password !== 'string' || body.password !== body.confirm) return problem('The two passwords are not the same. Type the new password twice.');
     try {
       await changeOwnPassword(db, s.staff.id, { current: body.current, password: body.password }, s.idHash);
@@ -55,5 +61,5 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     return reply.redirect('/admin/account?notice=password', 303);
   };
 
-  return { dashboard, account, changePassword };
+  return { dashboard, changePassword };
 }

@@ -10,7 +10,8 @@ const str = (v: unknown, max = 2_000_000): string => (typeof v === 'string' ? v.
 export function fieldsFromBody(body: Record<string, unknown>): EditorFields {
   const authors = body.authors;
   return {
-    headline: str(body.headline, 1000),
+    // The headline field wraps over several lines; a line break typed into it is a space.
+    headline: str(body.headline, 1000).replace(/\s*[\r\n]+\s*/g, ' '),
     slug: str(body.slug, 200).trim(),
     dek: str(body.dek, 5000),
     body: str(body.body).replace(/\r\n/g, '\n'),
@@ -42,6 +43,6 @@ export function fieldsFromArticle(a: Article, timeZone: string): EditorFields {
     feature_image_url: a.feature_image_url ?? '',
     feature_image_alt: a.feature_image_alt,
     feature_image_caption: a.feature_image_caption,
-    publish_at: a.published_at ? toLocalInput(a.published_at, timeZone) : '',
+    publish_at: a.published_at ? toLocalInput(a.published_at, timeZone).replace('T', ' ') : '',
   };
 }

@@ -17,9 +17,9 @@ import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction } from '../articles/editor.ts';
 import { diffSnapshots, getRevision, listRevisions, restoreRevision, snapshotOf, type Revision } from '../articles/revisions.ts';
 import { fieldsFromArticle, fieldsFromBody } from './article-form.ts';
-import { articleListPage, editorPage, revisionPage, revisionsPage, type Choices } from './pages/articles.ts';
+import { articleListPage, editorPage, revisionPage, revisionsPage, uploadedPage, withPreviewBanner, type Choices } from './pages/articles.ts';
 import { imageTooLarge, MAX_IMAGE_BYTES, storeUpload } from '../media/images.ts';
-import { uploadedBytes } from './uploads.ts';
+import { imageFromForm, uploadedBytes } from './uploads.ts';
 import { articleListScope } from '../staff/roles.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -173,7 +173,7 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     const site = await loadSite(web);
     const related = await relatedArticles(db, article.id, 4);
     await withImages(web, site, [article.feature_image_url, ...article.authors.map((a) => a.photo_url), ...related.map((r) => r.feature_image_url)]);
-    return articlePage(site, article, related);
+    return withPreviewBanner(articlePage(site, article, related), article.status);
   }
 
   const preview: Handler = async (req, reply) => {
@@ -193,6 +193,14 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     assertCanEdit(s.staff, own);
     const preview = previewArticle(article, fieldsFromBody((req.body ?? {}) as Record<string, unknown>), { ...ch, authors }, now());
     return h.sendPage(reply, await renderPreview(preview));
+  };
+
+  // An image for an article not saved yet, or dropped into the body: stored, its address answered
+  // (JSON for the editor's script; a short page otherwise). Nothing else changes.
+  const uploadLoose: Handler = async (req, reply) => {
+    const url = await imageFromForm(req, h.checkCsrf, web.config.dataDir, 'image', db);
+    if (wantsJson(req)) return reply.send({ url });
+    return h.sendPage(reply, uploadedPage(await h.ctx(req), url));
   };
 
   // Feature image upload (multipart). With JavaScript it answers JSON and the editor shows the image.
@@ -249,5 +257,5 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     return reply.redirect(`/admin/articles/${id}?notice=restored`, 303);
   };
 
-  return { list, newForm, edit, create, update, autosaveNew, autosaveExisting, markdownPreview, preview, previewUnsaved, uploadImage, revisions, revision, restore };
+  return { list, newForm, edit, create, update, autosaveNew, autosaveExisting, markdownPreview, preview, previewUnsaved, uploadImage, uploadLoose, revisions, revision, restore };
 }

@@ -12,7 +12,10 @@ import {
 import { sendTest } from '../newsletters/delivery/test-send.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
-import { cancelConfirmPage, composerPage, newslettersPage } from './pages/newsletters.ts';
+import { cancelConfirmPage, composerPage, newslettersPage, sendConfirmPage } from './pages/newsletters.ts';
+import { countRecipients } from '../newsletters/stats.ts';
+import { editionPreview } from '../newsletters/preview.ts';
+import { MAIL_FRAME_CSP, MESSAGE_PAGE_CSP } from './outbox.ts';
 import { fromLocalInput } from '../platform/time.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
@@ -37,9 +40,27 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
   const composer: Handler = async (req, reply) => {
     const ctx = await h.ctx(req);
     const e = await getEdition(db, num(req));
-    const [status, recent] = await Promise.all([sendStatus(db, e.id), listPublished(db, {}, 40)]);
+    const [status, recent, recipients] = await Promise.all([sendStatus(db, e.id), listPublished(db, {}, 40), countRecipients(db, e.newsletter.id)]);
     const candidates = recent.filter((a) => !e.items.some((i) => i.id === a.id));
-    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query)));
+    // The page frames its own preview (this site's URL), nothing else new.
+    reply.header('content-security-policy', MESSAGE_PAGE_CSP);
+    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query), recipients));
+  };
+
+  /** The email as readers will get it, for the composer's frames: sandboxed, no script, no forms. */
+  const preview: Handler = async (req, reply) => {
+    const p = await editionPreview(web, num(req));
+    return reply
+      .headers({ 'content-security-policy': MAIL_FRAME_CSP, 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' })
+      .type('text/html; charset=utf-8')
+      .send(p.html);
+  };
+
+  /** "Send to 12,408 readers now?" before a send starts. */
+  const sendConfirm: Handler = async (req, reply) => {
+    const ctx = await h.ctx(req);
+    const e = await getEdition(db, num(req));
+    return h.sendPage(reply, sendConfirmPage(ctx, e, await countRecipients(db, e.newsletter.id)));
   };
 
   const status: Handler = async (req, reply) => {
@@ -67,17 +88,17 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
     const body = form(req);
     await setSubject(db, id, String(body.subject ?? ''));
     await setIntro(db, id, String(body.intro ?? ''));
-    return back(reply, id);
+    return back(reply, id, 'edition_text');
   };
   const add: Handler = async (req, reply) => {
     const id = num(req);
     await addItem(db, id, articleId(req));
-    return back(reply, id);
+    return back(reply, id, 'story_added');
   };
   const remove: Handler = async (req, reply) => {
     const id = num(req);
     await removeItem(db, id, articleId(req));
-    return back(reply, id);
+    return back(reply, id, 'story_removed');
   };
   /** One place up or down; at either end nothing moves. */
   const move: Handler = async (req, reply) => {
@@ -89,6 +110,7 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
     if (from >= 0 && to >= 0 && to < ids.length) {
       [ids[from], ids[to]] = [ids[to]!, ids[from]!];
       await reorderItems(db, id, ids);
+      return back(reply, id, 'story_moved');
     }
     return back(reply, id);
   };
@@ -102,12 +124,14 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
     const ctx = await h.ctx(req);
     const at = String(form(req).at ?? '').trim();
     await scheduleEdition(web, id, at ? fromLocalInput(at, ctx.timeZone, 'at') : null);
-    return back(reply, id);
+    return back(reply, id, at ? 'edition_scheduled' : 'edition_unscheduled');
   };
+  // Only from the confirmation page (its `confirm` field): a bare POST is shown the question first.
   const send: Handler = async (req, reply) => {
     const id = num(req);
+    if (!form(req).confirm) return reply.redirect(`/admin/newsletters/editions/${id}/send`, 303);
     await startSend(web, id);
-    return back(reply, id);
+    return back(reply, id, 'sending');
   };
   const pause: Handler = async (req, reply) => {
     const id = num(req);
@@ -125,5 +149,5 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
     return back(reply, id, 'cancelled');
   };
 
-  return { list, build, composer, status, cancelForm, setText, add, remove, move, test, schedule, send, pause, resume, cancel };
+  return { list, build, composer, preview, sendConfirm, status, cancelForm, setText, add, remove, move, test, schedule, send, pause, resume, cancel };
 }

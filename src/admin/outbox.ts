@@ -24,7 +24,7 @@ export const MAIL_FRAME_CSP = [
 ].join('; ');
 
 /** The message page itself may frame this site's own URLs (the HTML part), and nothing else new. */
-const MESSAGE_PAGE_CSP = CONTENT_SECURITY_POLICY.replace(/frame-src [^;]*/, "frame-src 'self'");
+export const MESSAGE_PAGE_CSP = CONTENT_SECURITY_POLICY.replace(/frame-src [^;]*/, "frame-src 'self'");
 
 function message(req: FastifyRequest, dataDir: string): { file: string; raw: Buffer } {
   const file = (req.params as { file?: string }).file ?? '';

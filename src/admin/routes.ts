@@ -13,6 +13,7 @@ import { signInScreens } from './signin.ts';
 import { accountScreens } from './account.ts';
 import { articleScreens } from './articles.ts';
 import { settingsScreens } from './settings.ts';
+import { authorScreens } from './authors.ts';
 import { newsletterScreens } from './newsletters.ts';
 import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
@@ -31,6 +32,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const me = accountScreens(web, h);
   const a = articleScreens(web, h);
   const set = settingsScreens(web, h);
+  const au = authorScreens(web, h);
   const n = newsletterScreens(web, h);
   const sub = subscriberScreens(web, h);
   const out = outboxScreens(web, h);
@@ -48,7 +50,10 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
 
     // ---- dashboard and account
     get('/admin', 'signed in', me.dashboard),
-    get('/admin/account', 'signed in', me.account),
+    get('/admin/account', 'signed in', au.account), // with the profile: name, bio, photo
+    post('/admin/account/profile', 'signed in', au.saveProfile),
+    post('/admin/account/photo', 'signed in', au.profilePhoto, MULTIPART),
+    post('/admin/account/photo/remove', 'signed in', au.removeProfilePhoto),
     post('/admin/account/password', 'signed in', me.changePassword),
 
     // ---- articles
@@ -63,12 +68,37 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     get('/admin/articles/:id/preview', WRITERS, a.preview), // the saved article as readers see it
     post('/admin/articles/:id/preview', WRITERS, a.previewUnsaved), // the form's unsaved state
     post('/admin/articles/:id/image', WRITERS, a.uploadImage, MULTIPART),
+    post('/admin/uploads/image', WRITERS, a.uploadLoose, MULTIPART), // stored only: a new article's image, or one dropped into a body
     get('/admin/articles/:id/revisions', WRITERS, a.revisions),
     get('/admin/articles/:id/revisions/:rev', WRITERS, a.revision), // with the diff against now
     post('/admin/articles/:id/revisions/:rev/restore', WRITERS, a.restore),
 
     // ---- settings, staff, API keys (the settings page shows each part to those who may change it)
-    get('/admin/settings', 'signed in', set.show),
+    // ---- authors: the people articles are signed by
+    get('/admin/authors', 'taxonomy.manage', au.list),
+    get('/admin/authors/new', 'taxonomy.manage', au.newForm),
+    post('/admin/authors', 'taxonomy.manage', au.create),
+    get('/admin/authors/:slug', 'taxonomy.manage', au.edit),
+    post('/admin/authors/:slug', 'taxonomy.manage', au.save),
+    post('/admin/authors/:slug/photo', 'taxonomy.manage', au.photo, MULTIPART),
+    post('/admin/authors/:slug/photo/remove', 'taxonomy.manage', au.removePhoto),
+    get('/admin/authors/:slug/delete', 'taxonomy.manage', au.confirmDelete),
+    post('/admin/authors/:slug/delete', 'taxonomy.manage', au.remove),
+
+    get('/admin/settings', 'signed in', set.show), // the index: one card per part this person may change
+    get('/admin/settings/publication', 'settings.manage', set.pages.publication),
+    get('/admin/settings/formats', 'taxonomy.manage', set.pages.formats), // ?edit=SLUG fills the form
+    get('/admin/settings/sections', 'taxonomy.manage', set.pages.sections),
+    get('/admin/settings/newsletters', 'newsletters.manage', set.pages.newsletters),
+    get('/admin/settings/mail', 'settings.manage', set.pages.mail), // read-only: set in the environment
+    get('/admin/settings/staff', 'staff.manage', set.pages.staff),
+    get('/admin/settings/api-keys', 'apikeys.manage', set.pages['api-keys']),
+    get('/admin/settings/formats/:slug/delete', 'taxonomy.manage', set.confirmDeleteTaxonomy('formats')),
+    post('/admin/settings/formats/:slug/delete', 'taxonomy.manage', set.deleteTaxonomyRow('formats')),
+    get('/admin/settings/sections/:slug/delete', 'taxonomy.manage', set.confirmDeleteTaxonomy('sections')),
+    post('/admin/settings/sections/:slug/delete', 'taxonomy.manage', set.deleteTaxonomyRow('sections')),
+    get('/admin/settings/newsletters/:slug/delete', 'newsletters.manage', set.confirmDeleteNewsletter),
+    post('/admin/settings/newsletters/:slug/delete', 'newsletters.manage', set.deleteNewsletterRow),
     post('/admin/settings/publication', 'settings.manage', set.publication),
     post('/admin/settings/logo', 'settings.manage', set.uploadLogo, MULTIPART),
     post('/admin/settings/formats', 'taxonomy.manage', set.formats),
@@ -97,7 +127,9 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/editions/:id/move', 'newsletters.manage', n.move), // one place up or down
     post('/admin/newsletters/editions/:id/test', 'newsletters.manage', n.test), // to the editor's own address
     post('/admin/newsletters/editions/:id/schedule', 'newsletters.manage', n.schedule),
-    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send),
+    get('/admin/newsletters/editions/:id/preview', 'newsletters.manage', n.preview), // the email, for the composer's frames
+    get('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.sendConfirm), // "Send to N readers now?"
+    post('/admin/newsletters/editions/:id/send', 'newsletters.manage', n.send), // only with the confirmation's field
     post('/admin/newsletters/editions/:id/pause', 'newsletters.manage', n.pause),
     post('/admin/newsletters/editions/:id/resume', 'newsletters.manage', n.resume),
     get('/admin/newsletters/editions/:id/cancel', 'newsletters.manage', n.cancelForm), // asks first: a cancel is for good

@@ -63,10 +63,16 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
 
   const TOO_MANY = 'Too many sign-in attempts. Wait fifteen minutes and try again.';
 
+  /** What the sign-in page tells a newcomer: whether anyone can sign in yet, and where sign-in mail goes. */
+  async function signInSetting(): Promise<{ noStaff: boolean; noSmtp: boolean }> {
+    const row = await db.one<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM staff WHERE disabled_at IS NULL) AS any`);
+    return { noStaff: !row?.any, noSmtp: !config.smtpUrl };
+  }
+
   const signInForm: Handler = async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     if (req.newsroom) return reply.redirect(safeNext(q.next), 303);
-    return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(q.next) }));
+    return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { ...(await signInSetting()), next: safeNext(q.next) }));
   };
 
   const signIn: Handler = async (req, reply) => {
@@ -74,18 +80,18 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
     const body = req.body as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     if (limited(req, email)) {
-      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
+      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { ...(await signInSetting()), next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
     }
     const staff = await checkPassword(db, email, typeof body.password === 'string' ? body.password : '');
     // Wrong passwords for this address from everywhere: over the limit, only the right one gets in.
     if (!staff && (limiters.wrongPerAddress.over(addressKey(email), now()) || !limiters.wrongPerAddress.hit(addressKey(email), now()))) {
-      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
+      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { ...(await signInSetting()), next: safeNext(body.next), email, notice: { kind: 'error', text: TOO_MANY } }), 429);
     }
     if (!staff) {
       // The same answer whether the address is unknown, disabled, has no password or the password is wrong.
       return h.sendPage(
         reply,
-        signInPage(await pubName(), signInFormToken(reply), { next: safeNext(body.next), email, notice: { kind: 'error', text: 'That email address and password do not match. Try again, or ask for a sign-in link.' } }),
+        signInPage(await pubName(), signInFormToken(reply), { ...(await signInSetting()), next: safeNext(body.next), email, notice: { kind: 'error', text: 'That email address and password do not match. Try again, or ask for a sign-in link.' } }),
         401,
       );
     }
@@ -123,20 +129,20 @@ export function signInScreens(web: WebDeps, h: AdminHelpers) {
       return h.sendPage(reply, linkConfirmPage(name, signInFormToken(reply), String(token), staff.email));
     } catch (e) {
       if (!(e instanceof UnauthorizedError)) throw e;
-      return h.sendPage(reply, signInPage(name, signInFormToken(reply), { notice: { kind: 'error', text: e.message } }), 401);
+      return h.sendPage(reply, signInPage(name, signInFormToken(reply), { ...(await signInSetting()), notice: { kind: 'error', text: e.message } }), 401);
     }
   };
 
   const useLink: Handler = async (req, reply) => {
     checkSignInForm(req);
-    const token = (req.body as Record<string, unknown>).token;
+    const token = (req.body as Record<string, unknown> | undefined)?.token;
     try {
       const staff = await consumeSignInToken(db, config.secretKey, token, now());
       await startSession(req, reply, staff.id);
       return reply.redirect('/admin', 303);
     } catch (e) {
       if (!(e instanceof UnauthorizedError)) throw e;
-      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { notice: { kind: 'error', text: e.message } }), 401);
+      return h.sendPage(reply, signInPage(await pubName(), signInFormToken(reply), { ...(await signInSetting()), notice: { kind: 'error', text: e.message } }), 401);
     }
   };
 

@@ -87,7 +87,7 @@ export async function recordRevision(db: Db, articleId: number, staffId: number 
 
 export async function listRevisions(db: Db, articleId: number, limit = 100): Promise<Revision[]> {
   return db.query<Revision>(
-    `SELECT r.id, r.article_id, r.staff_id, st.name AS staff_name, r.kind, r.applied, r.snapshot, r.created_at
+    `SELECT r.id, r.article_id, r.staff_id, COALESCE(NULLIF(btrim(st.name), ''), st.email) AS staff_name, r.kind, r.applied, r.snapshot, r.created_at
        FROM article_revisions r LEFT JOIN staff st ON st.id = r.staff_id
       WHERE r.article_id = $1 ORDER BY r.id DESC LIMIT $2`,
     [articleId, limit],
@@ -96,7 +96,7 @@ export async function listRevisions(db: Db, articleId: number, limit = 100): Pro
 
 export async function getRevision(db: Db, articleId: number, revisionId: number): Promise<Revision> {
   const r = await db.one<Revision>(
-    `SELECT r.id, r.article_id, r.staff_id, st.name AS staff_name, r.kind, r.applied, r.snapshot, r.created_at
+    `SELECT r.id, r.article_id, r.staff_id, COALESCE(NULLIF(btrim(st.name), ''), st.email) AS staff_name, r.kind, r.applied, r.snapshot, r.created_at
        FROM article_revisions r LEFT JOIN staff st ON st.id = r.staff_id WHERE r.article_id = $1 AND r.id = $2`,
     [articleId, revisionId],
   );

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { dataDirDigest } from './first-run.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { CommandIO } from './io.ts';
@@ -48,6 +49,13 @@ type Runner = (argv: string[], cwd: string, io: CommandIO, deps: Deps) => Promis
 
 /** Server side: run a forwarded command. Only with the token, only from this machine. */
 export function registerInternalCli(app: FastifyInstance, deps: Deps, token: () => string | null, runner: Runner): void {
+  // "Is this a Newsdesk, and on which data directory?" (a digest: nothing about the path leaks), for a
+  // command about to create a new database next to a server that runs on another one (first-run.ts).
+  app.get('/_internal/ping', async (req, reply) => {
+    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1', req.socket.localAddress].includes(req.socket.remoteAddress);
+    if (!local) return reply.code(404).send({ error: { status: 404, message: 'Not found' } });
+    return reply.header('cache-control', 'no-store').send({ newsdesk: true, dataDir: dataDirDigest(deps.config.dataDir) });
+  });
   app.post('/_internal/cli', async (req, reply) => {
     const expected = token();
     const given = String(req.headers['x-newsdesk-internal'] ?? '');

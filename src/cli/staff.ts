@@ -1,4 +1,4 @@
-// `newsdesk staff create --email ADDRESS --role ROLE [--name NAME]`: create a staff account and print a
+// `newsdesk staff create --email ADDRESS --name NAME --role ROLE`: create a staff account and print a
 // one-time sign-in link (signed, expiring, single use), so the first administrator of a fresh install
 // can get in without any mail server.
 import type { Command } from './command.ts';
@@ -10,15 +10,16 @@ import { ROLES, isRole } from '../staff/roles.ts';
 export const staffCreateCommand: Command = {
   name: 'staff create',
   summary: 'Create a staff account and print a one-time sign-in link',
-  usage: `newsdesk staff create --email ADDRESS --role ROLE [--name NAME]\n  ROLE is one of ${ROLES.join(', ')}. Prints a sign-in link that works once, within ${INVITE_LINK_TTL / 86400} days.`,
+  usage: `newsdesk staff create --email ADDRESS --name NAME --role ROLE\n  NAME is how the person appears in the newsroom and, for writers, in bylines.\n  ROLE is one of ${ROLES.join(', ')}. Prints a sign-in link that works once, within ${INVITE_LINK_TTL / 86400} days.`,
   options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
   remote: true,
   async run({ deps, io }, args) {
     const { email, role, name } = args.values;
     if (args.positionals.length) throw new UsageError(`Unexpected argument(s): ${args.positionals.join(' ')}`);
     if (typeof email !== 'string' || !email) throw new UsageError('Give the person\'s address with --email.');
+    if (typeof name !== 'string' || !name.trim()) throw new UsageError('Give the person\'s name with --name (in quotes if it has spaces): it is how they appear in the newsroom and in bylines.');
     if (typeof role !== 'string' || !isRole(role)) throw new UsageError(`Give a role with --role: one of ${ROLES.join(', ')}.`);
-    const staff = await createStaff(deps.db, { email, role, name: typeof name === 'string' ? name : '' });
+    const staff = await createStaff(deps.db, { email, role, name: name.trim() });
     io.out(`Created ${staff.role} ${staff.email}${staff.name ? ` (${staff.name})` : ''}.`);
     io.out(`Sign in once with this link (valid for ${INVITE_LINK_TTL / 86400} days):`);
     io.out(signInLink(deps, staff.id, INVITE_LINK_TTL));

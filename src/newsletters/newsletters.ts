@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { ConflictError, NotFoundError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
 import { forgetNewsletterCache } from './signup.ts';
 
@@ -140,5 +141,32 @@ export async function seedNewsletters(db: Db): Promise<{ seeded: boolean; count:
     if (any) return { seeded: false, count: 0 };
     for (const n of DEFAULT_NEWSLETTERS) await upsertNewsletter(tx, n);
     return { seeded: true, count: DEFAULT_NEWSLETTERS.length };
+  });
+}
+
+/** What deleting a newsletter would lose: its subscriptions (any state) and its editions. */
+export async function newsletterUsage(db: Db, id: number): Promise<{ subscribers: number; editions: number }> {
+  const r = await db.one<{ subscribers: number; editions: number }>(
+    `SELECT (SELECT count(*)::int FROM subscriptions WHERE newsletter_id = $1) AS subscribers,
+            (SELECT count(*)::int FROM editions WHERE newsletter_id = $1) AS editions`,
+    [id],
+  );
+  return r!;
+}
+
+/**
+ * Delete a newsletter nobody receives and that never had an edition. One with subscribers or an
+ * archive is refused (deleting would lose them): pause it instead.
+ */
+export async function deleteNewsletter(db: Db, slug: string): Promise<void> {
+  await db.tx(async (tx) => {
+    const n = await tx.one<{ id: number; name: string }>(`SELECT id, name FROM newsletters WHERE slug = $1 FOR UPDATE`, [slug]);
+    if (!n) throw new NotFoundError(`There is no newsletter "${slug}".`);
+    const u = await newsletterUsage(tx, n.id);
+    if (u.subscribers || u.editions) {
+      throw new ConflictError(`${n.name} has ${u.subscribers} subscriber(s) and ${u.editions} edition(s): deleting it would lose them. Pause it instead.`);
+    }
+    await tx.query(`DELETE FROM newsletters WHERE id = $1`, [n.id]);
+    await tx.notify(CONTENT_CHANNEL, 'newsletters');
   });
 }

@@ -36,7 +36,7 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
   const story = (a: ArticleSummary, i: number): SafeHtml => html`<tr><td class="nd-story" style="padding:20px 0;border-top:1px solid #e4e1da;">
-  ${a.format ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
+  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
   <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
   ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
   <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:#9a3412;text-decoration:underline;">Read the story</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
@@ -90,11 +90,22 @@ ${c.items.map(story)}
   lines.push(`${clean(pub.name)}: ${clean(nl.name)}`, `${date}, No. ${ed.number}`, `View in your browser: ${webUrl}`, '', slot('greeting'), '');
   if (introHtml) lines.push(clean(htmlToText(introHtml)), '');
   c.items.forEach((a, i) => {
-    lines.push(`${i + 1}. ${a.format ? clean(a.format.name).toUpperCase() + ': ' : ''}${clean(a.headline)}`);
+    lines.push(`${i + 1}. ${textLabel(a.format?.name ?? null, a.headline)}${clean(a.headline)}`);
     if (a.dek) lines.push(clean(a.dek));
     lines.push(url(a), '');
   });
   lines.push('--', `You receive ${clean(nl.name)} because you subscribed at ${pub.siteUrl.replace(/^https?:\/\//, '')}.`);
   lines.push(`Manage your newsletters: ${slot('preferences_url')}`, `Unsubscribe: ${slot('unsubscribe_url')}`, '');
   return { html: doc.value, text: lines.join('\n') };
+}
+
+/**
+ * The format's label before a headline in the text part ("SPEED READ: …"), unless the headline already
+ * begins with the format's name ("Recommends: …" is not "RECOMMENDS: Recommends: …").
+ */
+export function textLabel(format: string | null, headline: string): string {
+  if (!format) return '';
+  const f = format.trim();
+  if (!f || headline.trim().toLowerCase().startsWith(f.toLowerCase())) return '';
+  return f.toUpperCase() + ': ';
 }

@@ -83,8 +83,8 @@ export function toLocalInput(d: Date, timeZone: string): string {
 
 /** The instant a datetime-local value means in `timeZone`; a ValidationError on `field` otherwise. */
 export function fromLocalInput(v: string, timeZone: string, field = 'publish_at'): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(v);
-  if (!m) throw new ValidationError('Give the publish time as a date and time, e.g. 2026-11-25T09:30.', { [field]: 'Give a date and time.' });
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ]\s*(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(v.trim());
+  if (!m) throw new ValidationError('Give the publish time as a date and a 24-hour time, like 2026-11-25 09:30.', { [field]: 'Write it like 2026-11-25 09:30.' });
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) throw new ValidationError('That publish time is not a real date and time.', { [field]: 'Not a real date and time.' });
   return zonedTimeToUtc(y, mo, d, h, mi, timeZone);

@@ -2,7 +2,10 @@
 // JSON Feed, and a Link header), and every content change queues one ping (WEBSUB_PING_JOB in
 // src/jobs.ts, deduplicated while one is waiting, a few seconds late so that a burst of changes is one
 // ping). The ping is the publish notification hubs accept: a form POST of hub.mode=publish and
-// hub.url=<feed> for each of the site's feeds; the hub then fetches them. Through the guarded client.
+// hub.url=<feed> for each feed that changed: the site's feeds, and the RSS, Atom and JSON feeds of the
+// sections, formats, tags and authors of every article changed since the last ping that went through
+// (a cursor in `settings`, advanced only when every topic was accepted, so a retried ping re-sends
+// them). The hub then fetches them. Through the guarded client.
 import type { Deps } from '../deps.ts';
 import { enqueue } from '../platform/jobs.ts';
 import { guardedFetch } from '../platform/guarded-fetch.ts';
@@ -10,9 +13,37 @@ import type { Db } from '../db/index.ts';
 
 export const WEBSUB_PING_JOB = 'websub.ping';
 
-/** The topics pinged: the site-wide feeds (list feeds name the hub too, and hubs re-fetch on subscription). */
+const FEED_FILES = ['feed.xml', 'feed.atom', 'feed.json'];
+const CURSOR_KEY = 'websub.pinged_through';
+/** At most this many list feeds per ping (a mass import changes every list: the site feeds carry it). */
+export const MAX_LIST_TOPICS = 120;
+
+/** The site-wide feeds: pinged on every change. */
 export function websubTopics(siteUrl: string): string[] {
-  return ['/feed.xml', '/feed.atom', '/feed.json'].map((p) => siteUrl + p);
+  return FEED_FILES.map((f) => `${siteUrl}/${f}`);
+}
+
+/**
+ * The list feeds (section, format, tag, author) of the articles changed after `since` that are or were
+ * public (published now, or published once), with the newest change seen; sorted, so pings are stable.
+ */
+export async function changedListFeeds(db: Db, siteUrl: string, since: Date | string): Promise<{ topics: string[]; through: string | null }> {
+  const rows = await db.query<{ kind: string; slug: string; through: string | null }>(
+    `WITH changed AS (
+       SELECT id, format_id, section_id, updated_at FROM articles
+        WHERE updated_at > $1::timestamptz AND (status = 'published' OR published_at IS NOT NULL))
+     SELECT 'section' AS kind, s.slug, (SELECT max(updated_at)::text FROM changed) AS through FROM changed c JOIN sections s ON s.id = c.section_id
+     UNION SELECT 'format', f.slug, (SELECT max(updated_at)::text FROM changed) FROM changed c JOIN formats f ON f.id = c.format_id
+     UNION SELECT 'tag', t.slug, (SELECT max(updated_at)::text FROM changed) FROM changed c JOIN article_tags at ON at.article_id = c.id JOIN tags t ON t.id = at.tag_id
+     UNION SELECT 'author', a.slug, (SELECT max(updated_at)::text FROM changed) FROM changed c JOIN article_authors aa ON aa.article_id = c.id JOIN authors a ON a.id = aa.author_id
+     UNION SELECT '', '', (SELECT max(updated_at)::text FROM changed)`,
+    [since],
+  );
+  const lists = rows.filter((r) => r.kind).map((r) => `${r.kind}/${r.slug}`).sort();
+  const through = rows.find((r) => r.through)?.through;
+  const topics = lists.slice(0, MAX_LIST_TOPICS / FEED_FILES.length).flatMap((l) => FEED_FILES.map((f) => `${siteUrl}/${l}/${f}`));
+  // The cursor keeps the database's own text (microseconds): a Date would drop them and re-send.
+  return { topics, through: through ?? null };
 }
 
 /** Queue a ping (no-op without a hub); one waiting ping at a time. */
@@ -25,7 +56,12 @@ export async function queueWebsubPing(db: Db, hub: string | null, now: Date): Pr
 export async function websubPingJob(deps: Deps): Promise<void> {
   const hub = deps.config.websubHub;
   if (!hub) return;
-  for (const topic of websubTopics(deps.config.siteUrl)) {
+  const { db, config } = deps;
+  const cursor = await db.one<{ value: string }>(`SELECT value FROM settings WHERE key = $1`, [CURSOR_KEY]);
+  // The first ping looks back a day: enough for the change that queued it.
+  const since = cursor ? cursor.value : new Date(deps.clock.now().getTime() - 86_400_000);
+  const lists = await changedListFeeds(db, config.siteUrl, since);
+  for (const topic of [...websubTopics(config.siteUrl), ...lists.topics]) {
     const res = await guardedFetch(hub, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Newsdesk-WebSub/1' },
@@ -36,5 +72,12 @@ export async function websubPingJob(deps: Deps): Promise<void> {
     });
     if (res.status < 200 || res.status >= 300) throw new Error(`WebSub hub ${hub} answered ${res.status} for ${topic}`);
   }
-  deps.log.info('websub ping sent', { hub });
+  if (lists.through) {
+    await db.query(
+      `INSERT INTO settings (key, value) VALUES ($1, to_jsonb($2::text))
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [CURSOR_KEY, lists.through],
+    );
+  }
+  deps.log.info('websub ping sent', { hub, lists: lists.topics.length / FEED_FILES.length });
 }

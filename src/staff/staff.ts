@@ -7,7 +7,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/index.ts';
 import { parseInput } from '../platform/validate.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
-import { API_KEYS_CHANNEL } from '../platform/channels.ts';
+import { API_KEYS_CHANNEL, CONTENT_CHANNEL } from '../platform/channels.ts';
 import { slugify } from '../platform/sanitize.ts';
 import { ROLES, type Role } from './roles.ts';
 
@@ -187,4 +187,41 @@ export async function checkPassword(db: Db, email: string, password: string): Pr
   if (!ok) return null;
   const { password_hash: _, ...staff } = found;
   return staff;
+}
+
+const profileInput = z.object({
+  name: z.string({ error: 'Give your name.' }).trim().min(1, 'Give your name: it is your byline.').max(120, 'Names are limited to 120 characters.'),
+  bio: z.string().trim().max(2000, 'A bio is limited to 2,000 characters.').default(''),
+});
+
+/**
+ * A staff member's own profile: their name (in the newsroom and on their byline), their bio and, when
+ * given, their photo, kept on the author record their articles are signed with (created and linked if
+ * they have none yet). Public pages change, so the caches hear it.
+ */
+export async function updateProfile(db: Db, staffId: number, input: { name?: unknown; bio?: unknown }, photoUrl?: string | null): Promise<Staff> {
+  const data = parseInput(profileInput, input);
+  await db.tx(async (tx) => {
+    const st = await tx.one<{ author_id: number | null; email: string }>(`SELECT author_id, email FROM staff WHERE id = $1 FOR UPDATE`, [staffId]);
+    if (!st) throw new NotFoundError('There is no such staff account.');
+    await tx.query(`UPDATE staff SET name = $2 WHERE id = $1`, [staffId, data.name]);
+    const authorId = st.author_id ?? (await authorFor(tx, data.name, st.email));
+    if (!st.author_id) await tx.query(`UPDATE staff SET author_id = $2 WHERE id = $1`, [staffId, authorId]);
+    await tx.query(
+      `UPDATE authors SET name = $2, bio = $3, photo_url = CASE WHEN $4::boolean THEN $5 ELSE photo_url END WHERE id = $1`,
+      [authorId, data.name, data.bio, photoUrl !== undefined, photoUrl ?? null],
+    );
+    await tx.notify(CONTENT_CHANNEL, 'authors');
+  });
+  return (await getStaff(db, staffId))!;
+}
+
+/** The public face of a staff member: their byline's name, bio and photo (their own name until they have one). */
+export async function staffProfile(db: Db, staffId: number): Promise<{ name: string; bio: string; photo_url: string | null }> {
+  const r = await db.one<{ name: string; bio: string | null; photo_url: string | null }>(
+    `SELECT coalesce(au.name, st.name) AS name, au.bio, au.photo_url FROM staff st LEFT JOIN authors au ON au.id = st.author_id WHERE st.id = $1`,
+    [staffId],
+  );
+  if (!r) throw new NotFoundError('There is no such staff account.');
+  return { name: r.name, bio: r.bio ?? '', photo_url: r.photo_url };
 }

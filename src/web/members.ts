@@ -244,14 +244,14 @@ export function memberPages(deps: WebDeps) {
   const saveName: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    await renameMember(db, s.member.id, (req.body as Record<string, unknown>).name);
+    await renameMember(db, s.member.id, (req.body as Record<string, unknown> | undefined)?.name);
     return done(reply, 'name');
   };
 
   const changeEmail: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    await requestEmailChange(deps, s.member.id, (req.body as Record<string, unknown>).email);
+    await requestEmailChange(deps, s.member.id, (req.body as Record<string, unknown> | undefined)?.email);
     return done(reply, 'email');
   };
 
@@ -282,7 +282,7 @@ export function memberPages(deps: WebDeps) {
   const saveNewsletters: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    const v = (req.body as Record<string, unknown>).newsletters;
+    const v = (req.body as Record<string, unknown> | undefined)?.newsletters;
     const slugs = v === undefined || v === '' ? [] : parseSlugs(v);
     await setPreferences(db, s.member.id, slugs, now());
     return done(reply, 'newsletters');
@@ -318,7 +318,7 @@ export function memberPages(deps: WebDeps) {
   const deleteAccount: Handler = async (req, reply) => {
     const s = await requireForm(req, reply);
     if (!s) return reply;
-    if ((req.body as Record<string, unknown>).confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
+    if ((req.body as Record<string, unknown> | undefined)?.confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
     await deleteMember(db, s.member.id, now());
     reply.header('set-cookie', CLEAR_SESSION);
     return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
@@ -329,7 +329,7 @@ export function memberPages(deps: WebDeps) {
     const s = await requireForm(req, reply);
     if (!s) return reply;
     const site = await loadSite(deps);
-    if ((req.body as Record<string, unknown>).action === 'revoke') {
+    if ((req.body as Record<string, unknown> | undefined)?.action === 'revoke') {
       await revokeFeedToken(db, s.member.id);
       return noStore(reply).send(simplePage(site, 'Private feed revoked', 'Your private feed address no longer works.', '/account'));
     }

@@ -1,5 +1,5 @@
 // Article screens: the list with filters and search, the editor, and revisions with their diff.
-import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { escapeHtml, html, raw, type SafeHtml } from '../../platform/html.ts';
 import type { Article, ArticleStatus, Named } from '../../articles/types.ts';
 import { humanDateTime } from '../../platform/time.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
@@ -14,6 +14,13 @@ export interface Choices {
 }
 
 const STATUS_LABEL: Record<ArticleStatus, string> = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' };
+
+/** An example of the publish-time format, tomorrow at 09:30 in the zone. */
+function exampleTime(tz: string): string {
+  const d = new Date(Date.now() + 86_400_000);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return `${day} 09:30`;
+}
 
 export function when(d: Date | null, tz: string): string {
   return d ? humanDateTime(new Date(d), tz, 'en-GB') : '';
@@ -102,6 +109,8 @@ export function editorPage(ctx: AdminContext, v: EditorView): string {
   const status = a?.status ?? 'draft';
   const action = v.id ? `/admin/articles/${v.id}` : '/admin/articles';
   const title = v.id ? `Edit: ${a?.headline ?? f.headline}` : 'New article';
+  // A saved article's upload sets its feature image at once; a new one's only stores the file.
+  const uploadUrl = v.id ? `/admin/articles/${v.id}/image` : '/admin/uploads/image';
   return adminLayout(
     ctx,
     title,
@@ -118,7 +127,7 @@ ${v.pendingAutosave
   ${csrfField(ctx)}
   <div class="editor-main">
     <label for="ed-headline">Headline</label>
-    <input id="ed-headline" name="headline" required maxlength="300" value="${f.headline}" class="input-headline"${describedBy(v, 'headline')}>
+    <textarea id="ed-headline" name="headline" required maxlength="300" rows="2" class="input-headline" data-autogrow${describedBy(v, 'headline')}>${f.headline}</textarea>
     ${fieldError(v, 'headline')}
     <label for="ed-dek">Dek <span class="hint">(the standfirst under the headline)</span></label>
     <textarea id="ed-dek" name="dek" rows="2" maxlength="1000"${describedBy(v, 'dek')}>${f.dek}</textarea>
@@ -126,26 +135,26 @@ ${v.pendingAutosave
     <div class="body-panes">
       <div>
         <label for="ed-body">Body <span class="hint">(Markdown)</span></label>
-        <textarea id="ed-body" name="body" rows="22" class="input-body" aria-describedby="body-hint">${f.body}</textarea>
-        <p id="body-hint" class="hint">**bold**, _italic_, ## heading, [link](https://…), &gt; quote, - list. HTML figures and embeds are allowed; unsafe markup is removed.</p>
+        <textarea id="ed-body" name="body" rows="22" class="input-body" aria-describedby="body-hint" data-drop-images="/admin/uploads/image">${f.body}</textarea>
+        <p id="body-hint" class="hint">**bold**, _italic_, ## heading, [link](https://…), &gt; quote, - list. Drop an image here to upload it into the text. HTML figures and embeds are allowed; unsafe markup is removed.</p>
       </div>
       <section class="live-preview" aria-labelledby="live-preview-title" hidden data-preview="/admin/preview">
-        <h2 id="live-preview-title" class="pane-title">Live preview</h2>
-        <div class="article-body" id="live-preview" aria-live="off"></div>
+        <h2 id="live-preview-title" class="pane-title">Live preview <span class="preview-flag">Preview</span></h2>
+        <div class="article-body site-type" id="live-preview" aria-live="off"></div>
       </section>
     </div>
   </div>
   <div class="editor-side">
     <fieldset>
       <legend>Publishing</legend>
-      <label for="ed-publish-at">Publish time <span class="hint">(${v.timeZone})</span></label>
-      <input id="ed-publish-at" type="datetime-local" name="publish_at" value="${f.publish_at}"${describedBy(v, 'publish_at', 'publish-hint')}>
-      <p id="publish-hint" class="hint">Leave empty to publish now. A future time schedules the article.</p>
+      <label for="ed-publish-at">Publish time</label>
+      <input id="ed-publish-at" name="publish_at" inputmode="numeric" placeholder="YYYY-MM-DD HH:MM" maxlength="20" value="${f.publish_at}"${describedBy(v, 'publish_at', 'publish-hint')}>
+      <p id="publish-hint" class="hint">A date and a 24-hour time in ${v.timeZone}, like ${exampleTime(v.timeZone)}. Leave it empty to publish now; a future time schedules the article.</p>
       ${fieldError(v, 'publish_at')}
       <div class="buttons">
         <button type="submit" name="action" value="save">${status === 'draft' ? 'Save draft' : 'Update'}</button>
         ${v.canPublish
-          ? html`${status !== 'published' ? html`<button type="submit" name="action" value="publish" class="primary">Publish now</button>` : ''}
+          ? html`${status !== 'published' ? html`<button type="submit" name="action" value="publish" class="primary" data-confirm-publish>Publish now</button>` : ''}
         <button type="submit" name="action" value="schedule">${status === 'scheduled' ? 'Reschedule' : 'Schedule'}</button>
         ${status !== 'draft' ? html`<button type="submit" name="action" value="unpublish" class="danger">Unpublish</button>` : ''}`
           : html`<p class="hint">An editor publishes your drafts.</p>`}
@@ -182,12 +191,15 @@ ${v.pendingAutosave
       )}
       ${fieldError(v, 'authors')}
     </fieldset>
-    <fieldset>
+    <fieldset id="feature-image" data-drop-images="${uploadUrl}">
       <legend>Feature image</legend>
-      ${f.feature_image_url ? html`<img class="thumb" src="${f.feature_image_url}" alt="">` : ''}
+      <img class="thumb" id="ed-image-thumb" src="${f.feature_image_url || ''}" alt=""${f.feature_image_url ? '' : raw(' hidden')}>
+      <label for="ed-image-file">Upload an image <span class="hint">(JPEG, PNG, GIF or WebP, up to 5 MB; or drop one here)</span></label>
+      <input id="ed-image-file" type="file" name="image" form="image-upload" accept="image/jpeg,image/png,image/gif,image/webp" data-upload-to="${uploadUrl}">
+      ${v.id ? html`<button type="submit" form="image-upload" class="secondary" data-upload-button>Upload image</button>` : html`<p class="hint js-only-hint">Without JavaScript, save the draft first to upload a file.</p>`}
       <label for="ed-image-url">Image address</label>
       <input id="ed-image-url" name="feature_image_url" value="${f.feature_image_url}" maxlength="2000"${describedBy(v, 'featureImageUrl', 'image-hint')}>
-      <p id="image-hint" class="hint">${v.id ? 'Upload a file below, or give an address.' : 'Save the draft first to upload a file.'}</p>
+      <p id="image-hint" class="hint">Filled in by an upload, or give the address of an image.</p>
       ${fieldError(v, 'featureImageUrl')}
       <label for="ed-image-alt">Alt text <span class="hint">(what the image shows, for people who cannot see it)</span></label>
       <input id="ed-image-alt" name="feature_image_alt" value="${f.feature_image_alt}" maxlength="500">
@@ -196,14 +208,12 @@ ${v.pendingAutosave
     </fieldset>
   </div>
 </form>
-${v.id
-  ? html`<form class="upload card" method="post" action="/admin/articles/${v.id}/image" enctype="multipart/form-data" data-upload>
-  ${csrfField(ctx)}
-  <label for="ed-image-file">Upload a feature image <span class="hint">(JPEG, PNG, GIF or WebP, up to 5 MB)</span></label>
-  <input id="ed-image-file" type="file" name="image" accept="image/jpeg,image/png,image/gif,image/webp" required>
-  <button type="submit">Upload image</button>
-</form>`
-  : ''}`,
+<form id="image-upload" method="post" action="${uploadUrl}" enctype="multipart/form-data" data-upload hidden>${csrfField(ctx)}</form>
+<dialog id="publish-confirm" aria-labelledby="publish-confirm-title">
+  <h2 id="publish-confirm-title">Publish now?</h2>
+  <p>“<span data-headline></span>” goes on the site, into the feeds and to search at once.</p>
+  <div class="buttons"><button type="button" class="primary" data-confirm>Publish</button> <button type="button" data-cancel>Not yet</button></div>
+</dialog>`,
     { notice: v.notice, bodyClass: 'page-editor' },
   );
 }
@@ -222,7 +232,7 @@ export function revisionsPage(ctx: AdminContext, tz: string, article: Article, r
 <h1>Revisions of “${article.headline}”</h1>
 ${revisions.length
   ? html`<ol class="revisions">${revisions.map(
-      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? 'someone'} · <span class="muted">${r.snapshot.headline}</span></li>`,
+      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? (r.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} · <span class="muted">${r.snapshot.headline}</span></li>`,
     )}</ol>`
   : html`<p>No revisions yet. Each save keeps one.</p>`}`,
   );
@@ -234,10 +244,34 @@ export function revisionPage(ctx: AdminContext, tz: string, article: Article, re
     `Revision ${rev.id}`,
     html`<p class="crumbs"><a href="/admin/articles/${article.id}/revisions">← All revisions</a></p>
 <h1>Revision of ${when(rev.created_at, tz)}</h1>
-<p>By ${rev.staff_name ?? 'someone'} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
+<p>By ${rev.staff_name ?? (rev.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
 ${diffs.length ? diffs.map((d) => html`<section class="diff-field"><h2>${d.label}</h2>${renderChanges(d)}</section>`) : html`<p>This revision is the same as the article now.</p>`}
 ${canRestore && diffs.length
   ? html`<form method="post" action="/admin/articles/${article.id}/revisions/${rev.id}/restore">${csrfField(ctx)}<button type="submit">Restore this revision</button> <span class="hint">Its text, placement and image come back; status and publish time stay as they are.</span></form>`
   : ''}`,
+  );
+}
+
+/**
+ * The article page as readers will see it, in the site's own type, with a banner saying it is a
+ * preview (and whether it is live), so that a preview tab is never taken for the site.
+ */
+export function withPreviewBanner(page: string, status: ArticleStatus): string {
+  const note = status === 'published' ? 'This article is live; this preview shows it as saved or as you changed it.' : `Not published: this is how the ${status === 'scheduled' ? 'scheduled' : 'draft'} article will look.`;
+  const banner = `<div class="preview-banner" role="note"><strong>Preview</strong> ${escapeHtml(note)}</div>`;
+  return page
+    .replace('</head>', '<link rel="stylesheet" href="/assets/preview.css">\n</head>')
+    .replace(/<body([^>]*)>/, (m) => `${m}\n${banner}`);
+}
+
+/** After an upload without JavaScript: the stored image's address, to paste where it is wanted. */
+export function uploadedPage(ctx: AdminContext, url: string): string {
+  return adminLayout(
+    ctx,
+    'Image uploaded',
+    html`<h1>Image uploaded</h1>
+<p><img class="thumb" src="${url}" alt=""></p>
+<p>Its address: <code>${url}</code>. Paste it into an image field, or into the body as <code>![what it shows](${url})</code>.</p>
+<p>Use your browser's Back button to return to the article.</p>`,
   );
 }

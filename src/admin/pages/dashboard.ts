@@ -1,21 +1,66 @@
 // The dashboard: what went out today, what is scheduled, and each newsletter's next edition.
-import { html } from '../../platform/html.ts';
-import { adminLayout, type AdminContext, type Notice } from '../layout.ts';
+import { html, type SafeHtml } from '../../platform/html.ts';
+import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
+import type { EditionReport, NewsletterGrowth } from '../../newsletters/stats.ts';
+import { lineChart } from './charts.ts';
+import { EDITION_STATE } from './edition-states.ts';
 import type { AdminListRow } from '../../articles/queries.ts';
 import type { NewsletterState } from '../../newsletters/next-editions.ts';
 import { when } from './articles.ts';
 import { can } from '../../staff/roles.ts';
 
-const EDITION_STATE: Record<string, string> = {
-  draft: 'Draft, not scheduled',
-  scheduled: 'Scheduled',
-  sending: 'Sending now',
-  paused: 'Paused',
-  sent: 'Sent',
-  cancelled: 'Cancelled',
-};
 
-export function dashboardPage(ctx: AdminContext, tz: string, a: { today: AdminListRow[]; scheduled: AdminListRow[]; drafts: number }, editions: NewsletterState[], notice: Notice | null, outbox: number | null = null): string {
+export interface DashboardNumbers {
+  growth: NewsletterGrowth[];
+  /** Labels of the growth chart's weeks (the local date each week ends), oldest first. */
+  weeks: string[];
+  reports: EditionReport[];
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n.toLocaleString('en-GB')}` : n < 0 ? `−${(-n).toLocaleString('en-GB')}` : '0';
+}
+
+/** Subscribers per newsletter, their growth over the weeks shown, and the last editions' outcomes. */
+function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, editions: NewsletterState[]): SafeHtml {
+  const manage = can(ctx.session.staff.role, 'newsletters.manage');
+  return html`<section class="card dash-wide" aria-labelledby="subs-title">
+  <h2 id="subs-title">Subscribers</h2>
+  ${n.growth.length
+    ? html`<table class="list numbers">
+  <caption class="visually-hidden">Confirmed subscribers per newsletter, with the last 30 days' change</caption>
+  <thead><tr><th scope="col">Newsletter</th><th scope="col" class="num">Subscribers</th><th scope="col" class="num">Joined (30 days)</th><th scope="col" class="num">Left (30 days)</th><th scope="col" class="num">Net</th>${manage ? html`<th scope="col">Today's edition</th>` : ''}</tr></thead>
+  <tbody>${n.growth.map((g) => {
+    const state = editions.find((e) => e.newsletter.id === g.id);
+    const next = state?.next;
+    return html`<tr>
+    <th scope="row">${g.name}</th><td class="num">${g.confirmed.toLocaleString('en-GB')}</td><td class="num">${g.joined30.toLocaleString('en-GB')}</td><td class="num">${g.left30.toLocaleString('en-GB')}</td><td class="num">${signed(g.joined30 - g.left30)}</td>
+    ${manage
+      ? html`<td>${next
+          ? html`<a href="/admin/newsletters/editions/${next.id}">Open edition №${next.number}</a> <span class="muted">(${EDITION_STATE[next.status] ?? next.status})</span>`
+          : html`<form method="post" action="/admin/newsletters/${g.id}/build" class="inline">${csrfField(ctx)}<button type="submit" class="primary">Build today's ${g.name.replace(/^the\s+/i, '')}</button></form>`}</td>`
+      : ''}
+  </tr>`;
+  })}</tbody></table>
+  ${lineChart({ id: 'subs-chart', title: `Confirmed subscribers, last ${n.weeks.length} weeks`, labels: n.weeks, series: n.growth.map((g) => ({ name: g.name, values: g.weekly })) })}`
+    : html`<p>No active newsletters. <a href="/admin/settings/newsletters">Add one in Settings</a>.</p>`}
+</section>
+<section class="card dash-wide" aria-labelledby="reports-title">
+  <h2 id="reports-title">Last editions</h2>
+  ${n.reports.length
+    ? html`<table class="list numbers">
+  <caption class="visually-hidden">The last editions sent, newest first, with what became of them</caption>
+  <thead><tr><th scope="col">Edition</th><th scope="col">Sent on</th><th scope="col" class="num">Delivered to</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Unsubscribed</th></tr></thead>
+  <tbody>${n.reports.map((r) => html`<tr>
+    <th scope="row">${manage ? html`<a href="/admin/newsletters/editions/${r.id}">${r.newsletter} №${r.number}</a>` : html`${r.newsletter} №${r.number}`}<br><span class="muted">${r.subject}</span></th>
+    <td>${when(r.sent_at, tz)}</td><td class="num">${r.sent.toLocaleString('en-GB')}</td><td class="num">${r.failed.toLocaleString('en-GB')}</td><td class="num">${r.bounced.toLocaleString('en-GB')}</td><td class="num">${r.unsubscribed.toLocaleString('en-GB')}</td>
+  </tr>`)}</tbody></table>
+  <p class="hint">Unsubscribed: readers of that newsletter who left after the edition went out and before the next one did.</p>`
+    : html`<p>No edition has been sent yet.</p>`}
+</section>`;
+}
+
+export function dashboardPage(ctx: AdminContext, tz: string, a: { today: AdminListRow[]; scheduled: AdminListRow[]; drafts: number }, editions: NewsletterState[], notice: Notice | null, outbox: number | null = null, numbers: DashboardNumbers | null = null): string {
   const link = (r: AdminListRow) => html`<a href="/admin/articles/${r.id}">${r.headline}</a>`;
   const newsletters = can(ctx.session.staff.role, 'newsletters.manage');
   return adminLayout(
@@ -26,6 +71,7 @@ ${outbox !== null
   ? html`<p class="notice notice--warn" id="outbox-note">Mail is not being sent: SMTP_URL is not set, so every email is written to the outbox instead. <a href="/admin/outbox">Open the outbox</a> (${outbox === 1 ? '1 message' : `${outbox} messages`}).</p>`
   : ''}
 <div class="dash">
+${numbers ? numbersSection(ctx, tz, numbers, editions) : ''}
 <section class="card" aria-labelledby="today-title">
   <h2 id="today-title">Published today (${a.today.length})</h2>
   ${a.today.length ? html`<ul class="plain">${a.today.map((r) => html`<li>${link(r)} <span class="muted">${when(r.published_at, tz)}</span></li>`)}</ul>` : html`<p>Nothing yet today.</p>`}

@@ -43,7 +43,7 @@ ${list.entries.length
   <tbody>${list.entries.map(
     (e) => html`<tr>
     <td data-label="Written">${when(e.writtenAt, tz)}</td>
-    <td data-label="To">${e.to}</td>
+    <td data-label="To">${displayAddresses(e.to)}</td>
     <td data-label="Subject"><a href="${OUTBOX_PATH}/${e.file}">${e.subject || '(no subject)'}</a></td>
   </tr>`,
   )}</tbody></table>`
@@ -55,9 +55,29 @@ ${pages > 1
 }
 
 const SHOWN = ['Date', 'From', 'To', 'Reply-To', 'Subject'];
+const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'reply-to', 'sender']);
+
+/**
+ * Addresses as people read them: `"The Ledger" <news@x>` is "The Ledger (news@x)" and a bare `<a@x>`
+ * is "a@x", instead of the header's angle brackets.
+ */
+export function displayAddresses(value: string): string {
+  const parts = value.match(/(?:"(?:[^"\\]|\\.)*"|[^,"])+/g) ?? [];
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const m = /^(.*?)\s*<([^<>]+)>$/.exec(p);
+      if (!m) return p;
+      const name = m[1].trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1').trim();
+      return name ? `${name} (${m[2].trim()})` : m[2].trim();
+    })
+    .join(', ');
+}
 
 export function outboxMessagePage(ctx: AdminContext, file: string, m: OutboxMessage): string {
   const get = (name: string) => m.headers.filter((x) => x.name.toLowerCase() === name.toLowerCase()).map((x) => x.value).join(', ');
+  const shown = (name: string) => (ADDRESS_FIELDS.has(name.toLowerCase()) ? displayAddresses(get(name)) : get(name));
   const subject = get('Subject') || '(no subject)';
   const base = `${OUTBOX_PATH}/${file}`;
   return adminLayout(
@@ -65,7 +85,7 @@ export function outboxMessagePage(ctx: AdminContext, file: string, m: OutboxMess
     `Outbox: ${subject}`,
     html`<p class="crumbs"><a href="${OUTBOX_PATH}">← Outbox</a></p>
 <h1>${subject}</h1>
-<dl class="facts">${SHOWN.filter((n) => get(n)).map((n) => html`<dt>${n}</dt><dd>${get(n)}</dd>`)}</dl>
+<dl class="facts">${SHOWN.filter((n) => get(n)).map((n) => html`<dt>${n}</dt><dd>${shown(n)}</dd>`)}</dl>
 <p><a href="${base}/raw" download="${file}">Download the message (.eml)</a></p>
 <details class="card mail-headers"><summary>All header fields (${m.headers.length})</summary>
 <dl class="facts">${m.headers.map((x) => html`<dt>${x.name}</dt><dd>${x.value}</dd>`)}</dl>
@@ -73,7 +93,7 @@ export function outboxMessagePage(ctx: AdminContext, file: string, m: OutboxMess
 ${m.html !== null
   ? html`<section class="card" aria-labelledby="html-title"><h2 id="html-title">HTML part</h2>
   <iframe class="mail-frame" src="${base}/html" sandbox="" referrerpolicy="no-referrer" title="HTML part of “${subject}”" loading="lazy"></iframe>
-  <p class="hint">Shown in a sandbox: scripts, forms and plug-ins do not run.</p></section>`
+  <p class="hint">Shown in a sandbox: scripts, forms and plug-ins do not run. Scroll inside the frame, drag its corner to make it taller, or <a href="${base}/html" target="_blank" rel="noopener">open the HTML part on its own</a>.</p></section>`
   : ''}
 ${m.text !== null
   ? html`<section class="card" aria-labelledby="text-title"><h2 id="text-title">Text part</h2><pre class="mail-text" tabindex="0">${m.text}</pre></section>`

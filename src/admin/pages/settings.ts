@@ -14,6 +14,38 @@ export interface TaxonomyRow {
   name: string;
   description: string;
   position?: number;
+  article_count?: number;
+}
+
+/** The settings pages, one per part, in the order the index lists them. */
+export const SETTINGS_PARTS = ['publication', 'formats', 'sections', 'newsletters', 'mail', 'staff', 'api-keys'] as const;
+export type SettingsPart = (typeof SETTINGS_PARTS)[number];
+
+const PART_INFO: Record<SettingsPart, { title: string; about: string; permission: Parameters<typeof can>[1] }> = {
+  publication: { title: 'Publication', about: 'Name, description, time zone and logo.', permission: 'settings.manage' },
+  formats: { title: 'Formats', about: 'Speed Read, The Explainer and the other kinds of article, with their weight in the digest.', permission: 'taxonomy.manage' },
+  sections: { title: 'Sections', about: 'The parts of the site an article belongs to.', permission: 'taxonomy.manage' },
+  newsletters: { title: 'Newsletters', about: 'Each newsletter, its schedule and whether the sign-up box offers it.', permission: 'newsletters.manage' },
+  mail: { title: 'Mail', about: 'How email leaves this server: SMTP, sender, DKIM and bounces.', permission: 'settings.manage' },
+  staff: { title: 'Staff', about: 'Who can sign in to the newsroom, and with which role.', permission: 'staff.manage' },
+  'api-keys': { title: 'API keys', about: 'Keys for the Content and Admin APIs.', permission: 'apikeys.manage' },
+};
+
+export function partAllowed(role: Parameters<typeof can>[0], part: SettingsPart): boolean {
+  return can(role, PART_INFO[part].permission);
+}
+
+export function partTitle(part: SettingsPart): string {
+  return PART_INFO[part].title;
+}
+
+/** How mail leaves this server, as the mail settings page shows it (from the environment: read-only). */
+export interface MailState {
+  smtp: string | null;
+  from: string | null;
+  dkim: string | null;
+  webhookSecret: boolean;
+  outbox: number;
 }
 
 export interface SettingsData {
@@ -25,6 +57,9 @@ export interface SettingsData {
   apiKeys: ApiKey[] | null;
   /** A key's secret, shown once right after it was created. */
   newKey?: { name: string; secret: string } | null;
+  /** The row whose Edit was chosen (formats, sections, newsletters): its form is filled in. */
+  edit?: string | null;
+  mail?: MailState;
 }
 
 /** What was typed into the form that failed, to show again. */
@@ -36,46 +71,88 @@ function v(values: FormValues | undefined, key: string, fallback = ''): string {
   return values && key in values ? values[key]! : fallback;
 }
 
-function taxonomyPart(ctx: AdminContext, kind: 'formats' | 'sections', rows: TaxonomyRow[], values?: FormValues): SafeHtml {
+function taxonomyPart(ctx: AdminContext, kind: 'formats' | 'sections', rows: TaxonomyRow[], values?: FormValues, edit?: string | null): SafeHtml {
   const label = kind === 'formats' ? 'Formats' : 'Sections';
   const one = kind === 'formats' ? 'format' : 'section';
+  const editing = edit ? rows.find((r) => r.slug === edit) : undefined;
+  const val = (key: string, fallback = '') => v(values, key, editing ? String((editing as unknown as Record<string, unknown>)[key] ?? fallback) : fallback);
+  const base = `/admin/settings/${kind}`;
   return html`<section class="card" id="${kind}" aria-labelledby="${kind}-title">
   <h2 id="${kind}-title">${label}</h2>
-  ${rows.length ? html`<table class="list"><caption class="visually-hidden">${label}</caption><thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Description</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr><td data-label="Name">${r.name}</td><td data-label="Address">/${one}/${r.slug}</td><td data-label="Description">${r.description}</td></tr>`)}</tbody></table>` : html`<p>None yet.</p>`}
-  <form method="post" action="/admin/settings/${kind}" class="inline-form">
+  ${rows.length ? html`<table class="list"><caption class="visually-hidden">${label}</caption><thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Description</th><th scope="col" class="num">Articles</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+  <tbody>${rows.map((r) => html`<tr${r.slug === edit ? raw(' aria-current="true"') : ''}><td data-label="Name">${r.name}</td><td data-label="Address">/${one}/${r.slug}</td><td data-label="Description">${r.description}</td><td data-label="Articles" class="num">${r.article_count ?? 0}</td>
+    <td data-label="Actions" class="row-actions"><a href="${base}?edit=${r.slug}#${kind}-form" aria-label="Edit ${r.name}">Edit</a> <a class="danger-link" href="${base}/${r.slug}/delete" aria-label="Delete ${r.name}">Delete</a></td></tr>`)}</tbody></table>` : html`<p>None yet.</p>`}
+  <form method="post" action="${base}" class="inline-form" id="${kind}-form">
     ${csrfField(ctx)}
-    <h3>Add a ${one}, or change one by its address</h3>
-    <div><label for="${kind}-slug">Address (slug)</label><input id="${kind}-slug" name="slug" required maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*" value="${v(values, 'slug')}"></div>
-    <div><label for="${kind}-name">Name</label><input id="${kind}-name" name="name" required maxlength="120" value="${v(values, 'name')}"></div>
-    <div><label for="${kind}-description">Description</label><input id="${kind}-description" name="description" maxlength="500" value="${v(values, 'description')}"></div>
-    <div><label for="${kind}-position">Position</label><input id="${kind}-position" name="position" type="number" min="0" max="1000" value="${v(values, 'position', '0')}"></div>
-    <div><button type="submit">Save ${one}</button></div>
+    <h3>${editing ? html`Edit the ${one} “${editing.name}”` : `Add a ${one}`}</h3>
+    <div><label for="${kind}-slug">Address (slug)</label><input id="${kind}-slug" name="slug" required maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*" value="${val('slug')}"${editing ? raw(' readonly aria-describedby="' + kind + '-slug-hint"') : ''}>${editing ? html`<span class="hint" id="${kind}-slug-hint">The address is part of public links and stays.</span>` : ''}</div>
+    <div><label for="${kind}-name">Name</label><input id="${kind}-name" name="name" required maxlength="120" value="${val('name')}"></div>
+    <div><label for="${kind}-description">Description</label><input id="${kind}-description" name="description" maxlength="500" value="${val('description')}"></div>
+    <div><label for="${kind}-position">Position</label><input id="${kind}-position" name="position" type="number" min="0" max="1000" value="${val('position', '0')}"></div>
+    <div><button type="submit">${editing ? `Save ${one}` : `Add ${one}`}</button>${editing ? html` <a href="${base}">Cancel</a>` : ''}</div>
   </form>
 </section>`;
 }
 
-export function settingsPage(ctx: AdminContext, d: SettingsData, notice: Notice | null, failed?: { form: string; values: FormValues }): string {
+/** The settings index: one card per part this person may change. */
+export function settingsIndexPage(ctx: AdminContext, notice: Notice | null): string {
   const role = ctx.session.staff.role;
-  const vals = (form: string) => (failed?.form === form ? failed.values : undefined);
-  const pub = d.publication;
-  const zones = Intl.supportedValuesOf('timeZone');
-  if (!zones.includes(pub.timeZone)) zones.unshift(pub.timeZone);
-  const pv = vals('publication');
-  const zone = v(pv, 'time_zone', pub.timeZone);
+  const parts = SETTINGS_PARTS.filter((p) => partAllowed(role, p));
   return adminLayout(
     ctx,
     'Settings',
     html`<h1>Settings</h1>
-<nav class="toc" aria-label="Settings sections"><ul>
-  ${can(role, 'settings.manage') ? html`<li><a href="#publication">Publication</a></li>` : ''}
-  <li><a href="#formats">Formats</a></li><li><a href="#sections">Sections</a></li>
-  ${can(role, 'newsletters.manage') ? html`<li><a href="#newsletters">Newsletters</a></li>` : ''}
-  ${can(role, 'staff.manage') ? html`<li><a href="#staff">Staff</a></li>` : ''}
-  ${d.apiKeys ? html`<li><a href="#api-keys">API keys</a></li>` : ''}
-</ul></nav>
-${can(role, 'settings.manage')
-  ? html`<section class="card" id="publication" aria-labelledby="publication-title">
+<ul class="settings-index">${parts.map((p) => html`<li class="card"><h2><a href="/admin/settings/${p}">${PART_INFO[p].title}</a></h2><p>${PART_INFO[p].about}</p></li>`)}
+${can(role, 'taxonomy.manage') ? html`<li class="card"><h2><a href="/admin/authors">Authors</a></h2><p>The people articles are signed by: names, bios and photos.</p></li>` : ''}</ul>`,
+    { notice },
+  );
+}
+
+function settingsNav(ctx: AdminContext, current: SettingsPart): SafeHtml {
+  const role = ctx.session.staff.role;
+  return html`<nav class="subnav" aria-label="Settings"><ul>${SETTINGS_PARTS.filter((p) => partAllowed(role, p)).map(
+    (p) => html`<li><a href="/admin/settings/${p}"${p === current ? raw(' aria-current="page"') : ''}>${PART_INFO[p].title}</a></li>`,
+  )}</ul></nav>`;
+}
+
+function mailPart(m: MailState): SafeHtml {
+  return html`<section class="card" id="mail" aria-labelledby="mail-title">
+  <h2 id="mail-title">Mail</h2>
+  <p>How mail leaves this server is set where Newsdesk runs, in its environment or <code>.env</code> file (see the README), and shown here.</p>
+  <dl class="facts">
+    <dt>Sending</dt><dd>${m.smtp ? html`Through the mail server at <code>${m.smtp}</code>` : html`Not set up (<code>SMTP_URL</code> is empty): every email is written to the <a href="/admin/outbox">outbox</a> instead (${m.outbox === 1 ? '1 message' : `${m.outbox} messages`}).`}</dd>
+    <dt>Sender</dt><dd>${m.from ? m.from : html`Not set (<code>MAIL_FROM</code>): each newsletter's own sender, or the publication's default.`}</dd>
+    <dt>DKIM</dt><dd>${m.dkim ? html`Every message is signed for <code>${m.dkim}</code>.` : html`Not signed (<code>DKIM_DOMAIN</code>, <code>DKIM_SELECTOR</code>, <code>DKIM_PRIVATE_KEY</code>). Receivers trust signed mail more.`}</dd>
+    <dt>Bounces</dt><dd>Bounce messages to the signed return path are applied as they arrive; reports without it wait for review under <a href="/admin/newsletters/bounces">Bounce reports</a>.${m.webhookSecret ? ' Provider webhooks are accepted (MAIL_WEBHOOK_SECRET is set).' : ' Provider webhooks are off (MAIL_WEBHOOK_SECRET is not set).'}</dd>
+  </dl>
+</section>`;
+}
+
+export function settingsPage(ctx: AdminContext, part: SettingsPart, d: SettingsData, notice: Notice | null, failed?: { form: string; values: FormValues }): string {
+  const vals = (form: string) => (failed?.form === form ? failed.values : undefined);
+  let body: SafeHtml | string = '';
+  if (part === 'publication') body = publicationPart(ctx, d.publication, vals('publication'));
+  else if (part === 'formats' || part === 'sections') body = taxonomyPart(ctx, part, part === 'formats' ? d.formats : d.sections, vals(part), d.edit);
+  else if (part === 'newsletters') body = newslettersPart(ctx, d.newsletters, vals('newsletters'), d.edit);
+  else if (part === 'mail' && d.mail) body = mailPart(d.mail);
+  else if (part === 'staff') body = staffPart(ctx, d.staff, vals('staff'));
+  else if (part === 'api-keys' && d.apiKeys) body = apiKeysPart(ctx, d.apiKeys, d.newKey ?? null, vals('api-keys'));
+  return adminLayout(
+    ctx,
+    `Settings: ${PART_INFO[part].title}`,
+    html`<p class="crumbs"><a href="/admin/settings">← Settings</a></p>
+<h1>${PART_INFO[part].title}</h1>
+${settingsNav(ctx, part)}
+${body}`,
+    { notice },
+  );
+}
+
+function publicationPart(ctx: AdminContext, pub: Publication, pv?: FormValues): SafeHtml {
+  const zones = Intl.supportedValuesOf('timeZone');
+  if (!zones.includes(pub.timeZone)) zones.unshift(pub.timeZone);
+  const zone = v(pv, 'time_zone', pub.timeZone);
+  return html`<section class="card" id="publication" aria-labelledby="publication-title">
   <h2 id="publication-title">Publication</h2>
   <form method="post" action="/admin/settings/publication" class="stack">
     ${csrfField(ctx)}
@@ -96,38 +173,72 @@ ${can(role, 'settings.manage')
     <input id="pub-logo" type="file" name="logo" accept="image/png,image/jpeg,image/gif,image/webp" required>
     <button type="submit">Upload logo</button>
   </form>
-</section>`
-  : ''}
-${taxonomyPart(ctx, 'formats', d.formats, vals('formats'))}
-${taxonomyPart(ctx, 'sections', d.sections, vals('sections'))}
-${can(role, 'newsletters.manage') ? newslettersPart(ctx, d.newsletters, vals('newsletters')) : ''}
-${can(role, 'staff.manage') ? staffPart(ctx, d.staff, vals('staff')) : ''}
-${d.apiKeys ? apiKeysPart(ctx, d.apiKeys, d.newKey ?? null, vals('api-keys')) : ''}`,
-    { notice },
+</section>`;
+}
+
+/** "Delete the format “Briefing”?": what deleting does to the articles that use it, before it happens. */
+export function deleteTaxonomyPage(ctx: AdminContext, kind: 'formats' | 'sections', row: TaxonomyRow): string {
+  const one = kind === 'formats' ? 'format' : 'section';
+  const n = row.article_count ?? 0;
+  return adminLayout(
+    ctx,
+    `Delete the ${one} ${row.name}`,
+    html`<p class="crumbs"><a href="/admin/settings/${kind}">← ${kind === 'formats' ? 'Formats' : 'Sections'}</a></p>
+<h1>Delete the ${one} “${row.name}”?</h1>
+<section class="card">
+<p>${n ? `${n} article${n === 1 ? ' uses' : 's use'} it. ${n === 1 ? 'It keeps' : 'They keep'} ${n === 1 ? 'its' : 'their'} text and address and will have no ${one}; /${one}/${row.slug} and its feeds will answer “not found”.` : `No article uses it. /${one}/${row.slug} and its feeds will answer “not found”.`}</p>
+<form method="post" action="/admin/settings/${kind}/${row.slug}/delete" class="buttons">${csrfField(ctx)}
+  <button type="submit" class="danger">Delete the ${one}</button> <a href="/admin/settings/${kind}">Keep it</a>
+</form>
+</section>`,
   );
 }
 
-function newslettersPart(ctx: AdminContext, list: Newsletter[], values?: FormValues): SafeHtml {
-  const days = values ? (values.days ?? '').split(',').map(Number) : [1, 2, 3, 4, 5];
+/** Deleting a newsletter: only one nobody receives and that never sent; otherwise pausing is offered. */
+export function deleteNewsletterPage(ctx: AdminContext, n: Newsletter, usage: { subscribers: number; editions: number }): string {
+  const blocked = usage.subscribers > 0 || usage.editions > 0;
+  return adminLayout(
+    ctx,
+    `Delete the newsletter ${n.name}`,
+    html`<p class="crumbs"><a href="/admin/settings/newsletters">← Newsletters</a></p>
+<h1>Delete the newsletter “${n.name}”?</h1>
+<section class="card">
+${blocked
+  ? html`<p>${n.name} has ${usage.subscribers} subscriber${usage.subscribers === 1 ? '' : 's'} and ${usage.editions} edition${usage.editions === 1 ? '' : 's'}: deleting it would lose their subscriptions and its archive. Pause it instead: it stops being sent and offered, and keeps everything.</p>
+<p><a href="/admin/settings/newsletters?edit=${n.slug}#newsletters-form">Edit ${n.name} to pause it</a></p>`
+  : html`<p>Nobody is subscribed and no edition exists. It disappears from the sign-up box and the newsletters page.</p>
+<form method="post" action="/admin/settings/newsletters/${n.slug}/delete" class="buttons">${csrfField(ctx)}
+  <button type="submit" class="danger">Delete the newsletter</button> <a href="/admin/settings/newsletters">Keep it</a>
+</form>`}
+</section>`,
+  );
+}
+
+function newslettersPart(ctx: AdminContext, list: Newsletter[], values?: FormValues, edit?: string | null): SafeHtml {
+  const editing = edit ? list.find((n) => n.slug === edit) : undefined;
+  const days = values ? (values.days ?? '').split(',').map(Number) : editing ? editing.schedule_days : [1, 2, 3, 4, 5];
+  const val = (key: string, fallback: string) => v(values, key, fallback);
+  const checked = (key: string, current: boolean) => (values ? Boolean(values[key]) : current);
   return html`<section class="card" id="newsletters" aria-labelledby="newsletters-title">
   <h2 id="newsletters-title">Newsletters</h2>
-  <table class="list"><caption class="visually-hidden">Newsletters</caption><thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Schedule</th><th scope="col">State</th></tr></thead>
+  <table class="list"><caption class="visually-hidden">Newsletters</caption><thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Schedule</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
   <tbody>${list.map(
-    (n) => html`<tr><td data-label="Name">${n.name}</td><td data-label="Address">${n.slug}</td><td data-label="Schedule">${n.schedule_days.map((d) => DAYS[d - 1]).join(' ')} at ${n.schedule_time}</td><td data-label="State">${n.active ? 'Active' : 'Paused'}${n.signup_default ? ', ticked at sign-up' : ''}</td></tr>`,
+    (n) => html`<tr${n.slug === edit ? raw(' aria-current="true"') : ''}><td data-label="Name">${n.name}</td><td data-label="Address">${n.slug}</td><td data-label="Schedule">${n.schedule_days.map((d) => DAYS[d - 1]).join(' ')} at ${n.schedule_time}</td><td data-label="State">${n.active ? 'Active' : 'Paused'}${n.signup_default ? ', ticked at sign-up' : ''}</td>
+    <td data-label="Actions" class="row-actions"><a href="/admin/settings/newsletters?edit=${n.slug}#newsletters-form" aria-label="Edit ${n.name}">Edit</a> <a class="danger-link" href="/admin/settings/newsletters/${n.slug}/delete" aria-label="Delete ${n.name}">Delete</a></td></tr>`,
   )}</tbody></table>
-  <form method="post" action="/admin/settings/newsletters" class="stack">
+  <form method="post" action="/admin/settings/newsletters" class="stack" id="newsletters-form">
     ${csrfField(ctx)}
-    <h3>Add a newsletter, or change one by its address</h3>
-    <label for="nl-slug">Address (slug)</label><input id="nl-slug" name="slug" required maxlength="60" pattern="[a-z0-9]+(-[a-z0-9]+)*" value="${v(values, 'slug')}">
-    <label for="nl-name">Name</label><input id="nl-name" name="name" required maxlength="120" value="${v(values, 'name')}">
-    <label for="nl-description">Description</label><input id="nl-description" name="description" maxlength="1000" value="${v(values, 'description')}">
+    <h3>${editing ? html`Edit “${editing.name}”` : 'Add a newsletter'}</h3>
+    <label for="nl-slug">Address (slug)</label><input id="nl-slug" name="slug" required maxlength="60" pattern="[a-z0-9]+(-[a-z0-9]+)*" value="${val('slug', editing?.slug ?? '')}"${editing ? raw(' readonly') : ''}>
+    <label for="nl-name">Name</label><input id="nl-name" name="name" required maxlength="120" value="${val('name', editing?.name ?? '')}">
+    <label for="nl-description">Description</label><input id="nl-description" name="description" maxlength="1000" value="${val('description', editing?.description ?? '')}">
     <fieldset><legend>Days</legend>${DAYS.map(
       (d, i) => html`<label class="check inline"><input type="checkbox" name="days" value="${i + 1}"${days.includes(i + 1) ? raw(' checked') : ''}> ${d}</label>`,
     )}</fieldset>
-    <label for="nl-time">Send time <span class="hint">(publication time zone)</span></label><input id="nl-time" name="time" type="time" required value="${v(values, 'time', '07:00')}">
-    <label class="check"><input type="checkbox" name="signup_default"${values?.signup_default ? raw(' checked') : ''}> Ticked in the sign-up box</label>
-    <label class="check"><input type="checkbox" name="active"${!values || values.active ? raw(' checked') : ''}> Active</label>
-    <button type="submit">Save newsletter</button>
+    <label for="nl-time">Send time <span class="hint">(publication time zone)</span></label><input id="nl-time" name="time" type="time" required value="${val('time', editing?.schedule_time ?? '07:00')}">
+    <label class="check"><input type="checkbox" name="signup_default"${checked('signup_default', editing?.signup_default ?? false) ? raw(' checked') : ''}> Ticked in the sign-up box</label>
+    <label class="check"><input type="checkbox" name="active"${checked('active', editing?.active ?? true) ? raw(' checked') : ''}> Active</label>
+    <div class="buttons"><button type="submit">${editing ? 'Save newsletter' : 'Add newsletter'}</button>${editing ? html` <a href="/admin/settings/newsletters">Cancel</a>` : ''}</div>
   </form>
 </section>`;
 }

@@ -2,13 +2,21 @@
 import { html } from '../../platform/html.ts';
 import { noticeBox, publicAdminLayout, type Notice } from '../layout.ts';
 
-export function signInPage(pub: string, formToken: string, opts: { next?: string; email?: string; notice?: Notice | null } = {}): string {
+export function signInPage(pub: string, formToken: string, opts: { next?: string; email?: string; notice?: Notice | null; noStaff?: boolean; noSmtp?: boolean } = {}): string {
   const next = opts.next ?? '';
   return publicAdminLayout(
     pub,
     'Sign in',
     html`<h1>Sign in to the newsroom</h1>
 ${noticeBox(opts.notice)}
+${opts.noStaff
+  ? html`<section class="card notice" id="first-admin" aria-labelledby="first-admin-title">
+  <h2 id="first-admin-title">No one can sign in yet</h2>
+  <p>This newsroom has no accounts. Create the first administrator on the server, in the folder Newsdesk runs in (with the same <code>DATA_DIR</code> or <code>DATABASE_URL</code>), while it runs:</p>
+  <pre><code>npx newsdesk staff create --email you@example.com --name "Your Name" --role administrator</code></pre>
+  <p>It prints a link that signs you in once; then set a password under Account.</p>
+</section>`
+  : ''}
 <section aria-labelledby="pw-title" class="card">
   <h2 id="pw-title">With your password</h2>
   <form method="post" action="/admin/signin" class="stack">
@@ -24,6 +32,7 @@ ${noticeBox(opts.notice)}
 <section aria-labelledby="link-title" class="card">
   <h2 id="link-title">With a link by email</h2>
   <p>No password, or forgotten it? We will email you a link that signs you in once.</p>
+  ${opts.noSmtp ? html`<p class="hint" id="signin-mail-note">This server sends no mail (SMTP_URL is not set): the link is written to the <code>outbox-staff</code> folder in its DATA_DIR instead, for whoever runs the server to pass on.</p>` : ''}
   <form method="post" action="/admin/signin/link" class="stack">
     <input type="hidden" name="_signin" value="${formToken}">
     <label for="link-email">Email address</label>

@@ -3,8 +3,7 @@
 // are not any subscriber's.
 import type { Deps } from '../../deps.ts';
 import { ValidationError } from '../../platform/errors.ts';
-import { editionContent, getEditionRow } from '../editions.ts';
-import { renderEditionEmail } from '../render.ts';
+import { editionPreview } from '../preview.ts';
 import { createMessageFactory, type MessageFactory } from './message.ts';
 import { transportFor, type Transport } from './transport.ts';
 import { SAFE_ADDRESS } from './worker.ts';
@@ -16,13 +15,10 @@ import { SAFE_ADDRESS } from './worker.ts';
 export async function sendTest(deps: Deps, editionId: number, to: string, opts: { transport?: Transport } = {}): Promise<{ to: string; reply: string }> {
   const addr = typeof to === 'string' ? to.trim() : '';
   if (!SAFE_ADDRESS.test(addr) || addr.length > 254) throw new ValidationError('Give one valid email address to send the test to.', { to: 'invalid' });
-  const e = await getEditionRow(deps.db, editionId);
-  const { newsletter, content } = await editionContent(deps, e);
-  const rendered = e.status === 'draft' || e.status === 'scheduled' ? renderEditionEmail(content) : null;
-  const row = rendered ? null : await deps.db.one<{ rendered_html: string; rendered_text: string }>(`SELECT rendered_html, rendered_text FROM editions WHERE id = $1`, [editionId]);
+  const preview = await editionPreview(deps, editionId);
   const factory: MessageFactory = createMessageFactory(
     deps.config,
-    { editionId, newsletter, subject: e.subject, html: rendered?.html ?? row!.rendered_html, text: rendered?.text ?? row!.rendered_text },
+    { editionId, newsletter: preview.newsletter, subject: preview.subject, html: preview.html, text: preview.text },
     { subjectPrefix: '[Test] ' },
   );
   const msg = factory.build({ deliveryId: 0, personId: 0, email: addr, name: '' });

@@ -111,27 +111,98 @@
     });
   }
 
-  // Image upload without leaving the editor.
-  var upload = document.querySelector('form[data-upload]');
-  if (upload) {
-    upload.addEventListener('submit', function (e) {
-      e.preventDefault();
-      var button = upload.querySelector('button');
-      button.disabled = true;
-      fetch(upload.action, { method: 'POST', body: new FormData(upload), credentials: 'same-origin', headers: { accept: 'application/json', 'x-csrf-token': csrf } })
-        .then(function (res) { return res.json().then(function (b) { if (!res.ok) throw new Error(b.error && b.error.message); return b; }); })
-        .then(function (r) {
-          var input = document.getElementById('ed-image-url');
-          if (input) input.value = r.url;
-          var st = document.getElementById('save-state');
-          if (st) st.textContent = 'Image uploaded and saved.';
-        })
-        .catch(function (err) {
-          var st = document.getElementById('save-state');
-          if (st) { st.textContent = 'Upload failed: ' + err.message; st.className = 'save-state error'; }
-        })
-        .then(function () { button.disabled = false; });
+  document.documentElement.classList.add('js');
+  var stateBox = function (text, error) {
+    var st = document.getElementById('save-state');
+    if (st) { st.textContent = text; st.className = 'save-state' + (error ? ' error' : ''); }
+  };
+
+  // One image to a newsroom upload URL; resolves with its stored address.
+  function uploadImage(url, file) {
+    var fd = new FormData();
+    fd.append('_csrf', csrf);
+    fd.append('image', file, file.name || 'image');
+    return fetch(url, { method: 'POST', body: fd, credentials: 'same-origin', headers: { accept: 'application/json', 'x-csrf-token': csrf } })
+      .then(function (res) { return res.json().then(function (b) { if (!res.ok) throw new Error((b.error && b.error.message) || 'HTTP ' + res.status); return b; }); });
+  }
+
+  // The feature image: uploaded as soon as a file is chosen or dropped, saved or not.
+  var fileInput = document.getElementById('ed-image-file');
+  var setFeature = function (url) {
+    var input = document.getElementById('ed-image-url');
+    if (input) { input.value = url; input.dispatchEvent(new Event('change', { bubbles: true })); }
+    var thumb = document.getElementById('ed-image-thumb');
+    if (thumb) { thumb.src = url; thumb.hidden = false; }
+  };
+  var featureUpload = function (file) {
+    if (!fileInput) return;
+    stateBox('Uploading the image…');
+    uploadImage(fileInput.getAttribute('data-upload-to'), file)
+      .then(function (r) { setFeature(r.url); stateBox('Image uploaded. Add its alt text below.'); })
+      .catch(function (err) { stateBox('Upload failed: ' + err.message, true); });
+  };
+  if (fileInput) {
+    var button = document.querySelector('[data-upload-button]');
+    if (button) button.hidden = true;
+    fileInput.addEventListener('change', function () { if (fileInput.files && fileInput.files[0]) featureUpload(fileInput.files[0]); });
+  }
+
+  // Drag and drop: onto the feature image fields, or into the body (the image goes where the cursor is).
+  var drops = document.querySelectorAll('[data-drop-images]');
+  for (var i = 0; i < drops.length; i++) {
+    (function (el) {
+      el.addEventListener('dragover', function (e) {
+        if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, 'Files') >= 0) { e.preventDefault(); el.classList.add('drop-target'); }
+      });
+      el.addEventListener('dragleave', function () { el.classList.remove('drop-target'); });
+      el.addEventListener('drop', function (e) {
+        el.classList.remove('drop-target');
+        var file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+        if (!file || !/^image\//.test(file.type)) return;
+        e.preventDefault();
+        if (el.tagName !== 'TEXTAREA') { featureUpload(file); return; }
+        var at = el.selectionStart;
+        stateBox('Uploading the image…');
+        uploadImage(el.getAttribute('data-drop-images'), file)
+          .then(function (r) {
+            var md = '\n![Describe the image](' + r.url + ')\n';
+            el.value = el.value.slice(0, at) + md + el.value.slice(at);
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            stateBox('Image added to the text: describe it between the brackets.');
+          })
+          .catch(function (err) { stateBox('Upload failed: ' + err.message, true); });
+      });
+    })(drops[i]);
+  }
+
+  // The headline wraps and grows; Enter moves on to the dek instead of breaking the line.
+  var headline = document.getElementById('ed-headline');
+  if (headline) {
+    var grow = function () { headline.style.height = 'auto'; headline.style.height = headline.scrollHeight + 'px'; };
+    headline.addEventListener('input', grow);
+    headline.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); var dek = document.getElementById('ed-dek'); if (dek) dek.focus(); }
     });
+    grow();
+  }
+
+  // "Publish now?" before an article goes live.
+  var dialog = document.getElementById('publish-confirm');
+  var publish = document.querySelector('[data-confirm-publish]');
+  if (dialog && publish && typeof dialog.showModal === 'function' && editor) {
+    var confirmed = false;
+    publish.addEventListener('click', function (e) {
+      if (confirmed) return;
+      e.preventDefault();
+      dialog.querySelector('[data-headline]').textContent = (headline && headline.value.trim()) || 'This article';
+      dialog.showModal();
+    });
+    dialog.querySelector('[data-confirm]').addEventListener('click', function () {
+      confirmed = true;
+      dialog.close();
+      if (editor.requestSubmit) editor.requestSubmit(publish); else publish.click();
+    });
+    dialog.querySelector('[data-cancel]').addEventListener('click', function () { dialog.close(); });
   }
 })();
 
@@ -143,16 +214,23 @@
   var bar = document.getElementById('send-progress');
   var text = document.getElementById('send-progress-text');
   var state = document.getElementById('edition-state');
+  var pctLabel = box.querySelector('.progress__pct');
+  // The same words as src/admin/pages/edition-states.ts.
+  var STATES = { draft: 'Draft, not scheduled', scheduled: 'Scheduled', sending: 'Sending now', paused: 'Paused', sent: 'Sent', cancelled: 'Cancelled' };
+  var num = function (x) { return Number(x).toLocaleString('en-GB'); };
   var poll = function () {
     fetch(box.getAttribute('data-progress'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         var done = s.sent + s.failed + s.skipped;
         if (s.total) {
-          bar.value = Math.round((done / s.total) * 100);
-          text.textContent = s.sent + ' of ' + s.total + ' sent, ' + s.failed + ' failed, ' + (s.queued + s.sending) + ' to go.';
+          var pct = Math.floor((done / s.total) * 100);
+          bar.value = pct;
+          if (pctLabel) pctLabel.textContent = pct + '%';
+          text.textContent = num(s.sent) + ' of ' + num(s.total) + ' sent (' + pct + '%)' + (s.failed ? ', ' + num(s.failed) + ' failed' : '') + (s.skipped ? ', ' + num(s.skipped) + ' skipped' : '') + ', ' + num(s.queued + (s.sending || 0)) + ' to go.';
+          box.hidden = false;
         }
-        if (state) state.textContent = s.status;
+        if (state) { state.textContent = STATES[s.status] || s.status; state.setAttribute('data-state', s.status); }
         // Pause, resume and cancel follow the send's state.
         var controls = document.querySelectorAll('#send-controls [data-when]');
         for (var i = 0; i < controls.length; i++) {
