@@ -197,6 +197,15 @@ try {
     screens.set('article-preview', `${articleHref}/preview`);
   }
   screens.set('article-new', '/admin/articles/new');
+  // The screens one level down: each settings page, each author.
+  for (const from of ['/admin/settings', '/admin/authors']) {
+    await page.goto(origin + from);
+    const below = await page.$$eval('main a[href^="/admin/"]', (as) => as.map((a) => a.getAttribute('href')!));
+    for (const href of below) {
+      const clean = href.split('#')[0]!;
+      if (/^\/admin\/(settings|authors)\/[a-z0-9-]+$/.test(clean) && ![...screens.values()].includes(clean)) screens.set(clean.slice(7).replace(/\//g, '-'), clean);
+    }
+  }
   await page.goto(origin + '/admin/newsletters');
   const composer = await page.$$eval('main a[href^="/admin/newsletters/editions/"]', (as) => as.map((a) => a.getAttribute('href')!)[0]);
   if (composer) screens.set('edition-composer', composer);
