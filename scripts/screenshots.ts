@@ -189,7 +189,9 @@ try {
   const nav = await page.$$eval('nav[aria-label="Newsroom"] a[href^="/admin"]', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
   const screens = new Map<string, string>();
   for (const href of ['/admin', ...nav]) screens.set(href === '/admin' ? 'dashboard' : href.slice(7).replace(/\//g, '-'), href);
-  await page.goto(origin + '/admin/articles');
+  // The editor on the front page's lead story (a real article with a picture, not a static page).
+  const leadHeadline = /class="story story--lead[\s\S]*?<h3 class="story-headline"><a href="[^"]+">([^<]+)</.exec(await html('/'))?.[1] ?? '';
+  await page.goto(origin + '/admin/articles?q=' + encodeURIComponent(leadHeadline.split(/\s+/).slice(0, 3).join(' ')));
   const articleHref = await page.$$eval('main a[href^="/admin/articles/"]', (as) => as.map((a) => a.getAttribute('href')!).find((h) => /^\/admin\/articles\/\d+$/.test(h)));
   if (articleHref) {
     screens.set('article-editor', articleHref);
@@ -198,11 +200,14 @@ try {
   }
   screens.set('article-new', '/admin/articles/new');
   // The screens one level down: each settings page, each author.
+  screens.set('authors', '/admin/authors');
   for (const from of ['/admin/settings', '/admin/authors']) {
     await page.goto(origin + from);
     const below = await page.$$eval('main a[href^="/admin/"]', (as) => as.map((a) => a.getAttribute('href')!));
     for (const href of below) {
       const clean = href.split('#')[0]!;
+      const oneAuthorShown = from === '/admin/authors' && [...screens.keys()].some((k) => k.startsWith('authors-') && k !== 'authors-new');
+      if (oneAuthorShown && clean !== '/admin/authors/new') continue;
       if (/^\/admin\/(settings|authors)\/[a-z0-9-]+$/.test(clean) && ![...screens.values()].includes(clean)) screens.set(clean.slice(7).replace(/\//g, '-'), clean);
     }
   }
