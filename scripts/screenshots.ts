@@ -212,8 +212,15 @@ try {
     }
   }
   await page.goto(origin + '/admin/newsletters');
+  // The demo has sent no edition yet: build the first newsletter's next one, as an editor would.
+  const build = page.locator('main form[action$="/build"] button[type=submit]').first();
+  if (await build.count()) {
+    await Promise.all([page.waitForNavigation(), build.click()]);
+    if (/\/admin\/newsletters\/editions\/\d+/.test(page.url())) screens.set('edition-composer', new URL(page.url()).pathname);
+  }
+  await page.goto(origin + '/admin/newsletters');
   const composer = await page.$$eval('main a[href^="/admin/newsletters/editions/"]', (as) => as.map((a) => a.getAttribute('href')!)[0]);
-  if (composer) screens.set('edition-composer', composer);
+  if (composer && !screens.has('edition-composer')) screens.set('edition-composer', composer);
   screens.set('newsletters-embed', '/admin/newsletters/embed');
   screens.set('subscribers', '/admin/newsletters/subscribers');
   for (const width of WIDTHS) {
