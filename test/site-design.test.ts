@@ -275,3 +275,12 @@ test('the new and changed pages pass html-validate (the same rules as the standa
     assert.equal(report.valid, true, `${path}: ${JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`)))}`);
   }
 });
+
+test('the brand colour reaches the newsletter email and the newsroom', async () => {
+  const { renderEditionEmail } = await import('../src/newsletters/render.ts');
+  const base = { newsletter: { slug: 'daily', name: 'The Daily Digest' }, edition: { number: 1, subject: 'Hello', intro: '', date: new Date(NOW) }, items: [fx.a1] } as any;
+  const mail = renderEditionEmail({ ...base, publication: { name: 'The Ledger', siteUrl: 'https://news.example', timeZone: 'Europe/London', locale: 'en-GB', accentColor: '#0b5394' } });
+  assert.match(mail.html, /color:#0b5394/);
+  const { c } = await signedIn(t, 'brand-editor@example.com', 'editor', 'Bea Editor');
+  assert.match(await c.page('/admin'), /<link rel="stylesheet" href="\/assets\/brand.css">/);
+});

@@ -45,6 +45,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
 <meta name="robots" content="noindex, nofollow">
 <title>${title} | ${ctx.publicationName} newsroom</title>
 <link rel="stylesheet" href="/assets/admin.css">
+<link rel="stylesheet" href="/assets/brand.css">
 <link rel="icon" href="/assets/logo.png" type="image/png">
 <script src="/assets/admin.js" defer></script>
 </head>

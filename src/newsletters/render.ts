@@ -3,6 +3,7 @@
 // text part. Rendered once per edition; the per-recipient values are slots (src/newsletters/delivery/
 // mime.ts) filled at send time: greeting, unsubscribe_url, preferences_url.
 // Emails are not web pages: inline styles are right here, and the site's CSP does not apply.
+import { accentOf } from '../publication/brand.ts';
 import { html, raw, type SafeHtml } from '../platform/html.ts';
 import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
 import { absoluteUrls } from '../platform/absolute-urls.ts';
@@ -11,7 +12,7 @@ import { humanDate } from '../platform/time.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
 
 export interface EditionContent {
-  publication: { name: string; siteUrl: string; timeZone: string; locale: string };
+  publication: { name: string; siteUrl: string; timeZone: string; locale: string; accentColor?: string };
   newsletter: { slug: string; name: string; description: string };
   edition: { number: number; subject: string; intro: string; date: Date };
   items: ArticleSummary[];
@@ -25,6 +26,8 @@ const SERIF = "Georgia,'Times New Roman',serif";
 /** The HTML and text parts, with slots for the per-recipient values. */
 export function renderEditionEmail(c: EditionContent): { html: string; text: string } {
   const { publication: pub, newsletter: nl, edition: ed } = c;
+  // The publication's brand colour (src/publication/brand.ts: always readable on white).
+  const accent = pub.accentColor ? accentOf({ accentColor: pub.accentColor }) : '#9a3412';
   const clean = (s: string) => stripSlotChars(s);
   const webUrl = pub.siteUrl + editionPath(nl.slug, ed.number);
   const date = humanDate(ed.date, pub.timeZone, pub.locale);
@@ -36,10 +39,10 @@ export function renderEditionEmail(c: EditionContent): { html: string; text: str
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
   const story = (a: ArticleSummary, i: number): SafeHtml => html`<tr><td class="nd-story" style="padding:20px 0;border-top:1px solid #e4e1da;">
-  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
+  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:${accent};">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:${accent};">${i + 1}.</p>`}
   <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
   ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
-  <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:#9a3412;text-decoration:underline;">Read the story</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
+  <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:${accent};text-decoration:underline;">Read the story</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
 </td></tr>`;
 
   const doc = html`<!doctype html>
