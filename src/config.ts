@@ -95,6 +95,32 @@ export interface Config {
   wire: WireConfig;
   /** Members (src/members): sign-in link lifetime and limits. */
   members: MembersConfig;
+  /** Paid plans through Stripe (src/members/stripe.ts): unset keys mean payments are not set up. */
+  stripe: StripeConfig;
+}
+
+export interface StripeConfig {
+  /** STRIPE_SECRET_KEY (sk_… or a restricted rk_… key); null: no Checkout, no customer portal. */
+  secretKey: string | null;
+  /** STRIPE_WEBHOOK_SECRET (whsec_…) that /webhooks/stripe checks signatures against; null: webhooks refused. */
+  webhookSecret: string | null;
+  /** STRIPE_API_URL split for the library's host/port/protocol options; null: Stripe itself. */
+  api: { host: string; port: number; protocol: 'http' | 'https' } | null;
+}
+
+function stripeConfig(env: Env): StripeConfig {
+  const key = str(env, 'STRIPE_SECRET_KEY', '');
+  if (key && !/^(sk|rk)_[A-Za-z0-9_]{6,}$/.test(key)) throw new ConfigError('STRIPE_SECRET_KEY', 'a Stripe secret key (sk_live_…, sk_test_… or a restricted rk_… key)', '(hidden)');
+  const hook = str(env, 'STRIPE_WEBHOOK_SECRET', '');
+  if (hook && !/^whsec_[A-Za-z0-9+/=_-]{6,}$/.test(hook)) throw new ConfigError('STRIPE_WEBHOOK_SECRET', "the webhook endpoint's signing secret (whsec_…)", '(hidden)');
+  let api: StripeConfig['api'] = null;
+  if (env.STRIPE_API_URL) {
+    const u = new URL(url(env, 'STRIPE_API_URL', '', ['http:', 'https:']));
+    if (u.pathname !== '/' || u.search || u.username) throw new ConfigError('STRIPE_API_URL', 'a base URL with no path, such as http://127.0.0.1:12111', env.STRIPE_API_URL);
+    const protocol = u.protocol === 'http:' ? 'http' : 'https';
+    api = { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443, protocol };
+  }
+  return { secretKey: key || null, webhookSecret: hook || null, api };
 }
 
 export interface MembersConfig {
@@ -147,6 +173,7 @@ export function loadConfig(env: Env = process.env, opts: { loadDotEnv?: boolean 
       linkLimitPerIp: int(env, 'MEMBER_LINK_LIMIT_PER_IP', 20, 0, 100_000_000),
       linkLimitPerAddress: int(env, 'MEMBER_LINK_LIMIT_PER_ADDRESS', 5, 0, 100_000_000),
     },
+    stripe: stripeConfig(env),
   };
   config.wire = wireConfig(env, config.publicationName, config.siteUrl);
   try {
@@ -285,6 +312,15 @@ export interface WireConfig {
   maxRedirects: number;
   /** Hosts fetched from at once (WIRE_CONCURRENCY); each host still gets one request at a time. */
   concurrency: number;
+  /**
+   * Subscribe to the WebSub hubs feeds advertise, for push (WIRE_WEBSUB, default false: the hub must
+   * reach this site's callback, so the site must be public).
+   */
+  websub: boolean;
+  /** Where hubs reach the callback (WIRE_WEBSUB_CALLBACK_URL, default SITE_URL): `<base>/api/wire/websub/<token>`. */
+  websubCallbackBase: string;
+  /** The lease asked of hubs, in seconds (WIRE_WEBSUB_LEASE_SECONDS, default 10 days); renewed before it ends. */
+  websubLeaseSeconds: number;
 }
 
 function wireConfig(env: Env, publicationName: string, siteUrl: string): WireConfig {
@@ -299,5 +335,8 @@ function wireConfig(env: Env, publicationName: string, siteUrl: string): WireCon
     maxBytes: int(env, 'WIRE_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxRedirects: int(env, 'WIRE_MAX_REDIRECTS', 5, 0, 20),
     concurrency: int(env, 'WIRE_CONCURRENCY', 8, 1, 256),
+    websub: bool(env, 'WIRE_WEBSUB', false),
+    websubCallbackBase: url(env, 'WIRE_WEBSUB_CALLBACK_URL', siteUrl, ['http:', 'https:']).replace(/\/+$/, ''),
+    websubLeaseSeconds: int(env, 'WIRE_WEBSUB_LEASE_SECONDS', 10 * 24 * 3600, 3600, 365 * 24 * 3600),
   };
 }

@@ -8,6 +8,7 @@ import { sendSignInLinkJob } from './staff/signin.ts';
 import { sendAlreadySubscribedJob, sendVerificationJob } from './newsletters/signup-jobs.ts';
 import { deliverWebhook } from './webhooks/deliver.ts';
 import { wirePollJob } from './newswire/poller.ts';
+import { wireClusterJob } from './newswire/stories/live.ts';
 import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
 import { websubPingJob } from './publication/websub.ts';
 import { demoImagesJob } from './demo/images.ts';
@@ -23,6 +24,8 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'webhooks.deliver': deliverWebhook,
   /** WIRE_POLL_JOB: one newswire poll run (due feeds, pending pages); minutes long, so it has a worker of its own. */
   'newswire.poll': wirePollJob,
+  /** WIRE_CLUSTER_JOB: put the wire items not yet in a story into stories (one run at a time). */
+  'newswire.cluster': wireClusterJob,
   /** MEMBER_LINK_JOB: a reader's sign-in (or finish-registration) link, to any address asked for. */
   'members.send_signin_link': sendMemberLinkJob,
   /** EMAIL_CHANGE_JOB: the confirmation link for a reader's new address, sent to that address. */

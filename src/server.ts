@@ -14,7 +14,8 @@ import { registerWebRoutes } from './web/routes.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
-import { CONTENT_CHANNEL } from './platform/channels.ts';
+import { CONTENT_CHANNEL, STORY_CHANNEL } from './platform/channels.ts';
+import { storyPageKeys } from './web/stories.ts';
 import { queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
@@ -48,6 +49,23 @@ export async function createApp(deps: Deps): Promise<App> {
     if (deps.config.websubHub) {
       queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
     }
+  });
+  // A wire story's coverage changed (a JSON list of slugs): only its pages, its feeds and our articles
+  // on it are dropped (src/newswire/coverage/coverage.ts announces it).
+  await deps.db.listen(STORY_CHANNEL, (payload) => {
+    let slugs: unknown;
+    try {
+      slugs = JSON.parse(payload);
+    } catch {
+      slugs = null;
+    }
+    if (!Array.isArray(slugs)) return cache.clear();
+    storyPageKeys(deps.db, slugs as string[])
+      .then((keys) => cache.drop(keys))
+      .catch((err) => {
+        deps.log.error('story pages not dropped; dropping every cached page', { err });
+        cache.clear();
+      });
   });
   const app = createHttpApp({
     log: deps.log,

@@ -281,7 +281,7 @@ test('pause, resume and cancel a running send, shown according to its state', as
   const cancelVisible = (page: string) => new RegExp(`href="${base}/cancel" data-when="sending paused">`).test(page);
 
   let page = await c.page(base);
-  assert.match(page, /id="edition-state">sending</);
+  assert.match(page, /id="edition-state" data-state="sending">Sending now</);
   assert.ok(visible(page, 'pause'), 'pause is offered while sending');
   assert.ok(!visible(page, 'resume'), 'resume is not');
   assert.ok(cancelVisible(page));
@@ -294,7 +294,7 @@ test('pause, resume and cancel a running send, shown according to its state', as
   assert.match(pause.headers.get('location')!, /notice=paused/);
   page = await c.page(pause.headers.get('location')!);
   assert.match(page, /Sending paused\./);
-  assert.match(page, /id="edition-state">paused</);
+  assert.match(page, /id="edition-state" data-state="paused">Paused</);
   assert.ok(!visible(page, 'pause'));
   assert.ok(visible(page, 'resume'));
   assert.ok(cancelVisible(page));
@@ -322,7 +322,7 @@ test('pause, resume and cancel a running send, shown according to its state', as
   assert.equal(cancel.status, 303);
   page = await c.page(cancel.headers.get('location')!);
   assert.match(page, /The send was cancelled/);
-  assert.match(page, /id="edition-state">cancelled</);
+  assert.match(page, /id="edition-state" data-state="cancelled">Cancelled</);
   assert.ok(!visible(page, 'pause') && !visible(page, 'resume') && !cancelVisible(page), 'no controls once cancelled');
   assert.equal((await c.post(`${base}/resume`)).status, 409);
   assert.match(await c.page(`${base}/cancel`), /there is no send in progress to cancel/);

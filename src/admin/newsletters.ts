@@ -16,6 +16,7 @@ import { cancelConfirmPage, composerPage, newslettersPage, sendConfirmPage } fro
 import { countRecipients } from '../newsletters/stats.ts';
 import { editionPreview } from '../newsletters/preview.ts';
 import { MAIL_FRAME_CSP, MESSAGE_PAGE_CSP } from './outbox.ts';
+import { topUncovered } from '../newswire/coverage/coverage.ts';
 import { fromLocalInput } from '../platform/time.ts';
 
 function num(req: FastifyRequest, name = 'id'): number {
@@ -40,11 +41,18 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
   const composer: Handler = async (req, reply) => {
     const ctx = await h.ctx(req);
     const e = await getEdition(db, num(req));
-    const [status, recent, recipients] = await Promise.all([sendStatus(db, e.id), listPublished(db, {}, 40), countRecipients(db, e.newsletter.id)]);
+    const editable = e.status === 'draft' || e.status === 'scheduled';
+    const [status, recent, recipients, uncovered] = await Promise.all([
+      sendStatus(db, e.id),
+      listPublished(db, {}, 40),
+      countRecipients(db, e.newsletter.id),
+      // The day's top stories on the wire we have not published on: "Draft a brief" beside each.
+      editable ? topUncovered(db, { now: web.clock.now(), limit: 8 }) : Promise.resolve([]),
+    ]);
     const candidates = recent.filter((a) => !e.items.some((i) => i.id === a.id));
     // The page frames its own preview (this site's URL), nothing else new.
     reply.header('content-security-policy', MESSAGE_PAGE_CSP);
-    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query), recipients));
+    return h.sendPage(reply, composerPage(ctx, ctx.timeZone, e, status, candidates, noticeFrom(req.query), recipients, uncovered));
   };
 
   /** The email as readers will get it, for the composer's frames: sandboxed, no script, no forms. */

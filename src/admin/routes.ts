@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts, bounces.ts, outbox.ts and wire.ts.
+// newsletters.ts, subscribers.ts, members.ts, bounces.ts, outbox.ts, wire.ts and briefs.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -20,6 +20,8 @@ import { outboxScreens } from './outbox.ts';
 import { bounceScreens } from './bounces.ts';
 import { wireScreens } from './wire.ts';
 import { frontScreens } from './front.ts';
+import { briefScreens } from './briefs.ts';
+import { memberScreens } from './members.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
 const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
@@ -39,6 +41,8 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const b = bounceScreens(web, h);
   const w = wireScreens(web, h);
   const fp = frontScreens(web, h);
+  const br = briefScreens(web, h);
+  const m = memberScreens(web, h);
   return [
     // ---- signing in and out
     get('/admin/signin', 'public', s.signInForm),
@@ -143,6 +147,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/outlets/:id/pause', 'wire.manage', w.pause),
     post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
     post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
+    post('/admin/stories/:id/brief', WRITERS, br.draft), // "Draft a brief": a Speed Read draft from the story's coverage
 
     // ---- subscribers
     get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),
@@ -152,6 +157,20 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/newsletters/subscribers/:id/delete', 'newsletters.manage', sub.remove), // for good
     post('/admin/newsletters/subscribers/import', 'newsletters.manage', sub.importCsv, MULTIPART),
     get('/admin/newsletters/subscribers/export', 'newsletters.manage', sub.exportCsv),
+
+    // ---- members (src/admin/members.ts): editors see members and annotate them; plans and the paywall are settings
+    get('/admin/members', 'newsletters.manage', m.list),
+    get('/admin/members/export', 'newsletters.manage', m.exportCsv), // CSV, with the list's filters
+    post('/admin/members/import', 'newsletters.manage', m.importCsv, MULTIPART), // the report of `newsdesk members import`
+    get('/admin/members/insights', 'newsletters.manage', m.insights), // SVG charts, Stripe's latest events
+    get('/admin/members/plans', 'newsletters.manage', m.plans),
+    post('/admin/members/plans', 'settings.manage', m.savePlan), // create or update by slug
+    get('/admin/members/paywall', 'settings.manage', m.paywall),
+    post('/admin/members/paywall', 'settings.manage', m.savePaywall),
+    get('/admin/members/:id', 'newsletters.manage', m.show),
+    post('/admin/members/:id/note', 'newsletters.manage', m.saveNote),
+    post('/admin/members/:id/complimentary', 'newsletters.manage', m.grantComp), // until the end of a day
+    post('/admin/members/:id/complimentary/revoke', 'newsletters.manage', m.revokeComp),
 
     // ---- bounce and complaint reports without our signed return path, held for an editor
     get('/admin/newsletters/bounces', 'newsletters.manage', b.list),

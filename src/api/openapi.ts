@@ -145,6 +145,15 @@ Object.assign(ADMIN, {
     },
   },
   '/api/admin/wire/items/{id}': { get: { summary: 'One wire item, with its sanitised HTML', params: [pathId], response: data(ref('WireItem')) } },
+  '/api/admin/stories/{id}/brief': {
+    post: {
+      summary: 'Draft a brief: a draft Speed Read linked to the story, quoting and attributing its coverage (what happened, one outlet per side, the sources); 200 with the story\'s existing draft brief',
+      permission: 'articles.write_own_drafts',
+      params: [pathId],
+      status: 201,
+      response: data({ type: 'object' }),
+    },
+  },
 });
 for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
   ADMIN[`/api/admin/${kind}`] = {
@@ -224,6 +233,12 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
   add(CONTENT, 'Content API');
   add(GHOST, 'Ghost-compatible Content API');
   paths['/api/openapi.json'] = { get: { tags: ['Meta'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } };
+  // The WebSub callback the newswire gives hubs (src/api/websub.ts): the token in the path names one feed's subscription.
+  const token = { name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: "One feed's subscription token" };
+  paths['/api/wire/websub/{token}'] = {
+    get: { tags: ['WebSub'], summary: "A hub verifies a subscription or unsubscription: hub.challenge is echoed when we asked for it", parameters: [token], responses: { '200': { description: 'The challenge, as text' }, '404': { description: 'No such subscription, or not asked for' } } },
+    post: { tags: ['WebSub'], summary: "A hub pushes the feed's new content, signed with X-Hub-Signature (HMAC of the body with the subscription's secret)", parameters: [token], responses: { '202': { description: 'Accepted: stored like a poll' }, '200': { description: 'Accepted, nothing new' }, '403': { description: 'Bad or missing signature' } } },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -241,7 +256,7 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
         Outlet: obj({
           id: int, name: str, slug: str, home_url: str, lean: LEAN, rating_source: nullable(str), rating_confidence: nullable(str), country: nullable(str), language: nullable(str),
           fetch_allowed: bool, active: bool, demo: bool, created_at: time, updated_at: time,
-          feeds: arr(obj({ id: int, url: str, format: nullable(str), title: nullable(str), last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), next_poll_at: time, websub_hub: nullable(str) })),
+          feeds: arr(obj({ id: int, url: str, format: nullable(str), title: nullable(str), last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), next_poll_at: time, websub_hub: nullable(str), websub_state: str, websub_lease_until: nullable(time), websub_error: nullable(str) })),
           last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), items_per_day: { type: 'number' }, items_total: int, page_errors: int,
         }),
         WireItem: obj({

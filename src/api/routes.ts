@@ -19,12 +19,15 @@ import { contentApi } from './content.ts';
 import { GHOST_ALIASES, GHOST_PREFIX, ghostApi, setGhostErrors } from './ghost.ts';
 import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
+import { rawJson, stripeWebhooks } from './stripe-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
+import { rawPushBodies, websubApi } from './websub.ts';
+import { briefsApi } from './briefs.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
-type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
-type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'public';
+type Access = 'public' | 'content key' | 'mail webhook secret' | 'stripe signature' | 'admin key' | `admin key: ${Permission}`;
+type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'stripe' | 'public' | 'websub';
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface ApiRoute {
@@ -49,7 +52,10 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const g = ghostApi(deps, cache);
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
+  const ws = websubApi(deps);
+  const br = briefsApi(deps);
   const mb = membersApi(deps);
+  const st = stripeWebhooks(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
     reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc);
@@ -141,6 +147,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('DELETE', '/api/admin/outlets/:id', 'admin key: wire.manage', w.deleteOutlet),
     admin('GET', '/api/admin/wire/items', 'admin key', w.listItems),
     admin('GET', '/api/admin/wire/items/:id', 'admin key', w.getItem),
+    // briefs from the wire (issue #12): a draft Speed Read from a story's coverage (201; 200: its existing draft)
+    admin('POST', '/api/admin/stories/:id/brief', 'admin key: articles.write_own_drafts', br.draft),
 
     // ---- Content API (Newsdesk's shapes)
     r('content', 'GET', '/api/content/articles', 'content key', c.articles),
@@ -171,6 +179,12 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     // ---- bounce and complaint webhooks of mail providers (and a raw DSN from a mail server's pipe)
     r('mail', 'POST', '/webhooks/mail/dsn', 'mail webhook secret', m.dsn),
     r('mail', 'POST', '/webhooks/mail/:provider', 'mail webhook secret', m.provider), // ses, postmark, mailgun, sendgrid
+
+    // ---- WebSub callback of the wire's feeds: a hub verifies (GET, echoing hub.challenge) and pushes (POST, X-Hub-Signature)
+    r('websub', 'GET', '/api/wire/websub/:token', 'public', ws.verify),
+    r('websub', 'POST', '/api/wire/websub/:token', 'public', ws.push),
+    // Stripe (src/api/stripe-webhooks.ts): signed with STRIPE_WEBHOOK_SECRET, checked on the raw body
+    r('stripe', 'POST', '/webhooks/stripe', 'stripe signature', st.receive),
   ];
 }
 
@@ -303,9 +317,30 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
     );
   }
 
+  // WebSub callbacks: raw bodies of any type in this scope only, a rate limit per client address (a
+  // hub pushes a feed's changes, not hundreds a minute); the subscription's secret is checked by the handler.
+  const websubLimiter = sharedLimiter(deps.db, 'websub', 300, 60_000);
+  await app.register(async (scope) => {
+    rawPushBodies(scope, config.wire.maxBytes);
+    scope.addHook('onRequest', async (req, reply) => {
+      const r = await websubLimiter.take(req.ip, Date.now());
+      if (!r.ok) {
+        reply.header('retry-after', Math.max(1, Math.ceil((r.resetAt - Date.now()) / 1000)));
+        throw new RateLimitedError('Too many requests to the WebSub callback; try again later.');
+      }
+    });
+    for (const t of area('websub')) scope.route({ method: t.method, url: t.url, handler: t.handler });
+  });
+
   // Mail providers' webhooks: raw messages accepted in this scope only; the secret is checked by the handlers.
   await app.register(async (scope) => {
     rawMessages(scope);
     for (const t of area('mail')) scope.route({ method: t.method, url: t.url, handler: t.handler });
+  });
+
+  // Stripe's webhooks: JSON read as raw bytes in this scope only (the signature covers them exactly).
+  await app.register(async (scope) => {
+    rawJson(scope);
+    for (const t of area('stripe')) scope.route({ method: t.method, url: t.url, handler: t.handler });
   });
 }

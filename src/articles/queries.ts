@@ -23,6 +23,8 @@ export interface ListFilter {
   since?: Date;
   excludeIds?: number[];
   ids?: number[];
+  /** Articles on a story (articles.story_key: a wire story's slug, or the slugs of stories merged into it). */
+  storyKeys?: string[];
 }
 
 function where(filter: ListFilter, params: unknown[]): string {
@@ -38,6 +40,7 @@ function where(filter: ListFilter, params: unknown[]): string {
   if (filter.editorsPick !== undefined) parts.push(`a.editors_pick = ${p(filter.editorsPick)}`);
   if (filter.since) parts.push(`a.published_at >= ${p(filter.since)}`);
   if (filter.ids) parts.push(`a.id = ANY(${p(filter.ids)}::int[])`);
+  if (filter.storyKeys) parts.push(`a.story_key = ANY(${p(filter.storyKeys)}::text[])`);
   if (filter.excludeIds?.length) parts.push(`a.id <> ALL(${p(filter.excludeIds)}::int[])`);
   return parts.join(' AND ');
 }

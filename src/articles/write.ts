@@ -18,7 +18,7 @@ import { ACCESS_LEVELS, sourceBeforeMarker, stripMarker } from '../members/acces
 export const RESERVED_SLUGS = new Set([
   'account', 'admin', 'api', 'assets', 'author', 'authors', 'editions', 'feed', 'feed.xml', 'feed.atom', 'feed.json', 'format',
   'formats', 'ghost', 'healthz', 'members', 'news-sitemap.xml', 'newsletters', 'newsletter', 'page', 'robots.txt', 'rss',
-  'search', 'section', 'sections', 'sitemap.xml', 'static', 'subscribe', 'tag', 'tags', 'unsubscribe', 'favicon.ico', 'uploads',
+  'search', 'section', 'sections', 'sitemap.xml', 'static', 'story', 'stories', 'subscribe', 'tag', 'tags', 'unsubscribe', 'favicon.ico', 'uploads',
 ]);
 
 const httpUrl = z

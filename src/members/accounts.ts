@@ -16,6 +16,7 @@ import { parseEmail, parseName, resolveNewsletters, setPreferences, subscription
 import { deleteSubscriber } from '../newsletters/subscribers.ts';
 import { countDaily } from './stats.ts';
 import { paidSql } from './subscriptions.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 
 export const MEMBER_COOKIE = 'nd_member';
 export const MEMBER_SESSION_IDLE_MS = 30 * 86400_000;
@@ -138,9 +139,11 @@ async function sendMemberMail(deps: Deps, to: string, subject: string, text: str
     .split(/\n{2,}/)
     .map((p) => `<p>${p.replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>').replace(/\n/g, '<br>')}</p>`)
     .join('\n');
-  // Without SMTP_URL: the private outbox folder (a sign-in link in the newsroom's outbox viewer would
-  // let editors sign in as readers).
-  await sendTransactional(deps.config, { to, subject, text, html: htmlBody, outbox: 'outbox-staff' }, deps.clock.now());
+  // Without SMTP_URL: DATA_DIR/outbox like every other message to readers, so a reader of the
+  // embedded default (the demo, a trial install) finds their link in the newsroom's outbox viewer.
+  // Editors who can open that viewer could use such a link; a site with real readers sets SMTP_URL,
+  // and then nothing is written anywhere. See docs/decisions/0052-reader-mail-without-smtp.md.
+  await sendTransactional(deps.config, { to, subject, text, html: htmlBody, outbox: 'outbox' }, deps.clock.now());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,12 +169,53 @@ export interface MemberSession {
   member: Member;
   csrf: string;
   idHash: string;
+  /** When the session ends unless used (ms since the epoch). */
+  expiresAt: number;
 }
 
 /** The live session for a cookie value, with the member and whether they pay (one query). */
+// Sessions are looked up on every page a signed-in reader opens: each is kept in this process for a few
+// seconds (SESSION_CACHE_MS). Ending sessions or deleting the account here drops them at once; in
+// another process a session that was ended, or a subscription that changed, shows within that time.
+export const SESSION_CACHE_MS = 5000;
+const sessionCache = new WeakMap<Db, Map<string, { at: number; session: Promise<MemberSession | null> }>>();
+function sessionsOf(db: Db) {
+  let m = sessionCache.get(db);
+  if (!m) {
+    const fresh = new Map<string, { at: number; session: Promise<MemberSession | null> }>();
+    sessionCache.set(db, (m = fresh));
+    // Subscriptions that change (Stripe, imports, complimentary access) announce it on the content
+    // channel, from this process or another: what was kept of whether a reader pays is dropped.
+    void db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => sessionCache.delete(db));
+  }
+  return m;
+}
+/** Forget what this process keeps of sessions (after a change to a person: all of them, it is cheap). */
+export function forgetMemberSessions(db: Db, _personId?: number): void {
+  sessionCache.get(db)?.clear();
+}
+
 export async function loadMemberSession(db: Db, id: string | undefined, now: Date, graceDays: number): Promise<MemberSession | null> {
   if (!id || id.length > 100) return null;
   const idHash = hashId(id);
+  const cache = sessionsOf(db);
+  const key = `${idHash}|${graceDays}`;
+  const hit = cache.get(key);
+  const t = Date.now();
+  if (hit && t - hit.at < SESSION_CACHE_MS) {
+    const s = await hit.session;
+    if (!s || now.getTime() < s.expiresAt) return s;
+  }
+  // One look-up at a time per session: concurrent requests share it.
+  const fresh = loadMemberSessionFromDb(db, idHash, now, graceDays);
+  if (cache.size > 10_000) cache.clear();
+  const entry = { at: t, session: fresh };
+  cache.set(key, entry);
+  fresh.catch(() => cache.get(key) === entry && cache.delete(key));
+  return fresh;
+}
+
+async function loadMemberSessionFromDb(db: Db, idHash: string, now: Date, graceDays: number): Promise<MemberSession | null> {
   const row = await db.one<Member & { csrf_secret: string; expires_at: Date; last_seen_at: Date; session_created_at: Date }>(
     `SELECT ${MEMBER_COLUMNS('$2', '$3')}, s.csrf_secret, s.expires_at, s.last_seen_at, s.created_at AS session_created_at
        FROM member_sessions s JOIN people p ON p.id = s.person_id
@@ -183,17 +227,19 @@ export async function loadMemberSession(db: Db, id: string | undefined, now: Dat
     const expiresAt = new Date(Math.min(now.getTime() + MEMBER_SESSION_IDLE_MS, row.session_created_at.getTime() + MEMBER_SESSION_MAX_MS));
     await db.query(`UPDATE member_sessions SET last_seen_at = $2, expires_at = $3 WHERE id_hash = $1`, [idHash, now, expiresAt]);
   }
-  const { csrf_secret, expires_at: _e, last_seen_at: _l, session_created_at: _c, ...member } = row;
-  return { member, csrf: csrf_secret, idHash };
+  const { csrf_secret, expires_at, last_seen_at: _l, session_created_at: _c, ...member } = row;
+  return { member, csrf: csrf_secret, idHash, expiresAt: expires_at.getTime() };
 }
 
 export async function endMemberSession(db: Db, idHash: string): Promise<void> {
   await db.query(`DELETE FROM member_sessions WHERE id_hash = $1`, [idHash]);
+  forgetMemberSessions(db);
 }
 
 /** Sign out everywhere: every session of this person ends. */
 export async function endAllMemberSessions(db: Db, personId: number): Promise<number> {
   const rows = await db.query(`DELETE FROM member_sessions WHERE person_id = $1 RETURNING 1`, [personId]);
+  forgetMemberSessions(db, personId);
   return rows.length;
 }
 
@@ -213,6 +259,7 @@ export async function getMember(db: Db, personId: number, now: Date, graceDays: 
 
 export async function renameMember(db: Db, personId: number, name: unknown): Promise<void> {
   await db.query(`UPDATE people SET name = $2 WHERE id = $1`, [personId, parseName(name)]);
+  forgetMemberSessions(db, personId);
 }
 
 /** Ask to change the address: a confirmation link goes to the new one; nothing changes until it is used. */
@@ -255,6 +302,7 @@ export async function confirmEmailChange(db: Db, secret: string, token: unknown,
     if (taken && taken.id !== r.data.p) throw new ConflictError('That address already belongs to another account or subscription, so it cannot be moved to this one.');
     const rows = await tx.query(`UPDATE people SET email = $2, email_normalized = $2 WHERE id = $1 AND account_at IS NOT NULL RETURNING id`, [r.data.p, r.data.e]);
     if (!rows.length) throw new UnauthorizedError(EMAIL_LINK_FAILED);
+    forgetMemberSessions(db, r.data.p);
     return { personId: r.data.p, email: r.data.e };
   });
 }
@@ -289,9 +337,12 @@ export async function exportMemberData(db: Db, personId: number): Promise<Record
  * kinds, deliveries, bounce records) go; the daily aggregate counts stay.
  */
 export async function deleteMember(db: Db, personId: number, now: Date): Promise<void> {
-  const p = await db.one<{ email: string }>(`SELECT email FROM people WHERE id = $1`, [personId]);
+  const p = await db.one<{ email: string; stripe_customer_id: string | null }>(`SELECT email, stripe_customer_id FROM people WHERE id = $1`, [personId]);
   if (!p) return;
   await countDaily(db, now, 'deleted');
+  // Stripe's events carry the customer's address: they go with the account.
+  if (p.stripe_customer_id) await db.query(`DELETE FROM stripe_events WHERE customer_id = $1`, [p.stripe_customer_id]);
+  forgetMemberSessions(db, personId);
   await deleteSubscriber(db, p.email);
 }
 

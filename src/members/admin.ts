@@ -8,6 +8,9 @@ import { parseName, subscriptionsOf } from '../newsletters/signup.ts';
 import { getPaywall } from './paywall.ts';
 import { grantComplimentary, revokeComplimentary, subscriptionsOfMember, SUBSCRIPTION_STATUSES } from './subscriptions.ts';
 import { memberMeterSummary } from './meter.ts';
+import { toSafeCsv } from '../platform/csv.ts';
+import { getPublication } from '../publication/settings.ts';
+import { isoInZone } from '../platform/time.ts';
 
 export interface MemberRow {
   id: number;
@@ -35,7 +38,7 @@ export interface MemberFilter {
 }
 
 /** Members: people with a reader account or a paid subscription (newsletter-only subscribers are not members). */
-export async function listMembers(deps: Pick<Deps, 'db' | 'clock'>, f: MemberFilter): Promise<{ rows: MemberRow[]; total: number }> {
+export async function listMembers(deps: Pick<Deps, 'db' | 'clock'>, f: MemberFilter, opts: { forExport?: boolean } = {}): Promise<{ rows: MemberRow[]; total: number }> {
   if (f.status && f.status !== 'free' && !(SUBSCRIPTION_STATUSES as readonly string[]).includes(f.status)) {
     throw new ValidationError('status is one of free, active, past_due, cancelled, expired.', { status: 'invalid' });
   }
@@ -61,7 +64,7 @@ export async function listMembers(deps: Pick<Deps, 'db' | 'clock'>, f: MemberFil
   const rows = await deps.db.query<MemberRow>(
     `SELECT p.id, p.email, p.name, pl.slug AS plan, coalesce(cur.status, 'free') AS status, cur.expires_at,
             coalesce(cur.source, 'account') AS source, (cur.stripe_price_id IS NOT NULL AND cur.plan_id IS NULL) AS unknown_price,
-            p.account_at, p.created_at
+            p.account_at, p.created_at${opts.forExport ? `, cur.external_id, coalesce(cur.note, '') AS note` : ''}
        ${from} ORDER BY p.created_at DESC, p.id DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
     params,
   );
@@ -90,7 +93,7 @@ export async function memberDetail(deps: Pick<Deps, 'db' | 'clock' | 'config'>, 
 }
 
 /** Staff changes: name, note, complimentary access until a date (null: revoke; a date in the past is refused). */
-export async function updateMember(deps: Pick<Deps, 'db' | 'clock'>, id: number, patch: { name?: unknown; note?: unknown; complimentary_until?: unknown }): Promise<void> {
+export async function updateMember(deps: Pick<Deps, 'db' | 'clock'>, id: number, patch: { name?: unknown; note?: unknown; complimentary_until?: unknown; complimentary_note?: unknown }): Promise<void> {
   const db: Db = deps.db;
   if (!(await db.one(`SELECT 1 FROM people WHERE id = $1`, [id]))) throw new NotFoundError(`There is no member ${id}.`);
   if (patch.name !== undefined) await db.query(`UPDATE people SET name = $2 WHERE id = $1`, [id, parseName(patch.name)]);
@@ -103,6 +106,33 @@ export async function updateMember(deps: Pick<Deps, 'db' | 'clock'>, id: number,
     const until = typeof patch.complimentary_until === 'string' ? new Date(patch.complimentary_until) : null;
     if (!until || Number.isNaN(until.getTime())) throw new ValidationError('complimentary_until is an ISO 8601 date or time, or null to revoke.', { complimentary_until: 'invalid' });
     if (until.getTime() <= deps.clock.now().getTime()) throw new ValidationError('complimentary_until must be in the future.', { complimentary_until: 'in the past' });
-    await grantComplimentary(db, id, until, 'granted by staff', deps.clock.now());
+    const note = typeof patch.complimentary_note === 'string' && patch.complimentary_note.trim() ? patch.complimentary_note.trim().slice(0, 500) : 'granted by staff';
+    await grantComplimentary(db, id, until, note, deps.clock.now());
   }
+}
+
+/**
+ * The members as CSV, with the import's columns first (email,name,plan,status,expires_at,external_id,
+ * note), so a file exported here imports again; then source, registered_at, created_at and whether the
+ * Stripe price is one no plan knows. A free member has an empty plan and status (the import skips such
+ * rows and says so). Every cell is spreadsheet-safe.
+ */
+export async function exportMembersCsv(deps: Pick<Deps, 'db' | 'clock' | 'config'>, f: Omit<MemberFilter, 'limit' | 'offset'>): Promise<{ csv: string; count: number }> {
+  const tz = (await getPublication(deps.db, deps.config)).timeZone;
+  const { rows } = await listMembers(deps, { ...f, limit: 10_000_000, offset: 0 }, { forExport: true });
+  const iso = (d: Date | null) => (d ? d.toISOString() : '');
+  // An expiry at local midnight is the end of the day before, as the import reads a bare date.
+  const expiry = (d: Date | null) => {
+    if (!d) return '';
+    const local = isoInZone(d, tz);
+    return /T00:00:00/.test(local) ? isoInZone(new Date(d.getTime() - 1), tz).slice(0, 10) : d.toISOString();
+  };
+  const csv = toSafeCsv([
+    ['email', 'name', 'plan', 'status', 'expires_at', 'external_id', 'note', 'source', 'registered_at', 'created_at', 'unknown_price'],
+    ...rows.map((r) => {
+      const x = r as MemberRow & { external_id: string | null; note: string };
+      return [r.email, r.name, r.plan ?? '', r.status === 'free' ? '' : r.status, expiry(r.expires_at), x.source === 'import' ? x.external_id ?? '' : '', x.note ?? '', r.source, iso(r.account_at), iso(r.created_at), r.unknown_price ? 'yes' : ''];
+    }),
+  ]);
+  return { csv, count: rows.length };
 }

@@ -65,6 +65,7 @@ export async function viewArticle(deps: Pick<Deps, 'db' | 'clock' | 'config'>, r
     const decision = decideAccess(gated, v, 'page', meter);
     if (decision.count) {
       await deps.db.query(`INSERT INTO member_reads (person_id, period, article_id, read_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [v.personId, period, article.id, now]);
+      noteCounted(deps.db, v.personId, period, article.id);
     }
     return { decision, setCookie: null, period, limit: meter.limit, used: counted.length + (decision.count ? 1 : 0) };
   }
@@ -77,9 +78,34 @@ export async function viewArticle(deps: Pick<Deps, 'db' | 'clock' | 'config'>, r
   return { decision, setCookie, period, limit: meter.limit, used: counted.length + (decision.count ? 1 : 0) };
 }
 
+// A registered reader's counted articles, looked up on every metered page they open: kept in this
+// process for a few seconds (and added to as this process counts). Another process's count shows
+// within that time; the row itself is written once either way (ON CONFLICT DO NOTHING).
+const COUNTED_CACHE_MS = 5000;
+const countedCache = new WeakMap<Db, Map<string, { at: number; ids: Promise<number[]> }>>();
+
 export async function memberCounted(db: Db, personId: number, period: string): Promise<number[]> {
-  const rows = await db.query<{ article_id: number }>(`SELECT article_id FROM member_reads WHERE person_id = $1 AND period = $2`, [personId, period]);
-  return rows.map((r) => r.article_id);
+  let m = countedCache.get(db);
+  if (!m) countedCache.set(db, (m = new Map()));
+  const key = `${personId}|${period}`;
+  const hit = m.get(key);
+  if (hit && Date.now() - hit.at < COUNTED_CACHE_MS) return [...(await hit.ids)];
+  const ids = db.query<{ article_id: number }>(`SELECT article_id FROM member_reads WHERE person_id = $1 AND period = $2`, [personId, period]).then((rows) => rows.map((r) => r.article_id));
+  if (m.size > 10_000) m.clear();
+  const entry = { at: Date.now(), ids };
+  m.set(key, entry);
+  ids.catch(() => m!.get(key) === entry && m!.delete(key));
+  return [...(await ids)];
+}
+
+function noteCounted(db: Db, personId: number, period: string, articleId: number): void {
+  const hit = countedCache.get(db)?.get(`${personId}|${period}`);
+  if (hit) hit.ids = hit.ids.then((ids) => (ids.includes(articleId) ? ids : [...ids, articleId]));
+}
+
+/** Forget a person's kept counts (their reads changed another way: carried over, deleted). */
+export function forgetCounted(db: Db): void {
+  countedCache.get(db)?.clear();
 }
 
 /** At sign-in, the anonymous reader's already-counted articles carry over to the account's meter. */
@@ -95,6 +121,7 @@ export async function carryOverMeter(deps: Pick<Deps, 'db' | 'clock' | 'config'>
      SELECT $1, $2, a.id, $4 FROM articles a WHERE a.id = ANY($3::int[]) ON CONFLICT DO NOTHING`,
     [personId, period, ids, now],
   );
+  forgetCounted(deps.db);
 }
 
 /** This period's free-article count for the account page. */

@@ -17,6 +17,7 @@ import { zonedTimeToUtc } from '../platform/time.ts';
 import { parseEmail, parseName, textProblem } from '../newsletters/signup.ts';
 import { getPublication } from '../publication/settings.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { fromSpreadsheetSafe } from '../platform/csv.ts';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'past_due', 'cancelled', 'expired'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -131,6 +132,8 @@ export interface MemberSubscription {
   external_id: string | null;
   note: string;
   stripe_price_id: string | null;
+  /** A renewing Stripe subscription: the end of the period paid for. */
+  renews_at: Date | null;
   /** Grants access now (see the table at the top). */
   grants: boolean;
 }
@@ -138,13 +141,13 @@ export interface MemberSubscription {
 export async function subscriptionsOfMember(db: Db, personId: number, now: Date, graceDays: number): Promise<MemberSubscription[]> {
   return db.query<MemberSubscription>(
     `SELECT ms.id, CASE WHEN pl.id IS NULL THEN NULL ELSE json_build_object('slug', pl.slug, 'name', pl.name) END AS plan,
-            ms.status, ms.expires_at, ms.source, ms.external_id, ms.note, ms.stripe_price_id,
+            ms.status, ms.expires_at, ms.source, ms.external_id, ms.note, ms.stripe_price_id, ms.renews_at,
             ((ms.status = 'active' AND (ms.expires_at IS NULL OR ms.expires_at > $2::timestamptz))
               OR (ms.status = 'cancelled' AND ms.expires_at > $2::timestamptz)
               OR (ms.status = 'past_due' AND ms.status_changed_at + make_interval(days => $3::int) > $2::timestamptz)) AS grants
        FROM member_subscriptions ms LEFT JOIN plans pl ON pl.id = ms.plan_id
       WHERE ms.person_id = $1
-      ORDER BY 9 DESC, ms.expires_at DESC NULLS FIRST, ms.id DESC`,
+      ORDER BY 10 DESC, ms.expires_at DESC NULLS FIRST, ms.id DESC`,
     [personId, now, graceDays],
   );
 }
@@ -158,11 +161,13 @@ export async function grantComplimentary(db: Db, personId: number, until: Date |
        VALUES ($1, 'active', $2, 'comp', $3, $4, $4, $4)`,
       [personId, until, note.slice(0, 1000), now],
     );
+    await tx.notify(CONTENT_CHANNEL, 'members');
   });
 }
 
 export async function revokeComplimentary(db: Db, personId: number): Promise<void> {
   await db.query(`DELETE FROM member_subscriptions WHERE person_id = $1 AND source = 'comp'`, [personId]);
+  await db.notify(CONTENT_CHANNEL, 'members');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +275,8 @@ export function readMemberCsv(text: string, timeZone: string): { rows: ParsedRow
   }
   const rows: ParsedRow[] = [];
   const errors: MemberImportError[] = [];
-  const cell = (r: string[], k: string) => (idx[k] === undefined ? '' : (r[idx[k]!] ?? '').trim());
+  // Our own export writes formula-like cells with a leading apostrophe: read back as they were.
+  const cell = (r: string[], k: string) => (idx[k] === undefined ? '' : fromSpreadsheetSafe((r[idx[k]!] ?? '').trim()));
   for (const { record, info } of records.slice(1)) {
     const line = info.lines;
     try {
@@ -400,6 +406,7 @@ export async function importMembersCsv(deps: Pick<Deps, 'db' | 'config' | 'clock
     opts.onProgress?.(++done, rows.length);
   }
   report.errors.sort((a, b) => a.line - b.line);
+  if (report.created || report.updated) await db.notify(CONTENT_CHANNEL, 'members');
   if (rows.length > 200) await db.exec('ANALYZE member_subscriptions; ANALYZE people');
   return report;
 }

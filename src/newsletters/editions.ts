@@ -15,7 +15,8 @@ import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { getNewsletter, getNewsletterBySlug, type Newsletter } from './newsletters.ts';
 import { editionWindow, parseRules, selectStories } from './selection.ts';
-import { renderEditionEmail } from './render.ts';
+import { renderEditionTiers } from './render.ts';
+import { coverageOfArticles } from '../newswire/coverage/coverage.ts';
 
 export type EditionStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'sent' | 'cancelled';
 
@@ -59,7 +60,7 @@ const COLS = `e.id, e.newsletter_id, e.number, e.subject, e.intro, e.status, e.w
   e.slot_at, e.published_at, e.send_started_at, e.sent_at, e.paused_reason, e.created_at, e.updated_at`;
 
 const ITEM_COLS = `
-  a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick, a.feature_image_url, a.feature_image_alt,
+  a.id, a.slug, a.headline, a.dek, a.status, a.published_at, a.updated_at, a.editors_pick, a.feature_image_url, a.feature_image_alt, a.access,
   CASE WHEN f.id IS NULL THEN NULL ELSE json_build_object('slug', f.slug, 'name', f.name) END AS format,
   CASE WHEN s.id IS NULL THEN NULL ELSE json_build_object('slug', s.slug, 'name', s.name) END AS section,
   coalesce((SELECT json_agg(json_build_object('slug', au.slug, 'name', au.name) ORDER BY aa.position, au.name)
@@ -302,8 +303,15 @@ export async function scheduleEdition(deps: Pick<Deps, 'db' | 'clock'>, editionI
 export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Edition) {
   // One after another: inside a transaction these share one connection.
   const newsletter = await newsletterOf(deps.db, e.newsletter_id);
-  const items = await editionItems(deps.db, e.id, true);
+  const listed = await editionItems(deps.db, e.id, true);
+  // Each story's text, for the versions of the email by access level (render.ts decides what goes in).
+  const bodies = new Map(
+    (await deps.db.query<{ id: number; body_html: string; lead_html: string | null }>(`SELECT id, body_html, lead_html FROM articles WHERE id = ANY($1::int[])`, [listed.map((i) => i.id)])).map((b) => [b.id, b]),
+  );
+  const items = listed.map((i) => ({ ...i, body_html: bodies.get(i.id)?.body_html ?? '', lead_html: bodies.get(i.id)?.lead_html ?? null }));
   const pub = await getPublication(deps.db, deps.config);
+  // How each story was covered on the wire, for the articles linked to a wire story.
+  const coverage = Object.fromEntries(await coverageOfArticles(deps.db, items.map((i) => i.id)));
   return {
     newsletter,
     content: {
@@ -311,6 +319,7 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
       newsletter: { slug: newsletter.slug, name: newsletter.name, description: newsletter.description },
       edition: { number: e.number, subject: e.subject, intro: e.intro, date: e.send_started_at ?? e.scheduled_at ?? e.window_end },
       items,
+      coverage,
     },
   };
 }
@@ -329,10 +338,12 @@ export async function startSend(deps: Pick<Deps, 'db' | 'config' | 'clock'>, edi
     if (!EDITABLE.includes(e.status)) throw new ConflictError(`Edition No. ${e.number} is already ${e.status}.`);
     const { content } = await editionContent({ db: tx, config: deps.config }, { ...e, send_started_at: now });
     if (!content.items.length) throw new ValidationError(`Edition No. ${e.number} has no stories: add at least one before sending.`, { items: 'empty' });
-    const rendered = renderEditionEmail(content);
+    // Frozen once per access level (src/newsletters/render.ts): the engine sends each recipient theirs.
+    const tiers = renderEditionTiers(content);
     await moveEdition(tx, editionId, EDITABLE, 'sending', {
-      rendered_html: rendered.html,
-      rendered_text: rendered.text,
+      rendered_html: tiers.anonymous.html,
+      rendered_text: tiers.anonymous.text,
+      rendered_tiers: JSON.stringify({ member: tiers.member, paid: tiers.paid }),
       send_started_at: now,
       published_at: e.published_at ?? now,
       paused_reason: null,

@@ -19,10 +19,15 @@
 //                                                 default 24
 //     ties go to the more recent article, then the higher id. With "rank": "recency" the score is
 //     ignored and the newest come first.
+//   The wire leads ("rank": "digest" only). Articles on one of the day's `wire_top` biggest stories on
+//   the newswire (default 10; 0 turns it off; the wire's own ranking at `end`, src/newswire/stories)
+//   come first, in the wire's rank order (articles on the same story by score), so the biggest
+//   stories of the day lead the digest and the rest (features, smaller stories) follow by score.
 //   Limit. The best `limit` (default 10, at most 50) are the edition, in score order.
 // The defaults of the three seeded newsletters are in src/newsletters/newsletters.ts.
 import type { Db } from '../db/index.ts';
 import type { Newsletter } from './newsletters.ts';
+import { wireRanks } from '../newswire/coverage/coverage.ts';
 
 export interface EditionRules {
   limit: number;
@@ -34,6 +39,8 @@ export interface EditionRules {
   maxWindowHours: number;
   rank: 'digest' | 'recency';
   halfLifeHours: number;
+  /** How many of the day's top wire stories lead the digest (0: the wire does not rank it). */
+  wireTop: number;
 }
 
 const num = (v: unknown, def: number, min: number, max: number) =>
@@ -55,6 +62,7 @@ export function parseRules(n: Pick<Newsletter, 'rules' | 'schedule_days'>): Edit
     maxWindowHours: num(r.max_window_hours, Math.max(72, 3 * windowHours), windowHours, 24 * 366),
     rank: r.rank === 'recency' ? 'recency' : 'digest',
     halfLifeHours: num(r.half_life_hours, 24, 1, 24 * 365),
+    wireTop: Math.round(num(r.wire_top, 10, 0, 100)),
   };
 }
 
@@ -64,6 +72,8 @@ export interface Candidate {
   editors_pick: boolean;
   weight: number;
   siblings: number;
+  /** The wire rank of the article's story among the day's top stories (null: not among them). */
+  wire_rank?: number | null;
 }
 
 export interface RankedCandidate extends Candidate {
@@ -79,12 +89,19 @@ export function scoreCandidate(c: Candidate, end: Date, rules: Pick<EditionRules
   return (c.weight || 1) * pick * prominence * recency;
 }
 
+/** Articles on the day's top wire stories first, in the wire's order. */
+function wireOrder(a: Candidate, b: Candidate): number {
+  const ra = a.wire_rank ?? Infinity;
+  const rb = b.wire_rank ?? Infinity;
+  return ra === rb ? 0 : ra < rb ? -1 : 1;
+}
+
 export function rankCandidates(cands: Candidate[], end: Date, rules: EditionRules): RankedCandidate[] {
   const ranked = cands.map((c) => ({ ...c, score: scoreCandidate(c, end, rules) }));
   ranked.sort((a, b) =>
     rules.rank === 'recency'
       ? b.published_at.getTime() - a.published_at.getTime() || b.id - a.id
-      : b.score - a.score || b.published_at.getTime() - a.published_at.getTime() || b.id - a.id,
+      : wireOrder(a, b) || b.score - a.score || b.published_at.getTime() - a.published_at.getTime() || b.id - a.id,
   );
   return ranked.slice(0, rules.limit);
 }
@@ -105,8 +122,8 @@ export async function editionWindow(db: Db, n: Pick<Newsletter, 'id'>, rules: Ed
 
 /** The ranked stories for an edition of `n` over (start, end]. */
 export async function selectStories(db: Db, n: Pick<Newsletter, 'id'>, rules: EditionRules, window: { start: Date; end: Date }): Promise<RankedCandidate[]> {
-  const cands = await db.query<Candidate>(
-    `SELECT a.id, a.published_at, a.editors_pick, coalesce(f.weight, 1)::float8 AS weight,
+  const cands = await db.query<Candidate & { story_key: string | null }>(
+    `SELECT a.id, a.published_at, a.editors_pick, coalesce(f.weight, 1)::float8 AS weight, a.story_key,
             CASE WHEN a.story_key IS NULL THEN 0 ELSE
               (SELECT count(*)::int FROM articles b
                 WHERE b.status = 'published' AND b.story_key = a.story_key AND b.id <> a.id
@@ -122,5 +139,9 @@ export async function selectStories(db: Db, n: Pick<Newsletter, 'id'>, rules: Ed
                          WHERE ei.article_id = a.id AND e.newsletter_id = $6 AND e.status <> 'cancelled')`,
     [window.start, window.end, rules.sections, rules.formats, rules.editorsPickOnly, n.id],
   );
-  return rankCandidates(cands, window.end, rules);
+  if (rules.rank === 'digest' && rules.wireTop > 0 && cands.some((c) => c.story_key)) {
+    const ranks = await wireRanks(db, { now: window.end, top: rules.wireTop });
+    for (const c of cands) c.wire_rank = (c.story_key && ranks.get(c.story_key)) || null;
+  }
+  return rankCandidates(cands.map(({ story_key: _, ...c }) => c), window.end, rules);
 }

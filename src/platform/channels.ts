@@ -11,6 +11,13 @@
  */
 export const CONTENT_CHANNEL = 'content_changed';
 
+/**
+ * The coverage of wire stories that readers can see has changed (items joined, counts or titles moved):
+ * the payload is a JSON array of story slugs. The page cache drops those stories' pages and feeds and
+ * the pages of our published articles on them, and nothing else (src/newswire/coverage/coverage.ts).
+ */
+export const STORY_CHANNEL = 'wire_story_changed';
+
 /** An article's scheduled publish time was set, moved or cleared: the article scheduler re-arms its timer. */
 export const SCHEDULE_CHANNEL = 'schedule_changed';
 

@@ -88,7 +88,7 @@ function hasUnstorableText(v: unknown, depth: number): boolean {
 }
 
 export function wantsJson(req: FastifyRequest): boolean {
-  if (req.url.startsWith('/api/') || req.url.startsWith('/ghost/api/')) return true;
+  if (req.url.startsWith('/api/') || req.url.startsWith('/ghost/api/') || req.url.startsWith('/webhooks/')) return true;
   const accept = req.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

@@ -4,7 +4,9 @@
 import type { Deps } from '../deps.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { seedDemoWire } from '../demo/wire.ts';
+import { clusterPending } from '../newswire/stories/live.ts';
 import { seedNewsletters } from '../newsletters/newsletters.ts';
+import { seedDemoWireArticles } from '../demo/wire-articles.ts';
 
 export async function seedPublication(deps: Deps, say?: (line: string) => void): Promise<void> {
   if (deps.config.demoContent) {
@@ -14,7 +16,13 @@ export async function seedPublication(deps: Deps, say?: (line: string) => void):
       say?.(`Added the demo publication (${r.articles} articles). Set DEMO_CONTENT=false to start empty.`);
       // The demo's wire comes with the demo publication only (never into a real one on upgrade).
       const w = await seedDemoWire(deps.db, deps.clock.now());
-      if (w.outlets) deps.log.info('added the demo newswire', w);
+      if (w.outlets) {
+        // Its items into stories now, so the Stories screen has today's ranking at once.
+        const c = await clusterPending(deps);
+        // Our own articles on two of its stories: "How it was covered", /story/{slug}, the digest's lead.
+        const linked = await seedDemoWireArticles(deps.db, deps.clock.now());
+        deps.log.info('added the demo newswire', { ...w, clustered: c.clustered, linked });
+      }
     }
   }
   // The newsletters are the publication's defaults, seeded also without demo content.

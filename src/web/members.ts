@@ -17,21 +17,23 @@ import {
 import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle } from '../members/meter.ts';
 import { getPaywall, isMeterExempt } from '../members/paywall.ts';
 import { listPlans, subscriptionsOfMember } from '../members/subscriptions.ts';
+import { paymentsEnabled, startCheckout, startPortal } from '../members/stripe.ts';
 import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
 import { articlePage } from './pages/public.ts';
+import type { SafeHtml } from '../platform/html.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { listPublishedFull } from '../articles/queries.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
 import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
+import { getPublishedArticle, relatedArticles } from '../articles/queries.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
-/** Online payments (Stripe Checkout, webhooks, the customer portal) are not built yet: paid access comes from imports and complimentary grants. */
-const PAYMENTS_ENABLED = false;
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** The gate of a non-public article page for this request: decides, counts, and sets the meter cookie. */
@@ -51,8 +53,45 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
     memberLimit: paywall.member_limit,
     freeForAll: a.access === 'metered' && (!paywall.meter_enabled || isMeterExempt(paywall, a)),
     plans: needPlans ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [],
-    paymentsEnabled: PAYMENTS_ENABLED,
+    paymentsEnabled: paymentsEnabled(deps.config),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed-in readers' article pages are rendered per request (never stored), but what they are rendered
+// from (the site, the article, its related stories) is the same for everyone: kept here for a moment
+// and dropped on any content change (the page cache's own signal), so a signed-in reader's view costs a
+// render and their session and meter look-ups (themselves kept briefly in src/members).
+
+const INPUTS_TTL_MS = 2000;
+interface PageInputs {
+  at: number;
+  value: Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null>;
+}
+const inputsByDeps = new WeakMap<WebDeps['db'], Map<string, PageInputs>>();
+
+/** The inputs of a published article's page, by slug (null: no such published article). */
+export function personalPageInputs(deps: WebDeps, slug: string): Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null> {
+  let memo = inputsByDeps.get(deps.db);
+  if (!memo) {
+    const fresh = new Map<string, PageInputs>();
+    memo = fresh;
+    inputsByDeps.set(deps.db, fresh);
+    void deps.db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => inputsByDeps.delete(deps.db));
+  }
+  const now = Date.now();
+  const hit = memo.get(slug);
+  if (hit && now - hit.at < INPUTS_TTL_MS) return hit.value;
+  const value = (async () => {
+    const a = await getPublishedArticle(deps.db, slug);
+    if (!a) return null;
+    const [site, related] = await Promise.all([loadSite(deps), a.type === 'page' ? Promise.resolve([]) : relatedArticles(deps.db, a.id, 5)]);
+    return { site, a, related };
+  })();
+  value.catch(() => memo!.delete(slug));
+  if (memo.size > 2000) memo.clear();
+  memo.set(slug, { at: now, value });
+  return value;
 }
 
 interface AnonymousRule {
@@ -65,16 +104,16 @@ interface AnonymousRule {
  * Both anonymous variants of a gated article for the page cache: the full text with the banner's slot,
  * and the lead-in with its wall (the register form; the plans for a paid article).
  */
-export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[]): Promise<GatedEntry> {
+export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[], coverage: SafeHtml | null = null): Promise<GatedEntry> {
   const paywall = await getPaywall(deps.db);
   const exempt = isMeterExempt(paywall, a);
   const base = {
     limit: paywall.anonymous_limit, period: paywall.period, signedIn: false, memberLimit: paywall.member_limit,
-    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: PAYMENTS_ENABLED,
+    freeForAll: a.access === 'metered' && (!paywall.meter_enabled || exempt), paymentsEnabled: paymentsEnabled(deps.config),
   };
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
-  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } });
-  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } });
+  const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } }, { coverage });
+  const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } }, { coverage });
   const at = full.indexOf(BANNER_SLOT);
   const rule: AnonymousRule = { article: { id: a.id, access: a.access, meterExempt: exempt }, paywall, timeZone: site.publication.timeZone };
   return {
@@ -235,7 +274,7 @@ export function memberPages(deps: WebDeps) {
     ]);
     const q = req.query as Record<string, unknown>;
     return noStore(reply).header('cache-control', 'private, no-store').send(
-      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), feed, billing: PAYMENTS_ENABLED && !!s.member.stripe_customer_id }),
+      accountPage(site, { member: s.member, csrf: s.csrf, newsletters, subscriptions, meter, notice: str(q.notice), feed, billing: paymentsEnabled(config) && !!s.member.stripe_customer_id }),
     );
   };
 
@@ -353,12 +392,35 @@ export function memberPages(deps: WebDeps) {
   const plans: Handler = async (req, reply) => {
     const site = await loadSite(deps);
     const list = (await listPlans(db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
-    const signedIn = !!(await session(req));
-    return reply.header('cache-control', 'private, no-cache').type(HTML).send(plansPage(site, list, PAYMENTS_ENABLED, signedIn));
+    const s = await session(req);
+    const q = req.query as Record<string, unknown>;
+    return reply
+      .header('cache-control', 'private, no-cache')
+      .type(HTML)
+      .send(plansPage(site, list, { paymentsEnabled: paymentsEnabled(config), signedIn: !!s, paid: !!s?.member.paid, csrf: s?.csrf ?? null, chosen: str(q.plan) }));
+  };
+
+  /** A plan chosen on /subscribe: a Stripe Checkout session for this member, and off to Stripe. */
+  const checkout: Handler = async (req, reply) => {
+    checkSameOrigin(req, config.siteUrl);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const s = await session(req);
+    if (!s) return reply.redirect('/account/register?next=' + encodeURIComponent('/subscribe?plan=' + str(body.plan).slice(0, 80)), 303);
+    if (!csrfOk(s, body._csrf)) throw new ForbiddenError('This form had expired. Reload the page and try again.');
+    const url = await startCheckout(deps, s.member, body.plan, body.interval || undefined);
+    return reply.header('cache-control', 'no-store').redirect(url, 303);
+  };
+
+  /** Stripe's customer portal for this member (update card, change or cancel the plan, invoices). */
+  const billing: Handler = async (req, reply) => {
+    const s = await requireForm(req, reply);
+    if (!s) return reply;
+    const url = await startPortal(deps, s.member);
+    return reply.header('cache-control', 'no-store').redirect(url, 303);
   };
 
   return {
-    plans, privateFeedToken, privateFeed, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
+    plans, checkout, billing, privateFeedToken, privateFeed, registerForm, register, signInForm, signIn, linkForm, useLink, account, saveName, changeEmail, emailConfirmForm, emailConfirm,
     saveNewsletters, signOut, signOutEverywhere, downloadData, deleteAccount,
   };
 }

@@ -198,6 +198,19 @@ export class PageCache implements FrontCache {
     this.gated.clear();
   }
 
+  /**
+   * Drop some pages only (a wire story's coverage changed: its page, its feeds, our articles on it).
+   * The generation moves on too, so that a render that started before the change is not stored
+   * after it (the same guarantee as clear()).
+   */
+  drop(keys: Iterable<string>): void {
+    this.gen++;
+    for (const k of keys) {
+      this.entries.delete(k);
+      this.gated.delete(k);
+    }
+  }
+
   /** The function that decides each anonymous request for a gated article (set by the server). */
   setGate(gate: Gate): void {
     this.gate = gate;

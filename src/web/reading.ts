@@ -12,10 +12,11 @@ import { loadSite, withImages, type WebDeps } from './site.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import type { FrontPage } from './pages/public.ts';
 import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
-import { anonymousEntry, articleGate } from './members.ts';
+import { anonymousEntry, articleGate, personalPageInputs } from './members.ts';
 import { resolveReader } from '../members/meter.ts';
 import { fullAccessLevels } from '../members/access.ts';
 import { hasPersonalCookie, sendGated } from './page-cache.ts';
+import { coverageForArticle } from './stories.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const HTML = 'text/html; charset=utf-8';
@@ -76,6 +77,14 @@ export function readingPages(deps: WebDeps) {
   /** Articles live at the root: /{slug}. Renamed and imported slugs redirect permanently. */
   const article: Handler = async (req, reply) => {
     const { slug } = req.params as { slug: string };
+    // A signed-in reader (or staff) on a gated article: a page rendered for them from briefly kept inputs.
+    if (SLUG_RE.test(slug) && !req.headers.authorization && hasPersonalCookie(req.headers.cookie)) {
+      const inputs = await personalPageInputs(deps, slug);
+      if (inputs && inputs.a.access !== 'public') {
+        const gate = await articleGate(deps, req, reply, inputs.site, inputs.a);
+        return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(inputs.site, inputs.a, inputs.related, gate));
+      }
+    }
     const a = SLUG_RE.test(slug) ? await getPublishedArticle(db, slug) : undefined;
     if (!a) {
       const to = await findRedirect(db, '/' + slug);
@@ -85,15 +94,17 @@ export function readingPages(deps: WebDeps) {
     const site = await loadSite(deps);
     const related = a.type === 'page' ? [] : await relatedArticles(db, a.id, 4);
     await withImages(deps, site, [a.feature_image_url, ...a.authors.map((au) => au.photo_url), ...related.map((r) => r.feature_image_url)]);
-    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related));
+    // "How it was covered", outside the <article>: the story's spread on the wire, when it is linked to one.
+    const coverage = await coverageForArticle(db, a);
+    if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related, undefined, { coverage }));
     // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
     // readers are answered from the page cache's two variants, chosen per request from the meter cookie;
     // signed-in readers get a page rendered for them, private, never stored.
     if (cache && !req.headers.authorization && !hasPersonalCookie(req.headers.cookie)) {
-      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related))) return reply;
+      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related, coverage))) return reply;
     }
     const gate = await articleGate(deps, req, reply, site, a);
-    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate));
+    return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate, { coverage }));
   };
 
   const list = (kind: ListKind): Handler => async (req, reply) => {

@@ -1,7 +1,7 @@
 // The public site's route table: every URL readers, their feed readers, crawlers and mail clients
 // reach, one line each: METHOD, path, who may call it, handler, and for pages kept in the page cache
 // the query parameters the page reads (src/web/page-cache.ts builds its keys from them). Handlers live
-// in reading.ts, syndication.ts, files.ts, newsletters.ts and editions.ts; the JSON APIs and the mail
+// in reading.ts, syndication.ts, files.ts, newsletters.ts, editions.ts and stories.ts; the JSON APIs and the mail
 // webhooks are src/api/routes.ts, the newsroom src/admin/routes.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { PageParam } from './page-cache.ts';
@@ -13,6 +13,7 @@ import { multipartAsText, newsletterPages } from './newsletters.ts';
 import { editionPages } from './editions.ts';
 import { memberPages } from './members.ts';
 import { hasSignedUp, withoutSignupBoxes } from './layout.ts';
+import { storyPages } from './stories.ts';
 
 /**
  * Who may call a public URL. Everything here is public; the qualifications say what the handler
@@ -53,6 +54,7 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
   const n = newsletterPages(deps);
   const e = editionPages(deps);
   const m = memberPages(deps);
+  const st = storyPages(deps);
   return [
     // ---- reading
     get('/', 'public', r.home, LIST), // ?page=2 … continues the river ("More stories")
@@ -62,6 +64,12 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     get('/tag/:slug', 'public', r.list('tag'), LIST),
     get('/author/:slug', 'public', r.list('author'), LIST),
     get('/search', 'public', r.search), // never cached
+
+    // ---- wire stories we have covered: our articles and the coverage by side (src/web/stories.ts)
+    get('/story/:slug', 'public', st.page, PAGE), // a merged story's address redirects to the story it went into
+    get('/story/:slug/feed.xml', 'public', st.feed('xml'), PAGE),
+    get('/story/:slug/feed.atom', 'public', st.feed('atom'), PAGE),
+    get('/story/:slug/feed.json', 'public', st.feed('json'), PAGE),
 
     // ---- feeds, sitemaps, robots
     get('/feed.xml', 'public', s.siteFeed('xml'), PAGE),
@@ -107,6 +115,8 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
 
     // ---- reader accounts (src/web/members.ts; docs/decisions/0050-members-access-and-meter.md)
     get('/subscribe', 'public', m.plans), // the plans; says so when payments are not set up
+    post('/subscribe/checkout', 'member session, same-origin, CSRF token', m.checkout), // a Stripe Checkout session; signed out: register first
+    post('/account/billing', 'member session, same-origin, CSRF token', m.billing), // Stripe's customer portal
     get('/account/register', 'public', m.registerForm),
     post('/account/register', 'public, same-origin, rate-limited', m.register), // the same answer for any address
     get('/account/signin', 'public', m.signInForm),

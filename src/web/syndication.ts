@@ -8,6 +8,7 @@ import { loadSite, type WebDeps } from './site.ts';
 import { FEED_TYPES, renderFeed, type FeedKind } from './feeds.ts';
 import { ARTICLES_PER_SITEMAP, newsSitemap, robotsTxt, sitemapIndex, urlset } from './sitemaps.ts';
 import { filterFor, findEntity, type ListKind } from './reading.ts';
+import { publicStorySlugs } from '../newswire/coverage/coverage.ts';
 
 const FEED_SIZE = 20;
 const XML = 'application/xml; charset=utf-8';
@@ -61,13 +62,14 @@ export function syndication(deps: WebDeps) {
     return sendCached(req, reply, cache, XML, sitemapIndex(site, Math.ceil(total / ARTICLES_PER_SITEMAP), latest[0]?.updated_at ?? null));
   };
 
-  /** /sitemaps/pages.xml (front page, sections, formats, tags, authors) and /sitemaps/articles-N.xml. */
+  /** /sitemaps/pages.xml (front page, sections, formats, tags, authors, public wire stories) and /sitemaps/articles-N.xml. */
   const sitemapFile: Handler = async (req, reply) => {
     const { file } = req.params as { file: string };
     const site = await loadSite(deps);
     if (file === 'pages.xml') {
       const { tags, authors } = await listSlugsForSitemap(db);
       const staticPages = await listPublishedForSitemap(db, ARTICLES_PER_SITEMAP, 0, undefined, 'page');
+      const stories = await publicStorySlugs(db);
       const urls = [
         { path: '/' },
         ...staticPages.map((r) => ({ path: '/' + r.slug, lastmod: r.updated_at })),
@@ -75,6 +77,7 @@ export function syndication(deps: WebDeps) {
         ...site.formats.map((f) => ({ path: `/format/${f.slug}` })),
         ...tags.map((t) => ({ path: `/tag/${t.slug}` })),
         ...authors.map((a) => ({ path: `/author/${a.slug}` })),
+        ...stories.map((slug) => ({ path: `/story/${slug}` })),
       ];
       return sendCached(req, reply, cache, XML, urlset(site, urls));
     }

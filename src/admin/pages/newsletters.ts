@@ -1,6 +1,7 @@
 // The newsletters screen (every active newsletter, its schedule, the state of its next edition) and the
 // edition composer.
-import { html, raw } from '../../platform/html.ts';
+import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import type { UncoveredStory } from '../../newswire/coverage/coverage.ts';
 import type { ArticleSummary } from '../../articles/types.ts';
 import type { EditionDetail, SendStatus } from '../../newsletters/editions.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
@@ -38,6 +39,19 @@ ${states.length
   );
 }
 
+/** The day's top wire stories we have not covered, each with "Draft a brief" (or our draft on it). */
+function uncoveredSection(ctx: AdminContext, stories: UncoveredStory[]): SafeHtml {
+  if (!stories.length) return html``;
+  return html`<section class="card" aria-labelledby="uncovered-title"><h2 id="uncovered-title">On the wire, not covered yet</h2>
+<p class="hint">Today’s biggest stories on the newswire that we have not published on. A brief is a draft Speed Read quoting the outlets, for you to rewrite.</p>
+<ol class="uncovered-stories">${stories.map(
+    (s) => html`<li><span class="uncovered-title">${s.title}</span> <span class="hint">#${s.rank} · ${s.outlets} outlet${s.outlets === 1 ? '' : 's'} · ${s.left} left, ${s.center} center, ${s.right} right${s.blindspot ? html` · blindspot for the ${s.blindspot}` : ''}</span>
+  ${s.draft
+    ? html`<a href="/admin/articles/${s.draft.id}">Our draft: ${s.draft.headline}</a>`
+    : html`<form method="post" action="/admin/stories/${s.id}/brief" class="row-form">${csrfField(ctx)}<button type="submit" aria-label="Draft a brief: ${s.title}">Draft a brief</button></form>`}</li>`,
+  )}</ol></section>`;
+}
+
 const n = (x: number) => x.toLocaleString('en-GB');
 const readers = (x: number) => `${n(x)} reader${x === 1 ? '' : 's'}`;
 
@@ -49,7 +63,7 @@ export function progressText(st: SendStatus): string {
   return `${n(st.sent)} of ${n(st.total)} sent (${pct}%)${st.failed ? `, ${n(st.failed)} failed` : ''}${st.skipped ? `, ${n(st.skipped)} skipped` : ''}, ${n(st.queued)} to go.`;
 }
 
-export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st: SendStatus, candidates: ArticleSummary[], notice: Notice | null, recipients = 0): string {
+export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st: SendStatus, candidates: ArticleSummary[], notice: Notice | null, recipients = 0, uncovered: UncoveredStory[] = []): string {
   const editable = e.status === 'draft' || e.status === 'scheduled';
   const base = `/admin/newsletters/editions/${e.id}`;
   const pct = st.total ? Math.floor(((st.sent + st.failed + st.skipped) / st.total) * 100) : 0;
@@ -96,6 +110,7 @@ ${editable && candidates.length
   <select id="add-article" name="article">${candidates.map((a) => html`<option value="${a.id}">${a.headline}</option>`)}</select><button type="submit">Add story</button></form>`
   : ''}
 </section>
+${editable ? uncoveredSection(ctx, uncovered) : ''}
 ${editable
   ? html`<section class="card" aria-labelledby="send-title"><h2 id="send-title">Test, schedule, send</h2>
 <form method="post" action="${base}/test">${csrfField(ctx)}<button type="submit">Send a test to ${ctx.session.staff.email}</button></form>

@@ -23,6 +23,8 @@ export interface Claimed {
   email: string;
   name: string;
   ok: boolean;
+  /** The recipient's access for the version of the email they get: 0 no account, 1 an account, 2 paying (absent: 0). */
+  tier?: 0 | 1 | 2;
 }
 
 /** What the claimer reads. Every read returns nothing once the edition is no longer sending. */

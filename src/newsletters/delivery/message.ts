@@ -14,6 +14,8 @@ export interface Recipient {
   personId: number;
   email: string;
   name: string;
+  /** Which version of the edition: 0 no account, 1 an account, 2 paying (absent: 0). */
+  tier?: 0 | 1 | 2;
 }
 
 export interface EditionMessageInput {
@@ -107,4 +109,14 @@ export function createMessageFactory(config: Config, input: EditionMessageInput,
       };
     },
   };
+}
+
+/**
+ * One factory per access level (each template compiled once), choosing by the recipient's tier: the
+ * email carries what the recipient may read (src/newsletters/render.ts). Without `member`/`paid`
+ * versions (an edition frozen before they existed) everyone gets the first, which has no gated text.
+ */
+export function tieredFactory(anonymous: MessageFactory, member?: MessageFactory | null, paid?: MessageFactory | null): MessageFactory {
+  const byTier = [anonymous, member ?? anonymous, paid ?? member ?? anonymous];
+  return { template: anonymous.template, build: (r, now) => byTier[r.tier ?? 0]!.build(r, now) };
 }

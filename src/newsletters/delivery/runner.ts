@@ -25,7 +25,8 @@ import type { Deps } from '../../deps.ts';
 import type { Db } from '../../db/index.ts';
 import { getNewsletter } from '../newsletters.ts';
 import { finishSend, pauseSend, SENDS_CHANNEL, sendStatus, type EditionStatus, type SendStatus } from '../editions.ts';
-import { createMessageFactory } from './message.ts';
+import { createMessageFactory, tieredFactory } from './message.ts';
+import { getPaywall } from '../../members/paywall.ts';
 import { transportFor, type Transport } from './transport.ts';
 import { Claimer, newWindowShared, type WindowShared } from './claimer.ts';
 import { sqlClaimStore } from './store.ts';
@@ -212,13 +213,21 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
   emit(true);
 
   try {
-    const e = await db.one<{ newsletter_id: number; subject: string; rendered_html: string | null; rendered_text: string | null }>(
-      `SELECT newsletter_id, subject, rendered_html, rendered_text FROM editions WHERE id = $1`,
+    const e = await db.one<{ newsletter_id: number; subject: string; rendered_html: string | null; rendered_text: string | null; rendered_tiers: Record<string, { html: string; text: string }> | null }>(
+      `SELECT newsletter_id, subject, rendered_html, rendered_text, rendered_tiers FROM editions WHERE id = $1`,
       [editionId],
     );
     const nl = await getNewsletter(db, e!.newsletter_id);
     if (!nl || e!.rendered_html === null || e!.rendered_text === null) throw new Error(`edition ${editionId} has no frozen rendering; start the send with startSend`);
-    const factory = createMessageFactory(deps.config, { editionId, newsletter: nl, subject: e!.subject, html: e!.rendered_html, text: e!.rendered_text });
+    // One template per access level, each compiled once; the recipient's tier picks (message.ts).
+    const version = (v: { html: string; text: string } | undefined) =>
+      v && typeof v.html === 'string' && typeof v.text === 'string' ? createMessageFactory(deps.config, { editionId, newsletter: nl, subject: e!.subject, html: v.html, text: v.text }) : null;
+    const factory = tieredFactory(
+      createMessageFactory(deps.config, { editionId, newsletter: nl, subject: e!.subject, html: e!.rendered_html, text: e!.rendered_text }),
+      version(e!.rendered_tiers?.member),
+      version(e!.rendered_tiers?.paid),
+    );
+    const graceDays = (await getPaywall(db)).grace_days;
     const transport = opts.transport ?? transportFor(deps.config);
 
     // Pause and cancel, here or in another process.
@@ -249,7 +258,7 @@ async function execute(deps: Deps, editionId: number, opts: RunOptions, listener
         }
       });
     const c = (claimer = new Claimer(
-      sqlClaimStore(db, editionId, nl.id),
+      sqlClaimStore(db, editionId, nl.id, graceDays),
       {
         batchSize: cfg.batchSize,
         connections: cfg.connections,

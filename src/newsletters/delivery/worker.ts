@@ -60,7 +60,7 @@ export async function runWorker(p: WorkerParts): Promise<void> {
       if (chan) {
         const now = new Date();
         // Each message is built when its turn comes: a batch never holds its messages at once.
-        const sources = go.map((r) => () => factory.build({ deliveryId: r.id, personId: r.person_id, email: r.email, name: r.name }, now));
+        const sources = go.map((r) => () => factory.build({ deliveryId: r.id, personId: r.person_id, email: r.email, name: r.name, tier: r.tier }, now));
         await chan.sendAll(sources, {
           gate,
           halted: p.stopped,

@@ -86,6 +86,7 @@ const NOTICES: Record<string, string> = {
   name: 'Your name is saved.',
   email: 'We have sent a confirmation link to the new address. Your address changes when you use it.',
   newsletters: 'Your newsletters are saved.',
+  subscribed: 'Thank you for subscribing. Your subscription shows here as soon as Stripe confirms the payment, usually within a few seconds: reload the page if it does not yet.',
 };
 
 export function accountPage(site: Site, v: AccountView): string {
@@ -100,8 +101,8 @@ ${notice ? html`<p class="form-notice" role="status">${notice}</p>` : ''}
 <section aria-labelledby="acct-plan"><h2 id="acct-plan">Your plan</h2>
 ${current
   ? html`<p>${current.plan?.name ?? (current.source === 'comp' ? 'Complimentary access' : 'Paid access')}${current.expires_at
-      ? html` · ${current.status === 'active' && current.source === 'stripe' ? 'renews' : 'until'} ${humanDate(new Date(current.expires_at.getTime() - 1), tz, locale)}`
-      : ''}${current.status === 'past_due' ? ' · payment overdue: please update your payment details' : ''}</p>`
+      ? html` · until ${humanDate(new Date(current.expires_at.getTime() - 1), tz, locale)}`
+      : current.renews_at && current.status === 'active' ? html` · renews ${humanDate(current.renews_at, tz, locale)}` : ''}${current.status === 'past_due' ? ' · payment overdue: please update your payment details' : ''}</p>`
   : html`<p>Free account. ${v.meter.enabled ? html`You have read ${v.meter.used} of ${v.meter.limit} free articles this ${v.meter.period}.` : ''}</p><p><a href="/subscribe">See our plans</a></p>`}
 ${current && v.meter.enabled ? html`<p>Free articles read this ${v.meter.period}: ${v.meter.used}.</p>` : ''}
 ${m.paid
@@ -143,16 +144,48 @@ ${v.newsletters.length
 </section>`);
 }
 
+export interface PlansView {
+  paymentsEnabled: boolean;
+  signedIn: boolean;
+  /** The reader already has paid access. */
+  paid: boolean;
+  /** The member session's CSRF token (signed in only). */
+  csrf: string | null;
+  /** A plan chosen before signing in (?plan=), shown first. */
+  chosen?: string;
+}
+
+function buyForm(site: Site, p: Plan, v: PlansView): SafeHtml {
+  const intervals: Array<['month' | 'year', number | null, string | null]> = [
+    ['month', p.monthly_amount, p.stripe_price_monthly],
+    ['year', p.yearly_amount, p.stripe_price_yearly],
+  ];
+  const offered = intervals.filter(([, , price]) => price);
+  if (!offered.length) return html`<p class="hint">This plan cannot be bought online.</p>`;
+  if (!v.signedIn) {
+    return html`<p><a class="button" href="/account/register?next=${encodeURIComponent('/subscribe?plan=' + p.slug)}">Register to subscribe to ${p.name}</a> <span class="hint">or <a href="/account/signin?next=${encodeURIComponent('/subscribe?plan=' + p.slug)}">sign in</a> first: your subscription belongs to your account.</span></p>`;
+  }
+  return html`<form class="plan-buy" method="post" action="/subscribe/checkout">
+  <input type="hidden" name="_csrf" value="${v.csrf ?? ''}">
+  <input type="hidden" name="plan" value="${p.slug}">
+  ${offered.map(
+    ([interval, amount]) => html`<button type="submit" name="interval" value="${interval}">Subscribe ${interval === 'month' ? 'monthly' : 'yearly'}${amount != null ? html` (${planPrice(site, { ...p, monthly_amount: interval === 'month' ? amount : null, yearly_amount: interval === 'year' ? amount : null })})` : ''}</button>`,
+  )}
+</form>`;
+}
+
 /** /subscribe: the plans. Without STRIPE_SECRET_KEY it says that payments are not set up. */
-export function plansPage(site: Site, plans: Plan[], paymentsEnabled: boolean, signedIn: boolean): string {
+export function plansPage(site: Site, plans: Plan[], v: PlansView): string {
+  const list = v.chosen ? [...plans].sort((a, b) => Number(b.slug === v.chosen) - Number(a.slug === v.chosen)) : plans;
   return layout(site, { title: 'Subscribe', path: '/subscribe', kind: 'subscribe' }, html`<div class="account-page"><h1>Subscribe</h1>
 <p>We hope you're enjoying our journalism. A subscription lets you read everything we publish.</p>
-${plans.length
-  ? html`<ul class="plan-list">${plans.map(
-      (p) => html`<li class="plan"><h2>${p.name}</h2>${planPrice(site, p) ? html`<p class="plan-price">${planPrice(site, p)}</p>` : ''}${p.description ? html`<p>${p.description}</p>` : ''}${p.features.length ? html`<ul>${p.features.map((f) => html`<li>${f}</li>`)}</ul>` : ''}</li>`,
+${v.paid ? html`<p class="form-notice" role="status">You already have a subscription. <a href="/account">Manage it from your account</a>.</p>` : ''}
+${list.length
+  ? html`<ul class="plan-list">${list.map(
+      (p) => html`<li class="plan"><h2>${p.name}</h2>${planPrice(site, p) ? html`<p class="plan-price">${planPrice(site, p)}</p>` : ''}${p.description ? html`<p>${p.description}</p>` : ''}${p.features.length ? html`<ul>${p.features.map((f) => html`<li>${f}</li>`)}</ul>` : ''}${v.paymentsEnabled && !v.paid ? buyForm(site, p, v) : ''}</li>`,
     )}</ul>`
   : html`<p>There are no plans on offer at the moment.</p>`}
-${paymentsEnabled ? '' : html`<p class="form-notice" role="status">Online payments are not set up yet, so subscriptions cannot be bought on this site for now.</p>`}
-<p>${SUBSCRIBED_INVITATION} ${signedIn ? html`<a href="/account">Your account</a>` : html`<a href="/account/register">Register</a> or <a href="/account/signin">sign in</a>.`}</p>
+${v.paymentsEnabled ? '' : html`<p class="form-notice" role="status">Online payments are not set up yet, so subscriptions cannot be bought on this site for now.</p>`}
+<p>${SUBSCRIBED_INVITATION} ${v.signedIn ? html`<a href="/account">Your account</a>` : html`<a href="/account/register">Register</a> or <a href="/account/signin">sign in</a>.`}</p>
 </div>`);
 }

@@ -116,7 +116,7 @@ export function articleJsonLd(site: Site, a: Article, free = true): unknown {
  * An article page. With a gate that denies full access, the body is the lead-in alone (the rest is not
  * in the response at all) followed by the wall; the description and JSON-LD carry nothing past it.
  */
-export function articlePage(site: Site, a: Article, related: ArticleSummary[], gate?: ArticleGate): string {
+export function articlePage(site: Site, a: Article, related: ArticleSummary[], gate?: ArticleGate, extra: { coverage?: SafeHtml | null } = {}): string {
   const tz = site.publication.timeZone;
   const full = !gate || gate.decision.full;
   const bodyHtml = full ? a.body_html : leadInHtml(a);
@@ -162,6 +162,7 @@ ${raw(bodyHtml)}
   ${a.tags.length ? html`<footer class="article-tags"><h2 class="visually-hidden">Tags</h2><ul>${a.tags.map((t) => html`<li><a href="/tag/${t.slug}" rel="tag">${t.name}</a></li>`)}</ul></footer>` : ''}
 </article>
 ${gate && !gate.decision.full ? paywallWall(site, a, gate) : ''}
+${extra.coverage ?? ''}
 ${isPage ? '' : signupBox(site, 'article', { heading: 'Enjoyed this? Get the next one in your inbox' })}
 ${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title" class="rule-title">Related stories</h2>${storyList(site, related, 3, 'card')}</aside>` : ''}`,
   );

@@ -1,0 +1,255 @@
+// What readers see of a story on the wire (issue 12, part 5): its coverage by side (one piece per
+// outlet: its first on the story, linking to the outlet's own page) and whether the public may see
+// the story at all. A story is public when it is not hidden and at least one of our published
+// articles is on it (articles.story_key = its slug): the publication shows the spread of stories it
+// has covered, not every cluster the wire makes. A merged story is read through the one it went into.
+// Also the announcement a story change makes when readers can see it (STORY_CHANNEL).
+import type { Db } from '../../db/index.ts';
+import { CONTENT_CHANNEL, STORY_CHANNEL } from '../../platform/channels.ts';
+import { localDate } from '../../platform/time.ts';
+import { getStoryBySlug, listStories, liveStory, sideOf, spreadOf, getStorySettings, SIDES, type RankedStory, type Side, type Spread, type WireStory } from '../stories/store.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+
+export interface CoveragePiece {
+  outlet: string;
+  lean: string;
+  title: string;
+  url: string;
+  published: string;
+}
+
+export interface StoryCoverage {
+  /** The story as readers see it (a merged story's survivor). */
+  story: WireStory;
+  /** The slug asked for, when it was a story merged into `story`. */
+  mergedFrom: string | null;
+  /** The story's slug and those of the stories merged into it: our articles may carry any of them. */
+  slugs: string[];
+  spread: Spread;
+  /** One piece per outlet on each side, oldest first (at most `perSide`). */
+  sides: Record<Side, CoveragePiece[]>;
+  /** Outlets with no lean group (mixed, unrated). */
+  unrated: CoveragePiece[];
+}
+
+/** Only http(s) addresses are ever linked from our pages. */
+function httpUrl(u: string): string | null {
+  try {
+    const url = new URL(u);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The coverage of the story with `slug`, or null when there is no such story or it is hidden. Does
+ * not check that the story is public (storyIsPublic): an article page linked to the story shows it.
+ */
+export async function storyCoverage(db: Db, slug: string, opts: { perSide?: number } = {}): Promise<StoryCoverage | null> {
+  let story: WireStory;
+  try {
+    story = await getStoryBySlug(db, slug);
+    if (story.merged_into !== null) story = await liveStory(db, story.id);
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  }
+  if (story.hidden || story.merged_into !== null) return null;
+  const perSide = Math.max(1, Math.min(500, opts.perSide ?? 50));
+  const rows = await db.query<{ name: string; lean: string; url: string; title: string; published_at: Date }>(
+    `SELECT DISTINCT ON (i.outlet_id) o.name, o.lean, i.url, i.title, i.published_at
+       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      WHERE i.story_id = $1
+      ORDER BY i.outlet_id, i.published_at, i.id`,
+    [story.id],
+  );
+  rows.sort((a, b) => new Date(a.published_at).getTime() - new Date(b.published_at).getTime() || a.name.localeCompare(b.name));
+  const sides: Record<Side, CoveragePiece[]> = { left: [], center: [], right: [] };
+  const unrated: CoveragePiece[] = [];
+  for (const r of rows) {
+    const url = httpUrl(r.url);
+    if (!url) continue;
+    const piece = { outlet: r.name, lean: r.lean, title: r.title.replace(/\s+/g, ' ').trim(), url, published: new Date(r.published_at).toISOString() };
+    const side = sideOf(r.lean);
+    if (side) {
+      if (sides[side].length < perSide) sides[side].push(piece);
+    } else if (unrated.length < perSide) unrated.push(piece);
+  }
+  const spread = spreadOf(story, await getStorySettings(db));
+  return { story, mergedFrom: story.slug === slug ? null : slug, slugs: await storySlugs(db, story), spread, sides, unrated };
+}
+
+/** A story's slug and the slugs of the stories merged into it (directly or through others). */
+export async function storySlugs(db: Db, story: Pick<WireStory, 'id' | 'slug'>): Promise<string[]> {
+  const rows = await db.query<{ slug: string }>(
+    `WITH RECURSIVE m(id, slug, depth) AS (
+       SELECT id, slug, 0 FROM wire_stories WHERE id = $1
+       UNION ALL SELECT s.id, s.slug, m.depth + 1 FROM wire_stories s JOIN m ON s.merged_into = m.id WHERE m.depth < 50)
+     SELECT DISTINCT slug FROM m`,
+    [story.id],
+  );
+  return [story.slug, ...rows.map((r) => r.slug).filter((s) => s !== story.slug).sort()];
+}
+
+/** Whether the story has a public page (/story/{slug}): it is shown and we have published on it. */
+export async function storyIsPublic(db: Db, c: Pick<StoryCoverage, 'story' | 'slugs'>): Promise<boolean> {
+  if (c.story.hidden) return false;
+  return Boolean(await db.one(`SELECT 1 FROM articles WHERE story_key = ANY($1::text[]) AND status = 'published' LIMIT 1`, [c.slugs]));
+}
+
+/**
+ * After stories' coverage changed (items joined, counts moved, a title changed): tell the page caches
+ * which public stories changed, so that the story pages and our articles on them are rendered again,
+ * and nothing else is dropped. A story no published article of ours is on has no public page: nothing
+ * to announce. Call inside the transaction that made the change (the notice goes out at commit).
+ * `ids` are story ids; a story merged away announces the story it went into under its own slug too,
+ * since our articles may still carry the old slug.
+ */
+export async function announceStoryChanges(db: Db, ids: readonly number[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db.query<{ slug: string }>(
+    `SELECT DISTINCT a.story_key AS slug
+       FROM wire_stories s
+       JOIN wire_stories m ON m.id = s.id OR m.merged_into = s.id
+       JOIN articles a ON a.story_key = m.slug AND a.status = 'published'
+      WHERE s.id = ANY($1::bigint[])`,
+    [ids],
+  );
+  const slugs = rows.map((r) => r.slug).sort();
+  if (!slugs.length) return [];
+  const payload = JSON.stringify(slugs);
+  // NOTIFY carries at most 8000 bytes: a change that big is announced as a content change.
+  if (payload.length > 7000) await db.notify(CONTENT_CHANNEL, 'stories');
+  else await db.notify(STORY_CHANNEL, payload);
+  return slugs;
+}
+
+export { SIDES };
+export type { Side };
+
+// ---- the day's ranking, as our publication uses it (the digest, the edition composer) -------------
+
+/**
+ * The wire's ranking for the publication's use at `now`: today's stories in the wire's order (in the
+ * publication's time zone), then yesterday's that are not among them, in theirs; ranks renumbered.
+ * An edition built early in the morning still leads with the stories of the last day, not with the
+ * few items that came in since midnight alone.
+ */
+export async function recentRanking(db: Db, now: Date, limit: number): Promise<RankedStory[]> {
+  const today = await listStories(db, { now, limit });
+  const out = [...today];
+  if (out.length < limit) {
+    const zone = await db.one<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'publication.timeZone'`);
+    const tz = typeof zone?.value === 'string' ? zone.value : 'UTC';
+    const [y, m, d] = localDate(now, tz).split('-').map(Number) as [number, number, number];
+    const yesterday = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+    const seen = new Set(out.map((s) => s.id));
+    for (const s of await listStories(db, { now, date: yesterday, timeZone: tz, limit })) {
+      if (out.length >= limit) break;
+      if (!seen.has(s.id)) out.push(s);
+    }
+  }
+  return out.map((s, i) => ({ ...s, rank: i + 1 }));
+}
+
+/**
+ * The wire rank (1 = the day's biggest) of the day's top `top` stories at `now`, by every slug our
+ * articles may carry for them (a story's own and those merged into it). The digest ranks our articles
+ * on these stories by it (src/newsletters/selection.ts).
+ */
+export async function wireRanks(db: Db, opts: { now: Date; top: number }): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (opts.top <= 0) return out;
+  const ranked = await recentRanking(db, opts.now, opts.top);
+  if (!ranked.length) return out;
+  for (const s of ranked) out.set(s.slug, s.rank);
+  const merged = await db.query<{ slug: string; into: number }>(`SELECT slug, merged_into AS into FROM wire_stories WHERE merged_into = ANY($1::bigint[])`, [ranked.map((s) => s.id)]);
+  const rankOf = new Map(ranked.map((s) => [s.id, s.rank]));
+  for (const m of merged) if (!out.has(m.slug)) out.set(m.slug, rankOf.get(Number(m.into))!);
+  return out;
+}
+
+export interface UncoveredStory {
+  id: number;
+  slug: string;
+  title: string;
+  rank: number;
+  outlets: number;
+  left: number;
+  center: number;
+  right: number;
+  blindspot: Side | null;
+  /** Our newest draft on the story, when someone has started one. */
+  draft: { id: number; headline: string } | null;
+}
+
+/**
+ * The day's top stories on the wire that we have not published on yet (in wire rank order, at most
+ * `limit`), each with our draft on it if there is one: what the edition composer offers to brief.
+ */
+export async function topUncovered(db: Db, opts: { now: Date; limit?: number; scan?: number }): Promise<UncoveredStory[]> {
+  const limit = Math.max(1, Math.min(50, opts.limit ?? 8));
+  const ranked = await recentRanking(db, opts.now, Math.max(limit, opts.scan ?? 40));
+  if (!ranked.length) return [];
+  const rows = await db.query<{ id: number; published: boolean; draft_id: number | null; draft_headline: string | null }>(
+    `SELECT s.id,
+            EXISTS (SELECT 1 FROM wire_stories m JOIN articles a ON a.story_key = m.slug
+                     WHERE (m.id = s.id OR m.merged_into = s.id) AND a.status = 'published') AS published,
+            d.id AS draft_id, d.headline AS draft_headline
+       FROM wire_stories s
+       LEFT JOIN LATERAL (SELECT a.id, a.headline FROM articles a WHERE a.story_key = s.slug AND a.status <> 'published'
+                           ORDER BY a.created_at DESC, a.id DESC LIMIT 1) d ON true
+      WHERE s.id = ANY($1::bigint[])`,
+    [ranked.map((s) => s.id)],
+  );
+  const by = new Map(rows.map((r) => [Number(r.id), r]));
+  const out: UncoveredStory[] = [];
+  for (const s of ranked) {
+    const r = by.get(s.id);
+    if (!r || r.published) continue;
+    out.push({
+      id: s.id, slug: s.slug, title: s.title, rank: s.rank, outlets: s.outlet_count, left: s.left_count, center: s.center_count, right: s.right_count,
+      blindspot: s.blindspot, draft: r.draft_id ? { id: Number(r.draft_id), headline: r.draft_headline! } : null,
+    });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The slugs of every public story (for the sitemap): shown, and one of our published articles on it or on a story merged into it. */
+export async function publicStorySlugs(db: Db, limit = 10_000): Promise<string[]> {
+  const rows = await db.query<{ slug: string }>(
+    `SELECT DISTINCT s.slug FROM wire_stories s
+       JOIN wire_stories m ON m.id = s.id OR m.merged_into = s.id
+       JOIN articles a ON a.story_key = m.slug AND a.status = 'published'
+      WHERE NOT s.hidden AND s.merged_into IS NULL
+      ORDER BY s.slug LIMIT ${Math.max(1, Math.min(50_000, Math.floor(limit)))}`,
+  );
+  return rows.map((r) => r.slug);
+}
+
+export interface CoverageLine {
+  /** The story's public page slug (a merged story's survivor). */
+  slug: string;
+  outlets: number;
+  left: number;
+  center: number;
+  right: number;
+}
+
+/** For each article on a shown wire story: that story's spread (the digest email's "How it was covered" line). */
+export async function coverageOfArticles(db: Db, articleIds: readonly number[]): Promise<Map<number, CoverageLine>> {
+  const out = new Map<number, CoverageLine>();
+  if (!articleIds.length) return out;
+  const rows = await db.query<{ id: number; slug: string; outlets: number; l: number; c: number; r: number }>(
+    `SELECT a.id, live.slug, live.outlet_count AS outlets, live.left_count AS l, live.center_count AS c, live.right_count AS r
+       FROM articles a
+       JOIN wire_stories s ON s.slug = a.story_key
+       JOIN wire_stories live ON live.id = coalesce(s.merged_into, s.id)
+      WHERE a.id = ANY($1::int[]) AND NOT live.hidden AND live.merged_into IS NULL AND live.outlet_count > 0`,
+    [articleIds],
+  );
+  for (const r of rows) out.set(Number(r.id), { slug: r.slug, outlets: Number(r.outlets), left: Number(r.l), center: Number(r.c), right: Number(r.r) });
+  return out;
+}

@@ -1,0 +1,363 @@
+// The live wire (issue #12): items are put into stories as they are stored. The poll run queues the
+// cluster job (WIRE_CLUSTER_JOB, one at a time by its dedupe key); the job takes every item whose
+// story_id is still NULL, in published order, through this process's in-memory clusterer
+// (src/newswire/cluster, decision 0042) and writes the assignments, new stories and their counts in
+// one transaction per batch. So an item stored just before a crash is clustered by the next run, and
+// `serve` queues a run on start.
+//
+// The clusterer's state is rebuilt from the tables (the window's assigned items, with the editors'
+// decisions as constraints) when this process first clusters, and whenever another writer got in
+// between: every write to the assignments bumps wire_cluster_state.version under its row lock, and a
+// batch that finds a version it did not write rebuilds first. Editors' decisions made in this process
+// are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
+import { announceStoryChanges } from '../coverage/coverage.ts';
+import type { Db } from '../../db/index.ts';
+import type { Log } from '../../platform/log.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { enqueue } from '../../platform/jobs.ts';
+import { slugify } from '../../platform/sanitize.ts';
+import { StoryClusterer, type Constraint, type WireItem } from '../cluster/index.ts';
+import { getStorySettings, type StorySettings } from './store.ts';
+
+export const WIRE_CLUSTER_JOB = 'newswire.cluster';
+/** Days of items the clusterer holds (by published time). */
+export const WINDOW_DAYS = 7;
+const DAY = 86_400_000;
+/** Items per transaction. */
+const BATCH = 200;
+/** Characters of an item's text the clusterer is given (it reads the lead only). */
+const TEXT_CHARS = 2000;
+
+export interface LiveDeps {
+  db: Db;
+  log: Log;
+  clock: Clock;
+  runtime: Runtime;
+}
+
+/** A batch found the assignments changed by another writer since this process's state was built. */
+class StaleStateError extends Error {}
+
+/** One process's clusterer over one database, with the map between its story numbers and stories' ids. */
+export class LiveWire {
+  clusterer: StoryClusterer | null = null;
+  /** wire_cluster_state.version the in-memory state matches. */
+  version = -1;
+  /** Clusterer story number -> wire_stories.id, and back. */
+  readonly toDb = new Map<number, number>();
+  readonly toCluster = new Map<number, number>();
+  /** What the last rebuild took. */
+  lastRebuild: { items: number; ms: number } | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  get ready(): boolean {
+    return this.clusterer !== null;
+  }
+
+  /** Runs `fn` with this state to itself (clustering batches and editors' decisions take turns). */
+  lock<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  invalidate(): void {
+    this.clusterer = null;
+    this.version = -1;
+    this.toDb.clear();
+    this.toCluster.clear();
+  }
+
+  map(clusterStory: number, dbStory: number): void {
+    const old = this.toDb.get(clusterStory);
+    if (old !== undefined && this.toCluster.get(old) === clusterStory) this.toCluster.delete(old);
+    this.toDb.set(clusterStory, dbStory);
+    this.toCluster.set(dbStory, clusterStory);
+  }
+
+  unmapDb(dbStory: number): void {
+    const c = this.toCluster.get(dbStory);
+    this.toCluster.delete(dbStory);
+    if (c !== undefined && this.toDb.get(c) === dbStory) this.toDb.delete(c);
+  }
+}
+
+/** This process's live wire for `db` (kept in the runtime: two apps in one process share nothing). */
+export function liveWire(runtime: Runtime, db: Db): LiveWire {
+  const all = runtime.local('newswire.live', () => new WeakMap<Db, LiveWire>());
+  let lw = all.get(db);
+  if (!lw) all.set(db, (lw = new LiveWire()));
+  return lw;
+}
+
+interface ItemRow {
+  id: string | number;
+  outlet_id: number;
+  outlet_name: string;
+  title: string;
+  text: string | null;
+  url: string;
+  published_at: string | Date;
+  story_id: string | number | null;
+}
+
+const ITEM_COLS = `i.id, i.outlet_id, o.name AS outlet_name, i.title, left(coalesce(i.text, i.summary), ${TEXT_CHARS}) AS text, i.url, i.published_at, i.story_id`;
+
+export function toWireItem(r: ItemRow): WireItem {
+  return { id: String(r.id), title: r.title, text: r.text, outlet: r.outlet_name, url: r.url, published: new Date(r.published_at).getTime() };
+}
+
+/** The editors' recorded merges, splits and renames as the clusterer's constraints, oldest first. */
+export async function storyConstraints(db: Db): Promise<Constraint[]> {
+  const rows = await db.query<{ kind: string; item_ids: unknown[]; from_item_ids: unknown[]; title: string | null }>(
+    `SELECT kind, item_ids, from_item_ids, title FROM wire_story_decisions WHERE kind IN ('merge', 'split', 'rename') ORDER BY id`,
+  );
+  const out: Constraint[] = [];
+  for (const r of rows) {
+    const items = (r.item_ids ?? []).map(String);
+    if (!items.length) continue;
+    if (r.kind === 'merge') out.push({ kind: 'merge', items });
+    else if (r.kind === 'split') out.push({ kind: 'split', items, from: (r.from_item_ids ?? []).map(String) });
+    else if (r.title) out.push({ kind: 'rename', items, title: r.title });
+  }
+  return out;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Rebuilds the in-memory state from the tables: the window's assigned items, in published order. */
+export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> {
+  const t0 = Date.now();
+  lw.invalidate();
+  const v = await d.db.one<{ version: string | number }>('SELECT version FROM wire_cluster_state WHERE id = 1');
+  const c = new StoryClusterer({ windowDays: WINDOW_DAYS }, await storyConstraints(d.db));
+  const since = new Date(d.clock.now().getTime() - WINDOW_DAYS * DAY);
+  let after: { at: Date; id: number } | null = null;
+  let n = 0;
+  for (;;) {
+    const rows: ItemRow[] = await d.db.query<ItemRow>(
+      `SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+        WHERE i.story_id IS NOT NULL AND i.published_at >= $1 ${after ? 'AND (i.published_at, i.id) > ($2, $3)' : ''}
+        ORDER BY i.published_at, i.id LIMIT 5000`,
+      after ? [since, after.at, after.id] : [since],
+    );
+    if (!rows.length) break;
+    for (const r of rows) {
+      const sid = Number(r.story_id);
+      c.restore(toWireItem(r), sid);
+      if (!lw.toCluster.has(sid)) lw.map(sid, sid);
+    }
+    n += rows.length;
+    const last = rows[rows.length - 1]!;
+    after = { at: new Date(last.published_at), id: Number(last.id) };
+    // Let the process answer requests between pages: a rebuild of a full window takes seconds.
+    await tick();
+    if (rows.length < 5000) break;
+  }
+  lw.clusterer = c;
+  lw.version = Number(v?.version ?? 0);
+  lw.lastRebuild = { items: n, ms: Date.now() - t0 };
+  d.log.info('wire stories: clusterer rebuilt', { items: n, ms: lw.lastRebuild.ms });
+}
+
+/** Bumps the version under its row lock; returns the version before. */
+export async function bumpVersion(tx: Db): Promise<number> {
+  const r = await tx.one<{ version: string | number }>('UPDATE wire_cluster_state SET version = version + 1, updated_at = now() WHERE id = 1 RETURNING version');
+  return Number(r!.version) - 1;
+}
+
+/** The slug of a new story: a few words of its first title and its id (unique, and stable from then on). */
+export function storySlug(title: string, id: number): string {
+  const words = slugify(title).split('-').filter(Boolean).slice(0, 8).join('-').slice(0, 60).replace(/-+$/, '');
+  return `${words || 'story'}-${id}`;
+}
+
+/** Inserts a story row; returns its id. */
+export async function createStoryRow(tx: Db, title: string, at: Date): Promise<number> {
+  const id = Number((await tx.one<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('wire_stories', 'id')) AS n`))!.n);
+  await tx.query(
+    `INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $4)`,
+    [id, storySlug(title, id), title.slice(0, 500), at],
+  );
+  return id;
+}
+
+/**
+ * Moves every item of story `loser` into `survivor`, marks the loser merged into it (and whatever had
+ * been merged into the loser), keeps a pin, and points our articles on the loser at the survivor.
+ */
+export async function mergeStoryRows(tx: Db, survivor: number, loser: number): Promise<void> {
+  if (survivor === loser) return;
+  await tx.query('UPDATE wire_items SET story_id = $1 WHERE story_id = $2', [survivor, loser]);
+  await tx.query('UPDATE wire_stories SET merged_into = $1, updated_at = now() WHERE merged_into = $2', [survivor, loser]);
+  await tx.query(
+    `UPDATE wire_stories s SET pinned = s.pinned OR l.pinned, updated_at = now() FROM wire_stories l WHERE s.id = $1 AND l.id = $2`,
+    [survivor, loser],
+  );
+  await tx.query(
+    `UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, left_count = 0, center_count = 0, right_count = 0,
+            blindspot = NULL, pinned = false, updated_at = now() WHERE id = $2`,
+    [survivor, loser],
+  );
+  await tx.query(
+    `UPDATE articles SET story_key = (SELECT slug FROM wire_stories WHERE id = $1)
+      WHERE story_key = (SELECT slug FROM wire_stories WHERE id = $2)`,
+    [survivor, loser],
+  );
+}
+
+/** SQL for the blindspot of counts l, c, r under settings $min (int) and $share (float8). */
+function blindspotSql(l: string, c: string, r: string, min: string, share: string): string {
+  const tot = `(${l} + ${c} + ${r})`;
+  return `CASE
+    WHEN ${tot} < ${min}::int OR ${tot} = 0 THEN NULL
+    WHEN ${l} >= ${share}::float8 * ${tot} - 1e-9 THEN 'right'
+    WHEN ${r} >= ${share}::float8 * ${tot} - 1e-9 THEN 'left'
+    WHEN ${c} >= ${share}::float8 * ${tot} - 1e-9 AND ${l} < ${r} THEN 'left'
+    WHEN ${c} >= ${share}::float8 * ${tot} - 1e-9 AND ${r} < ${l} THEN 'right'
+    ELSE NULL END`;
+}
+
+/**
+ * Recomputes stories' counts (items, distinct outlets, per lean group), span and blindspot from their
+ * items, and their working title where an editor has not given one.
+ */
+export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<void> {
+  if (!ids.length) return;
+  const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
+  await tx.query(
+    `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, left_count = a.l, center_count = a.c, right_count = a.r,
+            first_seen_at = a.first, last_updated_at = a.last,
+            blindspot = ${blindspotSql('a.l', 'a.c', 'a.r', '$2', '$3')},
+            title = CASE WHEN s.title_by_editor OR t.title IS NULL OR t.title = '' THEN s.title ELSE t.title END,
+            updated_at = now()
+       FROM (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
+                    count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
+                    count(DISTINCT i.outlet_id) FILTER (WHERE o.lean = 'center')::int AS c,
+                    count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
+                    min(i.published_at) AS first, max(i.published_at) AS last
+               FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+              WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a
+       LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = a.story_id
+      WHERE s.id = a.story_id`,
+    [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
+  );
+}
+
+/** The working titles of stories, from the in-memory clusterer. */
+export function workingTitles(lw: LiveWire, dbIds: Iterable<number>): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!lw.clusterer) return out;
+  for (const id of dbIds) {
+    const c = lw.toCluster.get(id);
+    const v = c === undefined ? undefined : lw.clusterer.story(c);
+    if (v?.title) out.set(id, v.title);
+  }
+  return out;
+}
+
+async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<void> {
+  const c = lw.clusterer!;
+  await d.db.tx(async (tx) => {
+    const before = await bumpVersion(tx);
+    if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
+    const touched = new Set<number>();
+    for (const r of rows) {
+      const a = c.add(toWireItem(r));
+      let story = lw.toDb.get(a.story);
+      if (story === undefined) {
+        story = await createStoryRow(tx, c.story(a.story)?.title ?? r.title, new Date(r.published_at));
+        lw.map(a.story, story);
+      }
+      for (const m of a.merged) {
+        const loser = lw.toDb.get(m);
+        if (loser === undefined || loser === story) continue;
+        await mergeStoryRows(tx, story, loser);
+        lw.unmapDb(loser);
+        touched.delete(loser);
+      }
+      touched.add(story);
+    }
+    // Each item's story as it stands after the batch (a later item may have merged stories).
+    const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
+    await tx.query(
+      `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
+        WHERE wire_items.id = a.id AND wire_items.story_id IS NULL`,
+      [JSON.stringify(assign)],
+    );
+    for (const a of assign) touched.add(a.story);
+    await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
+    // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
+    await announceStoryChanges(tx, [...touched]);
+  });
+  lw.version += 1;
+}
+
+export interface ClusterRunSummary {
+  clustered: number;
+  rebuilt: boolean;
+  /** Items still waiting (the run stopped at its deadline or on shutdown). */
+  leftOver: boolean;
+}
+
+/**
+ * Clusters every item not yet in a story, oldest published first, in batches; stops at `deadline`
+ * (epoch ms) or on shutdown, leaving the rest for the next run.
+ */
+export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = {}): Promise<ClusterRunSummary> {
+  const lw = liveWire(d.runtime, d.db);
+  const settings = await getStorySettings(d.db);
+  let clustered = 0;
+  let rebuilt = false;
+  let stale = 0;
+  for (;;) {
+    if (d.runtime.stopping.aborted || (opts.deadline !== undefined && Date.now() > opts.deadline)) {
+      const more = await d.db.one('SELECT 1 FROM wire_items WHERE story_id IS NULL LIMIT 1');
+      return { clustered, rebuilt, leftOver: Boolean(more) };
+    }
+    const n = await lw.lock(async () => {
+      if (!lw.ready) {
+        await rebuildLiveWire(d, lw);
+        rebuilt = true;
+      }
+      const rows = await d.db.query<ItemRow>(
+        `SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+          WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`,
+      );
+      if (!rows.length) return 0;
+      try {
+        await clusterBatch(d, lw, rows, settings);
+        return rows.length;
+      } catch (err) {
+        // The in-memory state may be ahead of the tables now: rebuild it before the next batch.
+        lw.invalidate();
+        if (err instanceof StaleStateError) return -1;
+        throw err;
+      }
+    });
+    if (n === 0) return { clustered, rebuilt, leftOver: false };
+    if (n < 0) {
+      if (++stale > 5) throw new Error('the story assignments keep changing under this process (another process is clustering): left to it');
+      continue;
+    }
+    stale = 0;
+    clustered += n;
+  }
+}
+
+/** How long one cluster run may go on (below the job queue's 5-minute lease). */
+const RUN_BUDGET_MS = 2 * 60_000;
+
+/** The job: cluster what is waiting; a run cut short queues the next one. */
+export async function wireClusterJob(d: LiveDeps): Promise<void> {
+  const r = await clusterPending(d, { deadline: Date.now() + RUN_BUDGET_MS });
+  if (r.clustered) d.log.info('wire stories: items clustered', { items: r.clustered, rebuilt: r.rebuilt });
+  if (r.leftOver) await enqueue(d.db, WIRE_CLUSTER_JOB, {}, { dedupeKey: `${WIRE_CLUSTER_JOB}:next`, maxAttempts: 5 });
+}
+
+/** Queue a cluster run when an item waits for its story (or always, with `warm`: builds the state on start). */
+export async function scheduleWireCluster(db: Db, opts: { warm?: boolean } = {}): Promise<boolean> {
+  if (!opts.warm && !(await db.one('SELECT 1 FROM wire_items WHERE story_id IS NULL LIMIT 1'))) return false;
+  return (await enqueue(db, WIRE_CLUSTER_JOB, {}, { dedupeKey: WIRE_CLUSTER_JOB, maxAttempts: 5 })) !== null;
+}

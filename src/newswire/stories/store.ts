@@ -1,0 +1,388 @@
+// Stories of the newswire (issue #12) as the newsroom, the Admin API and the public pages read them: one
+// story, its items with their outlets, the day's ranking, the spread of its coverage by lean, and our
+// own articles linked to it (articles.story_key = wire_stories.slug). Writing stories is the live
+// wire's (live.ts) and the editors' (decisions.ts).
+import type { Db } from '../../db/index.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
+import type { Lean } from '../outlets.ts';
+
+export type Side = 'left' | 'center' | 'right';
+export const SIDES: readonly Side[] = ['left', 'center', 'right'];
+
+export interface WireStory {
+  id: number;
+  slug: string;
+  title: string;
+  title_by_editor: boolean;
+  first_seen_at: string;
+  last_updated_at: string;
+  item_count: number;
+  outlet_count: number;
+  left_count: number;
+  center_count: number;
+  right_count: number;
+  /** A blindspot for that side: the side that barely covers the story. */
+  blindspot: Side | null;
+  pinned: boolean;
+  hidden: boolean;
+  merged_into: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoryItem {
+  id: number;
+  outlet: { id: number; slug: string; name: string; lean: Lean };
+  /** The outlet's lean group; null for mixed and unrated outlets. */
+  side: Side | null;
+  url: string;
+  title: string;
+  text: string | null;
+  summary: string | null;
+  published: string;
+}
+
+export interface Spread {
+  left: number;
+  center: number;
+  right: number;
+  /** Distinct outlets, including mixed and unrated ones. */
+  outlets: number;
+  /** Outlets with a lean group (left + center + right). */
+  rated: number;
+  /** Shares of `rated`, 0 when nothing is rated. */
+  shares: Record<Side, number>;
+  blindspot: Side | null;
+}
+
+export interface StorySettings {
+  /** A blindspot needs at least this many outlets with a lean group. */
+  blindspotMinOutlets: number;
+  /** ... and at least this share of them (0..1) from one group. */
+  blindspotShare: number;
+}
+
+export const defaultStorySettings: StorySettings = { blindspotMinOutlets: 6, blindspotShare: 0.8 };
+
+export interface RankedStory extends WireStory {
+  rank: number;
+  score: number;
+  /** The day's figures the rank was computed from. */
+  day: { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: string };
+}
+
+/** The lean group of an outlet's lean: left = left + lean-left, center, right = lean-right + right. */
+export function sideOf(lean: Lean | string): Side | null {
+  if (lean === 'left' || lean === 'lean-left') return 'left';
+  if (lean === 'center') return 'center';
+  if (lean === 'lean-right' || lean === 'right') return 'right';
+  return null;
+}
+
+/**
+ * The blindspot of a coverage: with at least `blindspotMinOutlets` rated outlets and at least
+ * `blindspotShare` of them from one group, the story is a blindspot for the side that barely covers
+ * it: the right when the left dominates, the left when the right does, and, when the center
+ * dominates, whichever wing has fewer outlets (none on a tie).
+ */
+export function blindspotOf(counts: { left: number; center: number; right: number }, settings: StorySettings = defaultStorySettings): Side | null {
+  const rated = counts.left + counts.center + counts.right;
+  if (rated < settings.blindspotMinOutlets || rated === 0) return null;
+  const need = settings.blindspotShare * rated - 1e-9;
+  if (counts.left >= need) return 'right';
+  if (counts.right >= need) return 'left';
+  if (counts.center >= need) {
+    if (counts.left < counts.right) return 'left';
+    if (counts.right < counts.left) return 'right';
+  }
+  return null;
+}
+
+/** The spread of a story's coverage (its stored counts), with the blindspot under `settings`. */
+export function spreadOf(story: Pick<WireStory, 'left_count' | 'center_count' | 'right_count' | 'outlet_count'>, settings: StorySettings = defaultStorySettings): Spread {
+  const counts = { left: story.left_count, center: story.center_count, right: story.right_count };
+  const rated = counts.left + counts.center + counts.right;
+  const share = (n: number) => (rated ? n / rated : 0);
+  return {
+    ...counts,
+    outlets: story.outlet_count,
+    rated,
+    shares: { left: share(counts.left), center: share(counts.center), right: share(counts.right) },
+    blindspot: blindspotOf(counts, settings),
+  };
+}
+
+// ---- settings -------------------------------------------------------------------------------
+
+const SETTING_KEYS = { blindspotMinOutlets: 'wire.blindspot_min_outlets', blindspotShare: 'wire.blindspot_share' } as const;
+
+export async function getStorySettings(db: Db): Promise<StorySettings> {
+  const rows = await db.query<{ key: string; value: unknown }>(`SELECT key, value FROM settings WHERE key = ANY($1)`, [Object.values(SETTING_KEYS)]);
+  const got = new Map(rows.map((r) => [r.key, r.value]));
+  const min = got.get(SETTING_KEYS.blindspotMinOutlets);
+  const share = got.get(SETTING_KEYS.blindspotShare);
+  return {
+    blindspotMinOutlets: typeof min === 'number' && Number.isInteger(min) && min >= 1 ? min : defaultStorySettings.blindspotMinOutlets,
+    blindspotShare: typeof share === 'number' && share > 0.5 && share <= 1 ? share : defaultStorySettings.blindspotShare,
+  };
+}
+
+/** Validates and stores the blindspot settings; the stored blindspot of every story is recomputed. */
+export async function setStorySettings(db: Db, input: { blindspotMinOutlets?: unknown; blindspotShare?: unknown }): Promise<StorySettings> {
+  const cur = await getStorySettings(db);
+  const fields: Record<string, string> = {};
+  let min = cur.blindspotMinOutlets;
+  let share = cur.blindspotShare;
+  if (input.blindspotMinOutlets !== undefined) {
+    const n = Number(input.blindspotMinOutlets);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) fields.blindspot_min_outlets = 'A whole number of outlets from 1 to 1000.';
+    else min = n;
+  }
+  if (input.blindspotShare !== undefined) {
+    let n = Number(input.blindspotShare);
+    if (Number.isFinite(n) && n > 1 && n <= 100) n = n / 100; // a percentage
+    if (!Number.isFinite(n) || n <= 0.5 || n > 1) fields.blindspot_share = 'A share above 50% and at most 100% (e.g. 80 or 0.8).';
+    else share = Math.round(n * 10000) / 10000;
+  }
+  if (Object.keys(fields).length) throw new ValidationError('Those blindspot settings cannot be used.', fields);
+  const next = { blindspotMinOutlets: min, blindspotShare: share };
+  await db.tx(async (tx) => {
+    for (const [k, key] of Object.entries(SETTING_KEYS)) {
+      await tx.query(`INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [key, JSON.stringify(next[k as keyof StorySettings])]);
+    }
+    await tx.query(
+      `UPDATE wire_stories SET blindspot = b.side FROM (
+         SELECT id, CASE
+           WHEN left_count + center_count + right_count < $1::int THEN NULL
+           WHEN left_count >= $2::float8 * (left_count + center_count + right_count) - 1e-9 THEN 'right'
+           WHEN right_count >= $2::float8 * (left_count + center_count + right_count) - 1e-9 THEN 'left'
+           WHEN center_count >= $2::float8 * (left_count + center_count + right_count) - 1e-9 AND left_count < right_count THEN 'left'
+           WHEN center_count >= $2::float8 * (left_count + center_count + right_count) - 1e-9 AND right_count < left_count THEN 'right'
+           ELSE NULL END AS side
+         FROM wire_stories) b
+       WHERE b.id = wire_stories.id AND wire_stories.blindspot IS DISTINCT FROM b.side`,
+      [min, share],
+    );
+  });
+  return next;
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+const STORY_COLS = `s.id, s.slug, s.title, s.title_by_editor, s.first_seen_at, s.last_updated_at, s.item_count, s.outlet_count,
+  s.left_count, s.center_count, s.right_count, s.blindspot, s.pinned, s.hidden, s.merged_into, s.created_at, s.updated_at`;
+
+const iso = (v: unknown) => new Date(v as string).toISOString();
+
+export function toStory(r: any): WireStory {
+  return {
+    id: Number(r.id),
+    slug: r.slug,
+    title: r.title,
+    title_by_editor: Boolean(r.title_by_editor),
+    first_seen_at: iso(r.first_seen_at),
+    last_updated_at: iso(r.last_updated_at),
+    item_count: Number(r.item_count),
+    outlet_count: Number(r.outlet_count),
+    left_count: Number(r.left_count),
+    center_count: Number(r.center_count),
+    right_count: Number(r.right_count),
+    blindspot: r.blindspot ?? null,
+    pinned: Boolean(r.pinned),
+    hidden: Boolean(r.hidden),
+    merged_into: r.merged_into === null || r.merged_into === undefined ? null : Number(r.merged_into),
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+function storyId(id: unknown): number {
+  const n = typeof id === 'number' ? id : /^\d{1,15}$/.test(String(id)) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new NotFoundError('No such story.');
+  return n;
+}
+
+/** One story (a merged one too: merged_into says where its items went). */
+export async function getStory(db: Db, id: number | string): Promise<WireStory> {
+  const r = await db.one(`SELECT ${STORY_COLS} FROM wire_stories s WHERE s.id = $1`, [storyId(id)]);
+  if (!r) throw new NotFoundError('No such story.');
+  return toStory(r);
+}
+
+export async function getStoryBySlug(db: Db, slug: string): Promise<WireStory> {
+  const r = typeof slug === 'string' && slug.length <= 200 ? await db.one(`SELECT ${STORY_COLS} FROM wire_stories s WHERE s.slug = $1`, [slug]) : undefined;
+  if (!r) throw new NotFoundError('No such story.');
+  return toStory(r);
+}
+
+/** The story a merged one ended up in (following merged_into), or the story itself. */
+export async function liveStory(db: Db, id: number | string): Promise<WireStory> {
+  let s = await getStory(db, id);
+  for (let hops = 0; s.merged_into !== null && hops < 50; hops++) s = await getStory(db, s.merged_into);
+  return s;
+}
+
+/** A story's items, oldest first, with their outlets. */
+export async function storyItems(db: Db, id: number | string, opts: { limit?: number } = {}): Promise<StoryItem[]> {
+  const limit = Math.max(1, Math.min(5000, opts.limit ?? 1000));
+  const rows = await db.query(
+    `SELECT i.id, i.outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.lean, i.url, i.title,
+            left(coalesce(i.text, i.summary), 4000) AS text, i.summary, i.published_at
+       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      WHERE i.story_id = $1 ORDER BY i.published_at, i.id LIMIT ${limit}`,
+    [storyId(id)],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    outlet: { id: r.outlet_id, slug: r.outlet_slug, name: r.outlet_name, lean: r.lean },
+    side: sideOf(r.lean),
+    url: r.url,
+    title: r.title,
+    text: r.text,
+    summary: r.summary,
+    published: iso(r.published_at),
+  }));
+}
+
+export interface LinkedArticle {
+  id: number;
+  slug: string;
+  headline: string;
+  status: string;
+  published_at: string | null;
+}
+
+/** Our own articles on the story (articles.story_key = the story's slug), newest first. */
+export async function linkedArticles(db: Db, story: Pick<WireStory, 'slug'>): Promise<LinkedArticle[]> {
+  const rows = await db.query(
+    `SELECT id, slug, headline, status, published_at FROM articles WHERE story_key = $1 ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT 200`,
+    [story.slug],
+  );
+  return rows.map((r) => ({ id: Number(r.id), slug: r.slug, headline: r.headline, status: r.status, published_at: r.published_at ? iso(r.published_at) : null }));
+}
+
+/** [start, end) of a local calendar day (YYYY-MM-DD) in `timeZone`. */
+export function dayRange(date: string, timeZone: string): { start: Date; end: Date } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new ValidationError('Give the date as YYYY-MM-DD.', { date: 'A date such as 2026-11-25.' });
+  const [y, mo, d] = m.slice(1).map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) throw new ValidationError('That date is not a real date.', { date: 'Not a real date.' });
+  const next = new Date(Date.UTC(y, mo - 1, d + 1));
+  return { start: zonedTimeToUtc(y, mo, d, 0, 0, timeZone), end: zonedTimeToUtc(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, 0, timeZone) };
+}
+
+export interface ListStoriesOptions {
+  /** Local calendar date in `timeZone`, YYYY-MM-DD; today when absent. */
+  date?: string;
+  limit?: number;
+  /** The publication's time zone; read from the settings (else UTC) when absent. */
+  timeZone?: string;
+  /** Include hidden stories (ranked after the others, for the newsroom to unhide). */
+  includeHidden?: boolean;
+  now?: Date;
+}
+
+async function publicationZone(db: Db): Promise<string> {
+  const r = await db.one<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'publication.timeZone'`);
+  return typeof r?.value === 'string' ? r.value : 'UTC';
+}
+
+/** How many candidate stories (by stored outlet count) the day's ranking scores. */
+const CANDIDATES = 400;
+const HOUR = 3_600_000;
+
+/**
+ * The day's ranking score: distinct outlets covering the story that day (log-scaled), how widely
+ * across the spectrum (lean groups covered), how fast coverage grows (outlets new to it in the last 6
+ * hours) and how recent its last item is (half-life 6 hours). See docs/decisions/0061-story-ranking.md.
+ */
+export function rankScore(day: { outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: number }, ref: number): number {
+  if (day.outlets <= 0) return 0;
+  const groups = (day.left > 0 ? 1 : 0) + (day.center > 0 ? 1 : 0) + (day.right > 0 ? 1 : 0);
+  const spread = groups <= 1 ? 0 : (groups - 1) / 2;
+  const hours = Math.max(0, (ref - day.last) / HOUR);
+  const recency = Math.pow(0.5, hours / 6);
+  const growth = Math.min(1, day.new_outlets_6h / day.outlets);
+  return Math.log2(1 + day.outlets) * (1 + 0.5 * spread) * (0.6 + 0.4 * recency) * (1 + 0.5 * growth);
+}
+
+/** The day's biggest stories, ranked: pinned first, then by rankScore; hidden ones left out. */
+export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promise<RankedStory[]> {
+  const timeZone = opts.timeZone ?? (await publicationZone(db));
+  const now = opts.now ?? new Date();
+  const date = opts.date ?? localDate(now, timeZone);
+  const { start, end } = dayRange(date, timeZone);
+  const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
+  const ref = Math.min(now.getTime(), end.getTime());
+  const rows = await db.query(
+    `WITH c AS (
+       SELECT ${STORY_COLS} FROM wire_stories s
+        WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
+        ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
+     so AS (
+       SELECT i.story_id, i.outlet_id, count(*) AS n, min(i.published_at) AS first, max(i.published_at) AS last
+         FROM c JOIN wire_items i ON i.story_id = c.id AND i.published_at >= $1 AND i.published_at < $2
+        GROUP BY i.story_id, i.outlet_id),
+     fo AS (
+       SELECT i.story_id, i.outlet_id, min(i.published_at) AS first
+         FROM so JOIN wire_items i ON i.story_id = so.story_id AND i.outlet_id = so.outlet_id
+        GROUP BY i.story_id, i.outlet_id),
+     d AS (
+       SELECT so.story_id, sum(so.n)::int AS items, count(*)::int AS outlets,
+              count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
+              count(*) FILTER (WHERE o.lean = 'center')::int AS ce,
+              count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
+              count(*) FILTER (WHERE fo.first >= $3)::int AS new6, max(so.last) AS last
+         FROM so JOIN wire_outlets o ON o.id = so.outlet_id JOIN fo ON fo.story_id = so.story_id AND fo.outlet_id = so.outlet_id
+        GROUP BY so.story_id)
+     SELECT c.*, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
+       FROM c JOIN d ON d.story_id = c.id`,
+    [start, end, new Date(ref - 6 * HOUR)],
+  );
+  const ranked = rows.map((r) => {
+    const day = { items: Number(r.d_items), outlets: Number(r.d_outlets), left: Number(r.d_l), center: Number(r.d_c), right: Number(r.d_r), new_outlets_6h: Number(r.d_new6), last: iso(r.d_last) };
+    return { ...toStory(r), rank: 0, score: Math.round(rankScore({ ...day, last: Date.parse(day.last) }, ref) * 1e6) / 1e6, day };
+  });
+  ranked.sort(
+    (a, b) =>
+      Number(a.hidden) - Number(b.hidden) ||
+      Number(b.pinned) - Number(a.pinned) ||
+      b.score - a.score ||
+      b.day.outlets - a.day.outlets ||
+      Date.parse(b.day.last) - Date.parse(a.day.last) ||
+      a.id - b.id,
+  );
+  const out = ranked.slice(0, limit);
+  out.forEach((s, i) => (s.rank = i + 1));
+  return out;
+}
+
+export interface BlindspotListOptions {
+  /** The last day (YYYY-MM-DD, local) of the seven-day list; today when absent. */
+  date?: string;
+  timeZone?: string;
+  limit?: number;
+  now?: Date;
+}
+
+/** The week's blindspots (the seven local days ending on `date`), most outlets first. */
+export async function listBlindspots(db: Db, opts: BlindspotListOptions = {}): Promise<{ from: string; to: string; stories: WireStory[] }> {
+  const timeZone = opts.timeZone ?? (await publicationZone(db));
+  const now = opts.now ?? new Date();
+  const to = opts.date ?? localDate(now, timeZone);
+  const { end } = dayRange(to, timeZone);
+  const [y, mo, d] = to.split('-').map(Number) as [number, number, number];
+  const f = new Date(Date.UTC(y, mo - 1, d - 6));
+  const from = f.toISOString().slice(0, 10);
+  const { start } = dayRange(from, timeZone);
+  const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 100)));
+  const rows = await db.query(
+    `SELECT ${STORY_COLS} FROM wire_stories s
+      WHERE s.blindspot IS NOT NULL AND s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= $1 AND s.first_seen_at < $2
+      ORDER BY s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`,
+    [start, end],
+  );
+  return { from, to, stories: rows.map(toStory) };
+}
