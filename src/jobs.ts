@@ -11,6 +11,7 @@ import { wirePollJob } from './newswire/poller.ts';
 import { wireClusterJob } from './newswire/stories/live.ts';
 import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
 import { websubPingJob } from './publication/websub.ts';
+import { demoImagesJob } from './demo/images.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
   /** SIGNIN_LINK_JOB: email a newsroom sign-in link, if the address has an enabled account. */
@@ -31,7 +32,9 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'members.send_email_change': sendEmailChangeJob,
   /** WEBSUB_PING_JOB: tell the WebSub hub (WEBSUB_HUB) that the feeds changed. */
   'websub.ping': websubPingJob,
+  /** DEMO_IMAGES_JOB: draw the demo publication's pictures (seconds of work, once, after the first start). */
+  'demo.images': demoImagesJob,
 };
 
 /** Jobs that run for minutes: `serve` gives them a worker of their own so that they hold up no email. */
-export const longJobs = ['newswire.poll'];
+export const longJobs = ['newswire.poll', 'demo.images'];

@@ -261,7 +261,7 @@ test('previews: live Markdown preview is sanitised; the page preview is the publ
   assert.equal(saved.headers.get('cache-control'), 'no-store');
   const savedText = await saved.text();
   assert.match(savedText, /<h1 id="article-headline">Preview me<\/h1>/);
-  assert.match(savedText, /<link rel="stylesheet" href="\/assets\/site.css">/, 'rendered with the public layout');
+  assert.match(savedText, /<link rel="stylesheet" href="\/assets\/site.css\?v=[^"]+">/, 'rendered with the public layout');
   assert.match(savedText, /Saved body\./);
   const unsaved = await c.post(`/admin/articles/${id}/preview`, articleForm({ headline: 'Unsaved headline', body: 'Unsaved body.' }));
   assert.equal(unsaved.status, 200);

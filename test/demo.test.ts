@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestDb } from './helpers/db.ts';
+import { openTestDb, tmpDir } from './helpers/db.ts';
 import { seedDemo, demoPublishedAt } from '../src/demo/seed.ts';
+import { DEMO_IMAGES_JOB, demoHasImage, demoImagesJob } from '../src/demo/images.ts';
+import type { Deps } from '../src/deps.ts';
+import fs from 'node:fs';
+import path from 'node:path';
 import { demo } from '../src/demo/content.ts';
 import { publishDueArticles } from '../src/articles/write.ts';
 
@@ -57,7 +61,7 @@ test('seeding an empty database creates a living demo publication, once', async 
     `SELECT a.id, a.slug, a.dek, a.body_source, a.body_html, a.published_at, f.slug AS format, s.slug AS section,
             (SELECT count(*)::int FROM article_authors aa WHERE aa.article_id = a.id) AS authors
        FROM articles a LEFT JOIN formats f ON f.id = a.format_id LEFT JOIN sections s ON s.id = a.section_id
-      WHERE a.status = 'published'`,
+      WHERE a.status = 'published' AND a.type = 'post'`,
   );
   assert.ok(published.length >= 30, `${published.length} published articles`);
   assert.deepEqual(new Set(published.map((a) => a.format)), new Set(['speed-read', 'the-explainer', 'recommends']));
@@ -109,8 +113,11 @@ test('seeding an empty database creates a living demo publication, once', async 
 
   // A second start seeds nothing.
   assert.deepEqual(await seedDemo(db, { now, timeZone: 'Europe/London' }), { seeded: false, articles: 0 });
-  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles`);
+  const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles WHERE type = 'post'`);
   assert.equal(total!.n, demo.articles.length);
+  // The pages every footer links to: About, Contact, Privacy.
+  const pages = await db.query<{ slug: string }>(`SELECT slug FROM articles WHERE type = 'page' AND status = 'published' ORDER BY slug`);
+  assert.deepEqual(pages.map((p) => p.slug), ['about', 'contact', 'privacy']);
 });
 
 test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async () => {
@@ -130,4 +137,34 @@ test('the demo has plans, metered, members-only and paid articles, public Speed 
   assert.equal((await member(DEMO_MEMBERS.paying))!.paid, true);
   assert.equal((await member(DEMO_MEMBERS.free))!.paid, false);
   assert.ok((await member(DEMO_MEMBERS.free))!.account_at);
+});
+
+test('the demo\'s pictures: queued at seeding, drawn by the job into DATA_DIR with their sizes, set once, never over an editor\'s own', { timeout: 120_000 }, async () => {
+  const db = await openTestDb();
+  const now = new Date();
+  await seedDemo(db, { now, timeZone: 'Europe/London' });
+  const queued = await db.query<{ name: string }>(`SELECT name FROM jobs WHERE status = 'queued' AND name = $1`, [DEMO_IMAGES_JOB]);
+  assert.equal(queued.length, 1, 'queued once, by the seeding');
+  const dataDir = tmpDir();
+  // An editor changed one author's photo before the job ran: it stays.
+  await db.query(`UPDATE authors SET photo_url = '/uploads/own.jpg' WHERE slug = $1`, [demo.authors[0]!.slug]);
+  await demoImagesJob({ db, config: { dataDir } as Deps['config'] });
+  const pictured = await db.query<{ slug: string; feature_image_url: string; feature_image_alt: string; widths: number[] }>(
+    `SELECT a.slug, a.feature_image_url, a.feature_image_alt, m.widths FROM articles a JOIN media_images m ON m.path = a.feature_image_url WHERE a.type = 'post'`,
+  );
+  const expected = demo.articles.filter((a, i) => demoHasImage(a, i)).map((a) => a.slug).sort();
+  assert.deepEqual(pictured.map((p) => p.slug).sort(), expected);
+  for (const p of pictured) {
+    assert.match(p.feature_image_alt, /^Illustration: /, `${p.slug}: alt text`);
+    assert.deepEqual(p.widths, [320, 640, 960]);
+    assert.ok(fs.existsSync(path.join(dataDir, 'uploads', path.basename(p.feature_image_url))));
+    assert.ok(fs.existsSync(path.join(dataDir, 'uploads', path.basename(p.feature_image_url).replace('.jpg', '-640.webp'))));
+  }
+  const photos = await db.query<{ slug: string; photo_url: string }>(`SELECT slug, photo_url FROM authors ORDER BY slug`);
+  assert.equal(photos.find((a) => a.slug === demo.authors[0]!.slug)!.photo_url, '/uploads/own.jpg');
+  assert.ok(photos.filter((a) => a.photo_url.startsWith('/uploads/') && a.photo_url !== '/uploads/own.jpg').length >= demo.authors.length - 1);
+  // Deterministic: the same slug draws the same file; a second run changes nothing.
+  const before = await db.query(`SELECT slug, feature_image_url FROM articles ORDER BY slug`);
+  await demoImagesJob({ db, config: { dataDir } as Deps['config'] });
+  assert.deepEqual(await db.query(`SELECT slug, feature_image_url FROM articles ORDER BY slug`), before);
 });

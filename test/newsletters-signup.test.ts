@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp } from './helpers/app.ts';
 import { startMailSink } from './helpers/mail-sink.ts';
+import { embedSnippet } from '../src/web/pages/newsletters.ts';
+import { loadSite, type WebDeps } from '../src/web/site.ts';
 import { seedNewsletters, getNewsletterBySlug } from '../src/newsletters/newsletters.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
 import { jobRegistry } from '../src/jobs.ts';
@@ -40,9 +42,9 @@ const runJobs = () => runDueJobs(t.deps, jobRegistry);
 
 test('the sign-up box offers the newsletters, the default one ticked', async () => {
   const body = await (await t.get('/')).text();
-  assert.match(body, /<input type="checkbox" name="newsletters" value="daily" checked> The Daily Digest/);
-  assert.match(body, /<input type="checkbox" name="newsletters" value="morning"> Morning Briefing/);
-  assert.match(body, /value="good-news"> The Good News/);
+  assert.match(body, /<input type="checkbox" name="newsletters" value="daily" checked> <span class="choice-text"><strong>The Daily Digest<\/strong>/);
+  assert.match(body, /<input type="checkbox" name="newsletters" value="morning"> <span class="choice-text"><strong>Morning Briefing<\/strong>/);
+  assert.match(body, /value="good-news"> <span class="choice-text"><strong>The Good News<\/strong>/);
 });
 
 test('double opt-in end to end: sign up, email over SMTP, GET shows a button and does not confirm, POST confirms', async () => {
@@ -215,8 +217,9 @@ test('browser posts from other sites are refused; servers without Origin may pos
   const embed = await t.get('/newsletters/embed/subscribe', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://friend.example' }, body: 'email=embed%40example.org&newsletters=good-news' });
   assert.equal(embed.status, 303);
   assert.deepEqual((await rows('embed@example.org')).subs, [{ slug: 'good-news', status: 'pending' }]);
-  const snippet = await (await t.get('/newsletters/embed')).text();
-  assert.match(snippet, /&lt;form method=&quot;post&quot; action=&quot;https:\/\/news\.example\/newsletters\/embed\/subscribe&quot;/);
+  // The snippet to paste is shown in the newsroom now (/admin/newsletters/embed), not to readers.
+  assert.equal((await t.get('/newsletters/embed')).status, 404);
+  assert.match(embedSnippet(await loadSite(t.deps as WebDeps)), /<form method="post" action="https:\/\/news\.example\/newsletters\/embed\/subscribe"/);
 });
 
 test('rate limit per address answers 429 with a clear message', async () => {

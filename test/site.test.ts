@@ -26,7 +26,7 @@ function jsonLd(body: string): any[] {
 
 test('home page lists top and latest stories with format, dek, byline and machine-readable time', async () => {
   const body = await page('/');
-  assert.match(body, /<h2 id="top-title">Top stories<\/h2>/);
+  assert.match(body, /<h2 id="top-title"[^>]*>Top stories<\/h2>/);
   assert.match(body, /Council approves the riverside tram line/);
   assert.match(body, /A comet will be visible this weekend/);
   assert.match(body, /class="story-format" href="\/format\/speed-read">Speed Read</);

@@ -135,9 +135,12 @@ test('the search page\'s two search landmarks have different names', { timeout: 
   assert.equal(new Set(names).size, names.length, names.join(' / '));
 });
 
+const document_forms = (body: string) => body.match(/<form class="signup-form/g)?.length ?? 0;
+
 test('/newsletters/subscribe before anything is submitted shows no error state', { timeout: 10_000 }, async () => {
   const body = await page('/newsletters/subscribe');
-  assert.match(body, /<form class="signup-form"[^>]*action="\/newsletters\/subscribe"/);
+  assert.match(body, /<form class="signup-form[^"]*"[^>]*action="\/newsletters\/subscribe"/);
+  assert.equal(document_forms(body), 1, 'one sign-up form on the sign-up page');
   const { document } = parseHTML(body);
   assert.equal(document.querySelectorAll('[aria-invalid]').length, 0);
   assert.equal(document.querySelectorAll('.is-error').length, 0);

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { loadSite } from '../web/site.ts';
+import { loadSite, withImages } from '../web/site.ts';
 import { articlePage } from '../web/pages/public.ts';
 import { getArticleById, listAdminArticles, listAuthors, listFormats, listSections, relatedArticles, type AdminListFilter } from '../articles/queries.ts';
 import type { Article } from '../articles/types.ts';
@@ -18,7 +18,7 @@ import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorA
 import { diffSnapshots, getRevision, listRevisions, restoreRevision, snapshotOf, type Revision } from '../articles/revisions.ts';
 import { fieldsFromArticle, fieldsFromBody } from './article-form.ts';
 import { articleListPage, editorPage, revisionPage, revisionsPage, uploadedPage, withPreviewBanner, type Choices } from './pages/articles.ts';
-import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeUpload } from '../media/images.ts';
 import { imageFromForm, uploadedBytes } from './uploads.ts';
 import { articleListScope } from '../staff/roles.ts';
 
@@ -171,7 +171,8 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
   // The page exactly as readers will see it: the saved article (GET) or the form's unsaved state (POST).
   async function renderPreview(article: Article) {
     const site = await loadSite(web);
-    const related = await relatedArticles(db, article.id, 5);
+    const related = await relatedArticles(db, article.id, 4);
+    await withImages(web, site, [article.feature_image_url, ...article.authors.map((a) => a.photo_url), ...related.map((r) => r.feature_image_url)]);
     return withPreviewBanner(articlePage(site, article, related), article.status);
   }
 
@@ -197,7 +198,7 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
   // An image for an article not saved yet, or dropped into the body: stored, its address answered
   // (JSON for the editor's script; a short page otherwise). Nothing else changes.
   const uploadLoose: Handler = async (req, reply) => {
-    const url = await imageFromForm(req, h.checkCsrf, web.config.dataDir, 'image');
+    const url = await imageFromForm(req, h.checkCsrf, web.config.dataDir, 'image', db);
     if (wantsJson(req)) return reply.send({ url });
     return h.sendPage(reply, uploadedPage(await h.ctx(req), url));
   };
@@ -216,7 +217,7 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     assertCanEdit(s.staff, own);
     if (!part) throw new ValidationError('Choose an image file to upload.', { image: 'No file was chosen.' });
     const buf = await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge());
-    const url = storeImage(web.config.dataDir, buf, { maxBytes: MAX_IMAGE_BYTES });
+    const { path: url } = await storeUpload(db, web.config.dataDir, buf, { maxBytes: MAX_IMAGE_BYTES }); // with its sizes
     const article = await setFeatureImage({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, url);
     if (wantsJson(req)) return reply.send({ url, id: article.id });
     return reply.redirect(`/admin/articles/${id}?notice=image`, 303);

@@ -71,7 +71,7 @@ export function authorScreens(web: WebDeps, h: AdminHelpers) {
   };
   const photo: Handler = async (req, reply) => {
     const row = await authorRow(db, slugOf(req));
-    const url = await imageFromForm(req, h.checkCsrf, config.dataDir, 'photo');
+    const url = await imageFromForm(req, h.checkCsrf, config.dataDir, 'photo', db);
     await updateTaxonomy(db, 'authors', row.slug, { photoUrl: url });
     return reply.redirect(`/admin/authors/${row.slug}?notice=author`, 303);
   };
@@ -104,7 +104,7 @@ export function authorScreens(web: WebDeps, h: AdminHelpers) {
   };
   const profilePhoto: Handler = async (req, reply) => {
     const s = h.session(req);
-    const url = await imageFromForm(req, h.checkCsrf, config.dataDir, 'photo');
+    const url = await imageFromForm(req, h.checkCsrf, config.dataDir, 'photo', db);
     const p = await ownProfile(req);
     await updateProfile(db, s.staff.id, { name: p.name || s.staff.name || s.staff.email.split('@')[0], bio: p.bio }, url);
     return reply.redirect('/admin/account?notice=profile', 303);

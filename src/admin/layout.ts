@@ -45,6 +45,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
 <meta name="robots" content="noindex, nofollow">
 <title>${title} | ${ctx.publicationName} newsroom</title>
 <link rel="stylesheet" href="/assets/admin.css">
+<link rel="stylesheet" href="/assets/brand.css">
 <link rel="icon" href="/assets/logo.png" type="image/png">
 <script src="/assets/admin.js" defer></script>
 </head>
@@ -56,6 +57,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
     <ul>
       ${navItem(ctx, '/admin', 'Dashboard')}
       ${navItem(ctx, '/admin/articles', 'Articles')}
+      ${can(role, 'articles.manage_all') ? navItem(ctx, '/admin/front', 'Front page') : ''}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/newsletters', 'Newsletters') : ''}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/members', 'Members') : ''}
       ${navItem(ctx, '/admin/wire', 'Wire')}

@@ -32,6 +32,7 @@ declare module 'fastify' {
 }
 
 export const NOTICES: Record<string, string> = {
+  lead: 'The front page’s lead story is changed.',
   created: 'Article created.',
   saved: 'Saved.',
   published: 'Published.',

@@ -19,6 +19,7 @@ import { subscriberScreens } from './subscribers.ts';
 import { outboxScreens } from './outbox.ts';
 import { bounceScreens } from './bounces.ts';
 import { wireScreens } from './wire.ts';
+import { frontScreens } from './front.ts';
 import { briefScreens } from './briefs.ts';
 import { memberScreens } from './members.ts';
 
@@ -39,6 +40,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const out = outboxScreens(web, h);
   const b = bounceScreens(web, h);
   const w = wireScreens(web, h);
+  const fp = frontScreens(web, h);
   const br = briefScreens(web, h);
   const m = memberScreens(web, h);
   return [
@@ -113,7 +115,12 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/api-keys', 'apikeys.manage', set.createKey), // shows the secret once
     post('/admin/api-keys/:id/revoke', 'apikeys.manage', set.revokeKey),
 
+    // ---- the front page's lead story (src/admin/front.ts)
+    get('/admin/front', 'articles.manage_all', fp.show),
+    post('/admin/front/lead', 'articles.manage_all', fp.pin), // pin a published story, or unpin
+
     // ---- newsletters and editions
+    get('/admin/newsletters/embed', 'newsletters.manage', fp.embed), // the sign-up form other sites paste
     get('/admin/newsletters', 'newsletters.manage', n.list),
     post('/admin/newsletters/:id/build', 'newsletters.manage', n.build), // the next edition from the newsletter's rules
     get('/admin/newsletters/editions/:id', 'newsletters.manage', n.composer),

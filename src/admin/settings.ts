@@ -21,6 +21,7 @@ import { deleteNewsletter, getNewsletterBySlug, newsletterUsage } from '../newsl
 import { listOutboxMessages } from '../newsletters/delivery/transport.ts';
 import type { Notice } from './layout.ts';
 import { imageFromForm } from './uploads.ts';
+import { accentProblem, normalizeHex } from '../publication/brand.ts';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const taxonomyInput = z.object({
@@ -34,6 +35,10 @@ const publicationInput = z.object({
   name: z.string().trim().min(1, 'The publication needs a name.').max(120, 'Names are limited to 120 characters.'),
   description: z.string().trim().max(300, 'Descriptions are limited to 300 characters.').default(''),
   time_zone: z.string().refine(isTimeZone, 'Choose a time zone from the list.'),
+  accent_color: z.string().trim().optional().superRefine((c, ctx) => {
+    const problem = c ? accentProblem(c) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 function formValues(body: unknown): FormValues {
@@ -135,11 +140,12 @@ export function settingsScreens(web: WebDeps, h: AdminHelpers) {
     await setPublicationSetting(db, 'name', p.name);
     await setPublicationSetting(db, 'description', p.description);
     await setPublicationSetting(db, 'timeZone', p.time_zone);
+    if (p.accent_color) await setPublicationSetting(db, 'accentColor', normalizeHex(p.accent_color)!);
     return '/admin/settings/publication?notice=settings';
   });
 
   const uploadLogo: Handler = async (req, reply) => {
-    await setPublicationSetting(db, 'logoUrl', await imageFromForm(req, h.checkCsrf, config.dataDir, 'logo'));
+    await setPublicationSetting(db, 'logoUrl', await imageFromForm(req, h.checkCsrf, config.dataDir, 'logo', db));
     return reply.redirect('/admin/settings/publication?notice=settings', 303);
   };
 

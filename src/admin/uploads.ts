@@ -6,7 +6,8 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { ValidationError, type TooLargeError } from '../platform/errors.ts';
-import { imageTooLarge, MAX_IMAGE_BYTES, storeImage } from '../media/images.ts';
+import { imageTooLarge, MAX_IMAGE_BYTES, storeImage, storeUpload } from '../media/images.ts';
+import type { Db } from '../db/index.ts';
 
 /** The parser's fileSize limit for files we accept up to `maxBytes`. */
 export const parserLimit = (maxBytes: number) => maxBytes + 1;
@@ -29,11 +30,13 @@ export async function uploadedBytes(part: Pick<MultipartFile, 'toBuffer' | 'file
  * file is read, the file read whole within the image limit (413 over it), checked and stored. Returns
  * its public URL.
  */
-export async function imageFromForm(req: FastifyRequest, checkCsrf: (req: FastifyRequest, token: unknown) => void, dataDir: string, field = 'image'): Promise<string> {
+export async function imageFromForm(req: FastifyRequest, checkCsrf: (req: FastifyRequest, token: unknown) => void, dataDir: string, field = 'image', db?: Db): Promise<string> {
   if (!req.isMultipart()) throw new ValidationError('Send the image as a file upload.');
   const part = await req.file();
   const csrf = part?.fields._csrf;
   checkCsrf(req, req.headers['x-csrf-token'] ?? (csrf && !Array.isArray(csrf) && csrf.type === 'field' ? csrf.value : undefined));
   if (!part) throw new ValidationError('Choose an image file to upload.', { [field]: 'No file was chosen.' });
-  return storeImage(dataDir, await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge()), { maxBytes: MAX_IMAGE_BYTES });
+  const buf = await uploadedBytes(part, MAX_IMAGE_BYTES, () => imageTooLarge());
+  // With the database, the sizes the site's srcset offers are made too (src/media/images.ts).
+  return db ? (await storeUpload(db, dataDir, buf, { maxBytes: MAX_IMAGE_BYTES })).path : storeImage(dataDir, buf, { maxBytes: MAX_IMAGE_BYTES });
 }

@@ -5,6 +5,7 @@
 // shape {error: {status, code, message, fields}}.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { accentProblem, normalizeHex } from '../publication/brand.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
@@ -48,6 +49,11 @@ const settingsPatch = z
     timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/London'),
     locale: z.string().refine(isLocale, 'a BCP 47 locale such as en-GB'),
     pageSize: z.number().int().min(5).max(100),
+    accentColor: z.string().superRefine((c, ctx) => {
+      const problem = accentProblem(c);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }).transform((c) => normalizeHex(c)!),
+    leadArticleId: z.number().int().positive().nullable(),
   })
   .partial()
   .strict();

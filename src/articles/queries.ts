@@ -22,6 +22,7 @@ export interface ListFilter {
   editorsPick?: boolean;
   since?: Date;
   excludeIds?: number[];
+  ids?: number[];
   /** Articles on a story (articles.story_key: a wire story's slug, or the slugs of stories merged into it). */
   storyKeys?: string[];
 }
@@ -38,6 +39,7 @@ function where(filter: ListFilter, params: unknown[]): string {
   if (filter.authorSlug) parts.push(`EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id AND au.slug = ${p(filter.authorSlug)})`);
   if (filter.editorsPick !== undefined) parts.push(`a.editors_pick = ${p(filter.editorsPick)}`);
   if (filter.since) parts.push(`a.published_at >= ${p(filter.since)}`);
+  if (filter.ids) parts.push(`a.id = ANY(${p(filter.ids)}::int[])`);
   if (filter.storyKeys) parts.push(`a.story_key = ANY(${p(filter.storyKeys)}::text[])`);
   if (filter.excludeIds?.length) parts.push(`a.id <> ALL(${p(filter.excludeIds)}::int[])`);
   return parts.join(' AND ');
@@ -116,6 +118,9 @@ export async function relatedArticles(db: Db, articleId: number, limit = 5): Pro
 
 export interface SearchHit extends ArticleSummary {
   snippet: string;
+  /** The first and last characters of the text the snippet was cut from (to tell whether it was cut). */
+  source_head: string;
+  source_tail: string;
 }
 
 /**
@@ -131,8 +136,10 @@ export async function searchPublished(db: Db, q: string, limit: number, offset: 
   if (!total?.n) return { hits: [], total: 0 };
   const hits = await db.query<SearchHit>(
     `SELECT ${SUMMARY_COLUMNS},
-            ts_headline('english', CASE WHEN a.access = ANY($2::text[]) THEN a.body_text ELSE a.dek END, websearch_to_tsquery('english', $1), $5) AS snippet
+            ts_headline('english', src.text, websearch_to_tsquery('english', $1), $5) AS snippet,
+            left(src.text, 120) AS source_head, right(src.text, 120) AS source_tail
        ${FROM}
+       CROSS JOIN LATERAL (SELECT CASE WHEN a.access = ANY($2::text[]) THEN a.body_text ELSE a.dek END AS text) src
       WHERE ${match}
       ORDER BY ts_rank_cd(CASE WHEN a.access = ANY($2::text[]) THEN a.search_vector ELSE a.search_vector_free END, websearch_to_tsquery('english', $1)) DESC, a.published_at DESC
       LIMIT $3 OFFSET $4`,

@@ -9,6 +9,8 @@ import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 import { demo, type DemoArticle } from './content.ts';
 import type { AccessLevel } from '../members/access.ts';
 import { upsertPlan } from '../members/subscriptions.ts';
+import { DEMO_IMAGES_JOB } from './images.ts';
+import { enqueue } from '../platform/jobs.ts';
 
 /**
  * The demo's paywall: Speed Reads are public (the format's default); these explainers are for
@@ -44,6 +46,14 @@ export function demoPublishedAt(a: Pick<DemoArticle, 'daysAgo' | 'hour'>, index:
   const latest = Math.floor(now.getTime() / MINUTE) * MINUTE - (10 + (24 - a.hour) * 5) * MINUTE;
   return at.getTime() > latest ? new Date(latest) : at;
 }
+
+
+/** The publication's static pages, linked from every page's footer. */
+const DEMO_PAGES = [
+  { slug: 'about', headline: 'About The Ledger', dek: 'A small, independent newsroom that explains the news.', body: 'The Ledger is a small, independent publication. Every morning our editors pick the stories that matter and explain them plainly: what happened, why it matters and what people are saying about it.\n\nWe are funded by our readers. We take no money from the people we write about.' },
+  { slug: 'contact', headline: 'Contact us', dek: 'How to reach the newsroom.', body: 'Write to the newsroom at **newsroom@example.com**. Corrections go to **corrections@example.com**: we correct every mistake we are told about, at the foot of the article.\n\nFor your newsletters, use the link at the foot of any email we send you.' },
+  { slug: 'privacy', headline: 'Privacy', dek: 'What we keep about you, and why.', body: 'We keep your email address to send you the newsletters you asked for, and nothing more. We use no advertising trackers and load nothing from other companies’ servers.\n\nOne cookie remembers that you have signed up, so that we stop asking you to. You can unsubscribe from any email in one click.' },
+];
 
 export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): Promise<{ seeded: boolean; articles: number }> {
   if (await db.one(`SELECT 1 FROM articles LIMIT 1`)) return { seeded: false, articles: 0 };
@@ -83,7 +93,13 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
       );
       count++;
     }
+    for (const p of DEMO_PAGES) {
+      const created = await createArticle(tx, { ...p, body: p.body + '\n', bodyFormat: 'markdown', status: 'published', publishedAt: new Date(opts.now.getTime() - 60 * 86400_000), authors: [] }, { now: opts.now });
+      await tx.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [created.id]);
+    }
     await seedDemoMembers(tx, opts.now);
+    // The pictures take seconds to draw: the job queue makes them once the site is up (src/demo/images.ts).
+    await enqueue(tx, DEMO_IMAGES_JOB, {}, { dedupeKey: DEMO_IMAGES_JOB });
     return { seeded: true, articles: count };
   });
 }

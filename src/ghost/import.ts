@@ -18,7 +18,7 @@ import { htmlToText, sanitizeHtml, slugify } from '../platform/sanitize.ts';
 import { RESERVED_SLUGS } from '../articles/write.ts';
 import { CONTENT_CHANNEL, SCHEDULE_CHANNEL } from '../platform/channels.ts';
 import { lexicalToHtml, mobiledocToHtml } from './convert.ts';
-import { storeImage } from '../media/images.ts';
+import { makeSizes, storeImage } from '../media/images.ts';
 
 export interface ImportReport {
   ghostVersion: string | null;
@@ -92,6 +92,8 @@ const GHOST_IMAGE = /__GHOST_URL__(\/content\/images\/[^"'\s<>()?#,]+)/g;
  * reference rewritten to /uploads/...; what cannot be copied keeps its old path and is reported.
  */
 function ghostImages(opts: ImportOptions['images'], report: ImportReport['images']) {
+  /** The copies made, whose sizes for the site's srcset are made once the import has written its rows. */
+  const stored: string[] = [];
   const done = new Map<string, string | null>();
   // Real paths on both sides: neither `..` nor a symbolic link leads out of the folder.
   const base = opts ? fs.realpathSync(path.resolve(opts.from)) : null;
@@ -110,6 +112,7 @@ function ghostImages(opts: ImportOptions['images'], report: ImportReport['images
       else {
         try {
           out = storeImage(opts.dataDir, fs.readFileSync(file));
+          stored.push(out);
           report.copied++;
         } catch (e) {
           if (e instanceof ValidationError) report.refused.push(rel); // not a JPEG, PNG, GIF or WebP (an SVG, say)
@@ -121,6 +124,7 @@ function ghostImages(opts: ImportOptions['images'], report: ImportReport['images
     return out;
   };
   return {
+    stored,
     /** HTML or a URL with Ghost's images rewritten, and __GHOST_URL__ made site-relative. */
     rewrite(s: string): string {
       return localUrls(s.replace(GHOST_IMAGE, (m, rel: string) => one(rel) ?? m));
@@ -560,6 +564,17 @@ export async function importGhost(db: Db, json: unknown, opts: ImportOptions = {
       for (const note of r.notes) report.notes.push({ slug: r.gslug, note });
     }
     progress();
+  }
+  // The copied images' sizes (src/media/images.ts); one sharp cannot read stays full size only.
+  if (opts.images) {
+    for (const p of new Set(images.stored)) {
+      try {
+        await makeSizes(db, opts.images.dataDir, p);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        report.notes.push({ slug: p, note: 'image kept at full size only: it could not be resized' });
+      }
+    }
   }
   // Thousands of rows may just have arrived: fresh planner statistics (PGlite never gathers them).
   if (data.posts.length > 500) await db.exec('ANALYZE articles; ANALYZE article_authors; ANALYZE article_tags');

@@ -315,7 +315,7 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Editi
   return {
     newsletter,
     content: {
-      publication: { name: pub.name, siteUrl: deps.config.siteUrl, timeZone: pub.timeZone, locale: pub.locale },
+      publication: { name: pub.name, siteUrl: deps.config.siteUrl, timeZone: pub.timeZone, locale: pub.locale, accentColor: pub.accentColor },
       newsletter: { slug: newsletter.slug, name: newsletter.name, description: newsletter.description },
       edition: { number: e.number, subject: e.subject, intro: e.intro, date: e.send_started_at ?? e.scheduled_at ?? e.window_end },
       items,

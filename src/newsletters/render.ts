@@ -3,6 +3,7 @@
 // text part. Rendered once per edition; the per-recipient values are slots (src/newsletters/delivery/
 // mime.ts) filled at send time: greeting, unsubscribe_url, preferences_url.
 // Emails are not web pages: inline styles are right here, and the site's CSP does not apply.
+import { accentOf } from '../publication/brand.ts';
 //
 // Each story carries the text its reader may have, decided by THE access rule (src/members/access.ts,
 // channel 'email', no meter): public articles in full; members articles in full for recipients with an
@@ -18,7 +19,7 @@ import { humanDate } from '../platform/time.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
 
 export interface EditionContent {
-  publication: { name: string; siteUrl: string; timeZone: string; locale: string };
+  publication: { name: string; siteUrl: string; timeZone: string; locale: string; accentColor?: string };
   newsletter: { slug: string; name: string; description: string };
   edition: { number: number; subject: string; intro: string; date: Date };
   /** With the body and lead-in when stories are to carry their text (the edition's send and tests). */
@@ -53,6 +54,8 @@ const SERIF = "Georgia,'Times New Roman',serif";
 export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymous'): { html: string; text: string } {
   const { publication: pub, newsletter: nl, edition: ed } = c;
   const viewer = TIER_VIEWERS[tier];
+  // The publication's brand colour (src/publication/brand.ts: always readable on white).
+  const accent = pub.accentColor ? accentOf({ accentColor: pub.accentColor }) : '#9a3412';
   const clean = (s: string) => stripSlotChars(s);
   const webUrl = pub.siteUrl + editionPath(nl.slug, ed.number);
   const date = humanDate(ed.date, pub.timeZone, pub.locale);
@@ -75,18 +78,18 @@ export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymo
   };
   const gateNote = (a: ArticleSummary, gated: 'members' | 'paid'): SafeHtml =>
     gated === 'paid'
-      ? html`<p class="nd-text" style="margin:0 0 10px;font:italic 15px/1.5 ${FONT};color:#333333;">The rest of this story is for subscribers. <a href="${pub.siteUrl}/subscribe" style="color:#9a3412;">Subscribe</a>, or <a href="${url(a)}" style="color:#9a3412;">read it on the site</a> if you already do.</p>`
-      : html`<p class="nd-text" style="margin:0 0 10px;font:italic 15px/1.5 ${FONT};color:#333333;">Continue reading for free: <a href="${pub.siteUrl}/account/register?next=${encodeURIComponent('/' + a.slug)}" style="color:#9a3412;">register with this address</a> and the whole story comes in these emails too.</p>`;
+      ? html`<p class="nd-text" style="margin:0 0 10px;font:italic 15px/1.5 ${FONT};color:#333333;">The rest of this story is for subscribers. <a href="${pub.siteUrl}/subscribe" style="color:${accent};">Subscribe</a>, or <a href="${url(a)}" style="color:${accent};">read it on the site</a> if you already do.</p>`
+      : html`<p class="nd-text" style="margin:0 0 10px;font:italic 15px/1.5 ${FONT};color:#333333;">Continue reading for free: <a href="${pub.siteUrl}/account/register?next=${encodeURIComponent('/' + a.slug)}" style="color:${accent};">register with this address</a> and the whole story comes in these emails too.</p>`;
 
   const story = (a: EditionContent['items'][number], i: number): SafeHtml => {
     const body = bodyOf(a);
     return html`<tr><td class="nd-story" style="padding:20px 0;border-top:1px solid #e4e1da;">
-  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:#9a3412;">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:#9a3412;">${i + 1}.</p>`}
+  ${a.format && textLabel(a.format.name, a.headline) ? html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};letter-spacing:.06em;text-transform:uppercase;color:${accent};">${i + 1}. ${clean(a.format.name)}</p>` : html`<p style="margin:0 0 6px;font:600 12px/1.4 ${FONT};color:${accent};">${i + 1}.</p>`}
   <h2 style="margin:0 0 8px;font:700 21px/1.3 ${SERIF};"><a class="nd-link" href="${url(a)}" style="color:#111111;text-decoration:none;">${clean(a.headline)}</a></h2>
   ${a.dek ? html`<p class="nd-text" style="margin:0 0 10px;font:16px/1.5 ${FONT};color:#333333;">${clean(a.dek)}</p>` : ''}
   ${covered(a) ? html`<p class="nd-text" style="margin:0 0 10px;font:13px/1.4 ${FONT};color:#555555;">How it was covered: ${coveredText(covered(a)!)} &middot; <a href="${storyUrl(covered(a)!.slug)}" style="color:#555555;">see every side</a></p>` : ''}
   ${body ? html`<div class="nd-text nd-body" style="margin:0 0 10px;font:16px/1.6 ${FONT};color:#222222;">${raw(body.html)}</div>${body.gated ? gateNote(a, body.gated) : ''}` : ''}
-  <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:#9a3412;text-decoration:underline;">${body && !body.gated ? 'Read it on the site' : 'Read the story'}</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
+  <p style="margin:0;font:14px/1.4 ${FONT};"><a href="${url(a)}" style="color:${accent};text-decoration:underline;">${body && !body.gated ? 'Read it on the site' : 'Read the story'}</a>${a.authors.length ? html`<span style="color:#6b6b6b;"> &middot; ${a.authors.map((au) => clean(au.name)).join(', ')}</span>` : ''}</p>
 </td></tr>`;
   };
 

@@ -3,6 +3,7 @@
 import type { Db } from '../db/index.ts';
 import type { Config } from '../config.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { DEFAULT_ACCENT } from './brand.ts';
 
 export interface Publication {
   name: string;
@@ -13,9 +14,13 @@ export interface Publication {
   siteUrl: string;
   /** Articles per page on list pages. */
   pageSize: number;
+  /** The brand's accent colour, "#rrggbb" (src/publication/brand.ts checks it is readable). */
+  accentColor: string;
+  /** The story an editor pinned as the front page's lead (null: the newest editor's pick leads). */
+  leadArticleId: number | null;
 }
 
-export const PUBLICATION_KEYS = ['name', 'description', 'logoUrl', 'timeZone', 'locale', 'pageSize'] as const;
+export const PUBLICATION_KEYS = ['name', 'description', 'logoUrl', 'timeZone', 'locale', 'pageSize', 'accentColor', 'leadArticleId'] as const;
 
 export async function getPublication(db: Db, config: Config): Promise<Publication> {
   const rows = await db.query<{ key: string; value: any }>(`SELECT key, value FROM settings WHERE key LIKE 'publication.%'`);
@@ -28,6 +33,8 @@ export async function getPublication(db: Db, config: Config): Promise<Publicatio
     locale: typeof s.locale === 'string' ? s.locale : config.locale,
     siteUrl: config.siteUrl,
     pageSize: typeof s.pageSize === 'number' ? s.pageSize : 20,
+    accentColor: typeof s.accentColor === 'string' && /^#[0-9a-f]{6}$/.test(s.accentColor) ? s.accentColor : DEFAULT_ACCENT,
+    leadArticleId: typeof s.leadArticleId === 'number' ? s.leadArticleId : null,
   };
 }
 

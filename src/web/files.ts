@@ -4,13 +4,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../platform/errors.ts';
 import { readUpload } from '../media/images.ts';
-import { loadAssets } from './assets.ts';
+import { siteAssets } from './assets.ts';
+import { brandCss, brandVersion } from '../publication/brand.ts';
+import { getPublication } from '../publication/settings.ts';
 import type { WebDeps } from './site.ts';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export function files(deps: WebDeps) {
-  const assets = loadAssets();
+  const assets = siteAssets();
 
   const healthz: Handler = async (_req, reply) => {
     try {
@@ -24,9 +26,22 @@ export function files(deps: WebDeps) {
   const asset: Handler = async (req, reply) => {
     const a = assets.get((req.params as { name: string }).name);
     if (!a) throw new NotFoundError('No such asset');
-    reply.header('cache-control', 'public, max-age=3600').header('etag', a.etag);
+    // The URL pages use names the content's hash: that one never changes meaning, so it is kept a year.
+    const v = (req.query as Record<string, unknown>).v;
+    reply.header('cache-control', v === a.version ? 'public, max-age=31536000, immutable' : 'public, max-age=3600').header('etag', a.etag);
     if (req.headers['if-none-match'] === a.etag) return reply.code(304).send();
     return reply.type(a.type).send(a.body);
+  };
+
+  /** The publication's brand colours as CSS custom properties (no inline styles: the CSP forbids them). */
+  const brand: Handler = async (req, reply) => {
+    const pub = await getPublication(deps.db, deps.config);
+    const css = brandCss(pub);
+    const etag = `"${brandVersion(pub)}"`;
+    const v = (req.query as Record<string, unknown>).v;
+    reply.header('cache-control', v === brandVersion(pub) ? 'public, max-age=31536000, immutable' : 'public, max-age=300').header('etag', etag);
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.type('text/css; charset=utf-8').send(css);
   };
 
   const favicon: Handler = async (_req, reply) => reply.redirect('/assets/logo.png', 301);
@@ -38,5 +53,5 @@ export function files(deps: WebDeps) {
     return reply.header('cache-control', 'public, max-age=31536000, immutable').type(file.type).send(file.body);
   };
 
-  return { healthz, asset, favicon, upload };
+  return { healthz, asset, brand, favicon, upload };
 }

@@ -11,9 +11,27 @@ import {
   subscriptionsOf, unsubscribe,
 } from '../newsletters/signup.ts';
 import {
-  confirmPage, confirmedPage, embedPage, linkProblemPage, preferencesPage, signupFormPage, signupResultPage, unsubscribePage, unsubscribedPage,
+  confirmPage, confirmedPage, linkProblemPage, newslettersIndexPage, preferencesPage, signupFormPage, signupResultPage, unsubscribePage, unsubscribedPage,
 } from './pages/newsletters.ts';
 import { sharedLimiter } from '../platform/rate-limit.ts';
+import { signToken, verifyToken } from '../platform/tokens.ts';
+import { SIGNED_UP_COOKIE } from './layout.ts';
+import { frequencyOf } from './site.ts';
+import { listNewsletters } from '../newsletters/newsletters.ts';
+import { listEditions } from '../newsletters/editions.ts';
+import { sendCached } from './page-cache.ts';
+
+const THANKS_COOKIE = 'nd_signup_thanks';
+const THANKS_PURPOSE = 'signup-thanks';
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 
 const HTML = 'text/html; charset=utf-8';
 const HOUR = 3600_000;
@@ -81,8 +99,21 @@ export function newsletterPages(deps: WebDeps) {
       const site = await loadSite(deps);
       return reply.type(HTML).send(signupResultPage(site, { ...state, message, isError: true }));
     };
-    const succeed = () => {
+    // Signed up: this browser sees no more sign-up boxes (nd_signed_up, src/web/layout.ts), and the
+    // thank-you page names the address and the newsletters from a short-lived signed cookie (never the
+    // URL, which would put the address in logs and referrers). It names what was typed, so it says
+    // nothing about whether the address was known.
+    const succeed = async () => {
       noStore(reply);
+      const site = await loadSite(deps);
+      const names = site.newsletters.filter((n) => state.newsletters.includes(n.slug)).map((n) => n.name);
+      const email = state.email?.trim() ?? '';
+      const secure = config.siteUrl.startsWith('https:') ? '; Secure' : '';
+      const thanks = signToken(config.secretKey, THANKS_PURPOSE, { e: email, n: names }, { ttl: 600, now: deps.clock.now() });
+      reply.header('set-cookie', [
+        `${SIGNED_UP_COOKIE}=1; Path=/; Max-Age=${180 * 86400}; HttpOnly; SameSite=Lax${secure}`,
+        `${THANKS_COOKIE}=${thanks}; Path=/newsletters/subscribed; Max-Age=600; HttpOnly; SameSite=Lax${secure}`,
+      ]);
       if (json) return reply.code(200).send({ message: SIGNUP_SUCCESS });
       return reply.redirect('/newsletters/subscribed', 303);
     };
@@ -113,17 +144,24 @@ export function newsletterPages(deps: WebDeps) {
   const subscribe: Handler = (req, reply) => handleSignup(req, reply, false);
   const embedSubscribe: Handler = (req, reply) => handleSignup(req, reply, true);
 
-  const subscribed: Handler = async (_req, reply) => {
+  const subscribed: Handler = async (req, reply) => {
     const site = await loadSite(deps);
-    return noStore(reply).type(HTML).send(signupResultPage(site, { message: SIGNUP_SUCCESS }));
+    const raw = cookieValue(req.headers.cookie, THANKS_COOKIE);
+    const t = verifyToken<{ e?: unknown; n?: unknown }>(config.secretKey, THANKS_PURPOSE, raw, deps.clock.now());
+    const email = t.ok && typeof t.data.e === 'string' ? t.data.e.slice(0, 254) : undefined;
+    const names = t.ok && Array.isArray(t.data.n) ? t.data.n.filter((x): x is string => typeof x === 'string').slice(0, 20) : [];
+    return noStore(reply).type(HTML).send(signupResultPage(site, { message: SIGNUP_SUCCESS, email, chosenNames: names }));
+  };
+  const index: Handler = async (req, reply) => {
+    const site = await loadSite(deps);
+    const rows = await listNewsletters(db, { activeOnly: true });
+    const editions = await Promise.all(rows.map((n) => listEditions(db, { newsletter: n.id, publishedOnly: true, limit: 3, offset: 0 })));
+    const list = rows.map((n, i) => ({ newsletter: n, frequency: frequencyOf(n.schedule_days, n.schedule_time), editions: editions[i]! }));
+    return sendCached(req, reply, deps.cache, HTML, newslettersIndexPage(site, list));
   };
   const subscribeForm: Handler = async (_req, reply) => {
     const site = await loadSite(deps);
     return noStore(reply).type(HTML).send(signupFormPage(site));
-  };
-  const embed: Handler = async (_req, reply) => {
-    const site = await loadSite(deps);
-    return reply.header('cache-control', 'no-cache').type(HTML).send(embedPage(site));
   };
 
   // Confirm: the link shows a button; only the button's POST confirms (mail scanners follow links).
@@ -206,6 +244,6 @@ export function newsletterPages(deps: WebDeps) {
   };
 
   return {
-    subscribe, embedSubscribe, subscribed, subscribeForm, embed, confirmForm, confirm, unsubscribeForm, unsubscribeNow, preferencesForm, savePreferences,
+    subscribe, embedSubscribe, subscribed, subscribeForm, index, confirmForm, confirm, unsubscribeForm, unsubscribeNow, preferencesForm, savePreferences,
   };
 }

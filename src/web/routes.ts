@@ -12,6 +12,7 @@ import { files } from './files.ts';
 import { multipartAsText, newsletterPages } from './newsletters.ts';
 import { editionPages } from './editions.ts';
 import { memberPages } from './members.ts';
+import { hasSignedUp, withoutSignupBoxes } from './layout.ts';
 import { storyPages } from './stories.ts';
 
 /**
@@ -56,7 +57,7 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
   const st = storyPages(deps);
   return [
     // ---- reading
-    get('/', 'public', r.home, PAGE),
+    get('/', 'public', r.home, LIST), // ?page=2 … continues the river ("More stories")
     get('/:slug', 'public', r.article, PAGE), // an article; renamed and imported slugs redirect
     get('/section/:slug', 'public', r.list('section'), LIST),
     get('/format/:slug', 'public', r.list('format'), LIST),
@@ -92,16 +93,18 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
     get('/robots.txt', 'public', s.robots, PAGE),
 
     // ---- files and probes
+    get('/assets/brand.css', 'public', f.brand), // the publication's accent colour (src/publication/brand.ts)
     get('/assets/:name', 'public', f.asset),
     get('/favicon.ico', 'public', f.favicon),
     get('/uploads/:name', 'public', f.upload),
     get('/healthz', 'public', f.healthz),
 
     // ---- newsletters: sign-up, confirm, unsubscribe, preferences (docs/decisions/0010-newsletter-signup.md)
+    get('/newsletters', 'public', n.index, PAGE), // every newsletter, its schedule and latest editions, one form
     post('/newsletters/subscribe', 'public, same-origin, rate-limited', n.subscribe), // the box on every page; JSON too
     get('/newsletters/subscribe', 'public', n.subscribeForm), // the no-JavaScript form
     get('/newsletters/subscribed', 'public', n.subscribed),
-    get('/newsletters/embed', 'public', n.embed), // the form other sites paste
+    // the form other sites paste is shown in the newsroom (/admin/newsletters/embed); this posts it
     post('/newsletters/embed/subscribe', 'public, rate-limited (any origin)', n.embedSubscribe),
     get('/newsletters/confirm', 'public, signed link', n.confirmForm), // a button: mail scanners follow links
     post('/newsletters/confirm', 'public, signed link', n.confirm),
@@ -142,6 +145,13 @@ export function webRoutes(deps: WebDeps): WebRoute[] {
 /** Register the table on the app (routes with a scope in one child scope per scope). */
 export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   const routes = webRoutes(deps);
+  // A reader who has just signed up sees no sign-up box again. Their cookie is a personal one, so their
+  // pages are rendered for them (never from or into the page cache), and the boxes are taken out here.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (typeof payload !== 'string' || !hasSignedUp(req.headers.cookie)) return payload;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    return withoutSignupBoxes(payload);
+  });
   const add = (into: FastifyInstance, r: WebRoute) => into.route({ method: r.method, url: r.url, handler: r.handler, config: r.page ? { pageCache: r.page } : {} });
   const scopes = new Map<(s: FastifyInstance) => void, WebRoute[]>();
   for (const r of routes) {

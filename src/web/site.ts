@@ -7,6 +7,8 @@ import { getPublication, type Publication } from '../publication/settings.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
 import type { Named } from '../articles/types.ts';
 import { listNewsletters } from '../newsletters/newsletters.ts';
+import { imageInfos, type ImageInfo } from '../media/images.ts';
+import { brandVersion } from '../publication/brand.ts';
 
 export interface WebDeps extends Deps {
   cache: PageCache;
@@ -18,6 +20,8 @@ export interface SignupChoice {
   slug: string;
   name: string;
   description: string;
+  /** When it comes, in words: "Every weekday at 07:00", "Saturdays at 08:00". */
+  frequency: string;
   /** Ticked by default in the sign-up box. */
   checked: boolean;
 }
@@ -30,12 +34,34 @@ export interface Site {
   /** Absolute URL of a site path. */
   url(path: string): string;
   logoUrl: string;
+  /** The publication's own uploaded logo (site path), shown in the header; null: the name alone. */
+  brandLogo: string | null;
+  /** The brand stylesheet's versioned URL (/assets/brand.css?v=…). */
+  brandCssUrl: string;
+  /** The sizes made of the images this page shows (src/media/images.ts), filled by the handler. */
+  images: Map<string, ImageInfo>;
+}
+
+const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** A newsletter's schedule in words, from its ISO weekdays and local time. */
+export function frequencyOf(days: number[], time: string): string {
+  const set = [...new Set(days)].filter((d) => d >= 1 && d <= 7).sort();
+  const at = /^\d\d:\d\d$/.test(time) ? ` at ${time}` : '';
+  if (!set.length) return 'From time to time';
+  if (set.length === 7) return `Every day${at}`;
+  if (set.join() === '1,2,3,4,5') return `Every weekday${at}`;
+  if (set.join() === '6,7') return `Weekends${at}`;
+  const single = (d: number) => DAY_NAMES[d - 1]!.slice(0, -1);
+  if (set.length >= 3 && set[set.length - 1]! - set[0]! === set.length - 1) return `${single(set[0]!)} to ${single(set[set.length - 1]!)}${at}`;
+  const names = set.map((d) => DAY_NAMES[d - 1]!);
+  return `${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`}${at}`;
 }
 
 /** The newsletters the sign-up box offers: the active ones, in their order, ticked as configured. */
 async function signupChoices(deps: Deps): Promise<SignupChoice[]> {
   const rows = await listNewsletters(deps.db, { activeOnly: true });
-  return rows.map((n) => ({ slug: n.slug, name: n.name, description: n.description, checked: n.signup_default }));
+  return rows.map((n) => ({ slug: n.slug, name: n.name, description: n.description, frequency: frequencyOf(n.schedule_days, n.schedule_time), checked: n.signup_default }));
 }
 
 export async function loadSite(deps: Deps): Promise<Site> {
@@ -54,5 +80,15 @@ export async function loadSite(deps: Deps): Promise<Site> {
     newsletters,
     url,
     logoUrl: url(publication.logoUrl ?? '/assets/logo.png'),
+    brandLogo: publication.logoUrl,
+    brandCssUrl: `/assets/brand.css?v=${brandVersion(publication)}`,
+    images: new Map(),
   };
+}
+
+/** Look up the sizes of the images a page shows (feature images, author photos) into site.images. */
+export async function withImages(deps: Deps, site: Site, paths: Array<string | null | undefined>): Promise<Site> {
+  const found = await imageInfos(deps.db, [...paths, site.brandLogo]);
+  for (const [k, v] of found) site.images.set(k, v);
+  return site;
 }

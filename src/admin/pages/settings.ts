@@ -162,6 +162,8 @@ function publicationPart(ctx: AdminContext, pub: Publication, pv?: FormValues): 
     <input id="pub-description" name="description" maxlength="300" value="${v(pv, 'description', pub.description)}">
     <label for="pub-tz">Time zone <span class="hint">(times on the site, schedules and newsletters)</span></label>
     <select id="pub-tz" name="time_zone">${zones.map((z) => html`<option${z === zone ? raw(' selected') : ''}>${z}</option>`)}</select>
+    <label for="pub-accent">Brand colour <span class="hint">(links, buttons and labels on the site and in the newsletters; dark enough to read on white)</span></label>
+    <input id="pub-accent" name="accent_color" type="color" value="${v(pv, 'accent_color', pub.accentColor)}">
     <button type="submit">Save publication settings</button>
   </form>
   <form method="post" action="/admin/settings/logo" enctype="multipart/form-data" class="stack">

@@ -31,7 +31,15 @@
       .then(function (r) {
         var message = r.data && (r.data.message || (r.data.error && r.data.error.message));
         if (r.ok && message) {
+          // The server's own answer; beside it, the address the reader typed, so a typo is seen at once.
           show(status, message, false);
+          var typed = form.querySelector('input[type=email]');
+          if (typed && typed.value) {
+            var sent = form.querySelector('.signup-sent') || document.createElement('p');
+            sent.className = 'signup-sent';
+            sent.textContent = 'We sent it to ' + typed.value + '.';
+            status.insertAdjacentElement('afterend', sent);
+          }
           form.reset();
         } else {
           show(status, r.data && r.data.error && r.data.error.status && r.data.error.status < 500 && r.data.error.status !== 404 ? message : FAILURE, true);

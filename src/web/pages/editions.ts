@@ -8,14 +8,14 @@ import type { Newsletter } from '../../newsletters/newsletters.ts';
 import type { Edition } from '../../newsletters/editions.ts';
 import { editionPath } from '../../newsletters/render.ts';
 import type { Site } from '../site.ts';
-import { layout } from '../layout.ts';
+import { layout, signupBox } from '../layout.ts';
 import { pagination, storyItem } from '../components.ts';
 
 export function archivePage(site: Site, n: Newsletter, editions: Edition[], page: number, pages: number): string {
   const tz = site.publication.timeZone;
   return layout(
     site,
-    { title: `${n.name}: past editions`, description: n.description, path: `/newsletters/${n.slug}`, kind: 'newsletter-archive' },
+    { title: `${n.name}: past editions`, description: n.description, path: `/newsletters/${n.slug}`, kind: 'newsletter-archive', ownSignup: true },
     html`<header class="list-header"><h1>${n.name}</h1>${n.description ? html`<p class="list-description">${n.description}</p>` : ''}</header>
 <section aria-labelledby="archive-title"><h2 id="archive-title">Past editions</h2>
 ${editions.length
@@ -25,7 +25,8 @@ ${editions.length
     )}</ol>`
   : html`<p>No edition has been sent yet.</p>`}
 ${pagination(`/newsletters/${n.slug}`, page, pages)}
-</section>`,
+</section>
+${signupBox(site, 'archive', { preselect: n.slug, heading: `Get ${n.name} in your inbox` })}`,
   );
 }
 
@@ -35,7 +36,7 @@ export function editionPage(site: Site, n: Newsletter, e: Edition, items: Articl
   const { prev, next } = around;
   return layout(
     site,
-    { title: e.subject, description: n.description, path: editionPath(n.slug, e.number), kind: 'newsletter-edition' },
+    { title: e.subject, description: n.description, path: editionPath(n.slug, e.number), kind: 'newsletter-edition', ownSignup: true },
     html`<article class="edition" aria-labelledby="edition-title">
 <header class="article-header">
   <p class="story-format"><a href="/newsletters/${n.slug}">${n.name}</a> · No. ${e.number}</p>
@@ -43,12 +44,13 @@ export function editionPage(site: Site, n: Newsletter, e: Edition, items: Articl
   <p class="story-meta"><time datetime="${isoInZone(date, tz)}">${humanDate(date, tz, site.publication.locale)}</time></p>
 </header>
 ${e.intro ? html`<div class="article-body">${raw(markdownToHtml(e.intro))}</div>` : ''}
-<ol class="story-list">${items.map((a) => storyItem(site, a, 2))}</ol>
+<ol class="story-list story-list--row">${items.map((a) => storyItem(site, a, 2, undefined, 'row'))}</ol>
 <nav class="pagination" aria-label="Editions">
   ${next ? html`<a rel="next" href="${editionPath(n.slug, next)}">Next edition</a>` : ''}
   <a href="/newsletters/${n.slug}">All editions</a>
   ${prev ? html`<a rel="prev" href="${editionPath(n.slug, prev)}">Previous edition</a>` : ''}
 </nav>
-</article>`,
+</article>
+${signupBox(site, 'edition', { preselect: n.slug, heading: `Get ${n.name} in your inbox` })}`,
   );
 }

@@ -5,9 +5,14 @@ import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import { layout } from '../layout.ts';
 import type { Site } from '../site.ts';
 import type { SubscriptionView } from '../../newsletters/signup.ts';
+import type { Newsletter } from '../../newsletters/newsletters.ts';
+import type { Edition } from '../../newsletters/editions.ts';
+import { editionPath } from '../../newsletters/render.ts';
+import { humanDate } from '../../platform/time.ts';
 
-function page(site: Site, title: string, path: string, main: SafeHtml): string {
-  return layout(site, { title, path, kind: 'newsletters', noindex: true }, html`<div class="newsletters-page">${main}</div>`);
+/** A newsletter page: it is about signing up, so it carries no second sign-up box of its own. */
+function page(site: Site, title: string, path: string, main: SafeHtml, noindex = true): string {
+  return layout(site, { title, path, kind: 'newsletters', noindex, ownSignup: true }, html`<div class="newsletters-page">${main}</div>`);
 }
 
 export interface SignupFormState {
@@ -15,40 +20,85 @@ export interface SignupFormState {
   newsletters?: string[];
   message?: string;
   isError?: boolean;
+  /** The thank-you page: the newsletters the reader asked for, by name. */
+  chosenNames?: string[];
 }
 
-/** The sign-up form on its own page (the no-JavaScript path): keeps what the reader typed. */
+/**
+ * The sign-up form on its own page (the no-JavaScript path, and the form a failed sign-up returns
+ * to): keeps what the reader typed. Error styling and aria-invalid only after a submission failed.
+ */
 export function signupForm(site: Site, state: SignupFormState, action = '/newsletters/subscribe'): SafeHtml {
   const chosen = state.newsletters ?? site.newsletters.filter((n) => n.checked).map((n) => n.slug);
-  return html`<form class="signup-form" method="post" action="${action}" data-signup>
-  <label for="signup-email-page">Email address</label>
-  <input id="signup-email-page" type="email" name="email" required autocomplete="email" maxlength="254" value="${state.email ?? ''}"${state.isError ? raw(' aria-describedby="signup-status-page" aria-invalid="true"') : ''}>
+  return html`<form class="signup-form signup-form--page" method="post" action="${action}" data-signup>
   ${site.newsletters.length
-    ? html`<fieldset><legend>Newsletters</legend>${site.newsletters.map(
-        (n) => html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"${chosen.includes(n.slug) ? raw(' checked') : ''}> ${n.name}</label>`,
+    ? html`<fieldset class="signup-choices"><legend>Choose your newsletters</legend>${site.newsletters.map(
+        (n) => html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"${chosen.includes(n.slug) ? raw(' checked') : ''}> <span class="choice-text"><strong>${n.name}</strong> <span class="choice-when">${n.frequency}</span>${n.description ? html`<span class="choice-desc">${n.description}</span>` : ''}</span></label>`,
       )}</fieldset>`
     : ''}
-  <div class="trap" aria-hidden="true"><label for="signup-website-page">Leave this empty</label><input id="signup-website-page" type="text" name="website" tabindex="-1" autocomplete="off"></div>
+  <div class="signup-row">
+  <label for="signup-email-page">Email address</label>
+  <input id="signup-email-page" type="email" name="email" required autocomplete="email" maxlength="254" value="${state.email ?? ''}"${state.isError ? raw(' aria-describedby="signup-status-page" aria-invalid="true"') : ''}>
   <button type="submit">Sign up</button>
+  </div>
+  <div class="trap" aria-hidden="true"><label for="signup-website-page">Leave this empty</label><input id="signup-website-page" type="text" name="website" tabindex="-1" autocomplete="off"></div>
   <p id="signup-status-page" class="signup-status${state.isError ? ' is-error' : ''}" role="status" aria-live="polite">${state.message ?? ''}</p>
 </form>`;
 }
 
 export function signupResultPage(site: Site, state: SignupFormState): string {
   if (!state.isError) {
+    const names = state.chosenNames ?? [];
     return page(site, 'Thank you for signing up', '/newsletters/subscribed', html`<h1>Thank you for signing up</h1>
 <p class="signup-status" role="status">${state.message ?? ''}</p>
-<p>Open the email and press the button in it to confirm. If it has not arrived in a few minutes, look in your spam folder.</p>
-<p><a href="/">Back to the front page</a></p>`);
+${state.email
+  ? html`<p>We have sent an email to <strong>${state.email}</strong>. Press the button in it to start receiving:</p>
+${names.length ? html`<ul class="thanks-list">${names.map((n) => html`<li>${n}</li>`)}</ul>` : html`<p>our newsletters.</p>`}`
+  : html`<p>Open the email we sent you and press the button in it to confirm.</p>`}
+<p>If it has not arrived in a few minutes, look in your spam folder. Wrong address? <a href="/newsletters/subscribe">Sign up again</a>.</p>
+<p><a href="/">Back to the front page</a> · <a href="/newsletters">All our newsletters</a></p>`);
   }
   return page(site, 'Sign up to our newsletters', '/newsletters/subscribe', html`<h1>Sign up to our newsletters</h1>
 ${signupForm(site, state)}`);
 }
 
-/** GET /newsletters/subscribe: the form, fresh: nothing submitted, so no error state. */
+/** GET /newsletters/subscribe: the one form, fresh: nothing submitted, so no error state. */
 export function signupFormPage(site: Site): string {
   return page(site, 'Sign up to our newsletters', '/newsletters/subscribe', html`<h1>Sign up to our newsletters</h1>
-${signupForm(site, {})}`);
+<p>Free, from the ${site.publication.name} newsroom. Every email has a one-click unsubscribe link.</p>
+${signupForm(site, {})}`, false);
+}
+
+export interface NewsletterListing {
+  newsletter: Newsletter;
+  frequency: string;
+  editions: Edition[];
+}
+
+/** /newsletters: every newsletter with what it is, when it comes, its latest editions and the form. */
+export function newslettersIndexPage(site: Site, list: NewsletterListing[]): string {
+  const tz = site.publication.timeZone;
+  return layout(
+    site,
+    { title: 'Newsletters', description: `The newsletters of ${site.publication.name}: what each one is, when it comes, and its past editions.`, path: '/newsletters', kind: 'newsletters', ownSignup: true },
+    html`<div class="newsletters-page">
+<h1>Our newsletters</h1>
+<p>Free, written by our editors, and easy to leave: every email has a one-click unsubscribe link.</p>
+<ul class="newsletter-list">${list.map(
+  ({ newsletter: n, frequency, editions }) => html`<li class="newsletter-card">
+  <h2 id="nl-${n.slug}">${n.name}</h2>
+  <p class="newsletter-when">${frequency}</p>
+  ${n.description ? html`<p>${n.description}</p>` : ''}
+  ${editions.length
+    ? html`<p class="newsletter-when">Latest editions:</p><ul>${editions.map((e) => html`<li><a href="${editionPath(n.slug, e.number)}">${e.subject}</a> <span class="newsletter-when">${humanDate(e.published_at!, tz, site.publication.locale)}</span></li>`)}</ul>
+  <p><a href="/newsletters/${n.slug}">All past editions of ${n.name}</a></p>`
+    : html`<p class="newsletter-when">No edition has been sent yet.</p>`}
+</li>`,
+)}</ul>
+<h2>Sign up</h2>
+${signupForm(site, {})}
+</div>`,
+  );
 }
 
 export function linkProblemPage(site: Site, kind: 'confirm' | 'unsubscribe' | 'preferences', reason: 'expired' | 'invalid'): string {
@@ -137,17 +187,3 @@ ${site.newsletters.map((n) => html`  <label><input type="checkbox" name="newslet
 </form>`.value;
 }
 
-export function embedPage(site: Site): string {
-  const snippet = embedSnippet(site);
-  return layout(site, { title: 'Add our sign-up form to your site', path: '/newsletters/embed', kind: 'newsletters' }, html`<div class="newsletters-page">
-<h1>Add our sign-up form to your site</h1>
-<p>Paste this HTML into any page. It needs no script; readers who sign up land on ${site.publication.name}'s thank-you page and get the usual verification email. Style it with the <code>newsdesk-signup</code> class.</p>
-<pre><code>${snippet}</code></pre>
-<h2>Or use the JSON endpoint</h2>
-<pre><code>POST ${site.url('/newsletters/subscribe')}
-Content-Type: application/json
-
-{"email": "reader@example.com", "newsletters": [${site.newsletters.map((n) => `"${n.slug}"`).join(', ')}]}</code></pre>
-<p>It answers <code>{"message": "…"}</code> on success and <code>{"error": {"status", "code", "message", "fields"}}</code> otherwise. Browsers may only call it from this site's own pages; servers may call it directly.</p>
-</div>`);
-}

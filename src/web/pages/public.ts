@@ -4,13 +4,25 @@ import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import type { Article, ArticleSummary, Named } from '../../articles/types.ts';
 import type { SearchHit } from '../../articles/queries.ts';
 import type { Site } from '../site.ts';
-import { layout } from '../layout.ts';
-import { byline, pagination, storyItem, storyList, timeTag } from '../components.ts';
+import { layout, signupBox } from '../layout.ts';
+import { byline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
 import { isoInZone } from '../../platform/time.ts';
+import { sizePath } from '../../media/images.ts';
 import { leadInHtml, leadInText } from '../../members/access.ts';
 import { paywallBanner, paywallWall, type ArticleGate } from './paywall.ts';
 
-export function homePage(site: Site, top: ArticleSummary[], latest: ArticleSummary[]): string {
+export interface FrontPage {
+  /** The lead story: the pinned one, else the newest editor's pick (null on pages after the first). */
+  lead: ArticleSummary | null;
+  second: ArticleSummary[];
+  /** The latest stories not above, newest first (on later pages: the continuation). */
+  river: ArticleSummary[];
+  sections: Array<{ section: Named; items: ArticleSummary[] }>;
+  page: number;
+  pages: number;
+}
+
+export function homePage(site: Site, f: FrontPage): string {
   const pub = site.publication;
   const organization = {
     '@context': 'https://schema.org',
@@ -19,14 +31,34 @@ export function homePage(site: Site, top: ArticleSummary[], latest: ArticleSumma
     url: site.url('/'),
     logo: { '@type': 'ImageObject', url: site.logoUrl },
   };
+  const more = pagination('/', f.page, f.pages, {}, { newer: 'Newer stories', older: 'More stories' });
+  if (f.page > 1) {
+    return layout(
+      site,
+      { title: `Latest stories (page ${f.page})`, path: `/?page=${f.page}`, kind: 'home home-more', feed: { title: pub.name, base: '/feed' } },
+      html`<h1 class="page-title">Latest stories</h1>
+${storyList(site, f.river, 2, 'row')}
+${more}`,
+    );
+  }
   return layout(
     site,
     { title: pub.name, path: '/', kind: 'home', feed: { title: pub.name, base: '/feed' }, jsonLd: [organization] },
     html`<h1 class="visually-hidden">${pub.name}</h1>
-${top.length ? html`<section class="top-stories" aria-labelledby="top-title"><h2 id="top-title">Top stories</h2>${storyList(site, top)}</section>` : ''}
-<section class="latest" aria-labelledby="latest-title"><h2 id="latest-title">Latest</h2>
-${latest.length ? storyList(site, latest) : html`<p>Nothing has been published yet.</p>`}
-</section>`,
+${f.lead || f.second.length
+  ? html`<section class="front-top" aria-labelledby="top-title"><h2 id="top-title" class="visually-hidden">Top stories</h2>
+${f.lead ? html`<ol class="story-list story-list--lead">${storyItem(site, f.lead, 3, undefined, 'lead')}</ol>` : ''}
+${f.second.length ? storyList(site, f.second, 3, 'card') : ''}
+</section>`
+  : ''}
+<section class="latest" aria-labelledby="latest-title"><h2 id="latest-title" class="rule-title">Latest</h2>
+${f.river.length ? storyList(site, f.river, 3, 'row') : f.lead ? '' : html`<p>Nothing has been published yet.</p>`}
+${more}
+</section>
+${f.sections.length ? html`<div class="front-sections">${f.sections.map(
+  ({ section, items }) => html`<section class="front-section" aria-labelledby="section-${section.slug}"><h2 id="section-${section.slug}" class="rule-title"><a href="/section/${section.slug}">${section.name}</a></h2>
+<ol class="story-list story-list--section">${items.map((a, i) => storyItem(site, a, 3, undefined, i === 0 ? 'card' : 'compact'))}</ol></section>`,
+)}</div>` : ''}`,
   );
 }
 
@@ -110,16 +142,18 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[], g
         'article:author': a.authors.map((au) => site.url('/author/' + au.slug)),
       },
       jsonLd: [articleJsonLd(site, a, a.access === 'public' || !!gate?.freeForAll)],
+      section: a.section?.slug,
+      ownSignup: !isPage,
     },
-    html`<article class="article" aria-labelledby="article-headline">
+    html`<article class="article${a.format ? ` format-${a.format.slug}` : ''}" aria-labelledby="article-headline">
   <header class="article-header">
     <p class="article-kicker">${a.format ? html`<a href="/format/${a.format.slug}">${a.format.name}</a>` : ''}${a.format && a.section ? ' · ' : ''}${a.section ? html`<a href="/section/${a.section.slug}">${a.section.name}</a>` : ''}</p>
     <h1 id="article-headline">${a.headline}</h1>
     ${a.dek ? html`<p class="article-dek">${a.dek}</p>` : ''}
-    ${isPage ? '' : html`<p class="article-meta">${byline(a.authors)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>`}
+    ${isPage ? '' : html`<p class="article-meta">${byline(a.authors, site, true)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>`}
   </header>
   ${a.feature_image_url
-    ? html`<figure class="article-image"><img src="${a.feature_image_url}" alt="${a.feature_image_alt}" loading="eager">${a.feature_image_caption ? html`<figcaption>${a.feature_image_caption}</figcaption>` : ''}</figure>`
+    ? html`<figure class="article-image">${picture(site, a.feature_image_url, { alt: a.feature_image_alt, sizes: '(min-width: 48rem) 46rem, 100vw', eager: true, fallbackWidth: 1280 })}${a.feature_image_caption ? html`<figcaption>${a.feature_image_caption}</figcaption>` : ''}</figure>`
     : ''}
   ${gate ? paywallBanner(gate) : ''}
   <div class="article-body">
@@ -129,13 +163,14 @@ ${raw(bodyHtml)}
 </article>
 ${gate && !gate.decision.full ? paywallWall(site, a, gate) : ''}
 ${extra.coverage ?? ''}
-${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title">Related stories</h2>${storyList(site, related)}</aside>` : ''}`,
+${isPage ? '' : signupBox(site, 'article', { heading: 'Enjoyed this? Get the next one in your inbox' })}
+${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title" class="rule-title">Related stories</h2>${storyList(site, related, 3, 'card')}</aside>` : ''}`,
   );
 }
 
 export interface ListPageInput {
   kind: 'section' | 'format' | 'tag' | 'author';
-  entity: Named & { description?: string; bio?: string };
+  entity: Named & { description?: string; bio?: string; photo_url?: string | null };
   items: ArticleSummary[];
   page: number;
   pages: number;
@@ -150,7 +185,7 @@ export function listPage(site: Site, p: ListPageInput): string {
   const title = p.page > 1 ? `${p.entity.name} (page ${p.page})` : p.entity.name;
   const jsonLd: unknown[] =
     p.kind === 'author'
-      ? [{ '@context': 'https://schema.org', '@type': 'ProfilePage', mainEntity: { '@type': 'Person', name: p.entity.name, url: site.url(path), description: blurb || undefined } }]
+      ? [{ '@context': 'https://schema.org', '@type': 'ProfilePage', mainEntity: { '@type': 'Person', name: p.entity.name, url: site.url(path), description: blurb || undefined, image: p.entity.photo_url ? site.url(p.entity.photo_url) : undefined } }]
       : [{ '@context': 'https://schema.org', '@type': 'CollectionPage', name: p.entity.name, url: site.url(path) }];
   return layout(
     site,
@@ -161,15 +196,21 @@ export function listPage(site: Site, p: ListPageInput): string {
       kind: `list page-${p.kind}`,
       feed: { title: `${site.publication.name}: ${p.entity.name}`, base: `${path}/feed` },
       og: { 'og:type': p.kind === 'author' ? 'profile' : 'website' },
+      image: p.kind === 'author' && p.entity.photo_url ? { url: site.url(p.entity.photo_url), alt: p.entity.name } : null,
       jsonLd,
+      section: p.kind === 'section' ? p.entity.slug : undefined,
     },
-    html`<header class="list-header">
+    html`<header class="list-header${p.kind === 'author' ? ' author-header' : ''} list-${p.kind}${p.kind === 'format' ? ` format-${p.entity.slug}` : ''}">
+  ${p.kind === 'author' && p.entity.photo_url ? html`<img class="author-photo" src="${site.images.get(p.entity.photo_url)?.widths.includes(320) ? sizePath(p.entity.photo_url, 320) : p.entity.photo_url}" alt="${p.entity.name}" width="120" height="120">` : ''}
+  <div class="list-intro">
   <p class="list-kind">${KIND_LABEL[p.kind]}</p>
   <h1>${p.entity.name}</h1>
   ${blurb ? html`<p class="list-blurb">${blurb}</p>` : ''}
-  <p class="list-feeds"><a href="${path}/feed.xml">RSS</a> · <a href="${path}/feed.atom">Atom</a> · <a href="${path}/feed.json">JSON Feed</a></p>
+  ${p.kind === 'author' ? html`<p class="list-count">${p.total} ${p.total === 1 ? 'story' : 'stories'}</p>` : ''}
+  <p class="list-feeds">Follow${p.kind === 'author' ? html` ${p.entity.name}` : ''}: <a href="${path}/feed.xml">RSS</a> · <a href="${path}/feed.atom">Atom</a> · <a href="${path}/feed.json">JSON Feed</a></p>
+  </div>
 </header>
-${p.items.length ? storyList(site, p.items, 2) : html`<p>Nothing has been published here yet.</p>`}
+${p.items.length ? storyList(site, p.items, 2, 'row') : html`<p>Nothing has been published here yet.</p>`}
 ${pagination(path, p.page, p.pages)}`,
   );
 }
@@ -177,10 +218,29 @@ ${pagination(path, p.page, p.pages)}`,
 export const SNIPPET_START = '\u0002';
 export const SNIPPET_END = '\u0003';
 
-/** ts_headline marks matches with sentinels; escape the text, then turn them into <mark>. */
-function snippet(s: string): SafeHtml {
-  const escaped = html`${s}`.value;
-  return raw(escaped.replaceAll(SNIPPET_START, '<mark>').replaceAll(SNIPPET_END, '</mark>'));
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * A search result's snippet: ts_headline's fragment with its matches (between sentinels) as <mark>,
+ * paragraph breaks as sentence breaks (a subheading never runs into the next paragraph), and an
+ * ellipsis wherever the fragment was cut from a longer text.
+ */
+export function snippetHtml(h: Pick<SearchHit, 'snippet' | 'source_head' | 'source_tail'>): SafeHtml {
+  const joined = h.snippet
+    .split(/\n\s*\n|\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p, i, all) => (i < all.length - 1 && !/[.!?:;…”’"')]$/.test(p.replace(/[\u0002\u0003]/g, '')) ? p + '.' : p))
+    .join(' ');
+  const plain = squash(joined.replace(/[\u0002\u0003]/g, '').replace(/\.(?= )/g, ''));
+  const head = squash(h.source_head ?? '').replace(/\./g, '');
+  const tail = squash(h.source_tail ?? '').replace(/\./g, '');
+  const p = plain.replace(/\./g, '');
+  const cutStart = !!head && !head.startsWith(p.slice(0, Math.min(30, p.length)));
+  const cutEnd = !!tail && !tail.endsWith(p.slice(-Math.min(30, p.length)));
+  const escaped = html`${squash(joined)}`.value.replaceAll(SNIPPET_START, '<mark>').replaceAll(SNIPPET_END, '</mark>');
+  return raw(`${cutStart ? '… ' : ''}${escaped}${cutEnd ? ' …' : ''}`);
 }
 
 export function searchPage(site: Site, q: string, hits: SearchHit[], total: number, page: number, pages: number): string {
@@ -194,7 +254,7 @@ export function searchPage(site: Site, q: string, hits: SearchHit[], total: numb
   <input id="search-q" type="search" name="q" value="${q}" maxlength="200">
   <button type="submit">Search</button>
 </form>
-${hits.length ? html`<ol class="story-list">${hits.map((h) => storyItem(site, h, 2, html`<p class="story-snippet">${snippet(h.snippet)}</p>`))}</ol>` : ''}
+${hits.length ? html`<ol class="story-list story-list--row">${hits.map((h) => storyItem(site, h, 2, html`<p class="story-snippet">${snippetHtml(h)}</p>`, 'row'))}</ol>` : ''}
 ${pagination('/search', page, pages, { q })}`,
   );
 }
