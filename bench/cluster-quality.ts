@@ -5,7 +5,8 @@
 //   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON]
 //
 // Sets: the self-written fixture (test/fixtures/wire-cluster/), the demo publication's articles grouped
-// by story, synthetic streams (bench/cluster-synthetic.ts; outlet names from
+// by story, the self-written left/center/right stories as headline streams and L/C/R sets, dev and test
+// splits (bench/cluster-eval.ts, test/fixtures/wire-cluster-eval/), synthetic streams (bench/cluster-synthetic.ts; outlet names from
 // ../shared/datasets/outlet-ratings when present), and every labelled JSONL file in each --data DIR
 // (default ../shared/datasets/cluster-eval; skipped with a message when absent): one item a line,
 // {"id","title","text"?,"outlet"?,"url"?,"published","story"}. The fixture and sets whose name contains
@@ -19,6 +20,7 @@ import { clusterItems, defaultClusterOptions, streamOrder, type ClusterOptions, 
 import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/metrics.ts';
 import { articles } from '../src/demo/content.ts';
 import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
+import { evalSets } from './cluster-eval.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' } } });
@@ -64,6 +66,7 @@ function sets(quick: boolean): { sets: EvalSet[]; skipped: string[] } {
   const fixtureDir = path.join(root, 'test/fixtures/wire-cluster');
   if (fs.existsSync(fixtureDir)) for (const f of fs.readdirSync(fixtureDir).filter((f) => f.endsWith('.jsonl')).sort()) out.push({ name: `fixture ${f.replace(/\.jsonl$/, '')}`, items: readLabelled(path.join(fixtureDir, f)) });
   out.push(demoSet());
+  out.push(...evalSets());
   const outlets = outletNames();
   const n = quick ? 2000 : 6000;
   out.push({ name: 'synthetic dev', items: syntheticStream({ seed: 11, items: n, days: 5, outlets }) });

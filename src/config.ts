@@ -285,6 +285,15 @@ export interface WireConfig {
   maxRedirects: number;
   /** Hosts fetched from at once (WIRE_CONCURRENCY); each host still gets one request at a time. */
   concurrency: number;
+  /**
+   * Subscribe to the WebSub hubs feeds advertise, for push (WIRE_WEBSUB, default false: the hub must
+   * reach this site's callback, so the site must be public).
+   */
+  websub: boolean;
+  /** Where hubs reach the callback (WIRE_WEBSUB_CALLBACK_URL, default SITE_URL): `<base>/api/wire/websub/<token>`. */
+  websubCallbackBase: string;
+  /** The lease asked of hubs, in seconds (WIRE_WEBSUB_LEASE_SECONDS, default 10 days); renewed before it ends. */
+  websubLeaseSeconds: number;
 }
 
 function wireConfig(env: Env, publicationName: string, siteUrl: string): WireConfig {
@@ -299,5 +308,8 @@ function wireConfig(env: Env, publicationName: string, siteUrl: string): WireCon
     maxBytes: int(env, 'WIRE_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxRedirects: int(env, 'WIRE_MAX_REDIRECTS', 5, 0, 20),
     concurrency: int(env, 'WIRE_CONCURRENCY', 8, 1, 256),
+    websub: bool(env, 'WIRE_WEBSUB', false),
+    websubCallbackBase: url(env, 'WIRE_WEBSUB_CALLBACK_URL', siteUrl, ['http:', 'https:']).replace(/\/+$/, ''),
+    websubLeaseSeconds: int(env, 'WIRE_WEBSUB_LEASE_SECONDS', 10 * 24 * 3600, 3600, 365 * 24 * 3600),
   };
 }

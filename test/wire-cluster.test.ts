@@ -13,6 +13,7 @@ import { StoryClusterer, clusterItems, streamOrder, type WireItem } from '../src
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
 import { parseItemLine, ItemLineError } from '../src/newswire/cluster/items.ts';
 import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
+import { evalSets } from '../bench/cluster-eval.ts';
 
 const T = { timeout: 60_000 };
 const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
@@ -83,10 +84,20 @@ test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   assert.equal(stem('banned'), 'ban');
   assert.equal(stem('cities'), 'city');
   assert.equal(stem('focus'), 'focus');
+  // -ing, -ed, -s and a final e meet: "ruling", "rules", "ruled"; "announced", "announces"; "planning" is not "plane".
+  for (const w of ['ruling', 'rules', 'ruled', 'rule']) assert.equal(stem(w), 'rule', w);
+  assert.equal(stem('announced'), stem('announces'));
+  assert.equal(stem('agreed'), stem('agrees'));
+  assert.equal(stem('planning'), 'plan');
+  assert.notEqual(stem('plane'), stem('plan'));
+  // A country and its people are one name.
+  assert.equal(stem('british'), stem('britain'));
+  assert.equal(stem('israelis'), 'israel');
+  assert.deepEqual(entities(rawTokens('Talks in Cairo as U.S. and British envoys meet on Monday'), false, () => 0), ['cairo', 'usa', 'uk']);
   assert.ok(isTitleCase(rawTokens('Neil Young Announces Launch Of Music Service')));
   assert.ok(!isTitleCase(rawTokens('Neil Young announces launch of a music service')));
   const e = entities(rawTokens('Rescuers search rubble after Port Aveline earthquake, says UN'), false, () => 0);
-  assert.ok(e.includes('port aveline') && e.includes('un'), JSON.stringify(e));
+  assert.ok(e.includes('port avelin') && e.includes('un'), JSON.stringify(e));
   assert.ok(!e.includes('rescuer'), 'a sentence-initial capital is not a name');
   assert.deepEqual(slugWords('https://news.example/2026/05/06/harbour-line-freezes-ferry-fares-123456?x=1'), ['harbour', 'line', 'freez', 'ferry', 'fare']);
   assert.deepEqual(slugWords('https://news.example/a/123456789'), []);
@@ -219,6 +230,50 @@ test('quality floor on the self-written fixture set (B-cubed F1)', T, () => {
   assert.ok(r.bcubed.f1 >= 0.8, `B-cubed F1 ${r.bcubed.f1.toFixed(3)}`);
   // Far better than exact headline matching, which finds nothing here.
   assert.ok(r.pairwise.f1 >= 0.6, `pairwise F1 ${r.pairwise.f1.toFixed(3)}`);
+});
+
+test('quality floors on the self-written left/center/right stories (bench/cluster-eval.ts), held-out split included', T, () => {
+  // Invented outlet names, so the figures do not depend on ../shared. Floors sit below what the clusterer
+  // reaches (docs/decisions/0042-clustering.md) so that a change that loses quality fails here.
+  const floors: Record<string, number> = {
+    'headlines dev': 0.77,
+    'headlines test': 0.76,
+    'lcr dev, over 30 days': 0.87,
+    'lcr test, over 30 days': 0.84,
+    'lcr dev, within one day': 0.8,
+    'lcr test, within one day': 0.78,
+  };
+  const sets = evalSets(false);
+  assert.deepEqual(sets.map((s) => s.name).sort(), Object.keys(floors).sort());
+  for (const s of sets) {
+    const r = scoreClustering(new Map(s.items.map((i) => [i.id, i.story])), clusterItems(s.items).assignments);
+    assert.ok(r.bcubed.f1 >= floors[s.name]!, `${s.name}: B-cubed F1 ${r.bcubed.f1.toFixed(3)} under ${floors[s.name]}`);
+    assert.ok(r.bcubed.precision >= 0.85, `${s.name}: B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
+  }
+});
+
+test("a headline's first word can be a name; an outlet's second item on a story within hours counts less", T, () => {
+  const t = Date.parse('2026-05-06T08:00:00Z');
+  const together = (items: WireItem[], o = {}) => {
+    const a = clusterItems(items, o).assignments;
+    return a.get(items[0]!.id) === a.get(items[1]!.id);
+  };
+  // "Nvidia" opens both headlines: without it the names (Microsoft; Jensen Huang) differ and the gate shuts.
+  const nvidia: WireItem[] = [
+    { id: 'n1', title: 'Nvidia overtakes Microsoft as most valuable company', outlet: 'A', published: t },
+    { id: 'n2', title: 'Nvidia most valuable company as Jensen Huang cheers', outlet: 'B', published: t + 3_600_000 },
+  ];
+  assert.ok(together(nvidia));
+  assert.ok(!together(nvidia, { initialName: 0 }));
+  const odile: WireItem[] = [
+    { id: 'o1', title: 'Storm Odile batters the west coast', outlet: 'Coast Post', published: t },
+    { id: 'o2', title: 'Storm Odile: rail lines closed and flights cancelled', outlet: 'Coast Post', published: t + 2 * 3_600_000 },
+  ];
+  assert.ok(together(odile, { outletPenalty: 1 }));
+  assert.ok(!together(odile, { outletPenalty: 0.01 }));
+  // Another outlet, or the same one a day later, is not penalised.
+  assert.ok(together([odile[0]!, { ...odile[1]!, outlet: 'Hill Times' }], { outletPenalty: 0.01 }));
+  assert.ok(together([odile[0]!, { ...odile[1]!, published: t + 20 * 3_600_000 }], { outletPenalty: 0.01 }));
 });
 
 test('live arrival out of published order still finds the stories', T, () => {

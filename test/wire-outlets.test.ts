@@ -190,4 +190,12 @@ test('WIRE_* configuration: defaults, and bad values stop start-up naming the va
   assert.throws(() => testConfig({ WIRE_ALLOW_PRIVATE: 'maybe' }), /WIRE_ALLOW_PRIVATE/);
   assert.throws(() => testConfig({ WIRE_USER_AGENT: 'bad\nagent' }), /WIRE_USER_AGENT/);
   assert.equal(testConfig({ WIRE_USER_AGENT: 'TheLedgerBot/1.0 (+https://ledger.example/bot)' }).wire.userAgent, 'TheLedgerBot/1.0 (+https://ledger.example/bot)');
+  // WebSub: off by default; the callback on SITE_URL unless told; a lease of ten days.
+  assert.equal(c.websub, false);
+  assert.equal(c.websubCallbackBase, 'https://news.example');
+  assert.equal(c.websubLeaseSeconds, 864_000);
+  const w = testConfig({ WIRE_WEBSUB: 'true', WIRE_WEBSUB_CALLBACK_URL: 'https://hooks.news.example/', WIRE_WEBSUB_LEASE_SECONDS: '7200' }).wire;
+  assert.deepEqual([w.websub, w.websubCallbackBase, w.websubLeaseSeconds], [true, 'https://hooks.news.example', 7200]);
+  assert.throws(() => testConfig({ WIRE_WEBSUB_CALLBACK_URL: 'ftp://x.example' }), /WIRE_WEBSUB_CALLBACK_URL/);
+  assert.throws(() => testConfig({ WIRE_WEBSUB_LEASE_SECONDS: '60' }), /WIRE_WEBSUB_LEASE_SECONDS/);
 });

@@ -104,6 +104,70 @@ test('one request at a time per host, with the gap between them', T, async () =>
   assert.equal((await items(a.id)).length + (await items(b.id)).length, 6);
 });
 
+test('two processes polling one host keep one request at a time and the gap (the host is claimed in wire_hosts)', T, async () => {
+  const s = await startFeedServer();
+  const list = Array.from({ length: 8 }, (_, i) => ({ guid: `x${i}`, link: `${s.url}/q/${i}`, title: `Shared host story ${i}` }));
+  s.routes.set('/h1', send(rss(list.slice(0, 4)), 'application/rss+xml'));
+  s.routes.set('/h2', send(rss(list.slice(4)), 'application/rss+xml'));
+  for (const [i] of list.entries()) {
+    s.routes.set(`/q/${i}`, async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 15));
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(articlePage(`Shared host story ${i}`, paragraphs(`shared story ${i}`)));
+    });
+  }
+  const a = await createOutlet(db, { name: 'Shared One', url: s.url + '/', feeds: [s.url + '/h1'] });
+  const b = await createOutlet(db, { name: 'Shared Two', url: s.url + '/two', feeds: [s.url + '/h2'] });
+  // Two poll runs at once, each with its own gate and nothing in memory in common: what two processes
+  // would be. Only wire_hosts keeps them apart.
+  const [ra, rb] = await Promise.all([pollWire(deps, { force: true, outlet: a.slug }), pollWire(deps, { force: true, outlet: b.slug })]);
+  assert.equal(ra.newItems + rb.newItems, 8);
+  assert.equal(ra.extracted + rb.extracted, 8, JSON.stringify([ra, rb]));
+  assert.equal(s.maxConcurrent, 1);
+  const sorted = [...s.log].sort((x, y) => x.start - y.start);
+  for (let i = 1; i < sorted.length; i++) {
+    assert.ok(sorted[i]!.start >= sorted[i - 1]!.end + 35, `${sorted[i]!.path} started ${sorted[i]!.start - sorted[i - 1]!.end} ms after ${sorted[i - 1]!.path} ended`);
+  }
+  // The host is left free after the gap: no lease outlives the runs.
+  const row = await db.one<{ free: boolean }>('SELECT next_allowed_at <= now() + interval \'1 second\' AS free FROM wire_hosts WHERE host = $1', [s.host]);
+  assert.equal(row?.free, true);
+});
+
+test("an entry without a date takes the page's own (article:published_time, JSON-LD datePublished, <time>); a feed's date is kept", T, async () => {
+  const s = await startFeedServer();
+  const entry = (i: string, date = '') => `<item><title>Dateless story ${i}</title><link>${s.url}/d/${i}</link><guid>d-${i}</guid>${date ? `<pubDate>${date}</pubDate>` : ''}</item>`;
+  s.routes.set(
+    '/dateless.xml',
+    send(`<?xml version="1.0"?><rss version="2.0"><channel><title>Dateless</title><link>${s.url}/</link>${['meta', 'ld', 'time', 'none', 'future'].map((i) => entry(i)).join('')}${entry('dated', 'Tue, 01 Dec 2026 07:30:00 GMT')}</channel></rss>`, 'application/rss+xml'),
+  );
+  const page = (i: string, head: string, body = '') =>
+    articlePage(`Dateless story ${i}`, paragraphs(`dateless ${i}`), body).replace('<meta property="article:published_time" content="2026-11-30T09:00:00Z">', head);
+  s.routes.set('/d/meta', send(page('meta', '<meta property="article:published_time" content="2026-11-28T06:15:00+01:00">'), 'text/html'));
+  s.routes.set('/d/ld', send(page('ld', '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Dateless story ld","datePublished":"2026-11-27T18:00:00Z"}</script>'), 'text/html'));
+  s.routes.set('/d/time', send(page('time', '').replace('<p class="byline">', '<time datetime="2026-11-26T12:00:00Z">26 November</time><p class="byline">'), 'text/html'));
+  s.routes.set('/d/none', send(page('none', ''), 'text/html'));
+  s.routes.set('/d/future', send(page('future', '<meta property="article:published_time" content="2099-01-01T00:00:00Z">'), 'text/html'));
+  s.routes.set('/d/dated', send(page('dated', '<meta property="article:published_time" content="2026-11-20T00:00:00Z">'), 'text/html'));
+  const o = await createOutlet(db, { name: 'Dateless Outlet', url: s.url + '/', feeds: [s.url + '/dateless.xml'] });
+  const before = Date.now();
+  const r = await pollWire(deps, { outlet: o.slug, force: true });
+  assert.equal(r.newItems, 6);
+  const byGuid = new Map((await items(o.id)).map((x) => [x.guid, x]));
+  const at = (g: string) => new Date(byGuid.get(g).published_at).toISOString();
+  assert.equal(at('d-meta'), '2026-11-28T05:15:00.000Z');
+  assert.equal(at('d-ld'), '2026-11-27T18:00:00.000Z');
+  assert.equal(at('d-time'), '2026-11-26T12:00:00.000Z');
+  for (const g of ['d-meta', 'd-ld', 'd-time']) assert.equal(byGuid.get(g).published_source, 'page', g);
+  // No date on the page, or one in the future: the time we first saw it stays, and says so.
+  for (const g of ['d-none', 'd-future']) {
+    assert.equal(byGuid.get(g).published_source, 'seen', g);
+    assert.ok(new Date(byGuid.get(g).published_at).getTime() >= before - 1000, g);
+  }
+  // The feed's own date wins over the page's.
+  assert.equal(at('d-dated'), '2026-12-01T07:30:00.000Z');
+  assert.equal(byGuid.get('d-dated').published_source, 'feed');
+});
+
 test('misbehaving servers are recorded against their outlet, and the poller keeps going', T, async () => {
   const s = await startFeedServer();
   const good = rss([{ guid: 'ok-1', link: `${s.url}/ok/1`, title: 'A story that works' }]);

@@ -22,10 +22,11 @@ import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
 import { briefsApi } from './briefs.ts';
+import { rawPushBodies, websubApi } from './websub.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
-type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'public';
+type Area = 'admin' | 'content' | 'ghost' | 'mail' | 'public' | 'websub';
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface ApiRoute {
@@ -51,6 +52,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
   const br = briefsApi(deps);
+  const ws = websubApi(deps);
   const mb = membersApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
@@ -175,6 +177,10 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     // ---- bounce and complaint webhooks of mail providers (and a raw DSN from a mail server's pipe)
     r('mail', 'POST', '/webhooks/mail/dsn', 'mail webhook secret', m.dsn),
     r('mail', 'POST', '/webhooks/mail/:provider', 'mail webhook secret', m.provider), // ses, postmark, mailgun, sendgrid
+
+    // ---- WebSub callback of the wire's feeds: a hub verifies (GET, echoing hub.challenge) and pushes (POST, X-Hub-Signature)
+    r('websub', 'GET', '/api/wire/websub/:token', 'public', ws.verify),
+    r('websub', 'POST', '/api/wire/websub/:token', 'public', ws.push),
   ];
 }
 
@@ -306,6 +312,21 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
       { prefix },
     );
   }
+
+  // WebSub callbacks: raw bodies of any type in this scope only, a rate limit per client address (a
+  // hub pushes a feed's changes, not hundreds a minute); the subscription's secret is checked by the handler.
+  const websubLimiter = sharedLimiter(deps.db, 'websub', 300, 60_000);
+  await app.register(async (scope) => {
+    rawPushBodies(scope, config.wire.maxBytes);
+    scope.addHook('onRequest', async (req, reply) => {
+      const r = await websubLimiter.take(req.ip, Date.now());
+      if (!r.ok) {
+        reply.header('retry-after', Math.max(1, Math.ceil((r.resetAt - Date.now()) / 1000)));
+        throw new RateLimitedError('Too many requests to the WebSub callback; try again later.');
+      }
+    });
+    for (const t of area('websub')) scope.route({ method: t.method, url: t.url, handler: t.handler });
+  });
 
   // Mail providers' webhooks: raw messages accepted in this scope only; the secret is checked by the handlers.
   await app.register(async (scope) => {

@@ -35,17 +35,30 @@ interface HostState {
   next: number;
 }
 
+/** The longest a request holds its host in wire_hosts before another process may go ahead anyway (a process that died mid-request). */
+const HOST_LEASE_MAX_MS = 30_000;
+
 /**
  * One per poll run (or per serving process): queues per host, a gap after each request, and a limit
  * on requests in flight over all hosts. The host's Retry-After is also written to wire_hosts, so the
- * next run (or another process) honours it.
+ * next run (or another process) honours it. With a gap (WIRE_HOST_GAP_MS > 0) each request also
+ * claims its host in wire_hosts first, so two processes (two poll runs, a `wire poll` beside `serve`)
+ * keep one request at a time per host and the gap between them: the claim sets next_allowed_at to a
+ * lease (the request's timeout, at most 30 s) only if it has passed, and the request's end sets it to
+ * now + gap. Times are the database's, the one clock all processes share.
  */
 export class HostGate {
   private hosts = new Map<string, HostState>();
   private inFlight = 0;
   private waiting: Array<() => void> = [];
 
-  constructor(private readonly db: Db, private readonly gapMs: number, private readonly concurrency: number) {}
+  /** `leaseMs`: how long one request may take (the request timeout). */
+  constructor(
+    private readonly db: Db,
+    private readonly gapMs: number,
+    private readonly concurrency: number,
+    private readonly leaseMs = 20_000,
+  ) {}
 
   private state(host: string): HostState {
     let s = this.hosts.get(host);
@@ -88,6 +101,44 @@ export class HostGate {
     else this.inFlight--;
   }
 
+  /**
+   * Claims the host in wire_hosts for one request, waiting while another process holds it or its gap
+   * runs; returns the lease (as the database wrote it) to hand back to `releaseHost`.
+   */
+  private async claimHost(host: string, maxWaitMs: number, leaseMs: number): Promise<string> {
+    for (;;) {
+      const row = await this.db.one<{ lease: string }>(
+        `INSERT INTO wire_hosts (host, next_allowed_at) VALUES ($1, now() + $2 * interval '1 millisecond')
+         ON CONFLICT (host) DO UPDATE SET next_allowed_at = excluded.next_allowed_at WHERE wire_hosts.next_allowed_at <= now()
+         RETURNING next_allowed_at::text AS lease`,
+        [host, leaseMs],
+      );
+      if (row) return row.lease;
+      const w = await this.db.one<{ wait_ms: number; until: Date }>(
+        `SELECT greatest(0, extract(epoch FROM next_allowed_at - now()) * 1000)::float8 AS wait_ms, next_allowed_at AS until FROM wire_hosts WHERE host = $1`,
+        [host],
+      );
+      if (!w) continue;
+      const wait = Number(w.wait_ms);
+      if (wait > maxWaitMs) {
+        const until = new Date(w.until);
+        const st = this.state(host);
+        st.next = Math.max(st.next, until.getTime());
+        throw new HostBackoffError(host, until, 'Retry-After, or another process');
+      }
+      // Another process's request ends its lease early: look again soon rather than sleeping it out.
+      await sleep(Math.max(5, Math.min(wait, Math.max(25, this.gapMs / 2))));
+    }
+  }
+
+  /** The request is over: the host is free again after the gap (unless someone stored a longer wait meanwhile). */
+  private async releaseHost(host: string, lease: string): Promise<void> {
+    await this.db.query(
+      `UPDATE wire_hosts SET next_allowed_at = now() + $2 * interval '1 millisecond' WHERE host = $1 AND next_allowed_at = $3::timestamptz`,
+      [host, this.gapMs, lease],
+    );
+  }
+
   /** Run `fn` when the host is free and its gap has passed; refuses when the host's wait is beyond `maxWaitMs`. */
   run<T>(url: string, fn: () => Promise<T>, maxWaitMs = MAX_RETRY_AFTER_WAIT_MS): Promise<T> {
     const host = hostOf(url);
@@ -96,12 +147,17 @@ export class HostGate {
       const wait = s.next - Date.now();
       if (wait > maxWaitMs) throw new HostBackoffError(host, new Date(s.next), 'Retry-After');
       if (wait > 0) await sleep(wait);
-      await this.slot();
+      const lease = this.gapMs > 0 ? await this.claimHost(host, maxWaitMs, Math.min(this.leaseMs, HOST_LEASE_MAX_MS) + this.gapMs) : null;
       try {
-        return await fn();
+        await this.slot();
+        try {
+          return await fn();
+        } finally {
+          this.release();
+          s.next = Math.max(s.next, Date.now() + this.gapMs);
+        }
       } finally {
-        this.release();
-        s.next = Math.max(s.next, Date.now() + this.gapMs);
+        if (lease !== null) await this.releaseHost(host, lease).catch(() => undefined);
       }
     });
     s.tail = job.catch(() => undefined);

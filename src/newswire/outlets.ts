@@ -19,6 +19,11 @@ export interface Feed {
   last_error: string | null;
   next_poll_at: string;
   websub_hub: string | null;
+  /** WebSub: none, requested, subscribed, denied or unsubscribing (decision 0043). */
+  websub_state: string;
+  websub_lease_until: string | null;
+  /** Why the last subscription request or push failed; null when all is well. */
+  websub_error: string | null;
 }
 
 export interface Outlet {
@@ -249,7 +254,8 @@ const OUTLET_SQL = `
   SELECT o.*,
          coalesce((SELECT json_agg(json_build_object('id', f.id, 'url', f.url, 'format', f.format, 'title', f.title,
                     'last_polled_at', f.last_polled_at, 'last_new_item_at', f.last_new_item_at, 'last_error', f.last_error,
-                    'next_poll_at', f.next_poll_at, 'websub_hub', f.websub_hub) ORDER BY f.id)
+                    'next_poll_at', f.next_poll_at, 'websub_hub', f.websub_hub, 'websub_state', f.websub_state,
+                    'websub_lease_until', f.websub_lease_until, 'websub_error', f.websub_error) ORDER BY f.id)
                      FROM wire_feeds f WHERE f.outlet_id = o.id), '[]'::json) AS feeds,
          (SELECT max(f.last_polled_at) FROM wire_feeds f WHERE f.outlet_id = o.id) AS last_polled_at,
          (SELECT max(i.first_seen_at) FROM wire_items i WHERE i.outlet_id = o.id) AS last_new_item_at,

@@ -14,6 +14,7 @@ import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
 import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
 import { scheduleWireCluster } from './stories/live.ts';
+import { maintainWebsub } from './websub.ts';
 
 export const WIRE_POLL_JOB = 'newswire.poll';
 
@@ -95,7 +96,7 @@ export async function storeEntries(db: Db, feed: { id: number; outlet_id: number
   const byGuid = new Map(existing.filter((r) => r.outlet_id === feed.outlet_id && r.guid !== null).map((r) => [r.guid!, r]));
   const byUrl = new Map(existing.map((r) => [r.url, r]));
   const fresh: number[] = [];
-  const toInsert: Array<{ guid: string | null; url: string; title: string; summary: string | null; author: string | null; published: string }> = [];
+  const toInsert: Array<{ guid: string | null; url: string; title: string; summary: string | null; author: string | null; published: string; source: 'feed' | 'seen' }> = [];
   const seenNow = new Set<string>();
   for (const e of entries) {
     const key = e.guid !== null ? `g:${e.guid}` : `u:${e.url}`;
@@ -116,19 +117,20 @@ export async function storeEntries(db: Db, feed: { id: number; outlet_id: number
       continue;
     }
     if (byUrl.has(e.url)) continue;
-    // A time in the future (a feed's time zone gone wrong) is taken as now.
-    const published = e.published && Date.parse(e.published) <= now.getTime() + 5 * 60_000 ? e.published : now.toISOString();
-    toInsert.push({ guid: e.guid, url: e.url, title: e.title, summary: e.summary, author: e.author, published });
+    // A time in the future (a feed's time zone gone wrong) is taken as now; so is none, until the page says.
+    const fromFeed = e.published !== null && Date.parse(e.published) <= now.getTime() + 5 * 60_000;
+    const published = fromFeed ? e.published! : now.toISOString();
+    toInsert.push({ guid: e.guid, url: e.url, title: e.title, summary: e.summary, author: e.author, published, source: fromFeed ? 'feed' : 'seen' });
     byUrl.set(e.url, { id: 0, guid: e.guid, url: e.url, outlet_id: feed.outlet_id });
   }
   if (!toInsert.length) return fresh;
   // One statement for the feed's new items; a row another run inserted meanwhile is skipped.
   const status = feed.fetch_allowed ? 'pending' : 'skipped';
   const rows = await db.query<{ id: number }>(
-    `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, author, published_at, first_seen_at, extract_status, text, extract_error)
-     SELECT $1, $2, r.guid, r.url, r.title, r.summary, r.author, r.published, $3, $4, CASE WHEN $4 = 'skipped' THEN r.summary END,
+    `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, author, published_at, published_source, first_seen_at, extract_status, text, extract_error)
+     SELECT $1, $2, r.guid, r.url, r.title, r.summary, r.author, r.published, r.source, $3, $4, CASE WHEN $4 = 'skipped' THEN r.summary END,
             CASE WHEN $4 = 'skipped' THEN 'this outlet''s pages are not fetched' END
-       FROM json_to_recordset($5::json) AS r(guid text, url text, title text, summary text, author text, published timestamptz)
+       FROM json_to_recordset($5::json) AS r(guid text, url text, title text, summary text, author text, published timestamptz, source text)
      ON CONFLICT DO NOTHING RETURNING id`,
     [feed.outlet_id, feed.id, now, status, JSON.stringify(toInsert)],
   );
@@ -257,19 +259,33 @@ async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item:
   } catch (e) {
     return fail(`the page could not be parsed: ${(e as Error).message}`, true);
   }
-  if (a.text.length < MIN_ARTICLE_CHARS) return fail('no article text found on the page; the feed\u2019s summary is kept', true);
+  // The page's own date for an entry whose feed gave none (not one in the future: a wrong zone, a bad page).
+  const pageMs = a.published ? Date.parse(a.published) : NaN;
+  const pageDate = Number.isFinite(pageMs) && pageMs <= Date.now() + 5 * 60_000 ? new Date(pageMs) : null;
+  if (a.text.length < MIN_ARTICLE_CHARS) {
+    if (pageDate) await usePageDate(d.db, item.id, pageDate);
+    return fail('no article text found on the page; the feed\u2019s summary is kept', true);
+  }
+  // In the same statement: the page's date for an entry without one (see usePageDate).
   await d.db.query(
     `UPDATE wire_items SET extract_status = 'done', extract_error = NULL, extract_attempts = extract_attempts + 1, fetched_at = now(),
-            text = $2, html = $3, byline = $4, lang = $5, image_url = $6
+            text = $2, html = $3, byline = $4, lang = $5, image_url = $6,
+            published_at = CASE WHEN published_source = 'seen' AND $7::timestamptz IS NOT NULL THEN $7::timestamptz ELSE published_at END,
+            published_source = CASE WHEN published_source = 'seen' AND $7::timestamptz IS NOT NULL THEN 'page' ELSE published_source END
       WHERE id = $1`,
-    [item.id, a.text, a.html, a.byline, a.lang, a.image],
+    [item.id, a.text, a.html, a.byline, a.lang, a.image, pageDate],
   );
   return { ok: true, error: null };
 }
 
+/** An item whose feed entry had no date takes the page's (once: the feed's own time is never replaced). */
+async function usePageDate(db: Db, id: number, at: Date): Promise<void> {
+  await db.query(`UPDATE wire_items SET published_at = $2, published_source = 'page' WHERE id = $1 AND published_source = 'seen'`, [id, at]);
+}
+
 /** One poll run: see the header comment. Returns a summary per outlet. */
 export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<PollSummary> {
-  const gate = new HostGate(d.db, d.config.wire.hostGapMs, d.config.wire.concurrency);
+  const gate = new HostGate(d.db, d.config.wire.hostGapMs, d.config.wire.concurrency, d.config.wire.timeoutMs);
   await gate.load();
   const robots = new RobotsCache(d.db, gate, d.config.wire);
   const params: unknown[] = [];
@@ -362,6 +378,8 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
     seen = pageTasks.length;
     await Promise.all(batch);
   }
+  // WebSub: subscribe to the hubs feeds advertise and renew leases running out (WIRE_WEBSUB; failures are kept on the feed).
+  if (!opts.outlet) await maintainWebsub(d).catch((err) => d.log.warn('websub maintenance failed', { err }));
   const list = [...outlets.values()].sort((a, b) => a.name.localeCompare(b.name));
   return { feeds: feeds.length, newItems: list.reduce((n, s) => n + s.newItems, 0), pages, extracted, errors, outlets: list, leftOver };
 }

@@ -7,7 +7,7 @@
 // between the item and the story's span. It joins the best story at or above the threshold, otherwise
 // it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
-import { charGrams, cleanTitle, entities, isTitleCase, lead, numbers, rawTokens, slugWords, words, type RawToken } from './text.ts';
+import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
 
 export interface WireItem {
   /** Unique; carries no meaning. */
@@ -55,6 +55,21 @@ export interface ClusterOptions {
   gateFull: number;
   /** Weight of the single-link evidence (similarity to the most alike recent member; 0 = centroids only). */
   linkWeight: number;
+  /**
+   * Weight, among the names, of a headline's capitalised first word that the stream has not mostly seen
+   * in lower case ("Nvidia tops Microsoft": its capital says nothing, but it is most often a name; 0 = never).
+   */
+  initialName: number;
+  /**
+   * An outlet rarely files two items on one story within hours: when the story already holds an item
+   * of the item's outlet within `outletHours`, the similarity is multiplied by this (1 = outlets ignored).
+   */
+  outletPenalty: number;
+  outletHours: number;
+  /** Hours of gap that cost nothing before the decay starts (feeds' times are coarse: the hour, the day, the fetch). */
+  graceHours: number;
+  /** Weight of the names in the text's first 40 words among the names (the headline's weigh 1). */
+  leadNames: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -73,6 +88,11 @@ export const defaultClusterOptions: ClusterOptions = {
   margin: 3,
   gateFull: 0.25,
   linkWeight: 0,
+  initialName: 0.6,
+  outletPenalty: 0.8,
+  outletHours: 12,
+  graceHours: 3,
+  leadNames: 0.4,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -132,6 +152,8 @@ interface ItemState {
   vec: SparseVec[];
   /** Candidate-retrieval terms. */
   keys: Int32Array;
+  /** It names someone or something for sure (not only by a headline's first word): the entity gate may apply. */
+  strong: boolean;
 }
 
 interface Story {
@@ -152,6 +174,8 @@ interface Story {
   /** Scratch of candidates(): the query this vote belongs to, and the vote. */
   voteEpoch: number;
   vote: number;
+  /** Items that name someone or something for sure (ItemState.strong). */
+  strong: number;
 }
 
 const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
@@ -176,10 +200,12 @@ export class StoryClusterer {
   private readonly cannot = new Map<string, Set<string>>();
   private readonly renames: Array<{ items: string[]; title: string }> = [];
   private lastCandidates: Map<number, number> | null = null;
+  private readonly grace: number;
   private epoch = 0;
 
   constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
+    this.grace = this.options.graceHours * 3_600_000;
     for (const c of constraints) this.applyConstraint(c);
   }
 
@@ -509,7 +535,9 @@ export class StoryClusterer {
     if (this.options.bigrams) for (let i = 1; i < tw.length; i++) add(F_WORDS, tw[i - 1] + ' ' + tw[i], this.options.bigrams);
     for (const w of slugWords(item.url)) if (!bags[F_WORDS]!.has(w)) add(F_WORDS, w, 0.5);
     const ents = entities(tt, titleCase, this.capRatio);
+    let strong = ents.length > 0;
     for (const e of ents) add(F_ENT, e, e.includes(' ') ? 1.2 : 1);
+    if (this.options.initialName > 0 && !titleCase) this.initialName(tt, ents, add);
     for (const n of numbers(tt)) add(F_WORDS, '#' + n, 0.6);
     const gramBag = bags[F_GRAMS]!;
     for (const g of charGrams(tw)) gramBag.set(g, (gramBag.get(g) ?? 0) + 1);
@@ -524,7 +552,8 @@ export class StoryClusterer {
       for (const [w, c] of textBag) textBag.set(w, 1 + Math.log(c));
       // Names in the lead help headline-poor items ("Business Highlights").
       const leadEnts = entities(bodyTokens.slice(0, 40), false, this.capRatio);
-      for (const e of leadEnts) add(F_ENT, e, 0.4);
+      for (const e of leadEnts) add(F_ENT, e, this.options.leadNames);
+      if (leadEnts.length) strong = true;
     }
     // Weight by the document frequencies seen so far, normalise per family.
     const vec: SparseVec[] = [];
@@ -559,7 +588,46 @@ export class StoryClusterer {
     for (let i = 0; i < keys.length; i++) keys[i] = keyCands[i]![0];
     if (!titleCase) this.observeCaps(tt);
     if (bodyTokens.length) this.observeCaps(bodyTokens);
-    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys };
+    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong };
+  }
+
+  /**
+   * A headline's first word, capitalised whatever it is, counts as a name unless the stream has seen it
+   * mostly in lower case mid-sentence ("Stocks", "Judge": no; "Nvidia", "Starmer": yes, never seen so),
+   * paired with the name after it ("Hurricane Milo").
+   */
+  private initialName(tt: RawToken[], ents: string[], add: (f: number, k: string, w: number) => void): void {
+    const t = tt[0];
+    if (!t || !t.cap || t.number || t.acronym || t.lower.length < 3 || isStopWord(t.lower)) return;
+    const seen = this.capStats.get(t.lower);
+    if (seen !== undefined && this.capRatio(t.lower) < 0.5) return;
+    const w = this.options.initialName;
+    const base = t.lower.replace(/[$%]/g, '');
+    // "Greyfield-Norland deal": two names.
+    if (base.includes('-')) {
+      for (const p of base.split('-')) if (p.length >= 3 && !isStopWord(p) && !ents.includes(stem(p))) add(F_ENT, stem(p), w);
+      return;
+    }
+    const e = stem(base);
+    if (ents.includes(e)) return;
+    add(F_ENT, e, w);
+    const next = tt[1];
+    if (next && next.cap && !next.number && !next.initial) {
+      const n = stem(next.lower.replace(/[$%]/g, ''));
+      if (ents.includes(n)) add(F_ENT, e + ' ' + n, w * 1.2);
+    }
+  }
+
+  /** Whether the story holds an item of the same outlet within `outletHours` of this one (the 64 latest are looked at). */
+  private sameOutlet(state: ItemState, s: Story): boolean {
+    const o = state.outlet;
+    if (!o) return false;
+    const span = this.options.outletHours * 3_600_000;
+    for (let k = s.items.length - 1, n = 0; k >= 0 && n < 64; k--, n++) {
+      const it = this.itemsById.get(s.items[k]!)!;
+      if (it.outlet === o && Math.abs(it.published - state.published) <= span) return true;
+    }
+    return false;
   }
 
   /** Document frequencies and the index learn from an item once it is placed. */
@@ -619,7 +687,9 @@ export class StoryClusterer {
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
     let bestSoFar = 0;
     for (const [st] of cands) {
-      const sc = this.similarity(state, st, floor);
+      let sc = this.similarity(state, st, floor);
+      // The penalty only lowers a score, so a bound under the floor stays one.
+      if (sc >= floor && o.outletPenalty < 1 && this.sameOutlet(state, st)) sc *= o.outletPenalty;
       out.set(st.id, sc);
       if (merging || sc <= bestSoFar) continue;
       bestSoFar = sc;
@@ -637,8 +707,8 @@ export class StoryClusterer {
   private similarity(state: ItemState, s: Story, floor = 0): number {
     const o = this.options;
     const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
-    const gap = Math.max(0, s.first - state.published, state.published - s.last) / DAY;
-    const decay = Math.exp(-gap / o.decayDays);
+    const gap = Math.max(0, s.first - state.published - this.grace, state.published - s.last - this.grace) / DAY;
+    const decay = this.decay(gap);
     if (decay < floor) return decay;
     let den = 0;
     for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
@@ -680,7 +750,7 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
-    return (num / den) * this.gate(ent) * decay;
+    return (num / den) * (state.strong && s.strong ? this.gate(ent) : 1) * decay;
   }
 
   /** Weighted mean of per-family cosines between two stories' centroids, damped by the gap between their spans. */
@@ -706,8 +776,13 @@ export class StoryClusterer {
       den += wts[f]!;
     }
     if (!den) return 0;
-    const gap = Math.max(0, a.first - b.last, b.first - a.last) / DAY;
-    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
+    const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;
+    return (num / den) * (a.strong && b.strong ? this.gate(ent) : 1) * this.decay(gap);
+  }
+
+  /** Time decay of a gap in days. */
+  private decay(gap: number): number {
+    return Math.exp(-gap / this.options.decayDays);
   }
 
   /** Below the threshold, an item still joins a story that is at least `margin` times as similar as any other. */
@@ -763,8 +838,8 @@ export class StoryClusterer {
       den += wts[f]!;
     }
     if (!den) return 0;
-    const gap = Math.abs(x.published - y.published) / DAY;
-    return (num / den) * this.gate(ent) * Math.exp(-gap / o.decayDays);
+    const gap = Math.max(0, Math.abs(x.published - y.published) - this.grace) / DAY;
+    return (num / den) * (x.strong && y.strong ? this.gate(ent) : 1) * this.decay(gap);
   }
 
   /** The entity gate: 1 when the entity families were not both present (ent < 0) or overlap enough. */
@@ -798,6 +873,7 @@ export class StoryClusterer {
         titleCache: null,
         voteEpoch: 0,
         vote: 0,
+        strong: 0,
         closed: false,
       };
       this.storiesById.set(storyId, s);
@@ -818,6 +894,7 @@ export class StoryClusterer {
   }
 
   private addVector(s: Story, state: ItemState): void {
+    if (state.strong) s.strong++;
     if (s.items.length === 0 && s.sum === null) {
       for (let f = 0; f < FAMILIES; f++) {
         const v = state.vec[f]!;
@@ -909,6 +986,7 @@ export class StoryClusterer {
     s.sum = null;
     s.norm2.fill(0);
     s.has.fill(0);
+    s.strong = 0;
     s.first = Infinity;
     s.last = -Infinity;
     for (const i of items) {

@@ -16,6 +16,14 @@ const STOP = new Set(
   ).split(/\s+/),
 );
 
+/** Capitalised words that name no one and nothing in particular: days, months, titles before a name. */
+const NOT_NAMES = new Set(
+  (
+    'monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october november december ' +
+    'jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr sen rep gov president governor senator minister secretary chairman chair chief ceo'
+  ).split(' '),
+);
+
 /** Words a headline writer capitalises in Title Case that are never names. */
 const TITLE_FUNCTION = new Set('a an and as at but by for from in into nor of on or over so the to up via vs with'.split(' '));
 
@@ -48,27 +56,131 @@ function outletSuffix(outlet: string): RegExp | null {
   return re;
 }
 
-/** Light English stemmer: plurals, possessives, -ing/-ed/-ly; enough to join "ban"/"bans"/"banned". */
+/**
+ * Countries and their peoples under one name ("British"/"Britain"/"UK" are one place to a reader, and
+ * share no letters): a small fixed table of common English demonyms, applied after stemming.
+ */
+const PLACE = new Map<string, string>();
+for (const [canon, ...forms] of [
+  ['usa', 'america', 'american', 'americans'],
+  ['uk', 'britain', 'british', 'briton'],
+  ['france', 'french'],
+  ['germany', 'german'],
+  ['china', 'chinese'],
+  ['japan', 'japanese'],
+  ['netherlands', 'dutch'],
+  ['switzerland', 'swiss'],
+  ['spain', 'spanish'],
+  ['greece', 'greek'],
+  ['turkey', 'turkish'],
+  ['sweden', 'swedish'],
+  ['denmark', 'danish'],
+  ['ireland', 'irish'],
+  ['scotland', 'scottish'],
+  ['wales', 'welsh'],
+  ['israel', 'israeli', 'israelis'],
+  ['russia', 'russian'],
+  ['ukraine', 'ukrainian'],
+  ['iran', 'iranian'],
+  ['iraq', 'iraqi', 'iraqis'],
+  ['syria', 'syrian'],
+  ['lebanon', 'lebanese'],
+  ['egypt', 'egyptian'],
+  ['mexico', 'mexican'],
+  ['canada', 'canadian'],
+  ['india', 'indian'],
+  ['pakistan', 'pakistani', 'pakistanis'],
+  ['afghanistan', 'afghan'],
+  ['korea', 'korean'],
+  ['italy', 'italian'],
+  ['brazil', 'brazilian'],
+  ['australia', 'australian'],
+  ['venezuela', 'venezuelan'],
+  ['europe', 'european'],
+  ['africa', 'african'],
+  ['palestine', 'palestinian'],
+  ['taiwan', 'taiwanese'],
+  ['vietnam', 'vietnamese'],
+  ['poland', 'pole'],
+  ['norway', 'norwegian'],
+  ['argentina', 'argentine', 'argentinian'],
+  ['colombia', 'colombian'],
+  ['nigeria', 'nigerian'],
+  ['saudi', 'saudis'],
+]) for (const f of forms) PLACE.set(f!, canon!);
+
+/** Light English stemmer (plurals, possessives, -ing/-ed/-ly: "ban"/"bans"/"banned"), then one name per country. */
 export function stem(w: string): string {
+  let s = stems.get(w);
+  if (s !== undefined) return s;
+  s = stemWord(w);
+  s = PLACE.get(s) ?? s;
+  // Memoised: a stream repeats its words; bounded so a long-running wire does not grow it forever.
+  if (stems.size >= 200_000) stems.clear();
+  stems.set(w, s);
+  return s;
+}
+
+const stems = new Map<string, string>();
+
+function stemWord(w: string): string {
   if (w.length <= 3) return w;
   if (w.endsWith("'s") || w.endsWith('’s')) w = w.slice(0, -2);
   else if (w.endsWith("'") || w.endsWith('’')) w = w.slice(0, -1);
   if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
   if (w.length > 5 && /(?:sses|shes|ches|xes|zes)$/.test(w)) return w.slice(0, -2);
   if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is|os|as)$/.test(w)) w = w.slice(0, -1);
-  if (w.length > 5 && w.endsWith('ing')) {
-    w = w.slice(0, -3);
-    if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
-    return w;
-  }
+  if (w.length > 5 && w.endsWith('ing')) return restoreE(w.slice(0, -3));
   if (w.length > 4 && w.endsWith('ied')) return w.slice(0, -3) + 'y';
-  if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) {
-    w = w.slice(0, -2);
-    if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
-    return w;
-  }
+  if (w.length > 4 && w.endsWith('eed')) return measure(w.slice(0, -3)) > 0 ? dropE(w.slice(0, -1)) : w;
+  if (w.length > 4 && w.endsWith('ed')) return restoreE(w.slice(0, -2));
   if (w.length > 5 && w.endsWith('ly')) return w.slice(0, -2);
+  return dropE(w);
+}
+
+/** Porter's measure: how many vowel-consonant sequences a stem has ("rul" 1, "announc" 2). */
+function measure(w: string): number {
+  let m = 0;
+  let prevVowel = false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    const vowel: boolean = isVowel(c) || (c === 121 /* y */ && i > 0 && !prevVowel);
+    if (!vowel && prevVowel) m++;
+    prevVowel = vowel;
+  }
+  return m;
+}
+
+/** Ends consonant-vowel-consonant, the last not w, x or y ("rul", "hop", "vot"). */
+function cvc(w: string): boolean {
+  if (w.length < 3) return false;
+  const a = w.charCodeAt(w.length - 3);
+  const b = w.charCodeAt(w.length - 2);
+  const c = w.charCodeAt(w.length - 1);
+  return !isVowel(a) && isVowel(b) && !isVowel(c) && c !== 119 && c !== 120 && c !== 121; // not w, x, y
+}
+
+/** a, e, i, o, u */
+function isVowel(c: number): boolean {
+  return c === 97 || c === 101 || c === 105 || c === 111 || c === 117;
+}
+
+/**
+ * After -ing/-ed: "banned" -> "ban" (a doubled consonant goes), "ruling" -> "rule", "voted" -> "vote"
+ * (a short stem gets its e back), so that they meet "rules" and "votes"; longer stems stay ("announc").
+ */
+function restoreE(w: string): string {
+  if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) return w.slice(0, -1);
+  if (measure(w) === 1 && cvc(w)) return w + 'e';
   return w;
+}
+
+/** A final e goes unless the stem is short and ends consonant-vowel-consonant: "announce" -> "announc", "rule" stays. */
+function dropE(w: string): string {
+  if (w.length <= 3 || !w.endsWith('e')) return w;
+  const s = w.slice(0, -1);
+  const m = measure(s);
+  return m > 1 || (m === 1 && !cvc(s)) ? s : w;
 }
 
 /** A raw token of a headline or text, with whether it was written with a capital and where it stands. */
@@ -130,7 +242,8 @@ export function words(tokens: RawToken[]): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     if (t.number) continue;
-    const w = t.lower.replace(/[$%]/g, '');
+    // "US" and "U.S." are a country; "us" is a pronoun.
+    const w = t.acronym && t.lower === 'us' ? 'usa' : t.lower.replace(/[$%]/g, '');
     if (w.length < 2 || STOP.has(w)) continue;
     if (w.includes('-')) {
       for (const p of w.split('-')) if (p.length >= 2 && !STOP.has(p)) out.push(stem(p));
@@ -165,16 +278,18 @@ export function entities(tokens: RawToken[], titleCase: boolean, capRatio: (lowe
   let prev: string | null = null;
   for (const t of tokens) {
     let ent = false;
-    if (!t.number) {
+    if (t.acronym && t.lower === 'us') {
+      ent = true;
+    } else if (!t.number) {
       const w = t.lower;
       if (t.acronym && w.length >= 2 && !STOP.has(w)) ent = true;
-      else if (t.cap && w.length >= 2 && !STOP.has(w)) {
+      else if (t.cap && w.length >= 2 && !STOP.has(w) && !NOT_NAMES.has(w)) {
         if (!titleCase && !t.initial) ent = true;
         else ent = capRatio(w) >= 0.6;
       }
     }
     if (ent) {
-      const e = stem(t.lower.replace(/[$%]/g, ''));
+      const e = t.acronym && t.lower === 'us' ? 'usa' : stem(t.lower.replace(/[$%]/g, ''));
       out.push(e);
       if (prev) out.push(prev + ' ' + e);
       prev = e;

@@ -1,0 +1,216 @@
+// Evaluation streams built from the self-written stories in test/fixtures/wire-cluster-eval/
+// ({dev,test}.stories: the same events headlined as outlets on the left, center and right would).
+// Each set runs the split's stories three times (other outlets, URLs and times; 20 days or more apart,
+// outside each other's window), which steadies the figures of a few hundred stories.
+// Two kinds of set per split, as the acceptance sets of issue 12 describe them:
+// - "headlines": every item as a feed delivers it: mostly the headline alone (a lead for about a third,
+//   and always for roundups such as "Business Highlights", whose story is only in the text), outlets
+//   drawn by lean, URLs with a slug or an opaque id, an aggregator's " - Outlet" now and then, times
+//   that are coarse (rounded to the hour, a date only) or the fetch time, ids that mean nothing;
+// - "lcr": one left, one center and one right item per story, each with its lead (as the roundups of
+//   left/center/right coverage give them), the stories spread over 30 days or all within one day.
+// Outlet names come from ../shared/datasets/outlet-ratings at run time when present (test use only;
+// never committed), else invented ones. Deterministic for a seed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rng, type LabelledItem } from './cluster-synthetic.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIR = path.join(root, 'test/fixtures/wire-cluster-eval');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const T0 = Date.parse('2026-09-07T00:00:00Z');
+
+type Lean = 'L' | 'C' | 'R';
+interface StoryItem {
+  lean: Lean;
+  title: string;
+  lead: string;
+}
+interface Story {
+  key: string;
+  startHour: number;
+  items: StoryItem[];
+}
+
+/** Parses a .stories file: "# key @H" opens a story; "# singletons" makes every following line a story of its own. */
+export function readStories(file: string): Story[] {
+  const out: Story[] = [];
+  let cur: Story | null = null;
+  let singles = false;
+  let n = 0;
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line) return;
+      const head = line.match(/^#\s*([\w-]+)\s*@(\d+(?:\.\d+)?)\s*$/);
+      if (head) {
+        cur = { key: head[1]!, startHour: Number(head[2]), items: [] };
+        out.push(cur);
+        singles = false;
+        return;
+      }
+      if (/^#\s*singletons\s*$/.test(line)) {
+        singles = true;
+        cur = null;
+        return;
+      }
+      if (line.startsWith('#')) return;
+      const m = line.match(/^([LCR])\|([^|]+)\|(.*)$/);
+      if (!m) throw new Error(`${file}:${i + 1}: expected "L|headline|lead" (lean L, C or R)`);
+      const item = { lean: m[1] as Lean, title: m[2]!.trim(), lead: m[3]!.trim() };
+      if (singles) out.push({ key: `single-${path.basename(file)}-${n++}`, startHour: (n * 37) % 72, items: [item] });
+      else if (cur) (cur as Story).items.push(item);
+      else throw new Error(`${file}:${i + 1}: an item before any "# key @H" line`);
+    });
+  return out;
+}
+
+/** Outlets per lean: AllSides news outlets when ../shared has them (left and lean left are L, and so on). */
+export function outletsByLean(useShared = true): Record<Lean, string[]> {
+  const csv = path.resolve(root, '../shared/datasets/outlet-ratings/allsides-ratings-2022-09.csv');
+  const out: Record<Lean, string[]> = { L: [], C: [], R: [] };
+  if (useShared && fs.existsSync(csv)) {
+    for (const l of fs.readFileSync(csv, 'utf8').split('\n').slice(1)) {
+      let name: string;
+      let rest: string;
+      if (l.startsWith('"')) {
+        const end = l.indexOf('"', 1);
+        name = l.slice(1, end);
+        rest = l.slice(end + 2);
+      } else {
+        const c = l.indexOf(',');
+        name = l.slice(0, c);
+        rest = l.slice(c + 1);
+      }
+      const [bias, type] = rest.split(',');
+      if (type !== 'News' || !name || name.length > 60) continue;
+      const lean: Lean | null = bias === 'Left' || bias === 'Lean Left' ? 'L' : bias === 'Center' ? 'C' : bias === 'Right' || bias === 'Lean Right' ? 'R' : null;
+      if (lean) out[lean].push(name.replace(/\s*\((?:Online News|News)\)\s*$/, ''));
+    }
+  }
+  for (const l of ['L', 'C', 'R'] as Lean[]) {
+    if (out[l].length < 20) out[l] = Array.from({ length: 60 }, (_, i) => `${l === 'L' ? 'Progress' : l === 'C' ? 'Civic' : 'Liberty'} ${['Daily', 'Post', 'Herald', 'Wire', 'Times', 'Review'][i % 6]} ${i + 1}`);
+  }
+  return out;
+}
+
+function slugify(s: string): string {
+  return s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+const ROUNDUP = /^(?:business highlights|the latest|morning briefing|your \w+ briefing)/i;
+
+/**
+ * An outlet of the lean: big outlets publish far more than small ones (Zipf over the pool), and an outlet
+ * rarely covers one story twice (one item in ten may be its second item on the story: a follow-up).
+ */
+function outletFor(r: () => number, pool: string[], used: Set<string>): string {
+  const zipf = () => pool[Math.min(pool.length - 1, Math.floor(Math.exp(r() * Math.log(pool.length + 1))) - 1)]!;
+  const again = r() < 0.1;
+  for (let k = 0; k < 30; k++) {
+    const o = zipf();
+    if (again || !used.has(o)) {
+      used.add(o);
+      return o;
+    }
+  }
+  return zipf();
+}
+
+function urlFor(r: () => number, outlet: string, title: string): string {
+  const host = 'www.' + slugify(outlet).replace(/-/g, '').slice(0, 24) + '.example';
+  const u = r();
+  if (u < 0.55) return `https://${host}/${['news', 'politics', 'world', 'business', '2026/09'][Math.floor(r() * 5)]}/${slugify(title).slice(0, 80)}-${Math.floor(r() * 1e6)}`;
+  if (u < 0.85) return `https://${host}/article/${Math.floor(r() * 1e9)}`;
+  return `https://${host}/?p=${Math.floor(r() * 1e6)}`;
+}
+
+function coarse(r: () => number, t: number): number {
+  const u = r();
+  if (u < 0.25) return Math.floor(t / HOUR) * HOUR; // rounded to the hour
+  if (u < 0.4) return Math.ceil(t / (3 * HOUR)) * 3 * HOUR + Math.floor(r() * 4) * HOUR; // the fetch time, hours late
+  if (u < 0.45) return Math.floor(t / DAY) * DAY; // a date only
+  return Math.round(t / 60_000) * 60_000;
+}
+
+/** Passes of the same stories (other outlets, times, URLs) are this far apart: outside each other's window. */
+const PASS_GAP = 20 * DAY;
+const PASSES = 3;
+
+const id = (r: () => number) => Math.floor(r() * 2 ** 48).toString(36);
+
+/** A headline stream: every item as a feed gives it. */
+export function headlineStream(stories: Story[], seed: number, outlets: Record<Lean, string[]>, passes = 1): LabelledItem[] {
+  const r = rng(seed);
+  const out: LabelledItem[] = [];
+  for (let pass = 0; pass < passes; pass++)
+  for (const s of stories) {
+    const used = new Set<string>();
+    for (const it of s.items) {
+      const outlet = outletFor(r, outlets[it.lean], used);
+      const t = T0 + pass * PASS_GAP + s.startHour * HOUR + -Math.log(1 - r() * 0.995) * 9 * HOUR;
+      let title = it.title;
+      if (r() < 0.12) title += ` - ${outlet}`;
+      const keepLead = it.lead && (ROUNDUP.test(it.title) || r() < 0.35);
+      out.push({ id: id(r), title, text: keepLead ? it.lead : null, outlet, url: urlFor(r, outlet, it.title), published: coarse(r, t), story: `${s.key}#${pass}` });
+    }
+  }
+  // The order of the lines means nothing.
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** Left/center/right coverage: per story one item of each lean that has a lead. */
+export function lcrStream(stories: Story[], seed: number, outlets: Record<Lean, string[]>, spreadDays: number, passes = 1): LabelledItem[] {
+  const r = rng(seed);
+  const out: LabelledItem[] = [];
+  for (let pass = 0; pass < passes; pass++)
+  for (const s of stories) {
+    if (s.items.length < 2) continue;
+    const base = T0 + pass * (spreadDays + 20) * DAY;
+    const start = base + r() * spreadDays * DAY;
+    const used = new Set<string>();
+    let sides = 0;
+    const picked: StoryItem[] = [];
+    for (const lean of ['L', 'C', 'R'] as Lean[]) {
+      const cands = s.items.filter((i) => i.lean === lean && i.lead);
+      if (!cands.length) continue;
+      picked.push(cands[Math.floor(r() * cands.length)]!);
+      sides++;
+    }
+    if (sides < 2) continue;
+    for (const it of picked) {
+      const outlet = outletFor(r, outlets[it.lean], used);
+      const t = spreadDays <= 1 ? base + r() * DAY : start + r() * 12 * HOUR;
+      out.push({ id: id(r), title: it.title, text: it.lead, outlet, url: urlFor(r, outlet, it.title), published: coarse(r, t), story: `${s.key}#${pass}` });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export interface NamedSet {
+  name: string;
+  items: LabelledItem[];
+}
+
+/** The evaluation sets of both splits; names carry "dev" or "test". `useShared: false`: invented outlet names only (tests). */
+export function evalSets(useShared = true): NamedSet[] {
+  const outlets = outletsByLean(useShared);
+  const out: NamedSet[] = [];
+  for (const split of ['dev', 'test'] as const) {
+    const file = path.join(DIR, `${split}.stories`);
+    if (!fs.existsSync(file)) continue;
+    const stories = readStories(file);
+    const seed = split === 'dev' ? 101 : 202;
+    out.push({ name: `headlines ${split}`, items: headlineStream(stories, seed, outlets, PASSES) });
+    out.push({ name: `lcr ${split}, over 30 days`, items: lcrStream(stories, seed + 1, outlets, 30, PASSES) });
+    out.push({ name: `lcr ${split}, within one day`, items: lcrStream(stories, seed + 2, outlets, 1, PASSES) });
+  }
+  return out;
+}
