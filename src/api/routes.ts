@@ -21,8 +21,8 @@ import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
-import { briefsApi } from './briefs.ts';
 import { rawPushBodies, websubApi } from './websub.ts';
+import { briefsApi } from './briefs.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
@@ -51,8 +51,8 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const g = ghostApi(deps, cache);
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
-  const br = briefsApi(deps);
   const ws = websubApi(deps);
+  const br = briefsApi(deps);
   const mb = membersApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>

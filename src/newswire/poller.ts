@@ -13,8 +13,8 @@ import { extractArticle } from './extract/index.ts';
 import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
 import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
-import { scheduleWireCluster } from './stories/live.ts';
 import { maintainWebsub } from './websub.ts';
+import { scheduleWireCluster } from './stories/live.ts';
 
 export const WIRE_POLL_JOB = 'newswire.poll';
 
