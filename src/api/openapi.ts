@@ -233,6 +233,12 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
   add(CONTENT, 'Content API');
   add(GHOST, 'Ghost-compatible Content API');
   paths['/api/openapi.json'] = { get: { tags: ['Meta'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } };
+  // The newswire's WebSub callback: called by hubs, not by API clients (rate-limited per address).
+  const token = { name: 'token', in: 'path', required: true, schema: str, description: 'the subscription the callback belongs to' };
+  paths['/api/wire/websub/{token}'] = {
+    get: { tags: ['WebSub callback'], summary: 'A hub verifies a subscription of a wire feed (hub.challenge echoed as text/plain)', parameters: [token], responses: { '200': { description: 'the challenge' }, '404': { description: 'no such subscription' } } },
+    post: { tags: ['WebSub callback'], summary: 'A hub pushes a wire feed\'s new content (raw body, signed with the subscription\'s secret)', parameters: [token], responses: { '202': { description: 'accepted' }, '404': { description: 'no such subscription' } } },
+  };
   return {
     openapi: '3.1.0',
     info: {
