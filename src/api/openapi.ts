@@ -233,11 +233,11 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
   add(CONTENT, 'Content API');
   add(GHOST, 'Ghost-compatible Content API');
   paths['/api/openapi.json'] = { get: { tags: ['Meta'], summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } };
-  // The WebSub callback the newswire gives hubs (src/api/websub.ts): the token in the path names one feed's subscription.
-  const token = { name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: "One feed's subscription token" };
+  // The newswire's WebSub callback: called by hubs, not by API clients (rate-limited per address).
+  const token = { name: 'token', in: 'path', required: true, schema: str, description: 'the subscription the callback belongs to' };
   paths['/api/wire/websub/{token}'] = {
-    get: { tags: ['WebSub'], summary: "A hub verifies a subscription or unsubscription: hub.challenge is echoed when we asked for it", parameters: [token], responses: { '200': { description: 'The challenge, as text' }, '404': { description: 'No such subscription, or not asked for' } } },
-    post: { tags: ['WebSub'], summary: "A hub pushes the feed's new content, signed with X-Hub-Signature (HMAC of the body with the subscription's secret)", parameters: [token], responses: { '202': { description: 'Accepted: stored like a poll' }, '200': { description: 'Accepted, nothing new' }, '403': { description: 'Bad or missing signature' } } },
+    get: { tags: ['WebSub callback'], summary: 'A hub verifies a subscription of a wire feed (hub.challenge echoed as text/plain)', parameters: [token], responses: { '200': { description: 'the challenge' }, '404': { description: 'no such subscription' } } },
+    post: { tags: ['WebSub callback'], summary: 'A hub pushes a wire feed\'s new content (raw body, signed with the subscription\'s secret)', parameters: [token], responses: { '202': { description: 'accepted' }, '404': { description: 'no such subscription' } } },
   };
   return {
     openapi: '3.1.0',
