@@ -185,8 +185,10 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     log.warn('configuration', { warning });
     io.err(`Warning: ${warning}`);
   }
+  // Asked before the "serving" line (which scripts wait for before they may signal), printed after it.
+  const hint = await firstAdminLines(deps, config);
   io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
-  await printFirstAdminHint(deps, config, io);
+  for (const line of hint) io.out(line);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -233,12 +235,13 @@ async function wrongDataDir(config: Config, io: CommandIO): Promise<boolean> {
 }
 
 /** No one can sign in yet: say, on start-up, the exact command that creates the first administrator. */
-async function printFirstAdminHint(deps: Deps, config: Config, io: CommandIO): Promise<void> {
+async function firstAdminLines(deps: Deps, config: Config): Promise<string[]> {
   try {
     const { firstAdminHint } = await import('./cli/first-run.ts');
-    for (const line of await firstAdminHint(deps.db, config)) io.out(line);
+    return await firstAdminHint(deps.db, config);
   } catch (err) {
     deps.log.warn('could not count staff', { err });
+    return [];
   }
 }
 

@@ -94,7 +94,13 @@ type Sharp = typeof import('sharp').default;
 let sharpModule: Promise<Sharp> | null = null;
 /** sharp is loaded on first use: a server that never receives an image never pays for it. */
 export function loadSharp(): Promise<Sharp> {
-  sharpModule ??= import('sharp').then((m) => m.default);
+  // No libvips operation cache and one thread: renditions are made once per upload, and the cache and
+  // thread pool would otherwise stay in the serving process's memory (about 100 MB after the demo's).
+  sharpModule ??= import('sharp').then((m) => {
+    m.default.cache(false);
+    m.default.concurrency(1);
+    return m.default;
+  });
   return sharpModule;
 }
 
