@@ -57,6 +57,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
       ${navItem(ctx, '/admin', 'Dashboard')}
       ${navItem(ctx, '/admin/articles', 'Articles')}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/newsletters', 'Newsletters') : ''}
+      ${navItem(ctx, '/admin/stories', 'Stories')}
       ${navItem(ctx, '/admin/wire', 'Wire')}
       ${navItem(ctx, '/admin/outlets', 'Outlets')}
       ${ctx.outbox && can(role, 'newsletters.manage') ? navItem(ctx, '/admin/outbox', 'Outbox') : ''}

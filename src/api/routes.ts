@@ -21,6 +21,7 @@ import { membersApi } from './members.ts';
 import { mailWebhooks, rawMessages } from './mail-webhooks.ts';
 import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
+import { storiesApi } from './stories.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'admin key' | `admin key: ${Permission}`;
@@ -49,6 +50,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const g = ghostApi(deps, cache);
   const m = mailWebhooks(deps);
   const w = wireApi(deps);
+  const st = storiesApi(deps);
   const mb = membersApi(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
   const openapi: Handler = async (_req, reply) =>
@@ -141,6 +143,15 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('DELETE', '/api/admin/outlets/:id', 'admin key: wire.manage', w.deleteOutlet),
     admin('GET', '/api/admin/wire/items', 'admin key', w.listItems),
     admin('GET', '/api/admin/wire/items/:id', 'admin key', w.getItem),
+    // the wire's stories (issue #12): the day's ranking, a story, the week's blindspots, editors' decisions
+    admin('GET', '/api/admin/stories', 'admin key', st.list),
+    admin('GET', '/api/admin/stories/blindspots', 'admin key', st.blindspots),
+    admin('GET', '/api/admin/stories/settings', 'admin key', st.getSettings),
+    admin('PUT', '/api/admin/stories/settings', 'admin key: wire.manage', st.putSettings),
+    admin('GET', '/api/admin/stories/:id', 'admin key', st.get),
+    admin('PATCH', '/api/admin/stories/:id', 'admin key: wire.manage', st.update),
+    admin('POST', '/api/admin/stories/:id/merge', 'admin key: wire.manage', st.merge),
+    admin('POST', '/api/admin/stories/:id/split', 'admin key: wire.manage', st.split),
 
     // ---- Content API (Newsdesk's shapes)
     r('content', 'GET', '/api/content/articles', 'content key', c.articles),
