@@ -60,6 +60,7 @@ export function adminLayout(ctx: AdminContext, title: string, main: SafeHtml, op
       ${can(role, 'articles.manage_all') ? navItem(ctx, '/admin/front', 'Front page') : ''}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/newsletters', 'Newsletters') : ''}
       ${can(role, 'newsletters.manage') ? navItem(ctx, '/admin/members', 'Members') : ''}
+      ${navItem(ctx, '/admin/stories', 'Stories')}
       ${navItem(ctx, '/admin/wire', 'Wire')}
       ${navItem(ctx, '/admin/outlets', 'Outlets')}
       ${ctx.outbox && can(role, 'newsletters.manage') ? navItem(ctx, '/admin/outbox', 'Outbox') : ''}

@@ -73,6 +73,14 @@ export const NOTICES: Record<string, string> = {
   outlet_deleted: 'The outlet was deleted with its items.',
   brief_drafted: 'Brief drafted from the story’s coverage. Every sentence is a quote from an outlet: rewrite it in our words, check the facts and the links, then publish.',
   brief_exists: 'There is already a draft of ours on this story: here it is. Rewrite it, or publish it, before drafting another.',
+  story_renamed: 'Story renamed. Its story key stays the same.',
+  story_merged: 'Stories merged: the other story\u2019s items and linked articles are now here.',
+  story_merged_away: 'That story was merged into this one.',
+  story_split: 'Items split off: this is their new story.',
+  story_pinned: 'Story pinned to the top of the ranking.',
+  story_unpinned: 'Story unpinned.',
+  story_hidden: 'Story hidden from the ranking.',
+  story_shown: 'Story shown in the ranking again.',
 };
 
 export function noticeFrom(query: unknown): Notice | null {

@@ -5,7 +5,7 @@
 // that their role may touch anyone's, and who may publish. Every state-changing request must come
 // from this site with the session's CSRF token; multipart forms check the token once they have read
 // it (`csrfInHandler`). Handlers live in signin.ts, account.ts, articles.ts, settings.ts,
-// newsletters.ts, subscribers.ts, members.ts, bounces.ts, outbox.ts, wire.ts and briefs.ts.
+// newsletters.ts, subscribers.ts, members.ts, bounces.ts, outbox.ts, wire.ts, stories.ts and briefs.ts.
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { adminHelpers, registerNewsroom, type Access, type AdminHelpers, type AdminRoute, type Handler } from './newsroom.ts';
@@ -22,6 +22,7 @@ import { wireScreens } from './wire.ts';
 import { frontScreens } from './front.ts';
 import { briefScreens } from './briefs.ts';
 import { memberScreens } from './members.ts';
+import { storyScreens } from './stories.ts';
 
 const get = (url: string, access: Access, handler: Handler): AdminRoute => ({ method: 'GET', url, access, handler });
 const post = (url: string, access: Access, handler: Handler, opts: { csrfInHandler?: boolean } = {}): AdminRoute => ({ method: 'POST', url, access, handler, ...opts });
@@ -43,6 +44,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
   const fp = frontScreens(web, h);
   const br = briefScreens(web, h);
   const m = memberScreens(web, h);
+  const st = storyScreens(web, h);
   return [
     // ---- signing in and out
     get('/admin/signin', 'public', s.signInForm),
@@ -148,6 +150,16 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
     post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
     post('/admin/stories/:id/brief', WRITERS, br.draft), // "Draft a brief": a Speed Read draft from the story's coverage
+    // ---- the wire's stories: the ranking, a story and the blindspots for everyone; decisions for wire.manage
+    get('/admin/stories', 'signed in', st.list), // today's ranking (or ?date=), live
+    get('/admin/stories/blindspots', 'signed in', st.blindspots), // the week's
+    post('/admin/stories/settings', 'wire.manage', st.settings), // the blindspot settings
+    get('/admin/stories/:id', 'signed in', st.show),
+    post('/admin/stories/:id/pin', 'wire.manage', st.pin),
+    post('/admin/stories/:id/hide', 'wire.manage', st.hide),
+    post('/admin/stories/:id/rename', 'wire.manage', st.rename),
+    post('/admin/stories/:id/merge', 'wire.manage', st.merge), // another story into this one
+    post('/admin/stories/:id/split', 'wire.manage', st.split), // the ticked items into a new story
 
     // ---- subscribers
     get('/admin/newsletters/subscribers', 'newsletters.manage', sub.list),

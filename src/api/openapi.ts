@@ -155,6 +155,28 @@ Object.assign(ADMIN, {
     },
   },
 });
+// The wire's stories (issue #12).
+const dateParam = q('date', 'a local calendar day in the publication\'s time zone, YYYY-MM-DD (default today)', { type: 'string', format: 'date' });
+Object.assign(ADMIN, {
+  '/api/admin/stories': {
+    get: {
+      summary: 'The day\'s biggest stories, ranked (distinct outlets, spread across the spectrum, growth, recency; pinned first, hidden left out unless hidden=true)',
+      params: [dateParam, q('limit', 'at most this many (1-500, default 50)', int), q('hidden', 'true: include hidden stories, after the others')],
+      response: obj({ data: arr(ref('RankedStory')), meta: obj({ date: str, time_zone: str }) }, ['data']),
+    },
+  },
+  '/api/admin/stories/blindspots': { get: { summary: 'The week\'s blindspots: the seven days ending on `date`, most outlets first', params: [dateParam, q('limit', '1-500, default 100', int)], response: obj({ data: arr(ref('Story')), meta: obj({ from: str, to: str }) }, ['data']) } },
+  '/api/admin/stories/settings': {
+    get: { summary: 'The blindspot settings: at least blindspot_min_outlets rated outlets, at least blindspot_share of them from one group', response: data(ref('StorySettings')) },
+    put: { summary: 'Change the blindspot settings (every story is re-marked)', permission: WIRE, body: ref('StorySettings'), response: data(ref('StorySettings')) },
+  },
+  '/api/admin/stories/{id}': {
+    get: { summary: 'A story with its items (oldest first), the spread, our linked articles (story_key = slug) and the editors\' decisions', params: [pathId], response: data(ref('StoryDetail')) },
+    patch: { summary: 'Rename (title), pin or hide a story; each change is recorded as a decision', permission: WIRE, params: [pathId], body: obj({ title: str, pinned: bool, hidden: bool }), response: data(ref('Story')) },
+  },
+  '/api/admin/stories/{id}/merge': { post: { summary: 'Merge story `from` into this one: its items and linked articles move here (recorded)', permission: WIRE, params: [pathId], body: obj({ from: int }, ['from']), response: data(ref('Story')) } },
+  '/api/admin/stories/{id}/split': { post: { summary: 'Split these items off into a new story (recorded); answers the new story', permission: WIRE, params: [pathId], body: obj({ items: arr(int) }, ['items']), response: data(ref('Story')), status: 201 } },
+});
 for (const [kind, schema] of Object.entries(TAXONOMY_SCHEMA)) {
   ADMIN[`/api/admin/${kind}`] = {
     get: { summary: `List ${kind} with article counts`, response: data(arr(ref(schema))) },
@@ -263,6 +285,26 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
           id: int, outlet: str, outlet_name: str, lean: LEAN, title: str, url: str, published: time, summary: nullable(str), text: nullable(str), byline: nullable(str), lang: nullable(str),
           image_url: nullable(str), extract_status: { type: 'string', enum: ['pending', 'done', 'failed', 'skipped'] }, extract_error: nullable(str), story_id: nullable(int), html: nullable(str),
         }),
+        Story: obj({
+          id: int, slug: str, title: str, title_by_editor: bool, item_count: int, outlet_count: int,
+          outlets: arr(obj({ slug: str, name: str, lean: LEAN })),
+          counts: obj({ left: int, center: int, right: int }),
+          blindspot: bool, blindspot_for: nullable({ type: 'string', enum: ['left', 'center', 'right'] }),
+          first_seen_at: time, last_updated_at: time, pinned: bool, hidden: bool, merged_into: nullable(int),
+        }),
+        RankedStory: { allOf: [ref('Story'), obj({ rank: int, score: { type: 'number' }, day: obj({ items: int, outlets: int, left: int, center: int, right: int, new_outlets_6h: int, last: time }) })] },
+        StoryDetail: {
+          allOf: [
+            ref('Story'),
+            obj({
+              spread: { type: 'object' },
+              items: arr(obj({ id: int, outlet: str, outlet_name: str, lean: LEAN, side: nullable(str), title: str, url: str, published: time, summary: nullable(str) })),
+              articles: arr(obj({ id: int, slug: str, headline: str, status: str, published_at: nullable(time) })),
+              decisions: arr({ type: 'object' }),
+            }),
+          ],
+        },
+        StorySettings: obj({ blindspot_min_outlets: int, blindspot_share: { type: 'number' } }),
         GhostPagination: obj({ page: int, limit: { anyOf: [int, { const: 'all' }] }, pages: int, total: int, next: nullable(int), prev: nullable(int) }),
         Named: obj({ slug: str, name: str }),
         ArticleSummary: obj({

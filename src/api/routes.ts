@@ -24,6 +24,7 @@ import { openApiDocument } from './openapi.ts';
 import { wireApi } from './wire.ts';
 import { rawPushBodies, websubApi } from './websub.ts';
 import { briefsApi } from './briefs.ts';
+import { storiesApi } from './stories.ts';
 
 /** Who may call a URL. `admin key: P` is an admin key whose role has permission P. */
 type Access = 'public' | 'content key' | 'mail webhook secret' | 'stripe signature' | 'admin key' | `admin key: ${Permission}`;
@@ -54,6 +55,7 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
   const w = wireApi(deps);
   const ws = websubApi(deps);
   const br = briefsApi(deps);
+  const sto = storiesApi(deps);
   const mb = membersApi(deps);
   const st = stripeWebhooks(deps);
   const doc = JSON.stringify(openApiDocument(deps.config.siteUrl));
@@ -149,6 +151,15 @@ export function apiTable(deps: Deps, cache: ResponseCache): ApiRoute[] {
     admin('GET', '/api/admin/wire/items/:id', 'admin key', w.getItem),
     // briefs from the wire (issue #12): a draft Speed Read from a story's coverage (201; 200: its existing draft)
     admin('POST', '/api/admin/stories/:id/brief', 'admin key: articles.write_own_drafts', br.draft),
+    // the wire's stories (issue #12): the day's ranking, a story, the week's blindspots, editors' decisions
+    admin('GET', '/api/admin/stories', 'admin key', sto.list),
+    admin('GET', '/api/admin/stories/blindspots', 'admin key', sto.blindspots),
+    admin('GET', '/api/admin/stories/settings', 'admin key', sto.getSettings),
+    admin('PUT', '/api/admin/stories/settings', 'admin key: wire.manage', sto.putSettings),
+    admin('GET', '/api/admin/stories/:id', 'admin key', sto.get),
+    admin('PATCH', '/api/admin/stories/:id', 'admin key: wire.manage', sto.update),
+    admin('POST', '/api/admin/stories/:id/merge', 'admin key: wire.manage', sto.merge),
+    admin('POST', '/api/admin/stories/:id/split', 'admin key: wire.manage', sto.split),
 
     // ---- Content API (Newsdesk's shapes)
     r('content', 'GET', '/api/content/articles', 'content key', c.articles),

@@ -5,6 +5,7 @@
 // internet stays off until an editor adds a real outlet.
 import type { Db } from '../db/index.ts';
 import type { Lean } from '../newswire/outlets.ts';
+import { localDate, zonedTimeToUtc } from '../platform/time.ts';
 
 interface DemoOutlet {
   name: string;
@@ -22,7 +23,7 @@ export const DEMO_OUTLETS: DemoOutlet[] = [
   { name: 'Northgate Observer', slug: 'northgate-observer', lean: 'lean-left', country: 'GB', angle: 'Observers noted that similar measures elsewhere had mixed results.' },
   { name: 'Meridian Wire', slug: 'meridian-wire', lean: 'center', country: 'US', angle: 'Officials released the figures on Monday; independent analysts are still reviewing them.' },
   { name: 'The Plain Ledger', slug: 'plain-ledger', lean: 'center', country: 'GB', angle: 'Both supporters and critics agreed that the details would matter more than the headline.' },
-  { name: 'Global Desk Report', slug: 'global-desk-report', lean: 'center', country: 'IE', angle: 'The announcement followed weeks of negotiations described by participants as difficult.' },
+  { name: 'Global Desk Report', slug: 'global-desk-report', lean: 'lean-left', country: 'IE', angle: 'Aid and community groups said the announcement, after weeks of difficult negotiations, still left the most vulnerable waiting.' },
   { name: 'The Steady Times', slug: 'steady-times', lean: 'lean-right', country: 'US', angle: 'Business leaders cautioned that the costs to taxpayers had not been fully accounted for.' },
   { name: 'Market Street Journal', slug: 'market-street-journal', lean: 'lean-right', country: 'US', angle: 'Economists warned the measure could weigh on growth if it added to regulation.' },
   { name: 'The Liberty Post', slug: 'liberty-post', lean: 'right', country: 'US', angle: 'Critics called it another example of government overreach that voters did not ask for.' },
@@ -35,9 +36,42 @@ interface DemoStory {
   hoursAgo: number;
   headlines: string[];
   paragraphs: string[];
+  /** The outlets (slugs) that cover it; absent: a fixed pattern of eight in twelve. */
+  outlets?: string[];
+  /** Published today in the publication's time zone, however early in the day the demo starts. */
+  today?: boolean;
+  /** Our own demo articles on the same event (their story_key), linked to the wire story once it is clustered. */
+  articles?: string;
 }
 
 const STORIES: DemoStory[] = [
+  {
+    // Covered by every outlet, most of it within the hour: the top of today's ranking.
+    key: 'aldermoor-reopens',
+    hoursAgo: 1.5,
+    today: true,
+    articles: 'aldermoor-bridge',
+    outlets: DEMO_OUTLETS.map((o) => o.slug),
+    headlines: ['Aldermoor bridge reopens to walkers and cyclists after repairs', 'Temporary steel supports let Aldermoor bridge reopen on foot', 'Aldermoor crossing back open, but drivers face a long wait', 'Walkers return to Aldermoor bridge as cars stay barred'],
+    paragraphs: [
+      'The Victorian suspension bridge at Aldermoor reopened to pedestrians and cyclists on Friday morning, ten days after cracks in two iron hangers forced its closure.',
+      'Engineers fitted temporary steel supports beside the damaged hangers, and the county council said the crossing over the River Tarn was safe for people on foot and on bicycles.',
+      'Cars and buses will stay on an eleven-mile diversion until permanent repairs are finished, which the council expects to take until the spring.',
+    ],
+  },
+  {
+    // Covered almost only by the left group: a blindspot for the right.
+    key: 'ashgrove-rent-freeze',
+    hoursAgo: 3,
+    today: true,
+    outlets: ['harbour-herald', 'progress-daily', 'civic-courier', 'northgate-observer', 'global-desk-report', 'meridian-wire', 'crosscurrents'],
+    headlines: ['Tenants win two-year rent freeze on Ashgrove estates', 'Ashgrove landlord agrees rent freeze after tenant campaign', 'Rent freeze for 4,000 Ashgrove households after union talks', 'Ashgrove tenants’ union secures rent freeze and repairs deal'],
+    paragraphs: [
+      'Tenants on the three Ashgrove housing estates will pay the same rent for the next two years, after their union reached an agreement with the estates’ owner, Larchfield Homes.',
+      'The deal covers about 4,000 households and includes a schedule of repairs to damp flats and broken lifts, with an independent surveyor checking the work.',
+      'Larchfield Homes said the agreement gave it the stability to plan its investment, and the union said it would watch closely that the repairs were done on time.',
+    ],
+  },
   {
     key: 'river-bridge',
     hoursAgo: 5,
@@ -61,9 +95,9 @@ const STORIES: DemoStory[] = [
   {
     key: 'school-meals',
     hoursAgo: 30,
-    headlines: ['State expands free school meals to every primary pupil', 'Free lunches for all primary children from autumn', 'School meal expansion carries a hefty price tag', 'Universal school meals: a win for families or a budget strain?'],
+    headlines: ['Westland expands free school meals to every primary pupil', 'Free school lunches for all Westland primary children from autumn', 'Westland school meal expansion carries a hefty price tag', 'Universal school meals in Westland: a win for families or a budget strain?'],
     paragraphs: [
-      'Every primary school pupil in the state will be offered a free lunch from the autumn term, under a plan announced by the education department.',
+      'Every primary school pupil in Westland will be offered a free school lunch from the autumn term, under a plan announced by the state education department.',
       'The programme will cost about $310 million a year and replace a means-tested scheme that officials say missed many eligible children.',
       'School kitchens will receive grants for equipment, and the department will review the scheme after two years.',
     ],
@@ -81,9 +115,9 @@ const STORIES: DemoStory[] = [
   {
     key: 'heat-study',
     hoursAgo: 60,
-    headlines: ['Study finds city heat islands up to 7C hotter than suburbs', 'Researchers map the hottest streets in the city', 'Heat study prompts calls for more trees and shade', 'How much hotter is the city? New data stirs debate'],
+    headlines: ['Bramford heat study finds city streets up to 7C hotter than suburbs', 'Bramford University researchers map the hottest streets in the city', 'Bramford heat study prompts calls for more trees and shade', 'How much hotter is Bramford? New heat study stirs debate'],
     paragraphs: [
-      'A university study has found that some dense neighbourhoods are up to seven degrees hotter than nearby suburbs on summer afternoons.',
+      'A Bramford University heat study has found that some dense neighbourhoods are up to seven degrees hotter than nearby suburbs on summer afternoons.',
       'The researchers used sensors on buses and bicycles to measure temperatures across the city over three summers.',
       'They recommend planting trees, adding shade at bus stops and using lighter materials for roofs and pavements.',
     ],
@@ -102,8 +136,19 @@ const STORIES: DemoStory[] = [
 
 const HOUR = 3600_000;
 
+/**
+ * Our demo articles' story keys and the wire items on the same events (by URL): once the items are
+ * clustered, the articles are pointed at the wire story's slug (seedPublication does it).
+ */
+export function demoStoryLinks(): Array<{ storyKey: string; urlSuffix: string }> {
+  return STORIES.filter((s) => s.articles).map((s) => ({ storyKey: s.articles!, urlSuffix: `/${s.key}` }));
+}
+
 /** Add the demo outlets and their items unless the wire has outlets already. Returns what was added. */
-export async function seedDemoWire(db: Db, now: Date): Promise<{ outlets: number; items: number }> {
+export async function seedDemoWire(db: Db, now: Date, timeZone = 'UTC'): Promise<{ outlets: number; items: number }> {
+  // Today's stories fall between local midnight and now, however early the demo starts.
+  const midnight = zonedTimeToUtc(...(localDate(now, timeZone).split('-').map(Number) as [number, number, number]), 0, 0, timeZone).getTime();
+  const sinceMidnight = Math.max(60_000, now.getTime() - midnight);
   if (await db.one('SELECT 1 FROM wire_outlets LIMIT 1')) return { outlets: 0, items: 0 };
   return db.tx(async (tx) => {
     if (await tx.one('SELECT 1 FROM wire_outlets LIMIT 1')) return { outlets: 0, items: 0 };
@@ -122,9 +167,12 @@ export async function seedDemoWire(db: Db, now: Date): Promise<{ outlets: number
       );
       for (const [si, s] of STORIES.entries()) {
         // Not every outlet covers every story; the pattern is fixed, so the demo is the same each time.
-        if ((oi + si) % 3 === 2) continue;
+        if (s.outlets ? !s.outlets.includes(o.slug) : (oi + si) % 3 === 2) continue;
         const title = s.headlines[(oi + si) % s.headlines.length]!;
-        const published = new Date(now.getTime() - s.hoursAgo * HOUR - ((oi * 37) % 180) * 60_000);
+        let ago = s.hoursAgo * HOUR - ((oi * 7) % 60) * 60_000;
+        if (!s.today) ago = s.hoursAgo * HOUR + ((oi * 37) % 180) * 60_000;
+        else ago = Math.max(0, Math.min(ago, sinceMidnight * (0.9 - oi * 0.05)));
+        const published = new Date(now.getTime() - ago);
         const text = [s.paragraphs[0]!, o.angle, ...s.paragraphs.slice(1)].join('\n\n');
         const url = `${home}${published.toISOString().slice(0, 10).replace(/-/g, '/')}/${s.key}`;
         await tx.query(

@@ -386,3 +386,24 @@ export async function listBlindspots(db: Db, opts: BlindspotListOptions = {}): P
   );
   return { from, to, stories: rows.map(toStory) };
 }
+
+export interface StoryOutlet {
+  id: number;
+  slug: string;
+  name: string;
+  lean: Lean;
+  side: Side | null;
+}
+
+/** The distinct outlets of each of `ids`' stories, by name. */
+export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
+  const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return out;
+  const rows = await db.query(
+    `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+    [ids],
+  );
+  for (const r of rows) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  return out;
+}

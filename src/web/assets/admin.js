@@ -247,4 +247,24 @@
       .catch(function () { setTimeout(poll, 5000); });
   };
   poll();
+
+  // A live list (the Stories screen's ranking): the element with data-live-refresh="SECONDS" is fetched
+  // again and replaced while the page is visible and nobody is using a control inside it. Without
+  // this file the page has a Refresh link.
+  var live = document.querySelector('[data-live-refresh]');
+  if (live && window.fetch && window.DOMParser) {
+    var every = Math.max(15, Number(live.getAttribute('data-live-refresh')) || 60) * 1000;
+    setInterval(function () {
+      if (document.visibilityState && document.visibilityState !== 'visible') return;
+      if (live.contains(document.activeElement)) return;
+      fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(function (res) { return res.ok ? res.text() : null; })
+        .then(function (text) {
+          if (!text) return;
+          var fresh = new DOMParser().parseFromString(text, 'text/html').querySelector('[data-live-refresh]');
+          if (fresh) live.innerHTML = fresh.innerHTML;
+        })
+        .catch(function () {});
+    }, every);
+  }
 })();
