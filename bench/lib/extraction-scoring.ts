@@ -1,4 +1,4 @@
-// Scoring of article-text extraction, exactly as /work/shared/datasets/extraction-dev/README.md
+// Scoring of article-text extraction, exactly as ../shared/datasets/extraction-dev/README.md (beside the project)
 // describes it (the Article Extraction Benchmark's rule for the full text, trafilatura's for snippets):
 //   - 4-gram shingles of \w+ tokens (letters, digits, underscore; original case), as multisets; page
 //     precision over pages with a non-empty output, page recall over all pages (empty output = 0),
