@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBench } from './lib/harness.ts';
+import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
 import { meterPeriod, writeMeterCookie } from '../src/members/paywall.ts';
 import { DEMO_MEMBERS } from '../src/demo/seed.ts';
 
@@ -29,25 +29,6 @@ const work = bench.tempDir('newsdesk-bench-members-wrk-');
 const SECRET = 'bench-secret-key-bench-secret-key-0123456789';
 const WRK = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error ? null : 'wrk';
 
-async function waitFor(url: string, proc: ChildProcess, timeoutMs = 180_000) {
-  const start = Date.now();
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${url}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  bad: number;
-}
 
 const ms = (v: string, unit: string) => Number(v) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
 

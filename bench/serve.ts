@@ -9,7 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { startBench } from './lib/harness.ts';
+import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
 
 const bench = startBench({ name: 'serve', limit: { full: 300, quick: 120 } });
 const SECONDS = Number(bench.argv[0] ?? (bench.quick ? 3 : 10));
@@ -24,25 +24,6 @@ function rssMb(pid: number): { rss: number; hwm: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
 }
 
-async function waitFor(url: string, proc: ChildProcess, timeoutMs = 180_000) {
-  const start = Date.now();
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${url}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  bad: number;
-}
 
 // The load generator: wrk (Debian's `wrk`, written in C) when it is installed, else autocannon. On 2
 // cores the load generator competes with the server for CPU; autocannon, itself a Node process, takes

@@ -9,7 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { startBench } from './lib/harness.ts';
+import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
 
 const bench = startBench({ name: 'story-pages', limit: { full: 300, quick: 120 } });
 const SECONDS = Number(bench.argv[0] ?? (bench.quick ? 3 : 10));
@@ -19,25 +19,6 @@ const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
 const dataDir = bench.tempDir('newsdesk-bench-story-');
 const WRK = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error ? null : 'wrk';
 
-async function waitFor(url: string, proc: ChildProcess, timeoutMs = 180_000) {
-  const start = Date.now();
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${url}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  bad: number;
-}
 
 async function load(url: string, enc: string, seconds = SECONDS): Promise<LoadResult> {
   if (WRK) {

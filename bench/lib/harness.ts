@@ -340,3 +340,25 @@ export function startBench(opts: { name: string; limit: { full: number; quick: n
   current = bench;
   return bench;
 }
+
+/** Wait until `url` answers 2xx, while `proc` (the server) is still running. */
+export async function waitFor(url: string, proc: { exitCode: number | null }, timeoutMs = 180_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${url}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** One load run of wrk or autocannon: requests a second, 99th percentile latency (ms), non-2xx answers. */
+export interface LoadResult {
+  rps: number;
+  p99: number;
+  bad: number;
+}
