@@ -8,7 +8,7 @@
 //   cancelled  until expires_at, if it has one (paid up to then, not renewing); otherwise not
 //   past_due   for the grace period (7 days by default) from when it became past due
 //   expired    never
-import { parse as parseCsv } from 'csv-parse/sync';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
@@ -18,6 +18,9 @@ import { parseEmail, parseName, textProblem } from '../newsletters/signup.ts';
 import { getPublication } from '../publication/settings.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { fromSpreadsheetSafe } from '../platform/csv.ts';
+
+const csvSync = lazyPackage<typeof import('csv-parse/sync')>('csv-parse/sync');
+
 
 export const SUBSCRIPTION_STATUSES = ['active', 'past_due', 'cancelled', 'expired'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -262,7 +265,7 @@ interface ParsedRow {
 export function readMemberCsv(text: string, timeZone: string): { rows: ParsedRow[]; errors: MemberImportError[]; total: number } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as never;
+    records = csvSync().parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as never;
   } catch (e) {
     throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
   }

@@ -2,11 +2,14 @@
 // AllSides ratings export (first column the outlet's name, then bias, type, allsides_url, agree,
 // disagree, url, confidence), recognised by its header. Outlets are matched by slug (from the name):
 // an import run twice changes nothing; a row with a mistake is reported by line and skipped.
-import { parse as parseCsv } from 'csv-parse/sync';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
 import { addFeed, createOutlet, httpUrl, parseLean, updateOutlet, type Lean } from './outlets.ts';
+
+const csvSync = lazyPackage<typeof import('csv-parse/sync')>('csv-parse/sync');
+
 
 export interface ImportResult {
   format: 'newsdesk' | 'allsides';
@@ -39,7 +42,7 @@ interface Row {
 export async function importOutletsCsv(db: Db, text: string, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ImportResult> {
   let records: string[][];
   try {
-    records = parseCsv(text.replace(/^\ufeff/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
+    records = csvSync().parse(text.replace(/^\ufeff/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
   } catch (e) {
     throw new ValidationError(`The file is not valid CSV: ${(e as Error).message}`);
   }
