@@ -2,7 +2,7 @@
 // size limit after decompression, bounded redirects), at most one at a time per host with a
 // minimum gap between them, a bounded number of hosts at once, Retry-After honoured, and robots.txt
 // read (and kept for a day) before an article page is fetched.
-import robotsParserModule from 'robots-parser';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import type { WireConfig } from '../config.ts';
 import { FetchError, guardedFetch, type GuardedResponse } from '../platform/guarded-fetch.ts';
@@ -229,7 +229,8 @@ interface Robots {
   isAllowed(url: string, ua?: string): boolean | undefined;
 }
 // The package's typings declare an ambient module that TypeScript's NodeNext resolution cannot call.
-const robotsParser = robotsParserModule as unknown as (url: string, body: string) => Robots;
+const robotsParserPackage = lazyPackage<(url: string, body: string) => Robots>('robots-parser');
+const robotsParser = (url: string, body: string): Robots => robotsParserPackage()(url, body);
 
 /** robots.txt per host: fetched through the gate, kept a day in wire_hosts. Missing (4xx) allows everything; unreachable (5xx, network) refuses for now. */
 export class RobotsCache {
