@@ -133,8 +133,10 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
       slot.timer = setTimeout(() => {
         const task = s.task;
         finish(s);
-        task?.reject(new ExtractFailedError(`extraction took longer than ${Math.round(timeoutMs / 1000)} s`));
-        void s.worker.terminate(); // its exit removes the slot; the next page gets a new worker
+        slots.splice(slots.indexOf(s), 1); // no page goes to it again; the next page gets a new worker
+        void s.worker.terminate();
+        task?.reject(new ExtractFailedError(`extraction took longer than ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`));
+        pump();
       }, timeoutMs);
       slot.timer.unref?.();
       slot.worker.ref();
