@@ -58,6 +58,14 @@ test('a closed pool refuses pages as a passing failure; size 0 extracts on this 
   const pool = createExtractPool({ size: 1 });
   await pool.close();
   await assert.rejects(pool.extract(page(2), {}), (e: unknown) => e instanceof ExtractFailedError && e.passing);
+  // Closed with pages in flight: each is either done or refused as passing, never failed as the page's fault.
+  const busy = createExtractPool({ size: 1 });
+  const inFlight = Array.from({ length: 6 }, (_, n) => busy.extract(page(n, 400), {}).then(() => 'done', (e: unknown) => (e instanceof ExtractFailedError && e.passing ? 'passing' : `bad: ${e}`)));
+  assert.equal(await inFlight[0], 'done'); // the worker is up; the others are queued or in it
+  await busy.close();
+  const outcomes = await Promise.all(inFlight);
+  for (const r of outcomes) assert.ok(r === 'done' || r === 'passing', r);
+  assert.ok(outcomes.includes('passing'), 'some were still waiting when the pool closed');
   const inline = createExtractPool({ size: 0 });
   const a = await inline.extract(page(3), {});
   assert.equal(a.title, 'Story 3');

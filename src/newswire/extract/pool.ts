@@ -54,9 +54,16 @@ interface Task {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  task: Task | null;
+  /** Sent to the worker, in order; the first is being extracted (its time limit runs). */
+  tasks: Task[];
   timer: NodeJS.Timeout | null;
 }
+
+/**
+ * Pages handed to a worker at once: the next one waits in the worker's own queue, so the worker
+ * does not idle while the main thread, busy with a database query, has yet to read its last answer.
+ */
+const PER_WORKER = 2;
 
 export function createExtractPool(o: PoolOptions): ExtractPool {
   if (o.size <= 0) {
@@ -74,35 +81,69 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
   let nextId = 1;
   let closed = false;
 
+  /** The first page sent to the worker is the one being extracted: its time limit starts now. */
+  const arm = (slot: Slot) => {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    if (!slot.tasks.length) return slot.worker.unref(); // idle workers do not keep the process alive
+    slot.worker.ref();
+    slot.timer = setTimeout(() => {
+      // The worker is ended and gets no page again; the pages behind this one go back to the queue.
+      const [late, ...behind] = slot.tasks;
+      slot.tasks = [];
+      remove(slot);
+      void slot.worker.terminate();
+      queue.unshift(...behind);
+      late?.reject(new ExtractFailedError(`extraction took longer than ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`));
+      pump();
+    }, timeoutMs);
+    slot.timer.unref?.();
+  };
+
+  const remove = (slot: Slot) => {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+  };
+
   const spawn = (): Slot => {
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: { build: BUILD_SCRIPT },
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
-    worker.unref(); // idle workers do not keep the process alive; one at work does (see pump)
-    const slot: Slot = { worker, ready: false, task: null, timer: null };
+    const slot: Slot = { worker, ready: false, tasks: [], timer: null };
+    worker.unref();
     worker.on('message', (m: { ready?: true; id?: number; article?: ExtractedArticle; error?: string }) => {
       if (m.ready) {
         slot.ready = true;
         return pump();
       }
-      const t = slot.task;
+      const t = slot.tasks[0];
       if (!t || t.id !== m.id) return;
-      finish(slot);
+      slot.tasks.shift();
+      arm(slot);
       if (m.error !== undefined) t.reject(new ExtractFailedError(m.error));
       else t.resolve(m.article!);
       pump();
     });
     const gone = (why: string) => {
-      const i = slots.indexOf(slot);
-      if (i < 0) return;
-      slots.splice(i, 1);
-      const t = slot.task;
-      finish(slot);
-      if (t) t.reject(new ExtractFailedError(why, !slot.ready));
-      // A worker that could not even start fails what waits (rather than respawning forever).
-      if (!slot.ready) for (const q of queue.splice(0)) q.reject(new ExtractFailedError(why, true));
+      if (!slots.includes(slot)) return;
+      remove(slot);
+      const [current, ...behind] = slot.tasks;
+      slot.tasks = [];
+      if (closed) {
+        for (const t of [current, ...behind]) t?.reject(new ExtractFailedError('the extraction pool is closed', true));
+        return;
+      }
+      if (!slot.ready) {
+        // A worker that could not even start fails what waits (rather than respawning forever).
+        for (const q of queue.splice(0)) q.reject(new ExtractFailedError(why, true));
+        return;
+      }
+      current?.reject(new ExtractFailedError(why)); // the page it was on broke it (memory, most likely)
+      queue.unshift(...behind);
       pump();
     };
     worker.on('error', (e: Error & { code?: string }) =>
@@ -113,34 +154,19 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     return slot;
   };
 
-  const finish = (slot: Slot) => {
-    if (slot.task) slot.worker.unref();
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = null;
-    slot.task = null;
-  };
-
   const pump = () => {
     while (queue.length && !closed) {
-      let slot = slots.find((s) => s.ready && !s.task);
-      if (!slot) {
-        if (slots.length < o.size) spawn();
-        return;
+      let best: Slot | null = null;
+      for (const s of slots) if (s.ready && s.tasks.length < PER_WORKER && (!best || s.tasks.length < best.tasks.length)) best = s;
+      // A new worker (up to the size) rather than a second page for a busy one.
+      if (!best || (best.tasks.length > 0 && slots.length < o.size)) {
+        if (slots.length < o.size && !slots.some((s) => !s.ready)) spawn();
+        if (!best) return;
       }
       const t = queue.shift()!;
-      slot.task = t;
-      const s = slot;
-      slot.timer = setTimeout(() => {
-        const task = s.task;
-        finish(s);
-        slots.splice(slots.indexOf(s), 1); // no page goes to it again; the next page gets a new worker
-        void s.worker.terminate();
-        task?.reject(new ExtractFailedError(`extraction took longer than ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`));
-        pump();
-      }, timeoutMs);
-      slot.timer.unref?.();
-      slot.worker.ref();
-      slot.worker.postMessage({ id: t.id, body: t.body, url: t.opts.url, contentType: t.opts.contentType });
+      best.tasks.push(t);
+      if (best.tasks.length === 1) arm(best);
+      best.worker.postMessage({ id: t.id, body: t.body, url: t.opts.url, contentType: t.opts.contentType });
     }
   };
 
