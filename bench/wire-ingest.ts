@@ -7,6 +7,7 @@
 // child process (bench/lib/wire-ingest-reference.ts) so that this process's peak memory is the
 // pipeline's alone; the ratio is the pipeline's rate over it. Pages are the extraction dev set's when
 // present, else generated ones.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBench, ownPeakRssMb } from './lib/harness.ts';
@@ -24,6 +25,7 @@ const FEEDS = bench.quick ? 40 : 200;
 const ITEMS = 10;
 const PORTS = 20;
 // WIRE_BENCH_PAGES=generated: generated pages instead of the dev set's (isolates the pipeline's own cost).
+// WIRE_EXTRACT_THREADS=N: the pipeline's extraction threads (default: the product's).
 const PAGES_DIR = process.env.WIRE_BENCH_PAGES === 'generated' ? '' : path.resolve(ROOT, '../shared/datasets/extraction-dev/wcxb-dev-articles/html');
 
 bench.waiting('the feed servers to listen');
@@ -43,7 +45,7 @@ const ports: number[] = await new Promise((resolve, reject) => {
 });
 
 const dataDir = bench.tempDir('wire-ingest-');
-const config = loadConfig({ DATA_DIR: dataDir, SITE_URL: 'https://bench.example', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '0', WIRE_CONCURRENCY: '16' }, { loadDotEnv: false });
+const config = loadConfig({ DATA_DIR: dataDir, SITE_URL: 'https://bench.example', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '0', WIRE_CONCURRENCY: '16', ...(process.env.WIRE_EXTRACT_THREADS ? { WIRE_EXTRACT_THREADS: process.env.WIRE_EXTRACT_THREADS } : {}) }, { loadDotEnv: false });
 const db = await openDb({ databaseUrl: null, dataDir });
 await migrate(db);
 const feedUrl = (f: number) => `http://127.0.0.1:${ports[f % PORTS]}/feed/${f}.xml`;
@@ -57,12 +59,12 @@ const ref = bench.fork(path.join(ROOT, 'bench/lib/wire-ingest-reference.ts'), []
   execArgv: ['--import', 'tsx'],
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
-const [refPages, refSeconds]: number[] = await new Promise((resolve, reject) => {
+const [refPages, refSeconds, refCpu]: number[] = await new Promise((resolve, reject) => {
   let buf = '';
   ref.stdout!.on('data', (c) => (buf += c));
   ref.on('exit', (code) => {
-    const m = /reference (\d+) ([\d.]+)/.exec(buf);
-    if (code === 0 && m) resolve([Number(m[1]), Number(m[2])]);
+    const m = /reference (\d+) ([\d.]+) ([\d.]+)/.exec(buf);
+    if (code === 0 && m) resolve([Number(m[1]), Number(m[2]), Number(m[3])]);
     else reject(new Error(`the reference exited (${code}) without a figure`));
   });
 });
@@ -71,12 +73,14 @@ const refRate = refPages! / refSeconds!;
 bench.waiting(`the pipeline over ${FEEDS} feeds`);
 const deps = { db, config, log: createLog('silent'), clock: systemClock };
 const t0 = performance.now();
+const c0 = process.cpuUsage(); // every thread's: the extraction workers' too
 const r = await pollWire(deps, { force: true });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0);
 const stored = await db.one<{ n: number; done: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE extract_status = 'done')::int AS done FROM wire_items`);
 const rate = stored!.n / seconds;
 const peak = ownPeakRssMb();
-console.log(`wire ingest: ${FEEDS} feeds, ${stored!.n} new articles stored (${stored!.done} with extracted text, ${r.errors} errors) in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; peak RSS ${peak} MB`);
+console.log(`wire ingest: ${FEEDS} feeds, ${stored!.n} new articles stored (${stored!.done} with extracted text, ${r.errors} errors) in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; CPU per article ${((cpu.user + cpu.system) / 1000 / stored!.n).toFixed(1)} ms (all threads; the reference ${((refCpu! * 1000) / refPages!).toFixed(1)} ms a page); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores; peak RSS ${peak} MB`);
 const pass = rate >= 50 && peak < 400 && stored!.n === FEEDS * ITEMS;
 bench.row({
   name: 'wire ingest (poll, dedupe, fetch, extract, store)',

@@ -1,7 +1,7 @@
 // The reference for bench/wire-ingest.ts, in a process of its own so that its memory is not counted
 // as the pipeline's: every feed and every page fetched (through the wire's own client and host
 // gate, politeness lifted) and extracted on this one thread, with no database. Prints
-// "reference PAGES SECONDS" when done. Feeds are given as FEED_URLS (comma-separated).
+// "reference PAGES SECONDS CPU_SECONDS" when done. Feeds are given as FEED_URLS (comma-separated).
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/index.ts';
 import { HostGate, wireGet } from '../../src/newswire/fetcher.ts';
@@ -15,6 +15,7 @@ const noDb = new Proxy({}, { get: () => () => Promise.reject(new Error('the refe
 const gate = new HostGate(noDb, 0, 16);
 let pages = 0;
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 await Promise.all(
   feeds.map(async (url) => {
     const res = await wireGet(gate, config.wire, url, { accept: '*/*' });
@@ -28,4 +29,5 @@ await Promise.all(
     );
   }),
 );
-console.log(`reference ${pages} ${((performance.now() - t0) / 1000).toFixed(3)}`);
+const cpu = process.cpuUsage(c0);
+console.log(`reference ${pages} ${((performance.now() - t0) / 1000).toFixed(3)} ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);

@@ -111,7 +111,8 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: { build: BUILD_SCRIPT },
-      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
+      // The old generation bounded; the young one left at V8's size (smaller costs more collections).
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     const slot: Slot = { worker, ready: false, tasks: [], timer: null };
     worker.unref();
