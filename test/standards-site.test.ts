@@ -107,7 +107,7 @@ test('static pages stay out of the news sitemap and the article sitemap, and are
 });
 
 test('article, page, home, list and search pages pass html-validate', { timeout: 60_000 }, async () => {
-  for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram']) await assertValidHtml(path);
+  for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram', '/search?q=report+city']) await assertValidHtml(path);
 });
 
 test('robots.txt also keeps crawlers out of Ghost\'s API', { timeout: 10_000 }, async () => {
