@@ -99,6 +99,12 @@ test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   const e = entities(rawTokens('Rescuers search rubble after Port Aveline earthquake, says UN'), false, () => 0);
   assert.ok(e.includes('port avelin') && e.includes('un'), JSON.stringify(e));
   assert.ok(!e.includes('rescuer'), 'a sentence-initial capital is not a name');
+  // A full stop the word took still ends the sentence; an abbreviation's or an initial's does not; a
+  // capital after a semicolon is a name.
+  const lead = entities(rawTokens('The utility approved the plan.\n\nCritics said Acme Inc. Chairman Bo Ray would gain.'), false, () => 0);
+  assert.ok(!lead.includes('critic') && lead.includes(stem('acme')) && lead.includes('ray'), JSON.stringify(lead));
+  assert.deepEqual(entities(rawTokens('Aid bill stalls. Sen. Warren and J. Smith object'), false, () => 0), ['warren', 'smith']);
+  assert.deepEqual(entities(rawTokens('Extreme heat grips the Southwest; Phoenix hits 118 degrees'), false, () => 0), ['southwest', 'phoenix']);
   assert.deepEqual(slugWords('https://news.example/2026/05/06/harbour-line-freezes-ferry-fares-123456?x=1'), ['harbour', 'line', 'freez', 'ferry', 'fare']);
   assert.deepEqual(slugWords('https://news.example/a/123456789'), []);
 });
