@@ -88,6 +88,13 @@ export interface ClusterOptions {
   bridgeNames: number;
   /** ...and the item's names agree with each of the two stories at least this much (see nameAgreement). */
   bridgeItemNames: number;
+  /**
+   * The threshold rises with a story's size, by this fraction at 10 items and more (log10 of the
+   * count below that): a big story's centroid is broad, and without it a story of 30 items takes
+   * every item of the same kind ("Strong earthquake hits X") by its common words. The clear-winner
+   * rule is unchanged, so an item that no other story comes near still joins (0 = one threshold).
+   */
+  bigStoryThreshold: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -99,7 +106,7 @@ export const defaultClusterOptions: ClusterOptions = {
   leadWords: 80,
   mergeThreshold: 0,
   maxCandidates: 16,
-  entityGate: 0.3,
+  entityGate: 0.6,
   priorDocs: 0,
   bigrams: 0,
   lowThreshold: 0.14,
@@ -111,11 +118,12 @@ export const defaultClusterOptions: ClusterOptions = {
   outletHours: 12,
   graceHours: 3,
   leadNames: 0.4,
-  crossNames: 0,
-  bridgeScore: 0,
-  bridgeSimilarity: 0.3,
+  crossNames: 1,
+  bridgeScore: 0.18,
+  bridgeSimilarity: 0.2,
   bridgeNames: 0,
-  bridgeItemNames: 0,
+  bridgeItemNames: 0.25,
+  bigStoryThreshold: 0.2,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -286,7 +294,7 @@ export class StoryClusterer {
     let bridge = -1;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= o.threshold || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
     else if (o.bridgeScore > 0 && second !== -1 && secondScore >= o.bridgeScore && this.canMerge(best, second) && this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames && this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames) {
       storyId = best;
       bridge = second;
@@ -754,6 +762,8 @@ export class StoryClusterer {
     let floor = merging ? o.threshold * 0.6 : o.threshold;
     // A clear winner may join below the threshold: scores down to lowThreshold / margin matter then.
     if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
+    // Two fragments may be bridged: under the threshold, a runner-up's score down to bridgeScore matters.
+    if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
     if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
@@ -765,7 +775,9 @@ export class StoryClusterer {
       out.set(st.id, sc);
       if (merging || sc <= bestSoFar) continue;
       bestSoFar = sc;
-      floor = Math.max(floor, o.lowThreshold > 0 ? sc / o.margin : sc);
+      let raised = o.lowThreshold > 0 ? sc / o.margin : sc;
+      if (o.bridgeScore > 0 && sc < o.threshold) raised = Math.min(raised, o.bridgeScore);
+      floor = Math.max(floor, raised);
     }
     if (o.linkWeight > 0) this.linkScores(state, out);
     return out;
@@ -893,6 +905,14 @@ export class StoryClusterer {
     if (!den) return 0;
     const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;
     return (num / den) * (a.strong && b.strong ? this.gate(ent) : 1) * this.decay(gap);
+  }
+
+  /** The threshold for joining a story: higher for a story of many items (`bigStoryThreshold`). */
+  private thresholdFor(sid: number): number {
+    const k = this.options.bigStoryThreshold;
+    if (!k) return this.options.threshold;
+    const n = this.storiesById.get(sid)!.items.length;
+    return this.options.threshold * (1 + k * Math.min(1, Math.log10(n)));
   }
 
   /** Time decay of a gap in days. */
