@@ -173,6 +173,34 @@ export interface GateAnswer {
 
 export type Gate = (cookieHeader: string | undefined, entry: GatedEntry) => GateAnswer;
 
+/**
+ * The gate for signed-in readers (a reader session cookie and nothing else personal): THE access rule
+ * with their session and meter (both kept briefly in memory by src/members). Null when the cookie names
+ * no live session: the app then answers as it would anyone.
+ */
+export type MemberGate = (cookieHeader: string, entry: GatedEntry) => Promise<GateAnswer | null>;
+
+/** The reader session cookie: the one personal cookie the member gate answers for in front of the app. */
+export const MEMBER_SESSION_COOKIE = 'nd_member';
+
+/**
+ * Whether a Cookie header's own cookies are a reader session and at most the meter: requests with any
+ * other of ours (a newsroom session, the signed-up marker that takes the sign-up boxes out) go to the app.
+ */
+export function isMemberOnly(header: string | undefined): boolean {
+  if (!header) return false;
+  let member = false;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).trim();
+    if (!name.startsWith('nd_') || name === 'nd_meter') continue;
+    if (name !== MEMBER_SESSION_COOKIE || member) return false;
+    member = true;
+  }
+  return member;
+}
+
 /** The slot in a full variant where the meter's banner goes. */
 export const BANNER_SLOT = '<!--nd:meter-banner-->';
 
@@ -240,6 +268,7 @@ export class PageCache implements FrontCache {
   private entries = new Map<string, CachedPage>();
   private gated = new Map<string, GatedEntry>();
   private gate: Gate | null = null;
+  private memberGate: MemberGate | null = null;
   private gen = 0;
   hits = 0;
   misses = 0;
@@ -274,6 +303,11 @@ export class PageCache implements FrontCache {
     this.gate = gate;
   }
 
+  /** The function that decides each signed-in reader's request for a gated article (set by the server). */
+  setMemberGate(gate: MemberGate): void {
+    this.memberGate = gate;
+  }
+
   /** Keep both variants of a gated article rendered at `generation`; dropped if content changed meanwhile. */
   storeGated(key: string, generation: number, entry: GatedEntry): void {
     if (this.maxEntries > 0 && generation === this.gen) {
@@ -290,8 +324,14 @@ export class PageCache implements FrontCache {
     return true;
   }
 
+  /** The member gate's answer for a signed-in reader's request (null: no live session, or no member gate). */
+  memberAnswer(cookieHeader: string | undefined, entry: GatedEntry): Promise<GateAnswer | null> {
+    if (!this.memberGate || !cookieHeader || !entry.memberLead) return Promise.resolve(null);
+    return this.memberGate(cookieHeader, entry);
+  }
+
   /** Send the body a gate's answer names, compressed when the client accepts it, with precomputed headers. */
-  private sendGatedAnswer(res: ServerResponse, req: Pick<IncomingMessage, 'method' | 'headers'>, entry: GatedEntry, answer: GateAnswer, member: boolean, xCache: 'HIT' | 'MISS'): void {
+  sendGatedAnswer(res: ServerResponse, req: Pick<IncomingMessage, 'method' | 'headers'>, entry: GatedEntry, answer: GateAnswer, member: boolean, xCache: 'HIT' | 'MISS'): void {
     const body = gatedBody(entry, answer, member);
     const enc = chooseEncoding(req.headers['accept-encoding']);
     const encoded = encodedBody(body, enc);
@@ -332,10 +372,32 @@ export class PageCache implements FrontCache {
     return page;
   }
 
-  /** Answer the request from the cache if we can; returns false to let the app handle it. */
-  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * A signed-in reader's request for a gated article kept here: answered from the entry's bytes once
+   * the member gate has their session (resolves false, for the app, when it names none or fails).
+   */
+  private serveMember(req: IncomingMessage, res: ServerResponse, entry: GatedEntry): Promise<boolean> {
+    return this.memberAnswer(req.headers.cookie, entry).then(
+      (answer) => {
+        if (!answer) return false;
+        this.hits++;
+        this.sendGatedAnswer(res, req, entry, answer, true, 'HIT');
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  /** Answer the request from the cache if we can; false (or a promise of false) lets the app handle it. */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (isPersonal(req.headers)) return false;
+    if (isPersonal(req.headers)) {
+      if (!this.memberGate || req.headers.authorization || !isMemberOnly(req.headers.cookie)) return false;
+      const [path, query] = splitUrl(req.url!);
+      const key = cacheKey(path, query);
+      const gated = key === null ? undefined : this.gated.get(key);
+      return gated ? this.serveMember(req, res, gated) : false;
+    }
     const [path, query] = splitUrl(req.url!);
     const key = cacheKey(path, query);
     const gated = key === null ? undefined : this.gated.get(key);
@@ -381,15 +443,24 @@ function routeKey(req: FastifyRequest): string | null {
 }
 
 /**
- * Keep a gated article's two variants under its route's canonical key (when the request is
- * anonymous) and answer this request from them through the gate. False when the route is not a cached
- * page or the request is personal: the caller then renders for the reader.
+ * Keep a gated article's variants under its route's canonical key and answer this request from them
+ * through the gate: an anonymous reader's, or a signed-in reader's (a reader session and nothing else
+ * personal) once the member gate knows their session. False when the request is otherwise personal or
+ * the cookie names no live session: the caller then renders for the reader.
  */
-export function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageCache, entry: GatedEntry): boolean {
+export async function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageCache, entry: GatedEntry): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (isPersonal(req.headers)) return false;
+  const member = isPersonal(req.headers);
+  if (member && (req.headers.authorization || !isMemberOnly(req.headers.cookie))) return false;
   const key = routeKey(req);
   if (key !== null) cache.storeGated(key, req.cacheGeneration, entry);
+  if (member) {
+    const answer = await cache.memberAnswer(req.headers.cookie, entry);
+    if (!answer) return false;
+    reply.hijack();
+    cache.sendGatedAnswer(reply.raw, req.raw, entry, answer, true, 'MISS');
+    return true;
+  }
   reply.hijack();
   if (!cache.writeGated(reply.raw, req.raw, entry, 'MISS')) throw new Error('page cache has no gate');
   return true;
