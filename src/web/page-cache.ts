@@ -227,9 +227,25 @@ interface Variant {
 const COMPRESSIBLE = /^(text\/|application\/(?:[a-z+.-]*\+)?(?:xml|json)|application\/(?:javascript|feed\+json))/i;
 const MIN_COMPRESS_BYTES = 1024;
 
+// Clients send a handful of distinct Accept-Encoding values ("gzip, deflate, br, zstd" and the like):
+// each is parsed once, not on every cache hit.
+const encodingMemo = new Map<string, 'br' | 'gzip' | null>();
+
 /** The encoding to answer with, from Accept-Encoding: br, then gzip, unless refused with q=0. */
 export function chooseEncoding(header: string | string[] | undefined): 'br' | 'gzip' | null {
   if (!header) return null;
+  if (typeof header !== 'string') return parseEncoding(header);
+  const hit = encodingMemo.get(header);
+  if (hit !== undefined) return hit;
+  const v = parseEncoding(header);
+  if (header.length <= 200) {
+    if (encodingMemo.size >= 256) encodingMemo.clear();
+    encodingMemo.set(header, v);
+  }
+  return v;
+}
+
+function parseEncoding(header: string | string[]): 'br' | 'gzip' | null {
   const accepted = new Map<string, number>();
   for (const part of String(header).toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
