@@ -17,7 +17,7 @@ import {
 import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle, viewAsMember } from '../members/meter.ts';
 import { getPaywall, isMeterExempt } from '../members/paywall.ts';
 import { listPlans, subscriptionsOfMember } from '../members/subscriptions.ts';
-import { paymentsEnabled, startCheckout, startPortal } from '../members/stripe.ts';
+import { cancelStripeSubscriptions, paymentsEnabled, startCheckout, startPortal } from '../members/stripe.ts';
 import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
@@ -387,9 +387,17 @@ export function memberPages(deps: WebDeps) {
     const s = await requireForm(req, reply);
     if (!s) return reply;
     if ((req.body as Record<string, unknown> | undefined)?.confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
+    // A subscription bought here is cancelled at Stripe first (immediately); one Stripe could not be
+    // asked about now is recorded and retried, and the page says so.
+    const billing = await cancelStripeSubscriptions(deps, s.member.id);
     await deleteMember(db, s.member.id, now());
     reply.header('set-cookie', CLEAR_SESSION);
-    return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
+    const paid = billing.queued
+      ? ' We could not reach our payment provider just now to cancel your subscription. The cancellation is recorded and we keep trying automatically until it goes through; you do not need to do anything.'
+      : billing.cancelled
+        ? ' Your subscription is cancelled: you will not be charged again.'
+        : '';
+    return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', `Your account, your newsletter subscriptions and everything personal we kept about you are gone.${paid}`, '/'));
   };
 
   /** A new private feed URL (shown once on the page that answers), or revoke it. */
