@@ -10,8 +10,11 @@ import { lazyPackage } from './lazy.ts';
 
 /** A cache answered before any framework work (implemented by the public site's page cache). */
 export interface FrontCache {
-  /** Answer the request from the cache if it can; false lets the app handle it. */
-  tryServe(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /**
+   * Answer the request from the cache if it can; false lets the app handle it. A promise (a signed-in
+   * reader's session being looked up) settles to the same: true answered, false to the app.
+   */
+  tryServe(req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<boolean>;
   /** Bumped on every invalidation: a page whose render began before it is not stored. */
   readonly generation: number;
 }
@@ -125,8 +128,16 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     },
     serverFactory: (handler) =>
       http.createServer((req, res) => {
-        if (cache && cache.tryServe(req, res)) return;
-        handler(req, res);
+        const served = cache ? cache.tryServe(req, res) : false;
+        if (served === true) return;
+        if (served === false) return handler(req, res);
+        served.then(
+          (ok) => ok || handler(req, res),
+          (err) => {
+            log.error('front cache failed; the app answers', { err });
+            if (!res.headersSent) handler(req, res);
+          },
+        );
       }),
   });
 
