@@ -3,79 +3,34 @@
 // "stopped by SIGTERM; run the command again to continue" (no stack trace) and exit 143 (128 +
 // SIGTERM). Run again, the send completes with no recipient getting the edition twice.
 // (The forwarded case, SIGTERM to the server: test/delivery-shutdown.test.ts.)
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { openDb } from '../src/db/index.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
-import { tmpDir } from './helpers/db.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { startSink } from './helpers/smtp-sink.ts';
+import { commandEnv, onPg, preparedDataDir, runNewsdesk, seedConfirmedReaders } from './helpers/newsdesk-process.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSCRIBERS = 400;
 const TERM_AT = 120;
 const CONNECTIONS = 4;
 const INFLIGHT = 50;
-const onPg = !!process.env.NEWSDESK_TEST_PG_URL;
 
-const dataDir = tmpDir();
-if (!onPg) {
-  const db = await openDb({ databaseUrl: null, dataDir });
-  await migrate(db);
+const dataDir = await preparedDataDir(async (db) => {
   await seedFixtures(db, new Date());
   await seedNewsletters(db);
-  await db.query(
-    `INSERT INTO people (email, email_normalized, name) SELECT 'term' || i || '@example.net', 'term' || i || '@example.net', 'Reader ' || i FROM generate_series(1, $1) i`,
-    [SUBSCRIBERS],
-  );
-  await db.query(
-    `INSERT INTO subscriptions (person_id, newsletter_id, status, confirmed_at)
-     SELECT p.id, n.id, 'confirmed', now() FROM people p, newsletters n WHERE n.slug = 'daily' AND p.email LIKE 'term%'`,
-  );
-  await db.close();
-}
-
-const sink = await startSink();
-
-function env(): Record<string, string> {
-  const e: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SMTP_URL: sink.url,
-    MAIL_FROM: 'The Ledger <news@ledger.example>',
-    SITE_URL: 'https://news.example',
-    SECRET_KEY: 'term-secret-key-term-secret-key-0123456789',
-    LOG_LEVEL: 'silent',
-    DEMO_CONTENT: 'false',
-    MAIL_CONNECTIONS: String(CONNECTIONS),
-    MAIL_INFLIGHT: String(INFLIGHT),
-    // Slow enough that SIGTERM arrives mid-send: 400 messages take 4 s.
-    MAIL_RATE_PER_SECOND: '100',
-  };
-  delete e.DATABASE_URL;
-  return e;
-}
-
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await seedConfirmedReaders(db, SUBSCRIBERS, 'term');
 });
 
-function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/newsdesk.mjs'), ...args], { env: env(), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => out, exited };
-}
+const sink = await startSink();
+const env = commandEnv(dataDir, {
+  SMTP_URL: sink.url,
+  MAIL_FROM: 'The Ledger <news@ledger.example>',
+  MAIL_CONNECTIONS: String(CONNECTIONS),
+  MAIL_INFLIGHT: String(INFLIGHT),
+  // Slow enough that SIGTERM arrives mid-send: 400 messages take 4 s.
+  MAIL_RATE_PER_SECOND: '100',
+});
+const run = (args: string[]) => runNewsdesk(args, env);
 
 test('SIGTERM during a direct send stops it after the current batch; the command says so and exits 143; running it again completes it with no duplicates', { skip: onPg ? 'runs the embedded database (PGlite) in the command itself' : false, timeout: 240_000 }, async () => {
   const send = run(['editions', 'send', 'daily']);

@@ -28,7 +28,7 @@ export async function withDataDir<T>(dataDir: string, fn: (db: Db) => Promise<T>
 }
 
 /** A new DATA_DIR with a migrated embedded database, seeded by `seed`; on PostgreSQL runs, an empty folder. */
-export async function preparedDataDir(seed?: (db: Db) => Promise<void>): Promise<string> {
+export async function preparedDataDir(seed?: (db: Db) => Promise<unknown>): Promise<string> {
   const dataDir = tmpDir();
   if (!onPg) {
     await withDataDir(dataDir, async (db) => {
