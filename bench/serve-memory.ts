@@ -4,6 +4,7 @@
 // server, sending into a local SMTP sink. PGlite's WASM heap grows with the largest statement it ran
 // and never shrinks, so the figure is the serving process's peak RSS (VmHWM) over the whole sequence.
 // The reference, in the same run: the same server's RSS when it is up and idle, before any of it.
+// The server runs with the Node options `npm start` gives it (package.json).
 //
 //   node --import tsx bench/serve-memory.ts [SUBSCRIBERS]     --quick: 20,000 subscribers
 // Time limit: 15 minutes (6 with --quick).
@@ -80,8 +81,14 @@ const env: Record<string, string> = {
 };
 delete env.DATABASE_URL;
 
+// The server is started as `npm start` starts it: with the Node options of package.json's start script
+// (the V8 heap limit that keeps garbage from growing the serving process: decision 0013).
+const startScript: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+const nodeFlags = /^node\s+(.*?)\s*bin\/newsdesk\.mjs serve$/.exec(startScript)?.[1]?.split(/\s+/).filter(Boolean);
+if (!nodeFlags) throw new Error(`package.json's start script is not "node [flags] bin/newsdesk.mjs serve": ${startScript}`);
+console.log(`  the server runs as npm start runs it: node ${[...nodeFlags, 'bin/newsdesk.mjs', 'serve'].join(' ')}`);
 bench.waiting('the server to start');
-const server: ChildProcess = bench.spawn(process.execPath, [BIN, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+const server: ChildProcess = bench.spawn(process.execPath, [...nodeFlags, BIN, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 let serverOut = '';
 await new Promise<void>((resolve, reject) => {
   server.stdout!.on('data', (c) => {
