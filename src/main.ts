@@ -176,46 +176,56 @@ async function serve(config: Config, io: CommandIO, rest: string[]): Promise<num
     }
     throw e;
   }
-  if (deps.db.kind === 'pglite') {
-    const { writeInternalEndpoint } = await import('./cli/remote.ts');
-    server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
-  }
-  log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
-  for (const warning of configWarnings(config)) {
-    log.warn('configuration', { warning });
-    io.err(`Warning: ${warning}`);
-  }
-  // Asked before the "serving" line (which scripts wait for before they may signal), printed after it.
-  const hint = await firstAdminLines(deps, config);
-  io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
-  for (const line of hint) io.out(line);
+  // The signals are handled from the moment the server listens: a page can be answered before the
+  // "serving" line, and a SIGTERM right after it must still be a graceful stop (it waits for the
+  // steps below, so internal.json is never left behind).
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  let announced: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await announced.catch(() => {});
+      await server.close();
+      if (deps.db.kind === 'pglite') (await import('./cli/remote.ts')).removeInternalEndpoint(config.dataDir);
+      await deps.db.close();
+      log.info('stopped');
+      io.out('Newsdesk stopped.');
+      resolveExit(0);
+    } catch (err) {
+      log.error('shutdown failed', { err });
+      resolveExit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info('shutting down', { signal });
-      const force = setTimeout(() => {
-        log.error('shutdown took too long; exiting');
-        process.exit(1);
-      }, 15_000);
-      force.unref();
-      try {
-        await server.close();
-        if (deps.db.kind === 'pglite') (await import('./cli/remote.ts')).removeInternalEndpoint(config.dataDir);
-        await deps.db.close();
-        log.info('stopped');
-        io.out('Newsdesk stopped.');
-        resolve(0);
-      } catch (err) {
-        log.error('shutdown failed', { err });
-        resolve(1);
-      }
-    };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
-  });
+  announced = (async () => {
+    if (deps.db.kind === 'pglite') {
+      const { writeInternalEndpoint } = await import('./cli/remote.ts');
+      server.setInternalToken(writeInternalEndpoint(config.dataDir, server.url).token);
+    }
+    log.info('serving', { site: config.siteUrl, listening: server.url, database: deps.db.kind, data_dir: config.dataDir });
+    for (const warning of configWarnings(config)) {
+      log.warn('configuration', { warning });
+      io.err(`Warning: ${warning}`);
+    }
+    // Asked before the "serving" line (which scripts wait for before they may signal), printed after it.
+    const hint = await firstAdminLines(deps, config);
+    if (stopping) return;
+    io.out(`Newsdesk is serving ${config.siteUrl} (listening on ${server.url}). Press Ctrl+C to stop.`);
+    for (const line of hint) io.out(line);
+  })();
+  await announced;
+  return exited;
 }
 
 /**
