@@ -1,6 +1,6 @@
 // The poller's extraction worker threads (src/newswire/extract/pool.ts): the same results as
 // extracting on the calling thread, pages matched to their own results when many are in flight on
-// several workers, a page over the time limit failed (as the page's fault) without stopping the
+// several workers, a page over the time limit or the heap limit failed (as the page's fault) without stopping the
 // pool, and a closed pool refusing pages as a passing failure (tried again on a later run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,6 +49,18 @@ test('a page over the time limit fails as the page\u2019s fault, and the pool go
     await assert.rejects(pool.extract(huge, {}), (e: unknown) => e instanceof ExtractFailedError && !e.passing && /longer than/.test(e.message));
     // The worker was ended; the next page gets a new one (and, at 1 ms, fails the same way, not as "closed").
     await assert.rejects(pool.extract(huge, {}), (e: unknown) => e instanceof ExtractFailedError && !e.passing && /longer than/.test(e.message));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a page that needs more memory than the worker may have fails as the page\u2019s fault; the next page gets a new worker', T, async () => {
+  const pool = createExtractPool({ size: 1, heapMb: 48 });
+  try {
+    const huge = Buffer.from('<html><body><article>' + '<div class="x"><p>Text, with commas, for scoring <a href="/l">a link</a> and <b>bold</b>.</p></div>'.repeat(100_000) + '</article></body></html>');
+    await assert.rejects(pool.extract(huge, {}), (e: unknown) => e instanceof ExtractFailedError && !e.passing && /out of memory \(over 48 MB\)/.test(e.message));
+    const next = await pool.extract(page(5), {});
+    assert.equal(next.title, 'Story 5');
   } finally {
     await pool.close();
   }

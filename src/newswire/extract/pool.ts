@@ -31,7 +31,10 @@ export interface PoolOptions {
   size: number;
   /** The longest one page may take (ms). */
   timeoutMs?: number;
-  /** A worker's old-generation heap limit (MB). */
+  /**
+   * A worker's old-generation heap limit (MB; default 96, which the largest dev-set pages, ~2 MB of
+   * HTML, need a fraction of; a 10 MB page of 100,000 paragraphs needs more than 192).
+   */
   heapMb?: number;
 }
 
@@ -75,7 +78,7 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     };
   }
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const heapMb = o.heapMb ?? 192;
+  const heapMb = o.heapMb ?? 96;
   const queue: Task[] = [];
   const slots: Slot[] = [];
   let nextId = 1;
