@@ -90,7 +90,11 @@ test('charts are images with a name, a description and the same numbers as a tab
 test('the dashboard shows the numbers and builds today\'s edition in one click', { timeout: 60_000 }, async () => {
   const { c } = await signedIn(t, 'editor@example.com', 'editor', 'Eddie Tor');
   const page = await c.page('/admin');
-  assert.match(page, /<th scope="row">The Daily Digest<\/th><td class="num">5<\/td><td class="num">2<\/td><td class="num">1<\/td><td class="num">\+1<\/td>/);
+  assert.match(page, /<th scope="row">The Daily Digest<\/th><td class="num" data-label="Subscribers">5<\/td><td class="num" data-label="Joined \(30 days\)">2<\/td><td class="num" data-label="Left \(30 days\)">1<\/td><td class="num" data-label="Net">\+1<\/td>/);
+  // On a phone the tables stack, each cell introduced by its column's name: every cell has one.
+  const cells = [...page.matchAll(/<table class="list[^"]*">[\s\S]*?<\/table>/g)].flatMap((m) => [...m[0].matchAll(/<td(?=[\s>])[^>]*>/g)].map((c) => c[0]));
+  assert.ok(cells.length >= 10, `${cells.length} cells`);
+  assert.deepEqual(cells.filter((c) => !/data-label="[^"]+"/.test(c)), [], 'every dashboard cell is labelled for the phone layout');
   assert.match(page, /<svg[^>]*role="img"/);
   assert.match(page, /Confirmed subscribers, last 12 weeks/);
   assert.match(page, /The Daily Digest №1<\/a><br><span class="muted">Daily: trams return<\/span>/);
