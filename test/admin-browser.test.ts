@@ -168,6 +168,9 @@ run('every newsroom screen has no serious or critical accessibility violations, 
       await page!.goto(t.url + path);
       const bad = await axeViolations(page!);
       if (bad.length) found.push(`${path} at ${width} px: ${JSON.stringify(bad)}`);
+      // On a phone, list tables stack: each cell says which column it is (data-label), or it reads ": 0".
+      const unlabelled = await page!.evaluate(() => [...document.querySelectorAll('table.list td:not([data-label])')].filter((td) => td.textContent!.trim()).map((td) => td.textContent!.trim().slice(0, 40)));
+      if (width === 390 && unlabelled.length) found.push(`${path} at 390 px: cells without a column name: ${JSON.stringify(unlabelled.slice(0, 5))}`);
     }
   }
   assert.deepEqual(found, []);
