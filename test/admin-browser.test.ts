@@ -168,6 +168,9 @@ run('every newsroom screen has no serious or critical accessibility violations, 
       await page!.goto(t.url + path);
       const bad = await axeViolations(page!);
       if (bad.length) found.push(`${path} at ${width} px: ${JSON.stringify(bad)}`);
+      // On a phone, list tables stack: each cell says which column it is (data-label), or it reads ": 0".
+      const unlabelled = await page!.evaluate(() => [...document.querySelectorAll('table.list td:not([data-label])')].filter((td) => td.textContent!.trim()).map((td) => td.textContent!.trim().slice(0, 40)));
+      if (width === 390 && unlabelled.length) found.push(`${path} at 390 px: cells without a column name: ${JSON.stringify(unlabelled.slice(0, 5))}`);
     }
   }
   assert.deepEqual(found, []);
@@ -183,11 +186,15 @@ run('every newsroom screen has no serious or critical accessibility violations, 
   await assertAxeClean(page!, 'import report');
   // A phone-sized screen: the same pages stay usable (no horizontal scrolling of the page).
   await page!.setViewportSize({ width: 375, height: 740 });
-  for (const path of ['/admin/articles', `/admin/articles/${id}`, '/admin/articles/new', '/admin/newsletters/subscribers', `/admin/outbox/${mail}`]) {
+  for (const path of ['/admin/articles', `/admin/articles/${id}`, '/admin/articles/new', '/admin/newsletters/subscribers', `/admin/outbox/${mail}`, '/admin/newsletters/embed', '/admin', '/admin/outlets', '/admin/front']) {
     await page!.goto(t.url + path);
     const overflow = await page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
   }
+  // The brand colour's well shows the colour (it was a 2 px line).
+  await page!.goto(t.url + '/admin/settings/publication');
+  const well = await page!.locator('#pub-accent').boundingBox();
+  assert.ok(well && well.width >= 40 && well.height >= 32, `the colour well is ${JSON.stringify(well)}`);
   // The editor on a phone: one column, the publishing panel below the writing area, never over it.
   for (const path of [`/admin/articles/${id}`, '/admin/articles/new']) {
     await page!.goto(t.url + path);

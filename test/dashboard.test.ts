@@ -83,14 +83,18 @@ test('charts are images with a name, a description and the same numbers as a tab
   assert.match(svg, /<svg[^>]*role="img"[^>]*aria-labelledby="c1-t c1-d"/);
   assert.match(svg, /<title id="c1-t">Subscribers &lt;script&gt;<\/title>/);
   assert.match(svg, /<desc id="c1-d">A &amp; B: 1 to 2<\/desc>/);
-  assert.match(svg, /<table class="visually-hidden">[\s\S]*<th scope="row">8 Nov<\/th><td>2<\/td>/);
+  assert.match(svg, /<div class="visually-hidden"><table>[\s\S]*<th scope="row">8 Nov<\/th><td>2<\/td>/);
   assert.doesNotMatch(svg, /<script>/);
 });
 
 test('the dashboard shows the numbers and builds today\'s edition in one click', { timeout: 60_000 }, async () => {
   const { c } = await signedIn(t, 'editor@example.com', 'editor', 'Eddie Tor');
   const page = await c.page('/admin');
-  assert.match(page, /<th scope="row">The Daily Digest<\/th><td class="num">5<\/td><td class="num">2<\/td><td class="num">1<\/td><td class="num">\+1<\/td>/);
+  assert.match(page, /<th scope="row">The Daily Digest<\/th><td class="num" data-label="Subscribers">5<\/td><td class="num" data-label="Joined \(30 days\)">2<\/td><td class="num" data-label="Left \(30 days\)">1<\/td><td class="num" data-label="Net">\+1<\/td>/);
+  // On a phone the tables stack, each cell introduced by its column's name: every cell has one.
+  const cells = [...page.matchAll(/<table class="list[^"]*">[\s\S]*?<\/table>/g)].flatMap((m) => [...m[0].matchAll(/<td(?=[\s>])[^>]*>/g)].map((c) => c[0]));
+  assert.ok(cells.length >= 10, `${cells.length} cells`);
+  assert.deepEqual(cells.filter((c) => !/data-label="[^"]+"/.test(c)), [], 'every dashboard cell is labelled for the phone layout');
   assert.match(page, /<svg[^>]*role="img"/);
   assert.match(page, /Confirmed subscribers, last 12 weeks/);
   assert.match(page, /The Daily Digest №1<\/a><br><span class="muted">Daily: trams return<\/span>/);

@@ -116,8 +116,9 @@ test('seeding an empty database creates a living demo publication, once', async 
   const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles WHERE type = 'post'`);
   assert.equal(total!.n, demo.articles.length);
   // The pages every footer links to: About, Contact, Privacy.
-  const pages = await db.query<{ slug: string }>(`SELECT slug FROM articles WHERE type = 'page' AND status = 'published' ORDER BY slug`);
+  const pages = await db.query<{ slug: string; access: string }>(`SELECT slug, access FROM articles WHERE type = 'page' AND status = 'published' ORDER BY slug`);
   assert.deepEqual(pages.map((p) => p.slug), ['about', 'contact', 'privacy']);
+  assert.deepEqual(pages.map((p) => p.access), ['public', 'public', 'public'], 'pages are never behind the meter');
 });
 
 test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async () => {

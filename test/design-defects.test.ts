@@ -99,3 +99,15 @@ test('the Admin API refuses a leadArticleId that cannot lead the front page, wit
   assert.equal(unpin.status, 200);
   assert.equal(unpin.json.data.leadArticleId, null);
 });
+
+test('a page made over the Admin API is public unless the request says otherwise; a page is never metered by default', { timeout: 30_000 }, async () => {
+  const made = await api('POST', '/api/admin/articles', { headline: 'Privacy', slug: 'privacy', body: 'What we keep.', type: 'page', section: 'science', status: 'published' });
+  assert.equal(made.status, 201);
+  assert.equal(made.json.data.type, 'page');
+  assert.equal(made.json.data.access, 'public');
+  const gated = await api('POST', '/api/admin/articles', { headline: 'Members area', slug: 'members-area', body: 'For members.', type: 'page', access: 'members', status: 'published' });
+  assert.equal(gated.json.data.access, 'members', 'an explicit access is kept');
+  const post = await api('POST', '/api/admin/articles', { headline: 'A story', slug: 'a-story', body: 'News.', status: 'draft' });
+  assert.equal(post.json.data.access, 'metered', 'stories keep the default');
+  assert.doesNotMatch(await page('/privacy'), /free article|meter-banner/);
+});

@@ -62,6 +62,15 @@ run('the walls, the banner and the account pages pass axe-core without serious o
     await page.goto(origin + path);
     await axe(page, path);
   }
+  // On a phone the registration form is one field under another, each as wide as the column.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(origin + '/account/register');
+  await axe(page, '/account/register');
+  const [email, nameLabel, name] = await Promise.all(['#register-email-page', 'label[for="register-name-page"]', '#register-name-page'].map((sel) => page.locator(sel).boundingBox()));
+  assert.ok(email && nameLabel && name, 'the fields are there');
+  assert.ok(nameLabel.y >= email.y + email.height, `the name's label is below the email field (${JSON.stringify({ email, nameLabel })})`);
+  assert.ok(email.width >= 300 && name.width >= 300, `the fields are ${email.width} and ${name.width} px wide`);
+  await page.setViewportSize({ width: 1280, height: 900 });
   // Signed in: the account page and the plans page with its buy buttons.
   const s = await createMemberSession(db, reader!.id, t.clock.now());
   await context.addCookies([{ name: 'nd_member', value: s.id, url: origin, httpOnly: true }]);

@@ -6,9 +6,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { startTestApp } from './helpers/app.ts';
+import { assertAxeClean } from './helpers/axe.ts';
 import { seedPublication } from '../src/publication/setup.ts';
 import { createStaff } from '../src/staff/staff.ts';
 import { INVITE_LINK_TTL, signInLink } from '../src/staff/signin.ts';
@@ -34,19 +34,7 @@ const browser = present
   ? await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
   : null;
 after(() => browser?.close());
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe on the page as it is now (its script injected; the context bypasses the CSP for that only). */
-async function axe(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
-  const bad = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-  });
-  assert.deepEqual(bad, [], `${what}: ${JSON.stringify(bad, null, 1)}`);
-}
+const axe = assertAxeClean;
 
 /** axe at both widths (1280 and 390 px), then back to 1280. */
 async function axeBothWidths(page: Page, path: string): Promise<void> {

@@ -128,6 +128,8 @@ export async function apiCreateArticle(db: Db, key: ApiKey, input: unknown, now:
   const id = await db.tx(async (tx) => {
     const a = await createArticle(tx, rest, { now, createMissingAuthors: can(key.role!, 'taxonomy.manage') });
     await tx.query(`UPDATE articles SET type = $2, api_key_id = $3 WHERE id = $1`, [a.id, type ?? 'post', key.id]);
+    // A page (About, Contact) is for everyone unless the request says otherwise: no section or meter decides it.
+    if (type === 'page' && parsed.access === undefined) await tx.query(`UPDATE articles SET access = 'public' WHERE id = $1`, [a.id]);
     return a.id;
   });
   return getAdminArticle(db, id);

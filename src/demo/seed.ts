@@ -94,7 +94,8 @@ export async function seedDemo(db: Db, opts: { now: Date; timeZone: string }): P
       count++;
     }
     for (const p of DEMO_PAGES) {
-      const created = await createArticle(tx, { ...p, body: p.body + '\n', bodyFormat: 'markdown', status: 'published', publishedAt: new Date(opts.now.getTime() - 60 * 86400_000), authors: [] }, { now: opts.now });
+      // About, Contact and Privacy are for everyone: never behind the meter.
+      const created = await createArticle(tx, { ...p, body: p.body + '\n', bodyFormat: 'markdown', access: 'public', status: 'published', publishedAt: new Date(opts.now.getTime() - 60 * 86400_000), authors: [] }, { now: opts.now });
       await tx.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [created.id]);
     }
     await seedDemoMembers(tx, opts.now);

@@ -77,12 +77,13 @@ export function barChart(c: { title: string; id: string; bars: Array<{ label: st
   return html`<figure class="chart" aria-labelledby="${c.id}-cap">
 <svg viewBox="0 0 ${W} ${h}" role="img" aria-labelledby="${c.id}-t" xmlns="http://www.w3.org/2000/svg"><title id="${c.id}-t">${c.title}: ${c.bars.map((b) => `${b.label} ${fmt(b.value)}`).join(', ')}</title>${raw(bars.join(''))}</svg>
 <figcaption id="${c.id}-cap">${c.title}</figcaption>
-<table class="visually-hidden"><caption>${c.title}</caption><tbody>${c.bars.map((b) => html`<tr><th scope="row">${b.label}</th><td>${b.value}</td></tr>`)}</tbody></table>
+<div class="visually-hidden"><table><caption>${c.title}</caption><tbody>${c.bars.map((b) => html`<tr><th scope="row">${b.label}</th><td>${b.value}</td></tr>`)}</tbody></table></div>
 </figure>`;
 }
 
 function dataTable(c: ChartInput): SafeHtml {
-  return html`<table class="visually-hidden"><caption>${c.title}</caption>
+  // In a hidden div, not a hidden table: a table ignores width: 1px and widened the page on a phone.
+  return html`<div class="visually-hidden"><table><caption>${c.title}</caption>
 <thead><tr><th scope="col">Period</th>${c.series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
-<tbody>${c.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${c.series.map((s) => html`<td>${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody></table>`;
+<tbody>${c.labels.map((l, i) => html`<tr><th scope="row">${l}</th>${c.series.map((s) => html`<td>${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody></table></div>`;
 }

@@ -34,9 +34,9 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
     const state = editions.find((e) => e.newsletter.id === g.id);
     const next = state?.next;
     return html`<tr>
-    <th scope="row">${g.name}</th><td class="num">${g.confirmed.toLocaleString('en-GB')}</td><td class="num">${g.joined30.toLocaleString('en-GB')}</td><td class="num">${g.left30.toLocaleString('en-GB')}</td><td class="num">${signed(g.joined30 - g.left30)}</td>
+    <th scope="row">${g.name}</th><td class="num" data-label="Subscribers">${g.confirmed.toLocaleString('en-GB')}</td><td class="num" data-label="Joined (30 days)">${g.joined30.toLocaleString('en-GB')}</td><td class="num" data-label="Left (30 days)">${g.left30.toLocaleString('en-GB')}</td><td class="num" data-label="Net">${signed(g.joined30 - g.left30)}</td>
     ${manage
-      ? html`<td>${next
+      ? html`<td data-label="Today's edition">${next
           ? html`<a href="/admin/newsletters/editions/${next.id}">Open edition №${next.number}</a> <span class="muted">(${EDITION_STATE[next.status] ?? next.status})</span>`
           : html`<form method="post" action="/admin/newsletters/${g.id}/build" class="inline">${csrfField(ctx)}<button type="submit" class="primary">Build today's ${g.name.replace(/^the\s+/i, '')}</button></form>`}</td>`
       : ''}
@@ -53,7 +53,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
   <thead><tr><th scope="col">Edition</th><th scope="col">Sent on</th><th scope="col" class="num">Delivered to</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Unsubscribed</th></tr></thead>
   <tbody>${n.reports.map((r) => html`<tr>
     <th scope="row">${manage ? html`<a href="/admin/newsletters/editions/${r.id}">${r.newsletter} №${r.number}</a>` : html`${r.newsletter} №${r.number}`}<br><span class="muted">${r.subject}</span></th>
-    <td>${when(r.sent_at, tz)}</td><td class="num">${r.sent.toLocaleString('en-GB')}</td><td class="num">${r.failed.toLocaleString('en-GB')}</td><td class="num">${r.bounced.toLocaleString('en-GB')}</td><td class="num">${r.unsubscribed.toLocaleString('en-GB')}</td>
+    <td data-label="Sent on">${when(r.sent_at, tz)}</td><td class="num" data-label="Delivered to">${r.sent.toLocaleString('en-GB')}</td><td class="num" data-label="Failed">${r.failed.toLocaleString('en-GB')}</td><td class="num" data-label="Bounced">${r.bounced.toLocaleString('en-GB')}</td><td class="num" data-label="Unsubscribed">${r.unsubscribed.toLocaleString('en-GB')}</td>
   </tr>`)}</tbody></table>
   <p class="hint">Unsubscribed: readers of that newsletter who left after the edition went out and before the next one did.</p>`
     : html`<p>No edition has been sent yet.</p>`}

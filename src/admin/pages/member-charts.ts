@@ -33,7 +33,7 @@ function dataTable(caption: string, labels: string[], series: Array<{ name: stri
   return html`<details class="chart-data"><summary>${caption}: the numbers</summary>
 <table class="list"><caption class="visually-hidden">${caption}</caption>
 <thead><tr><th scope="col">${firstColumn}</th>${series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
-<tbody>${labels.map((l, i) => html`<tr><th scope="row">${l}</th>${series.map((s) => html`<td>${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody>
+<tbody>${labels.map((l, i) => html`<tr><th scope="row">${l}</th>${series.map((s) => html`<td data-label="${s.name}">${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody>
 </table></details>`;
 }
 

@@ -68,15 +68,15 @@ export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: O
   const tz = ctx.timeZone;
   const rows = outlets.map(
     (o) => html`<tr>
-  <td><a href="${WIRE_PATH}?outlet=${o.slug}">${o.name}</a><br><small><a href="${o.home_url}" rel="noopener noreferrer nofollow" target="_blank">${o.home_url}</a></small>${o.demo ? html` <small>(demo)</small>` : ''}</td>
-  <td>${lean(o.lean)}${o.rating_source ? html`<br><small>${o.rating_source}${o.rating_confidence ? `, ${o.rating_confidence} confidence` : ''}</small>` : ''}</td>
-  <td>${o.feeds.length ? o.feeds.map((f) => html`<div class="feed"><small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>${websubState(f, websubOn, tz)}</div>`) : html`<small>no feed</small>`}</td>
-  <td>${o.active ? 'Active' : 'Paused'}${o.fetch_allowed ? '' : html`<br><small>feeds only</small>`}</td>
-  <td>${d(o.last_polled_at, tz)}</td>
-  <td>${d(o.last_new_item_at, tz)}</td>
-  <td>${o.items_per_day}</td>
-  <td>${o.last_error ? html`<span class="error-text">${o.last_error}</span>` : 'None'}${o.page_errors ? html`<br><small>${o.page_errors} page(s) not extracted this week</small>` : ''}</td>
-  <td>${
+  <td data-label="Outlet"><a href="${WIRE_PATH}?outlet=${o.slug}">${o.name}</a><br><small><a href="${o.home_url}" rel="noopener noreferrer nofollow" target="_blank">${o.home_url}</a></small>${o.demo ? html` <small>(demo)</small>` : ''}</td>
+  <td data-label="Lean">${lean(o.lean)}${o.rating_source ? html`<br><small>${o.rating_source}${o.rating_confidence ? `, ${o.rating_confidence} confidence` : ''}</small>` : ''}</td>
+  <td data-label="Feeds and push">${o.feeds.length ? o.feeds.map((f) => html`<div class="feed"><small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>${websubState(f, websubOn, tz)}</div>`) : html`<small>no feed</small>`}</td>
+  <td data-label="State">${o.active ? 'Active' : 'Paused'}${o.fetch_allowed ? '' : html`<br><small>feeds only</small>`}</td>
+  <td data-label="Last poll">${d(o.last_polled_at, tz)}</td>
+  <td data-label="Last new item">${d(o.last_new_item_at, tz)}</td>
+  <td data-label="Items per day">${o.items_per_day}</td>
+  <td data-label="Errors">${o.last_error ? html`<span class="error-text">${o.last_error}</span>` : 'None'}${o.page_errors ? html`<br><small>${o.page_errors} page(s) not extracted this week</small>` : ''}</td>
+  <td data-label="Actions">${
     canManage
       ? html`<form method="post" action="${OUTLETS_PATH}/${o.id}/${o.active ? 'pause' : 'resume'}">${csrfField(ctx)}<button type="submit">${o.active ? 'Pause' : 'Resume'}</button></form>
   <form method="post" action="${OUTLETS_PATH}/${o.id}/delete">${csrfField(ctx)}<button type="submit" class="danger">Delete</button></form>`
