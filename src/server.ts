@@ -16,7 +16,7 @@ import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL, STORY_CHANNEL } from './platform/channels.ts';
 import { storyPageKeys } from './web/stories.ts';
-import { queueWebsubPing } from './publication/websub.ts';
+import { queueStoryWebsubPing, queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
@@ -26,7 +26,7 @@ import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 import { startDbMaintenance } from './db/maintenance.ts';
-import { anonymousGate } from './web/members.ts';
+import { anonymousGate, memberGate } from './web/members.ts';
 import { WallCounter } from './members/stats.ts';
 
 export interface App {
@@ -42,12 +42,16 @@ export async function createApp(deps: Deps): Promise<App> {
   const web: WebDeps = { ...deps, cache, walls: new WallCounter() };
   // Anonymous readers of gated articles are answered from the cache through THE access rule.
   cache.setGate(anonymousGate(web));
+  // Signed-in readers too, once their session is known (kept briefly in memory; see 0053).
+  cache.setMemberGate(memberGate(web));
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
   // With WEBSUB_HUB, a change also queues the hub's ping (deduplicated: every process may hear it).
   await deps.db.listen(CONTENT_CHANNEL, () => {
     cache.clear();
     if (deps.config.websubHub) {
       queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
+      // Editors' decisions and big cluster batches come this way too: the story ping finds what changed.
+      queueStoryWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub story ping not queued', { err }));
     }
   });
   // A wire story's coverage changed (a JSON list of slugs): only its pages, its feeds and our articles
@@ -58,6 +62,10 @@ export async function createApp(deps: Deps): Promise<App> {
       slugs = JSON.parse(payload);
     } catch {
       slugs = null;
+    }
+    // With WEBSUB_HUB, the stories' feeds are pinged too (one queued ping for a burst of batches).
+    if (deps.config.websubHub) {
+      queueStoryWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub story ping not queued', { err }));
     }
     if (!Array.isArray(slugs)) return cache.clear();
     storyPageKeys(deps.db, slugs as string[])
