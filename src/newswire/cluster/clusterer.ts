@@ -240,6 +240,8 @@ export class StoryClusterer {
   private lastCandidates: Map<number, number> | null = null;
   private readonly grace: number;
   private epoch = 0;
+  /** Whether the item being added has its cross-family vectors built (crossOf). */
+  private crossReady = false;
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
@@ -273,7 +275,7 @@ export class StoryClusterer {
     let secondScore = 0;
     if (forced === null) {
       const excluded = this.excludedStories(item.id);
-      if (this.options.crossNames > 0) state.cross = [this.translate(state.vec[F_ENT]!, F_ENT, F_WORDS), this.translate(state.vec[F_WORDS]!, F_WORDS, F_ENT)];
+      this.crossReady = false;
       this.lastCandidates = this.candidates(state, excluded);
       for (const [sid, score] of this.lastCandidates) {
         if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
@@ -295,7 +297,14 @@ export class StoryClusterer {
     const o = this.options;
     if (forced !== null) storyId = forced;
     else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
-    else if (o.bridgeScore > 0 && second !== -1 && secondScore >= o.bridgeScore && this.canMerge(best, second) && this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames && this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames) {
+    else if (
+      o.bridgeScore > 0 &&
+      second !== -1 &&
+      secondScore >= o.bridgeScore &&
+      this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames &&
+      this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames &&
+      this.canMerge(best, second)
+    ) {
       storyId = best;
       bridge = second;
     } else {
@@ -516,6 +525,8 @@ export class StoryClusterer {
   }
 
   private canMerge(a: number, b: number): boolean {
+    // No editor has split or merged anything: nothing to keep apart.
+    if (!this.cannot.size && !this.group.size) return true;
     const sa = this.storiesById.get(a)!;
     const sb = this.storiesById.get(b)!;
     const small = sa.items.length <= sb.items.length ? sa : sb;
@@ -834,12 +845,24 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
-    if (state.strong && s.strong && ent >= 0 && ent < o.gateFull && state.cross) {
-      // The names may be the other side's plain words.
-      const c = o.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single));
+    const base = (num / den) * decay;
+    if (!(state.strong && s.strong) || ent < 0) return base;
+    // The names may be the other side's plain words; worth looking only if a wider-open gate could reach the floor.
+    if (ent < o.gateFull && o.crossNames > 0 && base * this.gate(Math.max(ent, o.crossNames)) >= floor) {
+      const cross = this.crossOf(state);
+      const c = o.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single));
       if (c > ent) ent = c;
     }
-    return (num / den) * (state.strong && s.strong ? this.gate(ent) : 1) * decay;
+    return base * this.gate(ent);
+  }
+
+  /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
+  private crossOf(state: ItemState): [SparseVec, SparseVec] {
+    if (!this.crossReady || !state.cross) {
+      state.cross = [this.translate(state.vec[F_ENT]!, F_ENT, F_WORDS), this.translate(state.vec[F_WORDS]!, F_WORDS, F_ENT)];
+      this.crossReady = true;
+    }
+    return state.cross;
   }
 
   /**
@@ -850,7 +873,10 @@ export class StoryClusterer {
     if (!state.strong || !s.strong) return 1;
     const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
     let ent = this.dotStory(state.vec[F_ENT]!, s, F_ENT, single);
-    if (state.cross && this.options.crossNames > 0) ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single)));
+    if (ent < 1 && this.options.crossNames > 0) {
+      const cross = this.crossOf(state);
+      ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single)));
+    }
     return ent;
   }
 
