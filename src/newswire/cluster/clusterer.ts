@@ -224,6 +224,8 @@ export class StoryClusterer {
   private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
+  /** The id of the same string in the other of the names and headline-words families, or -1 (crossNames). */
+  private twin: Int32Array = new Int32Array(1024).fill(-1);
   private docs = 0;
   private readonly postings: Story[][] = [];
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
@@ -554,6 +556,17 @@ export class StoryClusterer {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
+        const twin = new Int32Array(this.df.length).fill(-1);
+        twin.set(this.twin);
+        this.twin = twin;
+      }
+      // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
+      if (f === F_ENT || f === F_WORDS) {
+        const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
+        if (other !== undefined) {
+          this.twin[id] = other;
+          this.twin[other] = id;
+        }
       }
       this.postings.push([]);
     }
@@ -588,16 +601,13 @@ export class StoryClusterer {
     }
   }
 
-  /** A vector of family `from` in the term ids of family `to` (terms `to` has never seen are dropped: no story holds them). */
-  private translate(v: SparseVec, from: number, to: number): SparseVec {
+  /** A names vector as headline-word ids, or the reverse (terms the other family has never seen are dropped: no story holds them). */
+  private translate(v: SparseVec): SparseVec {
     if (!v.ids.length) return EMPTY;
-    void from;
-    const names = this.termName;
-    const target = this.termIds[to]!;
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < v.ids.length; i++) {
-      const id = target.get(names[v.ids[i]!]!);
-      if (id !== undefined && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
+      const id = this.twin[v.ids[i]!]!;
+      if (id >= 0 && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
     }
     if (!pairs.length) return EMPTY;
     pairs.sort((a, b) => a[0] - b[0]);
@@ -859,7 +869,7 @@ export class StoryClusterer {
   /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
   private crossOf(state: ItemState): [SparseVec, SparseVec] {
     if (!this.crossReady || !state.cross) {
-      state.cross = [this.translate(state.vec[F_ENT]!, F_ENT, F_WORDS), this.translate(state.vec[F_WORDS]!, F_WORDS, F_ENT)];
+      state.cross = [this.translate(state.vec[F_ENT]!), this.translate(state.vec[F_WORDS]!)];
       this.crossReady = true;
     }
     return state.cross;
