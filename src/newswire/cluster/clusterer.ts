@@ -224,6 +224,8 @@ export class StoryClusterer {
   private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
+  /** The id of the same string in the other of the names and headline-words families, or -1 (crossNames). */
+  private twin: Int32Array = new Int32Array(1024).fill(-1);
   private docs = 0;
   private readonly postings: Story[][] = [];
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
@@ -240,6 +242,8 @@ export class StoryClusterer {
   private lastCandidates: Map<number, number> | null = null;
   private readonly grace: number;
   private epoch = 0;
+  /** Whether the item being added has its cross-family vectors built (crossOf). */
+  private crossReady = false;
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
@@ -273,7 +277,7 @@ export class StoryClusterer {
     let secondScore = 0;
     if (forced === null) {
       const excluded = this.excludedStories(item.id);
-      if (this.options.crossNames > 0) state.cross = [this.translate(state.vec[F_ENT]!, F_ENT, F_WORDS), this.translate(state.vec[F_WORDS]!, F_WORDS, F_ENT)];
+      this.crossReady = false;
       this.lastCandidates = this.candidates(state, excluded);
       for (const [sid, score] of this.lastCandidates) {
         if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
@@ -295,7 +299,14 @@ export class StoryClusterer {
     const o = this.options;
     if (forced !== null) storyId = forced;
     else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
-    else if (o.bridgeScore > 0 && second !== -1 && secondScore >= o.bridgeScore && this.canMerge(best, second) && this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames && this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames) {
+    else if (
+      o.bridgeScore > 0 &&
+      second !== -1 &&
+      secondScore >= o.bridgeScore &&
+      this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames &&
+      this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames &&
+      this.canMerge(best, second)
+    ) {
       storyId = best;
       bridge = second;
     } else {
@@ -516,6 +527,8 @@ export class StoryClusterer {
   }
 
   private canMerge(a: number, b: number): boolean {
+    // No editor has split or merged anything: nothing to keep apart.
+    if (!this.cannot.size && !this.group.size) return true;
     const sa = this.storiesById.get(a)!;
     const sb = this.storiesById.get(b)!;
     const small = sa.items.length <= sb.items.length ? sa : sb;
@@ -543,6 +556,17 @@ export class StoryClusterer {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
+        const twin = new Int32Array(this.df.length).fill(-1);
+        twin.set(this.twin);
+        this.twin = twin;
+      }
+      // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
+      if (f === F_ENT || f === F_WORDS) {
+        const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
+        if (other !== undefined) {
+          this.twin[id] = other;
+          this.twin[other] = id;
+        }
       }
       this.postings.push([]);
     }
@@ -577,16 +601,13 @@ export class StoryClusterer {
     }
   }
 
-  /** A vector of family `from` in the term ids of family `to` (terms `to` has never seen are dropped: no story holds them). */
-  private translate(v: SparseVec, from: number, to: number): SparseVec {
+  /** A names vector as headline-word ids, or the reverse (terms the other family has never seen are dropped: no story holds them). */
+  private translate(v: SparseVec): SparseVec {
     if (!v.ids.length) return EMPTY;
-    void from;
-    const names = this.termName;
-    const target = this.termIds[to]!;
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < v.ids.length; i++) {
-      const id = target.get(names[v.ids[i]!]!);
-      if (id !== undefined && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
+      const id = this.twin[v.ids[i]!]!;
+      if (id >= 0 && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
     }
     if (!pairs.length) return EMPTY;
     pairs.sort((a, b) => a[0] - b[0]);
@@ -834,12 +855,24 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
-    if (state.strong && s.strong && ent >= 0 && ent < o.gateFull && state.cross) {
-      // The names may be the other side's plain words.
-      const c = o.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single));
+    const base = (num / den) * decay;
+    if (!(state.strong && s.strong) || ent < 0) return base;
+    // The names may be the other side's plain words; worth looking only if a wider-open gate could reach the floor.
+    if (ent < o.gateFull && o.crossNames > 0 && base * this.gate(Math.max(ent, o.crossNames)) >= floor) {
+      const cross = this.crossOf(state);
+      const c = o.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single));
       if (c > ent) ent = c;
     }
-    return (num / den) * (state.strong && s.strong ? this.gate(ent) : 1) * decay;
+    return base * this.gate(ent);
+  }
+
+  /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
+  private crossOf(state: ItemState): [SparseVec, SparseVec] {
+    if (!this.crossReady || !state.cross) {
+      state.cross = [this.translate(state.vec[F_ENT]!), this.translate(state.vec[F_WORDS]!)];
+      this.crossReady = true;
+    }
+    return state.cross;
   }
 
   /**
@@ -850,7 +883,10 @@ export class StoryClusterer {
     if (!state.strong || !s.strong) return 1;
     const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
     let ent = this.dotStory(state.vec[F_ENT]!, s, F_ENT, single);
-    if (state.cross && this.options.crossNames > 0) ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single)));
+    if (ent < 1 && this.options.crossNames > 0) {
+      const cross = this.crossOf(state);
+      ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single)));
+    }
     return ent;
   }
 
