@@ -10,7 +10,7 @@ import { deliverWebhook } from './webhooks/deliver.ts';
 import { wirePollJob } from './newswire/poller.ts';
 import { wireClusterJob } from './newswire/stories/live.ts';
 import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
-import { websubPingJob } from './publication/websub.ts';
+import { websubPingJob, websubStoryPingJob } from './publication/websub.ts';
 import { cancelStripeSubscriptionJob } from './members/stripe.ts';
 import { demoImagesJob } from './demo/images.ts';
 
@@ -35,6 +35,8 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'members.cancel_stripe_subscription': cancelStripeSubscriptionJob,
   /** WEBSUB_PING_JOB: tell the WebSub hub (WEBSUB_HUB) that the feeds changed. */
   'websub.ping': websubPingJob,
+  /** WEBSUB_STORY_PING_JOB: tell the hub that public wire stories' feeds changed (they gained items). */
+  'websub.story_ping': websubStoryPingJob,
   /** DEMO_IMAGES_JOB: draw the demo publication's pictures (seconds of work, once, after the first start). */
   'demo.images': demoImagesJob,
 };

@@ -16,7 +16,7 @@ import { registerApi } from './api/routes.ts';
 import { errorPage } from './web/pages/public.ts';
 import { CONTENT_CHANNEL, STORY_CHANNEL } from './platform/channels.ts';
 import { storyPageKeys } from './web/stories.ts';
-import { queueWebsubPing } from './publication/websub.ts';
+import { queueStoryWebsubPing, queueWebsubPing } from './publication/websub.ts';
 import { findRedirect } from './articles/queries.ts';
 import { startScheduler } from './articles/scheduler.ts';
 import { startJobWorker } from './platform/jobs.ts';
@@ -50,6 +50,8 @@ export async function createApp(deps: Deps): Promise<App> {
     cache.clear();
     if (deps.config.websubHub) {
       queueWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub ping not queued', { err }));
+      // Editors' decisions and big cluster batches come this way too: the story ping finds what changed.
+      queueStoryWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub story ping not queued', { err }));
     }
   });
   // A wire story's coverage changed (a JSON list of slugs): only its pages, its feeds and our articles
@@ -60,6 +62,10 @@ export async function createApp(deps: Deps): Promise<App> {
       slugs = JSON.parse(payload);
     } catch {
       slugs = null;
+    }
+    // With WEBSUB_HUB, the stories' feeds are pinged too (one queued ping for a burst of batches).
+    if (deps.config.websubHub) {
+      queueStoryWebsubPing(deps.db, deps.config.websubHub, deps.clock.now()).catch((err) => deps.log.error('websub story ping not queued', { err }));
     }
     if (!Array.isArray(slugs)) return cache.clear();
     storyPageKeys(deps.db, slugs as string[])

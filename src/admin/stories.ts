@@ -6,7 +6,7 @@ import type { WebDeps } from '../web/site.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { localDate } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { getStory, getStorySettings, linkedArticles, listBlindspots, listStories, setStorySettings, spreadOf, storyItems } from '../newswire/stories/store.ts';
+import { getStory, getStorySettings, linkedArticles, listBlindspots, listStories, mergeCandidates, setStorySettings, spreadOf, storyItems } from '../newswire/stories/store.ts';
 import { hideStory, mergeStories, pinStory, renameStory, splitStory, storyDecisions } from '../newswire/stories/decisions.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { STORIES_PATH, blindspotsPage, storiesPage, storyPage } from './pages/stories.ts';
@@ -55,9 +55,9 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
       linkedArticles(db, story),
       storyDecisions(db, id),
       getStorySettings(db),
-      listStories(db, { timeZone: ctx.timeZone, now: web.clock.now(), limit: 40 }),
+      mergeCandidates(db, { now: web.clock.now(), limit: 40, exclude: id }),
     ]);
-    const page = storyPage(ctx, { story, spread: spreadOf(story, settings), items, articles, decisions, others: others.map((s) => ({ id: s.id, title: s.title })), canManage: can(ctx.session.staff.role, 'wire.manage'), form }, notice);
+    const page = storyPage(ctx, { story, spread: spreadOf(story, settings), items, articles, decisions, others, canManage: can(ctx.session.staff.role, 'wire.manage'), form }, notice);
     return h.sendPage(reply, page, status);
   };
 

@@ -42,6 +42,7 @@ export const commands: CommandEntry[] = [
   lazy({ name: 'editions send', summary: "Build today's edition of a newsletter (unless one is waiting) and send it now", remote: true }, () => import('./editions.ts'), (m) => m.editionsSendCommand),
   lazy({ name: 'editions status', summary: "Each newsletter's latest editions and their delivery counts", remote: true }, () => import('./editions.ts'), (m) => m.editionsStatusCommand),
   lazy({ name: 'wire cluster', summary: 'Cluster news items (JSON lines) into stories, offline', remote: false, offline: true }, () => import('./wire-cluster.ts'), (m) => m.wireClusterCommand),
+  lazy({ name: 'wire recluster', summary: 'Re-cluster the wire\u2019s items into stories, keeping the editors\u2019 merges, splits and renames', remote: true }, () => import('./wire-recluster.ts'), (m) => m.wireReclusterCommand),
   lazy({ name: 'wire extract', summary: 'Extract the article (title, byline, date, language, text) from saved HTML pages, as JSON lines', remote: false, offline: true }, () => import('./wire-extract.ts'), (m) => m.wireExtractCommand),
   lazy({ name: 'outlets add', summary: 'Add an outlet to the newswire (its feeds given, or found from its home page)', remote: true }, () => import('./outlets.ts'), (m) => m.outletsAddCommand),
   lazy({ name: 'outlets import', summary: 'Import outlets from a CSV file (our columns, or the AllSides ratings export)', remote: true }, () => import('./outlets.ts'), (m) => m.outletsImportCommand),

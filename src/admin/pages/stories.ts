@@ -162,7 +162,7 @@ ${
 <form method="post" action="${STORIES_PATH}/${s.id}/merge" class="stack card">${csrfField(ctx)}
 <h3>Merge another story into this one</h3>
 <label for="merge-from">Story</label>
-<select id="merge-from" name="from" required><option value="">Choose a story</option>${v.others.filter((o) => o.id !== s.id).map((o) => html`<option value="${String(o.id)}"${v.form?.from === String(o.id) ? raw(' selected') : ''}>${o.title} (${String(o.id)})</option>`)}</select>
+<select id="merge-from" name="from"><option value="">Choose a story</option>${v.others.filter((o) => o.id !== s.id).map((o) => html`<option value="${String(o.id)}"${v.form?.from === String(o.id) ? raw(' selected') : ''}>${o.title} (${String(o.id)})</option>`)}</select>
 <label for="merge-id">or its number</label>
 <input id="merge-id" name="from_id" inputmode="numeric" pattern="[0-9]*" maxlength="15">
 <button type="submit">Merge into this story</button>

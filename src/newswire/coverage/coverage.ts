@@ -125,6 +125,29 @@ export async function announceStoryChanges(db: Db, ids: readonly number[]): Prom
   return slugs;
 }
 
+/**
+ * The public stories (not hidden, not merged away, with a published article of ours on them or on a
+ * story merged into them: the ones with a page and feeds) whose row changed after `since` (a story
+ * gaining items is recounted, which touches it; so do editors' decisions), oldest change first: at
+ * most `limit` of them, plus any that changed at the same instant as the last one, so that a cursor
+ * set to `through` skips nothing. `more`: others changed later.
+ */
+export async function changedPublicStories(db: Db, since: Date | string, limit: number): Promise<{ slugs: string[]; through: string | null; more: boolean }> {
+  const rows = await db.query<{ slug: string; at: string; through: string | null; total: string }>(
+    `WITH cand AS (
+       SELECT s.slug, s.updated_at FROM wire_stories s
+        WHERE s.updated_at > $1::timestamptz AND s.merged_into IS NULL AND NOT s.hidden
+          AND EXISTS (SELECT 1 FROM wire_stories m JOIN articles a ON a.story_key = m.slug AND a.status = 'published'
+                       WHERE m.id = s.id OR m.merged_into = s.id)),
+     lim AS (SELECT max(updated_at) AS t FROM (SELECT updated_at FROM cand ORDER BY updated_at LIMIT $2::int) x)
+     SELECT cand.slug, cand.updated_at::text AS at, (SELECT t::text FROM lim) AS through, (SELECT count(*) FROM cand) AS total
+       FROM cand WHERE cand.updated_at <= (SELECT t FROM lim) ORDER BY cand.slug`,
+    [since, limit],
+  );
+  if (!rows.length) return { slugs: [], through: null, more: false };
+  return { slugs: rows.map((r) => r.slug), through: rows[0]!.through, more: Number(rows[0]!.total) > rows.length };
+}
+
 export { SIDES };
 export type { Side };
 

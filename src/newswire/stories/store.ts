@@ -316,29 +316,31 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const { start, end } = dayRange(date, timeZone);
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
   const ref = Math.min(now.getTime(), end.getTime());
+  // The candidates come off wire_stories_rank (migration 052) in its order, so the scan stops at the
+  // CANDIDATES-th story of the day instead of reading every story of the day; their items of the day
+  // are grouped once by (story, outlet), and an outlet counts as new in the last 6 hours when it has no
+  // earlier item on the story (an anti-join on the story's items, only for the outlets seen lately).
   const rows = await db.query(
     `WITH c AS (
-       SELECT ${STORY_COLS} FROM wire_stories s
+       SELECT s.id FROM wire_stories s
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
-     so AS (
-       SELECT i.story_id, i.outlet_id, count(*) AS n, min(i.published_at) AS first, max(i.published_at) AS last
+     so AS MATERIALIZED (
+       SELECT i.story_id, i.outlet_id, min(o.lean) AS lean, count(*) AS n, min(i.published_at) AS first, max(i.published_at) AS last
          FROM c JOIN wire_items i ON i.story_id = c.id AND i.published_at >= $1 AND i.published_at < $2
-        GROUP BY i.story_id, i.outlet_id),
-     fo AS (
-       SELECT i.story_id, i.outlet_id, min(i.published_at) AS first
-         FROM so JOIN wire_items i ON i.story_id = so.story_id AND i.outlet_id = so.outlet_id
+         JOIN wire_outlets o ON o.id = i.outlet_id
         GROUP BY i.story_id, i.outlet_id),
      d AS (
        SELECT so.story_id, sum(so.n)::int AS items, count(*)::int AS outlets,
-              count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
-              count(*) FILTER (WHERE o.lean = 'center')::int AS ce,
-              count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
-              count(*) FILTER (WHERE fo.first >= $3)::int AS new6, max(so.last) AS last
-         FROM so JOIN wire_outlets o ON o.id = so.outlet_id JOIN fo ON fo.story_id = so.story_id AND fo.outlet_id = so.outlet_id
-        GROUP BY so.story_id)
-     SELECT c.*, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
-       FROM c JOIN d ON d.story_id = c.id`,
+              count(*) FILTER (WHERE so.lean IN ('left', 'lean-left'))::int AS l,
+              count(*) FILTER (WHERE so.lean = 'center')::int AS ce,
+              count(*) FILTER (WHERE so.lean IN ('lean-right', 'right'))::int AS r,
+              count(*) FILTER (WHERE so.first >= $3 AND NOT EXISTS (
+                SELECT 1 FROM wire_items e WHERE e.story_id = so.story_id AND e.outlet_id = so.outlet_id AND e.published_at < so.first))::int AS new6,
+              max(so.last) AS last
+         FROM so GROUP BY so.story_id)
+     SELECT ${STORY_COLS}, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
+       FROM d JOIN wire_stories s ON s.id = d.story_id`,
     [start, end, new Date(ref - 6 * HOUR)],
   );
   const ranked = rows.map((r) => {
@@ -357,6 +359,21 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const out = ranked.slice(0, limit);
   out.forEach((s, i) => (s.rank = i + 1));
   return out;
+}
+
+/**
+ * Stories an editor may merge into another: the live stories of the last two days with the most
+ * outlets (stored counts, off wire_stories_rank), titles only. Cheaper than the day's ranking.
+ */
+export async function mergeCandidates(db: Db, opts: { now: Date; limit?: number; exclude?: number }): Promise<Array<{ id: number; title: string }>> {
+  const limit = Math.max(1, Math.min(200, Math.floor(opts.limit ?? 40)));
+  const rows = await db.query<{ id: string; title: string }>(
+    `SELECT s.id, s.title FROM wire_stories s
+      WHERE s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= $1 AND s.id <> $2
+      ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`,
+    [new Date(opts.now.getTime() - 2 * 24 * HOUR), opts.exclude ?? 0],
+  );
+  return rows.map((r) => ({ id: Number(r.id), title: r.title }));
 }
 
 export interface BlindspotListOptions {

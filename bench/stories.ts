@@ -1,0 +1,211 @@
+// The Stories screens and the live wire at 100,000 items (issue #12): "The Stories screen and a story's
+// page answer in under 50 ms p99 with 100,000 items" and "the live wire adds an item to its story in
+// under 5 ms p99 with 100,000 items in the window".
+//
+// A database (embedded PGlite in a temporary directory; PostgreSQL with BENCH_DATABASE_URL) gets 300
+// outlets across the spectrum and 100,000 items of a synthetic stream (bench/cluster-synthetic.ts) over
+// the seven days of the window, bulk-inserted in their stories (the stream's own events: a heavy tail
+// of story sizes, up to 80 items), with the counts the live wire keeps. Then, through the whole Fastify
+// app (app.inject: routing, session, queries, rendering; no page cache), each measured 200 times
+// after 20 warm-ups: the Stories screen, a story's admin page (the biggest story and a typical one),
+// GET /api/admin/stories?date= and GET /api/admin/stories/{id}. The reference, measured in the same
+// run on the same database, is the public home page rendered without the page cache (as bench/admin.ts).
+// The live wire: the clusterer's state is rebuilt from the 100,000 stored assignments (timed), then
+// items arrive one at a time and are clustered by the live path (clusterPending: the clusterer's add,
+// the transaction writing the item's story, the story's counts and title); its p99 is measured end to
+// end and for the clusterer's add alone, against one UPDATE in a transaction on the same database.
+//
+//   node --import tsx bench/stories.ts [ITEMS]       (--quick: 20,000 items, fewer live adds)
+// Time limit: 10 minutes (4 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
+import os from 'node:os';
+import { loadConfig } from '../src/config.ts';
+import { openDb } from '../src/db/index.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createLog } from '../src/platform/log.ts';
+import { fixedClock } from '../src/platform/clock.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
+import { createApp } from '../src/server.ts';
+import { createStaff } from '../src/staff/staff.ts';
+import { createSession } from '../src/staff/sessions.ts';
+import { createApiKey } from '../src/staff/api-keys.ts';
+import { clusterPending, liveWire } from '../src/newswire/stories/live.ts';
+import { seedWireWeek } from './lib/wire-seed.ts';
+import { startBench } from './lib/harness.ts';
+
+const bench = startBench({ name: 'stories', limit: { full: 600, quick: 240 } });
+const N = Number(bench.argv[0] ?? (bench.quick ? 20_000 : 100_000));
+const LIVE = bench.quick ? 100 : 400;
+/** Items of one cluster run, as the poller brings them (the live wire's batch is 200). */
+const BURST = 200;
+const WARMUP = 20;
+const RUNS = 200;
+
+const dir = bench.tempDir('newsdesk-bench-stories-');
+const databaseUrl = process.env.BENCH_DATABASE_URL || null;
+const db = await openDb({ databaseUrl, dataDir: dir });
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+try {
+  bench.waiting('migrations');
+  await migrate(db);
+  if (databaseUrl && (await db.one('SELECT 1 FROM wire_items LIMIT 1'))) throw new Error('BENCH_DATABASE_URL must be an empty database (its wire_items has rows)');
+
+  bench.waiting(`the bulk insert of 300 outlets and ${N.toLocaleString('en-GB')} items in their stories`);
+  const t0 = performance.now();
+  const { live, now, outletId, stories } = await seedWireWeek(db, { items: N, live: LIVE + BURST });
+  const seedS = (performance.now() - t0) / 1000;
+  const today = now.toISOString().slice(0, 10);
+  const dayStories = (await db.one<{ n: string }>(`SELECT count(*) AS n FROM wire_stories WHERE last_updated_at >= $1::date`, [today]))!.n;
+  console.log(`# ${N.toLocaleString('en-GB')} items in ${stories.toLocaleString('en-GB')} stories (${dayStories} of them on ${today}), 300 outlets, inserted in ${seedS.toFixed(1)} s (${db.kind}); ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
+
+  // ---- the screens and the API --------------------------------------------------------------------
+  const config = loadConfig({ DATA_DIR: dir, SITE_URL: 'http://localhost', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', PAGE_CACHE_ENTRIES: '0', TIME_ZONE: 'UTC' }, { loadDotEnv: false });
+  const deps = { db, config, log: createLog('silent'), clock: fixedClock(now.toISOString()), runtime: createRuntime() };
+  const { app } = await createApp(deps);
+  const staff = await createStaff(db, { email: 'bench@example.com', role: 'editor', name: 'Bench' });
+  const session = await createSession(db, staff.id, now);
+  const cookie = `nd_session=${session.id}`;
+  const { secret } = await createApiKey(db, { name: 'bench', kind: 'admin', role: 'editor' });
+  const bearer = { authorization: `Bearer ${secret}` };
+  const top = (await db.one<{ id: string; item_count: number }>(`SELECT id, item_count FROM wire_stories WHERE last_updated_at >= $1::date ORDER BY item_count DESC, id LIMIT 1`, [today]))!;
+  const typical = (await db.one<{ id: string; item_count: number }>(
+    `SELECT id, item_count FROM wire_stories WHERE last_updated_at >= $1::date AND item_count >= 3 ORDER BY id LIMIT 1 OFFSET 50`,
+    [today],
+  ))!;
+
+  async function measure(label: string, url: string, headers: Record<string, string>) {
+    bench.waiting(`${WARMUP + RUNS} requests of ${url}`);
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const start = performance.now();
+      const res = await app.inject({ method: 'GET', url, headers });
+      const ms = performance.now() - start;
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+      bytes = res.rawPayload.length;
+      if (i >= WARMUP) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    return { label, url, p50: quantile(times, 0.5), p99: quantile(times, 0.99), bytes };
+  }
+
+  const reference = await measure('public home page (uncached)', '/', {});
+  const results = [
+    await measure('Stories screen (today)', '/admin/stories', { cookie }),
+    await measure(`story page, biggest (${top.item_count} items)`, `/admin/stories/${top.id}`, { cookie }),
+    await measure(`story page, typical (${typical.item_count} items)`, `/admin/stories/${typical.id}`, { cookie }),
+    await measure('GET /api/admin/stories?date=', `/api/admin/stories?date=${today}`, bearer),
+    await measure(`GET /api/admin/stories/{id}, biggest`, `/api/admin/stories/${top.id}`, bearer),
+    await measure('blindspots of the week', '/admin/stories/blindspots', { cookie }),
+  ];
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${pad('request', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('bytes', 9)}p99 vs reference`);
+  console.log(`${pad(reference.label, 40)}${pad(reference.p50.toFixed(1), 9)}${pad(reference.p99.toFixed(1), 9)}${pad(String(reference.bytes), 9)}1.00`);
+  for (const r of results) console.log(`${pad(r.label, 40)}${pad(r.p50.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(String(r.bytes), 9)}${(r.p99 / reference.p99).toFixed(2)}`);
+  for (const r of results) {
+    bench.row({
+      name: `${r.label}, ${N.toLocaleString('en-GB')} items`,
+      figure: r.p99,
+      unit: 'ms p99',
+      detail: `p50 ${r.p50.toFixed(1)} ms; ${RUNS} requests`,
+      reference: { figure: reference.p99, unit: 'ms p99', what: 'public home page, uncached' },
+      ratio: r.p99 / reference.p99,
+      target: '< 50 ms p99 at 100,000 items',
+      pass: r.p99 < 50 && N >= 100_000,
+    });
+  }
+  await app.close();
+
+  // ---- the live wire --------------------------------------------------------------------------------
+  bench.waiting(`the clusterer's state rebuilt from ${N.toLocaleString('en-GB')} stored assignments`);
+  const lw = liveWire(deps.runtime, db);
+  await clusterPending(deps); // nothing is waiting: this builds the state only
+  console.log(`\nlive wire: state rebuilt from ${lw.lastRebuild?.items.toLocaleString('en-GB')} items in ${((lw.lastRebuild?.ms ?? 0) / 1000).toFixed(1)} s (once per process start)`);
+  const c = lw.clusterer!;
+  const addTimes: number[] = [];
+  const add = c.add.bind(c);
+  c.add = (item) => {
+    const a = performance.now();
+    const out = add(item);
+    addTimes.push(performance.now() - a);
+    return out;
+  };
+  bench.waiting(`${LIVE} items arriving one at a time`);
+  const endToEnd: number[] = [];
+  let joined = 0;
+  for (const [k, it] of live.slice(0, LIVE).entries()) {
+    await db.query(
+      `INSERT INTO wire_items (outlet_id, guid, url, title, text, published_at, first_seen_at, extract_status) VALUES ($1, $2, $3, $4, $5, $6, $6, 'done')`,
+      [outletId.get(it.outlet!)!, `bench:live:${k}`, it.url, it.title, it.text ?? null, new Date(it.published)],
+    );
+    const a = performance.now();
+    const r = await clusterPending(deps);
+    endToEnd.push(performance.now() - a);
+    if (r.clustered !== 1 || r.rebuilt) throw new Error(`a live add clustered ${r.clustered} item(s), rebuilt: ${r.rebuilt}`);
+    const s = await db.one<{ item_count: number }>(`SELECT s.item_count FROM wire_items i JOIN wire_stories s ON s.id = i.story_id WHERE i.guid = $1`, [`bench:live:${k}`]);
+    if ((s?.item_count ?? 0) > 1) joined++;
+  }
+  // A poll's worth at once: BURST items stored, then one cluster run (one batch, one transaction).
+  bench.waiting(`${BURST} items clustered in one run`);
+  for (const [k, it] of live.slice(LIVE).entries()) {
+    await db.query(
+      `INSERT INTO wire_items (outlet_id, guid, url, title, text, published_at, first_seen_at, extract_status) VALUES ($1, $2, $3, $4, $5, $6, $6, 'done')`,
+      [outletId.get(it.outlet!)!, `bench:burst:${k}`, it.url, it.title, it.text ?? null, new Date(it.published)],
+    );
+  }
+  const b0 = performance.now();
+  const burst = await clusterPending(deps);
+  const burstMs = performance.now() - b0;
+  if (burst.clustered !== BURST) throw new Error(`the burst clustered ${burst.clustered} of ${BURST} items`);
+  // Reference: one UPDATE of one row in a transaction on the same database.
+  const refTimes: number[] = [];
+  for (let k = 0; k < LIVE; k++) {
+    const a = performance.now();
+    await db.tx((tx) => tx.query('UPDATE wire_cluster_state SET updated_at = now() WHERE id = 1'));
+    refTimes.push(performance.now() - a);
+  }
+  for (const xs of [endToEnd, addTimes, refTimes]) xs.sort((a, b) => a - b);
+  const e99 = quantile(endToEnd, 0.99);
+  const a99 = quantile(addTimes, 0.99);
+  const r99 = quantile(refTimes, 0.99);
+  console.log(`live add, ${N.toLocaleString('en-GB')} items in the window, ${LIVE} items one at a time (${joined} joined an existing story):`);
+  console.log(`  end to end (clusterer + transaction writing the story): p50 ${quantile(endToEnd, 0.5).toFixed(2)} ms, p99 ${e99.toFixed(2)} ms, max ${endToEnd[endToEnd.length - 1]!.toFixed(2)} ms`);
+  console.log(`  the clusterer's add alone: p50 ${quantile(addTimes, 0.5).toFixed(3)} ms, p99 ${a99.toFixed(3)} ms`);
+  console.log(`  ${BURST} items in one cluster run: ${burstMs.toFixed(0)} ms, ${(burstMs / BURST).toFixed(2)} ms an item`);
+  console.log(`  reference, one UPDATE in a transaction: p50 ${quantile(refTimes, 0.5).toFixed(2)} ms, p99 ${r99.toFixed(2)} ms; end-to-end p99 is ${(e99 / r99).toFixed(1)}x it`);
+  bench.row({
+    name: `live add (clusterer), ${N.toLocaleString('en-GB')} items in the window`,
+    figure: a99,
+    unit: 'ms p99',
+    detail: `p50 ${quantile(addTimes, 0.5).toFixed(3)} ms; ${LIVE} adds`,
+    reference: { figure: r99, unit: 'ms p99', what: 'one UPDATE in a transaction' },
+    ratio: a99 / r99,
+    target: '< 5 ms p99 at 100,000 items',
+    pass: a99 < 5 && N >= 100_000,
+  });
+  bench.row({
+    name: `live add (end to end, to the database), ${N.toLocaleString('en-GB')} items in the window`,
+    figure: e99,
+    unit: 'ms p99',
+    detail: `p50 ${quantile(endToEnd, 0.5).toFixed(2)} ms; ${LIVE} adds`,
+    reference: { figure: r99, unit: 'ms p99', what: 'one UPDATE in a transaction' },
+    ratio: e99 / r99,
+    target: '< 5 ms p99 at 100,000 items',
+    pass: e99 < 5 && N >= 100_000,
+  });
+  bench.row({
+    name: `live add in a batch of ${BURST} (end to end), ${N.toLocaleString('en-GB')} items in the window`,
+    figure: burstMs / BURST,
+    unit: 'ms an item',
+    detail: `${BURST} items in one cluster run: ${burstMs.toFixed(0)} ms`,
+    reference: { figure: quantile(refTimes, 0.5), unit: 'ms p50', what: 'one UPDATE in a transaction' },
+    ratio: burstMs / BURST / quantile(refTimes, 0.5),
+    target: null,
+    pass: null,
+  });
+  const worst = Math.max(...results.map((r) => r.p99));
+  console.log(`\nverdict: screens and API worst p99 ${worst.toFixed(1)} ms (${worst < 50 ? 'within' : 'OVER'} 50 ms); live add p99 ${a99.toFixed(2)} ms in the clusterer, ${e99.toFixed(2)} ms end to end (${e99 < 5 ? 'within' : 'OVER'} 5 ms)`);
+} finally {
+  await db.close();
+  bench.removeDir(dir);
+}
