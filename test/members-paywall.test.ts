@@ -13,6 +13,8 @@ import { listPublished } from '../src/articles/queries.ts';
 import { renderEditionEmail } from '../src/newsletters/render.ts';
 import { updatePaywall } from '../src/members/paywall.ts';
 import { MEMBERS_CHANNEL } from '../src/platform/channels.ts';
+import { seedNewsletters } from '../src/newsletters/newsletters.ts';
+import { addItem, buildEdition, startSend } from '../src/newsletters/editions.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -204,6 +206,41 @@ test('newsletter emails carry no gated text for any recipient', { timeout: 10_00
   for (const s of [PAID_SECRET, MEMBERS_SECRET, METERED_SECRET]) {
     assert.ok(!html.includes(s) && !plain.includes(s), s);
   }
+});
+
+test('the edition web page: each story’s text as the reader may read it, the lead-in and the way on otherwise', { timeout: 30_000 }, async () => {
+  await seedNewsletters(db);
+  const e = await buildEdition(t.deps, 'daily');
+  for (const slug of ['harbour-accounts', 'committee-minutes', 'metered-1', 'public-notice']) {
+    const id = (await db.one<{ id: number }>(`SELECT id FROM articles WHERE slug = $1`, [slug]))!.id;
+    if (!e.items.some((i) => i.id === id)) await addItem(db, e.id, id);
+  }
+  await startSend(t.deps, e.id);
+  const path = `/newsletters/daily/${e.number}`;
+  const anon = await text(path);
+  assert.equal(anon.status, 200);
+  for (const s of [PAID_SECRET, MEMBERS_SECRET, `${METERED_SECRET} 1`]) assert.ok(!anon.body.includes(s), `anonymous: not ${s}`);
+  assert.ok(anon.body.includes(`${METERED_SECRET} public`), 'a public story in full');
+  assert.match(anon.body, /The second paragraph, still free\./, 'the lead-in of the gated stories');
+  assert.match(anon.body, /The rest of this story is for subscribers/);
+  assert.match(anon.body, /Continue reading for free/);
+  const cached = await text(path);
+  assert.equal(cached.headers.get('x-cache'), 'HIT', 'the anonymous page is the cached one');
+  assert.ok(!cached.body.includes(PAID_SECRET));
+  // A free member: members and metered stories in full, the paid one still the lead-in; never stored.
+  const member = await text(path, free);
+  assert.ok(member.body.includes(MEMBERS_SECRET) && member.body.includes(`${METERED_SECRET} 1`));
+  assert.ok(!member.body.includes(PAID_SECRET));
+  assert.match(member.headers.get('cache-control')!, /^private/);
+  // A paying member reads all of it; anonymous readers still get the lead-ins afterwards.
+  const paying = await text(path, payer);
+  assert.ok(paying.body.includes(PAID_SECRET) && paying.body.includes(MEMBERS_SECRET));
+  assert.doesNotMatch(paying.body, /The rest of this story is for subscribers/);
+  assert.match(paying.headers.get('cache-control')!, /^private/);
+  assert.ok(!(await text(path)).body.includes(PAID_SECRET));
+  // A content key is no member: the API-key request gets the lead-ins.
+  const withKey = await t.get(path, { headers: { authorization: `Bearer ${contentKey}` } });
+  assert.ok(!(await withKey.text()).includes(PAID_SECRET));
 });
 
 test('/subscribe lists the plans and says when payments are not set up', { timeout: 10_000 }, async () => {

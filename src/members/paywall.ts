@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
-import { signToken, verifyToken } from '../platform/tokens.ts';
+import { signJsonToken, verifyToken } from '../platform/tokens.ts';
 import { parseInput } from '../platform/validate.ts';
 import { localDate } from '../platform/time.ts';
 
@@ -112,7 +112,8 @@ export function readMeterCookie(secret: string, value: string | undefined, perio
 }
 
 export function writeMeterCookie(secret: string, period: string, counted: number[], now: Date): string {
-  return signToken(secret, METER_PURPOSE, { p: period, a: counted }, { ttl: METER_TTL, now });
+  // The same token as signToken(…, { p: period, a: counted }, …), serialised by hand (ids are integers).
+  return signJsonToken(secret, METER_PURPOSE, `{"p":${JSON.stringify(period)},"a":[${counted.map((n) => String(Math.trunc(n))).join(',')}]}`, { ttl: METER_TTL, now });
 }
 
 /** The Set-Cookie header value for the meter. */

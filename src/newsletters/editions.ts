@@ -299,16 +299,24 @@ export async function scheduleEdition(deps: Pick<Deps, 'db' | 'clock'>, editionI
   return e;
 }
 
+/**
+ * Edition items with each story's text (the whole body and the lead-in): what the email versions and
+ * the edition's web page choose from by access level (THE access rule decides, at render time).
+ */
+export async function withBodies<T extends { id: number }>(db: Db, items: T[]): Promise<Array<T & { body_html: string; lead_html: string | null }>> {
+  const bodies = new Map(
+    (await db.query<{ id: number; body_html: string; lead_html: string | null }>(`SELECT id, body_html, lead_html FROM articles WHERE id = ANY($1::int[])`, [items.map((i) => i.id)])).map((b) => [b.id, b]),
+  );
+  return items.map((i) => ({ ...i, body_html: bodies.get(i.id)?.body_html ?? '', lead_html: bodies.get(i.id)?.lead_html ?? null }));
+}
+
 /** Everything the renderer needs for an edition (current items; published stories only). */
 export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, e: Edition) {
   // One after another: inside a transaction these share one connection.
   const newsletter = await newsletterOf(deps.db, e.newsletter_id);
   const listed = await editionItems(deps.db, e.id, true);
   // Each story's text, for the versions of the email by access level (render.ts decides what goes in).
-  const bodies = new Map(
-    (await deps.db.query<{ id: number; body_html: string; lead_html: string | null }>(`SELECT id, body_html, lead_html FROM articles WHERE id = ANY($1::int[])`, [listed.map((i) => i.id)])).map((b) => [b.id, b]),
-  );
-  const items = listed.map((i) => ({ ...i, body_html: bodies.get(i.id)?.body_html ?? '', lead_html: bodies.get(i.id)?.lead_html ?? null }));
+  const items = await withBodies(deps.db, listed);
   const pub = await getPublication(deps.db, deps.config);
   // How each story was covered on the wire, for the articles linked to a wire story.
   const coverage = Object.fromEntries(await coverageOfArticles(deps.db, items.map((i) => i.id)));

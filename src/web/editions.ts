@@ -2,12 +2,20 @@
 // /newsletters/:slug/:number (one edition). An edition is public from the moment its send starts.
 // The fixed paths under /newsletters/ (subscribe, confirm, unsubscribe, preferences, embed) belong to
 // the sign-up pages and are never a newsletter's archive. URLs in src/web/routes.ts.
+//
+// An edition's page carries its stories' text as the reader may read it (THE access rule, channel
+// 'edition', no meter): public stories in full; members and metered ones in full to readers with an
+// account; paid ones to paying members and staff; otherwise the lead-in and the way on. The page for
+// anonymous readers is the cached one; a signed-in reader's (or staff's) is rendered for them, private.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../platform/errors.ts';
 import { getNewsletterBySlug, RESERVED_NEWSLETTER_SLUGS, type Newsletter } from '../newsletters/newsletters.ts';
-import { countPublishedEditions, editionItems, getEditionByNumber, listEditions } from '../newsletters/editions.ts';
+import { countPublishedEditions, editionItems, getEditionByNumber, listEditions, withBodies } from '../newsletters/editions.ts';
+import { resolveReader } from '../members/meter.ts';
+import { hasPersonalCookie } from './page-cache.ts';
 import { adjacentEditions } from '../newsletters/archive.ts';
 import { sendCached } from './page-cache.ts';
+import { ANONYMOUS } from '../members/access.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { HTML, SLUG_RE, parsePage } from './reading.ts';
 import { archivePage, editionPage } from './pages/editions.ts';
@@ -39,8 +47,13 @@ export function editionPages(deps: WebDeps) {
     const n = await publicNewsletter(slug);
     const e = /^[1-9]\d{0,8}$/.test(number) ? await getEditionByNumber(deps.db, n.slug, Number(number)) : undefined;
     if (!e || !e.published_at) throw new NotFoundError(`${n.name} has no edition No. ${number}.`);
-    const [site, items, around] = await Promise.all([loadSite(deps), editionItems(deps.db, e.id, true), adjacentEditions(deps.db, n.id, e.number)]);
-    return sendCached(req, reply, deps.cache, HTML, editionPage(site, n, e, items, around));
+    const personal = !!req.headers.authorization || hasPersonalCookie(req.headers.cookie);
+    const viewer = personal ? (await resolveReader(deps, req.headers.cookie)).viewer : ANONYMOUS;
+    const [site, listed, around] = await Promise.all([loadSite(deps), editionItems(deps.db, e.id, true), adjacentEditions(deps.db, n.id, e.number)]);
+    const items = await withBodies(deps.db, listed);
+    const page = editionPage(site, n, e, items, around, viewer);
+    if (personal) return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(page);
+    return sendCached(req, reply, deps.cache, HTML, page);
   };
 
   return { archive, edition };

@@ -133,6 +133,19 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
   };
 }
 
+// The banner's few texts ("2 free articles left this month"), each rendered once.
+const banners = new Map<string, string>();
+function bannerHtml(remaining: number | null, period: 'month' | 'week', signedIn: boolean): string {
+  const key = `${remaining}|${period}|${signedIn}`;
+  let b = banners.get(key);
+  if (b === undefined) {
+    b = paywallBanner({ decision: { full: true, wall: null, count: false, remaining }, period, signedIn }).value;
+    if (banners.size > 5000) banners.clear();
+    banners.set(key, b);
+  }
+  return b;
+}
+
 /**
  * The page cache's gate for anonymous readers: THE access rule with the meter from the signed cookie,
  * without the database. Counting a view only rewrites the cookie.
@@ -150,7 +163,7 @@ export function anonymousGate(deps: WebDeps): Gate {
     if (!d.full) deps.walls?.hit(now, timeZone);
     return {
       full: d.full,
-      banner: d.full ? paywallBanner({ decision: d, period: paywall.period, signedIn: false }).value : '',
+      banner: d.full ? bannerHtml(d.remaining, paywall.period, false) : '',
       setCookie: d.count ? meterSetCookie(writeMeterCookie(deps.config.secretKey, period, [...counted, article.id], now), secure) : null,
     };
   };
@@ -174,7 +187,7 @@ export function memberGate(deps: WebDeps): MemberGate {
       ? (await viewAsMember(deps, viewer, article, paywall, meterPeriod(now, timeZone, paywall.period), now)).decision
       : decideAccess(article, viewer, 'page');
     if (!d.full) deps.walls?.hit(now, timeZone);
-    return { full: d.full, banner: d.full ? paywallBanner({ decision: d, period: paywall.period, signedIn: true }).value : '', setCookie: null };
+    return { full: d.full, banner: d.full ? bannerHtml(d.remaining, paywall.period, true) : '', setCookie: null };
   };
 }
 
