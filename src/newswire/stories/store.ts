@@ -412,15 +412,26 @@ export interface StoryOutlet {
   side: Side | null;
 }
 
-/** The distinct outlets of each of `ids`' stories, by name. */
+/** The distinct outlets of each of `ids`' stories, by name (from the stored outlet_ids, migration 054). */
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const rows = await db.query(
-    `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-      WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+    `SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS x(oid) JOIN wire_outlets o ON o.id = x.oid
+      WHERE s.id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
     [ids],
   );
   for (const r of rows) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  // A story whose items were written without a recount (none should be): read its items.
+  const missing = (await db.query<{ id: string }>(`SELECT id FROM wire_stories WHERE id = ANY($1::bigint[]) AND outlet_count > 0 AND cardinality(outlet_ids) = 0`, [ids])).map((r) => Number(r.id));
+  if (missing.length) {
+    for (const id of missing) out.set(id, []);
+    const more = await db.query(
+      `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+        WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+      [missing],
+    );
+    for (const r of more) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  }
   return out;
 }
