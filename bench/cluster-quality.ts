@@ -20,7 +20,7 @@ import { clusterItems, defaultClusterOptions, streamOrder, type ClusterOptions, 
 import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/metrics.ts';
 import { articles } from '../src/demo/content.ts';
 import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
-import { evalSets } from './cluster-eval.ts';
+import { demoWireSet, evalSets } from './cluster-eval.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' } } });
@@ -66,6 +66,7 @@ function sets(quick: boolean): { sets: EvalSet[]; skipped: string[] } {
   const fixtureDir = path.join(root, 'test/fixtures/wire-cluster');
   if (fs.existsSync(fixtureDir)) for (const f of fs.readdirSync(fixtureDir).filter((f) => f.endsWith('.jsonl')).sort()) out.push({ name: `fixture ${f.replace(/\.jsonl$/, '')}`, items: readLabelled(path.join(fixtureDir, f)) });
   out.push(demoSet());
+  out.push(demoWireSet());
   out.push(...evalSets());
   const outlets = outletNames();
   const n = quick ? 2000 : 6000;

@@ -3,8 +3,11 @@
 // dedupe, fetch, extract, store, on an embedded database on disk, politeness limits lifted
 // (WIRE_HOST_GAP_MS=0; still one request at a time per host). Target: at least 50 new articles a
 // second, with the process under 400 MB. Reference, in the same run: the same pages fetched and
-// extracted with no database (what the network and the extractor alone allow); the ratio is the
-// pipeline's rate over it. Pages are the extraction dev set's when present, else generated ones.
+// extracted on one thread with no database (what the network and the extractor alone allow), in a
+// child process (bench/lib/wire-ingest-reference.ts) so that this process's peak memory is the
+// pipeline's alone; the ratio is the pipeline's rate over it. Pages are the extraction dev set's when
+// present, else generated ones.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBench, ownPeakRssMb } from './lib/harness.ts';
@@ -15,9 +18,6 @@ import { createLog } from '../src/platform/log.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { createOutlet } from '../src/newswire/outlets.ts';
 import { pollWire } from '../src/newswire/poller.ts';
-import { HostGate, wireGet } from '../src/newswire/fetcher.ts';
-import { extractArticle } from '../src/newswire/extract/index.ts';
-import { parseFeedDocument } from '../src/newswire/feeds.ts';
 
 const bench = startBench({ name: 'wire-ingest', limit: { full: 600, quick: 240 } });
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +25,7 @@ const FEEDS = bench.quick ? 40 : 200;
 const ITEMS = 10;
 const PORTS = 20;
 // WIRE_BENCH_PAGES=generated: generated pages instead of the dev set's (isolates the pipeline's own cost).
+// WIRE_EXTRACT_THREADS=N: the pipeline's extraction threads (default: the product's).
 const PAGES_DIR = process.env.WIRE_BENCH_PAGES === 'generated' ? '' : path.resolve(ROOT, '../shared/datasets/extraction-dev/wcxb-dev-articles/html');
 
 bench.waiting('the feed servers to listen');
@@ -44,41 +45,42 @@ const ports: number[] = await new Promise((resolve, reject) => {
 });
 
 const dataDir = bench.tempDir('wire-ingest-');
-const config = loadConfig({ DATA_DIR: dataDir, SITE_URL: 'https://bench.example', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '0', WIRE_CONCURRENCY: '16' }, { loadDotEnv: false });
+const config = loadConfig({ DATA_DIR: dataDir, SITE_URL: 'https://bench.example', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', WIRE_ALLOW_PRIVATE: 'true', WIRE_HOST_GAP_MS: '0', WIRE_CONCURRENCY: '16', ...(process.env.WIRE_EXTRACT_THREADS ? { WIRE_EXTRACT_THREADS: process.env.WIRE_EXTRACT_THREADS } : {}) }, { loadDotEnv: false });
 const db = await openDb({ databaseUrl: null, dataDir });
 await migrate(db);
 const feedUrl = (f: number) => `http://127.0.0.1:${ports[f % PORTS]}/feed/${f}.xml`;
 for (let f = 0; f < FEEDS; f++) await createOutlet(db, { name: `Bench Outlet ${f}`, url: `http://127.0.0.1:${ports[f % PORTS]}/`, feeds: [feedUrl(f)] });
 
-// Reference: fetch every feed and page and extract, no database.
+// Reference: every feed and page fetched and extracted with no database, in a child process (its
+// memory is not the pipeline's), before the pipeline runs (the two do not share the machine).
 bench.waiting('the reference (fetch and extract, no database)');
-const gate = new HostGate(db, 0, 16);
-let refPages = 0;
-const r0 = performance.now();
-await Promise.all(
-  Array.from({ length: FEEDS }, async (_, f) => {
-    const res = await wireGet(gate, config.wire, feedUrl(f), { accept: '*/*' });
-    const parsed = parseFeedDocument(res.body, res.url, String(res.headers['content-type']));
-    await Promise.all(
-      parsed.entries.map(async (e) => {
-        const page = await wireGet(gate, config.wire, e.url, { accept: 'text/html' });
-        extractArticle(page.body, { url: page.url, contentType: String(page.headers['content-type']) });
-        refPages++;
-      }),
-    );
-  }),
-);
-const refRate = refPages / ((performance.now() - r0) / 1000);
+const ref = bench.fork(path.join(ROOT, 'bench/lib/wire-ingest-reference.ts'), [], {
+  env: { ...process.env, FEED_URLS: Array.from({ length: FEEDS }, (_, f) => feedUrl(f)).join(',') },
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+});
+const [refPages, refSeconds, refCpu]: number[] = await new Promise((resolve, reject) => {
+  let buf = '';
+  ref.stdout!.on('data', (c) => (buf += c));
+  ref.on('exit', (code) => {
+    const m = /reference (\d+) ([\d.]+) ([\d.]+)/.exec(buf);
+    if (code === 0 && m) resolve([Number(m[1]), Number(m[2]), Number(m[3])]);
+    else reject(new Error(`the reference exited (${code}) without a figure`));
+  });
+});
+const refRate = refPages! / refSeconds!;
 
 bench.waiting(`the pipeline over ${FEEDS} feeds`);
 const deps = { db, config, log: createLog('silent'), clock: systemClock };
 const t0 = performance.now();
+const c0 = process.cpuUsage(); // every thread's: the extraction workers' too
 const r = await pollWire(deps, { force: true });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0);
 const stored = await db.one<{ n: number; done: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE extract_status = 'done')::int AS done FROM wire_items`);
 const rate = stored!.n / seconds;
 const peak = ownPeakRssMb();
-console.log(`wire ingest: ${FEEDS} feeds, ${stored!.n} new articles stored (${stored!.done} with extracted text, ${r.errors} errors) in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; peak RSS ${peak} MB`);
+console.log(`wire ingest: ${FEEDS} feeds, ${stored!.n} new articles stored (${stored!.done} with extracted text, ${r.errors} errors) in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; CPU per article ${((cpu.user + cpu.system) / 1000 / stored!.n).toFixed(1)} ms (all threads; the reference ${((refCpu! * 1000) / refPages!).toFixed(1)} ms a page); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores; peak RSS ${peak} MB`);
 const pass = rate >= 50 && peak < 400 && stored!.n === FEEDS * ITEMS;
 bench.row({
   name: 'wire ingest (poll, dedupe, fetch, extract, store)',

@@ -151,6 +151,22 @@ export async function importSource(rel) {
   return import(pathToFileURL(path.join(root, rel)).href);
 }
 
+/**
+ * Import a source module in a worker thread of a process that already runs the sources (its loader
+ * hooks do not reach the thread): from the current build when there is one, else through tsx. Never
+ * compiles (the process that started the thread saw to that, or runs through tsx itself).
+ */
+export async function importSourceInThread(rel) {
+  const dir = process.env.NEWSDESK_NO_BUILD === '1' ? null : currentBuild();
+  if (dir) {
+    process.setSourceMapsEnabled(true);
+    return import(pathToFileURL(path.join(dir, rel.replace(/\.ts$/, '.js'))).href);
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(pathToFileURL(path.join(root, rel)).href);
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await build({ quiet: false });
 }

@@ -3,6 +3,7 @@
 // message naming the variable and what it expects.
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import crypto from 'node:crypto';
 import { isTimeZone } from './platform/time.ts';
 
@@ -313,6 +314,11 @@ export interface WireConfig {
   /** Hosts fetched from at once (WIRE_CONCURRENCY); each host still gets one request at a time. */
   concurrency: number;
   /**
+   * Worker threads that extract fetched pages (WIRE_EXTRACT_THREADS; default one, two from four
+   * cores; 0 extracts on the main thread), beside the main thread's database and network.
+   */
+  extractThreads: number;
+  /**
    * Subscribe to the WebSub hubs feeds advertise, for push (WIRE_WEBSUB, default false: the hub must
    * reach this site's callback, so the site must be public).
    */
@@ -335,6 +341,7 @@ function wireConfig(env: Env, publicationName: string, siteUrl: string): WireCon
     maxBytes: int(env, 'WIRE_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxRedirects: int(env, 'WIRE_MAX_REDIRECTS', 5, 0, 20),
     concurrency: int(env, 'WIRE_CONCURRENCY', 8, 1, 256),
+    extractThreads: int(env, 'WIRE_EXTRACT_THREADS', os.availableParallelism() >= 4 ? 2 : 1, 0, 16),
     websub: bool(env, 'WIRE_WEBSUB', false),
     websubCallbackBase: url(env, 'WIRE_WEBSUB_CALLBACK_URL', siteUrl, ['http:', 'https:']).replace(/\/+$/, ''),
     websubLeaseSeconds: int(env, 'WIRE_WEBSUB_LEASE_SECONDS', 10 * 24 * 3600, 3600, 365 * 24 * 3600),

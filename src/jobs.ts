@@ -11,6 +11,7 @@ import { wirePollJob } from './newswire/poller.ts';
 import { wireClusterJob } from './newswire/stories/live.ts';
 import { sendEmailChangeJob, sendMemberLinkJob } from './members/accounts.ts';
 import { websubPingJob, websubStoryPingJob } from './publication/websub.ts';
+import { cancelStripeSubscriptionJob } from './members/stripe.ts';
 import { demoImagesJob } from './demo/images.ts';
 
 export const jobRegistry: Record<string, JobHandler<Deps>> = {
@@ -30,6 +31,8 @@ export const jobRegistry: Record<string, JobHandler<Deps>> = {
   'members.send_signin_link': sendMemberLinkJob,
   /** EMAIL_CHANGE_JOB: the confirmation link for a reader's new address, sent to that address. */
   'members.send_email_change': sendEmailChangeJob,
+  /** CANCEL_SUBSCRIPTION_JOB: cancel a deleted account's Stripe subscription that Stripe could not be asked to cancel at the time. */
+  'members.cancel_stripe_subscription': cancelStripeSubscriptionJob,
   /** WEBSUB_PING_JOB: tell the WebSub hub (WEBSUB_HUB) that the feeds changed. */
   'websub.ping': websubPingJob,
   /** WEBSUB_STORY_PING_JOB: tell the hub that public wire stories' feeds changed (they gained items). */

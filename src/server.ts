@@ -26,7 +26,7 @@ import { registerInternalCli } from './cli/remote.ts';
 import { runCommand } from './cli/run.ts';
 import { startEditionScheduler } from './newsletters/delivery/scheduler.ts';
 import { startDbMaintenance } from './db/maintenance.ts';
-import { anonymousGate } from './web/members.ts';
+import { anonymousGate, memberGate } from './web/members.ts';
 import { WallCounter } from './members/stats.ts';
 
 export interface App {
@@ -42,6 +42,8 @@ export async function createApp(deps: Deps): Promise<App> {
   const web: WebDeps = { ...deps, cache, walls: new WallCounter() };
   // Anonymous readers of gated articles are answered from the cache through THE access rule.
   cache.setGate(anonymousGate(web));
+  // Signed-in readers too, once their session is known (kept briefly in memory; see 0053).
+  cache.setMemberGate(memberGate(web));
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
   // With WEBSUB_HUB, a change also queues the hub's ping (deduplicated: every process may hear it).
   await deps.db.listen(CONTENT_CHANNEL, () => {

@@ -5,8 +5,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startTestApp } from './helpers/app.ts';
+import { assertAxeClean, axeViolations } from './helpers/axe.ts';
+import { bridgeItems, seedStory } from './helpers/wire-stories.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { runCommand } from '../src/cli/run.ts';
 import { memoryIO } from '../src/cli/io.ts';
@@ -31,17 +32,10 @@ after(() => browser?.close());
 // axe is injected as a script; bypassCSP lets the test inject it despite the app's strict CSP.
 const context = browser ? await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } }) : null;
 const page = context ? await context.newPage() : null;
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function axe(path: string): Promise<void> {
   await page!.goto(t.url + path);
-  await page!.addScriptTag({ path: axePath });
-  const violations: Array<{ id: string; impact: string; help: string; targets: string[] }> = await page!.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${path}: ${JSON.stringify(bad, null, 1)}`);
+  await assertAxeClean(page!, path);
 }
 
 run('sign in with the link printed by `staff create`', async () => {
@@ -150,38 +144,64 @@ run('compose and schedule an edition', async () => {
   await page!.setViewportSize({ width: 1280, height: 900 });
 });
 
-run('the main admin screens have no serious or critical accessibility violations', async () => {
+run('every newsroom screen has no serious or critical accessibility violations, at 1280 and at 390 px', async () => {
   const id = (await t.deps.db.one(`SELECT id FROM articles WHERE slug = 'riverside-tram'`))!.id;
   // Newsletter screens: subscribers (with someone to list), the delete confirmation, the outbox and one message.
   await importSubscribersCsv(t.deps, 'email,name\nreader@example.org,Rea Der\n', { newsletter: 'daily', confirmed: true });
   const person = (await t.deps.db.one(`SELECT id FROM people WHERE email_normalized = 'reader@example.org'`))!.id;
   const mail = writeToOutbox(t.deps.config.dataDir, 'From: news@example.com\r\nTo: reader@example.org\r\nSubject: Hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n--b--\r\n').split('/').pop();
-  for (const path of ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/settings/publication', '/admin/settings/formats?edit=speed-read', '/admin/settings/newsletters', '/admin/settings/mail', '/admin/settings/staff', '/admin/settings/api-keys', '/admin/authors', '/admin/authors/ada-quill', '/admin/stories', '/admin/stories/blindspots', '/admin/newsletters', '/admin/account',
-    '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`, '/admin/front', '/admin/newsletters/embed']) {
-    await axe(path);
+  // A story on the wire (its screen and an item's), a revision, an edition with a scheduled send.
+  const story = await seedStory(t.deps.db, { slug: 'harbour-bridge-closed', title: 'Harbour bridge closed' }, bridgeItems());
+  const item = (await t.deps.db.one(`SELECT id FROM wire_items WHERE story_id = $1 ORDER BY id LIMIT 1`, [story.id]))!.id;
+  const rev = (await t.deps.db.one<{ id: number; article_id: number }>(`SELECT id, article_id FROM article_revisions ORDER BY id DESC LIMIT 1`))!; // the article written above
+  const edition = (await t.deps.db.one(`SELECT id FROM editions ORDER BY id DESC LIMIT 1`))!.id;
+  const screens = ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/settings/publication', '/admin/settings/formats?edit=speed-read', '/admin/settings/newsletters', '/admin/settings/mail', '/admin/settings/staff', '/admin/settings/api-keys', '/admin/authors', '/admin/authors/ada-quill', '/admin/stories', '/admin/stories/blindspots', '/admin/newsletters', '/admin/account',
+    '/admin/newsletters/subscribers', '/admin/newsletters/subscribers?newsletter=daily&status=confirmed', `/admin/newsletters/subscribers/${person}/delete`, '/admin/outbox', `/admin/outbox/${mail}`, '/admin/front', '/admin/newsletters/embed',
+    `/admin/articles/${rev.article_id}/revisions/${rev.id}`, `/admin/articles/${id}/preview`, '/admin/authors/new', '/admin/authors/ada-quill/delete', '/admin/settings/sections', '/admin/settings/sections/politics/delete',
+    '/admin/settings/formats/speed-read/delete', '/admin/settings/newsletters/daily/delete', '/admin/newsletters/bounces', `/admin/newsletters/editions/${edition}`, `/admin/newsletters/editions/${edition}/send`,
+    `/admin/newsletters/editions/${edition}/cancel`, '/admin/members', `/admin/members/${person}`, '/admin/members/insights', '/admin/members/paywall', '/admin/members/plans',
+    '/admin/wire', `/admin/wire/items/${item}`, '/admin/outlets', `/admin/stories/${story.id}`];
+  const found: string[] = []; // every screen's violations, reported together
+  for (const width of [1280, 390]) {
+    await page!.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    for (const path of screens) {
+      await page!.goto(t.url + path);
+      const bad = await axeViolations(page!);
+      if (bad.length) found.push(`${path} at ${width} px: ${JSON.stringify(bad)}`);
+    }
   }
+  assert.deepEqual(found, []);
+  await page!.setViewportSize({ width: 1280, height: 900 });
   // The CSV import from the browser (multipart upload) and its report.
   await page!.goto(t.url + '/admin/newsletters/subscribers');
   await page!.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('email\nnew@example.org\nnot-an-address\n') });
   await page!.getByRole('button', { name: 'Import' }).click();
   await page!.getByRole('heading', { level: 1, name: 'Import report' }).waitFor();
   assert.equal(await page!.locator('#import-added').textContent(), '1');
-  await page!.addScriptTag({ path: axePath });
-  const report = await page!.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations.filter((x: any) => x.impact === 'serious' || x.impact === 'critical').map((x: any) => x.id));
-  assert.deepEqual(report, [], 'import report');
+  await assertAxeClean(page!, 'import report');
+  await page!.setViewportSize({ width: 390, height: 844 });
+  await assertAxeClean(page!, 'import report');
   // A phone-sized screen: the same pages stay usable (no horizontal scrolling of the page).
   await page!.setViewportSize({ width: 375, height: 740 });
-  for (const path of ['/admin/articles', `/admin/articles/${id}`, '/admin/newsletters/subscribers', `/admin/outbox/${mail}`]) {
+  for (const path of ['/admin/articles', `/admin/articles/${id}`, '/admin/articles/new', '/admin/newsletters/subscribers', `/admin/outbox/${mail}`]) {
     await page!.goto(t.url + path);
     const overflow = await page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
   }
+  // The editor on a phone: one column, the publishing panel below the writing area, never over it.
+  for (const path of [`/admin/articles/${id}`, '/admin/articles/new']) {
+    await page!.goto(t.url + path);
+    const [main, side] = await Promise.all(['.editor-main', '.editor-side'].map((sel) => page!.locator(sel).boundingBox()));
+    assert.ok(main && side && side.y >= main.y + main.height - 1, `${path}: the side panel starts below the writing area on a phone (${JSON.stringify({ main, side })})`);
+    assert.ok(main.width > 300, `${path}: the writing area is ${main.width}px wide on a phone`);
+  }
   // The sign-in page, signed out.
   const fresh = await browser!.newContext({ bypassCSP: true });
   const p = await fresh.newPage();
-  await p.goto(t.url + '/admin/signin');
-  await p.addScriptTag({ path: axePath });
-  const v = await p.evaluate(async () => (await (window as any).axe.run(document, { resultTypes: ['violations'] })).violations.filter((x: any) => x.impact === 'serious' || x.impact === 'critical').map((x: any) => x.id));
-  assert.deepEqual(v, []);
+  for (const width of [1280, 390]) {
+    await p.setViewportSize({ width, height: 844 });
+    await p.goto(t.url + '/admin/signin');
+    await assertAxeClean(p, '/admin/signin');
+  }
   await fresh.close();
 });

@@ -8,6 +8,8 @@
 //   - signed tokens round-trip, and every single-character change is refused.
 // A fixed seed by default, so CI runs the same inputs every time; `npm run fuzz` runs longer with a
 // new seed (FUZZ_SEED and FUZZ_RUNS choose; a failure prints the seed and the shrunk input).
+// test-tier: slow (every route of three tables times generated inputs: 100 s of a 14-minute fast tier on
+// the shared machine; the edit loop keeps test/malformed-input.test.ts for bad input)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -6,8 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startTestApp } from './helpers/app.ts';
+import { assertAxeClean } from './helpers/axe.ts';
 import { startFakeStripe, WEBHOOK_SECRET } from './helpers/stripe-server.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { createArticle } from '../src/articles/write.ts';
@@ -39,18 +39,8 @@ const browser = present
   ? await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
   : null;
 after(() => browser?.close());
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-async function axe(page: import('playwright-core').Page, what: string) {
-  await page.addScriptTag({ path: axePath });
-  const bad = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-  });
-  assert.deepEqual(bad, [], `${what}: ${JSON.stringify(bad)}`);
-}
+const axe = assertAxeClean;
 
 run('the walls, the banner and the account pages pass axe-core without serious or critical violations', { timeout: 120_000 }, async () => {
   const context = await browser!.newContext({ bypassCSP: true });

@@ -12,6 +12,7 @@ import { memberLinkToken } from '../src/members/accounts.ts';
 import { listPublished } from '../src/articles/queries.ts';
 import { renderEditionEmail } from '../src/newsletters/render.ts';
 import { updatePaywall } from '../src/members/paywall.ts';
+import { MEMBERS_CHANNEL } from '../src/platform/channels.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -234,4 +235,45 @@ test('the private full-text feed: paying members only, at a secret URL, revocabl
   await form(payer, { _csrf: await csrfOf(payer), action: 'revoke' });
   assert.equal((await text(url2)).status, 404);
   assert.equal((await text('/account/feed/guessed-token-guessed-token')).status, 404);
+});
+
+// Last: it signs the paying member out everywhere.
+test('signed-in readers are answered from the cached variants through the member gate, and an ended session stops at once', { timeout: 30_000 }, async () => {
+  const heard: string[] = [];
+  const unlisten = await db.listen(MEMBERS_CHANNEL, (p) => heard.push(p));
+  // Warm the entry (any reader), then each reader twice: the second answer comes from the page cache.
+  await text('/harbour-accounts');
+  const reader = await signIn('cached.reader@example.org');
+  for (const [who, cookie, full] of [['free member', free, false], ['reader', reader, false], ['paying member', payer, true]] as const) {
+    for (let i = 0; i < 2; i++) {
+      const r = await text('/harbour-accounts', cookie);
+      assert.equal(r.status, 200, who);
+      assert.equal(r.headers.get('x-cache'), 'HIT', `${who}: from the cached variants`);
+      assert.equal(r.body.includes(PAID_SECRET), full, `${who}: the paid text only with access`);
+      assert.match(r.headers.get('cache-control')!, /^private/);
+      assert.equal(r.headers.get('set-cookie'), null, `${who}: no meter cookie`);
+      if (!full) {
+        assert.match(r.body, /This story is for subscribers/);
+        assert.doesNotMatch(r.body, /<form class="register-form"/, `${who}: signed in, so no register form`);
+      }
+    }
+  }
+  // Compressed for clients that accept it, and still without the paid text.
+  const br = await t.get('/harbour-accounts', { headers: { cookie: free, 'accept-encoding': 'br' } });
+  assert.equal(br.headers.get('content-encoding'), 'br');
+  assert.ok(!(await br.text()).includes(PAID_SECRET));
+  // A forged session cookie is no session: the anonymous page, no paid text.
+  const forged = await text('/harbour-accounts', 'nd_member=' + 'A'.repeat(43));
+  assert.ok(!forged.body.includes(PAID_SECRET));
+  assert.match(forged.body, /<form class="register-form"|Register<\/a> or/);
+  // The paying member signs out everywhere: the same cookie reads as nobody at once (the session kept in
+  // memory is dropped, and every other process is told on MEMBERS_CHANNEL).
+  const account = await text('/account', payer);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(account.body)![1]!;
+  const out = await t.get('/account/signout-everywhere', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: payer, ...ORIGIN }, body: new URLSearchParams({ _csrf: csrf }).toString() });
+  assert.equal(out.status, 200);
+  assert.ok(heard.length >= 1, 'the change is announced to every process');
+  const after = await text('/harbour-accounts', payer);
+  assert.ok(!after.body.includes(PAID_SECRET), 'an ended session reads nothing paid, not even for a few seconds');
+  await unlisten();
 });

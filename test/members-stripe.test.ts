@@ -13,6 +13,9 @@ import { upsertPlan } from '../src/members/subscriptions.ts';
 import { listMembers } from '../src/members/admin.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { ConfigError } from '../src/config.ts';
+import { CANCEL_SUBSCRIPTION_JOB } from '../src/members/stripe.ts';
+import { runDueJobs } from '../src/platform/jobs.ts';
+import { jobRegistry } from '../src/jobs.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
 const fake = await startFakeStripe();
@@ -215,4 +218,55 @@ test('without STRIPE_SECRET_KEY the plans page says payments are not set up, and
   assert.doesNotMatch(page, /subscribe\/checkout/);
   const ev = stripeEvent('customer.created', { id: 'cus_x' }, new Date(NOW));
   assert.equal((await deliver(plain.url, ev)).status, 404);
+});
+
+test('deleting an account cancels its Stripe subscription at once; when Stripe cannot be reached the cancellation is queued, retried and said', { timeout: 60_000 }, async () => {
+  const subscribe = async (email: string, sub: string, customer: string) => {
+    const m = await member(email);
+    const ev = stripeEvent('customer.subscription.created', subscriptionObject({ id: sub, customer, status: 'active', price: 'price_digital_month', periodEnd: at(30 * 86400), memberId: m.id }), at(0));
+    assert.equal((await deliver(t.url, ev)).status, 200);
+    assert.equal(await paid(m.id), true);
+    return m;
+  };
+  const remove = async (m: { cookie: string; csrf: string }) => {
+    const r = await post('/account/delete', { _csrf: m.csrf, confirm: 'delete' }, m.cookie);
+    assert.equal(r.status, 200);
+    return r.text();
+  };
+  const cancels = (sub: string) => fake.requests.filter((r) => r.method === 'DELETE' && r.path === `/v1/subscriptions/${sub}`);
+
+  // Stripe answers: cancelled now, with the secret key, and the page says so.
+  const one = await subscribe('leaving@example.org', 'sub_leaving', 'cus_leaving');
+  const page = await remove(one);
+  assert.equal(cancels('sub_leaving').length, 1, 'one cancel call');
+  assert.match(cancels('sub_leaving')[0]!.auth, /^Bearer sk_test_/);
+  assert.match(page, /Your subscription is cancelled/);
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE id = $1`, [one.id]), undefined, 'the account is gone');
+
+  // Stripe fails: the account is still deleted, the cancellation is a queued job, and the page says so.
+  const two = await subscribe('unlucky@example.org', 'sub_unlucky', 'cus_unlucky');
+  fake.failWith = { status: 500, type: 'api_error', message: 'Stripe is having a bad day' };
+  const failed = await remove(two);
+  assert.match(failed, /could not reach our payment provider/);
+  assert.match(failed, /keep trying automatically/);
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE id = $1`, [two.id]), undefined, 'the deletion is not held up');
+  const job = await db.one<{ id: number; status: string; payload: Record<string, unknown> }>(`SELECT id, status, payload FROM jobs WHERE name = $1 AND payload->>'subscription' = 'sub_unlucky'`, [CANCEL_SUBSCRIPTION_JOB]);
+  assert.ok(job, 'the cancellation is recorded');
+  assert.equal(job.status, 'queued');
+  assert.deepEqual(Object.keys(job.payload), ['subscription'], 'nothing personal in the job');
+  // Still down: the job runs, fails, and stays queued for another attempt.
+  await runDueJobs(t.deps, jobRegistry, 20, { only: [CANCEL_SUBSCRIPTION_JOB] });
+  assert.equal((await db.one<{ status: string }>(`SELECT status FROM jobs WHERE id = $1`, [job.id]))!.status, 'queued');
+  // Stripe is back: the retry cancels it, once.
+  fake.failWith = null;
+  await db.query(`UPDATE jobs SET run_at = now() WHERE id = $1`, [job.id]);
+  const before = cancels('sub_unlucky').length;
+  await runDueJobs(t.deps, jobRegistry, 20, { only: [CANCEL_SUBSCRIPTION_JOB] });
+  assert.equal((await db.one<{ status: string }>(`SELECT status FROM jobs WHERE id = $1`, [job.id]))!.status, 'done');
+  assert.equal(cancels('sub_unlucky').length, before + 1);
+
+  // A subscription Stripe no longer knows counts as cancelled (nothing to retry forever).
+  const three = await subscribe('gone@example.org', 'sub_gone_1', 'cus_gone');
+  assert.match(await remove(three), /Your subscription is cancelled/);
+  assert.equal(await db.one(`SELECT 1 FROM jobs WHERE payload->>'subscription' = 'sub_gone_1'`), undefined);
 });

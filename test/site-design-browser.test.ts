@@ -6,8 +6,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startTestApp } from './helpers/app.ts';
+import { assertAxeClean } from './helpers/axe.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 import { createArticle, upsertAuthor } from '../src/articles/write.ts';
@@ -40,7 +40,6 @@ const browser = present
   ? await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
   : null;
 after(() => browser?.close());
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PAGES = ['/', '/harbour-wall', '/author/ada-quill', '/newsletters'];
 
 for (const width of [1280, 390]) {
@@ -52,14 +51,7 @@ for (const width of [1280, 390]) {
     for (const path of PAGES) {
       const res = await page.goto(t.url + path, { waitUntil: 'load' });
       assert.equal(res?.status(), 200, path);
-      await page.addScriptTag({ path: axePath });
-      const bad = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-        return r.violations
-          .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-      });
-      assert.deepEqual(bad, [], `${path} at ${width}px: ${JSON.stringify(bad)}`);
+      await assertAxeClean(page, path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${path} at ${width}px scrolls sideways by ${overflow}px`);
     }

@@ -229,6 +229,9 @@ test('signing up: the thank-you page names the address and the newsletters; no s
   assert.match(thanks, /<strong>thanks@example\.org<\/strong>/);
   assert.match(thanks, /<li>The Daily Digest<\/li>/);
   assert.match(thanks, /<li>The Good News<\/li>/);
+  const main = doc(thanks).querySelector('main')!;
+  assert.equal(main.textContent!.split('Thank you for signing up').length - 1, 1, 'the heading\'s thanks is not repeated below it');
+  assert.match(main.querySelector('[role=status]')!.textContent!, /^We have sent an email to thanks@example\.org\./);
   // Without the cookie, the page names nobody.
   assert.doesNotMatch(await page('/newsletters/subscribed'), /thanks@example\.org/);
   const after = await t.get('/riverside-tram', { headers: { cookie } });

@@ -16,7 +16,7 @@ const NOW = '2026-11-20T12:00:00Z';
 const t = await startTestApp({ now: NOW });
 const { db } = t.deps;
 await seedFixtures(db, new Date(NOW));
-const about = await createArticle(db, { headline: 'About us', slug: 'about', dek: 'Who we are.', body: 'We report on the city.', tags: ['Transport'], status: 'published', publishedAt: '2026-11-20T10:00:00Z' }, { now: new Date(NOW) });
+const about = await createArticle(db, { headline: 'About us', slug: 'about', dek: 'Who we are.', body: 'We report on the city.', tags: ['Transport'], access: 'public', status: 'published', publishedAt: '2026-11-20T10:00:00Z' }, { now: new Date(NOW) });
 await db.query(`UPDATE articles SET type = 'page' WHERE id = $1`, [about.id]);
 const withImage = await createArticle(db, { headline: 'A picture story', slug: 'picture-story', body: 'Look.', featureImageUrl: '/uploads/2026/11/tram.jpg', featureImageAlt: 'A tram on the bridge', status: 'published', publishedAt: '2026-11-20T11:00:00Z' }, { now: new Date(NOW) });
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
@@ -107,7 +107,7 @@ test('static pages stay out of the news sitemap and the article sitemap, and are
 });
 
 test('article, page, home, list and search pages pass html-validate', { timeout: 60_000 }, async () => {
-  for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram']) await assertValidHtml(path);
+  for (const path of ['/riverside-tram', '/' + withImage.slug, '/about', '/', '/section/politics', '/search?q=tram', '/search?q=report+city']) await assertValidHtml(path);
 });
 
 test('robots.txt also keeps crawlers out of Ghost\'s API', { timeout: 10_000 }, async () => {
@@ -166,4 +166,21 @@ test('start-up warns when SITE_URL is plain http outside loopback', { timeout: 5
   assert.equal(configWarnings({ siteUrl: 'http://news.example' }).length, 1);
   assert.match(configWarnings({ siteUrl: 'http://news.example' })[0]!, /SITE_URL .* not https.*RFC 8058/);
   for (const ok of ['https://news.example', 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) assert.deepEqual(configWarnings({ siteUrl: ok }), [], ok);
+});
+
+test('a static page among search results is listed as a page: labelled "Page", with no byline, date or format', { timeout: 30_000 }, async () => {
+  const { document } = parseHTML(await page('/search?q=' + encodeURIComponent('report city')));
+  const items = [...document.querySelectorAll('ol.story-list > li')];
+  const about = items.find((li) => li.querySelector('h2 a')?.getAttribute('href') === '/about');
+  assert.ok(about, 'the About page is found');
+  assert.equal(about.querySelector('.story-kind')?.textContent, 'Page');
+  assert.equal(about.querySelector('time'), null, 'no date');
+  assert.equal(about.querySelector('.byline, .story-meta'), null, 'no byline');
+  assert.equal(about.querySelector('.story-format'), null, 'no format');
+  assert.match(about.querySelector('.story-snippet')?.innerHTML ?? '', /<mark>report<\/mark>/);
+  // A story in the same results keeps its date, and is not labelled a page.
+  const { document: d2 } = parseHTML(await page('/search?q=tram'));
+  const story = d2.querySelector('ol.story-list > li');
+  assert.ok(story?.querySelector('time'), 'a story has its date');
+  assert.equal(story?.querySelector('.story-kind'), null);
 });

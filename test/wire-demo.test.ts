@@ -4,8 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { startTestApp } from './helpers/app.ts';
+import { assertAxeClean } from './helpers/axe.ts';
 import { seedPublication } from '../src/publication/setup.ts';
 import { buildEdition } from '../src/newsletters/editions.ts';
 import { wireRanks } from '../src/newswire/coverage/coverage.ts';
@@ -31,7 +31,6 @@ const browser = present
   ? await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
   : null;
 after(() => browser?.close());
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 test('the demo: an article on a wire story shows how it was covered, and its story has a page', T, async () => {
   assert.ok(river?.story_key, 'the demo article is linked to a demo wire story');
@@ -87,14 +86,7 @@ run('a public story page and "How it was covered" pass axe-core; the bar is draw
   const page = await context.newPage();
   for (const p of paths) {
     await page.goto(t.url + p);
-    await page.addScriptTag({ path: axePath });
-    const bad = await page.evaluate(async () => {
-      const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-      return r.violations
-        .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-    });
-    assert.deepEqual(bad, [], `${p}: ${JSON.stringify(bad)}`);
+    await assertAxeClean(page, p);
   }
   // Keyboard: the links to the outlets are reachable and say where they go.
   const first = page.locator('.coverage-link').first();
@@ -113,12 +105,7 @@ run('the composer in the browser: "Draft a brief" beside a story we have not cov
   await page.waitForURL(t.url + '/admin');
   await page.goto(`${t.url}/admin/newsletters/editions/${e.id}`);
   await page.getByRole('heading', { name: 'On the wire, not covered yet' }).waitFor();
-  await page.addScriptTag({ path: axePath });
-  const bad = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((x: any) => x.target.join(' ')) }));
-  });
-  assert.deepEqual(bad, []);
+  await assertAxeClean(page, 'the composer with "On the wire, not covered yet"');
   const button = page.getByRole('button', { name: /^Draft a brief: / }).first();
   const label = (await button.getAttribute('aria-label'))!.replace(/^Draft a brief: /, '');
   await button.click();

@@ -121,3 +121,51 @@ test('demo outlets are never fetched', T, async () => {
   const demoSlugs = new Set(DEMO_OUTLETS.map((o) => o.slug));
   assert.ok(r.outlets.every((o) => !demoSlugs.has(o.slug)));
 });
+
+test('the Outlets screen shows each feed\u2019s WebSub state: hub, pending, verified with lease and last push, refused, errors escaped', T, async () => {
+  const created = await api('/api/admin/outlets', {
+    method: 'POST',
+    json: { name: 'Push Outlet', url: 'https://push.example/', feeds: ['https://push.example/none.xml', 'https://push.example/pending.xml', 'https://push.example/verified.xml', 'https://push.example/refused.xml'] },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.data.id;
+  const feed = (suffix: string) => `https://push.example/${suffix}.xml`;
+  await db.query(`UPDATE wire_feeds SET websub_hub = 'https://hub.example/', websub_state = 'requested', websub_requested_at = '2026-11-20T08:00:00Z' WHERE outlet_id = $1 AND url = $2`, [id, feed('pending')]);
+  await db.query(
+    `UPDATE wire_feeds SET websub_hub = 'https://hub.example/', websub_state = 'subscribed', websub_requested_at = '2026-11-20T08:00:00Z',
+            websub_lease_until = '2026-11-30T08:00:00Z', websub_last_push_at = '2026-11-21T10:15:00Z' WHERE outlet_id = $1 AND url = $2`,
+    [id, feed('verified')],
+  );
+  await db.query(
+    `UPDATE wire_feeds SET websub_hub = 'https://evil-hub.example/?a="><script>alert(2)</script>', websub_state = 'denied', websub_requested_at = '2026-11-20T08:00:00Z',
+            websub_error = 'the hub denied the subscription: <img src=x onerror=alert(3)>' WHERE outlet_id = $1 AND url = $2`,
+    [id, feed('refused')],
+  );
+  const { c } = await signedIn(t, 'push-editor@example.com', 'editor', 'Push Editor');
+  const page = await c.page('/admin/outlets');
+  const row = page.slice(page.indexOf('Push Outlet'), page.indexOf('</tr>', page.indexOf('Push Outlet')));
+  const feedHtml = (suffix: string) => {
+    const at = row.indexOf(feed(suffix));
+    assert.ok(at > 0, `${suffix} is listed`);
+    return row.slice(at, row.indexOf('</div>', at));
+  };
+  assert.match(feedHtml('none'), /no WebSub hub advertised/);
+  assert.match(feedHtml('pending'), /hub <span title="https:\/\/hub\.example\/">hub\.example<\/span>, <span[^>]*>pending: asked the hub, waiting for it to verify<\/span>; asked 20 November 2026/);
+  const verified = feedHtml('verified');
+  assert.match(verified, /verified<\/span>/);
+  assert.match(verified, /lease until 30 November 2026/);
+  assert.match(verified, /last push 21 November 2026/);
+  const refused = feedHtml('refused');
+  assert.match(refused, /refused by the hub/);
+  assert.match(refused, /the hub denied the subscription: &lt;img src=x onerror=alert\(3\)&gt;/);
+  assert.match(refused, /title="https:\/\/evil-hub\.example\/\?a=&quot;&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;"/);
+  assert.doesNotMatch(page, /<script>alert\(2\)|<img src=x onerror=alert\(3\)/);
+  // The Admin API carries the same state.
+  const one = await api(`/api/admin/outlets/${id}`);
+  const v = one.body.data.feeds.find((f: { url: string }) => f.url === feed('verified'));
+  assert.equal(v.websub_state, 'subscribed');
+  assert.equal(v.websub_lease_until, '2026-11-30T08:00:00.000Z');
+  assert.equal(v.websub_last_push_at, '2026-11-21T10:15:00.000Z');
+  assert.equal(v.websub_requested_at, '2026-11-20T08:00:00.000Z');
+  assert.equal((await api(`/api/admin/outlets/${id}`, { method: 'DELETE' })).status, 204);
+});

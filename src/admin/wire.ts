@@ -46,7 +46,7 @@ export function wireScreens(web: WebDeps, h: AdminHelpers) {
   const render = async (req: FastifyRequest, reply: any, notice: ReturnType<typeof noticeFrom>, form?: OutletForm, status = 200) => {
     const ctx = await h.ctx(req);
     const { outlets } = await listOutlets(db);
-    return h.sendPage(reply, outletsPage(ctx, outlets, can(ctx.session.staff.role, 'wire.manage'), notice, form), status);
+    return h.sendPage(reply, outletsPage(ctx, outlets, can(ctx.session.staff.role, 'wire.manage'), notice, form, web.config.wire.websub), status);
   };
 
   const outlets: Handler = async (req, reply) => render(req, reply, noticeFrom(req.query));

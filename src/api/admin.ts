@@ -16,6 +16,7 @@ import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks,
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../staff/api-keys.ts';
 import { apiCreateArticle, apiDeleteArticle, assertCanRead, apiSetStatus, apiUpdateArticle, getAdminArticle, listArticles, listQuerySchema } from './articles.ts';
 import { listRevisions } from '../articles/revisions.ts';
+import { leadProblem } from '../articles/queries.ts';
 import { createTaxonomy, deleteTaxonomy, getTaxonomy, listTaxonomy, updateTaxonomy, type TaxonomyKind } from '../articles/taxonomy.ts';
 
 declare module 'fastify' {
@@ -41,6 +42,8 @@ const slugOf = (req: FastifyRequest) => parseInput(slugParam, req.params, { what
 const keyOf = (req: FastifyRequest) => req.apiKey!;
 const pagination = (page: number, limit: number, total: number) => ({ pagination: { page, limit, total, pages: Math.max(1, Math.ceil(total / limit)) } });
 
+const LEAD_ID = 'must be the id of a published story (a whole number from 1), or null to unpin the lead';
+
 const settingsPatch = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -53,7 +56,8 @@ const settingsPatch = z
       const problem = accentProblem(c);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }).transform((c) => normalizeHex(c)!),
-    leadArticleId: z.number().int().positive().nullable(),
+    // The id of a published story to pin as the front page's lead, or null to unpin (checked against the articles below).
+    leadArticleId: z.number({ error: LEAD_ID }).int({ error: LEAD_ID }).positive({ error: LEAD_ID }).max(2_147_483_647, { error: LEAD_ID }).nullable(),
   })
   .partial()
   .strict();
@@ -114,6 +118,10 @@ export function adminApi(deps: Deps) {
     getSettings: (async () => ({ data: await getPublication(db, deps.config) })) as Handler,
     updateSettings: (async (req) => {
       const patch = parseInput(settingsPatch, req.body, { what: 'settings' });
+      if (typeof patch.leadArticleId === 'number') {
+        const problem = await leadProblem(db, patch.leadArticleId);
+        if (problem) throw new ValidationError(`Invalid settings: leadArticleId: ${problem}.`, { leadArticleId: problem });
+      }
       await db.tx(async (tx) => {
         for (const k of PUBLICATION_KEYS) if (patch[k] !== undefined) await setPublicationSetting(tx, k, patch[k]);
       });

@@ -278,7 +278,7 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
         Outlet: obj({
           id: int, name: str, slug: str, home_url: str, lean: LEAN, rating_source: nullable(str), rating_confidence: nullable(str), country: nullable(str), language: nullable(str),
           fetch_allowed: bool, active: bool, demo: bool, created_at: time, updated_at: time,
-          feeds: arr(obj({ id: int, url: str, format: nullable(str), title: nullable(str), last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), next_poll_at: time, websub_hub: nullable(str), websub_state: str, websub_lease_until: nullable(time), websub_error: nullable(str) })),
+          feeds: arr(obj({ id: int, url: str, format: nullable(str), title: nullable(str), last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), next_poll_at: time, websub_hub: nullable(str), websub_state: str, websub_lease_until: nullable(time), websub_requested_at: nullable(time), websub_last_push_at: nullable(time), websub_error: nullable(str) })),
           last_polled_at: nullable(time), last_new_item_at: nullable(time), last_error: nullable(str), items_per_day: { type: 'number' }, items_total: int, page_errors: int,
         }),
         WireItem: obj({

@@ -55,6 +55,18 @@ export async function listPublished(db: Db, filter: ListFilter, limit: number, o
   );
 }
 
+/**
+ * Why an article cannot lead the front page (the `leadArticleId` setting), or null when it can: it
+ * must exist, be published and be a story (a static page is no news).
+ */
+export async function leadProblem(db: Db, id: number): Promise<string | null> {
+  const a = await db.one<{ status: string; type: string }>(`SELECT status, type FROM articles WHERE id = $1`, [id]);
+  if (!a) return `no article has the id ${id}`;
+  if (a.type !== 'post') return `article ${id} is a page, not a story: only a published story can lead the front page`;
+  if (a.status !== 'published') return `article ${id} is not published (it is ${a.status}): only a published story can lead the front page`;
+  return null;
+}
+
 export async function countPublished(db: Db, filter: ListFilter): Promise<number> {
   const params: unknown[] = [];
   const row = await db.one<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${where(filter, params)}`, params);
@@ -117,6 +129,8 @@ export async function relatedArticles(db: Db, articleId: number, limit = 5): Pro
 }
 
 export interface SearchHit extends ArticleSummary {
+  /** A page (About, Contact) is listed as a page: no byline, date or format. */
+  type: 'post' | 'page';
   snippet: string;
   /** The first and last characters of the text the snippet was cut from (to tell whether it was cut). */
   source_head: string;
@@ -135,7 +149,7 @@ export async function searchPublished(db: Db, q: string, limit: number, offset: 
   const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM articles a WHERE ${match}`, [q, fullAccess]);
   if (!total?.n) return { hits: [], total: 0 };
   const hits = await db.query<SearchHit>(
-    `SELECT ${SUMMARY_COLUMNS},
+    `SELECT ${SUMMARY_COLUMNS}, a.type,
             ts_headline('english', src.text, websearch_to_tsquery('english', $1), $5) AS snippet,
             left(src.text, 120) AS source_head, right(src.text, 120) AS source_tail
        ${FROM}

@@ -2,7 +2,10 @@
 // kept in article_revisions; field-by-field diffs between two snapshots; restoring one (its content,
 // not its status or publish time). Used by the editor (src/articles/editor.ts), the newsroom's
 // revision screens and the Admin API.
-import { diffLines, diffWords, type Change } from 'diff';
+import type { Change } from 'diff';
+import { lazyPackage } from '../platform/lazy.ts';
+
+const diff = lazyPackage<typeof import('diff')>('diff');
 import type { Db } from '../db/index.ts';
 import type { Article, ArticleStatus } from './types.ts';
 import { getArticleById } from './queries.ts';
@@ -134,7 +137,7 @@ export function diffSnapshots(from: Snapshot, to: Snapshot): FieldDiff[] {
     const a = asText(from[field]);
     const b = asText(to[field]);
     if (a === b) continue;
-    out.push({ field, label, changes: mode === 'lines' ? diffLines(a, b) : diffWords(a, b) });
+    out.push({ field, label, changes: mode === 'lines' ? diff().diffLines(a, b) : diff().diffWords(a, b) });
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { UsageError, stoppedMessage } from './command.ts';
 import { importMembersCsv, type MemberImportReport } from '../members/subscriptions.ts';
 
 /** The one-line summary of an import, shared by the command, the newsroom and the Admin API's docs. */
@@ -37,8 +37,16 @@ export const membersImportCommand: Command = {
     } catch (e: any) {
       throw new UsageError(`Cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}`);
     }
-    const r = await importMembersCsv(deps, text, { onProgress: (done, total) => io.progress(done, total, 'rows') });
+    const r = await importMembersCsv(deps, text, { onProgress: (done, total) => io.progress(done, total, 'rows'), signal: deps.runtime.stopping });
     for (const e of r.errors) io.err(`Line ${e.line}: ${e.message}`);
+    if (r.stopped) {
+      io.out(
+        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.created} subscription(s) added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.errors.length} skipped so far. ` +
+          'Every row read so far is imported; importing the file again continues (rows already imported are left as they are).',
+      );
+      io.err(stoppedMessage(deps));
+      return 1;
+    }
     io.out(importSummary(r, path.basename(full)));
     return 0;
   },

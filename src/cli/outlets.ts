@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { UsageError, stoppedMessage } from './command.ts';
 import { ValidationError, NotFoundError, ConflictError } from '../platform/errors.ts';
 import { createOutlet, getOutletBySlug, listOutlets, LEANS, parseLean } from '../newswire/outlets.ts';
 import { importOutletsCsv } from '../newswire/import.ts';
@@ -75,11 +75,19 @@ export const outletsImportCommand: Command = {
     }
     let r;
     try {
-      r = await importOutletsCsv(deps.db, text, { onProgress: (d, t) => io.progress(d, t, 'outlets') });
+      r = await importOutletsCsv(deps.db, text, { onProgress: (d, t) => io.progress(d, t, 'outlets'), signal: deps.runtime.stopping });
     } catch (e) {
       userError(e);
     }
     for (const s of r.skipped) io.err(`Line ${s.line}: ${s.message}`);
+    if (r.stopped) {
+      io.out(
+        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped so far. ` +
+          'Every row read so far is imported; importing the file again continues (outlets already imported are left as they are).',
+      );
+      io.err(stoppedMessage(deps));
+      return 1;
+    }
     io.out(`Read ${r.total} row(s) (${r.format === 'allsides' ? 'AllSides ratings export' : 'Newsdesk columns'}): ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped.`);
     return r.skipped.length && !r.added && !r.updated && !r.unchanged ? 1 : 0;
   },

@@ -21,11 +21,20 @@ export function listMigrations(dir = DIR): Migration[] {
     .map((f) => ({ version: Number(f.split('_')[0]), name: f.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
+/**
+ * The versions applied: one query on every start (a restart asks nothing else of the schema). The
+ * table is created when there is none yet (42P01: undefined_table), on a database never migrated.
+ */
 async function applied(db: Db): Promise<Set<number>> {
+  try {
+    const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+    return new Set(rows.map((r) => r.version));
+  } catch (e) {
+    if ((e as { code?: string }).code !== '42P01') throw e;
+  }
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-  return new Set(rows.map((r) => r.version));
+  return new Set();
 }
 
 /** Apply every pending migration; returns the names applied. */

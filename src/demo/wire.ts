@@ -144,6 +144,42 @@ export function demoStoryLinks(): Array<{ storyKey: string; urlSuffix: string }>
   return STORIES.filter((s) => s.articles).map((s) => ({ storyKey: s.articles!, urlSuffix: `/${s.key}` }));
 }
 
+export interface DemoWireItem {
+  /** The outlet's slug. */
+  outlet: string;
+  /** The demo story's key: what the clusterer should find (bench/cluster-quality.ts scores it). */
+  story: string;
+  title: string;
+  summary: string;
+  text: string;
+  url: string;
+  published: Date;
+}
+
+/**
+ * The demo wire's items, outlet by outlet, as seedDemoWire stores them: `sinceMidnight` (ms) keeps
+ * today's stories after local midnight. Pure, so the clustering benchmarks score the demo's stories.
+ */
+export function demoWireItems(now: Date, sinceMidnight: number): DemoWireItem[] {
+  const out: DemoWireItem[] = [];
+  for (const [oi, o] of DEMO_OUTLETS.entries()) {
+    const home = `https://${o.slug}.example/`;
+    for (const [si, s] of STORIES.entries()) {
+      // Not every outlet covers every story; the pattern is fixed, so the demo is the same each time.
+      if (s.outlets ? !s.outlets.includes(o.slug) : (oi + si) % 3 === 2) continue;
+      const title = s.headlines[(oi + si) % s.headlines.length]!;
+      let ago = s.hoursAgo * HOUR - ((oi * 7) % 60) * 60_000;
+      if (!s.today) ago = s.hoursAgo * HOUR + ((oi * 37) % 180) * 60_000;
+      else ago = Math.max(0, Math.min(ago, sinceMidnight * (0.9 - oi * 0.05)));
+      const published = new Date(now.getTime() - ago);
+      const text = [s.paragraphs[0]!, o.angle, ...s.paragraphs.slice(1)].join('\n\n');
+      const url = `${home}${published.toISOString().slice(0, 10).replace(/-/g, '/')}/${s.key}`;
+      out.push({ outlet: o.slug, story: s.key, title, summary: s.paragraphs[0]!, text, url, published });
+    }
+  }
+  return out;
+}
+
 /** Add the demo outlets and their items unless the wire has outlets already. Returns what was added. */
 export async function seedDemoWire(db: Db, now: Date, timeZone = 'UTC'): Promise<{ outlets: number; items: number }> {
   // Today's stories fall between local midnight and now, however early the demo starts.
@@ -165,20 +201,11 @@ export async function seedDemoWire(db: Db, now: Date, timeZone = 'UTC'): Promise
          VALUES ($1, $2, 'rss', $3, $4, $4, $4) RETURNING id`,
         [row!.id, `${home}feed.xml`, o.name, new Date(now.getTime() - 7 * 60_000)],
       );
-      for (const [si, s] of STORIES.entries()) {
-        // Not every outlet covers every story; the pattern is fixed, so the demo is the same each time.
-        if (s.outlets ? !s.outlets.includes(o.slug) : (oi + si) % 3 === 2) continue;
-        const title = s.headlines[(oi + si) % s.headlines.length]!;
-        let ago = s.hoursAgo * HOUR - ((oi * 7) % 60) * 60_000;
-        if (!s.today) ago = s.hoursAgo * HOUR + ((oi * 37) % 180) * 60_000;
-        else ago = Math.max(0, Math.min(ago, sinceMidnight * (0.9 - oi * 0.05)));
-        const published = new Date(now.getTime() - ago);
-        const text = [s.paragraphs[0]!, o.angle, ...s.paragraphs.slice(1)].join('\n\n');
-        const url = `${home}${published.toISOString().slice(0, 10).replace(/-/g, '/')}/${s.key}`;
+      for (const it of demoWireItems(now, sinceMidnight).filter((i) => i.outlet === o.slug)) {
         await tx.query(
           `INSERT INTO wire_items (outlet_id, feed_id, guid, url, title, summary, published_at, first_seen_at, extract_status, fetched_at, byline, lang, text)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'done', $7, $8, 'en', $9)`,
-          [row!.id, feed!.id, `${o.slug}:${s.key}`, url, title, s.paragraphs[0], published, `${o.name} staff`, text],
+          [row!.id, feed!.id, `${o.slug}:${it.story}`, it.url, it.title, it.summary, it.published, `${o.name} staff`, it.text],
         );
         items++;
       }

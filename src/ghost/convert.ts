@@ -2,10 +2,13 @@
 // `html`. Exports normally carry the html; when one does not, these turn the common node and card types
 // into HTML (the result is sanitised by the importer like any other). Anything they cannot render is
 // reported in `unsupported`, so the importer can say what was lost instead of silently dropping it.
-import MarkdownIt from 'markdown-it';
+import type MarkdownIt from 'markdown-it';
 import { escapeHtml } from '../platform/html.ts';
+import { lazyPackage } from '../platform/lazy.ts';
 
-const md = new MarkdownIt({ html: true, linkify: true });
+const markdownIt = lazyPackage<typeof MarkdownIt>('markdown-it');
+let mdInstance: InstanceType<typeof MarkdownIt> | null = null;
+const md = { render: (src: string) => (mdInstance ??= new (markdownIt())({ html: true, linkify: true })).render(src) };
 
 export interface Converted {
   html: string;

@@ -16,7 +16,7 @@ import { parseEmail, parseName, resolveNewsletters, setPreferences, subscription
 import { deleteSubscriber } from '../newsletters/subscribers.ts';
 import { countDaily } from './stats.ts';
 import { paidSql } from './subscriptions.ts';
-import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { CONTENT_CHANNEL, MEMBERS_CHANNEL } from '../platform/channels.ts';
 
 export const MEMBER_COOKIE = 'nd_member';
 export const MEMBER_SESSION_IDLE_MS = 30 * 86400_000;
@@ -175,8 +175,10 @@ export interface MemberSession {
 
 /** The live session for a cookie value, with the member and whether they pay (one query). */
 // Sessions are looked up on every page a signed-in reader opens: each is kept in this process for a few
-// seconds (SESSION_CACHE_MS). Ending sessions or deleting the account here drops them at once; in
-// another process a session that was ended, or a subscription that changed, shows within that time.
+// seconds (SESSION_CACHE_MS). Ending sessions, renaming, changing the address or deleting the account
+// announces itself on MEMBERS_CHANNEL and subscription changes on CONTENT_CHANNEL: every process
+// (this one at once, others through PostgreSQL NOTIFY) drops what it kept. Only if a notification is
+// lost (another process's listener reconnecting) does a kept session outlive its end, by 5 s at most.
 export const SESSION_CACHE_MS = 5000;
 const sessionCache = new WeakMap<Db, Map<string, { at: number; session: Promise<MemberSession | null> }>>();
 function sessionsOf(db: Db) {
@@ -187,12 +189,19 @@ function sessionsOf(db: Db) {
     // Subscriptions that change (Stripe, imports, complimentary access) announce it on the content
     // channel, from this process or another: what was kept of whether a reader pays is dropped.
     void db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => sessionCache.delete(db));
+    void db.listen(MEMBERS_CHANNEL, () => fresh.clear()).catch(() => sessionCache.delete(db));
   }
   return m;
 }
 /** Forget what this process keeps of sessions (after a change to a person: all of them, it is cheap). */
 export function forgetMemberSessions(db: Db, _personId?: number): void {
   sessionCache.get(db)?.clear();
+}
+
+/** Forget kept sessions here and tell every other process to (a person's sessions or account changed). */
+async function announceMemberChange(db: Db, personId: number): Promise<void> {
+  forgetMemberSessions(db, personId);
+  await db.notify(MEMBERS_CHANNEL, String(personId));
 }
 
 export async function loadMemberSession(db: Db, id: string | undefined, now: Date, graceDays: number): Promise<MemberSession | null> {
@@ -232,14 +241,14 @@ async function loadMemberSessionFromDb(db: Db, idHash: string, now: Date, graceD
 }
 
 export async function endMemberSession(db: Db, idHash: string): Promise<void> {
-  await db.query(`DELETE FROM member_sessions WHERE id_hash = $1`, [idHash]);
-  forgetMemberSessions(db);
+  const rows = await db.query<{ person_id: number }>(`DELETE FROM member_sessions WHERE id_hash = $1 RETURNING person_id`, [idHash]);
+  await announceMemberChange(db, rows[0]?.person_id ?? 0);
 }
 
 /** Sign out everywhere: every session of this person ends. */
 export async function endAllMemberSessions(db: Db, personId: number): Promise<number> {
   const rows = await db.query(`DELETE FROM member_sessions WHERE person_id = $1 RETURNING 1`, [personId]);
-  forgetMemberSessions(db, personId);
+  await announceMemberChange(db, personId);
   return rows.length;
 }
 
@@ -259,7 +268,7 @@ export async function getMember(db: Db, personId: number, now: Date, graceDays: 
 
 export async function renameMember(db: Db, personId: number, name: unknown): Promise<void> {
   await db.query(`UPDATE people SET name = $2 WHERE id = $1`, [personId, parseName(name)]);
-  forgetMemberSessions(db, personId);
+  await announceMemberChange(db, personId);
 }
 
 /** Ask to change the address: a confirmation link goes to the new one; nothing changes until it is used. */
@@ -303,6 +312,7 @@ export async function confirmEmailChange(db: Db, secret: string, token: unknown,
     const rows = await tx.query(`UPDATE people SET email = $2, email_normalized = $2 WHERE id = $1 AND account_at IS NOT NULL RETURNING id`, [r.data.p, r.data.e]);
     if (!rows.length) throw new UnauthorizedError(EMAIL_LINK_FAILED);
     forgetMemberSessions(db, r.data.p);
+    await tx.notify(MEMBERS_CHANNEL, String(r.data.p));
     return { personId: r.data.p, email: r.data.e };
   });
 }
@@ -342,8 +352,8 @@ export async function deleteMember(db: Db, personId: number, now: Date): Promise
   await countDaily(db, now, 'deleted');
   // Stripe's events carry the customer's address: they go with the account.
   if (p.stripe_customer_id) await db.query(`DELETE FROM stripe_events WHERE customer_id = $1`, [p.stripe_customer_id]);
-  forgetMemberSessions(db, personId);
   await deleteSubscriber(db, p.email);
+  await announceMemberChange(db, personId);
 }
 
 // ---------------------------------------------------------------------------------------------

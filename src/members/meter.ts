@@ -6,7 +6,7 @@ import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { loadSession, SESSION_COOKIE } from '../staff/sessions.ts';
 import { getPublication } from '../publication/settings.ts';
-import { decideAccess, type AccessDecision, type AccessLevel, type Viewer } from './access.ts';
+import { decideAccess, type AccessDecision, type AccessLevel, type GatedArticle, type Viewer } from './access.ts';
 import { loadMemberSession, MEMBER_COOKIE, type MemberSession } from './accounts.ts';
 import { cookieValue, getPaywall, isMeterExempt, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from './paywall.ts';
 
@@ -59,16 +59,7 @@ export async function viewArticle(deps: Pick<Deps, 'db' | 'clock' | 'config'>, r
   const v = reader.viewer;
   const needsMeter = article.access === 'metered' && paywall.meter_enabled && !gated.meterExempt && v.kind !== 'staff' && !(v.kind === 'member' && v.paid);
   if (!needsMeter) return { decision: decideAccess(gated, v, 'page'), setCookie: null, period, limit: 0, used: 0 };
-  if (v.kind === 'member') {
-    const counted = await memberCounted(deps.db, v.personId, period);
-    const meter = { enabled: true, limit: paywall.member_limit, counted };
-    const decision = decideAccess(gated, v, 'page', meter);
-    if (decision.count) {
-      await deps.db.query(`INSERT INTO member_reads (person_id, period, article_id, read_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [v.personId, period, article.id, now]);
-      noteCounted(deps.db, v.personId, period, article.id);
-    }
-    return { decision, setCookie: null, period, limit: meter.limit, used: counted.length + (decision.count ? 1 : 0) };
-  }
+  if (v.kind === 'member') return { ...(await viewAsMember(deps, v, gated, paywall, period, now)), setCookie: null, period };
   const counted = readMeterCookie(deps.config.secretKey, cookieValue(cookieHeader, METER_COOKIE), period, now);
   const meter = { enabled: true, limit: paywall.anonymous_limit, counted };
   const decision = decideAccess(gated, v, 'page', meter);
@@ -76,6 +67,24 @@ export async function viewArticle(deps: Pick<Deps, 'db' | 'clock' | 'config'>, r
     ? meterSetCookie(writeMeterCookie(deps.config.secretKey, period, [...counted, article.id], now), deps.config.siteUrl.startsWith('https:'))
     : null;
   return { decision, setCookie, period, limit: meter.limit, used: counted.length + (decision.count ? 1 : 0) };
+}
+
+/**
+ * A registered reader's view of a metered article (the meter applies to them): THE access rule with
+ * their counted articles for the period (kept briefly in memory), and the view counted, one
+ * member_reads row, the first time in the period.
+ */
+export async function viewAsMember(
+  deps: Pick<Deps, 'db'>, viewer: Extract<Viewer, { kind: 'member' }>, gated: GatedArticle, paywall: PaywallSettings, period: string, now: Date,
+): Promise<{ decision: AccessDecision; limit: number; used: number }> {
+  const counted = await memberCounted(deps.db, viewer.personId, period);
+  const meter = { enabled: true, limit: paywall.member_limit, counted };
+  const decision = decideAccess(gated, viewer, 'page', meter);
+  if (decision.count) {
+    await deps.db.query(`INSERT INTO member_reads (person_id, period, article_id, read_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [viewer.personId, period, gated.id, now]);
+    noteCounted(deps.db, viewer.personId, period, gated.id);
+  }
+  return { decision, limit: meter.limit, used: counted.length + (decision.count ? 1 : 0) };
 }
 
 // A registered reader's counted articles, looked up on every metered page they open: kept in this

@@ -61,8 +61,23 @@ export async function updatePaywall(db: Db, patch: unknown): Promise<PaywallSett
   return next;
 }
 
+// Asked on every gated view: kept per zone and unit for the current minute (every zone's midnight falls
+// on a whole minute, so a period never changes within one).
+const periodMemo = new Map<string, { minute: number; value: string }>();
+
 /** The meter's current period in the publication's time zone: '2026-12' or '2026-W49' (ISO week). */
 export function meterPeriod(now: Date, timeZone: string, period: 'month' | 'week'): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const key = timeZone + '|' + period;
+  const hit = periodMemo.get(key);
+  if (hit && hit.minute === minute) return hit.value;
+  const value = computePeriod(now, timeZone, period);
+  if (periodMemo.size > 100) periodMemo.clear();
+  periodMemo.set(key, { minute, value });
+  return value;
+}
+
+function computePeriod(now: Date, timeZone: string, period: 'month' | 'week'): string {
   const day = localDate(now, timeZone);
   if (period === 'month') return day.slice(0, 7);
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

@@ -26,6 +26,7 @@ import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { countDaily } from './stats.ts';
 import { getPaywall } from './paywall.ts';
 import { getPlan } from './subscriptions.ts';
+import { enqueue } from '../platform/jobs.ts';
 
 export function paymentsEnabled(config: Pick<Config, 'stripe'>): boolean {
   return !!config.stripe.secretKey;
@@ -120,6 +121,69 @@ export async function startPortal(deps: Pick<Deps, 'config' | 'log'>, member: { 
   } catch (err) {
     return paymentsDown(deps, 'billingPortal.sessions.create', err);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancelling when an account is deleted
+
+export const CANCEL_SUBSCRIPTION_JOB = 'members.cancel_stripe_subscription';
+/** With the queue's backoff (capped at an hour), about two days of attempts before a job is marked failed. */
+const CANCEL_ATTEMPTS = 50;
+
+export interface CancellationOutcome {
+  /** Stripe subscriptions cancelled now. */
+  cancelled: number;
+  /** Those Stripe could not be asked about now: recorded as jobs, retried until Stripe answers. */
+  queued: number;
+}
+
+/** Whether a Stripe error says the subscription is already gone (cancelled before, or unknown to Stripe). */
+function alreadyGone(err: unknown): boolean {
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  return e.statusCode === 404 || e.code === 'resource_missing' || /already (been )?cancel/i.test(e.message ?? '');
+}
+
+/** Cancel one Stripe subscription at once (no proration, no final invoice); true when it is cancelled or gone. */
+async function cancelAtStripe(deps: Pick<Deps, 'config'>, subscription: string): Promise<void> {
+  const stripe = await client(deps.config.stripe);
+  try {
+    await stripe.subscriptions.cancel(subscription, {}, { idempotencyKey: `newsdesk-cancel-${subscription}` });
+  } catch (err) {
+    if (!alreadyGone(err)) throw err;
+  }
+}
+
+/**
+ * Before an account is deleted: every Stripe subscription of this person that has not ended is
+ * cancelled immediately. One Stripe cannot be asked about now (unreachable, an error, or payments no
+ * longer configured) is not lost: a job (CANCEL_SUBSCRIPTION_JOB, holding only Stripe's subscription
+ * id) retries it with backoff, and the outcome says so, for the page to tell the reader.
+ */
+export async function cancelStripeSubscriptions(deps: Pick<Deps, 'db' | 'config' | 'log'>, personId: number): Promise<CancellationOutcome> {
+  const rows = await deps.db.query<{ external_id: string }>(
+    `SELECT external_id FROM member_subscriptions
+      WHERE person_id = $1 AND source = 'stripe' AND external_id IS NOT NULL AND ended_at IS NULL AND status <> 'expired'`,
+    [personId],
+  );
+  const out: CancellationOutcome = { cancelled: 0, queued: 0 };
+  for (const { external_id: subscription } of rows) {
+    try {
+      await cancelAtStripe(deps, subscription);
+      out.cancelled++;
+    } catch (err) {
+      const e = err as { type?: string; message?: string; statusCode?: number };
+      deps.log.warn('stripe: subscription not cancelled now; queued to retry', { subscription, type: e.type, status: e.statusCode, message: e.message });
+      await enqueue(deps.db, CANCEL_SUBSCRIPTION_JOB, { subscription }, { dedupeKey: `${CANCEL_SUBSCRIPTION_JOB}:${subscription}`, maxAttempts: CANCEL_ATTEMPTS });
+      out.queued++;
+    }
+  }
+  return out;
+}
+
+/** The job: cancel the subscription at Stripe (done when Stripe says it is cancelled or gone; else retried). */
+export async function cancelStripeSubscriptionJob(deps: Deps, payload: { subscription?: unknown }): Promise<void> {
+  if (typeof payload.subscription !== 'string' || !/^sub_[A-Za-z0-9]+$/.test(payload.subscription)) return;
+  await cancelAtStripe(deps, payload.subscription);
 }
 
 // ---------------------------------------------------------------------------------------------

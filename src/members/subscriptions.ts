@@ -8,7 +8,7 @@
 //   cancelled  until expires_at, if it has one (paid up to then, not renewing); otherwise not
 //   past_due   for the grace period (7 days by default) from when it became past due
 //   expired    never
-import { parse as parseCsv } from 'csv-parse/sync';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
@@ -18,6 +18,13 @@ import { parseEmail, parseName, textProblem } from '../newsletters/signup.ts';
 import { getPublication } from '../publication/settings.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { fromSpreadsheetSafe } from '../platform/csv.ts';
+import { yieldToEventLoop } from '../platform/runtime.ts';
+
+/** Rows between two turns of the event loop (yieldToEventLoop). */
+const YIELD_EVERY = 20;
+
+const csvSync = lazyPackage<typeof import('csv-parse/sync')>('csv-parse/sync');
+
 
 export const SUBSCRIPTION_STATUSES = ['active', 'past_due', 'cancelled', 'expired'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -189,6 +196,10 @@ export interface MemberImportReport {
   /** Plans the file named that did not exist, created as offline plans. */
   plansCreated: string[];
   errors: MemberImportError[];
+  /** The import stopped early (the process is shutting down, `signal`): rows after `done` were not read. */
+  stopped?: boolean;
+  /** Rows read (and written) when it stopped. */
+  done?: number;
 }
 
 const COLUMN_ALIASES: Record<string, string[]> = {
@@ -262,7 +273,7 @@ interface ParsedRow {
 export function readMemberCsv(text: string, timeZone: string): { rows: ParsedRow[]; errors: MemberImportError[]; total: number } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as never;
+    records = csvSync().parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as never;
   } catch (e) {
     throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
   }
@@ -321,8 +332,17 @@ export function readMemberCsv(text: string, timeZone: string): { rows: ParsedRow
   return { rows, errors, total: records.length - 1 };
 }
 
-/** Import subscriptions from CSV text. Re-running it updates rows, never duplicates them. */
-export async function importMembersCsv(deps: Pick<Deps, 'db' | 'config' | 'clock'>, text: string, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<MemberImportReport> {
+/**
+ * Import subscriptions from CSV text. Re-running it updates rows, never duplicates them. Each row is
+ * written in its own transaction; with `signal` raised (a shutdown, SIGTERM or Ctrl+C: decision 0013)
+ * the import stops before the next row and reports `stopped` and the rows done, every one of them
+ * committed, so running it again continues where it stopped.
+ */
+export async function importMembersCsv(
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  text: string,
+  opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<MemberImportReport> {
   const { db } = deps;
   const now = deps.clock.now();
   const tz = (await getPublication(db, deps.config)).timeZone;
@@ -335,6 +355,14 @@ export async function importMembersCsv(deps: Pick<Deps, 'db' | 'config' | 'clock
   }
   let done = 0;
   for (const r of rows) {
+    // PGlite answers in microtasks: without a turn of the event loop now and then, a signal (and, in
+    // the server, every other request) would wait for the whole file.
+    if (done % YIELD_EVERY === 0) await yieldToEventLoop();
+    if (opts.signal?.aborted) {
+      // Only what was read: the lines after the stop are reported by the run that reads them.
+      Object.assign(report, { stopped: true, done, errors: report.errors.filter((e) => e.line < r.line) });
+      break;
+    }
     try {
       await db.tx(async (tx) => {
         const person = await tx.one<{ id: number; account_at: Date | null }>(

@@ -2,8 +2,7 @@
 // add, unsubscribe, delete (really: the person row, their subscriptions, deliveries and mail events),
 // import from CSV and export to CSV.
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { parse as parseCsvStream } from 'csv-parse';
+import { lazyPackage } from '../platform/lazy.ts';
 import { fromSpreadsheetSafe, toSafeCsv } from '../platform/csv.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
@@ -11,6 +10,11 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import { emitWebhookEvent, hasWebhookListeners } from '../webhooks/emit.ts';
 import { getNewsletterBySlug, listNewsletters } from './newsletters.ts';
 import { parseEmail, parseName, queueVerifications, resolveNewsletters, signup, textProblem, unsubscribe } from './signup.ts';
+
+// csv-parse loads on the first CSV read (src/platform/lazy.ts), not at start-up.
+const csvSync = lazyPackage<typeof import('csv-parse/sync')>('csv-parse/sync');
+const csvStream = lazyPackage<typeof import('csv-parse')>('csv-parse');
+
 
 export { unsubscribe };
 
@@ -187,7 +191,7 @@ const CSV_OPTIONS = { bom: true, relax_column_count: true, skip_empty_lines: tru
 export function readSubscriberCsv(text: string): { rows: ImportRow[]; errors: ImportError[] } {
   let records: string[][];
   try {
-    records = parseCsv(text, CSV_OPTIONS);
+    records = csvSync().parse(text, CSV_OPTIONS);
   } catch (e) {
     throw new ValidationError(`The file is not readable CSV: ${(e as Error).message}`);
   }
@@ -209,7 +213,7 @@ export type CsvSource = string | (() => NodeJS.ReadableStream);
 /** The records of a CSV source one at a time, never the whole file in memory. */
 async function* csvRecords(source: CsvSource): AsyncGenerator<string[]> {
   const input = typeof source === 'string' ? Readable.from([source]) : source();
-  const parser = parseCsvStream(CSV_OPTIONS);
+  const parser = csvStream().parse(CSV_OPTIONS);
   // A read error (the file went away) ends the parser with that error.
   input.on('error', (e) => parser.destroy(e as Error));
   input.pipe(parser);

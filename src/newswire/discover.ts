@@ -2,7 +2,9 @@
 // (<link rel="alternate"> with a feed type, as browsers and feed readers read it), then the usual
 // places (/feed, /rss.xml, /atom.xml, /feed.json, ...). Every candidate is fetched and parsed: only
 // real feeds are returned.
-import { Parser } from 'htmlparser2';
+import { lazyPackage } from '../platform/lazy.ts';
+
+const htmlparser2 = lazyPackage<typeof import('htmlparser2')>('htmlparser2');
 import type { WireConfig } from '../config.ts';
 import { guardedFetch } from '../platform/guarded-fetch.ts';
 import { decodeHtml } from './extract/decode.ts';
@@ -17,7 +19,7 @@ export const COMMON_FEED_PATHS = ['/feed', '/rss', '/feed.xml', '/rss.xml', '/at
 export function advertisedFeeds(html: string, pageUrl: string): string[] {
   const found: string[] = [];
   let base = pageUrl;
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, a) {
         if (name === 'base' && a.href) {

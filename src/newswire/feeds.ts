@@ -2,10 +2,13 @@
 // (docs/dependencies.md), after decoding the bytes ourselves: a byte order mark, then the HTTP
 // charset, then the XML declaration's encoding, then UTF-8 when the bytes are valid UTF-8, else
 // windows-1252 (what ISO-8859-1 labels mean on the web).
-import { parseFeed } from 'feedsmith';
+import { lazyPackage } from '../platform/lazy.ts';
 import { charsetFromContentType, decodeWindows1252 } from './extract/decode.ts';
 import { htmlToText } from '../platform/sanitize.ts';
 import { canonicalUrl } from './urls.ts';
+
+// feedsmith is loaded on the first feed parsed (src/platform/lazy.ts): a restart does not need it.
+const feedsmith = lazyPackage<typeof import('feedsmith')>('feedsmith');
 
 export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
 
@@ -105,9 +108,9 @@ function first<T>(v: T[] | undefined): T | undefined {
 export function parseFeedDocument(input: string | Uint8Array, feedUrl: string, contentType?: string | null): ParsedFeed {
   const doc = typeof input === 'string' ? input : decodeFeed(input, contentType).text;
   if (!doc.trim()) throw new FeedParseError('the feed is empty');
-  let r: ReturnType<typeof parseFeed>;
+  let r: ReturnType<typeof import('feedsmith').parseFeed>;
   try {
-    r = parseFeed(doc);
+    r = feedsmith().parseFeed(doc);
   } catch (e) {
     const name = (e as Error).constructor?.name;
     if (name === 'DetectError') throw new FeedParseError(/^\s*<(!doctype\s+html|html)/i.test(doc) ? 'this is an HTML page, not a feed' : 'not a feed (neither RSS, RDF, Atom nor JSON Feed)');

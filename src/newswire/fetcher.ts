@@ -2,7 +2,7 @@
 // size limit after decompression, bounded redirects), at most one at a time per host with a
 // minimum gap between them, a bounded number of hosts at once, Retry-After honoured, and robots.txt
 // read (and kept for a day) before an article page is fetched.
-import robotsParserModule from 'robots-parser';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import type { WireConfig } from '../config.ts';
 import { FetchError, guardedFetch, type GuardedResponse } from '../platform/guarded-fetch.ts';
@@ -179,27 +179,38 @@ export interface WireFetchOptions {
  * GET through the gate. A 429 or 503 with a Retry-After of up to a minute is waited out and asked
  * again (twice at most); a longer one (or none) is stored for the host and comes back as the response.
  */
-export async function wireGet(gate: HostGate, cfg: WireConfig, url: string, o: WireFetchOptions): Promise<GuardedResponse> {
+export function wireGet(gate: HostGate, cfg: WireConfig, url: string, o: WireFetchOptions): Promise<GuardedResponse> {
+  return wireFetch(gate, cfg, url, o, async (res) => res);
+}
+
+/**
+ * wireGet, and `use` of the final response while the request still holds its host and its place
+ * among the requests in flight: what is done with a body (a page extracted and stored) counts
+ * against WIRE_CONCURRENCY, so bodies never pile up faster than they are used, and the host's gap
+ * starts when its body has been dealt with.
+ */
+export async function wireFetch<T>(gate: HostGate, cfg: WireConfig, url: string, o: WireFetchOptions, use: (res: GuardedResponse) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const res = await gate.run(url, () =>
-      guardedFetch(url, {
+    const r = await gate.run(url, async (): Promise<{ retryIn: number } | { value: T; backoff: number | null }> => {
+      const res = await guardedFetch(url, {
         headers: { 'user-agent': cfg.userAgent, accept: o.accept, ...o.headers },
         timeoutMs: cfg.timeoutMs,
         maxBytes: o.maxBytes ?? cfg.maxBytes,
         maxRedirects: cfg.maxRedirects,
         allowPrivate: cfg.allowPrivate,
-      }),
-    );
-    if (res.status !== 429 && res.status !== 503) return res;
-    const ra = retryAfterMs(res.headers['retry-after']);
-    const host = hostOf(url);
-    if (ra !== null && ra <= MAX_RETRY_AFTER_WAIT_MS && attempt < 3) {
-      await gate.delay(host, Date.now() + ra);
+      });
+      if (res.status !== 429 && res.status !== 503) return { value: await use(res), backoff: null };
+      const ra = retryAfterMs(res.headers['retry-after']);
+      if (ra !== null && ra <= MAX_RETRY_AFTER_WAIT_MS && attempt < 3) return { retryIn: ra };
+      // No Retry-After: back off from this host for a while anyway (a minute, doubling per attempt).
+      return { value: await use(res), backoff: ra ?? 60_000 * attempt };
+    });
+    if ('retryIn' in r) {
+      await gate.delay(hostOf(url), Date.now() + r.retryIn);
       continue;
     }
-    // No Retry-After: back off from this host for a while anyway (a minute, doubling per attempt).
-    await gate.delay(host, Date.now() + (ra ?? 60_000 * attempt));
-    return res;
+    if (r.backoff !== null) await gate.delay(hostOf(url), Date.now() + r.backoff);
+    return r.value;
   }
 }
 
@@ -229,7 +240,8 @@ interface Robots {
   isAllowed(url: string, ua?: string): boolean | undefined;
 }
 // The package's typings declare an ambient module that TypeScript's NodeNext resolution cannot call.
-const robotsParser = robotsParserModule as unknown as (url: string, body: string) => Robots;
+const robotsParserPackage = lazyPackage<(url: string, body: string) => Robots>('robots-parser');
+const robotsParser = (url: string, body: string): Robots => robotsParserPackage()(url, body);
 
 /** robots.txt per host: fetched through the gate, kept a day in wire_hosts. Missing (4xx) allows everything; unreachable (5xx, network) refuses for now. */
 export class RobotsCache {

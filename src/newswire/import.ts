@@ -2,11 +2,18 @@
 // AllSides ratings export (first column the outlet's name, then bias, type, allsides_url, agree,
 // disagree, url, confidence), recognised by its header. Outlets are matched by slug (from the name):
 // an import run twice changes nothing; a row with a mistake is reported by line and skipped.
-import { parse as parseCsv } from 'csv-parse/sync';
+import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
 import { addFeed, createOutlet, httpUrl, parseLean, updateOutlet, type Lean } from './outlets.ts';
+import { yieldToEventLoop } from '../platform/runtime.ts';
+
+/** Rows between two turns of the event loop (yieldToEventLoop). */
+const YIELD_EVERY = 20;
+
+const csvSync = lazyPackage<typeof import('csv-parse/sync')>('csv-parse/sync');
+
 
 export interface ImportResult {
   format: 'newsdesk' | 'allsides';
@@ -15,6 +22,10 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   skipped: Array<{ line: number; message: string }>;
+  /** The import stopped early (the process is shutting down, `signal`): rows after `done` were not read. */
+  stopped?: boolean;
+  /** Rows read (and written) when it stopped. */
+  done?: number;
 }
 
 /** AllSides' bias words to our lean values. */
@@ -36,10 +47,16 @@ interface Row {
   language: string | null;
 }
 
-export async function importOutletsCsv(db: Db, text: string, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ImportResult> {
+/**
+ * Import outlets from CSV text; matching outlets (by name) are updated, so running it twice changes
+ * nothing. Each row is written in its own transaction; with `signal` raised (a shutdown, SIGTERM or
+ * Ctrl+C: decision 0013) it stops before the next row and reports `stopped` and the rows done, every
+ * one of them committed, so running it again continues where it stopped.
+ */
+export async function importOutletsCsv(db: Db, text: string, opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<ImportResult> {
   let records: string[][];
   try {
-    records = parseCsv(text.replace(/^\ufeff/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
+    records = csvSync().parse(text.replace(/^\ufeff/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true });
   } catch (e) {
     throw new ValidationError(`The file is not valid CSV: ${(e as Error).message}`);
   }
@@ -85,34 +102,16 @@ export async function importOutletsCsv(db: Db, text: string, opts: { onProgress?
   }
   let done = 0;
   for (const row of rows) {
+    // PGlite answers in microtasks: without a turn of the event loop now and then, a signal (and, in
+    // the server, every other request) would wait for the whole file.
+    if (done % YIELD_EVERY === 0) await yieldToEventLoop();
+    if (opts.signal?.aborted) {
+      // Only what was read: the lines after the stop are reported by the run that reads them.
+      Object.assign(result, { stopped: true, done, skipped: result.skipped.filter((s) => s.line < row.line) });
+      break;
+    }
     try {
-      if (!row.name) throw new ValidationError('the name is empty');
-      if (!row.url) throw new ValidationError(`${row.name}: no home page URL`);
-      const url = httpUrl(row.url, 'url');
-      const slug = slugify(row.name);
-      if (!slug) throw new ValidationError(`${row.name}: the name has no letters or digits`);
-      const existing = await db.one<any>('SELECT * FROM wire_outlets WHERE slug = $1', [slug]);
-      const fields = {
-        ...(row.lean ? { lean: row.lean, rating_source: row.source ?? 'import', rating_confidence: row.confidence } : {}),
-        ...(row.country ? { country: row.country } : {}),
-        ...(row.language ? { language: row.language } : {}),
-      };
-      if (!existing) {
-        await createOutlet(db, { name: row.name, slug, url, feeds: row.feed ? [row.feed] : [], ...fields });
-        result.added++;
-      } else {
-        const hadFeed = row.feed ? await db.one('SELECT 1 FROM wire_feeds WHERE outlet_id = $1 AND url = $2', [existing.id, httpUrl(row.feed, 'feed_url')]) : true;
-        const changed =
-          existing.home_url !== url ||
-          Object.entries(fields).some(([k, v]) => {
-            const cur = existing[k];
-            return (v ?? null) !== (cur ?? null) && !(k === 'country' && String(v).toUpperCase() === cur) && !(k === 'language' && String(v).toLowerCase().split(/[-_]/)[0] === cur);
-          });
-        if (changed) await updateOutlet(db, existing.id, { url, ...fields });
-        if (!hadFeed) await addFeed(db, existing.id, row.feed!);
-        if (changed || !hadFeed) result.updated++;
-        else result.unchanged++;
-      }
+      await db.tx((tx) => importRow(tx, row, result));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       result.skipped.push({ line: row.line, message: e.message.replace(/^The outlet is not valid: /, `${row.name || 'row'}: `) });
@@ -121,4 +120,35 @@ export async function importOutletsCsv(db: Db, text: string, opts: { onProgress?
   }
   result.skipped.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/** One row: the outlet added, or updated (its home page, rating, country, language; a new feed added). */
+async function importRow(db: Db, row: Row, result: ImportResult): Promise<void> {
+  if (!row.name) throw new ValidationError('the name is empty');
+  if (!row.url) throw new ValidationError(`${row.name}: no home page URL`);
+  const url = httpUrl(row.url, 'url');
+  const slug = slugify(row.name);
+  if (!slug) throw new ValidationError(`${row.name}: the name has no letters or digits`);
+  const existing = await db.one<any>('SELECT * FROM wire_outlets WHERE slug = $1', [slug]);
+  const fields = {
+    ...(row.lean ? { lean: row.lean, rating_source: row.source ?? 'import', rating_confidence: row.confidence } : {}),
+    ...(row.country ? { country: row.country } : {}),
+    ...(row.language ? { language: row.language } : {}),
+  };
+  if (!existing) {
+    await createOutlet(db, { name: row.name, slug, url, feeds: row.feed ? [row.feed] : [], ...fields });
+    result.added++;
+  } else {
+    const hadFeed = row.feed ? await db.one('SELECT 1 FROM wire_feeds WHERE outlet_id = $1 AND url = $2', [existing.id, httpUrl(row.feed, 'feed_url')]) : true;
+    const changed =
+      existing.home_url !== url ||
+      Object.entries(fields).some(([k, v]) => {
+        const cur = existing[k];
+        return (v ?? null) !== (cur ?? null) && !(k === 'country' && String(v).toUpperCase() === cur) && !(k === 'language' && String(v).toLowerCase().split(/[-_]/)[0] === cur);
+      });
+    if (changed) await updateOutlet(db, existing.id, { url, ...fields });
+    if (!hadFeed) await addFeed(db, existing.id, row.feed!);
+    if (changed || !hadFeed) result.updated++;
+    else result.unchanged++;
+  }
 }

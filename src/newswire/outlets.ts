@@ -22,6 +22,10 @@ export interface Feed {
   /** WebSub: none, requested, subscribed, denied or unsubscribing (decision 0043). */
   websub_state: string;
   websub_lease_until: string | null;
+  /** When the hub was last asked (to subscribe, renew or unsubscribe). */
+  websub_requested_at: string | null;
+  /** When the hub last pushed content that was taken (signed, of a verified subscription, a feed). */
+  websub_last_push_at: string | null;
   /** Why the last subscription request or push failed; null when all is well. */
   websub_error: string | null;
 }
@@ -255,7 +259,8 @@ const OUTLET_SQL = `
          coalesce((SELECT json_agg(json_build_object('id', f.id, 'url', f.url, 'format', f.format, 'title', f.title,
                     'last_polled_at', f.last_polled_at, 'last_new_item_at', f.last_new_item_at, 'last_error', f.last_error,
                     'next_poll_at', f.next_poll_at, 'websub_hub', f.websub_hub, 'websub_state', f.websub_state,
-                    'websub_lease_until', f.websub_lease_until, 'websub_error', f.websub_error) ORDER BY f.id)
+                    'websub_lease_until', f.websub_lease_until, 'websub_requested_at', f.websub_requested_at,
+                    'websub_last_push_at', f.websub_last_push_at, 'websub_error', f.websub_error) ORDER BY f.id)
                      FROM wire_feeds f WHERE f.outlet_id = o.id), '[]'::json) AS feeds,
          (SELECT max(f.last_polled_at) FROM wire_feeds f WHERE f.outlet_id = o.id) AS last_polled_at,
          (SELECT max(i.first_seen_at) FROM wire_items i WHERE i.outlet_id = o.id) AS last_new_item_at,
@@ -283,7 +288,15 @@ function toOutlet(r: any): Outlet {
     demo: r.demo,
     created_at: iso(r.created_at)!,
     updated_at: iso(r.updated_at)!,
-    feeds: feeds.map((f) => ({ ...f, last_polled_at: iso(f.last_polled_at), last_new_item_at: iso(f.last_new_item_at), next_poll_at: iso(f.next_poll_at)! })),
+    feeds: feeds.map((f) => ({
+      ...f,
+      last_polled_at: iso(f.last_polled_at),
+      last_new_item_at: iso(f.last_new_item_at),
+      next_poll_at: iso(f.next_poll_at)!,
+      websub_lease_until: iso(f.websub_lease_until),
+      websub_requested_at: iso(f.websub_requested_at),
+      websub_last_push_at: iso(f.websub_last_push_at),
+    })),
     last_polled_at: iso(r.last_polled_at),
     last_new_item_at: iso(r.last_new_item_at),
     last_error: r.last_error,

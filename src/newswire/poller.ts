@@ -9,9 +9,10 @@ import type { Log } from '../platform/log.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../config.ts';
 import { enqueue } from '../platform/jobs.ts';
-import { extractArticle } from './extract/index.ts';
+import { createExtractPool, ExtractFailedError, type ExtractPool } from './extract/pool.ts';
+import type { GuardedResponse } from '../platform/guarded-fetch.ts';
 import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
-import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireGet } from './fetcher.ts';
+import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireFetch, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
 import { maintainWebsub } from './websub.ts';
 import { scheduleWireCluster } from './stories/live.ts';
@@ -213,7 +214,7 @@ async function pollFeed(d: WireDeps, gate: HostGate, feed: FeedRow): Promise<{ f
 }
 
 /** Fetch one item's page and store its article (or why not, keeping the feed's summary). */
-async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item: PageRow): Promise<{ ok: boolean; error: string | null }> {
+async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, pool: ExtractPool, item: PageRow): Promise<{ ok: boolean; error: string | null }> {
   const cfg = d.config.wire;
   const fail = async (message: string, final: boolean) => {
     const giveUp = final || item.extract_attempts + 1 >= PAGE_ATTEMPTS;
@@ -241,12 +242,22 @@ async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item:
     return { ok: false, error: null };
   }
   if (allowed === 'unreachable') return fail('robots.txt could not be read (the server failed); trying later', false);
-  let res;
+  // The page is extracted and stored while its request still holds its place among the requests in
+  // flight (wireFetch): fetched pages never wait in memory for a busy extractor or database.
+  let fetched = false;
   try {
-    res = await wireGet(gate, cfg, item.url, { accept: PAGE_ACCEPT });
+    return await wireFetch(gate, cfg, item.url, { accept: PAGE_ACCEPT }, async (res) => {
+      fetched = true;
+      return usePage(d, pool, item, res, fail);
+    });
   } catch (e) {
+    if (fetched) throw e;
     return fail(`the page could not be fetched: ${describeFetchError(e)}`, false);
   }
+}
+
+/** What a fetched page gives: its article stored, or why not. */
+async function usePage(d: WireDeps, pool: ExtractPool, item: PageRow, res: GuardedResponse, fail: (message: string, final: boolean) => Promise<{ ok: boolean; error: string | null }>): Promise<{ ok: boolean; error: string | null }> {
   if (res.status < 200 || res.status >= 300) {
     const passing = res.status >= 500 || res.status === 429 || res.status === 408;
     return fail(statusMessage(res.status, 'page'), !passing);
@@ -255,9 +266,10 @@ async function fetchPage(d: WireDeps, gate: HostGate, robots: RobotsCache, item:
   if (type && !/html|xml/i.test(type)) return fail(`the page is not HTML (${type.split(';')[0]})`, true);
   let a;
   try {
-    a = extractArticle(res.body, { url: res.url, contentType: type || null });
+    a = await pool.extract(res.body, { url: res.url, contentType: type || null });
   } catch (e) {
-    return fail(`the page could not be parsed: ${(e as Error).message}`, true);
+    // A page that broke the extractor (too slow, too big) is given up; a closed pool (the run ends) is not the page's fault.
+    return fail(`the page could not be parsed: ${(e as Error).message}`, !(e instanceof ExtractFailedError && e.passing));
   }
   // The page's own date for an entry whose feed gave none (not one in the future: a wrong zone, a bad page).
   const pageMs = a.published ? Date.parse(a.published) : NaN;
@@ -288,6 +300,18 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
   const gate = new HostGate(d.db, d.config.wire.hostGapMs, d.config.wire.concurrency, d.config.wire.timeoutMs);
   await gate.load();
   const robots = new RobotsCache(d.db, gate, d.config.wire);
+  // Pages are extracted on worker threads (WIRE_EXTRACT_THREADS), started at the first page and ended with the run.
+  const pool = createExtractPool({ size: d.config.wire.extractThreads });
+  const pageTasks: Promise<void>[] = [];
+  try {
+    return await runPoll(d, opts, gate, robots, pool, pageTasks);
+  } finally {
+    await Promise.allSettled(pageTasks); // a run that failed midway still lets its pages finish (or fail) before the workers go
+    await pool.close();
+  }
+}
+
+async function runPoll(d: WireDeps, opts: PollOptions, gate: HostGate, robots: RobotsCache, pool: ExtractPool, pageTasks: Promise<void>[]): Promise<PollSummary> {
   const params: unknown[] = [];
   let where = 'o.active AND NOT o.demo';
   if (opts.outlet) where = `o.slug = $${params.push(opts.outlet)} AND o.active`;
@@ -320,7 +344,6 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
   let errors = 0;
   const tick = () => opts.onProgress?.(++done, total);
   const late = () => opts.deadline !== undefined && Date.now() > opts.deadline;
-  const pageTasks: Promise<void>[] = [];
   const queuePage = (item: PageRow) => {
     pageTasks.push(
       (async () => {
@@ -334,7 +357,7 @@ export async function pollWire(d: WireDeps, opts: PollOptions = {}): Promise<Pol
           return tick();
         }
         pages++;
-        const r = await fetchPage(d, gate, robots, item).catch((e) => ({ ok: false, error: `unexpected: ${(e as Error).message}` }));
+        const r = await fetchPage(d, gate, robots, pool, item).catch((e) => ({ ok: false, error: `unexpected: ${(e as Error).message}` }));
         const s = outletOf(item.outlet_id);
         if (r.ok) {
           extracted++;

@@ -23,3 +23,10 @@ export const SCHEDULE_CHANNEL = 'schedule_changed';
 
 /** An API key was revoked: every process drops it from its key cache and its cached API answers. */
 export const API_KEYS_CHANNEL = 'api_keys_changed';
+
+/**
+ * A reader's sessions or account changed (signed out, signed out everywhere, renamed, address changed,
+ * deleted): every process drops what it keeps of member sessions (src/members/accounts.ts), so an
+ * ended session stops working on every server at once, not after the session cache's few seconds.
+ */
+export const MEMBERS_CHANNEL = 'member_sessions_changed';

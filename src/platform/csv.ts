@@ -3,7 +3,9 @@
 // "formula injection"), and values such as subscriber names come from anyone who signs up. Such a
 // cell is written with a leading apostrophe, which spreadsheets show as text and do not evaluate
 // (OWASP's advice); our own importers take the apostrophe off again, so an export re-imports as it was.
-import { stringify } from 'csv-stringify/sync';
+import { lazyPackage } from './lazy.ts';
+
+const csvStringify = lazyPackage<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** Full-width forms some spreadsheets also read as formula signs. */
@@ -21,5 +23,5 @@ export function fromSpreadsheetSafe(value: string): string {
 
 /** Rows as CSV (RFC 4180 quoting), every cell spreadsheet-safe. */
 export function toSafeCsv(rows: string[][]): string {
-  return stringify(rows.map((r) => r.map(spreadsheetSafe)));
+  return csvStringify().stringify(rows.map((r) => r.map(spreadsheetSafe)));
 }

@@ -6,11 +6,15 @@ import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DomainError, ValidationError, asRequestError } from './errors.ts';
 import type { Log } from './log.ts';
+import { lazyPackage } from './lazy.ts';
 
 /** A cache answered before any framework work (implemented by the public site's page cache). */
 export interface FrontCache {
-  /** Answer the request from the cache if it can; false lets the app handle it. */
-  tryServe(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /**
+   * Answer the request from the cache if it can; false lets the app handle it. A promise (a signed-in
+   * reader's session being looked up) settles to the same: true answered, false to the app.
+   */
+  tryServe(req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<boolean>;
   /** Bumped on every invalidation: a page whose render began before it is not stored. */
   readonly generation: number;
 }
@@ -93,10 +97,26 @@ export function wantsJson(req: FastifyRequest): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
+// Fastify loads ajv and fast-json-stringify (about 150 ms) when an instance is created. No route here
+// declares a JSON schema (input is checked by parseInput, src/platform/validate.ts), so they are
+// loaded only when a schema first needs compiling: the compilers are Fastify's own, built on demand.
+type CompilerSelector = () => (...args: any[]) => any;
+const ajvCompiler = lazyPackage<CompilerSelector>('@fastify/ajv-compiler');
+const serializerCompiler = lazyPackage<CompilerSelector>('@fastify/fast-json-stringify-compiler');
+let validatorFactory: ReturnType<CompilerSelector> | null = null;
+let serializerFactory: ReturnType<CompilerSelector> | null = null;
+const LAZY_SCHEMA_COMPILERS = {
+  compilersFactory: {
+    buildValidator: (...args: any[]) => (validatorFactory ??= ajvCompiler()())(...args),
+    buildSerializer: (...args: any[]) => (serializerFactory ??= serializerCompiler()())(...args),
+  },
+};
+
 export function createHttpApp(opts: HttpOptions): FastifyInstance {
   const { cache, log } = opts;
   const app = Fastify({
     trustProxy: opts.trustProxy,
+    schemaController: LAZY_SCHEMA_COMPILERS,
     logger: false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
@@ -108,8 +128,16 @@ export function createHttpApp(opts: HttpOptions): FastifyInstance {
     },
     serverFactory: (handler) =>
       http.createServer((req, res) => {
-        if (cache && cache.tryServe(req, res)) return;
-        handler(req, res);
+        const served = cache ? cache.tryServe(req, res) : false;
+        if (served === true) return;
+        if (served === false) return handler(req, res);
+        served.then(
+          (ok) => ok || handler(req, res),
+          (err) => {
+            log.error('front cache failed; the app answers', { err });
+            if (!res.headersSent) handler(req, res);
+          },
+        );
       }),
   });
 

@@ -54,3 +54,12 @@ export function createRuntime(): Runtime {
     },
   };
 }
+
+/**
+ * One turn of the event loop. PGlite answers queries in microtasks, so a loop of statements on the
+ * embedded database never lets timers, I/O or signal handlers run; long loops (imports) await this
+ * every few rows, so that SIGTERM is heard and, in the server, other requests are answered.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,12 +1,18 @@
 // Stored HTML is sanitised on the way in: article bodies authored in Markdown or HTML, imports, and
 // anything else that will be rendered raw. An allow-list (sanitize-html, on htmlparser2): no scripts,
 // no event handlers, no style, no javascript: or data: URLs except images.
-import sanitizeHtmlLib from 'sanitize-html';
-import MarkdownIt from 'markdown-it';
-import { parseDocument } from 'htmlparser2';
-import renderDom from 'dom-serializer';
+import type sanitizeHtmlType from 'sanitize-html';
+import type MarkdownItType from 'markdown-it';
+import { lazyPackage } from './lazy.ts';
 
-const OPTIONS: sanitizeHtmlLib.IOptions = {
+// Loaded on first use (src/platform/lazy.ts): the public pages render stored HTML and need none of them.
+const sanitizeLib = lazyPackage<typeof sanitizeHtmlType>('sanitize-html');
+const htmlparser2 = lazyPackage<typeof import('htmlparser2')>('htmlparser2');
+const domSerializer = lazyPackage<{ render: typeof import('dom-serializer').default }>('dom-serializer');
+const markdownIt = lazyPackage<typeof MarkdownItType>('markdown-it');
+const sanitizeHtmlLib = (dirty: string, options: sanitizeHtmlType.IOptions) => sanitizeLib()(dirty, options);
+
+const OPTIONS: sanitizeHtmlType.IOptions = {
   allowedTags: [
     'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's',
     'sub', 'sup', 'small', 'mark', 'abbr', 'cite', 'q', 'a', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'figure', 'figcaption',
@@ -66,9 +72,9 @@ export function sanitizeHtml(dirty: string): string {
 }
 
 function normalise(h: string): string {
-  const doc = parseDocument(h, { decodeEntities: true });
+  const doc = htmlparser2().parseDocument(h, { decodeEntities: true });
   dropRawText(doc);
-  return renderDom(doc, { encodeEntities: 'utf8', decodeEntities: true });
+  return domSerializer().render(doc, { encodeEntities: 'utf8', decodeEntities: true });
 }
 
 /** Elements whose content is raw text to a browser: none is allowed, so they go with their content (an iframe keeps no content). */
@@ -88,9 +94,10 @@ function dropRawText(node: { children?: any[] }): void {
 }
 
 // Markdown with raw HTML allowed (authors embed figures); the result still goes through sanitizeHtml.
-const md = new MarkdownIt({ html: true, linkify: true, typographer: true });
+let md: InstanceType<typeof MarkdownItType> | null = null;
 
 export function markdownToHtml(source: string): string {
+  md ??= new (markdownIt())({ html: true, linkify: true, typographer: true });
   return sanitizeHtml(md.render(source));
 }
 

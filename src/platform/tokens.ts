@@ -11,8 +11,39 @@ export interface TokenOptions {
   now?: Date;
 }
 
+// HMAC-SHA256 (RFC 2104) built from two one-shot hashes over the key's precomputed pads: the same
+// bytes as crypto.createHmac, at about half its cost (tokens are checked and made on every metered view).
+const BLOCK = 64;
+const pads = new Map<string, { inner: Buffer; outer: Buffer }>();
+
+function padsOf(secret: string) {
+  let p = pads.get(secret);
+  if (!p) {
+    let key = Buffer.from(secret, 'utf8');
+    if (key.length > BLOCK) key = crypto.createHash('sha256').update(key).digest();
+    const inner = Buffer.alloc(BLOCK, 0x36);
+    const outer = Buffer.alloc(BLOCK, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      inner[i]! ^= key[i]!;
+      outer[i]! ^= key[i]!;
+    }
+    if (pads.size > 16) pads.clear();
+    pads.set(secret, (p = { inner, outer }));
+  }
+  return p;
+}
+
 function mac(secret: string, purpose: string, body: string): string {
-  return crypto.createHmac('sha256', secret).update(purpose).update('\0').update(body).digest('base64url');
+  const { inner, outer } = padsOf(secret);
+  const msg = Buffer.allocUnsafe(BLOCK + Buffer.byteLength(purpose) + 1 + Buffer.byteLength(body));
+  inner.copy(msg, 0);
+  const n = msg.write(purpose, BLOCK, 'utf8');
+  msg[BLOCK + n] = 0;
+  msg.write(body, BLOCK + n + 1, 'utf8');
+  const outerMsg = Buffer.allocUnsafe(BLOCK + 32);
+  outer.copy(outerMsg, 0);
+  crypto.hash('sha256', msg, 'buffer').copy(outerMsg, BLOCK);
+  return crypto.hash('sha256', outerMsg, 'base64url');
 }
 
 /** A compact token: base64url(JSON{...data, exp}).signature */

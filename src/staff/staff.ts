@@ -3,7 +3,11 @@
 // table so that what they write carries their byline.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { hash, verify } from '@node-rs/argon2';
+import { lazyPackage } from '../platform/lazy.ts';
+
+const argon2 = lazyPackage<typeof import('@node-rs/argon2')>('@node-rs/argon2');
+const hash = (pw: string) => argon2().hash(pw);
+const verify = (stored: string, pw: string) => argon2().verify(stored, pw);
 import type { Db } from '../db/index.ts';
 import { parseInput } from '../platform/validate.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';

@@ -62,6 +62,23 @@ export function byline(authors: AuthorRef[], site?: Site, withPhotos = false): S
   return html`<span class="byline">By ${joined}</span>`;
 }
 
+/**
+ * The headline as shown under its format's label: "Recommends: four dark-sky spots" under a
+ * "Recommends" label reads "Four dark-sky spots". Display only; the stored headline (title, feeds,
+ * structured data, the API) keeps its prefix.
+ */
+export function labelledHeadline(headline: string, format: { name: string } | null): string {
+  const name = format?.name.trim();
+  if (!name) return headline;
+  const h = headline.trimStart();
+  if (h.slice(0, name.length).toLocaleLowerCase() !== name.toLocaleLowerCase()) return headline;
+  // The name, then ":" (or a dash or bar between spaces), then the headline proper.
+  const m = /^(?:\s*:|\s+[\u2013\u2014|-])\s*(\S[\s\S]*)$/u.exec(h.slice(name.length));
+  if (!m) return headline;
+  const rest = m[1]!;
+  return rest.charAt(0).toLocaleUpperCase() + rest.slice(1);
+}
+
 const formatClass = (a: ArticleSummary) => (a.format ? ` format-${a.format.slug}` : '');
 
 function kicker(a: ArticleSummary): SafeHtml {
@@ -77,9 +94,10 @@ export type CardKind = 'lead' | 'card' | 'row' | 'compact';
  */
 export function storyItem(site: Site, a: ArticleSummary, headingLevel: 2 | 3 = 3, extra?: SafeHtml, kind: CardKind = 'row'): SafeHtml {
   if (kind === 'compact') {
-    return html`<li class="story story--compact${formatClass(a)}">${kicker(a)}<h3 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h3><p class="story-meta">${timeTag(site, a.published_at)}</p></li>`;
+    return html`<li class="story story--compact${formatClass(a)}">${kicker(a)}<h3 class="story-headline"><a href="/${a.slug}">${labelledHeadline(a.headline, a.format)}</a></h3><p class="story-meta">${timeTag(site, a.published_at)}</p></li>`;
   }
-  const heading = headingLevel === 2 ? html`<h2 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h2>` : html`<h3 class="story-headline"><a href="/${a.slug}">${a.headline}</a></h3>`;
+  const headline = labelledHeadline(a.headline, a.format);
+  const heading = headingLevel === 2 ? html`<h2 class="story-headline"><a href="/${a.slug}">${headline}</a></h2>` : html`<h3 class="story-headline"><a href="/${a.slug}">${headline}</a></h3>`;
   const sizes = kind === 'lead' ? '(min-width: 64rem) 44rem, 100vw' : kind === 'card' ? '(min-width: 64rem) 17rem, (min-width: 40rem) 45vw, 100vw' : '(min-width: 40rem) 10rem, 6rem';
   const img = a.feature_image_url
     ? html`<a class="story-image" href="/${a.slug}" tabindex="-1" aria-hidden="true">${picture(site, a.feature_image_url, { alt: '', sizes, eager: kind === 'lead', fallbackWidth: kind === 'row' ? 320 : kind === 'card' ? 640 : 1280, maxWidth: kind === 'row' ? 640 : kind === 'card' ? 960 : undefined })}</a>`

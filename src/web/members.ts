@@ -14,10 +14,10 @@ import {
   confirmEmailChange, consumeMemberLink, createMemberSession, csrfOk, deleteMember, endAllMemberSessions, endMemberSession, exportMemberData,
   MEMBER_COOKIE, MEMBER_SESSION_MAX_MS, hasFeedToken, issueFeedToken, memberByFeedToken, revokeFeedToken, peekEmailChange, peekMemberLink, renameMember, requestEmailChange, requestMemberLink, type MemberSession,
 } from '../members/accounts.ts';
-import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle } from '../members/meter.ts';
+import { carryOverMeter, memberMeterSummary, resolveReader, viewArticle, viewAsMember } from '../members/meter.ts';
 import { getPaywall, isMeterExempt } from '../members/paywall.ts';
 import { listPlans, subscriptionsOfMember } from '../members/subscriptions.ts';
-import { paymentsEnabled, startCheckout, startPortal } from '../members/stripe.ts';
+import { cancelStripeSubscriptions, paymentsEnabled, startCheckout, startPortal } from '../members/stripe.ts';
 import { checkSameOrigin } from './newsletters.ts';
 import { loadSite, type Site, type WebDeps } from './site.ts';
 import { paywallBanner, type ArticleGate } from './pages/paywall.ts';
@@ -26,7 +26,7 @@ import type { SafeHtml } from '../platform/html.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { listPublishedFull } from '../articles/queries.ts';
 import { FEED_TYPES, renderFeed } from './feeds.ts';
-import { BANNER_SLOT, type Gate, type GatedEntry } from './page-cache.ts';
+import { BANNER_SLOT, type Gate, type GatedEntry, type MemberGate } from './page-cache.ts';
 import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts';
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
 import { getPublishedArticle, relatedArticles } from '../articles/queries.ts';
@@ -101,8 +101,10 @@ interface AnonymousRule {
 }
 
 /**
- * Both anonymous variants of a gated article for the page cache: the full text with the banner's slot,
- * and the lead-in with its wall (the register form; the plans for a paid article).
+ * The variants of a gated article for the page cache: the full text with the banner's slot (for
+ * anonymous and signed-in readers alike: the banner is the only difference), the lead-in with its wall
+ * for anonymous readers (the register form; the plans for a paid article), and the lead-in with the
+ * plans wall for signed-in readers without access.
  */
 export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, related: ArticleSummary[], coverage: SafeHtml | null = null): Promise<GatedEntry> {
   const paywall = await getPaywall(deps.db);
@@ -114,6 +116,10 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
   const plans = a.access === 'paid' ? (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe') : [];
   const full = articlePage(site, a, related, { ...base, plans: [], bannerSlot: true, decision: { full: true, wall: null, count: false, remaining: 0 } }, { coverage });
   const lead = articlePage(site, a, related, { ...base, plans, decision: { full: false, wall: a.access === 'paid' ? 'plans' : 'register', count: false, remaining: null } }, { coverage });
+  // A signed-in reader without access has used their meter (metered) or does not pay (paid): the plans.
+  // (A members article is full for every signed-in reader; its plans lead-in is kept all the same.)
+  const memberPlans = a.access === 'paid' ? plans : (await listPlans(deps.db, { activeOnly: true })).filter((p) => p.kind === 'stripe');
+  const memberLead = articlePage(site, a, related, { ...base, signedIn: true, plans: memberPlans, decision: { full: false, wall: 'plans', count: false, remaining: 0 } }, { coverage });
   const at = full.indexOf(BANNER_SLOT);
   const rule: AnonymousRule = { article: { id: a.id, access: a.access, meterExempt: exempt }, paywall, timeZone: site.publication.timeZone };
   return {
@@ -122,6 +128,7 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
     fullHead: Buffer.from(at === -1 ? full : full.slice(0, at)),
     fullTail: Buffer.from(at === -1 ? '' : full.slice(at + BANNER_SLOT.length)),
     lead: Buffer.from(lead),
+    memberLead: Buffer.from(memberLead),
     contentType: HTML,
   };
 }
@@ -146,6 +153,28 @@ export function anonymousGate(deps: WebDeps): Gate {
       banner: d.full ? paywallBanner({ decision: d, period: paywall.period, signedIn: false }).value : '',
       setCookie: d.count ? meterSetCookie(writeMeterCookie(deps.config.secretKey, period, [...counted, article.id], now), secure) : null,
     };
+  };
+}
+
+/**
+ * The page cache's gate for signed-in readers: their session (kept briefly, dropped on sign-out, account
+ * changes and subscription changes in every process) and THE access rule with their meter. A counted
+ * view writes its one member_reads row, the first time in the period. Null when the cookie names no live
+ * session: the app answers such a request.
+ */
+export function memberGate(deps: WebDeps): MemberGate {
+  return async (cookieHeader, entry) => {
+    const { article, paywall, timeZone } = entry.rule as AnonymousRule;
+    const reader = await resolveReader(deps, cookieHeader, paywall);
+    if (reader.viewer.kind !== 'member') return null;
+    const viewer = reader.viewer;
+    const now = deps.clock.now();
+    const metered = article.access === 'metered' && paywall.meter_enabled && !article.meterExempt && !viewer.paid;
+    const d = metered
+      ? (await viewAsMember(deps, viewer, article, paywall, meterPeriod(now, timeZone, paywall.period), now)).decision
+      : decideAccess(article, viewer, 'page');
+    if (!d.full) deps.walls?.hit(now, timeZone);
+    return { full: d.full, banner: d.full ? paywallBanner({ decision: d, period: paywall.period, signedIn: true }).value : '', setCookie: null };
   };
 }
 
@@ -358,9 +387,17 @@ export function memberPages(deps: WebDeps) {
     const s = await requireForm(req, reply);
     if (!s) return reply;
     if ((req.body as Record<string, unknown> | undefined)?.confirm !== 'delete') throw new ValidationError('Tick the box to confirm that you want your account deleted.', { confirm: 'required' });
+    // A subscription bought here is cancelled at Stripe first (immediately); one Stripe could not be
+    // asked about now is recorded and retried, and the page says so.
+    const billing = await cancelStripeSubscriptions(deps, s.member.id);
     await deleteMember(db, s.member.id, now());
     reply.header('set-cookie', CLEAR_SESSION);
-    return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', 'Your account, your newsletter subscriptions and everything personal we kept about you are gone.', '/'));
+    const paid = billing.queued
+      ? ' We could not reach our payment provider just now to cancel your subscription. The cancellation is recorded and we keep trying automatically until it goes through; you do not need to do anything.'
+      : billing.cancelled
+        ? ' Your subscription is cancelled: you will not be charged again.'
+        : '';
+    return noStore(reply).send(simplePage(await loadSite(deps), 'Your account is deleted', `Your account, your newsletter subscriptions and everything personal we kept about you are gone.${paid}`, '/'));
   };
 
   /** A new private feed URL (shown once on the page that answers), or revoke it. */

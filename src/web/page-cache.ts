@@ -113,6 +113,55 @@ export interface GatedEntry {
   fullTail: Buffer;
   lead: Buffer;
   contentType: string;
+  /**
+   * The lead-in for signed-in readers without access (the plans wall, no register form), when the
+   * entry serves them too (see PageCache.setMemberGate); absent, signed-in readers go to the app.
+   */
+  memberLead?: Buffer;
+}
+
+/**
+ * The bytes a gated entry answers with, made once and kept with the entry: each full variant with its
+ * banner in place (one per distinct banner: a handful, "2 free articles left this month" and the
+ * like), and the lead-in; each also compressed (br, gzip) the first time a client that accepts it
+ * asks. Nothing is concatenated or compressed per request.
+ */
+interface GatedBody {
+  raw: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+const MAX_BANNERS = 64;
+const gatedBodies = new WeakMap<GatedEntry, { lead: GatedBody; memberLead?: GatedBody; full: Map<string, GatedBody> }>();
+
+function bodiesOf(entry: GatedEntry) {
+  let b = gatedBodies.get(entry);
+  if (!b) gatedBodies.set(entry, (b = { lead: { raw: entry.lead }, memberLead: entry.memberLead ? { raw: entry.memberLead } : undefined, full: new Map() }));
+  return b;
+}
+
+function gatedBody(entry: GatedEntry, answer: { full: boolean; banner: string }, member: boolean): GatedBody {
+  const b = bodiesOf(entry);
+  if (!answer.full) return member && b.memberLead ? b.memberLead : b.lead;
+  let body = b.full.get(answer.banner);
+  if (!body) {
+    body = { raw: Buffer.concat([entry.fullHead, Buffer.from(answer.banner), entry.fullTail]) };
+    if (b.full.size < MAX_BANNERS) b.full.set(answer.banner, body);
+  }
+  return body;
+}
+
+function encodedBody(body: GatedBody, enc: 'br' | 'gzip' | null): Buffer | null {
+  if (!enc || body.raw.length < MIN_COMPRESS_BYTES) return null;
+  if (enc === 'br') return (body.br ??= brotli(body.raw));
+  return (body.gzip ??= zlib.gzipSync(body.raw, { level: 6 }));
+}
+
+/** Headers as the flat [name, value, …] list node:http writes without re-validating an object's keys one by one. */
+function flatHeaders(h: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const k in h) out.push(k, h[k]!);
+  return out;
 }
 
 export interface GateAnswer {
@@ -124,6 +173,34 @@ export interface GateAnswer {
 
 export type Gate = (cookieHeader: string | undefined, entry: GatedEntry) => GateAnswer;
 
+/**
+ * The gate for signed-in readers (a reader session cookie and nothing else personal): THE access rule
+ * with their session and meter (both kept briefly in memory by src/members). Null when the cookie names
+ * no live session: the app then answers as it would anyone.
+ */
+export type MemberGate = (cookieHeader: string, entry: GatedEntry) => Promise<GateAnswer | null>;
+
+/** The reader session cookie: the one personal cookie the member gate answers for in front of the app. */
+export const MEMBER_SESSION_COOKIE = 'nd_member';
+
+/**
+ * Whether a Cookie header's own cookies are a reader session and at most the meter: requests with any
+ * other of ours (a newsroom session, the signed-up marker that takes the sign-up boxes out) go to the app.
+ */
+export function isMemberOnly(header: string | undefined): boolean {
+  if (!header) return false;
+  let member = false;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).trim();
+    if (!name.startsWith('nd_') || name === 'nd_meter') continue;
+    if (name !== MEMBER_SESSION_COOKIE || member) return false;
+    member = true;
+  }
+  return member;
+}
+
 /** The slot in a full variant where the meter's banner goes. */
 export const BANNER_SLOT = '<!--nd:meter-banner-->';
 
@@ -132,6 +209,8 @@ export interface CachedPage {
   headers: Record<string, string>;
   body: Buffer;
   etag: string;
+  /** The headers as a flat list, for writeHead. */
+  flat: string[];
   /** The same bytes compressed once when stored (br and gzip), for clients that accept them. */
   encoded?: { br: Variant; gzip: Variant };
 }
@@ -140,15 +219,33 @@ interface Variant {
   body: Buffer;
   etag: string;
   headers: Record<string, string>;
+  /** The same headers as a flat list, for writeHead (precomputed: a hit does no header work). */
+  flat?: string[];
 }
 
 /** Worth compressing: text of a kilobyte or more (HTML, feeds, sitemaps, JSON, CSS, JS). */
 const COMPRESSIBLE = /^(text\/|application\/(?:[a-z+.-]*\+)?(?:xml|json)|application\/(?:javascript|feed\+json))/i;
 const MIN_COMPRESS_BYTES = 1024;
 
+// Clients send a handful of distinct Accept-Encoding values ("gzip, deflate, br, zstd" and the like):
+// each is parsed once, not on every cache hit.
+const encodingMemo = new Map<string, 'br' | 'gzip' | null>();
+
 /** The encoding to answer with, from Accept-Encoding: br, then gzip, unless refused with q=0. */
 export function chooseEncoding(header: string | string[] | undefined): 'br' | 'gzip' | null {
   if (!header) return null;
+  if (typeof header !== 'string') return parseEncoding(header);
+  const hit = encodingMemo.get(header);
+  if (hit !== undefined) return hit;
+  const v = parseEncoding(header);
+  if (header.length <= 200) {
+    if (encodingMemo.size >= 256) encodingMemo.clear();
+    encodingMemo.set(header, v);
+  }
+  return v;
+}
+
+function parseEncoding(header: string | string[]): 'br' | 'gzip' | null {
   const accepted = new Map<string, number>();
   for (const part of String(header).toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
@@ -159,21 +256,26 @@ export function chooseEncoding(header: string | string[] | undefined): 'br' | 'g
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
 }
 
+// Brotli at quality 5: most of its gain for a fraction of quality 11's time (pages are stored often).
+function brotli(body: Buffer): Buffer {
+  return zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+}
+
 function encodeVariants(page: CachedPage): CachedPage['encoded'] {
   const type = page.headers['content-type'] ?? '';
   if (page.body.length < MIN_COMPRESS_BYTES || !COMPRESSIBLE.test(type)) return undefined;
   const variant = (body: Buffer, suffix: string, encoding: string): Variant => {
     const etag = page.etag.replace(/"$/, `-${suffix}"`);
-    return { body, etag, headers: { ...page.headers, 'content-encoding': encoding, 'content-length': String(body.length), etag } };
+    const headers = { ...page.headers, 'content-encoding': encoding, 'content-length': String(body.length), etag };
+    return { body, etag, headers, flat: flatHeaders(headers) };
   };
-  // Brotli at quality 5: most of its gain for a fraction of quality 11's time (pages are stored often).
-  const br = zlib.brotliCompressSync(page.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+  const br = brotli(page.body);
   const gz = zlib.gzipSync(page.body, { level: 6 });
   return { br: variant(br, 'br', 'br'), gzip: variant(gz, 'gz', 'gzip') };
 }
 
 /** The bytes, tag and headers to send this request: a compressed variant when it accepts one. */
-export function variantFor(page: CachedPage, acceptEncoding: string | string[] | undefined): { body: Buffer; etag: string; headers: Record<string, string> } {
+export function variantFor(page: CachedPage, acceptEncoding: string | string[] | undefined): { body: Buffer; etag: string; headers: Record<string, string>; flat?: string[] } {
   const enc = page.encoded ? chooseEncoding(acceptEncoding) : null;
   return enc ? page.encoded![enc] : page;
 }
@@ -182,6 +284,7 @@ export class PageCache implements FrontCache {
   private entries = new Map<string, CachedPage>();
   private gated = new Map<string, GatedEntry>();
   private gate: Gate | null = null;
+  private memberGate: MemberGate | null = null;
   private gen = 0;
   hits = 0;
   misses = 0;
@@ -216,6 +319,11 @@ export class PageCache implements FrontCache {
     this.gate = gate;
   }
 
+  /** The function that decides each signed-in reader's request for a gated article (set by the server). */
+  setMemberGate(gate: MemberGate): void {
+    this.memberGate = gate;
+  }
+
   /** Keep both variants of a gated article rendered at `generation`; dropped if content changed meanwhile. */
   storeGated(key: string, generation: number, entry: GatedEntry): void {
     if (this.maxEntries > 0 && generation === this.gen) {
@@ -226,23 +334,35 @@ export class PageCache implements FrontCache {
   }
 
   /** Write a gated article to an anonymous reader: the variant the gate chooses, never cached downstream. */
-  writeGated(res: ServerResponse, method: string | undefined, cookieHeader: string | undefined, entry: GatedEntry, xCache: 'HIT' | 'MISS' = 'HIT'): boolean {
+  writeGated(res: ServerResponse, req: Pick<IncomingMessage, 'method' | 'headers'>, entry: GatedEntry, xCache: 'HIT' | 'MISS' = 'HIT'): boolean {
     if (!this.gate) return false;
-    const answer = this.gate(cookieHeader, entry);
-    const body = answer.full ? Buffer.concat([entry.fullHead, Buffer.from(answer.banner), entry.fullTail]) : entry.lead;
-    const headers: Record<string, string | string[]> = {
-      ...this.baseHeaders,
-      'content-type': entry.contentType,
-      'content-length': String(body.length),
-      'cache-control': 'private, no-cache',
-      vary: 'Cookie',
-      'x-cache': xCache,
-    };
-    if (answer.setCookie) headers['set-cookie'] = answer.setCookie;
-    res.writeHead(200, headers);
-    res.end(method === 'HEAD' ? undefined : body);
+    this.sendGatedAnswer(res, req, entry, this.gate(req.headers.cookie, entry), false, xCache);
     return true;
   }
+
+  /** The member gate's answer for a signed-in reader's request (null: no live session, or no member gate). */
+  memberAnswer(cookieHeader: string | undefined, entry: GatedEntry): Promise<GateAnswer | null> {
+    if (!this.memberGate || !cookieHeader || !entry.memberLead) return Promise.resolve(null);
+    return this.memberGate(cookieHeader, entry);
+  }
+
+  /** Send the body a gate's answer names, compressed when the client accepts it, with precomputed headers. */
+  sendGatedAnswer(res: ServerResponse, req: Pick<IncomingMessage, 'method' | 'headers'>, entry: GatedEntry, answer: GateAnswer, member: boolean, xCache: 'HIT' | 'MISS'): void {
+    const body = gatedBody(entry, answer, member);
+    const enc = chooseEncoding(req.headers['accept-encoding']);
+    const encoded = encodedBody(body, enc);
+    const bytes = encoded ?? body.raw;
+    const headers = (encoded ? (enc === 'br' ? this.gatedFlat.br : this.gatedFlat.gzip) : this.gatedFlat.identity).slice();
+    headers.push('content-type', entry.contentType, 'content-length', String(bytes.length), 'x-cache', xCache);
+    if (answer.setCookie) headers.push('set-cookie', answer.setCookie);
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : bytes);
+  }
+
+  private readonly gatedFlat = (() => {
+    const base = { ...this.baseHeaders, 'cache-control': 'private, no-cache', vary: 'Cookie, Accept-Encoding' };
+    return { identity: flatHeaders(base), br: flatHeaders({ ...base, 'content-encoding': 'br' }), gzip: flatHeaders({ ...base, 'content-encoding': 'gzip' }) };
+  })();
 
   get size(): number {
     return this.entries.size + this.gated.size;
@@ -257,12 +377,8 @@ export class PageCache implements FrontCache {
   store(key: string, generation: number, status: number, contentType: string, body: Buffer | string, extraHeaders: Record<string, string> = {}): CachedPage {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     const etag = `"${crypto.createHash('sha1').update(buf).digest('base64url').slice(0, 22)}"`;
-    const page: CachedPage = {
-      status,
-      body: buf,
-      etag,
-      headers: { ...this.baseHeaders, 'content-type': contentType, 'content-length': String(buf.length), etag, 'x-cache': 'HIT', vary: 'Accept-Encoding', ...extraHeaders },
-    };
+    const headers = { ...this.baseHeaders, 'content-type': contentType, 'content-length': String(buf.length), etag, 'x-cache': 'HIT', vary: 'Accept-Encoding', ...extraHeaders };
+    const page: CachedPage = { status, body: buf, etag, headers, flat: flatHeaders(headers) };
     page.encoded = encodeVariants(page);
     if (this.maxEntries > 0 && generation === this.gen) {
       this.entries.delete(key); // re-inserted at the end: eviction takes the oldest
@@ -272,14 +388,36 @@ export class PageCache implements FrontCache {
     return page;
   }
 
-  /** Answer the request from the cache if we can; returns false to let the app handle it. */
-  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * A signed-in reader's request for a gated article kept here: answered from the entry's bytes once
+   * the member gate has their session (resolves false, for the app, when it names none or fails).
+   */
+  private serveMember(req: IncomingMessage, res: ServerResponse, entry: GatedEntry): Promise<boolean> {
+    return this.memberAnswer(req.headers.cookie, entry).then(
+      (answer) => {
+        if (!answer) return false;
+        this.hits++;
+        this.sendGatedAnswer(res, req, entry, answer, true, 'HIT');
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  /** Answer the request from the cache if we can; false (or a promise of false) lets the app handle it. */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (isPersonal(req.headers)) return false;
+    if (isPersonal(req.headers)) {
+      if (!this.memberGate || req.headers.authorization || !isMemberOnly(req.headers.cookie)) return false;
+      const [path, query] = splitUrl(req.url!);
+      const key = cacheKey(path, query);
+      const gated = key === null ? undefined : this.gated.get(key);
+      return gated ? this.serveMember(req, res, gated) : false;
+    }
     const [path, query] = splitUrl(req.url!);
     const key = cacheKey(path, query);
     const gated = key === null ? undefined : this.gated.get(key);
-    if (gated && this.writeGated(res, req.method, req.headers.cookie, gated)) {
+    if (gated && this.writeGated(res, req, gated)) {
       this.hits++;
       return true;
     }
@@ -295,7 +433,7 @@ export class PageCache implements FrontCache {
       res.end();
       return true;
     }
-    res.writeHead(page.status, v.headers);
+    res.writeHead(page.status, v.flat ?? flatHeaders(v.headers));
     res.end(req.method === 'HEAD' ? undefined : v.body);
     return true;
   }
@@ -321,17 +459,26 @@ function routeKey(req: FastifyRequest): string | null {
 }
 
 /**
- * Keep a gated article's two variants under its route's canonical key (when the request is
- * anonymous) and answer this request from them through the gate. False when the route is not a cached
- * page or the request is personal: the caller then renders for the reader.
+ * Keep a gated article's variants under its route's canonical key and answer this request from them
+ * through the gate: an anonymous reader's, or a signed-in reader's (a reader session and nothing else
+ * personal) once the member gate knows their session. False when the request is otherwise personal or
+ * the cookie names no live session: the caller then renders for the reader.
  */
-export function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageCache, entry: GatedEntry): boolean {
+export async function sendGated(req: FastifyRequest, reply: FastifyReply, cache: PageCache, entry: GatedEntry): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (isPersonal(req.headers)) return false;
+  const member = isPersonal(req.headers);
+  if (member && (req.headers.authorization || !isMemberOnly(req.headers.cookie))) return false;
   const key = routeKey(req);
   if (key !== null) cache.storeGated(key, req.cacheGeneration, entry);
+  if (member) {
+    const answer = await cache.memberAnswer(req.headers.cookie, entry);
+    if (!answer) return false;
+    reply.hijack();
+    cache.sendGatedAnswer(reply.raw, req.raw, entry, answer, true, 'MISS');
+    return true;
+  }
   reply.hijack();
-  if (!cache.writeGated(reply.raw, req.method, req.headers.cookie, entry, 'MISS')) throw new Error('page cache has no gate');
+  if (!cache.writeGated(reply.raw, req.raw, entry, 'MISS')) throw new Error('page cache has no gate');
   return true;
 }
 

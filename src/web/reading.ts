@@ -15,7 +15,7 @@ import { articlePage, homePage, listPage, searchPage } from './pages/public.ts';
 import { anonymousEntry, articleGate, personalPageInputs } from './members.ts';
 import { resolveReader } from '../members/meter.ts';
 import { fullAccessLevels } from '../members/access.ts';
-import { hasPersonalCookie, sendGated } from './page-cache.ts';
+import { hasPersonalCookie, isMemberOnly, sendGated } from './page-cache.ts';
 import { coverageForArticle } from './stories.ts';
 
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -77,8 +77,10 @@ export function readingPages(deps: WebDeps) {
   /** Articles live at the root: /{slug}. Renamed and imported slugs redirect permanently. */
   const article: Handler = async (req, reply) => {
     const { slug } = req.params as { slug: string };
-    // A signed-in reader (or staff) on a gated article: a page rendered for them from briefly kept inputs.
-    if (SLUG_RE.test(slug) && !req.headers.authorization && hasPersonalCookie(req.headers.cookie)) {
+    // Staff, or a reader with another personal cookie, on a gated article: a page rendered for them from
+    // briefly kept inputs. (A signed-in reader with only their session is answered from the page cache's
+    // variants below, through the member gate.)
+    if (SLUG_RE.test(slug) && !req.headers.authorization && hasPersonalCookie(req.headers.cookie) && !isMemberOnly(req.headers.cookie)) {
       const inputs = await personalPageInputs(deps, slug);
       if (inputs && inputs.a.access !== 'public') {
         const gate = await articleGate(deps, req, reply, inputs.site, inputs.a);
@@ -98,10 +100,11 @@ export function readingPages(deps: WebDeps) {
     const coverage = await coverageForArticle(db, a);
     if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related, undefined, { coverage }));
     // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
-    // readers are answered from the page cache's two variants, chosen per request from the meter cookie;
-    // signed-in readers get a page rendered for them, private, never stored.
-    if (cache && !req.headers.authorization && !hasPersonalCookie(req.headers.cookie)) {
-      if (sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related, coverage))) return reply;
+    // readers are answered from the page cache's variants, chosen per request from the meter cookie, and
+    // signed-in readers from the same variants once their session is known; others get a page rendered
+    // for them, private, never stored.
+    if (cache && !req.headers.authorization && (!hasPersonalCookie(req.headers.cookie) || isMemberOnly(req.headers.cookie))) {
+      if (await sendGated(req, reply, cache, await anonymousEntry(deps, site, a, related, coverage))) return reply;
     }
     const gate = await articleGate(deps, req, reply, site, a);
     return reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie').type(HTML).send(articlePage(site, a, related, gate, { coverage }));

@@ -25,7 +25,7 @@ ${urls.map((u) => `<url><loc>${escapeXml(site.url(u.path))}</loc>${u.lastmod ? `
 
 export function newsSitemap(site: Site, items: Array<{ slug: string; headline: string; published_at: Date; tags: string[] }>): string {
   const pub = site.publication;
-  const language = pub.locale.split('-')[0]!.toLowerCase();
+  const language = newsLanguage(pub.locale);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 ${items
@@ -35,6 +35,18 @@ ${items
   .join('\n')}
 </urlset>
 `;
+}
+
+/** Google News wants an ISO 639 code ("en", "fil"), except for Chinese: "zh-cn" (simplified) or "zh-tw" (traditional). */
+export function newsLanguage(locale: string): string {
+  let l: Intl.Locale;
+  try {
+    l = new Intl.Locale(locale).maximize();
+  } catch {
+    return locale.split('-')[0]!.toLowerCase();
+  }
+  if (l.language === 'zh') return l.script === 'Hant' ? 'zh-tw' : 'zh-cn';
+  return l.language;
 }
 
 export function robotsTxt(site: Site): string {

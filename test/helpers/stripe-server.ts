@@ -69,6 +69,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         const pid = id('bps');
         return ok({ id: pid, object: 'billing_portal.session', customer: form.customer, return_url: form.return_url ?? null, url: `https://billing.stripe.test/p/session/${pid}` });
       }
+      // Cancel a subscription at once (stripe.subscriptions.cancel). Ids starting sub_gone are unknown to this Stripe.
+      const cancel = /^\/v1\/subscriptions\/([A-Za-z0-9_]+)$/.exec(path);
+      if (req.method === 'DELETE' && cancel) {
+        const sub = cancel[1]!;
+        if (sub.startsWith('sub_gone')) return stripeError(res, 404, 'invalid_request_error', `No such subscription: '${sub}'`, 'id');
+        return ok({ id: sub, object: 'subscription', status: 'canceled', canceled_at: Math.floor(Date.now() / 1000), ended_at: Math.floor(Date.now() / 1000) });
+      }
       return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path}).`);
     });
   });

@@ -138,7 +138,7 @@ ${v.pendingAutosave
         <textarea id="ed-body" name="body" rows="22" class="input-body" aria-describedby="body-hint" data-drop-images="/admin/uploads/image">${f.body}</textarea>
         <p id="body-hint" class="hint">**bold**, _italic_, ## heading, [link](https://…), &gt; quote, - list. Drop an image here to upload it into the text. HTML figures and embeds are allowed; unsafe markup is removed.</p>
       </div>
-      <section class="live-preview" aria-labelledby="live-preview-title" hidden data-preview="/admin/preview">
+      <section class="live-preview" aria-labelledby="live-preview-title" tabindex="0" hidden data-preview="/admin/preview">
         <h2 id="live-preview-title" class="pane-title">Live preview <span class="preview-flag">Preview</span></h2>
         <div class="article-body site-type" id="live-preview" aria-live="off"></div>
       </section>

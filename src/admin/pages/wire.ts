@@ -3,7 +3,7 @@
 // filters by outlet, lean, language and search; an item's extracted text beside a link to the
 // original). Outlet text is escaped by the html templates; extracted HTML is never shown here.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
-import type { Outlet } from '../../newswire/outlets.ts';
+import type { Feed, Outlet } from '../../newswire/outlets.ts';
 import { LEANS } from '../../newswire/outlets.ts';
 import type { WireItem } from '../../newswire/items.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
@@ -33,13 +33,44 @@ export interface OutletForm {
   fetch?: boolean;
 }
 
-export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: Outlet[], canManage: boolean, notice: Notice | null, form: OutletForm = {}): string {
+const WEBSUB_STATE: Record<string, string> = {
+  requested: 'pending: asked the hub, waiting for it to verify',
+  subscribed: 'verified',
+  denied: 'refused by the hub',
+  unsubscribing: 'ending: asked the hub to unsubscribe',
+};
+
+/** A feed's WebSub state (decision 0043): whether it advertises a hub, and our subscription to it. */
+export function websubState(f: Feed, websubOn: boolean, tz: string): SafeHtml {
+  if (!f.websub_hub) return html`<small class="websub">Push: no WebSub hub advertised</small>`;
+  let host = f.websub_hub;
+  try {
+    host = new URL(f.websub_hub).host;
+  } catch {
+    /* shown as given */
+  }
+  const state =
+    f.websub_state === 'none'
+      ? websubOn
+        ? 'not subscribed yet (the next poll run asks the hub)'
+        : 'not subscribed (push is off: WIRE_WEBSUB)'
+      : WEBSUB_STATE[f.websub_state] ?? f.websub_state;
+  const parts: SafeHtml[] = [];
+  if (f.websub_state === 'requested' || f.websub_state === 'denied' || f.websub_state === 'unsubscribing') parts.push(html`asked ${d(f.websub_requested_at, tz)}`);
+  if (f.websub_lease_until) parts.push(html`lease until ${d(f.websub_lease_until, tz)}`);
+  if (f.websub_state === 'subscribed' || f.websub_last_push_at) parts.push(html`last push ${d(f.websub_last_push_at, tz)}`);
+  return html`<small class="websub">Push: hub <span title="${f.websub_hub}">${host}</span>, <span class="websub__state websub__state--${f.websub_state}">${state}</span>${parts.map((p) => html`; ${p}`)}${
+    f.websub_error ? html`<br><span class="error-text">${f.websub_error}</span>` : ''
+  }</small>`;
+}
+
+export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: Outlet[], canManage: boolean, notice: Notice | null, form: OutletForm = {}, websubOn = false): string {
   const tz = ctx.timeZone;
   const rows = outlets.map(
     (o) => html`<tr>
   <td><a href="${WIRE_PATH}?outlet=${o.slug}">${o.name}</a><br><small><a href="${o.home_url}" rel="noopener noreferrer nofollow" target="_blank">${o.home_url}</a></small>${o.demo ? html` <small>(demo)</small>` : ''}</td>
   <td>${lean(o.lean)}${o.rating_source ? html`<br><small>${o.rating_source}${o.rating_confidence ? `, ${o.rating_confidence} confidence` : ''}</small>` : ''}</td>
-  <td>${o.feeds.length ? o.feeds.map((f) => html`<small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>`) : html`<small>no feed</small>`}</td>
+  <td>${o.feeds.length ? o.feeds.map((f) => html`<div class="feed"><small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>${websubState(f, websubOn, tz)}</div>`) : html`<small>no feed</small>`}</td>
   <td>${o.active ? 'Active' : 'Paused'}${o.fetch_allowed ? '' : html`<br><small>feeds only</small>`}</td>
   <td>${d(o.last_polled_at, tz)}</td>
   <td>${d(o.last_new_item_at, tz)}</td>
@@ -58,7 +89,7 @@ export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: O
 ${
   outlets.length
     ? html`<div class="table-wrap"><table class="list">
-<thead><tr><th scope="col">Outlet</th><th scope="col">Lean</th><th scope="col">Feeds</th><th scope="col">State</th><th scope="col">Last poll</th><th scope="col">Last new item</th><th scope="col">Items per day</th><th scope="col">Errors</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<thead><tr><th scope="col">Outlet</th><th scope="col">Lean</th><th scope="col">Feeds and push</th><th scope="col">State</th><th scope="col">Last poll</th><th scope="col">Last new item</th><th scope="col">Items per day</th><th scope="col">Errors</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
     : html`<p>No outlets yet.</p>`
 }

@@ -70,6 +70,31 @@ export interface ClusterOptions {
   graceHours: number;
   /** Weight of the names in the text's first 40 words among the names (the headline's weigh 1). */
   leadNames: number;
+  /**
+   * Names found across families: the entity score of an item against a story is at least the cosine of
+   * the item's names with the story's words and of the item's words with the story's names, times this
+   * (0 = names meet names only). Name-finding from capitals misses names ("...; Phoenix hits 118"
+   * after a sentence break, a Title Case headline) and one side's name is often the other's plain word.
+   */
+  crossNames: number;
+  /**
+   * Two fragments of one story: when no story wins (under the threshold and no clear winner) but the two
+   * best both score at least `bridgeScore` and are at least `bridgeSimilarity` alike (centroids, with
+   * the item in the better one), the item joins the better one and the other is merged in (0 = off).
+   */
+  bridgeScore: number;
+  bridgeSimilarity: number;
+  /** ...and, when both name someone or something, the cosine of their names is at least this. */
+  bridgeNames: number;
+  /** ...and the item's names agree with each of the two stories at least this much (see nameAgreement). */
+  bridgeItemNames: number;
+  /**
+   * The threshold rises with a story's size, by this fraction at 10 items and more (log10 of the
+   * count below that): a big story's centroid is broad, and without it a story of 30 items takes
+   * every item of the same kind ("Strong earthquake hits X") by its common words. The clear-winner
+   * rule is unchanged, so an item that no other story comes near still joins (0 = one threshold).
+   */
+  bigStoryThreshold: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -81,7 +106,7 @@ export const defaultClusterOptions: ClusterOptions = {
   leadWords: 80,
   mergeThreshold: 0,
   maxCandidates: 16,
-  entityGate: 0.3,
+  entityGate: 0.6,
   priorDocs: 0,
   bigrams: 0,
   lowThreshold: 0.14,
@@ -93,6 +118,12 @@ export const defaultClusterOptions: ClusterOptions = {
   outletHours: 12,
   graceHours: 3,
   leadNames: 0.4,
+  crossNames: 1,
+  bridgeScore: 0.18,
+  bridgeSimilarity: 0.2,
+  bridgeNames: 0,
+  bridgeItemNames: 0.25,
+  bigStoryThreshold: 0.2,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -154,6 +185,11 @@ interface ItemState {
   keys: Int32Array;
   /** It names someone or something for sure (not only by a headline's first word): the entity gate may apply. */
   strong: boolean;
+  /**
+   * While the item is being scored (null otherwise): its names as word terms, and its headline words as
+   * name terms (ids ascending, the weights of their own family), for `crossNames`.
+   */
+  cross: [SparseVec, SparseVec] | null;
 }
 
 interface Story {
@@ -184,6 +220,8 @@ export class StoryClusterer {
   readonly options: ClusterOptions;
   /** Term ids per family (one map each: no key strings built per feature). */
   private readonly termIds: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
+  /** A term's string by id (ids are unique across families). */
+  private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
   private docs = 0;
@@ -202,6 +240,8 @@ export class StoryClusterer {
   private lastCandidates: Map<number, number> | null = null;
   private readonly grace: number;
   private epoch = 0;
+  /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
+  private lastEntCos = 1;
 
   constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
@@ -233,6 +273,7 @@ export class StoryClusterer {
     let secondScore = 0;
     if (forced === null) {
       const excluded = this.excludedStories(item.id);
+      if (this.options.crossNames > 0) state.cross = [this.translate(state.vec[F_ENT]!, F_ENT, F_WORDS), this.translate(state.vec[F_WORDS]!, F_WORDS, F_ENT)];
       this.lastCandidates = this.candidates(state, excluded);
       for (const [sid, score] of this.lastCandidates) {
         if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
@@ -250,15 +291,27 @@ export class StoryClusterer {
     }
     let storyId: number;
     let created = false;
+    let bridge = -1;
+    const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.options.threshold || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
-    else {
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
+    else if (o.bridgeScore > 0 && second !== -1 && secondScore >= o.bridgeScore && this.canMerge(best, second) && this.nameAgreement(state, this.storiesById.get(best)!) >= o.bridgeItemNames && this.nameAgreement(state, this.storiesById.get(second)!) >= o.bridgeItemNames) {
+      storyId = best;
+      bridge = second;
+    } else {
       storyId = this.nextStory++;
       created = true;
       bestScore = 0;
     }
+    state.cross = null;
     this.place(state, storyId);
     const merged: number[] = [];
+    if (bridge !== -1) {
+      const sb = this.storiesById.get(storyId)!;
+      const other = this.storiesById.get(bridge)!;
+      if (this.storySimilarity(sb, other) >= o.bridgeSimilarity && (!(sb.strong && other.strong) || this.lastEntCos >= o.bridgeNames)) merged.push(this.mergeStories(storyId, bridge));
+      storyId = state.story;
+    }
     const m = this.options.mergeThreshold;
     if (!created && forced === null && m > 0 && this.lastCandidates) {
       // The item may bridge its story and another one that began separately: merge them when their
@@ -485,6 +538,7 @@ export class StoryClusterer {
     if (id === undefined) {
       id = this.terms++;
       map.set(key, id);
+      this.termName.push(key);
       if (id >= this.df.length) {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
@@ -521,6 +575,22 @@ export class StoryClusterer {
       if (caps + low >= 65000) continue;
       this.capStats.set(t.lower, t.cap ? v + 65536 : v + 1);
     }
+  }
+
+  /** A vector of family `from` in the term ids of family `to` (terms `to` has never seen are dropped: no story holds them). */
+  private translate(v: SparseVec, from: number, to: number): SparseVec {
+    if (!v.ids.length) return EMPTY;
+    void from;
+    const names = this.termName;
+    const target = this.termIds[to]!;
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; i < v.ids.length; i++) {
+      const id = target.get(names[v.ids[i]!]!);
+      if (id !== undefined && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
+    }
+    if (!pairs.length) return EMPTY;
+    pairs.sort((a, b) => a[0] - b[0]);
+    return { ids: Int32Array.from(pairs, (p) => p[0]), w: Float32Array.from(pairs, (p) => p[1]) };
   }
 
   private vectorise(item: WireItem): ItemState {
@@ -584,11 +654,21 @@ export class StoryClusterer {
       vec.push({ ids, w: ws });
     }
     keyCands.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const keys = new Int32Array(Math.min(QUERY_TERMS, keyCands.length));
-    for (let i = 0; i < keys.length; i++) keys[i] = keyCands[i]![0];
+    // One key per string: "milo" the headline word, the name and the lead word are one piece of
+    // evidence, and three keys on it would crowd out the other terms that find the story's fragments.
+    const picked: number[] = [];
+    const seenKey = new Set<string>();
+    for (const [id] of keyCands) {
+      if (picked.length >= QUERY_TERMS) break;
+      const k = this.termName[id]!;
+      if (seenKey.has(k)) continue;
+      seenKey.add(k);
+      picked.push(id);
+    }
+    const keys = Int32Array.from(picked);
     if (!titleCase) this.observeCaps(tt);
     if (bodyTokens.length) this.observeCaps(bodyTokens);
-    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong };
+    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null };
   }
 
   /**
@@ -682,6 +762,8 @@ export class StoryClusterer {
     let floor = merging ? o.threshold * 0.6 : o.threshold;
     // A clear winner may join below the threshold: scores down to lowThreshold / margin matter then.
     if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
+    // Two fragments may be bridged: under the threshold, a runner-up's score down to bridgeScore matters.
+    if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
     if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
@@ -693,7 +775,9 @@ export class StoryClusterer {
       out.set(st.id, sc);
       if (merging || sc <= bestSoFar) continue;
       bestSoFar = sc;
-      floor = Math.max(floor, o.lowThreshold > 0 ? sc / o.margin : sc);
+      let raised = o.lowThreshold > 0 ? sc / o.margin : sc;
+      if (o.bridgeScore > 0 && sc < o.threshold) raised = Math.min(raised, o.bridgeScore);
+      floor = Math.max(floor, raised);
     }
     if (o.linkWeight > 0) this.linkScores(state, out);
     return out;
@@ -750,7 +834,49 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
+    if (state.strong && s.strong && ent >= 0 && ent < o.gateFull && state.cross) {
+      // The names may be the other side's plain words.
+      const c = o.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single));
+      if (c > ent) ent = c;
+    }
     return (num / den) * (state.strong && s.strong ? this.gate(ent) : 1) * decay;
+  }
+
+  /**
+   * How far the item's names agree with a story's: the cosine of their names, or of one side's names
+   * with the other's words (`crossNames`); 1 when either names nothing for sure.
+   */
+  private nameAgreement(state: ItemState, s: Story): number {
+    if (!state.strong || !s.strong) return 1;
+    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
+    let ent = this.dotStory(state.vec[F_ENT]!, s, F_ENT, single);
+    if (state.cross && this.options.crossNames > 0) ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(state.cross[0], s, F_WORDS, single), this.dotStory(state.cross[1], s, F_ENT, single)));
+    return ent;
+  }
+
+  /** Cosine of a vector with a story's centroid in family f (`single`: the vectors of a one-item story). */
+  private dotStory(x: SparseVec, s: Story, f: number, single: SparseVec[] | null): number {
+    if (!x.ids.length || !s.has[f]) return 0;
+    let dot = 0;
+    if (single) {
+      const y = single[f]!;
+      let i = 0;
+      let j = 0;
+      while (i < x.ids.length && j < y.ids.length) {
+        const a = x.ids[i]!;
+        const b = y.ids[j]!;
+        if (a === b) dot += x.w[i++]! * y.w[j++]!;
+        else if (a < b) i++;
+        else j++;
+      }
+      return dot;
+    }
+    const m = s.sum![f]!;
+    for (let i = 0; i < x.ids.length; i++) {
+      const v = m.get(x.ids[i]!);
+      if (v !== undefined) dot += x.w[i]! * v;
+    }
+    return dot / (Math.sqrt(s.norm2[f]!) || 1);
   }
 
   /** Weighted mean of per-family cosines between two stories' centroids, damped by the gap between their spans. */
@@ -775,9 +901,18 @@ export class StoryClusterer {
       num += wts[f]! * cos;
       den += wts[f]!;
     }
+    this.lastEntCos = ent < 0 ? 1 : ent;
     if (!den) return 0;
     const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;
     return (num / den) * (a.strong && b.strong ? this.gate(ent) : 1) * this.decay(gap);
+  }
+
+  /** The threshold for joining a story: higher for a story of many items (`bigStoryThreshold`). */
+  private thresholdFor(sid: number): number {
+    const k = this.options.bigStoryThreshold;
+    if (!k) return this.options.threshold;
+    const n = this.storiesById.get(sid)!.items.length;
+    return this.options.threshold * (1 + k * Math.min(1, Math.log10(n)));
   }
 
   /** Time decay of a gap in days. */

@@ -194,19 +194,30 @@ export interface RawToken {
   number: boolean;
   /** First word of the headline or of a sentence: its capital says nothing. */
   initial: boolean;
+  /** Punctuation stands between it and the previous token ("Biden, Trump": two names, not one). */
+  apart: boolean;
 }
 
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.&$%-]*/gu;
+
+/** Abbreviations whose full stop ends no sentence ("Sen. Warren", "Acme Inc. said"). */
+const ABBREV = new Set('mr mrs ms dr sen rep gov gen lt col sgt capt prof st mt ft jr sr inc corp co ltd bros vs no nos approx dept est fig univ'.split(' '));
 
 export function rawTokens(s: string): RawToken[] {
   const out: RawToken[] = [];
   let prevEnd = -1;
   let initial = true;
+  let stop = false;
   for (const m of s.matchAll(TOKEN)) {
     let text = m[0];
-    // Sentence break between the previous token and this one.
-    if (prevEnd >= 0 && /[.!?:;]\s|["“”]\s*$/.test(s.slice(prevEnd, m.index))) initial = true;
+    // Sentence break between the previous token and this one: punctuation in the gap, or a full stop
+    // that the previous token took ("plan.\n\nCritics said": "Critics" opens a sentence). A semicolon
+    // joins clauses, and a capital after it is a name ("heat grips the Southwest; Phoenix hits 118").
+    const gap = prevEnd >= 0 ? s.slice(prevEnd, m.index) : '';
+    if (prevEnd >= 0 && (stop || /[.!?:]\s|["“”]\s*$/.test(gap))) initial = true;
+    const apart = stop || /[^\s]/.test(gap);
     prevEnd = m.index + text.length;
+    stop = /[.!?]$/.test(text) && !isAbbreviation(text);
     text = text.replace(/['’]s$/i, '').replace(/['’.\-&]+$/, '');
     if (!text) continue;
     const hasDigit = /\p{N}/u.test(text);
@@ -218,10 +229,18 @@ export function rawTokens(s: string): RawToken[] {
     // Tokens such as "U.S." keep their dots; drop them for matching.
     const lower = text.toLowerCase().replace(/\./g, '');
     const shouting = !acronym && letters.length > 5 && letters === letters.toUpperCase();
-    out.push({ text, lower, cap: cap && !shouting, acronym, number: hasDigit, initial });
+    out.push({ text, lower, cap: cap && !shouting, acronym, number: hasDigit, initial, apart });
     initial = false;
   }
   return out;
+}
+
+/** "U.S.", "J.", "Sen.": a full stop that ends an abbreviation or an initial, not a sentence. */
+function isAbbreviation(token: string): boolean {
+  const t = token.replace(/[.!?]+$/, '');
+  if (token.endsWith('!') || token.endsWith('?')) return false;
+  if (t.length === 1 || t.includes('.')) return true;
+  return ABBREV.has(t.toLowerCase());
 }
 
 /** Whether a headline is in Title Case, where capitals do not mark names. */
@@ -291,7 +310,7 @@ export function entities(tokens: RawToken[], titleCase: boolean, capRatio: (lowe
     if (ent) {
       const e = t.acronym && t.lower === 'us' ? 'usa' : stem(t.lower.replace(/[$%]/g, ''));
       out.push(e);
-      if (prev) out.push(prev + ' ' + e);
+      if (prev && !t.apart) out.push(prev + ' ' + e);
       prev = e;
     } else prev = null;
   }

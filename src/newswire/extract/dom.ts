@@ -4,7 +4,9 @@
 // SVG, forms' controls and other things that never hold article text are skipped while parsing, so no
 // node is made for them; JSON-LD scripts and the <head>'s title, meta and link tags are kept aside
 // for the metadata.
-import { Parser } from 'htmlparser2';
+import { lazyPackage } from '../../platform/lazy.ts';
+
+const htmlparser2 = lazyPackage<typeof import('htmlparser2')>('htmlparser2');
 
 export interface El {
   tag: string;
@@ -53,7 +55,7 @@ export function parsePage(html: string): ParsedPage {
   let flat = 0;
   const out: ParsedPage = { root, body: root, title: '', metas: [], links: [], jsonLd: [], htmlLang: null, baseHref: null };
 
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attrs) {
         if (skip) {

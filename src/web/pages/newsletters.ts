@@ -49,12 +49,13 @@ export function signupForm(site: Site, state: SignupFormState, action = '/newsle
 export function signupResultPage(site: Site, state: SignupFormState): string {
   if (!state.isError) {
     const names = state.chosenNames ?? [];
+    // The heading thanks the reader; the status says what happens next (not the thanks again: the
+    // JSON answer's sentence, state.message, starts with the heading's words).
     return page(site, 'Thank you for signing up', '/newsletters/subscribed', html`<h1>Thank you for signing up</h1>
-<p class="signup-status" role="status">${state.message ?? ''}</p>
 ${state.email
-  ? html`<p>We have sent an email to <strong>${state.email}</strong>. Press the button in it to start receiving:</p>
+  ? html`<p class="signup-status" role="status">We have sent an email to <strong>${state.email}</strong>. Press the button in it to start receiving:</p>
 ${names.length ? html`<ul class="thanks-list">${names.map((n) => html`<li>${n}</li>`)}</ul>` : html`<p>our newsletters.</p>`}`
-  : html`<p>Open the email we sent you and press the button in it to confirm.</p>`}
+  : html`<p class="signup-status" role="status">You will receive a verification email shortly: press the button in it to confirm.</p>`}
 <p>If it has not arrived in a few minutes, look in your spam folder. Wrong address? <a href="/newsletters/subscribe">Sign up again</a>.</p>
 <p><a href="/">Back to the front page</a> · <a href="/newsletters">All our newsletters</a></p>`);
   }

@@ -5,7 +5,7 @@ import type { Article, ArticleSummary, Named } from '../../articles/types.ts';
 import type { SearchHit } from '../../articles/queries.ts';
 import type { Site } from '../site.ts';
 import { layout, signupBox } from '../layout.ts';
-import { byline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
+import { byline, labelledHeadline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
 import { isoInZone } from '../../platform/time.ts';
 import { sizePath } from '../../media/images.ts';
 import { leadInHtml, leadInText } from '../../members/access.ts';
@@ -148,7 +148,7 @@ export function articlePage(site: Site, a: Article, related: ArticleSummary[], g
     html`<article class="article${a.format ? ` format-${a.format.slug}` : ''}" aria-labelledby="article-headline">
   <header class="article-header">
     <p class="article-kicker">${a.format ? html`<a href="/format/${a.format.slug}">${a.format.name}</a>` : ''}${a.format && a.section ? ' · ' : ''}${a.section ? html`<a href="/section/${a.section.slug}">${a.section.name}</a>` : ''}</p>
-    <h1 id="article-headline">${a.headline}</h1>
+    <h1 id="article-headline">${labelledHeadline(a.headline, a.format)}</h1>
     ${a.dek ? html`<p class="article-dek">${a.dek}</p>` : ''}
     ${isPage ? '' : html`<p class="article-meta">${byline(a.authors, site, true)} <span class="published">Published ${timeTag(site, a.published_at)}</span>${updated ? html` <span class="updated">Updated ${timeTag(site, a.updated_at)}</span>` : ''}</p>`}
   </header>
@@ -243,6 +243,13 @@ export function snippetHtml(h: Pick<SearchHit, 'snippet' | 'source_head' | 'sour
   return raw(`${cutStart ? '… ' : ''}${escaped}${cutEnd ? ' …' : ''}`);
 }
 
+/** A static page among the results: labelled as a page, with no byline, date, format or picture (it is not news). */
+function pageHit(h: SearchHit): SafeHtml {
+  return html`<li class="story story--row story--page"><div class="story-text"><span class="story-kind">Page</span>
+<h2 class="story-headline"><a href="/${h.slug}">${h.headline}</a></h2>
+<p class="story-snippet">${snippetHtml(h)}</p></div></li>`;
+}
+
 export function searchPage(site: Site, q: string, hits: SearchHit[], total: number, page: number, pages: number): string {
   const heading = q ? (total ? `${total} result${total === 1 ? '' : 's'} for “${q}”` : `No results for “${q}”`) : 'Search';
   return layout(
@@ -254,7 +261,7 @@ export function searchPage(site: Site, q: string, hits: SearchHit[], total: numb
   <input id="search-q" type="search" name="q" value="${q}" maxlength="200">
   <button type="submit">Search</button>
 </form>
-${hits.length ? html`<ol class="story-list story-list--row">${hits.map((h) => storyItem(site, h, 2, html`<p class="story-snippet">${snippetHtml(h)}</p>`, 'row'))}</ol>` : ''}
+${hits.length ? html`<ol class="story-list story-list--row">${hits.map((h) => (h.type === 'page' ? pageHit(h) : storyItem(site, h, 2, html`<p class="story-snippet">${snippetHtml(h)}</p>`, 'row')))}</ol>` : ''}
 ${pagination('/search', page, pages, { q })}`,
   );
 }
