@@ -30,6 +30,10 @@ test('the API ranks today\'s stories with their spread, and gives one story with
   const one = await api('GET', `/api/admin/stories/${top.id}`);
   assert.equal(one.status, 200);
   assert.ok(Array.isArray(one.json.data.items) && one.json.data.items.length === top.item_count);
+  // The ranking's outlets (kept with the story's counts) are the distinct outlets of its items.
+  const fromItems = [...new Set((one.json.data.items as any[]).map((i) => i.outlet))].sort();
+  assert.deepEqual((top.outlets as any[]).map((o) => o.slug).sort(), fromItems);
+  assert.equal(top.outlets.length, top.outlet_count);
   assert.equal((await api('GET', '/api/admin/stories/999999')).status, 404);
   assert.equal((await api('GET', '/api/admin/stories?date=not-a-date')).status, 400);
 });

@@ -116,6 +116,9 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
     const pairs = [...overlap.values()].sort((a, b) => b.n - a.n || a.story - b.story || a.cluster - b.cluster);
     const toDb = new Map<number, number>();
     const taken = new Set<number>();
+    /** Each stored story's largest overlap: where its items went, if it is left empty. */
+    const bestOf = new Map<number, { cluster: number; story: number; n: number }>();
+    for (const p of pairs) if (!bestOf.has(p.story)) bestOf.set(p.story, p);
     for (const p of pairs) {
       if (toDb.has(p.cluster) || taken.has(p.story)) continue;
       toDb.set(p.cluster, p.story);
@@ -159,7 +162,7 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
             touched.add(old);
             continue;
           }
-          const best = pairs.find((p) => p.story === old)!;
+          const best = bestOf.get(old)!;
           const into = toDb.get(best.cluster)!;
           await mergeStoryRows(tx, into, old);
           const slugs = await tx.query<{ id: string; slug: string }>('SELECT id, slug FROM wire_stories WHERE id = ANY($1::bigint[])', [[old, into]]);

@@ -320,9 +320,11 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // CANDIDATES-th story of the day instead of reading every story of the day; their items of the day
   // are grouped once by (story, outlet), and an outlet counts as new in the last 6 hours when it has no
   // earlier item on the story (an anti-join on the story's items, only for the outlets seen lately).
+  // The candidates carry their columns (no join back to wire_stories, which the planner, misjudging
+  // the CTEs' sizes, did as a scan of every story).
   const rows = await db.query(
-    `WITH c AS (
-       SELECT s.id FROM wire_stories s
+    `WITH c AS MATERIALIZED (
+       SELECT ${STORY_COLS} FROM wire_stories s
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
      so AS MATERIALIZED (
@@ -339,8 +341,8 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
                 SELECT 1 FROM wire_items e WHERE e.story_id = so.story_id AND e.outlet_id = so.outlet_id AND e.published_at < so.first))::int AS new6,
               max(so.last) AS last
          FROM so GROUP BY so.story_id)
-     SELECT ${STORY_COLS}, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
-       FROM d JOIN wire_stories s ON s.id = d.story_id`,
+     SELECT c.*, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
+       FROM c JOIN d ON d.story_id = c.id`,
     [start, end, new Date(ref - 6 * HOUR)],
   );
   const ranked = rows.map((r) => {
@@ -412,15 +414,26 @@ export interface StoryOutlet {
   side: Side | null;
 }
 
-/** The distinct outlets of each of `ids`' stories, by name. */
+/** The distinct outlets of each of `ids`' stories, by name (from the stored outlet_ids, migration 054). */
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const rows = await db.query(
-    `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-      WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+    `SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS x(oid) JOIN wire_outlets o ON o.id = x.oid
+      WHERE s.id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
     [ids],
   );
   for (const r of rows) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  // A story whose items were written without a recount (none should be): read its items.
+  const missing = (await db.query<{ id: string }>(`SELECT id FROM wire_stories WHERE id = ANY($1::bigint[]) AND outlet_count > 0 AND cardinality(outlet_ids) = 0`, [ids])).map((r) => Number(r.id));
+  if (missing.length) {
+    for (const id of missing) out.set(id, []);
+    const more = await db.query(
+      `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+        WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+      [missing],
+    );
+    for (const r of more) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  }
   return out;
 }
