@@ -13,7 +13,7 @@ import { upsertPlan } from '../src/members/subscriptions.ts';
 import { listMembers } from '../src/members/admin.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { ConfigError } from '../src/config.ts';
-import { CANCEL_SUBSCRIPTION_JOB } from '../src/members/stripe.ts';
+import { CANCEL_SUBSCRIPTION_JOB, FORGOTTEN } from '../src/members/stripe.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
 import { jobRegistry } from '../src/jobs.ts';
 
@@ -242,6 +242,17 @@ test('deleting an account cancels its Stripe subscription at once; when Stripe c
   assert.match(cancels('sub_leaving')[0]!.auth, /^Bearer sk_test_/);
   assert.match(page, /Your subscription is cancelled/);
   assert.equal(await db.one(`SELECT 1 FROM people WHERE id = $1`, [one.id]), undefined, 'the account is gone');
+  // Stripe's events about that customer keep coming (the cancellation itself, a last invoice): they
+  // are recorded without their payload, so the address the deletion removed does not come back.
+  const after = stripeEvent('customer.subscription.deleted', { ...subscriptionObject({ id: 'sub_leaving', customer: 'cus_leaving', status: 'canceled', price: 'price_digital_month', periodEnd: at(30 * 86400), endedAt: at(60) }), customer_email: 'leaving@example.org' }, at(60));
+  const afterAnswer = await deliver(t.url, after);
+  assert.equal(afterAnswer.status, 200);
+  assert.equal((await afterAnswer.json()).outcome, FORGOTTEN);
+  assert.equal((await (await deliver(t.url, after)).json()).outcome, 'duplicate', 'the same event twice is still one');
+  const invoice = stripeEvent('invoice.paid', { id: 'in_last', object: 'invoice', customer: 'cus_leaving', customer_email: 'leaving@example.org', lines: { data: [] } }, at(90));
+  assert.equal((await (await deliver(t.url, invoice)).json()).outcome, FORGOTTEN);
+  assert.equal(await db.one(`SELECT 1 FROM stripe_events WHERE payload::text LIKE '%leaving@example.org%' OR customer_id = 'cus_leaving'`), undefined, 'no trace of the address or the customer in the events');
+  assert.equal(await db.one(`SELECT 1 FROM people WHERE email = 'leaving@example.org'`), undefined, 'and no person made again');
 
   // Stripe fails: the account is still deleted, the cancellation is a queued job, and the page says so.
   const two = await subscribe('unlucky@example.org', 'sub_unlucky', 'cus_unlucky');

@@ -351,7 +351,12 @@ export async function deleteMember(db: Db, personId: number, now: Date): Promise
   if (!p) return;
   await countDaily(db, now, 'deleted');
   // Stripe's events carry the customer's address: they go with the account.
-  if (p.stripe_customer_id) await db.query(`DELETE FROM stripe_events WHERE customer_id = $1`, [p.stripe_customer_id]);
+  if (p.stripe_customer_id) {
+    await db.query(`DELETE FROM stripe_events WHERE customer_id = $1`, [p.stripe_customer_id]);
+    // Stripe keeps sending this customer's events (the cancellation, a last invoice): they are
+    // recorded without their payload from now on (receiveStripeWebhook).
+    await db.query(`INSERT INTO stripe_forgotten_customers (customer_hash, forgotten_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [hashId(p.stripe_customer_id), now]);
+  }
   await deleteSubscriber(db, p.email);
   await announceMemberChange(db, personId);
 }

@@ -27,6 +27,10 @@ import { countDaily } from './stats.ts';
 import { getPaywall } from './paywall.ts';
 import { getPlan } from './subscriptions.ts';
 import { enqueue } from '../platform/jobs.ts';
+import { hashId } from './accounts.ts';
+
+/** The outcome of an event for the Stripe customer of a deleted account (recorded without its payload). */
+export const FORGOTTEN = 'ignored (account deleted)';
 
 export function paymentsEnabled(config: Pick<Config, 'stripe'>): boolean {
   return !!config.stripe.secretKey;
@@ -235,6 +239,17 @@ export async function receiveStripeWebhook(deps: Pick<Deps, 'db' | 'config' | 'c
   const ctx: ApplyContext = { now: deps.clock.now(), grace };
   const result = await deps.db.tx(async (tx) => {
     const obj = event.data.object;
+    const customer = customerOf(obj);
+    if (customer && (await tx.one(`SELECT 1 FROM stripe_forgotten_customers WHERE customer_hash = $1`, [hashId(customer)]))) {
+      // A deleted account's customer: its events carry the address the deletion removed, so only
+      // that the event came is kept (for the log and for dedupe), not what it says.
+      const kept = await tx.query(
+        `INSERT INTO stripe_events (id, type, created_at, received_at, payload, outcome)
+         VALUES ($1, $2, to_timestamp($3), $4, '{}'::jsonb, $5) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [event.id, event.type, event.created, ctx.now, FORGOTTEN],
+      );
+      return { outcome: kept.length ? FORGOTTEN : 'duplicate', changed: false };
+    }
     const inserted = await tx.query(
       `INSERT INTO stripe_events (id, type, created_at, received_at, payload, customer_id, subscription_id)
        VALUES ($1, $2, to_timestamp($3), $4, $5::jsonb, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
