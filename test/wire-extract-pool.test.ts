@@ -83,3 +83,17 @@ test('a closed pool refuses pages as a passing failure; size 0 extracts on this 
   assert.equal(a.title, 'Story 3');
   await inline.close();
 });
+
+test('a worker that never starts does not leave pages waiting: after the start limit they are extracted on this thread', T, async () => {
+  // Boot code that never says it is ready (as a loader deadlocked in the thread would behave).
+  const pool = createExtractPool({ size: 1, startMs: 300, boot: 'setInterval(() => {}, 1000);' });
+  try {
+    const bodies = [page(7), page(8)];
+    const got = await Promise.all(bodies.map((b) => pool.extract(b, { contentType: 'text/html' })));
+    for (const [i, a] of got.entries()) assert.deepEqual(a, extractArticle(bodies[i]!, { contentType: 'text/html' }));
+    // And the pages after it too, without another wait for a worker.
+    assert.equal((await pool.extract(page(9), {})).title, 'Story 9');
+  } finally {
+    await pool.close();
+  }
+});

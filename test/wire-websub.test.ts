@@ -3,7 +3,7 @@
 // hub.challenge), signed content pushes (X-Hub-Signature checked against the secret; a bad or missing
 // signature is ignored and answered 2xx), pushes stored once, lease renewal, a denial, and requests
 // for subscriptions nobody asked for.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -23,14 +23,15 @@ interface SubRequest {
 }
 
 /** A WebSub hub on loopback: takes subscribe requests (202) and then verifies each at its callback. */
-async function startHub() {
+async function startHub(opts: { verifyFirst?: boolean } = {}) {
   const requests: SubRequest[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const form = new URLSearchParams(body);
-      res.writeHead(202).end();
+      // verifyFirst: a hub that verifies before it answers the request (its 202 comes after).
+      if (!opts.verifyFirst) res.writeHead(202).end();
       const challenge = crypto.randomBytes(12).toString('hex');
       const u = new URL(form.get('hub.callback')!);
       u.searchParams.set('hub.mode', form.get('hub.mode')!);
@@ -39,15 +40,15 @@ async function startHub() {
       u.searchParams.set('hub.lease_seconds', '3600');
       const verified = fetch(u).then(async (r) => ({ status: r.status, body: await r.text(), challenge }));
       requests.push({ form, verified });
+      if (opts.verifyFirst) void verified.finally(() => res.writeHead(202).end());
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hub`;
-  return {
-    url,
-    requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+  const close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  // Closed after the file even when a test fails midway (a listening hub would keep the file alive).
+  after(close);
+  return { url, requests, close };
 }
 
 const sign = (secret: string, body: string, algo = 'sha256') => `${algo}=${crypto.createHmac(algo, secret).update(body).digest('hex')}`;
@@ -215,5 +216,37 @@ test('the callback answers nonsense without a server error: odd tokens, repeated
       const p = await fetch(`${t.url}/api/wire/websub/${tok}`, { method: 'POST', headers: { 'content-type': type!, 'x-hub-signature': 'sha256=00' }, body });
       assert.ok(p.status < 500, `POST ${tok.slice(0, 20)} ${type}: ${p.status}`);
     }
+  }
+});
+
+test('a hub that verifies before it answers the request: the subscription and its ending are both accepted', T, async () => {
+  const t = await startTestApp({ env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
+  t.deps.config.wire.websubCallbackBase = t.url;
+  const { db } = t.deps;
+  const hub = await startHub({ verifyFirst: true });
+  const feeds = await startFeedServer();
+  try {
+    const self = `${feeds.url}/feed.xml`;
+    const channel = `<atom:link rel="hub" href="${hub.url}"/><atom:link rel="self" href="${self}"/>`;
+    feeds.routes.set('/feed.xml', send(rss([{ guid: 'q-1', link: `${feeds.url}/a/1`, title: 'A story' }], channel), 'application/rss+xml'));
+    feeds.routes.set('/robots.txt', send('User-agent: *\nDisallow: /\n', 'text/plain'));
+    const o = await createOutlet(db, { name: 'Eager Hub Outlet', url: feeds.url + '/', feeds: [self] });
+    await pollWire(t.deps, { force: true });
+    const v = await hub.requests[0]!.verified;
+    assert.equal(v.status, 200, 'the verification that came before the 202 is accepted');
+    assert.equal(v.body, v.challenge);
+    const row = await db.one<any>('SELECT websub_state, websub_error FROM wire_feeds WHERE outlet_id = $1', [o.id]);
+    assert.equal(row.websub_state, 'subscribed', 'and not overwritten by the request\u2019s own outcome');
+    assert.equal(row.websub_error, null);
+    await updateOutlet(db, o.id, { active: false });
+    assert.deepEqual(await maintainWebsub(t.deps), { asked: 0, failed: 0, ended: 1 });
+    assert.equal((await hub.requests[1]!.verified).status, 200);
+    assert.equal((await db.one<any>('SELECT websub_state FROM wire_feeds WHERE outlet_id = $1', [o.id])).websub_state, 'none');
+    await updateOutlet(db, o.id, { active: true });
+    assert.deepEqual(await maintainWebsub(t.deps), { asked: 1, failed: 0, ended: 0 });
+    assert.equal((await hub.requests[2]!.verified).status, 200);
+    assert.equal((await db.one<any>('SELECT websub_state FROM wire_feeds WHERE outlet_id = $1', [o.id])).websub_state, 'subscribed');
+  } finally {
+    await hub.close();
   }
 });

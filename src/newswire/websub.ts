@@ -69,7 +69,17 @@ export async function subscribeFeed(d: WebsubDeps, feedId: number, mode: 'subscr
   // The token and secret stay across renewals: pushes under the current lease keep verifying.
   const token = f.websub_token ?? crypto.randomBytes(24).toString('base64url');
   const secret = f.websub_secret ?? crypto.randomBytes(32).toString('hex');
-  await d.db.query(`UPDATE wire_feeds SET websub_token = $2, websub_secret = $3, websub_topic = $4 WHERE id = $1`, [f.id, token, secret, topic]);
+  // The request is recorded before it is sent: a hub may verify at once (before its 202 reaches us),
+  // and the verification is only accepted for a request on record. A renewal keeps the subscription
+  // it renews until the hub verifies the new request; an ending subscription is 'unsubscribing'
+  // until the hub verifies that (pushes are no longer taken meanwhile).
+  await d.db.query(
+    `UPDATE wire_feeds SET websub_token = $2, websub_secret = $3, websub_topic = $4, websub_requested_at = now(), websub_error = NULL,
+            websub_state = CASE WHEN $5 THEN 'unsubscribing'
+                                WHEN websub_state = 'subscribed' AND websub_lease_until > now() THEN 'subscribed' ELSE 'requested' END
+      WHERE id = $1`,
+    [f.id, token, secret, topic, mode === 'unsubscribe'],
+  );
   const cfg = d.config.wire;
   let error: string | null = null;
   try {
@@ -95,15 +105,9 @@ export async function subscribeFeed(d: WebsubDeps, feedId: number, mode: 'subscr
   } catch (e) {
     error = `the hub ${f.websub_hub} could not be reached: ${describeFetchError(e)}`;
   }
-  // A renewal keeps the subscription it renews until the hub verifies the new request; an ending
-  // subscription is 'unsubscribing' until the hub verifies that (pushes are no longer taken meanwhile).
-  await d.db.query(
-    `UPDATE wire_feeds SET websub_requested_at = now(), websub_error = $2,
-            websub_state = CASE WHEN $3 THEN 'unsubscribing'
-                                WHEN websub_state = 'subscribed' AND websub_lease_until > now() THEN 'subscribed' ELSE 'requested' END
-      WHERE id = $1`,
-    [f.id, error, mode === 'unsubscribe'],
-  );
+  // Only a failed request's reason: the state is the hub's to move now (its verification, or its
+  // denial with a reason of its own, may already have come).
+  if (error) await d.db.query(`UPDATE wire_feeds SET websub_error = $2 WHERE id = $1`, [f.id, error]);
   if (error) d.log.warn('websub subscribe failed', { feed: f.id, error });
   return error;
 }

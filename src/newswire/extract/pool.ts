@@ -36,6 +36,10 @@ export interface PoolOptions {
    * HTML, need a fraction of; a 10 MB page of 100,000 paragraphs needs more than 192).
    */
   heapMb?: number;
+  /** How long a new worker may take to start before the pool extracts on the calling thread instead (ms). */
+  startMs?: number;
+  /** Tests: the worker's boot code (default: load src/newswire/extract/worker.ts). */
+  boot?: string;
 }
 
 const BUILD_SCRIPT = new URL('../../../scripts/build.mjs', import.meta.url).href;
@@ -78,6 +82,9 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     };
   }
   const timeoutMs = o.timeoutMs ?? 30_000;
+  const startMs = o.startMs ?? 20_000;
+  /** Set when a worker could not start: from then on pages are extracted on this thread. */
+  let inline: string | null = null;
   const heapMb = o.heapMb ?? 96;
   const queue: Task[] = [];
   const slots: Slot[] = [];
@@ -111,7 +118,7 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
   };
 
   const spawn = (): Slot => {
-    const worker = new Worker(BOOT, {
+    const worker = new Worker(o.boot ?? BOOT, {
       eval: true,
       workerData: { build: BUILD_SCRIPT },
       // The old generation bounded; the young one left at V8's size (smaller costs more collections).
@@ -119,6 +126,16 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     });
     const slot: Slot = { worker, ready: false, tasks: [], timer: null };
     worker.unref();
+    // A worker that never says it is ready (a loader that deadlocks in the thread, say) must not
+    // leave the pages waiting for it forever: after startMs it is ended and the pool extracts on
+    // this thread from then on. The timer keeps the process alive while pages wait for the worker.
+    const starting = setTimeout(() => {
+      if (slot.ready || !slots.includes(slot)) return;
+      void worker.terminate();
+      gone(`the extraction worker did not start within ${Math.round(startMs / 1000)} s`);
+    }, startMs);
+    worker.once('message', () => clearTimeout(starting));
+    worker.once('exit', () => clearTimeout(starting));
     worker.on('message', (m: { ready?: true; id?: number; article?: ExtractedArticle; error?: string }) => {
       if (m.ready) {
         slot.ready = true;
@@ -142,8 +159,10 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
         return;
       }
       if (!slot.ready) {
-        // A worker that could not even start fails what waits (rather than respawning forever).
-        for (const q of queue.splice(0)) q.reject(new ExtractFailedError(why, true));
+        // A worker that could not even start: no respawning forever; what waits, and every page
+        // after it, is extracted on this thread (slower, never stuck).
+        inline = why;
+        for (const q of queue.splice(0)) runInline(q);
         return;
       }
       current?.reject(new ExtractFailedError(why)); // the page it was on broke it (memory, most likely)
@@ -156,6 +175,14 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     worker.on('exit', (code) => gone(`the extraction worker stopped (exit code ${code})`));
     slots.push(slot);
     return slot;
+  };
+
+  const runInline = (t: Task) => {
+    try {
+      t.resolve(extractArticle(t.body, t.opts));
+    } catch (e) {
+      t.reject(new ExtractFailedError(`extraction failed: ${(e as Error).message}`));
+    }
   };
 
   const pump = () => {
@@ -178,7 +205,9 @@ export function createExtractPool(o: PoolOptions): ExtractPool {
     extract(body, opts) {
       if (closed) return Promise.reject(new ExtractFailedError('the extraction pool is closed', true));
       return new Promise<ExtractedArticle>((resolve, reject) => {
-        queue.push({ id: nextId++, body, opts, resolve, reject });
+        const t = { id: nextId++, body, opts, resolve, reject };
+        if (inline !== null) return runInline(t);
+        queue.push(t);
         pump();
       });
     },
