@@ -142,6 +142,11 @@ export async function importSource(rel) {
       if (process.env.NEWSDESK_DEBUG_BUILD) console.error('newsdesk: no compiled build, running through tsx:', e);
     }
   }
+  return importFrom(dir, rel);
+}
+
+/** Import `rel` from the build in `dir`, or through tsx when there is none. */
+async function importFrom(dir, rel) {
   if (dir) {
     process.setSourceMapsEnabled(true);
     return import(pathToFileURL(path.join(dir, rel.replace(/\.ts$/, '.js'))).href);
@@ -158,13 +163,7 @@ export async function importSource(rel) {
  */
 export async function importSourceInThread(rel) {
   const dir = process.env.NEWSDESK_NO_BUILD === '1' ? null : currentBuild();
-  if (dir) {
-    process.setSourceMapsEnabled(true);
-    return import(pathToFileURL(path.join(dir, rel.replace(/\.ts$/, '.js'))).href);
-  }
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import(pathToFileURL(path.join(root, rel)).href);
+  return importFrom(dir, rel);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -91,7 +91,8 @@ export function liveWire(runtime: Runtime, db: Db): LiveWire {
   return lw;
 }
 
-interface ItemRow {
+/** An item as the clusterer reads it (ITEM_COLS; `wire_items i JOIN wire_outlets o`). */
+export interface ItemRow {
   id: string | number;
   outlet_id: number;
   outlet_name: string;
@@ -102,7 +103,7 @@ interface ItemRow {
   story_id: string | number | null;
 }
 
-const ITEM_COLS = `i.id, i.outlet_id, o.name AS outlet_name, i.title, left(coalesce(i.text, i.summary), ${TEXT_CHARS}) AS text, i.url, i.published_at, i.story_id`;
+export const ITEM_COLS = `i.id, i.outlet_id, o.name AS outlet_name, i.title, left(coalesce(i.text, i.summary), ${TEXT_CHARS}) AS text, i.url, i.published_at, i.story_id`;
 
 export function toWireItem(r: ItemRow): WireItem {
   return { id: String(r.id), title: r.title, text: r.text, outlet: r.outlet_name, url: r.url, published: new Date(r.published_at).getTime() };

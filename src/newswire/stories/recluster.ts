@@ -22,11 +22,10 @@ import { clusterItems } from '../cluster/index.ts';
 import { announceStoryChanges } from '../coverage/coverage.ts';
 import { getStorySettings } from './store.ts';
 import {
-  WINDOW_DAYS, bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, storyConstraints, toWireItem, type LiveDeps,
+  WINDOW_DAYS, bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, storyConstraints, toWireItem, type LiveDeps, ITEM_COLS, type ItemRow,
 } from './live.ts';
 
 const DAY = 86_400_000;
-const ITEM_COLS = `i.id, i.outlet_id, o.name AS outlet_name, i.title, left(coalesce(i.text, i.summary), 2000) AS text, i.url, i.published_at, i.story_id`;
 
 export interface ReclusterSummary {
   since: string;
@@ -56,16 +55,6 @@ export function parseSince(v: string, now: Date): Date {
   return d;
 }
 
-interface Row {
-  id: string | number;
-  outlet_id: number;
-  outlet_name: string;
-  title: string;
-  text: string | null;
-  url: string;
-  published_at: string | Date;
-  story_id: string | number | null;
-}
 
 /** Re-clusters the items published since `since` (default: the live window) and writes the result. */
 export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgress?: (done: number, total: number) => void } = {}): Promise<ReclusterSummary> {
@@ -74,9 +63,9 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
   const lw = liveWire(d.runtime, d.db);
   return lw.lock(async () => {
     const version = Number((await d.db.one<{ version: string | number }>('SELECT version FROM wire_cluster_state WHERE id = 1'))!.version);
-    const rows: Row[] = [];
+    const rows: ItemRow[] = [];
     for (let after: { at: Date; id: number } | null = null; ; ) {
-      const page: Row[] = await d.db.query<Row>(
+      const page: ItemRow[] = await d.db.query<ItemRow>(
         `SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
           WHERE i.published_at >= $1 ${after ? 'AND (i.published_at, i.id) > ($2, $3)' : ''} ORDER BY i.published_at, i.id LIMIT 5000`,
         after ? [since, after.at, after.id] : [since],
