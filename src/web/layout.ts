@@ -51,7 +51,7 @@ export interface PageMeta {
   noindex?: boolean;
   /** For the <body> class (page kind), used by the stylesheet. */
   kind: string;
-  /** The section this page belongs to: highlighted in the navigation. */
+  /** The section this page belongs to: highlighted in the navigation (aria-current "page" on the section's own page, "true" on its articles). */
   section?: string;
   /**
    * No sign-up box before the footer: the page places its own (articles: right after the body), or
@@ -128,7 +128,7 @@ ${(meta.jsonLd ?? []).map((d) => html`<script type="application/ld+json">${jsonF
     <a class="masthead-link masthead-cta" href="/newsletters">Newsletters</a>
   </div>
   <nav class="site-nav" aria-label="Sections">
-    <ul class="wrap">${site.sections.map((s) => html`<li><a href="/section/${s.slug}"${meta.section === s.slug ? raw(' aria-current="page"') : ''}>${s.name}</a></li>`)}</ul>
+    <ul class="wrap">${site.sections.map((s) => html`<li><a href="/section/${s.slug}"${meta.section === s.slug ? raw(meta.path.split('?')[0] === `/section/${s.slug}` ? ' aria-current="page"' : ' aria-current="true"') : ''}>${s.name}</a></li>`)}</ul>
   </nav>
 </header>
 <main id="main" class="wrap" tabindex="-1">

@@ -5,7 +5,7 @@
   // On a phone the section list scrolls sideways: bring the current section into view, so it is seen
   // highlighted even when it is not among the first few.
   var nav = document.querySelector('.site-nav ul');
-  var current = nav && nav.querySelector('a[aria-current=page]');
+  var current = nav && nav.querySelector('a[aria-current]');
   if (current && nav.scrollWidth > nav.clientWidth) {
     var item = current.parentElement;
     var left = item.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
