@@ -74,11 +74,11 @@ async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
 
 const port = 3900 + Math.floor(Math.random() * 50);
 const refPort = port + 60;
-// The same heap limit as `npm start`, and --trace-gc: its lines ("[pid:0x…]  41970 ms: Mark-Compact
+// The same heap limit and malloc arenas as `npm start`, and --trace-gc: its lines ("[pid:0x…]  41970 ms: Mark-Compact
 // 67.1 (89.8) -> 43.5 (89.8) MB, 98.50 / 0.09 ms …") carry the isolate's clock, matched to the runs' windows.
 const ndStarted = performance.now();
 const nd = bench.spawn(process.execPath, ['--max-old-space-size=384', '--trace-gc', BIN, 'serve'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
+  env: { ...process.env, MALLOC_ARENA_MAX: '2', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 // Its log (info, for the embedded database's upkeep: when it ran and how long the serving thread was
