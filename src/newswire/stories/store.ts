@@ -317,31 +317,33 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
   const ref = Math.min(now.getTime(), end.getTime());
   // The candidates come off wire_stories_rank (migration 052) in its order, so the scan stops at the
-  // CANDIDATES-th story of the day instead of reading every story of the day; their items of the day
-  // are grouped once by (story, outlet), and an outlet counts as new in the last 6 hours when it has no
-  // earlier item on the story (an anti-join on the story's items, only for the outlets seen lately).
-  // The candidates carry their columns (no join back to wire_stories, which the planner, misjudging
-  // the CTEs' sizes, did as a scan of every story).
+  // CANDIDATES-th story of the day instead of reading every story of the day. Their items are read
+  // from their own rows (item_published, item_outlet_ids: migration 055, decision 0062), not looked up
+  // in wire_items: the items up to the day's end are grouped by (story, outlet), an outlet counts for
+  // the day when it has an item in it, and as new in the last 6 hours when its first item on the story
+  // is in the day and in the last 6 hours. Outlets are joined live (their lean, and a deleted outlet's
+  // items left out).
   const rows = await db.query(
     `WITH c AS MATERIALIZED (
-       SELECT ${STORY_COLS} FROM wire_stories s
+       SELECT ${STORY_COLS}, s.item_published, s.item_outlet_ids FROM wire_stories s
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
-     so AS MATERIALIZED (
-       SELECT i.story_id, i.outlet_id, min(o.lean) AS lean, count(*) AS n, min(i.published_at) AS first, max(i.published_at) AS last
-         FROM c JOIN wire_items i ON i.story_id = c.id AND i.published_at >= $1 AND i.published_at < $2
-         JOIN wire_outlets o ON o.id = i.outlet_id
-        GROUP BY i.story_id, i.outlet_id),
+     so AS (
+       SELECT c.id AS story_id, u.oid, count(*) FILTER (WHERE u.t >= $1) AS n, min(u.t) AS first, max(u.t) AS last
+         FROM c CROSS JOIN LATERAL unnest(c.item_published, c.item_outlet_ids) AS u(t, oid)
+        WHERE u.t < $2
+        GROUP BY c.id, u.oid),
      d AS (
        SELECT so.story_id, sum(so.n)::int AS items, count(*)::int AS outlets,
-              count(*) FILTER (WHERE so.lean IN ('left', 'lean-left'))::int AS l,
-              count(*) FILTER (WHERE so.lean = 'center')::int AS ce,
-              count(*) FILTER (WHERE so.lean IN ('lean-right', 'right'))::int AS r,
-              count(*) FILTER (WHERE so.first >= $3 AND NOT EXISTS (
-                SELECT 1 FROM wire_items e WHERE e.story_id = so.story_id AND e.outlet_id = so.outlet_id AND e.published_at < so.first))::int AS new6,
+              count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
+              count(*) FILTER (WHERE o.lean = 'center')::int AS ce,
+              count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
+              count(*) FILTER (WHERE so.first >= $1 AND so.first >= $3)::int AS new6,
               max(so.last) AS last
-         FROM so GROUP BY so.story_id)
-     SELECT c.*, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
+         FROM so JOIN wire_outlets o ON o.id = so.oid
+        WHERE so.n > 0
+        GROUP BY so.story_id)
+     SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
        FROM c JOIN d ON d.story_id = c.id`,
     [start, end, new Date(ref - 6 * HOUR)],
   );
