@@ -251,6 +251,24 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
   );
 }
 
+/**
+ * An item's published time changed after it was stored (its page gave the date its feed did not): when
+ * it is in a story already, the story's span and the times the day's ranking reads are recounted.
+ * Under the cluster state's row lock (not bumped: the assignments did not change), so a cluster batch
+ * recounting the same story at the same moment cannot write figures from before this change.
+ */
+export async function itemRestamped(db: Db, itemId: number): Promise<void> {
+  if (!(await db.one('SELECT 1 FROM wire_items WHERE id = $1 AND story_id IS NOT NULL', [itemId]))) return;
+  await db.tx(async (tx) => {
+    await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+    const r = await tx.one<{ story_id: string | number | null }>('SELECT story_id FROM wire_items WHERE id = $1', [itemId]);
+    if (r?.story_id === null || r?.story_id === undefined) return;
+    const id = Number(r.story_id);
+    await recountStories(tx, [id], await getStorySettings(tx));
+    await announceStoryChanges(tx, [id]);
+  });
+}
+
 /** The working titles of stories, from the in-memory clusterer. */
 export function workingTitles(lw: LiveWire, dbIds: Iterable<number>): Map<number, string> {
   const out = new Map<number, string>();
