@@ -316,45 +316,58 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const { start, end } = dayRange(date, timeZone);
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
   const ref = Math.min(now.getTime(), end.getTime());
-  // The candidates come off wire_stories_rank (migration 052) in its order, so the scan stops at the
-  // CANDIDATES-th story of the day instead of reading every story of the day. Their items are read
-  // from their own rows (item_published, item_outlet_ids: migration 055, decision 0062), not looked up
-  // in wire_items: the items up to the day's end are grouped by (story, outlet), an outlet counts for
-  // the day when it has an item in it, and as new in the last 6 hours when its first item on the story
-  // is in the day and in the last 6 hours. Outlets are joined live (their lean, and a deleted outlet's
-  // items left out).
-  // The candidates come back as one JSON value (parsing 400 rows of 24 columns cost more than the
-  // query); only the `limit` ranked ones become stories.
-  const got = await db.one<{ list: any[] | null }>(
+  // One statement, and no lookup per candidate (decision 0062). The candidates come off
+  // wire_stories_rank (migration 052) in its order, so the scan stops at the CANDIDATES-th story of the
+  // day instead of reading every story of the day. Their items are read from their own rows
+  // (item_published, item_outlet_ids: migration 055, in published order), not looked up in wire_items:
+  // the day's items are the slice between two binary searches (width_bucket) of the times, grouped by
+  // (story, outlet); an outlet is new in the last 6 hours when it has no item on the story before the
+  // day and its first that day is in the 6 hours before `ref`. The leans of those outlets come with
+  // them (read live: a deleted outlet's items drop out, as they did from wire_items). Three JSON values
+  // and no join between them, so no plan, however the planner misjudges the sizes (a database not
+  // analysed yet), can multiply their rows; and one JSON value parses in a fraction of the time of 400
+  // rows of 17 columns.
+  const got = await db.one<{ stories: any[] | null; so: Array<[number, number, number, boolean, string]> | null; leans: Record<string, string> | null }>(
     `WITH c AS MATERIALIZED (
-       SELECT ${STORY_COLS}, s.item_published, s.item_outlet_ids FROM wire_stories s
+       SELECT ${STORY_COLS}, s.item_published AS ts, s.item_outlet_ids AS os, b.lo, b.hi, s.item_outlet_ids[1:b.lo] AS before
+         FROM wire_stories s
+         CROSS JOIN LATERAL (SELECT width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) AS lo,
+                                    width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
-     so AS (
-       SELECT c.id AS story_id, u.oid, count(*) FILTER (WHERE u.t >= $1) AS n, min(u.t) AS first, max(u.t) AS last
-         FROM c CROSS JOIN LATERAL unnest(c.item_published, c.item_outlet_ids) AS u(t, oid)
-        WHERE u.t < $2
-        GROUP BY c.id, u.oid),
-     d AS (
-       SELECT so.story_id, sum(so.n)::int AS items, count(*)::int AS outlets,
-              count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
-              count(*) FILTER (WHERE o.lean = 'center')::int AS ce,
-              count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
-              count(*) FILTER (WHERE so.first >= $1 AND so.first >= $3)::int AS new6,
-              max(so.last) AS last
-         FROM so JOIN wire_outlets o ON o.id = so.oid
-        WHERE so.n > 0
-        GROUP BY so.story_id)
-     SELECT json_agg(x) AS list FROM (
-       SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, d.items AS d_items, d.outlets AS d_outlets, d.l AS d_l, d.ce AS d_c, d.r AS d_r, d.new6 AS d_new6, d.last AS d_last
-         FROM c JOIN d ON d.story_id = c.id) x`,
+     so AS MATERIALIZED (
+       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AND min(u.t) >= $3 AS fresh, max(u.t) AS last
+         FROM c CROSS JOIN LATERAL unnest(c.ts[c.lo + 1:c.hi], c.os[c.lo + 1:c.hi]) AS u(t, oid)
+        GROUP BY c.id, u.oid)
+     SELECT (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')} FROM c) x) AS stories,
+            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.fresh, so.last)) FROM so) AS so,
+            (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY(ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans`,
     [start, end, new Date(ref - 6 * HOUR)],
   );
-  const ranked = (got?.list ?? []).map((r) => {
-    const day = { items: Number(r.d_items), outlets: Number(r.d_outlets), left: Number(r.d_l), center: Number(r.d_c), right: Number(r.d_r), new_outlets_6h: Number(r.d_new6), last: iso(r.d_last) };
-    const last = Date.parse(day.last);
-    return { r, id: Number(r.id), pinned: Boolean(r.pinned), hidden: Boolean(r.hidden), last, score: Math.round(rankScore({ ...day, last }, ref) * 1e6) / 1e6, day };
-  });
+  // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
+  // the outlets new to it in the last 6 hours, its last item that day.
+  const leans = got?.leans ?? {};
+  const days = new Map<number, { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: number }>();
+  for (const [storyIdOf, outlet, n, fresh, last] of got?.so ?? []) {
+    const lean = leans[String(outlet)];
+    if (lean === undefined) continue;
+    const id = Number(storyIdOf);
+    let d = days.get(id);
+    if (!d) days.set(id, (d = { items: 0, outlets: 0, left: 0, center: 0, right: 0, new_outlets_6h: 0, last: -Infinity }));
+    d.items += Number(n);
+    d.outlets++;
+    const side = sideOf(lean);
+    if (side) d[side]++;
+    if (fresh) d.new_outlets_6h++;
+    d.last = Math.max(d.last, Date.parse(last));
+  }
+  const ranked = [];
+  for (const r of got?.stories ?? []) {
+    const f = days.get(Number(r.id));
+    if (!f) continue;
+    const day = { items: f.items, outlets: f.outlets, left: f.left, center: f.center, right: f.right, new_outlets_6h: f.new_outlets_6h, last: new Date(f.last).toISOString() };
+    ranked.push({ r, id: Number(r.id), pinned: Boolean(r.pinned), hidden: Boolean(r.hidden), last: f.last, score: Math.round(rankScore({ ...day, last: f.last }, ref) * 1e6) / 1e6, day });
+  }
   ranked.sort(
     (a, b) =>
       Number(a.hidden) - Number(b.hidden) ||
