@@ -435,14 +435,17 @@ export interface StoryOutlet {
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
-  const rows = await db.query(
-    `SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS x(oid) JOIN wire_outlets o ON o.id = x.oid
-      WHERE s.id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+  // One JSON value: the outlets in name order, and the stories whose outlet list is missing.
+  const got = await db.one<{ outlets: Array<{ story_id: number; id: number; slug: string; name: string; lean: Lean }> | null; missing: number[] | null }>(
+    `SELECT (SELECT json_agg(x ORDER BY x.name, x.id) FROM (
+               SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid) JOIN wire_outlets o ON o.id = u.oid
+                WHERE s.id = ANY($1::bigint[])) x) AS outlets,
+            (SELECT json_agg(s.id) FROM wire_stories s WHERE s.id = ANY($1::bigint[]) AND s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0) AS missing`,
     [ids],
   );
-  for (const r of rows) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  for (const r of got?.outlets ?? []) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
   // A story whose items were written without a recount (none should be): read its items.
-  const missing = (await db.query<{ id: string }>(`SELECT id FROM wire_stories WHERE id = ANY($1::bigint[]) AND outlet_count > 0 AND cardinality(outlet_ids) = 0`, [ids])).map((r) => Number(r.id));
+  const missing = (got?.missing ?? []).map(Number);
   if (missing.length) {
     for (const id of missing) out.set(id, []);
     const more = await db.query(
