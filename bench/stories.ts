@@ -11,7 +11,9 @@
 // GET /api/admin/stories?date= and GET /api/admin/stories/{id}. The reference, measured in the same
 // run on the same database, is the public home page rendered without the page cache (as bench/admin.ts).
 // Each request also reports its process CPU time (the embedded database runs in this process) and the
-// statements it sent, which do not depend on the load of a shared machine.
+// statements it sent, which do not depend on the load of a shared machine. The day's ranking itself
+// (listStories) is measured against the algorithm it replaced (bench/lib/ranking-reference.ts), on
+// the same database in the same run, by CPU time.
 // The live wire: the clusterer's state is rebuilt from the 100,000 stored assignments (timed), then
 // items arrive one at a time and are clustered by the live path (clusterPending: the clusterer's add,
 // the transaction writing the item's story, the story's counts and title); its p99 is measured end to
@@ -31,6 +33,8 @@ import { createStaff } from '../src/staff/staff.ts';
 import { createSession } from '../src/staff/sessions.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { clusterPending, liveWire } from '../src/newswire/stories/live.ts';
+import { listStories } from '../src/newswire/stories/store.ts';
+import { referenceRanking } from './lib/ranking-reference.ts';
 import { seedWireWeek } from './lib/wire-seed.ts';
 import { startBench } from './lib/harness.ts';
 
@@ -139,6 +143,45 @@ try {
     });
   }
   await app.close();
+
+  // ---- the day's ranking against the previous algorithm -------------------------------------------------
+  // listStories (decision 0062: the candidates' stored items, one statement) and the statement it
+  // replaced (bench/lib/ranking-reference.ts: the items looked up in wire_items), alternately on the
+  // same database, by CPU time (the embedded database runs in this process) and wall-clock; the two
+  // must give the same ranking.
+  bench.waiting(`${RUNS} rankings each, the current and the previous algorithm`);
+  const rankOpts = { date: today, timeZone: 'UTC', now, includeHidden: true, limit: 60 };
+  if (JSON.stringify(await listStories(db, rankOpts)) !== JSON.stringify(await referenceRanking(db, rankOpts))) throw new Error('listStories and the previous algorithm rank differently');
+  const rankTimes = { current: { cpu: [] as number[], wall: [] as number[] }, previous: { cpu: [] as number[], wall: [] as number[] } };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const [k, fn] of [['current', () => listStories(db, rankOpts)], ['previous', () => referenceRanking(db, rankOpts)]] as const) {
+      const c0 = process.cpuUsage();
+      const a = performance.now();
+      await fn();
+      const ms = performance.now() - a;
+      const c = process.cpuUsage(c0);
+      if (i >= WARMUP) {
+        rankTimes[k].wall.push(ms);
+        rankTimes[k].cpu.push((c.user + c.system) / 1000);
+      }
+    }
+  }
+  for (const t of Object.values(rankTimes)) for (const xs of [t.cpu, t.wall]) xs.sort((a, b) => a - b);
+  const rc = rankTimes.current;
+  const rp = rankTimes.previous;
+  console.log(`\nthe day's ranking (${today}, 60 stories of up to 400 candidates), ${RUNS} each, alternately:`);
+  console.log(`  current (stored items, decision 0062): CPU p50 ${quantile(rc.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rc.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms`);
+  console.log(`  previous (items looked up in wire_items): CPU p50 ${quantile(rp.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rp.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rp.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rp.wall, 0.99).toFixed(1)} ms`);
+  bench.row({
+    name: `the day's ranking (listStories), ${N.toLocaleString('en-GB')} items`,
+    figure: quantile(rc.cpu, 0.5),
+    unit: 'ms CPU p50',
+    detail: `wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms; ${RUNS} rankings`,
+    reference: { figure: quantile(rp.cpu, 0.5), unit: 'ms CPU p50', what: 'the previous algorithm (items looked up in wire_items), same run' },
+    ratio: quantile(rc.cpu, 0.5) / quantile(rp.cpu, 0.5),
+    target: null,
+    pass: null,
+  });
 
   // ---- the live wire --------------------------------------------------------------------------------
   bench.waiting(`the clusterer's state rebuilt from ${N.toLocaleString('en-GB')} stored assignments`);
