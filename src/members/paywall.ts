@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
-import { signJsonToken, verifyToken } from '../platform/tokens.ts';
+import { TokenMac, verifyToken } from '../platform/tokens.ts';
 import { parseInput } from '../platform/validate.ts';
 import { localDate } from '../platform/time.ts';
 
@@ -62,18 +62,26 @@ export async function updatePaywall(db: Db, patch: unknown): Promise<PaywallSett
 }
 
 // Asked on every gated view: kept per zone and unit for the current minute (every zone's midnight falls
-// on a whole minute, so a period never changes within one).
+// on a whole minute, so a period never changes within one). The last answer is checked first (one zone
+// and one unit per publication): no key is built on a hit.
 const periodMemo = new Map<string, { minute: number; value: string }>();
+let lastPeriod = { timeZone: '', period: '', minute: -1, value: '' };
 
 /** The meter's current period in the publication's time zone: '2026-12' or '2026-W49' (ISO week). */
 export function meterPeriod(now: Date, timeZone: string, period: 'month' | 'week'): string {
   const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastPeriod;
+  if (last.minute === minute && last.timeZone === timeZone && last.period === period) return last.value;
   const key = timeZone + '|' + period;
   const hit = periodMemo.get(key);
-  if (hit && hit.minute === minute) return hit.value;
-  const value = computePeriod(now, timeZone, period);
-  if (periodMemo.size > 100) periodMemo.clear();
-  periodMemo.set(key, { minute, value });
+  let value: string;
+  if (hit && hit.minute === minute) value = hit.value;
+  else {
+    value = computePeriod(now, timeZone, period);
+    if (periodMemo.size > 100) periodMemo.clear();
+    periodMemo.set(key, { minute, value });
+  }
+  lastPeriod = { timeZone, period, minute, value };
   return value;
 }
 
@@ -104,16 +112,90 @@ export const METER_COOKIE = 'nd_meter';
 const METER_PURPOSE = 'members-meter';
 const METER_TTL = 40 * 86400;
 
+// Read and made again on every counted view, so with the least work (docs/decisions/0054): the MAC's
+// buffers made once per secret (TokenMac), the body of our own canonical form parsed by hand once the
+// signature holds, and written by hand. The token is the same one signToken(…, { p, a }, …) makes and
+// verifyToken checks; any other form of a correctly signed body goes through verifyToken itself.
+const meterMacs = new Map<string, TokenMac>();
+function meterMac(secret: string): TokenMac {
+  let m = meterMacs.get(secret);
+  if (!m) {
+    if (meterMacs.size > 16) meterMacs.clear();
+    meterMacs.set(secret, (m = new TokenMac(secret, METER_PURPOSE)));
+  }
+  return m;
+}
+
+// '{"p":"2026-12","a":[' for the current period (one period at a time).
+let prefixOf = { period: '', prefix: '' };
+function meterPrefix(period: string): string {
+  if (prefixOf.period !== period) prefixOf = { period, prefix: `{"p":${JSON.stringify(period)},"a":[` };
+  return prefixOf.prefix;
+}
+
+const EXP_KEY = '],"exp":';
+
+/**
+ * The counted ids of a verified body in our canonical form for this period
+ * (`{"p":"2026-12","a":[1,2],"exp":1767225600}`, ids and exp written without sign or leading zero);
+ * [] when it has expired; undefined when the body is in any other form (the general check decides).
+ */
+function parseCanonical(json: string, period: string, nowMs: number): number[] | undefined {
+  const prefix = meterPrefix(period);
+  if (!json.startsWith(prefix)) return undefined;
+  let i = prefix.length;
+  const ids: number[] = [];
+  let c = json.charCodeAt(i);
+  if (c !== 93 /* ] */) {
+    for (;;) {
+      if (!(c >= 49 && c <= 57)) return undefined; // 1-9
+      let n = c - 48;
+      let digits = 1;
+      while ((c = json.charCodeAt(++i)) >= 48 && c <= 57) {
+        if (++digits > 15) return undefined;
+        n = n * 10 + (c - 48);
+      }
+      ids.push(n);
+      if (c === 93) break;
+      if (c !== 44 /* , */) return undefined;
+      c = json.charCodeAt(++i);
+    }
+  }
+  if (!json.startsWith(EXP_KEY, i)) return undefined;
+  i += EXP_KEY.length;
+  c = json.charCodeAt(i);
+  if (!(c >= 49 && c <= 57)) return undefined;
+  let exp = c - 48;
+  let digits = 1;
+  while ((c = json.charCodeAt(++i)) >= 48 && c <= 57) {
+    if (++digits > 15) return undefined;
+    exp = exp * 10 + (c - 48);
+  }
+  if (c !== 125 /* } */ || i !== json.length - 1) return undefined;
+  if (exp * 1000 < nowMs) return [];
+  return ids.length > 1000 ? ids.slice(0, 1000) : ids;
+}
+
 export function readMeterCookie(secret: string, value: string | undefined, period: string, now: Date): number[] {
-  if (!value) return [];
+  if (!value || value.length > 4096) return [];
+  const dot = value.lastIndexOf('.');
+  if (dot <= 0) return [];
+  const body = value.slice(0, dot);
+  if (!meterMac(secret).verify(body, value.slice(dot + 1))) return [];
+  const fast = parseCanonical(Buffer.from(body, 'base64url').toString('latin1'), period, now.getTime());
+  if (fast !== undefined) return fast;
   const r = verifyToken<{ p: string; a: number[] }>(secret, METER_PURPOSE, value, now);
   if (!r.ok || r.data.p !== period || !Array.isArray(r.data.a)) return [];
   return r.data.a.filter((n) => Number.isInteger(n) && n > 0).slice(0, 1000);
 }
 
-export function writeMeterCookie(secret: string, period: string, counted: number[], now: Date): string {
+export function writeMeterCookie(secret: string, period: string, counted: readonly number[], now: Date): string {
   // The same token as signToken(…, { p: period, a: counted }, …), serialised by hand (ids are integers).
-  return signJsonToken(secret, METER_PURPOSE, `{"p":${JSON.stringify(period)},"a":[${counted.map((n) => String(Math.trunc(n))).join(',')}]}`, { ttl: METER_TTL, now });
+  let json = meterPrefix(period);
+  for (let i = 0; i < counted.length; i++) json += (i ? ',' : '') + String(Math.trunc(counted[i]!));
+  json += EXP_KEY + String(Math.floor(now.getTime() / 1000) + METER_TTL) + '}';
+  const body = Buffer.from(json, 'utf8').toString('base64url');
+  return body + '.' + meterMac(secret).sign(body);
 }
 
 /** The Set-Cookie header value for the meter. */
@@ -121,12 +203,18 @@ export function meterSetCookie(value: string, secure: boolean): string {
   return `${METER_COOKIE}=${value}; Path=/; Max-Age=${METER_TTL}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
-/** One cookie's value from a Cookie header (first occurrence), without a cookie library. */
+/** One cookie's value from a Cookie header (first occurrence), without a cookie library or splitting the header. */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  let start = 0;
+  const len = header.length;
+  while (start <= len) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = len;
+    const eq = header.indexOf('=', start);
+    if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) return header.slice(eq + 1, end).trim();
+    if (eq === -1) return undefined;
+    start = end + 1;
   }
   return undefined;
 }

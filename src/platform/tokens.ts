@@ -46,6 +46,57 @@ function mac(secret: string, purpose: string, body: string): string {
   return crypto.hash('sha256', outerMsg, 'base64url');
 }
 
+/** What a token's body always is: base64url without padding (what signToken and signJsonToken make). */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The MAC of one secret and purpose with its buffers made once, for tokens checked and made on every
+ * request (the anonymous meter): the same signature as mac() (signToken's, verifyToken's), with no
+ * allocation but the two digests for a base64url body (every token's) of up to `maxBody` characters;
+ * any other body takes mac() itself. Synchronous throughout, so one instance per secret and purpose
+ * can be shared.
+ */
+export class TokenMac {
+  /** ipad | purpose | 0 | body */
+  private readonly inner: Buffer;
+  /** opad | inner digest */
+  private readonly outer: Buffer;
+  private readonly at: number;
+  /** Views of `inner` by length (bodies of a kind have a handful of lengths): hashed without a new view. */
+  private readonly views = new Map<number, Buffer>();
+
+  constructor(private readonly secret: string, private readonly purpose: TokenPurpose, readonly maxBody = 4096) {
+    const { inner, outer } = padsOf(secret);
+    const p = Buffer.from(purpose, 'utf8');
+    this.at = BLOCK + p.length + 1;
+    this.inner = Buffer.alloc(this.at + maxBody);
+    inner.copy(this.inner, 0);
+    p.copy(this.inner, BLOCK);
+    this.inner[BLOCK + p.length] = 0;
+    this.outer = Buffer.alloc(BLOCK + 32);
+    outer.copy(this.outer, 0);
+  }
+
+  /** The base64url signature of a body (the same as signToken's). */
+  sign(body: string): string {
+    if (body.length > this.maxBody || !BASE64URL.test(body)) return mac(this.secret, this.purpose, body);
+    const n = this.at + this.inner.write(body, this.at, 'latin1');
+    let view = this.views.get(n);
+    if (!view) this.views.set(n, (view = this.inner.subarray(0, n)));
+    (crypto.hash('sha256', view, 'buffer') as unknown as Buffer).copy(this.outer, BLOCK);
+    return crypto.hash('sha256', this.outer, 'base64url');
+  }
+
+  /** Whether `sig` is the body's signature, compared in constant time. */
+  verify(body: string, sig: string): boolean {
+    const expected = this.sign(body);
+    if (sig.length !== expected.length) return false;
+    let diff = 0;
+    for (let i = 0; i < sig.length; i++) diff |= sig.charCodeAt(i) ^ expected.charCodeAt(i);
+    return diff === 0;
+  }
+}
+
 /** A compact token: base64url(JSON{...data, exp}).signature */
 export function signToken(secret: string, purpose: TokenPurpose, data: Record<string, unknown>, opts: TokenOptions): string {
   const now = (opts.now ?? new Date()).getTime();

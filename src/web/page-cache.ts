@@ -69,12 +69,7 @@ function splitUrl(url: string): [string, string] {
  * does not make a page personal.
  */
 export function hasOwnCookie(header: string | undefined): boolean {
-  if (!header) return false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim().startsWith('nd_')) return true;
-  }
-  return false;
+  return !!header && someCookieName(header, isOwnName);
 }
 
 /**
@@ -83,12 +78,26 @@ export function hasOwnCookie(header: string | undefined): boolean {
  * article reads, and which gated entries decide on per request.
  */
 export function hasPersonalCookie(header: string | undefined): boolean {
-  if (!header) return false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (name.startsWith('nd_') && name !== 'nd_meter') return true;
+  return !!header && someCookieName(header, isPersonalName);
+}
+
+const isOwnName = (name: string) => name.startsWith('nd_');
+const isPersonalName = (name: string) => name.startsWith('nd_') && name !== 'nd_meter';
+
+/**
+ * Whether any cookie's name (trimmed; pairs without '=' have none) passes `test`. The header is walked
+ * in place, not split: this runs on every request the cache sees.
+ */
+function someCookieName(header: string, test: (name: string) => boolean): boolean {
+  let start = 0;
+  const len = header.length;
+  while (start < len) {
+    const eq = header.indexOf('=', start);
+    if (eq === -1) return false;
+    let end = header.indexOf(';', start);
+    if (end === -1) end = len;
+    if (eq < end && test(header.slice(start, eq).trim())) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -190,13 +199,21 @@ export const MEMBER_SESSION_COOKIE = 'nd_member';
 export function isMemberOnly(header: string | undefined): boolean {
   if (!header) return false;
   let member = false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (!name.startsWith('nd_') || name === 'nd_meter') continue;
-    if (name !== MEMBER_SESSION_COOKIE || member) return false;
-    member = true;
+  let start = 0;
+  const len = header.length;
+  while (start < len) {
+    const eq = header.indexOf('=', start);
+    if (eq === -1) break;
+    let end = header.indexOf(';', start);
+    if (end === -1) end = len;
+    if (eq < end) {
+      const name = header.slice(start, eq).trim();
+      if (name.startsWith('nd_') && name !== 'nd_meter') {
+        if (name !== MEMBER_SESSION_COOKIE || member) return false;
+        member = true;
+      }
+    }
+    start = end + 1;
   }
   return member;
 }
