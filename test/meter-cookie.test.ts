@@ -103,12 +103,28 @@ test('readMeterCookie: correctly signed bodies in other forms are judged as veri
     assert.deepEqual(readMeterCookie(SECRET, token, period, NOW), expected, what);
     assert.deepEqual(readMeterCookie(SECRET, token, period, NOW), old(token), `${what}: as before`);
   }
-  // Leading zeros are not JSON: as before, a fresh meter.
-  const raw = `{"p":"${period}","a":[01],"exp":${Math.floor(NOW.getTime() / 1000) + TTL}}`;
-  const body = Buffer.from(raw).toString('base64url');
-  const token = `${body}.${new TokenMac(SECRET, PURPOSE).sign(body)}`;
-  assert.deepEqual(readMeterCookie(SECRET, token, period, NOW), []);
-  assert.deepEqual(old(token), []);
+  // Signed bodies close to the canonical form, written by hand: judged exactly as before.
+  const exp = Math.floor(NOW.getTime() / 1000) + TTL;
+  const raw: Array<[string, number[]]> = [
+    [`{"p":"${period}","a":[01],"exp":${exp}}`, []], // a leading zero is not JSON
+    [`{"p":"${period}","a":[1,2`, []],
+    [`{"p":"${period}","a":[1,],"exp":${exp}}`, []],
+    [`{"p":"${period}","a":[1],"exp":${exp}} `, [1]], // trailing white space is JSON
+    [`{"p":"${period}","a":[ 1 , 2 ],"exp":${exp}}`, [1, 2]],
+    [`{"p":"${period}","a":[1],"exp":${exp}}x`, []],
+    [`{"p":"${period}","a":[1],"exp":0${exp}}`, []],
+    [`{"p":"${period}","a":[1],"exp":${exp}.5}`, [1]],
+    [`{"p":"${period}","a":[1],"exp":-${exp}}`, []],
+    [`{"p":"${period}","a":[1],"exp":1}`, []], // long expired
+    [`{"p":"${period}","a":[],"exp":${exp}}`, []],
+    [`{"p":"${period}","a":[1]}`, []],
+  ];
+  for (const [json, expected] of raw) {
+    const body = Buffer.from(json).toString('base64url');
+    const token = `${body}.${new TokenMac(SECRET, PURPOSE).sign(body)}`;
+    assert.deepEqual(readMeterCookie(SECRET, token, period, NOW), expected, json);
+    assert.deepEqual(old(token), expected, `${json}: as before`);
+  }
 });
 
 test('cookieValue and the cookie-name checks walk the header as splitting it did', { timeout: 10_000 }, () => {

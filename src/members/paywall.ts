@@ -113,89 +113,120 @@ const METER_PURPOSE = 'members-meter';
 const METER_TTL = 40 * 86400;
 
 // Read and made again on every counted view, so with the least work (docs/decisions/0054): the MAC's
-// buffers made once per secret (TokenMac), the body of our own canonical form parsed by hand once the
-// signature holds, and written by hand. The token is the same one signToken(…, { p, a }, …) makes and
-// verifyToken checks; any other form of a correctly signed body goes through verifyToken itself.
-const meterMacs = new Map<string, TokenMac>();
-function meterMac(secret: string): TokenMac {
-  let m = meterMacs.get(secret);
-  if (!m) {
-    if (meterMacs.size > 16) meterMacs.clear();
-    meterMacs.set(secret, (m = new TokenMac(secret, METER_PURPOSE)));
-  }
-  return m;
-}
-
-// '{"p":"2026-12","a":[' for the current period (one period at a time).
-let prefixOf = { period: '', prefix: '' };
-function meterPrefix(period: string): string {
-  if (prefixOf.period !== period) prefixOf = { period, prefix: `{"p":${JSON.stringify(period)},"a":[` };
-  return prefixOf.prefix;
-}
-
+// buffers made once per secret (TokenMac), the body decoded into a kept buffer and, in our own
+// canonical form, parsed there by hand once the signature holds; the new body written by hand. The
+// token is the same one signToken(…, { p, a }, …) makes and verifyToken checks; a correctly signed
+// body in any other form goes through verifyToken itself.
 const EXP_KEY = '],"exp":';
+const EXP_BYTES = Buffer.from(EXP_KEY);
 
-/**
- * The counted ids of a verified body in our canonical form for this period
- * (`{"p":"2026-12","a":[1,2],"exp":1767225600}`, ids and exp written without sign or leading zero);
- * [] when it has expired; undefined when the body is in any other form (the general check decides).
- */
-function parseCanonical(json: string, period: string, nowMs: number): number[] | undefined {
-  const prefix = meterPrefix(period);
-  if (!json.startsWith(prefix)) return undefined;
-  let i = prefix.length;
-  const ids: number[] = [];
-  let c = json.charCodeAt(i);
-  if (c !== 93 /* ] */) {
-    for (;;) {
-      if (!(c >= 49 && c <= 57)) return undefined; // 1-9
-      let n = c - 48;
-      let digits = 1;
-      while ((c = json.charCodeAt(++i)) >= 48 && c <= 57) {
-        if (++digits > 15) return undefined;
-        n = n * 10 + (c - 48);
-      }
-      ids.push(n);
-      if (c === 93) break;
-      if (c !== 44 /* , */) return undefined;
-      c = json.charCodeAt(++i);
+class MeterCodec {
+  readonly mac: TokenMac;
+  /** Bodies decoded and encoded here (synchronously: one codec per secret is shared). */
+  private readonly buf = Buffer.alloc(4096);
+  private period = '';
+  /** '{"p":"2026-12","a":[' for the last period asked (one period at a time). */
+  private prefix = '';
+  private prefixBytes = Buffer.alloc(0);
+
+  constructor(secret: string) {
+    this.mac = new TokenMac(secret, METER_PURPOSE);
+  }
+
+  private prefixOf(period: string): string {
+    if (period !== this.period || !this.prefix) {
+      this.prefix = `{"p":${JSON.stringify(period)},"a":[`;
+      this.prefixBytes = Buffer.from(this.prefix);
+      this.period = period;
     }
+    return this.prefix;
   }
-  if (!json.startsWith(EXP_KEY, i)) return undefined;
-  i += EXP_KEY.length;
-  c = json.charCodeAt(i);
-  if (!(c >= 49 && c <= 57)) return undefined;
-  let exp = c - 48;
-  let digits = 1;
-  while ((c = json.charCodeAt(++i)) >= 48 && c <= 57) {
-    if (++digits > 15) return undefined;
-    exp = exp * 10 + (c - 48);
+
+  /**
+   * The counted ids of a verified body in our canonical form for this period
+   * (`{"p":"2026-12","a":[1,2],"exp":1767225600}`, ids and exp without sign or leading zero); [] when
+   * it has expired; undefined for a body in any other form (the general check decides).
+   */
+  parse(body: string, period: string, nowMs: number): number[] | undefined {
+    const b = this.buf;
+    if (body.length > b.length) return undefined;
+    const n = b.write(body, 0, 'base64url');
+    this.prefixOf(period);
+    const pre = this.prefixBytes;
+    if (n < pre.length + EXP_BYTES.length + 2) return undefined;
+    for (let k = 0; k < pre.length; k++) if (b[k] !== pre[k]) return undefined;
+    let i = pre.length;
+    const ids: number[] = [];
+    let c = b[i]!;
+    if (c !== 93 /* ] */) {
+      for (;;) {
+        if (!(c >= 49 && c <= 57)) return undefined; // 1-9
+        let v = c - 48;
+        let digits = 1;
+        while (++i < n && (c = b[i]!) >= 48 && c <= 57) {
+          if (++digits > 15) return undefined;
+          v = v * 10 + (c - 48);
+        }
+        if (i >= n) return undefined;
+        ids.push(v);
+        if (c === 93) break;
+        if (c !== 44 /* , */ || ++i >= n) return undefined;
+        c = b[i]!;
+      }
+    }
+    if (i + EXP_BYTES.length >= n) return undefined;
+    for (let k = 0; k < EXP_BYTES.length; k++) if (b[i + k] !== EXP_BYTES[k]) return undefined;
+    i += EXP_BYTES.length;
+    c = b[i]!;
+    if (!(c >= 49 && c <= 57)) return undefined;
+    let exp = c - 48;
+    let digits = 1;
+    while (++i < n && (c = b[i]!) >= 48 && c <= 57) {
+      if (++digits > 15) return undefined;
+      exp = exp * 10 + (c - 48);
+    }
+    if (i !== n - 1 || c !== 125 /* } */) return undefined;
+    if (exp * 1000 < nowMs) return [];
+    return ids.length > 1000 ? ids.slice(0, 1000) : ids;
   }
-  if (c !== 125 /* } */ || i !== json.length - 1) return undefined;
-  if (exp * 1000 < nowMs) return [];
-  return ids.length > 1000 ? ids.slice(0, 1000) : ids;
+
+  /** The token for these counted ids in this period, expiring METER_TTL from now. */
+  write(period: string, counted: readonly number[], now: Date): string {
+    let json = this.prefixOf(period);
+    for (let i = 0; i < counted.length; i++) json += (i ? ',' : '') + String(Math.trunc(counted[i]!));
+    json += EXP_KEY + String(Math.floor(now.getTime() / 1000) + METER_TTL) + '}';
+    const body = json.length * 3 <= this.buf.length ? this.buf.toString('base64url', 0, this.buf.write(json, 0, 'utf8')) : Buffer.from(json, 'utf8').toString('base64url');
+    return body + '.' + this.mac.sign(body);
+  }
+}
+
+const codecs = new Map<string, MeterCodec>();
+function codecOf(secret: string): MeterCodec {
+  let c = codecs.get(secret);
+  if (!c) {
+    if (codecs.size > 16) codecs.clear();
+    codecs.set(secret, (c = new MeterCodec(secret)));
+  }
+  return c;
 }
 
 export function readMeterCookie(secret: string, value: string | undefined, period: string, now: Date): number[] {
   if (!value || value.length > 4096) return [];
   const dot = value.lastIndexOf('.');
   if (dot <= 0) return [];
+  const codec = codecOf(secret);
   const body = value.slice(0, dot);
-  if (!meterMac(secret).verify(body, value.slice(dot + 1))) return [];
-  const fast = parseCanonical(Buffer.from(body, 'base64url').toString('latin1'), period, now.getTime());
+  if (!codec.mac.verify(body, value.slice(dot + 1))) return [];
+  const fast = codec.parse(body, period, now.getTime());
   if (fast !== undefined) return fast;
   const r = verifyToken<{ p: string; a: number[] }>(secret, METER_PURPOSE, value, now);
   if (!r.ok || r.data.p !== period || !Array.isArray(r.data.a)) return [];
   return r.data.a.filter((n) => Number.isInteger(n) && n > 0).slice(0, 1000);
 }
 
+/** The same token as signToken(secret, 'members-meter', { p: period, a: counted }, { ttl: 40 days, now }). */
 export function writeMeterCookie(secret: string, period: string, counted: readonly number[], now: Date): string {
-  // The same token as signToken(…, { p: period, a: counted }, …), serialised by hand (ids are integers).
-  let json = meterPrefix(period);
-  for (let i = 0; i < counted.length; i++) json += (i ? ',' : '') + String(Math.trunc(counted[i]!));
-  json += EXP_KEY + String(Math.floor(now.getTime() / 1000) + METER_TTL) + '}';
-  const body = Buffer.from(json, 'utf8').toString('base64url');
-  return body + '.' + meterMac(secret).sign(body);
+  return codecOf(secret).write(period, counted, now);
 }
 
 /** The Set-Cookie header value for the meter. */
