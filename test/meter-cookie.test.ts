@@ -21,6 +21,15 @@ test('writeMeterCookie makes the same token as signToken, and verifyToken accept
     assert.ok(v.ok);
     assert.deepEqual(v.data.a, ids);
   }
+  // Every body length (mod 3 for base64), odd numbers as the old serialiser wrote them, another period.
+  for (let n = 0; n < 40; n++) {
+    const ids = Array.from({ length: n }, (_, i) => (i * 7919 + n * 104729) % 10 ** ((i % 9) + 1) + 1);
+    const period = n % 2 ? '2026-W48' : '2027-01';
+    assert.equal(writeMeterCookie(SECRET, period, ids, NOW), signToken(SECRET, PURPOSE, { p: period, a: ids }, { ttl: TTL, now: NOW }), `${n} ids`);
+  }
+  assert.equal(writeMeterCookie(SECRET, '2026-11', [1.7, -2.2], NOW), signToken(SECRET, PURPOSE, { p: '2026-11', a: [1, -2] }, { ttl: TTL, now: NOW }), 'truncated');
+  assert.equal(writeMeterCookie(SECRET, 'p\u00e9riode "x"', [3], NOW), signToken(SECRET, PURPOSE, { p: 'p\u00e9riode "x"', a: [3] }, { ttl: TTL, now: NOW }), 'a period that is not plain ASCII');
+  assert.deepEqual(readMeterCookie(SECRET, writeMeterCookie(SECRET, 'p\u00e9riode', [3, 4], NOW), 'p\u00e9riode', NOW), [3, 4]);
   // A second secret in the same process signs with its own key.
   assert.notEqual(writeMeterCookie(SECRET + 'x', '2026-11', [1], NOW), writeMeterCookie(SECRET, '2026-11', [1], NOW));
 });

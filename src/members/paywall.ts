@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
-import { TokenMac, verifyToken } from '../platform/tokens.ts';
+import { sameSignature, TokenMac, verifyToken } from '../platform/tokens.ts';
 import { parseInput } from '../platform/validate.ts';
 import { localDate } from '../platform/time.ts';
 
@@ -113,46 +113,105 @@ const METER_PURPOSE = 'members-meter';
 const METER_TTL = 40 * 86400;
 
 // Read and made again on every counted view, so with the least work (docs/decisions/0054): the MAC's
-// buffers made once per secret (TokenMac), the body decoded into a kept buffer and, in our own
-// canonical form, parsed there by hand once the signature holds; the new body written by hand. The
-// token is the same one signToken(…, { p, a }, …) makes and verifyToken checks; a correctly signed
-// body in any other form goes through verifyToken itself.
+// buffers made once per secret (TokenMac); once the signature holds, the body is decoded from the bytes
+// the MAC was computed over and, in our own canonical form, parsed there by hand; the new body is
+// written as bytes and encoded straight into the MAC's buffer. The token is the same one
+// signToken(…, { p, a }, …) makes and verifyToken checks; a correctly signed body in any other form
+// goes through verifyToken itself. (Every step here is plain JavaScript over kept buffers: each call
+// into the runtime costs more than the work it would do on a hundred bytes.)
 const EXP_KEY = '],"exp":';
 const EXP_BYTES = Buffer.from(EXP_KEY);
+const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+const B64_VALUE = new Uint8Array(256).fill(255);
+for (let i = 0; i < 64; i++) B64_VALUE[B64[i]!] = i;
+
+/** base64url (no padding) of src[0, n) into dst; the number of characters. */
+function encodeBase64url(src: Uint8Array, n: number, dst: Uint8Array): number {
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+    dst[o++] = B64[v >> 18]!;
+    dst[o++] = B64[(v >> 12) & 63]!;
+    dst[o++] = B64[(v >> 6) & 63]!;
+    dst[o++] = B64[v & 63]!;
+  }
+  if (n - i === 1) {
+    const v = src[i]! << 16;
+    dst[o++] = B64[v >> 18]!;
+    dst[o++] = B64[(v >> 12) & 63]!;
+  } else if (n - i === 2) {
+    const v = (src[i]! << 16) | (src[i + 1]! << 8);
+    dst[o++] = B64[v >> 18]!;
+    dst[o++] = B64[(v >> 12) & 63]!;
+    dst[o++] = B64[(v >> 6) & 63]!;
+  }
+  return o;
+}
+
+/** The bytes of base64url src[0, m) into dst; -1 for anything but unpadded base64url. */
+function decodeBase64url(src: Uint8Array, m: number, dst: Uint8Array): number {
+  if (m % 4 === 1) return -1;
+  let o = 0;
+  let j = 0;
+  for (; j + 3 < m; j += 4) {
+    const a = B64_VALUE[src[j]!]!, b = B64_VALUE[src[j + 1]!]!, c = B64_VALUE[src[j + 2]!]!, d = B64_VALUE[src[j + 3]!]!;
+    if ((a | b | c | d) & 0x80) return -1;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    dst[o++] = v >> 16;
+    dst[o++] = (v >> 8) & 255;
+    dst[o++] = v & 255;
+  }
+  if (m - j >= 2) {
+    const a = B64_VALUE[src[j]!]!, b = B64_VALUE[src[j + 1]!]!, c = m - j === 3 ? B64_VALUE[src[j + 2]!]! : 0;
+    if ((a | b | c) & 0x80) return -1;
+    const v = (a << 18) | (b << 12) | (c << 6);
+    dst[o++] = v >> 16;
+    if (m - j === 3) dst[o++] = (v >> 8) & 255;
+  }
+  return o;
+}
+
+/** The ASCII characters of a string into dst at o; the new offset. */
+function putAscii(dst: Uint8Array, o: number, s: string): number {
+  for (let i = 0; i < s.length; i++) dst[o++] = s.charCodeAt(i);
+  return o;
+}
 
 class MeterCodec {
   readonly mac: TokenMac;
-  /** Bodies decoded and encoded here (synchronously: one codec per secret is shared). */
-  private readonly buf = Buffer.alloc(4096);
+  /** The JSON of a body, decoded or to be encoded (synchronously: one codec per secret is shared). */
+  private readonly json = new Uint8Array(3072);
   private period = '';
-  /** '{"p":"2026-12","a":[' for the last period asked (one period at a time). */
+  /** '{"p":"2026-12","a":[' for the last period asked (one period at a time), and its bytes. */
   private prefix = '';
-  private prefixBytes = Buffer.alloc(0);
+  private prefixBytes = new Uint8Array(0);
+  private prefixAscii = true;
 
   constructor(secret: string) {
     this.mac = new TokenMac(secret, METER_PURPOSE);
   }
 
-  private prefixOf(period: string): string {
+  private prefixOf(period: string): Uint8Array {
     if (period !== this.period || !this.prefix) {
       this.prefix = `{"p":${JSON.stringify(period)},"a":[`;
       this.prefixBytes = Buffer.from(this.prefix);
+      this.prefixAscii = this.prefixBytes.length === this.prefix.length;
       this.period = period;
     }
-    return this.prefix;
+    return this.prefixBytes;
   }
 
   /**
-   * The counted ids of a verified body in our canonical form for this period
-   * (`{"p":"2026-12","a":[1,2],"exp":1767225600}`, ids and exp without sign or leading zero); [] when
-   * it has expired; undefined for a body in any other form (the general check decides).
+   * The counted ids of a verified body whose bytes (`len` of them) are in the MAC's buffer, when it is
+   * in our canonical form for this period (`{"p":"2026-12","a":[1,2],"exp":1767225600}`, ids and exp
+   * without sign or leading zero); [] when it has expired; undefined for a body in any other form.
    */
-  parse(body: string, period: string, nowMs: number): number[] | undefined {
-    const b = this.buf;
-    if (body.length > b.length) return undefined;
-    const n = b.write(body, 0, 'base64url');
-    this.prefixOf(period);
-    const pre = this.prefixBytes;
+  parse(len: number, period: string, nowMs: number): number[] | undefined {
+    const b = this.json;
+    if (len > (b.length / 3) * 4) return undefined;
+    const n = decodeBase64url(this.mac.body, len, b);
+    const pre = this.prefixOf(period);
     if (n < pre.length + EXP_BYTES.length + 2) return undefined;
     for (let k = 0; k < pre.length; k++) if (b[k] !== pre[k]) return undefined;
     let i = pre.length;
@@ -192,10 +251,29 @@ class MeterCodec {
 
   /** The token for these counted ids in this period, expiring METER_TTL from now. */
   write(period: string, counted: readonly number[], now: Date): string {
-    let json = this.prefixOf(period);
-    for (let i = 0; i < counted.length; i++) json += (i ? ',' : '') + String(Math.trunc(counted[i]!));
-    json += EXP_KEY + String(Math.floor(now.getTime() / 1000) + METER_TTL) + '}';
-    const body = json.length * 3 <= this.buf.length ? this.buf.toString('base64url', 0, this.buf.write(json, 0, 'utf8')) : Buffer.from(json, 'utf8').toString('base64url');
+    const pre = this.prefixOf(period);
+    const exp = String(Math.floor(now.getTime() / 1000) + METER_TTL);
+    const b = this.json;
+    // Numbers' strings are ASCII; 24 characters is the longest one (-1.2345678901234567e+308).
+    if (!this.prefixAscii || pre.length + counted.length * 25 + EXP_KEY.length + exp.length + 1 > b.length) return this.writeSlowly(period, counted, exp);
+    b.set(pre, 0);
+    let o = pre.length;
+    for (let i = 0; i < counted.length; i++) {
+      if (i) b[o++] = 44;
+      o = putAscii(b, o, String(Math.trunc(counted[i]!)));
+    }
+    o = putAscii(b, o, EXP_KEY);
+    o = putAscii(b, o, exp);
+    b[o++] = 125;
+    const body = this.mac.body;
+    const m = encodeBase64url(b, o, body);
+    const sig = this.mac.signWritten(m);
+    return body.toString('latin1', 0, m) + '.' + sig;
+  }
+
+  private writeSlowly(period: string, counted: readonly number[], exp: string): string {
+    const json = `{"p":${JSON.stringify(period)},"a":[${counted.map((n) => String(Math.trunc(n))).join(',')}${EXP_KEY}${exp}}`;
+    const body = Buffer.from(json, 'utf8').toString('base64url');
     return body + '.' + this.mac.sign(body);
   }
 }
@@ -216,9 +294,12 @@ export function readMeterCookie(secret: string, value: string | undefined, perio
   if (dot <= 0) return [];
   const codec = codecOf(secret);
   const body = value.slice(0, dot);
-  if (!codec.mac.verify(body, value.slice(dot + 1))) return [];
-  const fast = codec.parse(body, period, now.getTime());
-  if (fast !== undefined) return fast;
+  const expected = codec.mac.signInPlace(body);
+  if (expected !== null) {
+    if (!sameSignature(value.slice(dot + 1), expected)) return [];
+    const fast = codec.parse(body.length, period, now.getTime());
+    if (fast !== undefined) return fast;
+  }
   const r = verifyToken<{ p: string; a: number[] }>(secret, METER_PURPOSE, value, now);
   if (!r.ok || r.data.p !== period || !Array.isArray(r.data.a)) return [];
   return r.data.a.filter((n) => Number.isInteger(n) && n > 0).slice(0, 1000);

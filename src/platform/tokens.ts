@@ -52,9 +52,10 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /**
  * The MAC of one secret and purpose with its buffers made once, for tokens checked and made on every
  * request (the anonymous meter): the same signature as mac() (signToken's, verifyToken's), with no
- * allocation but the two digests for a base64url body (every token's) of up to `maxBody` characters;
- * any other body takes mac() itself. Synchronous throughout, so one instance per secret and purpose
- * can be shared.
+ * allocation but the two digests' strings for a base64url body (every token's) of up to `maxBody`
+ * characters; any other body takes mac() itself. A caller may also write a body's bytes straight into
+ * `body` and sign them there (signWritten). Synchronous throughout, so one instance per secret and
+ * purpose can be shared.
  */
 export class TokenMac {
   /** ipad | purpose | 0 | body */
@@ -62,7 +63,9 @@ export class TokenMac {
   /** opad | inner digest */
   private readonly outer: Buffer;
   private readonly at: number;
-  /** Views of `inner` by length (bodies of a kind have a handful of lengths): hashed without a new view. */
+  /** Where a body's bytes go (a view of the message buffer, maxBody long). */
+  readonly body: Buffer;
+  /** Views of the message by length (bodies of a kind have a handful of lengths): hashed without a new view. */
   private readonly views = new Map<number, Buffer>();
 
   constructor(private readonly secret: string, private readonly purpose: TokenPurpose, readonly maxBody = 4096) {
@@ -73,16 +76,30 @@ export class TokenMac {
     inner.copy(this.inner, 0);
     p.copy(this.inner, BLOCK);
     this.inner[BLOCK + p.length] = 0;
+    this.body = this.inner.subarray(this.at);
     this.outer = Buffer.alloc(BLOCK + 32);
     outer.copy(this.outer, 0);
   }
 
   /** The base64url signature of a body (the same as signToken's). */
   sign(body: string): string {
-    if (body.length > this.maxBody || !BASE64URL.test(body)) return mac(this.secret, this.purpose, body);
-    const n = this.at + this.inner.write(body, this.at, 'latin1');
-    let view = this.views.get(n);
-    if (!view) this.views.set(n, (view = this.inner.subarray(0, n)));
+    return this.signInPlace(body) ?? mac(this.secret, this.purpose, body);
+  }
+
+  /**
+   * The signature of a base64url body of up to maxBody characters, its bytes left in `body`; null for
+   * any other body (sign() then takes mac()).
+   */
+  signInPlace(body: string): string | null {
+    if (body.length > this.maxBody || !BASE64URL.test(body)) return null;
+    return this.signWritten(this.body.write(body, 0, 'latin1'));
+  }
+
+  /** The signature of the first `n` bytes of `body` (which the caller wrote there as ASCII). */
+  signWritten(n: number): string {
+    const len = this.at + n;
+    let view = this.views.get(len);
+    if (!view) this.views.set(len, (view = this.inner.subarray(0, len)));
     // The inner digest as a latin1 ('binary') string written into place: cheaper than a new Buffer and a copy.
     this.outer.write(crypto.hash('sha256', view, 'binary'), BLOCK, 'latin1');
     return crypto.hash('sha256', this.outer, 'base64url');
@@ -90,12 +107,16 @@ export class TokenMac {
 
   /** Whether `sig` is the body's signature, compared in constant time. */
   verify(body: string, sig: string): boolean {
-    const expected = this.sign(body);
-    if (sig.length !== expected.length) return false;
-    let diff = 0;
-    for (let i = 0; i < sig.length; i++) diff |= sig.charCodeAt(i) ^ expected.charCodeAt(i);
-    return diff === 0;
+    return sameSignature(sig, this.sign(body));
   }
+}
+
+/** Two signatures compared in constant time (for their length, which is public). */
+export function sameSignature(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A compact token: base64url(JSON{...data, exp}).signature */
