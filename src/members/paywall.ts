@@ -288,6 +288,7 @@ function codecOf(secret: string): MeterCodec {
   return c;
 }
 
+/** The articles counted in this period by a meter cookie's value (a new array each call; [] for no valid cookie). */
 export function readMeterCookie(secret: string, value: string | undefined, period: string, now: Date): number[] {
   if (!value || value.length > 4096) return [];
   const dot = value.lastIndexOf('.');

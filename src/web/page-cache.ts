@@ -139,6 +139,8 @@ interface GatedBody {
   raw: Buffer;
   br?: Buffer;
   gzip?: Buffer;
+  /** The whole header list for each way this body is sent (encoding and x-cache), but Set-Cookie. */
+  heads?: Map<string, string[]>;
 }
 const MAX_BANNERS = 64;
 const gatedBodies = new WeakMap<GatedEntry, { lead: GatedBody; memberLead?: GatedBody; full: Map<string, GatedBody> }>();
@@ -369,9 +371,18 @@ export class PageCache implements FrontCache {
     const enc = chooseEncoding(req.headers['accept-encoding']);
     const encoded = encodedBody(body, enc);
     const bytes = encoded ?? body.raw;
-    const headers = (encoded ? (enc === 'br' ? this.gatedFlat.br : this.gatedFlat.gzip) : this.gatedFlat.identity).slice();
-    headers.push('content-type', entry.contentType, 'content-length', String(bytes.length), 'x-cache', xCache);
-    if (answer.setCookie) headers.push('set-cookie', answer.setCookie);
+    const way = encoded ? (enc === 'br' ? (xCache === 'HIT' ? 'br|HIT' : 'br|MISS') : xCache === 'HIT' ? 'gzip|HIT' : 'gzip|MISS') : xCache;
+    const heads = (body.heads ??= new Map());
+    let headers = heads.get(way);
+    if (!headers) {
+      headers = (encoded ? (enc === 'br' ? this.gatedFlat.br : this.gatedFlat.gzip) : this.gatedFlat.identity).slice();
+      headers.push('content-type', entry.contentType, 'content-length', String(bytes.length), 'x-cache', xCache);
+      heads.set(way, headers);
+    }
+    if (answer.setCookie) {
+      headers = headers.slice();
+      headers.push('set-cookie', answer.setCookie);
+    }
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : bytes);
   }
