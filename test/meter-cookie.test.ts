@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { cookieValue, meterPeriod, readMeterCookie, writeMeterCookie } from '../src/members/paywall.ts';
-import { signToken, TokenMac, verifyToken } from '../src/platform/tokens.ts';
+import { signJsonToken, signToken, TokenMac, verifyToken } from '../src/platform/tokens.ts';
 import { hasOwnCookie, hasPersonalCookie, isMemberOnly } from '../src/web/page-cache.ts';
 
 const SECRET = 'meter-test-secret-meter-test-secret-0123';
@@ -27,6 +27,11 @@ test('writeMeterCookie makes the same token as signToken, and verifyToken accept
     const period = n % 2 ? '2026-W48' : '2027-01';
     assert.equal(writeMeterCookie(SECRET, period, ids, NOW), signToken(SECRET, PURPOSE, { p: period, a: ids }, { ttl: TTL, now: NOW }), `${n} ids`);
   }
+  const odd = [0, -0, 9, 10, 99, 100, 1e15, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, -7, -0.4, NaN, Infinity];
+  // As the old writer serialised them (String(Math.trunc(n)), so NaN as NaN: such a cookie never reads back).
+  const oldWriter = signJsonToken(SECRET, PURPOSE, `{"p":"2026-11","a":[${odd.map((n) => String(Math.trunc(n))).join(',')}]}`, { ttl: TTL, now: NOW });
+  assert.equal(writeMeterCookie(SECRET, '2026-11', odd, NOW), oldWriter, 'numbers at the edges');
+  assert.deepEqual(readMeterCookie(SECRET, writeMeterCookie(SECRET, '2026-11', [0, 5, 2 ** 53 - 1, 2 ** 53 + 2], NOW), '2026-11', NOW), [5, 2 ** 53 - 1, 2 ** 53 + 2]);
   assert.equal(writeMeterCookie(SECRET, '2026-11', [1.7, -2.2], NOW), signToken(SECRET, PURPOSE, { p: '2026-11', a: [1, -2] }, { ttl: TTL, now: NOW }), 'truncated');
   assert.equal(writeMeterCookie(SECRET, 'p\u00e9riode "x"', [3], NOW), signToken(SECRET, PURPOSE, { p: 'p\u00e9riode "x"', a: [3] }, { ttl: TTL, now: NOW }), 'a period that is not plain ASCII');
   assert.deepEqual(readMeterCookie(SECRET, writeMeterCookie(SECRET, 'p\u00e9riode', [3, 4], NOW), 'p\u00e9riode', NOW), [3, 4]);

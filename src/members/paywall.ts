@@ -178,6 +178,25 @@ function putAscii(dst: Uint8Array, o: number, s: string): number {
   return o;
 }
 
+/** A number as String(Math.trunc(n)) writes it, into dst at o (digits by hand for whole numbers up to 2^53); the new offset. */
+function putInteger(dst: Uint8Array, o: number, n: number): number {
+  let v = Math.trunc(n);
+  if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER)) return putAscii(dst, o, String(v));
+  if (v === 0) {
+    dst[o] = 48;
+    return o + 1;
+  }
+  let digits = 0;
+  for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
+  const end = o + digits;
+  for (let i = end - 1; i >= o; i--) {
+    const q = Math.floor(v / 10);
+    dst[i] = 48 + (v - q * 10);
+    v = q;
+  }
+  return end;
+}
+
 class MeterCodec {
   readonly mac: TokenMac;
   /** The JSON of a body, decoded or to be encoded (synchronously: one codec per secret is shared). */
@@ -252,18 +271,18 @@ class MeterCodec {
   /** The token for these counted ids in this period, expiring METER_TTL from now. */
   write(period: string, counted: readonly number[], now: Date): string {
     const pre = this.prefixOf(period);
-    const exp = String(Math.floor(now.getTime() / 1000) + METER_TTL);
+    const exp = Math.floor(now.getTime() / 1000) + METER_TTL;
     const b = this.json;
     // Numbers' strings are ASCII; 24 characters is the longest one (-1.2345678901234567e+308).
-    if (!this.prefixAscii || pre.length + counted.length * 25 + EXP_KEY.length + exp.length + 1 > b.length) return this.writeSlowly(period, counted, exp);
+    if (!this.prefixAscii || pre.length + (counted.length + 1) * 25 + EXP_KEY.length + 1 > b.length) return this.writeSlowly(period, counted, String(exp));
     b.set(pre, 0);
     let o = pre.length;
     for (let i = 0; i < counted.length; i++) {
       if (i) b[o++] = 44;
-      o = putAscii(b, o, String(Math.trunc(counted[i]!)));
+      o = putInteger(b, o, counted[i]!);
     }
-    o = putAscii(b, o, EXP_KEY);
-    o = putAscii(b, o, exp);
+    b.set(EXP_BYTES, o);
+    o = putInteger(b, o + EXP_BYTES.length, exp);
     b[o++] = 125;
     const body = this.mac.body;
     const m = encodeBase64url(b, o, body);
