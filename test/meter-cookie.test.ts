@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { cookieValue, meterPeriod, readMeterCookie, writeMeterCookie } from '../src/members/paywall.ts';
-import { signJsonToken, signToken, TokenMac, verifyToken } from '../src/platform/tokens.ts';
+import { signToken, TokenMac, verifyToken } from '../src/platform/tokens.ts';
 import { hasOwnCookie, hasPersonalCookie, isMemberOnly } from '../src/web/page-cache.ts';
 
 const SECRET = 'meter-test-secret-meter-test-secret-0123';
@@ -29,7 +29,8 @@ test('writeMeterCookie makes the same token as signToken, and verifyToken accept
   }
   const odd = [0, -0, 9, 10, 99, 100, 1e15, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, -7, -0.4, NaN, Infinity];
   // As the old writer serialised them (String(Math.trunc(n)), so NaN as NaN: such a cookie never reads back).
-  const oldWriter = signJsonToken(SECRET, PURPOSE, `{"p":"2026-11","a":[${odd.map((n) => String(Math.trunc(n))).join(',')}]}`, { ttl: TTL, now: NOW });
+  const oldBody = Buffer.from(`{"p":"2026-11","a":[${odd.map((n) => String(Math.trunc(n))).join(',')}],"exp":${Math.floor(NOW.getTime() / 1000) + TTL}}`).toString('base64url');
+  const oldWriter = `${oldBody}.${crypto.createHmac('sha256', SECRET).update(`${PURPOSE}\0${oldBody}`).digest('base64url')}`;
   assert.equal(writeMeterCookie(SECRET, '2026-11', odd, NOW), oldWriter, 'numbers at the edges');
   assert.deepEqual(readMeterCookie(SECRET, writeMeterCookie(SECRET, '2026-11', [0, 5, 2 ** 53 - 1, 2 ** 53 + 2], NOW), '2026-11', NOW), [5, 2 ** 53 - 1, 2 ** 53 + 2]);
   assert.equal(writeMeterCookie(SECRET, '2026-11', [1.7, -2.2], NOW), signToken(SECRET, PURPOSE, { p: '2026-11', a: [1, -2] }, { ttl: TTL, now: NOW }), 'truncated');

@@ -46,7 +46,7 @@ function mac(secret: string, purpose: string, body: string): string {
   return crypto.hash('sha256', outerMsg, 'base64url');
 }
 
-/** What a token's body always is: base64url without padding (what signToken and signJsonToken make). */
+/** What a token's body always is: base64url without padding (what signToken and the meter's codec make). */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
@@ -123,18 +123,6 @@ export function sameSignature(a: string, b: string): boolean {
 export function signToken(secret: string, purpose: TokenPurpose, data: Record<string, unknown>, opts: TokenOptions): string {
   const now = (opts.now ?? new Date()).getTime();
   const body = Buffer.from(JSON.stringify({ ...data, exp: Math.floor(now / 1000) + opts.ttl })).toString('base64url');
-  return `${body}.${mac(secret, purpose, body)}`;
-}
-
-/**
- * signToken for a body already serialised as a JSON object without `exp` (`{"p":"2026-12","a":[1,2]}`):
- * the same token, without building and stringifying an object (the meter re-signs on every counted view).
- */
-export function signJsonToken(secret: string, purpose: TokenPurpose, json: string, opts: TokenOptions): string {
-  const now = (opts.now ?? new Date()).getTime();
-  const exp = Math.floor(now / 1000) + opts.ttl;
-  const full = json === '{}' ? `{"exp":${exp}}` : `${json.slice(0, -1)},"exp":${exp}}`;
-  const body = Buffer.from(full).toString('base64url');
   return `${body}.${mac(secret, purpose, body)}`;
 }
 
