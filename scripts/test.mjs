@@ -31,6 +31,8 @@ import { tierOf } from './test-tiers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUTS = pathToFileURL(path.join(root, 'scripts', 'test-timeouts.mjs')).href;
+const WORKER = path.join(root, 'scripts', 'test-worker.mjs');
+const REPORTER = pathToFileURL(path.join(root, 'scripts', 'test-worker-reporter.mjs')).href;
 process.chdir(root);
 register();
 
@@ -46,9 +48,11 @@ function findTests(dir) {
 
 let args = process.argv.slice(2);
 const fast = args.includes('--fast');
-args = args.filter((a) => a !== '--fast');
+const isolate = args.includes('--isolate') || process.env.TEST_ISOLATE === '1';
+args = args.filter((a) => a !== '--fast' && a !== '--isolate');
 let files = args.length ? args : findTests('test');
-if (fast) files = files.filter((f) => tierOf(f) === 'fast');
+const tiers = new Map(files.map((f) => [f, tierOf(f)]));
+if (fast) files = files.filter((f) => tiers.get(f) === 'fast');
 if (!files.length) {
   console.error('no test files found');
   process.exit(1);
@@ -114,7 +118,12 @@ if (pgUrl) {
   console.log(`# database: PGlite (embedded), ${had ? 'template from the install cache' : 'template built'} (${Date.now() - started} ms)`);
 }
 env.NEWSDESK_TEST_PARENT_PID = String(process.pid);
-console.log(`# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`);
+const sharedFiles = isolate ? [] : files.filter((f) => tiers.get(f) === 'fast');
+console.log(
+  `# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time` +
+    (sharedFiles.length ? ` (${sharedFiles.length} in shared processes, ${files.length - sharedFiles.length} in a process each)` : ', each in its own process') +
+    `; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`,
+);
 
 /** Run one file in its own process group; resolve with its outcome once it exits or is killed. */
 function runFile(file) {
@@ -147,6 +156,104 @@ function runFile(file) {
   });
 }
 
+const { RESULT_MARK } = await import(REPORTER);
+
+/**
+ * A shared test process (scripts/test-worker.mjs, decision 0008): runs fast-tier files one at a time,
+ * loading tsx, the app and its embedded databases once. Each file has the same limits as a file of its
+ * own: the per-test and per-file limits inside the process, and a kill of the whole process group 15 s
+ * after the file's limit (a synchronous loop). A file that fails ends the process: the next file gets a
+ * fresh one, so nothing a failing file left behind reaches another.
+ */
+class SharedProcess {
+  constructor() {
+    this.child = spawn(process.execPath, ['--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
+    running.add(this.child);
+    this.out = '';
+    this.current = null;
+    this.gone = null;
+    this.ready = new Promise((resolve) => {
+      this.child.on('message', (m) => m?.type === 'ready' && resolve(true));
+      this.child.on('exit', () => resolve(false));
+    });
+    const take = (d) => {
+      this.out += d;
+      this.settle();
+    };
+    this.child.stdout.setEncoding('utf8').on('data', take);
+    this.child.stderr.setEncoding('utf8').on('data', take);
+    this.child.on('error', () => {});
+    this.child.on('close', (code, signal) => {
+      running.delete(this.child);
+      this.gone = { code, signal };
+      this.settle();
+    });
+  }
+
+  /** Run one file here; resolves with its outcome (the same shape as runFile's). */
+  run(file) {
+    return new Promise((resolve) => {
+      const t0 = Date.now();
+      this.current = { file, resolve, t0, timedOut: false };
+      this.current.timer = setTimeout(() => {
+        if (this.current) this.current.timedOut = true;
+        this.kill();
+      }, perFile + 15_000);
+      this.ready.then((ok) => {
+        if (ok && this.current?.file === file) this.child.send({ type: 'run', file, perFileMs: perFile }, () => {});
+      });
+    });
+  }
+
+  /** Finish the current file when its result line has arrived, or when the process has gone. */
+  settle() {
+    const c = this.current;
+    if (!c) return;
+    const i = this.out.indexOf(RESULT_MARK);
+    const j = i === -1 ? -1 : this.out.indexOf('\n', i);
+    let r;
+    if (j !== -1) {
+      const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
+      r = { ok: res.ok, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      this.out = this.out.slice(j + 1);
+    } else if (this.gone) {
+      const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
+      r = { ok: false, code: this.gone.code, signal: this.gone.signal, tests: 0, fail: 0, skipped: 0, out: this.out + why };
+      this.out = '';
+    } else return;
+    clearTimeout(c.timer);
+    this.current = null;
+    c.resolve({ file: c.file, timedOut: c.timedOut, ms: Date.now() - c.t0, shared: true, ...r, ok: r.ok && !c.timedOut });
+  }
+
+  kill() {
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** Let the process exit once its files are done (it exits when the IPC channel closes). */
+  async end() {
+    if (this.gone) return;
+    const closed = new Promise((r) => this.child.once('close', r));
+    try {
+      this.child.disconnect();
+    } catch {
+      /* gone */
+    }
+    const t = setTimeout(() => this.kill(), 10_000);
+    await closed;
+    clearTimeout(t);
+    if (this.out.trim()) process.stdout.write(this.out.endsWith('\n') ? this.out : this.out + '\n');
+  }
+}
+
 const running = new Set();
 const stopAll = () => {
   for (const c of running) {
@@ -167,15 +274,31 @@ process.on('SIGTERM', () => {
 });
 
 const results = [];
-const queue = [...files];
+// Files with a process of their own first (the long ones: benches, crash tests, browsers), then the shared.
+const queue = [...files.filter((f) => !sharedFiles.includes(f)), ...sharedFiles];
 async function worker() {
+  let shared = null;
   while (queue.length) {
-    const r = await runFile(queue.shift());
+    const file = queue.shift();
+    let r;
+    if (sharedFiles.includes(file)) {
+      shared ??= new SharedProcess();
+      r = await shared.run(file);
+      if (!r.ok) {
+        shared.kill();
+        shared = null;
+      }
+    } else {
+      if (shared) await shared.end();
+      shared = null;
+      r = await runFile(file);
+    }
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
     const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
-    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s\n`);
+    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ' (shared process)' : ''}\n`);
   }
+  if (shared) await shared.end();
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { after } from 'node:test';
-import { openDb, type Db } from '../../src/db/index.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDb, pgliteDb, pgliteOf, type Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /**
@@ -44,16 +45,102 @@ export async function openTestDb(): Promise<Db> {
     });
     return db;
   }
-  const dump = process.env.NEWSDESK_TEST_PGLITE_DUMP;
-  const db = await openDb({
-    databaseUrl: null,
-    dataDir: tmpDir(),
-    inMemory: true,
-    pgliteLoad: dump ? new Blob([fs.readFileSync(dump)]) : undefined,
-  });
-  if (!dump) await migrate(db); // a file run directly with `node --test`, outside scripts/test.mjs
+  const db = await pooledPglite();
   after(() => db.close());
   return db;
+}
+
+// The embedded databases of this process, kept between test files. In a shared test process
+// (scripts/test-worker.mjs, decision 0008) file after file opens a test database; starting a PGlite
+// costs about a second of CPU, emptying one a few milliseconds. So a database a file closes goes back
+// to the pool, and the next openTestDb() empties it back to the template's contents: every table
+// truncated (schema_migrations aside) and the template's few seeded rows put back. The handle a file
+// got refuses queries once closed, so nothing of a finished file reaches the next one. A database
+// whose schema a test changed (a table of its own) is not reused.
+interface Pooled {
+  pg: PGlite;
+  /** The schema's fingerprint when it entered the pool. */
+  schema: string;
+}
+interface TemplateContents {
+  tables: string[];
+  seeds: Array<{ table: string; columns: string[]; rows: string }>;
+}
+const idle: Pooled[] = [];
+// How many PGlite instances this process holds open: each keeps one timer of its own running (its
+// Postgres' timeouts), which scripts/test-worker.mjs must not count as a timer a file left behind.
+const LIVE = Symbol.for('newsdesk.test.pgliteInstances');
+const live = (d: number) => ((globalThis as any)[LIVE] = ((globalThis as any)[LIVE] ?? 0) + d);
+let contents: TemplateContents | null = null;
+
+const SCHEMA_FINGERPRINT = `SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) AS h FROM (
+  SELECT c.relkind::text || ':' || c.relname || ':' || coalesce(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), '') AS x
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+  UNION ALL SELECT 'f:' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION ALL SELECT 't:' || tgname FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL SELECT 'n:' || nspname FROM pg_namespace) s`;
+
+async function fingerprint(pg: PGlite): Promise<string> {
+  return ((await pg.query<{ h: string }>(SCHEMA_FINGERPRINT)).rows[0]!).h;
+}
+
+/** What a fresh copy of the template holds: its tables, and the rows it comes with. */
+async function readContents(pg: PGlite): Promise<TemplateContents> {
+  const tables = (await pg.query<{ t: string }>(`SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations' ORDER BY 1`)).rows.map((r) => r.t);
+  const seeds: TemplateContents['seeds'] = [];
+  for (const table of tables) {
+    const rows = (await pg.query<{ j: string | null }>(`SELECT json_agg(t)::text AS j FROM ${table} t`)).rows[0]!.j;
+    if (!rows) continue;
+    const columns = (await pg.query<{ c: string }>(`SELECT quote_ident(attname) AS c FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`, [table])).rows.map((r) => r.c);
+    seeds.push({ table, columns, rows });
+  }
+  return { tables, seeds };
+}
+
+async function empty(pg: PGlite, c: TemplateContents): Promise<void> {
+  await pg.query('SELECT pg_advisory_unlock_all()');
+  await pg.exec('RESET ALL');
+  await pg.transaction(async (tx) => {
+    if (c.tables.length) await tx.exec(`TRUNCATE ${c.tables.join(', ')} RESTART IDENTITY CASCADE`);
+    for (const s of c.seeds) {
+      const cols = s.columns.join(', ');
+      await tx.query(`INSERT INTO ${s.table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${s.table}, $1::json)`, [s.rows]);
+    }
+  });
+}
+
+async function pooledPglite(): Promise<Db> {
+  let p: Pooled | undefined;
+  while ((p = idle.pop())) {
+    try {
+      if ((await fingerprint(p.pg)) === p.schema) {
+        await empty(p.pg, contents!);
+        break;
+      }
+    } catch {
+      /* unusable: start another */
+    }
+    await p.pg.close().catch(() => {});
+    live(-1);
+  }
+  if (!p) {
+    const dump = process.env.NEWSDESK_TEST_PGLITE_DUMP;
+    const fresh = await openDb({ databaseUrl: null, dataDir: tmpDir(), inMemory: true, pgliteLoad: dump ? new Blob([fs.readFileSync(dump)]) : undefined });
+    if (!dump) await migrate(fresh); // a file run directly with `node --test`, outside scripts/test.mjs
+    const pg = pgliteOf(fresh)!;
+    live(1);
+    p = { pg, schema: await fingerprint(pg) };
+    contents ??= await readContents(pg);
+  }
+  const mine = p;
+  return pgliteDb(mine.pg, async () => {
+    idle.push(mine);
+  });
 }
 
 /** A private temporary directory for this test file. */
