@@ -5,6 +5,7 @@
 // the counts, then one line that scripts/test.mjs reads: RESULT_MARK + JSON {file, ok, tests, ...}.
 import { spec as Spec } from 'node:test/reporters';
 
+const RECYCLE = Symbol.for('newsdesk.test.recycle');
 export const RESULT_MARK = '\u001e#newsdesk-test-result ';
 
 /** The spec reporter's text for a list of events. */
@@ -39,7 +40,10 @@ export default async function* report(source) {
     if (own) mine.push(ev); // the file's own failure, under its name
     let text = await specText(mine);
     text += `ℹ tests ${done.length}\nℹ pass ${done.length - fail - skipped - todo}\nℹ fail ${fail}\nℹ skipped ${skipped}\nℹ todo ${todo}\nℹ duration_ms ${d.details?.duration_ms ?? 0}\n`;
-    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, own: own ? String(d.details?.error?.cause?.message ?? d.details?.error?.message ?? 'failed') : null };
+    const recycle = globalThis[RECYCLE] ?? null;
+    globalThis[RECYCLE] = undefined;
+    if (recycle) text += `ℹ note: ${recycle}: the next file runs in a new process\n`;
+    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, recycle };
     yield text + RESULT_MARK + JSON.stringify(result) + '\n';
   }
 }

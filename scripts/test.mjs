@@ -187,11 +187,17 @@ class SharedProcess {
     this.child.stdout.setEncoding('utf8').on('data', take);
     this.child.stderr.setEncoding('utf8').on('data', take);
     this.child.on('error', () => {});
-    this.child.on('close', (code, signal) => {
+    // 'close' (the output read to its end) does not always follow 'exit' once the IPC channel has been
+    // disconnected: whichever comes, with a moment for the output after 'exit'.
+    const gone = (code, signal) => {
+      if (this.gone) return;
       running.delete(this.child);
       this.gone = { code, signal };
       this.settle();
-    });
+      this.onGone?.();
+    };
+    this.child.on('close', gone);
+    this.child.on('exit', (code, signal) => setTimeout(() => gone(code, signal), 500));
   }
 
   /** Run one file here; resolves with its outcome (the same shape as runFile's). */
@@ -218,7 +224,7 @@ class SharedProcess {
     let r;
     if (j !== -1) {
       const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
-      r = { ok: res.ok, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      r = { ok: res.ok, recycle: res.recycle, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
       this.out = this.out.slice(j + 1);
     } else if (this.gone) {
       const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
@@ -241,7 +247,7 @@ class SharedProcess {
   /** Let the process exit once its files are done (it exits when the IPC channel closes). */
   async end() {
     if (this.gone) return;
-    const closed = new Promise((r) => this.child.once('close', r));
+    const closed = new Promise((r) => (this.onGone = r));
     try {
       this.child.disconnect();
     } catch {
@@ -284,7 +290,7 @@ async function worker() {
     if (sharedFiles.includes(file)) {
       shared ??= new SharedProcess();
       r = await shared.run(file);
-      if (!r.ok) {
+      if (!r.ok || r.recycle) {
         shared.kill();
         shared = null;
       }
