@@ -167,7 +167,7 @@ const { RESULT_MARK } = await import(REPORTER);
  */
 class SharedProcess {
   constructor() {
-    this.child = spawn(process.execPath, ['--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
+    this.child = spawn(process.execPath, [...(process.env.TEST_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEST_CPU_PROF}`] : []), '--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
@@ -280,8 +280,19 @@ process.on('SIGTERM', () => {
 });
 
 const results = [];
+const ending = [];
 // Files with a process of their own first (the long ones: benches, crash tests, browsers), then the shared.
-const queue = [...files.filter((f) => !sharedFiles.includes(f)), ...sharedFiles];
+// Among each, the longest last time first (node_modules/.cache/newsdesk/test-times.json, this machine's
+// own record), so that no long file starts last while the other processes sit idle; new files first.
+const TIMES = path.join(root, 'node_modules', '.cache', 'newsdesk', 'test-times.json');
+let lastTimes = {};
+try {
+  lastTimes = JSON.parse(fs.readFileSync(TIMES, 'utf8'));
+} catch {
+  /* first run */
+}
+const longestFirst = (list) => [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b));
+const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...longestFirst(sharedFiles)];
 async function worker() {
   let shared = null;
   while (queue.length) {
@@ -290,10 +301,9 @@ async function worker() {
     if (sharedFiles.includes(file)) {
       shared ??= new SharedProcess();
       r = await shared.run(file);
-      if (!r.ok || r.recycle) {
-        shared.kill();
-        shared = null;
-      }
+      if (!r.ok) shared.kill();
+      else if (r.recycle) ending.push(shared.end());
+      if (!r.ok || r.recycle) shared = null;
     } else {
       if (shared) await shared.end();
       shared = null;
@@ -307,6 +317,14 @@ async function worker() {
   if (shared) await shared.end();
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+await Promise.all(ending);
+try {
+  for (const r of results) lastTimes[r.file] = r.ms;
+  fs.mkdirSync(path.dirname(TIMES), { recursive: true });
+  fs.writeFileSync(TIMES, JSON.stringify(lastTimes, null, 1) + '\n');
+} catch {
+  /* only an ordering hint */
+}
 
 await cleanup();
 fs.rmSync(tmp, { recursive: true, force: true });

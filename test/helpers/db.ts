@@ -122,8 +122,9 @@ async function pooledPglite(): Promise<Db> {
         await empty(p.pg, contents!);
         break;
       }
-    } catch {
-      /* unusable: start another */
+      if (process.env.TEST_POOL_DEBUG) console.log('# pool: schema changed, discarding');
+    } catch (e) {
+      if (process.env.TEST_POOL_DEBUG) console.log('# pool: unusable, discarding', e);
     }
     await p.pg.close().catch(() => {});
     live(-1);
@@ -134,6 +135,7 @@ async function pooledPglite(): Promise<Db> {
     if (!dump) await migrate(fresh); // a file run directly with `node --test`, outside scripts/test.mjs
     const pg = pgliteOf(fresh)!;
     live(1);
+    if (process.env.TEST_POOL_DEBUG) console.log(`# pool: new PGlite (${(globalThis as any)[LIVE]} open)`);
     p = { pg, schema: await fingerprint(pg) };
     contents ??= await readContents(pg);
   }
