@@ -6,6 +6,7 @@
 import { spec as Spec } from 'node:test/reporters';
 
 const RECYCLE = Symbol.for('newsdesk.test.recycle');
+const CPU_START = Symbol.for('newsdesk.test.cpuStart');
 export const RESULT_MARK = '\u001e#newsdesk-test-result ';
 
 /** The spec reporter's text for a list of events. */
@@ -43,7 +44,9 @@ export default async function* report(source) {
     const recycle = globalThis[RECYCLE] ?? null;
     globalThis[RECYCLE] = undefined;
     if (recycle) text += `ℹ note: ${recycle}: the next file runs in a new process\n`;
-    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, recycle };
+    const used = process.cpuUsage(globalThis[CPU_START]);
+    const cpuMs = Math.round((used.user + used.system) / 1000);
+    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, recycle, cpuMs };
     yield text + RESULT_MARK + JSON.stringify(result) + '\n';
   }
 }

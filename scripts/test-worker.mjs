@@ -69,6 +69,8 @@ if (process.env.TEST_LEAK_DEBUG) {
 }
 /** Set when the file leaves this process unfit for another (read by scripts/test-worker-reporter.mjs). */
 const RECYCLE = Symbol.for('newsdesk.test.recycle');
+/** process.cpuUsage() when the current file started (the reporter reports the file's CPU time). */
+const CPU_START = Symbol.for('newsdesk.test.cpuStart');
 const LEAK_GRACE_MS = Number(process.env.TEST_LEAK_GRACE_MS ?? 2000);
 
 // The pooled embedded databases (test/helpers/db.ts) each keep one timer running while open.
@@ -96,6 +98,7 @@ async function leftRunning(before) {
 }
 
 async function runFile(file, perFileMs) {
+  globalThis[CPU_START] = process.cpuUsage();
   await topLevel(file, { timeout: perFileMs }, async (t) => {
     const before = resources();
     current = { t, pending: [] };

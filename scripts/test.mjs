@@ -224,7 +224,7 @@ class SharedProcess {
     let r;
     if (j !== -1) {
       const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
-      r = { ok: res.ok, recycle: res.recycle, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
       this.out = this.out.slice(j + 1);
     } else if (this.gone) {
       const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
@@ -312,7 +312,7 @@ async function worker() {
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
     const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
-    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ' (shared process)' : ''}\n`);
+    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ` (shared process${r.cpuMs !== undefined ? `, ${(r.cpuMs / 1000).toFixed(1)} s CPU` : ''})` : ''}\n`);
   }
   if (shared) await shared.end();
 }
