@@ -2,9 +2,19 @@
 // The test command. `npm test` runs every test/**/*.test.ts (what CI runs); `npm run test:fast` runs
 // the fast tier only (see below); arguments narrow the run: `npm test -- test/feeds.test.ts`.
 //
-// Database: each test file opens its own fresh copy of one migrated template.
+// Processes (decision 0008). Fast-tier files (below) run in shared test processes, one per slot of
+// TEST_CONCURRENCY: scripts/test-worker.mjs loads tsx, the app and the embedded databases once and runs
+// the files it is given one after another, each as a node:test test of its own with the file's tests
+// inside; a file that fails, or leaves a timer running, ends its process and the next file gets a new
+// one. Slow-tier files run each as its own `node --test` process, as does every file with `--isolate`
+// (or TEST_ISOLATE=1). `node scripts/test.mjs test/X.test.ts` runs X alone in a new process, as it would
+// be first in the queue: a file must pass that way. Files with their own process start first, then the
+// shared ones, each group longest first by this machine's last run (node_modules/.cache/newsdesk/test-times.json).
+//
+// Database: each test file opens a fresh, migrated database (test/helpers/db.ts).
 //   - default: PGlite. The template is the dump of src/db/template.ts, built at `npm install` (or here,
-//     once, when missing) and loaded into an in-memory database by each file.
+//     once, when missing). A process loads it into an in-memory database when it first needs one, and
+//     keeps the databases its files close, emptied back to the template for the next file.
 //   - TEST_DATABASE_URL (or DATABASE_URL) set: that PostgreSQL server. The template is a database
 //     created there; each file gets `CREATE DATABASE ... TEMPLATE ...` and drops it afterwards.
 //
@@ -12,15 +22,21 @@
 //   - every test: TEST_TIMEOUT ms (default 120000) unless the test sets its own `{ timeout }`
 //     (scripts/test-timeouts.mjs, preloaded into each file);
 //   - every file: TEST_FILE_TIMEOUT s (default 600) for all its tests (`--test-timeout`, which Node 20
-//     applies to the file as a whole); a file still running 15 s after that (stuck in a synchronous
-//     loop, or kept alive by a leaked handle) is killed with its whole process group. Both fail it.
-// Files run in parallel (TEST_CONCURRENCY, default 2), each as `node --test` on that file; a file's
-// output is printed in one piece when it ends, followed by a summary of every file.
+//     applies to the file as a whole; in a shared process, the file's own test); a file still running
+//     15 s after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
+//     its whole process group. Both fail it. In a shared process a file also fails when it leaves a
+//     server or a socket open after its after() cleanups (alone, that would keep its process alive).
+// TEST_CONCURRENCY files run at a time (default 2, one per core); a file's output is printed in one
+// piece when it ends, followed by a summary of every file (with its CPU time in a shared process).
 //
 // Tiers. The fast tier is every file that runs in this process's children alone: a file is slow when
 // it, or a test/ helper it imports, imports node:child_process (it spawns processes: the CLI, benches,
 // crash tests) or playwright-core (Chromium). A file can state its tier instead, with a comment line
-// `// test-tier: slow` (for an in-process file that is slow anyway) or `// test-tier: fast`.
+// `// test-tier: slow` (for an in-process file that is slow anyway, or one that cannot share a
+// process) or `// test-tier: fast`.
+//
+// Looking into it: TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
+// a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

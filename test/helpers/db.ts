@@ -1,6 +1,7 @@
 // Call these at module top level (not in before()): their after() cleanups then run when the file ends.
 // A fresh, migrated database for one test file: a copy of the template that scripts/test.mjs built
-// (PGlite dump or PostgreSQL template database). Closed and dropped when the file's tests end.
+// (PGlite dump or PostgreSQL template database), or on PGlite a pooled one emptied back to it (below).
+// Closed (and dropped, or given back to the pool) when the file's tests end.
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { after } from 'node:test';
