@@ -297,21 +297,28 @@ async function openPostgres(url: string): Promise<Db> {
     }, ms);
     reconnectTimer.unref();
   };
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const wrap = (q: pgTypes.Pool | pgTypes.PoolClient, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
       kind: 'postgres',
       async query(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows;
       },
       async one(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows[0];
       },
       async exec(sql) {
+        open();
         await q.query(sql);
       },
       async tx(fn) {
         if (inTx) return fn(db);
+        open();
         const client = await pool.connect();
         const queued: Array<[string, string]> = [];
         try {
@@ -344,6 +351,7 @@ async function openPostgres(url: string): Promise<Db> {
         };
       },
       async close() {
+        if (closed) return;
         closed = true;
         if (reconnectTimer) clearTimeout(reconnectTimer);
         listenClient?.release(true);
