@@ -54,6 +54,17 @@ const trace: string[] = [];
 const sample = () => {
   const m = process.memoryUsage();
   const s = { rss: m.rss / MB, heapUsed: m.heapUsed / MB, heapTotal: m.heapTotal / MB, external: m.external / MB, arrayBuffers: m.arrayBuffers / MB, wasm: wasmMb() };
+  if (process.env.WIRE_BENCH_TRACE && s.rss > peak.rss + 2) {
+    const rows: Array<[number, number, string]> = [];
+    let size = 0, cur = '';
+    for (const l of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(l)) { cur = l; const [a, b] = l.split(' ')[0]!.split('-'); size = (parseInt(b!, 16) - parseInt(a!, 16)) / MB; }
+      else if (l.startsWith('Rss:')) rows.push([Number(l.split(/\s+/)[1]) / 1024, size, cur]);
+    }
+    rows.sort((x, y) => y[0] - x[0]);
+    const small = rows.filter((r) => r[1] <= 1).reduce((n, r) => n + r[0], 0);
+    trace.push(`PEAK ${s.rss.toFixed(0)}: mappings<=1MB ${small.toFixed(0)} MB; ` + rows.slice(0, 14).map((r) => `${r[0].toFixed(0)}/${r[1].toFixed(0)}${r[2].includes('/') ? 'f' : ''}`).join(' '));
+  }
   for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], s[k]);
   if (process.env.WIRE_BENCH_TRACE) trace.push(`${((performance.now() - t0) / 1000).toFixed(1)}s rss ${s.rss.toFixed(0)} heap ${s.heapUsed.toFixed(0)}/${s.heapTotal.toFixed(0)} ext ${s.external.toFixed(0)} ab ${s.arrayBuffers.toFixed(0)} wasm ${s.wasm.toFixed(0)}`);
 };
