@@ -128,7 +128,7 @@ export const defaultClusterOptions: ClusterOptions = {
   bridgeNames: 0,
   bridgeItemNames: 0.25,
   bigStoryThreshold: 0.2,
-  storyIdf: 0.5,
+  storyIdf: 0,
   outletDuplicate: 0.5,
 };
 
