@@ -734,7 +734,10 @@ export class StoryClusterer {
     }
   }
 
-  /** Whether the story holds an item of the same outlet within `outletHours` of this one (the 64 latest are looked at). */
+  /**
+   * Whether the story holds an item of the same outlet within `outletHours` of this one that this one
+   * is not an update of (the 64 latest are looked at; items an editor merged or split do not count).
+   */
   private sameOutlet(state: ItemState, s: Story): boolean {
     const o = state.outlet;
     if (!o) return false;
@@ -743,7 +746,8 @@ export class StoryClusterer {
     let found = false;
     for (let k = s.items.length - 1, n = 0; k >= 0 && n < 64; k--, n++) {
       const it = this.itemsById.get(s.items[k]!)!;
-      if (it.outlet === o && Math.abs(it.published - state.published) <= span) {
+      // An item an editor placed (merged or split) is the editor's call, not evidence of another story.
+      if (it.outlet === o && Math.abs(it.published - state.published) <= span && !this.group.has(it.id)) {
         // The outlet's own update of that item (a new version, a corrected headline): no penalty.
         if (dup > 0 && cosine(state.vec[F_WORDS]!, it.vec[F_WORDS]!) >= dup) return false;
         found = true;
