@@ -35,7 +35,8 @@
 // `// test-tier: slow` (for an in-process file that is slow anyway, or one that cannot share a
 // process) or `// test-tier: fast`.
 //
-// Looking into it: TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
+// Looking into it: TEST_SHUFFLE=N runs the shared files in an order drawn from N (no file may depend on
+// what ran before it in its process); TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
 // a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -308,7 +309,26 @@ try {
   /* first run */
 }
 const longestFirst = (list) => [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b));
-const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...longestFirst(sharedFiles)];
+// TEST_SHUFFLE=N: the shared files in an order drawn from seed N instead, to show that no file depends
+// on what ran before it in its process.
+const shuffleSeed = process.env.TEST_SHUFFLE;
+function shuffled(list, seed) {
+  let a = (Number(seed) >>> 0) || 1;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...list].sort();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+if (shuffleSeed) console.log(`# shared files in the order of TEST_SHUFFLE=${shuffleSeed}`);
+const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...(shuffleSeed ? shuffled(sharedFiles, shuffleSeed) : longestFirst(sharedFiles))];
 async function worker() {
   let shared = null;
   while (queue.length) {
