@@ -4,6 +4,7 @@
 // the function that uses it (see docs/decisions/0002-plain-sql.md).
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { secureDataDir } from '../platform/data-dir.ts';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type pgTypes from 'pg';
@@ -160,7 +161,23 @@ function checkChannel(channel: string) {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
 }
 
+/**
+ * PGlite's Postgres is a 9 MB WebAssembly module that V8 compiles with its baseline compiler
+ * (Liftoff) and then recompiles, function by function as they get hot, with its optimising one
+ * (TurboFan). The second tier's code and the memory its compilations leave in the allocator's arenas
+ * cost the process about 60 MB of resident memory for a few per cent of database CPU time
+ * (decision 0044), so the module is compiled with Liftoff only. V8 reads the flag when it compiles a
+ * module, so it is set before the first database opens, in every process that opens one.
+ */
+let wasmTierSet = false;
+function baselineWasmOnly(): void {
+  if (wasmTierSet) return;
+  wasmTierSet = true;
+  v8.setFlagsFromString('--liftoff-only');
+}
+
 async function openPglite(opts: OpenOptions): Promise<Db> {
+  baselineWasmOnly();
   const { PGlite } = await import('@electric-sql/pglite');
   let release = () => {};
   let dir: string | undefined;
