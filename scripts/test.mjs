@@ -308,7 +308,8 @@ try {
 } catch {
   /* first run */
 }
-const longestFirst = (list) => [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b));
+// Files named on the command line run in the order given.
+const longestFirst = (list) => (args.length ? list : [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b)));
 // TEST_SHUFFLE=N: the shared files in an order drawn from seed N instead, to show that no file depends
 // on what ran before it in its process.
 const shuffleSeed = process.env.TEST_SHUFFLE;
@@ -355,7 +356,7 @@ async function worker() {
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 await Promise.all(ending);
 try {
-  for (const r of results) lastTimes[r.file] = r.ms;
+  for (const r of results) if (!path.isAbsolute(r.file)) lastTimes[r.file] = r.ms;
   fs.mkdirSync(path.dirname(TIMES), { recursive: true });
   fs.writeFileSync(TIMES, JSON.stringify(lastTimes, null, 1) + '\n');
 } catch {
