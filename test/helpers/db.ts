@@ -180,7 +180,8 @@ async function pooledPglite(): Promise<Db> {
   }
   const mine = p;
   return pgliteDb(mine.pg, async () => {
-    if (idle.length < MAX_IDLE) return void idle.push(mine);
+    // Only a shared test process keeps them: a PGlite left open keeps a process of its own alive.
+    if (process.env.NEWSDESK_TEST_SHARED === '1' && idle.length < MAX_IDLE) return void idle.push(mine);
     await mine.pg.close().catch(() => {});
     live(-1);
   });
