@@ -299,42 +299,6 @@ export function variantFor(page: CachedPage, acceptEncoding: string | string[] |
   return enc ? page.encoded![enc] : page;
 }
 
-type FrontRequest = Pick<IncomingMessage, 'method' | 'headers'>;
-
-/**
- * The request headers the front cache reads (Cookie, Authorization, Accept-Encoding, If-None-Match),
- * found in rawHeaders: node builds `req.headers` on first access, lower-casing every name, work that
- * a request answered here need not pay (the app, answering the rest, builds it as before). When one
- * of them is given more than once, `req.headers` itself, with node's own rules for joining them.
- */
-function frontHeaders(req: IncomingMessage): IncomingMessage['headers'] {
-  const raw = req.rawHeaders;
-  let cookie: string | undefined;
-  let authorization: string | undefined;
-  let acceptEncoding: string | undefined;
-  let ifNoneMatch: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const len = name.length;
-    if (len !== 6 && len !== 13 && len !== 15) continue;
-    const lower = name.toLowerCase();
-    if (lower === 'cookie') {
-      if (cookie !== undefined) return req.headers;
-      cookie = raw[i + 1];
-    } else if (lower === 'authorization') {
-      if (authorization !== undefined) return req.headers;
-      authorization = raw[i + 1];
-    } else if (lower === 'accept-encoding') {
-      if (acceptEncoding !== undefined) return req.headers;
-      acceptEncoding = raw[i + 1];
-    } else if (lower === 'if-none-match') {
-      if (ifNoneMatch !== undefined) return req.headers;
-      ifNoneMatch = raw[i + 1];
-    }
-  }
-  return { cookie, authorization, 'accept-encoding': acceptEncoding, 'if-none-match': ifNoneMatch };
-}
-
 export class PageCache implements FrontCache {
   private entries = new Map<string, CachedPage>();
   private gated = new Map<string, GatedEntry>();
@@ -456,7 +420,7 @@ export class PageCache implements FrontCache {
    * A signed-in reader's request for a gated article kept here: answered from the entry's bytes once
    * the member gate has their session (resolves false, for the app, when it names none or fails).
    */
-  private serveMember(req: FrontRequest, res: ServerResponse, entry: GatedEntry): Promise<boolean> {
+  private serveMember(req: IncomingMessage, res: ServerResponse, entry: GatedEntry): Promise<boolean> {
     return this.memberAnswer(req.headers.cookie, entry).then(
       (answer) => {
         if (!answer) return false;
@@ -469,17 +433,16 @@ export class PageCache implements FrontCache {
   }
 
   /** Answer the request from the cache if we can; false (or a promise of false) lets the app handle it. */
-  tryServe(incoming: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
-    if (incoming.method !== 'GET' && incoming.method !== 'HEAD') return false;
-    const req: FrontRequest = { method: incoming.method, headers: frontHeaders(incoming) };
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (isPersonal(req.headers)) {
       if (!this.memberGate || req.headers.authorization || !isMemberOnly(req.headers.cookie)) return false;
-      const [path, query] = splitUrl(incoming.url!);
+      const [path, query] = splitUrl(req.url!);
       const key = cacheKey(path, query);
       const gated = key === null ? undefined : this.gated.get(key);
       return gated ? this.serveMember(req, res, gated) : false;
     }
-    const [path, query] = splitUrl(incoming.url!);
+    const [path, query] = splitUrl(req.url!);
     const key = cacheKey(path, query);
     const gated = key === null ? undefined : this.gated.get(key);
     if (gated && this.writeGated(res, req, gated)) {
