@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import http from 'node:http';
+import net from 'node:net';
 import { startTestApp } from './helpers/app.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { meterPeriod, readMeterCookie } from '../src/members/paywall.ts';
@@ -119,4 +120,42 @@ test('anonymous metered views write nothing to the database', { timeout: 20_000 
   }
   assert.equal((await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM member_reads`))!.n, before);
   assert.equal(before, 0);
+});
+
+/** Exact request bytes (header names' case, a header given twice), and the answer's head and body. */
+function rawBytes(request: string): Promise<{ head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(t.url);
+    const s = net.connect(Number(u.port), u.hostname, () => s.write(request));
+    const chunks: Buffer[] = [];
+    s.setTimeout(10_000, () => s.destroy(new Error('timed out')));
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('error', reject);
+    s.on('end', () => {
+      const all = Buffer.concat(chunks).toString('latin1');
+      const at = all.indexOf('\r\n\r\n');
+      resolve({ head: all.slice(0, at), body: all.slice(at + 4) });
+    });
+  });
+}
+
+test('headers read in front as node reads them: any case of name, a Cookie header given twice joined', { timeout: 20_000 }, async () => {
+  const first = await raw('/front-1', {});
+  const meter = meterOf(first.headers['set-cookie']);
+  // The meter in a second Cookie line (node joins them with "; "), names in odd cases: already counted.
+  const twice = await rawBytes(`GET /front-1 HTTP/1.1\r\nHost: x\r\nCOOKIE: theme=dark\r\ncookie: ${meter}\r\nConnection: close\r\n\r\n`);
+  assert.match(twice.head, /^HTTP\/1\.1 200/);
+  assert.match(twice.head, /\r\nx-cache: HIT/i);
+  assert.doesNotMatch(twice.head, /set-cookie/i, 'the counted article is recognised from the second line');
+  assert.match(twice.body, /2 free articles left this month/);
+  const once = await rawBytes(`GET /front-2 HTTP/1.1\r\nHost: x\r\ncOoKiE: ${meter}\r\nACCEPT-ENCODING: identity\r\nConnection: close\r\n\r\n`);
+  assert.match(once.head, /\r\nset-cookie: nd_meter=/i, 'a second article counted');
+  assert.match(once.body, /1 free article left this month/);
+  // A request with Authorization is never answered from the shared cache's variants.
+  const authed = await rawBytes(`GET /front-2 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nothing\r\nConnection: close\r\n\r\n`);
+  assert.doesNotMatch(authed.head, /\r\nx-cache: HIT/i);
+  // A signed-in reader's cookie in a second Cookie line still makes the request personal (no session here: the app answers).
+  const personal = await rawBytes(`GET /front-2 HTTP/1.1\r\nHost: x\r\nCookie: ${meter}\r\nCookie: nd_member=forged\r\nConnection: close\r\n\r\n`);
+  assert.match(personal.head, /^HTTP\/1\.1 200/);
+  assert.doesNotMatch(personal.head, /\r\nx-cache: HIT/i);
 });

@@ -186,3 +186,37 @@ test('meterPeriod answers per zone and unit, whichever was asked last', { timeou
   assert.equal(meterPeriod(new Date('2027-01-01T00:00:00Z'), 'UTC', 'month'), '2027-01', 'the next minute is the next month');
   assert.equal(meterPeriod(t, 'Asia/Tokyo', 'month'), '2027-01');
 });
+
+test('the in-place cookie walks answer as the split-based ones did, on many generated headers', { timeout: 10_000 }, () => {
+  // The previous implementations, by splitting the header (kept here as the reference).
+  const pairs = (h: string) => h.split(';').flatMap((pair) => {
+    const eq = pair.indexOf('=');
+    return eq === -1 ? [] : [{ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }];
+  });
+  const ref = {
+    value: (h: string, name: string) => pairs(h).find((p) => p.name === name)?.value,
+    own: (h: string) => pairs(h).some((p) => p.name.startsWith('nd_')),
+    personal: (h: string) => pairs(h).some((p) => p.name.startsWith('nd_') && p.name !== 'nd_meter'),
+    memberOnly: (h: string) => {
+      let member = false;
+      for (const { name } of pairs(h)) {
+        if (!name.startsWith('nd_') || name === 'nd_meter') continue;
+        if (name !== 'nd_member' || member) return false;
+        member = true;
+      }
+      return member;
+    },
+  };
+  const pieces = ['nd_meter', 'nd_member', 'nd_session', 'nd_', 'x', '=', ';', ' ', '; ', 'v', '==', '\t', 'nd_meterx'];
+  let seed = 20261203;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let k = 0; k < 5000; k++) {
+    let h = '';
+    const n = Math.floor(next() * 10);
+    for (let i = 0; i < n; i++) h += pieces[Math.floor(next() * pieces.length)];
+    for (const name of ['nd_meter', 'nd_member', 'x']) assert.equal(cookieValue(h, name), h ? ref.value(h, name) : undefined, `cookieValue(${JSON.stringify(h)}, ${name})`);
+    assert.equal(hasOwnCookie(h), !!h && ref.own(h), `hasOwnCookie(${JSON.stringify(h)})`);
+    assert.equal(hasPersonalCookie(h), !!h && ref.personal(h), `hasPersonalCookie(${JSON.stringify(h)})`);
+    assert.equal(isMemberOnly(h), !!h && ref.memberOnly(h), `isMemberOnly(${JSON.stringify(h)})`);
+  }
+});
