@@ -92,7 +92,7 @@ const code = await pipelineExit;
 const m = /^result (.*)$/m.exec(pipelineOut);
 if (code !== 0 || !m) throw new Error(`the pipeline process exited (${code}) without a result`);
 const res = JSON.parse(m[1]!) as {
-  stored: number; done: number; errors: number; seconds: number; cpuMs: number; peakRssMb: number; heapLimitMb: number; execArgv: string[];
+  stored: number; done: number; errors: number; seconds: number; cpuMs: number; mainBusy: number; peakRssMb: number; heapLimitMb: number; execArgv: string[];
   extractThreads: number; concurrency: number; before: { rss: number; hwm: number; wasm: number };
   peaks: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; wasm: number };
 };
@@ -100,7 +100,7 @@ const rate = res.stored / res.seconds;
 const peak = res.peakRssMb;
 const p = res.peaks;
 console.log(`wire ingest: ${FEEDS} feeds, ${res.stored} new articles stored (${res.done} with extracted text, ${res.errors} errors) in ${res.seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; CPU per article ${(res.cpuMs / res.stored).toFixed(1)} ms (all threads; the reference ${((refCpu! * 1000) / refPages!).toFixed(1)} ms a page); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores; peak RSS ${peak} MB`);
-console.log(`  the pipeline process: node ${res.execArgv.join(' ') || '(no flags)'} (V8 heap limit ${res.heapLimitMb} MB), ${res.extractThreads} extraction thread(s), ${res.concurrency} requests at once; before the run RSS ${res.before.rss} MB (WASM ${res.before.wasm} MB); peaks during the run (sampled): RSS ${p.rss}, main-thread heap used ${p.heapUsed} / total ${p.heapTotal}, external ${p.external} (array buffers ${p.arrayBuffers}), PGlite WASM ${p.wasm} MB`);
+console.log(`  the pipeline process: node ${res.execArgv.join(' ') || '(no flags)'} (V8 heap limit ${res.heapLimitMb} MB), ${res.extractThreads} extraction thread(s), ${res.concurrency} requests at once, main thread busy ${Math.round(res.mainBusy * 100)}% of the run; before the run RSS ${res.before.rss} MB (WASM ${res.before.wasm} MB); peaks during the run (sampled): RSS ${p.rss}, main-thread heap used ${p.heapUsed} / total ${p.heapTotal}, external ${p.external} (array buffers ${p.arrayBuffers}), PGlite WASM ${p.wasm} MB`);
 const pass = rate >= 50 && peak < 400 && res.stored === FEEDS * ITEMS;
 bench.row({
   name: 'wire ingest (poll, dedupe, fetch, extract, store)',
