@@ -1,7 +1,9 @@
 // Serving benchmark (issue #2): article and home pages at 50 concurrent connections on loopback,
 // Newsdesk (embedded PGlite, demo content, a real `newsdesk serve` process) against a plain Node http
 // server returning the same page bytes from memory, measured in the same run. Also reports the
-// serving process's memory. Run: node --import tsx bench/serve.ts [seconds per run, default 10; 3 with --quick]
+// serving process's memory and its garbage collection during each measured run (the server runs with
+// --trace-gc: scavenges and mark-compacts counted with their pauses, figures that mean something even
+// on a loaded machine, unlike wall-clock p99). Run: node --import tsx bench/serve.ts [seconds per run, default 10; 3 with --quick]
 // Time limit: 5 minutes (2 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -72,10 +74,58 @@ async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
 
 const port = 3900 + Math.floor(Math.random() * 50);
 const refPort = port + 60;
-const nd = bench.spawn(process.execPath, [BIN, 'serve'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
-  stdio: ['ignore', 'ignore', 'inherit'],
+// The same heap limit and malloc arenas as `npm start`, and --trace-gc: its lines ("[pid:0x…]  41970 ms: Mark-Compact
+// 67.1 (89.8) -> 43.5 (89.8) MB, 98.50 / 0.09 ms …") carry the isolate's clock, matched to the runs' windows.
+const ndStarted = performance.now();
+const nd = bench.spawn(process.execPath, ['--max-old-space-size=384', '--trace-gc', BIN, 'serve'], {
+  env: { ...process.env, MALLOC_ARENA_MAX: '2', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
+// Its log (info, for the embedded database's upkeep: when it ran and how long the serving thread was
+// held); warnings and errors are passed on.
+const upkeep: Array<{ at: number; ms: number }> = [];
+let logBuffer = '';
+nd.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  logBuffer += chunk;
+  let nl: number;
+  while ((nl = logBuffer.indexOf('\n')) !== -1) {
+    const line = logBuffer.slice(0, nl);
+    logBuffer = logBuffer.slice(nl + 1);
+    let entry: { level?: string; msg?: string; ms?: number } | null = null;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      entry = null;
+    }
+    if (entry?.msg === 'database maintenance done') upkeep.push({ at: ndClock(), ms: Number(entry.ms) });
+    else if (!entry || entry.level === 'warn' || entry.level === 'error') process.stderr.write(line + '\n');
+  }
+});
+interface GcEvent { at: number; kind: 'scavenge' | 'mark-compact' | 'other'; pause: number }
+const gcEvents: GcEvent[] = [];
+let gcBuffer = '';
+nd.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  gcBuffer += chunk;
+  let nl: number;
+  while ((nl = gcBuffer.indexOf('\n')) !== -1) {
+    const line = gcBuffer.slice(0, nl);
+    gcBuffer = gcBuffer.slice(nl + 1);
+    const m = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Compact|[A-Za-z-]+).*?MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (m) gcEvents.push({ at: Number(m[1]), kind: m[2] === 'Scavenge' ? 'scavenge' : m[2] === 'Mark-Compact' ? 'mark-compact' : 'other', pause: Number(m[3]) });
+  }
+});
+/** The serving process's clock (ms since it started; within tens of ms of the isolate's). */
+const ndClock = () => performance.now() - ndStarted;
+function gcIn(from: number, to: number) {
+  const inside = gcEvents.filter((e) => e.at >= from && e.at < to);
+  const of = (k: GcEvent['kind']) => {
+    const xs = inside.filter((e) => e.kind === k).map((e) => e.pause);
+    return { n: xs.length, total: xs.reduce((a, b) => a + b, 0), max: xs.length ? Math.max(...xs) : 0 };
+  };
+  return { scavenge: of('scavenge'), markCompact: of('mark-compact') };
+}
+const gcText = (g: ReturnType<typeof gcIn>) =>
+  `GC: ${g.scavenge.n} scavenges (${g.scavenge.total.toFixed(0)} ms, max ${g.scavenge.max.toFixed(1)} ms), ${g.markCompact.n} mark-compacts (${g.markCompact.total.toFixed(0)} ms, max ${g.markCompact.max.toFixed(1)} ms)`;
 let ref: ChildProcess | null = null;
 try {
   const base = `http://127.0.0.1:${port}`;
@@ -120,30 +170,42 @@ try {
     await run(`http://127.0.0.1:${refPort}${p}`, WARMUP_SECONDS);
     await run(base + p, WARMUP_SECONDS);
   }
-  const loadRows: Array<{ page: string; n: LoadResult; r: LoadResult; ratio: number; pass: boolean }> = [];
+  const loadRows: Array<{ page: string; n: LoadResult; r: LoadResult; ratio: number; pass: boolean; gc: ReturnType<typeof gcIn> }> = [];
+  const measuredFrom = ndClock();
+  const windows: Array<[number, number]> = [];
   for (const enc of ['', 'br, gzip']) for (const p of ['/' + slug, '/']) {
     ACCEPT_ENCODING = enc;
     const label = `${p === '/' ? 'home page' : 'article page'}${enc ? ' (br)' : ''}`;
     bench.waiting(`the measured load on the ${label} (${SECONDS} s each server)`);
     const r = await run(`http://127.0.0.1:${refPort}${p}`);
+    const from = ndClock();
     const n = await run(base + p);
+    const gc = gcIn(from, ndClock());
+    windows.push([from, ndClock()]);
     const ratio = n.rps / r.rps;
     const pass = ratio >= 0.6 && n.p99 < 10 && n.bad === 0;
     ok &&= pass;
-    loadRows.push({ page: label, n, r, ratio, pass });
+    loadRows.push({ page: label, n, r, ratio, pass, gc });
     rows.push(
       `${(p === '/' ? 'home   ' : 'article') + (enc ? ' br' : '   ')}  newsdesk ${Math.round(n.rps).toString().padStart(6)} req/s p99 ${n.p99.toFixed(1).padStart(5)} ms | plain http ${Math.round(r.rps).toString().padStart(6)} req/s p99 ${r.p99.toFixed(1).padStart(5)} ms | ratio ${ratio.toFixed(2)} (target >= 0.60, p99 < 10 ms) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad responses/errors=${n.bad}` : ''}`,
+      `          ${gcText(gc)}`,
     );
   }
   const loaded = rssMb(nd.pid!);
   for (const r of rows) console.log(r);
   console.log(`memory of the serving process (embedded PGlite): idle ${idle.rss} MB, after load ${loaded.rss} MB, peak ${loaded.hwm} MB (aim < 400 MB)`);
+  for (const u of upkeep) {
+    const inside = windows.some(([a, b]) => u.at - u.ms >= a - 50 && u.at - u.ms < b);
+    console.log(`embedded database upkeep (ANALYZE): ${u.ms} ms on the serving thread, ${(u.at / 1000).toFixed(0)} s after start, ${inside ? 'DURING a measured Newsdesk run' : 'between measured Newsdesk runs'}`);
+  }
+  if (!upkeep.length) console.log('embedded database upkeep (ANALYZE): did not run during the benchmark');
+  console.log(`serving process during all measured runs: ${gcText(gcIn(measuredFrom, ndClock()))}; from start to the first measured run: ${gcText(gcIn(0, measuredFrom))}`);
   for (const x of loadRows) {
     bench.row({
       name: x.page,
       figure: x.n.rps,
       unit: 'req/s',
-      detail: `p99 ${x.n.p99.toFixed(1)} ms${x.n.bad ? `, ${x.n.bad} bad responses/errors` : ''}`,
+      detail: `p99 ${x.n.p99.toFixed(1)} ms${x.n.bad ? `, ${x.n.bad} bad responses/errors` : ''}; ${gcText(x.gc)}`,
       reference: { figure: x.r.rps, unit: 'req/s', what: `plain node:http, same bytes (p99 ${x.r.p99.toFixed(1)} ms)` },
       ratio: x.ratio,
       target: '≥ 0.60 × plain, p99 < 10 ms',

@@ -55,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig();
     if (found?.command.offline) return await runOffline(argv, config, io);
+    // A mistake in the arguments is said before anything is created in DATA_DIR (database, secrets).
+    if (found) {
+      const usage = await (await import('./cli/run.ts')).usageProblem(argv, io);
+      if (usage !== null) return usage;
+    }
     if (found && (await wrongDataDir(config, io))) return 1;
     // Everything this process creates in DATA_DIR (PGlite's files included) is private to its account.
     privateUmask();

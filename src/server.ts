@@ -135,7 +135,8 @@ export async function startServer(deps: Deps, opts: { port: number; host: string
         startJobWorker(deps, jobRegistry, 2000, { only: longJobs }),
         startWireScheduler(deps),
         startEditionScheduler(deps),
-        startDbMaintenance(deps),
+        // Upkeep of the embedded database waits for a second without public requests (cache hits or misses).
+        startDbMaintenance(deps, { activity: () => built.cache.hits + built.cache.misses }),
         startWallFlush(built.deps),
       ];
   let closing: Promise<void> | null = null;

@@ -55,6 +55,10 @@ test('the composer: human state, recipients, one row of controls per story, mess
   assert.match(preview.headers.get('content-security-policy') ?? '', /sandbox/);
   const previewHtml = await preview.text();
   assert.ok(e.items.every((i) => previewHtml.includes(i.headline.replace(/’/g, '’'))), 'every story is in the preview');
+  // The per-recipient slots are filled as for a reader without a name, never shown as markers.
+  assert.doesNotMatch(previewHtml, /[\uE000\uE001]/, 'no slot marker in the preview');
+  assert.match(previewHtml, />Hello,<\/p>/);
+  assert.match(previewHtml, /href="https:\/\/news\.example\/newsletters"[^>]*>Unsubscribe</);
 
   // Messages that say what happened.
   const second = e.items[1]!;

@@ -85,6 +85,11 @@ test('charts are images with a name, a description and the same numbers as a tab
   assert.match(svg, /<desc id="c1-d">A &amp; B: 1 to 2<\/desc>/);
   assert.match(svg, /<div class="visually-hidden"><table>[\s\S]*<th scope="row">8 Nov<\/th><td>2<\/td>/);
   assert.doesNotMatch(svg, /<script>/);
+  // The y axis's labels are the numbers at their lines: no rounded half-way label (0, 1, 1 before).
+  const ticks = (values: number[]) => [...String(lineChart({ id: 'c2', title: 'T', labels: values.map((_, i) => `week ${i}`), series: [{ name: 'S', values }] })).matchAll(/<text class="chart__tick"[^>]*text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]).filter((v) => /^\d/.test(v!));
+  assert.deepEqual(ticks([0, 0]), ['0', '1']);
+  assert.deepEqual(ticks([0, 3]), ['0', '5']);
+  assert.deepEqual(ticks([0, 7]), ['0', '5', '10']);
 });
 
 test('the dashboard shows the numbers and builds today\'s edition in one click', { timeout: 60_000 }, async () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
+import { pgliteOf } from '../src/db/index.ts';
 import { migrate, pendingMigrations } from '../src/db/migrate.ts';
 import { maintainDb, startDbMaintenance } from '../src/db/maintenance.ts';
 import { createLog } from '../src/platform/log.ts';
@@ -74,4 +75,64 @@ test('maintenance gives the planner statistics and reclaims dead rows (PGlite ha
   if (db.kind === 'pglite') await ran;
   await m.stop();
   assert.equal(lines.some((l) => /database maintenance done/.test(l)), db.kind === 'pglite');
+});
+
+test('a due upkeep pass waits for a moment without requests, and runs anyway once it has waited long enough', { timeout: 60_000 }, async (t) => {
+  const db = await openTestDb();
+  if (db.kind !== 'pglite') return t.skip('upkeep runs on the embedded database only');
+  // Busy until told otherwise: every look at the counter sees a new request.
+  let requests = 0;
+  let busy = true;
+  let looks = 0;
+  let passes = 0;
+  let done: () => void = () => {};
+  let ran = new Promise<void>((r) => (done = r));
+  const log = createLog('info', {}, (l) => { if (/maintenance done/.test(l)) { passes++; done(); } });
+  let sawFive: () => void = () => {};
+  const fiveLooks = new Promise<void>((r) => (sawFive = r));
+  const activity = () => {
+    if (++looks === 5) sawFive();
+    return busy ? ++requests : requests;
+  };
+  const m = startDbMaintenance({ db, log }, { firstMs: 1, quietMs: 5, activity });
+  await fiveLooks;
+  assert.equal(passes, 0, 'no pass while requests keep coming');
+  busy = false;
+  await ran;
+  assert.equal(passes, 1, 'the pass ran in the first quiet moment');
+  assert.ok(looks >= 6);
+  await m.stop();
+  // Never quiet: the pass runs once it has waited maxDeferMs.
+  ran = new Promise<void>((r) => (done = r));
+  busy = true;
+  const before = looks;
+  const m2 = startDbMaintenance({ db, log }, { firstMs: 1, quietMs: 5, maxDeferMs: 30, activity });
+  await ran;
+  assert.equal(passes, 2);
+  assert.ok(looks > before, 'it looked for a quiet moment first');
+  await m2.stop();
+});
+
+test('a closed test database refuses queries; the next one starts from the template, even when it reuses the same embedded database', async () => {
+  const first = await openTestDb();
+  await first.query(`INSERT INTO settings (key, value) VALUES ('pool-check', '"1"')`);
+  const seeded = await first.query(`SELECT * FROM wire_cluster_state`);
+  await first.query(`DELETE FROM wire_cluster_state`);
+  await first.close();
+  await assert.rejects(first.query('SELECT 1'), /closed/);
+  const next = await openTestDb();
+  // Kept for the next file in a shared test process only (scripts/test-worker.mjs); alone, closed.
+  if (next.kind === 'pglite' && process.env.NEWSDESK_TEST_SHARED === '1') assert.equal(pgliteOf(next), pgliteOf(first), 'the embedded database was reused');
+  assert.equal(await next.one(`SELECT 1 FROM settings WHERE key = 'pool-check'`), undefined, 'the last file’s rows are gone');
+  assert.deepEqual(await next.query(`SELECT * FROM wire_cluster_state`), seeded, 'the template’s own rows are back');
+  assert.deepEqual(await pendingMigrations(next), []);
+});
+
+test('a test database whose schema a test changed is not handed out again', async () => {
+  const db = await openTestDb();
+  await db.exec(`CREATE TABLE pool_scratch (id int)`);
+  await db.close();
+  const next = await openTestDb();
+  if (next.kind === 'pglite') assert.notEqual(pgliteOf(next), pgliteOf(db));
+  assert.equal(await next.one(`SELECT to_regclass('pool_scratch') AS t`).then((r) => r!.t), null);
 });

@@ -65,3 +65,24 @@ test('a command with the wrong DATA_DIR next to a running server refuses and cre
   assert.doesNotMatch(r.out, /signin\/link/, 'no dead link printed');
   assert.equal(fs.existsSync(wrong), false, 'no new data directory');
 });
+
+test('a command called wrongly says so and creates nothing in DATA_DIR (no database, no secrets)', { timeout: 120_000 }, async () => {
+  const fresh = path.join(tmpDir(), 'never-created');
+  const run = (args: string[]) => new Promise<{ code: number | null; err: string }>((resolve) => {
+    // A port nothing listens on: with no server to talk to, a correct call would create the database.
+    const env = { ...process.env, DATA_DIR: fresh, PORT: '9', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv;
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [BIN, ...args], { env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+  const noName = await run(['staff', 'create', '--email', 'x@example.com', '--role', 'editor']);
+  assert.equal(noName.code, 2, noName.err);
+  assert.match(noName.err, /Give the person's name with --name/);
+  assert.match(noName.err, /Usage: newsdesk staff create/);
+  const unknown = await run(['staff', 'create', '--emial', 'x@example.com']);
+  assert.equal(unknown.code, 2, unknown.err);
+  assert.match(unknown.err, /Unknown option '--emial'/);
+  assert.equal(fs.existsSync(fresh), false, 'nothing was created');
+});

@@ -10,7 +10,7 @@ import { startTestApp } from './helpers/app.ts';
 import { assertAxeClean } from './helpers/axe.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { seedNewsletters } from '../src/newsletters/newsletters.ts';
-import { createArticle, upsertAuthor } from '../src/articles/write.ts';
+import { createArticle, upsertAuthor, upsertSection } from '../src/articles/write.ts';
 import { loadSharp, storeUpload } from '../src/media/images.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -34,6 +34,9 @@ await createArticle(db, {
   format: 'the-explainer', section: 'politics', authors: ['ada-quill'], access: 'public', status: 'published',
   publishedAt: new Date(new Date(NOW).getTime() - 3600_000), editorsPick: true, featureImageUrl: picture.path, featureImageAlt: 'A grey-blue picture', featureImageCaption: 'The harbour wall.',
 }, { now: new Date(NOW) });
+
+// Enough sections that the phone's section list scrolls sideways.
+for (const [i, name] of ['Transport', 'Weather', 'Education', 'Health', 'Environment', 'Technology', 'Letters'].entries()) await upsertSection(db, { slug: name.toLowerCase(), name, position: 50 + i });
 
 const { chromium } = await import('playwright-core');
 const browser = present
@@ -87,5 +90,24 @@ run('on a phone: a compact header, subheads smaller than the headline, figures w
   assert.notEqual(m.quoteBorder, '0px', 'quotes are styled');
   assert.ok(m.fonts.includes('Source Serif 4'), `fonts loaded: ${m.fonts.join(', ')}`);
   assert.ok(m.avatar);
+  await context.close();
+});
+
+run('on a phone the section list never offers "Home", and the current section is scrolled into view, highlighted', async () => {
+  const context = await browser!.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(t.url + '/section/letters', { waitUntil: 'load' });
+  const m = (await page.evaluate(`(() => {
+    const nav = document.querySelector('.site-nav ul');
+    const cur = nav.querySelector('a[aria-current=page]');
+    const n = nav.getBoundingClientRect(), c = cur.getBoundingClientRect();
+    return { overflows: nav.scrollWidth > nav.clientWidth, left: c.left - n.left, right: n.right - c.right, border: getComputedStyle(cur).borderBottomColor,
+      labels: [...nav.querySelectorAll('a')].map((a) => a.textContent.trim()), current: cur.textContent.trim() };
+  })()`)) as { overflows: boolean; left: number; right: number; border: string; labels: string[]; current: string };
+  assert.ok(m.overflows, 'the list is longer than the phone is wide');
+  assert.equal(m.current, 'Letters');
+  assert.ok(m.left >= 0 && m.right >= 0, `the current section is inside the visible list (left ${m.left}, right ${m.right})`);
+  assert.notEqual(m.border, 'rgba(0, 0, 0, 0)', 'and underlined');
+  assert.ok(!m.labels.some((l) => /^home$/i.test(l)), m.labels.join(', '));
   await context.close();
 });

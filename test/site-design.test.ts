@@ -176,7 +176,8 @@ test('the section being read is highlighted; the footer links About, Contact, Pr
   const d = doc(await page('/section/politics'));
   assert.equal(d.querySelector('.site-nav a[aria-current="page"]')!.getAttribute('href'), '/section/politics');
   const a = doc(await page('/riverside-tram'));
-  assert.equal(a.querySelector('.site-nav a[aria-current="page"]')!.getAttribute('href'), '/section/politics');
+  assert.equal(a.querySelector('.site-nav a[aria-current="true"]')!.getAttribute('href'), '/section/politics', 'an article: its section, as the current one of a set');
+  assert.equal(a.querySelectorAll('.site-nav a[aria-current="page"]').length, 0, 'the article is not the section\'s page');
   const footer = [...a.querySelectorAll('.site-footer a')].map((x) => x.getAttribute('href'));
   for (const href of ['/about', '/contact', '/privacy', '/newsletters', '/feed.xml', '/feed.atom', '/feed.json']) assert.ok(footer.includes(href), href);
   assert.ok(a.querySelector('article.format-speed-read'), 'the format has its own treatment');

@@ -12,6 +12,7 @@ import type { Article } from '../articles/types.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { markdownToHtml } from '../platform/sanitize.ts';
 import { wantsJson } from '../platform/http.ts';
+import { clockTimeInZone } from '../platform/time.ts';
 import { assertCanEdit, canEdit, canPublish, canView, getOwnership } from '../staff/permissions.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { autosave, previewArticle, saveFromEditor, setFeatureImage, type EditorAction } from '../articles/editor.ts';
@@ -148,16 +149,20 @@ export function articleScreens(web: WebDeps, h: AdminHelpers) {
     const s = h.session(req);
     const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
     if (!fields.headline.trim()) throw new ValidationError('Give the article a headline before it can be saved.', { headline: 'Required.' });
-    const saved = await saveFromEditor({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, null, fields, 'save');
-    return reply.send({ id: saved.id, url: `/admin/articles/${saved.id}`, applied: true, savedAt: saved.updated_at, status: saved.status });
+    const { timeZone } = await h.ctx(req);
+    const saved = await saveFromEditor({ db, staff: s.staff, now: now(), timeZone }, null, fields, 'save');
+    // savedAtText: the time in the publication's zone, for "All changes saved at …" (not the browser's zone).
+    return reply.send({ id: saved.id, url: `/admin/articles/${saved.id}`, applied: true, savedAt: saved.updated_at, savedAtText: clockTimeInZone(new Date(saved.updated_at), timeZone), status: saved.status });
   };
 
   const autosaveExisting: Handler = async (req, reply) => {
     const id = idParam(req);
     const s = h.session(req);
     const fields = fieldsFromBody((req.body ?? {}) as Record<string, unknown>);
-    const r = await autosave({ db, staff: s.staff, now: now(), timeZone: (await h.ctx(req)).timeZone }, id, fields);
-    return reply.send({ id, applied: r.applied, revisionId: r.revisionId, savedAt: now(), status: r.article.status });
+    const { timeZone } = await h.ctx(req);
+    const r = await autosave({ db, staff: s.staff, now: now(), timeZone }, id, fields);
+    const at = now();
+    return reply.send({ id, applied: r.applied, revisionId: r.revisionId, savedAt: at, savedAtText: clockTimeInZone(at, timeZone), status: r.article.status });
   };
 
   // Live preview of the Markdown body: the same conversion and sanitising as saving.

@@ -14,7 +14,7 @@ import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { nextEditions } from '../newsletters/next-editions.ts';
 import { cancelConfirmPage, composerPage, newslettersPage, sendConfirmPage } from './pages/newsletters.ts';
 import { countRecipients } from '../newsletters/stats.ts';
-import { editionPreview } from '../newsletters/preview.ts';
+import { editionPreview, withSampleRecipient } from '../newsletters/preview.ts';
 import { MAIL_FRAME_CSP, MESSAGE_PAGE_CSP } from './outbox.ts';
 import { topUncovered } from '../newswire/coverage/coverage.ts';
 import { fromLocalInput } from '../platform/time.ts';
@@ -61,7 +61,7 @@ export function newsletterScreens(web: WebDeps, h: AdminHelpers) {
     return reply
       .headers({ 'content-security-policy': MAIL_FRAME_CSP, 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' })
       .type('text/html; charset=utf-8')
-      .send(p.html);
+      .send(withSampleRecipient(p.html, web.config.siteUrl));
   };
 
   /** "Send to 12,408 readers now?" before a send starts. */

@@ -106,7 +106,7 @@ export interface AdminHelpers {
   /** The signed-in session (the preHandler has made sure there is one). */
   session(req: FastifyRequest): SessionInfo;
   need(req: FastifyRequest, permission: Permission): SessionInfo;
-  ctx(req: FastifyRequest): Promise<AdminContext & { timeZone: string }>;
+  ctx(req: FastifyRequest): Promise<AdminContext & { timeZone: string; locale: string }>;
   sendPage(reply: FastifyReply, page: string, status?: number): FastifyReply;
   /** Check the CSRF token of a multipart form (fields come before the file). */
   checkCsrf(req: FastifyRequest, token: unknown): void;
@@ -127,7 +127,7 @@ export function adminHelpers(web: WebDeps): AdminHelpers {
     },
     async ctx(req) {
       const pub = await getPublication(db, config);
-      return { session: helpers.session(req), publicationName: pub.name, path: req.url.split('?')[0]!, timeZone: pub.timeZone, outbox: !config.smtpUrl };
+      return { session: helpers.session(req), publicationName: pub.name, path: req.url.split('?')[0]!, timeZone: pub.timeZone, locale: pub.locale, outbox: !config.smtpUrl };
     },
     sendPage(reply, page, status = 200) {
       return reply.code(status).type('text/html; charset=utf-8').send(page);

@@ -7,7 +7,7 @@ import type { WebDeps } from '../web/site.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { getPublication, setPublicationSetting } from '../publication/settings.ts';
 import { parseInput } from '../platform/validate.ts';
-import { isTimeZone } from '../platform/time.ts';
+import { isTimeZone, parseClockTime } from '../platform/time.ts';
 import { upsertFormat, upsertSection } from '../articles/write.ts';
 import { listNewsletters, upsertNewsletter } from '../newsletters/newsletters.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../staff/api-keys.ts';
@@ -167,7 +167,8 @@ export function settingsScreens(web: WebDeps, h: AdminHelpers) {
       name: String(body.name ?? ''),
       description: String(body.description ?? ''),
       scheduleDays: days,
-      scheduleTime: String(body.time ?? ''),
+      // "7:05" and "07.05" are the same time as "07:05"; anything else reaches the check as typed.
+      scheduleTime: parseClockTime(String(body.time ?? '')) ?? String(body.time ?? ''),
       signupDefault: body.signup_default === 'on',
       active: body.active === 'on',
       // Fields this form does not show keep their values.

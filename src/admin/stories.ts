@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
-import { localDate } from '../platform/time.ts';
+import { localDate, parseDay } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
 import { getStory, getStorySettings, linkedArticles, listBlindspots, listStories, mergeCandidates, setStorySettings, spreadOf, storyItems } from '../newswire/stories/store.ts';
 import { hideStory, mergeStories, pinStory, renameStory, splitStory, storyDecisions } from '../newswire/stories/decisions.ts';
@@ -21,8 +21,9 @@ function idOf(req: FastifyRequest): number {
 function dateOf(req: FastifyRequest): string | undefined {
   const v = (req.query as { date?: unknown } | undefined)?.date;
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new ValidationError('Give the day as a date such as 2026-11-25.', { date: 'A date such as 2026-11-25.' });
-  return v;
+  const day = typeof v === 'string' ? parseDay(v) : null;
+  if (!day) throw new ValidationError('Give the day as a date written year-month-day, such as 2026-11-25.', { date: 'A date such as 2026-11-25.' });
+  return day;
 }
 
 function body(req: FastifyRequest): Record<string, unknown> {

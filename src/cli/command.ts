@@ -28,6 +28,12 @@ export interface Command {
   remote: boolean;
   /** Runs without the database and without a data directory (pure tools such as `wire extract`). */
   offline?: boolean;
+  /**
+   * The arguments' own checks (throw UsageError), run before any database is opened or created and
+   * before a command is forwarded to the server: a mistake in how it was called creates nothing.
+   * run() is called only after them, here and in the server.
+   */
+  check?(args: ParsedArgs): void;
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
 }
 

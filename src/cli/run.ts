@@ -16,6 +16,25 @@ export function parseCommandArgs(command: Command, rest: string[]): ParsedArgs {
   }
 }
 
+/**
+ * A command's arguments checked before anything is opened (its options, then its own check): the exit
+ * code 2 with the message and the usage when they are wrong, null when the command may go on.
+ */
+export async function usageProblem(argv: string[], io: CommandIO): Promise<number | null> {
+  const found = findCommand(argv);
+  if (!found) return null;
+  const command = await loadCommand(found.command);
+  try {
+    command.check?.(parseCommandArgs(command, found.rest));
+    return null;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`Error: ${e.message}`);
+    io.err(`Usage: ${command.usage}`);
+    return 2;
+  }
+}
+
 export async function runCommand(argv: string[], cwd: string, io: CommandIO, deps: Deps): Promise<number> {
   const found = findCommand(argv);
   if (!found) {
@@ -25,6 +44,7 @@ export async function runCommand(argv: string[], cwd: string, io: CommandIO, dep
   const command = await loadCommand(found.command);
   try {
     const args = parseCommandArgs(command, found.rest);
+    command.check?.(args);
     return await command.run({ deps, io, cwd }, args);
   } catch (raw) {
     // A value the database refused came from the input (a file, an argument): say so, not SQL.

@@ -208,22 +208,42 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   // PGlite gives its files mode 0666 whatever the umask; its folders are 0700, but tighten the files
   // too, so that a folder opened by hand later exposes nothing (src/platform/data-dir.ts).
   if (dir) secureDataDir(dir);
+  return pgliteDb(pg, async () => {
+    await pg.close();
+    release();
+  });
+}
+
+/**
+ * A Db handle on an open PGlite; `close` runs once, on the handle's first close(). After that the handle
+ * and its transactions refuse every query, so a caller that keeps using it fails instead of reaching
+ * whatever the instance holds next (the test pool hands one instance to file after file).
+ */
+export function pgliteDb(pg: PGliteType, close: () => Promise<void>): Db {
   const bus = new LocalBus();
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const wrap = (q: Pick<PGliteType, 'query' | 'exec'>, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
       kind: 'pglite',
       async query(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows as any[];
       },
       async one(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows[0] as any;
       },
       async exec(sql) {
+        open();
         await q.exec(sql);
       },
       async tx(fn) {
         if (inTx) return fn(db);
+        open();
         const queued: Array<[string, string]> = [];
         const result = await pg.transaction((t) => fn(wrap(t as any, queued)));
         for (const [c, p] of queued) bus.emit(c, p);
@@ -233,7 +253,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
         checkChannel(channel);
         // One process owns an embedded database, so the local bus is the whole audience.
         if (pending) pending.push([channel, payload]);
-        else bus.emit(channel, payload);
+        else if (!closed) bus.emit(channel, payload);
       },
       async listen(channel, onMessage) {
         checkChannel(channel);
@@ -243,8 +263,10 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
         };
       },
       async close() {
-        await pg.close();
-        release();
+        if (closed) return;
+        closed = true;
+        bus.handlers.clear();
+        await close();
       },
     };
     return db;
@@ -292,21 +314,28 @@ async function openPostgres(url: string): Promise<Db> {
     }, ms);
     reconnectTimer.unref();
   };
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const wrap = (q: pgTypes.Pool | pgTypes.PoolClient, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
       kind: 'postgres',
       async query(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows;
       },
       async one(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows[0];
       },
       async exec(sql) {
+        open();
         await q.query(sql);
       },
       async tx(fn) {
         if (inTx) return fn(db);
+        open();
         const client = await pool.connect();
         const queued: Array<[string, string]> = [];
         try {
@@ -339,6 +368,7 @@ async function openPostgres(url: string): Promise<Db> {
         };
       },
       async close() {
+        if (closed) return;
         closed = true;
         if (reconnectTimer) clearTimeout(reconnectTimer);
         listenClient?.release(true);

@@ -146,7 +146,7 @@ export function demoImageSvg(section: string, seed: string): string {
     default: {
       parts.push(`<circle cx="${sunX}" cy="${sunY}" r="${90 + r() * 50}" fill="${accent}"/>`);
       parts.push(hills(r, land2, 620, 160), hills(r, land1, 760, 120));
-      if (section === 'home') {
+      if (section === 'national') {
         for (let i = 0; i < 5; i++) {
           const x = 300 + i * 210 + r() * 40;
           parts.push(`<rect x="${x}" y="700" width="130" height="110" fill="#f4efe6"/>`, `<polygon points="${x - 15},700 ${x + 65},630 ${x + 145},700" fill="${accent}"/>`, `<rect x="${x + 50}" y="750" width="30" height="60" fill="${skyTop}"/>`);

@@ -25,7 +25,7 @@ const ARTICLES: DemoWireArticle[] = [
     headline: 'The river bridge gets its green light, ten years on',
     dek: 'A £40m crossing for walkers and cyclists is approved. Everyone agrees on the price; nobody agrees on whether it is worth it.',
     hoursAgo: 2,
-    section: 'home',
+    section: 'national',
     tags: ['Transport', 'Infrastructure'],
     body: `## What happened
 

@@ -4,12 +4,23 @@
 import type { Deps } from '../deps.ts';
 import { editionContent, getEditionRow } from './editions.ts';
 import { renderEditionEmail } from './render.ts';
+import { SLOT_CLOSE, SLOT_OPEN } from './delivery/mime.ts';
 
 export interface EditionPreview {
   html: string;
   text: string;
   subject: string;
   newsletter: Awaited<ReturnType<typeof editionContent>>['newsletter'];
+}
+
+/**
+ * The preview's per-recipient values, for the editor's frames: the greeting a reader without a name
+ * gets, and the public newsletters page for the links that are signed per reader when sent (the
+ * frames showed the slots' raw markers, "⟦greeting⟧", before). Any other slot is left empty.
+ */
+export function withSampleRecipient(html: string, siteUrl: string): string {
+  const values: Record<string, string> = { greeting: 'Hello,', unsubscribe_url: `${siteUrl}/newsletters`, preferences_url: `${siteUrl}/newsletters` };
+  return html.replace(new RegExp(`${SLOT_OPEN}([a-z_]+)${SLOT_CLOSE}`, 'g'), (_m, key: string) => values[key] ?? '');
 }
 
 export async function editionPreview(deps: Pick<Deps, 'db' | 'config'>, editionId: number): Promise<EditionPreview> {

@@ -15,7 +15,7 @@ import { FeedParseError, parseFeedDocument, type FeedEntry } from './feeds.ts';
 import { HostBackoffError, HostGate, MAX_RETRY_AFTER_WAIT_MS, RobotsCache, describeFetchError, retryAfterMs, wireFetch, wireGet } from './fetcher.ts';
 import { hostOf } from './urls.ts';
 import { maintainWebsub } from './websub.ts';
-import { scheduleWireCluster } from './stories/live.ts';
+import { itemRestamped, scheduleWireCluster } from './stories/live.ts';
 
 export const WIRE_POLL_JOB = 'newswire.poll';
 
@@ -81,9 +81,11 @@ interface PageRow {
   outlet_id: number;
   summary: string | null;
   extract_attempts: number;
+  /** 'seen' when the feed gave no date: the page's date replaces it. */
+  published_source: string;
 }
 
-const PAGE_COLS = 'i.id, i.url, i.outlet_id, i.summary, i.extract_attempts';
+const PAGE_COLS = 'i.id, i.url, i.outlet_id, i.summary, i.extract_attempts, i.published_source';
 
 /**
  * A feed's entries are looked up and inserted in batches of at most this many entries and characters.
@@ -313,12 +315,14 @@ async function usePage(d: WireDeps, pool: ExtractPool, item: PageRow, res: Guard
       WHERE id = $1`,
     [item.id, a.text, a.html, a.byline, a.lang, a.image, pageDate],
   );
+  if (pageDate && item.published_source === 'seen') await itemRestamped(d.db, item.id);
   return { ok: true, error: null };
 }
 
 /** An item whose feed entry had no date takes the page's (once: the feed's own time is never replaced). */
 async function usePageDate(db: Db, id: number, at: Date): Promise<void> {
-  await db.query(`UPDATE wire_items SET published_at = $2, published_source = 'page' WHERE id = $1 AND published_source = 'seen'`, [id, at]);
+  const moved = await db.query(`UPDATE wire_items SET published_at = $2, published_source = 'page' WHERE id = $1 AND published_source = 'seen' RETURNING id`, [id, at]);
+  if (moved.length) await itemRestamped(db, id);
 }
 
 /** One poll run: see the header comment. Returns a summary per outlet. */

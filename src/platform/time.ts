@@ -89,3 +89,34 @@ export function fromLocalInput(v: string, timeZone: string, field = 'publish_at'
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) throw new ValidationError('That publish time is not a real date and time.', { [field]: 'Not a real date and time.' });
   return zonedTimeToUtc(y, mo, d, h, mi, timeZone);
 }
+
+/**
+ * A calendar day typed into the newsroom ("2026-11-25", the order the publish time uses): the same
+ * day normalised, or null when it is not a real date. The newsroom does not use the browser's date
+ * picker, which shows the browser's format (mm/dd/yyyy), not the publication's (decision 0072).
+ */
+export function parseDay(v: string): string | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1000 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A day ("2026-11-25") in words in the publication's locale: "Wednesday 25 November 2026". */
+export function humanDay(day: string, locale: string): string {
+  return dtf(locale, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** A 24-hour wall-clock time typed into the newsroom ("7:05", "07:05"): "07:05", or null. */
+export function parseClockTime(v: string): string | null {
+  const m = /^(\d{1,2})[:.](\d{2})$/.exec(v.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+}
+
+/** "09:30:12": the time of day of an instant on the 24-hour clock in `timeZone` (the autosave's "saved at"). */
+export function clockTimeInZone(date: Date, timeZone: string): string {
+  return dtf('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
+}

@@ -51,9 +51,13 @@ export interface PageMeta {
   noindex?: boolean;
   /** For the <body> class (page kind), used by the stylesheet. */
   kind: string;
-  /** The section this page belongs to: highlighted in the navigation. */
+  /** The section this page belongs to: highlighted in the navigation (aria-current "page" on the section's own page, "true" on its articles). */
   section?: string;
-  /** The page places its own sign-up box (articles: right after the body); no box before the footer. */
+  /**
+   * No sign-up box before the footer: the page places its own (articles: right after the body), or
+   * offers the newsletters itself (the register form's choices, the account's newsletter settings),
+   * or is a step of signing in, where a second email form would only confuse.
+   */
   ownSignup?: boolean;
 }
 
@@ -124,7 +128,7 @@ ${(meta.jsonLd ?? []).map((d) => html`<script type="application/ld+json">${jsonF
     <a class="masthead-link masthead-cta" href="/newsletters">Newsletters</a>
   </div>
   <nav class="site-nav" aria-label="Sections">
-    <ul class="wrap">${site.sections.map((s) => html`<li><a href="/section/${s.slug}"${meta.section === s.slug ? raw(' aria-current="page"') : ''}>${s.name}</a></li>`)}</ul>
+    <ul class="wrap">${site.sections.map((s) => html`<li><a href="/section/${s.slug}"${meta.section === s.slug ? raw(meta.path.split('?')[0] === `/section/${s.slug}` ? ' aria-current="page"' : ' aria-current="true"') : ''}>${s.name}</a></li>`)}</ul>
   </nav>
 </header>
 <main id="main" class="wrap" tabindex="-1">
@@ -148,6 +152,11 @@ ${meta.ownSignup ? '' : signupBox(site)}
   return doc.value;
 }
 
+/** One newsletter as a checkbox with its name, frequency and description (the sign-up box, the register form). */
+export function newsletterChoice(n: Site['newsletters'][number], checked: boolean): SafeHtml {
+  return html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"${checked ? raw(' checked') : ''}> <span class="choice-text"><strong>${n.name}</strong> <span class="choice-when">${n.frequency}</span>${n.description ? html`<span class="choice-desc">${n.description}</span>` : ''}</span></label>`;
+}
+
 /**
  * The newsletter sign-up box, on every page. Without JavaScript the form posts and the server
  * redirects to a result page; with it, /assets/site.js posts it and writes the server's message into
@@ -163,7 +172,7 @@ export function signupBox(site: Site, idSuffix = 'site', opts: { preselect?: str
     <form class="signup-form" method="post" action="/newsletters/subscribe" data-signup>
       ${choices.length
         ? html`<fieldset class="signup-choices"><legend>Choose your newsletters</legend>${choices.map(
-            (n) => html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"${ticked(n.slug, n.checked) ? raw(' checked') : ''}> <span class="choice-text"><strong>${n.name}</strong> <span class="choice-when">${n.frequency}</span>${n.description ? html`<span class="choice-desc">${n.description}</span>` : ''}</span></label>`,
+            (n) => newsletterChoice(n, ticked(n.slug, n.checked)),
           )}</fieldset>`
         : ''}
       <div class="signup-row">

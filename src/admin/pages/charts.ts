@@ -42,7 +42,8 @@ export function lineChart(c: ChartInput): SafeHtml {
   const top = niceMax(Math.max(0, ...c.series.flatMap((s) => s.values)));
   const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / top);
-  const grid = [0, 0.5, 1].map((f) => {
+  // Counts are whole numbers: no half-way line whose label would be rounded (0, 1, 1 on an axis to 1; 3 at 2.5).
+  const grid = [0, 0.5, 1].filter((f) => Number.isInteger(top * f)).map((f) => {
     const v = top * f;
     return `<line class="chart__grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text class="chart__tick" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(v)}</text>`;
   });

@@ -4,6 +4,7 @@
 // shown → registered → paid, by week), the plans and the paywall settings.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import { humanDate, isoInZone } from '../../platform/time.ts';
+import { dayField } from './date-fields.ts';
 import type { MemberRow } from '../../members/admin.ts';
 import type { MemberImportReport, MemberSubscription, Plan } from '../../members/subscriptions.ts';
 import type { PaywallSettings } from '../../members/paywall.ts';
@@ -183,7 +184,7 @@ ${m.subscriptions.length
 <section class="card" aria-labelledby="comp-title"><h2 id="comp-title">Complimentary access</h2>
   <p class="hint">Paid access granted by the newsroom until a date (the end of that day, ${tz}).${comp ? html` Currently ${comp.expires_at ? `until ${humanDate(new Date(comp.expires_at.getTime() - 1), tz, locale)}` : 'with no end'}.` : ''}</p>
   <form method="post" action="${MEMBERS_PATH}/${m.id}/complimentary" class="stack">${csrfField(ctx)}
-    <label for="comp-until">Until</label><input id="comp-until" type="date" name="until" required value="${comp?.expires_at ? day(new Date(comp.expires_at.getTime() - 1)) : ''}">
+    ${dayField({ id: 'comp-until', name: 'until', label: 'Until', value: comp?.expires_at ? day(new Date(comp.expires_at.getTime() - 1)) : '', locale, required: true, hint: 'access ends at the end of that day' })}
     <label for="comp-note">Why <span class="hint">(optional, kept with the grant)</span></label><input id="comp-note" name="note" maxlength="500" value="${comp?.note && comp.note !== 'granted by staff' ? comp.note : ''}">
     <button type="submit">${comp ? 'Change complimentary access' : 'Grant complimentary access'}</button>
   </form>

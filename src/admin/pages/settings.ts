@@ -8,6 +8,7 @@ import type { Staff } from '../../staff/staff.ts';
 import { can, ROLES } from '../../staff/roles.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import { when } from './articles.ts';
+import { clockField } from './date-fields.ts';
 
 export interface TaxonomyRow {
   slug: string;
@@ -133,7 +134,7 @@ export function settingsPage(ctx: AdminContext, part: SettingsPart, d: SettingsD
   let body: SafeHtml | string = '';
   if (part === 'publication') body = publicationPart(ctx, d.publication, vals('publication'));
   else if (part === 'formats' || part === 'sections') body = taxonomyPart(ctx, part, part === 'formats' ? d.formats : d.sections, vals(part), d.edit);
-  else if (part === 'newsletters') body = newslettersPart(ctx, d.newsletters, vals('newsletters'), d.edit);
+  else if (part === 'newsletters') body = newslettersPart(ctx, d.newsletters, d.publication.timeZone, vals('newsletters'), d.edit);
   else if (part === 'mail' && d.mail) body = mailPart(d.mail);
   else if (part === 'staff') body = staffPart(ctx, d.staff, vals('staff'));
   else if (part === 'api-keys' && d.apiKeys) body = apiKeysPart(ctx, d.apiKeys, d.newKey ?? null, vals('api-keys'));
@@ -214,7 +215,7 @@ ${blocked
   );
 }
 
-function newslettersPart(ctx: AdminContext, list: Newsletter[], values?: FormValues, edit?: string | null): SafeHtml {
+function newslettersPart(ctx: AdminContext, list: Newsletter[], timeZone: string, values?: FormValues, edit?: string | null): SafeHtml {
   const editing = edit ? list.find((n) => n.slug === edit) : undefined;
   const days = values ? (values.days ?? '').split(',').map(Number) : editing ? editing.schedule_days : [1, 2, 3, 4, 5];
   const val = (key: string, fallback: string) => v(values, key, fallback);
@@ -235,7 +236,7 @@ function newslettersPart(ctx: AdminContext, list: Newsletter[], values?: FormVal
     <fieldset><legend>Days</legend>${DAYS.map(
       (d, i) => html`<label class="check inline"><input type="checkbox" name="days" value="${i + 1}"${days.includes(i + 1) ? raw(' checked') : ''}> ${d}</label>`,
     )}</fieldset>
-    <label for="nl-time">Send time <span class="hint">(publication time zone)</span></label><input id="nl-time" name="time" type="time" required value="${val('time', editing?.schedule_time ?? '07:00')}">
+    ${clockField({ id: 'nl-time', name: 'time', label: 'Send time', value: val('time', editing?.schedule_time ?? '07:00'), timeZone, required: true })}
     <label class="check"><input type="checkbox" name="signup_default"${checked('signup_default', editing?.signup_default ?? false) ? raw(' checked') : ''}> Ticked in the sign-up box</label>
     <label class="check"><input type="checkbox" name="active"${checked('active', editing?.active ?? true) ? raw(' checked') : ''}> Active</label>
     <div class="buttons"><button type="submit">${editing ? 'Save newsletter' : 'Add newsletter'}</button>${editing ? html` <a href="/admin/settings/newsletters">Cancel</a>` : ''}</div>

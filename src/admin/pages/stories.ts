@@ -9,6 +9,8 @@ import type { StoryDecision } from '../../newswire/stories/decisions.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import { when } from './articles.ts';
 import { WIRE_PATH } from './wire.ts';
+import { dayField } from './date-fields.ts';
+import { humanDay } from '../../platform/time.ts';
 
 export const STORIES_PATH = '/admin/stories';
 /** Seconds between refreshes of today's ranking (admin.js). */
@@ -17,7 +19,7 @@ export const STORIES_REFRESH_S = 60;
 const SIDE_LABEL: Record<Side, string> = { left: 'Left', center: 'Center', right: 'Right' };
 const LEAN_LABEL: Record<string, string> = { left: 'Left', 'lean-left': 'Lean left', center: 'Center', 'lean-right': 'Lean right', right: 'Right', mixed: 'Mixed', unrated: 'Unrated' };
 
-type Ctx = AdminContext & { timeZone: string };
+type Ctx = AdminContext & { timeZone: string; locale: string };
 
 /** The coverage bar: one segment per lean group, its width the group's share of rated outlets, with the counts in words. */
 export function coverageBar(c: { left: number; center: number; right: number }, outlets: number): SafeHtml {
@@ -73,7 +75,7 @@ export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories:
   const main = html`<h1>Stories</h1>
 <p>The wire's stories${isToday ? ' today' : ''}, ranked by how many outlets cover them, how widely across the spectrum, how fast coverage grows and how recent it is. Pinned stories come first. <a href="${STORIES_PATH}/blindspots">This week's blindspots</a> · <a href="${WIRE_PATH}">The wire</a></p>
 <form method="get" action="${STORIES_PATH}" class="filters">
-<label>Day <input type="date" name="date" value="${v.date}" max="${v.today}"></label>
+${dayField({ id: 'stories-day', name: 'date', label: 'Day', value: v.date, locale: ctx.locale, inline: true })}
 <button type="submit">Show</button>
 <p><a href="${STORIES_PATH}?date=${shiftDate(v.date, -1)}" rel="prev">Previous day</a>${!isToday ? html` · <a href="${STORIES_PATH}?date=${shiftDate(v.date, 1)}" rel="next">Next day</a> · <a href="${STORIES_PATH}">Today</a>` : ''}</p>
 </form>
@@ -182,9 +184,9 @@ ${v.decisions.length ? html`<h2>Decisions</h2><ul class="decisions">${v.decision
 export function blindspotsPage(ctx: Ctx, v: { from: string; to: string; stories: WireStory[]; settings: StorySettings; canManage: boolean }, notice: Notice | null): string {
   const main = html`<p><a href="${STORIES_PATH}">← Stories</a></p>
 <h1>Blindspots this week</h1>
-<p>Stories from ${v.from} to ${v.to} covered mostly by one side: at least ${String(v.settings.blindspotMinOutlets)} outlets with a lean, and at least ${String(Math.round(v.settings.blindspotShare * 100))}% of them from one group. Each is a blindspot for the side that barely covered it.</p>
+<p>Stories from ${humanDay(v.from, ctx.locale)} to ${humanDay(v.to, ctx.locale)} covered mostly by one side: at least ${String(v.settings.blindspotMinOutlets)} outlets with a lean, and at least ${String(Math.round(v.settings.blindspotShare * 100))}% of them from one group. Each is a blindspot for the side that barely covered it.</p>
 <form method="get" action="${STORIES_PATH}/blindspots" class="filters">
-<label>Week ending <input type="date" name="date" value="${v.to}"></label>
+${dayField({ id: 'blindspots-day', name: 'date', label: 'Week ending', value: v.to, locale: ctx.locale, inline: true })}
 <button type="submit">Show</button>
 </form>
 ${

@@ -78,7 +78,8 @@
       setState('Saving…');
       postJson(autosaveUrl, data)
         .then(function (r) {
-          var t = new Date(r.savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+          // The server's own wording of the time, in the publication's time zone.
+          var t = r.savedAtText || '';
           setState(r.applied ? 'All changes saved at ' + t : 'Changes kept at ' + t + ' (not live until you press Update)');
           if (r.url && editor.getAttribute('action') === '/admin/articles') {
             // The first autosave created the draft: from now on the form edits it.

@@ -2,6 +2,15 @@
 // Sign-up boxes post in place and show the server's own message in their aria-live region.
 (function () {
   'use strict';
+  // On a phone the section list scrolls sideways: bring the current section into view, so it is seen
+  // highlighted even when it is not among the first few.
+  var nav = document.querySelector('.site-nav ul');
+  var current = nav && nav.querySelector('a[aria-current]');
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    var item = current.parentElement;
+    var left = item.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+    if (left + item.offsetWidth > nav.clientWidth - 32) nav.scrollLeft = Math.max(0, left - 16);
+  }
   var FAILURE = 'There was a problem. Please refresh the page and try again.';
   function show(status, text, isError) {
     status.textContent = text;

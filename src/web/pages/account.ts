@@ -10,8 +10,10 @@ import type { Site } from '../site.ts';
 import { planPrice, registerForm, SUBSCRIBED_INVITATION } from './paywall.ts';
 import type { Plan } from '../../members/subscriptions.ts';
 
+/** The account pages offer the newsletters in their own forms (register, account), or are steps of
+ * signing in: none repeats the site's sign-up box below. */
 function page(site: Site, title: string, path: string, main: SafeHtml): string {
-  return layout(site, { title, path, kind: 'account', noindex: true }, html`<div class="account-page">${main}</div>`);
+  return layout(site, { title, path, kind: 'account', noindex: true, ownSignup: true }, html`<div class="account-page">${main}</div>`);
 }
 
 function errorBox(error?: string): SafeHtml {

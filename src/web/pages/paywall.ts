@@ -8,6 +8,7 @@ import type { Article } from '../../articles/types.ts';
 import type { AccessDecision } from '../../members/access.ts';
 import type { Plan } from '../../members/subscriptions.ts';
 import type { Site } from '../site.ts';
+import { newsletterChoice } from '../layout.ts';
 
 export interface ArticleGate {
   decision: AccessDecision;
@@ -58,9 +59,7 @@ export function registerForm(site: Site, idSuffix: string, next: string, values:
   <label for="register-name-${idSuffix}">Name <span class="optional">(optional)</span></label>
   <input id="register-name-${idSuffix}" type="text" name="name" autocomplete="name" maxlength="200" value="${values.name ?? ''}">
   ${site.newsletters.length
-    ? html`<fieldset><legend>Newsletters to join <span class="optional">(optional)</span></legend>${site.newsletters.map(
-        (n) => html`<label class="choice"><input type="checkbox" name="newsletters" value="${n.slug}"> ${n.name}</label>`,
-      )}</fieldset>`
+    ? html`<fieldset><legend>Newsletters to join <span class="optional">(optional)</span></legend>${site.newsletters.map((n) => newsletterChoice(n, false))}</fieldset>`
     : ''}
   <button type="submit">Register for free</button>
 </form>`;

@@ -163,7 +163,7 @@ ${raw(bodyHtml)}
 </article>
 ${gate && !gate.decision.full ? paywallWall(site, a, gate) : ''}
 ${extra.coverage ?? ''}
-${isPage ? '' : signupBox(site, 'article', { heading: 'Enjoyed this? Get the next one in your inbox' })}
+${isPage || (gate && !gate.decision.full && gate.decision.wall === 'register') ? '' : signupBox(site, 'article', { heading: 'Enjoyed this? Get the next one in your inbox' })}
 ${related.length ? html`<aside class="related" aria-labelledby="related-title"><h2 id="related-title" class="rule-title">Related stories</h2>${storyList(site, related, 3, 'card')}</aside>` : ''}`,
   );
 }
