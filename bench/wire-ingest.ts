@@ -46,15 +46,18 @@ const ports: number[] = await new Promise((resolve, reject) => {
 const feedUrl = (f: number) => `http://127.0.0.1:${ports[f % PORTS]}/feed/${f}.xml`;
 const FEED_URLS = Array.from({ length: FEEDS }, (_, f) => feedUrl(f)).join(',');
 
-// The pipeline runs as the serving process runs it: with the Node options of package.json's start
-// script (the V8 heap limit of decision 0013); WIRE_BENCH_NODE_FLAGS overrides them (e.g. '' for none).
+// The pipeline runs as the serving process runs it: with the environment and Node options of
+// package.json's start script (the V8 heap limit of decision 0013, MALLOC_ARENA_MAX of 0073);
+// WIRE_BENCH_NODE_FLAGS overrides the Node options (e.g. '' for none).
 const startScript: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
-const startFlags = /^node\s+(.*?)\s*bin\/newsdesk\.mjs serve$/.exec(startScript)?.[1]?.split(/\s+/).filter(Boolean);
-if (!startFlags) throw new Error(`package.json's start script is not "node [flags] bin/newsdesk.mjs serve": ${startScript}`);
+const start = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)node\s+(.*?)\s*bin\/newsdesk\.mjs serve$/.exec(startScript);
+if (!start) throw new Error(`package.json's start script is not "[NAME=VALUE...] node [flags] bin/newsdesk.mjs serve": ${startScript}`);
+const startEnv = Object.fromEntries(start[1]!.split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+const startFlags = start[2]!.split(/\s+/).filter(Boolean);
 const nodeFlags = process.env.WIRE_BENCH_NODE_FLAGS !== undefined ? process.env.WIRE_BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : startFlags;
 bench.waiting('the pipeline process to create its outlets');
 const pipeline = bench.fork(path.join(ROOT, 'bench/lib/wire-ingest-pipeline.ts'), [], {
-  env: { ...process.env, FEED_URLS, DATA_DIR: bench.tempDir('wire-ingest-'), WIRE_CONCURRENCY: process.env.WIRE_CONCURRENCY ?? '16' },
+  env: { ...process.env, ...startEnv, FEED_URLS, DATA_DIR: bench.tempDir('wire-ingest-'), WIRE_CONCURRENCY: process.env.WIRE_CONCURRENCY ?? '16' },
   execArgv: [...nodeFlags, '--import', 'tsx'],
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
@@ -92,7 +95,7 @@ const code = await pipelineExit;
 const m = /^result (.*)$/m.exec(pipelineOut);
 if (code !== 0 || !m) throw new Error(`the pipeline process exited (${code}) without a result`);
 const res = JSON.parse(m[1]!) as {
-  stored: number; done: number; errors: number; seconds: number; cpuMs: number; peakRssMb: number; heapLimitMb: number; execArgv: string[];
+  stored: number; done: number; errors: number; seconds: number; cpuMs: number; mainBusy: number; peakRssMb: number; heapLimitMb: number; execArgv: string[];
   extractThreads: number; concurrency: number; before: { rss: number; hwm: number; wasm: number };
   peaks: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; wasm: number };
 };
@@ -100,7 +103,7 @@ const rate = res.stored / res.seconds;
 const peak = res.peakRssMb;
 const p = res.peaks;
 console.log(`wire ingest: ${FEEDS} feeds, ${res.stored} new articles stored (${res.done} with extracted text, ${res.errors} errors) in ${res.seconds.toFixed(1)} s = ${rate.toFixed(1)} articles/s; reference fetch+extract without a database ${refRate.toFixed(1)} pages/s; ratio ${(rate / refRate).toFixed(2)}; CPU per article ${(res.cpuMs / res.stored).toFixed(1)} ms (all threads; the reference ${((refCpu! * 1000) / refPages!).toFixed(1)} ms a page); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores; peak RSS ${peak} MB`);
-console.log(`  the pipeline process: node ${res.execArgv.join(' ') || '(no flags)'} (V8 heap limit ${res.heapLimitMb} MB), ${res.extractThreads} extraction thread(s), ${res.concurrency} requests at once; before the run RSS ${res.before.rss} MB (WASM ${res.before.wasm} MB); peaks during the run (sampled): RSS ${p.rss}, main-thread heap used ${p.heapUsed} / total ${p.heapTotal}, external ${p.external} (array buffers ${p.arrayBuffers}), PGlite WASM ${p.wasm} MB`);
+console.log(`  the pipeline process: ${Object.entries(startEnv).map(([k, v]) => `${k}=${v} `).join('')}node ${res.execArgv.join(' ') || '(no flags)'} (V8 heap limit ${res.heapLimitMb} MB), ${res.extractThreads} extraction thread(s), ${res.concurrency} requests at once, main thread busy ${Math.round(res.mainBusy * 100)}% of the run; before the run RSS ${res.before.rss} MB (WASM ${res.before.wasm} MB); peaks during the run (sampled): RSS ${p.rss}, main-thread heap used ${p.heapUsed} / total ${p.heapTotal}, external ${p.external} (array buffers ${p.arrayBuffers}), PGlite WASM ${p.wasm} MB`);
 const pass = rate >= 50 && peak < 400 && res.stored === FEEDS * ITEMS;
 bench.row({
   name: 'wire ingest (poll, dedupe, fetch, extract, store)',

@@ -6,6 +6,7 @@
 // (every 100 ms), the peak of each part of the process's memory: RSS, the V8 heap of this thread,
 // external and array buffers, and PGlite's WASM memory (which grows and is never given back).
 import fs from 'node:fs';
+import perfHooks from 'node:perf_hooks';
 import { openDb, pgliteOf } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -71,9 +72,11 @@ const sample = () => {
 const t0 = performance.now();
 const timer = setInterval(sample, 100);
 const c0 = process.cpuUsage(); // every thread's: the extraction workers' too
+const elu0 = perfHooks.performance.eventLoopUtilization();
 const r = await pollWire({ db, config, log: createLog('silent'), clock: systemClock }, { force: true });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(c0);
+const mainBusy = perfHooks.performance.eventLoopUtilization(elu0).utilization;
 clearInterval(timer);
 sample();
 const stored = await db.one<{ n: number; done: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE extract_status = 'done')::int AS done FROM wire_items`);
@@ -87,6 +90,7 @@ process.stdout.write(
     errors: r.errors,
     seconds,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainBusy,
     peakRssMb: hwmMb(),
     before,
     peaks: round(peak),
