@@ -7,7 +7,9 @@
 //      >= 0.30 of the same reference (that reader's page, from memory).
 // Newsdesk is a real `newsdesk serve` process (embedded PGlite, demo content); the reference is its own
 // process; both measured in this run with wrk (or autocannon when wrk is absent: only case 2 then,
-// since autocannon cannot vary a header per request here). Figures are provisional on a loaded machine.
+// since autocannon cannot vary a header per request here). Figures are provisional on a loaded machine;
+// each row also gives both servers' CPU time per request (Linux: /proc), which a shared machine
+// disturbs far less than requests a second.
 // Run: node --import tsx bench/members.ts [seconds per run, default 10; 3 with --quick]
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -130,6 +132,24 @@ try {
   await run(`${base}/${slug}`, { cookieFile, seconds: WARMUP_SECONDS });
   await run(`${base}/${slug}`, { cookie: memberCookie, seconds: WARMUP_SECONDS });
 
+  // CPU time (user + system) of a process so far, in ms; null where /proc is not there.
+  const cpuMs = (pid: number | undefined): number | null => {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ, 100 on Linux)
+    } catch {
+      return null;
+    }
+  };
+  const measured = async (pid: number | undefined, load: () => Promise<LoadResult>) => {
+    const c0 = cpuMs(pid);
+    const r = await load();
+    const c1 = cpuMs(pid);
+    const requests = r.rps * SECONDS;
+    return { ...r, cpuUs: c0 === null || c1 === null || !requests ? null : ((c1 - c0) * 1000) / requests };
+  };
+  const us = (v: number | null) => (v === null ? '' : `, ${v.toFixed(1)} µs CPU/req`);
+
   const cases = [
     { name: 'metered article, anonymous, own meter cookie each request', nd: () => run(`${base}/${slug}`, { cookieFile }), ref: () => run(refBase + '/a', { cookieFile }), target: 0.6, p99: 10 },
     { name: 'metered article, signed-in reader', nd: () => run(`${base}/${slug}`, { cookie: memberCookie }), ref: () => run(refBase + '/member', { cookie: memberCookie }), target: 0.3, p99: Infinity },
@@ -137,16 +157,16 @@ try {
   let ok = true;
   for (const c of cases) {
     bench.waiting(`the measured load: ${c.name} (${SECONDS} s each server)`);
-    const r = await c.ref();
-    const n = await c.nd();
+    const r = await measured(ref!.pid, c.ref);
+    const n = await measured(nd.pid, c.nd);
     const ratio = n.rps / r.rps;
     const pass = ratio >= c.target && n.p99 < c.p99 && n.bad === 0;
     ok &&= pass;
     const target = `≥ ${c.target.toFixed(2)} × plain${Number.isFinite(c.p99) ? `, p99 < ${c.p99} ms` : ''}`;
-    console.log(`${c.name}: newsdesk ${Math.round(n.rps)} req/s p99 ${n.p99.toFixed(1)} ms | plain http ${Math.round(r.rps)} req/s p99 ${r.p99.toFixed(1)} ms | ratio ${ratio.toFixed(2)} (target ${target}) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad=${n.bad}` : ''}`);
+    console.log(`${c.name}: newsdesk ${Math.round(n.rps)} req/s p99 ${n.p99.toFixed(1)} ms${us(n.cpuUs)} | plain http ${Math.round(r.rps)} req/s p99 ${r.p99.toFixed(1)} ms${us(r.cpuUs)} | ratio ${ratio.toFixed(2)} (target ${target}) ${pass ? 'PASS' : 'FAIL'}${n.bad ? ` bad=${n.bad}` : ''}`);
     bench.row({
-      name: c.name, figure: n.rps, unit: 'req/s', detail: `p99 ${n.p99.toFixed(1)} ms${n.bad ? `, ${n.bad} bad responses/errors` : ''}`,
-      reference: { figure: r.rps, unit: 'req/s', what: `plain node:http, same bytes (p99 ${r.p99.toFixed(1)} ms)` }, ratio, target, pass,
+      name: c.name, figure: n.rps, unit: 'req/s', detail: `p99 ${n.p99.toFixed(1)} ms${us(n.cpuUs)}${n.bad ? `, ${n.bad} bad responses/errors` : ''}`,
+      reference: { figure: r.rps, unit: 'req/s', what: `plain node:http, same bytes (p99 ${r.p99.toFixed(1)} ms${us(r.cpuUs)})` }, ratio, target, pass,
     });
   }
   process.exitCode = ok ? 0 : 1;

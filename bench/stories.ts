@@ -10,6 +10,10 @@
 // after 20 warm-ups: the Stories screen, a story's admin page (the biggest story and a typical one),
 // GET /api/admin/stories?date= and GET /api/admin/stories/{id}. The reference, measured in the same
 // run on the same database, is the public home page rendered without the page cache (as bench/admin.ts).
+// Each request also reports its process CPU time (the embedded database runs in this process) and the
+// statements it sent, which do not depend on the load of a shared machine. The day's ranking itself
+// (listStories) is measured against the algorithm it replaced (bench/lib/ranking-reference.ts), on
+// the same database in the same run, by CPU time.
 // The live wire: the clusterer's state is rebuilt from the 100,000 stored assignments (timed), then
 // items arrive one at a time and are clustered by the live path (clusterPending: the clusterer's add,
 // the transaction writing the item's story, the story's counts and title); its p99 is measured end to
@@ -19,7 +23,7 @@
 // Time limit: 10 minutes (4 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
 import os from 'node:os';
 import { loadConfig } from '../src/config.ts';
-import { openDb } from '../src/db/index.ts';
+import { openDb, type Db } from '../src/db/index.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLog } from '../src/platform/log.ts';
 import { fixedClock } from '../src/platform/clock.ts';
@@ -29,6 +33,8 @@ import { createStaff } from '../src/staff/staff.ts';
 import { createSession } from '../src/staff/sessions.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { clusterPending, liveWire } from '../src/newswire/stories/live.ts';
+import { listStories } from '../src/newswire/stories/store.ts';
+import { referenceRanking } from './lib/ranking-reference.ts';
 import { seedWireWeek } from './lib/wire-seed.ts';
 import { startBench } from './lib/harness.ts';
 
@@ -61,7 +67,19 @@ try {
   // ---- the screens and the API --------------------------------------------------------------------
   const config = loadConfig({ DATA_DIR: dir, SITE_URL: 'http://localhost', SECRET_KEY: 'bench-secret-key-bench-secret-key-0123456789', LOG_LEVEL: 'silent', PAGE_CACHE_ENTRIES: '0', TIME_ZONE: 'UTC' }, { loadDotEnv: false });
   const deps = { db, config, log: createLog('silent'), clock: fixedClock(now.toISOString()), runtime: createRuntime() };
-  const { app } = await createApp(deps);
+  // The app's statements are counted per request (a count does not depend on the machine's load).
+  let statements = 0;
+  const counting = (d: Db): Db => ({
+    kind: d.kind,
+    query: (sql, params) => (statements++, d.query(sql, params)),
+    one: (sql, params) => (statements++, d.one(sql, params)),
+    exec: (sql) => (statements++, d.exec(sql)),
+    tx: (fn) => d.tx((t) => fn(counting(t))),
+    notify: (channel, payload) => d.notify(channel, payload),
+    listen: (channel, onMessage) => d.listen(channel, onMessage),
+    close: () => d.close(),
+  });
+  const { app } = await createApp({ ...deps, db: counting(db) });
   const staff = await createStaff(db, { email: 'bench@example.com', role: 'editor', name: 'Bench' });
   const session = await createSession(db, staff.id, now);
   const cookie = `nd_session=${session.id}`;
@@ -76,17 +94,25 @@ try {
   async function measure(label: string, url: string, headers: Record<string, string>) {
     bench.waiting(`${WARMUP + RUNS} requests of ${url}`);
     const times: number[] = [];
+    const cpu: number[] = [];
     let bytes = 0;
+    let queries = 0;
     for (let i = 0; i < WARMUP + RUNS; i++) {
+      statements = 0;
+      const c0 = process.cpuUsage();
       const start = performance.now();
       const res = await app.inject({ method: 'GET', url, headers });
       const ms = performance.now() - start;
+      const c = process.cpuUsage(c0);
+      queries = statements;
+      if (i >= WARMUP) cpu.push((c.user + c.system) / 1000);
       if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
       bytes = res.rawPayload.length;
       if (i >= WARMUP) times.push(ms);
     }
     times.sort((a, b) => a - b);
-    return { label, url, p50: quantile(times, 0.5), p99: quantile(times, 0.99), bytes };
+    cpu.sort((a, b) => a - b);
+    return { label, url, p50: quantile(times, 0.5), p99: quantile(times, 0.99), cpu50: quantile(cpu, 0.5), bytes, queries };
   }
 
   const reference = await measure('public home page (uncached)', '/', {});
@@ -99,15 +125,17 @@ try {
     await measure('blindspots of the week', '/admin/stories/blindspots', { cookie }),
   ];
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`\n${pad('request', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('bytes', 9)}p99 vs reference`);
-  console.log(`${pad(reference.label, 40)}${pad(reference.p50.toFixed(1), 9)}${pad(reference.p99.toFixed(1), 9)}${pad(String(reference.bytes), 9)}1.00`);
-  for (const r of results) console.log(`${pad(r.label, 40)}${pad(r.p50.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(String(r.bytes), 9)}${(r.p99 / reference.p99).toFixed(2)}`);
+  const line = (r: typeof reference, ratio: string) =>
+    console.log(`${pad(r.label, 40)}${pad(r.p50.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.cpu50.toFixed(1), 11)}${pad(String(r.queries), 9)}${pad(String(r.bytes), 9)}${ratio}`);
+  console.log(`\n${pad('request', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('CPU p50', 11)}${pad('queries', 9)}${pad('bytes', 9)}p99 vs reference`);
+  line(reference, '1.00');
+  for (const r of results) line(r, (r.p99 / reference.p99).toFixed(2));
   for (const r of results) {
     bench.row({
       name: `${r.label}, ${N.toLocaleString('en-GB')} items`,
       figure: r.p99,
       unit: 'ms p99',
-      detail: `p50 ${r.p50.toFixed(1)} ms; ${RUNS} requests`,
+      detail: `p50 ${r.p50.toFixed(1)} ms, CPU p50 ${r.cpu50.toFixed(1)} ms, ${r.queries} queries a request; ${RUNS} requests`,
       reference: { figure: reference.p99, unit: 'ms p99', what: 'public home page, uncached' },
       ratio: r.p99 / reference.p99,
       target: '< 50 ms p99 at 100,000 items',
@@ -115,6 +143,45 @@ try {
     });
   }
   await app.close();
+
+  // ---- the day's ranking against the previous algorithm -------------------------------------------------
+  // listStories (decision 0062: the candidates' stored items, one statement) and the statement it
+  // replaced (bench/lib/ranking-reference.ts: the items looked up in wire_items), alternately on the
+  // same database, by CPU time (the embedded database runs in this process) and wall-clock; the two
+  // must give the same ranking.
+  bench.waiting(`${RUNS} rankings each, the current and the previous algorithm`);
+  const rankOpts = { date: today, timeZone: 'UTC', now, includeHidden: true, limit: 60 };
+  if (JSON.stringify(await listStories(db, rankOpts)) !== JSON.stringify(await referenceRanking(db, rankOpts))) throw new Error('listStories and the previous algorithm rank differently');
+  const rankTimes = { current: { cpu: [] as number[], wall: [] as number[] }, previous: { cpu: [] as number[], wall: [] as number[] } };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const [k, fn] of [['current', () => listStories(db, rankOpts)], ['previous', () => referenceRanking(db, rankOpts)]] as const) {
+      const c0 = process.cpuUsage();
+      const a = performance.now();
+      await fn();
+      const ms = performance.now() - a;
+      const c = process.cpuUsage(c0);
+      if (i >= WARMUP) {
+        rankTimes[k].wall.push(ms);
+        rankTimes[k].cpu.push((c.user + c.system) / 1000);
+      }
+    }
+  }
+  for (const t of Object.values(rankTimes)) for (const xs of [t.cpu, t.wall]) xs.sort((a, b) => a - b);
+  const rc = rankTimes.current;
+  const rp = rankTimes.previous;
+  console.log(`\nthe day's ranking (${today}, 60 stories of up to 400 candidates), ${RUNS} each, alternately:`);
+  console.log(`  current (stored items, decision 0062): CPU p50 ${quantile(rc.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rc.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms`);
+  console.log(`  previous (items looked up in wire_items): CPU p50 ${quantile(rp.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rp.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rp.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rp.wall, 0.99).toFixed(1)} ms`);
+  bench.row({
+    name: `the day's ranking (listStories), ${N.toLocaleString('en-GB')} items`,
+    figure: quantile(rc.cpu, 0.5),
+    unit: 'ms CPU p50',
+    detail: `wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms; ${RUNS} rankings`,
+    reference: { figure: quantile(rp.cpu, 0.5), unit: 'ms CPU p50', what: 'the previous algorithm (items looked up in wire_items), same run' },
+    ratio: quantile(rc.cpu, 0.5) / quantile(rp.cpu, 0.5),
+    target: null,
+    pass: null,
+  });
 
   // ---- the live wire --------------------------------------------------------------------------------
   bench.waiting(`the clusterer's state rebuilt from ${N.toLocaleString('en-GB')} stored assignments`);

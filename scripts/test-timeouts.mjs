@@ -10,23 +10,29 @@ const require = createRequire(import.meta.url);
 const nodeTest = require('node:test');
 const ms = Number(process.env.TEST_TIMEOUT ?? 120_000);
 
+/** test()'s arguments with the default timeout added to its options when they set none. */
+export function withTimeout(args) {
+  if (!Number.isFinite(ms) || ms <= 0) return args;
+  const i = args.findIndex((a) => a !== null && typeof a === 'object');
+  if (i === -1) {
+    const fn = args.findIndex((a) => typeof a === 'function');
+    args.splice(fn === -1 ? args.length : fn, 0, { timeout: ms });
+  } else if (args[i].timeout === undefined) {
+    args[i] = { ...args[i], timeout: ms };
+  }
+  return args;
+}
+
 function withDefaultTimeout(original) {
   const wrapped = function (...args) {
-    const i = args.findIndex((a) => a !== null && typeof a === 'object');
-    if (i === -1) {
-      const fn = args.findIndex((a) => typeof a === 'function');
-      args.splice(fn === -1 ? args.length : fn, 0, { timeout: ms });
-    } else if (args[i].timeout === undefined) {
-      args[i] = { ...args[i], timeout: ms };
-    }
-    return original.apply(this, args);
+    return original.apply(this, withTimeout(args));
   };
   for (const k of ['skip', 'todo', 'only']) if (typeof original[k] === 'function') wrapped[k] = (...a) => wrapped(...insert(a, k));
   return wrapped;
 }
 
 /** test.skip(name, fn) is test(name, { skip: true }, fn): keep that meaning through the wrapper. */
-function insert(args, flag) {
+export function insert(args, flag) {
   const i = args.findIndex((a) => a !== null && typeof a === 'object');
   if (i === -1) {
     const fn = args.findIndex((a) => typeof a === 'function');

@@ -2,9 +2,19 @@
 // The test command. `npm test` runs every test/**/*.test.ts (what CI runs); `npm run test:fast` runs
 // the fast tier only (see below); arguments narrow the run: `npm test -- test/feeds.test.ts`.
 //
-// Database: each test file opens its own fresh copy of one migrated template.
+// Processes (decision 0008). Fast-tier files (below) run in shared test processes, one per slot of
+// TEST_CONCURRENCY: scripts/test-worker.mjs loads tsx, the app and the embedded databases once and runs
+// the files it is given one after another, each as a node:test test of its own with the file's tests
+// inside; a file that fails, or leaves a timer running, ends its process and the next file gets a new
+// one. Slow-tier files run each as its own `node --test` process, as does every file with `--isolate`
+// (or TEST_ISOLATE=1). `node scripts/test.mjs test/X.test.ts` runs X alone in a new process, as it would
+// be first in the queue: a file must pass that way. Files with their own process start first, then the
+// shared ones, each group longest first by this machine's last run (node_modules/.cache/newsdesk/test-times.json).
+//
+// Database: each test file opens a fresh, migrated database (test/helpers/db.ts).
 //   - default: PGlite. The template is the dump of src/db/template.ts, built at `npm install` (or here,
-//     once, when missing) and loaded into an in-memory database by each file.
+//     once, when missing). A process loads it into an in-memory database when it first needs one, and
+//     keeps the databases its files close, emptied back to the template for the next file.
 //   - TEST_DATABASE_URL (or DATABASE_URL) set: that PostgreSQL server. The template is a database
 //     created there; each file gets `CREATE DATABASE ... TEMPLATE ...` and drops it afterwards.
 //
@@ -12,15 +22,21 @@
 //   - every test: TEST_TIMEOUT ms (default 120000) unless the test sets its own `{ timeout }`
 //     (scripts/test-timeouts.mjs, preloaded into each file);
 //   - every file: TEST_FILE_TIMEOUT s (default 600) for all its tests (`--test-timeout`, which Node 20
-//     applies to the file as a whole); a file still running 15 s after that (stuck in a synchronous
-//     loop, or kept alive by a leaked handle) is killed with its whole process group. Both fail it.
-// Files run in parallel (TEST_CONCURRENCY, default 2), each as `node --test` on that file; a file's
-// output is printed in one piece when it ends, followed by a summary of every file.
+//     applies to the file as a whole; in a shared process, the file's own test); a file still running
+//     15 s after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
+//     its whole process group. Both fail it. In a shared process a file also fails when it leaves a
+//     server or a socket open after its after() cleanups (alone, that would keep its process alive).
+// TEST_CONCURRENCY files run at a time (default 2, one per core); a file's output is printed in one
+// piece when it ends, followed by a summary of every file (with its CPU time in a shared process).
 //
 // Tiers. The fast tier is every file that runs in this process's children alone: a file is slow when
 // it, or a test/ helper it imports, imports node:child_process (it spawns processes: the CLI, benches,
 // crash tests) or playwright-core (Chromium). A file can state its tier instead, with a comment line
-// `// test-tier: slow` (for an in-process file that is slow anyway) or `// test-tier: fast`.
+// `// test-tier: slow` (for an in-process file that is slow anyway, or one that cannot share a
+// process) or `// test-tier: fast`.
+//
+// Looking into it: TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
+// a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +47,8 @@ import { tierOf } from './test-tiers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUTS = pathToFileURL(path.join(root, 'scripts', 'test-timeouts.mjs')).href;
+const WORKER = path.join(root, 'scripts', 'test-worker.mjs');
+const REPORTER = pathToFileURL(path.join(root, 'scripts', 'test-worker-reporter.mjs')).href;
 process.chdir(root);
 register();
 
@@ -46,9 +64,11 @@ function findTests(dir) {
 
 let args = process.argv.slice(2);
 const fast = args.includes('--fast');
-args = args.filter((a) => a !== '--fast');
+const isolate = args.includes('--isolate') || process.env.TEST_ISOLATE === '1';
+args = args.filter((a) => a !== '--fast' && a !== '--isolate');
 let files = args.length ? args : findTests('test');
-if (fast) files = files.filter((f) => tierOf(f) === 'fast');
+const tiers = new Map(files.map((f) => [f, tierOf(f)]));
+if (fast) files = files.filter((f) => tiers.get(f) === 'fast');
 if (!files.length) {
   console.error('no test files found');
   process.exit(1);
@@ -114,7 +134,12 @@ if (pgUrl) {
   console.log(`# database: PGlite (embedded), ${had ? 'template from the install cache' : 'template built'} (${Date.now() - started} ms)`);
 }
 env.NEWSDESK_TEST_PARENT_PID = String(process.pid);
-console.log(`# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`);
+const sharedFiles = isolate ? [] : files.filter((f) => tiers.get(f) === 'fast');
+console.log(
+  `# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time` +
+    (sharedFiles.length ? ` (${sharedFiles.length} in shared processes, ${files.length - sharedFiles.length} in a process each)` : ', each in its own process') +
+    `; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`,
+);
 
 /** Run one file in its own process group; resolve with its outcome once it exits or is killed. */
 function runFile(file) {
@@ -147,6 +172,110 @@ function runFile(file) {
   });
 }
 
+const { RESULT_MARK } = await import(REPORTER);
+
+/**
+ * A shared test process (scripts/test-worker.mjs, decision 0008): runs fast-tier files one at a time,
+ * loading tsx, the app and its embedded databases once. Each file has the same limits as a file of its
+ * own: the per-test and per-file limits inside the process, and a kill of the whole process group 15 s
+ * after the file's limit (a synchronous loop). A file that fails ends the process: the next file gets a
+ * fresh one, so nothing a failing file left behind reaches another.
+ */
+class SharedProcess {
+  constructor() {
+    this.child = spawn(process.execPath, [...(process.env.TEST_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEST_CPU_PROF}`] : []), '--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
+    running.add(this.child);
+    this.out = '';
+    this.current = null;
+    this.gone = null;
+    this.ready = new Promise((resolve) => {
+      this.child.on('message', (m) => m?.type === 'ready' && resolve(true));
+      this.child.on('exit', () => resolve(false));
+    });
+    const take = (d) => {
+      this.out += d;
+      this.settle();
+    };
+    this.child.stdout.setEncoding('utf8').on('data', take);
+    this.child.stderr.setEncoding('utf8').on('data', take);
+    this.child.on('error', () => {});
+    // 'close' (the output read to its end) does not always follow 'exit' once the IPC channel has been
+    // disconnected: whichever comes, with a moment for the output after 'exit'.
+    const gone = (code, signal) => {
+      if (this.gone) return;
+      running.delete(this.child);
+      this.gone = { code, signal };
+      this.settle();
+      this.onGone?.();
+    };
+    this.child.on('close', gone);
+    this.child.on('exit', (code, signal) => setTimeout(() => gone(code, signal), 500));
+  }
+
+  /** Run one file here; resolves with its outcome (the same shape as runFile's). */
+  run(file) {
+    return new Promise((resolve) => {
+      const t0 = Date.now();
+      this.current = { file, resolve, t0, timedOut: false };
+      this.current.timer = setTimeout(() => {
+        if (this.current) this.current.timedOut = true;
+        this.kill();
+      }, perFile + 15_000);
+      this.ready.then((ok) => {
+        if (ok && this.current?.file === file) this.child.send({ type: 'run', file, perFileMs: perFile }, () => {});
+      });
+    });
+  }
+
+  /** Finish the current file when its result line has arrived, or when the process has gone. */
+  settle() {
+    const c = this.current;
+    if (!c) return;
+    const i = this.out.indexOf(RESULT_MARK);
+    const j = i === -1 ? -1 : this.out.indexOf('\n', i);
+    let r;
+    if (j !== -1) {
+      const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
+      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      this.out = this.out.slice(j + 1);
+    } else if (this.gone) {
+      const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
+      r = { ok: false, code: this.gone.code, signal: this.gone.signal, tests: 0, fail: 0, skipped: 0, out: this.out + why };
+      this.out = '';
+    } else return;
+    clearTimeout(c.timer);
+    this.current = null;
+    c.resolve({ file: c.file, timedOut: c.timedOut, ms: Date.now() - c.t0, shared: true, ...r, ok: r.ok && !c.timedOut });
+  }
+
+  kill() {
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** Let the process exit once its files are done (it exits when the IPC channel closes). */
+  async end() {
+    if (this.gone) return;
+    const closed = new Promise((r) => (this.onGone = r));
+    try {
+      this.child.disconnect();
+    } catch {
+      /* gone */
+    }
+    const t = setTimeout(() => this.kill(), 10_000);
+    await closed;
+    clearTimeout(t);
+    if (this.out.trim()) process.stdout.write(this.out.endsWith('\n') ? this.out : this.out + '\n');
+  }
+}
+
 const running = new Set();
 const stopAll = () => {
   for (const c of running) {
@@ -167,17 +296,51 @@ process.on('SIGTERM', () => {
 });
 
 const results = [];
-const queue = [...files];
+const ending = [];
+// Files with a process of their own first (the long ones: benches, crash tests, browsers), then the shared.
+// Among each, the longest last time first (node_modules/.cache/newsdesk/test-times.json, this machine's
+// own record), so that no long file starts last while the other processes sit idle; new files first.
+const TIMES = path.join(root, 'node_modules', '.cache', 'newsdesk', 'test-times.json');
+let lastTimes = {};
+try {
+  lastTimes = JSON.parse(fs.readFileSync(TIMES, 'utf8'));
+} catch {
+  /* first run */
+}
+const longestFirst = (list) => [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b));
+const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...longestFirst(sharedFiles)];
 async function worker() {
+  let shared = null;
   while (queue.length) {
-    const r = await runFile(queue.shift());
+    const file = queue.shift();
+    let r;
+    if (sharedFiles.includes(file)) {
+      shared ??= new SharedProcess();
+      r = await shared.run(file);
+      if (!r.ok) shared.kill();
+      else if (r.recycle) ending.push(shared.end());
+      if (!r.ok || r.recycle) shared = null;
+    } else {
+      if (shared) await shared.end();
+      shared = null;
+      r = await runFile(file);
+    }
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
     const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
-    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s\n`);
+    console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ` (shared process${r.cpuMs !== undefined ? `, ${(r.cpuMs / 1000).toFixed(1)} s CPU` : ''})` : ''}\n`);
   }
+  if (shared) await shared.end();
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+await Promise.all(ending);
+try {
+  for (const r of results) lastTimes[r.file] = r.ms;
+  fs.mkdirSync(path.dirname(TIMES), { recursive: true });
+  fs.writeFileSync(TIMES, JSON.stringify(lastTimes, null, 1) + '\n');
+} catch {
+  /* only an ordering hint */
+}
 
 await cleanup();
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
+import { pgliteOf } from '../src/db/index.ts';
 import { migrate, pendingMigrations } from '../src/db/migrate.ts';
 import { maintainDb, startDbMaintenance } from '../src/db/maintenance.ts';
 import { createLog } from '../src/platform/log.ts';
@@ -110,4 +111,27 @@ test('a due upkeep pass waits for a moment without requests, and runs anyway onc
   assert.equal(passes, 2);
   assert.ok(looks > before, 'it looked for a quiet moment first');
   await m2.stop();
+});
+
+test('a closed test database refuses queries; the next one starts from the template, even when it reuses the same embedded database', async () => {
+  const first = await openTestDb();
+  await first.query(`INSERT INTO settings (key, value) VALUES ('pool-check', '"1"')`);
+  const seeded = await first.query(`SELECT * FROM wire_cluster_state`);
+  await first.query(`DELETE FROM wire_cluster_state`);
+  await first.close();
+  await assert.rejects(first.query('SELECT 1'), /closed/);
+  const next = await openTestDb();
+  if (next.kind === 'pglite') assert.equal(pgliteOf(next), pgliteOf(first), 'the embedded database was reused');
+  assert.equal(await next.one(`SELECT 1 FROM settings WHERE key = 'pool-check'`), undefined, 'the last file’s rows are gone');
+  assert.deepEqual(await next.query(`SELECT * FROM wire_cluster_state`), seeded, 'the template’s own rows are back');
+  assert.deepEqual(await pendingMigrations(next), []);
+});
+
+test('a test database whose schema a test changed is not handed out again', async () => {
+  const db = await openTestDb();
+  await db.exec(`CREATE TABLE pool_scratch (id int)`);
+  await db.close();
+  const next = await openTestDb();
+  if (next.kind === 'pglite') assert.notEqual(pgliteOf(next), pgliteOf(db));
+  assert.equal(await next.one(`SELECT to_regclass('pool_scratch') AS t`).then((r) => r!.t), null);
 });

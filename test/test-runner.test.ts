@@ -1,5 +1,7 @@
 // scripts/test.mjs: a test that never finishes fails at the default per-test limit, a file stuck in a
-// synchronous loop is killed at the per-file limit, the rest still run, and the exit code says so.
+// synchronous loop is killed at the per-file limit, the rest still run, and the exit code says so;
+// in the shared processes of the fast tier (decision 0008) a file that leaves a server running fails,
+// and a failed file's process is not reused.
 // scripts/test-tiers.mjs: which files are in the fast tier.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +36,24 @@ test('a file stuck in a synchronous loop is killed at its time limit and named',
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /stuck\.fixture\.mjs: (KILLED: still running after the file time limit of 2 s|FAILED)/);
   assert.match(r.stdout, /failed: \S*stuck\.fixture\.mjs/);
+});
+
+test('shared processes: a file that leaves a server running fails and is named; a failed file’s process is not reused; --isolate gives each its own', { timeout: 120_000 }, () => {
+  const r = runner(['leaks.fixture.mjs', 'fails.fixture.mjs', 'clean.fixture.mjs', 'passes.fixture.mjs'], { TEST_CONCURRENCY: '1' });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /4 in shared processes/);
+  assert.match(r.stdout, /✔ starts a server and forgets it/);
+  assert.match(r.stdout, /left running after its tests and their after\(\) cleanups: TCPServerWrap/);
+  assert.match(r.stdout, /leaks\.fixture\.mjs: FAILED[^\n]*\(shared process\)/);
+  assert.match(r.stdout, /✖ fails[^\n]*\n[\s\S]*?Expected values to be strictly equal/);
+  assert.match(r.stdout, /fails\.fixture\.mjs: FAILED \(exit 1\), 2 test\(s\)/);
+  assert.match(r.stdout, /clean\.fixture\.mjs: ok, 1 test\(s\)/);
+  assert.match(r.stdout, /passes\.fixture\.mjs: ok, 1 test\(s\)/);
+  assert.match(r.stdout, /4 file\(s\), 5 test\(s\), 2 file\(s\) failed/);
+  const alone = runner(['passes.fixture.mjs'], { TEST_CONCURRENCY: '1', TEST_ISOLATE: '1' });
+  assert.equal(alone.status, 0, alone.stdout + alone.stderr);
+  assert.match(alone.stdout, /each in its own process/);
+  assert.doesNotMatch(alone.stdout, /shared process/);
 });
 
 test('the fast tier: files that spawn processes or a browser, directly or through a helper, are slow; a marker decides otherwise', () => {

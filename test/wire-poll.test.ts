@@ -13,7 +13,8 @@ import { systemClock } from '../src/platform/clock.ts';
 import type { Deps } from '../src/deps.ts';
 import { createRuntime } from '../src/platform/runtime.ts';
 import { createOutlet, getOutlet, updateOutlet } from '../src/newswire/outlets.ts';
-import { pollWire, scheduleWirePoll, WIRE_POLL_JOB } from '../src/newswire/poller.ts';
+import { pollWire, scheduleWirePoll, storeEntries, WIRE_POLL_JOB } from '../src/newswire/poller.ts';
+import type { FeedEntry } from '../src/newswire/feeds.ts';
 import { articlePage, paragraphs, rss, send, startFeedServer } from './helpers/feed-server.ts';
 
 const db = await openTestDb();
@@ -340,4 +341,40 @@ test('a paused outlet is not polled; a due feed queues one poll run', T, async (
   assert.equal(await scheduleWirePoll(db), false, 'one poll run at a time');
   const jobs = await db.query<any>(`SELECT name FROM jobs WHERE name = $1 AND status = 'queued'`, [WIRE_POLL_JOB]);
   assert.equal(jobs.length, 1);
+});
+
+test('a large feed is stored in batches (one transaction): duplicates across batch boundaries are still one item each, and a kill mid-feed stores none of it', T, async () => {
+  const o = await createOutlet(db, { name: 'Large Feed Outlet', url: 'http://127.0.0.1:9/large/', feeds: ['http://127.0.0.1:9/large/feed'] });
+  const feed = (await db.one<any>('SELECT id, outlet_id FROM wire_feeds WHERE outlet_id = $1', [o.id]))!;
+  const entry = (i: number, summaryChars = 100): FeedEntry => ({
+    guid: `large-${i}`,
+    url: `http://127.0.0.1:9/large/a/${i}`,
+    title: `Large feed story ${i}`,
+    summary: 'Words of a summary. '.repeat(summaryChars / 20),
+    author: null,
+    published: new Date(Date.now() - i * 1000).toISOString(),
+  });
+  // 350 entries (more than three batches of 100), with long summaries so that some batches end on size;
+  // the same GUID again at 250 (first at 5) and the same URL again at 300 (first at 10, another GUID).
+  const entries = Array.from({ length: 350 }, (_, i) => entry(i, 2000));
+  entries[250] = { ...entry(5, 2000) };
+  entries[300] = { ...entry(301, 2000), guid: 'large-other', url: entries[10]!.url };
+  // A transaction that fails after its batches (a crash before commit) leaves nothing behind.
+  await assert.rejects(
+    db.tx(async (tx) => {
+      await storeEntries(tx, { id: feed.id, outlet_id: feed.outlet_id, fetch_allowed: false }, entries, new Date());
+      throw new Error('killed');
+    }),
+    /killed/,
+  );
+  assert.equal((await items(o.id)).length, 0);
+  const ids = await db.tx((tx) => storeEntries(tx, { id: feed.id, outlet_id: feed.outlet_id, fetch_allowed: false }, entries, new Date()));
+  assert.equal(ids.length, 348, 'every entry once: the two repeats are not new items');
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  const rows = await items(o.id);
+  assert.equal(rows.length, 348);
+  assert.equal(new Set(rows.map((r: any) => r.url)).size, 348);
+  assert.equal(new Set(rows.map((r: any) => r.guid)).size, 348);
+  // Polled again: nothing new.
+  assert.equal((await db.tx((tx) => storeEntries(tx, { id: feed.id, outlet_id: feed.outlet_id, fetch_allowed: false }, entries, new Date()))).length, 0);
 });

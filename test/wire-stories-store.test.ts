@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
 import { createOutlet } from '../src/newswire/outlets.ts';
 import {
-  blindspotOf, dayRange, getStory, getStoryBySlug, getStorySettings, linkedArticles, listBlindspots, listStories, rankScore, setStorySettings, sideOf, spreadOf, storyItems,
+  blindspotOf, dayRange, defaultStorySettings, getStory, getStoryBySlug, getStorySettings, linkedArticles, listBlindspots, listStories, rankScore, setStorySettings, sideOf, spreadOf, storyItems,
 } from '../src/newswire/stories/store.ts';
+import { recountStories } from '../src/newswire/stories/live.ts';
 import { NotFoundError, ValidationError } from '../src/platform/errors.ts';
 
 const db = await openTestDb();
@@ -135,6 +136,8 @@ test('the day\'s stories ranked, pinned first and hidden out, counted on the loc
   for (const o of [0, 1, 2, 3, 4, 5, 6]) await item(hidden, o, 'Hidden story', at(1 + o));
   const old = await story('rank-old', 'Old', at(-8), at(-2), { outlet_count: 7 });
   for (const o of [0, 1, 2, 3, 4, 5, 6]) await item(old, o, 'Old story', at(-8 + o));
+  // As the live wire leaves them: counts and the items' times and outlets on the story (migration 055).
+  await recountStories(db, [big, small, pinned, hidden, old], defaultStorySettings);
   const now = new Date(at(12));
   const ranked = await listStories(db, { date: day, timeZone: 'UTC', now });
   assert.deepEqual(ranked.map((s) => s.slug), ['rank-pinned', 'rank-big', 'rank-small']);

@@ -4,6 +4,7 @@
 // the function that uses it (see docs/decisions/0002-plain-sql.md).
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { secureDataDir } from '../platform/data-dir.ts';
 import type { PGlite as PGliteType } from '@electric-sql/pglite';
 import type pgTypes from 'pg';
@@ -160,7 +161,23 @@ function checkChannel(channel: string) {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
 }
 
+/**
+ * PGlite's Postgres is a 9 MB WebAssembly module that V8 compiles with its baseline compiler
+ * (Liftoff) and then recompiles, function by function as they get hot, with its optimising one
+ * (TurboFan). The second tier's code and the memory its compilations leave in the allocator's arenas
+ * cost the process about 60 MB of resident memory for a few per cent of database CPU time
+ * (decision 0044), so the module is compiled with Liftoff only. V8 reads the flag when it compiles a
+ * module, so it is set before the first database opens, in every process that opens one.
+ */
+let wasmTierSet = false;
+function baselineWasmOnly(): void {
+  if (wasmTierSet) return;
+  wasmTierSet = true;
+  v8.setFlagsFromString('--liftoff-only');
+}
+
 async function openPglite(opts: OpenOptions): Promise<Db> {
+  baselineWasmOnly();
   const { PGlite } = await import('@electric-sql/pglite');
   let release = () => {};
   let dir: string | undefined;
@@ -191,22 +208,42 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   // PGlite gives its files mode 0666 whatever the umask; its folders are 0700, but tighten the files
   // too, so that a folder opened by hand later exposes nothing (src/platform/data-dir.ts).
   if (dir) secureDataDir(dir);
+  return pgliteDb(pg, async () => {
+    await pg.close();
+    release();
+  });
+}
+
+/**
+ * A Db handle on an open PGlite; `close` runs once, on the handle's first close(). After that the handle
+ * and its transactions refuse every query, so a caller that keeps using it fails instead of reaching
+ * whatever the instance holds next (the test pool hands one instance to file after file).
+ */
+export function pgliteDb(pg: PGliteType, close: () => Promise<void>): Db {
   const bus = new LocalBus();
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const wrap = (q: Pick<PGliteType, 'query' | 'exec'>, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
       kind: 'pglite',
       async query(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows as any[];
       },
       async one(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows[0] as any;
       },
       async exec(sql) {
+        open();
         await q.exec(sql);
       },
       async tx(fn) {
         if (inTx) return fn(db);
+        open();
         const queued: Array<[string, string]> = [];
         const result = await pg.transaction((t) => fn(wrap(t as any, queued)));
         for (const [c, p] of queued) bus.emit(c, p);
@@ -216,7 +253,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
         checkChannel(channel);
         // One process owns an embedded database, so the local bus is the whole audience.
         if (pending) pending.push([channel, payload]);
-        else bus.emit(channel, payload);
+        else if (!closed) bus.emit(channel, payload);
       },
       async listen(channel, onMessage) {
         checkChannel(channel);
@@ -226,8 +263,10 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
         };
       },
       async close() {
-        await pg.close();
-        release();
+        if (closed) return;
+        closed = true;
+        bus.handlers.clear();
+        await close();
       },
     };
     return db;
@@ -275,21 +314,28 @@ async function openPostgres(url: string): Promise<Db> {
     }, ms);
     reconnectTimer.unref();
   };
+  const open = () => {
+    if (closed) throw new Error('the database is closed');
+  };
   const wrap = (q: pgTypes.Pool | pgTypes.PoolClient, pending: Array<[string, string]> | null): Db => {
     const inTx = pending !== null;
     const db: Db = {
       kind: 'postgres',
       async query(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows;
       },
       async one(sql, params) {
+        open();
         return (await q.query(sql, params as any[])).rows[0];
       },
       async exec(sql) {
+        open();
         await q.query(sql);
       },
       async tx(fn) {
         if (inTx) return fn(db);
+        open();
         const client = await pool.connect();
         const queued: Array<[string, string]> = [];
         try {
@@ -322,6 +368,7 @@ async function openPostgres(url: string): Promise<Db> {
         };
       },
       async close() {
+        if (closed) return;
         closed = true;
         if (reconnectTimer) clearTimeout(reconnectTimer);
         listenClient?.release(true);

@@ -133,39 +133,42 @@ export async function anonymousEntry(deps: WebDeps, site: Site, a: Article, rela
   };
 }
 
-// The banner's few texts ("2 free articles left this month"), each rendered once.
-const banners = new Map<string, string>();
+// The banner's few texts ("2 free articles left this month"), each rendered once: by period and
+// signed in or not, then by what is left (a small whole number; null and others rendered each time
+// they are asked, which THE access rule does not answer for a full view).
+const banners = new Map<string, string[]>();
 function bannerHtml(remaining: number | null, period: 'month' | 'week', signedIn: boolean): string {
-  const key = `${remaining}|${period}|${signedIn}`;
-  let b = banners.get(key);
-  if (b === undefined) {
-    b = paywallBanner({ decision: { full: true, wall: null, count: false, remaining }, period, signedIn }).value;
-    if (banners.size > 5000) banners.clear();
-    banners.set(key, b);
-  }
-  return b;
+  const render = () => paywallBanner({ decision: { full: true, wall: null, count: false, remaining }, period, signedIn }).value;
+  if (remaining === null || !Number.isInteger(remaining) || remaining < 0 || remaining > 1000) return render();
+  const key = period === 'week' ? (signedIn ? 'week|member' : 'week') : signedIn ? 'month|member' : 'month';
+  let list = banners.get(key);
+  if (!list) banners.set(key, (list = []));
+  return (list[remaining] ??= render());
 }
 
 /**
  * The page cache's gate for anonymous readers: THE access rule with the meter from the signed cookie,
- * without the database. Counting a view only rewrites the cookie.
+ * without the database. Counting a view only rewrites the cookie (read and written with the least
+ * work: src/members/paywall.ts, decision 0054).
  */
 export function anonymousGate(deps: WebDeps): Gate {
   const secure = deps.config.siteUrl.startsWith('https:');
+  const secret = deps.config.secretKey;
   return (cookieHeader, entry) => {
     const { article, paywall, timeZone } = entry.rule as AnonymousRule;
     const now = deps.clock.now();
     const period = meterPeriod(now, timeZone, paywall.period);
     const counted = article.access === 'metered' && paywall.meter_enabled && !article.meterExempt
-      ? readMeterCookie(deps.config.secretKey, cookieValue(cookieHeader, METER_COOKIE), period, now)
+      ? readMeterCookie(secret, cookieValue(cookieHeader, METER_COOKIE), period, now)
       : [];
     const d = decideAccess(article, ANONYMOUS, 'page', { enabled: paywall.meter_enabled, limit: paywall.anonymous_limit, counted });
     if (!d.full) deps.walls?.hit(now, timeZone);
-    return {
-      full: d.full,
-      banner: d.full ? bannerHtml(d.remaining, paywall.period, false) : '',
-      setCookie: d.count ? meterSetCookie(writeMeterCookie(deps.config.secretKey, period, [...counted, article.id], now), secure) : null,
-    };
+    let setCookie: string | null = null;
+    if (d.count) {
+      counted.push(article.id);
+      setCookie = meterSetCookie(writeMeterCookie(secret, period, counted, now), secure);
+    }
+    return { full: d.full, banner: d.full ? bannerHtml(d.remaining, paywall.period, false) : '', setCookie };
   };
 }
 

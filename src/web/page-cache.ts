@@ -69,12 +69,7 @@ function splitUrl(url: string): [string, string] {
  * does not make a page personal.
  */
 export function hasOwnCookie(header: string | undefined): boolean {
-  if (!header) return false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim().startsWith('nd_')) return true;
-  }
-  return false;
+  return !!header && someCookieName(header, isOwnName);
 }
 
 /**
@@ -83,12 +78,26 @@ export function hasOwnCookie(header: string | undefined): boolean {
  * article reads, and which gated entries decide on per request.
  */
 export function hasPersonalCookie(header: string | undefined): boolean {
-  if (!header) return false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (name.startsWith('nd_') && name !== 'nd_meter') return true;
+  return !!header && someCookieName(header, isPersonalName);
+}
+
+const isOwnName = (name: string) => name.startsWith('nd_');
+const isPersonalName = (name: string) => name.startsWith('nd_') && name !== 'nd_meter';
+
+/**
+ * Whether any cookie's name (trimmed; pairs without '=' have none) passes `test`. The header is walked
+ * in place, not split: this runs on every request the cache sees.
+ */
+function someCookieName(header: string, test: (name: string) => boolean): boolean {
+  let start = 0;
+  const len = header.length;
+  while (start < len) {
+    const eq = header.indexOf('=', start);
+    if (eq === -1) return false;
+    let end = header.indexOf(';', start);
+    if (end === -1) end = len;
+    if (eq < end && test(header.slice(start, eq).trim())) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -130,6 +139,8 @@ interface GatedBody {
   raw: Buffer;
   br?: Buffer;
   gzip?: Buffer;
+  /** The whole header list for each way this body is sent (encoding and x-cache), but Set-Cookie. */
+  heads?: Map<string, string[]>;
 }
 const MAX_BANNERS = 64;
 const gatedBodies = new WeakMap<GatedEntry, { lead: GatedBody; memberLead?: GatedBody; full: Map<string, GatedBody> }>();
@@ -190,13 +201,21 @@ export const MEMBER_SESSION_COOKIE = 'nd_member';
 export function isMemberOnly(header: string | undefined): boolean {
   if (!header) return false;
   let member = false;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (!name.startsWith('nd_') || name === 'nd_meter') continue;
-    if (name !== MEMBER_SESSION_COOKIE || member) return false;
-    member = true;
+  let start = 0;
+  const len = header.length;
+  while (start < len) {
+    const eq = header.indexOf('=', start);
+    if (eq === -1) break;
+    let end = header.indexOf(';', start);
+    if (end === -1) end = len;
+    if (eq < end) {
+      const name = header.slice(start, eq).trim();
+      if (name.startsWith('nd_') && name !== 'nd_meter') {
+        if (name !== MEMBER_SESSION_COOKIE || member) return false;
+        member = true;
+      }
+    }
+    start = end + 1;
   }
   return member;
 }
@@ -352,9 +371,18 @@ export class PageCache implements FrontCache {
     const enc = chooseEncoding(req.headers['accept-encoding']);
     const encoded = encodedBody(body, enc);
     const bytes = encoded ?? body.raw;
-    const headers = (encoded ? (enc === 'br' ? this.gatedFlat.br : this.gatedFlat.gzip) : this.gatedFlat.identity).slice();
-    headers.push('content-type', entry.contentType, 'content-length', String(bytes.length), 'x-cache', xCache);
-    if (answer.setCookie) headers.push('set-cookie', answer.setCookie);
+    const way = encoded ? (enc === 'br' ? (xCache === 'HIT' ? 'br|HIT' : 'br|MISS') : xCache === 'HIT' ? 'gzip|HIT' : 'gzip|MISS') : xCache;
+    const heads = (body.heads ??= new Map());
+    let headers = heads.get(way);
+    if (!headers) {
+      headers = (encoded ? (enc === 'br' ? this.gatedFlat.br : this.gatedFlat.gzip) : this.gatedFlat.identity).slice();
+      headers.push('content-type', entry.contentType, 'content-length', String(bytes.length), 'x-cache', xCache);
+      heads.set(way, headers);
+    }
+    if (answer.setCookie) {
+      headers = headers.slice();
+      headers.push('set-cookie', answer.setCookie);
+    }
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : bytes);
   }

@@ -197,7 +197,7 @@ export async function mergeStoryRows(tx: Db, survivor: number, loser: number): P
     [survivor, loser],
   );
   await tx.query(
-    `UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, outlet_ids = '{}', left_count = 0, center_count = 0, right_count = 0,
+    `UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}', left_count = 0, center_count = 0, right_count = 0,
             blindspot = NULL, pinned = false, updated_at = now() WHERE id = $2`,
     [survivor, loser],
   );
@@ -222,19 +222,23 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
 
 /**
  * Recomputes stories' counts (items, distinct outlets, per lean group), span and blindspot from their
- * items, and their working title where an editor has not given one.
+ * items, and their working title where an editor has not given one; and the items' published times
+ * and outlets in published order (item_published, item_outlet_ids: what the day's ranking reads,
+ * migration 055, decision 0062). Every write that moves items between stories, or changes a
+ * clustered item's published time, ends with this for the stories it touched.
  */
 export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<void> {
   if (!ids.length) return;
   const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
   await tx.query(
     `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, outlet_ids = a.oids, left_count = a.l, center_count = a.c, right_count = a.r,
-            first_seen_at = a.first, last_updated_at = a.last,
+            item_published = a.ts, item_outlet_ids = a.os, first_seen_at = a.first, last_updated_at = a.last,
             blindspot = ${blindspotSql('a.l', 'a.c', 'a.r', '$2', '$3')},
             title = CASE WHEN s.title_by_editor OR t.title IS NULL OR t.title = '' THEN s.title ELSE t.title END,
             updated_at = now()
        FROM (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
                     array_agg(DISTINCT i.outlet_id ORDER BY i.outlet_id) AS oids,
+                    array_agg(i.published_at ORDER BY i.published_at, i.id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.id) AS os,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean = 'center')::int AS c,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
@@ -245,6 +249,24 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
       WHERE s.id = a.story_id`,
     [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
   );
+}
+
+/**
+ * An item's published time changed after it was stored (its page gave the date its feed did not): when
+ * it is in a story already, the story's span and the times the day's ranking reads are recounted.
+ * Under the cluster state's row lock (not bumped: the assignments did not change), so a cluster batch
+ * recounting the same story at the same moment cannot write figures from before this change.
+ */
+export async function itemRestamped(db: Db, itemId: number): Promise<void> {
+  if (!(await db.one('SELECT 1 FROM wire_items WHERE id = $1 AND story_id IS NOT NULL', [itemId]))) return;
+  await db.tx(async (tx) => {
+    await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+    const r = await tx.one<{ story_id: string | number | null }>('SELECT story_id FROM wire_items WHERE id = $1', [itemId]);
+    if (r?.story_id === null || r?.story_id === undefined) return;
+    const id = Number(r.story_id);
+    await recountStories(tx, [id], await getStorySettings(tx));
+    await announceStoryChanges(tx, [id]);
+  });
 }
 
 /** The working titles of stories, from the in-memory clusterer. */
