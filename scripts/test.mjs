@@ -184,7 +184,8 @@ const { RESULT_MARK } = await import(REPORTER);
 class SharedProcess {
   constructor() {
     this.child = spawn(process.execPath, [...(process.env.TEST_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEST_CPU_PROF}`] : []), '--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
-      env,
+      // The pool of embedded databases (test/helpers/db.ts) keeps them only in a shared process.
+      env: { ...env, NEWSDESK_TEST_SHARED: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
