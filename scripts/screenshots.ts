@@ -158,6 +158,12 @@ try {
       window.scrollTo(0, 0);
       await document.fonts.ready;
     });
+    // Chromium paints a frame outside the viewport blank in a full-page capture (the composer's phone
+    // preview): a page with frames is captured with a viewport as tall as the page.
+    if (await page.$$eval('iframe', (f) => f.length)) {
+      await page.setViewportSize({ width, height: Math.min(16_000, await page.evaluate(() => document.documentElement.scrollHeight)) });
+      await page.waitForTimeout(500);
+    }
     const file = path.join(outDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`  ${path.basename(file)}  ${url}  (${res?.status() ?? '?'})`);
