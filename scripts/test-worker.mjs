@@ -17,6 +17,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { insert, withTimeout } from './test-timeouts.mjs';
 
+// test/helpers/db.ts keeps the embedded databases a file closes for the next file only in this process.
+process.env.NEWSDESK_TEST_SHARED = '1';
+
 const require = createRequire(import.meta.url);
 const nodeTest = require('node:test');
 const topLevel = nodeTest.test;

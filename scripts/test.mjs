@@ -35,7 +35,8 @@
 // `// test-tier: slow` (for an in-process file that is slow anyway, or one that cannot share a
 // process) or `// test-tier: fast`.
 //
-// Looking into it: TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
+// Looking into it: TEST_SHUFFLE=N runs the shared files in an order drawn from N (no file may depend on
+// what ran before it in its process); TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
 // a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -184,8 +185,7 @@ const { RESULT_MARK } = await import(REPORTER);
 class SharedProcess {
   constructor() {
     this.child = spawn(process.execPath, [...(process.env.TEST_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TEST_CPU_PROF}`] : []), '--import', 'tsx', `--test-reporter=${REPORTER}`, '--test-reporter-destination=stdout', WORKER], {
-      // The pool of embedded databases (test/helpers/db.ts) keeps them only in a shared process.
-      env: { ...env, NEWSDESK_TEST_SHARED: '1' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
@@ -308,8 +308,28 @@ try {
 } catch {
   /* first run */
 }
-const longestFirst = (list) => [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b));
-const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...longestFirst(sharedFiles)];
+// Files named on the command line run in the order given.
+const longestFirst = (list) => (args.length ? list : [...list].sort((a, b) => (lastTimes[b] ?? Infinity) - (lastTimes[a] ?? Infinity) || a.localeCompare(b)));
+// TEST_SHUFFLE=N: the shared files in an order drawn from seed N instead, to show that no file depends
+// on what ran before it in its process.
+const shuffleSeed = process.env.TEST_SHUFFLE;
+function shuffled(list, seed) {
+  let a = (Number(seed) >>> 0) || 1;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...list].sort();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+if (shuffleSeed) console.log(`# shared files in the order of TEST_SHUFFLE=${shuffleSeed}`);
+const queue = [...longestFirst(files.filter((f) => !sharedFiles.includes(f))), ...(shuffleSeed ? shuffled(sharedFiles, shuffleSeed) : longestFirst(sharedFiles))];
 async function worker() {
   let shared = null;
   while (queue.length) {
@@ -336,7 +356,7 @@ async function worker() {
 await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 await Promise.all(ending);
 try {
-  for (const r of results) lastTimes[r.file] = r.ms;
+  for (const r of results) if (!path.isAbsolute(r.file)) lastTimes[r.file] = r.ms;
   fs.mkdirSync(path.dirname(TIMES), { recursive: true });
   fs.writeFileSync(TIMES, JSON.stringify(lastTimes, null, 1) + '\n');
 } catch {

@@ -38,21 +38,23 @@ test('a file stuck in a synchronous loop is killed at its time limit and named',
   assert.match(r.stdout, /failed: \S*stuck\.fixture\.mjs/);
 });
 
-test('shared processes: a file that leaves a server running fails and is named; a failed file’s process is not reused; --isolate gives each its own', { timeout: 120_000 }, () => {
+test('shared processes: a file that leaves a server running fails and is named; a failed file’s process is not reused; --isolate gives each its own', { timeout: 150_000 }, () => {
   const r = runner(['leaks.fixture.mjs', 'fails.fixture.mjs', 'clean.fixture.mjs', 'passes.fixture.mjs'], { TEST_CONCURRENCY: '1' });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /4 in shared processes/);
   assert.match(r.stdout, /✔ starts a server and forgets it/);
   assert.match(r.stdout, /left running after its tests and their after\(\) cleanups: TCPServerWrap/);
-  assert.match(r.stdout, /leaks\.fixture\.mjs: FAILED[^\n]*\(shared process\)/);
+  assert.match(r.stdout, /leaks\.fixture\.mjs: FAILED[^\n]*\(shared process/);
   assert.match(r.stdout, /✖ fails[^\n]*\n[\s\S]*?Expected values to be strictly equal/);
   assert.match(r.stdout, /fails\.fixture\.mjs: FAILED \(exit 1\), 2 test\(s\)/);
   assert.match(r.stdout, /clean\.fixture\.mjs: ok, 1 test\(s\)/);
   assert.match(r.stdout, /passes\.fixture\.mjs: ok, 1 test\(s\)/);
   assert.match(r.stdout, /4 file\(s\), 5 test\(s\), 2 file\(s\) failed/);
-  const alone = runner(['passes.fixture.mjs'], { TEST_CONCURRENCY: '1', TEST_ISOLATE: '1' });
+  // In a process of its own a file's test database is closed with it, so the process ends with its tests.
+  const alone = runner(['passes.fixture.mjs', 'db.fixture.mjs'], { TEST_CONCURRENCY: '1', TEST_ISOLATE: '1', TEST_FILE_TIMEOUT: '30' });
   assert.equal(alone.status, 0, alone.stdout + alone.stderr);
   assert.match(alone.stdout, /each in its own process/);
+  assert.match(alone.stdout, /db\.fixture\.mjs: ok, 1 test\(s\)/);
   assert.doesNotMatch(alone.stdout, /shared process/);
 });
 

@@ -283,9 +283,15 @@ test("a headline's first word can be a name; an outlet's second item on a story 
   ];
   assert.ok(together(odile, { outletPenalty: 1 }));
   assert.ok(!together(odile, { outletPenalty: 0.01 }));
-  // Another outlet, or the same one a day later, is not penalised.
+  // Another outlet, or the same one more than outletHours later, is not penalised.
   assert.ok(together([odile[0]!, { ...odile[1]!, outlet: 'Hill Times' }], { outletPenalty: 0.01 }));
-  assert.ok(together([odile[0]!, { ...odile[1]!, published: t + 20 * 3_600_000 }], { outletPenalty: 0.01 }));
+  assert.ok(together([odile[0]!, { ...odile[1]!, published: t + 30 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
+  assert.ok(!together([odile[0]!, { ...odile[1]!, published: t + 20 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
+  // The outlet's own update of its item (a near-duplicate headline) is not penalised: that is how a
+  // wire service refiles ("UPDATE 2-"); with the exception off, it is.
+  const update: WireItem[] = [odile[0]!, { id: 'o3', title: 'UPDATE 1-Storm Odile batters the west coast, thousands without power', outlet: 'Coast Post', published: t + 3_600_000 }];
+  assert.ok(together(update, { outletPenalty: 0.01 }));
+  assert.ok(!together(update, { outletPenalty: 0.01, outletDuplicate: 0 }));
 });
 
 test('an item that scores with two fragments of one story bridges them (merged, and reported); names that disagree keep them apart', T, () => {

@@ -180,8 +180,7 @@ async function pooledPglite(): Promise<Db> {
   }
   const mine = p;
   return pgliteDb(mine.pg, async () => {
-    // Kept for the next file only in a shared process: in a file's own process an open PGlite's timer
-    // would keep the process from ever exiting once its tests are done.
+    // Only a shared test process keeps them: a PGlite left open keeps a process of its own alive.
     if (process.env.NEWSDESK_TEST_SHARED === '1' && idle.length < MAX_IDLE) return void idle.push(mine);
     await mine.pg.close().catch(() => {});
     live(-1);

@@ -95,6 +95,10 @@ export interface ClusterOptions {
    * rule is unchanged, so an item that no other story comes near still joins (0 = one threshold).
    */
   bigStoryThreshold: number;
+  /** Share of the IDF taken from story frequencies (stories holding the term) instead of item frequencies (0 = items only). */
+  storyIdf: number;
+  /** An item at least this alike (headline-word cosine) to the outlet's own item in the story is its update: no outlet penalty (0 = off). */
+  outletDuplicate: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -114,8 +118,8 @@ export const defaultClusterOptions: ClusterOptions = {
   gateFull: 0.25,
   linkWeight: 0,
   initialName: 0.6,
-  outletPenalty: 0.8,
-  outletHours: 12,
+  outletPenalty: 0.5,
+  outletHours: 24,
   graceHours: 3,
   leadNames: 0.4,
   crossNames: 1,
@@ -124,6 +128,8 @@ export const defaultClusterOptions: ClusterOptions = {
   bridgeNames: 0,
   bridgeItemNames: 0.25,
   bigStoryThreshold: 0.2,
+  storyIdf: 0,
+  outletDuplicate: 0.5,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -224,6 +230,9 @@ export class StoryClusterer {
   private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
+  /** Story frequencies: how many stories hold the term (storyIdf). */
+  private sf: Int32Array = new Int32Array(1024);
+  private storiesMade = 0;
   /** The id of the same string in the other of the names and headline-words families, or -1 (crossNames). */
   private twin: Int32Array = new Int32Array(1024).fill(-1);
   private docs = 0;
@@ -556,6 +565,9 @@ export class StoryClusterer {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
+        const sf = new Int32Array(this.df.length);
+        sf.set(this.sf);
+        this.sf = sf;
         const twin = new Int32Array(this.df.length).fill(-1);
         twin.set(this.twin);
         this.twin = twin;
@@ -578,7 +590,10 @@ export class StoryClusterer {
    * hundred items, where a big story's own names are in a tenth of them) weighs terms as a long one would.
    */
   private idf(id: number): number {
-    return Math.log((this.docs + this.options.priorDocs + 2) / (this.df[id]! + 1)) + 1;
+    const d = Math.log((this.docs + this.options.priorDocs + 2) / (this.df[id]! + 1)) + 1;
+    const a = this.options.storyIdf;
+    if (!a) return d;
+    return (1 - a) * d + a * (Math.log((this.storiesMade + 2) / (this.sf[id]! + 1)) + 1);
   }
 
   private capRatio = (w: string): number => {
@@ -719,16 +734,26 @@ export class StoryClusterer {
     }
   }
 
-  /** Whether the story holds an item of the same outlet within `outletHours` of this one (the 64 latest are looked at). */
+  /**
+   * Whether the story holds an item of the same outlet within `outletHours` of this one that this one
+   * is not an update of (the 64 latest are looked at; items an editor merged or split do not count).
+   */
   private sameOutlet(state: ItemState, s: Story): boolean {
     const o = state.outlet;
     if (!o) return false;
     const span = this.options.outletHours * 3_600_000;
+    const dup = this.options.outletDuplicate;
+    let found = false;
     for (let k = s.items.length - 1, n = 0; k >= 0 && n < 64; k--, n++) {
       const it = this.itemsById.get(s.items[k]!)!;
-      if (it.outlet === o && Math.abs(it.published - state.published) <= span) return true;
+      // An item an editor placed (merged or split) is the editor's call, not evidence of another story.
+      if (it.outlet === o && Math.abs(it.published - state.published) <= span && !this.group.has(it.id)) {
+        // The outlet's own update of that item (a new version, a corrected headline): no penalty.
+        if (dup > 0 && cosine(state.vec[F_WORDS]!, it.vec[F_WORDS]!) >= dup) return false;
+        found = true;
+      }
     }
-    return false;
+    return found;
   }
 
   /** Document frequencies and the index learn from an item once it is placed. */
@@ -1067,9 +1092,11 @@ export class StoryClusterer {
   private addVector(s: Story, state: ItemState): void {
     if (state.strong) s.strong++;
     if (s.items.length === 0 && s.sum === null) {
+      this.storiesMade++;
       for (let f = 0; f < FAMILIES; f++) {
         const v = state.vec[f]!;
         if (!v.ids.length) continue;
+        for (const id of v.ids) this.sf[id]!++;
         s.has[f] = 1;
         s.norm2[f] = 1;
         if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
@@ -1101,6 +1128,7 @@ export class StoryClusterer {
         if (old === undefined) {
           m.set(id, w);
           n2 += w * w;
+          this.sf[id]!++;
           if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s);
         } else {
           m.set(id, old + w);
@@ -1256,6 +1284,21 @@ export function headlineSpin(t: string): number {
   if (len < 25) p += 0.1;
   else if (len > 120) p += 0.1;
   return p;
+}
+
+/** Dot product of two L2-normalised sparse vectors. */
+function cosine(x: SparseVec, y: SparseVec): number {
+  let dot = 0;
+  let i = 0;
+  let j = 0;
+  while (i < x.ids.length && j < y.ids.length) {
+    const a = x.ids[i]!;
+    const b = y.ids[j]!;
+    if (a === b) dot += x.w[i++]! * y.w[j++]!;
+    else if (a < b) i++;
+    else j++;
+  }
+  return dot;
 }
 
 function binaryIndex(a: Int32Array, x: number): number {

@@ -170,18 +170,23 @@ export async function bumpVersion(tx: Db): Promise<number> {
 
 /** The slug of a new story: a few words of its first title and its id (unique, and stable from then on). */
 export function storySlug(title: string, id: number): string {
-  const words = slugify(title).split('-').filter(Boolean).slice(0, 8).join('-').slice(0, 60).replace(/-+$/, '');
-  return `${words || 'story'}-${id}`;
+  return `${slugWords(title)}-${id}`;
 }
 
-/** Inserts a story row; returns its id. */
+function slugWords(title: string): string {
+  const words = slugify(title).split('-').filter(Boolean).slice(0, 8).join('-').slice(0, 60).replace(/-+$/, '');
+  return words || 'story';
+}
+
+/** Inserts a story row (in one statement: its slug ends in the id it is given); returns its id. */
 export async function createStoryRow(tx: Db, title: string, at: Date): Promise<number> {
-  const id = Number((await tx.one<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('wire_stories', 'id')) AS n`))!.n);
-  await tx.query(
-    `INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $4)`,
-    [id, storySlug(title, id), title.slice(0, 500), at],
+  const r = await tx.one<{ id: string | number }>(
+    `INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at) OVERRIDING SYSTEM VALUE
+     SELECT n.id, $1 || '-' || n.id, $2, $3, $3 FROM (SELECT nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id) n
+     RETURNING id`,
+    [slugWords(title), title.slice(0, 500), at],
   );
-  return id;
+  return Number(r!.id);
 }
 
 /**
