@@ -149,11 +149,21 @@ try {
       const imgs = [...document.querySelectorAll('img')];
       imgs.forEach((i) => (i.loading = 'eager'));
       await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; }))));
-      // The composer's email previews too (lazy frames below the fold): reloaded eagerly, then waited for.
-      const frames = [...document.querySelectorAll('iframe[loading=lazy]')] as HTMLIFrameElement[];
-      await Promise.all(frames.map((f) => new Promise((r) => { f.onload = r; f.onerror = r; f.loading = 'eager'; f.src = f.src; setTimeout(r, 5000); })));
+      // The composer's email previews too (lazy frames below the fold): each scrolled to, so that it
+      // loads and is painted, then back to the top.
+      for (const f of [...document.querySelectorAll('iframe')]) {
+        f.scrollIntoView();
+        await new Promise((r) => { f.addEventListener('load', r, { once: true }); setTimeout(r, 1500); });
+      }
+      window.scrollTo(0, 0);
       await document.fonts.ready;
     });
+    // Chromium paints a frame outside the viewport blank in a full-page capture (the composer's phone
+    // preview): a page with frames is captured with a viewport as tall as the page.
+    if (await page.$$eval('iframe', (f) => f.length)) {
+      await page.setViewportSize({ width, height: Math.min(16_000, await page.evaluate(() => document.documentElement.scrollHeight)) });
+      await page.waitForTimeout(500);
+    }
     const file = path.join(outDir, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`  ${path.basename(file)}  ${url}  (${res?.status() ?? '?'})`);

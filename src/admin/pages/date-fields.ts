@@ -25,8 +25,9 @@ export function dayField(o: DayFieldOptions): SafeHtml {
   const hintId = `${o.id}-hint`;
   const input = html`<input id="${o.id}" name="${o.name}" type="text" inputmode="numeric" autocomplete="off" placeholder="YYYY-MM-DD" maxlength="10" size="11" pattern="\\d{4}-\\d{1,2}-\\d{1,2}" title="A date written year-month-day, like 2026-11-25" value="${o.value}" aria-describedby="${hintId}"${o.required ? raw(' required') : ''}>`;
   const hint = html`<span id="${hintId}" class="hint date-hint">${day ? html`${humanDay(day, o.locale)}. ` : ''}Year-month-day, like 2026-11-25${o.hint ? html`; ${o.hint}` : ''}.</span>`;
+  // Inline (the filters above a list): label, field and hint kept together as one cell of the row.
   return o.inline
-    ? html`<label for="${o.id}">${o.label}</label> ${input} ${hint}`
+    ? html`<div class="date-field"><label for="${o.id}">${o.label}</label>${input}${hint}</div>`
     : html`<label for="${o.id}">${o.label}</label>${input}${hint}`;
 }
 
