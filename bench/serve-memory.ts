@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { startBench } from './lib/harness.ts';
+import { startScript } from './lib/start-script.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -83,12 +84,10 @@ delete env.DATABASE_URL;
 
 // The server is started as `npm start` starts it: with the Node options of package.json's start script
 // (the V8 heap limit that keeps garbage from growing the serving process: decision 0013).
-const startScript: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
-const nodeFlags = /^node\s+(.*?)\s*bin\/newsdesk\.mjs serve$/.exec(startScript)?.[1]?.split(/\s+/).filter(Boolean);
-if (!nodeFlags) throw new Error(`package.json's start script is not "node [flags] bin/newsdesk.mjs serve": ${startScript}`);
-console.log(`  the server runs as npm start runs it: node ${[...nodeFlags, 'bin/newsdesk.mjs', 'serve'].join(' ')}`);
+const { env: startEnv, flags: nodeFlags } = startScript(ROOT);
+console.log(`  the server runs as npm start runs it: ${Object.entries(startEnv).map(([k, v]) => `${k}=${v} `).join('')}node ${[...nodeFlags, 'bin/newsdesk.mjs', 'serve'].join(' ')}`);
 bench.waiting('the server to start');
-const server: ChildProcess = bench.spawn(process.execPath, [...nodeFlags, BIN, 'serve'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+const server: ChildProcess = bench.spawn(process.execPath, [...nodeFlags, BIN, 'serve'], { env: { ...env, ...startEnv }, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 let serverOut = '';
 await new Promise<void>((resolve, reject) => {
   server.stdout!.on('data', (c) => {

@@ -14,11 +14,11 @@
 // WIRE_CONCURRENCY=N: requests at once (default 16 here).
 // WIRE_BENCH_NODE_FLAGS='...': the pipeline's Node options instead of the start script's.
 // WIRE_BENCH_TRACE=1: the pipeline's memory every 100 ms on stderr.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBench } from './lib/harness.ts';
+import { startScript } from './lib/start-script.ts';
 
 const bench = startBench({ name: 'wire-ingest', limit: { full: 600, quick: 240 } });
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,11 +49,7 @@ const FEED_URLS = Array.from({ length: FEEDS }, (_, f) => feedUrl(f)).join(',');
 // The pipeline runs as the serving process runs it: with the environment and Node options of
 // package.json's start script (the V8 heap limit of decision 0013, MALLOC_ARENA_MAX of 0073);
 // WIRE_BENCH_NODE_FLAGS overrides the Node options (e.g. '' for none).
-const startScript: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
-const start = /^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)node\s+(.*?)\s*bin\/newsdesk\.mjs serve$/.exec(startScript);
-if (!start) throw new Error(`package.json's start script is not "[NAME=VALUE...] node [flags] bin/newsdesk.mjs serve": ${startScript}`);
-const startEnv = Object.fromEntries(start[1]!.split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
-const startFlags = start[2]!.split(/\s+/).filter(Boolean);
+const { env: startEnv, flags: startFlags } = startScript(ROOT);
 const nodeFlags = process.env.WIRE_BENCH_NODE_FLAGS !== undefined ? process.env.WIRE_BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : startFlags;
 bench.waiting('the pipeline process to create its outlets');
 const pipeline = bench.fork(path.join(ROOT, 'bench/lib/wire-ingest-pipeline.ts'), [], {
