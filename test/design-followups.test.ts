@@ -11,7 +11,7 @@ import { signedIn } from './helpers/newsroom.ts';
 import { seedNewsletters, listNewsletters } from '../src/newsletters/newsletters.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { setPublicationSetting } from '../src/publication/settings.ts';
-import { clockTimeInZone, humanDay, parseClockTime, parseDay } from '../src/platform/time.ts';
+import { clockTimeInZone, humanDateTime, humanDay, parseClockTime, parseDay } from '../src/platform/time.ts';
 import { demo } from '../src/demo/content.ts';
 
 const NOW = '2026-11-20T12:00:00Z';
@@ -149,4 +149,23 @@ test('the demo publication has no section called "Home": that is the masthead\'s
   assert.ok(demo.sections.length > 3);
   for (const s of demo.sections) assert.notEqual(s.name.toLowerCase(), 'home', s.slug);
   for (const a of demo.articles) assert.ok(demo.sections.some((s) => s.slug === a.section), `${a.slug}: ${a.section} is a section`);
+});
+
+test('newsroom dates are worded in the publication\'s locale as well as its zone', { timeout: 30_000 }, async () => {
+  const published = new Date('2026-11-20T10:00:00Z');
+  const us = humanDateTime(published, 'America/New_York', 'en-US');
+  const gb = humanDateTime(published, 'America/New_York', 'en-GB');
+  assert.notEqual(us, gb, 'the two locales word the date differently');
+  try {
+    await setPublicationSetting(db, 'locale', 'en-US');
+    for (const path of ['/admin/articles', '/admin/front']) {
+      const page = await admin.c.page(path);
+      assert.ok(page.includes(us), `${path} words the date as en-US does (${us})`);
+      assert.ok(!page.includes(gb), `${path} does not word it as en-GB does`);
+    }
+    await setPublicationSetting(db, 'locale', 'en-GB');
+    assert.ok((await admin.c.page('/admin/articles')).includes(gb), 'back to en-GB wording');
+  } finally {
+    await setPublicationSetting(db, 'locale', 'en-GB');
+  }
 });

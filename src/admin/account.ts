@@ -17,9 +17,9 @@ import { newsletterGrowth, recentEditionReports } from '../newsletters/stats.ts'
 /** Weeks of subscriber growth the dashboard draws. */
 const WEEKS = 12;
 
-/** "20 Nov" in the publication's zone. */
-function shortDate(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d);
+/** "20 Nov" in the publication's zone and locale. */
+function shortDate(d: Date, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone }).format(d);
 }
 import { accountPage } from './pages/account.ts';
 
@@ -35,7 +35,7 @@ export function accountScreens(web: WebDeps, h: AdminHelpers) {
     const [articles, editions, growth, reports] = await Promise.all([dashboardArticles(db, since), nextEditions(web), newsletterGrowth(db, t, WEEKS), recentEditionReports(db, 5)]);
     // Without SMTP nothing is sent: editors are told where the mail went.
     const outbox = !config.smtpUrl && can(ctx.session.staff.role, 'newsletters.manage') ? listOutboxMessages(config.dataDir, { limit: 0 }).total : null;
-    const weeks = Array.from({ length: WEEKS }, (_, i) => shortDate(new Date(t.getTime() - (WEEKS - 1 - i) * 7 * 86_400_000), ctx.timeZone));
+    const weeks = Array.from({ length: WEEKS }, (_, i) => shortDate(new Date(t.getTime() - (WEEKS - 1 - i) * 7 * 86_400_000), ctx.timeZone, ctx.locale));
     return h.sendPage(reply, dashboardPage(ctx, ctx.timeZone, articles, editions, noticeFrom(req.query), outbox, { growth, weeks, reports }));
   };
 

@@ -51,7 +51,7 @@ export function frontScreens(web: WebDeps, h: AdminHelpers) {
 type Row = { id: number; headline: string; published_at: Date | null; editors_pick: boolean };
 
 function frontPageScreen(ctx: AdminContext, tz: string, lead: Row | null, pinned: boolean, recent: Row[], notice: Notice | null): string {
-  const when = (d: Date | null) => (d ? humanDateTime(d, tz, 'en-GB') : '');
+  const when = (d: Date | null) => (d ? humanDateTime(d, tz, ctx.locale ?? 'en-GB') : '');
   const rows: SafeHtml[] = recent.map(
     (a) => html`<tr><td>${a.headline}${a.editors_pick ? html` <span class="hint">(editor's pick)</span>` : ''}</td><td>${when(a.published_at)}</td>
 <td>${lead?.id === a.id ? html`<strong>Leading</strong>` : html`<form method="post" action="/admin/front/lead">${csrfField(ctx)}<input type="hidden" name="article" value="${String(a.id)}"><button type="submit">Pin as lead</button></form>`}</td></tr>`,

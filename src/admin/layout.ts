@@ -10,6 +10,8 @@ export interface AdminContext {
   publicationName: string;
   /** Path of the current page, to mark the navigation. */
   path: string;
+  /** The publication's locale, for the wording of dates (absent only on pages outside a publication's context). */
+  locale?: string;
   /** No SMTP_URL: mail goes to the outbox in DATA_DIR, and the navigation links to its viewer. */
   outbox?: boolean;
 }

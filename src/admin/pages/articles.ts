@@ -22,8 +22,9 @@ function exampleTime(tz: string): string {
   return `${day} 09:30`;
 }
 
-export function when(d: Date | null, tz: string): string {
-  return d ? humanDateTime(new Date(d), tz, 'en-GB') : '';
+/** A moment in the newsroom: in the publication's time zone, worded in its locale (en-GB when unknown). */
+export function when(d: Date | null, tz: string, locale: string | undefined): string {
+  return d ? humanDateTime(new Date(d), tz, locale ?? 'en-GB') : '';
 }
 
 function options(list: Named[], selected: string, empty: string): SafeHtml {
@@ -65,10 +66,10 @@ ${rows.length
   <tbody>${rows.map(
     (r) => html`<tr>
     <td data-label="Headline"><a href="/admin/articles/${r.id}">${r.headline}</a></td>
-    <td data-label="Status">${statusBadge(r.status)}${r.status !== 'draft' ? html` <span class="muted">${when(r.published_at, tz)}</span>` : ''}</td>
+    <td data-label="Status">${statusBadge(r.status)}${r.status !== 'draft' ? html` <span class="muted">${when(r.published_at, tz, ctx.locale)}</span>` : ''}</td>
     <td data-label="Format · Section">${[r.format_name, r.section_name].filter(Boolean).join(' · ')}</td>
     <td data-label="By">${r.authors}</td>
-    <td data-label="Updated">${when(r.updated_at, tz)}</td>
+    <td data-label="Updated">${when(r.updated_at, tz, ctx.locale)}</td>
   </tr>`,
   )}</tbody>
 </table>`
@@ -116,12 +117,12 @@ export function editorPage(ctx: AdminContext, v: EditorView): string {
     title,
     html`<div class="page-head">
   <h1>${v.id ? 'Edit article' : 'New article'}</h1>
-  <p class="editor-status">${statusBadge(status)}${a && status !== 'draft' ? html` ${when(a.published_at, v.timeZone)}` : ''}
+  <p class="editor-status">${statusBadge(status)}${a && status !== 'draft' ? html` ${when(a.published_at, v.timeZone, ctx.locale)}` : ''}
     ${a?.status === 'published' ? html` · <a href="/${a.slug}" target="_blank" rel="noopener">View live</a>` : ''}
     ${v.id ? html` · <a href="/admin/articles/${v.id}/preview" target="_blank" rel="noopener">Preview</a> · <a href="/admin/articles/${v.id}/revisions">Revisions</a>` : ''}</p>
 </div>
 ${v.pendingAutosave
-  ? html`<div class="notice notice--warn" role="status">Changes autosaved at ${when(v.pendingAutosave.created_at, v.timeZone)} are not live yet. Press “Update” to publish them, or <a href="/admin/articles/${v.id}/revisions/${v.pendingAutosave.id}">compare and restore them</a>.</div>`
+  ? html`<div class="notice notice--warn" role="status">Changes autosaved at ${when(v.pendingAutosave.created_at, v.timeZone, ctx.locale)} are not live yet. Press “Update” to publish them, or <a href="/admin/articles/${v.id}/revisions/${v.pendingAutosave.id}">compare and restore them</a>.</div>`
   : ''}
 <form id="editor" class="editor" method="post" action="${action}" data-autosave="${v.id ? `/admin/articles/${v.id}/autosave` : '/admin/articles/autosave'}" data-status="${status}" novalidate>
   ${csrfField(ctx)}
@@ -160,7 +161,7 @@ ${v.pendingAutosave
           : html`<p class="hint">An editor publishes your drafts.</p>`}
         ${v.id ? html`<button type="submit" formaction="/admin/articles/${v.id}/preview" formtarget="_blank" class="secondary">Preview changes</button>` : ''}
       </div>
-      <p class="save-state" id="save-state" role="status" aria-live="polite">${a ? html`Saved ${when(a.updated_at, v.timeZone)}` : 'Not saved yet'}</p>
+      <p class="save-state" id="save-state" role="status" aria-live="polite">${a ? html`Saved ${when(a.updated_at, v.timeZone, ctx.locale)}` : 'Not saved yet'}</p>
     </fieldset>
     <fieldset>
       <legend>Placement</legend>
@@ -232,7 +233,7 @@ export function revisionsPage(ctx: AdminContext, tz: string, article: Article, r
 <h1>Revisions of “${article.headline}”</h1>
 ${revisions.length
   ? html`<ol class="revisions">${revisions.map(
-      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? (r.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} · <span class="muted">${r.snapshot.headline}</span></li>`,
+      (r) => html`<li><a href="/admin/articles/${article.id}/revisions/${r.id}">${when(r.created_at, tz, ctx.locale)}</a> · ${r.kind}${r.applied ? '' : ' (not live)'} · ${r.staff_name ?? (r.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} · <span class="muted">${r.snapshot.headline}</span></li>`,
     )}</ol>`
   : html`<p>No revisions yet. Each save keeps one.</p>`}`,
   );
@@ -243,7 +244,7 @@ export function revisionPage(ctx: AdminContext, tz: string, article: Article, re
     ctx,
     `Revision ${rev.id}`,
     html`<p class="crumbs"><a href="/admin/articles/${article.id}/revisions">← All revisions</a></p>
-<h1>Revision of ${when(rev.created_at, tz)}</h1>
+<h1>Revision of ${when(rev.created_at, tz, ctx.locale)}</h1>
 <p>By ${rev.staff_name ?? (rev.staff_id ? 'a former staff member' : 'the command line, the API or a removed account')} (${rev.kind}${rev.applied ? '' : ', not live'}). Differences from this revision to the article as it is now: <del>removed since</del>, <ins>added since</ins>.</p>
 ${diffs.length ? diffs.map((d) => html`<section class="diff-field"><h2>${d.label}</h2>${renderChanges(d)}</section>`) : html`<p>This revision is the same as the article now.</p>`}
 ${canRestore && diffs.length

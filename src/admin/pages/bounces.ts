@@ -28,7 +28,7 @@ ${v.rows.length
   <thead><tr><th scope="col">Received</th><th scope="col">Report</th><th scope="col">Address</th><th scope="col">Detail</th><th scope="col">Decision</th></tr></thead>
   <tbody>${v.rows.map(
     (r) => html`<tr>
-    <td data-label="Received">${when(r.received_at, tz)}</td>
+    <td data-label="Received">${when(r.received_at, tz, ctx.locale)}</td>
     <td data-label="Report">${KIND[r.kind]} (${r.source})</td>
     <td data-label="Address">${r.email_normalized}${r.known ? '' : html` <span class="hint">(not on the list)</span>`}</td>
     <td data-label="Detail">${r.detail}${r.subject ? html`<br><span class="hint">Subject: ${r.subject}</span>` : ''}</td>

@@ -53,7 +53,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
   <thead><tr><th scope="col">Edition</th><th scope="col">Sent on</th><th scope="col" class="num">Delivered to</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Unsubscribed</th></tr></thead>
   <tbody>${n.reports.map((r) => html`<tr>
     <th scope="row">${manage ? html`<a href="/admin/newsletters/editions/${r.id}">${r.newsletter} №${r.number}</a>` : html`${r.newsletter} №${r.number}`}<br><span class="muted">${r.subject}</span></th>
-    <td data-label="Sent on">${when(r.sent_at, tz)}</td><td class="num" data-label="Delivered to">${r.sent.toLocaleString('en-GB')}</td><td class="num" data-label="Failed">${r.failed.toLocaleString('en-GB')}</td><td class="num" data-label="Bounced">${r.bounced.toLocaleString('en-GB')}</td><td class="num" data-label="Unsubscribed">${r.unsubscribed.toLocaleString('en-GB')}</td>
+    <td data-label="Sent on">${when(r.sent_at, tz, ctx.locale)}</td><td class="num" data-label="Delivered to">${r.sent.toLocaleString('en-GB')}</td><td class="num" data-label="Failed">${r.failed.toLocaleString('en-GB')}</td><td class="num" data-label="Bounced">${r.bounced.toLocaleString('en-GB')}</td><td class="num" data-label="Unsubscribed">${r.unsubscribed.toLocaleString('en-GB')}</td>
   </tr>`)}</tbody></table>
   <p class="hint">Unsubscribed: readers of that newsletter who left after the edition went out and before the next one did.</p>`
     : html`<p>No edition has been sent yet.</p>`}
@@ -74,11 +74,11 @@ ${outbox !== null
 ${numbers ? numbersSection(ctx, tz, numbers, editions) : ''}
 <section class="card" aria-labelledby="today-title">
   <h2 id="today-title">Published today (${a.today.length})</h2>
-  ${a.today.length ? html`<ul class="plain">${a.today.map((r) => html`<li>${link(r)} <span class="muted">${when(r.published_at, tz)}</span></li>`)}</ul>` : html`<p>Nothing yet today.</p>`}
+  ${a.today.length ? html`<ul class="plain">${a.today.map((r) => html`<li>${link(r)} <span class="muted">${when(r.published_at, tz, ctx.locale)}</span></li>`)}</ul>` : html`<p>Nothing yet today.</p>`}
 </section>
 <section class="card" aria-labelledby="scheduled-title">
   <h2 id="scheduled-title">Scheduled (${a.scheduled.length})</h2>
-  ${a.scheduled.length ? html`<ul class="plain">${a.scheduled.map((r) => html`<li>${link(r)} <span class="muted">${when(r.published_at, tz)}</span></li>`)}</ul>` : html`<p>Nothing is scheduled.</p>`}
+  ${a.scheduled.length ? html`<ul class="plain">${a.scheduled.map((r) => html`<li>${link(r)} <span class="muted">${when(r.published_at, tz, ctx.locale)}</span></li>`)}</ul>` : html`<p>Nothing is scheduled.</p>`}
   <p><a href="/admin/articles?status=draft">${a.drafts} draft${a.drafts === 1 ? '' : 's'}</a></p>
 </section>
 <section class="card" aria-labelledby="editions-title">
@@ -86,8 +86,8 @@ ${numbers ? numbersSection(ctx, tz, numbers, editions) : ''}
   ${editions.length
     ? html`<ul class="plain">${editions.map(
         (e) => html`<li><strong>${e.newsletter.name}</strong>: ${e.next
-          ? html`next edition №${e.next.number} ${e.next.subject ? html`“${e.next.subject}”` : ''}, ${EDITION_STATE[e.next.status] ?? e.next.status}${e.next.scheduled_at || e.next.slot_at ? html`, ${when(e.next.scheduled_at ?? e.next.slot_at, tz)}` : ''}${newsletters ? html` · <a href="/admin/newsletters/editions/${e.next.id}">Open</a>` : ''}`
-          : html`no edition in preparation${e.lastSent ? html`; last sent ${when(e.lastSent.sent_at, tz)}` : ''}`}</li>`,
+          ? html`next edition №${e.next.number} ${e.next.subject ? html`“${e.next.subject}”` : ''}, ${EDITION_STATE[e.next.status] ?? e.next.status}${e.next.scheduled_at || e.next.slot_at ? html`, ${when(e.next.scheduled_at ?? e.next.slot_at, tz, ctx.locale)}` : ''}${newsletters ? html` · <a href="/admin/newsletters/editions/${e.next.id}">Open</a>` : ''}`
+          : html`no edition in preparation${e.lastSent ? html`; last sent ${when(e.lastSent.sent_at, tz, ctx.locale)}` : ''}`}</li>`,
       )}</ul>`
     : html`<p>No active newsletters.</p>`}
 </section>

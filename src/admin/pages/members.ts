@@ -87,9 +87,9 @@ ${v.rows.length
     <td data-label="Name">${r.name}</td>
     <td data-label="Plan">${r.plan ?? (r.unknown_price ? '' : '—')}${r.unknown_price ? html`<span class="badge badge--warn" title="A Stripe price no plan knows: paid access is granted">Unknown Stripe price</span>` : ''}</td>
     <td data-label="Status">${statusBadge(r.status)}</td>
-    <td data-label="Until">${r.expires_at ? when(r.expires_at, tz) : ''}</td>
+    <td data-label="Until">${r.expires_at ? when(r.expires_at, tz, ctx.locale) : ''}</td>
     <td data-label="Source">${SOURCE_LABEL[r.source] ?? r.source}</td>
-    <td data-label="Since">${when(r.account_at ?? r.created_at, tz)}</td>
+    <td data-label="Since">${when(r.account_at ?? r.created_at, tz, ctx.locale)}</td>
   </tr>`,
   )}</tbody>
 </table>`
@@ -159,7 +159,7 @@ export function memberPage(ctx: AdminContext, tz: string, locale: string, v: Mem
 <h1>${m.name || m.email}</h1>
 <dl class="facts">
   <dt>Email</dt><dd>${m.email}</dd>
-  <dt>Account</dt><dd>${m.account_at ? `registered ${when(m.account_at, tz)}` : 'no account yet (a subscription waiting for its reader to register with this address)'}</dd>
+  <dt>Account</dt><dd>${m.account_at ? `registered ${when(m.account_at, tz, ctx.locale)}` : 'no account yet (a subscription waiting for its reader to register with this address)'}</dd>
   <dt>Access</dt><dd>${granting ? html`paying member (${granting.plan?.name ?? (granting.source === 'comp' ? 'complimentary' : 'paid access')})` : m.account_at ? 'free member' : 'none'}</dd>
   <dt>Reading this ${m.reading.period}</dt><dd id="member-reading">${m.reading.used} metered article${m.reading.used === 1 ? '' : 's'}${m.reading.enabled && !granting ? ` of ${m.reading.limit} free` : ''}</dd>
   ${m.stripe_customer_id ? html`<dt>Stripe customer</dt><dd><code>${m.stripe_customer_id}</code></dd>` : ''}
@@ -242,7 +242,7 @@ ${v.paymentsEnabled ? '' : html`<p class="hint">Online payments are not set up (
 ${v.events.length
   ? html`<table class="list"><caption class="visually-hidden">The latest webhook events from Stripe and what was done with each</caption>
   <thead><tr><th scope="col">Received</th><th scope="col">Event</th><th scope="col">Customer</th><th scope="col">Outcome</th></tr></thead>
-  <tbody>${v.events.map((e) => html`<tr><td data-label="Received">${when(e.received_at, tz)}</td><td data-label="Event"><code>${e.type}</code></td><td data-label="Customer">${e.customer_id ? html`<code>${e.customer_id}</code>` : ''}</td><td data-label="Outcome">${e.outcome}</td></tr>`)}</tbody></table>`
+  <tbody>${v.events.map((e) => html`<tr><td data-label="Received">${when(e.received_at, tz, ctx.locale)}</td><td data-label="Event"><code>${e.type}</code></td><td data-label="Customer">${e.customer_id ? html`<code>${e.customer_id}</code>` : ''}</td><td data-label="Outcome">${e.outcome}</td></tr>`)}</tbody></table>`
   : html`<p>No events received yet.</p>`}
 </section>`,
   );

@@ -27,9 +27,9 @@ ${states.length
       <td data-label="Newsletter">${s.newsletter.name}</td>
       <td data-label="Schedule">${s.newsletter.schedule_days.map((d) => DAYS[d - 1]).join(' ')} at ${s.newsletter.schedule_time}</td>
       <td data-label="Next edition">${s.next
-        ? html`<a href="/admin/newsletters/editions/${s.next.id}">№${s.next.number} ${s.next.subject}</a> (${editionState(s.next.status)})${s.next.scheduled_at ? html`, ${when(s.next.scheduled_at, tz)}` : ''}`
+        ? html`<a href="/admin/newsletters/editions/${s.next.id}">№${s.next.number} ${s.next.subject}</a> (${editionState(s.next.status)})${s.next.scheduled_at ? html`, ${when(s.next.scheduled_at, tz, ctx.locale)}` : ''}`
         : html`<form method="post" action="/admin/newsletters/${s.newsletter.id}/build">${csrfField(ctx)}<button type="submit">Build the next edition</button></form>`}</td>
-      <td data-label="Last sent">${s.lastSent ? when(s.lastSent.sent_at, tz) : 'Never'}</td>
+      <td data-label="Last sent">${s.lastSent ? when(s.lastSent.sent_at, tz, ctx.locale) : 'Never'}</td>
     </tr>`,
   )}</tbody></table>`
   : html`<p>No active newsletters. Add one under <a href="/admin/settings/newsletters">Settings</a>.</p>`}
@@ -74,7 +74,7 @@ export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st
     `${e.newsletter.name} №${e.number}`,
     html`<p class="crumbs"><a href="/admin/newsletters">← Newsletters</a></p>
 <h1>${e.newsletter.name} №${e.number}</h1>
-<p class="edition-state">State: <strong id="edition-state" data-state="${e.status}">${editionState(e.status)}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz)}` : ''}${editable ? html` · goes to ${readers(recipients)} now` : ''}</p>
+<p class="edition-state">State: <strong id="edition-state" data-state="${e.status}">${editionState(e.status)}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz, ctx.locale)}` : ''}${editable ? html` · goes to ${readers(recipients)} now` : ''}</p>
 ${e.status === 'draft' && e.paused_reason ? html`<p class="notice notice--warn" role="status">${e.paused_reason}</p>` : ''}
 <section class="card" aria-labelledby="progress-title" data-progress="${base}/status"${started ? '' : raw(' hidden')}>
   <h2 id="progress-title">Sending</h2>

@@ -42,7 +42,7 @@ ${list.entries.length
   <thead><tr><th scope="col">Written</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
   <tbody>${list.entries.map(
     (e) => html`<tr>
-    <td data-label="Written">${when(e.writtenAt, tz)}</td>
+    <td data-label="Written">${when(e.writtenAt, tz, ctx.locale)}</td>
     <td data-label="To">${displayAddresses(e.to)}</td>
     <td data-label="Subject"><a href="${OUTBOX_PATH}/${e.file}">${e.subject || '(no subject)'}</a></td>
   </tr>`,

@@ -286,7 +286,7 @@ function apiKeysPart(ctx: AdminContext, keys: ApiKey[], newKey: { name: string; 
     ? html`<table class="list"><caption class="visually-hidden">API keys</caption><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Starts with</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
   <tbody>${keys.map(
     (k) => html`<tr><td data-label="Name">${k.name}</td><td data-label="Kind">${k.kind}${k.role ? ` (${k.role})` : ''}</td><td data-label="Starts with"><code>${k.prefix}…</code></td>
-      <td data-label="Last used">${k.last_used_at ? when(k.last_used_at, 'UTC') + ' UTC' : 'never'}</td>
+      <td data-label="Last used">${k.last_used_at ? when(k.last_used_at, 'UTC', ctx.locale) + ' UTC' : 'never'}</td>
       <td data-label="Actions"><form method="post" action="/admin/api-keys/${k.id}/revoke">${csrfField(ctx)}<button type="submit" class="danger">Revoke</button></form></td></tr>`,
   )}</tbody></table>`
     : html`<p>No API keys yet.</p>`}

@@ -67,7 +67,7 @@ export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories:
   <p class="story-row__rank" aria-hidden="true">${s.hidden ? '–' : String(s.rank)}</p>
   <div class="story-row__body">
     <h2 class="story-row__title"><a href="${STORIES_PATH}/${s.id}">${s.title}</a></h2>
-    <p class="story-row__meta">${flags(s)}<span>${s.day.outlets} outlet${s.day.outlets === 1 ? '' : 's'} and ${s.day.items} item${s.day.items === 1 ? '' : 's'} on this day</span>${s.day.new_outlets_6h ? html` · <span>${s.day.new_outlets_6h} new in the last 6 hours</span>` : ''} · last <time datetime="${s.day.last}">${when(new Date(s.day.last), ctx.timeZone)}</time></p>
+    <p class="story-row__meta">${flags(s)}<span>${s.day.outlets} outlet${s.day.outlets === 1 ? '' : 's'} and ${s.day.items} item${s.day.items === 1 ? '' : 's'} on this day</span>${s.day.new_outlets_6h ? html` · <span>${s.day.new_outlets_6h} new in the last 6 hours</span>` : ''} · last <time datetime="${s.day.last}">${when(new Date(s.day.last), ctx.timeZone, ctx.locale)}</time></p>
     ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
   </div>
   ${v.canManage ? html`<div class="story-row__actions">${flagForms(ctx, s, back)}</div>` : ''}
@@ -81,7 +81,7 @@ ${dayField({ id: 'stories-day', name: 'date', label: 'Day', value: v.date, local
 </form>
 <section id="stories-live" aria-labelledby="ranking-h"${isToday ? raw(` data-live-refresh="${STORIES_REFRESH_S}"`) : ''}>
 <h2 id="ranking-h" class="visually-hidden">Ranking</h2>
-<p class="muted">Updated <time datetime="${v.updated.toISOString()}">${when(v.updated, ctx.timeZone)}</time>${isToday ? html` · updates every minute · <a href="${back}">Refresh</a>` : ''}</p>
+<p class="muted">Updated <time datetime="${v.updated.toISOString()}">${when(v.updated, ctx.timeZone, ctx.locale)}</time>${isToday ? html` · updates every minute · <a href="${back}">Refresh</a>` : ''}</p>
 ${shown.length ? html`<ol class="story-list">${shown.map(row)}</ol>` : html`<p>No stories on this day yet${isToday ? ': the wire clusters items into stories as they arrive' : ''}.</p>`}
 ${hidden.length ? html`<h2>Hidden from the ranking</h2><ol class="story-list story-list--hidden">${hidden.map(row)}</ol>` : ''}
 </section>`;
@@ -90,7 +90,7 @@ ${hidden.length ? html`<h2>Hidden from the ranking</h2><ol class="story-list sto
 
 function itemLine(ctx: Ctx, i: StoryItem, splittable: boolean): SafeHtml {
   return html`<li class="timeline__item">
-  ${splittable ? html`<input type="checkbox" name="items" value="${String(i.id)}" id="split-${String(i.id)}" form="split-form"> ` : ''}<time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone)}</time>
+  ${splittable ? html`<input type="checkbox" name="items" value="${String(i.id)}" id="split-${String(i.id)}" form="split-form"> ` : ''}<time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone, ctx.locale)}</time>
   ${splittable ? html`<label for="split-${String(i.id)}">` : ''}<strong>${i.outlet.name}</strong> <span class="lean lean--${i.outlet.lean}">${LEAN_LABEL[i.outlet.lean] ?? i.outlet.lean}</span>${splittable ? raw('</label>') : ''}:
   <a href="${WIRE_PATH}/items/${String(i.id)}">${i.title}</a> <small>(<a href="${i.url}" rel="noopener noreferrer nofollow" target="_blank">original<span class="visually-hidden"> at ${i.outlet.name}</span></a>)</small>
 </li>`;
@@ -104,7 +104,7 @@ function decisionLine(ctx: Ctx, d: StoryDecision, storyId: number): SafeHtml {
   else if (d.kind === 'rename') what = html`renamed it “${d.title ?? ''}”`;
   else if (d.kind === 'pin') what = html`${d.value ? 'pinned' : 'unpinned'} it`;
   else what = html`${d.value ? 'hid' : 'showed'} it`;
-  return html`<li><time datetime="${d.created_at}">${when(new Date(d.created_at), ctx.timeZone)}</time>: ${who} ${what}</li>`;
+  return html`<li><time datetime="${d.created_at}">${when(new Date(d.created_at), ctx.timeZone, ctx.locale)}</time>: ${who} ${what}</li>`;
 }
 
 export interface StoryPageView {
@@ -134,12 +134,12 @@ ${list.length ? html`<ul class="headlines">${list.map((i) => html`<li><a href="$
   const events: Array<{ at: number; html: SafeHtml }> = v.items.map((i) => ({ at: Date.parse(i.published), html: itemLine(ctx, i, v.canManage) }));
   for (const a of v.articles) {
     if (!a.published_at) continue;
-    events.push({ at: Date.parse(a.published_at), html: html`<li class="timeline__item timeline__item--ours"><time datetime="${a.published_at}">${when(new Date(a.published_at), ctx.timeZone)}</time> <strong>Our article</strong>: <a href="/admin/articles/${String(a.id)}">${a.headline}</a></li>` });
+    events.push({ at: Date.parse(a.published_at), html: html`<li class="timeline__item timeline__item--ours"><time datetime="${a.published_at}">${when(new Date(a.published_at), ctx.timeZone, ctx.locale)}</time> <strong>Our article</strong>: <a href="/admin/articles/${String(a.id)}">${a.headline}</a></li>` });
   }
   events.sort((a, b) => a.at - b.at);
   const main = html`<p><a href="${STORIES_PATH}">← Stories</a></p>
 <h1>${s.title}</h1>
-<p class="story-meta">${flags(s)}<span>${String(s.item_count)} item${s.item_count === 1 ? '' : 's'} from ${String(s.outlet_count)} outlet${s.outlet_count === 1 ? '' : 's'}</span> · first seen <time datetime="${s.first_seen_at}">${when(new Date(s.first_seen_at), ctx.timeZone)}</time> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone)}</time>${s.title_by_editor ? ' · title by an editor' : ''}</p>
+<p class="story-meta">${flags(s)}<span>${String(s.item_count)} item${s.item_count === 1 ? '' : 's'} from ${String(s.outlet_count)} outlet${s.outlet_count === 1 ? '' : 's'}</span> · first seen <time datetime="${s.first_seen_at}">${when(new Date(s.first_seen_at), ctx.timeZone, ctx.locale)}</time> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time>${s.title_by_editor ? ' · title by an editor' : ''}</p>
 <p class="muted">Story key <code>${s.slug}</code>: give an article this story key to link it to the story.</p>
 ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
 ${v.canManage ? html`<div class="story-actions">${flagForms(ctx, s, `${STORIES_PATH}/${s.id}`)}</div>` : ''}
@@ -147,7 +147,7 @@ ${v.canManage ? html`<div class="story-actions">${flagForms(ctx, s, `${STORIES_P
 <div class="sides">${column('left')}${column('center')}${column('right')}</div>
 ${other.length ? html`<section aria-labelledby="side-other"><h3 id="side-other">Mixed and unrated outlets</h3><ul class="headlines">${other.map((i) => html`<li><a href="${i.url}" rel="noopener noreferrer nofollow" target="_blank">${i.title}</a> <small>${i.outlet.name}</small></li>`)}</ul></section>` : ''}
 <h2>Our articles</h2>
-${v.articles.length ? html`<ul>${v.articles.map((a) => html`<li><a href="/admin/articles/${String(a.id)}">${a.headline}</a> <span class="muted">(${a.status}${a.published_at ? html`, <time datetime="${a.published_at}">${when(new Date(a.published_at), ctx.timeZone)}</time>` : ''})</span></li>`)}</ul>` : html`<p class="muted">None yet.</p>`}
+${v.articles.length ? html`<ul>${v.articles.map((a) => html`<li><a href="/admin/articles/${String(a.id)}">${a.headline}</a> <span class="muted">(${a.status}${a.published_at ? html`, <time datetime="${a.published_at}">${when(new Date(a.published_at), ctx.timeZone, ctx.locale)}</time>` : ''})</span></li>`)}</ul>` : html`<p class="muted">None yet.</p>`}
 <h2>Timeline</h2>
 ${v.canManage ? html`<p class="muted">Tick items and use “Split off” below to move them into a story of their own.</p>` : ''}
 <ol class="timeline">${events.map((e) => e.html)}</ol>
@@ -194,7 +194,7 @@ ${
     ? html`<ol class="story-list">${v.stories.map(
         (s) => html`<li class="story-row"><div class="story-row__body">
 <h2 class="story-row__title"><a href="${STORIES_PATH}/${s.id}">${s.title}</a></h2>
-<p class="story-row__meta">${blindspotMark(s.blindspot)} <span>${String(s.outlet_count)} outlets</span> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone)}</time></p>
+<p class="story-row__meta">${blindspotMark(s.blindspot)} <span>${String(s.outlet_count)} outlets</span> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time></p>
 ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
 </div></li>`,
       )}</ol>`

@@ -111,7 +111,7 @@ ${v.rows.length
     <td data-label="Subscriptions"><ul class="plain compact">${Object.entries(r.subscriptions).map(
       ([slug, s]) => html`<li>${names.get(slug) ?? slug} ${statusBadge(s)}</li>`,
     )}</ul></td>
-    <td data-label="Added">${when(r.created_at, tz)}</td>
+    <td data-label="Added">${when(r.created_at, tz, ctx.locale)}</td>
     <td data-label="Actions" class="actions">${active.length
       ? html`<form method="post" action="${SUBSCRIBERS_PATH}/${r.id}/unsubscribe" class="row-form">${csrfField(ctx)}<input type="hidden" name="back" value="${back}">
         <select name="newsletter" aria-label="Unsubscribe ${r.email} from">${active.length > 1 ? html`<option value="">All newsletters</option>` : ''}${active.map((slug) => html`<option value="${slug}">${names.get(slug) ?? slug}</option>`)}</select>

@@ -19,8 +19,8 @@ function lean(l: string): SafeHtml {
   return html`<span class="lean lean--${l}">${LEAN_LABEL[l] ?? l}</span>`;
 }
 
-function d(v: string | null, tz: string): string {
-  return v ? when(new Date(v), tz) : 'never';
+function d(v: string | null, tz: string, locale: string | undefined): string {
+  return v ? when(new Date(v), tz, locale) : 'never';
 }
 
 export interface OutletForm {
@@ -41,7 +41,7 @@ const WEBSUB_STATE: Record<string, string> = {
 };
 
 /** A feed's WebSub state (decision 0043): whether it advertises a hub, and our subscription to it. */
-export function websubState(f: Feed, websubOn: boolean, tz: string): SafeHtml {
+export function websubState(f: Feed, websubOn: boolean, tz: string, locale: string | undefined): SafeHtml {
   if (!f.websub_hub) return html`<small class="websub">Push: no WebSub hub advertised</small>`;
   let host = f.websub_hub;
   try {
@@ -56,9 +56,9 @@ export function websubState(f: Feed, websubOn: boolean, tz: string): SafeHtml {
         : 'not subscribed (push is off: WIRE_WEBSUB)'
       : WEBSUB_STATE[f.websub_state] ?? f.websub_state;
   const parts: SafeHtml[] = [];
-  if (f.websub_state === 'requested' || f.websub_state === 'denied' || f.websub_state === 'unsubscribing') parts.push(html`asked ${d(f.websub_requested_at, tz)}`);
-  if (f.websub_lease_until) parts.push(html`lease until ${d(f.websub_lease_until, tz)}`);
-  if (f.websub_state === 'subscribed' || f.websub_last_push_at) parts.push(html`last push ${d(f.websub_last_push_at, tz)}`);
+  if (f.websub_state === 'requested' || f.websub_state === 'denied' || f.websub_state === 'unsubscribing') parts.push(html`asked ${d(f.websub_requested_at, tz, locale)}`);
+  if (f.websub_lease_until) parts.push(html`lease until ${d(f.websub_lease_until, tz, locale)}`);
+  if (f.websub_state === 'subscribed' || f.websub_last_push_at) parts.push(html`last push ${d(f.websub_last_push_at, tz, locale)}`);
   return html`<small class="websub">Push: hub <span title="${f.websub_hub}">${host}</span>, <span class="websub__state websub__state--${f.websub_state}">${state}</span>${parts.map((p) => html`; ${p}`)}${
     f.websub_error ? html`<br><span class="error-text">${f.websub_error}</span>` : ''
   }</small>`;
@@ -70,10 +70,10 @@ export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: O
     (o) => html`<tr>
   <td data-label="Outlet"><a href="${WIRE_PATH}?outlet=${o.slug}">${o.name}</a><br><small><a href="${o.home_url}" rel="noopener noreferrer nofollow" target="_blank">${o.home_url}</a></small>${o.demo ? html` <small>(demo)</small>` : ''}</td>
   <td data-label="Lean">${lean(o.lean)}${o.rating_source ? html`<br><small>${o.rating_source}${o.rating_confidence ? `, ${o.rating_confidence} confidence` : ''}</small>` : ''}</td>
-  <td data-label="Feeds and push">${o.feeds.length ? o.feeds.map((f) => html`<div class="feed"><small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>${websubState(f, websubOn, tz)}</div>`) : html`<small>no feed</small>`}</td>
+  <td data-label="Feeds and push">${o.feeds.length ? o.feeds.map((f) => html`<div class="feed"><small>${f.url}${f.format ? ` (${f.format})` : ''}</small><br>${websubState(f, websubOn, tz, ctx.locale)}</div>`) : html`<small>no feed</small>`}</td>
   <td data-label="State">${o.active ? 'Active' : 'Paused'}${o.fetch_allowed ? '' : html`<br><small>feeds only</small>`}</td>
-  <td data-label="Last poll">${d(o.last_polled_at, tz)}</td>
-  <td data-label="Last new item">${d(o.last_new_item_at, tz)}</td>
+  <td data-label="Last poll">${d(o.last_polled_at, tz, ctx.locale)}</td>
+  <td data-label="Last new item">${d(o.last_new_item_at, tz, ctx.locale)}</td>
   <td data-label="Items per day">${o.items_per_day}</td>
   <td data-label="Errors">${o.last_error ? html`<span class="error-text">${o.last_error}</span>` : 'None'}${o.page_errors ? html`<br><small>${o.page_errors} page(s) not extracted this week</small>` : ''}</td>
   <td data-label="Actions">${
@@ -132,7 +132,7 @@ export function wirePage(ctx: AdminContext & { timeZone: string }, v: { filter: 
   const items = v.items.map(
     (i) => html`<li class="wire-item">
   <h2 class="wire-item__title"><a href="${WIRE_PATH}/items/${i.id}">${i.title}</a></h2>
-  <p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone)}</time>${i.extract_status === 'pending' ? ' · page not fetched yet' : ''}</p>
+  <p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone, ctx.locale)}</time>${i.extract_status === 'pending' ? ' · page not fetched yet' : ''}</p>
   ${i.text || i.summary ? html`<p class="wire-item__lead">${lead(i.text ?? i.summary ?? '')}</p>` : ''}
 </li>`,
   );
@@ -165,7 +165,7 @@ export function wireItemPage(ctx: AdminContext & { timeZone: string }, i: WireIt
   const main = html`<p><a href="${WIRE_PATH}">← The wire</a></p>
 <article class="wire-article">
 <h1>${i.title}</h1>
-<p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone)}</time>${i.byline ? html` · ${i.byline}` : ''}</p>
+<p class="wire-item__meta">${i.outlet.name} · ${lean(i.lean)} · <time datetime="${i.published}">${when(new Date(i.published), ctx.timeZone, ctx.locale)}</time>${i.byline ? html` · ${i.byline}` : ''}</p>
 <p><a href="${i.url}" rel="noopener noreferrer nofollow" target="_blank">Read the original at ${new URL(i.url).host}</a></p>
 ${i.extract_status !== 'done' ? html`<p class="notice">${i.extract_status === 'pending' ? 'The page has not been fetched yet; this is the feed\u2019s summary.' : `The page could not be extracted (${i.extract_error ?? 'unknown reason'}); this is the feed\u2019s summary.`}</p>` : ''}
 <div class="wire-article__text">${paragraphs.length ? paragraphs.map((p) => html`<p>${p}</p>`) : html`<p>${i.summary ?? 'No text.'}</p>`}</div>
