@@ -9,6 +9,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
@@ -84,35 +85,21 @@ const nd = bench.spawn(process.execPath, ['--max-old-space-size=384', '--trace-g
 // Its log (info, for the embedded database's upkeep: when it ran and how long the serving thread was
 // held); warnings and errors are passed on.
 const upkeep: Array<{ at: number; ms: number }> = [];
-let logBuffer = '';
-nd.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-  logBuffer += chunk;
-  let nl: number;
-  while ((nl = logBuffer.indexOf('\n')) !== -1) {
-    const line = logBuffer.slice(0, nl);
-    logBuffer = logBuffer.slice(nl + 1);
-    let entry: { level?: string; msg?: string; ms?: number } | null = null;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      entry = null;
-    }
-    if (entry?.msg === 'database maintenance done') upkeep.push({ at: ndClock(), ms: Number(entry.ms) });
-    else if (!entry || entry.level === 'warn' || entry.level === 'error') process.stderr.write(line + '\n');
+readline.createInterface({ input: nd.stderr! }).on('line', (line) => {
+  let entry: { level?: string; msg?: string; ms?: number } | null = null;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    entry = null;
   }
+  if (entry?.msg === 'database maintenance done') upkeep.push({ at: ndClock(), ms: Number(entry.ms) });
+  else if (!entry || entry.level === 'warn' || entry.level === 'error') process.stderr.write(line + '\n');
 });
 interface GcEvent { at: number; kind: 'scavenge' | 'mark-compact' | 'other'; pause: number }
 const gcEvents: GcEvent[] = [];
-let gcBuffer = '';
-nd.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-  gcBuffer += chunk;
-  let nl: number;
-  while ((nl = gcBuffer.indexOf('\n')) !== -1) {
-    const line = gcBuffer.slice(0, nl);
-    gcBuffer = gcBuffer.slice(nl + 1);
-    const m = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Compact|[A-Za-z-]+).*?MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
-    if (m) gcEvents.push({ at: Number(m[1]), kind: m[2] === 'Scavenge' ? 'scavenge' : m[2] === 'Mark-Compact' ? 'mark-compact' : 'other', pause: Number(m[3]) });
-  }
+readline.createInterface({ input: nd.stdout! }).on('line', (line) => {
+  const m = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-Compact|[A-Za-z-]+).*?MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+  if (m) gcEvents.push({ at: Number(m[1]), kind: m[2] === 'Scavenge' ? 'scavenge' : m[2] === 'Mark-Compact' ? 'mark-compact' : 'other', pause: Number(m[3]) });
 });
 /** The serving process's clock (ms since it started; within tens of ms of the isolate's). */
 const ndClock = () => performance.now() - ndStarted;
