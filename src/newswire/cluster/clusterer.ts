@@ -918,21 +918,9 @@ export class StoryClusterer {
   /** Cosine of a vector with a story's centroid in family f (`single`: the vectors of a one-item story). */
   private dotStory(x: SparseVec, s: Story, f: number, single: SparseVec[] | null): number {
     if (!x.ids.length || !s.has[f]) return 0;
-    let dot = 0;
-    if (single) {
-      const y = single[f]!;
-      let i = 0;
-      let j = 0;
-      while (i < x.ids.length && j < y.ids.length) {
-        const a = x.ids[i]!;
-        const b = y.ids[j]!;
-        if (a === b) dot += x.w[i++]! * y.w[j++]!;
-        else if (a < b) i++;
-        else j++;
-      }
-      return dot;
-    }
+    if (single) return cosine(x, single[f]!);
     const m = s.sum![f]!;
+    let dot = 0;
     for (let i = 0; i < x.ids.length; i++) {
       const v = m.get(x.ids[i]!);
       if (v !== undefined) dot += x.w[i]! * v;
