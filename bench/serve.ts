@@ -9,10 +9,12 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
+import { startScript } from './lib/start-script.ts';
 
 const bench = startBench({ name: 'serve', limit: { full: 300, quick: 120 } });
 const SECONDS = Number(bench.argv[0] ?? (bench.quick ? 3 : 10));
@@ -75,11 +77,13 @@ async function run(url: string, seconds = SECONDS): Promise<LoadResult> {
 
 const port = 3900 + Math.floor(Math.random() * 50);
 const refPort = port + 60;
-// The same heap limit and malloc arenas as `npm start`, and --trace-gc: its lines ("[pid:0x…]  41970 ms: Mark-Compact
+// Started as `npm start` starts it (its environment and Node options: the heap limit, the malloc
+// arenas; bench/lib/start-script.ts), plus --trace-gc: its lines ("[pid:0x…]  41970 ms: Mark-Compact
 // 67.1 (89.8) -> 43.5 (89.8) MB, 98.50 / 0.09 ms …") carry the isolate's clock, matched to the runs' windows.
+const start = startScript(path.resolve(path.dirname(BIN), '..'));
 const ndStarted = performance.now();
-const nd = bench.spawn(process.execPath, ['--max-old-space-size=384', '--trace-gc', BIN, 'serve'], {
-  env: { ...process.env, MALLOC_ARENA_MAX: '2', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
+const nd = bench.spawn(process.execPath, [...start.flags, '--trace-gc', BIN, 'serve'], {
+  env: { ...process.env, ...start.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 // Its log (info, for the embedded database's upkeep: when it ran and how long the serving thread was
