@@ -3,9 +3,12 @@
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { LEANS, parseLean, type Lean } from './leans.ts';
+import { deleteOutletItems, lockClusterState, outletLeanChanged } from './stories/live.ts';
 
-export const LEANS = ['left', 'lean-left', 'center', 'lean-right', 'right', 'mixed', 'unrated'] as const;
-export type Lean = (typeof LEANS)[number];
+export { LEANS, parseLean, type Lean } from './leans.ts';
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
@@ -71,16 +74,6 @@ export interface OutletInput {
   fetch_allowed?: boolean;
   active?: boolean;
   demo?: boolean;
-}
-
-/** A lean as our values, from ours or from the usual ways of writing them ("Lean Left", "centre"). */
-export function parseLean(raw: string | null | undefined): Lean | null {
-  if (raw === null || raw === undefined) return null;
-  const s = raw.trim().toLowerCase().replace(/[\s_]+/g, '-').replace('centre', 'center');
-  if (!s) return null;
-  if ((LEANS as readonly string[]).includes(s)) return s as Lean;
-  const aliases: Record<string, Lean> = { 'left-leaning': 'lean-left', 'right-leaning': 'lean-right', 'centre-left': 'lean-left', 'center-left': 'lean-left', 'center-right': 'lean-right', 'not-rated': 'unrated', none: 'unrated', unknown: 'unrated', mixed: 'mixed' };
-  return aliases[s] ?? null;
 }
 
 export function httpUrl(raw: string, field: string): string {
@@ -221,10 +214,18 @@ export async function createOutlet(db: Db, input: OutletInput): Promise<Outlet> 
 }
 
 /** Change what is given; `feeds`, when given, is the whole new list (feeds not in it are removed with their state). */
+/**
+ * A change of lean recounts the stories the outlet covers in the same transaction (their stored counts
+ * by lean group and blindspot: outletLeanChanged), under the cluster state's row lock, so a cluster
+ * batch recounting one of them at the same moment cannot store figures from before the change.
+ */
 export async function updateOutlet(db: Db, id: number, input: OutletInput): Promise<Outlet> {
   const c = clean(input, false);
+  let recounted: number[] = [];
   await db.tx(async (tx) => {
-    const cur = await tx.one('SELECT id FROM wire_outlets WHERE id = $1 FOR UPDATE', [id]);
+    // The cluster state's lock before the outlet's row, in the order deleteOutlet takes them.
+    if (c.lean !== undefined) await lockClusterState(tx);
+    const cur = await tx.one<{ id: number; lean: Lean }>('SELECT id, lean FROM wire_outlets WHERE id = $1 FOR UPDATE', [id]);
     if (!cur) throw new NotFoundError('No such outlet.');
     if (c.slug && (await tx.one('SELECT 1 FROM wire_outlets WHERE slug = $1 AND id <> $2', [c.slug, id]))) throw new ConflictError(`An outlet with the slug "${c.slug}" exists already.`);
     const cols: Array<[string, unknown]> = [];
@@ -241,13 +242,23 @@ export async function updateOutlet(db: Db, id: number, input: OutletInput): Prom
     }
     // A paused outlet resumed is due at once.
     if (c.active === true) await tx.query('UPDATE wire_feeds SET next_poll_at = least(next_poll_at, now()) WHERE outlet_id = $1', [id]);
+    if (c.lean !== undefined && c.lean !== cur.lean) recounted = await outletLeanChanged(tx, id);
   });
+  if (recounted.length) await db.notify(CONTENT_CHANNEL, 'stories').catch(() => undefined);
   return getOutlet(db, id);
 }
 
-export async function deleteOutlet(db: Db, id: number): Promise<void> {
-  const rows = await db.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id]);
-  if (!rows.length) throw new NotFoundError('No such outlet.');
+/**
+ * Deletes an outlet with its feeds and its items (the foreign keys' cascade: the wire keeps no item
+ * without its outlet). The stories that held the items are recounted in the same transaction, and a
+ * story left with no item is deleted (deleteOutletItems, decision 0068). With `runtime`, this
+ * process's live clusterer forgets the items at once; without it, it rebuilds before it next clusters.
+ */
+export async function deleteOutlet(db: Db, id: number, opts: { runtime?: Runtime } = {}): Promise<void> {
+  const out = await deleteOutletItems(db, opts.runtime, id, async (tx) => {
+    if (!(await tx.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id])).length) throw new NotFoundError('No such outlet.');
+  });
+  if (out.stories.length) await db.notify(CONTENT_CHANNEL, 'stories').catch(() => undefined);
 }
 
 export async function addFeed(db: Db, outletId: number, url: string): Promise<void> {

@@ -364,7 +364,7 @@ export class StoryClusterer {
 
   story(id: number): StoryView | undefined {
     const s = this.storiesById.get(id);
-    if (!s || s.mergedInto !== null) return undefined;
+    if (!s || s.mergedInto !== null || !s.items.length) return undefined;
     const outlets = new Set<string>();
     for (const i of s.items) {
       const o = this.itemsById.get(i)!.outlet;
@@ -417,6 +417,50 @@ export class StoryClusterer {
     const g = this.group.get(ids[0]!);
     if (g !== undefined) this.groupStory.set(g, target);
     return target;
+  }
+
+  /**
+   * Forgets items (their outlet was deleted, and its items with it): each leaves its story, whose
+   * centroid and span are recomputed, and stops counting in the term statistics. A story left with no
+   * items is closed (no longer a candidate; `story()` no longer shows it), though an item an editor's
+   * merge still ties to it may reopen it. Unknown ids are skipped. Returns the stories left empty.
+   */
+  remove(itemIds: Iterable<string>): number[] {
+    const stories = new Set<Story>();
+    for (const id of itemIds) {
+      const st = this.itemsById.get(id);
+      if (!st) continue;
+      const s = this.storiesById.get(st.story)!;
+      s.items = s.items.filter((i) => i !== id);
+      stories.add(s);
+      this.itemsById.delete(id);
+      // An expired item's vectors are gone already (its statistics stay, as expire() leaves them).
+      if (st.vec.some((v) => v.ids.length)) {
+        this.docs--;
+        const seen = new Set<number>();
+        for (const v of st.vec) for (const t of v.ids) if (!seen.has(t)) {
+          seen.add(t);
+          this.df[t]!--;
+        }
+      }
+    }
+    const emptied: number[] = [];
+    for (const s of stories) {
+      s.titleCache = null;
+      if (s.items.length) {
+        if (!s.closed) this.rebuild(s);
+        continue;
+      }
+      s.sum = null;
+      s.norm2.fill(0);
+      s.has.fill(0);
+      s.strong = 0;
+      s.first = Infinity;
+      s.last = -Infinity;
+      s.closed = true;
+      emptied.push(s.id);
+    }
+    return emptied.sort((a, b) => a - b);
   }
 
   /** Gives a story an editor's title (recorded). */

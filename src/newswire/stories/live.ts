@@ -232,8 +232,8 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
  * migration 055, decision 0062). Every write that moves items between stories, or changes a
  * clustered item's published time, ends with this for the stories it touched.
  */
-export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<void> {
-  if (!ids.length) return;
+export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<number[]> {
+  if (!ids.length) return [];
   const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
   await tx.query(
     `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, outlet_ids = a.oids, left_count = a.l, center_count = a.c, right_count = a.r,
@@ -254,6 +254,91 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
       WHERE s.id = a.story_id`,
     [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
   );
+  return dropEmptyStories(tx, ids);
+}
+
+/**
+ * Of `ids`, the live stories left with no items (their outlet was deleted, and its items with it) are
+ * deleted, with the stories merged into them (empty too: a merge moved their items). Unlike a story
+ * merged away, such a story has nowhere to send its readers, and a row kept with zero counts would be
+ * a ghost in the ranking, the screens and the API (decision 0068). Returns the ids deleted of `ids`.
+ */
+async function dropEmptyStories(tx: Db, ids: number[]): Promise<number[]> {
+  const empty = (
+    await tx.query<{ id: string | number }>(
+      `SELECT s.id FROM wire_stories s
+        WHERE s.id = ANY($1::bigint[]) AND s.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = s.id)`,
+      [ids],
+    )
+  ).map((r) => Number(r.id));
+  if (!empty.length) return [];
+  await tx.query(
+    `DELETE FROM wire_stories s
+      WHERE (s.id = ANY($1::bigint[]) OR s.merged_into = ANY($1::bigint[])) AND NOT EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = s.id)`,
+    [empty],
+  );
+  return empty.sort((a, b) => a - b);
+}
+
+/** Takes the cluster state's row lock without bumping the version (a recount that moves no item). */
+export async function lockClusterState(tx: Db): Promise<void> {
+  await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+}
+
+/** The stories holding items of an outlet. */
+export async function storiesOfOutlet(tx: Db, outletId: number): Promise<number[]> {
+  const rows = await tx.query<{ story_id: string | number }>('SELECT DISTINCT story_id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId]);
+  return rows.map((r) => Number(r.story_id)).sort((a, b) => a - b);
+}
+
+/**
+ * An outlet's lean changed, in `tx` (which took lockClusterState before the change): the stories it
+ * covers are recounted (their counts by lean group and blindspot are stored; the spread bar and the
+ * blindspot list read them, the day's ranking reads leans live) and announced. Returns them.
+ */
+export async function outletLeanChanged(tx: Db, outletId: number): Promise<number[]> {
+  const ids = await storiesOfOutlet(tx, outletId);
+  if (!ids.length) return [];
+  await recountStories(tx, ids, await getStorySettings(tx));
+  await announceStoryChanges(tx, ids);
+  return ids;
+}
+
+/**
+ * Deletes an outlet and, by the foreign key's cascade, its items (the wire keeps no item without its
+ * outlet): `remove(tx)` deletes the outlet's row (it throws when there is none: nothing is written). One
+ * transaction that bumps the cluster state's version; the stories that held the items are announced,
+ * then recounted, and one left with no item is deleted (recountStories). This process's clusterer
+ * (with `runtime`), when in step, forgets the items (StoryClusterer.remove) and costs no rebuild; any
+ * other clusterer finds the version moved and rebuilds before its next batch. Returns the stories
+ * touched and those deleted.
+ */
+export async function deleteOutletItems(db: Db, runtime: Runtime | undefined, outletId: number, remove: (tx: Db) => Promise<void>): Promise<{ stories: number[]; deleted: number[] }> {
+  const lw = runtime ? liveWire(runtime, db) : null;
+  const run = async () => {
+    let before = -1;
+    const out = await db.tx(async (tx) => {
+      before = await bumpVersion(tx);
+      const items = (await tx.query<{ id: string | number }>('SELECT id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId])).map((r) => String(r.id));
+      const stories = await storiesOfOutlet(tx, outletId);
+      await remove(tx);
+      // Announced first: a story about to be deleted is looked up by its row.
+      await announceStoryChanges(tx, stories);
+      const deleted = await recountStories(tx, stories, await getStorySettings(tx));
+      return { items, stories, deleted };
+    });
+    if (lw) {
+      if (lw.ready && lw.version === before) {
+        // A clustered story emptied while its stored story kept items older than the window keeps
+        // its mapping: an item an editor's merge ties to it goes back into that stored story.
+        lw.clusterer!.remove(out.items);
+        for (const id of out.deleted) lw.unmapDb(id);
+        lw.version += 1;
+      } else lw.invalidate();
+    }
+    return { stories: out.stories, deleted: out.deleted };
+  };
+  return lw ? lw.lock(run) : run();
 }
 
 /**
