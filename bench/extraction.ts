@@ -14,7 +14,7 @@ import { parseHTML } from 'linkedom';
 import { Readability } from '@mozilla/readability';
 import { extractArticle } from '../src/newswire/extract/index.ts';
 import { parsePage } from '../src/newswire/extract/dom.ts';
-import { DEV, decodeLikeBaseline, devSetsPresent, loadReadabilityTestPages, loadWcxb } from './lib/extraction-datasets.ts';
+import { decodeLikeBaseline, devSetsPresent, loadReadabilityTestPages, loadWcxb } from './lib/extraction-datasets.ts';
 import { startBench } from './lib/harness.ts';
 
 const bench = startBench({ name: 'extraction', limit: { full: 900, quick: 240 } });
@@ -24,7 +24,7 @@ const rounds = Number(values.rounds ?? (quick ? 2 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number from 1, not "${values.rounds}"`);
 
 if (!devSetsPresent()) {
-  const why = `skipped: ${DEV} is not there (the pages live outside the repository)`;
+  const why = `skipped: ../shared/datasets/extraction-dev is not there (the pages live outside the repository)`;
   console.log(why);
   bench.row({ name: 'extraction speed vs Readability', figure: null, unit: 'x', error: why, target: '>= 1.5x Readability on linkedom', pass: null });
   process.exit(0);
