@@ -235,7 +235,7 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
 export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<number[]> {
   if (!ids.length) return [];
   const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
-  await tx.query(
+  const updated = await tx.query<{ id: string | number }>(
     `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, outlet_ids = a.oids, left_count = a.l, center_count = a.c, right_count = a.r,
             item_published = a.ts, item_outlet_ids = a.os, first_seen_at = a.first, last_updated_at = a.last,
             blindspot = ${blindspotSql('a.l', 'a.c', 'a.r', '$2', '$3')},
@@ -251,10 +251,14 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
                FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
               WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a
        LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = a.story_id
-      WHERE s.id = a.story_id`,
+      WHERE s.id = a.story_id
+      RETURNING s.id`,
     [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
   );
-  return dropEmptyStories(tx, ids);
+  // A story the aggregate has no row for has no item left: only those are looked at again.
+  const counted = new Set(updated.map((r) => Number(r.id)));
+  const rest = [...new Set(ids)].filter((id) => !counted.has(id));
+  return rest.length ? dropEmptyStories(tx, rest) : [];
 }
 
 /**
