@@ -41,9 +41,8 @@ export function vectorsSource(): { file: string; version: string } | null {
   try {
     const req = createRequire(import.meta.url);
     const pkg = req.resolve(`${PACKAGE}/package.json`);
-    const version = JSON.parse(fs.readFileSync(pkg, 'utf8')).version as string;
-    const main = JSON.parse(fs.readFileSync(pkg, 'utf8')).main as string;
-    return { file: path.resolve(path.dirname(pkg), main), version };
+    const meta = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string; main: string };
+    return { file: path.resolve(path.dirname(pkg), meta.main), version: meta.version };
   } catch {
     return null;
   }
