@@ -488,6 +488,8 @@ export class StoryClusterer {
       s.norm2.fill(0);
       s.has.fill(0);
       s.strong = 0;
+      s.meaning = null;
+      s.meaning2 = 0;
       s.first = Infinity;
       s.last = -Infinity;
       s.closed = true;
