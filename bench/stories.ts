@@ -74,6 +74,7 @@ try {
     kind: d.kind,
     query: (sql, params) => (statements++, d.query(sql, params)),
     one: (sql, params) => (statements++, d.one(sql, params)),
+    prepared: (name, types, sql, params) => (statements++, d.prepared(name, types, sql, params)),
     exec: (sql) => (statements++, d.exec(sql)),
     tx: (fn) => d.tx((t) => fn(counting(t))),
     notify: (channel, payload) => d.notify(channel, payload),
@@ -215,6 +216,14 @@ try {
         return await d.one(sql, params);
       } finally {
         note(sql, performance.now() - a);
+      }
+    },
+    prepared: async (name, types, sql, params) => {
+      const a = performance.now();
+      try {
+        return await d.prepared(name, types, sql, params);
+      } finally {
+        note(`prepared ${name}`, performance.now() - a);
       }
     },
     exec: (sql) => d.exec(sql),

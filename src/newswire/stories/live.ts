@@ -10,7 +10,7 @@
 // between: every write to the assignments bumps wire_cluster_state.version under its row lock, and a
 // batch that finds a version it did not write rebuilds first. Editors' decisions made in this process
 // are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
-import { announceStoryChanges } from '../coverage/coverage.ts';
+import { announceStoryChanges, announceStorySlugs } from '../coverage/coverage.ts';
 import type { Db } from '../../db/index.ts';
 import type { Log } from '../../platform/log.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -18,7 +18,7 @@ import type { Runtime } from '../../platform/runtime.ts';
 import { enqueue } from '../../platform/jobs.ts';
 import { slugify } from '../../platform/sanitize.ts';
 import { StoryClusterer, type Constraint, type WireItem } from '../cluster/index.ts';
-import { getStorySettings, type StorySettings } from './store.ts';
+import { getStorySettings, STORY_SETTING_KEYS, storySettingsFrom, type StorySettings } from './store.ts';
 
 export const WIRE_CLUSTER_JOB = 'newswire.cluster';
 /** Days of items the clusterer holds (by published time). */
@@ -228,30 +228,35 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
 /**
  * Recomputes stories' counts (items, distinct outlets, per lean group), span and blindspot from their
  * items, and their working title where an editor has not given one; and the items' published times
- * and outlets in published order (item_published, item_outlet_ids: what the day's ranking reads,
- * migration 055, decision 0062). Every write that moves items between stories, or changes a
- * clustered item's published time, ends with this for the stories it touched.
+ * and outlets in published order, ties by outlet (item_published, item_outlet_ids: what the day's
+ * ranking reads, migration 055, decision 0062; the order is (time, outlet) so that the live wire can
+ * insert an item into them without knowing the other items' ids, decision 0063). A story left without
+ * items (its outlet deleted) gets zero counts and empty arrays. Every write that moves items between
+ * stories other than a live batch (which updates the stories it touches incrementally, clusterBatch),
+ * or changes a clustered item's published time or outlet, ends with this for the stories it touched.
  */
 export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<void> {
   if (!ids.length) return;
   const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
   await tx.query(
-    `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, outlet_ids = a.oids, left_count = a.l, center_count = a.c, right_count = a.r,
-            item_published = a.ts, item_outlet_ids = a.os, first_seen_at = a.first, last_updated_at = a.last,
-            blindspot = ${blindspotSql('a.l', 'a.c', 'a.r', '$2', '$3')},
+    `UPDATE wire_stories s SET item_count = coalesce(a.n, 0), outlet_count = coalesce(a.outlets, 0), outlet_ids = coalesce(a.oids, '{}'),
+            left_count = coalesce(a.l, 0), center_count = coalesce(a.c, 0), right_count = coalesce(a.r, 0),
+            item_published = coalesce(a.ts, '{}'), item_outlet_ids = coalesce(a.os, '{}'), first_seen_at = coalesce(a.first, s.first_seen_at), last_updated_at = coalesce(a.last, s.last_updated_at),
+            blindspot = ${blindspotSql('coalesce(a.l, 0)', 'coalesce(a.c, 0)', 'coalesce(a.r, 0)', '$2', '$3')},
             title = CASE WHEN s.title_by_editor OR t.title IS NULL OR t.title = '' THEN s.title ELSE t.title END,
             updated_at = now()
-       FROM (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
+       FROM unnest($1::bigint[]) AS k(id)
+       LEFT JOIN (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
                     array_agg(DISTINCT i.outlet_id ORDER BY i.outlet_id) AS oids,
-                    array_agg(i.published_at ORDER BY i.published_at, i.id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.id) AS os,
+                    array_agg(i.published_at ORDER BY i.published_at, i.outlet_id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.outlet_id) AS os,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean = 'center')::int AS c,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
                     min(i.published_at) AS first, max(i.published_at) AS last
                FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-              WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a
-       LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = a.story_id
-      WHERE s.id = a.story_id`,
+              WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a ON a.story_id = k.id
+       LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = k.id
+      WHERE s.id = k.id`,
     [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
   );
 }
@@ -280,26 +285,127 @@ export function workingTitles(lw: LiveWire, dbIds: Iterable<number>): Map<number
   if (!lw.clusterer) return out;
   for (const id of dbIds) {
     const c = lw.toCluster.get(id);
-    const v = c === undefined ? undefined : lw.clusterer.story(c);
-    if (v?.title) out.set(id, v.title);
+    const title = c === undefined ? undefined : lw.clusterer.storyTitle(c);
+    if (title) out.set(id, title);
   }
   return out;
 }
 
-async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<void> {
+/**
+ * The statement that writes a live batch without merges (clusterBatch's fast path, decision 0063): the
+ * new stories' ids, the items' stories, and each touched story's stored fields updated from its row
+ * and its new items alone (no re-aggregation of its earlier items): item_count plus the new items;
+ * the (time, outlet) pairs appended, or merged in order when an item is older than the story's last;
+ * the outlets the union of the stored and the new ones, counted by lean group with the outlets' leans
+ * as they are now (as a recount does) and the blindspot from those counts; the span widened; the
+ * working title. New stories are inserted with their fields computed from their items. It returns the
+ * new stories' ids, the slugs to announce (a published article of ours on a touched story or on one
+ * merged into it: announceStoryChanges's query) and whether other items wait for a story.
+ * $1: [{id, key}] each item and its clusterer story; $2: [{key, story, title, words}] each touched
+ * clusterer story, its stored id (null: new), working title and the slug words of a new one;
+ * $3, $4: the blindspot settings. An item someone else gave a story meanwhile is left as it is (and
+ * not counted); under the cluster state's row lock there is no such one.
+ */
+const BATCH_SQL = `
+WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
+ st AS (SELECT * FROM json_to_recordset($2::json) AS st(key int, story bigint, title text, words text)),
+ fresh AS MATERIALIZED (SELECT st.key, nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id FROM st WHERE st.story IS NULL),
+ ids AS MATERIALIZED (SELECT st.key, coalesce(st.story, f.id) AS id, st.story IS NULL AS new, st.title, st.words FROM st LEFT JOIN fresh f ON f.key = st.key),
+ moved AS (UPDATE wire_items i SET story_id = ids.id FROM j JOIN ids ON ids.key = j.key
+            WHERE i.id = j.id AND i.story_id IS NULL RETURNING i.story_id, i.outlet_id, i.published_at),
+ add AS (SELECT m.story_id, count(*)::int AS n, min(m.published_at) AS first, max(m.published_at) AS last,
+                array_agg(m.published_at ORDER BY m.published_at, m.outlet_id) AS ts, array_agg(m.outlet_id ORDER BY m.published_at, m.outlet_id) AS os,
+                array_agg(DISTINCT m.outlet_id) AS oids
+           FROM moved m GROUP BY m.story_id),
+ upd AS (UPDATE wire_stories s SET
+            item_count = s.item_count + a.n,
+            (item_published, item_outlet_ids) = (
+              SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), s.item_published || a.ts), coalesce(array_agg(u.o ORDER BY u.t, u.o), s.item_outlet_ids || a.os)
+                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)) AS u(t, o)
+               WHERE coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
+            (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
+              SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+                FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                             count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                             count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                        FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || a.oids)) q),
+            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first) ELSE a.first END,
+            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last) ELSE a.last END,
+            title = CASE WHEN s.title_by_editor OR ids.title IS NULL OR ids.title = '' THEN s.title ELSE ids.title END,
+            updated_at = now()
+           FROM add a JOIN ids ON ids.id = a.story_id
+          WHERE s.id = a.story_id AND NOT ids.new
+          RETURNING s.id, s.slug),
+ ins AS (INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at, item_count, item_published, item_outlet_ids,
+                                   outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) OVERRIDING SYSTEM VALUE
+         SELECT ids.id, ids.words || '-' || ids.id, ids.title, a.first, a.last, a.n, a.ts, a.os, q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+           FROM ids JOIN add a ON a.story_id = ids.id
+          CROSS JOIN LATERAL (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                                     count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                                     count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                                FROM wire_outlets o WHERE o.id = ANY(a.oids)) q
+          WHERE ids.new
+          RETURNING id, slug)
+SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM ids JOIN ins ON ins.id = ids.id) AS created,
+       (SELECT count(*)::int FROM moved) AS moved,
+       (SELECT coalesce(json_agg(DISTINCT a.story_key), '[]') FROM articles a
+         WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins
+                                                          UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd))) AS slugs,
+       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more`;
+
+/**
+ * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
+ * The clusterer places every item first. A batch in which no story was merged into another (nearly
+ * every one) is written by one statement (BATCH_SQL) that updates the touched stories incrementally;
+ * a batch with a merge takes the general path: story rows made one by one, the merges, the items'
+ * stories, and a recount of every touched story from its items.
+ */
+async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<boolean> {
   const c = lw.clusterer!;
-  await d.db.tx(async (tx) => {
+  const more = await d.db.tx(async (tx) => {
     const before = await bumpVersion(tx);
     if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
-    const touched = new Set<number>();
+    // Every item placed; a story new in this batch keeps the title it had when its first item made it
+    // (its slug's words).
+    const placed: Array<{ story: number; merged: number[]; made: string | null; at: Date }> = [];
+    const made = new Map<number, string>();
     for (const r of rows) {
       const a = c.add(toWireItem(r));
-      let story = lw.toDb.get(a.story);
+      const isNew = !lw.toDb.has(a.story) && !made.has(a.story);
+      if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
+      placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+    }
+    // Each item's story as it stands after the batch (a later item may have merged stories).
+    if (!placed.some((p) => p.merged.length)) {
+      const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
+      const st = [...new Set(items.map((i) => i.key))].map((key) => {
+        const story = lw.toDb.get(key) ?? null;
+        const title = (c.storyTitle(key) || made.get(key) || '').slice(0, 500);
+        return { key, story, title, words: story === null ? slugWords(made.get(key) ?? title) : null };
+      });
+      // Prepared: planning this statement took longer than running it (decision 0063).
+      const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean }>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, [
+        JSON.stringify(items),
+        JSON.stringify(st),
+        settings.blindspotMinOutlets,
+        settings.blindspotShare,
+      ]);
+      if (!out) throw new Error('the live batch statement returned nothing');
+      for (const [key, id] of out.created) lw.map(key, Number(id));
+      // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
+      await announceStorySlugs(tx, out.slugs);
+      return Boolean(out.more);
+    }
+    // A batch with a merge: the story rows, the merges and the items' stories in the order the
+    // clusterer made them, then every touched story recounted from its items.
+    const touched = new Set<number>();
+    for (const p of placed) {
+      let story = lw.toDb.get(p.story);
       if (story === undefined) {
-        story = await createStoryRow(tx, c.story(a.story)?.title ?? r.title, new Date(r.published_at));
-        lw.map(a.story, story);
+        story = await createStoryRow(tx, p.made ?? made.get(p.story) ?? '', p.at);
+        lw.map(p.story, story);
       }
-      for (const m of a.merged) {
+      for (const m of p.merged) {
         const loser = lw.toDb.get(m);
         if (loser === undefined || loser === story) continue;
         await mergeStoryRows(tx, story, loser);
@@ -308,7 +414,6 @@ async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings
       }
       touched.add(story);
     }
-    // Each item's story as it stands after the batch (a later item may have merged stories).
     const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
     await tx.query(
       `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
@@ -317,10 +422,11 @@ async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings
     );
     for (const a of assign) touched.add(a.story);
     await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
-    // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
     await announceStoryChanges(tx, [...touched]);
+    return true;
   });
   lw.version += 1;
+  return more;
 }
 
 export interface ClusterRunSummary {
@@ -336,7 +442,6 @@ export interface ClusterRunSummary {
  */
 export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = {}): Promise<ClusterRunSummary> {
   const lw = liveWire(d.runtime, d.db);
-  const settings = await getStorySettings(d.db);
   let clustered = 0;
   let rebuilt = false;
   let stale = 0;
@@ -350,28 +455,34 @@ export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = 
         await rebuildLiveWire(d, lw);
         rebuilt = true;
       }
-      const rows = await d.db.query<ItemRow>(
-        `SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      // The batch, with the story settings in the same statement (one round trip: decision 0063).
+      const rows = await d.db.query<ItemRow & { settings: Record<string, unknown> | null }>(
+        `SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($1)) AS settings
+           FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
           WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`,
+        [STORY_SETTING_KEYS],
       );
-      if (!rows.length) return 0;
+      if (!rows.length) return { n: 0, more: false };
       try {
-        await clusterBatch(d, lw, rows, settings);
-        return rows.length;
+        const more = await clusterBatch(d, lw, rows, storySettingsFrom(rows[0]!.settings));
+        return { n: rows.length, more };
       } catch (err) {
         // The in-memory state may be ahead of the tables now: rebuild it before the next batch.
         lw.invalidate();
-        if (err instanceof StaleStateError) return -1;
+        if (err instanceof StaleStateError) return { n: -1, more: true };
         throw err;
       }
     });
-    if (n === 0) return { clustered, rebuilt, leftOver: false };
-    if (n < 0) {
+    if (n.n === 0) return { clustered, rebuilt, leftOver: false };
+    if (n.n < 0) {
       if (++stale > 5) throw new Error('the story assignments keep changing under this process (another process is clustering): left to it');
       continue;
     }
     stale = 0;
-    clustered += n;
+    clustered += n.n;
+    // The batch's statement said whether other items wait (items stored after it are the next run's:
+    // storing an item queues one).
+    if (!n.more) return { clustered, rebuilt, leftOver: false };
   }
 }
 
