@@ -3,6 +3,8 @@
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
+import { recountStories, recountStoryLeans } from './stories/live.ts';
+import { getStorySettings } from './stories/store.ts';
 
 export const LEANS = ['left', 'lean-left', 'center', 'lean-right', 'right', 'mixed', 'unrated'] as const;
 export type Lean = (typeof LEANS)[number];
@@ -235,6 +237,8 @@ export async function updateOutlet(db: Db, id: number, input: OutletInput): Prom
     if (cols.length) {
       await tx.query(`UPDATE wire_outlets SET ${cols.map(([k], i) => `${k} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map(([, v]) => v)]);
     }
+    // A new lean moves the outlet's stories' counts by lean group now, not at their next item.
+    if (c.lean !== undefined) await recountStoryLeans(tx, id, await getStorySettings(tx));
     if (c.feeds !== undefined) {
       await tx.query('DELETE FROM wire_feeds WHERE outlet_id = $1 AND NOT (url = ANY($2::text[]))', [id, c.feeds]);
       await addFeeds(tx, id, c.feeds);
@@ -245,9 +249,22 @@ export async function updateOutlet(db: Db, id: number, input: OutletInput): Prom
   return getOutlet(db, id);
 }
 
+/**
+ * Deletes an outlet with its feeds and items (by cascade); the stories that held its items are
+ * recounted in the same transaction (their counts and stored items, which the live wire updates
+ * from the stored row: decision 0063), under the cluster state's row lock so that no live batch
+ * writes them in between.
+ */
 export async function deleteOutlet(db: Db, id: number): Promise<void> {
-  const rows = await db.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id]);
-  if (!rows.length) throw new NotFoundError('No such outlet.');
+  const found = await db.tx(async (tx) => {
+    await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+    const stories = (await tx.query<{ story_id: string | number }>('SELECT DISTINCT story_id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [id])).map((r) => Number(r.story_id));
+    const rows = await tx.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id]);
+    if (!rows.length) return false;
+    await recountStories(tx, stories, await getStorySettings(tx));
+    return true;
+  });
+  if (!found) throw new NotFoundError('No such outlet.');
 }
 
 export async function addFeed(db: Db, outletId: number, url: string): Promise<void> {

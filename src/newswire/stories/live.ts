@@ -262,6 +262,25 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
 }
 
 /**
+ * An outlet's lean changed: the counts by lean group (and the blindspot) of the live stories it is on,
+ * from their stored outlets with the leans as they now are (what a recount gives). Under the cluster
+ * state's row lock, so that no live batch writes those stories in between.
+ */
+export async function recountStoryLeans(tx: Db, outletId: number, settings: StorySettings): Promise<void> {
+  await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+  await tx.query(
+    `UPDATE wire_stories s SET (left_count, center_count, right_count, blindspot) = (
+       SELECT q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$2', '$3')}
+         FROM (SELECT count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                      count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                 FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids)) q),
+       updated_at = now()
+      WHERE $1 = ANY(s.outlet_ids) AND s.merged_into IS NULL`,
+    [outletId, settings.blindspotMinOutlets, settings.blindspotShare],
+  );
+}
+
+/**
  * An item's published time changed after it was stored (its page gave the date its feed did not): when
  * it is in a story already, the story's span and the times the day's ranking reads are recounted.
  * Under the cluster state's row lock (not bumped: the assignments did not change), so a cluster batch
@@ -436,6 +455,11 @@ export interface ClusterRunSummary {
   leftOver: boolean;
 }
 
+/** The next batch of items waiting for a story, oldest first, with the story settings ($1: their keys as a JSON array). */
+const PENDING_SQL = `SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key IN (SELECT json_array_elements_text($1::json))) AS settings
+   FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+  WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`;
+
 /**
  * Clusters every item not yet in a story, oldest published first, in batches; stops at `deadline`
  * (epoch ms) or on shutdown, leaving the rest for the next run.
@@ -456,12 +480,7 @@ export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = 
         rebuilt = true;
       }
       // The batch, with the story settings in the same statement (one round trip: decision 0063).
-      const rows = await d.db.query<ItemRow & { settings: Record<string, unknown> | null }>(
-        `SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($1)) AS settings
-           FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-          WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`,
-        [STORY_SETTING_KEYS],
-      );
+      const rows = await d.db.prepared<ItemRow & { settings: Record<string, unknown> | null }>('wire_live_pending', ['text'], PENDING_SQL, [JSON.stringify(STORY_SETTING_KEYS)]);
       if (!rows.length) return { n: 0, more: false };
       try {
         const more = await clusterBatch(d, lw, rows, storySettingsFrom(rows[0]!.settings));
