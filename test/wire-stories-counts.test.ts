@@ -14,7 +14,8 @@ import { createLog } from '../src/platform/log.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { createRuntime } from '../src/platform/runtime.ts';
 import { createOutlet, deleteOutlet, updateOutlet } from '../src/newswire/outlets.ts';
-import { clusterPending, type LiveDeps } from '../src/newswire/stories/live.ts';
+import { clusterPending, ITEM_COLS, liveWire, storyConstraints, toWireItem, type ItemRow, type LiveDeps } from '../src/newswire/stories/live.ts';
+import { StoryClusterer } from '../src/newswire/cluster/index.ts';
 import { mergeStories, splitStory } from '../src/newswire/stories/decisions.ts';
 import { blindspotOf, defaultStorySettings } from '../src/newswire/stories/store.ts';
 
@@ -174,4 +175,40 @@ test('an outlet changing its lean and an outlet deleted: stored fields are still
     await clusterPending(live);
   }
   await assertStoredFieldsExact('more items after the lean change and the deletion');
+});
+
+test('a batch in which the clusterer merges two stories (a bridge) takes the general path: stored fields are still a recount', T, async () => {
+  // The state rebuilt as rebuildLiveWire does, but with a threshold no item reaches, so that only the
+  // bridge joins the third item (as in test/wire-cluster.test.ts).
+  const lw = liveWire(live.runtime, db);
+  lw.invalidate();
+  const version = Number((await db.one<{ version: string }>('SELECT version FROM wire_cluster_state WHERE id = 1'))!.version);
+  const c = new StoryClusterer({ windowDays: 7, threshold: 0.9, lowThreshold: 0 }, await storyConstraints(db));
+  const rows = await db.query<ItemRow>(`SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id WHERE i.story_id IS NOT NULL ORDER BY i.published_at, i.id`);
+  for (const r of rows) {
+    c.restore(toWireItem(r), Number(r.story_id));
+    lw.map(Number(r.story_id), Number(r.story_id));
+  }
+  lw.clusterer = c;
+  lw.version = version;
+  const at = Date.now() - 2 * HOUR;
+  const put = async (title: string, outlet: number, t: number) =>
+    Number((await db.one<{ id: string }>(`INSERT INTO wire_items (outlet_id, url, title, published_at, extract_status) VALUES ($1, $2, $3, $4, 'done') RETURNING id`, [outlet, `https://count.example/heat-${outlet}-${t}`, title, new Date(t)]))!.id);
+  const a = await put('Phoenix swelters at 118 as climate change makes heat waves deadlier', outlets[0]!, at);
+  await clusterPending(live);
+  const b = await put('Heat wave bakes Southwest; officials urge residents to stay indoors', outlets[4]!, at + HOUR);
+  await clusterPending(live);
+  assert.notEqual(await storyOf(a), await storyOf(b), 'two stories first');
+  const lost = [await storyOf(a), await storyOf(b)];
+  // The bridge comes in a batch with an item of another story.
+  const x = await put('Extreme heat grips the Southwest; Phoenix hits 118 degrees', outlets[9]!, at + 2 * HOUR);
+  await store(5);
+  const r = await clusterPending(live);
+  assert.equal(r.clustered, 2);
+  assert.equal(r.rebuilt, false);
+  assert.equal(await storyOf(a), await storyOf(b), 'the bridge merged them');
+  assert.equal(await storyOf(x), await storyOf(a));
+  const merged = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM wire_stories WHERE id = ANY($1::bigint[]) AND merged_into IS NOT NULL', [lost]);
+  assert.equal(merged!.n, 1, 'one of the two stories was merged into the other');
+  await assertStoredFieldsExact('after a bridge merged two stories in a batch');
 });

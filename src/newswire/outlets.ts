@@ -6,8 +6,9 @@ import { slugify } from '../platform/sanitize.ts';
 import { recountStories, recountStoryLeans } from './stories/live.ts';
 import { getStorySettings } from './stories/store.ts';
 
-export const LEANS = ['left', 'lean-left', 'center', 'lean-right', 'right', 'mixed', 'unrated'] as const;
-export type Lean = (typeof LEANS)[number];
+import { LEANS, type Lean } from './leans.ts';
+
+export { LEANS, type Lean };
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 

@@ -379,73 +379,67 @@ SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM 
  * a batch with a merge takes the general path: story rows made one by one, the merges, the items'
  * stories, and a recount of every touched story from its items.
  */
-async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<boolean> {
+async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<boolean> {
   const c = lw.clusterer!;
-  const more = await d.db.tx(async (tx) => {
-    const before = await bumpVersion(tx);
-    if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
-    // Every item placed; a story new in this batch keeps the title it had when its first item made it
-    // (its slug's words).
-    const placed: Array<{ story: number; merged: number[]; made: string | null; at: Date }> = [];
-    const made = new Map<number, string>();
-    for (const r of rows) {
-      const a = c.add(toWireItem(r));
-      const isNew = !lw.toDb.has(a.story) && !made.has(a.story);
-      if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
-      placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+  // Every item placed; a story new in this batch keeps the title it had when its first item made it
+  // (its slug's words).
+  const placed: Array<{ story: number; merged: number[]; made: string | null; at: Date }> = [];
+  const made = new Map<number, string>();
+  for (const r of rows) {
+    const a = c.add(toWireItem(r));
+    const isNew = !lw.toDb.has(a.story) && !made.has(a.story);
+    if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
+    placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+  }
+  // Each item's story as it stands after the batch (a later item may have merged stories).
+  if (!placed.some((p) => p.merged.length)) {
+    const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
+    const st = [...new Set(items.map((i) => i.key))].map((key) => {
+      const story = lw.toDb.get(key) ?? null;
+      const title = (c.storyTitle(key) || made.get(key) || '').slice(0, 500);
+      return { key, story, title, words: story === null ? slugWords(made.get(key) ?? title) : null };
+    });
+    // Prepared: planning this statement took longer than running it (decision 0063).
+    const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean }>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, [
+      JSON.stringify(items),
+      JSON.stringify(st),
+      settings.blindspotMinOutlets,
+      settings.blindspotShare,
+    ]);
+    if (!out) throw new Error('the live batch statement returned nothing');
+    for (const [key, id] of out.created) lw.map(key, Number(id));
+    // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
+    await announceStorySlugs(tx, out.slugs);
+    return Boolean(out.more);
+  }
+  // A batch with a merge: the story rows, the merges and the items' stories in the order the
+  // clusterer made them, then every touched story recounted from its items.
+  const touched = new Set<number>();
+  for (const p of placed) {
+    let story = lw.toDb.get(p.story);
+    if (story === undefined) {
+      story = await createStoryRow(tx, p.made ?? made.get(p.story) ?? '', p.at);
+      lw.map(p.story, story);
     }
-    // Each item's story as it stands after the batch (a later item may have merged stories).
-    if (!placed.some((p) => p.merged.length)) {
-      const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
-      const st = [...new Set(items.map((i) => i.key))].map((key) => {
-        const story = lw.toDb.get(key) ?? null;
-        const title = (c.storyTitle(key) || made.get(key) || '').slice(0, 500);
-        return { key, story, title, words: story === null ? slugWords(made.get(key) ?? title) : null };
-      });
-      // Prepared: planning this statement took longer than running it (decision 0063).
-      const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean }>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, [
-        JSON.stringify(items),
-        JSON.stringify(st),
-        settings.blindspotMinOutlets,
-        settings.blindspotShare,
-      ]);
-      if (!out) throw new Error('the live batch statement returned nothing');
-      for (const [key, id] of out.created) lw.map(key, Number(id));
-      // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
-      await announceStorySlugs(tx, out.slugs);
-      return Boolean(out.more);
+    for (const m of p.merged) {
+      const loser = lw.toDb.get(m);
+      if (loser === undefined || loser === story) continue;
+      await mergeStoryRows(tx, story, loser);
+      lw.unmapDb(loser);
+      touched.delete(loser);
     }
-    // A batch with a merge: the story rows, the merges and the items' stories in the order the
-    // clusterer made them, then every touched story recounted from its items.
-    const touched = new Set<number>();
-    for (const p of placed) {
-      let story = lw.toDb.get(p.story);
-      if (story === undefined) {
-        story = await createStoryRow(tx, p.made ?? made.get(p.story) ?? '', p.at);
-        lw.map(p.story, story);
-      }
-      for (const m of p.merged) {
-        const loser = lw.toDb.get(m);
-        if (loser === undefined || loser === story) continue;
-        await mergeStoryRows(tx, story, loser);
-        lw.unmapDb(loser);
-        touched.delete(loser);
-      }
-      touched.add(story);
-    }
-    const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
-    await tx.query(
-      `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
-        WHERE wire_items.id = a.id AND wire_items.story_id IS NULL`,
-      [JSON.stringify(assign)],
-    );
-    for (const a of assign) touched.add(a.story);
-    await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
-    await announceStoryChanges(tx, [...touched]);
-    return true;
-  });
-  lw.version += 1;
-  return more;
+    touched.add(story);
+  }
+  const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
+  await tx.query(
+    `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
+      WHERE wire_items.id = a.id AND wire_items.story_id IS NULL`,
+    [JSON.stringify(assign)],
+  );
+  for (const a of assign) touched.add(a.story);
+  await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
+  await announceStoryChanges(tx, [...touched]);
+  return true;
 }
 
 export interface ClusterRunSummary {
@@ -455,10 +449,18 @@ export interface ClusterRunSummary {
   leftOver: boolean;
 }
 
-/** The next batch of items waiting for a story, oldest first, with the story settings ($1: their keys as a JSON array). */
-const PENDING_SQL = `SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key IN (SELECT json_array_elements_text($1::json))) AS settings
-   FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-  WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`;
+/**
+ * The start of a batch's transaction, in one statement: when items wait for a story, the cluster
+ * state's version is bumped under its row lock (`before`: the version before); and the next batch of
+ * them, oldest first, with the story settings ($1: their keys as a JSON array).
+ */
+const PENDING_SQL = `
+WITH b AS (UPDATE wire_cluster_state SET version = version + 1, updated_at = now()
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM wire_items WHERE story_id IS NULL) RETURNING version - 1 AS before)
+SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key IN (SELECT json_array_elements_text($1::json))) AS settings,
+       (SELECT before FROM b) AS before
+  FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+ WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`;
 
 /**
  * Clusters every item not yet in a story, oldest published first, in batches; stops at `deadline`
@@ -479,12 +481,19 @@ export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = 
         await rebuildLiveWire(d, lw);
         rebuilt = true;
       }
-      // The batch, with the story settings in the same statement (one round trip: decision 0063).
-      const rows = await d.db.prepared<ItemRow & { settings: Record<string, unknown> | null }>('wire_live_pending', ['text'], PENDING_SQL, [JSON.stringify(STORY_SETTING_KEYS)]);
-      if (!rows.length) return { n: 0, more: false };
       try {
-        const more = await clusterBatch(d, lw, rows, storySettingsFrom(rows[0]!.settings));
-        return { n: rows.length, more };
+        const got = await d.db.tx(async (tx) => {
+          // The version bumped, the batch and the story settings in one statement (decision 0063).
+          const rows = await tx.prepared<ItemRow & { settings: Record<string, unknown> | null; before: string | number | null }>('wire_live_pending', ['text'], PENDING_SQL, [
+            JSON.stringify(STORY_SETTING_KEYS),
+          ]);
+          if (!rows.length) return { n: 0, more: false };
+          const before = Number(rows[0]!.before);
+          if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
+          return { n: rows.length, more: await clusterBatch(tx, lw, rows, storySettingsFrom(rows[0]!.settings)) };
+        });
+        if (got.n > 0) lw.version += 1;
+        return got;
       } catch (err) {
         // The in-memory state may be ahead of the tables now: rebuild it before the next batch.
         lw.invalidate();

@@ -5,7 +5,7 @@
 import type { Db } from '../../db/index.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
-import type { Lean } from '../outlets.ts';
+import type { Lean } from '../leans.ts';
 
 export type Side = 'left' | 'center' | 'right';
 export const SIDES: readonly Side[] = ['left', 'center', 'right'];
