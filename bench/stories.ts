@@ -307,7 +307,9 @@ try {
   console.log(`  end to end (clusterer + transaction writing the story): p50 ${quantile(endToEnd, 0.5).toFixed(2)} ms, p99 ${e99.toFixed(2)} ms, max ${endToEnd[endToEnd.length - 1]!.toFixed(2)} ms`);
   console.log(`  its CPU time (this process: the clusterer and the embedded database): p50 ${quantile(addCpu, 0.5).toFixed(2)} ms, p99 ${quantile(addCpu, 0.99).toFixed(2)} ms`);
   console.log(`  the clusterer's add alone: p50 ${quantile(addTimes, 0.5).toFixed(3)} ms, p99 ${a99.toFixed(3)} ms`);
-  console.log(`  statements a live add: p50 ${quantile(perAddStatements, 0.5)}, max ${perAddStatements.at(-1)}; the slowest 2% of adds (ms, of which in GC pauses): ${slow.map((x) => `${x.ms.toFixed(1)} (${x.gc.toFixed(1)})`).join(', ')}`);
+  const inAdds = spans.reduce((t, sp) => t + gcIn(sp), 0);
+  const pausesInAdds = gcs.filter((g) => spans.some((sp) => g.end > sp.start && g.start < sp.end)).length;
+  console.log(`  statements a live add: p50 ${quantile(perAddStatements, 0.5)}, max ${perAddStatements.at(-1)}; GC pauses during the adds: ${inAdds.toFixed(1)} ms in all (${pausesInAdds} pauses); the slowest 2% of adds (ms, of which in GC pauses): ${slow.map((x) => `${x.ms.toFixed(1)} (${x.gc.toFixed(1)})`).join(', ')}`);
   for (const [k, xs] of [...stmt].sort((x, y) => y[1].reduce((t, v) => t + v, 0) - x[1].reduce((t, v) => t + v, 0))) {
     const sorted = [...xs].sort((x, y) => x - y);
     console.log(`    ${String(xs.length).padStart(5)}x  p50 ${quantile(sorted, 0.5).toFixed(2).padStart(5)} ms  p99 ${quantile(sorted, 0.99).toFixed(2).padStart(5)} ms  ${k}`);
