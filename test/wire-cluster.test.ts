@@ -242,23 +242,23 @@ test('quality floors on the self-written left/center/right stories (bench/cluste
   // Invented outlet names, so the figures do not depend on ../shared. Floors sit below what the clusterer
   // reaches (docs/decisions/0042-clustering.md) so that a change that loses quality fails here.
   const floors: Record<string, number> = {
-    'headlines dev': 0.8,
-    'headlines test': 0.77,
-    'lcr dev, over 30 days': 0.9,
-    'lcr test, over 30 days': 0.89,
-    'lcr dev, within one day': 0.83,
-    'lcr test, within one day': 0.79,
+    'headlines dev': 0.81,
+    'headlines test': 0.8,
+    'lcr dev, over 30 days': 0.91,
+    'lcr test, over 30 days': 0.9,
+    'lcr dev, within one day': 0.81,
+    'lcr test, within one day': 0.8,
     // Held out too, written in other headline styles (test/fixtures/wire-cluster-eval/styles.stories).
-    'headlines styles': 0.77,
-    'lcr styles, over 30 days': 0.81,
-    'lcr styles, within one day': 0.79,
+    'headlines styles': 0.79,
+    'lcr styles, over 30 days': 0.83,
+    'lcr styles, within one day': 0.81,
   };
   const sets = evalSets(false);
   assert.deepEqual(sets.map((s) => s.name).sort(), Object.keys(floors).sort());
   for (const s of sets) {
     const r = scoreClustering(new Map(s.items.map((i) => [i.id, i.story])), clusterItems(s.items).assignments);
     assert.ok(r.bcubed.f1 >= floors[s.name]!, `${s.name}: B-cubed F1 ${r.bcubed.f1.toFixed(3)} under ${floors[s.name]}`);
-    assert.ok(r.bcubed.precision >= 0.85, `${s.name}: B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
+    assert.ok(r.bcubed.precision >= 0.8, `${s.name}: B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
   }
 });
 

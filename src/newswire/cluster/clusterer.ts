@@ -7,6 +7,7 @@
 // between the item and the story's span. It joins the best story at or above the threshold, otherwise
 // it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
+import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
 import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
 
 export interface WireItem {
@@ -99,6 +100,20 @@ export interface ClusterOptions {
   storyIdf: number;
   /** An item at least this alike (headline-word cosine) to the outlet's own item in the story is its update: no outlet penalty (0 = off). */
   outletDuplicate: number;
+  /**
+   * Weight of the meaning family: the item's headline (and lead) as the mean of its words' vectors
+   * (src/newswire/cluster/vectors.ts), against the mean of the story's, so "cop" meets "officer"
+   * (0 = off). It counts only as far as the names agree (see `gateFull`): two events of one kind
+   * mean alike.
+   */
+  meaning: number;
+  /** The cosine of two meanings that scores 0: unrelated headlines are about this alike. */
+  meaningBase: number;
+  /** Weight of the lead's words (the first `meaningLeadWords`) in an item's meaning. */
+  meaningLead: number;
+  meaningLeadWords: number;
+  /** Each word's share of the meaning goes with its IDF in the stream to this power (0 = the vectors' frequencies only). */
+  meaningRarity: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -130,6 +145,11 @@ export const defaultClusterOptions: ClusterOptions = {
   bigStoryThreshold: 0.2,
   storyIdf: 0,
   outletDuplicate: 0.5,
+  meaning: 1,
+  meaningBase: 0.3,
+  meaningLead: 0.5,
+  meaningLeadWords: 40,
+  meaningRarity: 2,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -196,6 +216,8 @@ interface ItemState {
    * name terms (ids ascending, the weights of their own family), for `crossNames`.
    */
   cross: [SparseVec, SparseVec] | null;
+  /** The meaning (unit length times 127), or null. */
+  meaning: Int8Array | null;
 }
 
 interface Story {
@@ -218,6 +240,9 @@ interface Story {
   vote: number;
   /** Items that name someone or something for sure (ItemState.strong). */
   strong: number;
+  /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
+  meaning: Float32Array | null;
+  meaning2: number;
 }
 
 const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
@@ -256,8 +281,16 @@ export class StoryClusterer {
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
-  constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []) {
+  /** Word vectors for the meaning family (null: off). */
+  private readonly vectors: WordVectors | null;
+
+  /**
+   * `vectors`: the word vectors for the meaning family; by default the installed ones (read once per
+   * process), none when `options.meaning` is 0.
+   */
+  constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = [], vectors?: WordVectors | null) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
+    this.vectors = this.options.meaning > 0 ? (vectors === undefined ? installedWordVectors() : vectors) : null;
     this.grace = this.options.graceHours * 3_600_000;
     for (const c of constraints) this.applyConstraint(c);
   }
@@ -450,8 +483,10 @@ export class StoryClusterer {
         const st = this.itemsById.get(i)!;
         st.vec = [EMPTY, EMPTY, EMPTY, EMPTY];
         st.keys = EMPTY.ids;
+        st.meaning = null;
       }
       s.sum = null;
+      s.meaning = null;
       s.has.fill(0);
       s.norm2.fill(0);
       s.closed = true;
@@ -596,7 +631,7 @@ export class StoryClusterer {
    * hundred items, where a big story's own names are in a tenth of them) weighs terms as a long one would.
    */
   private idf(id: number): number {
-    const d = Math.log((this.docs + this.options.priorDocs + 2) / (this.df[id]! + 1)) + 1;
+    const d = Math.log((this.docs + this.options.priorDocs + 2) / ((id < 0 ? 0 : this.df[id]!) + 1)) + 1;
     const a = this.options.storyIdf;
     if (!a) return d;
     return (1 - a) * d + a * (Math.log((this.storiesMade + 2) / (this.sf[id]! + 1)) + 1);
@@ -710,7 +745,14 @@ export class StoryClusterer {
     const keys = Int32Array.from(picked);
     if (!titleCase) this.observeCaps(tt);
     if (bodyTokens.length) this.observeCaps(bodyTokens);
-    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null };
+    const o = this.options;
+    const meaning = this.vectors
+      ? meaningVector(this.vectors, title, o.meaningLead > 0 ? lead(item.text, o.meaningLeadWords) : '', o.meaningLead, (w) => {
+          const id = this.termIds[F_WORDS]!.get(stem(w));
+          return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
+        })
+      : null;
+    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
   }
 
   /**
@@ -849,6 +891,8 @@ export class StoryClusterer {
     let den = 0;
     for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
     if (!den) return 0;
+    const meaning = state.meaning !== null && s.meaning !== null && o.meaning > 0;
+    if (meaning) den += o.meaning;
     let num = 0;
     let rest = den;
     let ent = -1;
@@ -886,15 +930,27 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
-    const base = (num / den) * decay;
-    if (!(state.strong && s.strong) || ent < 0) return base;
-    // The names may be the other side's plain words; worth looking only if a wider-open gate could reach the floor.
-    if (ent < o.gateFull && o.crossNames > 0 && base * this.gate(Math.max(ent, o.crossNames)) >= floor) {
+    const gated = state.strong && s.strong && ent >= 0;
+    // The names may be the other side's plain words; worth looking only if a wider-open gate could reach
+    // the floor (`rest` is the meaning's weight when it is still to come: a bound).
+    if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
       const cross = this.crossOf(state);
       const c = o.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single));
       if (c > ent) ent = c;
     }
-    return base * this.gate(ent);
+    // Meaning counts as far as the names agree: two events of one kind ("Strong quake hits X") mean alike.
+    if (meaning) num += o.meaning * (gated ? Math.min(1, ent / o.gateFull) : 1) * this.meaningScore(state.meaning!, s.meaning!, s.meaning2);
+    const base = (num / den) * decay;
+    return gated ? base * this.gate(ent) : base;
+  }
+
+  /** The cosine of an item's meaning with a story's mean meaning, rescaled so that `meaningBase` scores 0. */
+  private meaningScore(x: Int8Array, sum: Float32Array, sum2: number): number {
+    let dot = 0;
+    for (let d = 0; d < x.length; d++) dot += x[d]! * sum[d]!;
+    const c = dot / 127 / (Math.sqrt(sum2) || 1);
+    const b = this.options.meaningBase;
+    return c <= b ? 0 : (c - b) / (1 - b);
   }
 
   /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
@@ -958,6 +1014,14 @@ export class StoryClusterer {
     }
     this.lastEntCos = ent < 0 ? 1 : ent;
     if (!den) return 0;
+    if (a.meaning && b.meaning && o.meaning > 0) {
+      let dot = 0;
+      for (let d = 0; d < a.meaning.length; d++) dot += a.meaning[d]! * b.meaning[d]!;
+      const c = dot / (Math.sqrt(a.meaning2 * b.meaning2) || 1);
+      const open = a.strong && b.strong && ent >= 0 ? Math.min(1, ent / o.gateFull) : 1;
+      num += o.meaning * open * (c <= o.meaningBase ? 0 : (c - o.meaningBase) / (1 - o.meaningBase));
+      den += o.meaning;
+    }
     const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;
     return (num / den) * (a.strong && b.strong ? this.gate(ent) : 1) * this.decay(gap);
   }
@@ -1065,6 +1129,8 @@ export class StoryClusterer {
         vote: 0,
         strong: 0,
         closed: false,
+        meaning: null,
+        meaning2: 0,
       };
       this.storiesById.set(storyId, s);
     }
@@ -1085,6 +1151,16 @@ export class StoryClusterer {
 
   private addVector(s: Story, state: ItemState): void {
     if (state.strong) s.strong++;
+    const x = state.meaning;
+    if (x) {
+      const m = (s.meaning ??= new Float32Array(x.length));
+      let n2 = 0;
+      for (let d = 0; d < x.length; d++) {
+        m[d]! += x[d]! / 127;
+        n2 += m[d]! * m[d]!;
+      }
+      s.meaning2 = n2;
+    }
     if (s.items.length === 0 && s.sum === null) {
       this.storiesMade++;
       for (let f = 0; f < FAMILIES; f++) {
@@ -1180,6 +1256,8 @@ export class StoryClusterer {
     s.norm2.fill(0);
     s.has.fill(0);
     s.strong = 0;
+    s.meaning = null;
+    s.meaning2 = 0;
     s.first = Infinity;
     s.last = -Infinity;
     for (const i of items) {
@@ -1205,6 +1283,7 @@ export class StoryClusterer {
     }
     gone.items = [];
     gone.sum = null;
+    gone.meaning = null;
     gone.mergedInto = keep.id;
     keep.titleCache = null;
     if (!keep.titleOverride && gone.titleOverride) keep.titleOverride = gone.titleOverride;
