@@ -4,7 +4,8 @@
 // never drift. A stream of items arrives out of published order, with ties in time (feeds round
 // their times to the hour) and outlets filing twice on one story, clustered one at a time and in
 // batches of several; then editors merge and split, more items join, an outlet changes its lean, an
-// outlet is deleted, and more items join again. After each step every story's counts (items,
+// outlet is deleted, and more items join again; last, a bridge item makes the clusterer merge two
+// stories inside a live batch. After each step every story's counts (items,
 // outlets, by lean group), outlet ids, span, blindspot and stored items (times and outlets in
 // (time, outlet) order) are compared with the same figures computed here from wire_items.
 import { test } from 'node:test';
@@ -177,7 +178,7 @@ test('an outlet changing its lean and an outlet deleted: stored fields are still
   await assertStoredFieldsExact('more items after the lean change and the deletion');
 });
 
-test('a batch in which the clusterer merges two stories (a bridge) takes the general path: stored fields are still a recount', T, async () => {
+test('a batch in which the clusterer merges two stored stories (a bridge, one statement for the merge): stored fields are still a recount', T, async () => {
   // The state rebuilt as rebuildLiveWire does, but with a threshold no item reaches, so that only the
   // bridge joins the third item (as in test/wire-cluster.test.ts).
   const lw = liveWire(live.runtime, db);

@@ -373,6 +373,40 @@ SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM 
        EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more`;
 
 /**
+ * A merge the clusterer made during a live batch (decision 0063), in one statement: what
+ * mergeStoryRows does (the loser's items and the stories merged into it move to the survivor, a pin
+ * carries over, our articles on the loser point at the survivor, the loser emptied and marked merged),
+ * with the survivor's stored fields updated from the two rows (counts added, stored items merged in
+ * order, outlets the union counted by lean group with the leans as they are now, span widened)
+ * instead of a recount from the items. $1 survivor, $2 loser, $3, $4 the blindspot settings.
+ */
+const MERGE_SQL = `
+WITH l AS (SELECT * FROM wire_stories WHERE id = $2),
+ mv AS (UPDATE wire_items SET story_id = $1 WHERE story_id = $2 RETURNING id),
+ chain AS (UPDATE wire_stories SET merged_into = $1, updated_at = now() WHERE merged_into = $2 RETURNING id),
+ sv AS (UPDATE wire_stories s SET
+          pinned = s.pinned OR l.pinned,
+          item_count = s.item_count + l.item_count,
+          (item_published, item_outlet_ids) = (
+            SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), '{}'), coalesce(array_agg(u.o ORDER BY u.t, u.o), '{}')
+              FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(l.item_published, l.item_outlet_ids)) AS u(t, o)),
+          (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
+            SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+              FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                           count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                           count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                      FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || l.outlet_ids)) q),
+          first_seen_at = CASE WHEN l.item_count = 0 THEN s.first_seen_at WHEN s.item_count = 0 THEN l.first_seen_at ELSE least(s.first_seen_at, l.first_seen_at) END,
+          last_updated_at = CASE WHEN l.item_count = 0 THEN s.last_updated_at WHEN s.item_count = 0 THEN l.last_updated_at ELSE greatest(s.last_updated_at, l.last_updated_at) END,
+          updated_at = now()
+        FROM l WHERE s.id = $1 RETURNING s.id),
+ lz AS (UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}',
+               left_count = 0, center_count = 0, right_count = 0, blindspot = NULL, pinned = false, updated_at = now()
+         WHERE id = $2 RETURNING id),
+ art AS (UPDATE articles SET story_key = (SELECT slug FROM wire_stories WHERE id = $1) WHERE story_key = (SELECT slug FROM l) RETURNING id)
+SELECT (SELECT count(*)::int FROM mv) AS moved, (SELECT count(*)::int FROM sv) AS survivor, (SELECT count(*)::int FROM lz) AS loser`;
+
+/**
  * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
  * The clusterer places every item first. A batch in which no story was merged into another (nearly
  * every one) is written by one statement (BATCH_SQL) that updates the touched stories incrementally;
@@ -391,8 +425,26 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
     placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
   }
-  // Each item's story as it stands after the batch (a later item may have merged stories).
-  if (!placed.some((p) => p.merged.length)) {
+  // The clusterer's merges between stories stored before this batch (a bridge: the item's story and
+  // the one merged into it) are written first, one prepared statement each, in the order made; a
+  // merge that involves a story made in this batch takes the general path below.
+  const merges = placed.flatMap((p) => p.merged.map((m) => ({ survivor: p.story, loser: m })));
+  const stored = (key: number) => lw.toDb.has(key) && !made.has(key);
+  if (merges.every((m) => stored(m.survivor) && stored(m.loser))) {
+    for (const m of merges) {
+      const survivor = lw.toDb.get(m.survivor)!;
+      const loser = lw.toDb.get(m.loser)!;
+      if (survivor === loser) continue;
+      const [done] = await tx.prepared<{ survivor: number; loser: number }>('wire_live_merge', ['bigint', 'bigint', 'int', 'float8'], MERGE_SQL, [
+        survivor,
+        loser,
+        settings.blindspotMinOutlets,
+        settings.blindspotShare,
+      ]);
+      if (done?.survivor !== 1 || done.loser !== 1) throw new Error(`the live wire's merge of story ${loser} into ${survivor} found ${done?.survivor ?? 0} and ${done?.loser ?? 0} rows`);
+      lw.unmapDb(loser);
+    }
+    // Each item's story as it stands after the batch (a later item may have merged stories).
     const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
     const st = [...new Set(items.map((i) => i.key))].map((key) => {
       const story = lw.toDb.get(key) ?? null;
@@ -412,8 +464,8 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     await announceStorySlugs(tx, out.slugs);
     return Boolean(out.more);
   }
-  // A batch with a merge: the story rows, the merges and the items' stories in the order the
-  // clusterer made them, then every touched story recounted from its items.
+  // A batch with a merge that involves a story made in it: the story rows, the merges and the items'
+  // stories in the order the clusterer made them, then every touched story recounted from its items.
   const touched = new Set<number>();
   for (const p of placed) {
     let story = lw.toDb.get(p.story);
