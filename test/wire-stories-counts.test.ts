@@ -178,7 +178,7 @@ test('an outlet changing its lean and an outlet deleted: stored fields are still
   await assertStoredFieldsExact('more items after the lean change and the deletion');
 });
 
-test('a batch in which the clusterer merges two stored stories (a bridge, one statement for the merge): stored fields are still a recount', T, async () => {
+test('a bridge merge in a live batch, of two stored stories (one statement) and of a stored one and one made in the batch (the general path): stored fields are still a recount', T, async () => {
   // The state rebuilt as rebuildLiveWire does, but with a threshold no item reaches, so that only the
   // bridge joins the third item (as in test/wire-cluster.test.ts).
   const lw = liveWire(live.runtime, db);
@@ -212,4 +212,14 @@ test('a batch in which the clusterer merges two stored stories (a bridge, one st
   const merged = await db.one<{ n: number }>('SELECT count(*)::int AS n FROM wire_stories WHERE id = ANY($1::bigint[]) AND merged_into IS NOT NULL', [lost]);
   assert.equal(merged!.n, 1, 'one of the two stories was merged into the other');
   await assertStoredFieldsExact('after a bridge merged two stories in a batch');
+  // The same with one of the two fragments made in the bridge's own batch: its row does not exist when
+  // the merge is decided, so the batch takes the general path (rows one by one, then a recount).
+  const d = await put('Heat wave bakes Arizona; officials urge residents of Tucson to stay indoors', outlets[1]!, at + 3 * HOUR);
+  await clusterPending(live);
+  const e = await put('Tucson swelters at 115 as climate change makes Arizona heat waves deadlier', outlets[3]!, at + 4 * HOUR);
+  const f = await put('Extreme heat grips Arizona; Tucson hits 115 degrees', outlets[10]!, at + 5 * HOUR);
+  assert.equal((await clusterPending(live)).clustered, 2);
+  assert.equal(await storyOf(d), await storyOf(f), 'the bridge joined the stored fragment');
+  assert.equal(await storyOf(e), await storyOf(f), 'and the fragment made in its batch');
+  await assertStoredFieldsExact('after a bridge merged a stored story and one made in the same batch');
 });
