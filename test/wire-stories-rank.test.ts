@@ -175,10 +175,10 @@ test('still the same after a merge, a split, an item given its page\'s date, and
   await compareAll('after an outlet was deleted', ['America/New_York'], [15.5]);
 });
 
-test('a story\'s stored items are its items, in published order, after every write', T, async () => {
+test('a story\'s stored items are its items, in published order (ties by outlet), after every write', T, async () => {
   const bad = await db.query(
     `SELECT s.id FROM wire_stories s
-       LEFT JOIN LATERAL (SELECT coalesce(array_agg(i.published_at ORDER BY i.published_at, i.id), '{}') AS ts, coalesce(array_agg(i.outlet_id ORDER BY i.published_at, i.id), '{}') AS os
+       LEFT JOIN LATERAL (SELECT coalesce(array_agg(i.published_at ORDER BY i.published_at, i.outlet_id), '{}') AS ts, coalesce(array_agg(i.outlet_id ORDER BY i.published_at, i.outlet_id), '{}') AS os
                             FROM wire_items i WHERE i.story_id = s.id) a ON true
       WHERE s.merged_into IS NULL AND (s.item_published <> a.ts OR s.item_outlet_ids <> a.os)`,
   );

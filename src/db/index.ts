@@ -18,6 +18,15 @@ export interface Db {
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The first row, or undefined. */
   one<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /**
+   * Run one statement that runs often, planned once per database session under `name` (the live
+   * wire's batch, decision 0063): PGlite plans anew every statement sent with parameters, and for a
+   * statement of many parts the planning costs more than the running. `types` are its parameters'
+   * types, `params` strings, numbers, booleans or null. On PGlite: PREPARE once per instance, then
+   * EXECUTE with the parameters as literals; on PostgreSQL: a named statement (node-postgres prepares
+   * it once per connection).
+   */
+  prepared<T extends Row = Row>(name: string, types: string[], sql: string, params: unknown[]): Promise<T[]>;
   /** Run a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Run fn in a transaction; nested calls join the outer transaction. */
@@ -152,6 +161,29 @@ class LocalBus {
 
 const pgliteHandles = new WeakMap<Db, PGliteType>();
 
+/** The statements PREPAREd in each PGlite instance (its one session), by name. */
+const pglitePrepared = new WeakMap<PGliteType, Map<string, string>>();
+
+/** A parameter of a prepared statement as an SQL literal (standard_conforming_strings is on: checked at PREPARE). */
+function sqlLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`a prepared statement's parameter is not a finite number: ${v}`);
+    return `'${String(v)}'`;
+  }
+  if (typeof v === 'string') {
+    if (v.includes('\0')) throw new Error("a prepared statement's parameter holds a NUL character");
+    return `'${v.replace(/'/g, "''")}'`;
+  }
+  throw new Error(`a prepared statement's parameter must be a string, number, boolean or null (got ${typeof v})`);
+}
+
+function preparedName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
+  return `nd_${name}`;
+}
+
 /** The PGlite instance behind an embedded Db (tests dump a migrated template from it). */
 export function pgliteOf(db: Db): PGliteType | undefined {
   return pgliteHandles.get(db);
@@ -236,6 +268,27 @@ export function pgliteDb(pg: PGliteType, close: () => Promise<void>): Db {
       async one(sql, params) {
         open();
         return (await q.query(sql, params as any[])).rows[0] as any;
+      },
+      async prepared(name, types, sql, params) {
+        open();
+        const id = preparedName(name);
+        let done = pglitePrepared.get(pg);
+        if (!done) pglitePrepared.set(pg, (done = new Map()));
+        const had = done.get(id);
+        if (had !== undefined && had !== sql) throw new Error(`prepared statement ${name} was prepared with another text`);
+        if (had === undefined) {
+          const scs = (await q.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows[0]?.standard_conforming_strings;
+          if (scs !== 'on') throw new Error('prepared statements need standard_conforming_strings on');
+          // Not transactional: a PREPARE stays when its transaction rolls back.
+          await q.query(`PREPARE ${id}(${types.join(', ')}) AS ${sql}`);
+          done.set(id, sql);
+        }
+        try {
+          return (await q.query(`EXECUTE ${id}(${params.map(sqlLiteral).join(', ')})`)).rows as any[];
+        } catch (e: any) {
+          if (e?.code === '26000') done.delete(id); // deallocated behind our back: prepared again next time
+          throw e;
+        }
       },
       async exec(sql) {
         open();
@@ -328,6 +381,10 @@ async function openPostgres(url: string): Promise<Db> {
       async one(sql, params) {
         open();
         return (await q.query(sql, params as any[])).rows[0];
+      },
+      async prepared(name, _types, sql, params) {
+        open();
+        return (await q.query({ name: preparedName(name), text: sql, values: params as any[] })).rows;
       },
       async exec(sql) {
         open();

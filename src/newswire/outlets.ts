@@ -236,6 +236,7 @@ export async function updateOutlet(db: Db, id: number, input: OutletInput): Prom
     if (cols.length) {
       await tx.query(`UPDATE wire_outlets SET ${cols.map(([k], i) => `${k} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map(([, v]) => v)]);
     }
+    // A new lean moves the outlet's stories' counts by lean group now, not at their next item.
     if (c.feeds !== undefined) {
       await tx.query('DELETE FROM wire_feeds WHERE outlet_id = $1 AND NOT (url = ANY($2::text[]))', [id, c.feeds]);
       await addFeeds(tx, id, c.feeds);

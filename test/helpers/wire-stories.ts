@@ -56,7 +56,7 @@ export async function recount(db: Db, storyId: number): Promise<void> {
     `UPDATE wire_stories s SET item_count = c.items, outlet_count = c.outlets, outlet_ids = c.oids, item_published = c.ts, item_outlet_ids = c.os, left_count = c.l, center_count = c.ce, right_count = c.r,
             last_updated_at = greatest(s.last_updated_at, c.last), updated_at = now()
        FROM (SELECT count(*)::int AS items, count(DISTINCT i.outlet_id)::int AS outlets, coalesce(array_agg(DISTINCT i.outlet_id ORDER BY i.outlet_id), '{}') AS oids,
-                    coalesce(array_agg(i.published_at ORDER BY i.published_at, i.id), '{}') AS ts, coalesce(array_agg(i.outlet_id ORDER BY i.published_at, i.id), '{}') AS os,
+                    coalesce(array_agg(i.published_at ORDER BY i.published_at, i.outlet_id), '{}') AS ts, coalesce(array_agg(i.outlet_id ORDER BY i.published_at, i.outlet_id), '{}') AS os,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean = 'center')::int AS ce,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,

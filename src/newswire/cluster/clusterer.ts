@@ -406,6 +406,12 @@ export class StoryClusterer {
     return { id, title: this.title(s), items: [...s.items], outlets: [...outlets].sort(), first: s.first, last: s.last };
   }
 
+  /** A live story's working title (what story(id).title is, without copying its items and outlets). */
+  storyTitle(id: number): string | undefined {
+    const s = this.storiesById.get(id);
+    return !s || s.mergedInto !== null ? undefined : this.title(s);
+  }
+
   *stories(): IterableIterator<StoryView> {
     for (const id of [...this.storiesById.keys()].sort((a, b) => a - b)) {
       const v = this.story(id);

@@ -116,7 +116,16 @@ export async function announceStoryChanges(db: Db, ids: readonly number[]): Prom
       WHERE s.id = ANY($1::bigint[])`,
     [ids],
   );
-  const slugs = rows.map((r) => r.slug).sort();
+  return announceStorySlugs(db, rows.map((r) => r.slug));
+}
+
+/**
+ * Announces that the stories of these slugs (those with a published article of ours, as
+ * announceStoryChanges finds them; the live wire finds them in the statement that writes a batch)
+ * changed.
+ */
+export async function announceStorySlugs(db: Db, found: readonly string[]): Promise<string[]> {
+  const slugs = [...new Set(found)].sort();
   if (!slugs.length) return [];
   const payload = JSON.stringify(slugs);
   // NOTIFY carries at most 8000 bytes: a change that big is announced as a content change.

@@ -10,7 +10,7 @@
 // between: every write to the assignments bumps wire_cluster_state.version under its row lock, and a
 // batch that finds a version it did not write rebuilds first. Editors' decisions made in this process
 // are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
-import { announceStoryChanges } from '../coverage/coverage.ts';
+import { announceStoryChanges, announceStorySlugs } from '../coverage/coverage.ts';
 import type { Db } from '../../db/index.ts';
 import type { Log } from '../../platform/log.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -18,7 +18,7 @@ import type { Runtime } from '../../platform/runtime.ts';
 import { enqueue } from '../../platform/jobs.ts';
 import { slugify } from '../../platform/sanitize.ts';
 import { StoryClusterer, type Constraint, type WireItem } from '../cluster/index.ts';
-import { getStorySettings, type StorySettings } from './store.ts';
+import { getStorySettings, STORY_SETTING_KEYS, storySettingsFrom, type StorySettings } from './store.ts';
 
 export const WIRE_CLUSTER_JOB = 'newswire.cluster';
 /** Days of items the clusterer holds (by published time). */
@@ -228,9 +228,12 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
 /**
  * Recomputes stories' counts (items, distinct outlets, per lean group), span and blindspot from their
  * items, and their working title where an editor has not given one; and the items' published times
- * and outlets in published order (item_published, item_outlet_ids: what the day's ranking reads,
- * migration 055, decision 0062). Every write that moves items between stories, or changes a
- * clustered item's published time, ends with this for the stories it touched.
+ * and outlets in published order, ties by outlet (item_published, item_outlet_ids: what the day's
+ * ranking reads, migration 055, decision 0062; the order is (time, outlet) so that the live wire can
+ * insert an item into them without knowing the other items' ids, decision 0063). A story left without
+ * items (its outlet deleted) is deleted (dropEmptyStories, decision 0068); returns those. Every write that moves items between
+ * stories other than a live batch (which updates the stories it touches incrementally, clusterBatch),
+ * or changes a clustered item's published time or outlet, ends with this for the stories it touched.
  */
 export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<number[]> {
   if (!ids.length) return [];
@@ -243,7 +246,7 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
             updated_at = now()
        FROM (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
                     array_agg(DISTINCT i.outlet_id ORDER BY i.outlet_id) AS oids,
-                    array_agg(i.published_at ORDER BY i.published_at, i.id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.id) AS os,
+                    array_agg(i.published_at ORDER BY i.published_at, i.outlet_id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.outlet_id) AS os,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean = 'center')::int AS c,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
@@ -369,47 +372,194 @@ export function workingTitles(lw: LiveWire, dbIds: Iterable<number>): Map<number
   if (!lw.clusterer) return out;
   for (const id of dbIds) {
     const c = lw.toCluster.get(id);
-    const v = c === undefined ? undefined : lw.clusterer.story(c);
-    if (v?.title) out.set(id, v.title);
+    const title = c === undefined ? undefined : lw.clusterer.storyTitle(c);
+    if (title) out.set(id, title);
   }
   return out;
 }
 
-async function clusterBatch(d: LiveDeps, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<void> {
+/**
+ * The statement that writes a live batch without merges (clusterBatch's fast path, decision 0063): the
+ * new stories' ids, the items' stories, and each touched story's stored fields updated from its row
+ * and its new items alone (no re-aggregation of its earlier items): item_count plus the new items;
+ * the (time, outlet) pairs appended, or merged in order when an item is older than the story's last;
+ * the outlets the union of the stored and the new ones, counted by lean group with the outlets' leans
+ * as they are now (as a recount does) and the blindspot from those counts; the span widened; the
+ * working title. New stories are inserted with their fields computed from their items. It returns the
+ * new stories' ids, the slugs to announce (a published article of ours on a touched story or on one
+ * merged into it: announceStoryChanges's query) and whether other items wait for a story.
+ * $1: [{id, key}] each item and its clusterer story; $2: [{key, story, title, words}] each touched
+ * clusterer story, its stored id (null: new), working title and the slug words of a new one;
+ * $3, $4: the blindspot settings. An item someone else gave a story meanwhile is left as it is (and
+ * not counted); under the cluster state's row lock there is no such one.
+ */
+const BATCH_SQL = `
+WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
+ st AS (SELECT * FROM json_to_recordset($2::json) AS st(key int, story bigint, title text, words text)),
+ fresh AS MATERIALIZED (SELECT st.key, nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id FROM st WHERE st.story IS NULL),
+ ids AS MATERIALIZED (SELECT st.key, coalesce(st.story, f.id) AS id, st.story IS NULL AS new, st.title, st.words FROM st LEFT JOIN fresh f ON f.key = st.key),
+ moved AS (UPDATE wire_items i SET story_id = ids.id FROM j JOIN ids ON ids.key = j.key
+            WHERE i.id = j.id AND i.story_id IS NULL RETURNING i.story_id, i.outlet_id, i.published_at),
+ add AS (SELECT m.story_id, count(*)::int AS n, min(m.published_at) AS first, max(m.published_at) AS last,
+                array_agg(m.published_at ORDER BY m.published_at, m.outlet_id) AS ts, array_agg(m.outlet_id ORDER BY m.published_at, m.outlet_id) AS os,
+                array_agg(DISTINCT m.outlet_id) AS oids
+           FROM moved m GROUP BY m.story_id),
+ upd AS (UPDATE wire_stories s SET
+            item_count = s.item_count + a.n,
+            (item_published, item_outlet_ids) = (
+              SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), s.item_published || a.ts), coalesce(array_agg(u.o ORDER BY u.t, u.o), s.item_outlet_ids || a.os)
+                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)) AS u(t, o)
+               WHERE coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
+            (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
+              SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+                FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                             count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                             count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                        FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || a.oids)) q),
+            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first) ELSE a.first END,
+            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last) ELSE a.last END,
+            title = CASE WHEN s.title_by_editor OR ids.title IS NULL OR ids.title = '' THEN s.title ELSE ids.title END,
+            updated_at = now()
+           FROM add a JOIN ids ON ids.id = a.story_id
+          WHERE s.id = a.story_id AND NOT ids.new
+          RETURNING s.id, s.slug),
+ ins AS (INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at, item_count, item_published, item_outlet_ids,
+                                   outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) OVERRIDING SYSTEM VALUE
+         SELECT ids.id, ids.words || '-' || ids.id, ids.title, a.first, a.last, a.n, a.ts, a.os, q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+           FROM ids JOIN add a ON a.story_id = ids.id
+          CROSS JOIN LATERAL (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                                     count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                                     count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                                FROM wire_outlets o WHERE o.id = ANY(a.oids)) q
+          WHERE ids.new
+          RETURNING id, slug)
+SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM ids JOIN ins ON ins.id = ids.id) AS created,
+       (SELECT count(*)::int FROM moved) AS moved,
+       (SELECT coalesce(json_agg(DISTINCT a.story_key), '[]') FROM articles a
+         WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins
+                                                          UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd))) AS slugs,
+       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more`;
+
+/**
+ * A merge the clusterer made during a live batch (decision 0063), in one statement: what
+ * mergeStoryRows does (the loser's items and the stories merged into it move to the survivor, a pin
+ * carries over, our articles on the loser point at the survivor, the loser emptied and marked merged),
+ * with the survivor's stored fields updated from the two rows (counts added, stored items merged in
+ * order, outlets the union counted by lean group with the leans as they are now, span widened)
+ * instead of a recount from the items. $1 survivor, $2 loser, $3, $4 the blindspot settings.
+ */
+const MERGE_SQL = `
+WITH l AS (SELECT * FROM wire_stories WHERE id = $2),
+ mv AS (UPDATE wire_items SET story_id = $1 WHERE story_id = $2 RETURNING id),
+ chain AS (UPDATE wire_stories SET merged_into = $1, updated_at = now() WHERE merged_into = $2 RETURNING id),
+ sv AS (UPDATE wire_stories s SET
+          pinned = s.pinned OR l.pinned,
+          item_count = s.item_count + l.item_count,
+          (item_published, item_outlet_ids) = (
+            SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), '{}'), coalesce(array_agg(u.o ORDER BY u.t, u.o), '{}')
+              FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(l.item_published, l.item_outlet_ids)) AS u(t, o)),
+          (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
+            SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
+              FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                           count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                           count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+                      FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || l.outlet_ids)) q),
+          first_seen_at = CASE WHEN l.item_count = 0 THEN s.first_seen_at WHEN s.item_count = 0 THEN l.first_seen_at ELSE least(s.first_seen_at, l.first_seen_at) END,
+          last_updated_at = CASE WHEN l.item_count = 0 THEN s.last_updated_at WHEN s.item_count = 0 THEN l.last_updated_at ELSE greatest(s.last_updated_at, l.last_updated_at) END,
+          updated_at = now()
+        FROM l WHERE s.id = $1 RETURNING s.id),
+ lz AS (UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}',
+               left_count = 0, center_count = 0, right_count = 0, blindspot = NULL, pinned = false, updated_at = now()
+         WHERE id = $2 RETURNING id),
+ art AS (UPDATE articles SET story_key = (SELECT slug FROM wire_stories WHERE id = $1) WHERE story_key = (SELECT slug FROM l) RETURNING id)
+SELECT (SELECT count(*)::int FROM mv) AS moved, (SELECT count(*)::int FROM sv) AS survivor, (SELECT count(*)::int FROM lz) AS loser`;
+
+/**
+ * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
+ * The clusterer places every item first. A batch in which no story was merged into another (nearly
+ * every one) is written by one statement (BATCH_SQL) that updates the touched stories incrementally;
+ * a batch with a merge takes the general path: story rows made one by one, the merges, the items'
+ * stories, and a recount of every touched story from its items.
+ */
+async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<boolean> {
   const c = lw.clusterer!;
-  await d.db.tx(async (tx) => {
-    const before = await bumpVersion(tx);
-    if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
-    const touched = new Set<number>();
-    for (const r of rows) {
-      const a = c.add(toWireItem(r));
-      let story = lw.toDb.get(a.story);
-      if (story === undefined) {
-        story = await createStoryRow(tx, c.story(a.story)?.title ?? r.title, new Date(r.published_at));
-        lw.map(a.story, story);
-      }
-      for (const m of a.merged) {
-        const loser = lw.toDb.get(m);
-        if (loser === undefined || loser === story) continue;
-        await mergeStoryRows(tx, story, loser);
-        lw.unmapDb(loser);
-        touched.delete(loser);
-      }
-      touched.add(story);
+  // Every item placed; a story new in this batch keeps the title it had when its first item made it
+  // (its slug's words).
+  const placed: Array<{ story: number; merged: number[]; made: string | null; at: Date }> = [];
+  const made = new Map<number, string>();
+  for (const r of rows) {
+    const a = c.add(toWireItem(r));
+    const isNew = !lw.toDb.has(a.story) && !made.has(a.story);
+    if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
+    placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+  }
+  // The clusterer's merges between stories stored before this batch (a bridge: the item's story and
+  // the one merged into it) are written first, one prepared statement each, in the order made; a
+  // merge that involves a story made in this batch takes the general path below.
+  const merges = placed.flatMap((p) => p.merged.map((m) => ({ survivor: p.story, loser: m })));
+  const stored = (key: number) => lw.toDb.has(key) && !made.has(key);
+  if (merges.every((m) => stored(m.survivor) && stored(m.loser))) {
+    for (const m of merges) {
+      const survivor = lw.toDb.get(m.survivor)!;
+      const loser = lw.toDb.get(m.loser)!;
+      if (survivor === loser) continue;
+      const [done] = await tx.prepared<{ survivor: number; loser: number }>('wire_live_merge', ['bigint', 'bigint', 'int', 'float8'], MERGE_SQL, [
+        survivor,
+        loser,
+        settings.blindspotMinOutlets,
+        settings.blindspotShare,
+      ]);
+      if (done?.survivor !== 1 || done.loser !== 1) throw new Error(`the live wire's merge of story ${loser} into ${survivor} found ${done?.survivor ?? 0} and ${done?.loser ?? 0} rows`);
+      lw.unmapDb(loser);
     }
     // Each item's story as it stands after the batch (a later item may have merged stories).
-    const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
-    await tx.query(
-      `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
-        WHERE wire_items.id = a.id AND wire_items.story_id IS NULL`,
-      [JSON.stringify(assign)],
-    );
-    for (const a of assign) touched.add(a.story);
-    await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
+    const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
+    const st = [...new Set(items.map((i) => i.key))].map((key) => {
+      const story = lw.toDb.get(key) ?? null;
+      const title = (c.storyTitle(key) || made.get(key) || '').slice(0, 500);
+      return { key, story, title, words: story === null ? slugWords(made.get(key) ?? title) : null };
+    });
+    // Prepared: planning this statement took longer than running it (decision 0063).
+    const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean }>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, [
+      JSON.stringify(items),
+      JSON.stringify(st),
+      settings.blindspotMinOutlets,
+      settings.blindspotShare,
+    ]);
+    if (!out) throw new Error('the live batch statement returned nothing');
+    for (const [key, id] of out.created) lw.map(key, Number(id));
     // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
-    await announceStoryChanges(tx, [...touched]);
-  });
-  lw.version += 1;
+    await announceStorySlugs(tx, out.slugs);
+    return Boolean(out.more);
+  }
+  // A batch with a merge that involves a story made in it: the story rows, the merges and the items'
+  // stories in the order the clusterer made them, then every touched story recounted from its items.
+  const touched = new Set<number>();
+  for (const p of placed) {
+    let story = lw.toDb.get(p.story);
+    if (story === undefined) {
+      story = await createStoryRow(tx, p.made ?? made.get(p.story) ?? '', p.at);
+      lw.map(p.story, story);
+    }
+    for (const m of p.merged) {
+      const loser = lw.toDb.get(m);
+      if (loser === undefined || loser === story) continue;
+      await mergeStoryRows(tx, story, loser);
+      lw.unmapDb(loser);
+      touched.delete(loser);
+    }
+    touched.add(story);
+  }
+  const assign = rows.map((r) => ({ id: Number(r.id), story: lw.toDb.get(c.storyOf(String(r.id))!)! }));
+  await tx.query(
+    `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint)
+      WHERE wire_items.id = a.id AND wire_items.story_id IS NULL`,
+    [JSON.stringify(assign)],
+  );
+  for (const a of assign) touched.add(a.story);
+  await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
+  await announceStoryChanges(tx, [...touched]);
+  return true;
 }
 
 export interface ClusterRunSummary {
@@ -420,12 +570,24 @@ export interface ClusterRunSummary {
 }
 
 /**
+ * The start of a batch's transaction, in one statement: when items wait for a story, the cluster
+ * state's version is bumped under its row lock (`before`: the version before); and the next batch of
+ * them, oldest first, with the story settings ($1: their keys as a JSON array).
+ */
+const PENDING_SQL = `
+WITH b AS (UPDATE wire_cluster_state SET version = version + 1, updated_at = now()
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM wire_items WHERE story_id IS NULL) RETURNING version - 1 AS before)
+SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key IN (SELECT json_array_elements_text($1::json))) AS settings,
+       (SELECT before FROM b) AS before
+  FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+ WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`;
+
+/**
  * Clusters every item not yet in a story, oldest published first, in batches; stops at `deadline`
  * (epoch ms) or on shutdown, leaving the rest for the next run.
  */
 export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = {}): Promise<ClusterRunSummary> {
   const lw = liveWire(d.runtime, d.db);
-  const settings = await getStorySettings(d.db);
   let clustered = 0;
   let rebuilt = false;
   let stale = 0;
@@ -439,28 +601,36 @@ export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = 
         await rebuildLiveWire(d, lw);
         rebuilt = true;
       }
-      const rows = await d.db.query<ItemRow>(
-        `SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-          WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`,
-      );
-      if (!rows.length) return 0;
       try {
-        await clusterBatch(d, lw, rows, settings);
-        return rows.length;
+        const got = await d.db.tx(async (tx) => {
+          // The version bumped, the batch and the story settings in one statement (decision 0063).
+          const rows = await tx.prepared<ItemRow & { settings: Record<string, unknown> | null; before: string | number | null }>('wire_live_pending', ['text'], PENDING_SQL, [
+            JSON.stringify(STORY_SETTING_KEYS),
+          ]);
+          if (!rows.length) return { n: 0, more: false };
+          const before = Number(rows[0]!.before);
+          if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
+          return { n: rows.length, more: await clusterBatch(tx, lw, rows, storySettingsFrom(rows[0]!.settings)) };
+        });
+        if (got.n > 0) lw.version += 1;
+        return got;
       } catch (err) {
         // The in-memory state may be ahead of the tables now: rebuild it before the next batch.
         lw.invalidate();
-        if (err instanceof StaleStateError) return -1;
+        if (err instanceof StaleStateError) return { n: -1, more: true };
         throw err;
       }
     });
-    if (n === 0) return { clustered, rebuilt, leftOver: false };
-    if (n < 0) {
+    if (n.n === 0) return { clustered, rebuilt, leftOver: false };
+    if (n.n < 0) {
       if (++stale > 5) throw new Error('the story assignments keep changing under this process (another process is clustering): left to it');
       continue;
     }
     stale = 0;
-    clustered += n;
+    clustered += n.n;
+    // The batch's statement said whether other items wait (items stored after it are the next run's:
+    // storing an item queues one).
+    if (!n.more) return { clustered, rebuilt, leftOver: false };
   }
 }
 

@@ -116,12 +116,18 @@ export function spreadOf(story: Pick<WireStory, 'left_count' | 'center_count' | 
 // ---- settings -------------------------------------------------------------------------------
 
 const SETTING_KEYS = { blindspotMinOutlets: 'wire.blindspot_min_outlets', blindspotShare: 'wire.blindspot_share' } as const;
+/** The settings rows that hold the story settings (read with another statement by the live wire). */
+export const STORY_SETTING_KEYS: readonly string[] = Object.values(SETTING_KEYS);
 
 export async function getStorySettings(db: Db): Promise<StorySettings> {
-  const rows = await db.query<{ key: string; value: unknown }>(`SELECT key, value FROM settings WHERE key = ANY($1)`, [Object.values(SETTING_KEYS)]);
-  const got = new Map(rows.map((r) => [r.key, r.value]));
-  const min = got.get(SETTING_KEYS.blindspotMinOutlets);
-  const share = got.get(SETTING_KEYS.blindspotShare);
+  const rows = await db.query<{ key: string; value: unknown }>(`SELECT key, value FROM settings WHERE key = ANY($1)`, [STORY_SETTING_KEYS]);
+  return storySettingsFrom(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+}
+
+/** The story settings from the settings rows' values by key (defaults where absent or unusable). */
+export function storySettingsFrom(got: Record<string, unknown> | null | undefined): StorySettings {
+  const min = got?.[SETTING_KEYS.blindspotMinOutlets];
+  const share = got?.[SETTING_KEYS.blindspotShare];
   return {
     blindspotMinOutlets: typeof min === 'number' && Number.isInteger(min) && min >= 1 ? min : defaultStorySettings.blindspotMinOutlets,
     blindspotShare: typeof share === 'number' && share > 0.5 && share <= 1 ? share : defaultStorySettings.blindspotShare,
