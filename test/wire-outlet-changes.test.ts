@@ -165,6 +165,16 @@ test('an outlet deleted from the newsroom: its story goes from the Stories scree
   const id = await storyOf(lone);
   const { c } = await signedIn(t, 'editor@example.com', 'editor', 'Eddie Tor');
   assert.match(await c.page('/admin/stories'), new RegExp(`href="/admin/stories/${id}"`));
+  // The list links to a confirmation that says what goes with the outlet; nothing is deleted by looking.
+  assert.match(await c.page('/admin/outlets'), new RegExp(`href="/admin/outlets/${solo2.id}/delete"`));
+  const confirm = await c.page(`/admin/outlets/${solo2.id}/delete`);
+  const items = Number((await db.one<{ n: number }>('SELECT count(*)::int AS n FROM wire_items WHERE outlet_id = $1', [solo2.id]))!.n);
+  assert.ok(items > 0);
+  assert.match(confirm, new RegExp(`its ${items} items? go with it`));
+  assert.match(confirm, /1 story holds its items: their coverage is recounted without it, and 1 story covered by it alone is deleted/);
+  assert.match(confirm, new RegExp(`<form method="post" action="/admin/outlets/${solo2.id}/delete"`));
+  assert.ok(await db.one('SELECT id FROM wire_stories WHERE id = $1', [id]), 'still there after the confirmation page');
+  assert.equal((await c.request('/admin/outlets/999999/delete')).status, 404);
   const res = await c.post(`/admin/outlets/${solo2.id}/delete`, {});
   assert.equal(res.status, 303);
   assert.doesNotMatch(await c.page('/admin/stories'), new RegExp(`href="/admin/stories/${id}"`));

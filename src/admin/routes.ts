@@ -148,6 +148,7 @@ export function adminRoutes(web: WebDeps, h: AdminHelpers): AdminRoute[] {
     post('/admin/outlets', 'wire.manage', w.add), // feeds found from the home page when none are given
     post('/admin/outlets/:id/pause', 'wire.manage', w.pause),
     post('/admin/outlets/:id/resume', 'wire.manage', w.resume),
+    get('/admin/outlets/:id/delete', 'wire.manage', w.confirmRemove), // what the deletion takes with it
     post('/admin/outlets/:id/delete', 'wire.manage', w.remove),
     post('/admin/stories/:id/brief', WRITERS, br.draft), // "Draft a brief": a Speed Read draft from the story's coverage
     // ---- the wire's stories: the ranking, a story and the blindspots for everyone; decisions for wire.manage

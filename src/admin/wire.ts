@@ -7,11 +7,11 @@ import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
 import { NotFoundError, ValidationError, ConflictError } from '../platform/errors.ts';
 import { can } from '../staff/roles.ts';
-import { createOutlet, deleteOutlet, getOutlet, listOutlets, updateOutlet, LEANS } from '../newswire/outlets.ts';
+import { createOutlet, deleteOutlet, getOutlet, listOutlets, outletDeletionImpact, updateOutlet, LEANS } from '../newswire/outlets.ts';
 import { discoverFeeds } from '../newswire/discover.ts';
 import { getItem, listItems } from '../newswire/items.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
-import { OUTLETS_PATH, WIRE_PER_PAGE, outletsPage, wireItemPage, wirePage, type OutletForm } from './pages/wire.ts';
+import { OUTLETS_PATH, WIRE_PER_PAGE, outletDeletePage, outletsPage, wireItemPage, wirePage, type OutletForm } from './pages/wire.ts';
 
 const wireQuery = z.object({
   q: z.string().max(200, 'Searches are limited to 200 characters.').optional(),
@@ -77,6 +77,13 @@ export function wireScreens(web: WebDeps, h: AdminHelpers) {
     return reply.redirect(`${OUTLETS_PATH}?notice=${active ? 'outlet_resumed' : 'outlet_paused'}`, 303);
   };
 
+  /** The confirmation: what the deletion takes with it (items, stories recounted, stories gone). */
+  const confirmRemove: Handler = async (req, reply) => {
+    const id = idOf(req, 'outlet');
+    const outlet = await getOutlet(db, id);
+    return h.sendPage(reply, outletDeletePage(await h.ctx(req), outlet, await outletDeletionImpact(db, id)));
+  };
+
   const remove: Handler = async (req, reply) => {
     const id = idOf(req, 'outlet');
     await getOutlet(db, id);
@@ -84,5 +91,5 @@ export function wireScreens(web: WebDeps, h: AdminHelpers) {
     return reply.redirect(`${OUTLETS_PATH}?notice=outlet_deleted`, 303);
   };
 
-  return { river, item, outlets, add, pause: setActive(false), resume: setActive(true), remove };
+  return { river, item, outlets, add, pause: setActive(false), resume: setActive(true), confirmRemove, remove };
 }

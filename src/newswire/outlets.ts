@@ -262,6 +262,26 @@ export async function deleteOutlet(db: Db, id: number, opts: { runtime?: Runtime
   if (out.stories.length) await db.notify(CONTENT_CHANNEL, 'stories').catch(() => undefined);
 }
 
+/** What deleting an outlet would take with it: its items, the stories they are on, and those left with none. */
+export interface OutletDeletionImpact {
+  items: number;
+  stories: number;
+  /** Stories every item of which is the outlet's: deleted with it. */
+  storiesRemoved: number;
+}
+
+export async function outletDeletionImpact(db: Db, id: number): Promise<OutletDeletionImpact> {
+  const r = await db.one<{ items: number; stories: number; removed: number }>(
+    `WITH mine AS (SELECT DISTINCT story_id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL)
+     SELECT (SELECT count(*) FROM wire_items WHERE outlet_id = $1)::int AS items,
+            (SELECT count(*) FROM mine)::int AS stories,
+            (SELECT count(*) FROM (SELECT i.story_id FROM wire_items i JOIN mine m ON m.story_id = i.story_id
+                                    GROUP BY i.story_id HAVING bool_and(i.outlet_id = $1)) x)::int AS removed`,
+    [id],
+  );
+  return { items: r?.items ?? 0, stories: r?.stories ?? 0, storiesRemoved: r?.removed ?? 0 };
+}
+
 export async function addFeed(db: Db, outletId: number, url: string): Promise<void> {
   await addFeeds(db, outletId, [httpUrl(url, 'feed')]);
 }

@@ -4,7 +4,7 @@
 // original). Outlet text is escaped by the html templates; extracted HTML is never shown here.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import { formatNumber } from '../../platform/numbers.ts';
-import type { Feed, Outlet } from '../../newswire/outlets.ts';
+import type { Feed, Outlet, OutletDeletionImpact } from '../../newswire/outlets.ts';
 import { LEANS } from '../../newswire/outlets.ts';
 import type { WireItem } from '../../newswire/items.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
@@ -65,6 +65,28 @@ export function websubState(f: Feed, websubOn: boolean, tz: string, locale: stri
   }</small>`;
 }
 
+/** The confirmation before an outlet is deleted: what goes with it. */
+export function outletDeletePage(ctx: AdminContext, o: Outlet, impact: OutletDeletionImpact): string {
+  const n = (x: number, one: string, many: string) => `${formatNumber(x, ctx.locale)} ${x === 1 ? one : many}`;
+  return adminLayout(
+    ctx,
+    `Delete the outlet ${o.name}`,
+    html`<p class="crumbs"><a href="${OUTLETS_PATH}">← Outlets</a></p>
+<h1>Delete the outlet “${o.name}”?</h1>
+<section class="card">
+<p>${impact.items
+      ? html`Its feeds and its ${n(impact.items, 'item', 'items')} go with it. ${impact.stories
+          ? html`${n(impact.stories, 'story holds', 'stories hold')} its items: their coverage is recounted without it${impact.storiesRemoved
+              ? html`, and ${n(impact.storiesRemoved, 'story', 'stories')} covered by it alone ${impact.storiesRemoved === 1 ? 'is deleted (its page will answer “not found”)' : 'are deleted (their pages will answer “not found”)'}`
+              : ''}.`
+          : ''}`
+      : html`It has no items; its feeds go with it.`}
+This cannot be undone. To stop reading it and keep what it brought, pause it instead.</p>
+<form method="post" action="${OUTLETS_PATH}/${o.id}/delete" class="buttons">${csrfField(ctx)}<button type="submit" class="danger">Delete the outlet</button> <a href="${OUTLETS_PATH}">Keep</a></form>
+</section>`,
+  );
+}
+
 export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: Outlet[], canManage: boolean, notice: Notice | null, form: OutletForm = {}, websubOn = false): string {
   const tz = ctx.timeZone;
   const rows = outlets.map(
@@ -80,7 +102,7 @@ export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: O
   <td data-label="Actions">${
     canManage
       ? html`<form method="post" action="${OUTLETS_PATH}/${o.id}/${o.active ? 'pause' : 'resume'}">${csrfField(ctx)}<button type="submit">${o.active ? 'Pause' : 'Resume'}</button></form>
-  <form method="post" action="${OUTLETS_PATH}/${o.id}/delete">${csrfField(ctx)}<button type="submit" class="danger">Delete</button></form>`
+  <a class="danger-link" href="${OUTLETS_PATH}/${o.id}/delete" aria-label="Delete ${o.name}">Delete</a>`
       : ''
   }</td>
 </tr>`,
