@@ -3,20 +3,21 @@
 // Figures are printed beside a reference measured in the same run over the same items: a trivial
 // clusterer that groups exact matches of normalised headlines (a Map lookup per item).
 //
-//   node --import tsx bench/cluster.ts [--quick]      (--quick: 10,000 items)
+//   node --import tsx bench/cluster.ts [--quick]      (--quick, or BENCH_QUICK=1: 10,000 items)
 //
 // The items are a synthetic stream (bench/cluster-synthetic.ts) over five days; outlet names from
-// ../shared/datasets/outlet-ratings when present, invented otherwise. Always exits 0: it reports.
+// ../shared/datasets/outlet-ratings when present, invented otherwise. Always exits 0: it reports, and
+// gives the runner (bench/lib/harness.ts) two rows: the offline wall time and the live add's p99.
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { parseArgs } from 'node:util';
 import { StoryClusterer, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { outletNames, syntheticStream } from './cluster-synthetic.ts';
+import { startBench } from './lib/harness.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' } }, strict: false });
-const N = values.quick ? 10_000 : 100_000;
-const LIVE = values.quick ? 500 : 2_000;
+const bench = startBench({ name: 'cluster', limit: { full: 600, quick: 180 } });
+const N = bench.quick ? 10_000 : 100_000;
+const LIVE = bench.quick ? 500 : 2_000;
 
 class ExactTitleClusterer {
   private readonly byTitle = new Map<string, number>();
@@ -34,6 +35,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+bench.waiting(`a synthetic stream of ${N + LIVE} items`);
 const outlets = outletNames();
 const t0 = performance.now();
 const stream = syntheticStream({ seed: 101, items: N + LIVE, days: 5, outlets }).sort(streamOrder);
@@ -42,6 +44,7 @@ const live = stream.slice(N);
 console.log(`# ${N.toLocaleString('en-GB')} items (+${LIVE} live adds), ${outlets.length} outlets, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 // Reference first, then ours; each over the same items in the same order.
+bench.waiting(`${N} items through the reference, then ours, then ${LIVE} live adds`);
 let r0 = performance.now();
 const ref = new ExactTitleClusterer();
 for (const it of base) ref.add(it);
@@ -92,3 +95,25 @@ console.log(`  CPU time per live add: p50 ${fmt(quantile(cpuLat, 0.5))} ms, p99 
 console.log(`  reference live add: p50 ${fmt(quantile(refLat, 0.5))} ms, p99 ${fmt(quantile(refLat, 0.99))} ms; ratio of p99s ${(quantile(lat, 0.99) / Math.max(1e-6, quantile(refLat, 0.99))).toFixed(0)}x`);
 console.log(`heap held by the clusterer (after a collection): ${heapMb.toFixed(0)} MB (${((heapMb * 1048576) / (N + LIVE)).toFixed(0)} bytes/item)`);
 console.log(`verdict: offline ${oursMs / 1000 <= 60 * (N / 100_000) ? 'within' : 'OVER'} the bar, live p99 ${quantile(lat, 0.99) < 5 ? 'within' : 'OVER'} the bar (provisional: shared machine)`);
+
+const load = `load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`;
+bench.row({
+  name: `offline clustering, ${N.toLocaleString('en-GB')} items`,
+  figure: oursMs / 1000,
+  unit: 's wall',
+  detail: `CPU ${(oursCpuMs / 1000).toFixed(1)} s, ${Math.round(N / (oursMs / 1000)).toLocaleString('en-GB')} items/s, ${stories.toLocaleString('en-GB')} stories; ${load}`,
+  reference: { figure: refMs / 1000, unit: 's wall', what: 'exact headline match (a Map lookup per item), same items, same run' },
+  ratio: oursMs / refMs,
+  target: 'at most 60 s for 100,000 items',
+  pass: oursMs / 1000 <= 60 && N >= 100_000,
+});
+bench.row({
+  name: `live add, ${N.toLocaleString('en-GB')} items in the window`,
+  figure: quantile(lat, 0.99),
+  unit: 'ms p99',
+  detail: `p50 ${fmt(quantile(lat, 0.5))} ms, max ${fmt(lat[lat.length - 1]!)} ms, CPU p99 ${fmt(quantile(cpuLat, 0.99))} ms; ${LIVE} adds; ${load}`,
+  reference: { figure: quantile(refLat, 0.99), unit: 'ms p99', what: 'exact headline match, same adds, same run' },
+  ratio: quantile(lat, 0.99) / Math.max(1e-6, quantile(refLat, 0.99)),
+  target: '< 5 ms p99 with 100,000 items in the window',
+  pass: quantile(lat, 0.99) < 5 && N >= 100_000,
+});

@@ -37,7 +37,8 @@ async function prepareSchema(deps: Deps, io: CommandIO): Promise<boolean> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const io = terminalIO();
+  let locale: string | undefined;
+  const io = terminalIO(undefined, undefined, () => locale);
   if (!argv.length || ['--help', '-h', 'help'].includes(argv[0]!)) {
     help(io);
     return 0;
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   let config: Config;
   try {
     config = loadConfig();
+    locale = config.locale;
     if (found?.command.offline) return await runOffline(argv, config, io);
     // A mistake in the arguments is said before anything is created in DATA_DIR (database, secrets).
     if (found) {

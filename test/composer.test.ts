@@ -24,8 +24,9 @@ for (const [i, email] of ['a@example.com', 'b@example.com', 'c@example.com', 'go
 const { c } = await signedIn(t, 'editor@example.com', 'editor', 'Eddie Tor');
 
 test('progress in words, with thousands separated', { timeout: 5_000 }, () => {
-  assert.equal(progressText({ editionId: 1, number: 1, status: 'draft', pausedReason: null, total: 0, queued: 0, sent: 0, failed: 0, skipped: 0 }), 'Not started.');
-  assert.equal(progressText({ editionId: 1, number: 1, status: 'sending', pausedReason: null, total: 12408, queued: 11201, sent: 1204, failed: 3, skipped: 0 }), '1,204 of 12,408 sent (9%), 3 failed, 11,201 to go.');
+  assert.equal(progressText({ editionId: 1, number: 1, status: 'draft', pausedReason: null, total: 0, queued: 0, sent: 0, failed: 0, skipped: 0 }, 'en-GB'), 'Not started.');
+  assert.equal(progressText({ editionId: 1, number: 1, status: 'sending', pausedReason: null, total: 12408, queued: 11201, sent: 1204, failed: 3, skipped: 0 }, 'en-GB'), '1,204 of 12,408 sent (9%), 3 failed, 11,201 to go.');
+  assert.equal(progressText({ editionId: 1, number: 1, status: 'sending', pausedReason: null, total: 12408, queued: 11201, sent: 1204, failed: 3, skipped: 0 }, 'de-DE'), '1.204 of 12.408 sent (9%), 3 failed, 11.201 to go.', 'in the publication\'s locale');
 });
 
 test('the composer: human state, recipients, one row of controls per story, messages, and the preview at two widths', { timeout: 60_000 }, async () => {

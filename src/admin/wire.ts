@@ -80,7 +80,7 @@ export function wireScreens(web: WebDeps, h: AdminHelpers) {
   const remove: Handler = async (req, reply) => {
     const id = idOf(req, 'outlet');
     await getOutlet(db, id);
-    await deleteOutlet(db, id);
+    await deleteOutlet(db, id, { runtime: web.runtime });
     return reply.redirect(`${OUTLETS_PATH}?notice=outlet_deleted`, 303);
   };
 

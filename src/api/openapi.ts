@@ -135,7 +135,7 @@ Object.assign(ADMIN, {
   '/api/admin/outlets/{id}': {
     get: { summary: 'One outlet with its health', params: [pathId], response: data(ref('Outlet')) },
     patch: { summary: 'Change an outlet (only the fields given; feeds is the whole new list)', permission: WIRE, params: [pathId], body: outletInput, response: data(ref('Outlet')) },
-    delete: { summary: 'Delete an outlet with its feeds and items', permission: WIRE, params: [pathId], status: 204 },
+    delete: { summary: 'Delete an outlet with its feeds and items; the stories they were on are recounted, and a story left with no item is deleted', permission: WIRE, params: [pathId], status: 204 },
   },
   '/api/admin/wire/items': {
     get: {

@@ -57,7 +57,7 @@ export function wireApi(deps: Deps) {
     return { data: show(await updateOutlet(db, id, b)) };
   };
   h.deleteOutlet = async (req, reply) => {
-    await deleteOutlet(db, idOf(req, 'outlet'));
+    await deleteOutlet(db, idOf(req, 'outlet'), { runtime: deps.runtime });
     return reply.code(204).send();
   };
   h.listItems = async (req) => {

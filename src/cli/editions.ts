@@ -1,5 +1,6 @@
 // `newsdesk editions send SLUG` and `newsdesk editions status`. Both are `remote`: with the embedded
 // database held by a running server, they run inside it (src/cli/remote.ts), progress bar included.
+import { formatNumber } from '../platform/numbers.ts';
 import type { Command } from './command.ts';
 import { UsageError, stoppedMessage } from './command.ts';
 import type { Deps } from '../deps.ts';
@@ -12,7 +13,7 @@ async function activeEdition(deps: Deps, newsletterId: number): Promise<Edition 
   return e;
 }
 
-const summary = (s: SendStatus) => `${s.sent.toLocaleString('en-GB')} sent, ${s.failed.toLocaleString('en-GB')} failed, ${s.skipped.toLocaleString('en-GB')} skipped, ${s.queued.toLocaleString('en-GB')} queued`;
+const summary = (s: SendStatus, locale: string) => `${formatNumber(s.sent, locale)} sent, ${formatNumber(s.failed, locale)} failed, ${formatNumber(s.skipped, locale)} skipped, ${formatNumber(s.queued, locale)} queued`;
 
 export const editionsSendCommand: Command = {
   name: 'editions send',
@@ -52,10 +53,10 @@ export const editionsSendCommand: Command = {
         edition = built;
       }
       const started = await startSend(deps, edition.id);
-      io.out(`Sending to ${started.queued.toLocaleString('en-GB')} subscriber${started.queued === 1 ? '' : 's'} ${deps.config.smtpUrl ? `through ${new URL(deps.config.smtpUrl).host}` : `into the outbox (${deps.config.dataDir}/outbox; set SMTP_URL to send)`}.`);
+      io.out(`Sending to ${formatNumber(started.queued, deps.config.locale)} subscriber${started.queued === 1 ? '' : 's'} ${deps.config.smtpUrl ? `through ${new URL(deps.config.smtpUrl).host}` : `into the outbox (${deps.config.dataDir}/outbox; set SMTP_URL to send)`}.`);
     }
     const id = edition.id;
-    const progress = (s: SendStatus) => io.progress(s.sent + s.failed + s.skipped, s.total, `${s.sent.toLocaleString('en-GB')} sent, ${s.failed} failed`);
+    const progress = (s: SendStatus) => io.progress(s.sent + s.failed + s.skipped, s.total, `${formatNumber(s.sent, deps.config.locale)} sent, ${formatNumber(s.failed, deps.config.locale)} failed`);
     let result: SendStatus = await runSend(deps, id, { onProgress: progress });
     if ((result as { runningElsewhere?: boolean }).runningElsewhere) {
       io.out('Another Newsdesk process is sending this edition; following its progress.');
@@ -66,7 +67,7 @@ export const editionsSendCommand: Command = {
       }
     }
     if (result.status === 'sent') {
-      io.out(`Done: ${n.name} No. ${result.number}: ${summary(result)}.`);
+      io.out(`Done: ${n.name} No. ${result.number}: ${summary(result, deps.config.locale)}.`);
       if (result.failed) io.out(`${result.failed} address${result.failed === 1 ? ' was' : 'es were'} refused; see the edition's deliveries in the app.`);
       return 0;
     }
@@ -76,9 +77,9 @@ export const editionsSendCommand: Command = {
       io.err(stoppedMessage(deps));
       return 1;
     }
-    if (result.status === 'paused') io.err(`Error: the send was paused: ${result.pausedReason ?? 'no reason given'} (${summary(result)}).`);
-    else if (result.status === 'cancelled') io.err(`Error: the send was cancelled (${summary(result)}).`);
-    else io.err(`Error: the send stopped before the end (${summary(result)}). Run the command again to continue it.`);
+    if (result.status === 'paused') io.err(`Error: the send was paused: ${result.pausedReason ?? 'no reason given'} (${summary(result, deps.config.locale)}).`);
+    else if (result.status === 'cancelled') io.err(`Error: the send was cancelled (${summary(result, deps.config.locale)}).`);
+    else io.err(`Error: the send stopped before the end (${summary(result, deps.config.locale)}). Run the command again to continue it.`);
     return 1;
   },
 };
@@ -102,7 +103,7 @@ export const editionsStatusCommand: Command = {
       for (const e of editions) {
         const s = await sendStatus(deps.db, e.id);
         const when = e.sent_at ?? e.send_started_at ?? e.scheduled_at ?? e.created_at;
-        io.out(`  No. ${e.number}  ${e.status.padEnd(9)} ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${s.total ? summary(s) : 'no deliveries'}${e.paused_reason ? `  (${e.paused_reason})` : ''}`);
+        io.out(`  No. ${e.number}  ${e.status.padEnd(9)} ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${s.total ? summary(s, deps.config.locale) : 'no deliveries'}${e.paused_reason ? `  (${e.paused_reason})` : ''}`);
       }
     }
     return 0;

@@ -1,5 +1,6 @@
 // How commands talk to the person at the terminal: lines out, errors, and a progress bar. The same
 // interface is streamed over HTTP when a command runs inside the serving process (src/cli/remote.ts).
+import { formatNumber } from '../platform/numbers.ts';
 export interface CommandIO {
   out(line: string): void;
   err(line: string): void;
@@ -7,7 +8,8 @@ export interface CommandIO {
   progress(done: number, total: number, label?: string): void;
 }
 
-export function terminalIO(stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): CommandIO {
+/** `locale`: the locale of the progress bar's counts, once the configuration is read (LOCALE). */
+export function terminalIO(stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr, locale: () => string | undefined = () => undefined): CommandIO {
   let barShown = false;
   let lastPct = -1;
   const clearBar = () => {
@@ -25,7 +27,7 @@ export function terminalIO(stdout: NodeJS.WriteStream = process.stdout, stderr: 
     },
     progress(done, total, label = '') {
       const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
-      const text = `${progressBar(done, total)} ${label}`.trimEnd();
+      const text = `${progressBar(done, total, 30, locale())} ${label}`.trimEnd();
       if (stdout.isTTY) {
         stdout.write('\r\x1b[2K' + text);
         barShown = true;
@@ -42,10 +44,10 @@ export function terminalIO(stdout: NodeJS.WriteStream = process.stdout, stderr: 
   };
 }
 
-export function progressBar(done: number, total: number, width = 30): string {
+export function progressBar(done: number, total: number, width = 30, locale?: string): string {
   const frac = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(frac * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${done.toLocaleString('en-GB')}/${total.toLocaleString('en-GB')}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${formatNumber(done, locale)}/${formatNumber(total, locale)}`;
 }
 
 /** Collects output (tests, and the HTTP bridge). */

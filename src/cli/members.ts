@@ -1,5 +1,6 @@
 // Members commands. `members import` is `remote`: while `newsdesk serve` holds the embedded database it
 // runs inside it (src/cli/remote.ts), reading the file relative to the caller's directory.
+import { formatNumber } from '../platform/numbers.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
@@ -41,7 +42,7 @@ export const membersImportCommand: Command = {
     for (const e of r.errors) io.err(`Line ${e.line}: ${e.message}`);
     if (r.stopped) {
       io.out(
-        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.created} subscription(s) added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.errors.length} skipped so far. ` +
+        `Stopped after ${formatNumber(r.done!, deps.config.locale)} row(s) of ${path.basename(full)}: ${r.created} subscription(s) added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.errors.length} skipped so far. ` +
           'Every row read so far is imported; importing the file again continues (rows already imported are left as they are).',
       );
       io.err(stoppedMessage(deps));

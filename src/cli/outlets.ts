@@ -1,6 +1,7 @@
 // The newswire's commands (issue #11): `outlets add`, `outlets import`, `outlets list`,
 // `outlets discover` and `wire poll`. All are `remote`: while `newsdesk serve` holds the embedded
 // database they run inside it (src/cli/remote.ts), reading files relative to the caller's directory.
+import { formatNumber } from '../platform/numbers.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
@@ -82,7 +83,7 @@ export const outletsImportCommand: Command = {
     for (const s of r.skipped) io.err(`Line ${s.line}: ${s.message}`);
     if (r.stopped) {
       io.out(
-        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped so far. ` +
+        `Stopped after ${formatNumber(r.done!, deps.config.locale)} row(s) of ${path.basename(full)}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped so far. ` +
           'Every row read so far is imported; importing the file again continues (outlets already imported are left as they are).',
       );
       io.err(stoppedMessage(deps));

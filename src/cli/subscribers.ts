@@ -1,5 +1,6 @@
 // Subscriber and bounce commands. All are `remote`: while `newsdesk serve` holds the embedded
 // database they run inside it (src/cli/remote.ts), reading files relative to the caller's directory.
+import { formatNumber } from '../platform/numbers.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
@@ -46,7 +47,7 @@ export const subscribersImportCommand: Command = {
     for (const e of r.errors) io.err(`Line ${e.line}: ${e.message}`);
     if (r.stopped) {
       io.out(
-        `Stopped after ${r.done!.toLocaleString('en-GB')} row(s) of ${path.basename(full)}: ${r.added} added, ${r.unchanged} already subscribed, ${r.keptOut} kept out, ${r.errors.length} skipped so far. ` +
+        `Stopped after ${formatNumber(r.done!, deps.config.locale)} row(s) of ${path.basename(full)}: ${r.added} added, ${r.unchanged} already subscribed, ${r.keptOut} kept out, ${r.errors.length} skipped so far. ` +
           'Every row read so far is imported; importing the file again continues (rows already imported are left as they are).',
       );
       io.err(stoppedMessage(deps));

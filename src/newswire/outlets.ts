@@ -3,12 +3,12 @@
 import type { Db } from '../db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { recountStories, recountStoryLeans } from './stories/live.ts';
-import { getStorySettings } from './stories/store.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { LEANS, parseLean, type Lean } from './leans.ts';
+import { deleteOutletItems, lockClusterState, outletLeanChanged } from './stories/live.ts';
 
-import { LEANS, type Lean } from './leans.ts';
-
-export { LEANS, type Lean };
+export { LEANS, parseLean, type Lean } from './leans.ts';
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
@@ -74,16 +74,6 @@ export interface OutletInput {
   fetch_allowed?: boolean;
   active?: boolean;
   demo?: boolean;
-}
-
-/** A lean as our values, from ours or from the usual ways of writing them ("Lean Left", "centre"). */
-export function parseLean(raw: string | null | undefined): Lean | null {
-  if (raw === null || raw === undefined) return null;
-  const s = raw.trim().toLowerCase().replace(/[\s_]+/g, '-').replace('centre', 'center');
-  if (!s) return null;
-  if ((LEANS as readonly string[]).includes(s)) return s as Lean;
-  const aliases: Record<string, Lean> = { 'left-leaning': 'lean-left', 'right-leaning': 'lean-right', 'centre-left': 'lean-left', 'center-left': 'lean-left', 'center-right': 'lean-right', 'not-rated': 'unrated', none: 'unrated', unknown: 'unrated', mixed: 'mixed' };
-  return aliases[s] ?? null;
 }
 
 export function httpUrl(raw: string, field: string): string {
@@ -224,10 +214,18 @@ export async function createOutlet(db: Db, input: OutletInput): Promise<Outlet> 
 }
 
 /** Change what is given; `feeds`, when given, is the whole new list (feeds not in it are removed with their state). */
+/**
+ * A change of lean recounts the stories the outlet covers in the same transaction (their stored counts
+ * by lean group and blindspot: outletLeanChanged), under the cluster state's row lock, so a cluster
+ * batch recounting one of them at the same moment cannot store figures from before the change.
+ */
 export async function updateOutlet(db: Db, id: number, input: OutletInput): Promise<Outlet> {
   const c = clean(input, false);
+  let recounted: number[] = [];
   await db.tx(async (tx) => {
-    const cur = await tx.one('SELECT id FROM wire_outlets WHERE id = $1 FOR UPDATE', [id]);
+    // The cluster state's lock before the outlet's row, in the order deleteOutlet takes them.
+    if (c.lean !== undefined) await lockClusterState(tx);
+    const cur = await tx.one<{ id: number; lean: Lean }>('SELECT id, lean FROM wire_outlets WHERE id = $1 FOR UPDATE', [id]);
     if (!cur) throw new NotFoundError('No such outlet.');
     if (c.slug && (await tx.one('SELECT 1 FROM wire_outlets WHERE slug = $1 AND id <> $2', [c.slug, id]))) throw new ConflictError(`An outlet with the slug "${c.slug}" exists already.`);
     const cols: Array<[string, unknown]> = [];
@@ -239,33 +237,29 @@ export async function updateOutlet(db: Db, id: number, input: OutletInput): Prom
       await tx.query(`UPDATE wire_outlets SET ${cols.map(([k], i) => `${k} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...cols.map(([, v]) => v)]);
     }
     // A new lean moves the outlet's stories' counts by lean group now, not at their next item.
-    if (c.lean !== undefined) await recountStoryLeans(tx, id, await getStorySettings(tx));
     if (c.feeds !== undefined) {
       await tx.query('DELETE FROM wire_feeds WHERE outlet_id = $1 AND NOT (url = ANY($2::text[]))', [id, c.feeds]);
       await addFeeds(tx, id, c.feeds);
     }
     // A paused outlet resumed is due at once.
     if (c.active === true) await tx.query('UPDATE wire_feeds SET next_poll_at = least(next_poll_at, now()) WHERE outlet_id = $1', [id]);
+    if (c.lean !== undefined && c.lean !== cur.lean) recounted = await outletLeanChanged(tx, id);
   });
+  if (recounted.length) await db.notify(CONTENT_CHANNEL, 'stories').catch(() => undefined);
   return getOutlet(db, id);
 }
 
 /**
- * Deletes an outlet with its feeds and items (by cascade); the stories that held its items are
- * recounted in the same transaction (their counts and stored items, which the live wire updates
- * from the stored row: decision 0063), under the cluster state's row lock so that no live batch
- * writes them in between.
+ * Deletes an outlet with its feeds and its items (the foreign keys' cascade: the wire keeps no item
+ * without its outlet). The stories that held the items are recounted in the same transaction, and a
+ * story left with no item is deleted (deleteOutletItems, decision 0068). With `runtime`, this
+ * process's live clusterer forgets the items at once; without it, it rebuilds before it next clusters.
  */
-export async function deleteOutlet(db: Db, id: number): Promise<void> {
-  const found = await db.tx(async (tx) => {
-    await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
-    const stories = (await tx.query<{ story_id: string | number }>('SELECT DISTINCT story_id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [id])).map((r) => Number(r.story_id));
-    const rows = await tx.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id]);
-    if (!rows.length) return false;
-    await recountStories(tx, stories, await getStorySettings(tx));
-    return true;
+export async function deleteOutlet(db: Db, id: number, opts: { runtime?: Runtime } = {}): Promise<void> {
+  const out = await deleteOutletItems(db, opts.runtime, id, async (tx) => {
+    if (!(await tx.query('DELETE FROM wire_outlets WHERE id = $1 RETURNING id', [id])).length) throw new NotFoundError('No such outlet.');
   });
-  if (!found) throw new NotFoundError('No such outlet.');
+  if (out.stories.length) await db.notify(CONTENT_CHANNEL, 'stories').catch(() => undefined);
 }
 
 export async function addFeed(db: Db, outletId: number, url: string): Promise<void> {

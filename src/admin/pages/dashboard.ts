@@ -1,5 +1,6 @@
 // The dashboard: what went out today, what is scheduled, and each newsletter's next edition.
 import { html, type SafeHtml } from '../../platform/html.ts';
+import { formatNumber, formatSigned } from '../../platform/numbers.ts';
 import { adminLayout, csrfField, type AdminContext, type Notice } from '../layout.ts';
 import type { EditionReport, NewsletterGrowth } from '../../newsletters/stats.ts';
 import { lineChart } from './charts.ts';
@@ -17,10 +18,6 @@ export interface DashboardNumbers {
   reports: EditionReport[];
 }
 
-function signed(n: number): string {
-  return n > 0 ? `+${n.toLocaleString('en-GB')}` : n < 0 ? `−${(-n).toLocaleString('en-GB')}` : '0';
-}
-
 /** Subscribers per newsletter, their growth over the weeks shown, and the last editions' outcomes. */
 function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, editions: NewsletterState[]): SafeHtml {
   const manage = can(ctx.session.staff.role, 'newsletters.manage');
@@ -34,7 +31,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
     const state = editions.find((e) => e.newsletter.id === g.id);
     const next = state?.next;
     return html`<tr>
-    <th scope="row">${g.name}</th><td class="num" data-label="Subscribers">${g.confirmed.toLocaleString('en-GB')}</td><td class="num" data-label="Joined (30 days)">${g.joined30.toLocaleString('en-GB')}</td><td class="num" data-label="Left (30 days)">${g.left30.toLocaleString('en-GB')}</td><td class="num" data-label="Net">${signed(g.joined30 - g.left30)}</td>
+    <th scope="row">${g.name}</th><td class="num" data-label="Subscribers">${formatNumber(g.confirmed, ctx.locale)}</td><td class="num" data-label="Joined (30 days)">${formatNumber(g.joined30, ctx.locale)}</td><td class="num" data-label="Left (30 days)">${formatNumber(g.left30, ctx.locale)}</td><td class="num" data-label="Net">${formatSigned(g.joined30 - g.left30, ctx.locale)}</td>
     ${manage
       ? html`<td data-label="Today's edition">${next
           ? html`<a href="/admin/newsletters/editions/${next.id}">Open edition №${next.number}</a> <span class="muted">(${EDITION_STATE[next.status] ?? next.status})</span>`
@@ -42,7 +39,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
       : ''}
   </tr>`;
   })}</tbody></table>
-  ${lineChart({ id: 'subs-chart', title: `Confirmed subscribers, last ${n.weeks.length} weeks`, labels: n.weeks, series: n.growth.map((g) => ({ name: g.name, values: g.weekly })) })}`
+  ${lineChart({ id: 'subs-chart', title: `Confirmed subscribers, last ${n.weeks.length} weeks`, labels: n.weeks, series: n.growth.map((g) => ({ name: g.name, values: g.weekly })), locale: ctx.locale })}`
     : html`<p>No active newsletters. <a href="/admin/settings/newsletters">Add one in Settings</a>.</p>`}
 </section>
 <section class="card dash-wide" aria-labelledby="reports-title">
@@ -53,7 +50,7 @@ function numbersSection(ctx: AdminContext, tz: string, n: DashboardNumbers, edit
   <thead><tr><th scope="col">Edition</th><th scope="col">Sent on</th><th scope="col" class="num">Delivered to</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Bounced</th><th scope="col" class="num">Unsubscribed</th></tr></thead>
   <tbody>${n.reports.map((r) => html`<tr>
     <th scope="row">${manage ? html`<a href="/admin/newsletters/editions/${r.id}">${r.newsletter} №${r.number}</a>` : html`${r.newsletter} №${r.number}`}<br><span class="muted">${r.subject}</span></th>
-    <td data-label="Sent on">${when(r.sent_at, tz, ctx.locale)}</td><td class="num" data-label="Delivered to">${r.sent.toLocaleString('en-GB')}</td><td class="num" data-label="Failed">${r.failed.toLocaleString('en-GB')}</td><td class="num" data-label="Bounced">${r.bounced.toLocaleString('en-GB')}</td><td class="num" data-label="Unsubscribed">${r.unsubscribed.toLocaleString('en-GB')}</td>
+    <td data-label="Sent on">${when(r.sent_at, tz, ctx.locale)}</td><td class="num" data-label="Delivered to">${formatNumber(r.sent, ctx.locale)}</td><td class="num" data-label="Failed">${formatNumber(r.failed, ctx.locale)}</td><td class="num" data-label="Bounced">${formatNumber(r.bounced, ctx.locale)}</td><td class="num" data-label="Unsubscribed">${formatNumber(r.unsubscribed, ctx.locale)}</td>
   </tr>`)}</tbody></table>
   <p class="hint">Unsubscribed: readers of that newsletter who left after the edition went out and before the next one did.</p>`
     : html`<p>No edition has been sent yet.</p>`}

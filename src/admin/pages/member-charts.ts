@@ -2,6 +2,7 @@
 // each panel is labelled), with a title and description for screen readers and the numbers in a
 // table beside each chart. Every value is escaped like any other HTML.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 
 const W = 640;
 const PAD = { left: 48, right: 16, top: 16, bottom: 28 };
@@ -15,12 +16,12 @@ export function niceMax(max: number): number {
   return 10 * p;
 }
 
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+const fmt = (n: number, locale: string | undefined) => formatNumber(Number.isInteger(n) ? n : Math.round(n * 10) / 10, locale);
 
-function axisTicks(max: number, y: (v: number) => number, x0: number, x1: number): SafeHtml {
+function axisTicks(max: number, y: (v: number) => number, x0: number, x1: number, locale: string | undefined): SafeHtml {
   const ticks = [0, max / 2, max];
   return html`${ticks.map(
-    (v) => html`<line x1="${x0}" x2="${x1}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#444">${fmt(v)}</text>`,
+    (v) => html`<line x1="${x0}" x2="${x1}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd" stroke-width="1"/><text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#444">${fmt(v, locale)}</text>`,
   )}`;
 }
 
@@ -29,11 +30,11 @@ function labelsEvery(labels: string[], x: (i: number) => number, y: number): Saf
   return html`${labels.map((l, i) => (i % step === 0 || i === labels.length - 1 ? html`<text x="${x(i).toFixed(1)}" y="${y}" text-anchor="middle" font-size="11" fill="#444">${l.slice(5)}</text>` : ''))}`;
 }
 
-function dataTable(caption: string, labels: string[], series: Array<{ name: string; values: number[] }>, firstColumn: string): SafeHtml {
+function dataTable(caption: string, labels: string[], series: Array<{ name: string; values: number[] }>, firstColumn: string, locale: string | undefined): SafeHtml {
   return html`<details class="chart-data"><summary>${caption}: the numbers</summary>
 <table class="list"><caption class="visually-hidden">${caption}</caption>
 <thead><tr><th scope="col">${firstColumn}</th>${series.map((s) => html`<th scope="col">${s.name}</th>`)}</tr></thead>
-<tbody>${labels.map((l, i) => html`<tr><th scope="row">${l}</th>${series.map((s) => html`<td data-label="${s.name}">${s.values[i] ?? 0}</td>`)}</tr>`)}</tbody>
+<tbody>${labels.map((l, i) => html`<tr><th scope="row">${l}</th>${series.map((s) => html`<td data-label="${s.name}">${fmt(s.values[i] ?? 0, locale)}</td>`)}</tr>`)}</tbody>
 </table></details>`;
 }
 
@@ -43,7 +44,7 @@ export interface Series {
 }
 
 /** Lines over time (one value per label), on one linear scale from zero. */
-export function lineChart(id: string, title: string, desc: string, labels: string[], series: Series[]): SafeHtml {
+export function lineChart(id: string, title: string, desc: string, labels: string[], series: Series[], locale?: string): SafeHtml {
   const H = 220;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const n = Math.max(1, labels.length - 1);
@@ -56,17 +57,17 @@ export function lineChart(id: string, title: string, desc: string, labels: strin
   return html`<figure class="chart" id="${id}">
 <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
 <title id="${id}-title">${title}</title><desc id="${id}-desc">${desc}</desc>
-${axisTicks(max, y, PAD.left, W - PAD.right)}
+${axisTicks(max, y, PAD.left, W - PAD.right, locale)}
 ${lines}
 ${labelsEvery(labels, x, H - 8)}
 </svg>
 <figcaption>${title}. <span class="chart__legend">${series.map((s, k) => html`<span class="chart__key chart__s${k % 6}">${s.name}${k ? ' (dashed)' : ''}</span>`)}</span></figcaption>
-${dataTable(title, labels, series, 'Week ending')}
+${dataTable(title, labels, series, 'Week ending', locale)}
 </figure>`;
 }
 
 /** Bars per label in one panel per series, each on its own scale (the series differ by orders of magnitude). */
-export function panelBarChart(id: string, title: string, desc: string, labels: string[], series: Series[]): SafeHtml {
+export function panelBarChart(id: string, title: string, desc: string, labels: string[], series: Series[], locale?: string): SafeHtml {
   const panelH = 90;
   const H = PAD.top + series.length * (panelH + 18) + PAD.bottom;
   const n = Math.max(1, labels.length);
@@ -76,9 +77,9 @@ export function panelBarChart(id: string, title: string, desc: string, labels: s
     const top = PAD.top + k * (panelH + 18) + 14;
     const max = niceMax(Math.max(0, ...s.values));
     const y = (v: number) => top + panelH - (v / max) * panelH;
-    return html`<text x="${PAD.left}" y="${top - 4}" font-size="12" font-weight="bold" fill="#222">${s.name} (up to ${fmt(max)})</text>
+    return html`<text x="${PAD.left}" y="${top - 4}" font-size="12" font-weight="bold" fill="#222">${s.name} (up to ${fmt(max, locale)})</text>
 <line x1="${PAD.left}" x2="${W - PAD.right}" y1="${top + panelH}" y2="${top + panelH}" stroke="#999"/>
-${s.values.map((v, i) => html`<rect x="${(x(i) - slot * 0.35).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(top + panelH - y(v)).toFixed(1)}" class="chart__s${k % 6}" fill="${COLORS[k % COLORS.length]}"><title>${labels[i]}: ${v}</title></rect>`)}`;
+${s.values.map((v, i) => html`<rect x="${(x(i) - slot * 0.35).toFixed(1)}" y="${y(v).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(top + panelH - y(v)).toFixed(1)}" class="chart__s${k % 6}" fill="${COLORS[k % COLORS.length]}"><title>${labels[i]}: ${fmt(v, locale)}</title></rect>`)}`;
   });
   return html`<figure class="chart" id="${id}">
 <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
@@ -87,6 +88,6 @@ ${panels}
 ${labelsEvery(labels, x, H - 8)}
 </svg>
 <figcaption>${title}</figcaption>
-${dataTable(title, labels, series, 'Week starting')}
+${dataTable(title, labels, series, 'Week starting', locale)}
 </figure>`;
 }

@@ -2,6 +2,7 @@
 // import), one member (subscriptions, newsletters, reading this period, complimentary access until a
 // date, notes), the import report, the charts (members and paying members over time; the funnel wall
 // shown → registered → paid, by week), the plans and the paywall settings.
+import { formatNumber } from '../../platform/numbers.ts';
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
 import { humanDate, isoInZone } from '../../platform/time.ts';
 import { dayField } from './date-fields.ts';
@@ -218,25 +219,26 @@ export interface InsightsView {
 export function insightsPage(ctx: AdminContext, tz: string, v: InsightsView): string {
   const last = v.series[v.series.length - 1];
   const totals = v.funnel.reduce((a, w) => ({ wall: a.wall + w.wall_shown, reg: a.reg + w.registered, paid: a.paid + w.paid }), { wall: 0, reg: 0, paid: 0 });
-  const pct = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '—');
+  const pct = (a: number, b: number) => (b ? `${formatNumber(Math.round((a / b) * 1000) / 10, ctx.locale)}%` : '—');
+  const n = (x: number) => formatNumber(x, ctx.locale);
   return adminLayout(
     ctx,
     'Members: insights',
     html`${subNav(ctx, v.canSettings)}
 <h1>Insights</h1>
-<p>${last ? html`<strong id="members-now">${last.members}</strong> members, <strong id="paying-now">${last.paying}</strong> paying.` : ''}</p>
-${lineChart('members-chart', 'Members and paying members, by week', `Members and paying members at the end of each of the last ${v.series.length} weeks.${last ? ` Now: ${last.members} members, ${last.paying} paying.` : ''}`, v.series.map((p) => p.day), [
+<p>${last ? html`<strong id="members-now">${n(last.members)}</strong> members, <strong id="paying-now">${n(last.paying)}</strong> paying.` : ''}</p>
+${lineChart('members-chart', 'Members and paying members, by week', `Members and paying members at the end of each of the last ${v.series.length} weeks.${last ? ` Now: ${n(last.members)} members, ${n(last.paying)} paying.` : ''}`, v.series.map((p) => p.day), [
   { name: 'Members', values: v.series.map((p) => p.members) },
   { name: 'Paying members', values: v.series.map((p) => p.paying) },
-])}
+], ctx.locale)}
 <p class="hint">Reconstructed from registration times and each subscription's own dates; deleted accounts are not counted.</p>
 <h2>The funnel</h2>
-<p>Over the last ${v.funnel.length} weeks: walls shown ${totals.wall}, registrations ${totals.reg} (${pct(totals.reg, totals.wall)} of walls shown), new paying members ${totals.paid} (${pct(totals.paid, totals.reg)} of registrations).</p>
-${panelBarChart('funnel-chart', 'Registration wall shown, registered, paid, by week', `Per week: how often a wall was shown, how many readers registered, and how many began paying. Totals: ${totals.wall}, ${totals.reg}, ${totals.paid}.`, v.funnel.map((w) => w.week), [
+<p>Over the last ${v.funnel.length} weeks: walls shown ${n(totals.wall)}, registrations ${n(totals.reg)} (${pct(totals.reg, totals.wall)} of walls shown), new paying members ${n(totals.paid)} (${pct(totals.paid, totals.reg)} of registrations).</p>
+${panelBarChart('funnel-chart', 'Registration wall shown, registered, paid, by week', `Per week: how often a wall was shown, how many readers registered, and how many began paying. Totals: ${n(totals.wall)}, ${n(totals.reg)}, ${n(totals.paid)}.`, v.funnel.map((w) => w.week), [
   { name: 'Walls shown', values: v.funnel.map((w) => w.wall_shown) },
   { name: 'Registered', values: v.funnel.map((w) => w.registered) },
   { name: 'Paid', values: v.funnel.map((w) => w.paid) },
-])}
+], ctx.locale)}
 <section class="card" aria-labelledby="stripe-title"><h2 id="stripe-title">Stripe events</h2>
 ${v.paymentsEnabled ? '' : html`<p class="hint">Online payments are not set up (STRIPE_SECRET_KEY is unset).</p>`}
 ${v.events.length

@@ -1,6 +1,7 @@
 // The newsletters screen (every active newsletter, its schedule, the state of its next edition) and the
 // edition composer.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 import type { UncoveredStory } from '../../newswire/coverage/coverage.ts';
 import type { ArticleSummary } from '../../articles/types.ts';
 import type { EditionDetail, SendStatus } from '../../newsletters/editions.ts';
@@ -52,11 +53,11 @@ function uncoveredSection(ctx: AdminContext, stories: UncoveredStory[]): SafeHtm
   )}</ol></section>`;
 }
 
-const n = (x: number) => x.toLocaleString('en-GB');
-const readers = (x: number) => `${n(x)} reader${x === 1 ? '' : 's'}`;
+const readers = (x: number, locale: string | undefined) => `${formatNumber(x, locale)} reader${x === 1 ? '' : 's'}`;
 
 /** The send's progress in words: "1,204 of 12,408 sent (10%), 3 failed, 11,201 to go." */
-export function progressText(st: SendStatus): string {
+export function progressText(st: SendStatus, locale: string | undefined): string {
+  const n = (x: number) => formatNumber(x, locale);
   if (!st.total) return 'Not started.';
   const done = st.sent + st.failed + st.skipped;
   const pct = Math.floor((done / st.total) * 100);
@@ -74,12 +75,12 @@ export function composerPage(ctx: AdminContext, tz: string, e: EditionDetail, st
     `${e.newsletter.name} №${e.number}`,
     html`<p class="crumbs"><a href="/admin/newsletters">← Newsletters</a></p>
 <h1>${e.newsletter.name} №${e.number}</h1>
-<p class="edition-state">State: <strong id="edition-state" data-state="${e.status}">${editionState(e.status)}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz, ctx.locale)}` : ''}${editable ? html` · goes to ${readers(recipients)} now` : ''}</p>
+<p class="edition-state">State: <strong id="edition-state" data-state="${e.status}">${editionState(e.status)}</strong>${e.scheduled_at ? html`, sending ${when(e.scheduled_at, tz, ctx.locale)}` : ''}${editable ? html` · goes to ${readers(recipients, ctx.locale)} now` : ''}</p>
 ${e.status === 'draft' && e.paused_reason ? html`<p class="notice notice--warn" role="status">${e.paused_reason}</p>` : ''}
-<section class="card" aria-labelledby="progress-title" data-progress="${base}/status"${started ? '' : raw(' hidden')}>
+<section class="card" aria-labelledby="progress-title" data-progress="${base}/status" data-locale="${ctx.locale ?? 'en-GB'}"${started ? '' : raw(' hidden')}>
   <h2 id="progress-title">Sending</h2>
   <div class="progress"><progress id="send-progress" max="100" value="${pct}" aria-labelledby="progress-title" aria-describedby="send-progress-text">${pct}%</progress><span class="progress__pct" aria-hidden="true">${pct}%</span></div>
-  <p id="send-progress-text" role="status" aria-live="polite">${progressText(st)}</p>
+  <p id="send-progress-text" role="status" aria-live="polite">${progressText(st, ctx.locale)}</p>
   <p id="send-paused-reason" class="notice notice--warn"${st.status === 'paused' ? '' : raw(' hidden')}>Paused${st.pausedReason ? `: ${st.pausedReason}` : ''}.</p>
   <div class="buttons" id="send-controls">
     <form method="post" action="${base}/pause" data-when="sending"${st.status === 'sending' ? '' : raw(' hidden')}>${csrfField(ctx)}<button type="submit">Pause sending</button></form>
@@ -122,7 +123,7 @@ ${editable
 ${empty
   ? html`<p class="hint">Add a story to send this edition.</p>`
   : recipients
-    ? html`<p><a class="button primary" href="${base}/send">Send to ${readers(recipients)} now…</a></p>`
+    ? html`<p><a class="button primary" href="${base}/send">Send to ${readers(recipients, ctx.locale)} now…</a></p>`
     : html`<p class="notice notice--warn">${e.newsletter.name} has no confirmed subscribers yet: there is no one to send it to.</p>`}
 </section>`
   : ''}
@@ -145,7 +146,7 @@ ${empty
 export function sendConfirmPage(ctx: AdminContext, e: EditionDetail, recipients: number): string {
   const base = `/admin/newsletters/editions/${e.id}`;
   const editable = e.status === 'draft' || e.status === 'scheduled';
-  const title = editable && e.items.length && recipients ? `Send to ${readers(recipients)} now?` : `${e.newsletter.name} №${e.number} cannot be sent now`;
+  const title = editable && e.items.length && recipients ? `Send to ${readers(recipients, ctx.locale)} now?` : `${e.newsletter.name} №${e.number} cannot be sent now`;
   return adminLayout(
     ctx,
     title,
@@ -158,10 +159,10 @@ ${!editable
     ? html`<p>This edition has no stories yet. Add at least one story, then send it.</p><p><a href="${base}">Back to the edition</a></p>`
     : !recipients
       ? html`<p>${e.newsletter.name} has no confirmed subscribers yet: there is no one to send it to.</p><p><a href="${base}">Back to the edition</a></p>`
-      : html`<dl class="facts"><dt>Newsletter</dt><dd>${e.newsletter.name} №${e.number}</dd><dt>Subject</dt><dd>${e.subject || '(no subject)'}</dd><dt>Stories</dt><dd>${e.items.length}</dd><dt>Readers</dt><dd>${n(recipients)}, every confirmed subscriber who can be mailed</dd></dl>
+      : html`<dl class="facts"><dt>Newsletter</dt><dd>${e.newsletter.name} №${e.number}</dd><dt>Subject</dt><dd>${e.subject || '(no subject)'}</dd><dt>Stories</dt><dd>${e.items.length}</dd><dt>Readers</dt><dd>${formatNumber(recipients, ctx.locale)}, every confirmed subscriber who can be mailed</dd></dl>
 <p>Once it starts, the edition is also published on the web. You can pause a send, but what has gone out cannot be called back.</p>
 <form method="post" action="${base}/send" class="buttons">${csrfField(ctx)}<input type="hidden" name="confirm" value="${recipients}">
-  <button type="submit" class="primary">Send to ${readers(recipients)} now</button>
+  <button type="submit" class="primary">Send to ${readers(recipients, ctx.locale)} now</button>
   <a href="${base}">Not yet</a>
 </form>`}
 </section>`,

@@ -3,6 +3,7 @@
 // filters by outlet, lean, language and search; an item's extracted text beside a link to the
 // original). Outlet text is escaped by the html templates; extracted HTML is never shown here.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 import type { Feed, Outlet } from '../../newswire/outlets.ts';
 import { LEANS } from '../../newswire/outlets.ts';
 import type { WireItem } from '../../newswire/items.ts';
@@ -145,7 +146,7 @@ export function wirePage(ctx: AdminContext & { timeZone: string }, v: { filter: 
 <label>Language <input name="language" value="${f.language ?? ''}" maxlength="20" size="4"></label>
 <button type="submit">Filter</button>
 </form>
-<p>${v.total.toLocaleString('en-GB')} item(s).</p>
+<p>${formatNumber(v.total, ctx.locale)} item(s).</p>
 ${v.items.length ? html`<ol class="wire-river">${items}</ol>` : html`<p>No items${f.q || f.outlet || f.lean || f.language ? ' match these filters' : ' yet: add an outlet, and the poller brings in its feeds'}.</p>`}
 ${
   pages > 1

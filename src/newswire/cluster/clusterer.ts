@@ -278,6 +278,9 @@ export class StoryClusterer {
   private epoch = 0;
   /** Whether the item being added has its cross-family vectors built (crossOf). */
   private crossReady = false;
+  /** Scratch of candidates(): the stories voted for, and those scored (reused: no arrays per item). */
+  private readonly voted: Story[] = [];
+  private readonly cands: Story[] = [];
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
@@ -397,7 +400,7 @@ export class StoryClusterer {
 
   story(id: number): StoryView | undefined {
     const s = this.storiesById.get(id);
-    if (!s || s.mergedInto !== null) return undefined;
+    if (!s || s.mergedInto !== null || !s.items.length) return undefined;
     const outlets = new Set<string>();
     for (const i of s.items) {
       const o = this.itemsById.get(i)!.outlet;
@@ -456,6 +459,52 @@ export class StoryClusterer {
     const g = this.group.get(ids[0]!);
     if (g !== undefined) this.groupStory.set(g, target);
     return target;
+  }
+
+  /**
+   * Forgets items (their outlet was deleted, and its items with it): each leaves its story, whose
+   * centroid and span are recomputed, and stops counting in the term statistics. A story left with no
+   * items is closed (no longer a candidate; `story()` no longer shows it), though an item an editor's
+   * merge still ties to it may reopen it. Unknown ids are skipped. Returns the stories left empty.
+   */
+  remove(itemIds: Iterable<string>): number[] {
+    const stories = new Set<Story>();
+    for (const id of itemIds) {
+      const st = this.itemsById.get(id);
+      if (!st) continue;
+      const s = this.storiesById.get(st.story)!;
+      s.items = s.items.filter((i) => i !== id);
+      stories.add(s);
+      this.itemsById.delete(id);
+      // An expired item's vectors are gone already (its statistics stay, as expire() leaves them).
+      if (st.vec.some((v) => v.ids.length)) {
+        this.docs--;
+        const seen = new Set<number>();
+        for (const v of st.vec) for (const t of v.ids) if (!seen.has(t)) {
+          seen.add(t);
+          this.df[t]!--;
+        }
+      }
+    }
+    const emptied: number[] = [];
+    for (const s of stories) {
+      s.titleCache = null;
+      if (s.items.length) {
+        if (!s.closed) this.rebuild(s);
+        continue;
+      }
+      s.sum = null;
+      s.norm2.fill(0);
+      s.has.fill(0);
+      s.strong = 0;
+      s.meaning = null;
+      s.meaning2 = 0;
+      s.first = Infinity;
+      s.last = -Infinity;
+      s.closed = true;
+      emptied.push(s.id);
+    }
+    return emptied.sort((a, b) => a - b);
   }
 
   /** Gives a story an editor's title (recorded). */
@@ -747,7 +796,7 @@ export class StoryClusterer {
     if (bodyTokens.length) this.observeCaps(bodyTokens);
     const o = this.options;
     const meaning = this.vectors
-      ? meaningVector(this.vectors, title, o.meaningLead > 0 ? lead(item.text, o.meaningLeadWords) : '', o.meaningLead, (w) => {
+      ? meaningVector(this.vectors, tt, o.meaningLead > 0 ? leadTokens(bodyTokens, o.meaningLeadWords) : [], o.meaningLead, (w) => {
           const id = this.termIds[F_WORDS]!.get(stem(w));
           return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
         })
@@ -821,7 +870,8 @@ export class StoryClusterer {
     const window = o.windowDays * DAY;
     // Votes live on the stories themselves (tagged with this query's epoch): no map per item.
     const epoch = ++this.epoch;
-    const voted: Story[] = [];
+    const voted = this.voted;
+    voted.length = 0;
     for (const key of state.keys) {
       const list = this.postings[key]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
@@ -843,11 +893,13 @@ export class StoryClusterer {
     // The stories sharing the most (and rarest) terms; those with a small share of the best vote cannot win.
     let top = 0;
     for (const s of voted) if (s.vote > top) top = s.vote;
-    let cands: Array<[Story, number]> = [];
-    for (const s of voted) if (s.vote >= top * 0.2) cands.push([s, s.vote]);
+    const cands = this.cands;
+    cands.length = 0;
+    for (const s of voted) if (s.vote >= top * 0.2) cands.push(s);
+    voted.length = 0;
     if (cands.length > o.maxCandidates) {
-      cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
-      cands = cands.slice(0, o.maxCandidates);
+      cands.sort(byVote);
+      cands.length = o.maxCandidates;
     }
     const out = new Map<number, number>();
     // Without merges only the best story matters, so each story need only beat the best so far (the
@@ -858,11 +910,11 @@ export class StoryClusterer {
     if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
     // Two fragments may be bridged: under the threshold, a runner-up's score down to bridgeScore matters.
     if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
-    if (!merging) cands.sort((a, b) => b[1] - a[1] || a[0].id - b[0].id);
+    if (!merging) cands.sort(byVote);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
     let bestSoFar = 0;
-    for (const [st] of cands) {
+    for (const st of cands) {
       let sc = this.similarity(state, st, floor);
       // The penalty only lowers a score, so a bound under the floor stays one.
       if (sc >= floor && o.outletPenalty < 1 && this.sameOutlet(state, st)) sc *= o.outletPenalty;
@@ -1357,6 +1409,16 @@ export function headlineSpin(t: string): number {
   if (len < 25) p += 0.1;
   else if (len > 120) p += 0.1;
   return p;
+}
+
+/** Candidates by vote, the more votes first, ties to the older story. */
+function byVote(a: Story, b: Story): number {
+  return b.vote - a.vote || a.id - b.id;
+}
+
+/** The tokens of a lead's first `words` words (a token is a word, or part of a hyphenated one). */
+function leadTokens(tokens: RawToken[], words: number): RawToken[] {
+  return tokens.length <= words ? tokens : tokens.slice(0, words);
 }
 
 /** Dot product of two L2-normalised sparse vectors. */

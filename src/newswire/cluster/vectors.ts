@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { isStopWord, rawTokens } from './text.ts';
+import { isStopWord, type RawToken } from './text.ts';
 
 export interface WordVectors {
   dims: number;
@@ -213,18 +213,18 @@ export function installedWordVectors(): WordVectors | null {
 }
 
 /**
- * The meaning of a headline and, at `leadWeight`, of its lead: the mean of its words' vectors, each
+ * The meaning of a headline's tokens and, at `leadWeight`, of its lead's (rawTokens): the mean of its words' vectors, each
  * weighted by SIF and by `rarity` (the stream's IDF: words common in the stream say little about which
  * story an item is), unit length, as signed bytes; null when no word counts. A word the vectors do not
  * know (a new name) gets a fixed pseudo-random direction of its own, so two headlines that differ only
  * in an unknown name do not mean the same.
  */
-export function meaningVector(v: WordVectors, title: string, leadText: string, leadWeight: number, rarity: (word: string) => number): Int8Array | null {
+export function meaningVector(v: WordVectors, title: readonly RawToken[], leadTokens: readonly RawToken[], leadWeight: number, rarity: (word: string) => number): Int8Array | null {
   const dims = v.dims;
   const out = new Float32Array(dims);
   let any = false;
-  const addText = (s: string, w: number) => {
-    for (const t of rawTokens(s)) {
+  const addText = (tokens: readonly RawToken[], w: number) => {
+    for (const t of tokens) {
       if (t.number) continue;
       const lw = t.lower.replace(/[$%]/g, '');
       if (lw.length < 2 || isStopWord(lw)) continue;
@@ -242,7 +242,7 @@ export function meaningVector(v: WordVectors, title: string, leadText: string, l
     }
   };
   addText(title, 1);
-  if (leadText && leadWeight > 0) addText(leadText, leadWeight);
+  if (leadTokens.length && leadWeight > 0) addText(leadTokens, leadWeight);
   if (!any) return null;
   normalise(out);
   const q = new Int8Array(dims);

@@ -231,22 +231,20 @@ function blindspotSql(l: string, c: string, r: string, min: string, share: strin
  * and outlets in published order, ties by outlet (item_published, item_outlet_ids: what the day's
  * ranking reads, migration 055, decision 0062; the order is (time, outlet) so that the live wire can
  * insert an item into them without knowing the other items' ids, decision 0063). A story left without
- * items (its outlet deleted) gets zero counts and empty arrays. Every write that moves items between
+ * items (its outlet deleted) is deleted (dropEmptyStories, decision 0068); returns those. Every write that moves items between
  * stories other than a live batch (which updates the stories it touches incrementally, clusterBatch),
  * or changes a clustered item's published time or outlet, ends with this for the stories it touched.
  */
-export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<void> {
-  if (!ids.length) return;
+export async function recountStories(tx: Db, ids: number[], settings: StorySettings, titles: Map<number, string> = new Map()): Promise<number[]> {
+  if (!ids.length) return [];
   const t = [...titles].filter(([id]) => ids.includes(id)).map(([id, title]) => ({ id, title: title.slice(0, 500) }));
-  await tx.query(
-    `UPDATE wire_stories s SET item_count = coalesce(a.n, 0), outlet_count = coalesce(a.outlets, 0), outlet_ids = coalesce(a.oids, '{}'),
-            left_count = coalesce(a.l, 0), center_count = coalesce(a.c, 0), right_count = coalesce(a.r, 0),
-            item_published = coalesce(a.ts, '{}'), item_outlet_ids = coalesce(a.os, '{}'), first_seen_at = coalesce(a.first, s.first_seen_at), last_updated_at = coalesce(a.last, s.last_updated_at),
-            blindspot = ${blindspotSql('coalesce(a.l, 0)', 'coalesce(a.c, 0)', 'coalesce(a.r, 0)', '$2', '$3')},
+  const updated = await tx.query<{ id: string | number }>(
+    `UPDATE wire_stories s SET item_count = a.n, outlet_count = a.outlets, outlet_ids = a.oids, left_count = a.l, center_count = a.c, right_count = a.r,
+            item_published = a.ts, item_outlet_ids = a.os, first_seen_at = a.first, last_updated_at = a.last,
+            blindspot = ${blindspotSql('a.l', 'a.c', 'a.r', '$2', '$3')},
             title = CASE WHEN s.title_by_editor OR t.title IS NULL OR t.title = '' THEN s.title ELSE t.title END,
             updated_at = now()
-       FROM unnest($1::bigint[]) AS k(id)
-       LEFT JOIN (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
+       FROM (SELECT i.story_id, count(*)::int AS n, count(DISTINCT i.outlet_id)::int AS outlets,
                     array_agg(DISTINCT i.outlet_id ORDER BY i.outlet_id) AS oids,
                     array_agg(i.published_at ORDER BY i.published_at, i.outlet_id) AS ts, array_agg(i.outlet_id ORDER BY i.published_at, i.outlet_id) AS os,
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l,
@@ -254,30 +252,100 @@ export async function recountStories(tx: Db, ids: number[], settings: StorySetti
                     count(DISTINCT i.outlet_id) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r,
                     min(i.published_at) AS first, max(i.published_at) AS last
                FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-              WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a ON a.story_id = k.id
-       LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = k.id
-      WHERE s.id = k.id`,
+              WHERE i.story_id = ANY($1::bigint[]) GROUP BY i.story_id) a
+       LEFT JOIN json_to_recordset($4::json) AS t(id bigint, title text) ON t.id = a.story_id
+      WHERE s.id = a.story_id
+      RETURNING s.id`,
     [ids, settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(t)],
   );
+  // A story the aggregate has no row for has no item left: only those are looked at again.
+  const counted = new Set(updated.map((r) => Number(r.id)));
+  const rest = [...new Set(ids)].filter((id) => !counted.has(id));
+  return rest.length ? dropEmptyStories(tx, rest) : [];
 }
 
 /**
- * An outlet's lean changed: the counts by lean group (and the blindspot) of the live stories it is on,
- * from their stored outlets with the leans as they now are (what a recount gives). Under the cluster
- * state's row lock, so that no live batch writes those stories in between.
+ * Of `ids`, the live stories left with no items (their outlet was deleted, and its items with it) are
+ * deleted, with the stories merged into them (empty too: a merge moved their items). Unlike a story
+ * merged away, such a story has nowhere to send its readers, and a row kept with zero counts would be
+ * a ghost in the ranking, the screens and the API (decision 0068). Returns the ids deleted of `ids`.
  */
-export async function recountStoryLeans(tx: Db, outletId: number, settings: StorySettings): Promise<void> {
-  await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+async function dropEmptyStories(tx: Db, ids: number[]): Promise<number[]> {
+  const empty = (
+    await tx.query<{ id: string | number }>(
+      `SELECT s.id FROM wire_stories s
+        WHERE s.id = ANY($1::bigint[]) AND s.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = s.id)`,
+      [ids],
+    )
+  ).map((r) => Number(r.id));
+  if (!empty.length) return [];
   await tx.query(
-    `UPDATE wire_stories s SET (left_count, center_count, right_count, blindspot) = (
-       SELECT q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$2', '$3')}
-         FROM (SELECT count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
-                      count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
-                 FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids)) q),
-       updated_at = now()
-      WHERE $1 = ANY(s.outlet_ids) AND s.merged_into IS NULL`,
-    [outletId, settings.blindspotMinOutlets, settings.blindspotShare],
+    `DELETE FROM wire_stories s
+      WHERE (s.id = ANY($1::bigint[]) OR s.merged_into = ANY($1::bigint[])) AND NOT EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = s.id)`,
+    [empty],
   );
+  return empty.sort((a, b) => a - b);
+}
+
+/** Takes the cluster state's row lock without bumping the version (a recount that moves no item). */
+export async function lockClusterState(tx: Db): Promise<void> {
+  await tx.one('SELECT id FROM wire_cluster_state WHERE id = 1 FOR UPDATE');
+}
+
+/** The stories holding items of an outlet. */
+export async function storiesOfOutlet(tx: Db, outletId: number): Promise<number[]> {
+  const rows = await tx.query<{ story_id: string | number }>('SELECT DISTINCT story_id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId]);
+  return rows.map((r) => Number(r.story_id)).sort((a, b) => a - b);
+}
+
+/**
+ * An outlet's lean changed, in `tx` (which took lockClusterState before the change): the stories it
+ * covers are recounted (their counts by lean group and blindspot are stored; the spread bar and the
+ * blindspot list read them, the day's ranking reads leans live) and announced. Returns them.
+ */
+export async function outletLeanChanged(tx: Db, outletId: number): Promise<number[]> {
+  const ids = await storiesOfOutlet(tx, outletId);
+  if (!ids.length) return [];
+  await recountStories(tx, ids, await getStorySettings(tx));
+  await announceStoryChanges(tx, ids);
+  return ids;
+}
+
+/**
+ * Deletes an outlet and, by the foreign key's cascade, its items (the wire keeps no item without its
+ * outlet): `remove(tx)` deletes the outlet's row (it throws when there is none: nothing is written). One
+ * transaction that bumps the cluster state's version; the stories that held the items are announced,
+ * then recounted, and one left with no item is deleted (recountStories). This process's clusterer
+ * (with `runtime`), when in step, forgets the items (StoryClusterer.remove) and costs no rebuild; any
+ * other clusterer finds the version moved and rebuilds before its next batch. Returns the stories
+ * touched and those deleted.
+ */
+export async function deleteOutletItems(db: Db, runtime: Runtime | undefined, outletId: number, remove: (tx: Db) => Promise<void>): Promise<{ stories: number[]; deleted: number[] }> {
+  const lw = runtime ? liveWire(runtime, db) : null;
+  const run = async () => {
+    let before = -1;
+    const out = await db.tx(async (tx) => {
+      before = await bumpVersion(tx);
+      const items = (await tx.query<{ id: string | number }>('SELECT id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId])).map((r) => String(r.id));
+      const stories = await storiesOfOutlet(tx, outletId);
+      await remove(tx);
+      // Announced first: a story about to be deleted is looked up by its row.
+      await announceStoryChanges(tx, stories);
+      const deleted = await recountStories(tx, stories, await getStorySettings(tx));
+      return { items, stories, deleted };
+    });
+    if (lw) {
+      if (lw.ready && lw.version === before) {
+        // A clustered story emptied while its stored story kept items older than the window keeps
+        // its mapping: an item an editor's merge ties to it goes back into that stored story.
+        lw.clusterer!.remove(out.items);
+        for (const id of out.deleted) lw.unmapDb(id);
+        lw.version += 1;
+      } else lw.invalidate();
+    }
+    return { stories: out.stories, deleted: out.deleted };
+  };
+  return lw ? lw.lock(run) : run();
 }
 
 /**

@@ -218,7 +218,9 @@
   var pctLabel = box.querySelector('.progress__pct');
   // The same words as src/admin/pages/edition-states.ts.
   var STATES = { draft: 'Draft, not scheduled', scheduled: 'Scheduled', sending: 'Sending now', paused: 'Paused', sent: 'Sent', cancelled: 'Cancelled' };
-  var num = function (x) { return Number(x).toLocaleString('en-GB'); };
+  // Numbers in the publication's locale, as the server wrote them (src/platform/numbers.ts).
+  var locale = box.getAttribute('data-locale') || 'en-GB';
+  var num = function (x) { try { return Number(x).toLocaleString(locale); } catch (e) { return String(x); } };
   var poll = function () {
     fetch(box.getAttribute('data-progress'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (r) { return r.json(); })

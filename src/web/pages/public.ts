@@ -7,6 +7,7 @@ import type { Site } from '../site.ts';
 import { layout, signupBox } from '../layout.ts';
 import { byline, labelledHeadline, pagination, picture, storyItem, storyList, timeTag } from '../components.ts';
 import { isoInZone } from '../../platform/time.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 import { sizePath } from '../../media/images.ts';
 import { leadInHtml, leadInText } from '../../members/access.ts';
 import { paywallBanner, paywallWall, type ArticleGate } from './paywall.ts';
@@ -206,7 +207,7 @@ export function listPage(site: Site, p: ListPageInput): string {
   <p class="list-kind">${KIND_LABEL[p.kind]}</p>
   <h1>${p.entity.name}</h1>
   ${blurb ? html`<p class="list-blurb">${blurb}</p>` : ''}
-  ${p.kind === 'author' ? html`<p class="list-count">${p.total} ${p.total === 1 ? 'story' : 'stories'}</p>` : ''}
+  ${p.kind === 'author' ? html`<p class="list-count">${formatNumber(p.total, site.publication.locale)} ${p.total === 1 ? 'story' : 'stories'}</p>` : ''}
   <p class="list-feeds">Follow${p.kind === 'author' ? html` ${p.entity.name}` : ''}: <a href="${path}/feed.xml">RSS</a> · <a href="${path}/feed.atom">Atom</a> · <a href="${path}/feed.json">JSON Feed</a></p>
   </div>
 </header>
@@ -251,7 +252,7 @@ function pageHit(h: SearchHit): SafeHtml {
 }
 
 export function searchPage(site: Site, q: string, hits: SearchHit[], total: number, page: number, pages: number): string {
-  const heading = q ? (total ? `${total} result${total === 1 ? '' : 's'} for “${q}”` : `No results for “${q}”`) : 'Search';
+  const heading = q ? (total ? `${formatNumber(total, site.publication.locale)} result${total === 1 ? '' : 's'} for “${q}”` : `No results for “${q}”`) : 'Search';
   return layout(
     site,
     { title: q ? `Search: ${q}` : 'Search', path: '/search', kind: 'search', noindex: true },

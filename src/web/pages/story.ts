@@ -1,5 +1,6 @@
 // A story's public page (/story/{slug}) and the "How it was covered" block on our articles linked to
 // a story. Plain functions from data to HTML; the handlers are src/web/stories.ts.
+import { formatNumber } from '../../platform/numbers.ts';
 import { html, type SafeHtml } from '../../platform/html.ts';
 import type { ArticleSummary } from '../../articles/types.ts';
 import type { StoryCoverage } from '../../newswire/coverage/coverage.ts';
@@ -29,7 +30,7 @@ export function storyPage(site: Site, c: StoryCoverage, articles: ArticleSummary
   const path = storyPath(s.slug);
   const first = new Date(s.first_seen_at);
   const last = new Date(s.last_updated_at);
-  const description = `How ${c.spread.outlets} outlet${c.spread.outlets === 1 ? '' : 's'} covered “${s.title}”, and what ${site.publication.name} wrote about it.`;
+  const description = `How ${formatNumber(c.spread.outlets, site.publication.locale)} outlet${c.spread.outlets === 1 ? '' : 's'} covered “${s.title}”, and what ${site.publication.name} wrote about it.`;
   const jsonLd = [
     {
       '@context': 'https://schema.org',
@@ -48,7 +49,7 @@ export function storyPage(site: Site, c: StoryCoverage, articles: ArticleSummary
     html`<header class="list-header story-header">
   <p class="list-kind">Story</p>
   <h1>${s.title}</h1>
-  <p class="story-span">First seen ${timeTag(site, first)} · last updated ${timeTag(site, last)} · ${c.spread.outlets} outlet${c.spread.outlets === 1 ? '' : 's'}</p>
+  <p class="story-span">First seen ${timeTag(site, first)} · last updated ${timeTag(site, last)} · ${formatNumber(c.spread.outlets, site.publication.locale)} outlet${c.spread.outlets === 1 ? '' : 's'}</p>
   <p class="list-feeds"><a href="${path}/feed.xml">RSS</a> · <a href="${path}/feed.atom">Atom</a> · <a href="${path}/feed.json">JSON Feed</a></p>
 </header>
 <section class="story-ours" aria-labelledby="ours-title"><h2 id="ours-title">Our coverage</h2>${storyList(site, articles, 3)}</section>
