@@ -17,7 +17,9 @@
 // The live wire: the clusterer's state is rebuilt from the 100,000 stored assignments (timed), then
 // items arrive one at a time and are clustered by the live path (clusterPending: the clusterer's add,
 // the transaction writing the item's story, the story's counts and title); its p99 is measured end to
-// end and for the clusterer's add alone, against one UPDATE in a transaction on the same database.
+// end and for the clusterer's add alone, against one UPDATE in a transaction on the same database;
+// with each add's CPU time, each statement of the live path timed, and the GC pauses that fell in an
+// add (decision 0063).
 //
 //   node --import tsx bench/stories.ts [ITEMS]       (--quick: 20,000 items, fewer live adds)
 // Time limit: 10 minutes (4 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
