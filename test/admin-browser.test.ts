@@ -153,6 +153,7 @@ run('every newsroom screen has no serious or critical accessibility violations, 
   // A story on the wire (its screen and an item's), a revision, an edition with a scheduled send.
   const story = await seedStory(t.deps.db, { slug: 'harbour-bridge-closed', title: 'Harbour bridge closed' }, bridgeItems());
   const item = (await t.deps.db.one(`SELECT id FROM wire_items WHERE story_id = $1 ORDER BY id LIMIT 1`, [story.id]))!.id;
+  const outletOf = (await t.deps.db.one(`SELECT outlet_id FROM wire_items WHERE id = $1`, [item]))!.outlet_id;
   const rev = (await t.deps.db.one<{ id: number; article_id: number }>(`SELECT id, article_id FROM article_revisions ORDER BY id DESC LIMIT 1`))!; // the article written above
   const edition = (await t.deps.db.one(`SELECT id FROM editions ORDER BY id DESC LIMIT 1`))!.id;
   const screens = ['/admin', '/admin/articles', '/admin/articles?status=published&q=tram', `/admin/articles/${id}`, '/admin/articles/new', `/admin/articles/${id}/revisions`, '/admin/settings', '/admin/settings/publication', '/admin/settings/formats?edit=speed-read', '/admin/settings/newsletters', '/admin/settings/mail', '/admin/settings/staff', '/admin/settings/api-keys', '/admin/authors', '/admin/authors/ada-quill', '/admin/stories', '/admin/stories/blindspots', '/admin/newsletters', '/admin/account',
@@ -160,7 +161,7 @@ run('every newsroom screen has no serious or critical accessibility violations, 
     `/admin/articles/${rev.article_id}/revisions/${rev.id}`, `/admin/articles/${id}/preview`, '/admin/authors/new', '/admin/authors/ada-quill/delete', '/admin/settings/sections', '/admin/settings/sections/politics/delete',
     '/admin/settings/formats/speed-read/delete', '/admin/settings/newsletters/daily/delete', '/admin/newsletters/bounces', `/admin/newsletters/editions/${edition}`, `/admin/newsletters/editions/${edition}/send`,
     `/admin/newsletters/editions/${edition}/cancel`, '/admin/members', `/admin/members/${person}`, '/admin/members/insights', '/admin/members/paywall', '/admin/members/plans',
-    '/admin/wire', `/admin/wire/items/${item}`, '/admin/outlets', `/admin/stories/${story.id}`];
+    '/admin/wire', `/admin/wire/items/${item}`, '/admin/outlets', `/admin/outlets/${outletOf}/delete`, `/admin/stories/${story.id}`];
   const found: string[] = []; // every screen's violations, reported together
   for (const width of [1280, 390]) {
     await page!.setViewportSize({ width, height: width === 390 ? 844 : 900 });

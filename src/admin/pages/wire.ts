@@ -102,7 +102,7 @@ export function outletsPage(ctx: AdminContext & { timeZone: string }, outlets: O
   <td data-label="Actions">${
     canManage
       ? html`<form method="post" action="${OUTLETS_PATH}/${o.id}/${o.active ? 'pause' : 'resume'}">${csrfField(ctx)}<button type="submit">${o.active ? 'Pause' : 'Resume'}</button></form>
-  <a class="danger-link" href="${OUTLETS_PATH}/${o.id}/delete" aria-label="Delete ${o.name}">Delete</a>`
+  <a class="button button--danger" href="${OUTLETS_PATH}/${o.id}/delete" aria-label="Delete ${o.name}">Delete</a>`
       : ''
   }</td>
 </tr>`,
