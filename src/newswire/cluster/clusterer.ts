@@ -944,9 +944,12 @@ export class StoryClusterer {
     for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
     if (!den) return 0;
     const meaning = state.meaning !== null && s.meaning !== null && o.meaning > 0;
+    // The meaning's score first (cheap): the names' gate can only lower it, so it bounds what the
+    // meaning adds, and the bound below stops more stories early than "it might score 1" would.
+    const mScore = meaning ? this.meaningScore(state.meaning!, s.meaning!, s.meaning2) : 0;
     if (meaning) den += o.meaning;
     let num = 0;
-    let rest = den;
+    let rest = meaning ? den - o.meaning * (1 - mScore) : den;
     let ent = -1;
     const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
     for (const f of ORDER) {
@@ -991,7 +994,7 @@ export class StoryClusterer {
       if (c > ent) ent = c;
     }
     // Meaning counts as far as the names agree: two events of one kind ("Strong quake hits X") mean alike.
-    if (meaning) num += o.meaning * (gated ? Math.min(1, ent / o.gateFull) : 1) * this.meaningScore(state.meaning!, s.meaning!, s.meaning2);
+    if (meaning) num += o.meaning * (gated ? Math.min(1, ent / o.gateFull) : 1) * mScore;
     const base = (num / den) * decay;
     return gated ? base * this.gate(ent) : base;
   }
