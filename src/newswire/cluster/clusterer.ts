@@ -493,14 +493,7 @@ export class StoryClusterer {
         if (!s.closed) this.rebuild(s);
         continue;
       }
-      s.sum = null;
-      s.norm2.fill(0);
-      s.has.fill(0);
-      s.strong = 0;
-      s.meaning = null;
-      s.meaning2 = 0;
-      s.first = Infinity;
-      s.last = -Infinity;
+      clearStory(s);
       s.closed = true;
       emptied.push(s.id);
     }
@@ -1307,14 +1300,7 @@ export class StoryClusterer {
   private rebuild(s: Story): void {
     const items = s.items;
     s.items = [];
-    s.sum = null;
-    s.norm2.fill(0);
-    s.has.fill(0);
-    s.strong = 0;
-    s.meaning = null;
-    s.meaning2 = 0;
-    s.first = Infinity;
-    s.last = -Infinity;
+    clearStory(s);
     for (const i of items) {
       const st = this.itemsById.get(i)!;
       this.addVector(s, st);
@@ -1412,6 +1398,18 @@ export function headlineSpin(t: string): number {
   if (len < 25) p += 0.1;
   else if (len > 120) p += 0.1;
   return p;
+}
+
+/** A story's centroids, names count and span emptied (its items list is the caller's). */
+function clearStory(s: Story): void {
+  s.sum = null;
+  s.norm2.fill(0);
+  s.has.fill(0);
+  s.strong = 0;
+  s.meaning = null;
+  s.meaning2 = 0;
+  s.first = Infinity;
+  s.last = -Infinity;
 }
 
 /** Candidates by vote, the more votes first, ties to the older story. */

@@ -379,6 +379,17 @@ export function workingTitles(lw: LiveWire, dbIds: Iterable<number>): Map<number
 }
 
 /**
+ * The outlets of an id array (SQL expression) with their count and counts by lean group, the leans
+ * as they are now: a subquery giving oids, n, l, c, r (what the live batch and its merge store).
+ */
+function outletsByLean(ids: string): string {
+  return `(SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
+                 count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
+                 count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
+            FROM wire_outlets o WHERE o.id = ANY(${ids}))`;
+}
+
+/**
  * The statement that writes a live batch without merges (clusterBatch's fast path, decision 0063): the
  * new stories' ids, the items' stories, and each touched story's stored fields updated from its row
  * and its new items alone (no re-aggregation of its earlier items): item_count plus the new items;
@@ -412,10 +423,7 @@ WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
                WHERE coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
             (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
               SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
-                FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
-                             count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
-                             count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
-                        FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || a.oids)) q),
+                FROM ${outletsByLean('s.outlet_ids || a.oids')} q),
             first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first) ELSE a.first END,
             last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last) ELSE a.last END,
             title = CASE WHEN s.title_by_editor OR ids.title IS NULL OR ids.title = '' THEN s.title ELSE ids.title END,
@@ -427,10 +435,7 @@ WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
                                    outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) OVERRIDING SYSTEM VALUE
          SELECT ids.id, ids.words || '-' || ids.id, ids.title, a.first, a.last, a.n, a.ts, a.os, q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
            FROM ids JOIN add a ON a.story_id = ids.id
-          CROSS JOIN LATERAL (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
-                                     count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
-                                     count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
-                                FROM wire_outlets o WHERE o.id = ANY(a.oids)) q
+          CROSS JOIN LATERAL ${outletsByLean('a.oids')} q
           WHERE ids.new
           RETURNING id, slug)
 SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM ids JOIN ins ON ins.id = ids.id) AS created,
@@ -460,10 +465,7 @@ WITH l AS (SELECT * FROM wire_stories WHERE id = $2),
               FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(l.item_published, l.item_outlet_ids)) AS u(t, o)),
           (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
             SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
-              FROM (SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') AS oids, count(*)::int AS n,
-                           count(*) FILTER (WHERE o.lean IN ('left', 'lean-left'))::int AS l, count(*) FILTER (WHERE o.lean = 'center')::int AS c,
-                           count(*) FILTER (WHERE o.lean IN ('lean-right', 'right'))::int AS r
-                      FROM wire_outlets o WHERE o.id = ANY(s.outlet_ids || l.outlet_ids)) q),
+              FROM ${outletsByLean('s.outlet_ids || l.outlet_ids')} q),
           first_seen_at = CASE WHEN l.item_count = 0 THEN s.first_seen_at WHEN s.item_count = 0 THEN l.first_seen_at ELSE least(s.first_seen_at, l.first_seen_at) END,
           last_updated_at = CASE WHEN l.item_count = 0 THEN s.last_updated_at WHEN s.item_count = 0 THEN l.last_updated_at ELSE greatest(s.last_updated_at, l.last_updated_at) END,
           updated_at = now()
