@@ -93,6 +93,10 @@ test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   // A country and its people are one name.
   assert.equal(stem('british'), stem('britain'));
   assert.equal(stem('israelis'), 'israel');
+  for (const [people, place] of [['romanian', 'romania'], ['haitian', 'haiti'], ['filipinos', 'philippines'], ['portuguese', 'portugal']]) assert.equal(stem(people!), stem(place!), people);
+  // A hyphenated name gives its parts too: "Kroger-Albertsons deal" names Kroger and Albertsons.
+  const pair = entities(rawTokens('Judges block the Kroger-Albertsons deal'), false, () => 0);
+  assert.ok(pair.includes('kroger') && pair.includes(stem('albertsons')) && pair.includes('kroger-' + stem('albertsons')), JSON.stringify(pair));
   assert.deepEqual(entities(rawTokens('Talks in Cairo as U.S. and British envoys meet on Monday'), false, () => 0), ['cairo', 'usa', 'uk']);
   assert.ok(isTitleCase(rawTokens('Neil Young Announces Launch Of Music Service')));
   assert.ok(!isTitleCase(rawTokens('Neil Young announces launch of a music service')));

@@ -262,6 +262,11 @@ export class StoryClusterer {
   private twin: Int32Array = new Int32Array(1024).fill(-1);
   private docs = 0;
   private readonly postings: Story[][] = [];
+  /** Posting list of each term: one per string across families ("kroger" the headline word, the name and the lead word). */
+  private keyOf: Int32Array = new Int32Array(1024);
+  private readonly keyIds = new Map<string, number>();
+  private readonly textKeyScratch = new Int32Array(QUERY_TERMS);
+  private textKeyCount = 0;
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
   private readonly itemsById = new Map<string, ItemState>();
   private readonly storiesById = new Map<number, Story>();
@@ -654,7 +659,17 @@ export class StoryClusterer {
         const twin = new Int32Array(this.df.length).fill(-1);
         twin.set(this.twin);
         this.twin = twin;
+        const keyOf = new Int32Array(this.df.length);
+        keyOf.set(this.keyOf);
+        this.keyOf = keyOf;
       }
+      let k = this.keyIds.get(key);
+      if (k === undefined) {
+        k = this.postings.length;
+        this.keyIds.set(key, k);
+        this.postings.push([]);
+      }
+      this.keyOf[id] = k;
       // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
       if (f === F_ENT || f === F_WORDS) {
         const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
@@ -663,7 +678,6 @@ export class StoryClusterer {
           this.twin[other] = id;
         }
       }
-      this.postings.push([]);
     }
     return id;
   }
@@ -760,7 +774,7 @@ export class StoryClusterer {
         const w = tf * this.idf(id);
         pairs.push([id, w]);
         n2 += w * w;
-        if (f !== F_GRAMS && this.df[id]! > 0) keyCands.push([id, w * (f === F_TEXT ? 0.5 : 1)]);
+        if (f !== F_GRAMS && this.postings[this.keyOf[id]!]!.length > 0) keyCands.push([id, w * (f === F_TEXT ? 0.5 : 1)]);
       }
       pairs.sort((a, b) => a[0] - b[0]);
       const norm = Math.sqrt(n2) || 1;
@@ -866,7 +880,7 @@ export class StoryClusterer {
     const voted = this.voted;
     voted.length = 0;
     for (const key of state.keys) {
-      const list = this.postings[key]!;
+      const list = this.postings[this.keyOf[key]!]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
       for (let i = list.length - 1; i >= stop; i--) {
@@ -979,6 +993,7 @@ export class StoryClusterer {
       rest -= wts[f]!;
     }
     const gated = state.strong && s.strong && ent >= 0;
+
     // The names may be the other side's plain words; worth looking only if a wider-open gate could reach
     // the floor (`rest` is the meaning's weight when it is still to come: a bound).
     if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
@@ -1219,8 +1234,8 @@ export class StoryClusterer {
         s.norm2[f] = 1;
         if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
       }
-      const tv = state.vec[F_TEXT]!;
-      for (const key of state.keys) if (binaryIndex(tv.ids, key) >= 0) this.post(key, s);
+      const tk = this.textKeys(state);
+      for (let i = 0; i < this.textKeyCount; i++) this.post(tk[i]!, s);
       return;
     }
     if (s.sum === null) {
@@ -1234,6 +1249,8 @@ export class StoryClusterer {
         s.sum.push(m);
       }
     }
+    const textKeys = this.textKeys(state);
+    const nText = this.textKeyCount;
     for (let f = 0; f < FAMILIES; f++) {
       const v = state.vec[f]!;
       if (!v.ids.length) continue;
@@ -1247,7 +1264,7 @@ export class StoryClusterer {
           m.set(id, w);
           n2 += w * w;
           this.sf[id]!++;
-          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s);
+          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
           m.set(id, old + w);
           n2 += 2 * old * w + w * w;
@@ -1258,13 +1275,32 @@ export class StoryClusterer {
     }
   }
 
-  private isKey(state: ItemState, id: number): boolean {
-    for (const k of state.keys) if (k === id) return true;
-    return false;
+  /**
+   * The text terms a story is found by: the item's heaviest (the rarest), seen before or not (a name
+   * new to the stream is what the story's next items will share). Into a scratch array: `textKeyCount` long.
+   */
+  private textKeys(state: ItemState): Int32Array {
+    const tv = state.vec[F_TEXT]!;
+    const out = this.textKeyScratch;
+    let n = 0;
+    for (let i = 0; i < tv.ids.length; i++) {
+      const w = tv.w[i]!;
+      // Insertion into the top QUERY_TERMS by weight (ties: the lower id, as ids ascend).
+      let j = n < QUERY_TERMS ? n++ : QUERY_TERMS;
+      if (j === QUERY_TERMS && !(w > tv.w[binaryIndex(tv.ids, out[QUERY_TERMS - 1]!)]!)) continue;
+      if (j === QUERY_TERMS) j--;
+      while (j > 0 && w > tv.w[binaryIndex(tv.ids, out[j - 1]!)]!) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+      out[j] = tv.ids[i]!;
+    }
+    this.textKeyCount = n;
+    return out;
   }
 
   private post(term: number, story: Story): void {
-    const list = this.postings[term]!;
+    const list = this.postings[this.keyOf[term]!]!;
     if (list.length && list[list.length - 1] === story) return;
     list.push(story);
     if (list.length > POSTING_COMPACT && (list.length & 1023) === 0) this.compact(term);
@@ -1272,7 +1308,8 @@ export class StoryClusterer {
 
   /** Drops merged stories and stories far outside the window of the newest item from a posting list. */
   private compact(term: number): void {
-    const list = this.postings[term]!;
+    const key = this.keyOf[term]!;
+    const list = this.postings[key]!;
     let newest = 0;
     for (let i = Math.max(0, list.length - 64); i < list.length; i++) newest = Math.max(newest, list[i]!.last);
     const cutoff = newest - 4 * this.options.windowDays * DAY;
@@ -1285,7 +1322,7 @@ export class StoryClusterer {
       kept.push(s);
     }
     kept.reverse();
-    this.postings[term] = kept;
+    this.postings[key] = kept;
   }
 
   /** Takes an item's vector out of its story (a split). */
@@ -1435,6 +1472,11 @@ function cosine(x: SparseVec, y: SparseVec): number {
     else j++;
   }
   return dot;
+}
+
+function indexOf(a: Int32Array, n: number, x: number): number {
+  for (let i = 0; i < n; i++) if (a[i] === x) return i;
+  return -1;
 }
 
 function binaryIndex(a: Int32Array, x: number): number {
