@@ -330,6 +330,10 @@ test("a headline's first word can be a name; an outlet's second item on a story 
   assert.ok(together([odile[0]!, { ...odile[1]!, outlet: 'Hill Times' }], { outletPenalty: 0.01 }));
   assert.ok(together([odile[0]!, { ...odile[1]!, published: t + 30 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
   assert.ok(!together([odile[0]!, { ...odile[1]!, published: t + 20 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
+  // The outlet is who `outletKey` says (the live wire gives the outlet's id): renamed in between, still one outlet;
+  // two outlets of one name are two.
+  assert.ok(!together([{ ...odile[0]!, outletKey: '#7' }, { ...odile[1]!, outlet: 'Coast Post & Herald', outletKey: '#7' }], { outletPenalty: 0.01 }));
+  assert.ok(together([{ ...odile[0]!, outletKey: '#7' }, { ...odile[1]!, outletKey: '#8' }], { outletPenalty: 0.01 }));
   // The outlet's own update of its item (a near-duplicate headline) is not penalised: that is how a
   // wire service refiles ("UPDATE 2-"); with the exception off, it is.
   const update: WireItem[] = [odile[0]!, { id: 'o3', title: 'UPDATE 1-Storm Odile batters the west coast, thousands without power', outlet: 'Coast Post', published: t + 3_600_000 }];

@@ -16,6 +16,11 @@ export interface WireItem {
   title: string;
   text?: string | null;
   outlet?: string | null;
+  /**
+   * Who the outlet is, for the rule that an outlet rarely files twice on one story (`outletPenalty`):
+   * its name when absent. The live wire gives the outlet's id, so an outlet renamed is still one.
+   */
+  outletKey?: string | null;
   url?: string | null;
   /** Epoch milliseconds. */
   published: number;
@@ -174,6 +179,7 @@ export interface StoryView {
   /** Neutral working title: an editor's rename, else the most central headline. */
   title: string;
   items: string[];
+  /** Its items' outlets (their `outletKey`, else their names). */
   outlets: string[];
   first: number;
   last: number;
@@ -808,7 +814,7 @@ export class StoryClusterer {
           return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
         })
       : null;
-    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
+    return { id: item.id, story: 0, title, outlet: item.outletKey?.trim() || item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
   }
 
   /**
