@@ -669,11 +669,15 @@ export class StoryClusterer {
         keyOf.set(this.keyOf);
         this.keyOf = keyOf;
       }
-      let k = this.keyIds.get(key);
-      if (k === undefined) {
-        k = this.postings.length;
-        this.keyIds.set(key, k);
-        this.postings.push([]);
+      // 4-grams find no stories (they are too common): no posting list.
+      let k = -1;
+      if (f !== F_GRAMS) {
+        k = this.keyIds.get(key) ?? -1;
+        if (k < 0) {
+          k = this.postings.length;
+          this.keyIds.set(key, k);
+          this.postings.push([]);
+        }
       }
       this.keyOf[id] = k;
       // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
