@@ -341,6 +341,24 @@ test("a headline's first word can be a name; an outlet's second item on a story 
   assert.ok(!together(update, { outletPenalty: 0.01, outletDuplicate: 0 }));
 });
 
+test('an item whose best story is its only candidate joins it from loneThreshold; another story near it takes that away', T, () => {
+  const t = Date.parse('2026-08-09T10:00:00Z');
+  const a: WireItem = { id: 'a', title: 'Musk sues advertisers who fled X over hate speech', text: 'X Corp filed an antitrust lawsuit accusing the World Federation of Advertisers of an illegal boycott.', outlet: 'One', published: t };
+  const b: WireItem = { id: 'b', title: 'World Federation of Advertisers shuts down brand safety group after X lawsuit', text: 'The industry group said its Global Alliance for Responsible Media would end its work.', outlet: 'Two', published: t + 3 * 3_600_000 };
+  // Shares "brand safety group" with b only.
+  const c: WireItem = { id: 'c', title: 'Brand safety group names its new chair', text: 'The group picked a former Unilever executive.', outlet: 'Three', published: t - 3_600_000 };
+  // The other rules off (a threshold no pair reaches, no clear winner, no bridge): only the lone rule joins.
+  const only = { threshold: 0.9, lowThreshold: 0, bridgeScore: 0 };
+  const together = (items: WireItem[], o: object) => {
+    const r = clusterItems(items, o).assignments;
+    return r.get('a') === r.get('b');
+  };
+  assert.ok(together([a, b], only));
+  assert.ok(!together([a, b], { ...only, loneThreshold: 0 }));
+  assert.ok(!together([c, a, b], only), 'b has two candidates: a is not alone');
+  assert.ok(!together([a, b], { ...only, loneThreshold: 0.95 }), 'under loneThreshold');
+});
+
 test('an item that scores with two fragments of one story bridges them (merged, and reported); names that disagree keep them apart', T, () => {
   const t = Date.parse('2026-07-10T08:00:00Z');
   const H = 3_600_000;

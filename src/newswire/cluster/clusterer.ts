@@ -119,6 +119,12 @@ export interface ClusterOptions {
   meaningLeadWords: number;
   /** Each word's share of the meaning goes with its IDF in the stream to this power (0 = the vectors' frequencies only). */
   meaningRarity: number;
+  /**
+   * An item whose best story is the only candidate (no other story in the window shares one of its
+   * query terms) joins it at this score: the left, center and right pieces of a story in a quiet
+   * stream are often framed with no name in common, and nothing else competes (0 = off).
+   */
+  loneThreshold: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -155,6 +161,7 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningLead: 0.5,
   meaningLeadWords: 40,
   meaningRarity: 2,
+  loneThreshold: 0.1,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -354,7 +361,7 @@ export class StoryClusterer {
     let bridge = -1;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second))) storyId = best;
     else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
@@ -927,6 +934,8 @@ export class StoryClusterer {
     if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
     // Two fragments may be bridged: under the threshold, a runner-up's score down to bridgeScore matters.
     if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
+    // A lone candidate may join from loneThreshold (its score is then exact: a bound never stops above the floor).
+    if (o.loneThreshold > 0) floor = Math.min(floor, o.loneThreshold);
     if (!merging) cands.sort(byVote);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
@@ -1110,6 +1119,12 @@ export class StoryClusterer {
   /** Time decay of a gap in days. */
   private decay(gap: number): number {
     return Math.exp(-gap / this.options.decayDays);
+  }
+
+  /** Below the threshold, an item still joins the one story near it (`loneThreshold`). */
+  private alone(best: number, second: number): boolean {
+    const o = this.options;
+    return o.loneThreshold > 0 && best >= o.loneThreshold && second === -1;
   }
 
   /** Below the threshold, an item still joins a story that is at least `margin` times as similar as any other. */
