@@ -187,6 +187,12 @@ const FAMILIES = 4;
 /** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
 const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
 const DAY = 86_400_000;
+/** The families of a headline's centrality in its story, and their weights (title()). */
+const CENTRALITY = [
+  [F_WORDS, 1],
+  [F_ENT, 0.7],
+  [F_GRAMS, 0.3],
+] as const;
 /** Posting lists are compacted (stories outside the window dropped) past this length. */
 const POSTING_COMPACT = 4096;
 /** Most recent entries of a posting list scanned for candidates. */
@@ -331,7 +337,8 @@ export class StoryClusterer {
       const excluded = this.excludedStories(item.id);
       this.crossReady = false;
       this.lastCandidates = this.candidates(state, excluded);
-      for (const [sid, score] of this.lastCandidates) {
+      for (const sid of this.lastCandidates.keys()) {
+        const score = this.lastCandidates.get(sid)!;
         if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
           if (best !== -1) {
             second = best;
@@ -1383,11 +1390,7 @@ export class StoryClusterer {
   private centrality(it: ItemState, s: Story): number {
     if (!s.sum) return 1;
     let total = 0;
-    for (const [f, w] of [
-      [F_WORDS, 1],
-      [F_ENT, 0.7],
-      [F_GRAMS, 0.3],
-    ] as const) {
+    for (const [f, w] of CENTRALITY) {
       const x = it.vec[f];
       if (!x.ids.length) continue;
       const m = s.sum[f]!;
