@@ -10,6 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startBench, waitFor, type LoadResult } from './lib/harness.ts';
+import { startScript } from './lib/start-script.ts';
 
 const bench = startBench({ name: 'story-pages', limit: { full: 300, quick: 120 } });
 const SECONDS = Number(bench.argv[0] ?? (bench.quick ? 3 : 10));
@@ -48,8 +49,10 @@ function fetchBr(url: string): Promise<Buffer> {
 
 const port = 4000 + Math.floor(Math.random() * 50);
 const refPort = port + 60;
-const nd = bench.spawn(process.execPath, [BIN, 'serve'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
+// Started as `npm start` starts it: its Node options (the heap limit) and environment (bench/lib/start-script.ts).
+const start = startScript(fileURLToPath(new URL('..', import.meta.url)));
+const nd = bench.spawn(process.execPath, [...start.flags, BIN, 'serve'], {
+  env: { ...process.env, ...start.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DEMO_CONTENT: 'true', SITE_URL: `http://127.0.0.1:${port}` },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 let ref: ChildProcess | null = null;

@@ -47,3 +47,29 @@ test('a newsroom screen\'s count follows the publication\'s locale: 1,234 for en
     await setPublicationSetting(db, 'locale', 'en-GB');
   }
 });
+
+test('the coverage of a story counts in the locale: the readers\' bar and "How it was covered", the Stories screen\'s bar, the digest\'s line', T, async () => {
+  const { coverageBar: readersBar, howItWasCovered } = await import('../src/web/pages/coverage.ts');
+  const { coverageBar: newsroomBar } = await import('../src/admin/pages/stories.ts');
+  const counts = { left: 1234, center: 5, right: 2000 };
+  const web = readersBar(counts, 'de-DE').value;
+  assert.match(web, /<strong>1\.234<\/strong>/);
+  assert.match(web, /aria-label="Coverage by outlets’ lean: 1\.234 left, 5 center, 2\.000 right"/);
+  assert.match(readersBar(counts, 'en-US').value, /<strong>1,234<\/strong>/);
+  const aside = howItWasCovered({ storyPath: '', counts, outlets: 3239, blindspot: null, sides: { left: [], center: [], right: [] }, locale: 'de-DE' }).value;
+  assert.match(aside, /3\.239 outlets covered this story/);
+  const bar = newsroomBar(counts, 3239, 'de-DE').value;
+  assert.match(bar, /L 1\.234<\/span>/);
+  assert.match(bar, /· 3\.239 outlets/);
+  assert.match(bar, /\(3\.239 outlets in all\)/);
+  const { renderEditionEmail } = await import('../src/newsletters/render.ts');
+  const article = { id: 7, slug: 'big-story', headline: 'The big story', dek: '', status: 'published' as const, published_at: new Date('2026-11-20T08:00:00Z'), updated_at: new Date('2026-11-20T08:00:00Z'), editors_pick: false, feature_image_url: null, feature_image_alt: '', format: null, section: null, authors: [], access: 'public' as const };
+  const mail = renderEditionEmail({
+    publication: { name: 'Die Zeitung', siteUrl: 'https://news.example', timeZone: 'Europe/Berlin', locale: 'de-DE' },
+    newsletter: { slug: 'daily', name: 'Daily', description: 'Every day' },
+    edition: { number: 1, subject: 'Today', intro: '', date: new Date('2026-11-20T08:00:00Z') },
+    items: [article],
+    coverage: { 7: { slug: 'big-story', outlets: 3239, left: 1234, center: 5, right: 2000 } },
+  });
+  assert.match(mail.text, /How it was covered: 3\.239 outlets: 1\.234 left, 5 center, 2\.000 right/);
+});

@@ -93,6 +93,10 @@ test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   // A country and its people are one name.
   assert.equal(stem('british'), stem('britain'));
   assert.equal(stem('israelis'), 'israel');
+  for (const [people, place] of [['romanian', 'romania'], ['haitian', 'haiti'], ['filipinos', 'philippines'], ['portuguese', 'portugal']]) assert.equal(stem(people!), stem(place!), people);
+  // A hyphenated name gives its parts too: "Kroger-Albertsons deal" names Kroger and Albertsons.
+  const pair = entities(rawTokens('Judges block the Kroger-Albertsons deal'), false, () => 0);
+  assert.ok(pair.includes('kroger') && pair.includes(stem('albertsons')) && pair.includes('kroger-' + stem('albertsons')), JSON.stringify(pair));
   assert.deepEqual(entities(rawTokens('Talks in Cairo as U.S. and British envoys meet on Monday'), false, () => 0), ['cairo', 'usa', 'uk']);
   assert.ok(isTitleCase(rawTokens('Neil Young Announces Launch Of Music Service')));
   assert.ok(!isTitleCase(rawTokens('Neil Young announces launch of a music service')));
@@ -326,11 +330,33 @@ test("a headline's first word can be a name; an outlet's second item on a story 
   assert.ok(together([odile[0]!, { ...odile[1]!, outlet: 'Hill Times' }], { outletPenalty: 0.01 }));
   assert.ok(together([odile[0]!, { ...odile[1]!, published: t + 30 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
   assert.ok(!together([odile[0]!, { ...odile[1]!, published: t + 20 * 3_600_000 }], { outletPenalty: 0.01, outletHours: 24 }));
+  // The outlet is who `outletKey` says (the live wire gives the outlet's id): renamed in between, still one outlet;
+  // two outlets of one name are two.
+  assert.ok(!together([{ ...odile[0]!, outletKey: '#7' }, { ...odile[1]!, outlet: 'Coast Post & Herald', outletKey: '#7' }], { outletPenalty: 0.01 }));
+  assert.ok(together([{ ...odile[0]!, outletKey: '#7' }, { ...odile[1]!, outletKey: '#8' }], { outletPenalty: 0.01 }));
   // The outlet's own update of its item (a near-duplicate headline) is not penalised: that is how a
   // wire service refiles ("UPDATE 2-"); with the exception off, it is.
   const update: WireItem[] = [odile[0]!, { id: 'o3', title: 'UPDATE 1-Storm Odile batters the west coast, thousands without power', outlet: 'Coast Post', published: t + 3_600_000 }];
   assert.ok(together(update, { outletPenalty: 0.01 }));
   assert.ok(!together(update, { outletPenalty: 0.01, outletDuplicate: 0 }));
+});
+
+test('an item whose best story is its only candidate joins it from loneThreshold; another story near it takes that away', T, () => {
+  const t = Date.parse('2026-08-09T10:00:00Z');
+  const a: WireItem = { id: 'a', title: 'Musk sues advertisers who fled X over hate speech', text: 'X Corp filed an antitrust lawsuit accusing the World Federation of Advertisers of an illegal boycott.', outlet: 'One', published: t };
+  const b: WireItem = { id: 'b', title: 'World Federation of Advertisers shuts down brand safety group after X lawsuit', text: 'The industry group said its Global Alliance for Responsible Media would end its work.', outlet: 'Two', published: t + 3 * 3_600_000 };
+  // Shares "brand safety group" with b only.
+  const c: WireItem = { id: 'c', title: 'Brand safety group names its new chair', text: 'The group picked a former Unilever executive.', outlet: 'Three', published: t - 3_600_000 };
+  // The other rules off (a threshold no pair reaches, no clear winner, no bridge): only the lone rule joins.
+  const only = { threshold: 0.9, lowThreshold: 0, bridgeScore: 0 };
+  const together = (items: WireItem[], o: object) => {
+    const r = clusterItems(items, o).assignments;
+    return r.get('a') === r.get('b');
+  };
+  assert.ok(together([a, b], only));
+  assert.ok(!together([a, b], { ...only, loneThreshold: 0 }));
+  assert.ok(!together([c, a, b], only), 'b has two candidates: a is not alone');
+  assert.ok(!together([a, b], { ...only, loneThreshold: 0.95 }), 'under loneThreshold');
 });
 
 test('an item that scores with two fragments of one story bridges them (merged, and reported); names that disagree keep them apart', T, () => {

@@ -16,6 +16,7 @@ import { htmlToText, markdownToHtml } from '../platform/sanitize.ts';
 import { absoluteUrls } from '../platform/absolute-urls.ts';
 import type { ArticleSummary } from '../articles/types.ts';
 import { humanDate } from '../platform/time.ts';
+import { formatNumber } from '../platform/numbers.ts';
 import { slot, stripSlotChars } from './delivery/mime.ts';
 
 export interface EditionContent {
@@ -67,7 +68,8 @@ export function renderEditionEmail(c: EditionContent, tier: EmailTier = 'anonymo
   const preheader = c.items[0] ? clean(c.items[0].dek || c.items[0].headline) : clean(nl.description);
 
   const covered = (a: ArticleSummary) => c.coverage?.[a.id];
-  const coveredText = (k: NonNullable<ReturnType<typeof covered>>) => `${k.outlets} outlet${k.outlets === 1 ? '' : 's'}: ${k.left} left, ${k.center} center, ${k.right} right`;
+  const num = (x: number) => formatNumber(x, pub.locale);
+  const coveredText = (k: NonNullable<ReturnType<typeof covered>>) => `${num(k.outlets)} outlet${k.outlets === 1 ? '' : 's'}: ${num(k.left)} left, ${num(k.center)} center, ${num(k.right)} right`;
   const storyUrl = (slug: string) => `${pub.siteUrl}/story/${encodeURIComponent(slug)}`;
   /** The text of a story for this tier: the whole body, or the lead-in and what would open the rest. */
   const bodyOf = (a: EditionContent['items'][number]): { html: string; gated: 'members' | 'paid' | null } | null => {

@@ -97,7 +97,7 @@ export function readingPages(deps: WebDeps) {
     const related = a.type === 'page' ? [] : await relatedArticles(db, a.id, 4);
     await withImages(deps, site, [a.feature_image_url, ...a.authors.map((au) => au.photo_url), ...related.map((r) => r.feature_image_url)]);
     // "How it was covered", outside the <article>: the story's spread on the wire, when it is linked to one.
-    const coverage = await coverageForArticle(db, a);
+    const coverage = await coverageForArticle(db, a, site.publication.locale);
     if (a.access === 'public') return sendCached(req, reply, cache, HTML, articlePage(site, a, related, undefined, { coverage }));
     // Not public: what this reader sees depends on who they are (src/members/access.ts decides). Anonymous
     // readers are answered from the page cache's variants, chosen per request from the meter cookie, and

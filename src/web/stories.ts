@@ -21,12 +21,12 @@ const FEED_SIZE = 20;
 const FEED_KINDS: readonly FeedKind[] = ['xml', 'atom', 'json'];
 
 /** "How it was covered" for an article whose story_key names a wire story readers may see; else null. */
-export async function coverageForArticle(db: Db, a: Pick<Article, 'story_key' | 'type' | 'status'>): Promise<SafeHtml | null> {
+export async function coverageForArticle(db: Db, a: Pick<Article, 'story_key' | 'type' | 'status'>, locale?: string): Promise<SafeHtml | null> {
   if (!a.story_key || a.type === 'page' || !STORY_SLUG.test(a.story_key)) return null;
   const c = await storyCoverage(db, a.story_key, { perSide: 3 });
   if (!c) return null;
   // The article itself is on the story; when it is published, the story's page is public.
-  return articleCoverage(c, a.status === 'published' || (await storyIsPublic(db, c)));
+  return articleCoverage(c, a.status === 'published' || (await storyIsPublic(db, c)), locale);
 }
 
 /** The page-cache keys a change to these stories makes stale: their pages and feeds, our articles on them. */

@@ -46,7 +46,7 @@ function uncoveredSection(ctx: AdminContext, stories: UncoveredStory[]): SafeHtm
   return html`<section class="card" aria-labelledby="uncovered-title"><h2 id="uncovered-title">On the wire, not covered yet</h2>
 <p class="hint">Today’s biggest stories on the newswire that we have not published on. A brief is a draft Speed Read quoting the outlets, for you to rewrite.</p>
 <ol class="uncovered-stories">${stories.map(
-    (s) => html`<li><span class="uncovered-title">${s.title}</span> <span class="hint">#${s.rank} · ${s.outlets} outlet${s.outlets === 1 ? '' : 's'} · ${s.left} left, ${s.center} center, ${s.right} right${s.blindspot ? html` · blindspot for the ${s.blindspot}` : ''}</span>
+    (s) => html`<li><span class="uncovered-title">${s.title}</span> <span class="hint">#${formatNumber(s.rank, ctx.locale)} · ${formatNumber(s.outlets, ctx.locale)} outlet${s.outlets === 1 ? '' : 's'} · ${formatNumber(s.left, ctx.locale)} left, ${formatNumber(s.center, ctx.locale)} center, ${formatNumber(s.right, ctx.locale)} right${s.blindspot ? html` · blindspot for the ${s.blindspot}` : ''}</span>
   ${s.draft
     ? html`<a href="/admin/articles/${s.draft.id}">Our draft: ${s.draft.headline}</a>`
     : html`<form method="post" action="/admin/stories/${s.id}/brief" class="row-form">${csrfField(ctx)}<button type="submit" aria-label="Draft a brief: ${s.title}">Draft a brief</button></form>`}</li>`,

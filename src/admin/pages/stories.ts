@@ -11,6 +11,7 @@ import { when } from './articles.ts';
 import { WIRE_PATH } from './wire.ts';
 import { dayField } from './date-fields.ts';
 import { humanDay } from '../../platform/time.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 
 export const STORIES_PATH = '/admin/stories';
 /** Seconds between refreshes of today's ranking (admin.js). */
@@ -22,9 +23,10 @@ const LEAN_LABEL: Record<string, string> = { left: 'Left', 'lean-left': 'Lean le
 type Ctx = AdminContext & { timeZone: string; locale: string };
 
 /** The coverage bar: one segment per lean group, its width the group's share of rated outlets, with the counts in words. */
-export function coverageBar(c: { left: number; center: number; right: number }, outlets: number): SafeHtml {
+export function coverageBar(c: { left: number; center: number; right: number }, outlets: number, locale?: string): SafeHtml {
   const rated = c.left + c.center + c.right;
-  const label = `Coverage: ${c.left} left, ${c.center} center, ${c.right} right (${outlets} outlet${outlets === 1 ? '' : 's'} in all)`;
+  const n = (x: number) => formatNumber(x, locale);
+  const label = `Coverage: ${n(c.left)} left, ${n(c.center)} center, ${n(c.right)} right (${n(outlets)} outlet${outlets === 1 ? '' : 's'} in all)`;
   // An SVG, not inline styles: the newsroom's CSP allows no style attributes.
   let x = 0;
   const segs: SafeHtml[] = [];
@@ -36,7 +38,7 @@ export function coverageBar(c: { left: number; center: number; right: number }, 
   }
   return html`<div class="coverage">
   <svg class="coverage__bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${label}" focusable="false"><rect class="coverage__none" x="0" y="0" width="100" height="10"></rect>${segs}</svg>
-  <p class="coverage__counts" aria-hidden="true"><span class="coverage__key coverage__key--left">L ${c.left}</span> <span class="coverage__key coverage__key--center">C ${c.center}</span> <span class="coverage__key coverage__key--right">R ${c.right}</span> <span class="muted">· ${outlets} outlet${outlets === 1 ? '' : 's'}</span></p>
+  <p class="coverage__counts" aria-hidden="true"><span class="coverage__key coverage__key--left">L ${n(c.left)}</span> <span class="coverage__key coverage__key--center">C ${n(c.center)}</span> <span class="coverage__key coverage__key--right">R ${n(c.right)}</span> <span class="muted">· ${n(outlets)} outlet${outlets === 1 ? '' : 's'}</span></p>
 </div>`;
 }
 
@@ -67,8 +69,8 @@ export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories:
   <p class="story-row__rank" aria-hidden="true">${s.hidden ? '–' : String(s.rank)}</p>
   <div class="story-row__body">
     <h2 class="story-row__title"><a href="${STORIES_PATH}/${s.id}">${s.title}</a></h2>
-    <p class="story-row__meta">${flags(s)}<span>${s.day.outlets} outlet${s.day.outlets === 1 ? '' : 's'} and ${s.day.items} item${s.day.items === 1 ? '' : 's'} on this day</span>${s.day.new_outlets_6h ? html` · <span>${s.day.new_outlets_6h} new in the last 6 hours</span>` : ''} · last <time datetime="${s.day.last}">${when(new Date(s.day.last), ctx.timeZone, ctx.locale)}</time></p>
-    ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
+    <p class="story-row__meta">${flags(s)}<span>${formatNumber(s.day.outlets, ctx.locale)} outlet${s.day.outlets === 1 ? '' : 's'} and ${formatNumber(s.day.items, ctx.locale)} item${s.day.items === 1 ? '' : 's'} on this day</span>${s.day.new_outlets_6h ? html` · <span>${formatNumber(s.day.new_outlets_6h, ctx.locale)} new in the last 6 hours</span>` : ''} · last <time datetime="${s.day.last}">${when(new Date(s.day.last), ctx.timeZone, ctx.locale)}</time></p>
+    ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count, ctx.locale)}
   </div>
   ${v.canManage ? html`<div class="story-row__actions">${flagForms(ctx, s, back)}</div>` : ''}
 </li>`;
@@ -139,9 +141,9 @@ ${list.length ? html`<ul class="headlines">${list.map((i) => html`<li><a href="$
   events.sort((a, b) => a.at - b.at);
   const main = html`<p><a href="${STORIES_PATH}">← Stories</a></p>
 <h1>${s.title}</h1>
-<p class="story-meta">${flags(s)}<span>${String(s.item_count)} item${s.item_count === 1 ? '' : 's'} from ${String(s.outlet_count)} outlet${s.outlet_count === 1 ? '' : 's'}</span> · first seen <time datetime="${s.first_seen_at}">${when(new Date(s.first_seen_at), ctx.timeZone, ctx.locale)}</time> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time>${s.title_by_editor ? ' · title by an editor' : ''}</p>
+<p class="story-meta">${flags(s)}<span>${formatNumber(s.item_count, ctx.locale)} item${s.item_count === 1 ? '' : 's'} from ${formatNumber(s.outlet_count, ctx.locale)} outlet${s.outlet_count === 1 ? '' : 's'}</span> · first seen <time datetime="${s.first_seen_at}">${when(new Date(s.first_seen_at), ctx.timeZone, ctx.locale)}</time> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time>${s.title_by_editor ? ' · title by an editor' : ''}</p>
 <p class="muted">Story key <code>${s.slug}</code>: give an article this story key to link it to the story.</p>
-${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
+${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count, ctx.locale)}
 ${v.canManage ? html`<div class="story-actions">${flagForms(ctx, s, `${STORIES_PATH}/${s.id}`)}</div>` : ''}
 <h2>Headlines by side</h2>
 <div class="sides">${column('left')}${column('center')}${column('right')}</div>
@@ -195,7 +197,7 @@ ${
         (s) => html`<li class="story-row"><div class="story-row__body">
 <h2 class="story-row__title"><a href="${STORIES_PATH}/${s.id}">${s.title}</a></h2>
 <p class="story-row__meta">${blindspotMark(s.blindspot)} <span>${String(s.outlet_count)} outlets</span> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time></p>
-${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count)}
+${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count, ctx.locale)}
 </div></li>`,
       )}</ol>`
     : html`<p>No blindspots this week.</p>`

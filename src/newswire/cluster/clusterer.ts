@@ -16,6 +16,11 @@ export interface WireItem {
   title: string;
   text?: string | null;
   outlet?: string | null;
+  /**
+   * Who the outlet is, for the rule that an outlet rarely files twice on one story (`outletPenalty`):
+   * its name when absent. The live wire gives the outlet's id, so an outlet renamed is still one.
+   */
+  outletKey?: string | null;
   url?: string | null;
   /** Epoch milliseconds. */
   published: number;
@@ -114,6 +119,12 @@ export interface ClusterOptions {
   meaningLeadWords: number;
   /** Each word's share of the meaning goes with its IDF in the stream to this power (0 = the vectors' frequencies only). */
   meaningRarity: number;
+  /**
+   * An item whose best story is the only candidate (no other story in the window shares one of its
+   * query terms) joins it at this score: the left, center and right pieces of a story in a quiet
+   * stream are often framed with no name in common, and nothing else competes (0 = off).
+   */
+  loneThreshold: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -150,6 +161,7 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningLead: 0.5,
   meaningLeadWords: 40,
   meaningRarity: 2,
+  loneThreshold: 0.1,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -174,6 +186,7 @@ export interface StoryView {
   /** Neutral working title: an editor's rename, else the most central headline. */
   title: string;
   items: string[];
+  /** Its items' outlets (their `outletKey`, else their names). */
   outlets: string[];
   first: number;
   last: number;
@@ -269,10 +282,15 @@ export class StoryClusterer {
   /** Scratch of vectorise(): a term's weight in the item being vectorised, by term id. */
   private termW: Float64Array = new Float64Array(1024);
   /** Scratch of vectorise(): the candidate-retrieval terms and their weights (grown as needed). */
-  private keyIds: Int32Array = new Int32Array(256);
-  private keyWs: Float64Array = new Float64Array(256);
+  private keyCandIds: Int32Array = new Int32Array(256);
+  private keyCandWs: Float64Array = new Float64Array(256);
   private docs = 0;
   private readonly postings: Story[][] = [];
+  /** Posting list of each term: one per string across families ("kroger" the headline word, the name and the lead word). */
+  private keyOf: Int32Array = new Int32Array(1024);
+  private readonly keyIds = new Map<string, number>();
+  private readonly textKeyScratch = new Int32Array(QUERY_TERMS);
+  private textKeyCount = 0;
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
   private readonly itemsById = new Map<string, ItemState>();
   private readonly storiesById = new Map<number, Story>();
@@ -357,7 +375,7 @@ export class StoryClusterer {
     let bridge = -1;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore))) storyId = best;
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second))) storyId = best;
     else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
@@ -671,7 +689,21 @@ export class StoryClusterer {
         const termW = new Float64Array(this.df.length);
         termW.set(this.termW);
         this.termW = termW;
+        const keyOf = new Int32Array(this.df.length);
+        keyOf.set(this.keyOf);
+        this.keyOf = keyOf;
       }
+      // 4-grams find no stories (they are too common): no posting list.
+      let k = -1;
+      if (f !== F_GRAMS) {
+        k = this.keyIds.get(key) ?? -1;
+        if (k < 0) {
+          k = this.postings.length;
+          this.keyIds.set(key, k);
+          this.postings.push([]);
+        }
+      }
+      this.keyOf[id] = k;
       // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
       if (f === F_ENT || f === F_WORDS) {
         const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
@@ -680,7 +712,6 @@ export class StoryClusterer {
           this.twin[other] = id;
         }
       }
-      this.postings.push([]);
     }
     return id;
   }
@@ -780,10 +811,10 @@ export class StoryClusterer {
         ids[n++] = id;
         this.termW[id] = w;
         n2 += w * w;
-        if (f !== F_GRAMS && this.df[id]! > 0) {
-          if (nk === this.keyIds.length) this.growKeys();
-          this.keyIds[nk] = id;
-          this.keyWs[nk++] = w * (f === F_TEXT ? 0.5 : 1);
+        if (f !== F_GRAMS && this.postings[this.keyOf[id]!]!.length > 0) {
+          if (nk === this.keyCandIds.length) this.growKeys();
+          this.keyCandIds[nk] = id;
+          this.keyCandWs[nk++] = w * (f === F_TEXT ? 0.5 : 1);
         }
       }
       ids.sort();
@@ -795,8 +826,8 @@ export class StoryClusterer {
     // One key per string: "milo" the headline word, the name and the lead word are one piece of
     // evidence, and three keys on it would crowd out the other terms that find the story's fragments.
     // The terms in order of weight (then id), by selection: only the first few are wanted.
-    const keyIds = this.keyIds;
-    const keyWs = this.keyWs;
+    const keyIds = this.keyCandIds;
+    const keyWs = this.keyCandWs;
     const picked = this.picked;
     let np = 0;
     for (let p = 0; p < nk && np < QUERY_TERMS; p++) {
@@ -823,7 +854,7 @@ export class StoryClusterer {
           return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
         })
       : null;
-    return { id: item.id, story: 0, title, outlet: item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
+    return { id: item.id, story: 0, title, outlet: item.outletKey?.trim() || item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
   }
 
   /**
@@ -883,12 +914,12 @@ export class StoryClusterer {
   }
 
   private growKeys(): void {
-    const ids = new Int32Array(this.keyIds.length * 2);
-    ids.set(this.keyIds);
-    this.keyIds = ids;
+    const ids = new Int32Array(this.keyCandIds.length * 2);
+    ids.set(this.keyCandIds);
+    this.keyCandIds = ids;
     const ws = new Float64Array(ids.length);
-    ws.set(this.keyWs);
-    this.keyWs = ws;
+    ws.set(this.keyCandWs);
+    this.keyCandWs = ws;
   }
 
   /** Candidate stories and their similarity to the item. */
@@ -904,7 +935,7 @@ export class StoryClusterer {
     const keys = state.keys;
     for (let q = 0; q < keys.length; q++) {
       const key = keys[q]!;
-      const list = this.postings[key]!;
+      const list = this.postings[this.keyOf[key]!]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
       for (let i = list.length - 1; i >= stop; i--) {
@@ -939,6 +970,8 @@ export class StoryClusterer {
     if (o.lowThreshold > 0) floor = Math.min(floor, o.lowThreshold / o.margin);
     // Two fragments may be bridged: under the threshold, a runner-up's score down to bridgeScore matters.
     if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
+    // A lone candidate may join from loneThreshold (its score is then exact: a bound never stops above the floor).
+    if (o.loneThreshold > 0) floor = Math.min(floor, o.loneThreshold);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
     let bestSoFar = 0;
@@ -1015,6 +1048,7 @@ export class StoryClusterer {
       rest -= wts[f]!;
     }
     const gated = state.strong && s.strong && ent >= 0;
+
     // The names may be the other side's plain words; worth looking only if a wider-open gate could reach
     // the floor (`rest` is the meaning's weight when it is still to come: a bound).
     if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
@@ -1121,6 +1155,12 @@ export class StoryClusterer {
   /** Time decay of a gap in days. */
   private decay(gap: number): number {
     return Math.exp(-gap / this.options.decayDays);
+  }
+
+  /** Below the threshold, an item still joins the one story near it (`loneThreshold`). */
+  private alone(best: number, second: number): boolean {
+    const o = this.options;
+    return o.loneThreshold > 0 && best >= o.loneThreshold && second === -1;
   }
 
   /** Below the threshold, an item still joins a story that is at least `margin` times as similar as any other. */
@@ -1255,8 +1295,8 @@ export class StoryClusterer {
         s.norm2[f] = 1;
         if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
       }
-      const tv = state.vec[F_TEXT]!;
-      for (const key of state.keys) if (binaryIndex(tv.ids, key) >= 0) this.post(key, s);
+      const tk = this.textKeys(state);
+      for (let i = 0; i < this.textKeyCount; i++) this.post(tk[i]!, s);
       return;
     }
     if (s.sum === null) {
@@ -1270,6 +1310,8 @@ export class StoryClusterer {
         s.sum.push(m);
       }
     }
+    const textKeys = this.textKeys(state);
+    const nText = this.textKeyCount;
     for (let f = 0; f < FAMILIES; f++) {
       const v = state.vec[f]!;
       if (!v.ids.length) continue;
@@ -1283,7 +1325,7 @@ export class StoryClusterer {
           m.set(id, w);
           n2 += w * w;
           this.sf[id]!++;
-          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && this.isKey(state, id))) this.post(id, s);
+          if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
           m.set(id, old + w);
           n2 += 2 * old * w + w * w;
@@ -1294,13 +1336,32 @@ export class StoryClusterer {
     }
   }
 
-  private isKey(state: ItemState, id: number): boolean {
-    for (const k of state.keys) if (k === id) return true;
-    return false;
+  /**
+   * The text terms a story is found by: the item's heaviest (the rarest), seen before or not (a name
+   * new to the stream is what the story's next items will share). Into a scratch array: `textKeyCount` long.
+   */
+  private textKeys(state: ItemState): Int32Array {
+    const tv = state.vec[F_TEXT]!;
+    const out = this.textKeyScratch;
+    let n = 0;
+    for (let i = 0; i < tv.ids.length; i++) {
+      const w = tv.w[i]!;
+      // Insertion into the top QUERY_TERMS by weight (ties: the lower id, as ids ascend).
+      let j = n < QUERY_TERMS ? n++ : QUERY_TERMS;
+      if (j === QUERY_TERMS && !(w > tv.w[binaryIndex(tv.ids, out[QUERY_TERMS - 1]!)]!)) continue;
+      if (j === QUERY_TERMS) j--;
+      while (j > 0 && w > tv.w[binaryIndex(tv.ids, out[j - 1]!)]!) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+      out[j] = tv.ids[i]!;
+    }
+    this.textKeyCount = n;
+    return out;
   }
 
   private post(term: number, story: Story): void {
-    const list = this.postings[term]!;
+    const list = this.postings[this.keyOf[term]!]!;
     if (list.length && list[list.length - 1] === story) return;
     list.push(story);
     if (list.length > POSTING_COMPACT && (list.length & 1023) === 0) this.compact(term);
@@ -1308,7 +1369,8 @@ export class StoryClusterer {
 
   /** Drops merged stories and stories far outside the window of the newest item from a posting list. */
   private compact(term: number): void {
-    const list = this.postings[term]!;
+    const key = this.keyOf[term]!;
+    const list = this.postings[key]!;
     let newest = 0;
     for (let i = Math.max(0, list.length - 64); i < list.length; i++) newest = Math.max(newest, list[i]!.last);
     const cutoff = newest - 4 * this.options.windowDays * DAY;
@@ -1321,7 +1383,7 @@ export class StoryClusterer {
       kept.push(s);
     }
     kept.reverse();
-    this.postings[term] = kept;
+    this.postings[key] = kept;
   }
 
   /** Takes an item's vector out of its story (a split). */
@@ -1487,6 +1549,11 @@ function cosine(x: SparseVec, y: SparseVec): number {
     else j++;
   }
   return dot;
+}
+
+function indexOf(a: Int32Array, n: number, x: number): number {
+  for (let i = 0; i < n; i++) if (a[i] === x) return i;
+  return -1;
 }
 
 function binaryIndex(a: Int32Array, x: number): number {

@@ -58,7 +58,7 @@ function outletSuffix(outlet: string): RegExp | null {
 
 /**
  * Countries and their peoples under one name ("British"/"Britain"/"UK" are one place to a reader, and
- * share no letters): a small fixed table of common English demonyms, applied after stemming.
+ * share no letters): a small fixed table of common English demonyms, keyed by their stems and applied after stemming.
  */
 const PLACE = new Map<string, string>();
 for (const [canon, ...forms] of [
@@ -107,7 +107,54 @@ for (const [canon, ...forms] of [
   ['colombia', 'colombian'],
   ['nigeria', 'nigerian'],
   ['saudi', 'saudis'],
-]) for (const f of forms) PLACE.set(f!, canon!);
+  ['romania', 'romanian'],
+  ['hungary', 'hungarian'],
+  ['serbia', 'serbian'],
+  ['croatia', 'croatian'],
+  ['bulgaria', 'bulgarian'],
+  ['austria', 'austrian'],
+  ['belgium', 'belgian'],
+  ['portugal', 'portuguese'],
+  ['finland', 'finnish', 'finn'],
+  ['czechia', 'czech'],
+  ['slovakia', 'slovak'],
+  ['estonia', 'estonian'],
+  ['latvia', 'latvian'],
+  ['lithuania', 'lithuanian'],
+  ['belarus', 'belarusian'],
+  ['moldova', 'moldovan'],
+  ['armenia', 'armenian'],
+  ['azerbaijan', 'azerbaijani'],
+  ['cuba', 'cuban'],
+  ['haiti', 'haitian'],
+  ['chile', 'chilean'],
+  ['peru', 'peruvian'],
+  ['ecuador', 'ecuadorian'],
+  ['bolivia', 'bolivian'],
+  ['thailand', 'thai'],
+  ['indonesia', 'indonesian'],
+  ['philippines', 'philippine', 'filipino', 'filipinos'],
+  ['malaysia', 'malaysian'],
+  ['bangladesh', 'bangladeshi'],
+  ['kenya', 'kenyan'],
+  ['ethiopia', 'ethiopian'],
+  ['somalia', 'somali'],
+  ['sudan', 'sudanese'],
+  ['libya', 'libyan'],
+  ['morocco', 'moroccan'],
+  ['algeria', 'algerian'],
+  ['tunisia', 'tunisian'],
+  ['ghana', 'ghanaian'],
+  ['congo', 'congolese'],
+  ['rwanda', 'rwandan'],
+  ['yemen', 'yemeni'],
+  ['qatar', 'qatari'],
+  ['kuwait', 'kuwaiti'],
+  ['jordan', 'jordanian'],
+  ['iceland', 'icelandic'],
+  ['myanmar', 'burmese'],
+  ['kurd', 'kurdish'],
+]) for (const f of [canon, ...forms]) PLACE.set(stemWord(f!), canon!);
 
 /** Light English stemmer (plurals, possessives, -ing/-ed/-ly: "ban"/"bans"/"banned"), then one name per country. */
 export function stem(w: string): string {
@@ -393,6 +440,8 @@ export function entities(tokens: RawToken[], titleCase: boolean, capRatio: (lowe
     if (ent) {
       const e = t.acronym && t.lower === 'us' ? 'usa' : stem(t.lower.replace(/[$%]/g, ''));
       out.push(e);
+      // "Kroger-Albertsons deal": each part is a name too.
+      if (e.includes('-')) for (const p of e.split('-')) if (p.length >= 3 && !STOP.has(p)) out.push(stem(p));
       if (prev && !t.apart) out.push(prev + ' ' + e);
       prev = e;
     } else prev = null;

@@ -106,7 +106,7 @@ export interface ItemRow {
 export const ITEM_COLS = `i.id, i.outlet_id, o.name AS outlet_name, i.title, left(coalesce(i.text, i.summary), ${TEXT_CHARS}) AS text, i.url, i.published_at, i.story_id`;
 
 export function toWireItem(r: ItemRow): WireItem {
-  return { id: String(r.id), title: r.title, text: r.text, outlet: r.outlet_name, url: r.url, published: new Date(r.published_at).getTime() };
+  return { id: String(r.id), title: r.title, text: r.text, outlet: r.outlet_name, outletKey: `#${r.outlet_id}`, url: r.url, published: new Date(r.published_at).getTime() };
 }
 
 /** The editors' recorded merges, splits and renames as the clusterer's constraints, oldest first. */

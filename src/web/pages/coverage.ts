@@ -3,6 +3,7 @@
 // pages. Pure functions from data to HTML. The bar is an SVG whose widths are attributes, since the
 // site's CSP allows no inline style; its colours come from site.css, its numbers are also text.
 import { html, type SafeHtml } from '../../platform/html.ts';
+import { formatNumber } from '../../platform/numbers.ts';
 
 export type Side = 'left' | 'center' | 'right';
 export const SIDES: readonly Side[] = ['left', 'center', 'right'];
@@ -40,14 +41,14 @@ export function coverageShares(c: CoverageCounts): Record<Side, number> {
   return out;
 }
 
-/** "3 left, 2 center, 1 right": what the bar says, for its label and for screen readers. */
-export function coverageSummary(c: CoverageCounts): string {
-  const n = (k: number, s: string) => `${k} ${s}`;
+/** "3 left, 2 center, 1 right": what the bar says, for its label and for screen readers (numbers in `locale`). */
+export function coverageSummary(c: CoverageCounts, locale?: string): string {
+  const n = (k: number, s: string) => `${formatNumber(k, locale)} ${s}`;
   return `${n(c.left, 'left')}, ${n(c.center, 'center')}, ${n(c.right, 'right')}`;
 }
 
-/** The bar itself, with its counts as text beside it. */
-export function coverageBar(c: CoverageCounts): SafeHtml {
+/** The bar itself, with its counts as text beside it (in the publication's `locale`). */
+export function coverageBar(c: CoverageCounts, locale?: string): SafeHtml {
   const shares = coverageShares(c);
   const total = c.left + c.center + c.right;
   let x = 0;
@@ -56,10 +57,10 @@ export function coverageBar(c: CoverageCounts): SafeHtml {
     x += shares[s];
     return r;
   });
-  const label = total ? `Coverage by outlets’ lean: ${coverageSummary(c)}` : 'No outlet with a rated lean has covered this story yet';
+  const label = total ? `Coverage by outlets’ lean: ${coverageSummary(c, locale)}` : 'No outlet with a rated lean has covered this story yet';
   return html`<div class="coverage-bar">
   <svg class="coverage-svg" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${label}" focusable="false">${total ? rects : html`<rect class="coverage-none" x="0" y="0" width="100" height="10"></rect>`}</svg>
-  <ul class="coverage-counts">${SIDES.map((s) => html`<li class="coverage-count coverage-count-${s}"><span class="coverage-side">${SIDE_NAME[s]}</span> <strong>${c[s]}</strong></li>`)}</ul>
+  <ul class="coverage-counts">${SIDES.map((s) => html`<li class="coverage-count coverage-count-${s}"><span class="coverage-side">${SIDE_NAME[s]}</span> <strong>${formatNumber(c[s], locale)}</strong></li>`)}</ul>
 </div>`;
 }
 
@@ -92,14 +93,16 @@ export interface HowItWasCovered {
   outlets: number;
   blindspot: Side | null;
   sides: Record<Side, CoverageLink[]>;
+  /** The publication's locale, for the numbers. */
+  locale?: string;
 }
 
 /** "How it was covered" beside an article: outside its <article>, so reader modes never take it in. */
 export function howItWasCovered(h: HowItWasCovered): SafeHtml {
   return html`<aside class="coverage" aria-labelledby="coverage-title">
   <h2 id="coverage-title">How it was covered</h2>
-  <p class="coverage-intro">${h.outlets} outlet${h.outlets === 1 ? '' : 's'} covered this story.${h.blindspot ? html` <strong class="coverage-blindspot">A blindspot for the ${h.blindspot}</strong>: few outlets there have covered it.` : ''}</p>
-  ${coverageBar(h.counts)}
+  <p class="coverage-intro">${formatNumber(h.outlets, h.locale)} outlet${h.outlets === 1 ? '' : 's'} covered this story.${h.blindspot ? html` <strong class="coverage-blindspot">A blindspot for the ${h.blindspot}</strong>: few outlets there have covered it.` : ''}</p>
+  ${coverageBar(h.counts, h.locale)}
   <div class="coverage-sides">${SIDES.map((s) => coverageLinks(s, h.sides[s].slice(0, 3)))}</div>
   ${h.storyPath ? html`<p class="coverage-more"><a href="${h.storyPath}">All the coverage of this story</a></p>` : ''}
 </aside>`;

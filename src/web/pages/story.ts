@@ -15,8 +15,9 @@ const links = (c: StoryCoverage, side: 'left' | 'center' | 'right'): CoverageLin
   c.sides[side].map((p) => ({ outlet: p.outlet, lean: p.lean, title: p.title, url: p.url }));
 
 /** "How it was covered" for an article on the story; it links to the story's page when that is public. */
-export function articleCoverage(c: StoryCoverage, storyIsPublic: boolean): SafeHtml {
+export function articleCoverage(c: StoryCoverage, storyIsPublic: boolean, locale?: string): SafeHtml {
   return howItWasCovered({
+    locale,
     storyPath: storyIsPublic ? storyPath(c.story.slug) : '',
     counts: { left: c.spread.left, center: c.spread.center, right: c.spread.right },
     outlets: c.spread.outlets,
@@ -56,7 +57,7 @@ export function storyPage(site: Site, c: StoryCoverage, articles: ArticleSummary
 <section class="coverage coverage--page" aria-labelledby="coverage-title">
   <h2 id="coverage-title">How it was covered</h2>
   ${c.spread.blindspot ? html`<p class="coverage-intro"><strong class="coverage-blindspot">A blindspot for the ${c.spread.blindspot}</strong>: few outlets there have covered this story.</p>` : ''}
-  ${coverageBar({ left: c.spread.left, center: c.spread.center, right: c.spread.right })}
+  ${coverageBar({ left: c.spread.left, center: c.spread.center, right: c.spread.right }, site.publication.locale)}
   <div class="coverage-sides">${SIDES.map((side) => coverageLinks(side, links(c, side)))}</div>
   ${unrated.length ? html`<section class="coverage-side coverage-side--unrated" aria-labelledby="coverage-side-unrated"><h3 id="coverage-side-unrated">Outlets without a rated lean</h3><ul>${unrated.map((l) => html`<li><span class="coverage-outlet">${l.outlet}</span>: <a href="${l.url}" rel="nofollow noopener" class="coverage-link">${l.title}</a></li>`)}</ul></section>` : ''}
 </section>`,
