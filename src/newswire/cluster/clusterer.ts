@@ -1517,6 +1517,7 @@ function byVote(a: Story, b: Story): number {
  * order (ids are unique), so this is what a sort and a truncation give.
  */
 function topByVote(a: Story[], n: number, k: number): number {
+  if (k <= 0) return 0;
   let len = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
