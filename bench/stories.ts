@@ -24,6 +24,7 @@
 //   node --import tsx bench/stories.ts [ITEMS]       (--quick: 20,000 items, fewer live adds)
 // Time limit: 10 minutes (4 with --quick; BENCH_TIME_LIMIT=S), see bench/lib/harness.ts.
 import os from 'node:os';
+import v8 from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.ts';
 import { openDb, type Db } from '../src/db/index.ts';
@@ -234,9 +235,9 @@ try {
     listen: (channel, onMessage) => d.listen(channel, onMessage),
     close: () => d.close(),
   });
-  const gcs: Array<{ start: number; end: number }> = [];
+  const gcs: Array<{ start: number; end: number; minor: boolean }> = [];
   const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ start: e.startTime, end: e.startTime + e.duration });
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, end: e.startTime + e.duration, minor: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === 1 });
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const liveDeps = { ...deps, db: timed(db) };
@@ -255,7 +256,9 @@ try {
   bench.waiting(`${LIVE} items arriving one at a time`);
   const endToEnd: number[] = [];
   const addCpu: number[] = [];
-  const spans: Array<{ start: number; end: number; statements: number }> = [];
+  // What an add allocates (the heap's growth over it; read only for adds no collection fell in): a
+  // figure the machine's load does not change, and what sets how often the young generation is collected.
+  const spans: Array<{ start: number; end: number; statements: number; allocated: number }> = [];
   let joined = 0;
   for (const [k, it] of live.slice(0, LIVE).entries()) {
     await db.query(
@@ -265,14 +268,16 @@ try {
     timing = true;
     perAdd = 0;
     const c0 = process.cpuUsage();
+    const h0 = v8.getHeapStatistics().used_heap_size;
     const a = performance.now();
     const r = await clusterPending(liveDeps);
     const b = performance.now();
+    const h1 = v8.getHeapStatistics().used_heap_size;
     const cu = process.cpuUsage(c0);
     timing = false;
     endToEnd.push(b - a);
     addCpu.push((cu.user + cu.system) / 1000);
-    spans.push({ start: a, end: b, statements: perAdd });
+    spans.push({ start: a, end: b, statements: perAdd, allocated: h1 - h0 });
     if (r.clustered !== 1 || r.rebuilt) throw new Error(`a live add clustered ${r.clustered} item(s), rebuilt: ${r.rebuilt}`);
     const s = await db.one<{ item_count: number }>(`SELECT s.item_count FROM wire_items i JOIN wire_stories s ON s.id = i.story_id WHERE i.guid = $1`, [`bench:live:${k}`]);
     if ((s?.item_count ?? 0) > 1) joined++;
@@ -304,6 +309,9 @@ try {
   const gcIn = (s: { start: number; end: number }) => gcs.filter((g) => g.end > s.start && g.start < s.end).reduce((t, g) => t + Math.min(g.end, s.end) - Math.max(g.start, s.start), 0);
   const slow = spans.map((s) => ({ ms: s.end - s.start, gc: gcIn(s) })).sort((x, y) => y.ms - x.ms).slice(0, Math.max(1, Math.ceil(spans.length / 50)));
   const perAddStatements = spans.map((s) => s.statements).sort((x, y) => x - y);
+  const allocated = spans.filter((s) => !gcIn(s)).map((s) => s.allocated / 1024).sort((x, y) => x - y);
+  const allocatedMean = allocated.reduce((t, x) => t + x, 0) / Math.max(1, allocated.length);
+  const scavenges = gcs.filter((g) => g.minor && g.start >= spans[0]!.start && g.end <= spans.at(-1)!.end).length;
   for (const xs of [endToEnd, addTimes, refTimes, addCpu]) xs.sort((a, b) => a - b);
   const e99 = quantile(endToEnd, 0.99);
   const a99 = quantile(addTimes, 0.99);
@@ -314,6 +322,7 @@ try {
   console.log(`  the clusterer's add alone: p50 ${quantile(addTimes, 0.5).toFixed(3)} ms, p99 ${a99.toFixed(3)} ms`);
   const inAdds = spans.reduce((t, sp) => t + gcIn(sp), 0);
   const pausesInAdds = gcs.filter((g) => spans.some((sp) => g.end > sp.start && g.start < sp.end)).length;
+  console.log(`  allocated an add (the ${allocated.length} adds without a GC pause): mean ${allocatedMean.toFixed(0)} KB, p50 ${quantile(allocated, 0.5).toFixed(0)} KB, p99 ${quantile(allocated, 0.99).toFixed(0)} KB; ${scavenges} young-generation collections while the ${LIVE} adds ran`);
   console.log(`  statements a live add: p50 ${quantile(perAddStatements, 0.5)}, max ${perAddStatements.at(-1)}; GC pauses during the adds: ${inAdds.toFixed(1)} ms in all (${pausesInAdds} pauses); the slowest 2% of adds (ms, of which in GC pauses): ${slow.map((x) => `${x.ms.toFixed(1)} (${x.gc.toFixed(1)})`).join(', ')}`);
   for (const [k, xs] of [...stmt].sort((x, y) => y[1].reduce((t, v) => t + v, 0) - x[1].reduce((t, v) => t + v, 0))) {
     const sorted = [...xs].sort((x, y) => x - y);
@@ -335,7 +344,7 @@ try {
     name: `live add (end to end, to the database), ${N.toLocaleString('en-GB')} items in the window`,
     figure: e99,
     unit: 'ms p99',
-    detail: `p50 ${quantile(endToEnd, 0.5).toFixed(2)} ms, CPU p50 ${quantile(addCpu, 0.5).toFixed(2)} ms, p99 ${quantile(addCpu, 0.99).toFixed(2)} ms; ${LIVE} adds`,
+    detail: `p50 ${quantile(endToEnd, 0.5).toFixed(2)} ms, CPU p50 ${quantile(addCpu, 0.5).toFixed(2)} ms, p99 ${quantile(addCpu, 0.99).toFixed(2)} ms; ${allocatedMean.toFixed(0)} KB allocated an add, ${scavenges} young-generation collections; ${LIVE} adds`,
     reference: { figure: r99, unit: 'ms p99', what: 'one UPDATE in a transaction' },
     ratio: e99 / r99,
     target: '< 5 ms p99 at 100,000 items',

@@ -136,3 +136,27 @@ test('a test database whose schema a test changed is not handed out again', asyn
   if (next.kind === 'pglite') assert.notEqual(pgliteOf(next), pgliteOf(db));
   assert.equal(await next.one(`SELECT to_regclass('pool_scratch') AS t`).then((r) => r!.t), null);
 });
+
+test('a prepared statement returns the rows query() returns (types parsed; quotes, NULL and JSON in its parameters), in a transaction too, and is prepared again after a DEALLOCATE', { timeout: 60_000 }, async () => {
+  const db = await openTestDb();
+  const sql = `SELECT $1::text AS t, $2::bigint AS n, $3::json AS j, $4::float8 AS f, $5::text IS NULL AS missing, '2026-01-02'::date AS d, ARRAY[$2, $2 - 1]::bigint[] AS a FROM generate_series(1, 2) g`;
+  const types = ['text', 'bigint', 'json', 'float8', 'text'];
+  const params = ["it's a 'quote'); SELECT ('1", 9007199254740991, JSON.stringify({ a: [1, "x'y"] }), 0.25, null];
+  const viaQuery = await db.query(sql, params);
+  assert.equal(viaQuery.length, 2);
+  assert.deepEqual(await db.prepared('test_roundtrip', types, sql, params), viaQuery);
+  const [row] = await db.prepared<{ t: string; n: number; j: unknown; missing: boolean; d: string }>('test_roundtrip', types, sql, params);
+  assert.equal(row!.t, params[0]);
+  assert.equal(row!.n, 9007199254740991);
+  assert.deepEqual(row!.j, { a: [1, "x'y"] });
+  assert.equal(row!.missing, true);
+  assert.equal(row!.d, '2026-01-02');
+  assert.deepEqual(await db.tx((tx) => tx.prepared('test_roundtrip', types, sql, params)), viaQuery);
+  assert.deepEqual(await db.prepared('test_empty', ['int'], 'SELECT g FROM generate_series(1, $1) g', [0]), []);
+  if (db.kind === 'pglite') {
+    // Deallocated behind its back (PGlite has one session): the next call fails, the one after prepares it again.
+    await db.exec('DEALLOCATE nd_test_roundtrip');
+    await assert.rejects(db.prepared('test_roundtrip', types, sql, params), /does not exist/);
+    assert.deepEqual(await db.prepared('test_roundtrip', types, sql, params), viaQuery);
+  }
+});

@@ -284,7 +284,11 @@ export function pgliteDb(pg: PGliteType, close: () => Promise<void>): Db {
           done.set(id, sql);
         }
         try {
-          return (await q.query(`EXECUTE ${id}(${params.map(sqlLiteral).join(', ')})`)).rows as any[];
+          // The simple query protocol: one round trip into the WebAssembly module, where query() sends
+          // five (parse, describe, bind, describe, execute) and a sync; the statement has no bind
+          // parameters, and its one result's rows are parsed by the same type parsers.
+          const [r] = await q.exec(`EXECUTE ${id}(${params.map(sqlLiteral).join(', ')})`);
+          return (r?.rows ?? []) as any[];
         } catch (e: any) {
           if (e?.code === '26000') done.delete(id); // deallocated behind our back: prepared again next time
           throw e;

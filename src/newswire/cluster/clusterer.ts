@@ -200,6 +200,12 @@ const FAMILIES = 4;
 /** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
 const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
 const DAY = 86_400_000;
+/** The families of a headline's centrality in its story, and their weights (title()). */
+const CENTRALITY = [
+  [F_WORDS, 1],
+  [F_ENT, 0.7],
+  [F_GRAMS, 0.3],
+] as const;
 /** Posting lists are compacted (stories outside the window dropped) past this length. */
 const POSTING_COMPACT = 4096;
 /** Most recent entries of a posting list scanned for candidates. */
@@ -273,6 +279,11 @@ export class StoryClusterer {
   private storiesMade = 0;
   /** The id of the same string in the other of the names and headline-words families, or -1 (crossNames). */
   private twin: Int32Array = new Int32Array(1024).fill(-1);
+  /** Scratch of vectorise(): a term's weight in the item being vectorised, by term id. */
+  private termW: Float64Array = new Float64Array(1024);
+  /** Scratch of vectorise(): the candidate-retrieval terms and their weights (grown as needed). */
+  private keyCandIds: Int32Array = new Int32Array(256);
+  private keyCandWs: Float64Array = new Float64Array(256);
   private docs = 0;
   private readonly postings: Story[][] = [];
   /** Posting list of each term: one per string across families ("kroger" the headline word, the name and the lead word). */
@@ -299,6 +310,8 @@ export class StoryClusterer {
   /** Scratch of candidates(): the stories voted for, and those scored (reused: no arrays per item). */
   private readonly voted: Story[] = [];
   private readonly cands: Story[] = [];
+  /** Scratch of vectorise(): the keys picked. */
+  private readonly picked = new Int32Array(QUERY_TERMS);
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
@@ -342,7 +355,8 @@ export class StoryClusterer {
       const excluded = this.excludedStories(item.id);
       this.crossReady = false;
       this.lastCandidates = this.candidates(state, excluded);
-      for (const [sid, score] of this.lastCandidates) {
+      for (const sid of this.lastCandidates.keys()) {
+        const score = this.lastCandidates.get(sid)!;
         if (score > bestScore || (score === bestScore && best !== -1 && sid < best)) {
           if (best !== -1) {
             second = best;
@@ -672,6 +686,9 @@ export class StoryClusterer {
         const twin = new Int32Array(this.df.length).fill(-1);
         twin.set(this.twin);
         this.twin = twin;
+        const termW = new Float64Array(this.df.length);
+        termW.set(this.termW);
+        this.termW = termW;
         const keyOf = new Int32Array(this.df.length);
         keyOf.set(this.keyOf);
         this.keyOf = keyOf;
@@ -775,47 +792,59 @@ export class StoryClusterer {
       for (const e of leadEnts) add(F_ENT, e, this.options.leadNames);
       if (leadEnts.length) strong = true;
     }
-    // Weight by the document frequencies seen so far, normalise per family.
+    // Weight by the document frequencies seen so far, normalise per family. The weights wait in
+    // termW (by id) while the ids are sorted: no pair arrays per term.
     const vec: SparseVec[] = [];
-    const keyCands: Array<[number, number]> = [];
+    let nk = 0;
     for (let f = 0; f < FAMILIES; f++) {
       const bag = bags[f]!;
       if (!bag.size) {
         vec.push(EMPTY);
         continue;
       }
-      const pairs: Array<[number, number]> = [];
+      const ids = new Int32Array(bag.size);
+      let n = 0;
       let n2 = 0;
       for (const [k, tf] of bag) {
         const id = this.term(f, k);
         const w = tf * this.idf(id);
-        pairs.push([id, w]);
+        ids[n++] = id;
+        this.termW[id] = w;
         n2 += w * w;
-        if (f !== F_GRAMS && this.postings[this.keyOf[id]!]!.length > 0) keyCands.push([id, w * (f === F_TEXT ? 0.5 : 1)]);
+        if (f !== F_GRAMS && this.postings[this.keyOf[id]!]!.length > 0) {
+          if (nk === this.keyCandIds.length) this.growKeys();
+          this.keyCandIds[nk] = id;
+          this.keyCandWs[nk++] = w * (f === F_TEXT ? 0.5 : 1);
+        }
       }
-      pairs.sort((a, b) => a[0] - b[0]);
+      ids.sort();
       const norm = Math.sqrt(n2) || 1;
-      const ids = new Int32Array(pairs.length);
-      const ws = new Float32Array(pairs.length);
-      for (let i = 0; i < pairs.length; i++) {
-        ids[i] = pairs[i]![0];
-        ws[i] = pairs[i]![1] / norm;
-      }
+      const ws = new Float32Array(n);
+      for (let i = 0; i < n; i++) ws[i] = this.termW[ids[i]!]! / norm;
       vec.push({ ids, w: ws });
     }
-    keyCands.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     // One key per string: "milo" the headline word, the name and the lead word are one piece of
     // evidence, and three keys on it would crowd out the other terms that find the story's fragments.
-    const picked: number[] = [];
-    const seenKey = new Set<string>();
-    for (const [id] of keyCands) {
-      if (picked.length >= QUERY_TERMS) break;
+    // The terms in order of weight (then id), by selection: only the first few are wanted.
+    const keyIds = this.keyCandIds;
+    const keyWs = this.keyCandWs;
+    const picked = this.picked;
+    let np = 0;
+    for (let p = 0; p < nk && np < QUERY_TERMS; p++) {
+      let b = p;
+      for (let i = p + 1; i < nk; i++) if (keyWs[i]! > keyWs[b]! || (keyWs[i] === keyWs[b] && keyIds[i]! < keyIds[b]!)) b = i;
+      const id = keyIds[b]!;
+      const bw = keyWs[b]!;
+      keyIds[b] = keyIds[p]!;
+      keyWs[b] = keyWs[p]!;
+      keyIds[p] = id;
+      keyWs[p] = bw;
       const k = this.termName[id]!;
-      if (seenKey.has(k)) continue;
-      seenKey.add(k);
-      picked.push(id);
+      let seen = false;
+      for (let j = 0; j < np && !seen; j++) seen = this.termName[picked[j]!] === k;
+      if (!seen) picked[np++] = id;
     }
-    const keys = Int32Array.from(picked);
+    const keys = picked.slice(0, np);
     if (!titleCase) this.observeCaps(tt);
     if (bodyTokens.length) this.observeCaps(bodyTokens);
     const o = this.options;
@@ -880,11 +909,17 @@ export class StoryClusterer {
   /** Document frequencies and the index learn from an item once it is placed. */
   private learn(state: ItemState): void {
     this.docs++;
-    const seen = new Set<number>();
-    for (const v of state.vec) for (const id of v.ids) if (!seen.has(id)) {
-      seen.add(id);
-      this.df[id]!++;
-    }
+    // Each term once: ids are unique across families (term()), and within a vector.
+    for (const v of state.vec) for (let i = 0; i < v.ids.length; i++) this.df[v.ids[i]!]!++;
+  }
+
+  private growKeys(): void {
+    const ids = new Int32Array(this.keyCandIds.length * 2);
+    ids.set(this.keyCandIds);
+    this.keyCandIds = ids;
+    const ws = new Float64Array(ids.length);
+    ws.set(this.keyCandWs);
+    this.keyCandWs = ws;
   }
 
   /** Candidate stories and their similarity to the item. */
@@ -894,9 +929,12 @@ export class StoryClusterer {
     const window = o.windowDays * DAY;
     // Votes live on the stories themselves (tagged with this query's epoch): no map per item.
     const epoch = ++this.epoch;
+    // The scratch arrays keep their length (emptying them would drop their storage); counts say what is live.
     const voted = this.voted;
-    voted.length = 0;
-    for (const key of state.keys) {
+    let nv = 0;
+    const keys = state.keys;
+    for (let q = 0; q < keys.length; q++) {
+      const key = keys[q]!;
       const list = this.postings[this.keyOf[key]!]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
@@ -911,20 +949,18 @@ export class StoryClusterer {
         if (excluded?.has(s.id)) continue;
         s.voteEpoch = epoch;
         s.vote = w;
-        voted.push(s);
+        voted[nv++] = s;
       }
     }
     // The stories sharing the most (and rarest) terms; those with a small share of the best vote cannot win.
     let top = 0;
-    for (const s of voted) if (s.vote > top) top = s.vote;
+    for (let i = 0; i < nv; i++) if (voted[i]!.vote > top) top = voted[i]!.vote;
     const cands = this.cands;
-    cands.length = 0;
-    for (const s of voted) if (s.vote >= top * 0.2) cands.push(s);
-    voted.length = 0;
-    if (cands.length > o.maxCandidates) {
-      cands.sort(byVote);
-      cands.length = o.maxCandidates;
-    }
+    let nc = 0;
+    for (let i = 0; i < nv; i++) if (voted[i]!.vote >= top * 0.2) cands[nc++] = voted[i]!;
+    if (nc > o.maxCandidates) nc = topByVote(cands, nc, o.maxCandidates);
+    // Without merges, in vote order (a truncation above has sorted them already).
+    else if (o.mergeThreshold <= 0) nc = topByVote(cands, nc, nc);
     const out = new Map<number, number>();
     // Without merges only the best story matters, so each story need only beat the best so far (the
     // bound in similarity() then skips most of the work); with merges, every story above the merge floor.
@@ -936,11 +972,11 @@ export class StoryClusterer {
     if (o.bridgeScore > 0) floor = Math.min(floor, o.bridgeScore);
     // A lone candidate may join from loneThreshold (its score is then exact: a bound never stops above the floor).
     if (o.loneThreshold > 0) floor = Math.min(floor, o.loneThreshold);
-    if (!merging) cands.sort(byVote);
     // A story whose bound is under the floor can neither win nor, as runner-up, spoil a clear win
     // (it is under best / margin), so the decision is the same as with every score computed exactly.
     let bestSoFar = 0;
-    for (const st of cands) {
+    for (let i = 0; i < nc; i++) {
+      const st = cands[i]!;
       let sc = this.similarity(state, st, floor);
       // The penalty only lowers a score, so a bound under the floor stays one.
       if (sc >= floor && o.outletPenalty < 1 && this.sameOutlet(state, st)) sc *= o.outletPenalty;
@@ -1416,11 +1452,7 @@ export class StoryClusterer {
   private centrality(it: ItemState, s: Story): number {
     if (!s.sum) return 1;
     let total = 0;
-    for (const [f, w] of [
-      [F_WORDS, 1],
-      [F_ENT, 0.7],
-      [F_GRAMS, 0.3],
-    ] as const) {
+    for (const [f, w] of CENTRALITY) {
       const x = it.vec[f];
       if (!x.ids.length) continue;
       const m = s.sum[f]!;
@@ -1477,6 +1509,27 @@ function clearStory(s: Story): void {
 /** Candidates by vote, the more votes first, ties to the older story. */
 function byVote(a: Story, b: Story): number {
   return b.vote - a.vote || a.id - b.id;
+}
+
+/**
+ * The first `k` of `a[0..n)` in byVote order, moved to its front in that order (an insertion into a
+ * sorted prefix: no allocation, unlike Array.prototype.sort); returns min(n, k). byVote is a total
+ * order (ids are unique), so this is what a sort and a truncation give.
+ */
+function topByVote(a: Story[], n: number, k: number): number {
+  if (k <= 0) return 0;
+  let len = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if (len === k && byVote(x, a[k - 1]!) >= 0) continue;
+    let j = len < k ? len++ : k - 1;
+    while (j > 0 && byVote(x, a[j - 1]!) < 0) {
+      a[j] = a[j - 1]!;
+      j--;
+    }
+    a[j] = x;
+  }
+  return len;
 }
 
 /** The tokens of a lead's first `words` words (a token is a word, or part of a hyphenated one). */

@@ -245,7 +245,8 @@ export interface RawToken {
   apart: boolean;
 }
 
-const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.&$%-]*/gu;
+/** A token: a letter or a digit, then letters, digits and the punctuation words carry ("U.S.", "AT&T", "$5", "’s"). rawTokens scans for it. */
+export const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’.&$%-]*/gu;
 
 /** Abbreviations whose full stop ends no sentence ("Sen. Warren", "Acme Inc. said"). */
 const ABBREV = new Set('mr mrs ms dr sen rep gov gen lt col sgt capt prof st mt ft jr sr inc corp co ltd bros vs no nos approx dept est fig univ'.split(' '));
@@ -255,31 +256,113 @@ export function rawTokens(s: string): RawToken[] {
   let prevEnd = -1;
   let initial = true;
   let stop = false;
-  for (const m of s.matchAll(TOKEN)) {
-    let text = m[0];
+  // The tokens TOKEN matches, found by scanning (no match array, no RegExp clone per call: the live
+  // wire tokenises every item's headline and lead, decision 0074); test/wire-text.test.ts checks it
+  // against s.matchAll(TOKEN).
+  const n = s.length;
+  let at = 0;
+  while (at < n) {
+    const start = tokenStart(s, at);
+    if (start < 0) break;
+    const end = tokenEnd(s, start);
+    at = end;
+    let text = s.slice(start, end);
     // Sentence break between the previous token and this one: punctuation in the gap, or a full stop
     // that the previous token took ("plan.\n\nCritics said": "Critics" opens a sentence). A semicolon
     // joins clauses, and a capital after it is a name ("heat grips the Southwest; Phoenix hits 118").
-    const gap = prevEnd >= 0 ? s.slice(prevEnd, m.index) : '';
+    const gap = prevEnd >= 0 ? s.slice(prevEnd, start) : '';
     if (prevEnd >= 0 && (stop || /[.!?:]\s|["“”]\s*$/.test(gap))) initial = true;
     const apart = stop || /[^\s]/.test(gap);
-    prevEnd = m.index + text.length;
+    prevEnd = end;
     stop = /[.!?]$/.test(text) && !isAbbreviation(text);
     text = text.replace(/['’]s$/i, '').replace(/['’.\-&]+$/, '');
     if (!text) continue;
     const hasDigit = /\p{N}/u.test(text);
-    const first = text[0]!;
-    const cap = first !== first.toLowerCase();
-    const letters = text.replace(/[^\p{L}]/gu, '');
+    // The letters' count and case: by character codes for an ASCII token (its letters are A-Z and a-z),
+    // by the letters' string otherwise.
+    let letterCount = 0;
+    let anyLower = false;
+    let anyUpper = false;
+    let ascii = true;
+    for (let i = 0; i < text.length && ascii; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128) ascii = false;
+      else if (c >= 97 && c <= 122) {
+        letterCount++;
+        anyLower = true;
+      } else if (c >= 65 && c <= 90) {
+        letterCount++;
+        anyUpper = true;
+      }
+    }
+    let cap: boolean;
+    let allUpper: boolean;
+    let notAllLower: boolean;
+    if (ascii) {
+      const c0 = text.charCodeAt(0);
+      cap = c0 >= 65 && c0 <= 90;
+      allUpper = !anyLower;
+      notAllLower = anyUpper;
+    } else {
+      const first = text[0]!;
+      cap = first !== first.toLowerCase();
+      const letters = text.replace(/[^\p{L}]/gu, '');
+      letterCount = letters.length;
+      allUpper = letters === letters.toUpperCase();
+      notAllLower = letters !== letters.toLowerCase();
+    }
     // Short all-capital words are acronyms ("NRA", "ECB"); longer ones are shouting ("SHOCKING").
-    const acronym = letters.length >= 2 && letters.length <= 5 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+    const acronym = letterCount >= 2 && letterCount <= 5 && allUpper && notAllLower;
     // Tokens such as "U.S." keep their dots; drop them for matching.
     const lower = text.toLowerCase().replace(/\./g, '');
-    const shouting = !acronym && letters.length > 5 && letters === letters.toUpperCase();
+    const shouting = !acronym && letterCount > 5 && allUpper;
     out.push({ text, lower, cap: cap && !shouting, acronym, number: hasDigit, initial, apart });
     initial = false;
   }
   return out;
+}
+
+/** A letter or a digit (one code point) at `lastIndex`; and one that may follow in a token. */
+const TOKEN_FIRST = /[\p{L}\p{N}]/uy;
+const TOKEN_NEXT = /[\p{L}\p{N}'’.&$%-]/uy;
+
+/** Where the next token (TOKEN) starts at or after `from`, or -1. */
+function tokenStart(s: string, from: number): number {
+  for (let i = from; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return i;
+      i++;
+      continue;
+    }
+    TOKEN_FIRST.lastIndex = i;
+    if (TOKEN_FIRST.test(s)) return i;
+    // A unicode expression tries each code point, never the second half of a surrogate pair.
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return -1;
+}
+
+/** Where the token that starts at `start` (its first code point a letter or a digit) ends. */
+function tokenEnd(s: string, start: number): number {
+  TOKEN_FIRST.lastIndex = start;
+  TOKEN_FIRST.test(s);
+  let i = TOKEN_FIRST.lastIndex;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      // Letters, digits and ' . & $ % -
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 39 || c === 46 || c === 38 || c === 36 || c === 37 || c === 45) {
+        i++;
+        continue;
+      }
+      return i;
+    }
+    TOKEN_NEXT.lastIndex = i;
+    if (!TOKEN_NEXT.test(s)) return i;
+    i = TOKEN_NEXT.lastIndex;
+  }
+  return i;
 }
 
 /** "U.S.", "J.", "Sen.": a full stop that ends an abbreviation or an initial, not a sentence. */
