@@ -137,8 +137,8 @@ test('a test database whose schema a test changed is not handed out again', asyn
   assert.equal(await next.one(`SELECT to_regclass('pool_scratch') AS t`).then((r) => r!.t), null);
 });
 
-test('a prepared statement returns the rows query() returns (types parsed; quotes, NULL and JSON in its parameters), in a transaction too, and is prepared again after a DEALLOCATE', { timeout: 60_000 }, async () => {
-  const db = await openTestDb();
+test('a prepared statement returns the rows query() returns (types parsed; quotes, NULL and JSON in its parameters), in a transaction too, and is prepared again after a DEALLOCATE', { timeout: 60_000 }, async (ctx) => {
+  const db = await openTestDb(ctx);
   const sql = `SELECT $1::text AS t, $2::bigint AS n, $3::json AS j, $4::float8 AS f, $5::text IS NULL AS missing, '2026-01-02'::date AS d, ARRAY[$2, $2 - 1]::bigint[] AS a FROM generate_series(1, 2) g`;
   const types = ['text', 'bigint', 'json', 'float8', 'text'];
   const params = ["it's a 'quote'); SELECT ('1", 9007199254740991, JSON.stringify({ a: [1, "x'y"] }), 0.25, null];
