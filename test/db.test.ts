@@ -6,8 +6,8 @@ import { migrate, pendingMigrations } from '../src/db/migrate.ts';
 import { maintainDb, startDbMaintenance } from '../src/db/maintenance.ts';
 import { createLog } from '../src/platform/log.ts';
 
-test('the test database is migrated and transactions roll back on error', async () => {
-  const db = await openTestDb();
+test('the test database is migrated and transactions roll back on error', async (ctx) => {
+  const db = await openTestDb(ctx);
   assert.deepEqual(await pendingMigrations(db), []);
   assert.deepEqual(await migrate(db), []);
   await assert.rejects(
@@ -29,8 +29,8 @@ test('the test database is migrated and transactions roll back on error', async 
   assert.equal(big!.n, 9007199254740991);
 });
 
-test('PostgreSQL: a broken LISTEN connection reconnects and listeners hear about it', { skip: process.env.NEWSDESK_TEST_PG_URL ? false : 'PostgreSQL only (PGlite notifies in-process)' }, async () => {
-  const db = await openTestDb();
+test('PostgreSQL: a broken LISTEN connection reconnects and listeners hear about it', { skip: process.env.NEWSDESK_TEST_PG_URL ? false : 'PostgreSQL only (PGlite notifies in-process)' }, async (ctx) => {
+  const db = await openTestDb(ctx);
   const heard: string[] = [];
   await db.listen('content_changed', (p) => heard.push(p));
   const other = await db.one<{ n: number }>(
@@ -51,8 +51,8 @@ test('PostgreSQL: a broken LISTEN connection reconnects and listeners hear about
   assert.ok(heard.includes('from-elsewhere'));
 });
 
-test('maintenance gives the planner statistics and reclaims dead rows (PGlite has no autovacuum)', async () => {
-  const db = await openTestDb();
+test('maintenance gives the planner statistics and reclaims dead rows (PGlite has no autovacuum)', async (ctx) => {
+  const db = await openTestDb(ctx);
   await db.exec(`CREATE TABLE upkeep (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = false); INSERT INTO upkeep SELECT i, 'x' FROM generate_series(1, 5000) i`);
   const stats = () => db.one<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'upkeep'`);
   assert.equal((await stats())!.n, 0, 'no statistics before');
@@ -78,7 +78,7 @@ test('maintenance gives the planner statistics and reclaims dead rows (PGlite ha
 });
 
 test('a due upkeep pass waits for a moment without requests, and runs anyway once it has waited long enough', { timeout: 60_000 }, async (t) => {
-  const db = await openTestDb();
+  const db = await openTestDb(t);
   if (db.kind !== 'pglite') return t.skip('upkeep runs on the embedded database only');
   // Busy until told otherwise: every look at the counter sees a new request.
   let requests = 0;
@@ -113,14 +113,14 @@ test('a due upkeep pass waits for a moment without requests, and runs anyway onc
   await m2.stop();
 });
 
-test('a closed test database refuses queries; the next one starts from the template, even when it reuses the same embedded database', async () => {
-  const first = await openTestDb();
+test('a closed test database refuses queries; the next one starts from the template, even when it reuses the same embedded database', async (ctx) => {
+  const first = await openTestDb(ctx);
   await first.query(`INSERT INTO settings (key, value) VALUES ('pool-check', '"1"')`);
   const seeded = await first.query(`SELECT * FROM wire_cluster_state`);
   await first.query(`DELETE FROM wire_cluster_state`);
   await first.close();
   await assert.rejects(first.query('SELECT 1'), /closed/);
-  const next = await openTestDb();
+  const next = await openTestDb(ctx);
   // Kept for the next file in a shared test process only (scripts/test-worker.mjs); alone, closed.
   if (next.kind === 'pglite' && process.env.NEWSDESK_TEST_SHARED === '1') assert.equal(pgliteOf(next), pgliteOf(first), 'the embedded database was reused');
   assert.equal(await next.one(`SELECT 1 FROM settings WHERE key = 'pool-check'`), undefined, 'the last file’s rows are gone');
@@ -128,11 +128,11 @@ test('a closed test database refuses queries; the next one starts from the templ
   assert.deepEqual(await pendingMigrations(next), []);
 });
 
-test('a test database whose schema a test changed is not handed out again', async () => {
-  const db = await openTestDb();
+test('a test database whose schema a test changed is not handed out again', async (ctx) => {
+  const db = await openTestDb(ctx);
   await db.exec(`CREATE TABLE pool_scratch (id int)`);
   await db.close();
-  const next = await openTestDb();
+  const next = await openTestDb(ctx);
   if (next.kind === 'pglite') assert.notEqual(pgliteOf(next), pgliteOf(db));
   assert.equal(await next.one(`SELECT to_regclass('pool_scratch') AS t`).then((r) => r!.t), null);
 });

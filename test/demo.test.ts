@@ -50,8 +50,8 @@ test('demo publish times: today is never in the future, scheduled always is', ()
   assert.equal(at.toISOString(), '2025-06-12T06:00:00.000Z');
 });
 
-test('seeding an empty database creates a living demo publication, once', async () => {
-  const db = await openTestDb();
+test('seeding an empty database creates a living demo publication, once', async (ctx) => {
+  const db = await openTestDb(ctx);
   const now = new Date();
   const result = await seedDemo(db, { now, timeZone: 'Europe/London' });
   assert.equal(result.seeded, true);
@@ -121,11 +121,11 @@ test('seeding an empty database creates a living demo publication, once', async 
   assert.deepEqual(pages.map((p) => p.access), ['public', 'public', 'public'], 'pages are never behind the meter');
 });
 
-test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async () => {
+test('the demo has plans, metered, members-only and paid articles, public Speed Reads, and two members (one paying)', async (ctx) => {
   const { openTestDb } = await import('./helpers/db.ts');
   const { getMember } = await import('../src/members/accounts.ts');
   const { DEMO_MEMBERS } = await import('../src/demo/seed.ts');
-  const db2 = await openTestDb();
+  const db2 = await openTestDb(ctx);
   const now = new Date('2026-11-20T12:00:00Z');
   await seedDemo(db2, { now, timeZone: 'Europe/London' });
   const levels = await db2.query<{ access: string; n: number }>(`SELECT access, count(*)::int AS n FROM articles WHERE status = 'published' GROUP BY access`);
@@ -140,8 +140,8 @@ test('the demo has plans, metered, members-only and paid articles, public Speed 
   assert.ok((await member(DEMO_MEMBERS.free))!.account_at);
 });
 
-test('the demo\'s pictures: queued at seeding, drawn by the job into DATA_DIR with their sizes, set once, never over an editor\'s own', { timeout: 120_000 }, async () => {
-  const db = await openTestDb();
+test('the demo\'s pictures: queued at seeding, drawn by the job into DATA_DIR with their sizes, set once, never over an editor\'s own', { timeout: 120_000 }, async (ctx) => {
+  const db = await openTestDb(ctx);
   const now = new Date();
   await seedDemo(db, { now, timeZone: 'Europe/London' });
   const queued = await db.query<{ name: string }>(`SELECT name FROM jobs WHERE status = 'queued' AND name = $1`, [DEMO_IMAGES_JOB]);

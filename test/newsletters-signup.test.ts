@@ -235,8 +235,8 @@ test('rate limit per address answers 429 with a clear message', async () => {
   assert.equal((await json({ email: 'limit@example.org', newsletters: ['daily'] })).status, 200, 'the window passes');
 });
 
-test('rate limit per IP', async () => {
-  const tight = await startTestApp({ now: NOW, env: { SIGNUP_LIMIT_PER_IP: '2' } });
+test('rate limit per IP', async (ctx) => {
+  const tight = await startTestApp({ now: NOW, env: { SIGNUP_LIMIT_PER_IP: '2' }, scope: ctx });
   await seedNewsletters(tight.deps.db);
   const post = (email: string) => tight.get('/newsletters/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, newsletters: ['daily'] }) });
   assert.equal((await post('a@example.org')).status, 200);

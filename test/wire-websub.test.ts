@@ -53,8 +53,8 @@ async function startHub(opts: { verifyFirst?: boolean } = {}) {
 
 const sign = (secret: string, body: string, algo = 'sha256') => `${algo}=${crypto.createHmac(algo, secret).update(body).digest('hex')}`;
 
-test('a feed with a hub is subscribed to; the hub verifies, pushes signed content, and the lease is renewed', T, async () => {
-  const t = await startTestApp({ env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
+test('a feed with a hub is subscribed to; the hub verifies, pushes signed content, and the lease is renewed', T, async (ctx) => {
+  const t = await startTestApp({ scope: ctx, env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
   // The hub must reach this server: the callback base is where it listens.
   t.deps.config.wire.websubCallbackBase = t.url;
   const { db } = t.deps;
@@ -166,8 +166,8 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   await hub.close();
 });
 
-test('a hub that refuses or cannot be reached is recorded on the feed; WIRE_WEBSUB off asks nothing', T, async () => {
-  const t = await startTestApp({ env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
+test('a hub that refuses or cannot be reached is recorded on the feed; WIRE_WEBSUB off asks nothing', T, async (ctx) => {
+  const t = await startTestApp({ scope: ctx, env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
   const { db } = t.deps;
   const feeds = await startFeedServer();
   feeds.routes.set('/hub', (_req, res) => {
@@ -203,8 +203,8 @@ test('X-Hub-Signature: the HMAC of the body with the secret, in each method WebS
   for (const bad of [undefined, '', 'md5=00', 'sha256=', 'sha256=zz', 'sha256']) assert.ok(!validHubSignature(bad, body, 's3cret'), String(bad));
 });
 
-test('the callback answers nonsense without a server error: odd tokens, repeated parameters, any body', T, async () => {
-  const t = await startTestApp({ env: { WIRE_WEBSUB: 'true' } });
+test('the callback answers nonsense without a server error: odd tokens, repeated parameters, any body', T, async (ctx) => {
+  const t = await startTestApp({ scope: ctx, env: { WIRE_WEBSUB: 'true' } });
   const tokens = ['%00', 'a'.repeat(5000), 'A'.repeat(32), '..%2f..%2fetc', '%ff%fe', encodeURIComponent('\u202e😀'), 'x'];
   const queries = ['', '?hub.mode=subscribe&hub.mode=denied&hub.challenge=a&hub.challenge=b', '?hub.mode=denied&hub.reason=%00%01', `?hub.mode=subscribe&hub.topic=%00&hub.challenge=${'c'.repeat(2000)}&hub.lease_seconds=-1e309`];
   for (const tok of tokens) {
@@ -219,8 +219,8 @@ test('the callback answers nonsense without a server error: odd tokens, repeated
   }
 });
 
-test('a hub that verifies before it answers the request: the subscription and its ending are both accepted', T, async () => {
-  const t = await startTestApp({ env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
+test('a hub that verifies before it answers the request: the subscription and its ending are both accepted', T, async (ctx) => {
+  const t = await startTestApp({ scope: ctx, env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
   t.deps.config.wire.websubCallbackBase = t.url;
   const { db } = t.deps;
   const hub = await startHub({ verifyFirst: true });

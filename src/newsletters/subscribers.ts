@@ -238,6 +238,7 @@ export interface ImportResult {
   errors: ImportError[];
 }
 
+/** Rows checked and written per transaction, unless an import is given its own `batchSize`. */
 const IMPORT_BATCH = 1000;
 
 export interface ImportOptions {
@@ -398,15 +399,17 @@ export interface CsvImportResult extends ImportResult {
 /**
  * Import a CSV file into one newsletter (plus any the file's newsletters column names). The file is
  * read twice as a stream: once to check that it is CSV with an email column and to count its rows
- * (nothing is written from a file that is not readable to its end), then a batch of IMPORT_BATCH rows
- * at a time, each written before the next is read. With `signal`, an abort stops the import after
- * the batch being written (every earlier row stays imported; importing the file again continues).
+ * (nothing is written from a file that is not readable to its end), then a batch of `batchSize` rows
+ * (IMPORT_BATCH unless given) at a time, each written before the next is read. With `signal`, an
+ * abort stops the import after the batch being written (every earlier row stays imported; importing
+ * the file again continues).
  */
 export async function importSubscribersCsv(
   deps: Pick<Deps, 'db' | 'clock'>,
   source: CsvSource,
-  opts: { newsletter: string; confirmed: boolean; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+  opts: { newsletter: string; confirmed: boolean; onProgress?: (done: number, total: number) => void; signal?: AbortSignal; batchSize?: number },
 ): Promise<CsvImportResult> {
+  const batchSize = opts.batchSize ?? IMPORT_BATCH;
   if (!(await getNewsletterBySlug(deps.db, opts.newsletter))) {
     const known = (await listNewsletters(deps.db)).map((n) => n.slug);
     throw new NotFoundError(`There is no newsletter called "${opts.newsletter}". Known newsletters: ${known.join(', ') || 'none'}.`);
@@ -437,7 +440,7 @@ export async function importSubscribersCsv(
     const row = recordRow(record, col, done + 1);
     if ('message' in row) errors.push(row);
     else batch.push(row);
-    if (done % IMPORT_BATCH === 0) {
+    if (done % batchSize === 0) {
       await flush();
       if (opts.signal?.aborted && done < rowCount) {
         stopped = true;
@@ -445,7 +448,7 @@ export async function importSubscribersCsv(
       }
     }
   }
-  if (!stopped && (batch.length || done % IMPORT_BATCH !== 0 || !done)) await flush();
+  if (!stopped && (batch.length || done % batchSize !== 0 || !done)) await flush();
   const r: CsvImportResult = await importer.finish();
   r.total += errors.length;
   r.errors = [...errors, ...r.errors].sort((a, b) => a.line - b.line);

@@ -6,7 +6,7 @@ import { createLog } from '../../src/platform/log.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import type { Deps } from '../../src/deps.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { openTestDb, tmpDir } from './db.ts';
+import { openTestDb, tmpDir, type TestScope } from './db.ts';
 import { createRuntime } from '../../src/platform/runtime.ts';
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -24,12 +24,16 @@ export interface TestApp {
   get(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestApp(opts: { now?: string; env?: Record<string, string>; background?: boolean } = {}): Promise<TestApp> {
-  const db = await openTestDb();
+/**
+ * Started on a fresh test database; stopped when the file's tests end, or with `scope` (a test's
+ * context) when that test ends, so that the test after it gets the same pooled database back.
+ */
+export async function startTestApp(opts: { now?: string; env?: Record<string, string>; background?: boolean; scope?: TestScope } = {}): Promise<TestApp> {
+  const db = await openTestDb(opts.scope);
   const config = testConfig(opts.env);
   const clock = fixedClock(opts.now ?? new Date().toISOString());
   const deps: Deps = { db, config, log: createLog('silent'), clock, runtime: createRuntime() };
   const server = await startServer(deps, { port: 0, host: '127.0.0.1', background: opts.background ?? false });
-  after(() => server.close());
+  (opts.scope ? (fn: () => unknown) => opts.scope!.after(fn) : after)(() => server.close());
   return { deps, server, url: server.url, clock, get: (path, init) => fetch(server.url + path, { redirect: 'manual', ...init }) };
 }

@@ -36,18 +36,30 @@ export async function createTestDatabase(tag: string): Promise<{ url: string; dr
   };
 }
 
-export async function openTestDb(): Promise<Db> {
+/** Where a cleanup goes: a test's own context (`async (t) => ...`: when that test ends), or the file's. */
+export interface TestScope {
+  after(fn: () => unknown): void;
+}
+
+/**
+ * A fresh database, closed when the file's tests end, or when the test ends with `scope` (the test's
+ * context): a test that needs a database of its own then hands it back for the next test's (in a
+ * shared process the same embedded database, emptied) instead of holding it to the end of the file,
+ * which would make the next one start another (a second of CPU).
+ */
+export async function openTestDb(scope?: TestScope): Promise<Db> {
+  const later = scope ? (fn: () => unknown) => scope.after(fn) : after;
   const created = await createTestDatabase('');
   if (created) {
     const db = await openDb({ databaseUrl: created.url, dataDir: tmpDir() });
-    after(async () => {
+    later(async () => {
       await db.close();
       await created.drop();
     });
     return db;
   }
   const db = await pooledPglite();
-  after(() => db.close());
+  later(() => db.close());
   return db;
 }
 

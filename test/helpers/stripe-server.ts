@@ -21,15 +21,19 @@ export interface StripeRequest {
 export interface FakeStripe {
   url: string;
   requests: StripeRequest[];
-  /** Make the next calls fail with this HTTP status and Stripe error (null: answer normally). */
-  failWith: { status: number; type: string; message: string } | null;
+  /**
+   * Make the next calls fail with this HTTP status and Stripe error (null: answer normally). With
+   * `retry: false` the answer says so (Stripe-Should-Retry: false, as Stripe's own may), and the
+   * library gives up at once instead of retrying after its waits (half a second, then a second).
+   */
+  failWith: { status: number; type: string; message: string; retry?: boolean } | null;
   close(): Promise<void>;
 }
 
 const id = (prefix: string) => `${prefix}_${crypto.randomBytes(8).toString('hex')}`;
 
-function stripeError(res: http.ServerResponse, status: number, type: string, message: string, param?: string) {
-  res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') });
+function stripeError(res: http.ServerResponse, status: number, type: string, message: string, param?: string, retry?: boolean) {
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req'), ...(retry === false ? { 'stripe-should-retry': 'false' } : {}) });
   res.end(JSON.stringify({ error: { type, message, ...(param ? { param } : {}) } }));
 }
 
@@ -45,7 +49,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const auth = String(req.headers.authorization ?? '');
       s.requests.push({ method: req.method ?? 'GET', path, auth, idempotencyKey: req.headers['idempotency-key'] as string | undefined, form });
       if (!/^Bearer (sk|rk)_/.test(auth)) return stripeError(res, 401, 'invalid_request_error', 'Invalid API Key provided.');
-      if (s.failWith) return stripeError(res, s.failWith.status, s.failWith.type, s.failWith.message);
+      if (s.failWith) return stripeError(res, s.failWith.status, s.failWith.type, s.failWith.message, undefined, s.failWith.retry);
       const ok = (o: unknown) => {
         res.writeHead(200, { 'content-type': 'application/json', 'request-id': id('req') });
         res.end(JSON.stringify(o));
