@@ -310,6 +310,7 @@ export class StoryClusterer {
   /** Scratch of candidates(): the stories voted for, and those scored (reused: no arrays per item). */
   private readonly voted: Story[] = [];
   private readonly cands: Story[] = [];
+  private readonly outletNames = new Map<string, string>();
   /** Scratch of vectorise(): the keys picked. */
   private readonly picked = new Int32Array(QUERY_TERMS);
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
@@ -854,7 +855,8 @@ export class StoryClusterer {
           return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
         })
       : null;
-    return { id: item.id, story: 0, title, outlet: item.outletKey?.trim() || item.outlet?.trim() || null, published: item.published, vec, keys, strong, cross: null, meaning };
+    const outlet = item.outletKey?.trim() || item.outlet?.trim() || null;
+    return { id: item.id, story: 0, title, outlet: outlet === null ? null : this.sharedOutlet(outlet), published: item.published, vec, keys, strong, cross: null, meaning };
   }
 
   /**
@@ -911,6 +913,13 @@ export class StoryClusterer {
     this.docs++;
     // Each term once: ids are unique across families (term()), and within a vector.
     for (const v of state.vec) for (let i = 0; i < v.ids.length; i++) this.df[v.ids[i]!]!++;
+  }
+
+  /** One string per outlet for every item of it (each row brings its own copy: 100,000 items, a few hundred outlets). */
+  private sharedOutlet(o: string): string {
+    let v = this.outletNames.get(o);
+    if (v === undefined) this.outletNames.set(o, (v = o));
+    return v;
   }
 
   private growKeys(): void {
