@@ -289,7 +289,9 @@ export class StoryClusterer {
   /** Posting list of each term: one per string across families ("kroger" the headline word, the name and the lead word). */
   private keyOf: Int32Array = new Int32Array(1024);
   private readonly keyIds = new Map<string, number>();
+  /** Scratch of textKeys(): the terms picked and their weights. */
   private readonly textKeyScratch = new Int32Array(QUERY_TERMS);
+  private readonly textKeyWs = new Float32Array(QUERY_TERMS);
   private textKeyCount = 0;
   private readonly capStats = new Map<string, number>(); // lower word -> capitalised*65536 + lower-case count
   private readonly itemsById = new Map<string, ItemState>();
@@ -840,9 +842,10 @@ export class StoryClusterer {
       keyWs[b] = keyWs[p]!;
       keyIds[p] = id;
       keyWs[p] = bw;
-      const k = this.termName[id]!;
+      // Terms of one string share a posting list.
+      const k = this.keyOf[id]!;
       let seen = false;
-      for (let j = 0; j < np && !seen; j++) seen = this.termName[picked[j]!] === k;
+      for (let j = 0; j < np && !seen; j++) seen = this.keyOf[picked[j]!] === k;
       if (!seen) picked[np++] = id;
     }
     const keys = picked.slice(0, np);
@@ -1057,7 +1060,6 @@ export class StoryClusterer {
       rest -= wts[f]!;
     }
     const gated = state.strong && s.strong && ent >= 0;
-
     // The names may be the other side's plain words; worth looking only if a wider-open gate could reach
     // the floor (`rest` is the meaning's weight when it is still to come: a bound).
     if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
@@ -1352,18 +1354,20 @@ export class StoryClusterer {
   private textKeys(state: ItemState): Int32Array {
     const tv = state.vec[F_TEXT]!;
     const out = this.textKeyScratch;
+    const ws = this.textKeyWs;
     let n = 0;
     for (let i = 0; i < tv.ids.length; i++) {
       const w = tv.w[i]!;
       // Insertion into the top QUERY_TERMS by weight (ties: the lower id, as ids ascend).
-      let j = n < QUERY_TERMS ? n++ : QUERY_TERMS;
-      if (j === QUERY_TERMS && !(w > tv.w[binaryIndex(tv.ids, out[QUERY_TERMS - 1]!)]!)) continue;
-      if (j === QUERY_TERMS) j--;
-      while (j > 0 && w > tv.w[binaryIndex(tv.ids, out[j - 1]!)]!) {
+      if (n === QUERY_TERMS && !(w > ws[n - 1]!)) continue;
+      let j = n < QUERY_TERMS ? n++ : n - 1;
+      while (j > 0 && w > ws[j - 1]!) {
         out[j] = out[j - 1]!;
+        ws[j] = ws[j - 1]!;
         j--;
       }
       out[j] = tv.ids[i]!;
+      ws[j] = w;
     }
     this.textKeyCount = n;
     return out;
@@ -1565,20 +1569,6 @@ function indexOf(a: Int32Array, n: number, x: number): number {
   for (let i = 0; i < n; i++) if (a[i] === x) return i;
   return -1;
 }
-
-function binaryIndex(a: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = a[mid]!;
-    if (v === x) return mid;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 
 /** The order every run processes items in: published time, then id (so ties do not depend on input order). */
 export function streamOrder(a: WireItem, b: WireItem): number {
