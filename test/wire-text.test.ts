@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TOKEN, rawTokens, type RawToken } from '../src/newswire/cluster/text.ts';
+import { rng } from '../bench/cluster-synthetic.ts';
 
 const T = { timeout: 60_000 };
 
@@ -72,16 +73,8 @@ test('rawTokens gives the tokens of the expression-based tokenizer on the fixtur
 });
 
 test('rawTokens gives the tokens of the expression-based tokenizer on 20,000 random strings', T, () => {
-  // xorshift32, fixed seed: the same strings every run.
-  let x = 0x9e3779b9;
-  const r = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  // Fixed seed: the same strings every run.
+  const r = rng(0x9e3779b9);
   const parts = [
     'a', 'b', 'z', 'A', 'Q', 'Z', 'e', 'i', 'o', 'u', 's', 'S', '0', '7', '9', "'", '’', '.', '&', '$', '%', '-', ' ', ' ', ' ', '\n', '\t', '\u00a0',
     ',', ';', ':', '!', '?', '"', '“', '”', '(', ')', '—', 'é', 'É', 'ß', 'ø', 'Ø', 'İ', 'ǅ', 'µ', 'ª', '²', '٣', 'ж', 'Ж', '中', '𝐀', '𝒶', '𝟙', '😀',
