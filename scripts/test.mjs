@@ -66,7 +66,8 @@ function findTests(dir) {
 let args = process.argv.slice(2);
 const fast = args.includes('--fast');
 const isolate = args.includes('--isolate') || process.env.TEST_ISOLATE === '1';
-args = args.filter((a) => a !== '--fast' && a !== '--isolate');
+const report = args.includes('--report') || process.env.TEST_REPORT === '1';
+args = args.filter((a) => a !== '--fast' && a !== '--isolate' && a !== '--report');
 let files = args.length ? args : findTests('test');
 const tiers = new Map(files.map((f) => [f, tierOf(f)]));
 if (fast) files = files.filter((f) => tiers.get(f) === 'fast');
@@ -241,7 +242,7 @@ class SharedProcess {
     let r;
     if (j !== -1) {
       const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
-      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, phases: res.phases, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
       this.out = this.out.slice(j + 1);
     } else if (this.gone) {
       const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
@@ -365,8 +366,37 @@ try {
 
 await cleanup();
 fs.rmSync(tmp, { recursive: true, force: true });
+if (report) printReport(results);
 const failed = results.filter((r) => !r.ok);
 const total = results.reduce((n, r) => n + r.tests, 0);
 console.log(`# ${results.length} file(s), ${total} test(s), ${failed.length} file(s) failed; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const r of failed) console.log(`#   failed: ${r.file}${r.timedOut ? ' (time limit)' : ''}`);
 process.exit(failed.length ? 1 : 0);
+
+/**
+ * `--report` (TEST_REPORT=1): the slowest files, with where a shared file's time went (its module and
+ * top-level set-up, its tests, its after() cleanups, the wait for what it left running, and what that
+ * was), and the slowest tests, read from each file's spec output. Run it on a quiet machine.
+ */
+function printReport(results) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  console.log('# report: the slowest files (wall; a shared file\'s CPU and phases: set-up / tests / cleanups / wait)');
+  for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, 25)) {
+    const p = r.phases;
+    const detail = r.shared
+      ? ` shared, ${s(r.cpuMs ?? 0)} CPU${p ? `; ${s(p.setUpMs)} / ${s(p.testsMs)} / ${s(p.cleanupMs)} / ${s(p.waitMs)}${p.waitedFor ? ` (waited for ${p.waitedFor})` : ''}` : ''}`
+      : ' own process';
+    console.log(`#   ${s(r.ms).padStart(7)} ${r.file}:${detail}`);
+  }
+  const tests = [];
+  for (const r of results) {
+    for (const line of r.out.split('\n')) {
+      const m = /^[✔✖] (.*) \(([\d.]+)ms\)$/.exec(line);
+      if (m) tests.push({ file: r.file, name: m[1], ms: Number(m[2]) });
+    }
+  }
+  console.log('# report: the slowest tests');
+  for (const t of tests.sort((a, b) => b.ms - a.ms).slice(0, 25)) console.log(`#   ${s(t.ms).padStart(7)} ${t.file}: ${t.name.slice(0, 110)}`);
+  const waited = results.filter((r) => r.phases?.waitMs > 100);
+  if (waited.length) console.log(`# report: ${waited.length} shared file(s) kept their process waiting after their cleanups, ${s(waited.reduce((n, r) => n + r.phases.waitMs, 0))} in all`);
+}
