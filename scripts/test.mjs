@@ -23,7 +23,7 @@
 //     (scripts/test-timeouts.mjs, preloaded into each file);
 //   - every file: TEST_FILE_TIMEOUT s (default 600) for all its tests (`--test-timeout`, which Node 20
 //     applies to the file as a whole; in a shared process, the file's own test); a file still running
-//     15 s after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
+//     TEST_KILL_GRACE s (15) after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
 //     its whole process group. Both fail it. In a shared process a file also fails when it leaves a
 //     server or a socket open after its after() cleanups (alone, that would keep its process alive).
 // TEST_CONCURRENCY files run at a time (default 2, one per core); a file's output is printed in one
@@ -100,7 +100,9 @@ if (!files.length) {
 const perTest = Number(process.env.TEST_TIMEOUT ?? 120_000);
 const perFile = Number(process.env.TEST_FILE_TIMEOUT ?? 600) * 1000;
 const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? Math.min(2, os.cpus().length)));
-for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFile], ['TEST_CONCURRENCY', concurrency]]) {
+// How long after its limit a file still running is killed (its own limit, inside, fails it first).
+const killGrace = Number(process.env.TEST_KILL_GRACE ?? 15) * 1000;
+for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFile], ['TEST_CONCURRENCY', concurrency], ['TEST_KILL_GRACE', killGrace]]) {
   if (!Number.isFinite(v) || v <= 0) {
     console.error(`${name} must be a positive number`);
     process.exit(2);
@@ -184,7 +186,7 @@ function runFile(file) {
       } catch {
         /* already gone */
       }
-    }, perFile + 15_000);
+    }, perFile + killGrace);
     running.add(child);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -247,7 +249,7 @@ class SharedProcess {
       this.current.timer = setTimeout(() => {
         if (this.current) this.current.timedOut = true;
         this.kill();
-      }, perFile + 15_000);
+      }, perFile + killGrace);
       this.ready.then((ok) => {
         if (ok && this.current?.file === file) this.child.send({ type: 'run', file, perFileMs: perFile }, () => {});
       });
@@ -370,7 +372,7 @@ async function worker() {
     }
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
-    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
+    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and ${killGrace / 1000} s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
     console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ` (shared process${r.cpuMs !== undefined ? `, ${(r.cpuMs / 1000).toFixed(1)} s CPU` : ''})` : ''}\n`);
   }
   if (shared) await shared.end();
