@@ -37,7 +37,9 @@
 //
 // Looking into it: TEST_SHUFFLE=N runs the shared files in an order drawn from N (no file may depend on
 // what ran before it in its process); TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
-// a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
+// a file left running was started (=all: also one the process waited for that then ended), TEST_CPU_PROF=DIR writes the
+// shared processes' CPU profiles there; `--report` (TEST_REPORT=1) ends with the slowest files and tests (decision 0077).
+// Temporary files (each file's DATA_DIRs) go on /dev/shm when it is a tmpfs with room, or TEST_TMPDIR.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
