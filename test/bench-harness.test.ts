@@ -85,6 +85,12 @@ async function assertNothingLeft(run: Run) {
   assert.deepEqual(fs.readdirSync(run.tmp).filter((f) => !/^tsx-\d+$/.test(f)), [], 'nothing is left in its TMPDIR');
 }
 
+/**
+ * The hang fixture's child that ignores SIGTERM is SIGKILLed 0.5 s after it (BENCH_CHILD_GRACE_MS,
+ * 3 s unless set), in the guard and in the bench: the same path, 2.5 s sooner a test.
+ */
+const QUICK_KILL = { BENCH_CHILD_GRACE_MS: '500' };
+
 const results = (file: string) =>
   fs.existsSync(file)
     ? fs
@@ -97,7 +103,7 @@ const results = (file: string) =>
 test('a bench stuck in a synchronous loop is stopped at its time limit, says what it waited for, and leaves nothing behind', { timeout: 60_000 }, async () => {
   const file = path.join(tmpDir(), 'rows.jsonl');
   // The guard's grace before it kills a stuck bench: 2 s (BENCH_GRACE_MS; 15 s unless set), the same kill sooner.
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { BENCH_TIME_LIMIT: '2', BENCH_RESULTS: file, BENCH_GRACE_MS: '2000' });
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { ...QUICK_KILL, BENCH_TIME_LIMIT: '2', BENCH_RESULTS: file, BENCH_GRACE_MS: '2000' });
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   assert.ok(fs.existsSync(ready.dir), 'the bench made its temporary directory');
   const { signal } = await run.done;
@@ -112,7 +118,7 @@ test('a bench stuck in a synchronous loop is stopped at its time limit, says wha
 });
 
 test('a bench waiting on its event loop stops itself at its time limit (exit 124)', { timeout: 60_000 }, async () => {
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle'], { BENCH_TIME_LIMIT: '2' });
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle'], { ...QUICK_KILL, BENCH_TIME_LIMIT: '2' });
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   const { code } = await run.done;
   assert.equal(code, 124);
@@ -122,7 +128,7 @@ test('a bench waiting on its event loop stops itself at its time limit (exit 124
 });
 
 test('Ctrl+C (SIGINT to the process group) stops a bench, its children and its grandchildren, and removes its directory', { timeout: 60_000 }, async () => {
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle']);
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle'], QUICK_KILL);
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   process.kill(-run.child.pid!, 'SIGINT');
   const { code } = await run.done;
@@ -133,7 +139,7 @@ test('Ctrl+C (SIGINT to the process group) stops a bench, its children and its g
 });
 
 test('Ctrl+C on a bench whose thread is stuck: its guard kills it and cleans up after it', { timeout: 60_000 }, async () => {
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { BENCH_GRACE_MS: '2000' });
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { ...QUICK_KILL, BENCH_GRACE_MS: '2000' });
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   process.kill(-run.child.pid!, 'SIGINT');
   const { signal } = await run.done;
@@ -144,7 +150,7 @@ test('Ctrl+C on a bench whose thread is stuck: its guard kills it and cleans up 
 });
 
 test('SIGTERM to the bench alone stops it the same way (exit 143)', { timeout: 60_000 }, async () => {
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle']);
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['idle'], QUICK_KILL);
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   run.child.kill('SIGTERM');
   const { code } = await run.done;
@@ -154,7 +160,7 @@ test('SIGTERM to the bench alone stops it the same way (exit 143)', { timeout: 6
 });
 
 test('the runner runs every bench in a folder and ends with one table: rows, a time limit, a crash', { timeout: 90_000 }, async () => {
-  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, '--quick'], { BENCH_TIME_LIMIT: '3' });
+  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, '--quick'], { ...QUICK_KILL, BENCH_TIME_LIMIT: '3' });
   const { code } = await run.done;
   assert.equal(code, 1, 'a failed row fails the run');
   const table = run.stdout.slice(run.stdout.indexOf('| benchmark'));
@@ -170,7 +176,7 @@ test('the runner runs every bench in a folder and ends with one table: rows, a t
 });
 
 test('Ctrl+C on the runner stops the running bench, skips the rest and prints the table so far', { timeout: 90_000 }, async () => {
-  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, 'hang', 'ok']);
+  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, 'hang', 'ok'], QUICK_KILL);
   await run.line(/^ready /);
   process.kill(-run.child.pid!, 'SIGINT');
   const { code } = await run.done;
@@ -181,7 +187,7 @@ test('Ctrl+C on the runner stops the running bench, skips the rest and prints th
 });
 
 test('the runner refuses an unknown benchmark name', { timeout: 60_000 }, async () => {
-  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, 'nope']);
+  const run = start(path.join(ROOT, 'bench/lib/run.ts'), ['--dir', FIXTURES, 'nope'], QUICK_KILL);
   const { code } = await run.done;
   assert.equal(code, 2);
   assert.match(run.stderr, /no such benchmark: nope \(there are: crash, hang, ok\)/);

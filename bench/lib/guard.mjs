@@ -17,7 +17,8 @@ const cfg = JSON.parse(process.argv[2]);
 // How long a signalled bench gets to stop by itself. Stopping means stopping a server child and removing
 // a database; on a loaded machine (two test suites at once) that took more than 5 s and the bench was killed.
 const GRACE_MS = Number(process.env.BENCH_GRACE_MS) || 15_000;
-const CHILD_GRACE_MS = 3_000;
+// How long the children it stops get after SIGTERM before SIGKILL (BENCH_CHILD_GRACE_MS: tests of the stop set less).
+const CHILD_GRACE_MS = Number(process.env.BENCH_CHILD_GRACE_MS) || 3_000;
 const startedAt = Date.now();
 
 function readState() {

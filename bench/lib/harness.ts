@@ -34,6 +34,8 @@ import { fileURLToPath } from 'node:url';
 
 const GUARD = fileURLToPath(new URL('./guard.mjs', import.meta.url));
 const STOP_GRACE_MS = 3_000;
+/** How long the bench's children get after SIGTERM before SIGKILL (the guard's BENCH_CHILD_GRACE_MS too). */
+const CHILD_GRACE_MS = Number(process.env.BENCH_CHILD_GRACE_MS) || STOP_GRACE_MS;
 
 export interface BenchRow {
   /** What is measured, e.g. 'article page'. */
@@ -230,7 +232,7 @@ export function startBench(opts: { name: string; limit: { full: number; quick: n
   const stopChildren = async () => {
     const live = () => [...children].filter(groupAlive);
     for (const g of live()) killGroup(g, 'SIGTERM');
-    const until = Date.now() + STOP_GRACE_MS;
+    const until = Date.now() + CHILD_GRACE_MS;
     while (live().length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     for (const g of live()) killGroup(g, 'SIGKILL');
     const gone = Date.now() + 1_000;
