@@ -22,8 +22,13 @@ function runner(files: string[], env: Record<string, string>) {
 }
 
 test('a test that never finishes fails at TEST_TIMEOUT; the others in the file still pass', { timeout: 120_000 }, () => {
-  const r = runner(['hangs.fixture.mjs', 'passes.fixture.mjs'], { TEST_TIMEOUT: '1500', TEST_FILE_TIMEOUT: '8' });
+  // Also: the temporary files where TEST_TMPDIR says, and --report's tables (TEST_REPORT=1) at the end.
+  const tmp = tmpDir();
+  const r = runner(['hangs.fixture.mjs', 'passes.fixture.mjs'], { TEST_TIMEOUT: '1500', TEST_FILE_TIMEOUT: '8', TEST_TMPDIR: tmp, TEST_REPORT: '1' });
   assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes(`temporary files in ${tmp}`), r.stdout);
+  assert.deepEqual(fs.readdirSync(tmp), [], 'the run removed its directory there');
+  assert.match(r.stdout, /# report: the slowest files[^\n]*\n(#\s+[\d.]+ s \S+fixture\.mjs: (shared, [\d.]+ s CPU; [\d.]+ s \/ [\d.]+ s \/ [\d.]+ s \/ [\d.]+ s|own process)[^\n]*\n){2}# report: the slowest tests\n#\s+[\d.]+ s \S+hangs\.fixture\.mjs: never finishes/);
   assert.match(r.stdout, /never finishes[^\n]*\n\s+'test timed out after 1500ms'/);
   assert.match(r.stdout, /✔ quick/);
   assert.match(r.stdout, /hangs\.fixture\.mjs: FAILED/);
