@@ -125,6 +125,13 @@ export interface ClusterOptions {
    * stream are often framed with no name in common, and nothing else competes (0 = off).
    */
   loneThreshold: number;
+  /**
+   * Under the threshold (clear winner, lone candidate), a story is joined only when it shares with the
+   * item a query term that at most this many stories in the window hold (0 = off): a low score backed
+   * only by terms many stories share is chance. Off: it helps the dense streams (synthetic +0.005 to
+   * +0.01) but not the one-day L/C/R sets it was written for (decision 0042, sixth round).
+   */
+  lowSpecific: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -162,6 +169,7 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningLeadWords: 40,
   meaningRarity: 2,
   loneThreshold: 0.1,
+  lowSpecific: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -285,6 +293,8 @@ interface Story {
   /** Scratch of candidates(): the query this vote belongs to, and the vote. */
   voteEpoch: number;
   vote: number;
+  /** Scratch of candidates(): the fewest stories in the window that hold one of the query terms it shares with the item. */
+  spec: number;
   /** Items that name someone or something for sure (ItemState.strong). */
   strong: number;
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
@@ -412,7 +422,7 @@ export class StoryClusterer {
     let bridge = -1;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second))) storyId = best;
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || ((this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)))) storyId = best;
     else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
@@ -1016,10 +1026,16 @@ export class StoryClusterer {
       const list = this.postings[this.keyOf[key]!]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
+      let held = 0;
+      if (o.lowSpecific > 0) for (let i = list.length - 1; i >= stop; i--) {
+        const s = list[i]!;
+        if (s.mergedInto === null && !s.closed && t <= s.last + window && t >= s.first - window) held++;
+      }
       for (let i = list.length - 1; i >= stop; i--) {
         const s = list[i]!;
         if (s.voteEpoch === epoch) {
           s.vote += w;
+          if (held < s.spec) s.spec = held;
           continue;
         }
         if (s.mergedInto !== null || s.closed) continue;
@@ -1027,6 +1043,7 @@ export class StoryClusterer {
         if (excluded?.has(s.id)) continue;
         s.voteEpoch = epoch;
         s.vote = w;
+        s.spec = held;
         voted[nv++] = s;
       }
     }
@@ -1226,6 +1243,12 @@ export class StoryClusterer {
     return Math.exp(-gap / this.options.decayDays);
   }
 
+  /** Below the threshold, the story shares a term with the item that few stories in the window hold (`lowSpecific`). */
+  private specific(sid: number): boolean {
+    const k = this.options.lowSpecific;
+    return k <= 0 || this.storiesById.get(sid)!.spec <= k;
+  }
+
   /** Below the threshold, an item still joins the one story near it (`loneThreshold`). */
   private alone(best: number, second: number): boolean {
     const o = this.options;
@@ -1313,6 +1336,7 @@ export class StoryClusterer {
         titleCache: null,
         voteEpoch: 0,
         vote: 0,
+        spec: 0,
         strong: 0,
         closed: false,
         meaning: null,
