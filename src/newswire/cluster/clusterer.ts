@@ -278,8 +278,8 @@ function meaningAt(ids: Int32Array, off: number, d: number): number {
 interface Story {
   id: number;
   items: string[];
-  /** Sum of the items' vectors per family (null while the story has one item: its vector is used). */
-  sum: Array<Map<number, number>> | null;
+  /** Sum of the items' vectors, every family in one table (null while the story has one item: its vector is used). */
+  sum: Centroid | null;
   norm2: Float64Array;
   /** Number of items with a non-empty vector in each family. */
   has: Int32Array;
@@ -302,6 +302,70 @@ interface Story {
   meaning2: number;
 }
 
+/**
+ * A story's summed vectors: term id -> summed weight, every family in one table (term ids are unique
+ * across families). Open addressing (Fibonacci hashing, linear probing) over entries kept in the order
+ * they came, so a family's entries are met in the order a Map of them would give; values are doubles,
+ * as a Map's were, so every sum is the same. A Map of numbers costs about twice as much an entry
+ * (its entries, and a heap number for each value that is not a small integer).
+ */
+class Centroid {
+  keys: Int32Array;
+  vals: Float64Array;
+  /** Entry index + 1 by hash slot (0: empty); twice the entries' capacity. */
+  slots: Int32Array;
+  shift: number;
+  n = 0;
+
+  constructor(capacity: number) {
+    let c = 8;
+    while (c < capacity) c *= 2;
+    this.keys = new Int32Array(c);
+    this.vals = new Float64Array(c);
+    this.slots = new Int32Array(2 * c);
+    this.shift = 32 - Math.log2(2 * c);
+  }
+
+  /** The entry of term `id`, or -1. */
+  find(id: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = Math.imul(id, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const e = this.slots[h]!;
+      if (e === 0) return -1;
+      if (this.keys[e - 1] === id) return e - 1;
+    }
+  }
+
+  /** Adds an entry for a term not in the table. */
+  push(id: number, w: number): void {
+    if (this.n === this.keys.length) this.grow();
+    const e = this.n++;
+    this.keys[e] = id;
+    this.vals[e] = w;
+    this.place(id, e);
+  }
+
+  private place(id: number, e: number): void {
+    const mask = this.slots.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    while (this.slots[h] !== 0) h = (h + 1) & mask;
+    this.slots[h] = e + 1;
+  }
+
+  private grow(): void {
+    const c = this.keys.length * 2;
+    const keys = new Int32Array(c);
+    keys.set(this.keys);
+    const vals = new Float64Array(c);
+    vals.set(this.vals);
+    this.keys = keys;
+    this.vals = vals;
+    this.slots = new Int32Array(2 * c);
+    this.shift = 32 - Math.log2(2 * c);
+    for (let e = 0; e < this.n; e++) this.place(keys[e]!, e);
+  }
+}
+
 const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
 const NO_IDS = EMPTY.ids;
 const NO_WEIGHTS = EMPTY.w;
@@ -314,6 +378,8 @@ export class StoryClusterer {
   private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
+  /** The family of each term. */
+  private fam: Uint8Array = new Uint8Array(1024);
   /** Story frequencies: how many stories hold the term (storyIdf). */
   private sf: Int32Array = new Int32Array(1024);
   private storiesMade = 0;
@@ -724,6 +790,9 @@ export class StoryClusterer {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
+        const fam = new Uint8Array(this.df.length);
+        fam.set(this.fam);
+        this.fam = fam;
         const sf = new Int32Array(this.df.length);
         sf.set(this.sf);
         this.sf = sf;
@@ -748,6 +817,7 @@ export class StoryClusterer {
         }
       }
       this.keyOf[id] = k;
+      this.fam[id] = f;
       // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
       if (f === F_ENT || f === F_WORDS) {
         const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
@@ -1121,10 +1191,10 @@ export class StoryClusterer {
       if (single) {
         dot = dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
       } else {
-        const m = s.sum![f]!;
+        const m = s.sum!;
         for (let i = x0; i < x1; i++) {
-          const v = m.get(xi[i]!);
-          if (v !== undefined) dot += xw[i]! * v;
+          const e = m.find(xi[i]!);
+          if (e >= 0) dot += xw[i]! * m.vals[e]!;
         }
         dot /= Math.sqrt(s.norm2[f]!) || 1;
       }
@@ -1185,11 +1255,11 @@ export class StoryClusterer {
   private dotStory(xi: Int32Array, xw: Float32Array, x0: number, x1: number, s: Story, f: number, single: ItemState | null): number {
     if (x0 === x1 || !s.has[f]) return 0;
     if (single) return dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
-    const m = s.sum![f]!;
+    const m = s.sum!;
     let dot = 0;
     for (let i = x0; i < x1; i++) {
-      const v = m.get(xi[i]!);
-      if (v !== undefined) dot += xw[i]! * v;
+      const e = m.find(xi[i]!);
+      if (e >= 0) dot += xw[i]! * m.vals[e]!;
     }
     return dot / (Math.sqrt(s.norm2[f]!) || 1);
   }
@@ -1312,8 +1382,14 @@ export class StoryClusterer {
     return g + (1 - g) * Math.min(1, ent / this.options.gateFull);
   }
 
+  /** A story's centroid in family f as a Map, its entries in the order they came (storySimilarity: bridges and merges only). */
   private centroidMap(s: Story, f: number): Map<number, number> {
-    if (s.sum) return s.sum[f]!;
+    if (s.sum) {
+      const c = s.sum;
+      const m = new Map<number, number>();
+      for (let e = 0; e < c.n; e++) if (this.fam[c.keys[e]!] === f) m.set(c.keys[e]!, c.vals[e]!);
+      return m;
+    }
     const v = this.itemsById.get(s.items[0]!)!;
     const m = new Map<number, number>();
     for (let i = fStart(v, f); i < fEnd(v, f); i++) m.set(v.ids[i]!, v.w[i]!);
@@ -1388,12 +1464,9 @@ export class StoryClusterer {
     if (s.sum === null) {
       // Second item: the story gets centroid maps, starting from its first item's vector.
       const first = this.itemsById.get(s.items[0]!)!;
-      s.sum = [];
-      for (let f = 0; f < FAMILIES; f++) {
-        const m = new Map<number, number>();
-        for (let i = fStart(first, f); i < fEnd(first, f); i++) m.set(first.ids[i]!, first.w[i]!);
-        s.sum.push(m);
-      }
+      const c = new Centroid(first.e3 + state.e3);
+      for (let i = 0; i < first.e3; i++) c.push(first.ids[i]!, first.w[i]!);
+      s.sum = c;
     }
     const textKeys = this.textKeys(state);
     const nText = this.textKeyCount;
@@ -1401,19 +1474,20 @@ export class StoryClusterer {
       const a = fStart(state, f);
       const b = fEnd(state, f);
       if (a === b) continue;
-      const m = s.sum[f]!;
+      const m: Centroid = s.sum;
       let n2 = s.norm2[f]!;
       for (let i = a; i < b; i++) {
         const id = state.ids[i]!;
         const w = state.w[i]!;
-        const old = m.get(id);
-        if (old === undefined) {
-          m.set(id, w);
+        const e = m.find(id);
+        if (e < 0) {
+          m.push(id, w);
           n2 += w * w;
           this.sf[id]!++;
           if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
-          m.set(id, old + w);
+          const old = m.vals[e]!;
+          m.vals[e] = old + w;
           n2 += 2 * old * w + w * w;
         }
       }
@@ -1543,9 +1617,12 @@ export class StoryClusterer {
       const a = fStart(it, f);
       const b = fEnd(it, f);
       if (a === b) continue;
-      const m = s.sum[f]!;
+      const m = s.sum;
       let dot = 0;
-      for (let i = a; i < b; i++) dot += it.w[i]! * (m.get(it.ids[i]!) ?? 0);
+      for (let i = a; i < b; i++) {
+        const e = m.find(it.ids[i]!);
+        dot += it.w[i]! * (e >= 0 ? m.vals[e]! : 0);
+      }
       total += (w * dot) / (Math.sqrt(s.norm2[f]!) || 1);
     }
     return total / 2;
