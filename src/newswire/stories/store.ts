@@ -314,6 +314,40 @@ export function rankScore(day: { outlets: number; left: number; center: number; 
   return Math.log2(1 + day.outlets) * (1 + 0.5 * spread) * (0.6 + 0.4 * recency) * (1 + 0.5 * growth);
 }
 
+/** One story's day figures, per outlet, as they follow from its row alone (not from the clock or the leans). */
+type OutletDay = [outlet: number, items: number, notBefore: boolean | null, first: number, last: number];
+
+interface RankEntry {
+  /** The row version the entry was computed from (the row's xmin): the row's content determines the entry. */
+  version: string;
+  story: WireStory;
+  outlets: OutletDay[];
+  computed: number;
+  seen: number;
+}
+
+/**
+ * The ranking's per-story figures, per database handle and day range, each keyed by its story row's
+ * version (decision 0076). A story row's version (xmin, the transaction that wrote it) changes with every
+ * write to the row, whoever makes it (the live wire, an editor's pin, hide, merge, split or rename, a
+ * settings change recomputing the blindspot, a recount), and a committed row version is written by one
+ * transaction; so an entry whose version is still the row's is what the statement would compute for it
+ * again, on this server or any other. What moves with the clock (recency, "new in the last 6 hours") and
+ * the outlets' leans are applied at every request, never cached.
+ */
+const rankCaches = new WeakMap<Db, Map<string, { used: number; entries: Map<number, RankEntry> }>>();
+/** An entry is recomputed after this long whatever its version says (xmin is 32 bits and wraps). */
+const RANK_ENTRY_MAX_AGE = 10 * 60_000;
+/** ... and dropped when it has not been a candidate for this long. */
+const RANK_ENTRY_UNSEEN = 2 * 60_000;
+/** Day ranges kept per database handle (today and yesterday are the usual two). */
+const RANK_RANGES = 8;
+
+/** Forgets the ranking's cached figures for `db` (a bench's cold run; never needed for correctness). */
+export function forgetRankings(db: Db): void {
+  rankCaches.delete(db);
+}
+
 /** The day's biggest stories, ranked: pinned first, then by rankScore; hidden ones left out. */
 export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promise<RankedStory[]> {
   const timeZone = opts.timeZone ?? (await publicationZone(db));
@@ -322,68 +356,115 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const { start, end } = dayRange(date, timeZone);
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
   const ref = Math.min(now.getTime(), end.getTime());
+  const since = ref - 6 * HOUR;
+  // The figures already computed for this day range, by story, as they stand now (a concurrent request
+  // may replace or drop entries of the shared map; this one uses what it sent as known).
+  const wall = Date.now();
+  let ranges = rankCaches.get(db);
+  if (!ranges) rankCaches.set(db, (ranges = new Map()));
+  const rangeKey = `${start.toISOString()}/${end.toISOString()}`;
+  let range = ranges.get(rangeKey);
+  if (!range) {
+    ranges.set(rangeKey, (range = { used: wall, entries: new Map() }));
+    if (ranges.size > RANK_RANGES) {
+      const oldest = [...ranges].sort((a, b) => a[1].used - b[1].used)[0]!;
+      ranges.delete(oldest[0]);
+    }
+  }
+  range.used = wall;
+  const known = new Map<number, RankEntry>();
+  for (const [id, e] of range.entries) {
+    if (wall - e.computed > RANK_ENTRY_MAX_AGE || wall - e.seen > RANK_ENTRY_UNSEEN) range.entries.delete(id);
+    else known.set(id, e);
+  }
+  const knownKeys: string[] = [];
+  const knownOutlets = new Set<number>();
+  for (const [id, e] of known) {
+    knownKeys.push(`${id}:${e.version}`);
+    for (const o of e.outlets) knownOutlets.add(o[0]);
+  }
   // One statement, and no lookup per candidate (decision 0062). The candidates come off
   // wire_stories_rank (migration 052) in its order, so the scan stops at the CANDIDATES-th story of the
-  // day instead of reading every story of the day. Their items are read from their own rows
-  // (item_published, item_outlet_ids: migration 055, in published order), not looked up in wire_items:
-  // the day's items are the slice between two binary searches (width_bucket) of the times, grouped by
-  // (story, outlet); an outlet is new in the last 6 hours when it has no item on the story before the
-  // day and its first that day is in the 6 hours before `ref`. The leans of those outlets come with
-  // them (read live: a deleted outlet's items drop out, as they did from wire_items). Three JSON values
-  // and no join between them, so no plan, however the planner misjudges the sizes (a database not
-  // analysed yet), can multiply their rows; and one JSON value parses in a fraction of the time of 400
-  // rows of 17 columns.
-  const got = await db.one<{ stories: any[] | null; so: Array<[number, number, number, boolean, string]> | null; leans: Record<string, string> | null }>(
+  // day instead of reading every story of the day; each with its row's version. Only the candidates
+  // whose version is not among the known ones (decision 0076) are read in full: their items from their
+  // own rows (item_published, item_outlet_ids: migration 055, in published order), not looked up in
+  // wire_items: the day's items are the slice between two binary searches (width_bucket) of the times,
+  // grouped by (story, outlet), with whether the outlet has an item on the story before the day and its
+  // first and last item that day. The leans of the outlets of every candidate come with them (read
+  // live: a deleted outlet's items drop out, as they did from wire_items). JSON values and no join
+  // between them, so no plan, however the planner misjudges the sizes (a database not analysed yet),
+  // can multiply their rows; and one JSON value parses in a fraction of the time of 400 rows of 17
+  // columns. `tx`: whether this statement runs in a transaction that has written (its own rows'
+  // versions may change again before it commits, so nothing it reads is kept).
+  const got = await db.one<{ cand: Array<[number, string]> | null; stories: any[] | null; so: Array<[number, number, number, boolean | null, string, string]> | null; leans: Record<string, string> | null; tx: boolean }>(
     `WITH c AS MATERIALIZED (
-       SELECT ${STORY_COLS}, s.item_published AS ts, s.item_outlet_ids AS os, b.lo, b.hi, s.item_outlet_ids[1:b.lo] AS before
+       SELECT s.id, s.xmin::text AS v FROM wire_stories s
+        WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
+        ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
+     n AS MATERIALIZED (
+       SELECT ${STORY_COLS}, s.xmin::text AS v, s.item_published AS ts, s.item_outlet_ids AS os, b.lo, b.hi, s.item_outlet_ids[1:b.lo] AS before
          FROM wire_stories s
          CROSS JOIN LATERAL (SELECT width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) AS lo,
                                     width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) AS hi) b
-        WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
-        ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
+        WHERE s.id = ANY(ARRAY(SELECT c.id FROM c WHERE NOT ((c.id::text || ':' || c.v) = ANY($3::text[]))))),
      so AS MATERIALIZED (
-       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AND min(u.t) >= $3 AS fresh, max(u.t) AS last
-         FROM c CROSS JOIN LATERAL unnest(c.ts[c.lo + 1:c.hi], c.os[c.lo + 1:c.hi]) AS u(t, oid)
-        GROUP BY c.id, u.oid)
-     SELECT (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')} FROM c) x) AS stories,
-            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.fresh, so.last)) FROM so) AS so,
-            (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY(ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans`,
-    [start, end, new Date(ref - 6 * HOUR)],
+       SELECT n.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(n.before))) AS nb, min(u.t) AS first, max(u.t) AS last
+         FROM n CROSS JOIN LATERAL unnest(n.ts[n.lo + 1:n.hi], n.os[n.lo + 1:n.hi]) AS u(t, oid)
+        GROUP BY n.id, u.oid)
+     SELECT (SELECT json_agg(json_build_array(c.id, c.v)) FROM c) AS cand,
+            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'n.')}, n.v FROM n) x) AS stories,
+            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.nb, so.first, so.last)) FROM so) AS so,
+            (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans,
+            pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
+    [start, end, knownKeys, [...knownOutlets]],
   );
+  // The entries of the candidates read in full.
+  const fresh = new Map<number, RankEntry>();
+  for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), story: toStory(r), outlets: [], computed: wall, seen: wall });
+  for (const [storyIdOf, outlet, n, nb, first, last] of got?.so ?? []) fresh.get(Number(storyIdOf))?.outlets.push([Number(outlet), Number(n), nb, Date.parse(first), Date.parse(last)]);
+  const keep = !got?.tx;
   // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
-  // the outlets new to it in the last 6 hours, its last item that day.
+  // the outlets new to it in the last 6 hours (none before the day, the first that day at or after
+  // `since`), its last item that day.
   const leans = got?.leans ?? {};
-  const days = new Map<number, { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: number }>();
-  for (const [storyIdOf, outlet, n, fresh, last] of got?.so ?? []) {
-    const lean = leans[String(outlet)];
-    if (lean === undefined) continue;
-    const id = Number(storyIdOf);
-    let d = days.get(id);
-    if (!d) days.set(id, (d = { items: 0, outlets: 0, left: 0, center: 0, right: 0, new_outlets_6h: 0, last: -Infinity }));
-    d.items += Number(n);
-    d.outlets++;
-    const side = sideOf(lean);
-    if (side) d[side]++;
-    if (fresh) d.new_outlets_6h++;
-    d.last = Math.max(d.last, Date.parse(last));
-  }
   const ranked = [];
-  for (const r of got?.stories ?? []) {
-    const f = days.get(Number(r.id));
-    if (!f) continue;
-    const day = { items: f.items, outlets: f.outlets, left: f.left, center: f.center, right: f.right, new_outlets_6h: f.new_outlets_6h, last: new Date(f.last).toISOString() };
-    ranked.push({ r, id: Number(r.id), pinned: Boolean(r.pinned), hidden: Boolean(r.hidden), last: f.last, score: Math.round(rankScore({ ...day, last: f.last }, ref) * 1e6) / 1e6, day });
+  for (const [idOf, version] of got?.cand ?? []) {
+    const id = Number(idOf);
+    let e = fresh.get(id);
+    if (e) {
+      if (keep) range.entries.set(id, e);
+    } else {
+      e = known.get(id);
+      if (!e || e.version !== String(version)) throw new Error(`the ranking has no figures for story ${id}`);
+      e.seen = wall;
+    }
+    let items = 0, outlets = 0, left = 0, center = 0, right = 0, new6 = 0, last = -Infinity;
+    for (const [outlet, n, nb, first, lastOf] of e.outlets) {
+      const lean = leans[String(outlet)];
+      if (lean === undefined) continue;
+      items += n;
+      outlets++;
+      const side = sideOf(lean);
+      if (side === 'left') left++;
+      else if (side === 'center') center++;
+      else if (side === 'right') right++;
+      if (nb && first >= since) new6++;
+      if (lastOf > last) last = lastOf;
+    }
+    if (!outlets) continue;
+    const day = { items, outlets, left, center, right, new_outlets_6h: new6, last: new Date(last).toISOString() };
+    ranked.push({ story: e.story, id, last, score: Math.round(rankScore({ ...day, last }, ref) * 1e6) / 1e6, day });
   }
   ranked.sort(
     (a, b) =>
-      Number(a.hidden) - Number(b.hidden) ||
-      Number(b.pinned) - Number(a.pinned) ||
+      Number(a.story.hidden) - Number(b.story.hidden) ||
+      Number(b.story.pinned) - Number(a.story.pinned) ||
       b.score - a.score ||
       b.day.outlets - a.day.outlets ||
       b.last - a.last ||
       a.id - b.id,
   );
-  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...toStory(x.r), rank: i + 1, score: x.score, day: x.day }));
+  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...x.story, rank: i + 1, score: x.score, day: x.day }));
 }
 
 /**
