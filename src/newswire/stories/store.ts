@@ -335,7 +335,7 @@ interface RankEntry {
  * again, on this server or any other. What moves with the clock (recency, "new in the last 6 hours") and
  * the outlets' leans are applied at every request, never cached.
  */
-const rankCaches = new WeakMap<Db, Map<string, { used: number; entries: Map<number, RankEntry> }>>();
+const rankCaches = new WeakMap<Db, { ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
 /** An entry is recomputed after this long whatever its version says (xmin is 32 bits and wraps). */
 const RANK_ENTRY_MAX_AGE = 10 * 60_000;
 /** ... and dropped when it has not been a candidate for this long. */
@@ -346,6 +346,11 @@ const RANK_RANGES = 8;
 /** Forgets the ranking's cached figures for `db` (a bench's cold run; never needed for correctness). */
 export function forgetRankings(db: Db): void {
   rankCaches.delete(db);
+}
+
+/** What the last ranking on `db` read: its candidates, and how many of them it read in full (the rest were cached). */
+export function lastRankingRead(db: Db): { candidates: number; read: number } | null {
+  return rankCaches.get(db)?.last ?? null;
 }
 
 /** The day's biggest stories, ranked: pinned first, then by rankScore; hidden ones left out. */
@@ -360,8 +365,9 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // The figures already computed for this day range, by story, as they stand now (a concurrent request
   // may replace or drop entries of the shared map; this one uses what it sent as known).
   const wall = Date.now();
-  let ranges = rankCaches.get(db);
-  if (!ranges) rankCaches.set(db, (ranges = new Map()));
+  let cache = rankCaches.get(db);
+  if (!cache) rankCaches.set(db, (cache = { ranges: new Map(), last: null }));
+  const ranges = cache.ranges;
   const rangeKey = `${start.toISOString()}/${end.toISOString()}`;
   let range = ranges.get(rangeKey);
   if (!range) {
@@ -423,6 +429,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), story: toStory(r), outlets: [], computed: wall, seen: wall });
   for (const [storyIdOf, outlet, n, nb, first, last] of got?.so ?? []) fresh.get(Number(storyIdOf))?.outlets.push([Number(outlet), Number(n), nb, Date.parse(first), Date.parse(last)]);
   const keep = !got?.tx;
+  cache.last = { candidates: got?.cand?.length ?? 0, read: fresh.size };
   // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
   // the outlets new to it in the last 6 hours (none before the day, the first that day at or after
   // `since`), its last item that day.
@@ -522,17 +529,34 @@ export interface StoryOutlet {
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
-  // One JSON value: the outlets in name order, and the stories whose outlet list is missing.
-  const got = await db.one<{ outlets: Array<{ story_id: number; id: number; slug: string; name: string; lean: Lean }> | null; missing: number[] | null }>(
-    `SELECT (SELECT json_agg(x ORDER BY x.name, x.id) FROM (
-               SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid) JOIN wire_outlets o ON o.id = u.oid
-                WHERE s.id = ANY($1::bigint[])) x) AS outlets,
-            (SELECT json_agg(s.id) FROM wire_stories s WHERE s.id = ANY($1::bigint[]) AND s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0) AS missing`,
+  // One statement, two JSON values with no join between them (decision 0076): each story's stored outlet
+  // ids, and those outlets in (name, id) order, as the database's collation sorts them; each story's
+  // outlets are put in that order here, which is the order the join sorted by before. A deleted outlet
+  // (none should be left in a story's ids) is left out, as the join left it out.
+  const got = await db.one<{ stories: Array<[number, number[], boolean]> | null; outlets: Array<[number, string, string, Lean]> | null }>(
+    `WITH s AS MATERIALIZED (SELECT s.id, s.outlet_ids, s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 AS missing FROM wire_stories s WHERE s.id = ANY($1::bigint[]))
+     SELECT (SELECT json_agg(json_build_array(s.id, s.outlet_ids, s.missing)) FROM s) AS stories,
+            (SELECT json_agg(json_build_array(o.id, o.slug, o.name, o.lean) ORDER BY o.name, o.id) FROM wire_outlets o
+              WHERE o.id = ANY(ARRAY(SELECT DISTINCT u.oid FROM s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid)))) AS outlets`,
     [ids],
   );
-  for (const r of got?.outlets ?? []) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  const order = new Map<number, { at: number; outlet: StoryOutlet }>();
+  for (const [at, [id, slug, name, lean]] of (got?.outlets ?? []).entries()) order.set(Number(id), { at, outlet: { id: Number(id), slug, name, lean, side: sideOf(lean) } });
+  const missingIds: number[] = [];
+  for (const [id, oids, missing] of got?.stories ?? []) {
+    if (missing) missingIds.push(Number(id));
+    const list = out.get(Number(id));
+    if (!list) continue;
+    const known = [];
+    for (const oid of oids) {
+      const o = order.get(Number(oid));
+      if (o) known.push(o);
+    }
+    known.sort((a, b) => a.at - b.at);
+    for (const o of known) list.push({ ...o.outlet });
+  }
   // A story whose items were written without a recount (none should be): read its items.
-  const missing = (got?.missing ?? []).map(Number);
+  const missing = missingIds;
   if (missing.length) {
     for (const id of missing) out.set(id, []);
     const more = await db.query(
