@@ -12,7 +12,7 @@ import { openTestDb } from './helpers/db.ts';
 import { createOutlet, deleteOutlet, getOutlet, updateOutlet } from '../src/newswire/outlets.ts';
 import { clusterPending, itemRestamped, mergeStoryRows, recountStories, type LiveDeps } from '../src/newswire/stories/live.ts';
 import { hideStory, mergeStories, pinStory, renameStory } from '../src/newswire/stories/decisions.ts';
-import { dayRange, defaultStorySettings, forgetRankings, lastRankingRead, listStories, setStorySettings, storyOutlets, type RankedStory } from '../src/newswire/stories/store.ts';
+import { dayRange, defaultStorySettings, forgetRankings, lastRankingRead, listStories, rankingCacheClock, setStorySettings, storyOutlets, type RankedStory } from '../src/newswire/stories/store.ts';
 import { createLog } from '../src/platform/log.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { createRuntime } from '../src/platform/runtime.ts';
@@ -295,6 +295,27 @@ test('the cached ranking is the straightforward one after a new item, a pin, a h
   const story = (await db.one<{ story_id: string }>(`SELECT story_id FROM wire_items WHERE guid = 'rank:live:1'`))!.story_id;
   assert.ok(liveRead >= 1 && (await ranked()).some((s) => s.id === Number(story)), `the item's story is ranked and was read again (${liveRead})`);
   assert.ok(candidates > 3 * Math.max(liveRead, readAfterSettings), 'each write read a few stories, not the whole candidate list');
+
+  // Entries are renewed after 5 minutes, 40 a request, and never used after 10 (xmin wraps).
+  const wall = rankingCacheClock.now;
+  const once = async (what: string): Promise<number> => {
+    const opts = { date, timeZone, now, includeHidden: true, limit: 500 };
+    assert.deepEqual(await listStories(db, opts), await referenceRanking(db, opts), what);
+    return lastRankingRead(db)!.read;
+  };
+  try {
+    const at = Date.now();
+    rankingCacheClock.now = () => at + 6 * 60_000;
+    // (Up to 40: the oldest entries include stories that are no longer candidates, the one merged away.)
+    const renewed = await once('6 minutes on');
+    assert.ok(renewed >= 30 && renewed <= 40, `6 minutes on: up to 40 of the oldest entries read again (${renewed})`);
+    rankingCacheClock.now = () => at + 11 * 60_000;
+    const stale = await once('11 minutes on');
+    assert.ok(stale >= candidates - 40 && stale < candidates, `the entries not renewed are read again (${stale} of ${candidates})`);
+    assert.equal(await once('11 minutes on, again'), 0);
+  } finally {
+    rankingCacheClock.now = wall;
+  }
 });
 
 test('storyOutlets gives each story its outlets by name, as the join over its stored outlets does', T, async () => {

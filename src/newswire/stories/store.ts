@@ -336,10 +336,17 @@ interface RankEntry {
  * the outlets' leans are applied at every request, never cached.
  */
 const rankCaches = new WeakMap<Db, { ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
-/** An entry is recomputed after this long whatever its version says (xmin is 32 bits and wraps). */
+/**
+ * An entry is not used after this long whatever its version says: xmin is 32 bits and wraps, so a row
+ * version is told apart from one written 2^32 transactions later only by the time between them.
+ * Entries are renewed before that, a few a request, so that they do not all expire in one request.
+ */
 const RANK_ENTRY_MAX_AGE = 10 * 60_000;
-/** ... and dropped when it has not been a candidate for this long. */
-const RANK_ENTRY_UNSEEN = 2 * 60_000;
+/** Entries older than this are read again, at most RANK_RENEW of them a request (the oldest first). */
+const RANK_ENTRY_RENEW_AGE = RANK_ENTRY_MAX_AGE / 2;
+const RANK_RENEW = 40;
+/** The wall clock the entries' ages are measured by (a test moves it). */
+export const rankingCacheClock = { now: (): number => Date.now() };
 /** Day ranges kept per database handle (today and yesterday are the usual two). */
 const RANK_RANGES = 8;
 
@@ -364,7 +371,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const since = ref - 6 * HOUR;
   // The figures already computed for this day range, by story, as they stand now (a concurrent request
   // may replace or drop entries of the shared map; this one uses what it sent as known).
-  const wall = Date.now();
+  const wall = rankingCacheClock.now();
   let cache = rankCaches.get(db);
   if (!cache) rankCaches.set(db, (cache = { ranges: new Map(), last: null }));
   const ranges = cache.ranges;
@@ -379,10 +386,14 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   }
   range.used = wall;
   const known = new Map<number, RankEntry>();
+  const renew: Array<[number, RankEntry]> = [];
   for (const [id, e] of range.entries) {
-    if (wall - e.computed > RANK_ENTRY_MAX_AGE || wall - e.seen > RANK_ENTRY_UNSEEN) range.entries.delete(id);
+    if (wall - e.computed > RANK_ENTRY_MAX_AGE || wall - e.seen > RANK_ENTRY_MAX_AGE) range.entries.delete(id);
+    else if (wall - e.computed > RANK_ENTRY_RENEW_AGE) renew.push([id, e]);
     else known.set(id, e);
   }
+  renew.sort((a, b) => a[1].computed - b[1].computed);
+  for (const [id, e] of renew.slice(RANK_RENEW)) known.set(id, e);
   const knownKeys: string[] = [];
   const knownOutlets = new Set<number>();
   for (const [id, e] of known) {
