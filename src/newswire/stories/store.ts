@@ -320,7 +320,9 @@ type OutletDay = [outlet: number, items: number, notBefore: boolean | null, firs
 interface RankEntry {
   /** The row version the entry was computed from (the row's xmin): the row's content determines the entry. */
   version: string;
-  story: WireStory;
+  /** The row as the statement gave it; made a WireStory when first ranked among the returned ones. */
+  row: any;
+  story?: WireStory;
   outlets: OutletDay[];
   computed: number;
   seen: number;
@@ -415,21 +417,22 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // versions may change again before it commits, so nothing it reads is kept).
   const got = await db.one<{ cand: Array<[number, string]> | null; stories: any[] | null; so: Array<[number, number, number, boolean | null, string, string]> | null; leans: Record<string, string> | null; tx: boolean }>(
     `WITH c AS MATERIALIZED (
-       SELECT s.id, s.xmin::text AS v FROM wire_stories s
+       SELECT ${STORY_COLS}, s.xmin::text AS v, k.known, b.lo, b.hi,
+              CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
+              CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
+         FROM wire_stories s
+         CROSS JOIN LATERAL (SELECT (s.id::text || ':' || s.xmin::text) = ANY($3::text[]) AS known) k
+         CROSS JOIN LATERAL (SELECT CASE WHEN NOT k.known THEN width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) END AS lo,
+                                    CASE WHEN NOT k.known THEN width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) END AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
-     n AS MATERIALIZED (
-       SELECT ${STORY_COLS}, s.xmin::text AS v, s.item_published AS ts, s.item_outlet_ids AS os, b.lo, b.hi, s.item_outlet_ids[1:b.lo] AS before
-         FROM wire_stories s
-         CROSS JOIN LATERAL (SELECT width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) AS lo,
-                                    width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) AS hi) b
-        WHERE s.id = ANY(ARRAY(SELECT c.id FROM c WHERE NOT ((c.id::text || ':' || c.v) = ANY($3::text[]))))),
      so AS MATERIALIZED (
-       SELECT n.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(n.before))) AS nb, min(u.t) AS first, max(u.t) AS last
-         FROM n CROSS JOIN LATERAL unnest(n.ts[n.lo + 1:n.hi], n.os[n.lo + 1:n.hi]) AS u(t, oid)
-        GROUP BY n.id, u.oid)
+       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AS nb, min(u.t) AS first, max(u.t) AS last
+         FROM c CROSS JOIN LATERAL unnest(c.ts[c.lo + 1:c.hi], c.os[c.lo + 1:c.hi]) AS u(t, oid)
+        WHERE NOT c.known
+        GROUP BY c.id, u.oid)
      SELECT (SELECT json_agg(json_build_array(c.id, c.v)) FROM c) AS cand,
-            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'n.')}, n.v FROM n) x) AS stories,
+            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, c.v FROM c WHERE NOT c.known) x) AS stories,
             (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.nb, so.first, so.last)) FROM so) AS so,
             (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans,
             pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
@@ -437,7 +440,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   );
   // The entries of the candidates read in full.
   const fresh = new Map<number, RankEntry>();
-  for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), story: toStory(r), outlets: [], computed: wall, seen: wall });
+  for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), row: r, outlets: [], computed: wall, seen: wall });
   for (const [storyIdOf, outlet, n, nb, first, last] of got?.so ?? []) fresh.get(Number(storyIdOf))?.outlets.push([Number(outlet), Number(n), nb, Date.parse(first), Date.parse(last)]);
   const keep = !got?.tx;
   cache.last = { candidates: got?.cand?.length ?? 0, read: fresh.size };
@@ -471,18 +474,18 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
     }
     if (!outlets) continue;
     const day = { items, outlets, left, center, right, new_outlets_6h: new6, last: new Date(last).toISOString() };
-    ranked.push({ story: e.story, id, last, score: Math.round(rankScore({ ...day, last }, ref) * 1e6) / 1e6, day });
+    ranked.push({ e, id, last, pinned: Boolean(e.row.pinned), hidden: Boolean(e.row.hidden), score: Math.round(rankScore({ ...day, last }, ref) * 1e6) / 1e6, day });
   }
   ranked.sort(
     (a, b) =>
-      Number(a.story.hidden) - Number(b.story.hidden) ||
-      Number(b.story.pinned) - Number(a.story.pinned) ||
+      Number(a.hidden) - Number(b.hidden) ||
+      Number(b.pinned) - Number(a.pinned) ||
       b.score - a.score ||
       b.day.outlets - a.day.outlets ||
       b.last - a.last ||
       a.id - b.id,
   );
-  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...x.story, rank: i + 1, score: x.score, day: x.day }));
+  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...(x.e.story ??= toStory(x.e.row)), rank: i + 1, score: x.score, day: x.day }));
 }
 
 /**
