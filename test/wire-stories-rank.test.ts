@@ -203,6 +203,11 @@ test('the cached ranking is the straightforward one after a new item, a pin, a h
         assert.deepEqual(got, await referenceRanking(on, opts), `${what} (hidden ${includeHidden}, limit ${limit})`);
       }
     }
+    // With the outlets (the API list): the same ranking, and each story's outlets as storyOutlets gives them.
+    const withOutlets = await listStories(on, { date, timeZone, now, limit: 60, outlets: true });
+    const outletsOf = await storyOutlets(on, withOutlets.map((s) => s.id));
+    assert.deepEqual(withOutlets.map((s) => s.outlets), withOutlets.map((s) => outletsOf.get(s.id)), `${what}: the outlets`);
+    assert.deepEqual(withOutlets.map(({ outlets: _, ...s }) => s), await referenceRanking(on, { date, timeZone, now, limit: 60 }), `${what}: the ranking with the outlets`);
     return read;
   };
   const ranked = () => listStories(db, { date, timeZone, now, includeHidden: true, limit: 500 });
@@ -333,6 +338,16 @@ test('storyOutlets gives each story its outlets by name, as the join over its st
   got.delete(999_999_999);
   assert.deepEqual(got, want);
   assert.ok([...got.values()].some((list) => list.length >= 5), 'stories with several outlets compared');
+  // A story whose outlet ids were never stored (written without a recount): its outlets from its items,
+  // with the ranking's outlets too.
+  const opts = { date: '2026-11-22', timeZone: 'UTC', now: new Date(Date.parse('2026-11-22T18:00:00Z')), limit: 20, outlets: true };
+  const top = (await listStories(db, opts))[0]!;
+  await db.query(`UPDATE wire_stories SET outlet_ids = '{}' WHERE id = $1`, [top.id]);
+  const again = (await listStories(db, opts)).find((s) => s.id === top.id)!;
+  assert.ok(top.outlets!.length > 0);
+  assert.deepEqual(again.outlets, top.outlets, 'the same outlets, read from the items');
+  assert.deepEqual((await storyOutlets(db, [top.id])).get(top.id), top.outlets);
+  await recountStories(db, [top.id], defaultStorySettings);
 });
 
 test('a story\'s stored items are its items, in published order (ties by outlet), after every write', T, async () => {

@@ -70,6 +70,8 @@ export interface RankedStory extends WireStory {
   score: number;
   /** The day's figures the rank was computed from. */
   day: { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: string };
+  /** The story's outlets by name, as storyOutlets gives them: only when asked for (`outlets: true`). */
+  outlets?: StoryOutlet[];
 }
 
 /** The lean group of an outlet's lean: left = left + lean-left, center, right = lean-right + right. */
@@ -288,6 +290,8 @@ export interface ListStoriesOptions {
   /** Include hidden stories (ranked after the others, for the newsroom to unhide). */
   includeHidden?: boolean;
   now?: Date;
+  /** Each returned story's outlets as well (as storyOutlets gives them), read in the same statement. */
+  outlets?: boolean;
 }
 
 async function publicationZone(db: Db): Promise<string> {
@@ -401,6 +405,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   for (const [id, e] of known) {
     knownKeys.push(`${id}:${e.version}`);
     for (const o of e.outlets) knownOutlets.add(o[0]);
+    if (opts.outlets) for (const o of e.row.oids ?? []) knownOutlets.add(Number(o));
   }
   // One statement, and no lookup per candidate (decision 0062). The candidates come off
   // wire_stories_rank (migration 052) in its order, so the scan stops at the CANDIDATES-th story of the
@@ -415,9 +420,17 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // can multiply their rows; and one JSON value parses in a fraction of the time of 400 rows of 17
   // columns. `tx`: whether this statement runs in a transaction that has written (its own rows'
   // versions may change again before it commits, so nothing it reads is kept).
-  const got = await db.one<{ cand: Array<[number, string]> | null; stories: any[] | null; so: Array<[number, number, number, boolean | null, string, string]> | null; leans: Record<string, string> | null; tx: boolean }>(
+  const got = await db.one<{
+    cand: Array<[number, string]> | null;
+    stories: any[] | null;
+    so: Array<[number, number, number, boolean | null, string, string]> | null;
+    leans: Record<string, string> | null;
+    named: Array<[number, Lean, string, string]> | null;
+    tx: boolean;
+  }>(
     `WITH c AS MATERIALIZED (
        SELECT ${STORY_COLS}, s.xmin::text AS v, k.known, b.lo, b.hi,
+              CASE WHEN NOT k.known THEN s.outlet_ids END AS oids, CASE WHEN NOT k.known THEN s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 END AS no_oids,
               CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
               CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
          FROM wire_stories s
@@ -432,9 +445,14 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
         WHERE NOT c.known
         GROUP BY c.id, u.oid)
      SELECT (SELECT json_agg(json_build_array(c.id, c.v)) FROM c) AS cand,
-            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, c.v FROM c WHERE NOT c.known) x) AS stories,
+            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, c.v, c.oids, c.no_oids FROM c WHERE NOT c.known) x) AS stories,
             (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.nb, so.first, so.last)) FROM so) AS so,
-            (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans,
+            ${
+              opts.outlets
+                ? `NULL AS leans, (SELECT json_agg(json_build_array(o.id, o.lean, o.slug, o.name) ORDER BY o.name, o.id) FROM wire_outlets o
+                    WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so) || ARRAY(SELECT DISTINCT u.oid FROM c CROSS JOIN LATERAL unnest(c.oids) AS u(oid)))) AS named,`
+                : `(SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans, NULL AS named,`
+            }
             pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
     [start, end, knownKeys, [...knownOutlets]],
   );
@@ -447,7 +465,14 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
   // the outlets new to it in the last 6 hours (none before the day, the first that day at or after
   // `since`), its last item that day.
-  const leans = got?.leans ?? {};
+  const leans: Record<string, string> = got?.leans ?? {};
+  // With the outlets asked for: every candidate's outlets with their names, in (name, id) order as the
+  // database's collation sorts them (storyOutlets' order).
+  const named = new Map<number, { at: number; outlet: StoryOutlet }>();
+  for (const [at, [id, lean, slug, name]] of (got?.named ?? []).entries()) {
+    leans[String(id)] = lean;
+    named.set(Number(id), { at, outlet: { id: Number(id), slug, name, lean, side: sideOf(lean) } });
+  }
   const ranked = [];
   for (const [idOf, version] of got?.cand ?? []) {
     const id = Number(idOf);
@@ -485,7 +510,27 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
       b.last - a.last ||
       a.id - b.id,
   );
-  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...(x.e.story ??= toStory(x.e.row)), rank: i + 1, score: x.score, day: x.day }));
+  const out = ranked.slice(0, limit).map((x, i): RankedStory => ({ ...(x.e.story ??= toStory(x.e.row)), rank: i + 1, score: x.score, day: x.day }));
+  if (opts.outlets) {
+    const missing: RankedStory[] = [];
+    for (const [i, s] of out.entries()) {
+      const row = ranked[i]!.e.row;
+      if (row.no_oids) missing.push(s);
+      const list = [];
+      for (const oid of row.oids ?? []) {
+        const o = named.get(Number(oid));
+        if (o) list.push(o);
+      }
+      list.sort((a, b) => a.at - b.at);
+      s.outlets = list.map((o) => ({ ...o.outlet }));
+    }
+    // A story whose stored outlet ids are missing (written without a recount; none should be).
+    if (missing.length) {
+      const more = await storyOutlets(db, missing.map((s) => s.id));
+      for (const s of missing) s.outlets = more.get(s.id) ?? [];
+    }
+  }
+  return out;
 }
 
 /**
