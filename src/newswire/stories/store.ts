@@ -434,7 +434,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
               CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
               CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
          FROM wire_stories s
-         CROSS JOIN LATERAL (SELECT (s.id::text || ':' || s.xmin::text) = ANY($3::text[]) AS known) k
+         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[])` : '$3::text[] IS NULL'} AS known) k
          CROSS JOIN LATERAL (SELECT CASE WHEN NOT k.known THEN width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) END AS lo,
                                     CASE WHEN NOT k.known THEN width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) END AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
