@@ -193,6 +193,7 @@ try {
   // Each statement of the live path is timed (by its first words), and the GC pauses of this process
   // are noted, to tell which part of a slow add was the database, the clusterer or the collector.
   const stmt = new Map<string, number[]>();
+  const mergeMoved: number[] = [];
   let timing = false;
   let perAdd = 0;
   const note = (sql: string, ms: number) => {
@@ -224,7 +225,10 @@ try {
     prepared: async (name, types, sql, params) => {
       const a = performance.now();
       try {
-        return await d.prepared(name, types, sql, params);
+        const rows = await d.prepared<any>(name, types, sql, params);
+        // The items a bridge merge moved (what its cost grows with).
+        if (timing && name === 'wire_live_merge') mergeMoved.push(Number(rows[0]?.moved ?? 0));
+        return rows;
       } finally {
         note(`prepared ${name}`, performance.now() - a);
       }
@@ -328,6 +332,7 @@ try {
     const sorted = [...xs].sort((x, y) => x - y);
     console.log(`    ${String(xs.length).padStart(5)}x  p50 ${quantile(sorted, 0.5).toFixed(2).padStart(5)} ms  p99 ${quantile(sorted, 0.99).toFixed(2).padStart(5)} ms  ${k}`);
   }
+  if (mergeMoved.length) console.log(`  bridge merges: ${mergeMoved.length}, items moved by each: ${[...mergeMoved].sort((x, y) => x - y).join(', ')}`);
   console.log(`  ${BURST} items in one cluster run: ${burstMs.toFixed(0)} ms, ${(burstMs / BURST).toFixed(2)} ms an item`);
   console.log(`  reference, one UPDATE in a transaction: p50 ${quantile(refTimes, 0.5).toFixed(2)} ms, p99 ${r99.toFixed(2)} ms; end-to-end p99 is ${(e99 / r99).toFixed(1)}x it`);
   bench.row({

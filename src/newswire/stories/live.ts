@@ -423,7 +423,7 @@ function outletsByLean(ids: string): string {
  * $3, $4: the blindspot settings. An item someone else gave a story meanwhile is left as it is (and
  * not counted); under the cluster state's row lock there is no such one.
  */
-const BATCH_SQL = `
+export const BATCH_SQL = `
 WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
  st AS (SELECT * FROM json_to_recordset($2::json) AS st(key int, story bigint, title text, words text)),
  fresh AS MATERIALIZED (SELECT st.key, nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id FROM st WHERE st.story IS NULL),
@@ -472,7 +472,7 @@ SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM 
  * order, outlets the union counted by lean group with the leans as they are now, span widened)
  * instead of a recount from the items. $1 survivor, $2 loser, $3, $4 the blindspot settings.
  */
-const MERGE_SQL = `
+export const MERGE_SQL = `
 WITH l AS (SELECT * FROM wire_stories WHERE id = $2),
  mv AS (UPDATE wire_items SET story_id = $1 WHERE story_id = $2 RETURNING id),
  chain AS (UPDATE wire_stories SET merged_into = $1, updated_at = now() WHERE merged_into = $2 RETURNING id),
