@@ -227,7 +227,7 @@ try {
       try {
         const rows = await d.prepared<any>(name, types, sql, params);
         // The bridge merges the batch's statement wrote, and the items they moved (decision 0075).
-        if (timing && name === 'wire_live_batch' && Number(rows[0]?.losers ?? 0) > 0) mergeMoved.push(Number(rows[0]?.merged_items ?? 0));
+        if (timing && name === 'wire_live_batch_merge' && Number(rows[0]?.losers ?? 0) > 0) mergeMoved.push(Number(rows[0]?.merged_items ?? 0));
         return rows;
       } finally {
         note(`prepared ${name}`, performance.now() - a);

@@ -1,15 +1,15 @@
 // The live add's writes (issue #12, decision 0075): the wire items' full-text index is a table of its
 // own (wire_item_search, migration 071) kept by a trigger, which a change of story never writes; and
-// the live batch's one statement (BATCH_SQL) writes the clusterer's bridge merges with the batch,
-// including a chain (a loser whose survivor is itself merged on in the same batch): the merged stories
-// end emptied and marked merged into the story their items went to, the stories merged into them
-// follow, our articles follow, a pin carries over, and the survivor's stored fields are a recount.
+// the live batch's statement for a batch with bridge merges (BATCH_MERGE_SQL) writes them with the
+// batch, a chain too (a loser whose survivor is itself merged on in the same batch): the merged
+// stories end emptied and marked merged into the story their items went to, the stories merged into
+// them follow, our articles follow, a pin carries over, and the survivor's stored fields are a recount.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
 import { createOutlet, deleteOutlet } from '../src/newswire/outlets.ts';
 import { listItems } from '../src/newswire/items.ts';
-import { BATCH_SQL, recountStories } from '../src/newswire/stories/live.ts';
+import { BATCH_MERGE_SQL, recountStories } from '../src/newswire/stories/live.ts';
 import { defaultStorySettings } from '../src/newswire/stories/store.ts';
 
 const db = await openTestDb();
@@ -94,11 +94,11 @@ test('the live batch statement writes a chain of bridge merges with the batch: t
   // The batch: one new item in A, and the clusterer merged C into B and then B into A (so both end in A).
   const x = await item(5, 'X', '2026-11-20T11:00:00Z');
   const run = (lost: Array<{ loser: number; survivor: number }>, into: number) =>
-    db.tx(async (tx) => (await tx.query<any>(BATCH_SQL, [JSON.stringify([{ id: x, key: 1 }]), JSON.stringify([{ key: 1, story: into, title: 'Chain A', words: null }]), s.blindspotMinOutlets, s.blindspotShare, JSON.stringify(lost)]))[0]);
+    db.tx(async (tx) => (await tx.query<any>(BATCH_MERGE_SQL, [JSON.stringify([{ id: x, key: 1 }]), JSON.stringify([{ key: 1, story: into, title: 'Chain A', words: null }]), s.blindspotMinOutlets, s.blindspotShare, JSON.stringify(lost)]))[0]);
   // A survivor that gets none of the batch's items is reported (clusterBatch then refuses the batch).
   await assert.rejects(
     db.tx(async (tx) => {
-      const out = await tx.query<any>(BATCH_SQL, [JSON.stringify([{ id: x, key: 1 }]), JSON.stringify([{ key: 1, story: a, title: 'Chain A', words: null }]), s.blindspotMinOutlets, s.blindspotShare, JSON.stringify([{ loser: c, survivor: b }])]);
+      const out = await tx.query<any>(BATCH_MERGE_SQL, [JSON.stringify([{ id: x, key: 1 }]), JSON.stringify([{ key: 1, story: a, title: 'Chain A', words: null }]), s.blindspotMinOutlets, s.blindspotShare, JSON.stringify([{ loser: c, survivor: b }])]);
       assert.equal(out[0].lost, 1, 'the survivor B was not written');
       throw new Error('rolled back');
     }),

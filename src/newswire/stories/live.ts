@@ -430,45 +430,49 @@ function outletsByLean(ids: string): string {
  * gave a story meanwhile is left as it is (and not counted); under the cluster state's row lock there
  * is no such one.
  */
-export const BATCH_SQL = `
+const when = (on: boolean, sql: string) => (on ? sql : '');
+function batchSql(m: boolean): string {
+  return `
 WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
  st AS (SELECT * FROM json_to_recordset($2::json) AS st(key int, story bigint, title text, words text)),
+${when(m, `
  lm AS (SELECT * FROM json_to_recordset($5::json) AS lm(loser bigint, survivor bigint)),
  lr AS MATERIALIZED (SELECT lm.survivor, l.id, l.slug, l.item_count, l.item_published, l.item_outlet_ids, l.outlet_ids, l.first_seen_at, l.last_updated_at, l.pinned
                        FROM lm JOIN wire_stories l ON l.id = lm.loser AND l.merged_into IS NULL),
  la AS (SELECT lr.survivor, sum(lr.item_count)::int AS n, bool_or(lr.pinned) AS pinned,
                min(lr.first_seen_at) FILTER (WHERE lr.item_count > 0) AS first, max(lr.last_updated_at) FILTER (WHERE lr.item_count > 0) AS last
-          FROM lr GROUP BY lr.survivor),
+          FROM lr GROUP BY lr.survivor),`)}
  fresh AS MATERIALIZED (SELECT st.key, nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id FROM st WHERE st.story IS NULL),
  ids AS MATERIALIZED (SELECT st.key, coalesce(st.story, f.id) AS id, st.story IS NULL AS new, st.title, st.words FROM st LEFT JOIN fresh f ON f.key = st.key),
  moved AS (UPDATE wire_items i SET story_id = ids.id FROM j JOIN ids ON ids.key = j.key
             WHERE i.id = j.id AND i.story_id IS NULL RETURNING i.story_id, i.outlet_id, i.published_at),
+${when(m, `
  mv AS (UPDATE wire_items i SET story_id = lr.survivor FROM lr WHERE i.story_id = lr.id RETURNING i.id),
  chain AS (UPDATE wire_stories c SET merged_into = lr.survivor, updated_at = now() FROM lr WHERE c.merged_into = lr.id RETURNING c.id),
  lz AS (UPDATE wire_stories l SET merged_into = lr.survivor, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}',
                left_count = 0, center_count = 0, right_count = 0, blindspot = NULL, pinned = false, updated_at = now()
           FROM lr WHERE l.id = lr.id RETURNING l.id),
- art AS (UPDATE articles a SET story_key = sv.slug FROM lr JOIN wire_stories sv ON sv.id = lr.survivor WHERE a.story_key = lr.slug RETURNING a.id),
+ art AS (UPDATE articles a SET story_key = sv.slug FROM lr JOIN wire_stories sv ON sv.id = lr.survivor WHERE a.story_key = lr.slug RETURNING a.id),`)}
  add AS (SELECT m.story_id, count(*)::int AS n, min(m.published_at) AS first, max(m.published_at) AS last,
                 array_agg(m.published_at ORDER BY m.published_at, m.outlet_id) AS ts, array_agg(m.outlet_id ORDER BY m.published_at, m.outlet_id) AS os,
                 array_agg(DISTINCT m.outlet_id) AS oids
            FROM moved m GROUP BY m.story_id),
  upd AS (UPDATE wire_stories s SET
-            item_count = s.item_count + a.n + coalesce(la.n, 0),
-            pinned = s.pinned OR coalesce(la.pinned, false),
+            item_count = s.item_count + a.n${when(m, ` + coalesce(la.n, 0),
+            pinned = s.pinned OR coalesce(la.pinned, false)`)},
             (item_published, item_outlet_ids) = (
               SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), s.item_published || a.ts), coalesce(array_agg(u.o ORDER BY u.t, u.o), s.item_outlet_ids || a.os)
-                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)
-                      UNION ALL SELECT x.t, x.o FROM lr CROSS JOIN LATERAL unnest(lr.item_published, lr.item_outlet_ids) AS x(t, o) WHERE lr.survivor = s.id) AS u(t, o)
-               WHERE la.survivor IS NOT NULL OR coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
+                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)${when(m, `
+                      UNION ALL SELECT x.t, x.o FROM lr CROSS JOIN LATERAL unnest(lr.item_published, lr.item_outlet_ids) AS x(t, o) WHERE lr.survivor = s.id`)}) AS u(t, o)
+               WHERE ${when(m, 'la.survivor IS NOT NULL OR ')}coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
             (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
               SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
-                FROM ${outletsByLean(`s.outlet_ids || a.oids || coalesce((SELECT array_agg(x.oid) FROM lr CROSS JOIN LATERAL unnest(lr.outlet_ids) AS x(oid) WHERE lr.survivor = s.id), '{}')`)} q),
-            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first, la.first) ELSE least(a.first, la.first) END,
-            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last, la.last) ELSE greatest(a.last, la.last) END,
+                FROM ${outletsByLean(`s.outlet_ids || a.oids${when(m, ` || coalesce((SELECT array_agg(x.oid) FROM lr CROSS JOIN LATERAL unnest(lr.outlet_ids) AS x(oid) WHERE lr.survivor = s.id), '{}')`)}`)} q),
+            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first${when(m, ', la.first')}) ELSE ${m ? 'least(a.first, la.first)' : 'a.first'} END,
+            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last${when(m, ', la.last')}) ELSE ${m ? 'greatest(a.last, la.last)' : 'a.last'} END,
             title = CASE WHEN s.title_by_editor OR ids.title IS NULL OR ids.title = '' THEN s.title ELSE ids.title END,
             updated_at = now()
-           FROM add a JOIN ids ON ids.id = a.story_id LEFT JOIN la ON la.survivor = a.story_id
+           FROM add a JOIN ids ON ids.id = a.story_id${when(m, ' LEFT JOIN la ON la.survivor = a.story_id')}
           WHERE s.id = a.story_id AND NOT ids.new
           RETURNING s.id, s.slug),
  ins AS (INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at, item_count, item_published, item_outlet_ids,
@@ -480,16 +484,23 @@ WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
           RETURNING id, slug)
 SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM ids JOIN ins ON ins.id = ids.id) AS created,
        (SELECT count(*)::int FROM moved) AS moved,
-       (SELECT coalesce(json_agg(DISTINCT x.k), '[]') FROM (
+       ${m ? `(SELECT coalesce(json_agg(DISTINCT x.k), '[]') FROM (
           SELECT a.story_key AS k FROM articles a
            WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins UNION ALL SELECT slug FROM lr
                                                             UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd UNION ALL SELECT id FROM lr))
           UNION ALL
           SELECT sv.slug FROM lr JOIN wire_stories sv ON sv.id = lr.survivor
-           WHERE EXISTS (SELECT 1 FROM articles a WHERE a.status = 'published' AND a.story_key = lr.slug)) x) AS slugs,
-       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more,
+           WHERE EXISTS (SELECT 1 FROM articles a WHERE a.status = 'published' AND a.story_key = lr.slug)) x)` : `(SELECT coalesce(json_agg(DISTINCT a.story_key), '[]') FROM articles a
+         WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins
+                                                          UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd)))`} AS slugs,
+       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more${when(m, `,
        (SELECT count(*)::int FROM lz) AS losers, (SELECT count(*)::int FROM mv) AS merged_items,
-       (SELECT count(*)::int FROM lm WHERE lm.survivor NOT IN (SELECT id FROM upd)) AS lost`;
+       (SELECT count(*)::int FROM lm WHERE lm.survivor NOT IN (SELECT id FROM upd)) AS lost`)}`;
+}
+/** BATCH_SQL without merges ($1-$4): what nearly every batch runs, with nothing of the merges to set up. */
+export const BATCH_SQL = batchSql(false);
+/** BATCH_SQL with the batch's bridge merges ($5). */
+export const BATCH_MERGE_SQL = batchSql(true);
 
 /**
  * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
@@ -540,14 +551,14 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     const ends = new Set(st.map((x) => x.story));
     if (lost.every((m) => ends.has(m.survivor))) {
       // Prepared: planning this statement took longer than running it (decision 0063).
-      const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean; losers: number; lost: number }>(
-        'wire_live_batch',
-        ['json', 'json', 'int', 'float8', 'json'],
-        BATCH_SQL,
-        [JSON.stringify(items), JSON.stringify(st), settings.blindspotMinOutlets, settings.blindspotShare, JSON.stringify(lost)],
-      );
+      // Two texts: a batch without merges (nearly every one) sets up nothing of them.
+      const params = [JSON.stringify(items), JSON.stringify(st), settings.blindspotMinOutlets, settings.blindspotShare];
+      type Out = { created: Array<[number, number]>; slugs: string[]; more: boolean; losers?: number; lost?: number };
+      const [out] = lost.length
+        ? await tx.prepared<Out>('wire_live_batch_merge', ['json', 'json', 'int', 'float8', 'json'], BATCH_MERGE_SQL, [...params, JSON.stringify(lost)])
+        : await tx.prepared<Out>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, params);
       if (!out) throw new Error('the live batch statement returned nothing');
-      if (out.losers !== lost.length || out.lost !== 0) {
+      if (lost.length && (out.losers !== lost.length || out.lost !== 0)) {
         throw new Error(`the live wire's merges of stories ${lost.map((m) => `${m.loser} into ${m.survivor}`).join(', ')} found ${out.losers} of the merged rows and ${out.lost} survivor(s) not written`);
       }
       for (const m of lost) lw.unmapDb(m.loser);
