@@ -226,8 +226,10 @@ try {
       const a = performance.now();
       try {
         const rows = await d.prepared<any>(name, types, sql, params);
-        // The bridge merges the batch's statement wrote, and the items they moved (decision 0075).
-        if (timing && name === 'wire_live_batch_merge' && Number(rows[0]?.losers ?? 0) > 0) mergeMoved.push(Number(rows[0]?.merged_items ?? 0));
+        // The bridge merges written (by the batch's statement since decision 0075; before it, by a
+        // statement of their own), and the items they moved.
+        if (timing && name === 'wire_live_batch_merge') mergeMoved.push(Number(rows[0]?.merged_items ?? 0));
+        if (timing && name === 'wire_live_merge') mergeMoved.push(Number(rows[0]?.moved ?? 0));
         return rows;
       } finally {
         note(`prepared ${name}`, performance.now() - a);
