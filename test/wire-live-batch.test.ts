@@ -4,6 +4,7 @@
 // batch, a chain too (a loser whose survivor is itself merged on in the same batch): the merged
 // stories end emptied and marked merged into the story their items went to, the stories merged into
 // them follow, our articles follow, a pin carries over, and the survivor's stored fields are a recount.
+// And a prepared statement on PGlite runs its generic plan from the first execution.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
@@ -128,4 +129,16 @@ test('the live batch statement writes a chain of bridge merges with the batch: t
     if (l !== d) assert.deepEqual([f.item_count, f.outlet_count, f.item_published.length, f.pinned], [0, 0, 0, false], `story ${l} emptied`);
   }
   assert.equal((await db.one<{ story_key: string }>(`SELECT story_key FROM articles WHERE slug = 'on-chain-b'`))!.story_key, 'chain-a');
+});
+
+test('a prepared statement on PGlite runs its generic plan from the first execution (no planning with the values)', T, async () => {
+  if (db.kind !== 'pglite') return; // PostgreSQL plans the first five with their values, then keeps the generic plan
+  const sql = 'SELECT count(*)::int AS n FROM wire_items WHERE outlet_id = $1 AND published_at >= $2';
+  for (let k = 0; k < 3; k++) {
+    const [r] = await db.prepared<{ n: number }>('test_generic_plan', ['int', 'timestamptz'], sql, [outlets[0]!, '2026-01-01T00:00:00Z']);
+    assert.equal(typeof r!.n, 'number');
+  }
+  const st = await db.one<{ generic_plans: number; custom_plans: number }>(`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name = 'nd_test_generic_plan'`);
+  assert.deepEqual(st, { generic_plans: 3, custom_plans: 0 });
+  assert.equal((await db.one<{ plan_cache_mode: string }>('SHOW plan_cache_mode'))!.plan_cache_mode, 'auto', 'the setting was the statement\'s only');
 });
