@@ -8,7 +8,8 @@
 // of story sizes, up to 80 items), with the counts the live wire keeps. Then, through the whole Fastify
 // app (app.inject: routing, session, queries, rendering; no page cache), each measured 200 times
 // after 20 warm-ups: the Stories screen, a story's admin page (the biggest story and a typical one),
-// GET /api/admin/stories?date= and GET /api/admin/stories/{id}. The reference, measured in the same
+// GET /api/admin/stories?date= and GET /api/admin/stories/{id}; the screen and the API list also with
+// five of the ranked stories written before each request, and cold (decision 0076). The reference, measured in the same
 // run on the same database, is the public home page rendered without the page cache (as bench/admin.ts).
 // Each request also reports its process CPU time (the embedded database runs in this process) and the
 // statements it sent, which do not depend on the load of a shared machine. The day's ranking itself
@@ -37,7 +38,7 @@ import { createStaff } from '../src/staff/staff.ts';
 import { createSession } from '../src/staff/sessions.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { clusterPending, liveWire } from '../src/newswire/stories/live.ts';
-import { listStories } from '../src/newswire/stories/store.ts';
+import { forgetRankings, listStories } from '../src/newswire/stories/store.ts';
 import { referenceRanking } from './lib/ranking-reference.ts';
 import { seedWireWeek } from './lib/wire-seed.ts';
 import { startBench } from './lib/harness.ts';
@@ -84,7 +85,8 @@ try {
     listen: (channel, onMessage) => d.listen(channel, onMessage),
     close: () => d.close(),
   });
-  const { app } = await createApp({ ...deps, db: counting(db) });
+  const appDb = counting(db);
+  const { app } = await createApp({ ...deps, db: appDb });
   const staff = await createStaff(db, { email: 'bench@example.com', role: 'editor', name: 'Bench' });
   const session = await createSession(db, staff.id, now);
   const cookie = `nd_session=${session.id}`;
@@ -96,13 +98,28 @@ try {
     [today],
   ))!;
 
-  async function measure(label: string, url: string, headers: Record<string, string>) {
-    bench.waiting(`${WARMUP + RUNS} requests of ${url}`);
+  // The ranking keeps each candidate's figures by its row's version (decision 0076), so the screens are
+  // measured three ways: as they are (nothing written between two requests), with five of the ranked
+  // stories written before each request (what a live batch does between two views: those five are read
+  // again), and cold (the kept figures forgotten before each request: a process's first request, or
+  // one after a write to every story such as a change of the blindspot settings).
+  const ranked = (await listStories(db, { date: today, timeZone: 'UTC', now, includeHidden: true, limit: 60 })).map((s) => s.id);
+  let written = 0;
+  const writeFive = async () => {
+    const ids = [0, 1, 2, 3, 4].map((k) => ranked[(written * 5 + k) % ranked.length]!);
+    written++;
+    await db.query(`UPDATE wire_stories SET updated_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  };
+  const cold = async () => forgetRankings(appDb);
+
+  async function measure(label: string, url: string, headers: Record<string, string>, before?: () => Promise<unknown>) {
+    bench.waiting(`${WARMUP + RUNS} requests of ${url}${before ? ` (${label})` : ''}`);
     const times: number[] = [];
     const cpu: number[] = [];
     let bytes = 0;
     let queries = 0;
     for (let i = 0; i < WARMUP + RUNS; i++) {
+      await before?.();
       statements = 0;
       const c0 = process.cpuUsage();
       const start = performance.now();
@@ -123,9 +140,13 @@ try {
   const reference = await measure('public home page (uncached)', '/', {});
   const results = [
     await measure('Stories screen (today)', '/admin/stories', { cookie }),
+    await measure('Stories screen, 5 written before', '/admin/stories', { cookie }, writeFive),
+    await measure('Stories screen, cold', '/admin/stories', { cookie }, cold),
     await measure(`story page, biggest (${top.item_count} items)`, `/admin/stories/${top.id}`, { cookie }),
     await measure(`story page, typical (${typical.item_count} items)`, `/admin/stories/${typical.id}`, { cookie }),
     await measure('GET /api/admin/stories?date=', `/api/admin/stories?date=${today}`, bearer),
+    await measure('GET /api/admin/stories?date=, 5 written', `/api/admin/stories?date=${today}`, bearer, writeFive),
+    await measure('GET /api/admin/stories?date=, cold', `/api/admin/stories?date=${today}`, bearer, cold),
     await measure(`GET /api/admin/stories/{id}, biggest`, `/api/admin/stories/${top.id}`, bearer),
     await measure('blindspots of the week', '/admin/stories/blindspots', { cookie }),
   ];
@@ -150,16 +171,26 @@ try {
   await app.close();
 
   // ---- the day's ranking against the previous algorithm -------------------------------------------------
-  // listStories (decision 0062: the candidates' stored items, one statement) and the statement it
-  // replaced (bench/lib/ranking-reference.ts: the items looked up in wire_items), alternately on the
-  // same database, by CPU time (the embedded database runs in this process) and wall-clock; the two
-  // must give the same ranking.
-  bench.waiting(`${RUNS} rankings each, the current and the previous algorithm`);
+  // listStories (decision 0062: the candidates' stored items, one statement; decision 0076: only the
+  // candidates whose row changed read in full), cold (its kept figures forgotten before each call: what
+  // decision 0062's statement cost on every call) and the statement decision 0062 replaced
+  // (bench/lib/ranking-reference.ts: the items looked up in wire_items), alternately on the same
+  // database, by CPU time (the embedded database runs in this process) and wall-clock; all must give
+  // the same ranking.
+  bench.waiting(`${RUNS} rankings each, the current (kept and cold) and the previous algorithm`);
   const rankOpts = { date: today, timeZone: 'UTC', now, includeHidden: true, limit: 60 };
-  if (JSON.stringify(await listStories(db, rankOpts)) !== JSON.stringify(await referenceRanking(db, rankOpts))) throw new Error('listStories and the previous algorithm rank differently');
-  const rankTimes = { current: { cpu: [] as number[], wall: [] as number[] }, previous: { cpu: [] as number[], wall: [] as number[] } };
+  const want = JSON.stringify(await referenceRanking(db, rankOpts));
+  forgetRankings(db);
+  if (JSON.stringify(await listStories(db, rankOpts)) !== want || JSON.stringify(await listStories(db, rankOpts)) !== want) throw new Error('listStories and the previous algorithm rank differently');
+  const rankTimes = { current: { cpu: [] as number[], wall: [] as number[] }, cold: { cpu: [] as number[], wall: [] as number[] }, previous: { cpu: [] as number[], wall: [] as number[] } };
+  const variants = [
+    ['current', async () => undefined, () => listStories(db, rankOpts)],
+    ['cold', async () => forgetRankings(db), () => listStories(db, rankOpts)],
+    ['previous', async () => undefined, () => referenceRanking(db, rankOpts)],
+  ] as const;
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    for (const [k, fn] of [['current', () => listStories(db, rankOpts)], ['previous', () => referenceRanking(db, rankOpts)]] as const) {
+    for (const [k, prepare, fn] of variants) {
+      await prepare();
       const c0 = process.cpuUsage();
       const a = performance.now();
       await fn();
@@ -173,15 +204,18 @@ try {
   }
   for (const t of Object.values(rankTimes)) for (const xs of [t.cpu, t.wall]) xs.sort((a, b) => a - b);
   const rc = rankTimes.current;
+  const rk = rankTimes.cold;
   const rp = rankTimes.previous;
+  const fig = (t: { cpu: number[]; wall: number[] }) => `CPU p50 ${quantile(t.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(t.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(t.wall, 0.5).toFixed(1)} ms, p99 ${quantile(t.wall, 0.99).toFixed(1)} ms`;
   console.log(`\nthe day's ranking (${today}, 60 stories of up to 400 candidates), ${RUNS} each, alternately:`);
-  console.log(`  current (stored items, decision 0062): CPU p50 ${quantile(rc.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rc.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms`);
-  console.log(`  previous (items looked up in wire_items): CPU p50 ${quantile(rp.cpu, 0.5).toFixed(1)} ms, p99 ${quantile(rp.cpu, 0.99).toFixed(1)} ms; wall p50 ${quantile(rp.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rp.wall, 0.99).toFixed(1)} ms`);
+  console.log(`  current (figures kept by row version, decision 0076): ${fig(rc)}`);
+  console.log(`  current, cold (nothing kept: decision 0062's statement): ${fig(rk)}`);
+  console.log(`  previous (items looked up in wire_items): ${fig(rp)}`);
   bench.row({
     name: `the day's ranking (listStories), ${N.toLocaleString('en-GB')} items`,
     figure: quantile(rc.cpu, 0.5),
     unit: 'ms CPU p50',
-    detail: `wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms; ${RUNS} rankings`,
+    detail: `wall p50 ${quantile(rc.wall, 0.5).toFixed(1)} ms, p99 ${quantile(rc.wall, 0.99).toFixed(1)} ms; cold CPU p50 ${quantile(rk.cpu, 0.5).toFixed(1)} ms; ${RUNS} rankings`,
     reference: { figure: quantile(rp.cpu, 0.5), unit: 'ms CPU p50', what: 'the previous algorithm (items looked up in wire_items), same run' },
     ratio: quantile(rc.cpu, 0.5) / quantile(rp.cpu, 0.5),
     target: null,

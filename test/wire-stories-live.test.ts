@@ -85,7 +85,7 @@ test('stored items become stories, with counts by lean group, a neutral title, a
   assert.deepEqual([fareStory.left_count, fareStory.center_count, fareStory.right_count, fareStory.outlet_count], [5, 1, 0, 7]);
   assert.equal(fareStory.blindspot, 'right', 'covered by the left: a blindspot for the right');
   const ranked = await listStories(db, { timeZone: 'UTC', now: new Date(now) });
-  assert.ok(ranked.length >= 2);
+  assert.ok(ranked.length >= 2, `the day's ranking has the dam and the fare stories (${ranked.length} stories)`);
 });
 
 test('later items join their stories incrementally: no rebuild, counts move, the blindspot goes when the right covers it', T, async () => {

@@ -9,9 +9,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
-import { createOutlet, deleteOutlet } from '../src/newswire/outlets.ts';
-import { itemRestamped, mergeStoryRows, recountStories } from '../src/newswire/stories/live.ts';
-import { dayRange, defaultStorySettings, listStories, type RankedStory } from '../src/newswire/stories/store.ts';
+import { createOutlet, deleteOutlet, getOutlet, updateOutlet } from '../src/newswire/outlets.ts';
+import { clusterPending, itemRestamped, mergeStoryRows, recountStories, type LiveDeps } from '../src/newswire/stories/live.ts';
+import { hideStory, mergeStories, pinStory, renameStory } from '../src/newswire/stories/decisions.ts';
+import { dayRange, defaultStorySettings, forgetRankings, lastRankingRead, listStories, rankingCacheClock, setStorySettings, storyOutlets, type RankedStory } from '../src/newswire/stories/store.ts';
+import { createLog } from '../src/platform/log.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { createRuntime } from '../src/platform/runtime.ts';
 import { referenceRanking } from '../bench/lib/ranking-reference.ts';
 
 const db = await openTestDb();
@@ -173,6 +177,177 @@ test('still the same after a merge, a split, an item given its page\'s date, and
   assert.ok(Number(had) > 0);
   await deleteOutlet(db, gone);
   await compareAll('after an outlet was deleted', ['America/New_York'], [15.5]);
+});
+
+// The ranking keeps each candidate's day figures keyed by its story row's version (decision 0076) and
+// applies the clock and the outlets' leans at every request. After each kind of write, through the
+// paths that make it (the live wire, an editor's pin, hide, rename and merge, the blindspot settings,
+// a lean change, a recount, a write by SQL that no code of this process hears of) and as the clock
+// moves, the ranking is still the straightforward statement's (bench/lib/ranking-reference.ts), and it
+// read in full exactly the candidates whose row the write changed.
+test('the cached ranking is the straightforward one after a new item, a pin, a hide, a rename, a merge, a settings change, a lean change, an unannounced write, in a transaction, and as the clock moves', T, async () => {
+  const deps: LiveDeps = { db, log: createLog('silent'), clock: systemClock, runtime: createRuntime() };
+  const date = '2026-11-22';
+  const timeZone = 'Asia/Kolkata';
+  const { start } = dayRange(date, timeZone);
+  let now = new Date(start.getTime() + 14 * HOUR);
+  /** Compares the ranking with the reference (hidden stories in and out); returns how many candidates the first read in full. */
+  let candidates = 0;
+  const same = async (what: string, on = db): Promise<number> => {
+    let read = -1;
+    for (const includeHidden of [true, false]) {
+      for (const limit of [500, 7]) {
+        const opts = { date, timeZone, now, includeHidden, limit };
+        const got = await listStories(on, opts);
+        if (read < 0) ({ read, candidates } = lastRankingRead(on)!);
+        assert.deepEqual(got, await referenceRanking(on, opts), `${what} (hidden ${includeHidden}, limit ${limit})`);
+      }
+    }
+    // With the outlets (the API list): the same ranking, and each story's outlets as storyOutlets gives them.
+    const withOutlets = await listStories(on, { date, timeZone, now, limit: 60, outlets: true });
+    const outletsOf = await storyOutlets(on, withOutlets.map((s) => s.id));
+    assert.deepEqual(withOutlets.map((s) => s.outlets), withOutlets.map((s) => outletsOf.get(s.id)), `${what}: the outlets`);
+    assert.deepEqual(withOutlets.map(({ outlets: _, ...s }) => s), await referenceRanking(on, { date, timeZone, now, limit: 60 }), `${what}: the ranking with the outlets`);
+    return read;
+  };
+  const ranked = () => listStories(db, { date, timeZone, now, includeHidden: true, limit: 500 });
+
+  forgetRankings(db);
+  const first = await same('cold');
+  assert.ok(candidates > 50 && first === candidates, `a cold ranking reads every candidate (${first} of ${candidates})`);
+  assert.equal(await same('warm'), 0, 'then none');
+  // The clock moves: recency decays, outlets stop being new after 6 hours; no row changed, nothing is read again.
+  for (const h of [1, 4, 6.5, 11]) {
+    now = new Date(start.getTime() + (14 + h) * HOUR);
+    assert.equal(await same(`${h} h later`), 0, `${h} h later: nothing read in full`);
+  }
+  now = new Date(start.getTime() + 16 * HOUR);
+  await same('back at 16:00');
+  const pick = async (k: number) => (await ranked()).filter((s) => !s.pinned && !s.hidden)[k]!;
+
+  // An editor pins, hides, renames: one row changes each time, one story is read again.
+  const p = await pick(5);
+  await pinStory(deps, { story: p.id, pinned: 'true', staffId: null });
+  assert.equal(await same('after a pin'), 1, 'a pin: the pinned story read again');
+  assert.equal((await ranked()).find((s) => s.id === p.id)!.rank, 1 + (await ranked()).filter((s) => s.pinned && !s.hidden && s.id !== p.id && s.score > p.score).length);
+  const h = await pick(0);
+  await hideStory(deps, { story: h.id, hidden: 'true', staffId: null });
+  assert.equal(await same('after a hide'), 1, 'a hide: the hidden story read again');
+  assert.ok((await listStories(db, { date, timeZone, now, limit: 500 })).every((s) => s.id !== h.id), 'the hidden story is out of the ranking');
+  const r = await pick(3);
+  await renameStory(deps, { story: r.id, title: 'Renamed by an editor', staffId: null });
+  assert.equal(await same('after a rename'), 1, 'a rename: the renamed story read again');
+  assert.equal((await ranked()).find((s) => s.id === r.id)!.title, 'Renamed by an editor');
+
+  // A merge: the story merged away leaves the candidates, the survivor is read again.
+  const [into, from] = [await pick(8), await pick(9)];
+  await mergeStories(deps, { into: into.id, from: from.id, staffId: null });
+  assert.equal(await same('after a merge'), 1, 'a merge: the surviving story read again');
+  const merged = (await ranked()).find((s) => s.id === into.id)!;
+  assert.ok(merged.day.items >= into.day.items + from.day.items - 0 && !(await ranked()).some((s) => s.id === from.id), 'the survivor has both stories\' items that day');
+
+  // A new item on a story, stored and recounted (a writer outside the live batch).
+  const grows = await pick(20);
+  const outletOf = (await db.one<{ o: number }>(`SELECT item_outlet_ids[1] AS o FROM wire_stories WHERE id = $1`, [grows.id]))!.o;
+  await db.query(`INSERT INTO wire_items (outlet_id, url, title, published_at, extract_status, story_id) VALUES ($1, $2, 'A new item', $3, 'done', $4)`, [outletOf, `https://rank.example/new/${grows.id}`, new Date(now.getTime() - 10 * 60_000), grows.id]);
+  await recountStories(db, [grows.id], defaultStorySettings);
+  assert.equal(await same('after a new item (recounted)'), 1, 'a new item: its story read again');
+  assert.equal((await ranked()).find((s) => s.id === grows.id)!.day.last, new Date(now.getTime() - 10 * 60_000).toISOString());
+
+  // A write no code of this process announces (another server, or SQL by hand): a story's pin flips.
+  const u = await pick(12);
+  await db.query(`UPDATE wire_stories SET pinned = true WHERE id = $1`, [u.id]);
+  assert.equal(await same('after an unannounced write'), 1, 'a write by SQL: that story read again');
+  assert.ok((await ranked()).find((s) => s.id === u.id)!.pinned);
+
+  // The blindspot settings: every story whose flag changes is rewritten, and read again.
+  const flagged = (await ranked()).filter((s) => s.blindspot !== null).length;
+  await setStorySettings(db, { blindspotMinOutlets: 3, blindspotShare: 0.6 });
+  const readAfterSettings = await same('after the blindspot settings changed');
+  const flaggedNow = (await ranked()).filter((s) => s.blindspot !== null).length;
+  assert.ok(flaggedNow > flagged && readAfterSettings > 0, `more blindspots (${flagged} to ${flaggedNow}), their stories read again (${readAfterSettings})`);
+  await setStorySettings(db, { blindspotMinOutlets: defaultStorySettings.blindspotMinOutlets, blindspotShare: defaultStorySettings.blindspotShare });
+  await same('the settings back');
+
+  // A lean change: the leans are read at every request, and the outlet's stories are recounted.
+  const o = await getOutlet(db, outlets[0]!);
+  await updateOutlet(db, o.id, { name: o.name, url: o.home_url, feeds: [], lean: 'right' });
+  await same('after a lean change');
+  assert.equal((await getOutlet(db, o.id)).lean, 'right');
+
+  // Inside a transaction that writes a story twice (one row version, xmin, for both): nothing read
+  // after its first write may be kept, or the second read would take the first write's figures.
+  await db.tx(async (tx) => {
+    await same('in a transaction, before it writes', tx);
+    const t = (await listStories(tx, { date, timeZone, now, includeHidden: true, limit: 500 })).filter((s) => !s.pinned && !s.hidden)[2]!;
+    await tx.query(`UPDATE wire_stories SET pinned = true WHERE id = $1`, [t.id]);
+    await same('in a transaction, after its first write', tx);
+    await tx.query(`UPDATE wire_stories SET pinned = false, title = 'Twice in one transaction' WHERE id = $1`, [t.id]);
+    await same('in a transaction, after its second write to the same row', tx);
+    assert.equal((await listStories(tx, { date, timeZone, now, includeHidden: true, limit: 500 })).find((s) => s.id === t.id)!.title, 'Twice in one transaction');
+  });
+  await same('after the transaction');
+
+  // A new item through the live wire (the clusterer places it; it may join a story, start one, or bridge two).
+  await db.query(`INSERT INTO wire_items (outlet_id, guid, url, title, published_at, first_seen_at, extract_status) VALUES ($1, 'rank:live:1', 'https://rank.example/live/1', $2, $3, $3, 'done')`, [
+    outlets[5]!,
+    `${grows.title}, item 2`,
+    new Date(now.getTime() - 5 * 60_000),
+  ]);
+  const run = await clusterPending(deps);
+  assert.equal(run.clustered, 1);
+  const liveRead = await same('after an item through the live wire');
+  const story = (await db.one<{ story_id: string }>(`SELECT story_id FROM wire_items WHERE guid = 'rank:live:1'`))!.story_id;
+  assert.ok(liveRead >= 1 && (await ranked()).some((s) => s.id === Number(story)), `the item's story is ranked and was read again (${liveRead})`);
+  assert.ok(candidates > 3 * Math.max(liveRead, readAfterSettings), 'each write read a few stories, not the whole candidate list');
+
+  // Entries are renewed after 5 minutes, 40 a request, and never used after 10 (xmin wraps).
+  const wall = rankingCacheClock.now;
+  const once = async (what: string): Promise<number> => {
+    const opts = { date, timeZone, now, includeHidden: true, limit: 500 };
+    assert.deepEqual(await listStories(db, opts), await referenceRanking(db, opts), what);
+    return lastRankingRead(db)!.read;
+  };
+  try {
+    const at = Date.now();
+    rankingCacheClock.now = () => at + 6 * 60_000;
+    // (Up to 40: the oldest entries include stories that are no longer candidates, the one merged away.)
+    const renewed = await once('6 minutes on');
+    assert.ok(renewed >= 30 && renewed <= 40, `6 minutes on: up to 40 of the oldest entries read again (${renewed})`);
+    rankingCacheClock.now = () => at + 11 * 60_000;
+    const stale = await once('11 minutes on');
+    assert.ok(stale >= candidates - 40 && stale < candidates, `the entries not renewed are read again (${stale} of ${candidates})`);
+    assert.equal(await once('11 minutes on, again'), 0);
+  } finally {
+    rankingCacheClock.now = wall;
+  }
+});
+
+test('storyOutlets gives each story its outlets by name, as the join over its stored outlets does', T, async () => {
+  const ids = (await db.query<{ id: string }>(`SELECT id FROM wire_stories WHERE merged_into IS NULL ORDER BY outlet_count DESC, id LIMIT 60`)).map((r) => Number(r.id));
+  const want = new Map<number, unknown[]>(ids.map((id) => [id, []]));
+  for (const r of await db.query(
+    `SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid) JOIN wire_outlets o ON o.id = u.oid
+      WHERE s.id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
+    [ids],
+  )) {
+    want.get(Number(r.story_id))!.push({ id: Number(r.id), slug: r.slug, name: r.name, lean: r.lean, side: r.lean === 'left' || r.lean === 'lean-left' ? 'left' : r.lean === 'center' ? 'center' : r.lean === 'lean-right' || r.lean === 'right' ? 'right' : null });
+  }
+  const got = await storyOutlets(db, [...ids, 999_999_999]);
+  assert.deepEqual(got.get(999_999_999), [], 'no such story: no outlets');
+  got.delete(999_999_999);
+  assert.deepEqual(got, want);
+  assert.ok([...got.values()].some((list) => list.length >= 5), 'stories with several outlets compared');
+  // A story whose outlet ids were never stored (written without a recount): its outlets from its items,
+  // with the ranking's outlets too.
+  const opts = { date: '2026-11-22', timeZone: 'UTC', now: new Date(Date.parse('2026-11-22T18:00:00Z')), limit: 20, outlets: true };
+  const top = (await listStories(db, opts))[0]!;
+  await db.query(`UPDATE wire_stories SET outlet_ids = '{}' WHERE id = $1`, [top.id]);
+  const again = (await listStories(db, opts)).find((s) => s.id === top.id)!;
+  assert.ok(top.outlets!.length > 0);
+  assert.deepEqual(again.outlets, top.outlets, 'the same outlets, read from the items');
+  assert.deepEqual((await storyOutlets(db, [top.id])).get(top.id), top.outlets);
+  await recountStories(db, [top.id], defaultStorySettings);
 });
 
 test('a story\'s stored items are its items, in published order (ties by outlet), after every write', T, async () => {

@@ -55,10 +55,10 @@ export function storiesApi(deps: Deps) {
   h.list = async (req) => {
     const q = parseInput(z.object({ date: DATE.optional(), limit: z.coerce.number().int().min(1).max(500).default(50), hidden: z.enum(['true', 'false']).optional() }).strict(), req.query, { what: 'query' });
     const timeZone = await zone();
-    const ranked = await listStories(db, { date: q.date, limit: q.limit, timeZone, includeHidden: q.hidden === 'true', now: deps.clock.now() });
-    const outlets = await storyOutlets(db, ranked.map((s) => s.id));
+    // The outlets come with the ranking, in its statement (decision 0076).
+    const ranked = await listStories(db, { date: q.date, limit: q.limit, timeZone, includeHidden: q.hidden === 'true', now: deps.clock.now(), outlets: true });
     return {
-      data: ranked.map((s) => ({ ...apiStory(s, outlets.get(s.id)), rank: s.rank, score: s.score, day: s.day })),
+      data: ranked.map((s) => ({ ...apiStory(s, s.outlets), rank: s.rank, score: s.score, day: s.day })),
       meta: { date: q.date ?? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(deps.clock.now()), time_zone: timeZone },
     };
   };

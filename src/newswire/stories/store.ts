@@ -70,6 +70,8 @@ export interface RankedStory extends WireStory {
   score: number;
   /** The day's figures the rank was computed from. */
   day: { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: string };
+  /** The story's outlets by name, as storyOutlets gives them: only when asked for (`outlets: true`). */
+  outlets?: StoryOutlet[];
 }
 
 /** The lean group of an outlet's lean: left = left + lean-left, center, right = lean-right + right. */
@@ -288,6 +290,8 @@ export interface ListStoriesOptions {
   /** Include hidden stories (ranked after the others, for the newsroom to unhide). */
   includeHidden?: boolean;
   now?: Date;
+  /** Each returned story's outlets as well (as storyOutlets gives them), read in the same statement. */
+  outlets?: boolean;
 }
 
 async function publicationZone(db: Db): Promise<string> {
@@ -314,6 +318,54 @@ export function rankScore(day: { outlets: number; left: number; center: number; 
   return Math.log2(1 + day.outlets) * (1 + 0.5 * spread) * (0.6 + 0.4 * recency) * (1 + 0.5 * growth);
 }
 
+/** One story's day figures, per outlet, as they follow from its row alone (not from the clock or the leans). */
+type OutletDay = [outlet: number, items: number, notBefore: boolean | null, first: number, last: number];
+
+interface RankEntry {
+  /** The row version the entry was computed from (the row's xmin): the row's content determines the entry. */
+  version: string;
+  /** The row as the statement gave it; made a WireStory when first ranked among the returned ones. */
+  row: any;
+  story?: WireStory;
+  outlets: OutletDay[];
+  computed: number;
+  seen: number;
+}
+
+/**
+ * The ranking's per-story figures, per database handle and day range, each keyed by its story row's
+ * version (decision 0076). A story row's version (xmin, the transaction that wrote it) changes with every
+ * write to the row, whoever makes it (the live wire, an editor's pin, hide, merge, split or rename, a
+ * settings change recomputing the blindspot, a recount), and a committed row version is written by one
+ * transaction; so an entry whose version is still the row's is what the statement would compute for it
+ * again, on this server or any other. What moves with the clock (recency, "new in the last 6 hours") and
+ * the outlets' leans are applied at every request, never cached.
+ */
+const rankCaches = new WeakMap<Db, { ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
+/**
+ * An entry is not used after this long whatever its version says: xmin is 32 bits and wraps, so a row
+ * version is told apart from one written 2^32 transactions later only by the time between them.
+ * Entries are renewed before that, a few a request, so that they do not all expire in one request.
+ */
+const RANK_ENTRY_MAX_AGE = 10 * 60_000;
+/** Entries older than this are read again, at most RANK_RENEW of them a request (the oldest first). */
+const RANK_ENTRY_RENEW_AGE = RANK_ENTRY_MAX_AGE / 2;
+const RANK_RENEW = 40;
+/** The wall clock the entries' ages are measured by (a test moves it). */
+export const rankingCacheClock = { now: (): number => Date.now() };
+/** Day ranges kept per database handle (today and yesterday are the usual two). */
+const RANK_RANGES = 8;
+
+/** Forgets the ranking's cached figures for `db` (a bench's cold run; never needed for correctness). */
+export function forgetRankings(db: Db): void {
+  rankCaches.delete(db);
+}
+
+/** What the last ranking on `db` read: its candidates, and how many of them it read in full (the rest were cached). */
+export function lastRankingRead(db: Db): { candidates: number; read: number } | null {
+  return rankCaches.get(db)?.last ?? null;
+}
+
 /** The day's biggest stories, ranked: pinned first, then by rankScore; hidden ones left out. */
 export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promise<RankedStory[]> {
   const timeZone = opts.timeZone ?? (await publicationZone(db));
@@ -322,57 +374,132 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const { start, end } = dayRange(date, timeZone);
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 50)));
   const ref = Math.min(now.getTime(), end.getTime());
+  const since = ref - 6 * HOUR;
+  // The figures already computed for this day range, by story, as they stand now (a concurrent request
+  // may replace or drop entries of the shared map; this one uses what it sent as known).
+  const wall = rankingCacheClock.now();
+  let cache = rankCaches.get(db);
+  if (!cache) rankCaches.set(db, (cache = { ranges: new Map(), last: null }));
+  const ranges = cache.ranges;
+  const rangeKey = `${start.toISOString()}/${end.toISOString()}`;
+  let range = ranges.get(rangeKey);
+  if (!range) {
+    ranges.set(rangeKey, (range = { used: wall, entries: new Map() }));
+    if (ranges.size > RANK_RANGES) {
+      const oldest = [...ranges].sort((a, b) => a[1].used - b[1].used)[0]!;
+      ranges.delete(oldest[0]);
+    }
+  }
+  range.used = wall;
+  const known = new Map<number, RankEntry>();
+  const renew: Array<[number, RankEntry]> = [];
+  for (const [id, e] of range.entries) {
+    if (wall - e.computed > RANK_ENTRY_MAX_AGE || wall - e.seen > RANK_ENTRY_MAX_AGE) range.entries.delete(id);
+    else if (wall - e.computed > RANK_ENTRY_RENEW_AGE) renew.push([id, e]);
+    else known.set(id, e);
+  }
+  renew.sort((a, b) => a[1].computed - b[1].computed);
+  for (const [id, e] of renew.slice(RANK_RENEW)) known.set(id, e);
+  const knownKeys: string[] = [];
+  const knownOutlets = new Set<number>();
+  for (const [id, e] of known) {
+    knownKeys.push(`${id}:${e.version}`);
+    for (const o of e.outlets) knownOutlets.add(o[0]);
+    if (opts.outlets) for (const o of e.row.oids ?? []) knownOutlets.add(Number(o));
+  }
   // One statement, and no lookup per candidate (decision 0062). The candidates come off
   // wire_stories_rank (migration 052) in its order, so the scan stops at the CANDIDATES-th story of the
-  // day instead of reading every story of the day. Their items are read from their own rows
-  // (item_published, item_outlet_ids: migration 055, in published order), not looked up in wire_items:
-  // the day's items are the slice between two binary searches (width_bucket) of the times, grouped by
-  // (story, outlet); an outlet is new in the last 6 hours when it has no item on the story before the
-  // day and its first that day is in the 6 hours before `ref`. The leans of those outlets come with
-  // them (read live: a deleted outlet's items drop out, as they did from wire_items). Three JSON values
-  // and no join between them, so no plan, however the planner misjudges the sizes (a database not
-  // analysed yet), can multiply their rows; and one JSON value parses in a fraction of the time of 400
-  // rows of 17 columns.
-  const got = await db.one<{ stories: any[] | null; so: Array<[number, number, number, boolean, string]> | null; leans: Record<string, string> | null }>(
+  // day instead of reading every story of the day; each with its row's version. Only the candidates
+  // whose version is not among the known ones (decision 0076) are read in full: their items from their
+  // own rows (item_published, item_outlet_ids: migration 055, in published order), not looked up in
+  // wire_items: the day's items are the slice between two binary searches (width_bucket) of the times,
+  // grouped by (story, outlet), with whether the outlet has an item on the story before the day and its
+  // first and last item that day. The leans of the outlets of every candidate come with them (read
+  // live: a deleted outlet's items drop out, as they did from wire_items). JSON values and no join
+  // between them, so no plan, however the planner misjudges the sizes (a database not analysed yet),
+  // can multiply their rows; and one JSON value parses in a fraction of the time of 400 rows of 17
+  // columns. `tx`: whether this statement runs in a transaction that has written (its own rows'
+  // versions may change again before it commits, so nothing it reads is kept).
+  const got = await db.one<{
+    cand: Array<[number, string]> | null;
+    stories: any[] | null;
+    so: Array<[number, number, number, boolean | null, string, string]> | null;
+    leans: Record<string, string> | null;
+    named: Array<[number, Lean, string, string]> | null;
+    tx: boolean;
+  }>(
     `WITH c AS MATERIALIZED (
-       SELECT ${STORY_COLS}, s.item_published AS ts, s.item_outlet_ids AS os, b.lo, b.hi, s.item_outlet_ids[1:b.lo] AS before
+       SELECT ${STORY_COLS}, s.xmin::text AS v, k.known, b.lo, b.hi,
+              CASE WHEN NOT k.known THEN s.outlet_ids END AS oids, CASE WHEN NOT k.known THEN s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 END AS no_oids,
+              CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
+              CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
          FROM wire_stories s
-         CROSS JOIN LATERAL (SELECT width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) AS lo,
-                                    width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) AS hi) b
+         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[])` : '$3::text[] IS NULL'} AS known) k
+         CROSS JOIN LATERAL (SELECT CASE WHEN NOT k.known THEN width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) END AS lo,
+                                    CASE WHEN NOT k.known THEN width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) END AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
      so AS MATERIALIZED (
-       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AND min(u.t) >= $3 AS fresh, max(u.t) AS last
+       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AS nb, min(u.t) AS first, max(u.t) AS last
          FROM c CROSS JOIN LATERAL unnest(c.ts[c.lo + 1:c.hi], c.os[c.lo + 1:c.hi]) AS u(t, oid)
+        WHERE NOT c.known
         GROUP BY c.id, u.oid)
-     SELECT (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')} FROM c) x) AS stories,
-            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.fresh, so.last)) FROM so) AS so,
-            (SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY(ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans`,
-    [start, end, new Date(ref - 6 * HOUR)],
+     SELECT (SELECT json_agg(json_build_array(c.id, c.v)) FROM c) AS cand,
+            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, c.v, c.oids, c.no_oids FROM c WHERE NOT c.known) x) AS stories,
+            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.nb, so.first, so.last)) FROM so) AS so,
+            ${
+              opts.outlets
+                ? `NULL AS leans, (SELECT json_agg(json_build_array(o.id, o.lean, o.slug, o.name) ORDER BY o.name, o.id) FROM wire_outlets o
+                    WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so) || ARRAY(SELECT DISTINCT u.oid FROM c CROSS JOIN LATERAL unnest(c.oids) AS u(oid)))) AS named,`
+                : `(SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans, NULL AS named,`
+            }
+            pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
+    [start, end, knownKeys, [...knownOutlets]],
   );
+  // The entries of the candidates read in full.
+  const fresh = new Map<number, RankEntry>();
+  for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), row: r, outlets: [], computed: wall, seen: wall });
+  for (const [storyIdOf, outlet, n, nb, first, last] of got?.so ?? []) fresh.get(Number(storyIdOf))?.outlets.push([Number(outlet), Number(n), nb, Date.parse(first), Date.parse(last)]);
+  const keep = !got?.tx;
+  cache.last = { candidates: got?.cand?.length ?? 0, read: fresh.size };
   // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
-  // the outlets new to it in the last 6 hours, its last item that day.
-  const leans = got?.leans ?? {};
-  const days = new Map<number, { items: number; outlets: number; left: number; center: number; right: number; new_outlets_6h: number; last: number }>();
-  for (const [storyIdOf, outlet, n, fresh, last] of got?.so ?? []) {
-    const lean = leans[String(outlet)];
-    if (lean === undefined) continue;
-    const id = Number(storyIdOf);
-    let d = days.get(id);
-    if (!d) days.set(id, (d = { items: 0, outlets: 0, left: 0, center: 0, right: 0, new_outlets_6h: 0, last: -Infinity }));
-    d.items += Number(n);
-    d.outlets++;
-    const side = sideOf(lean);
-    if (side) d[side]++;
-    if (fresh) d.new_outlets_6h++;
-    d.last = Math.max(d.last, Date.parse(last));
+  // the outlets new to it in the last 6 hours (none before the day, the first that day at or after
+  // `since`), its last item that day.
+  const leans: Record<string, string> = got?.leans ?? {};
+  // With the outlets asked for: every candidate's outlets with their names, in (name, id) order as the
+  // database's collation sorts them (storyOutlets' order).
+  const named = new Map<number, { at: number; outlet: StoryOutlet }>();
+  for (const [at, [id, lean, slug, name]] of (got?.named ?? []).entries()) {
+    leans[String(id)] = lean;
+    named.set(Number(id), { at, outlet: { id: Number(id), slug, name, lean, side: sideOf(lean) } });
   }
   const ranked = [];
-  for (const r of got?.stories ?? []) {
-    const f = days.get(Number(r.id));
-    if (!f) continue;
-    const day = { items: f.items, outlets: f.outlets, left: f.left, center: f.center, right: f.right, new_outlets_6h: f.new_outlets_6h, last: new Date(f.last).toISOString() };
-    ranked.push({ r, id: Number(r.id), pinned: Boolean(r.pinned), hidden: Boolean(r.hidden), last: f.last, score: Math.round(rankScore({ ...day, last: f.last }, ref) * 1e6) / 1e6, day });
+  for (const [idOf, version] of got?.cand ?? []) {
+    const id = Number(idOf);
+    let e = fresh.get(id);
+    if (e) {
+      if (keep) range.entries.set(id, e);
+    } else {
+      e = known.get(id);
+      if (!e || e.version !== String(version)) throw new Error(`the ranking has no figures for story ${id}`);
+      e.seen = wall;
+    }
+    let items = 0, outlets = 0, left = 0, center = 0, right = 0, new6 = 0, last = -Infinity;
+    for (const [outlet, n, nb, first, lastOf] of e.outlets) {
+      const lean = leans[String(outlet)];
+      if (lean === undefined) continue;
+      items += n;
+      outlets++;
+      const side = sideOf(lean);
+      if (side === 'left') left++;
+      else if (side === 'center') center++;
+      else if (side === 'right') right++;
+      if (nb && first >= since) new6++;
+      if (lastOf > last) last = lastOf;
+    }
+    if (!outlets) continue;
+    const day = { items, outlets, left, center, right, new_outlets_6h: new6, last: new Date(last).toISOString() };
+    ranked.push({ e, id, last, pinned: Boolean(e.row.pinned), hidden: Boolean(e.row.hidden), score: Math.round(rankScore({ ...day, last }, ref) * 1e6) / 1e6, day });
   }
   ranked.sort(
     (a, b) =>
@@ -383,7 +510,27 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
       b.last - a.last ||
       a.id - b.id,
   );
-  return ranked.slice(0, limit).map((x, i): RankedStory => ({ ...toStory(x.r), rank: i + 1, score: x.score, day: x.day }));
+  const out = ranked.slice(0, limit).map((x, i): RankedStory => ({ ...(x.e.story ??= toStory(x.e.row)), rank: i + 1, score: x.score, day: x.day }));
+  if (opts.outlets) {
+    const missing: RankedStory[] = [];
+    for (const [i, s] of out.entries()) {
+      const row = ranked[i]!.e.row;
+      if (row.no_oids) missing.push(s);
+      const list = [];
+      for (const oid of row.oids ?? []) {
+        const o = named.get(Number(oid));
+        if (o) list.push(o);
+      }
+      list.sort((a, b) => a.at - b.at);
+      s.outlets = list.map((o) => ({ ...o.outlet }));
+    }
+    // A story whose stored outlet ids are missing (written without a recount; none should be).
+    if (missing.length) {
+      const more = await storyOutlets(db, missing.map((s) => s.id));
+      for (const s of missing) s.outlets = more.get(s.id) ?? [];
+    }
+  }
+  return out;
 }
 
 /**
@@ -441,17 +588,34 @@ export interface StoryOutlet {
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
-  // One JSON value: the outlets in name order, and the stories whose outlet list is missing.
-  const got = await db.one<{ outlets: Array<{ story_id: number; id: number; slug: string; name: string; lean: Lean }> | null; missing: number[] | null }>(
-    `SELECT (SELECT json_agg(x ORDER BY x.name, x.id) FROM (
-               SELECT s.id AS story_id, o.id, o.slug, o.name, o.lean FROM wire_stories s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid) JOIN wire_outlets o ON o.id = u.oid
-                WHERE s.id = ANY($1::bigint[])) x) AS outlets,
-            (SELECT json_agg(s.id) FROM wire_stories s WHERE s.id = ANY($1::bigint[]) AND s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0) AS missing`,
+  // One statement, two JSON values with no join between them (decision 0076): each story's stored outlet
+  // ids, and those outlets in (name, id) order, as the database's collation sorts them; each story's
+  // outlets are put in that order here, which is the order the join sorted by before. A deleted outlet
+  // (none should be left in a story's ids) is left out, as the join left it out.
+  const got = await db.one<{ stories: Array<[number, number[], boolean]> | null; outlets: Array<[number, string, string, Lean]> | null }>(
+    `WITH s AS MATERIALIZED (SELECT s.id, s.outlet_ids, s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 AS missing FROM wire_stories s WHERE s.id = ANY($1::bigint[]))
+     SELECT (SELECT json_agg(json_build_array(s.id, s.outlet_ids, s.missing)) FROM s) AS stories,
+            (SELECT json_agg(json_build_array(o.id, o.slug, o.name, o.lean) ORDER BY o.name, o.id) FROM wire_outlets o
+              WHERE o.id = ANY(ARRAY(SELECT DISTINCT u.oid FROM s CROSS JOIN LATERAL unnest(s.outlet_ids) AS u(oid)))) AS outlets`,
     [ids],
   );
-  for (const r of got?.outlets ?? []) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
+  const order = new Map<number, { at: number; outlet: StoryOutlet }>();
+  for (const [at, [id, slug, name, lean]] of (got?.outlets ?? []).entries()) order.set(Number(id), { at, outlet: { id: Number(id), slug, name, lean, side: sideOf(lean) } });
+  const missingIds: number[] = [];
+  for (const [id, oids, missing] of got?.stories ?? []) {
+    if (missing) missingIds.push(Number(id));
+    const list = out.get(Number(id));
+    if (!list) continue;
+    const known = [];
+    for (const oid of oids) {
+      const o = order.get(Number(oid));
+      if (o) known.push(o);
+    }
+    known.sort((a, b) => a.at - b.at);
+    for (const o of known) list.push({ ...o.outlet });
+  }
   // A story whose items were written without a recount (none should be): read its items.
-  const missing = (got?.missing ?? []).map(Number);
+  const missing = missingIds;
   if (missing.length) {
     for (const id of missing) out.set(id, []);
     const more = await db.query(
