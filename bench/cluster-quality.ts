@@ -2,7 +2,7 @@
 // labelled set at hand, beside a reference clusterer (exact match of normalised headlines) measured in
 // the same run.
 //
-//   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON]
+//   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON] [--seeds N]
 //
 // Sets: the self-written fixture (test/fixtures/wire-cluster/), the demo publication's articles grouped
 // by story, the self-written left/center/right stories as headline streams and L/C/R sets, dev and test
@@ -11,7 +11,9 @@
 // (default ../shared/datasets/cluster-eval; skipped with a message when absent): one item a line,
 // {"id","title","text"?,"outlet"?,"url"?,"published","story"}. The fixture and sets whose name contains
 // "dev" are the tuning sets: --tune grid-searches the options on them only and reports the best on all
-// the others.
+// the others. --seeds N also runs the self-written sets rebuilt from N other seeds (other outlets, URLs,
+// times, ids; the same stories) and prints each set's mean B-cubed F1 over them: how far a change moves
+// a set beyond the draw of one seed (decision 0042, sixth round).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ import { outletNames, syntheticStream, type LabelledItem } from './cluster-synth
 import { demoWireSet, evalSets } from './cluster-eval.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' }, seeds: { type: 'string' } } });
 
 interface EvalSet {
   name: string;
@@ -153,4 +155,11 @@ if (values.tune) {
   const given: Partial<ClusterOptions> = values.options ? JSON.parse(values.options) : {};
   console.log(`options: ${JSON.stringify({ ...defaultClusterOptions, ...given })}`);
   report(all, given);
+  const n = Number(values.seeds ?? 0);
+  if (n > 0) {
+    const f1 = new Map<string, number[]>();
+    for (let k = 1; k <= n; k++) for (const s of evalSets(true, k)) f1.set(s.name, [...(f1.get(s.name) ?? []), evaluate(s, given).bcubed.f1]);
+    console.log(`B3 F1 over ${n} other seeds: mean (min-max)`);
+    for (const [name, v] of f1) console.log(`${name.padEnd(42)} ${pct(v.reduce((a, b) => a + b, 0) / v.length)} (${pct(Math.min(...v))}-${pct(Math.max(...v))})`);
+  }
 }

@@ -227,6 +227,7 @@ try {
   // Each statement of the live path is timed (by its first words), and the GC pauses of this process
   // are noted, to tell which part of a slow add was the database, the clusterer or the collector.
   const stmt = new Map<string, number[]>();
+  const mergeMoved: number[] = [];
   let timing = false;
   let perAdd = 0;
   const note = (sql: string, ms: number) => {
@@ -258,7 +259,12 @@ try {
     prepared: async (name, types, sql, params) => {
       const a = performance.now();
       try {
-        return await d.prepared(name, types, sql, params);
+        const rows = await d.prepared<any>(name, types, sql, params);
+        // The bridge merges written (by the batch's statement since decision 0075; before it, by a
+        // statement of their own), and the items they moved.
+        if (timing && name === 'wire_live_batch_merge') mergeMoved.push(Number(rows[0]?.merged_items ?? 0));
+        if (timing && name === 'wire_live_merge') mergeMoved.push(Number(rows[0]?.moved ?? 0));
+        return rows;
       } finally {
         note(`prepared ${name}`, performance.now() - a);
       }
@@ -294,6 +300,9 @@ try {
   // figure the machine's load does not change, and what sets how often the young generation is collected.
   const spans: Array<{ start: number; end: number; statements: number; allocated: number }> = [];
   let joined = 0;
+  // The adds in which the clusterer merged two stories (a bridge), end to end.
+  const mergeAdds: number[] = [];
+  let merges = 0;
   for (const [k, it] of live.slice(0, LIVE).entries()) {
     await db.query(
       `INSERT INTO wire_items (outlet_id, guid, url, title, text, published_at, first_seen_at, extract_status) VALUES ($1, $2, $3, $4, $5, $6, $6, 'done')`,
@@ -312,6 +321,8 @@ try {
     endToEnd.push(b - a);
     addCpu.push((cu.user + cu.system) / 1000);
     spans.push({ start: a, end: b, statements: perAdd, allocated: h1 - h0 });
+    if (mergeMoved.length > merges) mergeAdds.push(b - a);
+    merges = mergeMoved.length;
     if (r.clustered !== 1 || r.rebuilt) throw new Error(`a live add clustered ${r.clustered} item(s), rebuilt: ${r.rebuilt}`);
     const s = await db.one<{ item_count: number }>(`SELECT s.item_count FROM wire_items i JOIN wire_stories s ON s.id = i.story_id WHERE i.guid = $1`, [`bench:live:${k}`]);
     if ((s?.item_count ?? 0) > 1) joined++;
@@ -361,6 +372,10 @@ try {
   for (const [k, xs] of [...stmt].sort((x, y) => y[1].reduce((t, v) => t + v, 0) - x[1].reduce((t, v) => t + v, 0))) {
     const sorted = [...xs].sort((x, y) => x - y);
     console.log(`    ${String(xs.length).padStart(5)}x  p50 ${quantile(sorted, 0.5).toFixed(2).padStart(5)} ms  p99 ${quantile(sorted, 0.99).toFixed(2).padStart(5)} ms  ${k}`);
+  }
+  if (mergeAdds.length) {
+    mergeAdds.sort((x, y) => x - y);
+    console.log(`  adds with a bridge merge: ${mergeAdds.length}, end to end p50 ${quantile(mergeAdds, 0.5).toFixed(2)} ms, max ${mergeAdds.at(-1)!.toFixed(2)} ms; items moved by each: ${[...mergeMoved].sort((x, y) => x - y).join(', ')}`);
   }
   console.log(`  ${BURST} items in one cluster run: ${burstMs.toFixed(0)} ms, ${(burstMs / BURST).toFixed(2)} ms an item`);
   console.log(`  reference, one UPDATE in a transaction: p50 ${quantile(refTimes, 0.5).toFixed(2)} ms, p99 ${r99.toFixed(2)} ms; end-to-end p99 is ${(e99 / r99).toFixed(1)}x it`);

@@ -7,6 +7,7 @@ import { spec as Spec } from 'node:test/reporters';
 
 const RECYCLE = Symbol.for('newsdesk.test.recycle');
 const CPU_START = Symbol.for('newsdesk.test.cpuStart');
+const PHASES = Symbol.for('newsdesk.test.phases');
 export const RESULT_MARK = '\u001e#newsdesk-test-result ';
 
 /** The spec reporter's text for a list of events. */
@@ -46,7 +47,9 @@ export default async function* report(source) {
     if (recycle) text += `ℹ note: ${recycle}: the next file runs in a new process\n`;
     const used = process.cpuUsage(globalThis[CPU_START]);
     const cpuMs = Math.round((used.user + used.system) / 1000);
-    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, recycle, cpuMs };
+    const phases = globalThis[PHASES] ?? null;
+    globalThis[PHASES] = undefined;
+    const result = { file: d.name, ok: ev.type === 'test:pass', tests: done.length, fail, skipped, recycle, cpuMs, phases };
     yield text + RESULT_MARK + JSON.stringify(result) + '\n';
   }
 }

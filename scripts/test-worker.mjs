@@ -74,6 +74,8 @@ if (process.env.TEST_LEAK_DEBUG) {
 const RECYCLE = Symbol.for('newsdesk.test.recycle');
 /** process.cpuUsage() when the current file started (the reporter reports the file's CPU time). */
 const CPU_START = Symbol.for('newsdesk.test.cpuStart');
+/** Where the current file's time went, in ms (read by the reporter for `--report`): its module with its top-level set-up, its tests, its after() cleanups, the wait for what it left running. */
+const PHASES = Symbol.for('newsdesk.test.phases');
 const LEAK_GRACE_MS = Number(process.env.TEST_LEAK_GRACE_MS ?? 2000);
 
 // The pooled embedded databases (test/helpers/db.ts) each keep one timer running while open.
@@ -87,12 +89,19 @@ function resources() {
 }
 
 /** What is running now that was not before, after a grace period for sockets and servers closing. */
-async function leftRunning(before) {
+async function leftRunning(before, phases) {
   const deadline = Date.now() + LEAK_GRACE_MS;
+  let shown = false;
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
     const extra = [];
     for (const [k, v] of resources()) if (v > (before.get(k) ?? 0)) extra.push(v - (before.get(k) ?? 0) > 1 ? `${k} x${v - (before.get(k) ?? 0)}` : k);
+    if (extra.length && !phases.waitedFor) phases.waitedFor = extra.join(', ');
+    if (extra.length && process.env.TEST_LEAK_DEBUG === 'all' && !shown) {
+      // What the file is being waited for, even when it ends within the grace period.
+      shown = true;
+      for (const [, v] of timers) if (v.t.hasRef?.() && !v.t._destroyed) console.log('timer', v.t._idleTimeout, v.stack);
+    }
     if (!extra.length || Date.now() > deadline) {
       if (extra.length && process.env.TEST_LEAK_DEBUG) for (const [, v] of timers) if (v.t.hasRef?.() && !v.t._destroyed) console.log('timer', v.t._idleTimeout, v.stack);
       return extra;
@@ -102,19 +111,30 @@ async function leftRunning(before) {
 
 async function runFile(file, perFileMs) {
   globalThis[CPU_START] = process.cpuUsage();
+  const phases = (globalThis[PHASES] = { setUpMs: 0, testsMs: 0, cleanupMs: 0, waitMs: 0 });
   await topLevel(file, { timeout: perFileMs }, async (t) => {
     const before = resources();
     current = { t, pending: [] };
     const mine = current;
+    let at = performance.now();
+    const lap = (k) => {
+      const now = performance.now();
+      phases[k] = Math.round(now - at);
+      at = now;
+    };
     try {
       await import(pathToFileURL(path.resolve(file)).href);
     } finally {
+      lap('setUpMs');
       for (let i = 0; i < mine.pending.length; i++) await mine.pending[i].catch(() => {});
+      lap('testsMs');
       // Registered last, so it runs after the file's own after() cleanups.
       t.after(async () => {
+        lap('cleanupMs');
         if (current === mine) current = null;
         nodeTest.mock.reset();
-        const extra = await leftRunning(before);
+        const extra = await leftRunning(before, phases);
+        lap('waitMs');
         const handles = extra.filter((r) => !/^Timeout\b/.test(r));
         if (handles.length) throw new Error(`the file left running after its tests and their after() cleanups: ${extra.join(', ')} (close servers, sockets and timers in after())`);
         if (extra.length) {

@@ -23,7 +23,7 @@
 //     (scripts/test-timeouts.mjs, preloaded into each file);
 //   - every file: TEST_FILE_TIMEOUT s (default 600) for all its tests (`--test-timeout`, which Node 20
 //     applies to the file as a whole; in a shared process, the file's own test); a file still running
-//     15 s after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
+//     TEST_KILL_GRACE s (15) after that (stuck in a synchronous loop, or kept alive by a leaked handle) is killed with
 //     its whole process group. Both fail it. In a shared process a file also fails when it leaves a
 //     server or a socket open after its after() cleanups (alone, that would keep its process alive).
 // TEST_CONCURRENCY files run at a time (default 2, one per core); a file's output is printed in one
@@ -37,7 +37,9 @@
 //
 // Looking into it: TEST_SHUFFLE=N runs the shared files in an order drawn from N (no file may depend on
 // what ran before it in its process); TEST_POOL_DEBUG=1 prints what the database pool does, TEST_LEAK_DEBUG=1 where a timer
-// a file left running was started, TEST_CPU_PROF=DIR writes the shared processes' CPU profiles there.
+// a file left running was started (=all: also one the process waited for that then ended), TEST_CPU_PROF=DIR writes the
+// shared processes' CPU profiles there; `--report` (TEST_REPORT=1) ends with the slowest files and tests (decision 0077).
+// Temporary files (each file's DATA_DIRs) go on /dev/shm when it is a tmpfs with room, or TEST_TMPDIR.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,6 +55,27 @@ const REPORTER = pathToFileURL(path.join(root, 'scripts', 'test-worker-reporter.
 process.chdir(root);
 register();
 
+/**
+ * Where the files' temporary directories go (their DATA_DIRs, embedded databases, uploads): TEST_TMPDIR
+ * when set; else /dev/shm when it is a writable tmpfs with 2 GB free; else the system's. On this
+ * machine's disk (ext4 mounted with discard) deleting a directory an embedded database had written to
+ * took 2.5-3 s (its files synced, then trimmed: 1,261 files, 41 MB), against 0.1 s on tmpfs; a test's
+ * DATA_DIR is thrown away when its file ends, so nothing is kept that a disk would keep better.
+ */
+function tmpBase() {
+  if (process.env.TEST_TMPDIR) return process.env.TEST_TMPDIR;
+  try {
+    const shm = '/dev/shm';
+    const st = fs.statfsSync(shm);
+    const TMPFS_MAGIC = 0x01021994;
+    fs.accessSync(shm, fs.constants.W_OK);
+    if (st.type === TMPFS_MAGIC && st.bavail * st.bsize >= 2 * 1024 ** 3) return shm;
+  } catch {
+    /* no tmpfs there */
+  }
+  return os.tmpdir();
+}
+
 function findTests(dir) {
   const out = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -66,7 +89,8 @@ function findTests(dir) {
 let args = process.argv.slice(2);
 const fast = args.includes('--fast');
 const isolate = args.includes('--isolate') || process.env.TEST_ISOLATE === '1';
-args = args.filter((a) => a !== '--fast' && a !== '--isolate');
+const report = args.includes('--report') || process.env.TEST_REPORT === '1';
+args = args.filter((a) => a !== '--fast' && a !== '--isolate' && a !== '--report');
 let files = args.length ? args : findTests('test');
 const tiers = new Map(files.map((f) => [f, tierOf(f)]));
 if (fast) files = files.filter((f) => tiers.get(f) === 'fast');
@@ -78,7 +102,9 @@ if (!files.length) {
 const perTest = Number(process.env.TEST_TIMEOUT ?? 120_000);
 const perFile = Number(process.env.TEST_FILE_TIMEOUT ?? 600) * 1000;
 const concurrency = Math.max(1, Number(process.env.TEST_CONCURRENCY ?? Math.min(2, os.cpus().length)));
-for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFile], ['TEST_CONCURRENCY', concurrency]]) {
+// How long after its limit a file still running is killed (its own limit, inside, fails it first).
+const killGrace = Number(process.env.TEST_KILL_GRACE ?? 15) * 1000;
+for (const [name, v] of [['TEST_TIMEOUT', perTest], ['TEST_FILE_TIMEOUT', perFile], ['TEST_CONCURRENCY', concurrency], ['TEST_KILL_GRACE', killGrace]]) {
   if (!Number.isFinite(v) || v <= 0) {
     console.error(`${name} must be a positive number`);
     process.exit(2);
@@ -89,7 +115,7 @@ const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
 const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', TEST_TIMEOUT: String(perTest) };
 delete env.DATABASE_URL;
 delete env.NODE_TEST_CONTEXT; // set when this runner itself runs inside a test: the files must still run
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'newsdesk-test-'));
+const tmp = fs.mkdtempSync(path.join(tmpBase(), 'newsdesk-test-'));
 env.NEWSDESK_TEST_TMP = tmp;
 const started = Date.now();
 
@@ -137,7 +163,7 @@ if (pgUrl) {
 env.NEWSDESK_TEST_PARENT_PID = String(process.pid);
 const sharedFiles = isolate ? [] : files.filter((f) => tiers.get(f) === 'fast');
 console.log(
-  `# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time` +
+  `# ${files.length} file(s)${fast ? ' (fast tier)' : ''}, ${concurrency} at a time, temporary files in ${path.dirname(tmp)}` +
     (sharedFiles.length ? ` (${sharedFiles.length} in shared processes, ${files.length - sharedFiles.length} in a process each)` : ', each in its own process') +
     `; limits: ${perTest / 1000} s a test, ${perFile / 1000} s a file`,
 );
@@ -162,7 +188,7 @@ function runFile(file) {
       } catch {
         /* already gone */
       }
-    }, perFile + 15_000);
+    }, perFile + killGrace);
     running.add(child);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -225,7 +251,7 @@ class SharedProcess {
       this.current.timer = setTimeout(() => {
         if (this.current) this.current.timedOut = true;
         this.kill();
-      }, perFile + 15_000);
+      }, perFile + killGrace);
       this.ready.then((ok) => {
         if (ok && this.current?.file === file) this.child.send({ type: 'run', file, perFileMs: perFile }, () => {});
       });
@@ -241,7 +267,7 @@ class SharedProcess {
     let r;
     if (j !== -1) {
       const res = JSON.parse(this.out.slice(i + RESULT_MARK.length, j));
-      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
+      r = { ok: res.ok, recycle: res.recycle, cpuMs: res.cpuMs, phases: res.phases, code: res.ok ? 0 : 1, signal: null, tests: res.tests, fail: res.fail, skipped: res.skipped, out: this.out.slice(0, i) };
       this.out = this.out.slice(j + 1);
     } else if (this.gone) {
       const why = c.timedOut ? '' : `# the shared test process exited (${this.gone.signal ?? `code ${this.gone.code}`}) while this file ran\n`;
@@ -348,7 +374,7 @@ async function worker() {
     }
     results.push(r);
     process.stdout.write(r.out.endsWith('\n') || !r.out ? r.out : r.out + '\n');
-    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and 15 s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
+    const what = r.timedOut ? `KILLED: still running after the file time limit of ${perFile / 1000} s (TEST_FILE_TIMEOUT) and ${killGrace / 1000} s more` : r.ok ? 'ok' : `FAILED (exit ${r.code ?? r.signal})`;
     console.log(`# ${r.file}: ${what}, ${r.tests} test(s), ${(r.ms / 1000).toFixed(1)} s${r.shared ? ` (shared process${r.cpuMs !== undefined ? `, ${(r.cpuMs / 1000).toFixed(1)} s CPU` : ''})` : ''}\n`);
   }
   if (shared) await shared.end();
@@ -365,8 +391,37 @@ try {
 
 await cleanup();
 fs.rmSync(tmp, { recursive: true, force: true });
+if (report) printReport(results);
 const failed = results.filter((r) => !r.ok);
 const total = results.reduce((n, r) => n + r.tests, 0);
 console.log(`# ${results.length} file(s), ${total} test(s), ${failed.length} file(s) failed; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 for (const r of failed) console.log(`#   failed: ${r.file}${r.timedOut ? ' (time limit)' : ''}`);
 process.exit(failed.length ? 1 : 0);
+
+/**
+ * `--report` (TEST_REPORT=1): the slowest files, with where a shared file's time went (its module and
+ * top-level set-up, its tests, its after() cleanups, the wait for what it left running, and what that
+ * was), and the slowest tests, read from each file's spec output. Run it on a quiet machine.
+ */
+function printReport(results) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  console.log('# report: the slowest files (wall; a shared file\'s CPU and phases: set-up / tests / cleanups / wait)');
+  for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, 25)) {
+    const p = r.phases;
+    const detail = r.shared
+      ? ` shared, ${s(r.cpuMs ?? 0)} CPU${p ? `; ${s(p.setUpMs)} / ${s(p.testsMs)} / ${s(p.cleanupMs)} / ${s(p.waitMs)}${p.waitedFor ? ` (waited for ${p.waitedFor})` : ''}` : ''}`
+      : ' own process';
+    console.log(`#   ${s(r.ms).padStart(7)} ${r.file}:${detail}`);
+  }
+  const tests = [];
+  for (const r of results) {
+    for (const line of r.out.split('\n')) {
+      const m = /^[✔✖] (.*) \(([\d.]+)ms\)$/.exec(line);
+      if (m) tests.push({ file: r.file, name: m[1], ms: Number(m[2]) });
+    }
+  }
+  console.log('# report: the slowest tests');
+  for (const t of tests.sort((a, b) => b.ms - a.ms).slice(0, 25)) console.log(`#   ${s(t.ms).padStart(7)} ${t.file}: ${t.name.slice(0, 110)}`);
+  const waited = results.filter((r) => r.phases?.waitMs > 100);
+  if (waited.length) console.log(`# report: ${waited.length} shared file(s) kept their process waiting after their cleanups, ${s(waited.reduce((n, r) => n + r.phases.waitMs, 0))} in all`);
+}

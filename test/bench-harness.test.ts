@@ -96,7 +96,8 @@ const results = (file: string) =>
 
 test('a bench stuck in a synchronous loop is stopped at its time limit, says what it waited for, and leaves nothing behind', { timeout: 60_000 }, async () => {
   const file = path.join(tmpDir(), 'rows.jsonl');
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { BENCH_TIME_LIMIT: '2', BENCH_RESULTS: file });
+  // The guard's grace before it kills a stuck bench: 2 s (BENCH_GRACE_MS; 15 s unless set), the same kill sooner.
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { BENCH_TIME_LIMIT: '2', BENCH_RESULTS: file, BENCH_GRACE_MS: '2000' });
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   assert.ok(fs.existsSync(ready.dir), 'the bench made its temporary directory');
   const { signal } = await run.done;
@@ -132,12 +133,12 @@ test('Ctrl+C (SIGINT to the process group) stops a bench, its children and its g
 });
 
 test('Ctrl+C on a bench whose thread is stuck: its guard kills it and cleans up after it', { timeout: 60_000 }, async () => {
-  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy']);
+  const run = start(path.join(FIXTURES, 'hang.ts'), ['busy'], { BENCH_GRACE_MS: '2000' });
   const ready = JSON.parse((await run.line(/^ready /)).slice(6));
   process.kill(-run.child.pid!, 'SIGINT');
   const { signal } = await run.done;
   assert.equal(signal, 'SIGKILL');
-  assert.match(run.stderr, /did not stop within \d+ s/);
+  assert.match(run.stderr, /did not stop within 2 s \(its thread is busy; it was waiting for a loop that never ends\)/);
   await assertNothingLeft(run);
   assert.equal(fs.existsSync(ready.dir), false);
 });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb, tmpDir } from './helpers/db.ts';
 import { seedDemo, demoPublishedAt } from '../src/demo/seed.ts';
-import { DEMO_IMAGES_JOB, demoHasImage, demoImagesJob } from '../src/demo/images.ts';
+import { DEMO_IMAGES_JOB, demoHasImage, demoImageSvg, demoImagesJob, demoPortraitSvg, storeDemoImage } from '../src/demo/images.ts';
+import crypto from 'node:crypto';
 import type { Deps } from '../src/deps.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -168,4 +169,38 @@ test('the demo\'s pictures: queued at seeding, drawn by the job into DATA_DIR wi
   const before = await db.query(`SELECT slug, feature_image_url FROM articles ORDER BY slug`);
   await demoImagesJob({ db, config: { dataDir } as Deps['config'] });
   assert.deepEqual(await db.query(`SELECT slug, feature_image_url FROM articles ORDER BY slug`), before);
+});
+
+test('a demo picture drawn once on an install is not drawn again: the same files, byte for byte, recorded the same; a broken cache entry is drawn anew', { timeout: 120_000 }, async (ctx) => {
+  const db = await openTestDb(ctx);
+  const cache = tmpDir();
+  const files = (dataDir: string) => {
+    const dir = path.join(dataDir, 'uploads');
+    return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]));
+  };
+  const svgs: Array<[string, number]> = [[demoImageSvg('science', 'a-cached-picture'), 82], [demoPortraitSvg('a-cached-author'), 80]];
+  const store = async (cacheDir: string | null) => {
+    const dataDir = tmpDir();
+    await db.query(`DELETE FROM media_images`);
+    const urls = [];
+    for (const [svg, q] of svgs) urls.push(await storeDemoImage(db, dataDir, svg, q, cacheDir));
+    return { dataDir, urls, recorded: await db.query(`SELECT path, width, height, widths FROM media_images ORDER BY path`) };
+  };
+  const drawn = await store(null); // no cache: drawn, as before there was one
+  const first = await store(cache); // drawn, and kept
+  assert.equal(fs.readdirSync(cache).length, 2, 'an entry a picture');
+  const second = await store(cache); // copied
+  assert.deepEqual(first.urls, drawn.urls);
+  assert.deepEqual(second.urls, drawn.urls);
+  assert.deepEqual(files(first.dataDir), files(drawn.dataDir));
+  assert.deepEqual(files(second.dataDir), files(drawn.dataDir));
+  assert.deepEqual(Object.keys(files(second.dataDir)).length, 2 + 3 + 1, 'the picture with 320, 640 and 960, the portrait with 320');
+  assert.deepEqual(second.recorded, drawn.recorded);
+  const size = (url: string) => drawn.recorded.filter((r: any) => r.path === url).map((r: any) => [r.width, r.height, r.widths]);
+  assert.deepEqual([size(drawn.urls[0]!), size(drawn.urls[1]!)], [[[1280, 720, [320, 640, 960]]], [[400, 400, [320]]]]);
+  // An entry without its original (a broken copy, say) is not used: the picture is drawn again.
+  for (const e of fs.readdirSync(cache)) fs.rmSync(path.join(cache, e, 'original.jpg'));
+  const third = await store(cache);
+  assert.deepEqual(files(third.dataDir), files(drawn.dataDir));
+  assert.deepEqual(third.recorded, drawn.recorded);
 });

@@ -32,9 +32,10 @@ test('a test that never finishes fails at TEST_TIMEOUT; the others in the file s
 });
 
 test('a file stuck in a synchronous loop is killed at its time limit and named', { timeout: 120_000 }, () => {
-  const r = runner(['stuck.fixture.mjs'], { TEST_TIMEOUT: '1000', TEST_FILE_TIMEOUT: '2' });
+  // Killed 1 s after its limit (TEST_KILL_GRACE; 15 s unless set), not 15 s: the same kill, sooner.
+  const r = runner(['stuck.fixture.mjs'], { TEST_TIMEOUT: '1000', TEST_FILE_TIMEOUT: '2', TEST_KILL_GRACE: '1' });
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /stuck\.fixture\.mjs: (KILLED: still running after the file time limit of 2 s|FAILED)/);
+  assert.match(r.stdout, /stuck\.fixture\.mjs: (KILLED: still running after the file time limit of 2 s \(TEST_FILE_TIMEOUT\) and 1 s more|FAILED)/);
   assert.match(r.stdout, /failed: \S*stuck\.fixture\.mjs/);
 });
 

@@ -12,11 +12,13 @@ import type { Deps } from '../src/deps.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
 import { jobRegistry } from '../src/jobs.ts';
 import { createArticle, deleteArticle, publishDueArticles, updateArticle } from '../src/articles/write.ts';
-import { emitWebhookEvent, articleEventFor } from '../src/webhooks/emit.ts';
+import { emitWebhookEvent, emitWebhookEvents, articleEventFor } from '../src/webhooks/emit.ts';
 import { createWebhook, listDeliveries, updateWebhook } from '../src/webhooks/webhooks.ts';
 import { verifySignature } from '../src/webhooks/deliver.ts';
 import { isPrivateAddress } from '../src/platform/guarded-fetch.ts';
 import { createRuntime } from '../src/platform/runtime.ts';
+import { signup } from '../src/newsletters/signup.ts';
+import { seedNewsletters } from '../src/newsletters/newsletters.ts';
 
 const db = await openTestDb();
 const clock = fixedClock('2026-03-02T09:00:00Z');
@@ -145,6 +147,86 @@ test('emitWebhookEvent rolls back with the transaction that emitted it', async (
   const d = await listDeliveries(db, webhook.id);
   assert.equal(d.length, 1);
   assert.deepEqual(d[0]!.payload, { email: 'b@example.com' });
+});
+
+test('emitWebhookEvents (a bulk writer\'s) makes the deliveries and jobs of emitWebhookEvent one at a time, in the same order, and rolls back with its transaction', async () => {
+  const hooks = [
+    (await createWebhook(db, { url: receiverUrl, events: ['subscriber.created'] })).webhook,
+    (await createWebhook(db, { url: receiverUrl, events: ['*'] })).webhook,
+    (await createWebhook(db, { url: receiverUrl, events: ['subscriber.confirmed', 'subscriber.created'] })).webhook,
+    (await createWebhook(db, { url: receiverUrl, events: ['subscriber.created'], active: false })).webhook,
+  ];
+  const events = [
+    { event: 'subscriber.created', payload: { subscriber: { id: 1, email: 'one@example.com', newsletters: ['daily'] } } },
+    { event: 'subscriber.confirmed', payload: { subscriber: { id: 1, email: 'one@example.com', at: new Date('2026-03-02T09:00:00Z') } } },
+    { event: 'subscriber.unsubscribed', payload: { subscriber: { id: 2 } } },
+    { event: 'subscriber.created', payload: { subscriber: { id: 3, email: 'three@example.com', name: 'Ünïcode "quoted"' } } },
+  ];
+  /** What the events left: deliveries in id order, and their jobs in id order (by the delivery's place). */
+  const written = async (since: number) => {
+    const d = await db.query<{ id: number; webhook_id: number; event: string; payload: unknown }>(`SELECT id, webhook_id, event, payload FROM webhook_deliveries WHERE id > $1 ORDER BY id`, [since]);
+    const place = new Map(d.map((r, i) => [Number(r.id), i]));
+    const jobs = await db.query<{ name: string; status: string; max_attempts: number; payload: { deliveryId: number }; dedupe_key: string; due: boolean }>(
+      `SELECT name, status, max_attempts, payload, dedupe_key, run_at <= now() AS due FROM jobs WHERE name = 'webhooks.deliver' AND (payload->>'deliveryId')::bigint > $1 ORDER BY id`,
+      [since],
+    );
+    await db.query(`DELETE FROM jobs WHERE name = 'webhooks.deliver' AND (payload->>'deliveryId')::bigint > $1`, [since]);
+    return {
+      deliveries: d.map(({ webhook_id, event, payload }) => ({ webhook_id, event, payload })),
+      jobs: jobs.map((j) => ({ name: j.name, status: j.status, max_attempts: j.max_attempts, due: j.due, delivery: place.get(Number(j.payload.deliveryId)), key: j.dedupe_key === `webhook-delivery:${j.payload.deliveryId}` })),
+    };
+  };
+  const last = async () => Number((await db.one<{ id: number | null }>(`SELECT max(id) AS id FROM webhook_deliveries`))!.id ?? 0);
+  let since = await last();
+  await db.tx(async (tx) => {
+    for (const e of events) await emitWebhookEvent(tx, e.event, e.payload);
+  });
+  const one = await written(since);
+  since = await last();
+  await db.tx((tx) => emitWebhookEvents(tx, events));
+  const many = await written(since);
+  assert.deepEqual(many, one);
+  const mine = (w: { webhook_id: number }) => hooks.some((h) => h.id === w.webhook_id);
+  assert.deepEqual(
+    many.deliveries.filter(mine).map((d) => [hooks.findIndex((h) => h.id === d.webhook_id), d.event]),
+    [[0, 'subscriber.created'], [1, 'subscriber.created'], [2, 'subscriber.created'], [1, 'subscriber.confirmed'], [2, 'subscriber.confirmed'], [1, 'subscriber.unsubscribed'], [0, 'subscriber.created'], [1, 'subscriber.created'], [2, 'subscriber.created']],
+  );
+  assert.equal(many.jobs.length, many.deliveries.length);
+  assert.deepEqual(many.jobs.map((j) => j.delivery), many.deliveries.map((_, i) => i), 'a job per delivery, in their order');
+  assert.ok(many.jobs.every((j) => j.key && j.due && j.status === 'queued' && j.max_attempts === 8 && j.name === 'webhooks.deliver'));
+  since = await last();
+  await assert.rejects(
+    db.tx(async (tx) => {
+      await emitWebhookEvents(tx, events);
+      throw new Error('the import failed');
+    }),
+  );
+  assert.deepEqual(await written(since), { deliveries: [], jobs: [] });
+  await db.tx((tx) => emitWebhookEvents(tx, []));
+  assert.deepEqual(await written(since), { deliveries: [], jobs: [] }, 'nothing to emit writes nothing');
+  for (const h of hooks) await db.query(`DELETE FROM webhooks WHERE id = $1`, [h.id]);
+  await db.query(`DELETE FROM webhook_deliveries WHERE event LIKE 'subscriber.%'`);
+});
+
+test('sign-ups that commit together (one batch) each tell a subscriber.created webhook once, with their own newsletters', async () => {
+  await seedNewsletters(db);
+  const { webhook } = await createWebhook(db, { url: receiverUrl, events: ['subscriber.created'] });
+  const asked = [
+    { email: 'Group.One@example.com', newsletters: ['daily'], name: 'One' },
+    { email: 'group.two@example.com', newsletters: ['daily', 'morning'] },
+    { email: 'group.one@example.com', newsletters: ['daily'] }, // the same person again: nothing new
+    { email: 'group.three@example.com', newsletters: ['morning'], source: 'api' as const },
+  ];
+  const results = await Promise.all(asked.map((a) => signup(deps, a)));
+  assert.equal(results[0]!.personId, results[2]!.personId);
+  const got = (await listDeliveries(db, webhook.id)).map((d) => d.payload as { subscriber: Record<string, unknown> });
+  const byEmail = new Map(got.map((p) => [p.subscriber.email, p.subscriber]));
+  assert.equal(got.length, 3, JSON.stringify(got));
+  assert.deepEqual(byEmail.get('Group.One@example.com'), { id: results[0]!.personId, email: 'Group.One@example.com', name: 'One', status: 'pending', source: 'signup', newsletters: ['daily'] });
+  assert.deepEqual(byEmail.get('group.two@example.com')!.newsletters, ['daily', 'morning']);
+  assert.equal(byEmail.get('group.three@example.com')!.source, 'api');
+  await db.query(`DELETE FROM webhooks WHERE id = $1`, [webhook.id]);
+  await db.query(`DELETE FROM jobs WHERE name = 'webhooks.deliver' AND status = 'queued'`);
 });
 
 test('private and loopback addresses are refused unless allowed', async () => {

@@ -13,7 +13,7 @@ import { runCommand } from '../src/cli/run.ts';
 import type { Deps } from '../src/deps.ts';
 import { createRuntime } from '../src/platform/runtime.ts';
 import { ValidationError } from '../src/platform/errors.ts';
-import { createOutlet, deleteOutlet, getOutletBySlug, listOutlets, updateOutlet, LEANS } from '../src/newswire/outlets.ts';
+import { addOutlet, changeOutlet, createOutlet, deleteOutlet, getOutlet, getOutletBySlug, listOutlets, updateOutlet, LEANS } from '../src/newswire/outlets.ts';
 import { parseFeedDocument, FeedParseError } from '../src/newswire/feeds.ts';
 import { advertisedFeeds } from '../src/newswire/discover.ts';
 import { importOutletsCsv } from '../src/newswire/import.ts';
@@ -90,6 +90,31 @@ test('the registry: leans, validation, update, pause and delete', T, async () =>
   assert.equal((await listOutlets(db, { lean: 'lean-right' })).outlets.length, 1);
   await deleteOutlet(db, twin.id);
   await assert.rejects(deleteOutlet(db, twin.id), /No such outlet/);
+});
+
+test('addOutlet and changeOutlet (the import\'s) write what createOutlet and updateOutlet do, without reading the outlet back', T, async () => {
+  const input = { url: 'https://same.example/', feeds: ['https://same.example/rss'], lean: 'center', country: 'fr', language: 'fr-FR', rating_confidence: 'low' };
+  const made = await createOutlet(db, { name: 'Same Made', ...input });
+  const id = await addOutlet(db, { name: 'Same Added', ...input });
+  assert.equal(typeof id, 'number');
+  const added = await getOutlet(db, id);
+  const strip = (o: Record<string, unknown>) => {
+    const { id: _i, name: _n, slug: _s, created_at: _c, updated_at: _u, feeds, ...rest } = o;
+    return { ...rest, feeds: (feeds as Array<Record<string, unknown>>).map(({ id: _f, next_poll_at: _p, ...f }) => f) };
+  };
+  assert.deepEqual(strip(added as never), strip(made as never));
+  assert.equal(added.slug, 'same-added');
+  await assert.rejects(addOutlet(db, { name: 'Same Added', slug: 'same-added', url: 'https://x.example/' }), /exists already/);
+  await assert.rejects(addOutlet(db, { name: '', url: 'ftp://x' }), (e: any) => e instanceof ValidationError && 'name' in e.fields && 'url' in e.fields);
+  const change = { lean: 'right', feeds: ['https://same.example/atom'], active: false };
+  const updated = await updateOutlet(db, made.id, change);
+  assert.equal(await changeOutlet(db, id, change), undefined);
+  assert.deepEqual(strip((await getOutlet(db, id)) as never), strip(updated as never));
+  assert.equal(updated.lean, 'right');
+  await assert.rejects(changeOutlet(db, id, { country: 'Britain' }), ValidationError);
+  await assert.rejects(changeOutlet(db, 999_999, { active: true }), /No such outlet/);
+  await deleteOutlet(db, made.id);
+  await deleteOutlet(db, id);
 });
 
 test('our CSV columns import; twice changes nothing; bad rows are reported by line', T, async () => {

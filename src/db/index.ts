@@ -23,8 +23,9 @@ export interface Db {
    * wire's batch, decision 0063): PGlite plans anew every statement sent with parameters, and for a
    * statement of many parts the planning costs more than the running. `types` are its parameters'
    * types, `params` strings, numbers, booleans or null. On PGlite: PREPARE once per instance, then
-   * EXECUTE with the parameters as literals; on PostgreSQL: a named statement (node-postgres prepares
-   * it once per connection).
+   * EXECUTE with the parameters as literals and the generic plan from the first execution on
+   * (decision 0075); on PostgreSQL: a named statement (node-postgres prepares it once per connection;
+   * the server plans the first five executions with their values, then keeps the generic plan).
    */
   prepared<T extends Row = Row>(name: string, types: string[], sql: string, params: unknown[]): Promise<T[]>;
   /** Run a script of several statements without parameters (migrations). */
@@ -286,8 +287,12 @@ export function pgliteDb(pg: PGliteType, close: () => Promise<void>): Db {
         try {
           // The simple query protocol: one round trip into the WebAssembly module, where query() sends
           // five (parse, describe, bind, describe, execute) and a sync; the statement has no bind
-          // parameters, and its one result's rows are parsed by the same type parsers.
-          const [r] = await q.exec(`EXECUTE ${id}(${params.map(sqlLiteral).join(', ')})`);
+          // parameters, and its one result's rows are parsed by the same type parsers. The generic
+          // plan from the first execution on: Postgres would otherwise plan the first five anew with
+          // their values (2.6 ms each for the live batch with merges, which runs a few times an hour;
+          // its plan does not depend on them, decision 0075). The setting is this statement's only
+          // (an error rolls it back with its transaction).
+          const [, r] = await q.exec(`SET plan_cache_mode = force_generic_plan; EXECUTE ${id}(${params.map(sqlLiteral).join(', ')}); RESET plan_cache_mode`);
           return (r?.rows ?? []) as any[];
         } catch (e: any) {
           if (e?.code === '26000') done.delete(id); // deallocated behind our back: prepared again next time

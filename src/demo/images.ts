@@ -4,9 +4,12 @@
 // thumbnails and responsive sizes exactly as an uploaded photo would. Deterministic: the same slug
 // always makes the same picture, so the same file name.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
-import { loadSharp, storeImage, makeSizes } from '../media/images.ts';
+import { loadSharp, storeImage, makeSizes, uploadsDir, RENDITION_QUALITY, RENDITION_WIDTHS } from '../media/images.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
 import { demo } from './content.ts';
 
@@ -23,19 +26,24 @@ export function demoHasImage(a: { editorsPick: boolean }, index: number): boolea
  * never replaced). Idempotent: the same slug makes the same file, and a second run changes nothing.
  */
 export async function demoImagesJob(deps: Pick<Deps, 'db' | 'config'>): Promise<void> {
+  await drawDemoImages(deps, DEMO_IMAGE_CACHE);
+}
+
+/** demoImagesJob with the pictures drawn before kept in `cacheDir` (see storeDemoImage), or none (null). */
+export async function drawDemoImages(deps: Pick<Deps, 'db' | 'config'>, cacheDir: string | null): Promise<void> {
   const { db, config } = deps;
   let changed = 0;
   for (const a of demo.authors) {
     const row = await db.one<{ photo_url: string | null }>(`SELECT photo_url FROM authors WHERE slug = $1`, [a.slug]);
     if (!row || row.photo_url) continue;
-    const url = await storeDemoImage(db, config.dataDir, demoPortraitSvg(a.slug), 80);
+    const url = await storeDemoImage(db, config.dataDir, demoPortraitSvg(a.slug), 80, cacheDir);
     changed += (await db.query(`UPDATE authors SET photo_url = $2 WHERE slug = $1 AND photo_url IS NULL RETURNING id`, [a.slug, url])).length;
   }
   for (const [i, a] of demo.articles.entries()) {
     if (a.featureImageUrl || !demoHasImage(a, i)) continue;
     const row = await db.one<{ feature_image_url: string | null }>(`SELECT feature_image_url FROM articles WHERE slug = $1`, [a.slug]);
     if (!row || row.feature_image_url) continue;
-    const url = await storeDemoImage(db, config.dataDir, demoImageSvg(a.section, a.slug));
+    const url = await storeDemoImage(db, config.dataDir, demoImageSvg(a.section, a.slug), 82, cacheDir);
     changed += (await db.query(
       `UPDATE articles SET feature_image_url = $2, feature_image_alt = $3, feature_image_caption = 'Illustration: The Ledger design desk'
         WHERE slug = $1 AND feature_image_url IS NULL RETURNING id`,
@@ -171,11 +179,72 @@ export function demoPortraitSvg(seed: string): string {
 <ellipse cx="200" cy="170" rx="78" ry="92" fill="${skin}"/><path d="M120 160 Q125 70 200 72 Q285 70 282 165 Q270 110 200 108 Q140 110 120 160 Z" fill="${hair}"/></svg>`;
 }
 
-/** Rasterise an SVG with sharp, keep it as an upload and make its sizes; returns its public path. */
-export async function storeDemoImage(db: Db, dataDir: string, svg: string, quality = 82): Promise<string> {
+/**
+ * Where this install keeps the demo pictures it has drawn: node_modules/.cache/newsdesk/demo-images/,
+ * beside the database template (decision 0006). Drawing one (the SVG rasterised, then its WebP sizes)
+ * takes about 0.1 s of CPU; every new DATA_DIR with the demo (a test, a bench, a second publication)
+ * would draw the same 27 pictures again.
+ */
+export const DEMO_IMAGE_CACHE = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'), 'node_modules', '.cache', 'newsdesk', 'demo-images');
+
+/** A cache entry's name: everything the files depend on (the drawing, its quality, the sizes made, sharp and its libraries). */
+function cacheKey(sharp: Awaited<ReturnType<typeof loadSharp>>, svg: string, quality: number): string {
+  const v = sharp.versions as Record<string, string | undefined>;
+  const what = JSON.stringify([svg, quality, RENDITION_WIDTHS, RENDITION_QUALITY, v.sharp, v.vips, v.rsvg, v.mozjpeg, v.webp]);
+  return crypto.createHash('sha256').update(what).digest('hex').slice(0, 40);
+}
+
+/** A complete cache entry (each is written whole to a directory of its own, then renamed), or null. */
+function readCached(entry: string): { original: Buffer; sizes: Array<[string, Buffer]> } | null {
+  try {
+    const original = fs.readFileSync(path.join(entry, 'original.jpg'));
+    const sizes = fs.readdirSync(entry).filter((f) => /^\d+\.webp$/.test(f)).map((f): [string, Buffer] => [f, fs.readFileSync(path.join(entry, f))]);
+    return { original, sizes };
+  } catch {
+    return null;
+  }
+}
+
+/** Keep a drawn picture's files for the next DATA_DIR; best effort (a read-only install draws each time). */
+function saveCached(entry: string, dataDir: string, original: Buffer, url: string, widths: number[]): void {
+  const tmp = `${entry}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(tmp, { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'original.jpg'), original);
+    const name = path.basename(url, '.jpg');
+    for (const w of widths) fs.copyFileSync(path.join(uploadsDir(dataDir), `${name}-${w}.webp`), path.join(tmp, `${w}.webp`));
+    fs.renameSync(tmp, entry); // whole or not at all; another process's entry, made first, stays
+  } catch {
+    /* only a shortcut */
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rasterise an SVG with sharp, keep it as an upload and make its sizes; returns its public path. With
+ * `cacheDir`, a picture drawn before from the same SVG with the same sharp is not drawn again: its
+ * files (the same bytes) are copied from there into the uploads, and recorded as makeSizes records any.
+ */
+export async function storeDemoImage(db: Db, dataDir: string, svg: string, quality = 82, cacheDir: string | null = null): Promise<string> {
   const sharp = await loadSharp();
+  const entry = cacheDir ? path.join(cacheDir, cacheKey(sharp, svg, quality)) : null;
+  const cached = entry ? readCached(entry) : null;
+  if (cached) {
+    const url = storeImage(dataDir, cached.original);
+    const name = path.basename(url, '.jpg');
+    for (const [file, bytes] of cached.sizes) {
+      const out = path.join(uploadsDir(dataDir), `${name}-${file}`);
+      if (fs.existsSync(out)) continue;
+      fs.writeFileSync(`${out}.${process.pid}.tmp`, bytes); // as makeSizes writes them
+      fs.renameSync(`${out}.${process.pid}.tmp`, out);
+    }
+    await makeSizes(db, dataDir, url); // finds the sizes made: reads the original's dimensions, records them
+    return url;
+  }
   const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality }).toBuffer();
   const url = storeImage(dataDir, jpeg);
-  await makeSizes(db, dataDir, url);
+  const info = await makeSizes(db, dataDir, url);
+  if (entry) saveCached(entry, dataDir, jpeg, url, info.widths);
   return url;
 }

@@ -28,6 +28,8 @@ export const UPLOAD_NAME_RE = /^[a-f0-9]{32}(?:\.(jpg|png|gif|webp)|-(\d{3,4})\.
 
 /** The widths the site's srcset offers: a phone thumbnail up to a wide desktop lead image. */
 export const RENDITION_WIDTHS = [320, 640, 960, 1280, 1600] as const;
+/** The WebP quality of the sizes. */
+export const RENDITION_QUALITY = 78;
 
 /** The image type of a file from its signature, or null when it is not one we accept. */
 export function sniffImage(buf: Buffer): keyof typeof IMAGE_TYPES | null {
@@ -140,7 +142,7 @@ export async function makeSizes(db: Db, dataDir: string, publicPath: string): Pr
       const out = path.join(dir, `${m[1]}-${w}.webp`);
       if (fs.existsSync(out)) continue;
       const tmp = `${out}.${process.pid}.tmp`;
-      todo.push(base.clone().resize({ width: w, withoutEnlargement: true }).webp({ quality: 78 }).toFile(tmp).then(() => fs.renameSync(tmp, out)));
+      todo.push(base.clone().resize({ width: w, withoutEnlargement: true }).webp({ quality: RENDITION_QUALITY }).toFile(tmp).then(() => fs.renameSync(tmp, out)));
     }
     await Promise.all(todo);
   }

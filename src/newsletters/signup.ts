@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { enqueue } from '../platform/jobs.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
-import { emitWebhookEvent } from '../webhooks/emit.ts';
+import { emitWebhookEvent, emitWebhookEvents } from '../webhooks/emit.ts';
 
 export const SIGNUP_SUCCESS = 'Thank you for signing up. You will receive a verification email shortly.';
 export const SIGNUP_PROBLEM = 'There was a problem. Please refresh the page and try again.';
@@ -212,15 +212,19 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
     });
     await queueVerifications(tx, verify);
     if (already.length) await tx.query(ENQUEUE_BATCH_SQL, [ALREADY_JOB, already.map((v) => JSON.stringify(v)), 4]);
-    // emitWebhookEvent costs a query per call; ask once per batch whether anyone listens (the same
+    // emitWebhookEvents costs a query or two even for nobody; ask once per batch whether anyone listens (the same
     // rule as src/webhooks/emit.ts: active webhooks naming the event or '*').
     const listening = created.length
       ? Boolean(await tx.one(`SELECT 1 FROM webhooks WHERE active AND ('subscriber.created' = ANY(events) OR '*' = ANY(events)) LIMIT 1`))
       : false;
-    for (const { item, row } of listening ? created : []) {
-      await emitWebhookEvent(tx, 'subscriber.created', {
-        subscriber: { id: row.id, email: item.email, name: row.name, status: 'pending', source: item.source, newsletters: item.chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) },
-      });
+    if (listening) {
+      await emitWebhookEvents(
+        tx,
+        created.map(({ item, row }) => ({
+          event: 'subscriber.created',
+          payload: { subscriber: { id: row.id, email: item.email, name: row.name, status: 'pending', source: item.source, newsletters: item.chosen.filter((n) => row.changed.includes(n.id)).map((n) => n.slug) } },
+        })),
+      );
     }
     return results;
   });

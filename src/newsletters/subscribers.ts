@@ -7,7 +7,7 @@ import { fromSpreadsheetSafe, toSafeCsv } from '../platform/csv.ts';
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError, ValidationError } from '../platform/errors.ts';
-import { emitWebhookEvent, hasWebhookListeners } from '../webhooks/emit.ts';
+import { emitWebhookEvents, hasWebhookListeners } from '../webhooks/emit.ts';
 import { getNewsletterBySlug, listNewsletters } from './newsletters.ts';
 import { parseEmail, parseName, queueVerifications, resolveNewsletters, signup, textProblem, unsubscribe } from './signup.ts';
 
@@ -359,11 +359,14 @@ async function createImporter(deps: Pick<Deps, 'db' | 'clock'>, opts: ImportOpti
         // Webhook events only when a webhook listens (asked once per batch).
         const created = added.length && (await hasWebhookListeners(tx, 'subscriber.created'));
         const confirmed = added.length && opts.confirmed && (await hasWebhookListeners(tx, 'subscriber.confirmed'));
+        // The batch's events written together (emitWebhookEvents), in the order one at a time would.
+        const events: Parameters<typeof emitWebhookEvents>[1] = [];
         for (const { r, person, fresh } of created || confirmed ? added : []) {
           const slugs = all.filter((n) => fresh.includes(n.id)).map((n) => n.slug);
-          if (created) await emitWebhookEvent(tx, 'subscriber.created', { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } });
-          if (confirmed) await emitWebhookEvent(tx, 'subscriber.confirmed', { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } });
+          if (created) events.push({ event: 'subscriber.created', payload: { subscriber: { id: person.id, email: r.email, name: r.name, status, source: opts.source ?? 'import', newsletters: slugs } } });
+          if (confirmed) events.push({ event: 'subscriber.confirmed', payload: { subscriber: { id: person.id, email: r.email, name: r.name, status, newsletters: slugs } } });
         }
+        if (events.length) await emitWebhookEvents(tx, events);
       });
     },
     async finish(): Promise<ImportResult> {

@@ -6,7 +6,7 @@ import { lazyPackage } from '../platform/lazy.ts';
 import type { Db } from '../db/index.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { slugify } from '../platform/sanitize.ts';
-import { addFeed, createOutlet, httpUrl, parseLean, updateOutlet, type Lean } from './outlets.ts';
+import { addFeed, addOutlet, changeOutlet, httpUrl, parseLean, type Lean } from './outlets.ts';
 import { yieldToEventLoop } from '../platform/runtime.ts';
 
 /** Rows between two turns of the event loop (yieldToEventLoop). */
@@ -136,7 +136,9 @@ async function importRow(db: Db, row: Row, result: ImportResult): Promise<void> 
     ...(row.language ? { language: row.language } : {}),
   };
   if (!existing) {
-    await createOutlet(db, { name: row.name, slug, url, feeds: row.feed ? [row.feed] : [], ...fields });
+    // Not read back (createOutlet's getOutlet): its feeds and item counts are of no use here and cost
+    // more than the insert.
+    await addOutlet(db, { name: row.name, slug, url, feeds: row.feed ? [row.feed] : [], ...fields });
     result.added++;
   } else {
     const hadFeed = row.feed ? await db.one('SELECT 1 FROM wire_feeds WHERE outlet_id = $1 AND url = $2', [existing.id, httpUrl(row.feed, 'feed_url')]) : true;
@@ -146,7 +148,7 @@ async function importRow(db: Db, row: Row, result: ImportResult): Promise<void> 
         const cur = existing[k];
         return (v ?? null) !== (cur ?? null) && !(k === 'country' && String(v).toUpperCase() === cur) && !(k === 'language' && String(v).toLowerCase().split(/[-_]/)[0] === cur);
       });
-    if (changed) await updateOutlet(db, existing.id, { url, ...fields });
+    if (changed) await changeOutlet(db, existing.id, { url, ...fields });
     if (!hadFeed) await addFeed(db, existing.id, row.feed!);
     if (changed || !hadFeed) result.updated++;
     else result.unchanged++;

@@ -64,7 +64,8 @@ export async function listItems(db: Db, f: ItemFilter = {}): Promise<{ items: Wi
   if (f.lean) where.push(`o.lean = $${params.push(f.lean)}`);
   if (f.language) where.push(`coalesce(i.lang, o.language) = $${params.push(f.language.toLowerCase().split(/[-_]/)[0])}`);
   if (f.since) where.push(`i.published_at >= $${params.push(f.since)}`);
-  if (f.q && f.q.trim()) where.push(`i.search @@ plainto_tsquery('simple', $${params.push(f.q.trim().slice(0, 200))})`);
+  // The full-text index is a table of its own (migration 071: a change of story rewrites no entry of it).
+  if (f.q && f.q.trim()) where.push(`i.id IN (SELECT s.item_id FROM wire_item_search s WHERE s.search @@ plainto_tsquery('simple', $${params.push(f.q.trim().slice(0, 200))}))`);
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = await db.one<{ n: number }>(`SELECT count(*)::int AS n FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id ${w}`, params);
   const limit = Math.max(1, Math.min(500, f.limit ?? 50));

@@ -23,6 +23,20 @@ export async function enqueue(db: Db, name: string, payload: Record<string, unkn
   return row?.id ?? null;
 }
 
+/**
+ * enqueue for many jobs of one kind at once, in one statement, in the order given (a bulk writer's
+ * batch). Each is deduplicated by its key as enqueue does, also against another of the same batch.
+ */
+export async function enqueueMany(db: Db, name: string, jobs: Array<{ payload: Record<string, unknown>; dedupeKey?: string }>, opts: Omit<EnqueueOptions, 'dedupeKey'> = {}): Promise<void> {
+  if (!jobs.length) return;
+  await db.query(
+    `INSERT INTO jobs (name, payload, run_at, dedupe_key, max_attempts)
+     SELECT $1, u.p::jsonb, coalesce($4::timestamptz, now()), u.k, $5 FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(p, k, n) ORDER BY u.n
+     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`,
+    [name, jobs.map((j) => JSON.stringify(j.payload)), jobs.map((j) => j.dedupeKey ?? null), opts.runAt ?? null, opts.maxAttempts ?? 8],
+  );
+}
+
 export interface ClaimedJob {
   id: number;
   name: string;

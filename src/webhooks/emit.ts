@@ -2,7 +2,7 @@
 // active webhook subscribed to the event. If the change rolls back, so do its deliveries; the job
 // worker sends them after commit (src/webhooks/deliver.ts).
 import type { Db } from '../db/index.ts';
-import { enqueue } from '../platform/jobs.ts';
+import { enqueue, enqueueMany } from '../platform/jobs.ts';
 
 export const WEBHOOK_EVENTS = [
   'article.published',
@@ -43,6 +43,35 @@ export async function hasWebhookListeners(db: Db, event: string): Promise<boolea
 export async function emitWebhookEvent(db: Db, event: string, payload: Record<string, unknown>): Promise<void> {
   const hooks = await subscribers(db, event);
   if (hooks.length) await enqueueDeliveries(db, hooks, event, payload);
+}
+
+/**
+ * emitWebhookEvent for many events at once (a bulk writer's batch, such as an import's): the same
+ * delivery rows and jobs, in the same order, in a query per distinct event and two statements in all,
+ * where one event at a time costs a query and two statements per event and webhook.
+ */
+export async function emitWebhookEvents(db: Db, events: Array<{ event: string; payload: Record<string, unknown> }>): Promise<void> {
+  const hooksOf = new Map<string, number[]>();
+  for (const e of events) if (!hooksOf.has(e.event)) hooksOf.set(e.event, await subscribers(db, e.event));
+  const hookIds: number[] = [];
+  const names: string[] = [];
+  const payloads: string[] = [];
+  for (const e of events) {
+    const hooks = hooksOf.get(e.event)!;
+    if (!hooks.length) continue;
+    const json = JSON.stringify(e.payload);
+    for (const id of hooks) (hookIds.push(id), names.push(e.event), payloads.push(json));
+  }
+  if (!hookIds.length) return;
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO webhook_deliveries (webhook_id, event, payload)
+     SELECT u.w, u.e, u.p::jsonb FROM unnest($1::int[], $2::text[], $3::text[]) WITH ORDINALITY AS u(w, e, p, n) ORDER BY u.n
+     RETURNING id`,
+    [hookIds, names, payloads],
+  );
+  // Identities are drawn in the order the rows are inserted: sorted, they are the events' order.
+  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  await enqueueMany(db, DELIVER_JOB, ids.map((id) => ({ payload: { deliveryId: id }, dedupeKey: `webhook-delivery:${id}` })), { maxAttempts: MAX_DELIVERY_ATTEMPTS });
 }
 
 type Status = 'draft' | 'scheduled' | 'published';

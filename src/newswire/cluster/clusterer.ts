@@ -125,6 +125,13 @@ export interface ClusterOptions {
    * stream are often framed with no name in common, and nothing else competes (0 = off).
    */
   loneThreshold: number;
+  /**
+   * Under the threshold (clear winner, lone candidate), a story is joined only when it shares with the
+   * item a query term that at most this many stories in the window hold (0 = off): a low score backed
+   * only by terms many stories share is chance. Off: it helps the dense streams (synthetic +0.005 to
+   * +0.01) but not the one-day L/C/R sets it was written for (decision 0042, sixth round).
+   */
+  lowSpecific: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -162,6 +169,7 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningLeadWords: 40,
   meaningRarity: 2,
   loneThreshold: 0.1,
+  lowSpecific: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -213,21 +221,36 @@ const POSTING_SCAN = 120;
 /** Query terms (rarest first) used to find candidates. */
 const QUERY_TERMS = 8;
 
-/** One family of an item's vector: term ids ascending, weights L2-normalised. */
+/** A vector of one family built per item being scored (the cross-family names): term ids ascending, weights L2-normalised. */
 interface SparseVec {
   ids: Int32Array;
   w: Float32Array;
 }
 
+/**
+ * An item kept in memory (100,000 in a window: every object and typed array of its own costs 100 to
+ * 200 bytes beside its data). Its four families, retrieval keys and meaning live in two typed arrays
+ * over one buffer: `ids` holds the families' term ids (each family's ascending, words, names, grams,
+ * text, one after another), then the retrieval keys, then the meaning's signed bytes four to an int;
+ * `w` the families' weights (L2-normalised per family), index for index with `ids`.
+ */
 interface ItemState {
   id: string;
   story: number;
   title: string;
   outlet: string | null;
   published: number;
-  vec: SparseVec[];
-  /** Candidate-retrieval terms. */
-  keys: Int32Array;
+  ids: Int32Array;
+  w: Float32Array;
+  /** Where each family ends in `ids` and `w` (family f runs from the end of f - 1, or 0, to its own). */
+  e0: number;
+  e1: number;
+  e2: number;
+  e3: number;
+  /** End of the retrieval keys (from e3); the meaning follows. */
+  ek: number;
+  /** The meaning's dimensions (unit length times 127, packed from `ek`), or 0 for none. */
+  md: number;
   /** It names someone or something for sure (not only by a headline's first word): the entity gate may apply. */
   strong: boolean;
   /**
@@ -235,15 +258,28 @@ interface ItemState {
    * name terms (ids ascending, the weights of their own family), for `crossNames`.
    */
   cross: [SparseVec, SparseVec] | null;
-  /** The meaning (unit length times 127), or null. */
-  meaning: Int8Array | null;
+}
+
+/** Where family f of an item starts in its `ids`. */
+function fStart(st: ItemState, f: number): number {
+  return f === 0 ? 0 : f === 1 ? st.e0 : f === 2 ? st.e1 : st.e2;
+}
+
+/** Where family f of an item ends in its `ids`. */
+function fEnd(st: ItemState, f: number): number {
+  return f === 0 ? st.e0 : f === 1 ? st.e1 : f === 2 ? st.e2 : st.e3;
+}
+
+/** Signed byte d of a meaning packed four to an int from `off`. */
+function meaningAt(ids: Int32Array, off: number, d: number): number {
+  return (ids[off + (d >> 2)]! << (24 - ((d & 3) << 3))) >> 24;
 }
 
 interface Story {
   id: number;
   items: string[];
-  /** Sum of the items' vectors per family (null while the story has one item: its vector is used). */
-  sum: Array<Map<number, number>> | null;
+  /** Sum of the items' vectors, every family in one table (null while the story has one item: its vector is used). */
+  sum: Centroid | null;
   norm2: Float64Array;
   /** Number of items with a non-empty vector in each family. */
   has: Int32Array;
@@ -257,6 +293,8 @@ interface Story {
   /** Scratch of candidates(): the query this vote belongs to, and the vote. */
   voteEpoch: number;
   vote: number;
+  /** Scratch of candidates(): the fewest stories in the window that hold one of the query terms it shares with the item. */
+  spec: number;
   /** Items that name someone or something for sure (ItemState.strong). */
   strong: number;
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
@@ -264,7 +302,73 @@ interface Story {
   meaning2: number;
 }
 
+/**
+ * A story's summed vectors: term id -> summed weight, every family in one table (term ids are unique
+ * across families). Open addressing (Fibonacci hashing, linear probing) over entries kept in the order
+ * they came, so a family's entries are met in the order a Map of them would give; values are doubles,
+ * as a Map's were, so every sum is the same. A Map of numbers costs about twice as much an entry
+ * (its entries, and a heap number for each value that is not a small integer).
+ */
+class Centroid {
+  keys: Int32Array;
+  vals: Float64Array;
+  /** Entry index + 1 by hash slot (0: empty); twice the entries' capacity. */
+  slots: Int32Array;
+  shift: number;
+  n = 0;
+
+  constructor(capacity: number) {
+    let c = 8;
+    while (c < capacity) c *= 2;
+    this.keys = new Int32Array(c);
+    this.vals = new Float64Array(c);
+    this.slots = new Int32Array(2 * c);
+    this.shift = 32 - Math.log2(2 * c);
+  }
+
+  /** The entry of term `id`, or -1. */
+  find(id: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = Math.imul(id, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const e = this.slots[h]!;
+      if (e === 0) return -1;
+      if (this.keys[e - 1] === id) return e - 1;
+    }
+  }
+
+  /** Adds an entry for a term not in the table. */
+  push(id: number, w: number): void {
+    if (this.n === this.keys.length) this.grow();
+    const e = this.n++;
+    this.keys[e] = id;
+    this.vals[e] = w;
+    this.place(id, e);
+  }
+
+  private place(id: number, e: number): void {
+    const mask = this.slots.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    while (this.slots[h] !== 0) h = (h + 1) & mask;
+    this.slots[h] = e + 1;
+  }
+
+  private grow(): void {
+    const c = this.keys.length * 2;
+    const keys = new Int32Array(c);
+    keys.set(this.keys);
+    const vals = new Float64Array(c);
+    vals.set(this.vals);
+    this.keys = keys;
+    this.vals = vals;
+    this.slots = new Int32Array(2 * c);
+    this.shift = 32 - Math.log2(2 * c);
+    for (let e = 0; e < this.n; e++) this.place(keys[e]!, e);
+  }
+}
+
 const EMPTY: SparseVec = { ids: new Int32Array(0), w: new Float32Array(0) };
+const NO_IDS = EMPTY.ids;
+const NO_WEIGHTS = EMPTY.w;
 
 export class StoryClusterer {
   readonly options: ClusterOptions;
@@ -274,6 +378,8 @@ export class StoryClusterer {
   private readonly termName: string[] = [];
   private terms = 0;
   private df: Int32Array = new Int32Array(1024);
+  /** The family of each term. */
+  private fam: Uint8Array = new Uint8Array(1024);
   /** Story frequencies: how many stories hold the term (storyIdf). */
   private sf: Int32Array = new Int32Array(1024);
   private storiesMade = 0;
@@ -313,6 +419,10 @@ export class StoryClusterer {
   private readonly voted: Story[] = [];
   private readonly cands: Story[] = [];
   private readonly outletNames = new Map<string, string>();
+  /** Scratch of vectorise(): the families' term ids in bag order, where each family ends, and its norm. */
+  private vecIds: Int32Array = new Int32Array(256);
+  private readonly vecEnds = new Int32Array(FAMILIES);
+  private readonly vecNorms = new Float64Array(FAMILIES);
   /** Scratch of vectorise(): the keys picked. */
   private readonly picked = new Int32Array(QUERY_TERMS);
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
@@ -378,7 +488,7 @@ export class StoryClusterer {
     let bridge = -1;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second))) storyId = best;
+    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || ((this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)))) storyId = best;
     else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
@@ -512,13 +622,10 @@ export class StoryClusterer {
       stories.add(s);
       this.itemsById.delete(id);
       // An expired item's vectors are gone already (its statistics stay, as expire() leaves them).
-      if (st.vec.some((v) => v.ids.length)) {
+      if (st.e3 > 0) {
         this.docs--;
-        const seen = new Set<number>();
-        for (const v of st.vec) for (const t of v.ids) if (!seen.has(t)) {
-          seen.add(t);
-          this.df[t]!--;
-        }
+        // Each term once: ids are unique across families (term()), and within a family.
+        for (let i = 0; i < st.e3; i++) this.df[st.ids[i]!]!--;
       }
     }
     const emptied: number[] = [];
@@ -558,9 +665,9 @@ export class StoryClusterer {
       s.titleCache = this.title(s);
       for (const i of s.items) {
         const st = this.itemsById.get(i)!;
-        st.vec = [EMPTY, EMPTY, EMPTY, EMPTY];
-        st.keys = EMPTY.ids;
-        st.meaning = null;
+        st.ids = NO_IDS;
+        st.w = NO_WEIGHTS;
+        st.e0 = st.e1 = st.e2 = st.e3 = st.ek = st.md = 0;
       }
       s.sum = null;
       s.meaning = null;
@@ -683,6 +790,9 @@ export class StoryClusterer {
         const df = new Int32Array(this.df.length * 2);
         df.set(this.df);
         this.df = df;
+        const fam = new Uint8Array(this.df.length);
+        fam.set(this.fam);
+        this.fam = fam;
         const sf = new Int32Array(this.df.length);
         sf.set(this.sf);
         this.sf = sf;
@@ -707,6 +817,7 @@ export class StoryClusterer {
         }
       }
       this.keyOf[id] = k;
+      this.fam[id] = f;
       // A name and a headline word spelt alike are twins (crossNames): linked once, when the second appears.
       if (f === F_ENT || f === F_WORDS) {
         const other = this.termIds[f === F_ENT ? F_WORDS : F_ENT]!.get(key);
@@ -751,12 +862,14 @@ export class StoryClusterer {
   }
 
   /** A names vector as headline-word ids, or the reverse (terms the other family has never seen are dropped: no story holds them). */
-  private translate(v: SparseVec): SparseVec {
-    if (!v.ids.length) return EMPTY;
+  private translate(st: ItemState, f: number): SparseVec {
+    const a = fStart(st, f);
+    const b = fEnd(st, f);
+    if (a === b) return EMPTY;
     const pairs: Array<[number, number]> = [];
-    for (let i = 0; i < v.ids.length; i++) {
-      const id = this.twin[v.ids[i]!]!;
-      if (id >= 0 && this.df[id]! > 0) pairs.push([id, v.w[i]!]);
+    for (let i = a; i < b; i++) {
+      const id = this.twin[st.ids[i]!]!;
+      if (id >= 0 && this.df[id]! > 0) pairs.push([id, st.w[i]!]);
     }
     if (!pairs.length) return EMPTY;
     pairs.sort((a, b) => a[0] - b[0]);
@@ -797,21 +910,21 @@ export class StoryClusterer {
     }
     // Weight by the document frequencies seen so far, normalise per family. The weights wait in
     // termW (by id) while the ids are sorted: no pair arrays per term.
-    const vec: SparseVec[] = [];
     let nk = 0;
+    let total = 0;
+    for (let f = 0; f < FAMILIES; f++) total += bags[f]!.size;
+    if (total > this.vecIds.length) this.vecIds = new Int32Array(Math.max(total, 2 * this.vecIds.length));
+    const vids = this.vecIds;
+    const ends = this.vecEnds;
+    const norms = this.vecNorms;
+    let n = 0;
     for (let f = 0; f < FAMILIES; f++) {
       const bag = bags[f]!;
-      if (!bag.size) {
-        vec.push(EMPTY);
-        continue;
-      }
-      const ids = new Int32Array(bag.size);
-      let n = 0;
       let n2 = 0;
       for (const [k, tf] of bag) {
         const id = this.term(f, k);
         const w = tf * this.idf(id);
-        ids[n++] = id;
+        vids[n++] = id;
         this.termW[id] = w;
         n2 += w * w;
         if (f !== F_GRAMS && this.postings[this.keyOf[id]!]!.length > 0) {
@@ -820,11 +933,8 @@ export class StoryClusterer {
           this.keyCandWs[nk++] = w * (f === F_TEXT ? 0.5 : 1);
         }
       }
-      ids.sort();
-      const norm = Math.sqrt(n2) || 1;
-      const ws = new Float32Array(n);
-      for (let i = 0; i < n; i++) ws[i] = this.termW[ids[i]!]! / norm;
-      vec.push({ ids, w: ws });
+      ends[f] = n;
+      norms[f] = Math.sqrt(n2) || 1;
     }
     // One key per string: "milo" the headline word, the name and the lead word are one piece of
     // evidence, and three keys on it would crowd out the other terms that find the story's fragments.
@@ -848,7 +958,6 @@ export class StoryClusterer {
       for (let j = 0; j < np && !seen; j++) seen = this.keyOf[picked[j]!] === k;
       if (!seen) picked[np++] = id;
     }
-    const keys = picked.slice(0, np);
     if (!titleCase) this.observeCaps(tt);
     if (bodyTokens.length) this.observeCaps(bodyTokens);
     const o = this.options;
@@ -858,8 +967,45 @@ export class StoryClusterer {
           return this.idf(id === undefined ? -1 : id) ** o.meaningRarity;
         })
       : null;
+    // One buffer: the families' ids, the keys and the meaning as ints, then the families' weights.
+    const md = meaning ? meaning.length : 0;
+    const nIds = n + np + ((md + 3) >> 2);
+    let ids = NO_IDS;
+    let ws = NO_WEIGHTS;
+    if (nIds > 0) {
+      const buf = new ArrayBuffer((nIds + n) * 4);
+      ids = new Int32Array(buf, 0, nIds);
+      ws = new Float32Array(buf, nIds * 4, n);
+      let a = 0;
+      for (let f = 0; f < FAMILIES; f++) {
+        const b = ends[f]!;
+        for (let i = a; i < b; i++) ids[i] = vids[i]!;
+        if (b - a > 1) ids.subarray(a, b).sort();
+        const norm = norms[f]!;
+        for (let i = a; i < b; i++) ws[i] = this.termW[ids[i]!]! / norm;
+        a = b;
+      }
+      for (let j = 0; j < np; j++) ids[n + j] = picked[j]!;
+      for (let d = 0; d < md; d++) ids[n + np + (d >> 2)]! |= (meaning![d]! & 255) << ((d & 3) << 3);
+    }
     const outlet = item.outletKey?.trim() || item.outlet?.trim() || null;
-    return { id: item.id, story: 0, title, outlet: outlet === null ? null : this.sharedOutlet(outlet), published: item.published, vec, keys, strong, cross: null, meaning };
+    return {
+      id: item.id,
+      story: 0,
+      title,
+      outlet: outlet === null ? null : this.sharedOutlet(outlet),
+      published: item.published,
+      ids,
+      w: ws,
+      e0: ends[0]!,
+      e1: ends[1]!,
+      e2: ends[2]!,
+      e3: n,
+      ek: n + np,
+      md,
+      strong,
+      cross: null,
+    };
   }
 
   /**
@@ -904,7 +1050,7 @@ export class StoryClusterer {
       // An item an editor placed (merged or split) is the editor's call, not evidence of another story.
       if (it.outlet === o && Math.abs(it.published - state.published) <= span && !this.group.has(it.id)) {
         // The outlet's own update of that item (a new version, a corrected headline): no penalty.
-        if (dup > 0 && cosine(state.vec[F_WORDS]!, it.vec[F_WORDS]!) >= dup) return false;
+        if (dup > 0 && cosineOf(state, it, F_WORDS) >= dup) return false;
         found = true;
       }
     }
@@ -915,7 +1061,7 @@ export class StoryClusterer {
   private learn(state: ItemState): void {
     this.docs++;
     // Each term once: ids are unique across families (term()), and within a vector.
-    for (const v of state.vec) for (let i = 0; i < v.ids.length; i++) this.df[v.ids[i]!]!++;
+    for (let i = 0; i < state.e3; i++) this.df[state.ids[i]!]!++;
   }
 
   /** One string per outlet for every item of it (each row brings its own copy: 100,000 items, a few hundred outlets). */
@@ -944,16 +1090,22 @@ export class StoryClusterer {
     // The scratch arrays keep their length (emptying them would drop their storage); counts say what is live.
     const voted = this.voted;
     let nv = 0;
-    const keys = state.keys;
-    for (let q = 0; q < keys.length; q++) {
+    const keys = state.ids;
+    for (let q = state.e3; q < state.ek; q++) {
       const key = keys[q]!;
       const list = this.postings[this.keyOf[key]!]!;
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
+      let held = 0;
+      if (o.lowSpecific > 0) for (let i = list.length - 1; i >= stop; i--) {
+        const s = list[i]!;
+        if (s.mergedInto === null && !s.closed && t <= s.last + window && t >= s.first - window) held++;
+      }
       for (let i = list.length - 1; i >= stop; i--) {
         const s = list[i]!;
         if (s.voteEpoch === epoch) {
           s.vote += w;
+          if (held < s.spec) s.spec = held;
           continue;
         }
         if (s.mergedInto !== null || s.closed) continue;
@@ -961,6 +1113,7 @@ export class StoryClusterer {
         if (excluded?.has(s.id)) continue;
         s.voteEpoch = epoch;
         s.vote = w;
+        s.spec = held;
         voted[nv++] = s;
       }
     }
@@ -1015,43 +1168,33 @@ export class StoryClusterer {
     const decay = this.decay(gap);
     if (decay < floor) return decay;
     let den = 0;
-    for (let f = 0; f < FAMILIES; f++) if (state.vec[f]!.ids.length && s.has[f] && wts[f]) den += wts[f]!;
+    for (let f = 0; f < FAMILIES; f++) if (fEnd(state, f) > fStart(state, f) && s.has[f] && wts[f]) den += wts[f]!;
     if (!den) return 0;
-    const meaning = state.meaning !== null && s.meaning !== null && o.meaning > 0;
+    const meaning = state.md > 0 && s.meaning !== null && o.meaning > 0;
     // The meaning's score first (cheap): the names' gate can only lower it, so it bounds what the
     // meaning adds, and the bound below stops more stories early than "it might score 1" would.
-    const mScore = meaning ? this.meaningScore(state.meaning!, s.meaning!, s.meaning2) : 0;
+    const mScore = meaning ? this.meaningScore(state, s.meaning!, s.meaning2) : 0;
     if (meaning) den += o.meaning;
     let num = 0;
     let rest = meaning ? den - o.meaning * (1 - mScore) : den;
     let ent = -1;
-    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
+    const single = s.sum === null ? this.itemsById.get(s.items[0]!)! : null;
+    const xi = state.ids;
+    const xw = state.w;
     for (const f of ORDER) {
-      const x = state.vec[f]!;
-      if (!x.ids.length || !s.has[f] || !wts[f]) continue;
+      const x0 = fStart(state, f);
+      const x1 = fEnd(state, f);
+      if (x0 === x1 || !s.has[f] || !wts[f]) continue;
       // Upper bound: every family still to come scores 1.
       if (((num + rest) / den) * decay < floor) return ((num + rest) / den) * decay;
       let dot = 0;
       if (single) {
-        const y = single[f]!;
-        // Merge-join of two sorted vectors.
-        let i = 0;
-        let j = 0;
-        while (i < x.ids.length && j < y.ids.length) {
-          const a = x.ids[i]!;
-          const b = y.ids[j]!;
-          if (a === b) {
-            dot += x.w[i]! * y.w[j]!;
-            i++;
-            j++;
-          } else if (a < b) i++;
-          else j++;
-        }
+        dot = dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
       } else {
-        const m = s.sum![f]!;
-        for (let i = 0; i < x.ids.length; i++) {
-          const v = m.get(x.ids[i]!);
-          if (v !== undefined) dot += x.w[i]! * v;
+        const m = s.sum!;
+        for (let i = x0; i < x1; i++) {
+          const e = m.find(xi[i]!);
+          if (e >= 0) dot += xw[i]! * m.vals[e]!;
         }
         dot /= Math.sqrt(s.norm2[f]!) || 1;
       }
@@ -1064,7 +1207,7 @@ export class StoryClusterer {
     // the floor (`rest` is the meaning's weight when it is still to come: a bound).
     if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
       const cross = this.crossOf(state);
-      const c = o.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single));
+      const c = o.crossNames * Math.max(this.dotStory(cross[0].ids, cross[0].w, 0, cross[0].ids.length, s, F_WORDS, single), this.dotStory(cross[1].ids, cross[1].w, 0, cross[1].ids.length, s, F_ENT, single));
       if (c > ent) ent = c;
     }
     // Meaning counts as far as the names agree: two events of one kind ("Strong quake hits X") mean alike.
@@ -1074,9 +1217,11 @@ export class StoryClusterer {
   }
 
   /** The cosine of an item's meaning with a story's mean meaning, rescaled so that `meaningBase` scores 0. */
-  private meaningScore(x: Int8Array, sum: Float32Array, sum2: number): number {
+  private meaningScore(st: ItemState, sum: Float32Array, sum2: number): number {
     let dot = 0;
-    for (let d = 0; d < x.length; d++) dot += x[d]! * sum[d]!;
+    const ids = st.ids;
+    const off = st.ek;
+    for (let d = 0; d < st.md; d++) dot += meaningAt(ids, off, d) * sum[d]!;
     const c = dot / 127 / (Math.sqrt(sum2) || 1);
     const b = this.options.meaningBase;
     return c <= b ? 0 : (c - b) / (1 - b);
@@ -1085,7 +1230,7 @@ export class StoryClusterer {
   /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
   private crossOf(state: ItemState): [SparseVec, SparseVec] {
     if (!this.crossReady || !state.cross) {
-      state.cross = [this.translate(state.vec[F_ENT]!), this.translate(state.vec[F_WORDS]!)];
+      state.cross = [this.translate(state, F_ENT), this.translate(state, F_WORDS)];
       this.crossReady = true;
     }
     return state.cross;
@@ -1097,24 +1242,24 @@ export class StoryClusterer {
    */
   private nameAgreement(state: ItemState, s: Story): number {
     if (!state.strong || !s.strong) return 1;
-    const single = s.sum === null ? this.itemsById.get(s.items[0]!)!.vec : null;
-    let ent = this.dotStory(state.vec[F_ENT]!, s, F_ENT, single);
+    const single = s.sum === null ? this.itemsById.get(s.items[0]!)! : null;
+    let ent = this.dotStory(state.ids, state.w, state.e0, state.e1, s, F_ENT, single);
     if (ent < 1 && this.options.crossNames > 0) {
       const cross = this.crossOf(state);
-      ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(cross[0], s, F_WORDS, single), this.dotStory(cross[1], s, F_ENT, single)));
+      ent = Math.max(ent, this.options.crossNames * Math.max(this.dotStory(cross[0].ids, cross[0].w, 0, cross[0].ids.length, s, F_WORDS, single), this.dotStory(cross[1].ids, cross[1].w, 0, cross[1].ids.length, s, F_ENT, single)));
     }
     return ent;
   }
 
-  /** Cosine of a vector with a story's centroid in family f (`single`: the vectors of a one-item story). */
-  private dotStory(x: SparseVec, s: Story, f: number, single: SparseVec[] | null): number {
-    if (!x.ids.length || !s.has[f]) return 0;
-    if (single) return cosine(x, single[f]!);
-    const m = s.sum![f]!;
+  /** Cosine of a vector (ids and weights from x0 to x1) with a story's centroid in family f (`single`: the item of a one-item story). */
+  private dotStory(xi: Int32Array, xw: Float32Array, x0: number, x1: number, s: Story, f: number, single: ItemState | null): number {
+    if (x0 === x1 || !s.has[f]) return 0;
+    if (single) return dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
+    const m = s.sum!;
     let dot = 0;
-    for (let i = 0; i < x.ids.length; i++) {
-      const v = m.get(x.ids[i]!);
-      if (v !== undefined) dot += x.w[i]! * v;
+    for (let i = x0; i < x1; i++) {
+      const e = m.find(xi[i]!);
+      if (e >= 0) dot += xw[i]! * m.vals[e]!;
     }
     return dot / (Math.sqrt(s.norm2[f]!) || 1);
   }
@@ -1168,6 +1313,12 @@ export class StoryClusterer {
     return Math.exp(-gap / this.options.decayDays);
   }
 
+  /** Below the threshold, the story shares a term with the item that few stories in the window hold (`lowSpecific`). */
+  private specific(sid: number): boolean {
+    const k = this.options.lowSpecific;
+    return k <= 0 || this.storiesById.get(sid)!.spec <= k;
+  }
+
   /** Below the threshold, an item still joins the one story near it (`loneThreshold`). */
   private alone(best: number, second: number): boolean {
     const o = this.options;
@@ -1209,19 +1360,12 @@ export class StoryClusterer {
     let den = 0;
     let ent = -1;
     for (let f = 0; f < FAMILIES; f++) {
-      const a = x.vec[f]!;
-      const b = y.vec[f]!;
-      if (!a.ids.length || !b.ids.length || !wts[f]) continue;
-      let dot = 0;
-      let i = 0;
-      let j = 0;
-      while (i < a.ids.length && j < b.ids.length) {
-        const u = a.ids[i]!;
-        const v = b.ids[j]!;
-        if (u === v) dot += a.w[i++]! * b.w[j++]!;
-        else if (u < v) i++;
-        else j++;
-      }
+      const a0 = fStart(x, f);
+      const a1 = fEnd(x, f);
+      const b0 = fStart(y, f);
+      const b1 = fEnd(y, f);
+      if (a0 === a1 || b0 === b1 || !wts[f]) continue;
+      const dot = dotRanges(x.ids, x.w, a0, a1, y.ids, y.w, b0, b1);
       if (f === F_ENT) ent = dot;
       num += wts[f]! * dot;
       den += wts[f]!;
@@ -1238,11 +1382,17 @@ export class StoryClusterer {
     return g + (1 - g) * Math.min(1, ent / this.options.gateFull);
   }
 
+  /** A story's centroid in family f as a Map, its entries in the order they came (storySimilarity: bridges and merges only). */
   private centroidMap(s: Story, f: number): Map<number, number> {
-    if (s.sum) return s.sum[f]!;
-    const v = this.itemsById.get(s.items[0]!)!.vec[f]!;
+    if (s.sum) {
+      const c = s.sum;
+      const m = new Map<number, number>();
+      for (let e = 0; e < c.n; e++) if (this.fam[c.keys[e]!] === f) m.set(c.keys[e]!, c.vals[e]!);
+      return m;
+    }
+    const v = this.itemsById.get(s.items[0]!)!;
     const m = new Map<number, number>();
-    for (let i = 0; i < v.ids.length; i++) m.set(v.ids[i]!, v.w[i]!);
+    for (let i = fStart(v, f); i < fEnd(v, f); i++) m.set(v.ids[i]!, v.w[i]!);
     return m;
   }
 
@@ -1262,6 +1412,7 @@ export class StoryClusterer {
         titleCache: null,
         voteEpoch: 0,
         vote: 0,
+        spec: 0,
         strong: 0,
         closed: false,
         meaning: null,
@@ -1286,12 +1437,11 @@ export class StoryClusterer {
 
   private addVector(s: Story, state: ItemState): void {
     if (state.strong) s.strong++;
-    const x = state.meaning;
-    if (x) {
-      const m = (s.meaning ??= new Float32Array(x.length));
+    if (state.md > 0) {
+      const m = (s.meaning ??= new Float32Array(state.md));
       let n2 = 0;
-      for (let d = 0; d < x.length; d++) {
-        m[d]! += x[d]! / 127;
+      for (let d = 0; d < state.md; d++) {
+        m[d]! += meaningAt(state.ids, state.ek, d) / 127;
         n2 += m[d]! * m[d]!;
       }
       s.meaning2 = n2;
@@ -1299,12 +1449,13 @@ export class StoryClusterer {
     if (s.items.length === 0 && s.sum === null) {
       this.storiesMade++;
       for (let f = 0; f < FAMILIES; f++) {
-        const v = state.vec[f]!;
-        if (!v.ids.length) continue;
-        for (const id of v.ids) this.sf[id]!++;
+        const a = fStart(state, f);
+        const b = fEnd(state, f);
+        if (a === b) continue;
+        for (let i = a; i < b; i++) this.sf[state.ids[i]!]!++;
         s.has[f] = 1;
         s.norm2[f] = 1;
-        if (f === F_WORDS || f === F_ENT) for (const id of v.ids) this.post(id, s);
+        if (f === F_WORDS || f === F_ENT) for (let i = a; i < b; i++) this.post(state.ids[i]!, s);
       }
       const tk = this.textKeys(state);
       for (let i = 0; i < this.textKeyCount; i++) this.post(tk[i]!, s);
@@ -1313,32 +1464,30 @@ export class StoryClusterer {
     if (s.sum === null) {
       // Second item: the story gets centroid maps, starting from its first item's vector.
       const first = this.itemsById.get(s.items[0]!)!;
-      s.sum = [];
-      for (let f = 0; f < FAMILIES; f++) {
-        const m = new Map<number, number>();
-        const v = first.vec[f]!;
-        for (let i = 0; i < v.ids.length; i++) m.set(v.ids[i]!, v.w[i]!);
-        s.sum.push(m);
-      }
+      const c = new Centroid(first.e3 + state.e3);
+      for (let i = 0; i < first.e3; i++) c.push(first.ids[i]!, first.w[i]!);
+      s.sum = c;
     }
     const textKeys = this.textKeys(state);
     const nText = this.textKeyCount;
     for (let f = 0; f < FAMILIES; f++) {
-      const v = state.vec[f]!;
-      if (!v.ids.length) continue;
-      const m = s.sum[f]!;
+      const a = fStart(state, f);
+      const b = fEnd(state, f);
+      if (a === b) continue;
+      const m: Centroid = s.sum;
       let n2 = s.norm2[f]!;
-      for (let i = 0; i < v.ids.length; i++) {
-        const id = v.ids[i]!;
-        const w = v.w[i]!;
-        const old = m.get(id);
-        if (old === undefined) {
-          m.set(id, w);
+      for (let i = a; i < b; i++) {
+        const id = state.ids[i]!;
+        const w = state.w[i]!;
+        const e = m.find(id);
+        if (e < 0) {
+          m.push(id, w);
           n2 += w * w;
           this.sf[id]!++;
           if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
-          m.set(id, old + w);
+          const old = m.vals[e]!;
+          m.vals[e] = old + w;
           n2 += 2 * old * w + w * w;
         }
       }
@@ -1352,12 +1501,11 @@ export class StoryClusterer {
    * new to the stream is what the story's next items will share). Into a scratch array: `textKeyCount` long.
    */
   private textKeys(state: ItemState): Int32Array {
-    const tv = state.vec[F_TEXT]!;
     const out = this.textKeyScratch;
     const ws = this.textKeyWs;
     let n = 0;
-    for (let i = 0; i < tv.ids.length; i++) {
-      const w = tv.w[i]!;
+    for (let i = state.e2; i < state.e3; i++) {
+      const w = state.w[i]!;
       // Insertion into the top QUERY_TERMS by weight (ties: the lower id, as ids ascend).
       if (n === QUERY_TERMS && !(w > ws[n - 1]!)) continue;
       let j = n < QUERY_TERMS ? n++ : n - 1;
@@ -1366,7 +1514,7 @@ export class StoryClusterer {
         ws[j] = ws[j - 1]!;
         j--;
       }
-      out[j] = tv.ids[i]!;
+      out[j] = state.ids[i]!;
       ws[j] = w;
     }
     this.textKeyCount = n;
@@ -1466,11 +1614,15 @@ export class StoryClusterer {
     if (!s.sum) return 1;
     let total = 0;
     for (const [f, w] of CENTRALITY) {
-      const x = it.vec[f];
-      if (!x.ids.length) continue;
-      const m = s.sum[f]!;
+      const a = fStart(it, f);
+      const b = fEnd(it, f);
+      if (a === b) continue;
+      const m = s.sum;
       let dot = 0;
-      for (let i = 0; i < x.ids.length; i++) dot += x.w[i]! * (m.get(x.ids[i]!) ?? 0);
+      for (let i = a; i < b; i++) {
+        const e = m.find(it.ids[i]!);
+        dot += it.w[i]! * (e >= 0 ? m.vals[e]! : 0);
+      }
       total += (w * dot) / (Math.sqrt(s.norm2[f]!) || 1);
     }
     return total / 2;
@@ -1550,19 +1702,24 @@ function leadTokens(tokens: RawToken[], words: number): RawToken[] {
   return tokens.length <= words ? tokens : tokens.slice(0, words);
 }
 
-/** Dot product of two L2-normalised sparse vectors. */
-function cosine(x: SparseVec, y: SparseVec): number {
+/** Dot product of two L2-normalised sparse vectors, each given as ids and weights from its start to its end (a merge-join: ids ascend). */
+function dotRanges(xi: Int32Array, xw: Float32Array, x0: number, x1: number, yi: Int32Array, yw: Float32Array, y0: number, y1: number): number {
   let dot = 0;
-  let i = 0;
-  let j = 0;
-  while (i < x.ids.length && j < y.ids.length) {
-    const a = x.ids[i]!;
-    const b = y.ids[j]!;
-    if (a === b) dot += x.w[i++]! * y.w[j++]!;
+  let i = x0;
+  let j = y0;
+  while (i < x1 && j < y1) {
+    const a = xi[i]!;
+    const b = yi[j]!;
+    if (a === b) dot += xw[i++]! * yw[j++]!;
     else if (a < b) i++;
     else j++;
   }
   return dot;
+}
+
+/** Cosine of two items in family f. */
+function cosineOf(x: ItemState, y: ItemState, f: number): number {
+  return dotRanges(x.ids, x.w, fStart(x, f), fEnd(x, f), y.ids, y.w, fStart(y, f), fEnd(y, f));
 }
 
 function indexOf(a: Int32Array, n: number, x: number): number {

@@ -409,45 +409,70 @@ function outletsByLean(ids: string): string {
 }
 
 /**
- * The statement that writes a live batch without merges (clusterBatch's fast path, decision 0063): the
- * new stories' ids, the items' stories, and each touched story's stored fields updated from its row
- * and its new items alone (no re-aggregation of its earlier items): item_count plus the new items;
- * the (time, outlet) pairs appended, or merged in order when an item is older than the story's last;
- * the outlets the union of the stored and the new ones, counted by lean group with the outlets' leans
- * as they are now (as a recount does) and the blindspot from those counts; the span widened; the
- * working title. New stories are inserted with their fields computed from their items. It returns the
- * new stories' ids, the slugs to announce (a published article of ours on a touched story or on one
- * merged into it: announceStoryChanges's query) and whether other items wait for a story.
+ * The statement that writes a live batch (clusterBatch's fast path, decisions 0063 and 0075): the new
+ * stories' ids, the items' stories, the bridge merges the clusterer made between stored stories, and
+ * each touched story's stored fields updated from its row, its new items and the rows of the stories
+ * merged into it (no re-aggregation of its earlier items): item_count plus the new items and the
+ * merged stories' items; the (time, outlet) pairs appended, or merged in order when an item is older
+ * than the story's last or a story was merged in; the outlets the union of the stored, the merged and
+ * the new ones, counted by lean group with the outlets' leans as they are now (as a recount does) and
+ * the blindspot from those counts; the span widened; a pin carried over; the working title. A merged
+ * story (a loser) is what mergeStoryRows makes of it: its items and the stories merged into it moved
+ * to the survivor, our articles on it pointed at the survivor, the row emptied and marked merged. New
+ * stories are inserted with their fields computed from their items. It returns the new stories' ids,
+ * the slugs to announce (a published article of ours on a touched story, on a loser, or on one merged
+ * into either: announceStoryChanges's query, and the survivor's slug when our article on a loser
+ * moves to it), whether other items wait for a story, and the rows the merges found.
  * $1: [{id, key}] each item and its clusterer story; $2: [{key, story, title, words}] each touched
  * clusterer story, its stored id (null: new), working title and the slug words of a new one;
- * $3, $4: the blindspot settings. An item someone else gave a story meanwhile is left as it is (and
- * not counted); under the cluster state's row lock there is no such one.
+ * $3, $4: the blindspot settings; $5: [{loser, survivor}] the stored stories merged away and the
+ * stored story each ends in (one the batch's items are in: clusterBatch checks). An item someone else
+ * gave a story meanwhile is left as it is (and not counted); under the cluster state's row lock there
+ * is no such one.
  */
-const BATCH_SQL = `
+const when = (on: boolean, sql: string) => (on ? sql : '');
+function batchSql(m: boolean): string {
+  return `
 WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
  st AS (SELECT * FROM json_to_recordset($2::json) AS st(key int, story bigint, title text, words text)),
+${when(m, `
+ lm AS (SELECT * FROM json_to_recordset($5::json) AS lm(loser bigint, survivor bigint)),
+ lr AS MATERIALIZED (SELECT lm.survivor, l.id, l.slug, l.item_count, l.item_published, l.item_outlet_ids, l.outlet_ids, l.first_seen_at, l.last_updated_at, l.pinned
+                       FROM lm JOIN wire_stories l ON l.id = lm.loser AND l.merged_into IS NULL),
+ la AS (SELECT lr.survivor, sum(lr.item_count)::int AS n, bool_or(lr.pinned) AS pinned,
+               min(lr.first_seen_at) FILTER (WHERE lr.item_count > 0) AS first, max(lr.last_updated_at) FILTER (WHERE lr.item_count > 0) AS last
+          FROM lr GROUP BY lr.survivor),`)}
  fresh AS MATERIALIZED (SELECT st.key, nextval(pg_get_serial_sequence('wire_stories', 'id')) AS id FROM st WHERE st.story IS NULL),
  ids AS MATERIALIZED (SELECT st.key, coalesce(st.story, f.id) AS id, st.story IS NULL AS new, st.title, st.words FROM st LEFT JOIN fresh f ON f.key = st.key),
  moved AS (UPDATE wire_items i SET story_id = ids.id FROM j JOIN ids ON ids.key = j.key
             WHERE i.id = j.id AND i.story_id IS NULL RETURNING i.story_id, i.outlet_id, i.published_at),
+${when(m, `
+ mv AS (UPDATE wire_items i SET story_id = lr.survivor FROM lr WHERE i.story_id = lr.id RETURNING i.id),
+ chain AS (UPDATE wire_stories c SET merged_into = lr.survivor, updated_at = now() FROM lr WHERE c.merged_into = lr.id RETURNING c.id),
+ lz AS (UPDATE wire_stories l SET merged_into = lr.survivor, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}',
+               left_count = 0, center_count = 0, right_count = 0, blindspot = NULL, pinned = false, updated_at = now()
+          FROM lr WHERE l.id = lr.id RETURNING l.id),
+ art AS (UPDATE articles a SET story_key = sv.slug FROM lr JOIN wire_stories sv ON sv.id = lr.survivor WHERE a.story_key = lr.slug RETURNING a.id),`)}
  add AS (SELECT m.story_id, count(*)::int AS n, min(m.published_at) AS first, max(m.published_at) AS last,
                 array_agg(m.published_at ORDER BY m.published_at, m.outlet_id) AS ts, array_agg(m.outlet_id ORDER BY m.published_at, m.outlet_id) AS os,
                 array_agg(DISTINCT m.outlet_id) AS oids
            FROM moved m GROUP BY m.story_id),
  upd AS (UPDATE wire_stories s SET
-            item_count = s.item_count + a.n,
+            item_count = s.item_count + a.n${when(m, ` + coalesce(la.n, 0),
+            pinned = s.pinned OR coalesce(la.pinned, false)`)},
             (item_published, item_outlet_ids) = (
               SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), s.item_published || a.ts), coalesce(array_agg(u.o ORDER BY u.t, u.o), s.item_outlet_ids || a.os)
-                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)) AS u(t, o)
-               WHERE coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
+                FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(a.ts, a.os)${when(m, `
+                      UNION ALL SELECT x.t, x.o FROM lr CROSS JOIN LATERAL unnest(lr.item_published, lr.item_outlet_ids) AS x(t, o) WHERE lr.survivor = s.id`)}) AS u(t, o)
+               WHERE ${when(m, 'la.survivor IS NOT NULL OR ')}coalesce(a.first <= s.item_published[cardinality(s.item_published)], false)),
             (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
               SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
-                FROM ${outletsByLean('s.outlet_ids || a.oids')} q),
-            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first) ELSE a.first END,
-            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last) ELSE a.last END,
+                FROM ${outletsByLean(`s.outlet_ids || a.oids${when(m, ` || coalesce((SELECT array_agg(x.oid) FROM lr CROSS JOIN LATERAL unnest(lr.outlet_ids) AS x(oid) WHERE lr.survivor = s.id), '{}')`)}`)} q),
+            first_seen_at = CASE WHEN s.item_count > 0 THEN least(s.first_seen_at, a.first${when(m, ', la.first')}) ELSE ${m ? 'least(a.first, la.first)' : 'a.first'} END,
+            last_updated_at = CASE WHEN s.item_count > 0 THEN greatest(s.last_updated_at, a.last${when(m, ', la.last')}) ELSE ${m ? 'greatest(a.last, la.last)' : 'a.last'} END,
             title = CASE WHEN s.title_by_editor OR ids.title IS NULL OR ids.title = '' THEN s.title ELSE ids.title END,
             updated_at = now()
-           FROM add a JOIN ids ON ids.id = a.story_id
+           FROM add a JOIN ids ON ids.id = a.story_id${when(m, ' LEFT JOIN la ON la.survivor = a.story_id')}
           WHERE s.id = a.story_id AND NOT ids.new
           RETURNING s.id, s.slug),
  ins AS (INSERT INTO wire_stories (id, slug, title, first_seen_at, last_updated_at, item_count, item_published, item_outlet_ids,
@@ -459,48 +484,31 @@ WITH j AS (SELECT * FROM json_to_recordset($1::json) AS j(id bigint, key int)),
           RETURNING id, slug)
 SELECT (SELECT coalesce(json_agg(json_build_array(ids.key, ids.id)), '[]') FROM ids JOIN ins ON ins.id = ids.id) AS created,
        (SELECT count(*)::int FROM moved) AS moved,
-       (SELECT coalesce(json_agg(DISTINCT a.story_key), '[]') FROM articles a
+       ${m ? `(SELECT coalesce(json_agg(DISTINCT x.k), '[]') FROM (
+          SELECT a.story_key AS k FROM articles a
+           WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins UNION ALL SELECT slug FROM lr
+                                                            UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd UNION ALL SELECT id FROM lr))
+          UNION ALL
+          SELECT sv.slug FROM lr JOIN wire_stories sv ON sv.id = lr.survivor
+           WHERE EXISTS (SELECT 1 FROM articles a WHERE a.status = 'published' AND a.story_key = lr.slug)) x)` : `(SELECT coalesce(json_agg(DISTINCT a.story_key), '[]') FROM articles a
          WHERE a.status = 'published' AND a.story_key IN (SELECT slug FROM upd UNION ALL SELECT slug FROM ins
-                                                          UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd))) AS slugs,
-       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more`;
-
-/**
- * A merge the clusterer made during a live batch (decision 0063), in one statement: what
- * mergeStoryRows does (the loser's items and the stories merged into it move to the survivor, a pin
- * carries over, our articles on the loser point at the survivor, the loser emptied and marked merged),
- * with the survivor's stored fields updated from the two rows (counts added, stored items merged in
- * order, outlets the union counted by lean group with the leans as they are now, span widened)
- * instead of a recount from the items. $1 survivor, $2 loser, $3, $4 the blindspot settings.
- */
-const MERGE_SQL = `
-WITH l AS (SELECT * FROM wire_stories WHERE id = $2),
- mv AS (UPDATE wire_items SET story_id = $1 WHERE story_id = $2 RETURNING id),
- chain AS (UPDATE wire_stories SET merged_into = $1, updated_at = now() WHERE merged_into = $2 RETURNING id),
- sv AS (UPDATE wire_stories s SET
-          pinned = s.pinned OR l.pinned,
-          item_count = s.item_count + l.item_count,
-          (item_published, item_outlet_ids) = (
-            SELECT coalesce(array_agg(u.t ORDER BY u.t, u.o), '{}'), coalesce(array_agg(u.o ORDER BY u.t, u.o), '{}')
-              FROM (SELECT * FROM unnest(s.item_published, s.item_outlet_ids) UNION ALL SELECT * FROM unnest(l.item_published, l.item_outlet_ids)) AS u(t, o)),
-          (outlet_ids, outlet_count, left_count, center_count, right_count, blindspot) = (
-            SELECT q.oids, q.n, q.l, q.c, q.r, ${blindspotSql('q.l', 'q.c', 'q.r', '$3', '$4')}
-              FROM ${outletsByLean('s.outlet_ids || l.outlet_ids')} q),
-          first_seen_at = CASE WHEN l.item_count = 0 THEN s.first_seen_at WHEN s.item_count = 0 THEN l.first_seen_at ELSE least(s.first_seen_at, l.first_seen_at) END,
-          last_updated_at = CASE WHEN l.item_count = 0 THEN s.last_updated_at WHEN s.item_count = 0 THEN l.last_updated_at ELSE greatest(s.last_updated_at, l.last_updated_at) END,
-          updated_at = now()
-        FROM l WHERE s.id = $1 RETURNING s.id),
- lz AS (UPDATE wire_stories SET merged_into = $1, item_count = 0, outlet_count = 0, outlet_ids = '{}', item_published = '{}', item_outlet_ids = '{}',
-               left_count = 0, center_count = 0, right_count = 0, blindspot = NULL, pinned = false, updated_at = now()
-         WHERE id = $2 RETURNING id),
- art AS (UPDATE articles SET story_key = (SELECT slug FROM wire_stories WHERE id = $1) WHERE story_key = (SELECT slug FROM l) RETURNING id)
-SELECT (SELECT count(*)::int FROM mv) AS moved, (SELECT count(*)::int FROM sv) AS survivor, (SELECT count(*)::int FROM lz) AS loser`;
+                                                          UNION ALL SELECT m.slug FROM wire_stories m WHERE m.merged_into IN (SELECT id FROM upd)))`} AS slugs,
+       EXISTS (SELECT 1 FROM wire_items w WHERE w.story_id IS NULL AND w.id <> ALL (SELECT j.id FROM j)) AS more${when(m, `,
+       (SELECT count(*)::int FROM lz) AS losers, (SELECT count(*)::int FROM mv) AS merged_items,
+       (SELECT count(*)::int FROM lm WHERE lm.survivor NOT IN (SELECT id FROM upd)) AS lost`)}`;
+}
+/** BATCH_SQL without merges ($1-$4): what nearly every batch runs, with nothing of the merges to set up. */
+export const BATCH_SQL = batchSql(false);
+/** BATCH_SQL with the batch's bridge merges ($5). */
+export const BATCH_MERGE_SQL = batchSql(true);
 
 /**
  * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
- * The clusterer places every item first. A batch in which no story was merged into another (nearly
- * every one) is written by one statement (BATCH_SQL) that updates the touched stories incrementally;
- * a batch with a merge takes the general path: story rows made one by one, the merges, the items'
- * stories, and a recount of every touched story from its items.
+ * The clusterer places every item first. A batch whose merges are all between stories stored before
+ * it (nearly every one; most have none) is written by one statement (BATCH_SQL) that updates the
+ * touched stories incrementally; a batch with a merge that involves a story made in it takes the
+ * general path: story rows made one by one, the merges, the items' stories, and a recount of every
+ * touched story from its items.
  */
 async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: StorySettings): Promise<boolean> {
   const c = lw.clusterer!;
@@ -515,24 +523,24 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
   }
   // The clusterer's merges between stories stored before this batch (a bridge: the item's story and
-  // the one merged into it) are written first, one prepared statement each, in the order made; a
-  // merge that involves a story made in this batch takes the general path below.
+  // the one merged into it) are written by the batch's statement (decision 0075): each loser with the
+  // stored story it ends in (a later merge of the batch may take the survivor on into a third). A
+  // merge that involves a story made in this batch, or one whose survivor holds none of the batch's
+  // items, takes the general path below.
   const merges = placed.flatMap((p) => p.merged.map((m) => ({ survivor: p.story, loser: m })));
   const stored = (key: number) => lw.toDb.has(key) && !made.has(key);
   if (merges.every((m) => stored(m.survivor) && stored(m.loser))) {
+    const into = new Map<number, number>();
     for (const m of merges) {
       const survivor = lw.toDb.get(m.survivor)!;
       const loser = lw.toDb.get(m.loser)!;
-      if (survivor === loser) continue;
-      const [done] = await tx.prepared<{ survivor: number; loser: number }>('wire_live_merge', ['bigint', 'bigint', 'int', 'float8'], MERGE_SQL, [
-        survivor,
-        loser,
-        settings.blindspotMinOutlets,
-        settings.blindspotShare,
-      ]);
-      if (done?.survivor !== 1 || done.loser !== 1) throw new Error(`the live wire's merge of story ${loser} into ${survivor} found ${done?.survivor ?? 0} and ${done?.loser ?? 0} rows`);
-      lw.unmapDb(loser);
+      if (survivor !== loser) into.set(loser, survivor);
     }
+    const end = (id: number) => {
+      for (let hops = 0; into.has(id) && hops <= into.size; hops++) id = into.get(id)!;
+      return id;
+    };
+    const lost = [...into.keys()].map((loser) => ({ loser, survivor: end(loser) })).filter((m) => m.loser !== m.survivor);
     // Each item's story as it stands after the batch (a later item may have merged stories).
     const items = rows.map((r) => ({ id: Number(r.id), key: c.storyOf(String(r.id))! }));
     const st = [...new Set(items.map((i) => i.key))].map((key) => {
@@ -540,18 +548,25 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
       const title = (c.storyTitle(key) || made.get(key) || '').slice(0, 500);
       return { key, story, title, words: story === null ? slugWords(made.get(key) ?? title) : null };
     });
-    // Prepared: planning this statement took longer than running it (decision 0063).
-    const [out] = await tx.prepared<{ created: Array<[number, number]>; slugs: string[]; more: boolean }>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, [
-      JSON.stringify(items),
-      JSON.stringify(st),
-      settings.blindspotMinOutlets,
-      settings.blindspotShare,
-    ]);
-    if (!out) throw new Error('the live batch statement returned nothing');
-    for (const [key, id] of out.created) lw.map(key, Number(id));
-    // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
-    await announceStorySlugs(tx, out.slugs);
-    return Boolean(out.more);
+    const ends = new Set(st.map((x) => x.story));
+    if (lost.every((m) => ends.has(m.survivor))) {
+      // Prepared: planning this statement took longer than running it (decision 0063).
+      // Two texts: a batch without merges (nearly every one) sets up nothing of them.
+      const params = [JSON.stringify(items), JSON.stringify(st), settings.blindspotMinOutlets, settings.blindspotShare];
+      type Out = { created: Array<[number, number]>; slugs: string[]; more: boolean; losers?: number; lost?: number };
+      const [out] = lost.length
+        ? await tx.prepared<Out>('wire_live_batch_merge', ['json', 'json', 'int', 'float8', 'json'], BATCH_MERGE_SQL, [...params, JSON.stringify(lost)])
+        : await tx.prepared<Out>('wire_live_batch', ['json', 'json', 'int', 'float8'], BATCH_SQL, params);
+      if (!out) throw new Error('the live batch statement returned nothing');
+      if (lost.length && (out.losers !== lost.length || out.lost !== 0)) {
+        throw new Error(`the live wire's merges of stories ${lost.map((m) => `${m.loser} into ${m.survivor}`).join(', ')} found ${out.losers} of the merged rows and ${out.lost} survivor(s) not written`);
+      }
+      for (const m of lost) lw.unmapDb(m.loser);
+      for (const [key, id] of out.created) lw.map(key, Number(id));
+      // Readers' pages of the stories we have published on (their coverage changed): dropped at commit.
+      await announceStorySlugs(tx, out.slugs);
+      return Boolean(out.more);
+    }
   }
   // A batch with a merge that involves a story made in it: the story rows, the merges and the items'
   // stories in the order the clusterer made them, then every touched story recounted from its items.
