@@ -409,8 +409,9 @@ try {
     target: null,
     pass: null,
   });
-  const worst = Math.max(...results.map((r) => r.p99));
-  console.log(`\nverdict: screens and API worst p99 ${worst.toFixed(1)} ms (${worst < 50 ? 'within' : 'OVER'} 50 ms); live add p99 ${a99.toFixed(2)} ms in the clusterer, ${e99.toFixed(2)} ms end to end (${e99 < 5 ? 'within' : 'OVER'} 5 ms)`);
+  const worst = Math.max(...results.filter((r) => !r.label.endsWith(', cold')).map((r) => r.p99));
+  const worstCold = Math.max(...results.filter((r) => r.label.endsWith(', cold')).map((r) => r.p99));
+  console.log(`\nverdict: screens and API worst p99 ${worst.toFixed(1)} ms (${worst < 50 ? 'within' : 'OVER'} 50 ms; cold, nothing kept: ${worstCold.toFixed(1)} ms); live add p99 ${a99.toFixed(2)} ms in the clusterer, ${e99.toFixed(2)} ms end to end (${e99 < 5 ? 'within' : 'OVER'} 5 ms)`);
 } finally {
   await db.close();
   bench.removeDir(dir);

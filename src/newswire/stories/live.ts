@@ -568,8 +568,9 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
       return Boolean(out.more);
     }
   }
-  // A batch with a merge that involves a story made in it: the story rows, the merges and the items'
-  // stories in the order the clusterer made them, then every touched story recounted from its items.
+  // A batch with a merge that involves a story made in it (or, never seen, a survivor that holds none
+  // of its items): the story rows, the merges and the items' stories in the order the clusterer made
+  // them, then every touched story recounted from its items.
   const touched = new Set<number>();
   for (const p of placed) {
     let story = lw.toDb.get(p.story);
