@@ -3,10 +3,10 @@
 // preferences go through signed links (src/newsletters/links.ts and the 'newsletters-verify' token).
 import type { Db } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue } from '../platform/jobs.ts';
+import { enqueueMany } from '../platform/jobs.ts';
 import { ValidationError } from '../platform/errors.ts';
 import { signToken, verifyToken } from '../platform/tokens.ts';
-import { emitWebhookEvent, emitWebhookEvents } from '../webhooks/emit.ts';
+import { emitWebhookEvent, emitWebhookEvents, hasWebhookListeners } from '../webhooks/emit.ts';
 
 export const SIGNUP_SUCCESS = 'Thank you for signing up. You will receive a verification email shortly.';
 export const SIGNUP_PROBLEM = 'There was a problem. Please refresh the page and try again.';
@@ -162,15 +162,14 @@ SELECT p.id, p.email_normalized, p.suppressed_at, p.name,
   coalesce((SELECT array_agg(newsletter_id) FROM before b WHERE b.person_id = p.id AND b.status = 'confirmed'), '{}') AS was_confirmed
 FROM p`;
 
-// Jobs for many people at once, with enqueue()'s dedupe rule (one queued per key).
-const ENQUEUE_BATCH_SQL = `
-INSERT INTO jobs (name, payload, dedupe_key, max_attempts)
-SELECT $1, payload, $1 || ':' || (payload->>'personId'), $3 FROM unnest($2::jsonb[]) AS payload
-ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`;
+/** Jobs of one kind for many people at once, one queued per person (enqueue's dedupe rule). */
+function queuePerPerson(db: Db, name: string, payloads: Array<{ personId: number } & Record<string, unknown>>, maxAttempts: number): Promise<void> {
+  return enqueueMany(db, name, payloads.map((payload) => ({ payload, dedupeKey: `${name}:${payload.personId}` })), { maxAttempts });
+}
 
 /** Queue one verification email per person (deduplicated like enqueue), in one statement. */
 export async function queueVerifications(db: Db, personIds: number[]): Promise<void> {
-  if (personIds.length) await db.query(ENQUEUE_BATCH_SQL, [VERIFY_JOB, personIds.map((id) => JSON.stringify({ personId: id })), 6]);
+  await queuePerPerson(db, VERIFY_JOB, personIds.map((personId) => ({ personId })), 6);
 }
 
 interface PendingSignup {
@@ -192,7 +191,7 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
     );
     const byEmail = new Map(rows.map((r) => [r.email_normalized, r]));
     const verify: number[] = [];
-    const already: Array<Record<string, unknown>> = [];
+    const already: Array<{ personId: number; newsletterIds: number[] }> = [];
     const created: Array<{ item: PendingSignup; row: (typeof rows)[number] }> = [];
     const results = items.map((item) => {
       const row = byEmail.get(item.normalized)!;
@@ -211,13 +210,9 @@ async function writeSignups(db: Db, items: PendingSignup[]): Promise<SignupResul
       return { personId: row.id, pending, confirmed: row.was_confirmed, queued };
     });
     await queueVerifications(tx, verify);
-    if (already.length) await tx.query(ENQUEUE_BATCH_SQL, [ALREADY_JOB, already.map((v) => JSON.stringify(v)), 4]);
-    // emitWebhookEvents costs a query or two even for nobody; ask once per batch whether anyone listens (the same
-    // rule as src/webhooks/emit.ts: active webhooks naming the event or '*').
-    const listening = created.length
-      ? Boolean(await tx.one(`SELECT 1 FROM webhooks WHERE active AND ('subscriber.created' = ANY(events) OR '*' = ANY(events)) LIMIT 1`))
-      : false;
-    if (listening) {
+    await queuePerPerson(tx, ALREADY_JOB, already, 4);
+    // Payloads only when a webhook listens (asked once per batch).
+    if (created.length && (await hasWebhookListeners(tx, 'subscriber.created'))) {
       await emitWebhookEvents(
         tx,
         created.map(({ item, row }) => ({

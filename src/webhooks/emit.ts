@@ -2,7 +2,7 @@
 // active webhook subscribed to the event. If the change rolls back, so do its deliveries; the job
 // worker sends them after commit (src/webhooks/deliver.ts).
 import type { Db } from '../db/index.ts';
-import { enqueue, enqueueMany } from '../platform/jobs.ts';
+import { enqueueMany } from '../platform/jobs.ts';
 
 export const WEBHOOK_EVENTS = [
   'article.published',
@@ -24,16 +24,6 @@ async function subscribers(db: Db, event: string): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-async function enqueueDeliveries(db: Db, hooks: number[], event: string, payload: Record<string, unknown>): Promise<void> {
-  for (const webhookId of hooks) {
-    const row = await db.one<{ id: number }>(
-      `INSERT INTO webhook_deliveries (webhook_id, event, payload) VALUES ($1, $2, $3::jsonb) RETURNING id`,
-      [webhookId, event, JSON.stringify(payload)],
-    );
-    await enqueue(db, DELIVER_JOB, { deliveryId: row!.id }, { maxAttempts: MAX_DELIVERY_ATTEMPTS, dedupeKey: `webhook-delivery:${row!.id}` });
-  }
-}
-
 /** Whether any active webhook takes `event` (lets bulk writers skip building payloads nobody reads). */
 export async function hasWebhookListeners(db: Db, event: string): Promise<boolean> {
   return (await subscribers(db, event)).length > 0;
@@ -41,26 +31,29 @@ export async function hasWebhookListeners(db: Db, event: string): Promise<boolea
 
 /** Queue a delivery of `event` with `payload` to every active webhook subscribed to it. */
 export async function emitWebhookEvent(db: Db, event: string, payload: Record<string, unknown>): Promise<void> {
-  const hooks = await subscribers(db, event);
-  if (hooks.length) await enqueueDeliveries(db, hooks, event, payload);
+  await emitWebhookEvents(db, [{ event, payload }]);
 }
 
 /**
- * emitWebhookEvent for many events at once (a bulk writer's batch, such as an import's): the same
- * delivery rows and jobs, in the same order, in a query per distinct event and two statements in all,
- * where one event at a time costs a query and two statements per event and webhook.
+ * Queue deliveries of many events at once (a bulk writer's batch, such as an import's; emitWebhookEvent
+ * is one of them): one delivery row and one job per event and subscribed webhook, in the events' order,
+ * in a query per distinct event and two statements in all.
  */
 export async function emitWebhookEvents(db: Db, events: Array<{ event: string; payload: Record<string, unknown> }>): Promise<void> {
   const hooksOf = new Map<string, number[]>();
   for (const e of events) if (!hooksOf.has(e.event)) hooksOf.set(e.event, await subscribers(db, e.event));
+  await enqueueDeliveries(db, events.map((e) => ({ ...e, hooks: hooksOf.get(e.event)! })));
+}
+
+/** The delivery rows and jobs of events whose webhooks are known, in the events' order: two statements. */
+async function enqueueDeliveries(db: Db, events: Array<{ hooks: number[]; event: string; payload: Record<string, unknown> }>): Promise<void> {
   const hookIds: number[] = [];
   const names: string[] = [];
   const payloads: string[] = [];
   for (const e of events) {
-    const hooks = hooksOf.get(e.event)!;
-    if (!hooks.length) continue;
+    if (!e.hooks.length) continue;
     const json = JSON.stringify(e.payload);
-    for (const id of hooks) (hookIds.push(id), names.push(e.event), payloads.push(json));
+    for (const id of e.hooks) (hookIds.push(id), names.push(e.event), payloads.push(json));
   }
   if (!hookIds.length) return;
   const rows = await db.query<{ id: number }>(
@@ -112,5 +105,5 @@ export async function emitArticleChange(db: Db, articleId: number, before: Statu
     if (!row) return;
     article = { ...row, path: `/${row.slug}` };
   }
-  await enqueueDeliveries(db, hooks, event, { article, previous_status: before });
+  await enqueueDeliveries(db, [{ hooks, event, payload: { article, previous_status: before } }]);
 }
