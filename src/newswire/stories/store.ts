@@ -516,13 +516,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
     for (const [i, s] of out.entries()) {
       const row = ranked[i]!.e.row;
       if (row.no_oids) missing.push(s);
-      const list = [];
-      for (const oid of row.oids ?? []) {
-        const o = named.get(Number(oid));
-        if (o) list.push(o);
-      }
-      list.sort((a, b) => a.at - b.at);
-      s.outlets = list.map((o) => ({ ...o.outlet }));
+      s.outlets = inOrder(row.oids ?? [], named);
     }
     // A story whose stored outlet ids are missing (written without a recount; none should be).
     if (missing.length) {
@@ -584,6 +578,17 @@ export interface StoryOutlet {
   side: Side | null;
 }
 
+/** A story's outlets (its stored ids) in the order of `order` (the outlets by (name, id), as the database sorts them); ids not there (deleted outlets) left out. */
+function inOrder(oids: Array<number | string>, order: Map<number, { at: number; outlet: StoryOutlet }>): StoryOutlet[] {
+  const known = [];
+  for (const oid of oids) {
+    const o = order.get(Number(oid));
+    if (o) known.push(o);
+  }
+  known.sort((a, b) => a.at - b.at);
+  return known.map((o) => ({ ...o.outlet }));
+}
+
 /** The distinct outlets of each of `ids`' stories, by name (from the stored outlet_ids, migration 054). */
 export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, StoryOutlet[]>> {
   const out = new Map<number, StoryOutlet[]>(ids.map((id) => [id, []]));
@@ -604,24 +609,15 @@ export async function storyOutlets(db: Db, ids: number[]): Promise<Map<number, S
   const missingIds: number[] = [];
   for (const [id, oids, missing] of got?.stories ?? []) {
     if (missing) missingIds.push(Number(id));
-    const list = out.get(Number(id));
-    if (!list) continue;
-    const known = [];
-    for (const oid of oids) {
-      const o = order.get(Number(oid));
-      if (o) known.push(o);
-    }
-    known.sort((a, b) => a.at - b.at);
-    for (const o of known) list.push({ ...o.outlet });
+    if (out.has(Number(id))) out.set(Number(id), inOrder(oids, order));
   }
   // A story whose items were written without a recount (none should be): read its items.
-  const missing = missingIds;
-  if (missing.length) {
-    for (const id of missing) out.set(id, []);
+  if (missingIds.length) {
+    for (const id of missingIds) out.set(id, []);
     const more = await db.query(
       `SELECT DISTINCT i.story_id, o.id, o.slug, o.name, o.lean FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
         WHERE i.story_id = ANY($1::bigint[]) ORDER BY o.name, o.id`,
-      [missing],
+      [missingIds],
     );
     for (const r of more) out.get(Number(r.story_id))?.push({ id: r.id, slug: r.slug, name: r.name, lean: r.lean, side: sideOf(r.lean) });
   }
