@@ -133,6 +133,21 @@ export interface ClusterOptions {
    * sets it was written for where they were (decision 0042, sixth round and its note).
    */
   lowSpecific: number;
+  /**
+   * Seams: a join under the threshold records a seam in the story (the joining item, the items before
+   * it). When the story takes later items, each is put on the side (the items before the seam, or the
+   * seam item) it is more similar to; once the seam's side holds `seamMin` items, its items are at
+   * least `seamCoherence` alike, the other side holds `seamPreMin` and the two sides' centroids are
+   * less alike than `seamSimilarity`, the seam's side becomes a story of its own (reported in `split`).
+   * Stories holding an editor's group are never split. Seams close once the story has more than
+   * `seamMaxItems` items or an item comes `seamHours` after the seam item (0 = off).
+   */
+  seamMin: number;
+  seamPreMin: number;
+  seamSimilarity: number;
+  seamCoherence: number;
+  seamMaxItems: number;
+  seamHours: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -171,6 +186,12 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningRarity: 2,
   loneThreshold: 0.1,
   lowSpecific: 2,
+  seamMin: 0,
+  seamPreMin: 1,
+  seamSimilarity: 0.3,
+  seamCoherence: 0,
+  seamMaxItems: 12,
+  seamHours: 48,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -188,6 +209,22 @@ export interface Assignment {
   merged: number[];
   /** Similarity to the story it joined (0 when it started one). */
   score: number;
+  /** Stories split automatically as a consequence (`seamMin`): `items` left story `from` for the new story `story`. */
+  split: AutoSplit[];
+}
+
+/** An automatic split: `items` moved from story `from` into the new story `story`. */
+export interface AutoSplit {
+  from: number;
+  story: number;
+  items: string[];
+}
+
+/** A join under the threshold: the joining item, and the story's items before it (`seamMin`). */
+interface Seam {
+  item: string;
+  at: number;
+  pre: string[];
 }
 
 export interface StoryView {
@@ -301,6 +338,8 @@ interface Story {
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
   meaning: Float32Array | null;
   meaning2: number;
+  /** Open seams (joins under the threshold still being watched), oldest first; null when none. */
+  seams: Seam[] | null;
 }
 
 /**
@@ -458,7 +497,7 @@ export class StoryClusterer {
    */
   add(item: WireItem): Assignment {
     const known = this.itemsById.get(item.id);
-    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1 };
+    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1, split: [] };
     const state = this.vectorise(item);
     const forced = this.forcedStory(item.id);
     let best = -1;
@@ -487,10 +526,14 @@ export class StoryClusterer {
     let storyId: number;
     let created = false;
     let bridge = -1;
+    let low = false;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || ((this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)))) storyId = best;
-    else if (
+    else if (best !== -1 && bestScore >= this.thresholdFor(best)) storyId = best;
+    else if (best !== -1 && (this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)) {
+      storyId = best;
+      low = true;
+    } else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
       secondScore >= o.bridgeScore &&
@@ -506,7 +549,18 @@ export class StoryClusterer {
       bestScore = 0;
     }
     state.cross = null;
+    const joined = created || forced !== null ? null : this.storiesById.get(storyId)!;
+    const pre = low && o.seamMin > 0 && joined!.items.length <= o.seamMaxItems ? [...joined!.items] : null;
     this.place(state, storyId);
+    const split: AutoSplit[] = [];
+    if (joined && o.seamMin > 0 && bridge === -1) {
+      const sp = this.checkSeams(joined, state);
+      if (sp) {
+        split.push(sp);
+        storyId = state.story;
+      }
+      if (pre && !sp && !this.hasGroup(joined)) (joined.seams ??= []).push({ item: state.id, at: state.published, pre });
+    }
     const merged: number[] = [];
     if (bridge !== -1) {
       const sb = this.storiesById.get(storyId)!;
@@ -529,7 +583,7 @@ export class StoryClusterer {
     }
     this.lastCandidates = null;
     this.learn(state);
-    return { item: item.id, story: storyId, created, merged, score: bestScore };
+    return { item: item.id, story: storyId, created, merged, score: bestScore, split };
   }
 
   /**
@@ -1418,6 +1472,7 @@ export class StoryClusterer {
         closed: false,
         meaning: null,
         meaning2: 0,
+        seams: null,
       };
       this.storiesById.set(storyId, s);
     }
@@ -1436,7 +1491,7 @@ export class StoryClusterer {
     s.titleCache = null;
   }
 
-  private addVector(s: Story, state: ItemState): void {
+  private addVector(s: Story, state: ItemState, index = true): void {
     if (state.strong) s.strong++;
     if (state.md > 0) {
       const m = (s.meaning ??= new Float32Array(state.md));
@@ -1448,16 +1503,18 @@ export class StoryClusterer {
       s.meaning2 = n2;
     }
     if (s.items.length === 0 && s.sum === null) {
-      this.storiesMade++;
+      if (index) this.storiesMade++;
       for (let f = 0; f < FAMILIES; f++) {
         const a = fStart(state, f);
         const b = fEnd(state, f);
         if (a === b) continue;
-        for (let i = a; i < b; i++) this.sf[state.ids[i]!]!++;
         s.has[f] = 1;
         s.norm2[f] = 1;
+        if (!index) continue;
+        for (let i = a; i < b; i++) this.sf[state.ids[i]!]!++;
         if (f === F_WORDS || f === F_ENT) for (let i = a; i < b; i++) this.post(state.ids[i]!, s);
       }
+      if (!index) return;
       const tk = this.textKeys(state);
       for (let i = 0; i < this.textKeyCount; i++) this.post(tk[i]!, s);
       return;
@@ -1469,8 +1526,8 @@ export class StoryClusterer {
       for (let i = 0; i < first.e3; i++) c.push(first.ids[i]!, first.w[i]!);
       s.sum = c;
     }
-    const textKeys = this.textKeys(state);
-    const nText = this.textKeyCount;
+    const textKeys = index ? this.textKeys(state) : NO_IDS;
+    const nText = index ? this.textKeyCount : 0;
     for (let f = 0; f < FAMILIES; f++) {
       const a = fStart(state, f);
       const b = fEnd(state, f);
@@ -1484,6 +1541,7 @@ export class StoryClusterer {
         if (e < 0) {
           m.push(id, w);
           n2 += w * w;
+          if (!index) continue;
           this.sf[id]!++;
           if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
@@ -1551,19 +1609,20 @@ export class StoryClusterer {
   /** Takes an item's vector out of its story (a split). */
   private unplace(state: ItemState): void {
     const s = this.storiesById.get(state.story)!;
+    s.seams = null;
     s.items = s.items.filter((i) => i !== state.id);
     s.titleCache = null;
     this.rebuild(s);
   }
 
   /** Recomputes a story's centroid and span from its items. */
-  private rebuild(s: Story): void {
+  private rebuild(s: Story, index = true): void {
     const items = s.items;
     s.items = [];
     clearStory(s);
     for (const i of items) {
       const st = this.itemsById.get(i)!;
-      this.addVector(s, st);
+      this.addVector(s, st, index);
       s.items.push(i);
       if (st.published < s.first) s.first = st.published;
       if (st.published > s.last) s.last = st.published;
@@ -1586,10 +1645,107 @@ export class StoryClusterer {
     gone.sum = null;
     gone.meaning = null;
     gone.mergedInto = keep.id;
+    gone.seams = null;
+    keep.seams = null;
     keep.titleCache = null;
     if (!keep.titleOverride && gone.titleOverride) keep.titleOverride = gone.titleOverride;
     for (const [g, sid] of this.groupStory) if (sid === gone.id) this.groupStory.set(g, keep.id);
     return gone.id;
+  }
+
+  /** Whether a story holds an item an editor merged or split (a must-link group): such a story is never split automatically. */
+  private hasGroup(s: Story): boolean {
+    if (!this.group.size) return false;
+    for (const i of s.items) if (this.group.has(i)) return true;
+    return false;
+  }
+
+  /** A story's centroid over some of its items, outside the index (no postings, no statistics): a seam's side. */
+  private sideOf(items: ItemState[]): Story {
+    const s: Story = {
+      id: -1, items: [], sum: null, norm2: new Float64Array(FAMILIES), has: new Int32Array(FAMILIES), first: Infinity, last: -Infinity, mergedInto: null,
+      titleOverride: null, titleCache: null, closed: false, voteEpoch: 0, vote: 0, spec: 0, strong: 0, meaning: null, meaning2: 0, seams: null,
+    };
+    for (const st of items) this.addToSide(s, st);
+    return s;
+  }
+
+  private addToSide(s: Story, st: ItemState): void {
+    this.addVector(s, st, false);
+    s.items.push(st.id);
+    if (st.published < s.first) s.first = st.published;
+    if (st.published > s.last) s.last = st.published;
+  }
+
+  /** An item's similarity to a seam's side, leaving the item being added untouched (its cross vectors). */
+  private sideSimilarity(st: ItemState, side: Story): number {
+    const ready = this.crossReady;
+    const cross = st.cross;
+    this.crossReady = false;
+    const sc = this.similarity(st, side, 0);
+    st.cross = cross;
+    this.crossReady = ready;
+    return sc;
+  }
+
+  /**
+   * After `state` joined story `s`: checks its open seams (closing those past `seamMaxItems` or
+   * `seamHours`), and splits the first that has opened: its side moves to a new story.
+   */
+  private checkSeams(s: Story, state: ItemState): AutoSplit | null {
+    const o = this.options;
+    if (!s.seams) return null;
+    if (s.items.length > o.seamMaxItems + 1 || this.hasGroup(s)) {
+      s.seams = null;
+      return null;
+    }
+    const hours = o.seamHours * 3_600_000;
+    s.seams = s.seams.filter((m) => state.published - m.at <= hours);
+    if (!s.seams.length) {
+      s.seams = null;
+      return null;
+    }
+    const inStory = new Set(s.items);
+    for (const m of s.seams) {
+      if (!inStory.has(m.item)) continue;
+      const preSet = new Set(m.pre.filter((i) => inStory.has(i)));
+      if (!preSet.size) continue;
+      const preSide = this.sideOf([...preSet].map((i) => this.itemsById.get(i)!));
+      const seamSide = this.sideOf([this.itemsById.get(m.item)!]);
+      for (const i of s.items) {
+        if (i === m.item || preSet.has(i)) continue;
+        const st = this.itemsById.get(i)!;
+        if (this.sideSimilarity(st, seamSide) > this.sideSimilarity(st, preSide)) this.addToSide(seamSide, st);
+        else this.addToSide(preSide, st);
+      }
+      if (seamSide.items.length < o.seamMin || preSide.items.length < o.seamPreMin) continue;
+      if (this.storySimilarity(preSide, seamSide) >= o.seamSimilarity) continue;
+      if (o.seamCoherence > 0 && !this.coherent(seamSide, o.seamCoherence)) continue;
+      return this.autoSplit(s, seamSide.items);
+    }
+    return null;
+  }
+
+  /** Every item of a side is at least `min` alike to the rest of it. */
+  private coherent(side: Story, min: number): boolean {
+    for (const id of side.items) {
+      const rest = this.sideOf(side.items.filter((i) => i !== id).map((i) => this.itemsById.get(i)!));
+      if (this.sideSimilarity(this.itemsById.get(id)!, rest) < min) return false;
+    }
+    return true;
+  }
+
+  /** Moves `items` out of story `s` into a new story (not an editor's decision: nothing recorded). */
+  private autoSplit(s: Story, items: string[]): AutoSplit {
+    const moving = new Set(items);
+    s.items = s.items.filter((i) => !moving.has(i));
+    s.seams = null;
+    s.titleCache = null;
+    // Its postings stay (a story is found by terms it once held; scoring decides).
+    this.rebuild(s, false);
+    const target = this.nextStory++;
+    for (const i of items) this.place(this.itemsById.get(i)!, target);
+    return { from: s.id, story: target, items: [...items] };
   }
 
   /** The editor's title, else the item most central to the story with the fewest marks of spin. */
