@@ -148,6 +148,10 @@ export interface ClusterOptions {
   seamCoherence: number;
   seamMaxItems: number;
   seamHours: number;
+  /** ...and every item of the seam's side scores the other side under this (it is in the story only through the seam; 0 = no test). */
+  seamPreMax: number;
+  /** ...and every item of the seam's side is at least this many times as alike to the rest of it as the two sides are (0 = no test). */
+  seamRatio: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -192,6 +196,8 @@ export const defaultClusterOptions: ClusterOptions = {
   seamCoherence: 0,
   seamMaxItems: 12,
   seamHours: 48,
+  seamPreMax: 0,
+  seamRatio: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -1719,8 +1725,10 @@ export class StoryClusterer {
         else this.addToSide(preSide, st);
       }
       if (seamSide.items.length < o.seamMin || preSide.items.length < o.seamPreMin) continue;
-      if (this.storySimilarity(preSide, seamSide) >= o.seamSimilarity) continue;
-      if (o.seamCoherence > 0 && !this.coherent(seamSide, o.seamCoherence)) continue;
+      const cross = this.storySimilarity(preSide, seamSide);
+      if (cross >= o.seamSimilarity) continue;
+      if ((o.seamCoherence > 0 || o.seamRatio > 0) && !this.coherent(seamSide, Math.max(o.seamCoherence, o.seamRatio * cross))) continue;
+      if (o.seamPreMax > 0 && seamSide.items.some((i) => this.sideSimilarity(this.itemsById.get(i)!, preSide) >= o.seamPreMax)) continue;
       return this.autoSplit(s, seamSide.items);
     }
     return null;
