@@ -152,6 +152,8 @@ export interface ClusterOptions {
   seamPreMax: number;
   /** ...and every item of the seam's side is at least this many times as alike to the rest of it as the two sides are (0 = no test). */
   seamRatio: number;
+  /** ...and this share of the items on both sides have a text (a lead): headlines alone are too few words to tell a second subject from another wording (0 = no test). */
+  seamText: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -198,6 +200,7 @@ export const defaultClusterOptions: ClusterOptions = {
   seamHours: 48,
   seamPreMax: 0,
   seamRatio: 0,
+  seamText: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -1725,6 +1728,7 @@ export class StoryClusterer {
         else this.addToSide(preSide, st);
       }
       if (seamSide.items.length < o.seamMin || preSide.items.length < o.seamPreMin) continue;
+      if (o.seamText > 0 && (preSide.has[F_TEXT]! < o.seamText * preSide.items.length || seamSide.has[F_TEXT]! < o.seamText * seamSide.items.length)) continue;
       const cross = this.storySimilarity(preSide, seamSide);
       if (cross >= o.seamSimilarity) continue;
       if ((o.seamCoherence > 0 || o.seamRatio > 0) && !this.coherent(seamSide, Math.max(o.seamCoherence, o.seamRatio * cross))) continue;
