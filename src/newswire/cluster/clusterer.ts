@@ -134,26 +134,26 @@ export interface ClusterOptions {
    */
   lowSpecific: number;
   /**
-   * Seams: a join under the threshold records a seam in the story (the joining item, the items before
-   * it). When the story takes later items, each is put on the side (the items before the seam, or the
-   * seam item) it is more similar to; once the seam's side holds `seamMin` items, its items are at
-   * least `seamCoherence` alike, the other side holds `seamPreMin` and the two sides' centroids are
-   * less alike than `seamSimilarity`, the seam's side becomes a story of its own (reported in `split`).
-   * Stories holding an editor's group are never split. Seams close once the story has more than
-   * `seamMaxItems` items or an item comes `seamHours` after the seam item (0 = off).
+   * Seams (decision 0042, seventh round): a join under the threshold records a seam in the story (the
+   * joining item, the items before it). Whenever the story takes an item, each of its items after the
+   * seam, in stream order, is put on the side (the items before the seam, or the seam item) whose
+   * centroid it is more similar to; once the seam's side holds `seamMin` items and the other
+   * `seamPreMin`, every item on both sides has a text (a lead; `seamText`, the share that must: a
+   * headline alone is too few words to tell a second subject from another wording), the two sides'
+   * centroids are less alike than `seamSimilarity` and every item of the seam's side is at least
+   * `seamRatio` times as alike to the rest of its side as the two sides are to each other, the seam's
+   * side becomes a story of its own (reported in `split`): the first item of a same-day "twin" story
+   * that joined its twin under the threshold, and the items of its own story that followed it. A
+   * story holding an editor's group is never split; seams are looked at only while the story has at
+   * most `seamMaxItems` items, and count for items within `seamHours` after the seam item (0 = off).
    */
   seamMin: number;
   seamPreMin: number;
   seamSimilarity: number;
-  seamCoherence: number;
+  seamRatio: number;
+  seamText: number;
   seamMaxItems: number;
   seamHours: number;
-  /** ...and every item of the seam's side scores the other side under this (it is in the story only through the seam; 0 = no test). */
-  seamPreMax: number;
-  /** ...and every item of the seam's side is at least this many times as alike to the rest of it as the two sides are (0 = no test). */
-  seamRatio: number;
-  /** ...and this share of the items on both sides have a text (a lead): headlines alone are too few words to tell a second subject from another wording (0 = no test). */
-  seamText: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -192,15 +192,13 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningRarity: 2,
   loneThreshold: 0.1,
   lowSpecific: 2,
-  seamMin: 0,
-  seamPreMin: 1,
-  seamSimilarity: 0.3,
-  seamCoherence: 0,
+  seamMin: 2,
+  seamPreMin: 2,
+  seamSimilarity: 0.35,
+  seamRatio: 1,
+  seamText: 1,
   seamMaxItems: 12,
   seamHours: 48,
-  seamPreMax: 0,
-  seamRatio: 0,
-  seamText: 0,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -220,6 +218,11 @@ export interface Assignment {
   score: number;
   /** Stories split automatically as a consequence (`seamMin`): `items` left story `from` for the new story `story`. */
   split: AutoSplit[];
+  /**
+   * The item joined under the threshold and opened a seam: the items its story held before it (store
+   * them, and give them back to `restoreSeam` on start); null otherwise.
+   */
+  seam: string[] | null;
 }
 
 /** An automatic split: `items` moved from story `from` into the new story `story`. */
@@ -229,7 +232,12 @@ export interface AutoSplit {
   items: string[];
 }
 
-/** A join under the threshold: the joining item, and the story's items before it (`seamMin`). */
+/**
+ * A join under the threshold: the joining item, and the story's items before it (`seamMin`). A seam
+ * lives in the story its item is in (it follows the item through merges and splits) and counts while
+ * some of `pre` are there too: so the open seams are a function of the stored seams and the stories'
+ * items, and a restart that restores both has the same ones.
+ */
 interface Seam {
   item: string;
   at: number;
@@ -347,7 +355,7 @@ interface Story {
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
   meaning: Float32Array | null;
   meaning2: number;
-  /** Open seams (joins under the threshold still being watched), oldest first; null when none. */
+  /** Seams (joins under the threshold watched), in (time, item id) order; null when none. */
   seams: Seam[] | null;
 }
 
@@ -506,7 +514,7 @@ export class StoryClusterer {
    */
   add(item: WireItem): Assignment {
     const known = this.itemsById.get(item.id);
-    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1, split: [] };
+    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1, split: [], seam: null };
     const state = this.vectorise(item);
     const forced = this.forcedStory(item.id);
     let best = -1;
@@ -562,13 +570,17 @@ export class StoryClusterer {
     const pre = low && o.seamMin > 0 && joined!.items.length <= o.seamMaxItems ? [...joined!.items] : null;
     this.place(state, storyId);
     const split: AutoSplit[] = [];
+    let seam: string[] | null = null;
     if (joined && o.seamMin > 0 && bridge === -1) {
       const sp = this.checkSeams(joined, state);
       if (sp) {
         split.push(sp);
         storyId = state.story;
       }
-      if (pre && !sp && !this.hasGroup(joined)) (joined.seams ??= []).push({ item: state.id, at: state.published, pre });
+      if (pre && !sp && !this.hasGroup(joined)) {
+        addSeam(joined, { item: state.id, at: state.published, pre });
+        seam = pre;
+      }
     }
     const merged: number[] = [];
     if (bridge !== -1) {
@@ -592,7 +604,7 @@ export class StoryClusterer {
     }
     this.lastCandidates = null;
     this.learn(state);
-    return { item: item.id, story: storyId, created, merged, score: bestScore, split };
+    return { item: item.id, story: storyId, created, merged, score: bestScore, split, seam };
   }
 
   /**
@@ -605,6 +617,18 @@ export class StoryClusterer {
     this.place(state, story);
     if (story >= this.nextStory) this.nextStory = story + 1;
     this.learn(state);
+  }
+
+  /**
+   * Gives back a seam `add` reported (`Assignment.seam`: the items the story held before the item), after
+   * the items are restored: it goes to the story the item is in now. Unknown items are skipped.
+   */
+  restoreSeam(itemId: string, pre: string[]): void {
+    const st = this.itemsById.get(itemId);
+    if (!st || this.options.seamMin <= 0) return;
+    const s = this.storiesById.get(st.story)!;
+    if (s.closed || s.seams?.some((m) => m.item === itemId)) return;
+    addSeam(s, { item: itemId, at: st.published, pre: [...pre] });
   }
 
   story(id: number): StoryView | undefined {
@@ -661,10 +685,12 @@ export class StoryClusterer {
     this.log.push(c);
     this.applyConstraint(c, false);
     const target = this.nextStory++;
+    const left = new Set(states.map((s) => this.storiesById.get(s.story)!));
     for (const s of states) {
       this.unplace(s);
       this.place(s, target);
     }
+    for (const s of left) this.relocateSeams(s);
     const g = this.group.get(ids[0]!);
     if (g !== undefined) this.groupStory.set(g, target);
     return target;
@@ -695,6 +721,7 @@ export class StoryClusterer {
     const emptied: number[] = [];
     for (const s of stories) {
       s.titleCache = null;
+      if (s.seams) s.seams = s.seams.filter((m) => this.itemsById.has(m.item));
       if (s.items.length) {
         if (!s.closed) this.rebuild(s);
         continue;
@@ -735,6 +762,7 @@ export class StoryClusterer {
       }
       s.sum = null;
       s.meaning = null;
+      s.seams = null;
       s.has.fill(0);
       s.norm2.fill(0);
       s.closed = true;
@@ -1618,7 +1646,6 @@ export class StoryClusterer {
   /** Takes an item's vector out of its story (a split). */
   private unplace(state: ItemState): void {
     const s = this.storiesById.get(state.story)!;
-    s.seams = null;
     s.items = s.items.filter((i) => i !== state.id);
     s.titleCache = null;
     this.rebuild(s);
@@ -1654,8 +1681,8 @@ export class StoryClusterer {
     gone.sum = null;
     gone.meaning = null;
     gone.mergedInto = keep.id;
+    if (gone.seams) for (const m of gone.seams) addSeam(keep, m);
     gone.seams = null;
-    keep.seams = null;
     keep.titleCache = null;
     if (!keep.titleOverride && gone.titleOverride) keep.titleOverride = gone.titleOverride;
     for (const [g, sid] of this.groupStory) if (sid === gone.id) this.groupStory.set(g, keep.id);
@@ -1698,32 +1725,27 @@ export class StoryClusterer {
   }
 
   /**
-   * After `state` joined story `s`: checks its open seams (closing those past `seamMaxItems` or
-   * `seamHours`), and splits the first that has opened: its side moves to a new story.
+   * After `state` joined story `s`: checks its seams (none while the story has more than
+   * `seamMaxItems` items or holds an editor's group; a seam counts for items within `seamHours` after
+   * it), and splits off the side of the first that has opened. The story's items are taken in stream
+   * order (time, then id), so a story restored on start decides as it would have.
    */
   private checkSeams(s: Story, state: ItemState): AutoSplit | null {
     const o = this.options;
-    if (!s.seams) return null;
-    if (s.items.length > o.seamMaxItems + 1 || this.hasGroup(s)) {
-      s.seams = null;
-      return null;
-    }
+    if (!s.seams || s.items.length > o.seamMaxItems + 1 || this.hasGroup(s)) return null;
     const hours = o.seamHours * 3_600_000;
-    s.seams = s.seams.filter((m) => state.published - m.at <= hours);
-    if (!s.seams.length) {
-      s.seams = null;
-      return null;
-    }
-    const inStory = new Set(s.items);
+    let ordered: ItemState[] | null = null;
     for (const m of s.seams) {
-      if (!inStory.has(m.item)) continue;
-      const preSet = new Set(m.pre.filter((i) => inStory.has(i)));
-      if (!preSet.size) continue;
-      const preSide = this.sideOf([...preSet].map((i) => this.itemsById.get(i)!));
-      const seamSide = this.sideOf([this.itemsById.get(m.item)!]);
-      for (const i of s.items) {
-        if (i === m.item || preSet.has(i)) continue;
-        const st = this.itemsById.get(i)!;
+      if (state.published - m.at > hours) continue;
+      ordered ??= s.items.map((i) => this.itemsById.get(i)!).sort(stateOrder);
+      const preSet = new Set(m.pre);
+      const pre = ordered.filter((st) => preSet.has(st.id));
+      const own = this.itemsById.get(m.item)!;
+      if (!pre.length || own.story !== s.id) continue;
+      const preSide = this.sideOf(pre);
+      const seamSide = this.sideOf([own]);
+      for (const st of ordered) {
+        if (st === own || preSet.has(st.id)) continue;
         if (this.sideSimilarity(st, seamSide) > this.sideSimilarity(st, preSide)) this.addToSide(seamSide, st);
         else this.addToSide(preSide, st);
       }
@@ -1731,11 +1753,23 @@ export class StoryClusterer {
       if (o.seamText > 0 && (preSide.has[F_TEXT]! < o.seamText * preSide.items.length || seamSide.has[F_TEXT]! < o.seamText * seamSide.items.length)) continue;
       const cross = this.storySimilarity(preSide, seamSide);
       if (cross >= o.seamSimilarity) continue;
-      if ((o.seamCoherence > 0 || o.seamRatio > 0) && !this.coherent(seamSide, Math.max(o.seamCoherence, o.seamRatio * cross))) continue;
-      if (o.seamPreMax > 0 && seamSide.items.some((i) => this.sideSimilarity(this.itemsById.get(i)!, preSide) >= o.seamPreMax)) continue;
+      if (o.seamRatio > 0 && !this.coherent(seamSide, o.seamRatio * cross)) continue;
       return this.autoSplit(s, seamSide.items);
     }
     return null;
+  }
+
+  /** Seams whose item has left story `s` go with it to its story. */
+  private relocateSeams(s: Story): void {
+    if (!s.seams) return;
+    const stay: Seam[] = [];
+    for (const m of s.seams) {
+      const st = this.itemsById.get(m.item);
+      if (!st) continue;
+      if (st.story === s.id) stay.push(m);
+      else addSeam(this.storiesById.get(st.story)!, m);
+    }
+    s.seams = stay.length ? stay : null;
   }
 
   /** Every item of a side is at least `min` alike to the rest of it. */
@@ -1751,12 +1785,12 @@ export class StoryClusterer {
   private autoSplit(s: Story, items: string[]): AutoSplit {
     const moving = new Set(items);
     s.items = s.items.filter((i) => !moving.has(i));
-    s.seams = null;
     s.titleCache = null;
     // Its postings stay (a story is found by terms it once held; scoring decides).
     this.rebuild(s, false);
     const target = this.nextStory++;
     for (const i of items) this.place(this.itemsById.get(i)!, target);
+    this.relocateSeams(s);
     return { from: s.id, story: target, items: [...items] };
   }
 
@@ -1894,6 +1928,19 @@ function cosineOf(x: ItemState, y: ItemState, f: number): number {
 function indexOf(a: Int32Array, n: number, x: number): number {
   for (let i = 0; i < n; i++) if (a[i] === x) return i;
   return -1;
+}
+
+/** Stream order of items kept in memory (time, then id). */
+function stateOrder(a: ItemState, b: ItemState): number {
+  return a.published - b.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Puts a seam into a story's list, kept in (time, item id) order. */
+function addSeam(s: Story, m: Seam): void {
+  const list = (s.seams ??= []);
+  let j = list.length;
+  while (j > 0 && (list[j - 1]!.at > m.at || (list[j - 1]!.at === m.at && list[j - 1]!.item > m.item))) j--;
+  list.splice(j, 0, m);
 }
 
 /** The order every run processes items in: published time, then id (so ties do not depend on input order). */
