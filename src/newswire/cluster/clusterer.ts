@@ -1950,14 +1950,23 @@ export function streamOrder(a: WireItem, b: WireItem): number {
 
 /**
  * Clusters a set of items exactly as the live wire would have, one at a time in stream order, keeping
- * the editors' constraints. Returns each item's story (stories numbered from 1 in order of creation).
+ * the editors' constraints. Returns each item's story (stories numbered from 1 in order of creation),
+ * and the seams the items opened (item -> the items its story held before it: what the live wire stores).
  */
-export function clusterItems(items: WireItem[], options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []): { assignments: Map<string, number>; clusterer: StoryClusterer } {
+export function clusterItems(
+  items: WireItem[],
+  options: Partial<ClusterOptions> = {},
+  constraints: Constraint[] = [],
+): { assignments: Map<string, number>; clusterer: StoryClusterer; seams: Map<string, string[]> } {
   const c = new StoryClusterer(options, constraints);
   const sorted = [...items].sort(streamOrder);
-  for (const it of sorted) c.add(it);
+  const seams = new Map<string, string[]>();
+  for (const it of sorted) {
+    const a = c.add(it);
+    if (a.seam) seams.set(it.id, a.seam);
+  }
   c.applyRenames();
   const assignments = new Map<string, number>();
   for (const it of items) assignments.set(it.id, c.storyOf(it.id)!);
-  return { assignments, clusterer: c };
+  return { assignments, clusterer: c, seams };
 }
