@@ -577,7 +577,8 @@ export class StoryClusterer {
         split.push(sp);
         storyId = state.story;
       }
-      if (pre && !sp && !this.hasGroup(joined)) {
+      // A seam item without a text could never be split off when every item must have one.
+      if (pre && !sp && !this.hasGroup(joined) && (o.seamText < 1 || state.e3 > state.e2)) {
         addSeam(joined, { item: state.id, at: state.published, pre });
         seam = pre;
       }
@@ -1733,6 +1734,8 @@ export class StoryClusterer {
   private checkSeams(s: Story, state: ItemState): AutoSplit | null {
     const o = this.options;
     if (!s.seams || s.items.length > o.seamMaxItems + 1 || this.hasGroup(s)) return null;
+    // The two sides hold every item of the story: when every item must have a text, one without says no.
+    if (o.seamText >= 1 && s.has[F_TEXT]! < s.items.length) return null;
     const hours = o.seamHours * 3_600_000;
     let ordered: ItemState[] | null = null;
     for (const m of s.seams) {
