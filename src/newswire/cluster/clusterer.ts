@@ -5,7 +5,8 @@
 // terms (an inverted index, most recent stories first) and active within the time window; the
 // per-family cosines are averaged with weights over the families both sides have, damped by the time
 // between the item and the story's span. It joins the best story at or above the threshold, otherwise
-// it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
+// it starts a new one. A join under the threshold opens a seam, and a story whose seam's side grows
+// into a story of its own is split (seamMin). Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
 import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
 import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
