@@ -2,7 +2,8 @@
 // same-day "twin" story whose first item joined another story under the threshold, and whose second
 // followed it there, is split off into a story of its own, with both stories recounted; the seam is
 // stored and given back to the clusterer by a restart, which then splits as the uninterrupted process
-// would have; the offline command and a re-cluster give the same stories.
+// would have; the offline command and a re-cluster give the same stories; and a process that opened
+// the seam itself splits in a later batch, as a rebuild of its state finds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDb } from './helpers/db.ts';
@@ -104,4 +105,41 @@ test('the offline command and a re-cluster give the stories the live wire made',
   assert.deepEqual(after, before);
   const seams = await db.query<{ item_id: string }>('SELECT item_id FROM wire_item_seams');
   assert.deepEqual(seams.map((r) => Number(r.item_id)), [id.m1], "the re-cluster's seams are stored");
+});
+
+test('in one process, without a restart: the seam opened by one batch splits the story in a later one', T, async () => {
+  const t1 = Date.now() - 12 * 60 * MIN;
+  const add = async (outlet: number, key: string, at: number, title: string, text: string) => {
+    const r = await db.one<{ id: string }>(
+      `INSERT INTO wire_items (outlet_id, url, title, text, published_at, extract_status) VALUES ($1, $2, $3, $4, $5, 'done') RETURNING id`,
+      [outlets[outlet], `https://seam-${outlet}.example/${key}`, title, text, new Date(t1 + at * MIN)],
+    );
+    return (id[key] = Number(r!.id));
+  };
+  await add(0, 'n1', 0, 'Nvidia tops Microsoft as AI boom makes it the most valuable company', "The chipmaker's stock has risen more than 170% this year on demand for its AI processors.");
+  await add(1, 'c1', 221, 'Microsoft says 8.5 million Windows devices hit by CrowdStrike bug', 'Microsoft said less than one percent of Windows machines were affected.');
+  await add(2, 'n2', 277, "Nvidia's $3 trillion rise fuels fears of an AI bubble", "Nvidia overtook Microsoft as the world's most valuable company, concentrating market gains in a handful of tech giants.");
+  const third = proc();
+  assert.equal((await clusterPending(third)).clustered, 3);
+  assert.equal(await storyOf('c1'), await storyOf('n1'), 'the CrowdStrike item joined the Nvidia story under the threshold');
+  const seams = (await db.query<{ item_id: string }>('SELECT item_id FROM wire_item_seams WHERE item_id = $1', [id.c1])).length;
+  assert.equal(seams, 1);
+  await add(3, 'c2', 517, 'CrowdStrike update crashes millions of computers worldwide', 'Airlines, hospitals and broadcasters were knocked offline by the bug.');
+  const r = await clusterPending(third);
+  assert.equal(r.rebuilt, false, 'the same process, its own state');
+  assert.equal(await storyOf('c2'), await storyOf('c1'));
+  assert.notEqual(await storyOf('c1'), await storyOf('n1'), 'split');
+  assert.equal(await storyOf('n2'), await storyOf('n1'));
+  const nv = await getStory(db, await storyOf('n1'));
+  const cs = await getStory(db, await storyOf('c1'));
+  assert.equal(nv.item_count, 2);
+  assert.equal(cs.item_count, 2);
+  assert.match(cs.title, /CrowdStrike/);
+  // What a rebuild finds is what this process holds.
+  const fourth = proc();
+  await clusterPending(fourth);
+  const a = liveWire(third.runtime, db).clusterer!;
+  const b = liveWire(fourth.runtime, db).clusterer;
+  assert.ok(b, 'the new process rebuilt its state');
+  for (const k of ['n1', 'n2', 'c1', 'c2']) assert.equal(liveWire(fourth.runtime, db).toDb.get(b.storyOf(String(id[k]))!), liveWire(third.runtime, db).toDb.get(a.storyOf(String(id[k]))!));
 });
