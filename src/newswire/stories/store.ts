@@ -178,7 +178,7 @@ export async function setStorySettings(db: Db, input: { blindspotMinOutlets?: un
 
 // ---- reading --------------------------------------------------------------------------------
 
-const STORY_COLS = `s.id, s.slug, s.title, s.title_by_editor, s.first_seen_at, s.last_updated_at, s.item_count, s.outlet_count,
+export const STORY_COLS = `s.id, s.slug, s.title, s.title_by_editor, s.first_seen_at, s.last_updated_at, s.item_count, s.outlet_count,
   s.left_count, s.center_count, s.right_count, s.blindspot, s.pinned, s.hidden, s.merged_into, s.created_at, s.updated_at`;
 
 const iso = (v: unknown) => new Date(v as string).toISOString();
