@@ -6,6 +6,7 @@ import type { Db } from '../../db/index.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import type { Lean } from '../leans.ts';
+import type { DecisionKind, StoryDecision } from './decisions.ts';
 
 export type Side = 'left' | 'center' | 'right';
 export const SIDES: readonly Side[] = ['left', 'center', 'right'];
@@ -231,17 +232,21 @@ export async function liveStory(db: Db, id: number | string): Promise<WireStory>
   return s;
 }
 
+/** A story's items, oldest first, with their outlets (the story's id is $1). */
+const ITEMS_SQL = `SELECT i.id, i.outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.lean, i.url, i.title,
+            left(coalesce(i.text, i.summary), 4000) AS text, i.summary, i.published_at
+       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      WHERE i.story_id = $1 ORDER BY i.published_at, i.id`;
+
 /** A story's items, oldest first, with their outlets. */
 export async function storyItems(db: Db, id: number | string, opts: { limit?: number } = {}): Promise<StoryItem[]> {
   const limit = Math.max(1, Math.min(5000, opts.limit ?? 1000));
-  const rows = await db.query(
-    `SELECT i.id, i.outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.lean, i.url, i.title,
-            left(coalesce(i.text, i.summary), 4000) AS text, i.summary, i.published_at
-       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-      WHERE i.story_id = $1 ORDER BY i.published_at, i.id LIMIT ${limit}`,
-    [storyId(id)],
-  );
-  return rows.map((r) => ({
+  const rows = await db.query(`${ITEMS_SQL} LIMIT ${limit}`, [storyId(id)]);
+  return rows.map(toItem);
+}
+
+function toItem(r: any): StoryItem {
+  return {
     id: Number(r.id),
     outlet: { id: r.outlet_id, slug: r.outlet_slug, name: r.outlet_name, lean: r.lean },
     side: sideOf(r.lean),
@@ -250,7 +255,7 @@ export async function storyItems(db: Db, id: number | string, opts: { limit?: nu
     text: r.text,
     summary: r.summary,
     published: iso(r.published_at),
-  }));
+  };
 }
 
 export interface LinkedArticle {
@@ -263,11 +268,99 @@ export interface LinkedArticle {
 
 /** Our own articles on the story (articles.story_key = the story's slug), newest first. */
 export async function linkedArticles(db: Db, story: Pick<WireStory, 'slug'>): Promise<LinkedArticle[]> {
-  const rows = await db.query(
-    `SELECT id, slug, headline, status, published_at FROM articles WHERE story_key = $1 ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT 200`,
-    [story.slug],
+  const rows = await db.query(`${LINKED_SQL('$1')}`, [story.slug]);
+  return rows.map(toLinked);
+}
+
+/** Our articles on the story whose slug is `slug` (an SQL expression), newest first. */
+const LINKED_SQL = (slug: string) =>
+  `SELECT id, slug, headline, status, published_at FROM articles WHERE story_key = ${slug} ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT 200`;
+
+const toLinked = (r: any): LinkedArticle => ({ id: Number(r.id), slug: r.slug, headline: r.headline, status: r.status, published_at: r.published_at ? iso(r.published_at) : null });
+
+/** The editors' decisions on the story with id $1 (either side of a merge or split), newest first. */
+export const DECISIONS_SQL = `SELECT d.id, d.kind, d.story_id, d.other_story_id, d.item_ids, d.from_item_ids, d.title, d.value, d.created_at, s.id AS staff_id, s.name AS staff_name, s.email AS staff_email
+       FROM wire_story_decisions d LEFT JOIN staff s ON s.id = d.staff_id
+      WHERE d.story_id = $1 OR d.other_story_id = $1 ORDER BY d.id DESC LIMIT 100`;
+
+export function toDecision(r: any): StoryDecision {
+  return {
+    id: Number(r.id),
+    kind: r.kind as DecisionKind,
+    story_id: r.story_id === null ? null : Number(r.story_id),
+    other_story_id: r.other_story_id === null ? null : Number(r.other_story_id),
+    item_ids: (r.item_ids ?? []).map(Number),
+    from_item_ids: (r.from_item_ids ?? []).map(Number),
+    title: r.title,
+    value: r.value,
+    staff: r.staff_id === null ? null : { id: Number(r.staff_id), name: r.staff_name || r.staff_email },
+    created_at: new Date(r.created_at).toISOString(),
+  };
+}
+
+export interface StoryView {
+  story: WireStory;
+  /** Its items, oldest first (at most 1000, as storyItems). */
+  items: StoryItem[];
+  articles: LinkedArticle[];
+  decisions: StoryDecision[];
+  settings: StorySettings;
+  /** With `others`: the stories an editor may merge into it (mergeCandidates). */
+  others?: Array<{ id: number; title: string }>;
+  /** With `outlets`: its outlets by name (storyOutlets). */
+  outlets?: StoryOutlet[];
+}
+
+/**
+ * A story as the newsroom's story screen and the Admin API's story read it, in one statement
+ * (decision 0079) where it was six: the row (NotFoundError when there is none; a merged story too),
+ * its items with their outlets (storyItems), our articles on it (linkedArticles), the editors'
+ * decisions (storyDecisions), the blindspot settings, and on request the merge candidates
+ * (mergeCandidates) and its outlets (storyOutlets). Each is a JSON value of the same rows the separate
+ * statement read, with no join between them; the mappers are the same.
+ */
+export async function storyView(db: Db, id: number | string, opts: { others?: { now: Date; limit?: number }; outlets?: boolean } = {}): Promise<StoryView> {
+  const sid = storyId(id);
+  const othersLimit = Math.max(1, Math.min(200, Math.floor(opts.others?.limit ?? 40)));
+  const got = await db.one<{ story: any; items: any[] | null; articles: any[] | null; decisions: any[] | null; settings: Record<string, unknown> | null; others: any[] | null; outlets: any[] | null }>(
+    `WITH s AS MATERIALIZED (SELECT ${STORY_COLS}, s.outlet_ids, s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 AS no_oids FROM wire_stories s WHERE s.id = $1)
+     SELECT (SELECT row_to_json(s) FROM s) AS story,
+            (SELECT json_agg(x) FROM (${ITEMS_SQL} LIMIT 1000) x) AS items,
+            (SELECT json_agg(x) FROM (${LINKED_SQL('(SELECT slug FROM s)')}) x) AS articles,
+            (SELECT json_agg(x) FROM (${DECISIONS_SQL}) x) AS decisions,
+            (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings,
+            ${
+              opts.others
+                ? `(SELECT json_agg(x) FROM (${MERGE_CANDIDATES_SQL('$3::timestamptz', '$1', othersLimit)}) x)`
+                : 'NULL::json'
+            } AS others,
+            ${
+              opts.outlets
+                ? `(SELECT json_agg(json_build_array(o.id, o.slug, o.name, o.lean) ORDER BY o.name, o.id) FROM wire_outlets o WHERE o.id = ANY((SELECT outlet_ids FROM s)::int[]))`
+                : 'NULL::json'
+            } AS outlets`,
+    opts.others ? [sid, STORY_SETTING_KEYS, new Date(opts.others.now.getTime() - 2 * 24 * HOUR)] : [sid, STORY_SETTING_KEYS],
   );
-  return rows.map((r) => ({ id: Number(r.id), slug: r.slug, headline: r.headline, status: r.status, published_at: r.published_at ? iso(r.published_at) : null }));
+  if (!got?.story) throw new NotFoundError('No such story.');
+  const story = toStory(got.story);
+  const view: StoryView = {
+    story,
+    // json_agg keeps the order of its subquery's rows (each ordered as the separate statement was).
+    items: (got.items ?? []).map(toItem),
+    articles: (got.articles ?? []).map(toLinked),
+    decisions: (got.decisions ?? []).map(toDecision),
+    settings: storySettingsFrom(got.settings),
+  };
+  if (opts.others) view.others = (got.others ?? []).map((r) => ({ id: Number(r.id), title: r.title }));
+  if (opts.outlets) {
+    if (got.story.no_oids) view.outlets = (await storyOutlets(db, [story.id])).get(story.id) ?? [];
+    else {
+      const order = new Map<number, { at: number; outlet: StoryOutlet }>();
+      for (const [at, [oid, slug, name, lean]] of (got.outlets ?? []).entries()) order.set(Number(oid), { at, outlet: { id: Number(oid), slug, name, lean, side: sideOf(lean) } });
+      view.outlets = inOrder(got.story.outlet_ids ?? [], order);
+    }
+  }
+  return view;
 }
 
 /** [start, end) of a local calendar day (YYYY-MM-DD) in `timeZone`. */
@@ -527,18 +620,18 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   return out;
 }
 
+/** The merge candidates' statement: updated since `since`, not the story `exclude` (SQL expressions). */
+const MERGE_CANDIDATES_SQL = (since: string, exclude: string, limit: number) => `SELECT s.id, s.title FROM wire_stories s
+      WHERE s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= ${since} AND s.id <> ${exclude}
+      ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`;
+
 /**
  * Stories an editor may merge into another: the live stories of the last two days with the most
  * outlets (stored counts, off wire_stories_rank), titles only. Cheaper than the day's ranking.
  */
 export async function mergeCandidates(db: Db, opts: { now: Date; limit?: number; exclude?: number }): Promise<Array<{ id: number; title: string }>> {
   const limit = Math.max(1, Math.min(200, Math.floor(opts.limit ?? 40)));
-  const rows = await db.query<{ id: string; title: string }>(
-    `SELECT s.id, s.title FROM wire_stories s
-      WHERE s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= $1 AND s.id <> $2
-      ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`,
-    [new Date(opts.now.getTime() - 2 * 24 * HOUR), opts.exclude ?? 0],
-  );
+  const rows = await db.query<{ id: string; title: string }>(MERGE_CANDIDATES_SQL('$1', '$2', limit), [new Date(opts.now.getTime() - 2 * 24 * HOUR), opts.exclude ?? 0]);
   return rows.map((r) => ({ id: Number(r.id), title: r.title }));
 }
 
