@@ -433,8 +433,16 @@ interface RankEntry {
  * transaction; so an entry whose version is still the row's is what the statement would compute for it
  * again, on this server or any other. What moves with the clock (recency, "new in the last 6 hours") and
  * the outlets' leans are applied at every request, never cached.
+ *
+ * A row version names one content only on the database server that wrote it: another server (a dump
+ * restored onto another cluster behind the same address, a promoted standby that had not received the
+ * last transactions, a backup restored to an earlier point) hands out transaction ids that this one may
+ * already have handed out, and a story may then have the same (id, xmin) with other content. So the
+ * entries also name the server they were read from (`pg_postmaster_start_time()`: a server process's
+ * start, which every restore onto a cluster, failover or restart changes; decision 0079); the statement
+ * uses none of them when another server answers it, and they are dropped.
  */
-const rankCaches = new WeakMap<Db, { ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
+const rankCaches = new WeakMap<Db, { server: string | null; ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
 /**
  * An entry is not used after this long whatever its version says: xmin is 32 bits and wraps, so a row
  * version is told apart from one written 2^32 transactions later only by the time between them.
@@ -476,7 +484,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // may replace or drop entries of the shared map; this one uses what it sent as known).
   const wall = rankingCacheClock.now();
   let cache = rankCaches.get(db);
-  if (!cache) rankCaches.set(db, (cache = { ranges: new Map(), last: null }));
+  if (!cache) rankCaches.set(db, (cache = { server: null, ranges: new Map(), last: null }));
   const ranges = cache.ranges;
   const rangeKey = `${start.toISOString()}/${end.toISOString()}`;
   let range = ranges.get(rangeKey);
@@ -531,6 +539,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
     leans: Record<string, string> | null;
     named: Array<[number, Lean, string, string]> | null;
     tx: boolean;
+    server: string;
   }>(
     `WITH c AS MATERIALIZED (
        SELECT ${STORY_COLS}, s.xmin::text AS v, k.known, b.lo, b.hi,
@@ -538,7 +547,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
               CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
               CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
          FROM wire_stories s
-         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[])` : '$3::text[] IS NULL'} AS known) k
+         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[]) AND (SELECT pg_postmaster_start_time()) = $5::timestamptz` : '$3::text[] IS NULL'} AS known) k
          CROSS JOIN LATERAL (SELECT CASE WHEN NOT k.known THEN width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) END AS lo,
                                     CASE WHEN NOT k.known THEN width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) END AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
@@ -558,9 +567,18 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
                     WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so) || ARRAY(SELECT DISTINCT u.oid FROM c CROSS JOIN LATERAL unnest(c.oids) AS u(oid)))) AS named,`
                 : `(SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans, NULL AS named,`
             }
-            pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
-    [start, end, knownKeys, [...knownOutlets]],
+            pg_current_xact_id_if_assigned() IS NOT NULL AS tx, (SELECT pg_postmaster_start_time())::text AS server`,
+    knownKeys.length ? [start, end, knownKeys, [...knownOutlets], cache.server] : [start, end, knownKeys, [...knownOutlets]],
   );
+  // Another database server answered than the one the kept entries were read from: the statement used
+  // none of them (`known` asks for the same server), and they are dropped, of every day range.
+  if (got && got.server !== cache.server) {
+    if (cache.server !== null) {
+      cache.ranges = new Map([[rangeKey, range]]);
+      range.entries.clear();
+    }
+    cache.server = got.server;
+  }
   // The entries of the candidates read in full (their rows column by column, the figures too).
   const fresh = new Map<number, RankEntry>();
   const rows = got?.stories ?? [];
