@@ -43,25 +43,31 @@ function httpUrl(u: string): string | null {
   }
 }
 
+/** The story settings' keys as SQL literals (constants). */
+const SETTING_KEYS_SQL = STORY_SETTING_KEYS.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+
 /**
  * The coverage of the story with `slug`, or null when there is no such story or it is hidden. Does
  * not check that the story is public (`public` says whether it is: storyIsPublic's rule, read in the
  * same statement): an article page linked to the story shows it.
  */
 export async function storyCoverage(db: Db, slug: string, opts: { perSide?: number } = {}): Promise<StoryCoverage | null> {
-  if (typeof slug !== 'string' || slug.length > 200) return null;
+  if (typeof slug !== 'string' || slug.length > 200 || slug.includes('\0')) return null;
   // One statement (decision 0079) for what were four to six: the story asked for, followed through
   // merged_into to the story it went into (at most 50 hops, as liveStory), that story's row, its first
   // piece per outlet, the blindspot settings, its slug and the slugs merged into it (storySlugs), and
   // whether one of our published articles is on one of them (storyIsPublic). JSON values with no join
-  // between them; the pieces are read only for a story readers may see.
-  const got = await db.one<{
+  // between them; the pieces are read only for a story readers may see. Planned once per database
+  // session (db.prepared): on PGlite planning it took most of its time (decision 0079).
+  const [got] = await db.prepared<{
     story: Record<string, unknown> | null;
     pieces: Array<[string, string, string, string, string]> | null;
     settings: Record<string, unknown> | null;
     slugs: string[] | null;
     public: boolean | null;
   }>(
+    'wire_story_coverage',
+    ['text'],
     `WITH RECURSIVE chain(id, merged_into, hops) AS (
        SELECT id, merged_into, 0 FROM wire_stories WHERE slug = $1
        UNION ALL SELECT s.id, s.merged_into, c.hops + 1 FROM chain c JOIN wire_stories s ON s.id = c.merged_into WHERE c.hops < 50),
@@ -76,10 +82,10 @@ export async function storyCoverage(db: Db, slug: string, opts: { perSide?: numb
                  FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
                 WHERE i.story_id = (SELECT id FROM shown)
                 ORDER BY i.outlet_id, i.published_at, i.id) p) AS pieces,
-            (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings,
+            (SELECT json_object_agg(key, value) FROM settings WHERE key IN (${SETTING_KEYS_SQL})) AS settings,
             (SELECT json_agg(DISTINCT m.slug) FROM m WHERE EXISTS (SELECT 1 FROM shown)) AS slugs,
             EXISTS (SELECT 1 FROM articles a WHERE a.story_key IN (SELECT m.slug FROM m) AND a.status = 'published' AND EXISTS (SELECT 1 FROM shown)) AS public`,
-    [slug, STORY_SETTING_KEYS],
+    [slug],
   );
   if (!got?.story) return null;
   const story = toStory(got.story);

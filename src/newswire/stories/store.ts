@@ -317,21 +317,25 @@ export interface StoryView {
  * its items with their outlets (storyItems), our articles on it (linkedArticles), the editors'
  * decisions (storyDecisions), the blindspot settings, and on request the merge candidates
  * (mergeCandidates) and its outlets (storyOutlets). Each is a JSON value of the same rows the separate
- * statement read, with no join between them; the mappers are the same.
+ * statement read, with no join between them; the mappers are the same. Planned once per database
+ * session (db.prepared; one statement per set of options): on PGlite planning it cost more than running it.
  */
 export async function storyView(db: Db, id: number | string, opts: { others?: { now: Date; limit?: number }; outlets?: boolean } = {}): Promise<StoryView> {
   const sid = storyId(id);
   const othersLimit = Math.max(1, Math.min(200, Math.floor(opts.others?.limit ?? 40)));
-  const got = await db.one<{ story: any; items: any[] | null; articles: any[] | null; decisions: any[] | null; settings: Record<string, unknown> | null; others: any[] | null; outlets: any[] | null }>(
+  const name = `wire_story_view${opts.others ? `_others${othersLimit}` : ''}${opts.outlets ? '_outlets' : ''}`;
+  const [got] = await db.prepared<{ story: any; items: any[] | null; articles: any[] | null; decisions: any[] | null; settings: Record<string, unknown> | null; others: any[] | null; outlets: any[] | null }>(
+    name,
+    opts.others ? ['bigint', 'timestamptz'] : ['bigint'],
     `WITH s AS MATERIALIZED (SELECT ${STORY_COLS}, s.outlet_ids, s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 AS no_oids FROM wire_stories s WHERE s.id = $1)
      SELECT (SELECT row_to_json(s) FROM s) AS story,
             (SELECT json_agg(x) FROM (${ITEMS_SQL} LIMIT 1000) x) AS items,
             (SELECT json_agg(x) FROM (${LINKED_SQL('(SELECT slug FROM s)')}) x) AS articles,
             (SELECT json_agg(x) FROM (${DECISIONS_SQL}) x) AS decisions,
-            (SELECT json_object_agg(key, value) FROM settings WHERE key = ANY($2::text[])) AS settings,
+            (SELECT json_object_agg(key, value) FROM settings WHERE key IN (${STORY_SETTING_KEYS.map((k) => `'${k}'`).join(', ')})) AS settings,
             ${
               opts.others
-                ? `(SELECT json_agg(x) FROM (${MERGE_CANDIDATES_SQL('$3::timestamptz', '$1', othersLimit)}) x)`
+                ? `(SELECT json_agg(x) FROM (${MERGE_CANDIDATES_SQL('$2', '$1', othersLimit)}) x)`
                 : 'NULL::json'
             } AS others,
             ${
@@ -339,7 +343,7 @@ export async function storyView(db: Db, id: number | string, opts: { others?: { 
                 ? `(SELECT json_agg(json_build_array(o.id, o.slug, o.name, o.lean) ORDER BY o.name, o.id) FROM wire_outlets o WHERE o.id = ANY((SELECT outlet_ids FROM s)::int[]))`
                 : 'NULL::json'
             } AS outlets`,
-    opts.others ? [sid, STORY_SETTING_KEYS, new Date(opts.others.now.getTime() - 2 * 24 * HOUR)] : [sid, STORY_SETTING_KEYS],
+    opts.others ? [sid, new Date(opts.others.now.getTime() - 2 * 24 * HOUR).toISOString()] : [sid],
   );
   if (!got?.story) throw new NotFoundError('No such story.');
   const story = toStory(got.story);
