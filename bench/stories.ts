@@ -8,7 +8,8 @@
 // of story sizes, up to 80 items), with the counts the live wire keeps. Then, through the whole Fastify
 // app (app.inject: routing, session, queries, rendering; no page cache), each measured 200 times
 // after 20 warm-ups: the Stories screen, a story's admin page (the biggest story and a typical one),
-// GET /api/admin/stories?date= and GET /api/admin/stories/{id}; the screen and the API list also with
+// GET /api/admin/stories?date= and GET /api/admin/stories/{id}, the biggest story's public page
+// (/story/{slug}, rendered: no page cache); the screen and the API list also with
 // five of the ranked stories written before each request, and cold (decision 0076). The reference, measured in the same
 // run on the same database, is the public home page rendered without the page cache (as bench/admin.ts).
 // Each request also reports its process CPU time (the embedded database runs in this process) and the
@@ -37,6 +38,7 @@ import { createApp } from '../src/server.ts';
 import { createStaff } from '../src/staff/staff.ts';
 import { createSession } from '../src/staff/sessions.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
+import { createArticle } from '../src/articles/write.ts';
 import { clusterPending, liveWire } from '../src/newswire/stories/live.ts';
 import { forgetRankings, listStories } from '../src/newswire/stories/store.ts';
 import { referenceRanking } from './lib/ranking-reference.ts';
@@ -138,12 +140,17 @@ try {
   }
 
   const reference = await measure('public home page (uncached)', '/', {});
+  // Then one of our articles on the biggest story, so that it has a public page (/story/{slug}: decision
+  // 0066); after the reference, which it would change (the home page would list it).
+  const topSlug = (await db.one<{ slug: string }>(`SELECT slug FROM wire_stories WHERE id = $1`, [top.id]))!.slug;
+  await createArticle(db, { headline: 'Our piece on the biggest story', slug: 'bench-our-piece', body: 'One paragraph.\n\nAnother.', status: 'published', access: 'public', storyKey: topSlug, publishedAt: new Date(now.getTime() - 3_600_000) }, { now });
   const results = [
     await measure('Stories screen (today)', '/admin/stories', { cookie }),
     await measure('Stories screen, 5 written before', '/admin/stories', { cookie }, writeFive),
     await measure('Stories screen, cold', '/admin/stories', { cookie }, cold),
     await measure(`story page, biggest (${top.item_count} items)`, `/admin/stories/${top.id}`, { cookie }),
     await measure(`story page, typical (${typical.item_count} items)`, `/admin/stories/${typical.id}`, { cookie }),
+    await measure(`public story page, biggest (uncached)`, `/story/${topSlug}`, {}),
     await measure('GET /api/admin/stories?date=', `/api/admin/stories?date=${today}`, bearer),
     await measure('GET /api/admin/stories?date=, 5 written', `/api/admin/stories?date=${today}`, bearer, writeFive),
     await measure('GET /api/admin/stories?date=, cold', `/api/admin/stories?date=${today}`, bearer, cold),

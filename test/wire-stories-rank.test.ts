@@ -359,3 +359,22 @@ test('a story\'s stored items are its items, in published order (ties by outlet)
   );
   assert.deepEqual(bad, [], 'every story, those that lost a deleted outlet\'s items too, holds exactly its items');
 });
+
+test('the ranking reads the stories\' outlet ids only when asked for them, and then once (decision 0079)', T, async () => {
+  const opts = { date: '2026-11-22', timeZone: 'UTC', now: new Date(Date.parse('2026-11-22T18:00:00Z')), limit: 30 };
+  forgetRankings(db);
+  const plain = await listStories(db, opts);
+  const cold = lastRankingRead(db)!;
+  assert.ok(cold.candidates > 50 && cold.read === cold.candidates, `cold: every candidate read (${cold.read} of ${cold.candidates})`);
+  assert.ok(plain.every((s) => s.outlets === undefined), 'no outlets unless asked for');
+  // The API list asks for the outlets: the entries the screen kept have no outlet ids, so they are read again, once.
+  const withOutlets = await listStories(db, { ...opts, outlets: true });
+  assert.equal(lastRankingRead(db)!.read, cold.candidates, 'entries kept without outlet ids are read again');
+  const outletsOf = await storyOutlets(db, withOutlets.map((s) => s.id));
+  assert.deepEqual(withOutlets.map((s) => s.outlets), withOutlets.map((s) => outletsOf.get(s.id)));
+  assert.deepEqual(withOutlets.map(({ outlets: _, ...s }) => s), plain);
+  await listStories(db, { ...opts, outlets: true });
+  assert.equal(lastRankingRead(db)!.read, 0, 'then kept with them');
+  assert.deepEqual(await listStories(db, opts), plain);
+  assert.equal(lastRankingRead(db)!.read, 0, 'and the screen uses those entries too');
+});

@@ -6,8 +6,8 @@ import type { WebDeps } from '../web/site.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { localDate, parseDay } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { getStory, getStorySettings, linkedArticles, listBlindspots, listStories, mergeCandidates, setStorySettings, spreadOf, storyItems } from '../newswire/stories/store.ts';
-import { hideStory, mergeStories, pinStory, renameStory, splitStory, storyDecisions } from '../newswire/stories/decisions.ts';
+import { getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyView } from '../newswire/stories/store.ts';
+import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../newswire/stories/decisions.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { STORIES_PATH, blindspotsPage, storiesPage, storyPage } from './pages/stories.ts';
 import type { Notice } from './layout.ts';
@@ -49,15 +49,9 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
 
   const render = async (req: FastifyRequest, reply: FastifyReply, id: number, notice: Notice | null, status = 200, form?: { title?: string; from?: string }) => {
     const ctx = await h.ctx(req);
-    const story = await getStory(db, id);
+    // The story, its items, our articles, the decisions, the settings and the merge candidates: one statement (decision 0079).
+    const { story, items, articles, decisions, settings, others = [] } = await storyView(db, id, { others: { now: web.clock.now(), limit: 40 } });
     if (story.merged_into !== null) return reply.redirect(`${STORIES_PATH}/${story.merged_into}?notice=story_merged_away`, 303);
-    const [items, articles, decisions, settings, others] = await Promise.all([
-      storyItems(db, id),
-      linkedArticles(db, story),
-      storyDecisions(db, id),
-      getStorySettings(db),
-      mergeCandidates(db, { now: web.clock.now(), limit: 40, exclude: id }),
-    ]);
     const page = storyPage(ctx, { story, spread: spreadOf(story, settings), items, articles, decisions, others, canManage: can(ctx.session.staff.role, 'wire.manage'), form }, notice);
     return h.sendPage(reply, page, status);
   };

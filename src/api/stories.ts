@@ -9,10 +9,10 @@ import { NotFoundError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
 import { getPublication } from '../publication/settings.ts';
 import {
-  getStory, getStorySettings, linkedArticles, listBlindspots, listStories, setStorySettings, spreadOf, storyItems, storyOutlets,
+  getStory, getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyView,
   type StoryOutlet, type WireStory,
 } from '../newswire/stories/store.ts';
-import { hideStory, mergeStories, pinStory, renameStory, splitStory, storyDecisions } from '../newswire/stories/decisions.ts';
+import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../newswire/stories/decisions.ts';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date such as 2026-11-25.');
@@ -63,11 +63,11 @@ export function storiesApi(deps: Deps) {
     };
   };
   h.get = async (req) => {
-    const s = await getStory(db, idOf(req));
-    const [items, articles, decisions, outlets, settings] = await Promise.all([storyItems(db, s.id), linkedArticles(db, s), storyDecisions(db, s.id), storyOutlets(db, [s.id]), getStorySettings(db)]);
+    // The story with its items, articles, decisions, outlets and the settings: one statement (decision 0079).
+    const { story: s, items, articles, decisions, outlets, settings } = await storyView(db, idOf(req), { outlets: true });
     return {
       data: {
-        ...apiStory(s, outlets.get(s.id)),
+        ...apiStory(s, outlets),
         spread: spreadOf(s, settings),
         items: items.map((i) => ({ id: i.id, outlet: i.outlet.slug, outlet_name: i.outlet.name, lean: i.outlet.lean, side: i.side, title: i.title, url: i.url, published: i.published, summary: i.summary })),
         articles,

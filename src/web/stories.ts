@@ -8,7 +8,7 @@ import type { Article } from '../articles/types.ts';
 import type { SafeHtml } from '../platform/html.ts';
 import { listPublished, listPublishedFull } from '../articles/queries.ts';
 import { NotFoundError } from '../platform/errors.ts';
-import { storyCoverage, storyIsPublic } from '../newswire/coverage/coverage.ts';
+import { storyCoverage } from '../newswire/coverage/coverage.ts';
 import { sendCached } from './page-cache.ts';
 import { loadSite, type WebDeps } from './site.ts';
 import { FEED_TYPES, renderFeed, type FeedKind } from './feeds.ts';
@@ -26,7 +26,7 @@ export async function coverageForArticle(db: Db, a: Pick<Article, 'story_key' | 
   const c = await storyCoverage(db, a.story_key, { perSide: 3 });
   if (!c) return null;
   // The article itself is on the story; when it is published, the story's page is public.
-  return articleCoverage(c, a.status === 'published' || (await storyIsPublic(db, c)), locale);
+  return articleCoverage(c, a.status === 'published' || c.public, locale);
 }
 
 /** The page-cache keys a change to these stories makes stale: their pages and feeds, our articles on them. */
@@ -56,7 +56,7 @@ export function storyPages(deps: WebDeps) {
   async function publicStory(req: FastifyRequest, reply: FastifyReply, suffix = '') {
     const { slug } = req.params as { slug: string };
     const c = STORY_SLUG.test(slug) ? await storyCoverage(db, slug) : null;
-    if (!c || !(await storyIsPublic(db, c))) throw new NotFoundError('There is no story page at this address.');
+    if (!c || !c.public) throw new NotFoundError('There is no story page at this address.');
     if (c.mergedFrom) {
       reply.redirect(storyPath(c.story.slug) + suffix, 301);
       return null;

@@ -7,7 +7,7 @@ import type { Db } from '../../db/index.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { CONTENT_CHANNEL } from '../../platform/channels.ts';
 import { bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, workingTitles, type LiveDeps, type LiveWire } from './live.ts';
-import { getStory, getStorySettings, type WireStory } from './store.ts';
+import { DECISIONS_SQL, getStory, getStorySettings, toDecision, type WireStory } from './store.ts';
 
 export type DecisionKind = 'merge' | 'split' | 'rename' | 'pin' | 'hide';
 
@@ -171,22 +171,5 @@ export function hideStory(d: LiveDeps, input: { story: number | string; hidden: 
 
 /** The decisions on a story (as the surviving or the other story), newest first. */
 export async function storyDecisions(db: Db, story: number): Promise<StoryDecision[]> {
-  const rows = await db.query(
-    `SELECT d.id, d.kind, d.story_id, d.other_story_id, d.item_ids, d.from_item_ids, d.title, d.value, d.created_at, s.id AS staff_id, s.name AS staff_name, s.email AS staff_email
-       FROM wire_story_decisions d LEFT JOIN staff s ON s.id = d.staff_id
-      WHERE d.story_id = $1 OR d.other_story_id = $1 ORDER BY d.id DESC LIMIT 100`,
-    [story],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    kind: r.kind,
-    story_id: r.story_id === null ? null : Number(r.story_id),
-    other_story_id: r.other_story_id === null ? null : Number(r.other_story_id),
-    item_ids: (r.item_ids ?? []).map(Number),
-    from_item_ids: (r.from_item_ids ?? []).map(Number),
-    title: r.title,
-    value: r.value,
-    staff: r.staff_id === null ? null : { id: Number(r.staff_id), name: r.staff_name || r.staff_email },
-    created_at: new Date(r.created_at).toISOString(),
-  }));
+  return (await db.query(DECISIONS_SQL, [story])).map(toDecision);
 }

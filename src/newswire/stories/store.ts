@@ -6,6 +6,7 @@ import type { Db } from '../../db/index.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import type { Lean } from '../leans.ts';
+import type { DecisionKind, StoryDecision } from './decisions.ts';
 
 export type Side = 'left' | 'center' | 'right';
 export const SIDES: readonly Side[] = ['left', 'center', 'right'];
@@ -178,7 +179,7 @@ export async function setStorySettings(db: Db, input: { blindspotMinOutlets?: un
 
 // ---- reading --------------------------------------------------------------------------------
 
-const STORY_COLS = `s.id, s.slug, s.title, s.title_by_editor, s.first_seen_at, s.last_updated_at, s.item_count, s.outlet_count,
+export const STORY_COLS = `s.id, s.slug, s.title, s.title_by_editor, s.first_seen_at, s.last_updated_at, s.item_count, s.outlet_count,
   s.left_count, s.center_count, s.right_count, s.blindspot, s.pinned, s.hidden, s.merged_into, s.created_at, s.updated_at`;
 
 const iso = (v: unknown) => new Date(v as string).toISOString();
@@ -231,17 +232,21 @@ export async function liveStory(db: Db, id: number | string): Promise<WireStory>
   return s;
 }
 
+/** A story's items, oldest first, with their outlets (the story's id is $1). */
+const ITEMS_SQL = `SELECT i.id, i.outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.lean, i.url, i.title,
+            left(coalesce(i.text, i.summary), 4000) AS text, i.summary, i.published_at
+       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
+      WHERE i.story_id = $1 ORDER BY i.published_at, i.id`;
+
 /** A story's items, oldest first, with their outlets. */
 export async function storyItems(db: Db, id: number | string, opts: { limit?: number } = {}): Promise<StoryItem[]> {
   const limit = Math.max(1, Math.min(5000, opts.limit ?? 1000));
-  const rows = await db.query(
-    `SELECT i.id, i.outlet_id, o.slug AS outlet_slug, o.name AS outlet_name, o.lean, i.url, i.title,
-            left(coalesce(i.text, i.summary), 4000) AS text, i.summary, i.published_at
-       FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
-      WHERE i.story_id = $1 ORDER BY i.published_at, i.id LIMIT ${limit}`,
-    [storyId(id)],
-  );
-  return rows.map((r) => ({
+  const rows = await db.query(`${ITEMS_SQL} LIMIT ${limit}`, [storyId(id)]);
+  return rows.map(toItem);
+}
+
+function toItem(r: any): StoryItem {
+  return {
     id: Number(r.id),
     outlet: { id: r.outlet_id, slug: r.outlet_slug, name: r.outlet_name, lean: r.lean },
     side: sideOf(r.lean),
@@ -250,7 +255,7 @@ export async function storyItems(db: Db, id: number | string, opts: { limit?: nu
     text: r.text,
     summary: r.summary,
     published: iso(r.published_at),
-  }));
+  };
 }
 
 export interface LinkedArticle {
@@ -263,11 +268,103 @@ export interface LinkedArticle {
 
 /** Our own articles on the story (articles.story_key = the story's slug), newest first. */
 export async function linkedArticles(db: Db, story: Pick<WireStory, 'slug'>): Promise<LinkedArticle[]> {
-  const rows = await db.query(
-    `SELECT id, slug, headline, status, published_at FROM articles WHERE story_key = $1 ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT 200`,
-    [story.slug],
+  const rows = await db.query(`${LINKED_SQL('$1')}`, [story.slug]);
+  return rows.map(toLinked);
+}
+
+/** Our articles on the story whose slug is `slug` (an SQL expression), newest first. */
+const LINKED_SQL = (slug: string) =>
+  `SELECT id, slug, headline, status, published_at FROM articles WHERE story_key = ${slug} ORDER BY coalesce(published_at, updated_at) DESC, id DESC LIMIT 200`;
+
+const toLinked = (r: any): LinkedArticle => ({ id: Number(r.id), slug: r.slug, headline: r.headline, status: r.status, published_at: r.published_at ? iso(r.published_at) : null });
+
+/** The editors' decisions on the story with id $1 (either side of a merge or split), newest first. */
+export const DECISIONS_SQL = `SELECT d.id, d.kind, d.story_id, d.other_story_id, d.item_ids, d.from_item_ids, d.title, d.value, d.created_at, s.id AS staff_id, s.name AS staff_name, s.email AS staff_email
+       FROM wire_story_decisions d LEFT JOIN staff s ON s.id = d.staff_id
+      WHERE d.story_id = $1 OR d.other_story_id = $1 ORDER BY d.id DESC LIMIT 100`;
+
+export function toDecision(r: any): StoryDecision {
+  return {
+    id: Number(r.id),
+    kind: r.kind as DecisionKind,
+    story_id: r.story_id === null ? null : Number(r.story_id),
+    other_story_id: r.other_story_id === null ? null : Number(r.other_story_id),
+    item_ids: (r.item_ids ?? []).map(Number),
+    from_item_ids: (r.from_item_ids ?? []).map(Number),
+    title: r.title,
+    value: r.value,
+    staff: r.staff_id === null ? null : { id: Number(r.staff_id), name: r.staff_name || r.staff_email },
+    created_at: new Date(r.created_at).toISOString(),
+  };
+}
+
+export interface StoryView {
+  story: WireStory;
+  /** Its items, oldest first (at most 1000, as storyItems). */
+  items: StoryItem[];
+  articles: LinkedArticle[];
+  decisions: StoryDecision[];
+  settings: StorySettings;
+  /** With `others`: the stories an editor may merge into it (mergeCandidates). */
+  others?: Array<{ id: number; title: string }>;
+  /** With `outlets`: its outlets by name (storyOutlets). */
+  outlets?: StoryOutlet[];
+}
+
+/**
+ * A story as the newsroom's story screen and the Admin API's story read it, in one statement
+ * (decision 0079) where it was six: the row (NotFoundError when there is none; a merged story too),
+ * its items with their outlets (storyItems), our articles on it (linkedArticles), the editors'
+ * decisions (storyDecisions), the blindspot settings, and on request the merge candidates
+ * (mergeCandidates) and its outlets (storyOutlets). Each is a JSON value of the same rows the separate
+ * statement read, with no join between them; the mappers are the same. Planned once per database
+ * session (db.prepared; one statement per set of options): on PGlite planning it cost more than running it.
+ */
+export async function storyView(db: Db, id: number | string, opts: { others?: { now: Date; limit?: number }; outlets?: boolean } = {}): Promise<StoryView> {
+  const sid = storyId(id);
+  const othersLimit = Math.max(1, Math.min(200, Math.floor(opts.others?.limit ?? 40)));
+  const name = `wire_story_view${opts.others ? `_others${othersLimit}` : ''}${opts.outlets ? '_outlets' : ''}`;
+  const [got] = await db.prepared<{ story: any; items: any[] | null; articles: any[] | null; decisions: any[] | null; settings: Record<string, unknown> | null; others: any[] | null; outlets: any[] | null }>(
+    name,
+    opts.others ? ['bigint', 'timestamptz'] : ['bigint'],
+    `WITH s AS MATERIALIZED (SELECT ${STORY_COLS}, s.outlet_ids, s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 AS no_oids FROM wire_stories s WHERE s.id = $1)
+     SELECT (SELECT row_to_json(s) FROM s) AS story,
+            (SELECT json_agg(x) FROM (${ITEMS_SQL} LIMIT 1000) x) AS items,
+            (SELECT json_agg(x) FROM (${LINKED_SQL('(SELECT slug FROM s)')}) x) AS articles,
+            (SELECT json_agg(x) FROM (${DECISIONS_SQL}) x) AS decisions,
+            (SELECT json_object_agg(key, value) FROM settings WHERE key IN (${STORY_SETTING_KEYS.map((k) => `'${k}'`).join(', ')})) AS settings,
+            ${
+              opts.others
+                ? `(SELECT json_agg(x) FROM (${MERGE_CANDIDATES_SQL('$2', '$1', othersLimit)}) x)`
+                : 'NULL::json'
+            } AS others,
+            ${
+              opts.outlets
+                ? `(SELECT json_agg(json_build_array(o.id, o.slug, o.name, o.lean) ORDER BY o.name, o.id) FROM wire_outlets o WHERE o.id = ANY((SELECT outlet_ids FROM s)::int[]))`
+                : 'NULL::json'
+            } AS outlets`,
+    opts.others ? [sid, new Date(opts.others.now.getTime() - 2 * 24 * HOUR).toISOString()] : [sid],
   );
-  return rows.map((r) => ({ id: Number(r.id), slug: r.slug, headline: r.headline, status: r.status, published_at: r.published_at ? iso(r.published_at) : null }));
+  if (!got?.story) throw new NotFoundError('No such story.');
+  const story = toStory(got.story);
+  const view: StoryView = {
+    story,
+    // json_agg keeps the order of its subquery's rows (each ordered as the separate statement was).
+    items: (got.items ?? []).map(toItem),
+    articles: (got.articles ?? []).map(toLinked),
+    decisions: (got.decisions ?? []).map(toDecision),
+    settings: storySettingsFrom(got.settings),
+  };
+  if (opts.others) view.others = (got.others ?? []).map((r) => ({ id: Number(r.id), title: r.title }));
+  if (opts.outlets) {
+    if (got.story.no_oids) view.outlets = (await storyOutlets(db, [story.id])).get(story.id) ?? [];
+    else {
+      const order = new Map<number, { at: number; outlet: StoryOutlet }>();
+      for (const [at, [oid, slug, name, lean]] of (got.outlets ?? []).entries()) order.set(Number(oid), { at, outlet: { id: Number(oid), slug, name, lean, side: sideOf(lean) } });
+      view.outlets = inOrder(got.story.outlet_ids ?? [], order);
+    }
+  }
+  return view;
 }
 
 /** [start, end) of a local calendar day (YYYY-MM-DD) in `timeZone`. */
@@ -340,8 +437,16 @@ interface RankEntry {
  * transaction; so an entry whose version is still the row's is what the statement would compute for it
  * again, on this server or any other. What moves with the clock (recency, "new in the last 6 hours") and
  * the outlets' leans are applied at every request, never cached.
+ *
+ * A row version names one content only on the database server that wrote it: another server (a dump
+ * restored onto another cluster behind the same address, a promoted standby that had not received the
+ * last transactions, a backup restored to an earlier point) hands out transaction ids that this one may
+ * already have handed out, and a story may then have the same (id, xmin) with other content. So the
+ * entries also name the server they were read from (`pg_postmaster_start_time()`: a server process's
+ * start, which every restore onto a cluster, failover or restart changes; decision 0079); the statement
+ * uses none of them when another server answers it, and they are dropped.
  */
-const rankCaches = new WeakMap<Db, { ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
+const rankCaches = new WeakMap<Db, { server: string | null; ranges: Map<string, { used: number; entries: Map<number, RankEntry> }>; last: { candidates: number; read: number } | null }>();
 /**
  * An entry is not used after this long whatever its version says: xmin is 32 bits and wraps, so a row
  * version is told apart from one written 2^32 transactions later only by the time between them.
@@ -366,6 +471,10 @@ export function lastRankingRead(db: Db): { candidates: number; read: number } | 
   return rankCaches.get(db)?.last ?? null;
 }
 
+/** The columns of a candidate read in full: the story's, its version, and with the outlets asked for its outlet ids. */
+const RANK_ROW = [...STORY_COLS.split(',').map((c) => c.trim().replace(/^s\./, '')), 'v'];
+const RANK_ROW_OUTLETS = [...RANK_ROW, 'oids'];
+
 /** The day's biggest stories, ranked: pinned first, then by rankScore; hidden ones left out. */
 export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promise<RankedStory[]> {
   const timeZone = opts.timeZone ?? (await publicationZone(db));
@@ -379,7 +488,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // may replace or drop entries of the shared map; this one uses what it sent as known).
   const wall = rankingCacheClock.now();
   let cache = rankCaches.get(db);
-  if (!cache) rankCaches.set(db, (cache = { ranges: new Map(), last: null }));
+  if (!cache) rankCaches.set(db, (cache = { server: null, ranges: new Map(), last: null }));
   const ranges = cache.ranges;
   const rangeKey = `${start.toISOString()}/${end.toISOString()}`;
   let range = ranges.get(rangeKey);
@@ -395,6 +504,9 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   const renew: Array<[number, RankEntry]> = [];
   for (const [id, e] of range.entries) {
     if (wall - e.computed > RANK_ENTRY_MAX_AGE || wall - e.seen > RANK_ENTRY_MAX_AGE) range.entries.delete(id);
+    // The story's outlet ids are read only when the outlets are asked for: an entry read without them
+    // is read again by a request that asks (and then kept with them).
+    else if (opts.outlets && e.row.oids === undefined) continue;
     else if (wall - e.computed > RANK_ENTRY_RENEW_AGE) renew.push([id, e]);
     else known.set(id, e);
   }
@@ -413,55 +525,79 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   // whose version is not among the known ones (decision 0076) are read in full: their items from their
   // own rows (item_published, item_outlet_ids: migration 055, in published order), not looked up in
   // wire_items: the day's items are the slice between two binary searches (width_bucket) of the times,
-  // grouped by (story, outlet), with whether the outlet has an item on the story before the day and its
-  // first and last item that day. The leans of the outlets of every candidate come with them (read
+  // grouped by (story, outlet), with whether the outlet has an item on the story before the day, its
+  // first item that day when it had none before (the only case the first is used in), and its last. The leans of the outlets of every candidate come with them (read
   // live: a deleted outlet's items drop out, as they did from wire_items). JSON values and no join
   // between them, so no plan, however the planner misjudges the sizes (a database not analysed yet),
   // can multiply their rows; and one JSON value parses in a fraction of the time of 400 rows of 17
-  // columns. `tx`: whether this statement runs in a transaction that has written (its own rows'
-  // versions may change again before it commits, so nothing it reads is kept).
+  // columns. The rows and the figures come column by column (one JSON array a column, the rows rebuilt
+  // here), which costs the database about a quarter less than an object or array a row (decision 0079);
+  // the known candidates come as their ids only (the statement matched their versions). `tx`: whether
+  // this statement runs in a transaction that has written (its own rows' versions may change again
+  // before it commits, so nothing it reads is kept).
+  const rowCols = opts.outlets ? RANK_ROW_OUTLETS : RANK_ROW;
   const got = await db.one<{
-    cand: Array<[number, string]> | null;
-    stories: any[] | null;
-    so: Array<[number, number, number, boolean | null, string, string]> | null;
+    cand: number[] | null;
+    stories: Array<unknown[] | null> | null;
+    so: [number[] | null, number[] | null, number[] | null, Array<boolean | null> | null, Array<string | null> | null, string[] | null] | null;
     leans: Record<string, string> | null;
     named: Array<[number, Lean, string, string]> | null;
     tx: boolean;
+    server: string;
   }>(
     `WITH c AS MATERIALIZED (
        SELECT ${STORY_COLS}, s.xmin::text AS v, k.known, b.lo, b.hi,
-              CASE WHEN NOT k.known THEN s.outlet_ids END AS oids, CASE WHEN NOT k.known THEN s.outlet_count > 0 AND cardinality(s.outlet_ids) = 0 END AS no_oids,
+              ${opts.outlets ? 'CASE WHEN NOT k.known THEN s.outlet_ids END AS oids,' : ''}
               CASE WHEN NOT k.known THEN s.item_published END AS ts, CASE WHEN NOT k.known THEN s.item_outlet_ids END AS os,
               CASE WHEN NOT k.known THEN s.item_outlet_ids[1:b.lo] END AS before
          FROM wire_stories s
-         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[])` : '$3::text[] IS NULL'} AS known) k
+         CROSS JOIN LATERAL (SELECT ${knownKeys.length ? `(s.id::text || ':' || s.xmin::text) = ANY($3::text[]) AND (SELECT pg_postmaster_start_time()) = $5::timestamptz` : '$3::text[] IS NULL'} AS known) k
          CROSS JOIN LATERAL (SELECT CASE WHEN NOT k.known THEN width_bucket($1::timestamptz - interval '1 microsecond', s.item_published) END AS lo,
                                     CASE WHEN NOT k.known THEN width_bucket($2::timestamptz - interval '1 microsecond', s.item_published) END AS hi) b
         WHERE s.merged_into IS NULL AND s.last_updated_at >= $1 AND s.first_seen_at < $2 ${opts.includeHidden ? '' : 'AND NOT s.hidden'}
         ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${CANDIDATES}),
      so AS MATERIALIZED (
-       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AS nb, min(u.t) AS first, max(u.t) AS last
+       SELECT c.id AS story_id, u.oid, count(*)::int AS n, bool_and(NOT (u.oid = ANY(c.before))) AS nb,
+              CASE WHEN bool_and(NOT (u.oid = ANY(c.before))) THEN min(u.t) END AS first, max(u.t) AS last
          FROM c CROSS JOIN LATERAL unnest(c.ts[c.lo + 1:c.hi], c.os[c.lo + 1:c.hi]) AS u(t, oid)
         WHERE NOT c.known
         GROUP BY c.id, u.oid)
-     SELECT (SELECT json_agg(json_build_array(c.id, c.v)) FROM c) AS cand,
-            (SELECT json_agg(x) FROM (SELECT ${STORY_COLS.replace(/\bs\./g, 'c.')}, c.v, c.oids, c.no_oids FROM c WHERE NOT c.known) x) AS stories,
-            (SELECT json_agg(json_build_array(so.story_id, so.oid, so.n, so.nb, so.first, so.last)) FROM so) AS so,
+     SELECT (SELECT json_agg(c.id) FROM c WHERE c.known) AS cand,
+            (SELECT json_build_array(${rowCols.map((k) => `json_agg(c.${k})`).join(', ')}) FROM c WHERE NOT c.known) AS stories,
+            (SELECT json_build_array(json_agg(so.story_id), json_agg(so.oid), json_agg(so.n), json_agg(so.nb), json_agg(so.first), json_agg(so.last)) FROM so) AS so,
             ${
               opts.outlets
                 ? `NULL AS leans, (SELECT json_agg(json_build_array(o.id, o.lean, o.slug, o.name) ORDER BY o.name, o.id) FROM wire_outlets o
                     WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so) || ARRAY(SELECT DISTINCT u.oid FROM c CROSS JOIN LATERAL unnest(c.oids) AS u(oid)))) AS named,`
                 : `(SELECT json_object_agg(o.id, o.lean) FROM wire_outlets o WHERE o.id = ANY($4::int[] || ARRAY(SELECT DISTINCT so.oid FROM so))) AS leans, NULL AS named,`
             }
-            pg_current_xact_id_if_assigned() IS NOT NULL AS tx`,
-    [start, end, knownKeys, [...knownOutlets]],
+            pg_current_xact_id_if_assigned() IS NOT NULL AS tx, (SELECT pg_postmaster_start_time())::text AS server`,
+    knownKeys.length ? [start, end, knownKeys, [...knownOutlets], cache.server] : [start, end, knownKeys, [...knownOutlets]],
   );
-  // The entries of the candidates read in full.
+  // Another database server answered than the one the kept entries were read from: the statement used
+  // none of them (`known` asks for the same server), and they are dropped, of every day range.
+  if (got && got.server !== cache.server) {
+    if (cache.server !== null) {
+      cache.ranges = new Map([[rangeKey, range]]);
+      range.entries.clear();
+    }
+    cache.server = got.server;
+  }
+  // The entries of the candidates read in full (their rows column by column, the figures too).
   const fresh = new Map<number, RankEntry>();
-  for (const r of got?.stories ?? []) fresh.set(Number(r.id), { version: String(r.v), row: r, outlets: [], computed: wall, seen: wall });
-  for (const [storyIdOf, outlet, n, nb, first, last] of got?.so ?? []) fresh.get(Number(storyIdOf))?.outlets.push([Number(outlet), Number(n), nb, Date.parse(first), Date.parse(last)]);
+  const rows = got?.stories ?? [];
+  for (let i = 0; i < (rows[0]?.length ?? 0); i++) {
+    const r: Record<string, unknown> = {};
+    for (const [k, name] of rowCols.entries()) r[name] = rows[k]![i];
+    fresh.set(Number(r.id), { version: String(r.v), row: r, outlets: [], computed: wall, seen: wall });
+  }
+  const [soStory, soOutlet, soN, soNb, soFirst, soLast] = got?.so ?? [];
+  for (let i = 0; i < (soStory?.length ?? 0); i++) {
+    const first = soFirst![i];
+    fresh.get(Number(soStory![i]))?.outlets.push([Number(soOutlet![i]), Number(soN![i]), soNb![i]!, first === null || first === undefined ? NaN : Date.parse(first), Date.parse(soLast![i]!)]);
+  }
   const keep = !got?.tx;
-  cache.last = { candidates: got?.cand?.length ?? 0, read: fresh.size };
+  cache.last = { candidates: (got?.cand?.length ?? 0) + fresh.size, read: fresh.size };
   // The day's figures per story: distinct outlets with an item that day (by lean group), their items,
   // the outlets new to it in the last 6 hours (none before the day, the first that day at or after
   // `since`), its last item that day.
@@ -473,15 +609,17 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
     leans[String(id)] = lean;
     named.set(Number(id), { at, outlet: { id: Number(id), slug, name, lean, side: sideOf(lean) } });
   }
+  // The candidates: those read in full, and those whose kept version the statement found to be the
+  // row's (their ids; their order does not matter, the sort below is total).
   const ranked = [];
-  for (const [idOf, version] of got?.cand ?? []) {
-    const id = Number(idOf);
-    let e = fresh.get(id);
+  const candidates: Array<[number, RankEntry | undefined]> = [...fresh];
+  for (const idOf of got?.cand ?? []) candidates.push([Number(idOf), undefined]);
+  for (let [id, e] of candidates) {
     if (e) {
       if (keep) range.entries.set(id, e);
     } else {
       e = known.get(id);
-      if (!e || e.version !== String(version)) throw new Error(`the ranking has no figures for story ${id}`);
+      if (!e) throw new Error(`the ranking has no figures for story ${id}`);
       e.seen = wall;
     }
     let items = 0, outlets = 0, left = 0, center = 0, right = 0, new6 = 0, last = -Infinity;
@@ -515,7 +653,7 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
     const missing: RankedStory[] = [];
     for (const [i, s] of out.entries()) {
       const row = ranked[i]!.e.row;
-      if (row.no_oids) missing.push(s);
+      if (row.outlet_count > 0 && Array.isArray(row.oids) && row.oids.length === 0) missing.push(s);
       s.outlets = inOrder(row.oids ?? [], named);
     }
     // A story whose stored outlet ids are missing (written without a recount; none should be).
@@ -527,18 +665,18 @@ export async function listStories(db: Db, opts: ListStoriesOptions = {}): Promis
   return out;
 }
 
+/** The merge candidates' statement: updated since `since`, not the story `exclude` (SQL expressions). */
+const MERGE_CANDIDATES_SQL = (since: string, exclude: string, limit: number) => `SELECT s.id, s.title FROM wire_stories s
+      WHERE s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= ${since} AND s.id <> ${exclude}
+      ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`;
+
 /**
  * Stories an editor may merge into another: the live stories of the last two days with the most
  * outlets (stored counts, off wire_stories_rank), titles only. Cheaper than the day's ranking.
  */
 export async function mergeCandidates(db: Db, opts: { now: Date; limit?: number; exclude?: number }): Promise<Array<{ id: number; title: string }>> {
   const limit = Math.max(1, Math.min(200, Math.floor(opts.limit ?? 40)));
-  const rows = await db.query<{ id: string; title: string }>(
-    `SELECT s.id, s.title FROM wire_stories s
-      WHERE s.merged_into IS NULL AND NOT s.hidden AND s.last_updated_at >= $1 AND s.id <> $2
-      ORDER BY s.pinned DESC, s.outlet_count DESC, s.last_updated_at DESC, s.id LIMIT ${limit}`,
-    [new Date(opts.now.getTime() - 2 * 24 * HOUR), opts.exclude ?? 0],
-  );
+  const rows = await db.query<{ id: string; title: string }>(MERGE_CANDIDATES_SQL('$1', '$2', limit), [new Date(opts.now.getTime() - 2 * 24 * HOUR), opts.exclude ?? 0]);
   return rows.map((r) => ({ id: Number(r.id), title: r.title }));
 }
 
