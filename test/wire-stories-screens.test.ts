@@ -36,6 +36,11 @@ test('the API ranks today\'s stories with their spread, and gives one story with
   assert.equal(top.outlets.length, top.outlet_count);
   assert.equal((await api('GET', '/api/admin/stories/999999')).status, 404);
   assert.equal((await api('GET', '/api/admin/stories?date=not-a-date')).status, 400);
+  // An empty date is today, as on the Stories screen (whose Day field may be left empty).
+  const empty = await api('GET', '/api/admin/stories?date=');
+  assert.equal(empty.status, 200);
+  assert.deepEqual(empty.json.data.map((s: any) => s.id), stories.map((s) => s.id));
+  assert.equal((await api('GET', '/api/admin/stories/blindspots?date=')).status, 200);
 });
 
 test('the Stories screens answer, escaped, and an editor renames and pins a story', { timeout: 60_000 }, async () => {
