@@ -10,17 +10,10 @@ import { seedFixtures } from './helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
 import { jobRegistry } from '../src/jobs.ts';
+import { activeHandles, leftRunning } from './helpers/handles.ts';
 
 // What keeps the event loop alive before this file starts anything (the last test compares).
-const PGLITE = Symbol.for('newsdesk.test.pgliteInstances');
-/** Active handles by kind; the embedded databases' own timers (one each, test/helpers/db.ts) left out. */
-function running(): Map<string, number> {
-  const n = new Map<string, number>();
-  for (const r of process.getActiveResourcesInfo()) n.set(r, (n.get(r) ?? 0) + 1);
-  n.set('Timeout', (n.get('Timeout') ?? 0) - ((globalThis as any)[PGLITE] ?? 0));
-  return n;
-}
-const atStart = running();
+const atStart = activeHandles();
 
 const pings: Array<{ contentType: string; body: URLSearchParams }> = [];
 let answer = 204;
@@ -122,9 +115,5 @@ test("once the hub and both apps are closed, nothing is left running: no server,
   // the servers, then the databases (PostgreSQL's pool holds sockets and idle timers until then).
   await Promise.all([closeHub(), t.server.close(), plain.server.close()]);
   await Promise.all([t.deps.db.close(), plain.deps.db.close()]);
-  const extra = () => [...running()].filter(([k, v]) => v > (atStart.get(k) ?? 0)).map(([k, v]) => `${k} +${v - (atStart.get(k) ?? 0)}`);
-  // Sockets finish closing a moment after their servers: a few seconds' grace before it counts.
-  const until = Date.now() + 5_000;
-  while (extra().length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(extra(), []);
+  assert.deepEqual(await leftRunning(atStart), []);
 });
