@@ -184,6 +184,10 @@ ${v.pendingAutosave
       <label for="ed-slug">Address <span class="hint">(/slug; empty: from the headline)</span></label>
       <input id="ed-slug" name="slug" value="${f.slug}" maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*"${describedBy(v, 'slug')}>
       ${fieldError(v, 'slug')}
+      <label for="ed-story">Story key</label>
+      <input id="ed-story" name="story_key" value="${f.story_key ?? ''}" maxlength="200"${describedBy(v, 'storyKey', 'story-hint')}>
+      <p class="hint" id="story-hint">A wire story’s key (on its page under Stories) links this article to the story: “How it was covered” below it, and the story’s public page. Articles with the same key are each other’s related stories.</p>
+      ${fieldError(v, 'storyKey')}
     </fieldset>
     <fieldset class="authors"${describedBy(v, 'authors')}>
       <legend>Authors</legend>
