@@ -70,6 +70,8 @@ test('the story key is a field of the editor: set, shown, kept when a client lea
   const id = Number(/\/admin\/articles\/(\d+)/.exec(res.headers.get('location')!)![1]);
   const key = async () => (await getArticleById(t.deps.db, id))!.story_key;
   assert.equal(await key(), 'council-backs-the-bridge-6');
+  // No image yet: its thumbnail has no address at all (an empty src is invalid HTML), until admin.js sets one.
+  assert.match(await c.page('/admin/articles/new'), /<img class="thumb" id="ed-image-thumb" hidden alt="">/);
   const form = await c.page(`/admin/articles/${id}`);
   assert.match(form, /<label for="ed-story">Story key<\/label>\s*<input id="ed-story" name="story_key" value="council-backs-the-bridge-6"/);
   // A save without the field (an older form, a script) leaves the key as it is.

@@ -198,7 +198,7 @@ ${v.pendingAutosave
     </fieldset>
     <fieldset id="feature-image" data-drop-images="${uploadUrl}">
       <legend>Feature image</legend>
-      <img class="thumb" id="ed-image-thumb" src="${f.feature_image_url || ''}" alt=""${f.feature_image_url ? '' : raw(' hidden')}>
+      <img class="thumb" id="ed-image-thumb"${f.feature_image_url ? html` src="${f.feature_image_url}"` : raw(' hidden')} alt="">
       <label for="ed-image-file">Upload an image <span class="hint">(JPEG, PNG, GIF or WebP, up to 5 MB; or drop one here)</span></label>
       <input id="ed-image-file" type="file" name="image" form="image-upload" accept="image/jpeg,image/png,image/gif,image/webp" data-upload-to="${uploadUrl}">
       ${v.id ? html`<button type="submit" form="image-upload" class="secondary" data-upload-button>Upload image</button>` : html`<p class="hint js-only-hint">Without JavaScript, save the draft first to upload a file.</p>`}
