@@ -533,7 +533,7 @@ test('newsdesk wire cluster: one {"id","story"} line per input item, in input or
   assert.equal(num.stdout, '{"id":12,"story":1}\n');
   // Help names the fields.
   const help = cli(['wire', 'cluster', '--help']);
-  assert.match(help.stdout, /"published" \(ISO 8601\)/);
+  assert.match(help.stdout, /"published" \(ISO 8601 with a time zone/);
 });
 
 test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a missing argument are clear errors', T, () => {
