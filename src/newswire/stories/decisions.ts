@@ -9,20 +9,9 @@ import { CONTENT_CHANNEL } from '../../platform/channels.ts';
 import { bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, workingTitles, type LiveDeps, type LiveWire } from './live.ts';
 import { DECISIONS_SQL, getStory, getStorySettings, toDecision, type WireStory } from './store.ts';
 
-export type DecisionKind = 'merge' | 'split' | 'rename' | 'pin' | 'hide';
-
-export interface StoryDecision {
-  id: number;
-  kind: DecisionKind;
-  story_id: number | null;
-  other_story_id: number | null;
-  item_ids: number[];
-  from_item_ids: number[];
-  title: string | null;
-  value: boolean | null;
-  staff: { id: number; name: string } | null;
-  created_at: string;
-}
+// The decision's kind and its record as read back live with the reads (store.ts); named here too.
+export type { DecisionKind, StoryDecision } from './store.ts';
+import type { DecisionKind, StoryDecision } from './store.ts';
 
 interface Actor {
   /** The staff member deciding (recorded); null for the API key or the command line. */

@@ -6,7 +6,22 @@ import type { Db } from '../../db/index.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import type { Lean } from '../leans.ts';
-import type { DecisionKind, StoryDecision } from './decisions.ts';
+
+/** An editor's decision on a story (written by decisions.ts, read here). */
+export type DecisionKind = 'merge' | 'split' | 'rename' | 'pin' | 'hide';
+
+export interface StoryDecision {
+  id: number;
+  kind: DecisionKind;
+  story_id: number | null;
+  other_story_id: number | null;
+  item_ids: number[];
+  from_item_ids: number[];
+  title: string | null;
+  value: boolean | null;
+  staff: { id: number; name: string } | null;
+  created_at: string;
+}
 
 export type Side = 'left' | 'center' | 'right';
 export const SIDES: readonly Side[] = ['left', 'center', 'right'];
