@@ -62,3 +62,22 @@ test('publish times: "2026-11-25 09:30" and the datetime-local form, in the zone
   assert.throws(() => fromLocalInput('25/11/2026 09:30', 'Europe/London'), /like 2026-11-25 09:30/);
   assert.throws(() => fromLocalInput('2026-13-01 09:30', 'Europe/London'), /not a real date and time/);
 });
+
+test('the story key is a field of the editor: set, shown, kept when a client leaves it out, and cleared when emptied', { timeout: 60_000 }, async () => {
+  await c.page('/admin/articles/new');
+  const res = await c.post('/admin/articles', { headline: 'Council backs the bridge', body: 'Text.', story_key: '  council-backs-the-bridge-6  ', action: 'save' });
+  assert.equal(res.status, 303);
+  const id = Number(/\/admin\/articles\/(\d+)/.exec(res.headers.get('location')!)![1]);
+  const key = async () => (await getArticleById(t.deps.db, id))!.story_key;
+  assert.equal(await key(), 'council-backs-the-bridge-6');
+  // No image yet: its thumbnail has no address at all (an empty src is invalid HTML), until admin.js sets one.
+  assert.match(await c.page('/admin/articles/new'), /<img class="thumb" id="ed-image-thumb" hidden alt="">/);
+  const form = await c.page(`/admin/articles/${id}`);
+  assert.match(form, /<label for="ed-story">Story key<\/label>\s*<input id="ed-story" name="story_key" value="council-backs-the-bridge-6"/);
+  // A save without the field (an older form, a script) leaves the key as it is.
+  assert.equal((await c.post(`/admin/articles/${id}`, { headline: 'Council backs the bridge', body: 'More text.', action: 'save' })).status, 303);
+  assert.equal(await key(), 'council-backs-the-bridge-6');
+  // Emptied in the form: the article is on no story.
+  assert.equal((await c.post(`/admin/articles/${id}`, { headline: 'Council backs the bridge', body: 'More text.', story_key: '', action: 'save' })).status, 303);
+  assert.equal(await key(), null);
+});

@@ -1,16 +1,19 @@
 // WebSub (issue 13, item 8): with WEBSUB_HUB set the feeds name the hub (rel="hub" in RSS and Atom,
 // JSON Feed `hubs`, the Link header), and a content change pings it through the job queue. The hub
 // is a real HTTP server on loopback; the feeds are read with rss-parser.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after } from 'node:test';
 import Parser from 'rss-parser';
 import { startTestApp } from './helpers/app.ts';
 import { seedFixtures } from './helpers/fixtures.ts';
 import { createArticle } from '../src/articles/write.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
 import { jobRegistry } from '../src/jobs.ts';
+import { activeHandles, leftRunning } from './helpers/handles.ts';
+
+// What keeps the event loop alive before this file starts anything (the last test compares).
+const atStart = activeHandles();
 
 const pings: Array<{ contentType: string; body: URLSearchParams }> = [];
 let answer = 204;
@@ -23,7 +26,9 @@ const hub = http.createServer((req, res) => {
   });
 });
 await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
-after(() => new Promise<void>((r) => hub.close(() => r())));
+let hubClosed: Promise<void> | null = null;
+const closeHub = () => (hubClosed ??= new Promise<void>((r) => hub.close(() => r())));
+after(closeHub);
 const HUB = `http://127.0.0.1:${(hub.address() as { port: number }).port}/hub`;
 
 const NOW = '2026-11-20T12:00:00Z';
@@ -44,7 +49,9 @@ test('feeds name the hub: RSS and Atom rel="hub", JSON Feed hubs, and a Link hea
   assert.match(atom, new RegExp(`<link rel="hub" href="${HUB.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*/>`));
   const json = await (await t.get('/section/politics/feed.json')).json() as any;
   assert.deepEqual(json.hubs, [{ type: 'WebSub', url: HUB }]);
-  assert.match((await t.get('/section/politics/feed.atom')).headers.get('link') ?? '', /rel="hub"/);
+  const sectionAtom = await t.get('/section/politics/feed.atom');
+  assert.match(sectionAtom.headers.get('link') ?? '', /rel="hub"/);
+  await sectionAtom.body?.cancel();
 });
 
 test('without WEBSUB_HUB no hub is named', { timeout: 30_000 }, async () => {
@@ -86,6 +93,7 @@ test('publishing queues one ping (bursts coalesce); the job posts hub.mode=publi
   for (const [, url] of pings.map((p) => [p.body.get('hub.mode'), p.body.get('hub.url')!])) {
     const res = await t.get(new URL(url!).pathname);
     assert.equal(res.status, 200, url!);
+    await res.body?.cancel();
   }
 
   // The next change pings only its own lists: the cursor moved past the first two articles.
@@ -100,4 +108,12 @@ test('publishing queues one ping (bursts coalesce); the job posts hub.mode=publi
   await db.query(`UPDATE jobs SET run_at = now() WHERE name = 'websub.ping'`);
   await runDueJobs(t.deps, jobRegistry);
   assert.deepEqual(pings.map((p) => p.body.get('hub.url')), [...feeds(''), ...feeds('/section/politics')].map((x) => x[1]));
+});
+
+test("once the hub and both apps are closed, nothing is left running: no server, no socket, no timer (such as a ping's time limit)", { timeout: 30_000 }, async () => {
+  // The same closes as the after() cleanups (each runs once), so that this can look at what remains:
+  // the servers, then the databases (PostgreSQL's pool holds sockets and idle timers until then).
+  await Promise.all([closeHub(), t.server.close(), plain.server.close()]);
+  await Promise.all([t.deps.db.close(), plain.deps.db.close()]);
+  assert.deepEqual(await leftRunning(atStart), []);
 });

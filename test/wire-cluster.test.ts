@@ -289,8 +289,9 @@ test('quality floors on the self-written left/center/right stories (bench/cluste
     'headlines test': 0.8,
     'lcr dev, over 30 days': 0.91,
     'lcr test, over 30 days': 0.9,
-    'lcr dev, within one day': 0.81,
-    'lcr test, within one day': 0.8,
+    // 0.862 and 0.866 with seams, 0.836 and 0.829 without (decision 0042, seventh round).
+    'lcr dev, within one day': 0.84,
+    'lcr test, within one day': 0.84,
     // Held out too, written in other headline styles (test/fixtures/wire-cluster-eval/styles.stories).
     'headlines styles': 0.79,
     'lcr styles, over 30 days': 0.83,
@@ -393,6 +394,82 @@ test('an item that scores with two fragments of one story bridges them (merged, 
   assert.notEqual(c.storyOf('a'), c.storyOf('b'));
 });
 
+/**
+ * Two same-day stories that share "EU" and "fine" (decision 0042, seventh round): the first Meta item
+ * joins the Apple story under the threshold, the second Meta item follows it there over the threshold,
+ * and only the seam keeps the two stories apart.
+ */
+const seamAt = (h: number, m = 0) => Date.parse('2026-09-28T00:00:00Z') + h * 3_600_000 + m * 60_000;
+const twins: WireItem[] = [
+  { id: 'a1', title: 'Spotify welcomes EU decision against Apple', text: 'Spotify said the European Commission had sent a powerful message in its decision on App Store rules.', outlet: 'Left Daily', published: seamAt(4, 46) },
+  { id: 'm1', title: 'Meta fined 1.2 billion euros by EU privacy regulator', text: "Ireland's Data Protection Commission fined Meta a record 1.2 billion euros for transferring European users' data to the United States.", outlet: 'Center Wire', published: seamAt(4, 56) },
+  { id: 'm2', title: 'Record EU fine for Meta over Facebook data transfers', text: 'Privacy groups said the penalty showed that Facebook had ignored European law for years.', outlet: 'Right Post', published: seamAt(9, 56) },
+  { id: 'a2', title: 'Europe hits Apple with $2 billion fine for squeezing Spotify', text: 'EU regulators said Apple abused its dominance of the App Store to the detriment of music streaming rivals.', outlet: 'Center Times', published: seamAt(12, 13) },
+];
+
+test('a seam: a twin story that joined under the threshold is split off once its second item is there, and the split is reported', T, () => {
+  const c = new StoryClusterer();
+  const out = twins.map((i) => c.add(i));
+  assert.deepEqual(out[1]!.seam, ['a1'], 'the low join opens a seam: the items the story held before it');
+  assert.ok(out[1]!.score < 0.3, `m1 joined under the threshold (${out[1]!.score})`);
+  assert.equal(out[1]!.story, out[0]!.story);
+  assert.equal(out[2]!.story, out[0]!.story, 'm2 follows m1 into the joined story');
+  assert.deepEqual(out[3]!.split, [{ from: out[0]!.story, story: 2, items: ['m1', 'm2'] }], 'the split, for the live wire to write');
+  assert.equal(c.storyOf('a2'), c.storyOf('a1'));
+  assert.equal(c.storyOf('m1'), 2);
+  assert.equal(c.storyOf('m2'), 2);
+  assert.deepEqual(c.story(2)!.items, ['m1', 'm2']);
+  assert.deepEqual(c.story(1)!.items, ['a1', 'a2']);
+  assert.deepEqual(c.constraints(), [], 'nothing is recorded as an editor\'s decision');
+  // Without seams the four stay one story; with headlines alone (no lead on every item) no seam splits.
+  const off = new StoryClusterer({ seamMin: 0 });
+  for (const i of twins) off.add(i);
+  assert.equal(new Set(twins.map((i) => off.storyOf(i.id))).size, 1);
+  const bare = new StoryClusterer();
+  for (const i of twins) bare.add({ ...i, text: i.id === 'a1' ? null : i.text });
+  assert.ok(twins.every((i) => bare.storyOf(i.id) === bare.storyOf('a1')));
+  // A new item of either story then joins its own.
+  const m3 = c.add({ id: 'm3', title: 'Meta to appeal record EU privacy fine over Facebook data transfers', text: 'Meta said the Irish regulator had singled it out.', outlet: 'Right Post 2', published: seamAt(14) });
+  assert.equal(m3.story, 2);
+});
+
+test("a seam never splits an editor's merge group, and seams are the same after a restart that restores them; the split is deterministic", T, () => {
+  // An editor merged an Apple item with a Meta item: that story is never split.
+  const merged = new StoryClusterer({}, [{ kind: 'merge', items: ['a1', 'm2'] }]);
+  const out = twins.map((i) => merged.add(i));
+  assert.ok(out.every((a) => a.split.length === 0));
+  assert.equal(new Set(twins.map((i) => merged.storyOf(i.id))).size, 1);
+  assert.deepEqual(merged.constraints(), [{ kind: 'merge', items: ['a1', 'm2'] }]);
+  // Nor once an editor merges after the seam opened: the group is checked when the story grows.
+  const later = new StoryClusterer();
+  later.add(twins[0]!);
+  later.add(twins[1]!);
+  const m2 = later.add(twins[2]!);
+  const other = later.add({ id: 'z', title: 'Council approves new library budget for Kestria', published: seamAt(10) });
+  later.merge(m2.story, other.story);
+  assert.deepEqual(later.add(twins[3]!).split, []);
+  assert.equal(later.storyOf('m1'), later.storyOf('a2'));
+
+  // Restart after three items: the stored assignments and the stored seam give the same split.
+  const restored = new StoryClusterer();
+  for (const i of twins.slice(0, 3)) restored.restore(i, 1);
+  restored.restoreSeam('m1', ['a1']);
+  assert.deepEqual(restored.add(twins[3]!).split, [{ from: 1, story: 2, items: ['m1', 'm2'] }]);
+  const forgot = new StoryClusterer();
+  for (const i of twins.slice(0, 3)) forgot.restore(i, 1);
+  assert.deepEqual(forgot.add(twins[3]!).split, [], 'without its seam the story is not watched');
+
+  // Deterministic: the same stories and seams whatever the order of the lines.
+  const a = clusterItems(twins);
+  for (const seed of [1, 2, 3, 4]) {
+    const b = clusterItems(shuffled(twins, seed));
+    assert.deepEqual([...twins.map((i) => b.assignments.get(i.id))], [...twins.map((i) => a.assignments.get(i.id))], `seed ${seed}`);
+    assert.deepEqual([...b.seams], [...a.seams]);
+  }
+  assert.deepEqual([...a.seams], [['m1', ['a1']]]);
+  assert.notEqual(a.assignments.get('m1'), a.assignments.get('a1'));
+});
+
 test('live arrival out of published order still finds the stories', T, () => {
   // Feeds deliver late: add the items in a shuffled order, as a live wire might receive them.
   const live = new StoryClusterer();
@@ -456,7 +533,7 @@ test('newsdesk wire cluster: one {"id","story"} line per input item, in input or
   assert.equal(num.stdout, '{"id":12,"story":1}\n');
   // Help names the fields.
   const help = cli(['wire', 'cluster', '--help']);
-  assert.match(help.stdout, /"published" \(ISO 8601\)/);
+  assert.match(help.stdout, /"published" \(ISO 8601 with a time zone/);
 });
 
 test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a missing argument are clear errors', T, () => {

@@ -36,6 +36,11 @@ test('the API ranks today\'s stories with their spread, and gives one story with
   assert.equal(top.outlets.length, top.outlet_count);
   assert.equal((await api('GET', '/api/admin/stories/999999')).status, 404);
   assert.equal((await api('GET', '/api/admin/stories?date=not-a-date')).status, 400);
+  // An empty date is today, as on the Stories screen (whose Day field may be left empty).
+  const empty = await api('GET', '/api/admin/stories?date=');
+  assert.equal(empty.status, 200);
+  assert.deepEqual(empty.json.data.map((s: any) => s.id), stories.map((s) => s.id));
+  assert.equal((await api('GET', '/api/admin/stories/blindspots?date=')).status, 200);
 });
 
 test('the Stories screens answer, escaped, and an editor renames and pins a story', { timeout: 60_000 }, async () => {
@@ -54,4 +59,28 @@ test('the Stories screens answer, escaped, and an editor renames and pins a stor
   assert.equal((await db.one<{ pinned: boolean }>(`SELECT pinned FROM wire_stories WHERE id = $1`, [id]))!.pinned, true);
   const ranked = (await api('GET', '/api/admin/stories')).json.data as any[];
   assert.equal(ranked[0].id, id, 'a pinned story leads the ranking');
+});
+
+test('"Draft a brief" is on the Stories screen and on a story\'s page (for any writer, beside pin and hide for editors), and it drafts', { timeout: 60_000 }, async () => {
+  const { c } = await signedIn(t, 'contributor@example.com', 'contributor', 'Connie Tributor');
+  const list = await c.page('/admin/stories');
+  const ids = [...list.matchAll(/<h2 class="story-row__title"><a href="\/admin\/stories\/(\d+)">/g)].map((m) => Number(m[1]));
+  assert.ok(ids.length >= 1);
+  for (const id of ids) assert.ok(list.includes(`action="/admin/stories/${id}/brief"`), `story ${id} has its "Draft a brief" on the list`);
+  assert.match(list, /<button type="submit">Draft a brief<span class="visually-hidden">: /);
+  assert.doesNotMatch(list, /\/pin"/, 'a contributor may not pin');
+  const id = ids[0]!;
+  const page = await c.page(`/admin/stories/${id}`);
+  assert.ok(page.includes(`action="/admin/stories/${id}/brief"`), 'the story page has "Draft a brief"');
+  const res = await c.post(`/admin/stories/${id}/brief`);
+  assert.equal(res.status, 303);
+  const m = /^\/admin\/articles\/(\d+)\?notice=brief_drafted$/.exec(res.headers.get('location') ?? '');
+  assert.ok(m, res.headers.get('location') ?? '(no location)');
+  const draft = await db.one<{ status: string; story_key: string }>(`SELECT status, story_key FROM articles WHERE id = $1`, [Number(m[1])]);
+  assert.equal(draft!.status, 'draft');
+  assert.equal(draft!.story_key, (await db.one<{ slug: string }>(`SELECT slug FROM wire_stories WHERE id = $1`, [id]))!.slug);
+  // An editor has it beside pin and hide.
+  const { c: ed } = await signedIn(t, 'editor2@example.com', 'editor', 'Edna Tor');
+  const edPage = await ed.page(`/admin/stories/${id}`);
+  assert.ok(edPage.includes(`action="/admin/stories/${id}/brief"`) && edPage.includes(`action="/admin/stories/${id}/pin"`));
 });

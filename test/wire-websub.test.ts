@@ -13,6 +13,12 @@ import { rss, send, startFeedServer } from './helpers/feed-server.ts';
 import { createOutlet, getOutlet, updateOutlet } from '../src/newswire/outlets.ts';
 import { pollWire } from '../src/newswire/poller.ts';
 import { maintainWebsub, validHubSignature } from '../src/newswire/websub.ts';
+import { activeHandles, leftRunning } from './helpers/handles.ts';
+
+// What keeps the event loop alive before this file starts anything (the last test compares).
+const atStart = activeHandles();
+/** Every hub and feed server the tests start, closed by the last test (each close runs once more in after(): harmless). */
+const servers: Array<{ close(): Promise<void> }> = [];
 
 const T = { timeout: 60_000 };
 
@@ -48,6 +54,7 @@ async function startHub(opts: { verifyFirst?: boolean } = {}) {
   const close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
   // Closed after the file even when a test fails midway (a listening hub would keep the file alive).
   after(close);
+  servers.push({ close });
   return { url, requests, close };
 }
 
@@ -60,6 +67,7 @@ test('a feed with a hub is subscribed to; the hub verifies, pushes signed conten
   const { db } = t.deps;
   const hub = await startHub();
   const feeds = await startFeedServer();
+  servers.push(feeds);
   const self = `${feeds.url}/feed.xml`;
   const channel = `<atom:link rel="hub" href="${hub.url}"/><atom:link rel="self" href="${self}"/>`;
   feeds.routes.set('/feed.xml', send(rss([{ guid: 'p-1', link: `${feeds.url}/a/1`, title: 'The first story' }], channel), 'application/rss+xml'));
@@ -170,6 +178,7 @@ test('a hub that refuses or cannot be reached is recorded on the feed; WIRE_WEBS
   const t = await startTestApp({ scope: ctx, env: { WIRE_ALLOW_PRIVATE: 'true', WIRE_WEBSUB: 'true', WIRE_HOST_GAP_MS: '0' } });
   const { db } = t.deps;
   const feeds = await startFeedServer();
+  servers.push(feeds);
   feeds.routes.set('/hub', (_req, res) => {
     res.writeHead(400, { 'content-type': 'text/plain' });
     res.end('hub.topic is not allowed here');
@@ -225,6 +234,7 @@ test('a hub that verifies before it answers the request: the subscription and it
   const { db } = t.deps;
   const hub = await startHub({ verifyFirst: true });
   const feeds = await startFeedServer();
+  servers.push(feeds);
   try {
     const self = `${feeds.url}/feed.xml`;
     const channel = `<atom:link rel="hub" href="${hub.url}"/><atom:link rel="self" href="${self}"/>`;
@@ -249,4 +259,10 @@ test('a hub that verifies before it answers the request: the subscription and it
   } finally {
     await hub.close();
   }
+});
+
+test('with the hubs and feed servers closed, nothing is left running: no server, socket or timer from a subscription, a push or a poll', T, async () => {
+  // Each test's app (and its database) was closed when that test ended.
+  await Promise.all(servers.map((x) => x.close()));
+  assert.deepEqual(await leftRunning(atStart), []);
 });

@@ -25,6 +25,8 @@ export function fieldsFromBody(body: Record<string, unknown>): EditorFields {
     feature_image_alt: str(body.feature_image_alt, 1000),
     feature_image_caption: str(body.feature_image_caption, 2000),
     publish_at: str(body.publish_at, 40).trim(),
+    // Absent (a client that does not send it): the article keeps its story key.
+    ...(body.story_key === undefined ? {} : { story_key: str(body.story_key, 400).trim() }),
   };
 }
 
@@ -44,5 +46,6 @@ export function fieldsFromArticle(a: Article, timeZone: string): EditorFields {
     feature_image_alt: a.feature_image_alt,
     feature_image_caption: a.feature_image_caption,
     publish_at: a.published_at ? toLocalInput(a.published_at, timeZone).replace('T', ' ') : '',
+    story_key: a.story_key ?? '',
   };
 }

@@ -44,7 +44,7 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
     const today = localDate(now, ctx.timeZone);
     const date = dateOf(req) ?? today;
     const stories = await listStories(db, { date, timeZone: ctx.timeZone, now, includeHidden: true, limit: 60 });
-    return h.sendPage(reply, storiesPage(ctx, { date, today, stories, canManage: can(ctx.session.staff.role, 'wire.manage'), updated: now }, noticeFrom(req.query)));
+    return h.sendPage(reply, storiesPage(ctx, { date, today, stories, canManage: can(ctx.session.staff.role, 'wire.manage'), canDraft: can(ctx.session.staff.role, 'articles.write_own_drafts'), updated: now }, noticeFrom(req.query)));
   };
 
   const render = async (req: FastifyRequest, reply: FastifyReply, id: number, notice: Notice | null, status = 200, form?: { title?: string; from?: string }) => {
@@ -52,7 +52,7 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
     // The story, its items, our articles, the decisions, the settings and the merge candidates: one statement (decision 0079).
     const { story, items, articles, decisions, settings, others = [] } = await storyView(db, id, { others: { now: web.clock.now(), limit: 40 } });
     if (story.merged_into !== null) return reply.redirect(`${STORIES_PATH}/${story.merged_into}?notice=story_merged_away`, 303);
-    const page = storyPage(ctx, { story, spread: spreadOf(story, settings), items, articles, decisions, others, canManage: can(ctx.session.staff.role, 'wire.manage'), form }, notice);
+    const page = storyPage(ctx, { story, spread: spreadOf(story, settings), items, articles, decisions, others, canManage: can(ctx.session.staff.role, 'wire.manage'), canDraft: can(ctx.session.staff.role, 'articles.write_own_drafts'), form }, notice);
     return h.sendPage(reply, page, status);
   };
 

@@ -156,7 +156,7 @@ Object.assign(ADMIN, {
   },
 });
 // The wire's stories (issue #12).
-const dateParam = q('date', 'a local calendar day in the publication\'s time zone, YYYY-MM-DD (default today)', { type: 'string', format: 'date' });
+const dateParam = q('date', 'a local calendar day in the publication\'s time zone, YYYY-MM-DD (absent or empty: today)', { type: 'string', format: 'date' });
 Object.assign(ADMIN, {
   '/api/admin/stories': {
     get: {

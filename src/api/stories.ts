@@ -16,6 +16,8 @@ import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../n
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date such as 2026-11-25.');
+/** `?date=2026-11-25`, or today when absent or empty (`?date=`), as on the newsroom's Stories screens. */
+const DAY = z.preprocess((v) => (v === '' ? undefined : v), DATE.optional());
 
 function idOf(req: FastifyRequest): number {
   const r = z.object({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) }).safeParse(req.params);
@@ -53,7 +55,7 @@ export function storiesApi(deps: Deps) {
   const zone = async () => (await getPublication(db, deps.config)).timeZone;
   const h = {} as Record<'list' | 'get' | 'blindspots' | 'getSettings' | 'putSettings' | 'update' | 'merge' | 'split', Handler>;
   h.list = async (req) => {
-    const q = parseInput(z.object({ date: DATE.optional(), limit: z.coerce.number().int().min(1).max(500).default(50), hidden: z.enum(['true', 'false']).optional() }).strict(), req.query, { what: 'query' });
+    const q = parseInput(z.object({ date: DAY, limit: z.coerce.number().int().min(1).max(500).default(50), hidden: z.enum(['true', 'false']).optional() }).strict(), req.query, { what: 'query' });
     const timeZone = await zone();
     // The outlets come with the ranking, in its statement (decision 0076).
     const ranked = await listStories(db, { date: q.date, limit: q.limit, timeZone, includeHidden: q.hidden === 'true', now: deps.clock.now(), outlets: true });
@@ -76,7 +78,7 @@ export function storiesApi(deps: Deps) {
     };
   };
   h.blindspots = async (req) => {
-    const q = parseInput(z.object({ date: DATE.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), req.query, { what: 'query' });
+    const q = parseInput(z.object({ date: DAY, limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(), req.query, { what: 'query' });
     const r = await listBlindspots(db, { date: q.date, limit: q.limit, timeZone: await zone(), now: deps.clock.now() });
     return { data: r.stories.map((s) => apiStory(s)), meta: { from: r.from, to: r.to } };
   };

@@ -31,6 +31,8 @@ export interface EditorFields {
   feature_image_alt: string;
   feature_image_caption: string;
   publish_at: string;
+  /** The story key (a wire story's slug links the article to that story); absent: left as it is. */
+  story_key?: string;
 }
 
 function contentPatch(f: EditorFields): Record<string, unknown> {
@@ -50,6 +52,7 @@ function contentPatch(f: EditorFields): Record<string, unknown> {
   };
   if (f.slug) patch.slug = f.slug;
   if (f.access) patch.access = f.access;
+  if (f.story_key !== undefined) patch.storyKey = f.story_key || null;
   return patch;
 }
 

@@ -19,10 +19,11 @@ export const wireClusterCommand: Command = {
   usage:
     'newsdesk wire cluster FILE.jsonl\n' +
     '  FILE.jsonl has one item a line: {"id", "title", "text" (optional), "outlet" (optional), "url" (optional),\n' +
-    '  "published" (ISO 8601)}; "-" reads standard input. The items are clustered in published order, one at a\n' +
-    '  time, exactly as the live wire would; one {"id", "story"} line per input item is written to standard\n' +
-    '  output in input order. Stories are numbered from 1 in the order they start. No database, no network;\n' +
-    '  the same input gives the same output.',
+    '  "published" (ISO 8601 with a time zone, like 2026-03-10T14:05:00Z; a bare day, 2026-03-10, is midnight\n' +
+    '  UTC)}; "-" reads standard input. The items are clustered in published order, one at a time, exactly as\n' +
+    '  the live wire would; one {"id", "story"} line per input item is written to standard output in input\n' +
+    '  order. Stories are numbered from 1 in the order they start. No database, no network; the same input\n' +
+    '  gives the same output. A bad line stops the run before anything is written, with each bad line named.',
   remote: false,
   offline: true,
   async run({ io, cwd }, args) {

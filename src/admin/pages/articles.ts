@@ -184,6 +184,10 @@ ${v.pendingAutosave
       <label for="ed-slug">Address <span class="hint">(/slug; empty: from the headline)</span></label>
       <input id="ed-slug" name="slug" value="${f.slug}" maxlength="120" pattern="[a-z0-9]+(-[a-z0-9]+)*"${describedBy(v, 'slug')}>
       ${fieldError(v, 'slug')}
+      <label for="ed-story">Story key</label>
+      <input id="ed-story" name="story_key" value="${f.story_key ?? ''}" maxlength="200"${describedBy(v, 'storyKey', 'story-hint')}>
+      <p class="hint" id="story-hint">A wire story’s key (on its page under Stories) links this article to the story: “How it was covered” below it, and the story’s public page. Articles with the same key are each other’s related stories.</p>
+      ${fieldError(v, 'storyKey')}
     </fieldset>
     <fieldset class="authors"${describedBy(v, 'authors')}>
       <legend>Authors</legend>
@@ -194,7 +198,7 @@ ${v.pendingAutosave
     </fieldset>
     <fieldset id="feature-image" data-drop-images="${uploadUrl}">
       <legend>Feature image</legend>
-      <img class="thumb" id="ed-image-thumb" src="${f.feature_image_url || ''}" alt=""${f.feature_image_url ? '' : raw(' hidden')}>
+      <img class="thumb" id="ed-image-thumb"${f.feature_image_url ? html` src="${f.feature_image_url}"` : raw(' hidden')} alt="">
       <label for="ed-image-file">Upload an image <span class="hint">(JPEG, PNG, GIF or WebP, up to 5 MB; or drop one here)</span></label>
       <input id="ed-image-file" type="file" name="image" form="image-upload" accept="image/jpeg,image/png,image/gif,image/webp" data-upload-to="${uploadUrl}">
       ${v.id ? html`<button type="submit" form="image-upload" class="secondary" data-upload-button>Upload image</button>` : html`<p class="hint js-only-hint">Without JavaScript, save the draft first to upload a file.</p>`}

@@ -40,11 +40,11 @@ ${states.length
   );
 }
 
-/** The day's top wire stories we have not covered, each with "Draft a brief" (or our draft on it). */
+/** The top wire stories (today's, then yesterday's: recentRanking) we have not covered, each with "Draft a brief" (or our draft on it). */
 function uncoveredSection(ctx: AdminContext, stories: UncoveredStory[]): SafeHtml {
   if (!stories.length) return html``;
   return html`<section class="card" aria-labelledby="uncovered-title"><h2 id="uncovered-title">On the wire, not covered yet</h2>
-<p class="hint">Today’s biggest stories on the newswire that we have not published on. A brief is a draft Speed Read quoting the outlets, for you to rewrite.</p>
+<p class="hint">The biggest stories on the newswire that we have not published on: today’s, then yesterday’s, numbered by their place in that ranking. A brief is a draft Speed Read quoting the outlets, for you to rewrite.</p>
 <ol class="uncovered-stories">${stories.map(
     (s) => html`<li><span class="uncovered-title">${s.title}</span> <span class="hint">#${formatNumber(s.rank, ctx.locale)} · ${formatNumber(s.outlets, ctx.locale)} outlet${s.outlets === 1 ? '' : 's'} · ${formatNumber(s.left, ctx.locale)} left, ${formatNumber(s.center, ctx.locale)} center, ${formatNumber(s.right, ctx.locale)} right${s.blindspot ? html` · blindspot for the ${s.blindspot}` : ''}</span>
   ${s.draft

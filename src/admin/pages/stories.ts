@@ -1,6 +1,6 @@
 // The newsroom's Stories screens (issue #12): today's ranking of the wire's stories (live: the list
 // refreshes itself with admin.js, or with the Refresh link), each with its coverage bar by lean group,
-// blindspot mark, pin and hide; a story's page (headlines per side, the timeline with our own articles,
+// blindspot mark, "Draft a brief", pin and hide; a story's page (headlines per side, the timeline with our own articles,
 // linked articles, rename / merge / split forms, the decisions so far); and the week's blindspots with
 // the blindspot settings. Everything from outlets is escaped by the html templates.
 import { html, raw, type SafeHtml } from '../../platform/html.ts';
@@ -55,12 +55,17 @@ function flagForms(ctx: Ctx, s: WireStory, back: string): SafeHtml {
 <form method="post" action="${STORIES_PATH}/${s.id}/hide" class="inline-form">${csrfField(ctx)}<input type="hidden" name="hidden" value="${s.hidden ? 'false' : 'true'}"><input type="hidden" name="back" value="${back}"><button type="submit">${s.hidden ? 'Show' : 'Hide'}<span class="visually-hidden">: ${s.title}</span></button></form>`;
 }
 
+/** "Draft a brief" (src/admin/briefs.ts): a Speed Read draft from the story's coverage, or the story's draft brief when it has one. */
+function briefForm(ctx: Ctx, s: WireStory): SafeHtml {
+  return html`<form method="post" action="${STORIES_PATH}/${s.id}/brief" class="inline-form">${csrfField(ctx)}<button type="submit">Draft a brief<span class="visually-hidden">: ${s.title}</span></button></form>`;
+}
+
 function shiftDate(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories: RankedStory[]; canManage: boolean; updated: Date }, notice: Notice | null): string {
+export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories: RankedStory[]; canManage: boolean; canDraft: boolean; updated: Date }, notice: Notice | null): string {
   const isToday = v.date === v.today;
   const back = isToday ? STORIES_PATH : `${STORIES_PATH}?date=${v.date}`;
   const shown = v.stories.filter((s) => !s.hidden);
@@ -72,7 +77,7 @@ export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories:
     <p class="story-row__meta">${flags(s)}<span>${formatNumber(s.day.outlets, ctx.locale)} outlet${s.day.outlets === 1 ? '' : 's'} and ${formatNumber(s.day.items, ctx.locale)} item${s.day.items === 1 ? '' : 's'} on this day</span>${s.day.new_outlets_6h ? html` · <span>${formatNumber(s.day.new_outlets_6h, ctx.locale)} new in the last 6 hours</span>` : ''} · last <time datetime="${s.day.last}">${when(new Date(s.day.last), ctx.timeZone, ctx.locale)}</time></p>
     ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count, ctx.locale)}
   </div>
-  ${v.canManage ? html`<div class="story-row__actions">${flagForms(ctx, s, back)}</div>` : ''}
+  ${v.canManage || v.canDraft ? html`<div class="story-row__actions">${v.canDraft ? briefForm(ctx, s) : ''}${v.canManage ? flagForms(ctx, s, back) : ''}</div>` : ''}
 </li>`;
   const main = html`<h1>Stories</h1>
 <p>The wire's stories${isToday ? ' today' : ''}, ranked by how many outlets cover them, how widely across the spectrum, how fast coverage grows and how recent it is. Pinned stories come first. <a href="${STORIES_PATH}/blindspots">This week's blindspots</a> · <a href="${WIRE_PATH}">The wire</a></p>
@@ -118,6 +123,8 @@ export interface StoryPageView {
   /** Other stories to merge with (today's ranking). */
   others: Array<{ id: number; title: string }>;
   canManage: boolean;
+  /** May draft a brief (articles.write_own_drafts). */
+  canDraft: boolean;
   form?: { title?: string; from?: string };
 }
 
@@ -144,7 +151,7 @@ ${list.length ? html`<ul class="headlines">${list.map((i) => html`<li><a href="$
 <p class="story-meta">${flags(s)}<span>${formatNumber(s.item_count, ctx.locale)} item${s.item_count === 1 ? '' : 's'} from ${formatNumber(s.outlet_count, ctx.locale)} outlet${s.outlet_count === 1 ? '' : 's'}</span> · first seen <time datetime="${s.first_seen_at}">${when(new Date(s.first_seen_at), ctx.timeZone, ctx.locale)}</time> · last updated <time datetime="${s.last_updated_at}">${when(new Date(s.last_updated_at), ctx.timeZone, ctx.locale)}</time>${s.title_by_editor ? ' · title by an editor' : ''}</p>
 <p class="muted">Story key <code>${s.slug}</code>: give an article this story key to link it to the story.</p>
 ${coverageBar({ left: s.left_count, center: s.center_count, right: s.right_count }, s.outlet_count, ctx.locale)}
-${v.canManage ? html`<div class="story-actions">${flagForms(ctx, s, `${STORIES_PATH}/${s.id}`)}</div>` : ''}
+${v.canManage || v.canDraft ? html`<div class="story-actions">${v.canDraft ? briefForm(ctx, s) : ''}${v.canManage ? flagForms(ctx, s, `${STORIES_PATH}/${s.id}`) : ''}</div>` : ''}
 <h2>Headlines by side</h2>
 <div class="sides">${column('left')}${column('center')}${column('right')}</div>
 ${other.length ? html`<section aria-labelledby="side-other"><h3 id="side-other">Mixed and unrated outlets</h3><ul class="headlines">${other.map((i) => html`<li><a href="${i.url}" rel="noopener noreferrer nofollow" target="_blank">${i.title}</a> <small>${i.outlet.name}</small></li>`)}</ul></section>` : ''}

@@ -5,7 +5,8 @@
 // terms (an inverted index, most recent stories first) and active within the time window; the
 // per-family cosines are averaged with weights over the families both sides have, damped by the time
 // between the item and the story's span. It joins the best story at or above the threshold, otherwise
-// it starts a new one. Editors' merges, splits and renames are recorded as constraints that a later
+// it starts a new one. A join under the threshold opens a seam, and a story whose seam's side grows
+// into a story of its own is split (seamMin). Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
 import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
 import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
@@ -133,6 +134,27 @@ export interface ClusterOptions {
    * sets it was written for where they were (decision 0042, sixth round and its note).
    */
   lowSpecific: number;
+  /**
+   * Seams (decision 0042, seventh round): a join under the threshold records a seam in the story (the
+   * joining item, the items before it). Whenever the story takes an item, each of its items after the
+   * seam, in stream order, is put on the side (the items before the seam, or the seam item) whose
+   * centroid it is more similar to; once the seam's side holds `seamMin` items and the other
+   * `seamPreMin`, every item on both sides has a text (a lead; `seamText`, the share that must: a
+   * headline alone is too few words to tell a second subject from another wording), the two sides'
+   * centroids are less alike than `seamSimilarity` and every item of the seam's side is at least
+   * `seamRatio` times as alike to the rest of its side as the two sides are to each other, the seam's
+   * side becomes a story of its own (reported in `split`): the first item of a same-day "twin" story
+   * that joined its twin under the threshold, and the items of its own story that followed it. A
+   * story holding an editor's group is never split; seams are looked at only while the story has at
+   * most `seamMaxItems` items, and count for items within `seamHours` after the seam item (0 = off).
+   */
+  seamMin: number;
+  seamPreMin: number;
+  seamSimilarity: number;
+  seamRatio: number;
+  seamText: number;
+  seamMaxItems: number;
+  seamHours: number;
 }
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
@@ -171,6 +193,13 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningRarity: 2,
   loneThreshold: 0.1,
   lowSpecific: 2,
+  seamMin: 2,
+  seamPreMin: 2,
+  seamSimilarity: 0.35,
+  seamRatio: 1,
+  seamText: 1,
+  seamMaxItems: 12,
+  seamHours: 48,
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -188,6 +217,32 @@ export interface Assignment {
   merged: number[];
   /** Similarity to the story it joined (0 when it started one). */
   score: number;
+  /** Stories split automatically as a consequence (`seamMin`): `items` left story `from` for the new story `story`. */
+  split: AutoSplit[];
+  /**
+   * The item joined under the threshold and opened a seam: the items its story held before it (store
+   * them, and give them back to `restoreSeam` on start); null otherwise.
+   */
+  seam: string[] | null;
+}
+
+/** An automatic split: `items` moved from story `from` into the new story `story`. */
+export interface AutoSplit {
+  from: number;
+  story: number;
+  items: string[];
+}
+
+/**
+ * A join under the threshold: the joining item, and the story's items before it (`seamMin`). A seam
+ * lives in the story its item is in (it follows the item through merges and splits) and counts while
+ * some of `pre` are there too: so the open seams are a function of the stored seams and the stories'
+ * items, and a restart that restores both has the same ones.
+ */
+interface Seam {
+  item: string;
+  at: number;
+  pre: string[];
 }
 
 export interface StoryView {
@@ -301,6 +356,8 @@ interface Story {
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
   meaning: Float32Array | null;
   meaning2: number;
+  /** Seams (joins under the threshold watched), in (time, item id) order; null when none. */
+  seams: Seam[] | null;
 }
 
 /**
@@ -458,7 +515,7 @@ export class StoryClusterer {
    */
   add(item: WireItem): Assignment {
     const known = this.itemsById.get(item.id);
-    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1 };
+    if (known) return { item: item.id, story: known.story, created: false, merged: [], score: 1, split: [], seam: null };
     const state = this.vectorise(item);
     const forced = this.forcedStory(item.id);
     let best = -1;
@@ -487,10 +544,14 @@ export class StoryClusterer {
     let storyId: number;
     let created = false;
     let bridge = -1;
+    let low = false;
     const o = this.options;
     if (forced !== null) storyId = forced;
-    else if (best !== -1 && (bestScore >= this.thresholdFor(best) || ((this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)))) storyId = best;
-    else if (
+    else if (best !== -1 && bestScore >= this.thresholdFor(best)) storyId = best;
+    else if (best !== -1 && (this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)) {
+      storyId = best;
+      low = true;
+    } else if (
       o.bridgeScore > 0 &&
       second !== -1 &&
       secondScore >= o.bridgeScore &&
@@ -506,7 +567,23 @@ export class StoryClusterer {
       bestScore = 0;
     }
     state.cross = null;
+    const joined = created || forced !== null ? null : this.storiesById.get(storyId)!;
+    const pre = low && o.seamMin > 0 && joined!.items.length <= o.seamMaxItems ? [...joined!.items] : null;
     this.place(state, storyId);
+    const split: AutoSplit[] = [];
+    let seam: string[] | null = null;
+    if (joined && o.seamMin > 0 && bridge === -1) {
+      const sp = this.checkSeams(joined, state);
+      if (sp) {
+        split.push(sp);
+        storyId = state.story;
+      }
+      // A seam item without a text could never be split off when every item must have one.
+      if (pre && !sp && !this.hasGroup(joined) && (o.seamText < 1 || state.e3 > state.e2)) {
+        addSeam(joined, { item: state.id, at: state.published, pre });
+        seam = pre;
+      }
+    }
     const merged: number[] = [];
     if (bridge !== -1) {
       const sb = this.storiesById.get(storyId)!;
@@ -529,7 +606,7 @@ export class StoryClusterer {
     }
     this.lastCandidates = null;
     this.learn(state);
-    return { item: item.id, story: storyId, created, merged, score: bestScore };
+    return { item: item.id, story: storyId, created, merged, score: bestScore, split, seam };
   }
 
   /**
@@ -542,6 +619,18 @@ export class StoryClusterer {
     this.place(state, story);
     if (story >= this.nextStory) this.nextStory = story + 1;
     this.learn(state);
+  }
+
+  /**
+   * Gives back a seam `add` reported (`Assignment.seam`: the items the story held before the item), after
+   * the items are restored: it goes to the story the item is in now. Unknown items are skipped.
+   */
+  restoreSeam(itemId: string, pre: string[]): void {
+    const st = this.itemsById.get(itemId);
+    if (!st || this.options.seamMin <= 0) return;
+    const s = this.storiesById.get(st.story)!;
+    if (s.closed || s.seams?.some((m) => m.item === itemId)) return;
+    addSeam(s, { item: itemId, at: st.published, pre: [...pre] });
   }
 
   story(id: number): StoryView | undefined {
@@ -598,10 +687,12 @@ export class StoryClusterer {
     this.log.push(c);
     this.applyConstraint(c, false);
     const target = this.nextStory++;
+    const left = new Set(states.map((s) => this.storiesById.get(s.story)!));
     for (const s of states) {
       this.unplace(s);
       this.place(s, target);
     }
+    for (const s of left) this.relocateSeams(s);
     const g = this.group.get(ids[0]!);
     if (g !== undefined) this.groupStory.set(g, target);
     return target;
@@ -632,6 +723,7 @@ export class StoryClusterer {
     const emptied: number[] = [];
     for (const s of stories) {
       s.titleCache = null;
+      if (s.seams) s.seams = s.seams.filter((m) => this.itemsById.has(m.item));
       if (s.items.length) {
         if (!s.closed) this.rebuild(s);
         continue;
@@ -672,6 +764,7 @@ export class StoryClusterer {
       }
       s.sum = null;
       s.meaning = null;
+      s.seams = null;
       s.has.fill(0);
       s.norm2.fill(0);
       s.closed = true;
@@ -1418,6 +1511,7 @@ export class StoryClusterer {
         closed: false,
         meaning: null,
         meaning2: 0,
+        seams: null,
       };
       this.storiesById.set(storyId, s);
     }
@@ -1436,7 +1530,7 @@ export class StoryClusterer {
     s.titleCache = null;
   }
 
-  private addVector(s: Story, state: ItemState): void {
+  private addVector(s: Story, state: ItemState, index = true): void {
     if (state.strong) s.strong++;
     if (state.md > 0) {
       const m = (s.meaning ??= new Float32Array(state.md));
@@ -1448,16 +1542,18 @@ export class StoryClusterer {
       s.meaning2 = n2;
     }
     if (s.items.length === 0 && s.sum === null) {
-      this.storiesMade++;
+      if (index) this.storiesMade++;
       for (let f = 0; f < FAMILIES; f++) {
         const a = fStart(state, f);
         const b = fEnd(state, f);
         if (a === b) continue;
-        for (let i = a; i < b; i++) this.sf[state.ids[i]!]!++;
         s.has[f] = 1;
         s.norm2[f] = 1;
+        if (!index) continue;
+        for (let i = a; i < b; i++) this.sf[state.ids[i]!]!++;
         if (f === F_WORDS || f === F_ENT) for (let i = a; i < b; i++) this.post(state.ids[i]!, s);
       }
+      if (!index) return;
       const tk = this.textKeys(state);
       for (let i = 0; i < this.textKeyCount; i++) this.post(tk[i]!, s);
       return;
@@ -1469,8 +1565,8 @@ export class StoryClusterer {
       for (let i = 0; i < first.e3; i++) c.push(first.ids[i]!, first.w[i]!);
       s.sum = c;
     }
-    const textKeys = this.textKeys(state);
-    const nText = this.textKeyCount;
+    const textKeys = index ? this.textKeys(state) : NO_IDS;
+    const nText = index ? this.textKeyCount : 0;
     for (let f = 0; f < FAMILIES; f++) {
       const a = fStart(state, f);
       const b = fEnd(state, f);
@@ -1484,6 +1580,7 @@ export class StoryClusterer {
         if (e < 0) {
           m.push(id, w);
           n2 += w * w;
+          if (!index) continue;
           this.sf[id]!++;
           if (f === F_WORDS || f === F_ENT || (f === F_TEXT && indexOf(textKeys, nText, id) >= 0)) this.post(id, s);
         } else {
@@ -1557,13 +1654,13 @@ export class StoryClusterer {
   }
 
   /** Recomputes a story's centroid and span from its items. */
-  private rebuild(s: Story): void {
+  private rebuild(s: Story, index = true): void {
     const items = s.items;
     s.items = [];
     clearStory(s);
     for (const i of items) {
       const st = this.itemsById.get(i)!;
-      this.addVector(s, st);
+      this.addVector(s, st, index);
       s.items.push(i);
       if (st.published < s.first) s.first = st.published;
       if (st.published > s.last) s.last = st.published;
@@ -1586,10 +1683,119 @@ export class StoryClusterer {
     gone.sum = null;
     gone.meaning = null;
     gone.mergedInto = keep.id;
+    if (gone.seams) for (const m of gone.seams) addSeam(keep, m);
+    gone.seams = null;
     keep.titleCache = null;
     if (!keep.titleOverride && gone.titleOverride) keep.titleOverride = gone.titleOverride;
     for (const [g, sid] of this.groupStory) if (sid === gone.id) this.groupStory.set(g, keep.id);
     return gone.id;
+  }
+
+  /** Whether a story holds an item an editor merged or split (a must-link group): such a story is never split automatically. */
+  private hasGroup(s: Story): boolean {
+    if (!this.group.size) return false;
+    for (const i of s.items) if (this.group.has(i)) return true;
+    return false;
+  }
+
+  /** A story's centroid over some of its items, outside the index (no postings, no statistics): a seam's side. */
+  private sideOf(items: ItemState[]): Story {
+    const s: Story = {
+      id: -1, items: [], sum: null, norm2: new Float64Array(FAMILIES), has: new Int32Array(FAMILIES), first: Infinity, last: -Infinity, mergedInto: null,
+      titleOverride: null, titleCache: null, closed: false, voteEpoch: 0, vote: 0, spec: 0, strong: 0, meaning: null, meaning2: 0, seams: null,
+    };
+    for (const st of items) this.addToSide(s, st);
+    return s;
+  }
+
+  private addToSide(s: Story, st: ItemState): void {
+    this.addVector(s, st, false);
+    s.items.push(st.id);
+    if (st.published < s.first) s.first = st.published;
+    if (st.published > s.last) s.last = st.published;
+  }
+
+  /** An item's similarity to a seam's side, leaving the item being added untouched (its cross vectors). */
+  private sideSimilarity(st: ItemState, side: Story): number {
+    const ready = this.crossReady;
+    const cross = st.cross;
+    this.crossReady = false;
+    const sc = this.similarity(st, side, 0);
+    st.cross = cross;
+    this.crossReady = ready;
+    return sc;
+  }
+
+  /**
+   * After `state` joined story `s`: checks its seams (none while the story has more than
+   * `seamMaxItems` items or holds an editor's group; a seam counts for items within `seamHours` after
+   * it), and splits off the side of the first that has opened. The story's items are taken in stream
+   * order (time, then id), so a story restored on start decides as it would have.
+   */
+  private checkSeams(s: Story, state: ItemState): AutoSplit | null {
+    const o = this.options;
+    if (!s.seams || s.items.length > o.seamMaxItems + 1 || this.hasGroup(s)) return null;
+    // The two sides hold every item of the story: when every item must have a text, one without says no.
+    if (o.seamText >= 1 && s.has[F_TEXT]! < s.items.length) return null;
+    const hours = o.seamHours * 3_600_000;
+    let ordered: ItemState[] | null = null;
+    for (const m of s.seams) {
+      if (state.published - m.at > hours) continue;
+      ordered ??= s.items.map((i) => this.itemsById.get(i)!).sort(stateOrder);
+      const preSet = new Set(m.pre);
+      const pre = ordered.filter((st) => preSet.has(st.id));
+      const own = this.itemsById.get(m.item)!;
+      if (!pre.length || own.story !== s.id) continue;
+      const preSide = this.sideOf(pre);
+      const seamSide = this.sideOf([own]);
+      for (const st of ordered) {
+        if (st === own || preSet.has(st.id)) continue;
+        if (this.sideSimilarity(st, seamSide) > this.sideSimilarity(st, preSide)) this.addToSide(seamSide, st);
+        else this.addToSide(preSide, st);
+      }
+      if (seamSide.items.length < o.seamMin || preSide.items.length < o.seamPreMin) continue;
+      if (o.seamText > 0 && (preSide.has[F_TEXT]! < o.seamText * preSide.items.length || seamSide.has[F_TEXT]! < o.seamText * seamSide.items.length)) continue;
+      const cross = this.storySimilarity(preSide, seamSide);
+      if (cross >= o.seamSimilarity) continue;
+      if (o.seamRatio > 0 && !this.coherent(seamSide, o.seamRatio * cross)) continue;
+      return this.autoSplit(s, seamSide.items);
+    }
+    return null;
+  }
+
+  /** Seams whose item has left story `s` go with it to its story. */
+  private relocateSeams(s: Story): void {
+    if (!s.seams) return;
+    const stay: Seam[] = [];
+    for (const m of s.seams) {
+      const st = this.itemsById.get(m.item);
+      if (!st) continue;
+      if (st.story === s.id) stay.push(m);
+      else addSeam(this.storiesById.get(st.story)!, m);
+    }
+    s.seams = stay.length ? stay : null;
+  }
+
+  /** Every item of a side is at least `min` alike to the rest of it. */
+  private coherent(side: Story, min: number): boolean {
+    for (const id of side.items) {
+      const rest = this.sideOf(side.items.filter((i) => i !== id).map((i) => this.itemsById.get(i)!));
+      if (this.sideSimilarity(this.itemsById.get(id)!, rest) < min) return false;
+    }
+    return true;
+  }
+
+  /** Moves `items` out of story `s` into a new story (not an editor's decision: nothing recorded). */
+  private autoSplit(s: Story, items: string[]): AutoSplit {
+    const moving = new Set(items);
+    s.items = s.items.filter((i) => !moving.has(i));
+    s.titleCache = null;
+    // Its postings stay (a story is found by terms it once held; scoring decides).
+    this.rebuild(s, false);
+    const target = this.nextStory++;
+    for (const i of items) this.place(this.itemsById.get(i)!, target);
+    this.relocateSeams(s);
+    return { from: s.id, story: target, items: [...items] };
   }
 
   /** The editor's title, else the item most central to the story with the fewest marks of spin. */
@@ -1728,6 +1934,19 @@ function indexOf(a: Int32Array, n: number, x: number): number {
   return -1;
 }
 
+/** Stream order of items kept in memory (time, then id). */
+function stateOrder(a: ItemState, b: ItemState): number {
+  return a.published - b.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Puts a seam into a story's list, kept in (time, item id) order. */
+function addSeam(s: Story, m: Seam): void {
+  const list = (s.seams ??= []);
+  let j = list.length;
+  while (j > 0 && (list[j - 1]!.at > m.at || (list[j - 1]!.at === m.at && list[j - 1]!.item > m.item))) j--;
+  list.splice(j, 0, m);
+}
+
 /** The order every run processes items in: published time, then id (so ties do not depend on input order). */
 export function streamOrder(a: WireItem, b: WireItem): number {
   return a.published - b.published || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -1735,14 +1954,23 @@ export function streamOrder(a: WireItem, b: WireItem): number {
 
 /**
  * Clusters a set of items exactly as the live wire would have, one at a time in stream order, keeping
- * the editors' constraints. Returns each item's story (stories numbered from 1 in order of creation).
+ * the editors' constraints. Returns each item's story (stories numbered from 1 in order of creation),
+ * and the seams the items opened (item -> the items its story held before it: what the live wire stores).
  */
-export function clusterItems(items: WireItem[], options: Partial<ClusterOptions> = {}, constraints: Constraint[] = []): { assignments: Map<string, number>; clusterer: StoryClusterer } {
+export function clusterItems(
+  items: WireItem[],
+  options: Partial<ClusterOptions> = {},
+  constraints: Constraint[] = [],
+): { assignments: Map<string, number>; clusterer: StoryClusterer; seams: Map<string, string[]> } {
   const c = new StoryClusterer(options, constraints);
   const sorted = [...items].sort(streamOrder);
-  for (const it of sorted) c.add(it);
+  const seams = new Map<string, string[]>();
+  for (const it of sorted) {
+    const a = c.add(it);
+    if (a.seam) seams.set(it.id, a.seam);
+  }
   c.applyRenames();
   const assignments = new Map<string, number>();
   for (const it of items) assignments.set(it.id, c.storyOf(it.id)!);
-  return { assignments, clusterer: c };
+  return { assignments, clusterer: c, seams };
 }

@@ -17,7 +17,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { enqueue } from '../../platform/jobs.ts';
 import { slugify } from '../../platform/sanitize.ts';
-import { StoryClusterer, type Constraint, type WireItem } from '../cluster/index.ts';
+import { StoryClusterer, type AutoSplit, type Constraint, type WireItem } from '../cluster/index.ts';
 import { getStorySettings, STORY_SETTING_KEYS, storySettingsFrom, type StorySettings } from './store.ts';
 
 export const WIRE_CLUSTER_JOB = 'newswire.cluster';
@@ -175,6 +175,13 @@ export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> 
     await tick();
     if (rows.length < 5000) break;
   }
+  // The seams of the window's items (decision 0042, seventh round), once their stories are whole.
+  const seams = await d.db.query<{ item_id: string | number; pre_item_ids: unknown[] }>(
+    `SELECT s.item_id, s.pre_item_ids FROM wire_item_seams s JOIN wire_items i ON i.id = s.item_id
+      WHERE i.story_id IS NOT NULL AND i.published_at >= $1 ORDER BY s.item_id`,
+    [since],
+  );
+  for (const r of seams) c.restoreSeam(String(r.item_id), (r.pre_item_ids ?? []).map(String));
   lw.clusterer = c;
   lw.version = Number(v?.version ?? 0);
   lw.lastRebuild = { items: n, ms: Date.now() - t0 };
@@ -514,13 +521,26 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
   const c = lw.clusterer!;
   // Every item placed; a story new in this batch keeps the title it had when its first item made it
   // (its slug's words).
-  const placed: Array<{ story: number; merged: number[]; made: string | null; at: Date }> = [];
+  const placed: Array<{ story: number; merged: number[]; split: AutoSplit[]; made: string | null; at: Date }> = [];
   const made = new Map<number, string>();
+  const seams: Array<{ id: number; pre: number[] }> = [];
+  let splits = false;
   for (const r of rows) {
     const a = c.add(toWireItem(r));
+    // A story split off (the clusterer's seams) is made with the title it has then.
+    for (const sp of a.split) if (!made.has(sp.story)) made.set(sp.story, c.storyTitle(sp.story) ?? r.title);
     const isNew = !lw.toDb.has(a.story) && !made.has(a.story);
     if (isNew) made.set(a.story, c.storyTitle(a.story) ?? r.title);
-    placed.push({ story: a.story, merged: a.merged, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+    placed.push({ story: a.story, merged: a.merged, split: a.split, made: isNew ? made.get(a.story)! : null, at: new Date(r.published_at) });
+    if (a.seam) seams.push({ id: Number(r.id), pre: a.seam.map(Number) });
+    if (a.split.length) splits = true;
+  }
+  // The seams opened, kept for a rebuild on start (rebuildLiveWire).
+  if (seams.length) {
+    await tx.query(
+      `INSERT INTO wire_item_seams (item_id, pre_item_ids) SELECT s.id, s.pre FROM json_to_recordset($1::json) AS s(id bigint, pre bigint[]) ON CONFLICT (item_id) DO NOTHING`,
+      [JSON.stringify(seams.map((x) => ({ id: x.id, pre: `{${x.pre.join(',')}}` })))],
+    );
   }
   // The clusterer's merges between stories stored before this batch (a bridge: the item's story and
   // the one merged into it) are written by the batch's statement (decision 0075): each loser with the
@@ -529,7 +549,8 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
   // items, takes the general path below.
   const merges = placed.flatMap((p) => p.merged.map((m) => ({ survivor: p.story, loser: m })));
   const stored = (key: number) => lw.toDb.has(key) && !made.has(key);
-  if (merges.every((m) => stored(m.survivor) && stored(m.loser))) {
+  // A split moves items stored before the batch: the general path.
+  if (!splits && merges.every((m) => stored(m.survivor) && stored(m.loser))) {
     const into = new Map<number, number>();
     for (const m of merges) {
       const survivor = lw.toDb.get(m.survivor)!;
@@ -569,10 +590,19 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     }
   }
   // A batch with a merge that involves a story made in it (or, never seen, a survivor that holds none
-  // of its items): the story rows, the merges and the items' stories in the order the clusterer made
-  // them, then every touched story recounted from its items.
+  // of its items), or with a split: the story rows, the merges and the items' stories in the order the
+  // clusterer made them, then every touched story recounted from its items.
   const touched = new Set<number>();
+  const resplit: Array<{ id: number; key: number }> = [];
   for (const p of placed) {
+    for (const sp of p.split) {
+      // The clusterer split story `from`: its seam's side is a new story, and the items of it stored
+      // before this batch move there (the batch's own are written with the rest below).
+      const from = lw.toDb.get(sp.from);
+      if (from !== undefined) touched.add(from);
+      if (!lw.toDb.has(sp.story)) lw.map(sp.story, await createStoryRow(tx, made.get(sp.story) ?? c.storyTitle(sp.story) ?? '', p.at));
+      for (const i of sp.items) resplit.push({ id: Number(i), key: sp.story });
+    }
     let story = lw.toDb.get(p.story);
     if (story === undefined) {
       story = await createStoryRow(tx, p.made ?? made.get(p.story) ?? '', p.at);
@@ -594,6 +624,18 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     [JSON.stringify(assign)],
   );
   for (const a of assign) touched.add(a.story);
+  if (resplit.length) {
+    // Each split item where it is after the whole batch (a later split or merge may have moved it on).
+    const batch = new Set(rows.map((r) => Number(r.id)));
+    const moved = [...new Map(resplit.filter((x) => !batch.has(x.id)).map((x) => [x.id, lw.toDb.get(c.storyOf(String(x.id))!)!])).entries()].map(([id, story]) => ({ id, story }));
+    if (moved.length) {
+      await tx.query(
+        `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint) WHERE wire_items.id = a.id AND wire_items.story_id IS NOT NULL`,
+        [JSON.stringify(moved)],
+      );
+    }
+    for (const m of moved) touched.add(m.story);
+  }
   await recountStories(tx, [...touched], settings, workingTitles(lw, touched));
   await announceStoryChanges(tx, [...touched]);
   return true;

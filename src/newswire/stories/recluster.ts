@@ -87,7 +87,7 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
 
     const items = rows.map(toWireItem);
     const byId = new Map(items.map((it) => [it.id, it]));
-    const { assignments, clusterer } = clusterItems(items, { windowDays: WINDOW_DAYS }, constraints);
+    const { assignments, clusterer, seams } = clusterItems(items, { windowDays: WINDOW_DAYS }, constraints);
     const oldOf = new Map(rows.map((r) => [String(r.id), r.story_id === null ? null : Number(r.story_id)]));
 
     // Overlap of each new cluster with each stored story, then a greedy one-to-one match by overlap.
@@ -139,6 +139,14 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
             `UPDATE wire_items SET story_id = a.story FROM json_to_recordset($1::json) AS a(id bigint, story bigint) WHERE wire_items.id = a.id`,
             [JSON.stringify(assign.slice(i, i + 5000))],
           );
+        }
+        // The range's seams are the re-cluster's (what a rebuild on start gives back to the clusterer).
+        await tx.query('DELETE FROM wire_item_seams WHERE item_id = ANY($1::bigint[])', [rows.map((r) => Number(r.id))]);
+        const seamRows = [...seams].map(([id, pre]) => ({ id: Number(id), pre: `{${pre.map(Number).join(',')}}` }));
+        for (let i = 0; i < seamRows.length; i += 5000) {
+          await tx.query(`INSERT INTO wire_item_seams (item_id, pre_item_ids) SELECT s.id, s.pre FROM json_to_recordset($1::json) AS s(id bigint, pre bigint[])`, [
+            JSON.stringify(seamRows.slice(i, i + 5000)),
+          ]);
         }
         // Stored stories left empty go into the story that took most of their items.
         const oldStories = [...new Set([...oldOf.values()].filter((x): x is number => x !== null))];
