@@ -14,6 +14,7 @@ import { extractArticle } from '../src/newswire/extract/index.ts';
 import { announceStoryChanges } from '../src/newswire/coverage/coverage.ts';
 import { clusterPending } from '../src/newswire/stories/live.ts';
 import Parser from 'rss-parser';
+import { CONTENT_CHANNEL } from '../src/platform/channels.ts';
 
 const NOW = '2026-03-10T12:00:00Z';
 const t = await startTestApp({ now: NOW });
@@ -176,6 +177,20 @@ test('the live wire: an item clustered into a story we published on drops that s
   const row = await db.one<{ slug: string; id: number }>(`SELECT s.slug, s.id FROM wire_items i JOIN wire_stories s ON s.id = i.story_id WHERE i.url = 'https://lantern.example/kessel'`);
   assert.ok(row, 'clustered');
   const a = await createArticle(db, { headline: 'Kessel: what an eruption would mean', slug: 'kessel-eruption', body: 'Evacuation plans are ready.', status: 'published', access: 'public', storyKey: row!.slug, publishedAt: new Date(NOW) }, { now: new Date(NOW) });
+  // Its announcement drops every cached page; on PostgreSQL this process hears it at once and again when
+  // the server's NOTIFY comes back, whenever that is. A marker sent after it comes back after it (one
+  // queue, in commit order), so once the marker is heard as often as the driver repeats it, no late
+  // echo of the article's is left to drop the pages cached below.
+  const marker = `kessel-${process.pid}`;
+  let heard = 0;
+  let echoed!: () => void;
+  const back = new Promise<void>((resolve) => (echoed = resolve));
+  const unlisten = await db.listen(CONTENT_CHANNEL, (p) => {
+    if (p === marker && ++heard === (db.kind === 'postgres' ? 2 : 1)) echoed();
+  });
+  await db.notify(CONTENT_CHANNEL, marker);
+  await back;
+  await unlisten();
   const first = await (await t.get('/' + a.slug)).text();
   assert.match(first, /1 left, 1 center, 0 right/);
   assert.ok(cache.has('/' + a.slug));
