@@ -7,7 +7,7 @@
 import type { Db } from '../../db/index.ts';
 import { CONTENT_CHANNEL, STORY_CHANNEL } from '../../platform/channels.ts';
 import { localDate } from '../../platform/time.ts';
-import { listStories, sideOf, spreadOf, storySettingsFrom, toStory, SIDES, STORY_COLS, STORY_SETTING_KEYS, type RankedStory, type Side, type Spread, type WireStory } from '../stories/store.ts';
+import { listStories, sideOf, spreadOf, storySettingsFrom, toStory, SIDES, STORY_COLS, STORY_SETTINGS_JSON, type RankedStory, type Side, type Spread, type WireStory } from '../stories/store.ts';
 
 export interface CoveragePiece {
   outlet: string;
@@ -42,9 +42,6 @@ function httpUrl(u: string): string | null {
     return null;
   }
 }
-
-/** The story settings' keys as SQL literals (constants). */
-const SETTING_KEYS_SQL = STORY_SETTING_KEYS.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
 
 /**
  * The coverage of the story with `slug`, or null when there is no such story or it is hidden. Does
@@ -82,7 +79,7 @@ export async function storyCoverage(db: Db, slug: string, opts: { perSide?: numb
                  FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
                 WHERE i.story_id = (SELECT id FROM shown)
                 ORDER BY i.outlet_id, i.published_at, i.id) p) AS pieces,
-            (SELECT json_object_agg(key, value) FROM settings WHERE key IN (${SETTING_KEYS_SQL})) AS settings,
+            ${STORY_SETTINGS_JSON} AS settings,
             (SELECT json_agg(DISTINCT m.slug) FROM m WHERE EXISTS (SELECT 1 FROM shown)) AS slugs,
             EXISTS (SELECT 1 FROM articles a WHERE a.story_key IN (SELECT m.slug FROM m) AND a.status = 'published' AND EXISTS (SELECT 1 FROM shown)) AS public`,
     [slug],
@@ -107,24 +104,6 @@ export async function storyCoverage(db: Db, slug: string, opts: { perSide?: numb
   const spread = spreadOf(story, storySettingsFrom(got.settings));
   const slugs = [story.slug, ...(got.slugs ?? []).filter((s) => s !== story.slug).sort()];
   return { story, mergedFrom: story.slug === slug ? null : slug, slugs, spread, sides, unrated, public: Boolean(got.public) };
-}
-
-/** A story's slug and the slugs of the stories merged into it (directly or through others). */
-export async function storySlugs(db: Db, story: Pick<WireStory, 'id' | 'slug'>): Promise<string[]> {
-  const rows = await db.query<{ slug: string }>(
-    `WITH RECURSIVE m(id, slug, depth) AS (
-       SELECT id, slug, 0 FROM wire_stories WHERE id = $1
-       UNION ALL SELECT s.id, s.slug, m.depth + 1 FROM wire_stories s JOIN m ON s.merged_into = m.id WHERE m.depth < 50)
-     SELECT DISTINCT slug FROM m`,
-    [story.id],
-  );
-  return [story.slug, ...rows.map((r) => r.slug).filter((s) => s !== story.slug).sort()];
-}
-
-/** Whether the story has a public page (/story/{slug}): it is shown and we have published on it. */
-export async function storyIsPublic(db: Db, c: Pick<StoryCoverage, 'story' | 'slugs'>): Promise<boolean> {
-  if (c.story.hidden) return false;
-  return Boolean(await db.one(`SELECT 1 FROM articles WHERE story_key = ANY($1::text[]) AND status = 'published' LIMIT 1`, [c.slugs]));
 }
 
 /**

@@ -510,6 +510,19 @@ export const BATCH_SQL = batchSql(false);
 export const BATCH_MERGE_SQL = batchSql(true);
 
 /**
+ * Stores seams the clusterer reported (`Assignment.seam`, or a re-cluster's), for rebuildLiveWire to give
+ * back: each item with the items its story held before it. An item's seam once stored is kept.
+ */
+export async function storeSeams(tx: Db, seams: ReadonlyArray<{ id: number; pre: readonly number[] }>): Promise<void> {
+  for (let i = 0; i < seams.length; i += 5000) {
+    await tx.query(
+      `INSERT INTO wire_item_seams (item_id, pre_item_ids) SELECT s.id, s.pre FROM json_to_recordset($1::json) AS s(id bigint, pre bigint[]) ON CONFLICT (item_id) DO NOTHING`,
+      [JSON.stringify(seams.slice(i, i + 5000).map((x) => ({ id: x.id, pre: `{${x.pre.join(',')}}` })))],
+    );
+  }
+}
+
+/**
  * Clusters a batch and writes it in one transaction; returns whether other items wait for a story.
  * The clusterer places every item first. A batch whose merges are all between stories stored before
  * it (nearly every one; most have none) is written by one statement (BATCH_SQL) that updates the
@@ -536,12 +549,7 @@ async function clusterBatch(tx: Db, lw: LiveWire, rows: ItemRow[], settings: Sto
     if (a.split.length) splits = true;
   }
   // The seams opened, kept for a rebuild on start (rebuildLiveWire).
-  if (seams.length) {
-    await tx.query(
-      `INSERT INTO wire_item_seams (item_id, pre_item_ids) SELECT s.id, s.pre FROM json_to_recordset($1::json) AS s(id bigint, pre bigint[]) ON CONFLICT (item_id) DO NOTHING`,
-      [JSON.stringify(seams.map((x) => ({ id: x.id, pre: `{${x.pre.join(',')}}` })))],
-    );
-  }
+  await storeSeams(tx, seams);
   // The clusterer's merges between stories stored before this batch (a bridge: the item's story and
   // the one merged into it) are written by the batch's statement (decision 0075): each loser with the
   // stored story it ends in (a later merge of the batch may take the survivor on into a third). A

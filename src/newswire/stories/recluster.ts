@@ -22,7 +22,7 @@ import { clusterItems } from '../cluster/index.ts';
 import { announceStoryChanges } from '../coverage/coverage.ts';
 import { getStorySettings } from './store.ts';
 import {
-  WINDOW_DAYS, bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, storyConstraints, toWireItem, type LiveDeps, ITEM_COLS, type ItemRow,
+  WINDOW_DAYS, bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, storeSeams, storyConstraints, toWireItem, type LiveDeps, ITEM_COLS, type ItemRow,
 } from './live.ts';
 
 const DAY = 86_400_000;
@@ -142,12 +142,7 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
         }
         // The range's seams are the re-cluster's (what a rebuild on start gives back to the clusterer).
         await tx.query('DELETE FROM wire_item_seams WHERE item_id = ANY($1::bigint[])', [rows.map((r) => Number(r.id))]);
-        const seamRows = [...seams].map(([id, pre]) => ({ id: Number(id), pre: `{${pre.map(Number).join(',')}}` }));
-        for (let i = 0; i < seamRows.length; i += 5000) {
-          await tx.query(`INSERT INTO wire_item_seams (item_id, pre_item_ids) SELECT s.id, s.pre FROM json_to_recordset($1::json) AS s(id bigint, pre bigint[])`, [
-            JSON.stringify(seamRows.slice(i, i + 5000)),
-          ]);
-        }
+        await storeSeams(tx, [...seams].map(([id, pre]) => ({ id: Number(id), pre: pre.map(Number) })));
         // Stored stories left empty go into the story that took most of their items.
         const oldStories = [...new Set([...oldOf.values()].filter((x): x is number => x !== null))];
         const left = new Set(

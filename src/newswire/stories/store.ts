@@ -137,6 +137,9 @@ const SETTING_KEYS = { blindspotMinOutlets: 'wire.blindspot_min_outlets', blinds
 /** The settings rows that hold the story settings (read with another statement by the live wire). */
 export const STORY_SETTING_KEYS: readonly string[] = Object.values(SETTING_KEYS);
 
+/** The story settings as one JSON object (key -> value), a scalar subquery for statements that read them with other things (storySettingsFrom maps it). */
+export const STORY_SETTINGS_JSON = `(SELECT json_object_agg(key, value) FROM settings WHERE key IN (${STORY_SETTING_KEYS.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')}))`;
+
 export async function getStorySettings(db: Db): Promise<StorySettings> {
   const rows = await db.query<{ key: string; value: unknown }>(`SELECT key, value FROM settings WHERE key = ANY($1)`, [STORY_SETTING_KEYS]);
   return storySettingsFrom(Object.fromEntries(rows.map((r) => [r.key, r.value])));
@@ -347,7 +350,7 @@ export async function storyView(db: Db, id: number | string, opts: { others?: { 
             (SELECT json_agg(x) FROM (${ITEMS_SQL} LIMIT 1000) x) AS items,
             (SELECT json_agg(x) FROM (${LINKED_SQL('(SELECT slug FROM s)')}) x) AS articles,
             (SELECT json_agg(x) FROM (${DECISIONS_SQL}) x) AS decisions,
-            (SELECT json_object_agg(key, value) FROM settings WHERE key IN (${STORY_SETTING_KEYS.map((k) => `'${k}'`).join(', ')})) AS settings,
+            ${STORY_SETTINGS_JSON} AS settings,
             ${
               opts.others
                 ? `(SELECT json_agg(x) FROM (${MERGE_CANDIDATES_SQL('$2', '$1', othersLimit)}) x)`
