@@ -6,7 +6,7 @@
 import type { Db } from '../../db/index.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { CONTENT_CHANNEL } from '../../platform/channels.ts';
-import { bumpVersion, createStoryRow, type ClusterBump, liveWire, mergeStoryRows, recountStories, workingTitles, type LiveDeps, type LiveWire } from './live.ts';
+import { bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, workingTitles, type LiveDeps, type LiveWire } from './live.ts';
 import { DECISIONS_SQL, getStory, getStorySettings, toDecision, type WireStory } from './store.ts';
 
 // The decision's kind and its record as read back live with the reads (store.ts); named here too.
@@ -45,15 +45,13 @@ async function assignmentChange<T>(d: LiveDeps, work: (tx: Db, inStep: boolean, 
   const lw = liveWire(d.runtime, d.db);
   return lw.lock(async () => {
     let inStep = false;
-    let bump: ClusterBump | null = null;
     try {
-      const out = await d.db.tx(async (tx) => {
-        const b = await bumpVersion(tx);
-        inStep = lw.inStepWith(b);
-        bump = b;
-        return work(tx, inStep, lw);
+      const { out, bump } = await d.db.tx(async (tx) => {
+        const bump = await bumpVersion(tx);
+        inStep = lw.inStepWith(bump);
+        return { out: await work(tx, inStep, lw), bump };
       });
-      if (inStep && bump) lw.advance(bump);
+      if (inStep) lw.advance(bump);
       return out;
     } catch (err) {
       if (inStep) lw.invalidate();

@@ -9,8 +9,9 @@
 // decisions as constraints) when this process first clusters, and whenever another writer got in
 // between: every write to the assignments bumps wire_cluster_state.version under its row lock and
 // draws a new random epoch, and a batch that finds a version or an epoch it did not write rebuilds
-// first (the epoch tells a restored backup at the same version apart: decision 0082). Editors' decisions made in this process
-// are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
+// first (the epoch tells a restored backup at the same version apart: decision 0082). Editors'
+// decisions made in this process are applied to the in-memory state too (decisions.ts), so they cost
+// no rebuild.
 import { announceStoryChanges, announceStorySlugs } from '../coverage/coverage.ts';
 import type { Db } from '../../db/index.ts';
 import type { Log } from '../../platform/log.ts';
@@ -383,24 +384,23 @@ export async function outletLeanChanged(tx: Db, outletId: number): Promise<numbe
 export async function deleteOutletItems(db: Db, runtime: Runtime | undefined, outletId: number, remove: (tx: Db) => Promise<void>): Promise<{ stories: number[]; deleted: number[] }> {
   const lw = runtime ? liveWire(runtime, db) : null;
   const run = async () => {
-    let bump: ClusterBump | null = null;
     const out = await db.tx(async (tx) => {
-      bump = await bumpVersion(tx);
+      const bump = await bumpVersion(tx);
       const items = (await tx.query<{ id: string | number }>('SELECT id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId])).map((r) => String(r.id));
       const stories = await storiesOfOutlet(tx, outletId);
       await remove(tx);
       // Announced first: a story about to be deleted is looked up by its row.
       await announceStoryChanges(tx, stories);
       const deleted = await recountStories(tx, stories, await getStorySettings(tx));
-      return { items, stories, deleted };
+      return { items, stories, deleted, bump };
     });
     if (lw) {
-      if (bump && lw.inStepWith(bump)) {
+      if (lw.inStepWith(out.bump)) {
         // A clustered story emptied while its stored story kept items older than the window keeps
         // its mapping: an item an editor's merge ties to it goes back into that stored story.
         lw.clusterer!.remove(out.items);
         for (const id of out.deleted) lw.unmapDb(id);
-        lw.advance(bump);
+        lw.advance(out.bump);
       } else lw.invalidate();
     }
     return { stories: out.stories, deleted: out.deleted };
