@@ -134,7 +134,7 @@ test('a bad ?date= keeps the Stories screen with the message beside the field (4
   const empty = await c.request('/admin/stories?date=');
   assert.equal(empty.status, 200);
   assert.doesNotMatch(await empty.text(), /field-error/);
-  for (const bad of ['bad', '2026-02-30', '2026-1-5']) {
+  for (const bad of ['bad', '2026-02-30', '2026-1-5', '2026-11-25&date=2026-11-26']) {
     for (const path of ['/api/admin/stories', '/api/admin/stories/blindspots']) {
       const r = await api('GET', `${path}?date=${bad}`);
       assert.equal(r.status, 400, `${path}?date=${bad}`);

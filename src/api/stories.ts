@@ -17,7 +17,7 @@ import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../n
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 const DATE_FORMAT = 'Expected a day written YYYY-MM-DD, such as 2026-11-25.';
 /** A calendar day as YYYY-MM-DD (2026-02-30 is refused too): a 400 naming `date` and the format. */
-const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, DATE_FORMAT).refine((v) => parseDay(v) === v, DATE_FORMAT);
+const DATE = z.string({ error: DATE_FORMAT }).regex(/^\d{4}-\d{2}-\d{2}$/, DATE_FORMAT).refine((v) => parseDay(v) === v, DATE_FORMAT);
 /** `?date=2026-11-25`, or today when absent or empty (`?date=`), as on the newsroom's Stories screens. */
 const DAY = z.preprocess((v) => (v === '' ? undefined : v), DATE.optional());
 
