@@ -22,7 +22,7 @@ import { clusterItems, defaultClusterOptions, streamOrder, type ClusterOptions, 
 import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/metrics.ts';
 import { articles } from '../src/demo/content.ts';
 import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
-import { demoWireSet, evalSets } from './cluster-eval.ts';
+import { demoWireSet, evalSets, readLabelled } from './cluster-eval.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' }, seeds: { type: 'string' } } });
@@ -32,18 +32,6 @@ interface EvalSet {
   items: LabelledItem[];
 }
 
-export function readLabelled(file: string): LabelledItem[] {
-  const out: LabelledItem[] = [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const o = JSON.parse(line);
-    const published = Date.parse(o.published);
-    if (!o.id || !o.title || Number.isNaN(published) || o.story === undefined) throw new Error(`${file}:${i + 1}: needs id, title, published and story`);
-    out.push({ id: String(o.id), title: o.title, text: o.text ?? null, outlet: o.outlet ?? null, url: o.url ?? null, published, story: String(o.story) });
-  });
-  return out;
-}
 
 
 function demoSet(): EvalSet {
