@@ -13,7 +13,7 @@ import { LOW_FEATURES, StoryClusterer, clusterItems, defaultClusterOptions, stre
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
 import { parseItemLine, ItemLineError } from '../src/newswire/cluster/items.ts';
 import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
-import { evalSets } from '../bench/cluster-eval.ts';
+import { evalSets } from '../bench/lib/cluster-eval.ts';
 
 const T = { timeout: 60_000 };
 const BIN = fileURLToPath(new URL('../bin/newsdesk.mjs', import.meta.url));
@@ -281,7 +281,7 @@ test('quality floor on the self-written fixture set (B-cubed F1)', T, () => {
   assert.ok(r.pairwise.f1 >= 0.6, `pairwise F1 ${r.pairwise.f1.toFixed(3)}`);
 });
 
-test('quality floors on the self-written left/center/right stories (bench/cluster-eval.ts), held-out split included', T, () => {
+test('quality floors on the self-written left/center/right stories (bench/lib/cluster-eval.ts), held-out split included', T, () => {
   // Invented outlet names, so the figures do not depend on ../shared. Floors sit below what the clusterer
   // reaches (docs/decisions/0042-clustering.md) so that a change that loses quality fails here.
   const floors: Record<string, number> = {
@@ -377,7 +377,7 @@ test('under the threshold the learned model decides (lowModel), in place of the 
   // With every rule off, a model that always joins still joins.
   assert.ok(!together({ lowModel: null, lowThreshold: 0, loneThreshold: 0 }));
   assert.ok(together({ lowModel: bias(1), lowThreshold: 0, loneThreshold: 0 }));
-  // The default is a model (bench/cluster-train.ts), and a malformed one is a clear error.
+  // The default is a model (bench/lib/cluster-train.ts), and a malformed one is a clear error.
   assert.equal(defaultClusterOptions.lowModel?.length, LOW_FEATURES);
   assert.throws(() => new StoryClusterer({ lowModel: [1, 2, 3] }), /lowModel: expected null or 19 finite numbers/);
   assert.throws(() => new StoryClusterer({ lowModel: bias(Number.NaN) }), /lowModel/);

@@ -156,7 +156,7 @@ export interface ClusterOptions {
   seamMaxItems: number;
   seamHours: number;
   /**
-   * A learned model of a join under the threshold (bench/cluster-train.ts): logistic-regression
+   * A learned model of a join under the threshold (bench/lib/cluster-train.ts): logistic-regression
    * weights over lowFeatures(); the best story is joined when the weighted sum is at least 0. Null:
    * the rules (`lowThreshold`, `margin`, `loneThreshold`, `lowSpecific`) decide.
    */
@@ -209,7 +209,7 @@ export const defaultClusterOptions: ClusterOptions = {
   seamText: 1,
   seamMaxItems: 12,
   seamHours: 48,
-  // `node --import tsx bench/cluster-train.ts` (dev sets only). In lowFeatures() order: bias, best
+  // `node --import tsx bench/lib/cluster-train.ts` (dev sets only). In lowFeatures() order: bias, best
   // score, runner-up's score, log ratio, lone, specific (1 story, 2 stories), words, names, 4-grams,
   // text, meaning, names after crossing, gated, both have a text, decay, log10 size, log candidates,
   // same outlet.
@@ -509,7 +509,7 @@ export class StoryClusterer {
 
   /** The families' breakdown of a score (similarity()'s `out`), reused. */
   private readonly breakdown = new Float64Array(BREAKDOWN);
-  /** For training the model of a join under the threshold (bench/cluster-train.ts): every such decision's features, and what the rules decided. */
+  /** For training the model of a join under the threshold (bench/lib/cluster-train.ts): every such decision's features, and what the rules decided. */
   lowSink: ((item: string, story: number, features: Float64Array, rule: boolean) => void) | null = null;
   /** Word vectors for the meaning family (null: off). */
   private readonly vectors: WordVectors | null;
@@ -521,7 +521,7 @@ export class StoryClusterer {
   constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = [], vectors?: WordVectors | null) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
     const m = this.options.lowModel;
-    if (m !== null && (!Array.isArray(m) || m.length !== LOW_FEATURES || !m.every(Number.isFinite))) throw new Error(`lowModel: expected null or ${LOW_FEATURES} finite numbers (bench/cluster-train.ts prints them)`);
+    if (m !== null && (!Array.isArray(m) || m.length !== LOW_FEATURES || !m.every(Number.isFinite))) throw new Error(`lowModel: expected null or ${LOW_FEATURES} finite numbers (bench/lib/cluster-train.ts prints them)`);
     this.vectors = this.options.meaning > 0 ? (vectors === undefined ? installedWordVectors() : vectors) : null;
     this.grace = this.options.graceHours * 3_600_000;
     for (const c of constraints) this.applyConstraint(c);
@@ -1453,7 +1453,7 @@ export class StoryClusterer {
 
   /**
    * Under the threshold: join the best story anyway? By the learned model when there is one
-   * (`lowModel`, bench/cluster-train.ts), else by the rules (a clear winner or the lone candidate,
+   * (`lowModel`, bench/lib/cluster-train.ts), else by the rules (a clear winner or the lone candidate,
    * sharing a specific term). A story holding an editor's merge is left to the rules: its centroid
    * is two subjects that the editor joined, unlike any story the model learned from, whose score and
    * size say less about it (an item of the smaller subject scores low against the mixed centroid).

@@ -15,9 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng, type LabelledItem } from './cluster-synthetic.ts';
-import { DEMO_OUTLETS, demoWireItems } from '../src/demo/wire.ts';
+import { DEMO_OUTLETS, demoWireItems } from '../../src/demo/wire.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIR = path.join(root, 'test/fixtures/wire-cluster-eval');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

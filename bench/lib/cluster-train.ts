@@ -1,7 +1,7 @@
 // Learns the story clusterer's model of a join under the threshold (`lowModel`, decision 0042, eighth
 // round) from the development sets only, and prints its weights.
 //
-//   node --import tsx bench/cluster-train.ts [--seeds N (8)] [--rounds N (3)] [--lambda X (1)] [--synthetic N (6000)] [--options JSON]
+//   node --import tsx bench/lib/cluster-train.ts [--seeds N (8)] [--rounds N (3)] [--lambda X (1)] [--synthetic N (6000)] [--options JSON]
 //
 // Every item whose best story scores under the threshold is a decision: join that story or start a
 // new one. Its features (StoryClusterer.lowSink) are labelled "join" when most of the best story's
@@ -16,11 +16,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LOW_FEATURES, StoryClusterer, streamOrder, type ClusterOptions } from '../src/newswire/cluster/clusterer.ts';
+import { LOW_FEATURES, StoryClusterer, streamOrder, type ClusterOptions } from '../../src/newswire/cluster/clusterer.ts';
 import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
 import { evalSets, readLabelled } from './cluster-eval.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({ options: { seeds: { type: 'string' }, rounds: { type: 'string' }, lambda: { type: 'string' }, synthetic: { type: 'string' }, options: { type: 'string' } } });
 const seeds = Number(values.seeds ?? 8);
 const rounds = Number(values.rounds ?? 3);
