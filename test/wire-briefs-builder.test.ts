@@ -175,6 +175,43 @@ test('a side is given in the outlet’s own words, not in wire copy that everyon
   assert.ok(d.whatHappened.some((q) => q.text === wire), 'the shared wire copy is what happened');
 });
 
+test('a sentence an outlet repeats on its other stories is its boilerplate: never quoted, whatever the outlet', T, () => {
+  const stockLeft = 'Campaigners said working families would bear the cost if ministers did not act.';
+  const stockRight = 'Critics called it another example of government overreach that voters did not ask for.';
+  const story = (id: number, outlet: string, lean: string, own: string, stock: string): BriefItem => ({
+    id, outlet, lean, url: `https://o${id}.example/tram`, title: 'Tram line to close for repairs',
+    text: `The Eastfield tram line will close for six weeks from May while its tracks are replaced, the city said.\n\n${stock}\n\n${own}`, published: id,
+  });
+  const own = { left: 'Drivers’ union officials said the closure would hit night-shift workers hardest.', right: 'Shop owners on Market Row warned the six weeks would cost them their spring trade.' };
+  const items = [
+    story(1, 'Left Paper', 'left', own.left, stockLeft),
+    story(2, 'Centre Paper', 'center', 'The tracks were last replaced in 1998.', 'Officials released the figures on Monday.'),
+    story(3, 'Right Paper', 'right', own.right, stockRight),
+  ];
+  const quoted = (d: ReturnType<typeof buildBrief>) => [...d.whatHappened, ...d.perspectives.flatMap((p) => p.quotes ?? [])].map((q) => q.text);
+  // Without the outlets' other items the stock lines look like the outlets' own views, and are picked.
+  const blind = buildBrief({ slug: 't', title: 'Tram line to close' }, items);
+  assert.ok(quoted(blind).includes(stockLeft) && quoted(blind).includes(stockRight), JSON.stringify(quoted(blind)));
+  // Each outlet's items on other stories carry the same lines: boilerplate.
+  const elsewhere = [
+    { outlet: 'Left Paper', text: `The museum reopens on Friday after a two-year refit.\n\n${stockLeft}` },
+    { outlet: 'Left Paper', summary: `Ferry fares rise by 4 percent. ${stockLeft}` },
+    { outlet: 'Right Paper', text: `The council approved a new budget on Tuesday. ${stockRight} The vote was close.` },
+    // Another outlet writing Centre Paper's line elsewhere does not make it Centre Paper's boilerplate.
+    { outlet: 'Left Paper', text: 'Officials released the figures on Monday.' },
+  ];
+  const d = buildBrief({ slug: 't', title: 'Tram line to close' }, items, { elsewhere });
+  assert.ok(!quoted(d).includes(stockLeft), JSON.stringify(quoted(d)));
+  assert.ok(!quoted(d).includes(stockRight), JSON.stringify(quoted(d)));
+  assert.ok(!d.bodyHtml.includes('working families') && !d.bodyHtml.includes('overreach'), 'in no part of the body');
+  const side = (s: string) => d.perspectives.find((p) => p.side === s)!.quotes!.map((q) => q.text);
+  assert.ok(side('left').includes(own.left), JSON.stringify(side('left')));
+  assert.ok(side('right').includes(own.right), JSON.stringify(side('right')));
+  // A line an outlet repeats only within this story (two of its items on it) is not boilerplate.
+  const twice = buildBrief({ slug: 't', title: 'Tram line to close' }, [...items, { ...story(4, 'Left Paper', 'left', own.left, stockLeft), url: 'https://o4.example/tram-update' }]);
+  assert.ok(quoted(twice).includes(stockLeft));
+});
+
 test('the sources name each outlet once, with its first piece on the story', T, () => {
   const d = buildBrief({ slug: 'x', title: 'X' }, [
     ...items,

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp } from './helpers/app.ts';
 import { signedIn } from './helpers/newsroom.ts';
-import { bridgeItems, seedStory } from './helpers/wire-stories.ts';
+import { bridgeItems, seedStory, type SeedItem } from './helpers/wire-stories.ts';
+import { DEMO_OUTLETS, seedDemoWire } from '../src/demo/wire.ts';
+import { clusterPending } from '../src/newswire/stories/live.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { getArticleById } from '../src/articles/queries.ts';
 import { draftBrief } from '../src/newswire/briefs/draft.ts';
@@ -99,4 +101,35 @@ test('a hostile story title and hostile item text are escaped in the draft and i
   const { c } = await signedIn(t, 'hostile-editor@example.com', 'editor');
   const page = await c.page(`/admin/articles/${r.article.id}`);
   assert.doesNotMatch(page, /<script>alert\(1\)|<img src=x/);
+});
+
+test('a brief leaves out the sentences an outlet repeats on its other stories (its stock framing), on the demo wire too', T, async () => {
+  const stock = 'Observers noted that the region has seen many such announcements before.';
+  const mk = (outlet: string, lean: SeedItem['lean'], slug: string, text: string, h: number): SeedItem => ({ outlet, lean, title: `${slug} news`, url: `https://${slug}.example/${outlet.length}/${h}`, text, published: `2026-03-09T0${h}:00:00Z` });
+  await seedStory(db, { slug: 'museum-reopens', title: 'Museum reopens' }, [mk('Stock Outlet', 'left', 'museum', `The Lowther museum reopens on Friday after a two-year refit. ${stock}`, 1)]);
+  await seedStory(db, { slug: 'ferry-fares', title: 'Ferry fares rise' }, [mk('Stock Outlet', 'left', 'ferry', `Ferry fares to the islands rise by 4 percent in April. ${stock}`, 2)]);
+  const own = 'Parents at the school gate said the early closing would upend their mornings.';
+  const story = await seedStory(db, { slug: 'school-hours', title: 'School hours change' }, [
+    mk('Stock Outlet', 'left', 'school', `Schools in Lowther will open at 8.00 and close at 14.30 from September, the council said. ${stock} ${own}`, 3),
+    mk('Other Centre', 'center', 'school', 'Schools in Lowther will open at 8.00 and close at 14.30 from September, the council said on Monday.', 4),
+  ]);
+  const r = await draftBrief(db, story.id);
+  const quotes = [...r.draft!.whatHappened, ...r.draft!.perspectives.flatMap((p) => p.quotes ?? [])].map((q) => q.text);
+  assert.ok(!quotes.includes(stock), JSON.stringify(quotes));
+  assert.ok(!r.article.body_html.includes('many such announcements'));
+  assert.ok(quotes.includes(own), 'the outlet\'s own line about the story is its perspective');
+
+  // The demo wire: each demo outlet's framing sentence is on every one of its items, so on other stories.
+  const demo = await startTestApp({});
+  {
+    await seedDemoWire(demo.deps.db, demo.clock.now(), 'UTC');
+    await clusterPending(demo.deps);
+    const stories = await demo.deps.db.query<{ id: number }>('SELECT id FROM wire_stories WHERE merged_into IS NULL AND item_count >= 3 ORDER BY item_count DESC, id LIMIT 3');
+    assert.ok(stories.length >= 1);
+    for (const s of stories) {
+      const b = await draftBrief(demo.deps.db, s.id);
+      for (const o of DEMO_OUTLETS) assert.ok(!b.article.body_html.includes(o.angle), `story ${s.id} quotes ${o.name}'s framing: ${o.angle}`);
+      assert.ok(b.draft!.perspectives.some((p) => p.quotes?.length), `story ${s.id} still has perspectives`);
+    }
+  }
 });

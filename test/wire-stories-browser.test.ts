@@ -82,6 +82,11 @@ run('the Stories screen ranks the day with coverage bars; a story shows its bar 
   const box = await bar.boundingBox();
   assert.ok(box && box.width > 100, `the bar is drawn (${JSON.stringify(box)})`);
   await axeBothWidths(page, '/admin/stories');
+  // A refused day: the message beside the field, which says it is invalid and is described by it.
+  await axeBothWidths(page, '/admin/stories?date=25%2F11%2F2026');
+  assert.equal(await page.locator('#stories-day').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#stories-day').inputValue(), '25/11/2026');
+  assert.ok(await page.locator('#stories-day-error').isVisible());
 
   // The top story's page: its bar and headlines in a column per side.
   const topTitle = (await rows.first().locator('.story-row__title a').textContent())!.trim();

@@ -183,7 +183,7 @@ test('a bridge merge in a live batch, of two stored stories (one statement) and 
   // bridge joins the third item (as in test/wire-cluster.test.ts).
   const lw = liveWire(live.runtime, db);
   lw.invalidate();
-  const version = Number((await db.one<{ version: string }>('SELECT version FROM wire_cluster_state WHERE id = 1'))!.version);
+  const state = (await db.one<{ version: string; epoch: string }>('SELECT version, epoch FROM wire_cluster_state WHERE id = 1'))!;
   const c = new StoryClusterer({ windowDays: 7, threshold: 0.9, lowThreshold: 0, loneThreshold: 0, lowModel: null }, await storyConstraints(db));
   const rows = await db.query<ItemRow>(`SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id WHERE i.story_id IS NOT NULL ORDER BY i.published_at, i.id`);
   for (const r of rows) {
@@ -191,7 +191,8 @@ test('a bridge merge in a live batch, of two stored stories (one statement) and 
     lw.map(Number(r.story_id), Number(r.story_id));
   }
   lw.clusterer = c;
-  lw.version = version;
+  lw.version = Number(state.version);
+  lw.epoch = state.epoch;
   const at = Date.now() - 2 * HOUR;
   const put = async (title: string, outlet: number, t: number) =>
     Number((await db.one<{ id: string }>(`INSERT INTO wire_items (outlet_id, url, title, published_at, extract_status) VALUES ($1, $2, $3, $4, 'done') RETURNING id`, [outlet, `https://count.example/heat-${outlet}-${t}`, title, new Date(t)]))!.id);

@@ -84,3 +84,66 @@ test('"Draft a brief" is on the Stories screen and on a story\'s page (for any w
   const edPage = await ed.page(`/admin/stories/${id}`);
   assert.ok(edPage.includes(`action="/admin/stories/${id}/brief"`) && edPage.includes(`action="/admin/stories/${id}/pin"`));
 });
+
+test('a malformed story id is the same 404 as a missing one, with one wording, in the API and the newsroom', { timeout: 60_000 }, async () => {
+  const missing = await api('GET', '/api/admin/stories/999999');
+  assert.equal(missing.status, 404);
+  assert.deepEqual(missing.json, { error: { status: 404, code: 'page_not_found', message: 'No such story.' } });
+  // `0x1`, `1e0` and ` 1` are not ids (story 1 exists: they must not answer it), nor is `01`.
+  for (const id of ['abc', '0x1', '1e0', '%201', '01', '-1', '0', '1.0', '9'.repeat(16)]) {
+    const r = await api('GET', `/api/admin/stories/${id}`);
+    assert.equal(r.status, 404, id);
+    assert.deepEqual(r.json, missing.json, `/api/admin/stories/${id}`);
+    assert.deepEqual((await api('PATCH', `/api/admin/stories/${id}`, { pinned: true })).json, missing.json, `PATCH ${id}`);
+    assert.deepEqual((await api('POST', `/api/admin/stories/${id}/brief`)).json, missing.json, `brief ${id}`);
+  }
+  assert.deepEqual((await api('POST', '/api/admin/stories/999999/brief')).json, missing.json);
+  const { c } = await signedIn(t, 'reader-of-404s@example.com', 'editor', 'Ed Four');
+  for (const id of ['abc', '0x1', '999999']) {
+    const page = await c.page(`/admin/stories/${id}`, 404);
+    assert.match(page, /No such story\./, `/admin/stories/${id}`);
+    assert.doesNotMatch(page, /There is no such story/);
+    const brief = await c.post(`/admin/stories/${id}/brief`);
+    assert.equal(brief.status, 404);
+    assert.match(await brief.text(), /No such story\./);
+  }
+});
+
+test('a bad ?date= keeps the Stories screen with the message beside the field (400); the API names the parameter and the format', { timeout: 60_000 }, async () => {
+  const { c } = await signedIn(t, 'dater@example.com', 'editor', 'Dee Ter');
+  const typed = '25/11/2026"><b>x';
+  const res = await c.request(`/admin/stories?date=${encodeURIComponent(typed)}`);
+  assert.equal(res.status, 400);
+  const page = await res.text();
+  assert.match(page, /<h1>Stories<\/h1>/, 'the Stories screen, not the error page');
+  assert.ok(page.includes('value="25/11/2026&quot;&gt;&lt;b&gt;x"'), 'the field keeps what was typed, escaped');
+  assert.doesNotMatch(page, /<b>x/);
+  assert.match(page, /aria-invalid="true"/);
+  assert.match(page, /aria-describedby="stories-day-hint stories-day-error"/);
+  assert.match(page, /<p class="field-error" id="stories-day-error">Give the day as a date written year-month-day, such as 2026-11-25\.<\/p>/);
+  assert.match(page, /class="story-row__title"/, 'today\'s ranking below');
+  assert.doesNotMatch(page, /data-live-refresh/, 'no live refresh of a refused address');
+  for (const bad of ['2026-02-30', 'bad']) {
+    const b = await c.request(`/admin/stories/blindspots?date=${bad}`);
+    assert.equal(b.status, 400, bad);
+    const text = await b.text();
+    assert.match(text, /<h1>Blindspots this week<\/h1>/);
+    assert.ok(text.includes(`value="${bad}"`) && text.includes('id="blindspots-day-error"'), bad);
+  }
+  // An empty date is still today, with no error.
+  const empty = await c.request('/admin/stories?date=');
+  assert.equal(empty.status, 200);
+  assert.doesNotMatch(await empty.text(), /field-error/);
+  for (const bad of ['bad', '2026-02-30', '2026-1-5', '2026-11-25&date=2026-11-26']) {
+    for (const path of ['/api/admin/stories', '/api/admin/stories/blindspots']) {
+      const r = await api('GET', `${path}?date=${bad}`);
+      assert.equal(r.status, 400, `${path}?date=${bad}`);
+      assert.deepEqual(r.json.error, {
+        status: 400,
+        code: 'bad_request',
+        message: 'Invalid query: date: Expected a day written YYYY-MM-DD, such as 2026-11-25.',
+        fields: { date: 'Expected a day written YYYY-MM-DD, such as 2026-11-25.' },
+      }, `${path}?date=${bad}`);
+    }
+  }
+});

@@ -132,8 +132,8 @@ test('storyView gives what the separate reads give, for a live story, a merged o
   }
   const merged = await storyView(raw, top.id);
   assert.ok(merged.items.length > 0 && merged.decisions.some((d) => d.kind === 'merge'), 'the merge is on the surviving story');
-  await assert.rejects(storyView(raw, 999_999), /No such story/);
-  await assert.rejects(storyView(raw, 'x'), /No such story/);
+  await assert.rejects(storyView(raw, 999_999), { message: 'No such story.' });
+  await assert.rejects(storyView(raw, 'x'), { message: 'No such story.' });
 });
 
 test("the site's layout (publication, sections, formats, newsletters) is read once, then again only after something a reader sees changed", { timeout: 60_000 }, async () => {

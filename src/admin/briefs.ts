@@ -4,15 +4,11 @@
 // src/newswire/briefs/draft.ts; the URL is in src/admin/routes.ts.
 import type { FastifyRequest } from 'fastify';
 import type { WebDeps } from '../web/site.ts';
-import { NotFoundError } from '../platform/errors.ts';
+import { storyIdParam } from '../newswire/stories/store.ts';
 import { draftBrief } from '../newswire/briefs/draft.ts';
 import type { AdminHelpers, Handler } from './newsroom.ts';
 
-function storyIdOf(req: FastifyRequest): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new NotFoundError('There is no such story.');
-  return Number(v);
-}
+const storyIdOf = (req: FastifyRequest): number => storyIdParam(req.params);
 
 export function briefScreens(web: WebDeps, h: AdminHelpers) {
   /** POST /admin/stories/:id/brief: create the draft (or find the story's draft) and open it. */

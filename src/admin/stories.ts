@@ -6,25 +6,27 @@ import type { WebDeps } from '../web/site.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.ts';
 import { localDate, parseDay } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
-import { getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyView } from '../newswire/stories/store.ts';
+import { getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyIdParam, storyView, NO_SUCH_STORY } from '../newswire/stories/store.ts';
 import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../newswire/stories/decisions.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { STORIES_PATH, blindspotsPage, storiesPage, storyPage } from './pages/stories.ts';
 import type { Notice } from './layout.ts';
 
-function idOf(req: FastifyRequest): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,14}$/.test(v)) throw new NotFoundError('There is no such story.');
-  return Number(v);
-}
+const idOf = (req: FastifyRequest): number => storyIdParam(req.params);
 
-function dateOf(req: FastifyRequest): string | undefined {
+/**
+ * `?date=`: the day (undefined when absent or empty: today), or, for anything that is not a day, what
+ * was typed with the field's error; the screen then shows today with the message beside the field (400).
+ */
+function dateOf(req: FastifyRequest): { day?: string; typed?: string; error?: string } {
   const v = (req.query as { date?: unknown } | undefined)?.date;
-  if (v === undefined || v === '') return undefined;
+  if (v === undefined || v === '') return {};
   const day = typeof v === 'string' ? parseDay(v) : null;
-  if (!day) throw new ValidationError('Give the day as a date written year-month-day, such as 2026-11-25.', { date: 'A date such as 2026-11-25.' });
-  return day;
+  if (!day) return { typed: typeof v === 'string' ? v : String(v), error: DATE_ERROR };
+  return { day };
 }
+const DATE_ERROR = 'Give the day as a date written year-month-day, such as 2026-11-25.';
+const dateNotice = (error: string): Notice => ({ kind: 'error', text: `${error} Showing today instead.` });
 
 function body(req: FastifyRequest): Record<string, unknown> {
   return (req.body ?? {}) as Record<string, unknown>;
@@ -42,9 +44,12 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
     const ctx = await h.ctx(req);
     const now = web.clock.now();
     const today = localDate(now, ctx.timeZone);
-    const date = dateOf(req) ?? today;
+    const asked = dateOf(req);
+    const date = asked.day ?? today;
     const stories = await listStories(db, { date, timeZone: ctx.timeZone, now, includeHidden: true, limit: 60 });
-    return h.sendPage(reply, storiesPage(ctx, { date, today, stories, canManage: can(ctx.session.staff.role, 'wire.manage'), canDraft: can(ctx.session.staff.role, 'articles.write_own_drafts'), updated: now }, noticeFrom(req.query)));
+    const field = asked.error ? { typed: asked.typed ?? '', error: asked.error } : undefined;
+    const page = storiesPage(ctx, { date, today, stories, canManage: can(ctx.session.staff.role, 'wire.manage'), canDraft: can(ctx.session.staff.role, 'articles.write_own_drafts'), updated: now, field }, asked.error ? dateNotice(asked.error) : noticeFrom(req.query));
+    return h.sendPage(reply, page, asked.error ? 400 : 200);
   };
 
   const render = async (req: FastifyRequest, reply: FastifyReply, id: number, notice: Notice | null, status = 200, form?: { title?: string; from?: string }) => {
@@ -84,7 +89,7 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
     try {
       await mergeStories(web, { into: id, from: Number(raw), staffId });
     } catch (e) {
-      if (e instanceof NotFoundError) throw new ValidationError(`There is no story ${raw}.`, { from: 'No such story.' });
+      if (e instanceof NotFoundError) throw new ValidationError(`There is no story ${raw}.`, { from: NO_SUCH_STORY });
       throw e;
     }
     return { to: id, notice: 'story_merged' };
@@ -111,8 +116,10 @@ export function storyScreens(web: WebDeps, h: AdminHelpers) {
 
   const renderBlindspots = async (req: FastifyRequest, reply: FastifyReply, notice: Notice | null, status = 200) => {
     const ctx = await h.ctx(req);
-    const [week, settings] = await Promise.all([listBlindspots(db, { date: dateOf(req), timeZone: ctx.timeZone, now: web.clock.now() }), getStorySettings(db)]);
-    return h.sendPage(reply, blindspotsPage(ctx, { ...week, settings, canManage: can(ctx.session.staff.role, 'wire.manage') }, notice), status);
+    const asked = dateOf(req);
+    const [week, settings] = await Promise.all([listBlindspots(db, { date: asked.day, timeZone: ctx.timeZone, now: web.clock.now() }), getStorySettings(db)]);
+    const field = asked.error ? { typed: asked.typed ?? '', error: asked.error } : undefined;
+    return h.sendPage(reply, blindspotsPage(ctx, { ...week, settings, canManage: can(ctx.session.staff.role, 'wire.manage'), field }, asked.error && !notice ? dateNotice(asked.error) : notice), asked.error && status === 200 ? 400 : status);
   };
 
   const blindspots: Handler = async (req, reply) => renderBlindspots(req, reply, noticeFrom(req.query));

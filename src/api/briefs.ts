@@ -2,9 +2,9 @@
 // draft Speed Read from the story's coverage (201), or answers with the story's existing draft brief
 // (200). The draft belongs to the key (like any article it creates). URL and access in routes.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, NotFoundError } from '../platform/errors.ts';
+import { ForbiddenError } from '../platform/errors.ts';
+import { storyIdParam } from '../newswire/stories/store.ts';
 import { can } from '../staff/roles.ts';
 import { draftBrief } from '../newswire/briefs/draft.ts';
 import { getAdminArticle } from './articles.ts';
@@ -15,9 +15,7 @@ export function briefsApi(deps: Deps) {
   const draft: Handler = async (req, reply) => {
     const key = req.apiKey!;
     if (!can(key.role!, 'articles.write_own_drafts')) throw new ForbiddenError('This key may not write articles.');
-    const p = z.object({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) }).safeParse(req.params);
-    if (!p.success) throw new NotFoundError('No such story');
-    const r = await draftBrief(deps.db, p.data.id, { staffId: key.created_by, apiKeyId: key.id, now: deps.clock.now() });
+    const r = await draftBrief(deps.db, storyIdParam(req.params), { staffId: key.created_by, apiKeyId: key.id, now: deps.clock.now() });
     const article = await getAdminArticle(deps.db, r.article.id);
     return reply.code(r.created ? 201 : 200).send({
       data: article,

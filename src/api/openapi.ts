@@ -230,7 +230,7 @@ function operation(op: Op, security: Schema[] | undefined, tag: string): Schema 
     [String(op.status ?? 200)]: op.response ? { description: 'OK', content: { 'application/json': { schema: op.response } } } : { description: 'Done' },
     '400': { description: 'Invalid input; `fields` names each bad field', content: { 'application/json': { schema: ref('Error') } } },
     '401': { description: 'Missing, unknown or revoked key' },
-    '404': { description: 'Not found' },
+    '404': { description: 'Not found (`page_not_found`): a missing resource, or a malformed id in the path, which names none', content: { 'application/json': { schema: ref('Error') } } },
   };
   if (op.permission) responses['403'] = { description: `The key's role lacks ${op.permission}` };
   return {
@@ -267,7 +267,7 @@ export function openApiDocument(siteUrl: string): Record<string, unknown> {
       title: 'Newsdesk API',
       version: '1.0.0',
       description:
-        'Admin API (JSON, `Authorization: Bearer <admin key>`, limited by the role the key carries), the public read-only Content API (`?key=<content key>`, rate-limited per address, CORS open), and the same content in Ghost Content API shapes under /ghost/api/content/. Errors are `{error: {status, code, message, fields}}` (Ghost paths: `{errors: [...]}`, as Ghost).',
+        'Admin API (JSON, `Authorization: Bearer <admin key>`, limited by the role the key carries), the public read-only Content API (`?key=<content key>`, rate-limited per address, CORS open), and the same content in Ghost Content API shapes under /ghost/api/content/. Errors are `{error: {status, code, message, fields}}` (Ghost paths: `{errors: [...]}`, as Ghost); `code` follows the status: 400 `bad_request` (`fields` names each bad parameter or field and what it expects), 401 `sign_in_required`, 403 `forbidden`, 404 `page_not_found` (a missing resource, and a malformed id in its path such as `abc` or `0x1`, alike), 409 `conflict`, 413 `too_large`, 429 `too_many_requests`, 503 `unavailable`.',
     },
     servers: [{ url: siteUrl }],
     components: {

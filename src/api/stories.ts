@@ -5,25 +5,24 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { NotFoundError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
+import { parseDay } from '../platform/time.ts';
 import { getPublication } from '../publication/settings.ts';
 import {
-  getStory, getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyView,
+  getStory, getStorySettings, listBlindspots, listStories, setStorySettings, spreadOf, storyIdParam, storyView,
   type StoryOutlet, type WireStory,
 } from '../newswire/stories/store.ts';
 import { hideStory, mergeStories, pinStory, renameStory, splitStory } from '../newswire/stories/decisions.ts';
 
 type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date such as 2026-11-25.');
+const DATE_FORMAT = 'Expected a day written YYYY-MM-DD, such as 2026-11-25.';
+/** A calendar day as YYYY-MM-DD (2026-02-30 is refused too): a 400 naming `date` and the format. */
+const DATE = z.string({ error: DATE_FORMAT }).regex(/^\d{4}-\d{2}-\d{2}$/, DATE_FORMAT).refine((v) => parseDay(v) === v, DATE_FORMAT);
 /** `?date=2026-11-25`, or today when absent or empty (`?date=`), as on the newsroom's Stories screens. */
 const DAY = z.preprocess((v) => (v === '' ? undefined : v), DATE.optional());
 
-function idOf(req: FastifyRequest): number {
-  const r = z.object({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) }).safeParse(req.params);
-  if (!r.success) throw new NotFoundError('No such story');
-  return r.data.id;
-}
+/** The story id in the address: a malformed one is the same 404 as a missing one (storyIdParam). */
+const idOf = (req: FastifyRequest): number => storyIdParam(req.params);
 
 /** A story as the API shows it: counts by lean group, the blindspot flag and the side it is for. */
 export function apiStory(s: WireStory, outlets?: StoryOutlet[]) {

@@ -18,17 +18,22 @@ export interface DayFieldOptions {
   hint?: string;
   /** Laid out on one line (the filters above a list) instead of stacked. */
   inline?: boolean;
+  /** What is wrong with the value (shown beside the field, the newsroom's field-error style; `value` is then what was typed). */
+  error?: string;
 }
 
 export function dayField(o: DayFieldOptions): SafeHtml {
   const day = o.value ? parseDay(o.value) : null;
   const hintId = `${o.id}-hint`;
-  const input = html`<input id="${o.id}" name="${o.name}" type="text" inputmode="numeric" autocomplete="off" placeholder="YYYY-MM-DD" maxlength="10" size="11" pattern="\\d{4}-\\d{1,2}-\\d{1,2}" title="A date written year-month-day, like 2026-11-25" value="${o.value}" aria-describedby="${hintId}"${o.required ? raw(' required') : ''}>`;
+  const errorId = `${o.id}-error`;
+  // A value with an error is what was typed: kept whole (no maxlength cuts it), escaped by html``.
+  const input = html`<input id="${o.id}" name="${o.name}" type="text" inputmode="numeric" autocomplete="off" placeholder="YYYY-MM-DD"${o.error ? '' : raw(' maxlength="10"')} size="11" pattern="\\d{4}-\\d{1,2}-\\d{1,2}" title="A date written year-month-day, like 2026-11-25" value="${o.value}" aria-describedby="${o.error ? `${hintId} ${errorId}` : hintId}"${o.error ? raw(' aria-invalid="true"') : ''}${o.required ? raw(' required') : ''}>`;
   const hint = html`<span id="${hintId}" class="hint date-hint">${day ? html`${humanDay(day, o.locale)}. ` : ''}Year-month-day, like 2026-11-25${o.hint ? html`; ${o.hint}` : ''}.</span>`;
-  // Inline (the filters above a list): label, field and hint kept together as one cell of the row.
+  const error = o.error ? html`<p class="field-error" id="${errorId}">${o.error}</p>` : html``;
+  // Inline (the filters above a list): label, field, hint and error kept together as one cell of the row.
   return o.inline
-    ? html`<div class="date-field"><label for="${o.id}">${o.label}</label>${input}${hint}</div>`
-    : html`<label for="${o.id}">${o.label}</label>${input}${hint}`;
+    ? html`<div class="date-field"><label for="${o.id}">${o.label}</label>${input}${hint}${error}</div>`
+    : html`<label for="${o.id}">${o.label}</label>${input}${hint}${error}`;
 }
 
 /** A time of day on the 24-hour clock in the publication's time zone ("07:00"). */

@@ -65,7 +65,13 @@ function shiftDate(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories: RankedStory[]; canManage: boolean; canDraft: boolean; updated: Date }, notice: Notice | null): string {
+/** A day field refused (`?date=bad`): what was typed, kept, and the message shown beside it. */
+export interface DayFieldError {
+  typed: string;
+  error: string;
+}
+
+export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories: RankedStory[]; canManage: boolean; canDraft: boolean; updated: Date; field?: DayFieldError }, notice: Notice | null): string {
   const isToday = v.date === v.today;
   const back = isToday ? STORIES_PATH : `${STORIES_PATH}?date=${v.date}`;
   const shown = v.stories.filter((s) => !s.hidden);
@@ -82,11 +88,11 @@ export function storiesPage(ctx: Ctx, v: { date: string; today: string; stories:
   const main = html`<h1>Stories</h1>
 <p>The wire's stories${isToday ? ' today' : ''}, ranked by how many outlets cover them, how widely across the spectrum, how fast coverage grows and how recent it is. Pinned stories come first. <a href="${STORIES_PATH}/blindspots">This week's blindspots</a> · <a href="${WIRE_PATH}">The wire</a></p>
 <form method="get" action="${STORIES_PATH}" class="filters">
-${dayField({ id: 'stories-day', name: 'date', label: 'Day', value: v.date, locale: ctx.locale, inline: true })}
+${dayField({ id: 'stories-day', name: 'date', label: 'Day', value: v.field ? v.field.typed : v.date, error: v.field?.error, locale: ctx.locale, inline: true })}
 <button type="submit">Show</button>
 <p><a href="${STORIES_PATH}?date=${shiftDate(v.date, -1)}" rel="prev">Previous day</a>${!isToday ? html` · <a href="${STORIES_PATH}?date=${shiftDate(v.date, 1)}" rel="next">Next day</a> · <a href="${STORIES_PATH}">Today</a>` : ''}</p>
 </form>
-<section id="stories-live" aria-labelledby="ranking-h"${isToday ? raw(` data-live-refresh="${STORIES_REFRESH_S}"`) : ''}>
+<section id="stories-live" aria-labelledby="ranking-h"${isToday && !v.field ? raw(` data-live-refresh="${STORIES_REFRESH_S}"`) : ''}>
 <h2 id="ranking-h" class="visually-hidden">Ranking</h2>
 <p class="muted">Updated <time datetime="${v.updated.toISOString()}">${when(v.updated, ctx.timeZone, ctx.locale)}</time>${isToday ? html` · updates every minute · <a href="${back}">Refresh</a>` : ''}</p>
 ${shown.length ? html`<ol class="story-list">${shown.map(row)}</ol>` : html`<p>No stories on this day yet${isToday ? ': the wire clusters items into stories as they arrive' : ''}.</p>`}
@@ -190,12 +196,12 @@ ${v.decisions.length ? html`<h2>Decisions</h2><ul class="decisions">${v.decision
   return adminLayout(ctx, s.title, main, { notice });
 }
 
-export function blindspotsPage(ctx: Ctx, v: { from: string; to: string; stories: WireStory[]; settings: StorySettings; canManage: boolean }, notice: Notice | null): string {
+export function blindspotsPage(ctx: Ctx, v: { from: string; to: string; stories: WireStory[]; settings: StorySettings; canManage: boolean; field?: DayFieldError }, notice: Notice | null): string {
   const main = html`<p><a href="${STORIES_PATH}">← Stories</a></p>
 <h1>Blindspots this week</h1>
 <p>Stories from ${humanDay(v.from, ctx.locale)} to ${humanDay(v.to, ctx.locale)} covered mostly by one side: at least ${String(v.settings.blindspotMinOutlets)} outlets with a lean, and at least ${String(Math.round(v.settings.blindspotShare * 100))}% of them from one group. Each is a blindspot for the side that barely covered it.</p>
 <form method="get" action="${STORIES_PATH}/blindspots" class="filters">
-${dayField({ id: 'blindspots-day', name: 'date', label: 'Week ending', value: v.to, locale: ctx.locale, inline: true })}
+${dayField({ id: 'blindspots-day', name: 'date', label: 'Week ending', value: v.field ? v.field.typed : v.to, error: v.field?.error, locale: ctx.locale, inline: true })}
 <button type="submit">Show</button>
 </form>
 ${

@@ -47,6 +47,16 @@ export interface BriefItem {
   published: Date | string | number;
 }
 
+/**
+ * An item of the same outlet on another story (its text or summary): a sentence the outlet also wrote
+ * there is its boilerplate (a stock framing line, a standing credit, a sign-off), not about this story.
+ */
+export interface ElsewhereItem {
+  outlet: string;
+  text?: string | null;
+  summary?: string | null;
+}
+
 export interface BriefStory {
   slug: string;
   title: string;
@@ -193,8 +203,20 @@ function wordCountOf(s: string): number {
  * The draft of a brief for `story` from its `items`. Deterministic: the same items in any order
  * give the same draft (items are taken in published order, ties by id).
  */
-export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWhatHappened?: number } = {}): BriefDraft {
+export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWhatHappened?: number; elsewhere?: ElsewhereItem[] } = {}): BriefDraft {
   const maxWhat = opts.maxWhatHappened ?? 3;
+  const norm = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+  // Each outlet's sentences on other stories (`elsewhere`): a sentence of this story's item that its
+  // outlet also wrote there is the outlet's boilerplate, whatever the outlet, and is never quoted.
+  const stock = new Map<string, Set<string>>();
+  for (const e of opts.elsewhere ?? []) {
+    const body = (e.text && e.text.trim()) || (e.summary && e.summary.trim()) || '';
+    if (!body) continue;
+    const set = stock.get(e.outlet) ?? new Set<string>();
+    for (const x of splitSentences(body).slice(0, 40)) set.add(norm(x));
+    stock.set(e.outlet, set);
+  }
+  const isStock = (outlet: string, text: string) => stock.get(outlet)?.has(norm(text)) ?? false;
   const sorted = [...items].sort((a, b) => toDate(a.published).getTime() - toDate(b.published).getTime() || String(a.id).localeCompare(String(b.id), 'en', { numeric: true }));
 
   // How often each lower-case word is written with a capital across the story: in Title Case
@@ -231,7 +253,8 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
     const cands: Candidate[] = [];
     const title = it.title.replace(/\s+/g, ' ').trim();
     if (title) cands.push(mk(title, 'headline', -1));
-    if (body) splitSentences(body).slice(0, 40).forEach((s, i) => cands.push(mk(s, from, i)));
+    // A sentence the outlet repeats on its other stories is left out: quoted nowhere, counted for nothing.
+    if (body) splitSentences(body).slice(0, 40).forEach((s, i) => { if (!isStock(it.outlet, s)) cands.push(mk(s, from, i)); });
     perItem.set(it, cands);
     const of = outletFeatures.get(it.outlet) ?? new Set<string>();
     for (const c of cands) for (const f of c.features) of.add(f);
@@ -297,7 +320,6 @@ export function buildBrief(story: BriefStory, items: BriefItem[], opts: { maxWha
   // Perspectives: per side, the outlet whose own words best say how it sees the story. Wire copy that
   // several outlets reprinted is not anyone's perspective; a sentence only this outlet wrote is, the
   // more so when it reports what someone argued, warned or welcomed, and when it stays on the story.
-  const norm = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
   const writtenBy = new Map<string, Set<string>>();
   for (const [it, cands] of perItem) {
     for (const c of cands) {

@@ -11,13 +11,35 @@ import { createArticle } from '../../articles/write.ts';
 import { getArticleById } from '../../articles/queries.ts';
 import type { Article } from '../../articles/types.ts';
 import { liveStory, storyItems, type WireStory } from '../stories/store.ts';
-import { buildBrief, type BriefDraft } from './builder.ts';
+import { buildBrief, type BriefDraft, type ElsewhereItem } from './builder.ts';
 
 /** The format a brief is written in. */
 export const BRIEF_FORMAT = { slug: 'speed-read', name: 'Speed Read', description: 'The day’s big stories in a couple of minutes each: what happened, and what everyone is saying about it.' };
 
 /** Items a brief reads at most (oldest first; a story's first day carries what happened). */
 const MAX_ITEMS = 300;
+/** Each outlet's latest items on other stories a brief compares with, to know its boilerplate. */
+const ELSEWHERE_ITEMS = 20;
+
+/**
+ * The latest items of the story's outlets on other stories (at most ELSEWHERE_ITEMS an outlet, their
+ * lead only): what buildBrief compares with to leave out the sentences an outlet repeats on every
+ * story (its stock framing, a standing credit), whatever the outlet.
+ */
+async function outletsElsewhere(db: Db, storyId: number, outletIds: number[]): Promise<ElsewhereItem[]> {
+  if (!outletIds.length) return [];
+  const rows = await db.query<{ outlet: string; text: string | null; summary: string | null }>(
+    `SELECT o.name AS outlet, x.text, x.summary
+       FROM wire_outlets o
+       CROSS JOIN LATERAL (
+         SELECT left(i.text, 8000) AS text, left(i.summary, 2000) AS summary FROM wire_items i
+          WHERE i.outlet_id = o.id AND i.story_id <> $1
+          ORDER BY i.published_at DESC LIMIT ${ELSEWHERE_ITEMS}) x
+      WHERE o.id = ANY($2::int[])`,
+    [storyId, outletIds],
+  );
+  return rows;
+}
 
 export interface DraftBriefResult {
   article: Article;
@@ -62,9 +84,11 @@ export async function draftBrief(db: Db, storyId: number | string, opts: { staff
     if (existing) return { article: existing, created: false, story, draft: null };
     const items = await storyItems(tx, story.id, { limit: MAX_ITEMS });
     if (!items.length) throw new ValidationError('This story has no items yet, so there is nothing to draw a brief from.');
+    const elsewhere = await outletsElsewhere(tx, story.id, [...new Set(items.map((i) => i.outlet.id))]);
     const draft = buildBrief(
       { slug: story.slug, title: story.title },
       items.map((i) => ({ id: i.id, outlet: i.outlet.name, lean: i.outlet.lean, url: i.url, title: i.title, text: i.text, summary: i.summary, published: i.published })),
+      { elsewhere },
     );
     const format = await briefFormat(tx);
     const article = await createArticle(

@@ -46,12 +46,12 @@ async function assignmentChange<T>(d: LiveDeps, work: (tx: Db, inStep: boolean, 
   return lw.lock(async () => {
     let inStep = false;
     try {
-      const out = await d.db.tx(async (tx) => {
-        const before = await bumpVersion(tx);
-        inStep = lw.ready && lw.version === before;
-        return work(tx, inStep, lw);
+      const { out, bump } = await d.db.tx(async (tx) => {
+        const bump = await bumpVersion(tx);
+        inStep = lw.inStepWith(bump);
+        return { out: await work(tx, inStep, lw), bump };
       });
-      if (inStep) lw.version += 1;
+      if (inStep) lw.advance(bump);
       return out;
     } catch (err) {
       if (inStep) lw.invalidate();

@@ -7,9 +7,11 @@
 //
 // The clusterer's state is rebuilt from the tables (the window's assigned items, with the editors'
 // decisions as constraints) when this process first clusters, and whenever another writer got in
-// between: every write to the assignments bumps wire_cluster_state.version under its row lock, and a
-// batch that finds a version it did not write rebuilds first. Editors' decisions made in this process
-// are applied to the in-memory state too (decisions.ts), so they cost no rebuild.
+// between: every write to the assignments bumps wire_cluster_state.version under its row lock and
+// draws a new random epoch, and a batch that finds a version or an epoch it did not write rebuilds
+// first (the epoch tells a restored backup at the same version apart: decision 0082). Editors'
+// decisions made in this process are applied to the in-memory state too (decisions.ts), so they cost
+// no rebuild.
 import { announceStoryChanges, announceStorySlugs } from '../coverage/coverage.ts';
 import type { Db } from '../../db/index.ts';
 import type { Log } from '../../platform/log.ts';
@@ -44,6 +46,8 @@ export class LiveWire {
   clusterer: StoryClusterer | null = null;
   /** wire_cluster_state.version the in-memory state matches. */
   version = -1;
+  /** wire_cluster_state.epoch with it: the version names a state only together with the epoch (decision 0082). */
+  epoch = '';
   /** Clusterer story number -> wire_stories.id, and back. */
   readonly toDb = new Map<number, number>();
   readonly toCluster = new Map<number, number>();
@@ -62,9 +66,21 @@ export class LiveWire {
     return p;
   }
 
+  /** Whether this state is the one `bump` found (its version and epoch): then this process may apply the write itself. */
+  inStepWith(bump: ClusterBump): boolean {
+    return this.ready && this.version === bump.before && this.epoch === bump.beforeEpoch;
+  }
+
+  /** The state now matches what `bump` wrote (after its transaction committed). */
+  advance(bump: ClusterBump): void {
+    this.version = bump.before + 1;
+    this.epoch = bump.epoch;
+  }
+
   invalidate(): void {
     this.clusterer = null;
     this.version = -1;
+    this.epoch = '';
     this.toDb.clear();
     this.toCluster.clear();
   }
@@ -149,7 +165,7 @@ function rehearse(items: WireItem[]): void {
 export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> {
   const t0 = Date.now();
   lw.invalidate();
-  const v = await d.db.one<{ version: string | number }>('SELECT version FROM wire_cluster_state WHERE id = 1');
+  const v = await d.db.one<{ version: string | number; epoch: string }>('SELECT version, epoch FROM wire_cluster_state WHERE id = 1');
   const c = new StoryClusterer({ windowDays: WINDOW_DAYS }, await storyConstraints(d.db));
   const since = new Date(d.clock.now().getTime() - WINDOW_DAYS * DAY);
   let after: { at: Date; id: number } | null = null;
@@ -184,14 +200,33 @@ export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> 
   for (const r of seams) c.restoreSeam(String(r.item_id), (r.pre_item_ids ?? []).map(String));
   lw.clusterer = c;
   lw.version = Number(v?.version ?? 0);
+  lw.epoch = v?.epoch ?? '';
   lw.lastRebuild = { items: n, ms: Date.now() - t0 };
   d.log.info('wire stories: clusterer rebuilt', { items: n, ms: lw.lastRebuild.ms });
 }
 
-/** Bumps the version under its row lock; returns the version before. */
-export async function bumpVersion(tx: Db): Promise<number> {
-  const r = await tx.one<{ version: string | number }>('UPDATE wire_cluster_state SET version = version + 1, updated_at = now() WHERE id = 1 RETURNING version');
-  return Number(r!.version) - 1;
+/** What a bump found and wrote: the version and epoch before it, and the epoch it drew (the version is `before + 1`). */
+export interface ClusterBump {
+  before: number;
+  beforeEpoch: string;
+  epoch: string;
+}
+
+/** The SET and RETURNING of a bump: a new random epoch each time, the one it replaces kept to be returned. */
+const BUMP_SET = `version = version + 1, prev_epoch = epoch, epoch = gen_random_uuid()::text, updated_at = now()`;
+const BUMP_RETURNING = `version - 1 AS before, prev_epoch AS before_epoch, epoch`;
+type BumpRow = { before: string | number; before_epoch: string; epoch: string };
+const toBump = (r: BumpRow): ClusterBump => ({ before: Number(r.before), beforeEpoch: r.before_epoch, epoch: r.epoch });
+
+/** Bumps the version (and draws a new epoch) under its row lock; returns what it found and wrote. */
+export async function bumpVersion(tx: Db): Promise<ClusterBump> {
+  return toBump((await tx.one<BumpRow>(`UPDATE wire_cluster_state SET ${BUMP_SET} WHERE id = 1 RETURNING ${BUMP_RETURNING}`))!);
+}
+
+/** The version and epoch now stored (what a re-cluster compares its bump with). */
+export async function clusterStamp(db: Db): Promise<{ version: number; epoch: string }> {
+  const r = await db.one<{ version: string | number; epoch: string }>('SELECT version, epoch FROM wire_cluster_state WHERE id = 1');
+  return { version: Number(r!.version), epoch: r!.epoch };
 }
 
 /** The slug of a new story: a few words of its first title and its id (unique, and stable from then on). */
@@ -349,24 +384,23 @@ export async function outletLeanChanged(tx: Db, outletId: number): Promise<numbe
 export async function deleteOutletItems(db: Db, runtime: Runtime | undefined, outletId: number, remove: (tx: Db) => Promise<void>): Promise<{ stories: number[]; deleted: number[] }> {
   const lw = runtime ? liveWire(runtime, db) : null;
   const run = async () => {
-    let before = -1;
     const out = await db.tx(async (tx) => {
-      before = await bumpVersion(tx);
+      const bump = await bumpVersion(tx);
       const items = (await tx.query<{ id: string | number }>('SELECT id FROM wire_items WHERE outlet_id = $1 AND story_id IS NOT NULL', [outletId])).map((r) => String(r.id));
       const stories = await storiesOfOutlet(tx, outletId);
       await remove(tx);
       // Announced first: a story about to be deleted is looked up by its row.
       await announceStoryChanges(tx, stories);
       const deleted = await recountStories(tx, stories, await getStorySettings(tx));
-      return { items, stories, deleted };
+      return { items, stories, deleted, bump };
     });
     if (lw) {
-      if (lw.ready && lw.version === before) {
+      if (lw.inStepWith(out.bump)) {
         // A clustered story emptied while its stored story kept items older than the window keeps
         // its mapping: an item an editor's merge ties to it goes back into that stored story.
         lw.clusterer!.remove(out.items);
         for (const id of out.deleted) lw.unmapDb(id);
-        lw.version += 1;
+        lw.advance(out.bump);
       } else lw.invalidate();
     }
     return { stories: out.stories, deleted: out.deleted };
@@ -662,10 +696,10 @@ export interface ClusterRunSummary {
  * them, oldest first, with the story settings ($1: their keys as a JSON array).
  */
 const PENDING_SQL = `
-WITH b AS (UPDATE wire_cluster_state SET version = version + 1, updated_at = now()
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM wire_items WHERE story_id IS NULL) RETURNING version - 1 AS before)
+WITH b AS (UPDATE wire_cluster_state SET ${BUMP_SET}
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM wire_items WHERE story_id IS NULL) RETURNING ${BUMP_RETURNING})
 SELECT ${ITEM_COLS}, (SELECT json_object_agg(key, value) FROM settings WHERE key IN (SELECT json_array_elements_text($1::json))) AS settings,
-       (SELECT before FROM b) AS before
+       (SELECT before FROM b) AS before, (SELECT before_epoch FROM b) AS before_epoch, (SELECT epoch FROM b) AS epoch
   FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id
  WHERE i.story_id IS NULL ORDER BY i.published_at, i.id LIMIT ${BATCH}`;
 
@@ -691,15 +725,15 @@ export async function clusterPending(d: LiveDeps, opts: { deadline?: number } = 
       try {
         const got = await d.db.tx(async (tx) => {
           // The version bumped, the batch and the story settings in one statement (decision 0063).
-          const rows = await tx.prepared<ItemRow & { settings: Record<string, unknown> | null; before: string | number | null }>('wire_live_pending', ['text'], PENDING_SQL, [
+          const rows = await tx.prepared<ItemRow & BumpRow & { settings: Record<string, unknown> | null }>('wire_live_pending', ['text'], PENDING_SQL, [
             JSON.stringify(STORY_SETTING_KEYS),
           ]);
-          if (!rows.length) return { n: 0, more: false };
-          const before = Number(rows[0]!.before);
-          if (before !== lw.version) throw new StaleStateError(`wire_cluster_state is at ${before}, this process at ${lw.version}`);
-          return { n: rows.length, more: await clusterBatch(tx, lw, rows, storySettingsFrom(rows[0]!.settings)) };
+          if (!rows.length) return { n: 0, more: false, bump: null };
+          const bump = toBump(rows[0]!);
+          if (!lw.inStepWith(bump)) throw new StaleStateError(`wire_cluster_state is at ${bump.before} (epoch ${bump.beforeEpoch}), this process at ${lw.version} (epoch ${lw.epoch})`);
+          return { n: rows.length, more: await clusterBatch(tx, lw, rows, storySettingsFrom(rows[0]!.settings)), bump };
         });
-        if (got.n > 0) lw.version += 1;
+        if (got.bump) lw.advance(got.bump);
         return got;
       } catch (err) {
         // The in-memory state may be ahead of the tables now: rebuild it before the next batch.

@@ -22,7 +22,7 @@ import { clusterItems } from '../cluster/index.ts';
 import { announceStoryChanges } from '../coverage/coverage.ts';
 import { getStorySettings } from './store.ts';
 import {
-  WINDOW_DAYS, bumpVersion, createStoryRow, liveWire, mergeStoryRows, recountStories, storeSeams, storyConstraints, toWireItem, type LiveDeps, ITEM_COLS, type ItemRow,
+  WINDOW_DAYS, bumpVersion, clusterStamp, createStoryRow, liveWire, mergeStoryRows, recountStories, storeSeams, storyConstraints, toWireItem, type LiveDeps, ITEM_COLS, type ItemRow,
 } from './live.ts';
 
 const DAY = 86_400_000;
@@ -62,7 +62,7 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
   const since = opts.since ?? new Date(now.getTime() - WINDOW_DAYS * DAY);
   const lw = liveWire(d.runtime, d.db);
   return lw.lock(async () => {
-    const version = Number((await d.db.one<{ version: string | number }>('SELECT version FROM wire_cluster_state WHERE id = 1'))!.version);
+    const read = await clusterStamp(d.db);
     const rows: ItemRow[] = [];
     for (let after: { at: Date; id: number } | null = null; ; ) {
       const page: ItemRow[] = await d.db.query<ItemRow>(
@@ -118,8 +118,8 @@ export async function reclusterWire(d: LiveDeps, opts: { since?: Date; onProgres
     const clusters = [...clusterSize.keys()].sort((a, b) => a - b);
     try {
       await d.db.tx(async (tx) => {
-        const before = await bumpVersion(tx);
-        if (before !== version) throw new ConflictError('The wire’s stories changed while re-clustering (another process clustered or an editor decided): nothing was written; run it again.');
+        const bump = await bumpVersion(tx);
+        if (bump.before !== read.version || bump.beforeEpoch !== read.epoch) throw new ConflictError('The wire’s stories changed while re-clustering (another process clustered or an editor decided): nothing was written; run it again.');
         for (const cluster of clusters) {
           if (toDb.has(cluster)) continue;
           const view = clusterer.story(cluster)!;

@@ -224,22 +224,36 @@ export function toStory(r: any): WireStory {
   };
 }
 
+/** The one wording of a missing story, on every surface (the newsroom, the Admin API, the briefs). */
+export const NO_SUCH_STORY = 'No such story.';
+
 function storyId(id: unknown): number {
   const n = typeof id === 'number' ? id : /^\d{1,15}$/.test(String(id)) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new NotFoundError('No such story.');
+  if (!Number.isSafeInteger(n) || n < 1) throw new NotFoundError(NO_SUCH_STORY);
   return n;
+}
+
+/**
+ * A story id from an address (`/admin/stories/{id}`, `/api/admin/stories/{id}`): digits only, no
+ * leading zero, at most 15 of them. Anything else (`abc`, `0x1`, `1e3`, ` 1`) is the same 404 as a
+ * well-formed id that names no story.
+ */
+export function storyIdParam(params: unknown): number {
+  const v = (params as { id?: unknown } | null | undefined)?.id;
+  if (typeof v !== 'string' || !/^[1-9]\d{0,14}$/.test(v)) throw new NotFoundError(NO_SUCH_STORY);
+  return Number(v);
 }
 
 /** One story (a merged one too: merged_into says where its items went). */
 export async function getStory(db: Db, id: number | string): Promise<WireStory> {
   const r = await db.one(`SELECT ${STORY_COLS} FROM wire_stories s WHERE s.id = $1`, [storyId(id)]);
-  if (!r) throw new NotFoundError('No such story.');
+  if (!r) throw new NotFoundError(NO_SUCH_STORY);
   return toStory(r);
 }
 
 export async function getStoryBySlug(db: Db, slug: string): Promise<WireStory> {
   const r = typeof slug === 'string' && slug.length <= 200 ? await db.one(`SELECT ${STORY_COLS} FROM wire_stories s WHERE s.slug = $1`, [slug]) : undefined;
-  if (!r) throw new NotFoundError('No such story.');
+  if (!r) throw new NotFoundError(NO_SUCH_STORY);
   return toStory(r);
 }
 
@@ -363,7 +377,7 @@ export async function storyView(db: Db, id: number | string, opts: { others?: { 
             } AS outlets`,
     opts.others ? [sid, new Date(opts.others.now.getTime() - 2 * 24 * HOUR).toISOString()] : [sid],
   );
-  if (!got?.story) throw new NotFoundError('No such story.');
+  if (!got?.story) throw new NotFoundError(NO_SUCH_STORY);
   const story = toStory(got.story);
   const view: StoryView = {
     story,
