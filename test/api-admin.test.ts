@@ -328,5 +328,7 @@ test('newsletters through the API: subscribers (add, list, unsubscribe, import, 
   assert.equal((await call('editor', 'GET', `/api/admin/editions/${eid}`)).json.data.id, eid);
   assert.equal((await call('editor', 'GET', `/api/admin/editions/${eid}/status`)).status, 200);
   assert.equal((await call('editor', 'GET', '/api/admin/editions/999999')).status, 404);
+  // A malformed id is the same not-found, not edition 1 read as 0x1 or 1e0.
+  for (const bad of ['abc', '0x1', '1e0', '01', '99999999999']) assert.equal((await call('editor', 'GET', `/api/admin/editions/${bad}`)).status, 404, bad);
   assert.equal((await call('contributor', 'POST', `/api/admin/editions/${eid}/send`)).status, 403);
 });

@@ -50,6 +50,12 @@ test('import through the API, then list, filter, read and change members', { tim
   await call(editor, 'PATCH', `/api/admin/members/${cat.id}`, { complimentary_until: null });
   assert.equal((await getMember(db, cat.id, new Date(NOW), 7))!.paid, false);
   assert.equal((await call(editor, 'GET', '/api/admin/members/999999')).status, 404);
+  // A malformed id names no member: the same 404 (not a hexadecimal or exponent reading of it).
+  for (const bad of ['abc', '0x1', '1e0', '01', `${cat.id}.0`]) {
+    const r = await call(editor, 'GET', `/api/admin/members/${bad}`);
+    assert.equal(r.status, 404, bad);
+    assert.equal(r.json.error.message, 'No such member', bad);
+  }
 });
 
 test('plans and the paywall: editors read, administrators change; contributors see nothing', { timeout: 20_000 }, async () => {

@@ -66,6 +66,8 @@ test('the Admin API: outlets with health, and the wire items', T, async () => {
   assert.equal((await api(`/api/admin/outlets/${id}`, { method: 'DELETE' })).status, 204);
   assert.equal((await api(`/api/admin/outlets/${id}`)).status, 404);
   assert.equal((await api('/api/admin/wire/items/999999')).status, 404);
+  // A malformed id is the same not-found, not item 1 read as 0x1 or 1e0.
+  for (const bad of ['abc', '0x1', '1e0', '01']) assert.equal((await api(`/api/admin/wire/items/${bad}`)).status, 404, bad);
 
   const doc = await (await fetch(t.url + '/api/openapi.json')).json();
   for (const p of ['/api/admin/outlets', '/api/admin/outlets/{id}', '/api/admin/wire/items', '/api/admin/wire/items/{id}']) assert.ok(doc.paths[p], p);

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { parseInput } from '../platform/validate.ts';
+import { pathId } from '../platform/errors.ts';
 import { listMembers, memberDetail, updateMember } from '../members/admin.ts';
 import { importMembersCsv, listPlans, upsertPlan } from '../members/subscriptions.ts';
 import { getPaywall, updatePaywall } from '../members/paywall.ts';
@@ -12,7 +13,7 @@ type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a slug');
 
 function memberId(req: FastifyRequest): number {
-  return parseInput(z.object({ id: z.coerce.number().int().positive().max(9_007_199_254_740_991) }), req.params, { what: 'path' }).id;
+  return pathId(req.params, 'No such member');
 }
 
 export function membersApi(deps: Deps): Record<string, Handler> {

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { NotFoundError } from '../platform/errors.ts';
+import { NotFoundError, pathId } from '../platform/errors.ts';
 import { getNewsletterBySlug } from '../newsletters/newsletters.ts';
 import { addSubscriber, deleteSubscriber, exportSubscribersCsv, findPersonIdByEmail, importSubscribersCsv, listSubscribers } from '../newsletters/subscribers.ts';
 import { unsubscribe } from '../newsletters/signup.ts';
@@ -18,9 +18,7 @@ const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a newslett
 const page = { page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(500).default(50) };
 
 function editionId(req: FastifyRequest): number {
-  const r = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).safeParse(req.params);
-  if (!r.success) throw new NotFoundError('No such edition');
-  return r.data.id;
+  return pathId(req.params, 'No such edition', 2_147_483_647);
 }
 
 async function personByEmail(deps: Deps, email: string): Promise<number> {

@@ -88,3 +88,13 @@ export function asRequestError(err: unknown): unknown {
   }
   return err;
 }
+
+/**
+ * A numeric id in an address (`/…/{id}`): digits only, no sign, no leading zero, at most `max`. Any
+ * other form (`abc`, `0x1`, `1e0`, ` 1`) names nothing, so it is the same not-found as a missing id.
+ */
+export function pathId(params: unknown, notFound: string, max = Number.MAX_SAFE_INTEGER): number {
+  const v = (params as { id?: unknown } | null | undefined)?.id;
+  if (typeof v !== 'string' || !/^[1-9]\d{0,15}$/.test(v) || Number(v) > max) throw new NotFoundError(notFound);
+  return Number(v);
+}

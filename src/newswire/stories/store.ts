@@ -3,7 +3,7 @@
 // own articles linked to it (articles.story_key = wire_stories.slug). Writing stories is the live
 // wire's (live.ts) and the editors' (decisions.ts).
 import type { Db } from '../../db/index.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError, pathId } from '../../platform/errors.ts';
 import { localDate, zonedTimeToUtc } from '../../platform/time.ts';
 import type { Lean } from '../leans.ts';
 
@@ -239,9 +239,7 @@ function storyId(id: unknown): number {
  * well-formed id that names no story.
  */
 export function storyIdParam(params: unknown): number {
-  const v = (params as { id?: unknown } | null | undefined)?.id;
-  if (typeof v !== 'string' || !/^[1-9]\d{0,14}$/.test(v)) throw new NotFoundError(NO_SUCH_STORY);
-  return Number(v);
+  return pathId(params, NO_SUCH_STORY);
 }
 
 /** One story (a merged one too: merged_into says where its items went). */
