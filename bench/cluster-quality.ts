@@ -6,7 +6,7 @@
 //
 // Sets: the self-written fixture (test/fixtures/wire-cluster/), the demo publication's articles grouped
 // by story, the self-written left/center/right stories as headline streams and L/C/R sets, dev and test
-// splits (bench/cluster-eval.ts, test/fixtures/wire-cluster-eval/), synthetic streams (bench/cluster-synthetic.ts; outlet names from
+// splits (bench/lib/cluster-eval.ts, test/fixtures/wire-cluster-eval/), synthetic streams (bench/lib/cluster-synthetic.ts; outlet names from
 // ../shared/datasets/outlet-ratings when present), and every labelled JSONL file in each --data DIR
 // (default ../shared/datasets/cluster-eval; skipped with a message when absent): one item a line,
 // {"id","title","text"?,"outlet"?,"url"?,"published","story"}. The fixture and sets whose name contains
@@ -24,8 +24,8 @@ import { parseArgs } from 'node:util';
 import { clusterItems, defaultClusterOptions, streamOrder, type ClusterOptions, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/metrics.ts';
 import { articles } from '../src/demo/content.ts';
-import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
-import { demoWireSet, evalSets } from './cluster-eval.ts';
+import { outletNames, syntheticStream, type LabelledItem } from './lib/cluster-synthetic.ts';
+import { demoWireSet, evalSets, readLabelled } from './lib/cluster-eval.ts';
 import { embedSentences, encoderTime, sentenceText } from './lib/sentence-encoder.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,18 +44,6 @@ interface EvalSet {
   items: LabelledItem[];
 }
 
-export function readLabelled(file: string): LabelledItem[] {
-  const out: LabelledItem[] = [];
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const o = JSON.parse(line);
-    const published = Date.parse(o.published);
-    if (!o.id || !o.title || Number.isNaN(published) || o.story === undefined) throw new Error(`${file}:${i + 1}: needs id, title, published and story`);
-    out.push({ id: String(o.id), title: o.title, text: o.text ?? null, outlet: o.outlet ?? null, url: o.url ?? null, published, story: String(o.story) });
-  });
-  return out;
-}
 
 
 function demoSet(): EvalSet {

@@ -5,14 +5,14 @@
 //
 //   node --import tsx bench/cluster.ts [--quick]      (--quick, or BENCH_QUICK=1: 10,000 items)
 //
-// The items are a synthetic stream (bench/cluster-synthetic.ts) over five days; outlet names from
+// The items are a synthetic stream (bench/lib/cluster-synthetic.ts) over five days; outlet names from
 // ../shared/datasets/outlet-ratings when present, invented otherwise. Always exits 0: it reports, and
 // gives the runner (bench/lib/harness.ts) two rows: the offline wall time and the live add's p99.
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { StoryClusterer, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
-import { outletNames, syntheticStream } from './cluster-synthetic.ts';
+import { outletNames, syntheticStream } from './lib/cluster-synthetic.ts';
 import { startBench } from './lib/harness.ts';
 
 const bench = startBench({ name: 'cluster', limit: { full: 600, quick: 180 } });

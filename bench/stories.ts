@@ -3,7 +3,7 @@
 // under 5 ms p99 with 100,000 items in the window".
 //
 // A database (embedded PGlite in a temporary directory; PostgreSQL with BENCH_DATABASE_URL) gets 300
-// outlets across the spectrum and 100,000 items of a synthetic stream (bench/cluster-synthetic.ts) over
+// outlets across the spectrum and 100,000 items of a synthetic stream (bench/lib/cluster-synthetic.ts) over
 // the seven days of the window, bulk-inserted in their stories (the stream's own events: a heavy tail
 // of story sizes, up to 80 items), with the counts the live wire keeps. Then, through the whole Fastify
 // app (app.inject: routing, session, queries, rendering; no page cache), each measured 200 times

@@ -91,6 +91,20 @@ const fast = args.includes('--fast');
 const isolate = args.includes('--isolate') || process.env.TEST_ISOLATE === '1';
 const report = args.includes('--report') || process.env.TEST_REPORT === '1';
 args = args.filter((a) => a !== '--fast' && a !== '--isolate' && a !== '--report');
+if (args.includes('--help') || args.includes('-h')) {
+  console.log('usage: node scripts/test.mjs [--fast] [--isolate] [--report] [test/FILE.test.ts ...]\n(npm test, npm run test:fast; see the comment at the top of scripts/test.mjs)');
+  process.exit(0);
+}
+const unknownFlag = args.find((a) => a.startsWith('-'));
+if (unknownFlag) {
+  console.error(`unknown option ${unknownFlag} (known: --fast, --isolate, --report, --help)`);
+  process.exit(2);
+}
+const missing = args.filter((f) => !fs.existsSync(f));
+if (missing.length) {
+  console.error(`no such test file: ${missing.join(', ')}`);
+  process.exit(2);
+}
 let files = args.length ? args : findTests('test');
 const tiers = new Map(files.map((f) => [f, tierOf(f)]));
 if (fast) files = files.filter((f) => tiers.get(f) === 'fast');

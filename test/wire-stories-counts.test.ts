@@ -184,7 +184,7 @@ test('a bridge merge in a live batch, of two stored stories (one statement) and 
   const lw = liveWire(live.runtime, db);
   lw.invalidate();
   const version = Number((await db.one<{ version: string }>('SELECT version FROM wire_cluster_state WHERE id = 1'))!.version);
-  const c = new StoryClusterer({ windowDays: 7, threshold: 0.9, lowThreshold: 0, loneThreshold: 0 }, await storyConstraints(db));
+  const c = new StoryClusterer({ windowDays: 7, threshold: 0.9, lowThreshold: 0, loneThreshold: 0, lowModel: null }, await storyConstraints(db));
   const rows = await db.query<ItemRow>(`SELECT ${ITEM_COLS} FROM wire_items i JOIN wire_outlets o ON o.id = i.outlet_id WHERE i.story_id IS NOT NULL ORDER BY i.published_at, i.id`);
   for (const r of rows) {
     c.restore(toWireItem(r), Number(r.story_id));

@@ -135,3 +135,31 @@ test('storyView gives what the separate reads give, for a live story, a merged o
   await assert.rejects(storyView(raw, 999_999), /No such story/);
   await assert.rejects(storyView(raw, 'x'), /No such story/);
 });
+
+test("the site's layout (publication, sections, formats, newsletters) is read once, then again only after something a reader sees changed", { timeout: 60_000 }, async () => {
+  const { setPublicationSetting } = await import('../src/publication/settings.ts');
+  const layoutReads = (xs: string[]) => xs.filter((s) => /\bFROM (settings|sections|formats|newsletters)\b/i.test(s) && !/\bwire_/.test(s));
+  // No such story: a 404, never cached, rendered in the site's layout.
+  const missing = async () => {
+    const res = await t.get('/story/no-such-story-anywhere');
+    assert.equal(res.status, 404);
+    return res.text();
+  };
+  await missing();
+  let body = '';
+  let n = await statements(async () => {
+    body = await missing();
+  });
+  assert.deepEqual(layoutReads(n.all), [], `the layout was read again:\n${show(n.all)}`);
+  assert.doesNotMatch(body, /Renamed Gazette/);
+  // A change announced on the content channel (as every writer of these does) makes the next page read them.
+  await setPublicationSetting(raw, 'name', 'Renamed Gazette');
+  for (let i = 0; i < 200 && !/Renamed Gazette/.test(body); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    n = await statements(async () => {
+      body = await missing();
+    });
+  }
+  assert.match(body, /Renamed Gazette/);
+  assert.ok(layoutReads(n.all).length >= 1, show(n.all));
+});

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TOKEN, rawTokens, type RawToken } from '../src/newswire/cluster/text.ts';
-import { rng } from '../bench/cluster-synthetic.ts';
+import { rng } from '../bench/lib/cluster-synthetic.ts';
 
 const T = { timeout: 60_000 };
 

@@ -1,12 +1,12 @@
 // A week of the newswire for the benches: 300 outlets across the spectrum and ITEMS items of a
-// synthetic stream (bench/cluster-synthetic.ts) in the seven days before "now", bulk-inserted in their
+// synthetic stream (bench/lib/cluster-synthetic.ts) in the seven days before "now", bulk-inserted in their
 // stories (the stream's own events: a heavy tail of story sizes) with the counts the live wire keeps,
 // and LIVE more items of the same stream (not inserted) that arrive after them.
 import type { Db } from '../../src/db/index.ts';
 import { recountStories, storySlug } from '../../src/newswire/stories/live.ts';
 import { streamOrder } from '../../src/newswire/cluster/clusterer.ts';
 import { defaultStorySettings } from '../../src/newswire/stories/store.ts';
-import { outletNames, syntheticStream, type LabelledItem } from '../cluster-synthetic.ts';
+import { outletNames, syntheticStream, type LabelledItem } from './cluster-synthetic.ts';
 
 const DAY = 86_400_000;
 const LEANS = ['left', 'lean-left', 'center', 'lean-right', 'right', 'center', 'lean-left', 'lean-right', 'mixed', 'unrated'] as const;

@@ -1,5 +1,6 @@
 // What every public page needs besides its own content: the publication, the navigation, the
-// newsletters the sign-up box offers, and absolute URLs. Loaded once per rendered (uncached) page.
+// newsletters the sign-up box offers, and absolute URLs. Read from the database when something a
+// reader sees has changed (kept in memory until then: siteData()).
 import type { Deps } from '../deps.ts';
 import type { PageCache } from './page-cache.ts';
 import type { WallCounter } from '../members/stats.ts';
@@ -9,6 +10,7 @@ import type { Named } from '../articles/types.ts';
 import { listNewsletters } from '../newsletters/newsletters.ts';
 import { imageInfos, type ImageInfo } from '../media/images.ts';
 import { brandVersion } from '../publication/brand.ts';
+import { CONTENT_CHANNEL } from '../platform/channels.ts';
 
 export interface WebDeps extends Deps {
   cache: PageCache;
@@ -64,13 +66,67 @@ async function signupChoices(deps: Deps): Promise<SignupChoice[]> {
   return rows.map((n) => ({ slug: n.slug, name: n.name, description: n.description, frequency: frequencyOf(n.schedule_days, n.schedule_time), checked: n.signup_default }));
 }
 
+interface SiteData {
+  publication: Publication;
+  sections: Named[];
+  formats: Named[];
+  newsletters: SignupChoice[];
+}
+
+/**
+ * The site's four reads, kept in memory per database until anything a reader sees changes
+ * (CONTENT_CHANNEL: settings, sections, formats and newsletters all announce there, from this process
+ * or another) and at most SITE_TTL_MS: every uncached page needs them, and they change a few times a
+ * day. Memoised only once the listener is in place (a change before it would be missed) and for the
+ * config it was read with; a failed read is not kept.
+ */
+interface SiteMemo {
+  listening: boolean;
+  config: Deps['config'];
+  at: number;
+  data: Promise<SiteData> | null;
+}
+const SITE_TTL_MS = 60_000;
+const siteMemos = new WeakMap<Deps['db'], SiteMemo>();
+
+function readSiteData(deps: Deps): Promise<SiteData> {
+  return Promise.all([getPublication(deps.db, deps.config), listSections(deps.db), listFormats(deps.db), signupChoices(deps)]).then(
+    ([publication, sections, formats, newsletters]) => ({ publication, sections, formats, newsletters }),
+  );
+}
+
+function siteData(deps: Deps): Promise<SiteData> {
+  let m = siteMemos.get(deps.db);
+  if (!m) {
+    const memo: SiteMemo = { listening: false, config: deps.config, at: 0, data: null };
+    m = memo;
+    siteMemos.set(deps.db, memo);
+    deps.db
+      .listen(CONTENT_CHANNEL, () => {
+        memo.data = null;
+      })
+      .then(
+        () => {
+          memo.listening = true;
+        },
+        () => siteMemos.delete(deps.db),
+      );
+  }
+  if (!m.listening || m.config !== deps.config) return readSiteData(deps);
+  const now = Date.now();
+  if (m.data && now - m.at < SITE_TTL_MS) return m.data;
+  const memo = m;
+  const data = readSiteData(deps);
+  memo.data = data;
+  memo.at = now;
+  data.catch(() => {
+    if (memo.data === data) memo.data = null;
+  });
+  return data;
+}
+
 export async function loadSite(deps: Deps): Promise<Site> {
-  const [publication, sections, formats, newsletters] = await Promise.all([
-    getPublication(deps.db, deps.config),
-    listSections(deps.db),
-    listFormats(deps.db),
-    signupChoices(deps),
-  ]);
+  const { publication, sections, formats, newsletters } = await siteData(deps);
   const base = deps.config.siteUrl;
   const url = (p: string) => (/^https?:\/\//.test(p) ? p : base + (p.startsWith('/') ? p : '/' + p));
   return {

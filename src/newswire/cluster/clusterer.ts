@@ -169,7 +169,16 @@ export interface ClusterOptions {
   seamText: number;
   seamMaxItems: number;
   seamHours: number;
+  /**
+   * A learned model of a join under the threshold (bench/lib/cluster-train.ts): logistic-regression
+   * weights over lowFeatures(); the best story is joined when the weighted sum is at least 0. Null:
+   * the rules (`lowThreshold`, `margin`, `loneThreshold`, `lowSpecific`) decide.
+   */
+  lowModel: number[] | null;
 }
+
+/** How many features lowFeatures() gives the model (`lowModel`). */
+export const LOW_FEATURES = 19;
 
 /** Tuned on the development sets only (bench/cluster-quality.ts --tune; docs/decisions/0042-clustering.md). */
 export const defaultClusterOptions: ClusterOptions = {
@@ -217,6 +226,11 @@ export const defaultClusterOptions: ClusterOptions = {
   seamText: 1,
   seamMaxItems: 12,
   seamHours: 48,
+  // `node --import tsx bench/lib/cluster-train.ts` (dev sets only). In lowFeatures() order: bias, best
+  // score, runner-up's score, log ratio, lone, specific (1 story, 2 stories), words, names, 4-grams,
+  // text, meaning, names after crossing, gated, both have a text, decay, log10 size, log candidates,
+  // same outlet.
+  lowModel: [-7.1646, 0.5241, 4.9498, 1.2017, -1.1541, 0.6166, 2.6776, -0.0057, 2.564, 3.1714, 2.5602, 2.585, -1.0902, 0.7363, -1.0741, 2.3832, -3.8524, -0.4548, -1.7809],
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -278,6 +292,13 @@ const F_ENT = 1;
 const F_GRAMS = 2;
 const F_TEXT = 3;
 const FAMILIES = 4;
+/** Slots of similarity()'s optional breakdown after the four families' cosines (lowFeatures()). */
+const F_MEANING = 4;
+const F_NAMES = 5;
+const F_GATED = 6;
+const F_HAS_TEXT = 7;
+const F_DECAY = 8;
+const BREAKDOWN = 9;
 /** Families in the order similarity() computes them: the largest (4-grams) last, where the bound most often stops it. */
 const ORDER = [F_ENT, F_WORDS, F_TEXT, F_GRAMS];
 const DAY = 86_400_000;
@@ -518,6 +539,10 @@ export class StoryClusterer {
   /** The entity cosine of the last storySimilarity() (1 when one side names nothing). */
   private lastEntCos = 1;
 
+  /** The families' breakdown of a score (similarity()'s `out`), reused. */
+  private readonly breakdown = new Float64Array(BREAKDOWN);
+  /** For training the model of a join under the threshold (bench/lib/cluster-train.ts): every such decision's features, and what the rules decided. */
+  lowSink: ((item: string, story: number, features: Float64Array, rule: boolean) => void) | null = null;
   /** Word vectors for the meaning family (null: off). */
   private readonly vectors: WordVectors | null;
 
@@ -527,6 +552,8 @@ export class StoryClusterer {
    */
   constructor(options: Partial<ClusterOptions> = {}, constraints: Constraint[] = [], vectors?: WordVectors | null) {
     this.options = { ...defaultClusterOptions, ...options, weights: { ...defaultClusterOptions.weights, ...options.weights } };
+    const m = this.options.lowModel;
+    if (m !== null && (!Array.isArray(m) || m.length !== LOW_FEATURES || !m.every(Number.isFinite))) throw new Error(`lowModel: expected null or ${LOW_FEATURES} finite numbers (bench/lib/cluster-train.ts prints them)`);
     this.vectors = this.options.meaning > 0 ? (vectors === undefined ? installedWordVectors() : vectors) : null;
     this.grace = this.options.graceHours * 3_600_000;
     for (const c of constraints) this.applyConstraint(c);
@@ -580,7 +607,7 @@ export class StoryClusterer {
     const o = this.options;
     if (forced !== null) storyId = forced;
     else if (best !== -1 && bestScore >= this.thresholdFor(best)) storyId = best;
-    else if (best !== -1 && (this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best)) {
+    else if (best !== -1 && this.lowJoin(state, item.id, best, bestScore, second, secondScore)) {
       storyId = best;
       low = true;
     } else if (
@@ -1290,11 +1317,15 @@ export class StoryClusterer {
    * early (returning an upper bound below `floor`) once the story cannot reach `floor`: such a story
    * cannot be chosen, so the decisions are the same as with the full computation.
    */
-  private similarity(state: ItemState, s: Story, floor = 0): number {
+  private similarity(state: ItemState, s: Story, floor = 0, out: Float64Array | null = null): number {
     const o = this.options;
     const wts = [o.weights.words, o.weights.entities, o.weights.grams, o.weights.text];
     const gap = Math.max(0, s.first - state.published - this.grace, state.published - s.last - this.grace) / DAY;
     const decay = this.decay(gap);
+    if (out) {
+      out.fill(0);
+      out[F_DECAY] = decay;
+    }
     if (decay < floor) return decay;
     let den = 0;
     for (let f = 0; f < FAMILIES; f++) if (fEnd(state, f) > fStart(state, f) && s.has[f] && wts[f]) den += wts[f]!;
@@ -1304,6 +1335,7 @@ export class StoryClusterer {
     // meaning adds, and the bound below stops more stories early than "it might score 1" would.
     const mScore = meaning ? this.meaningScore(state, s.meaning!, s.meaning2) : 0;
     if (meaning) den += o.meaning;
+    if (out) out[F_MEANING] = mScore;
     const sentence = o.sentence > 0 && state.sv !== null && s.sentence !== null && s.sentence.length === state.sv.length;
     const sScore = sentence ? this.sentenceScore(state.sv!, s.sentence!, s.sentence2) : 0;
     if (sentence) den += o.sentence;
@@ -1331,6 +1363,7 @@ export class StoryClusterer {
         dot /= Math.sqrt(s.norm2[f]!) || 1;
       }
       if (f === F_ENT) ent = dot;
+      if (out) out[f] = dot;
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
@@ -1346,6 +1379,11 @@ export class StoryClusterer {
     if (meaning) num += o.meaning * (gated ? Math.min(1, ent / o.gateFull) : 1) * mScore;
     if (sentence) num += o.sentence * (gated && o.sentenceGated > 0 ? Math.min(1, ent / o.gateFull) : 1) * sScore;
     const base = (num / den) * decay;
+    if (out) {
+      out[F_NAMES] = ent;
+      out[F_GATED] = gated ? 1 : 0;
+      out[F_HAS_TEXT] = fEnd(state, F_TEXT) > fStart(state, F_TEXT) && s.has[F_TEXT] ? 1 : 0;
+    }
     return gated ? base * this.gate(ent) : base;
   }
 
@@ -1467,6 +1505,67 @@ export class StoryClusterer {
   private specific(sid: number): boolean {
     const k = this.options.lowSpecific;
     return k <= 0 || this.storiesById.get(sid)!.spec <= k;
+  }
+
+  /**
+   * Under the threshold: join the best story anyway? By the learned model when there is one
+   * (`lowModel`, bench/lib/cluster-train.ts), else by the rules (a clear winner or the lone candidate,
+   * sharing a specific term). A story holding an editor's merge is left to the rules: its centroid
+   * is two subjects that the editor joined, unlike any story the model learned from, whose score and
+   * size say less about it (an item of the smaller subject scores low against the mixed centroid).
+   */
+  private lowJoin(state: ItemState, itemId: string, best: number, bestScore: number, second: number, secondScore: number): boolean {
+    const o = this.options;
+    const rule = (this.clearWinner(bestScore, second === -1 ? 0 : secondScore) || this.alone(bestScore, second)) && this.specific(best);
+    if ((!o.lowModel && !this.lowSink) || this.hasGroup(this.storiesById.get(best)!)) return rule;
+    const x = this.lowFeatures(state, best, second);
+    this.lowSink?.(itemId, best, x, rule);
+    if (!o.lowModel) return rule;
+    let z = 0;
+    for (let i = 0; i < LOW_FEATURES; i++) z += o.lowModel[i]! * x[i]!;
+    return z >= 0;
+  }
+
+  /**
+   * What the model of a join under the threshold sees (`lowModel`): the two best stories' exact
+   * scores, how far apart they are, how specific the shared terms are, the best one's families,
+   * its size, time and outlet. One array per call; only joins under the threshold compute it.
+   */
+  private lowFeatures(state: ItemState, best: number, second: number): Float64Array {
+    const o = this.options;
+    const b = this.storiesById.get(best)!;
+    const br = this.breakdown;
+    let bs = this.similarity(state, b, 0, br);
+    const same = o.outletPenalty < 1 && this.sameOutlet(state, b);
+    if (same) bs *= o.outletPenalty;
+    let ss = 0;
+    if (second !== -1) {
+      const st = this.storiesById.get(second)!;
+      ss = this.similarity(state, st, 0);
+      if (o.outletPenalty < 1 && this.sameOutlet(state, st)) ss *= o.outletPenalty;
+    }
+    const x = new Float64Array(LOW_FEATURES);
+    const spec = b.spec;
+    x[0] = 1;
+    x[1] = bs;
+    x[2] = ss;
+    x[3] = Math.log((bs + 0.02) / (ss + 0.02));
+    x[4] = second === -1 ? 1 : 0;
+    x[5] = spec <= 1 ? 1 : 0;
+    x[6] = spec <= 2 ? 1 : 0;
+    x[7] = br[F_WORDS]!;
+    x[8] = br[F_ENT]!;
+    x[9] = br[F_GRAMS]!;
+    x[10] = br[F_TEXT]!;
+    x[11] = br[F_MEANING]!;
+    x[12] = Math.max(0, br[F_NAMES]!);
+    x[13] = br[F_GATED]!;
+    x[14] = br[F_HAS_TEXT]!;
+    x[15] = br[F_DECAY]!;
+    x[16] = Math.log10(b.items.length);
+    x[17] = Math.log(1 + (this.lastCandidates?.size ?? 0));
+    x[18] = same ? 1 : 0;
+    return x;
   }
 
   /** Below the threshold, an item still joins the one story near it (`loneThreshold`). */

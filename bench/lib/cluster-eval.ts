@@ -15,9 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rng, type LabelledItem } from './cluster-synthetic.ts';
-import { DEMO_OUTLETS, demoWireItems } from '../src/demo/wire.ts';
+import { DEMO_OUTLETS, demoWireItems } from '../../src/demo/wire.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIR = path.join(root, 'test/fixtures/wire-cluster-eval');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -229,4 +229,18 @@ export function demoWireSet(): NamedSet {
     name: 'demo wire',
     items: demoWireItems(now, 18 * 3_600_000).map((it, i) => ({ id: `w${i}`, title: it.title, text: it.text, outlet: names.get(it.outlet) ?? it.outlet, url: it.url, published: it.published.getTime(), story: it.story })),
   };
+}
+
+/** A labelled JSONL file: one item a line, {"id","title","text"?,"outlet"?,"url"?,"published","story"}. */
+export function readLabelled(file: string): LabelledItem[] {
+  const out: LabelledItem[] = [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    const o = JSON.parse(line);
+    const published = Date.parse(o.published);
+    if (!o.id || !o.title || Number.isNaN(published) || o.story === undefined) throw new Error(`${file}:${i + 1}: needs id, title, published and story`);
+    out.push({ id: String(o.id), title: o.title, text: o.text ?? null, outlet: o.outlet ?? null, url: o.url ?? null, published, story: String(o.story) });
+  });
+  return out;
 }

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WireItem } from '../src/newswire/cluster/clusterer.ts';
+import type { WireItem } from '../../src/newswire/cluster/clusterer.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LabelledItem extends WireItem {
   story: string;
