@@ -513,8 +513,8 @@ test('sentence vectors (decision 0081): ignored while the sentence family is off
     { id: 'b', title: 'Cop wounded by gunfire on night beat', published: t0 + 3_600_000, sentence: near(0, 2) },
     { id: 'c', title: 'Bakery wins award for sourdough loaf', published: t0 + 7_200_000, sentence: near(4, 1) },
   ];
-  // A strict stream: no lone-candidate or clear-winner joins under the threshold.
-  const strict = { loneThreshold: 0, lowThreshold: 0 };
+  // A strict stream: no joins under the threshold (no learned model, no lone-candidate or clear-winner rule).
+  const strict = { lowModel: null, loneThreshold: 0, lowThreshold: 0 };
   const off = clusterItems(items, strict).assignments;
   assert.notEqual(off.get('a'), off.get('b'), 'without the family the two wordings stay apart');
   // Vectors present and the family off: exactly the clustering without them.
