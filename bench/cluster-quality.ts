@@ -2,7 +2,7 @@
 // labelled set at hand, beside a reference clusterer (exact match of normalised headlines) measured in
 // the same run.
 //
-//   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON] [--seeds N]
+//   node --import tsx bench/cluster-quality.ts [--data DIR]... [--tune] [--quick] [--options JSON] [--seeds N] [--sentences LEAD_WORDS]
 //
 // Sets: the self-written fixture (test/fixtures/wire-cluster/), the demo publication's articles grouped
 // by story, the self-written left/center/right stories as headline streams and L/C/R sets, dev and test
@@ -13,7 +13,10 @@
 // "dev" are the tuning sets: --tune grid-searches the options on them only and reports the best on all
 // the others. --seeds N also runs the self-written sets rebuilt from N other seeds (other outlets, URLs,
 // times, ids; the same stories) and prints each set's mean B-cubed F1 over them: how far a change moves
-// a set beyond the draw of one seed (decision 0042, sixth round).
+// a set beyond the draw of one seed (decision 0042, sixth round). --sentences N gives every item a
+// sentence vector (Universal Sentence Encoder, bench/lib/sentence-encoder.ts; its headline and the first N
+// words of its text, 0: the headline alone) for the sentence family, which --options must turn on
+// ({"sentence":1}; decision 0081): an experiment, the encoder is not a dependency.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +26,18 @@ import { scoreClustering, type ClusteringScores } from '../src/newswire/cluster/
 import { articles } from '../src/demo/content.ts';
 import { outletNames, syntheticStream, type LabelledItem } from './lib/cluster-synthetic.ts';
 import { demoWireSet, evalSets, readLabelled } from './lib/cluster-eval.ts';
+import { embedSentences, encoderTime, sentenceText } from './lib/sentence-encoder.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' }, seeds: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string', multiple: true }, tune: { type: 'boolean' }, quick: { type: 'boolean' }, options: { type: 'string' }, seeds: { type: 'string' }, sentences: { type: 'string' } } });
+const sentenceLead = values.sentences === undefined ? null : Number(values.sentences);
+
+/** Gives each item its sentence vector when --sentences is on. */
+async function withSentences(items: LabelledItem[]): Promise<void> {
+  if (sentenceLead === null) return;
+  const vs = await embedSentences(items.map((i) => sentenceText(i, sentenceLead)));
+  items.forEach((it, j) => (it.sentence = vs[j]));
+}
 
 interface EvalSet {
   name: string;
@@ -134,6 +146,8 @@ function tune(dev: EvalSet[]): Partial<ClusterOptions> {
 }
 
 const { sets: all, skipped } = sets(Boolean(values.quick));
+for (const s of all) await withSentences(s.items);
+if (encoderTime.texts) console.log(`sentence encoder: ${encoderTime.texts} texts in ${encoderTime.ms.toFixed(0)} ms (${(encoderTime.ms / encoderTime.texts).toFixed(2)} ms each, batches of 100; load ${encoderTime.loadMs.toFixed(0)} ms)`);
 for (const s of skipped) console.log(`skipped: ${s}`);
 if (values.tune) {
   const dev = all.filter((s) => isDev(s.name));
@@ -146,7 +160,11 @@ if (values.tune) {
   const n = Number(values.seeds ?? 0);
   if (n > 0) {
     const f1 = new Map<string, number[]>();
-    for (let k = 1; k <= n; k++) for (const s of evalSets(true, k)) f1.set(s.name, [...(f1.get(s.name) ?? []), evaluate(s, given).bcubed.f1]);
+    for (let k = 1; k <= n; k++)
+      for (const s of evalSets(true, k)) {
+        await withSentences(s.items);
+        f1.set(s.name, [...(f1.get(s.name) ?? []), evaluate(s, given).bcubed.f1]);
+      }
     console.log(`B3 F1 over ${n} other seeds: mean (min-max)`);
     for (const [name, v] of f1) console.log(`${name.padEnd(42)} ${pct(v.reduce((a, b) => a + b, 0) / v.length)} (${pct(Math.min(...v))}-${pct(Math.max(...v))})`);
   }

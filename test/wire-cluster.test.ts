@@ -503,6 +503,28 @@ test('live arrival out of published order still finds the stories', T, () => {
   assert.ok(r.bcubed.precision >= 0.9, `B-cubed precision ${r.bcubed.precision.toFixed(3)}`);
 });
 
+test('sentence vectors (decision 0081): ignored while the sentence family is off; with it on, items whose vectors agree join though their words barely do', T, () => {
+  // A vector near axis k of 8 dimensions (the small second part keeps them from being exact copies).
+  // The family rescores the stories the terms retrieve (one shared word here: "night"); it finds none.
+  const near = (k: number, j: number) => Float32Array.from({ length: 8 }, (_, d) => (d === k ? 1 : d === (k + 1 + j) % 8 ? 0.1 : 0));
+  const t0 = Date.parse('2026-11-20T08:00:00Z');
+  const items: WireItem[] = [
+    { id: 'a', title: 'Police officer shot during night patrol', published: t0, sentence: near(0, 1) },
+    { id: 'b', title: 'Cop wounded by gunfire on night beat', published: t0 + 3_600_000, sentence: near(0, 2) },
+    { id: 'c', title: 'Bakery wins award for sourdough loaf', published: t0 + 7_200_000, sentence: near(4, 1) },
+  ];
+  // A strict stream: no joins under the threshold (no learned model, no lone-candidate or clear-winner rule).
+  const strict = { lowModel: null, loneThreshold: 0, lowThreshold: 0 };
+  const off = clusterItems(items, strict).assignments;
+  assert.notEqual(off.get('a'), off.get('b'), 'without the family the two wordings stay apart');
+  // Vectors present and the family off: exactly the clustering without them.
+  const withVectors = fixture.map((it, i) => ({ ...it, sentence: near(i % 8, 1) }));
+  assert.deepEqual(clusterItems(withVectors).assignments, clusterItems(fixture).assignments);
+  const on = clusterItems(items, { ...strict, sentence: 2, sentenceBase: 0.3 }).assignments;
+  assert.equal(on.get('a'), on.get('b'), 'the vectors agree: one story');
+  assert.notEqual(on.get('a'), on.get('c'));
+});
+
 test('input lines: every mistake named with its line', T, () => {
   assert.equal(parseItemLine('   ', 3), null);
   const ok = parseItemLine('{"id": 7, "title": "A", "published": "2026-05-06T08:00:00+02:00", "extra": 1}', 1)!;

@@ -25,6 +25,11 @@ export interface WireItem {
   url?: string | null;
   /** Epoch milliseconds. */
   published: number;
+  /**
+   * A sentence vector computed outside the clusterer (any length, one length per stream), for the
+   * sentence family (`ClusterOptions.sentence`; ignored while that is 0). Decision 0081.
+   */
+  sentence?: Float32Array | null;
 }
 
 export interface ClusterOptions {
@@ -121,6 +126,15 @@ export interface ClusterOptions {
   /** Each word's share of the meaning goes with its IDF in the stream to this power (0 = the vectors' frequencies only). */
   meaningRarity: number;
   /**
+   * Weight of the sentence family: the item's `sentence` vector (computed outside, e.g. by a sentence
+   * encoder) against the story's summed ones, scored as the meaning is (0 = off; decision 0081).
+   */
+  sentence: number;
+  /** The cosine of two sentence vectors that scores 0. */
+  sentenceBase: number;
+  /** 1: the sentence family counts only as far as the names agree, as the meaning does; 0: ungated. */
+  sentenceGated: number;
+  /**
    * An item whose best story is the only candidate (no other story in the window shares one of its
    * query terms) joins it at this score: the left, center and right pieces of a story in a quiet
    * stream are often framed with no name in common, and nothing else competes (0 = off).
@@ -200,6 +214,9 @@ export const defaultClusterOptions: ClusterOptions = {
   meaningLead: 0.5,
   meaningLeadWords: 40,
   meaningRarity: 2,
+  sentence: 0,
+  sentenceBase: 0.3,
+  sentenceGated: 1,
   loneThreshold: 0.1,
   lowSpecific: 2,
   seamMin: 2,
@@ -328,6 +345,8 @@ interface ItemState {
   ek: number;
   /** The meaning's dimensions (unit length times 127, packed from `ek`), or 0 for none. */
   md: number;
+  /** The item's sentence vector (unit length times 127), or null (decision 0081). */
+  sv: Int8Array | null;
   /** It names someone or something for sure (not only by a headline's first word): the entity gate may apply. */
   strong: boolean;
   /**
@@ -345,6 +364,16 @@ function fStart(st: ItemState, f: number): number {
 /** Where family f of an item ends in its `ids`. */
 function fEnd(st: ItemState, f: number): number {
   return f === 0 ? st.e0 : f === 1 ? st.e1 : f === 2 ? st.e2 : st.e3;
+}
+
+/** A vector at unit length times 127, rounded to signed bytes. */
+function quantise(v: Float32Array): Int8Array {
+  let n2 = 0;
+  for (let d = 0; d < v.length; d++) n2 += v[d]! * v[d]!;
+  const k = 127 / (Math.sqrt(n2) || 1);
+  const out = new Int8Array(v.length);
+  for (let d = 0; d < v.length; d++) out[d] = Math.round(v[d]! * k);
+  return out;
 }
 
 /** Signed byte d of a meaning packed four to an int from `off`. */
@@ -377,6 +406,9 @@ interface Story {
   /** Sum of the items' meanings (each unit length), and its squared length; null when none has one. */
   meaning: Float32Array | null;
   meaning2: number;
+  /** Sum of the items' sentence vectors (each unit length) and its squared length; null when none has one. */
+  sentence: Float32Array | null;
+  sentence2: number;
   /** Seams (joins under the threshold watched), in (time, item id) order; null when none. */
   seams: Seam[] | null;
 }
@@ -788,9 +820,11 @@ export class StoryClusterer {
         st.ids = NO_IDS;
         st.w = NO_WEIGHTS;
         st.e0 = st.e1 = st.e2 = st.e3 = st.ek = st.md = 0;
+        st.sv = null;
       }
       s.sum = null;
       s.meaning = null;
+      s.sentence = null;
       s.seams = null;
       s.has.fill(0);
       s.norm2.fill(0);
@@ -1124,6 +1158,7 @@ export class StoryClusterer {
       e3: n,
       ek: n + np,
       md,
+      sv: o.sentence > 0 && item.sentence?.length ? quantise(item.sentence) : null,
       strong,
       cross: null,
     };
@@ -1301,8 +1336,11 @@ export class StoryClusterer {
     const mScore = meaning ? this.meaningScore(state, s.meaning!, s.meaning2) : 0;
     if (meaning) den += o.meaning;
     if (out) out[F_MEANING] = mScore;
+    const sentence = o.sentence > 0 && state.sv !== null && s.sentence !== null && s.sentence.length === state.sv.length;
+    const sScore = sentence ? this.sentenceScore(state.sv!, s.sentence!, s.sentence2) : 0;
+    if (sentence) den += o.sentence;
     let num = 0;
-    let rest = meaning ? den - o.meaning * (1 - mScore) : den;
+    let rest = (meaning ? den - o.meaning * (1 - mScore) : den) - (sentence ? o.sentence * (1 - sScore) : 0);
     let ent = -1;
     const single = s.sum === null ? this.itemsById.get(s.items[0]!)! : null;
     const xi = state.ids;
@@ -1339,6 +1377,7 @@ export class StoryClusterer {
     }
     // Meaning counts as far as the names agree: two events of one kind ("Strong quake hits X") mean alike.
     if (meaning) num += o.meaning * (gated ? Math.min(1, ent / o.gateFull) : 1) * mScore;
+    if (sentence) num += o.sentence * (gated && o.sentenceGated > 0 ? Math.min(1, ent / o.gateFull) : 1) * sScore;
     const base = (num / den) * decay;
     if (out) {
       out[F_NAMES] = ent;
@@ -1356,6 +1395,15 @@ export class StoryClusterer {
     for (let d = 0; d < st.md; d++) dot += meaningAt(ids, off, d) * sum[d]!;
     const c = dot / 127 / (Math.sqrt(sum2) || 1);
     const b = this.options.meaningBase;
+    return c <= b ? 0 : (c - b) / (1 - b);
+  }
+
+  /** The cosine of an item's sentence vector with a story's summed ones, rescaled so that `sentenceBase` scores 0. */
+  private sentenceScore(sv: Int8Array, sum: Float32Array, sum2: number): number {
+    let dot = 0;
+    for (let d = 0; d < sv.length; d++) dot += sv[d]! * sum[d]!;
+    const c = dot / 127 / (Math.sqrt(sum2) || 1);
+    const b = this.options.sentenceBase;
     return c <= b ? 0 : (c - b) / (1 - b);
   }
 
@@ -1427,6 +1475,14 @@ export class StoryClusterer {
       const open = a.strong && b.strong && ent >= 0 ? Math.min(1, ent / o.gateFull) : 1;
       num += o.meaning * open * (c <= o.meaningBase ? 0 : (c - o.meaningBase) / (1 - o.meaningBase));
       den += o.meaning;
+    }
+    if (a.sentence && b.sentence && a.sentence.length === b.sentence.length && o.sentence > 0) {
+      let dot = 0;
+      for (let d = 0; d < a.sentence.length; d++) dot += a.sentence[d]! * b.sentence[d]!;
+      const c = dot / (Math.sqrt(a.sentence2 * b.sentence2) || 1);
+      const open = o.sentenceGated > 0 && a.strong && b.strong && ent >= 0 ? Math.min(1, ent / o.gateFull) : 1;
+      num += o.sentence * open * (c <= o.sentenceBase ? 0 : (c - o.sentenceBase) / (1 - o.sentenceBase));
+      den += o.sentence;
     }
     const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;
     return (num / den) * (a.strong && b.strong ? this.gate(ent) : 1) * this.decay(gap);
@@ -1610,6 +1666,8 @@ export class StoryClusterer {
         closed: false,
         meaning: null,
         meaning2: 0,
+        sentence: null,
+        sentence2: 0,
         seams: null,
       };
       this.storiesById.set(storyId, s);
@@ -1639,6 +1697,15 @@ export class StoryClusterer {
         n2 += m[d]! * m[d]!;
       }
       s.meaning2 = n2;
+    }
+    if (state.sv && (s.sentence === null || s.sentence.length === state.sv.length)) {
+      const m = (s.sentence ??= new Float32Array(state.sv.length));
+      let n2 = 0;
+      for (let d = 0; d < m.length; d++) {
+        m[d]! += state.sv[d]! / 127;
+        n2 += m[d]! * m[d]!;
+      }
+      s.sentence2 = n2;
     }
     if (s.items.length === 0 && s.sum === null) {
       if (index) this.storiesMade++;
@@ -1781,6 +1848,7 @@ export class StoryClusterer {
     gone.items = [];
     gone.sum = null;
     gone.meaning = null;
+    gone.sentence = null;
     gone.mergedInto = keep.id;
     if (gone.seams) for (const m of gone.seams) addSeam(keep, m);
     gone.seams = null;
@@ -1801,7 +1869,7 @@ export class StoryClusterer {
   private sideOf(items: ItemState[]): Story {
     const s: Story = {
       id: -1, items: [], sum: null, norm2: new Float64Array(FAMILIES), has: new Int32Array(FAMILIES), first: Infinity, last: -Infinity, mergedInto: null,
-      titleOverride: null, titleCache: null, closed: false, voteEpoch: 0, vote: 0, spec: 0, strong: 0, meaning: null, meaning2: 0, seams: null,
+      titleOverride: null, titleCache: null, closed: false, voteEpoch: 0, vote: 0, spec: 0, strong: 0, meaning: null, meaning2: 0, sentence: null, sentence2: 0, seams: null,
     };
     for (const st of items) this.addToSide(s, st);
     return s;
@@ -1973,6 +2041,8 @@ function clearStory(s: Story): void {
   s.strong = 0;
   s.meaning = null;
   s.meaning2 = 0;
+  s.sentence = null;
+  s.sentence2 = 0;
   s.first = Infinity;
   s.last = -Infinity;
 }
