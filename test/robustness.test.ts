@@ -23,4 +23,10 @@ test('numbers too large for the database are a 4xx', async () => {
     const r = await c.request(path);
     assert.ok(r.status >= 400 && r.status < 500, `${path}: ${r.status}`);
   }
+  // An id over its column's range, or over what a number holds exactly, names nothing: the screen's 404
+  // (src/platform/errors.ts pathId), never a database error.
+  for (const path of ['/admin/outlets/3000000000/delete', '/admin/articles/3000000000', '/admin/wire/items/99999999999999999', '/admin/stories/99999999999999999', '/admin/members/99999999999999999']) {
+    const r = await c.request(path);
+    assert.equal(r.status, 404, path);
+  }
 });

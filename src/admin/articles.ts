@@ -9,7 +9,7 @@ import { loadSite, withImages } from '../web/site.ts';
 import { articlePage } from '../web/pages/public.ts';
 import { getArticleById, listAdminArticles, listAuthors, listFormats, listSections, relatedArticles, type AdminListFilter } from '../articles/queries.ts';
 import type { Article } from '../articles/types.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, pathId, INT_ID_MAX } from '../platform/errors.ts';
 import { markdownToHtml } from '../platform/sanitize.ts';
 import { wantsJson } from '../platform/http.ts';
 import { clockTimeInZone } from '../platform/time.ts';
@@ -38,9 +38,7 @@ const ACTIONS = ['save', 'publish', 'schedule', 'unpublish'] as const;
 const NOTICE_FOR: Record<EditorAction, string> = { save: 'saved', publish: 'published', schedule: 'scheduled', unpublish: 'unpublished' };
 
 function idParam(req: FastifyRequest): number {
-  const id = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,9}$/.test(id)) throw new NotFoundError('There is no such article.');
-  return Number(id);
+  return pathId(req.params, 'There is no such article.', INT_ID_MAX);
 }
 
 export function articleScreens(web: WebDeps, h: AdminHelpers) {

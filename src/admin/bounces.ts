@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { NotFoundError } from '../platform/errors.ts';
+import { NotFoundError, pathId } from '../platform/errors.ts';
 import { listHeldReports, reviewHeldReport } from '../newsletters/bounces.ts';
 import { noticeFrom, type AdminHelpers, type Handler } from './newsroom.ts';
 import { BOUNCES_PATH, BOUNCES_PER_PAGE, bouncesPage } from './pages/bounces.ts';
@@ -16,9 +16,7 @@ const listQuery = z.object({
 });
 
 function reportId(req: FastifyRequest): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,12}$/.test(v)) throw new NotFoundError('There is no such report.');
-  return Number(v);
+  return pathId(req.params, 'There is no such report.');
 }
 
 export function bounceScreens(web: WebDeps, h: AdminHelpers) {

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { NotFoundError, TooLargeError, ValidationError } from '../platform/errors.ts';
+import { TooLargeError, ValidationError, pathId } from '../platform/errors.ts';
 import { parseDay } from '../platform/time.ts';
 import { can } from '../staff/roles.ts';
 import { listFormats, listSections } from '../articles/queries.ts';
@@ -45,9 +45,7 @@ const noticeOf = (q: unknown): Notice | null => {
 };
 
 function memberId(req: FastifyRequest): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,12}$/.test(v)) throw new NotFoundError('There is no such member.');
-  return Number(v);
+  return pathId(req.params, 'There is no such member.');
 }
 
 const field = (body: unknown, k: string): string => {

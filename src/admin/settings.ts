@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebDeps } from '../web/site.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, pathId, INT_ID_MAX } from '../platform/errors.ts';
 import { getPublication, setPublicationSetting } from '../publication/settings.ts';
 import { parseInput } from '../platform/validate.ts';
 import { isTimeZone, parseClockTime } from '../platform/time.ts';
@@ -51,9 +51,7 @@ function formValues(body: unknown): FormValues {
 }
 
 function idOf(req: FastifyRequest): number {
-  const id = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,9}$/.test(id)) throw new NotFoundError('No such record.');
-  return Number(id);
+  return pathId(req.params, 'No such record.', INT_ID_MAX);
 }
 
 export function settingsScreens(web: WebDeps, h: AdminHelpers) {

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { NotFoundError, TooLargeError, ValidationError } from '../platform/errors.ts';
+import { NotFoundError, TooLargeError, ValidationError, pathId } from '../platform/errors.ts';
 import { getNewsletterBySlug, listNewsletters } from '../newsletters/newsletters.ts';
 import { addSubscriber, deleteSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers, subscriberCounts, unsubscribe } from '../newsletters/subscribers.ts';
 import { getPerson, subscriptionsOf } from '../newsletters/signup.ts';
@@ -29,9 +29,7 @@ const listQuery = z.object({
 });
 
 function personId(req: FastifyRequest): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,12}$/.test(v)) throw new NotFoundError('There is no such subscriber.');
-  return Number(v);
+  return pathId(req.params, 'There is no such subscriber.');
 }
 
 /** Where to go back to after an action on the list: only the subscribers screen itself. */

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../platform/validate.ts';
 import type { WebDeps } from '../web/site.ts';
-import { NotFoundError, ValidationError, ConflictError } from '../platform/errors.ts';
+import { ValidationError, ConflictError, pathId, INT_ID_MAX } from '../platform/errors.ts';
 import { can } from '../staff/roles.ts';
 import { createOutlet, deleteOutlet, getOutlet, listOutlets, outletDeletionImpact, updateOutlet, LEANS } from '../newswire/outlets.ts';
 import { discoverFeeds } from '../newswire/discover.ts';
@@ -22,9 +22,7 @@ const wireQuery = z.object({
 });
 
 function idOf(req: FastifyRequest, what: string): number {
-  const v = (req.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new NotFoundError(`There is no such ${what}.`);
-  return Number(v);
+  return pathId(req.params, `There is no such ${what}.`, what === 'outlet' ? INT_ID_MAX : Number.MAX_SAFE_INTEGER);
 }
 
 export function wireScreens(web: WebDeps, h: AdminHelpers) {

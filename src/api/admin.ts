@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { accentProblem, normalizeHex } from '../publication/brand.ts';
 import type { Deps } from '../deps.ts';
-import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { NotFoundError, ValidationError, pathId, INT_ID_MAX } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
 import { isLocale, isTimeZone } from '../platform/time.ts';
 import { getPublication, PUBLICATION_KEYS, setPublicationSetting } from '../publication/settings.ts';
@@ -27,15 +27,12 @@ declare module 'fastify' {
 }
 
 // Decimal digits only: Number() would also read "0x10", "1e3" or " 16 " as numbers.
-const idParam = z.object({ id: z.string().regex(/^[1-9]\d{0,9}$/, 'a positive whole number').transform(Number).pipe(z.number().max(2_147_483_647)) });
 const slugParam = z.object({ slug: z.string().min(1).max(120) });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(50) });
 
 /** The :id of the URL; an id that cannot exist names nothing (a 404). */
 export function idOf(req: FastifyRequest): number {
-  const r = idParam.safeParse(req.params);
-  if (!r.success) throw new NotFoundError(`No such ${(req.params as { id?: string }).id ?? ''}`);
-  return r.data.id;
+  return pathId(req.params, `No such ${String((req.params as { id?: unknown }).id ?? '')}`, INT_ID_MAX);
 }
 
 const slugOf = (req: FastifyRequest) => parseInput(slugParam, req.params, { what: 'query' }).slug;

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { NotFoundError, pathId } from '../platform/errors.ts';
+import { pathId, INT_ID_MAX } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
 import { createOutlet, deleteOutlet, getOutlet, listOutlets, updateOutlet, LEANS, type Outlet } from '../newswire/outlets.ts';
 import { getItem, listItems } from '../newswire/items.ts';
@@ -12,7 +12,7 @@ type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 const page = { page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(500).default(50) };
 
 function idOf(req: FastifyRequest, what: string): number {
-  return pathId(req.params, `No such ${what}`);
+  return pathId(req.params, `No such ${what}`, what === 'outlet' ? INT_ID_MAX : Number.MAX_SAFE_INTEGER);
 }
 
 const outletBody = z

@@ -89,9 +89,14 @@ export function asRequestError(err: unknown): unknown {
   return err;
 }
 
+/** The largest id of an `int` column (a bigint one goes to Number.MAX_SAFE_INTEGER). */
+export const INT_ID_MAX = 2_147_483_647;
+
 /**
- * A numeric id in an address (`/…/{id}`): digits only, no sign, no leading zero, at most `max`. Any
- * other form (`abc`, `0x1`, `1e0`, ` 1`) names nothing, so it is the same not-found as a missing id.
+ * A numeric id in an address (`/…/{id}`): digits only, no sign, no leading zero, at most `max` (the
+ * column's: INT_ID_MAX for an `int` id, or the database would refuse the value with an error). Any
+ * other form (`abc`, `0x1`, `1e0`, ` 1`, too large) names nothing, so it is the same not-found as a
+ * missing id. Every surface reads its ids with it.
  */
 export function pathId(params: unknown, notFound: string, max = Number.MAX_SAFE_INTEGER): number {
   const v = (params as { id?: unknown } | null | undefined)?.id;
