@@ -44,8 +44,6 @@ interface EvalSet {
   items: LabelledItem[];
 }
 
-
-
 function demoSet(): EvalSet {
   const t0 = Date.parse('2026-11-20T12:00:00Z');
   return {

@@ -26,11 +26,10 @@ declare module 'fastify' {
   }
 }
 
-// Decimal digits only: Number() would also read "0x10", "1e3" or " 16 " as numbers.
 const slugParam = z.object({ slug: z.string().min(1).max(120) });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(50) });
 
-/** The :id of the URL; an id that cannot exist names nothing (a 404). */
+/** The :id of the URL; an id that cannot exist (not plain digits, over an int's range) names nothing (a 404). */
 export function idOf(req: FastifyRequest): number {
   return pathId(req.params, `No such ${String((req.params as { id?: unknown }).id ?? '')}`, INT_ID_MAX);
 }

@@ -18,7 +18,7 @@ const slug = z.string().max(120).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a newslett
 const page = { page: z.coerce.number().int().min(1).max(100_000).default(1), limit: z.coerce.number().int().min(1).max(500).default(50) };
 
 function editionId(req: FastifyRequest): number {
-  return pathId(req.params, 'No such edition', 2_147_483_647);
+  return pathId(req.params, 'No such edition');
 }
 
 async function personByEmail(deps: Deps, email: string): Promise<number> {

@@ -366,6 +366,11 @@ function fEnd(st: ItemState, f: number): number {
   return f === 0 ? st.e0 : f === 1 ? st.e1 : f === 2 ? st.e2 : st.e3;
 }
 
+/** A cosine rescaled so that `base` (what unrelated texts share) scores 0 and 1 scores 1. */
+function aboveBase(c: number, base: number): number {
+  return c <= base ? 0 : (c - base) / (1 - base);
+}
+
 /** A vector at unit length times 127, rounded to signed bytes. */
 function quantise(v: Float32Array): Int8Array {
   let n2 = 0;
@@ -1393,18 +1398,14 @@ export class StoryClusterer {
     const ids = st.ids;
     const off = st.ek;
     for (let d = 0; d < st.md; d++) dot += meaningAt(ids, off, d) * sum[d]!;
-    const c = dot / 127 / (Math.sqrt(sum2) || 1);
-    const b = this.options.meaningBase;
-    return c <= b ? 0 : (c - b) / (1 - b);
+    return aboveBase(dot / 127 / (Math.sqrt(sum2) || 1), this.options.meaningBase);
   }
 
   /** The cosine of an item's sentence vector with a story's summed ones, rescaled so that `sentenceBase` scores 0. */
   private sentenceScore(sv: Int8Array, sum: Float32Array, sum2: number): number {
     let dot = 0;
     for (let d = 0; d < sv.length; d++) dot += sv[d]! * sum[d]!;
-    const c = dot / 127 / (Math.sqrt(sum2) || 1);
-    const b = this.options.sentenceBase;
-    return c <= b ? 0 : (c - b) / (1 - b);
+    return aboveBase(dot / 127 / (Math.sqrt(sum2) || 1), this.options.sentenceBase);
   }
 
   /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
@@ -1473,7 +1474,7 @@ export class StoryClusterer {
       for (let d = 0; d < a.meaning.length; d++) dot += a.meaning[d]! * b.meaning[d]!;
       const c = dot / (Math.sqrt(a.meaning2 * b.meaning2) || 1);
       const open = a.strong && b.strong && ent >= 0 ? Math.min(1, ent / o.gateFull) : 1;
-      num += o.meaning * open * (c <= o.meaningBase ? 0 : (c - o.meaningBase) / (1 - o.meaningBase));
+      num += o.meaning * open * aboveBase(c, o.meaningBase);
       den += o.meaning;
     }
     if (a.sentence && b.sentence && a.sentence.length === b.sentence.length && o.sentence > 0) {
@@ -1481,7 +1482,7 @@ export class StoryClusterer {
       for (let d = 0; d < a.sentence.length; d++) dot += a.sentence[d]! * b.sentence[d]!;
       const c = dot / (Math.sqrt(a.sentence2 * b.sentence2) || 1);
       const open = o.sentenceGated > 0 && a.strong && b.strong && ent >= 0 ? Math.min(1, ent / o.gateFull) : 1;
-      num += o.sentence * open * (c <= o.sentenceBase ? 0 : (c - o.sentenceBase) / (1 - o.sentenceBase));
+      num += o.sentence * open * aboveBase(c, o.sentenceBase);
       den += o.sentence;
     }
     const gap = Math.max(0, a.first - b.last - this.grace, b.first - a.last - this.grace) / DAY;

@@ -165,7 +165,7 @@ function rehearse(items: WireItem[]): void {
 export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> {
   const t0 = Date.now();
   lw.invalidate();
-  const v = await d.db.one<{ version: string | number; epoch: string }>('SELECT version, epoch FROM wire_cluster_state WHERE id = 1');
+  const stamp = await clusterStamp(d.db);
   const c = new StoryClusterer({ windowDays: WINDOW_DAYS }, await storyConstraints(d.db));
   const since = new Date(d.clock.now().getTime() - WINDOW_DAYS * DAY);
   let after: { at: Date; id: number } | null = null;
@@ -199,8 +199,8 @@ export async function rebuildLiveWire(d: LiveDeps, lw: LiveWire): Promise<void> 
   );
   for (const r of seams) c.restoreSeam(String(r.item_id), (r.pre_item_ids ?? []).map(String));
   lw.clusterer = c;
-  lw.version = Number(v?.version ?? 0);
-  lw.epoch = v?.epoch ?? '';
+  lw.version = stamp.version;
+  lw.epoch = stamp.epoch;
   lw.lastRebuild = { items: n, ms: Date.now() - t0 };
   d.log.info('wire stories: clusterer rebuilt', { items: n, ms: lw.lastRebuild.ms });
 }

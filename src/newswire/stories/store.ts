@@ -234,9 +234,9 @@ function storyId(id: unknown): number {
 }
 
 /**
- * A story id from an address (`/admin/stories/{id}`, `/api/admin/stories/{id}`): digits only, no
- * leading zero, at most 15 of them. Anything else (`abc`, `0x1`, `1e3`, ` 1`) is the same 404 as a
- * well-formed id that names no story.
+ * A story id from an address (`/admin/stories/{id}`, `/api/admin/stories/{id}`), read by pathId:
+ * anything but a plain whole number (`abc`, `0x1`, `1e3`, ` 1`) is the same 404 as an id that names
+ * no story.
  */
 export function storyIdParam(params: unknown): number {
   return pathId(params, NO_SUCH_STORY);
