@@ -1,9 +1,9 @@
 // Values kept in memory until the database says they changed: a keyed map (a single value is a map of
 // one key) whose every entry is dropped when one of the given change channels speaks
 // (src/platform/channels.ts), from this process (at once, after commit) or another one on the same
-// PostgreSQL server (LISTEN), with an optional time to live and a size bound. The one way a cache of
-// database reads is kept in this codebase; the page cache (src/web/page-cache.ts) is the exception,
-// since it drops by payload (STORY_CHANNEL's slugs) and stores by generation.
+// PostgreSQL server (LISTEN), with an optional time to live and a size bound. Every cache that a
+// channel clears is one of these; the page cache (src/web/page-cache.ts) is the exception, since it
+// drops by payload (STORY_CHANNEL's slugs), stores by generation and its listeners do more (src/server.ts).
 //
 // Rules it keeps so that its users need not:
 // - It listens once per cache (and `channelCache(...).of(db)` makes one cache per database handle),
@@ -42,6 +42,8 @@ export class ChannelCache<K, V> {
   private state: 'idle' | 'pending' | 'listening' | 'failed' = 'idle';
   private attempt: Promise<void> | null = null;
   private failedAt = 0;
+  /** Moved on by close(): a listen attempt begun before it does not take effect. */
+  private epoch = 0;
   private unlisten: Array<() => Promise<void>> = [];
   private readonly now: () => number;
   /** The one handler on every channel (the same function each time: the database's bus keeps a set). */
@@ -70,13 +72,20 @@ export class ChannelCache<K, V> {
     if (this.state === 'listening') return Promise.resolve();
     if (this.attempt) return this.attempt;
     this.state = 'pending';
+    const epoch = this.epoch;
     const attempt = Promise.all(this.opts.channels.map((c) => this.db.listen(c, this.drop))).then(
       (unlisten) => {
+        if (epoch !== this.epoch) {
+          // Closed meanwhile: let go of what this attempt listened to.
+          void Promise.all(unlisten.map((u) => u())).catch(() => undefined);
+          return;
+        }
         this.unlisten = unlisten;
         this.state = 'listening';
         this.attempt = null;
       },
       (err) => {
+        if (epoch !== this.epoch) throw err;
         this.state = 'failed';
         this.failedAt = this.now();
         this.attempt = null;
@@ -130,6 +139,8 @@ export class ChannelCache<K, V> {
   async close(): Promise<void> {
     const unlisten = this.unlisten;
     this.unlisten = [];
+    this.epoch++;
+    this.attempt = null;
     this.state = 'idle';
     this.clear();
     await Promise.all(unlisten.map((u) => u()));
