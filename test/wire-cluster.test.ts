@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LOW_FEATURES, StoryClusterer, clusterItems, defaultClusterOptions, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
-import { parseItemLine, ItemLineError } from '../src/newswire/cluster/items.ts';
+import { parseItemLine, parseIsoDateTime, ItemLineError } from '../src/newswire/cluster/items.ts';
 import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
 import { evalSets } from '../bench/lib/cluster-eval.ts';
 
@@ -538,10 +538,36 @@ test('input lines: every mistake named with its line', T, () => {
     ['{"id":"x","published":"2026-05-06T08:00:00Z"}', /line 5: item "x": "title" is missing/],
     ['{"id":"x","title":"A"}', /line 5: item "x": "published" is missing/],
     ['{"id":"x","title":"A","published":"May 6"}', /"published" is not an ISO 8601 date-time/],
-    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00"}', /with a time zone/],
+    ['{"id":"x","title":"A","published":"2026-02-30T08:00:00Z"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"2026-05-06T25:00:00Z"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00+25:00"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"1746518400000"}', /"published" is not an ISO 8601 date/],
     ['{"id":"x","title":"A","published":"2026-05-06T08:00:00Z","url":5}', /"url" must be a string/],
   ];
   for (const [line, re] of bad) assert.throws(() => parseItemLine(line, 5), (e: unknown) => e instanceof ItemLineError && re.test(e.message), line);
+  // Every ISO 8601 form a feed or a database dump gives is read; a time with no zone is UTC, and said so.
+  const at = Date.parse('2026-05-06T06:00:00Z');
+  const forms: Array<[string, number, boolean]> = [
+    ['2026-05-06T06:00:00Z', at, true],
+    ['2026-05-06t06:00z', at, true],
+    ['2026-05-06 08:00:00+02', at, true],
+    ['2026-05-06T01:30:00-0430', at, true],
+    ['2026-05-06T06:00:00.250Z', at + 250, true],
+    ['2026-05-06T06:00:00,5Z', at + 500, true],
+    ['20260506T080000+0200', at, true],
+    ['20260506T0600Z', at, true],
+    ['2026-05-06T06:00:00', at, false],
+    ['2026-05-06 06:00', at, false],
+    ['2026-05-06', Date.parse('2026-05-06T00:00:00Z'), true],
+    ['20260506', Date.parse('2026-05-06T00:00:00Z'), true],
+  ];
+  for (const [p, ms, zoned] of forms) {
+    const r = parseItemLine(JSON.stringify({ id: 'x', title: 'A', published: p }), 1)!;
+    assert.equal(r.item.published, ms, p);
+    assert.equal(r.zoned, zoned, p);
+  }
+  assert.equal(parseIsoDateTime('2028-02-29')?.ms, Date.parse('2028-02-29T00:00:00Z'), 'a leap day');
+  assert.equal(parseIsoDateTime('2026-02-29'), null);
 });
 
 function cli(args: string[], input?: string) {
@@ -578,7 +604,12 @@ test('newsdesk wire cluster: one {"id","story"} line per input item, in input or
   assert.equal(num.stdout, '{"id":12,"story":1}\n');
   // Help names the fields.
   const help = cli(['wire', 'cluster', '--help']);
-  assert.match(help.stdout, /"published" \(ISO 8601 with a time zone/);
+  assert.match(help.stdout, /"published" \(ISO 8601/);
+  // A time with no zone is read as UTC, with a note on standard error; the story is the same.
+  const local = cli(['wire', 'cluster', '-'], '{"id": "a", "title": "Storm Odile batters the coast", "published": "2026-05-04T05:00:00"}\n{"id": "b", "title": "Storm Odile batters the coast", "published": "2026-05-04T06:00:00Z"}\n');
+  assert.equal(local.status, 0, local.stderr);
+  assert.equal(local.stdout, '{"id":"a","story":1}\n{"id":"b","story":1}\n');
+  assert.match(local.stderr, /1 item\(s\) of standard input give a published time with no time zone; read as UTC/);
 });
 
 test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a missing argument are clear errors', T, () => {
