@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { LOW_FEATURES, StoryClusterer, clusterItems, defaultClusterOptions, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
 import { parseItemLine, parseIsoDateTime, ItemLineError } from '../src/newswire/cluster/items.ts';
+import { plainText } from '../src/platform/sanitize.ts';
 import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
 import { evalSets } from '../bench/lib/cluster-eval.ts';
 
@@ -639,4 +640,22 @@ test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a miss
   const folder = cli(['wire', 'cluster', '.']);
   assert.equal(folder.status, 1);
   assert.match(folder.stderr, /is not a file/);
+});
+
+test('headlines and texts with character references or markup cluster as their plain text does', T, () => {
+  assert.equal(plainText('Trump&#39;s tariffs hit AT&amp;T &quot;hard&quot;'), 'Trump\'s tariffs hit AT&T "hard"');
+  assert.equal(plainText('<p>Storm <b>Odile</b> hits</p><script>track()</script>'), 'Storm Odile hits');
+  assert.equal(plainText('Stocks < 1% & bonds'), 'Stocks < 1% & bonds', 'a lone "<" or "&" is text');
+  assert.equal(plainText('Bad &#99999999; and &#0; refs'), 'Bad \ufffd and \ufffd refs', 'a reference to no character is U+FFFD, not a crash');
+  assert.equal(plainText('May&rsquo;s &ldquo;deal&rdquo; &mdash; the vote'), 'May\u2019s \u201cdeal\u201d \u2014 the vote', 'every named reference');
+  assert.equal(plainText('Floods hit<br>Lagos</p><p>Rescue teams'), 'Floods hit Lagos Rescue teams', 'a block ends in a space');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/\u2019/g, '&rsquo;').replace(/ /g, () => ' ').replace(/(\w) (\w)/, '$1&nbsp;$2');
+  const marked = fixture.map((it) => ({
+    ...it,
+    title: esc(it.title),
+    // As a feed's summary often comes: the page's markup around the text, every attribute a word.
+    text: it.text ? `<div class="story-body article-content"><figure class="lead-image wide"><img src="https://cdn.example/images/lead-photo.jpg" alt=""></figure><p>${esc(it.text)}</p><p><a href="https://tracker.example/click?id=1"></a></p></div>` : it.text,
+  }));
+  assert.ok(marked.some((it, i) => it.title !== fixture[i]!.title), 'the fixture has headlines to escape');
+  assert.deepEqual(clusterItems(marked).assignments, clusterItems(fixture).assignments);
 });

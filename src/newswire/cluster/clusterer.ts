@@ -8,6 +8,7 @@
 // it starts a new one. A join under the threshold opens a seam, and a story whose seam's side grows
 // into a story of its own is split (seamMin). Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
+import { plainText } from '../../platform/sanitize.ts';
 import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
 import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
 
@@ -1037,7 +1038,7 @@ export class StoryClusterer {
   }
 
   private vectorise(item: WireItem): ItemState {
-    const title = cleanTitle(item.title, item.outlet);
+    const title = cleanTitle(plainText(item.title), item.outlet);
     const tt = rawTokens(title);
     const titleCase = isTitleCase(tt);
     const bags: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
@@ -1054,7 +1055,7 @@ export class StoryClusterer {
     for (const n of numbers(tt)) add(F_WORDS, '#' + n, 0.6);
     const gramBag = bags[F_GRAMS]!;
     for (const g of charGrams(tw)) gramBag.set(g, (gramBag.get(g) ?? 0) + 1);
-    const body = lead(item.text, this.options.leadWords);
+    const body = lead(item.text && plainText(item.text), this.options.leadWords);
     let bodyTokens: RawToken[] = [];
     if (body) {
       bodyTokens = rawTokens(body);
