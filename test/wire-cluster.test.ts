@@ -13,7 +13,7 @@ import { LOW_FEATURES, StoryClusterer, clusterItems, defaultClusterOptions, stre
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
 import { parseItemLine, parseIsoDateTime, ItemLineError } from '../src/newswire/cluster/items.ts';
 import { plainText } from '../src/platform/sanitize.ts';
-import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
+import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem, unshout } from '../src/newswire/cluster/text.ts';
 import { evalSets } from '../bench/lib/cluster-eval.ts';
 
 const T = { timeout: 60_000 };
@@ -658,4 +658,28 @@ test('headlines and texts with character references or markup cluster as their p
   }));
   assert.ok(marked.some((it, i) => it.title !== fixture[i]!.title), 'the fixture has headlines to escape');
   assert.deepEqual(clusterItems(marked).assignments, clusterItems(fixture).assignments);
+});
+
+test('a headline in capitals throughout is read as Title Case: its names are the stream\'s names', T, () => {
+  assert.equal(unshout('TRUMP SIGNS BILL TO BAN TIKTOK'), 'Trump Signs Bill To Ban Tiktok');
+  assert.equal(unshout('Trump signs bill to ban TikTok'), null);
+  assert.equal(unshout('NATO, EU, UK'), null, 'a few acronyms are not shouting');
+  const capRatio = (w: string) => (['trump', 'tiktok'].includes(w) ? 1 : 0);
+  const tt = rawTokens(unshout('TRUMP SIGNS BILL TO BAN TIKTOK')!);
+  assert.deepEqual(entities(tt, isTitleCase(tt), capRatio), ['trump', 'tiktok']);
+  const shouted = rawTokens('TRUMP SIGNS BILL TO BAN TIKTOK');
+  assert.ok(entities(shouted, isTitleCase(shouted), capRatio).includes('bill'), 'read as it stands, every word is a name');
+  // In a stream: the shouted headline joins its story, not the other bill signed that day.
+  const t0 = Date.parse('2026-04-24T12:00:00Z');
+  const items: WireItem[] = [
+    { id: 'a', title: 'Trump signs bill that could ban TikTok nationwide', outlet: 'A', published: t0 },
+    { id: 'b', title: 'TikTok vows court fight after Trump signs law', outlet: 'B', published: t0 + 3_600_000 },
+    { id: 'c', title: 'Governor Hochul signs bill to raise New York minimum wage', outlet: 'C', published: t0 + 7_200_000 },
+    { id: 'd', title: 'Hochul signs New York wage bill into law', outlet: 'D', published: t0 + 8_000_000 },
+    { id: 'e', title: 'TRUMP SIGNS BILL TO BAN TIKTOK', outlet: 'E', published: t0 + 9_000_000 },
+  ];
+  const a = clusterItems(items, { lowModel: null }).assignments;
+  assert.equal(a.get('a'), a.get('b'));
+  assert.equal(a.get('c'), a.get('d'));
+  assert.equal(a.get('e'), a.get('a'));
 });

@@ -10,7 +10,7 @@
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
 import { plainText } from '../../platform/sanitize.ts';
 import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
-import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
+import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, unshout, words, type RawToken } from './text.ts';
 
 export interface WireItem {
   /** Unique; carries no meaning. */
@@ -1039,7 +1039,7 @@ export class StoryClusterer {
 
   private vectorise(item: WireItem): ItemState {
     const title = cleanTitle(plainText(item.title), item.outlet);
-    const tt = rawTokens(title);
+    const tt = rawTokens(unshout(title) ?? title);
     const titleCase = isTitleCase(tt);
     const bags: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
     const add = (f: number, k: string, w: number) => bags[f]!.set(k, Math.max(bags[f]!.get(k) ?? 0, w));

@@ -386,6 +386,18 @@ export function isTitleCase(tokens: RawToken[]): boolean {
   return words >= 3 && caps / words > 0.75;
 }
 
+/**
+ * A headline in capitals throughout ("TRUMP SIGNS BILL TO BAN TIKTOK"), written in Title Case
+ * ("Trump Signs Bill To Ban Tiktok"), or null when it is not one. In capitals every short word reads
+ * as an acronym, so every word would be a name; in Title Case the stream's own use of each word
+ * (`capRatio` in entities()) tells the names from the rest, as for any Title Case headline.
+ */
+export function unshout(title: string): string | null {
+  const letters = title.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 12 || letters !== letters.toUpperCase() || letters === letters.toLowerCase()) return null;
+  return title.replace(/\p{L}+/gu, (w) => w[0] + w.slice(1).toLowerCase());
+}
+
 /** Word features: stemmed, lower case, no stop words, no pure punctuation. Hyphenated words also give their parts. */
 export function words(tokens: RawToken[]): string[] {
   const out: string[] = [];
