@@ -81,6 +81,12 @@ test('B-cubed and pairwise scores on hand-made clusterings', T, () => {
 test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   assert.equal(cleanTitle('UPDATE 2-McDonald\'s US sales continue to struggle - Reuters', 'Reuters'), "McDonald's US sales continue to struggle");
   assert.equal(cleanTitle('Stocks slip as investors eye Asia  ...'), 'Stocks slip as investors eye Asia');
+  assert.equal(cleanTitle('Storm Odile batters the coast - BBC News', 'BBC'), 'Storm Odile batters the coast', 'the outlet\'s name and a word or two after it');
+  assert.equal(cleanTitle('Senate passes the bill | CNN Politics', 'CNN'), 'Senate passes the bill');
+  assert.equal(cleanTitle('Fed holds rates - The Hill', 'The Hill'), 'Fed holds rates');
+  assert.equal(cleanTitle('Voters back the plan: Reuters poll', 'Reuters'), 'Voters back the plan: Reuters poll', 'after a colon, the outlet must end the headline');
+  assert.equal(cleanTitle('Oil falls: Reuters', 'Reuters'), 'Oil falls');
+  assert.equal(cleanTitle('Storm hits the coast - BBC weather forecasters say more rain is due', 'BBC'), 'Storm hits the coast - BBC weather forecasters say more rain is due', 'more than two words on: the headline\'s own');
   assert.equal(stem('bans'), 'ban');
   assert.equal(stem('banned'), 'ban');
   assert.equal(stem('cities'), 'city');

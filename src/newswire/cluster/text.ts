@@ -50,7 +50,10 @@ function outletSuffix(outlet: string): RegExp | null {
   let re = suffixes.get(outlet);
   if (re !== undefined) return re;
   const o = outlet.replace(/\s*\(.*?\)\s*/g, '').trim();
-  re = o.length >= 2 ? new RegExp(`\\s+[-–—|:]\\s*(?:the\\s+)?${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'i') : null;
+  // After a dash or a bar, the outlet's name may go on for a word or two ("- BBC News", "| CNN Politics"
+  // for the outlet "BBC", "CNN"); after a colon it must end there ("...: Reuters poll" is the headline's).
+  const name = o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  re = o.length >= 2 ? new RegExp(`(?:\\s+[-–—|]\\s*(?:the\\s+)?${name}(?:\\s+[\\p{L}.]{1,12}){0,2}|\\s*:\\s*(?:the\\s+)?${name})\\s*$`, 'iu') : null;
   if (suffixes.size > 10_000) suffixes.clear();
   suffixes.set(outlet, re);
   return re;
