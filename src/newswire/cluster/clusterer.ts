@@ -231,7 +231,7 @@ export const defaultClusterOptions: ClusterOptions = {
   // score, runner-up's score, log ratio, lone, specific (1 story, 2 stories), words, names, 4-grams,
   // text, meaning, names after crossing, gated, both have a text, decay, log10 size, log candidates,
   // same outlet.
-  lowModel: [-7.1646, 0.5241, 4.9498, 1.2017, -1.1541, 0.6166, 2.6776, -0.0057, 2.564, 3.1714, 2.5602, 2.585, -1.0902, 0.7363, -1.0741, 2.3832, -3.8524, -0.4548, -1.7809],
+  lowModel: [-6.7284, 0.527, 6.6372, 1.2887, -1.238, 0.5975, 2.4666, -0.2554, 1.6569, 2.7751, 1.3723, 3.0184, -0.1567, 0.7703, -0.7545, 2.2603, -3.908, -0.4277, -1.8559],
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
