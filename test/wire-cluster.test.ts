@@ -306,6 +306,10 @@ test('quality floors on the self-written left/center/right stories (bench/lib/cl
     'headlines styles': 0.845, // 0.867
     'lcr styles, over 30 days': 0.91, // 0.936
     'lcr styles, within one day': 0.86, // 0.894
+    // Big stories as an aggregator lists them, headlines only (big-{dev,test}.stories; decision 0083):
+    // far under the bar of issue 12, the floors hold what the clusterer reaches today.
+    'aggregator dev': 0.52, // 0.552 (0.569 before decision 0085)
+    'aggregator test': 0.525, // 0.554 (0.566 before decision 0085)
   };
   const sets = evalSets(false);
   assert.deepEqual(sets.map((s) => s.name).sort(), Object.keys(floors).sort());

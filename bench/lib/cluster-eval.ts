@@ -32,10 +32,15 @@ interface StoryItem {
 interface Story {
   key: string;
   startHour: number;
+  /** Days its coverage spans ("# key @H ~D"; 0: not given, the stream decides). */
+  spanDays: number;
   items: StoryItem[];
 }
 
-/** Parses a .stories file: "# key @H" opens a story; "# singletons" makes every following line a story of its own. */
+/**
+ * Parses a .stories file: "# key @H" (or "# key @H ~D": its coverage spans D days) opens a story;
+ * "# singletons" makes every following line a story of its own.
+ */
 export function readStories(file: string): Story[] {
   const out: Story[] = [];
   let cur: Story | null = null;
@@ -46,9 +51,9 @@ export function readStories(file: string): Story[] {
     .forEach((raw, i) => {
       const line = raw.trim();
       if (!line) return;
-      const head = line.match(/^#\s*([\w-]+)\s*@(\d+(?:\.\d+)?)\s*$/);
+      const head = line.match(/^#\s*([\w-]+)\s*@(\d+(?:\.\d+)?)(?:\s*~(\d+(?:\.\d+)?))?\s*$/);
       if (head) {
-        cur = { key: head[1]!, startHour: Number(head[2]), items: [] };
+        cur = { key: head[1]!, startHour: Number(head[2]), spanDays: Number(head[3] ?? 0), items: [] };
         out.push(cur);
         singles = false;
         return;
@@ -62,7 +67,7 @@ export function readStories(file: string): Story[] {
       const m = line.match(/^([LCR])\|([^|]+)\|(.*)$/);
       if (!m) throw new Error(`${file}:${i + 1}: expected "L|headline|lead" (lean L, C or R)`);
       const item = { lean: m[1] as Lean, title: m[2]!.trim(), lead: m[3]!.trim() };
-      if (singles) out.push({ key: `single-${path.basename(file)}-${n++}`, startHour: (n * 37) % 72, items: [item] });
+      if (singles) out.push({ key: `single-${path.basename(file)}-${n++}`, startHour: (n * 37) % 72, spanDays: 0, items: [item] });
       else if (cur) (cur as Story).items.push(item);
       else throw new Error(`${file}:${i + 1}: an item before any "# key @H" line`);
     });
@@ -195,6 +200,46 @@ export function lcrStream(stories: Story[], seed: number, outlets: Record<Lean, 
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * An aggregator's dump (issue 12's held-out kind, e.g. the UCI News Aggregator set): headlines only
+ * (a lead for one item in twenty), drawn from many outlets of every lean, each outlet's URL a slug or
+ * an opaque id, times the aggregator's fetch time (coarse: the hour, the fetch round, hours late;
+ * the order of the lines means nothing). A story's lines are in the order its coverage came (first
+ * reports, then updates, reactions, analysis, follow-ups): its items spread over its span ("~D" in the
+ * file, else one day for a story of under 10 lines and three for a bigger one), most of them early
+ * (item at position p of the story, 0..1, comes at span * p^2, jittered by a few hours). A wire story
+ * is often carried as it is by other outlets: about one item in eight has a copy (same headline,
+ * another outlet, hours later). `passes` runs the stories again 20 days apart (other outlets, times).
+ */
+export function aggregatorStream(stories: Story[], seed: number, outlets: Record<Lean, string[]>, passes = 1): LabelledItem[] {
+  const r = rng(seed);
+  const out: LabelledItem[] = [];
+  const all = [...outlets.L, ...outlets.C, ...outlets.R];
+  for (let pass = 0; pass < passes; pass++)
+  for (const s of stories) {
+    const used = new Set<string>();
+    const n = s.items.length;
+    const span = (s.spanDays || (n >= 10 ? 3 : 1)) * DAY;
+    s.items.forEach((it, i) => {
+      const p = n === 1 ? 0 : (i + r()) / n;
+      const jitter = (r() - 0.3) * 6 * HOUR;
+      const t = T0 + pass * PASS_GAP + s.startHour * HOUR + Math.max(0, span * p * p + jitter);
+      // An aggregator lists outlets of every size: a quarter of the items come from anyone at all.
+      const outlet = r() < 0.25 ? all[Math.floor(r() * all.length)]! : outletFor(r, outlets[it.lean], used);
+      let title = it.title;
+      if (r() < 0.05) title += ` - ${outlet}`;
+      const text = it.lead && r() < 0.05 ? it.lead : null;
+      const fetched = (at: number) => (r() < 0.5 ? Math.ceil(at / HOUR) * HOUR : coarse(r, at + r() * 2 * HOUR));
+      out.push({ id: id(r), title, text, outlet, url: urlFor(r, outlet, it.title), published: fetched(t), story: `${s.key}#${pass}` });
+      if (r() < 0.125) {
+        const copy = outletFor(r, all, used);
+        out.push({ id: id(r), title: it.title, text: null, outlet: copy, url: urlFor(r, copy, it.title), published: fetched(t + r() * 8 * HOUR), story: `${s.key}#${pass}` });
+      }
+    });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
 export interface NamedSet {
   name: string;
   items: LabelledItem[];
@@ -217,6 +262,13 @@ export function evalSets(useShared = true, reseed = 0): NamedSet[] {
     out.push({ name: `headlines ${split}`, items: headlineStream(stories, seed, outlets, PASSES) });
     out.push({ name: `lcr ${split}, over 30 days`, items: lcrStream(stories, seed + 1, outlets, 30, PASSES) });
     out.push({ name: `lcr ${split}, within one day`, items: lcrStream(stories, seed + 2, outlets, 1, PASSES) });
+  }
+  // Big stories as an aggregator clusters them (big-{dev,test}.stories; decision 0083).
+  for (const split of ['dev', 'test'] as const) {
+    const file = path.join(DIR, `big-${split}.stories`);
+    if (!fs.existsSync(file)) continue;
+    const seed = reseed > 0 ? 1000 * reseed + 9 : split === 'dev' ? 404 : 505;
+    out.push({ name: `aggregator ${split}`, items: aggregatorStream(readStories(file), seed, outlets, PASSES) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Learns the story clusterer's model of a join under the threshold (`lowModel`, decision 0042, eighth
 // round) from the development sets only, and prints its weights.
 //
-//   node --import tsx bench/lib/cluster-train.ts [--seeds N (8)] [--rounds N (3)] [--lambda X (1)] [--synthetic N (6000)] [--options JSON]
+//   node --import tsx bench/lib/cluster-train.ts [--seeds N (8)] [--rounds N (3)] [--lambda X (1)] [--synthetic N (6000)] [--options JSON] [--exclude REGEX]
 //
 // Every item whose best story scores under the threshold is a decision: join that story or start a
 // new one. Its features (StoryClusterer.lowSink) are labelled "join" when most of the best story's
@@ -11,7 +11,8 @@
 // the decisions the rules make; each further round collects those the last model makes, added to
 // the rest (the states a model leads to are the ones it must decide in). Each set weighs the same,
 // whatever its size. The fit is logistic regression with an L2 penalty (not on the bias), by Newton's
-// method. The held-out splits are never read here.
+// method. The held-out splits are never read here. --exclude leaves out the dev sets whose name matches
+// (e.g. "aggregator": the model of decision 0042 as it was before the big-story sets of decision 0083).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +22,13 @@ import { outletNames, syntheticStream, type LabelledItem } from './cluster-synth
 import { evalSets, readLabelled } from './cluster-eval.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { seeds: { type: 'string' }, rounds: { type: 'string' }, lambda: { type: 'string' }, synthetic: { type: 'string' }, options: { type: 'string' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string' }, rounds: { type: 'string' }, lambda: { type: 'string' }, synthetic: { type: 'string' }, options: { type: 'string' }, exclude: { type: 'string' } } });
 const seeds = Number(values.seeds ?? 8);
 const rounds = Number(values.rounds ?? 3);
 const lambda = Number(values.lambda ?? 1);
 const synthItems = Number(values.synthetic ?? 6000);
 const base: Partial<ClusterOptions> = values.options ? JSON.parse(values.options) : {};
+const exclude = values.exclude ? new RegExp(values.exclude) : null;
 
 interface TrainSet {
   name: string;
@@ -37,7 +39,7 @@ function trainingSets(): TrainSet[] {
   const out: TrainSet[] = [];
   const fixtureDir = path.join(root, 'test/fixtures/wire-cluster');
   for (const f of fs.readdirSync(fixtureDir).filter((f) => f.endsWith('.jsonl')).sort()) out.push({ name: `fixture ${f}`, items: readLabelled(path.join(fixtureDir, f)) });
-  for (let r = 0; r <= seeds; r++) for (const s of evalSets(true, r)) if (s.name.includes('dev')) out.push({ name: `${s.name} #${r}`, items: s.items });
+  for (let r = 0; r <= seeds; r++) for (const s of evalSets(true, r)) if (s.name.includes('dev') && !exclude?.test(s.name)) out.push({ name: `${s.name} #${r}`, items: s.items });
   const outlets = outletNames();
   // Synthetic dev is seed 11; the held-out streams are 29 and 31.
   for (const seed of [11, 12, 13]) out.push({ name: `synthetic ${seed}`, items: syntheticStream({ seed, items: synthItems, days: 5, outlets }) });
