@@ -160,8 +160,9 @@ export interface ClusterOptions {
   windowCommon: number;
   windowCommonFrom: number;
   /**
-   * ...only when the item's evidence with the story rests on one term: that term carries at least this
-   * share of their headline-word and name dot products (0 = always).
+   * ...only when the item's evidence with the story rests on such terms: they carry at least this share
+   * of the item's and the story's headline-word and name dot products (0 = always; a story sharing a
+   * term of its own event besides "Biden" keeps the whole of its score).
    */
   windowCommonShare: number;
   /** 1: the headline words are discounted as the names are; 0: the names only. */
@@ -237,9 +238,9 @@ export const defaultClusterOptions: ClusterOptions = {
   sentenceGated: 1,
   loneThreshold: 0.1,
   lowSpecific: 2,
-  windowCommon: 0,
+  windowCommon: 1,
   windowCommonFrom: 1,
-  windowCommonShare: 0,
+  windowCommonShare: 0.85,
   windowCommonWords: 1,
   seamMin: 2,
   seamPreMin: 2,
@@ -1430,14 +1431,11 @@ export class StoryClusterer {
     const xi = state.ids;
     const common = this.commonState === state && o.windowCommonShare > 0;
     const xw = common ? state.w : this.weightsOf(state);
-    // With `windowCommonShare`: the raw and discounted dot products of the names and headline words, and each one's heaviest shared term.
+    // With `windowCommonShare`: the names' and headline words' dot products, raw, discounted, and the part of it the common terms carry.
     let discDot = 0;
     let rawDot = 0;
     let discEnt = 0;
-    let topKey0 = -1;
-    let topVal0 = 0;
-    let topKey1 = -1;
-    let topVal1 = 0;
+    let commonDot = 0;
     for (const f of ORDER) {
       const x0 = fStart(state, f);
       const x1 = fEnd(state, f);
@@ -1448,8 +1446,7 @@ export class StoryClusterer {
       if (common && (f === F_ENT || f === F_WORDS)) {
         const dw = this.commonW!;
         let disc = 0;
-        let tk = -1;
-        let tv = 0;
+        let held = 0;
         const norm = single ? 1 : Math.sqrt(s.norm2[f]!) || 1;
         for (let i = x0; i < x1; i++) {
           let v = 0;
@@ -1464,21 +1461,12 @@ export class StoryClusterer {
           const c = xw[i]! * v;
           dot += c;
           disc += dw[i]! * v;
-          if (c > tv) {
-            tv = c;
-            tk = this.keyOf[xi[i]!]!;
-          }
+          if (dw[i] !== xw[i]) held += c;
         }
         rawDot += wts[f]! * dot;
         discDot += wts[f]! * disc;
-        if (f === F_ENT) {
-          discEnt = disc;
-          topKey0 = tk;
-          topVal0 = tv * wts[f]!;
-        } else {
-          topKey1 = tk;
-          topVal1 = tv * wts[f]!;
-        }
+        commonDot += wts[f]! * held;
+        if (f === F_ENT) discEnt = disc;
       } else if (single) {
         dot = dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
       } else {
@@ -1494,11 +1482,10 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
-    // Evidence resting on one term that many stories in the window hold: its discounted weights count.
+    // Evidence resting on terms that many stories in the window hold: their discounted weights count.
     let concentrated = false;
     if (common && rawDot > 0) {
-      const top = topKey0 === topKey1 ? topVal0 + topVal1 : Math.max(topVal0, topVal1);
-      if (top >= o.windowCommonShare * rawDot && discDot < rawDot) {
+      if (commonDot >= o.windowCommonShare * rawDot && discDot < rawDot) {
         concentrated = true;
         num -= rawDot - discDot;
         if (ent >= 0) ent = discEnt;
