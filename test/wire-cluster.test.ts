@@ -347,6 +347,39 @@ test("a headline's first word can be a name; an outlet's second item on a story 
   assert.ok(!together(update, { outletPenalty: 0.01, outletDuplicate: 0 }));
 });
 
+test('a name that many stories in the window hold is weak evidence on its own (windowCommon); a story sharing its own event words keeps its score', T, () => {
+  const t = Date.parse('2026-05-06T08:00:00Z');
+  const H = 3_600_000;
+  // Two stories on two events hold "Biden"; a third event's headline shares only that name with them.
+  const items: WireItem[] = [
+    { id: 'r1', title: 'Biden vetoes bill to overturn rail safety rule', outlet: 'A', published: t },
+    { id: 'r2', title: 'Biden sides with unions, vetoes rail bill', outlet: 'B', published: t + H },
+    { id: 'r3', title: 'Senate falls short of votes to override Biden rail veto', outlet: 'C', published: t + 2 * H },
+    { id: 's1', title: 'Biden blocks Nippon Steel takeover of U.S. Steel', outlet: 'D', published: t + 3 * H },
+    { id: 's2', title: 'U.S. Steel shares tumble after Biden blocks Nippon deal', outlet: 'E', published: t + 4 * H },
+    { id: 'x', title: 'Biden signs executive order restricting asylum', outlet: 'F', published: t + 5 * H },
+    { id: 'y', title: 'Biden asylum order: migrants turned back at border', outlet: 'G', published: t + 6 * H },
+    { id: 'z', title: 'Biden rail veto stands as override fails', outlet: 'H', published: t + 7 * H },
+  ];
+  // Over the threshold only (no rule or model under it), so the scores decide.
+  const run = (o: object) => {
+    const c = new StoryClusterer({ lowModel: null, lowThreshold: 0, loneThreshold: 0, bridgeScore: 0, ...o });
+    return new Map(items.map((it) => [it.id, c.add(it)]));
+  };
+  const off = run({ windowCommon: 0 });
+  assert.equal(off.get('x')!.story, off.get('r1')!.story, 'without the discount the asylum order joins the rail veto on "Biden" alone');
+  assert.ok(off.get('x')!.score >= defaultClusterOptions.threshold);
+  const on = run({});
+  assert.ok(on.get('x')!.created, 'with it, the asylum order starts a story of its own');
+  assert.equal(on.get('y')!.story, on.get('x')!.story, 'and its follow-up, sharing "asylum", joins it');
+  // The rail story's own words beside the name: it joins, its score not discounted (windowCommonShare 0
+  // discounts every common term, and the same story then scores it lower).
+  assert.equal(on.get('z')!.story, on.get('r1')!.story);
+  const always = run({ windowCommonShare: 0 });
+  assert.ok(always.get('x')!.created);
+  assert.ok(always.get('z')!.score < on.get('z')!.score);
+});
+
 test('an item whose best story is its only candidate joins it from loneThreshold; another story near it takes that away', T, () => {
   const t = Date.parse('2026-08-09T10:00:00Z');
   const a: WireItem = { id: 'a', title: 'Musk sues advertisers who fled X over hate speech', text: 'X Corp filed an antitrust lawsuit accusing the World Federation of Advertisers of an illegal boycott.', outlet: 'One', published: t };
