@@ -45,6 +45,8 @@ export async function createApp(deps: Deps): Promise<App> {
   // Signed-in readers too, once their session is known (kept briefly in memory; see 0053).
   cache.setMemberGate(memberGate(web));
   // Any content change, from this process or (on PostgreSQL) another, drops every cached page.
+  // (Not a ChannelCache, src/platform/channel-cache.ts: the page cache stores rendered bytes by
+  // generation, drops by payload on STORY_CHANNEL, and its listeners do more than drop: pings.)
   // With WEBSUB_HUB, a change also queues the hub's ping (deduplicated: every process may hear it).
   await deps.db.listen(CONTENT_CHANNEL, () => {
     cache.clear();

@@ -8,6 +8,7 @@ import { signedIn } from './helpers/newsroom.ts';
 import { bridgeItems, seedStory, type SeedItem } from './helpers/wire-stories.ts';
 import { DEMO_OUTLETS, seedDemoWire } from '../src/demo/wire.ts';
 import { clusterPending } from '../src/newswire/stories/live.ts';
+import { mergeStories, splitStory } from '../src/newswire/stories/decisions.ts';
 import { createApiKey } from '../src/staff/api-keys.ts';
 import { getArticleById } from '../src/articles/queries.ts';
 import { draftBrief } from '../src/newswire/briefs/draft.ts';
@@ -132,4 +133,33 @@ test('a brief leaves out the sentences an outlet repeats on its other stories (i
       assert.ok(b.draft!.perspectives.some((p) => p.quotes?.length), `story ${s.id} still has perspectives`);
     }
   }
+});
+
+test('a split story’s shared lead is its own fact, not boilerplate: an outlet’s lead on both halves is quoted, its stock line on a genuinely other story is not', T, async () => {
+  const lead = 'The Greyford dam on the river Lenn will be raised by six metres at a cost of 310 million, the water board said.';
+  const stock = 'Readers can send us their tips at any time of the day.';
+  const at = (h: number) => `2026-03-08T${String(h).padStart(2, '0')}:00:00Z`;
+  const item = (outlet: string, lean: SeedItem['lean'], path: string, title: string, text: string, h: number): SeedItem => ({ outlet, lean, title, url: `https://${lean}.example/${path}`, text, published: at(h) });
+  // The outlet's stock line is also on a story about something else entirely: that is its boilerplate.
+  await seedStory(db, { slug: 'greyford-bus-depot', title: 'Bus depot closes' }, [item('Lenn Valley Post', 'left', 'depot', 'Depot closes', `The Greyford bus depot closes in May. ${stock}`, 1)]);
+  const story = await seedStory(db, { slug: 'greyford-dam', title: 'Greyford dam to be raised' }, [
+    item('Lenn Valley Post', 'left', 'dam', 'Dam to be raised by six metres', `${lead} ${stock}`, 2),
+    item('Greyford Gazette', 'center', 'dam', 'Water board to raise Greyford dam', 'The water board will raise the Greyford dam on the river Lenn by six metres, at a cost of 310 million.', 3),
+    // The outlet's update repeats its lead, then turns to the protest that an editor will split off.
+    item('Lenn Valley Post', 'left', 'protest', 'Farmers protest at dam plan', `${lead} Farmers from Upper Lenn marched on the board’s offices on Sunday, saying their fields would flood.`, 5),
+    item('Lenn Right Review', 'right', 'protest', 'Upper Lenn farmers march', 'Farmers from Upper Lenn marched on the water board’s offices on Sunday, saying their fields would flood.', 6),
+  ]);
+  const ids = await db.query<{ id: number }>(`SELECT id FROM wire_items WHERE url = ANY($1::text[]) ORDER BY id`, [['https://left.example/protest', 'https://right.example/protest']]);
+  const protest = await splitStory(t.deps, { story: story.id, items: ids.map((r) => r.id), staffId: null });
+  // Later the split-off story is merged into another one: its items (the lead among them) move on.
+  const march = await seedStory(db, { slug: 'upper-lenn-march', title: 'Upper Lenn march' }, [item('Lenn Right Review', 'right', 'march', 'March on the board', 'Farmers from Upper Lenn marched again on Monday.', 7)]);
+  await mergeStories(t.deps, { into: march.id, from: protest.id, staffId: null });
+
+  const quotesOf = (r: Awaited<ReturnType<typeof draftBrief>>) => [...r.draft!.whatHappened, ...r.draft!.perspectives.flatMap((p) => p.quotes ?? [])];
+  const dam = quotesOf(await draftBrief(db, story.id));
+  assert.ok(dam.some((q) => q.outlet === 'Lenn Valley Post' && q.text === lead), `the outlet's lead is the dam story's own fact: ${JSON.stringify(dam)}`);
+  assert.ok(!dam.some((q) => q.text === stock), 'its stock line, also on a genuinely other story, is still boilerplate');
+  const other = quotesOf(await draftBrief(db, march.id));
+  assert.ok(!other.some((q) => q.text === stock));
+  assert.ok(other.some((q) => q.outlet === 'Lenn Valley Post'), `the other half quotes the outlet too: ${JSON.stringify(other)}`);
 });

@@ -11,8 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LOW_FEATURES, StoryClusterer, clusterItems, defaultClusterOptions, streamOrder, type WireItem } from '../src/newswire/cluster/clusterer.ts';
 import { scoreClustering } from '../src/newswire/cluster/metrics.ts';
-import { parseItemLine, ItemLineError } from '../src/newswire/cluster/items.ts';
-import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem } from '../src/newswire/cluster/text.ts';
+import { parseItemLine, parseIsoDateTime, ItemLineError } from '../src/newswire/cluster/items.ts';
+import { plainText } from '../src/platform/sanitize.ts';
+import { cleanTitle, entities, isTitleCase, rawTokens, slugWords, stem, unshout } from '../src/newswire/cluster/text.ts';
 import { evalSets } from '../bench/lib/cluster-eval.ts';
 
 const T = { timeout: 60_000 };
@@ -80,6 +81,12 @@ test('B-cubed and pairwise scores on hand-made clusterings', T, () => {
 test('text features: clean-up, stems, Title Case, entities, slugs', T, () => {
   assert.equal(cleanTitle('UPDATE 2-McDonald\'s US sales continue to struggle - Reuters', 'Reuters'), "McDonald's US sales continue to struggle");
   assert.equal(cleanTitle('Stocks slip as investors eye Asia  ...'), 'Stocks slip as investors eye Asia');
+  assert.equal(cleanTitle('Storm Odile batters the coast - BBC News', 'BBC'), 'Storm Odile batters the coast', 'the outlet\'s name and a word or two after it');
+  assert.equal(cleanTitle('Senate passes the bill | CNN Politics', 'CNN'), 'Senate passes the bill');
+  assert.equal(cleanTitle('Fed holds rates - The Hill', 'The Hill'), 'Fed holds rates');
+  assert.equal(cleanTitle('Voters back the plan: Reuters poll', 'Reuters'), 'Voters back the plan: Reuters poll', 'after a colon, the outlet must end the headline');
+  assert.equal(cleanTitle('Oil falls: Reuters', 'Reuters'), 'Oil falls');
+  assert.equal(cleanTitle('Storm hits the coast - BBC weather forecasters say more rain is due', 'BBC'), 'Storm hits the coast - BBC weather forecasters say more rain is due', 'more than two words on: the headline\'s own');
   assert.equal(stem('bans'), 'ban');
   assert.equal(stem('banned'), 'ban');
   assert.equal(stem('cities'), 'city');
@@ -286,17 +293,19 @@ test('quality floors on the self-written left/center/right stories (bench/lib/cl
   // reaches (docs/decisions/0042-clustering.md) so that a change that loses quality fails here.
   const floors: Record<string, number> = {
     // With the learned model of a join under the threshold (decision 0042, eighth round); before it, in
-    // the same order: 0.837, 0.830, 0.956, 0.942, 0.862, 0.866, 0.857, 0.919, 0.875.
-    'headlines dev': 0.84, // 0.868
-    'headlines test': 0.815, // 0.846
-    'lcr dev, over 30 days': 0.93, // 0.963
-    'lcr test, over 30 days': 0.94, // 0.973
-    'lcr dev, within one day': 0.835, // 0.865
-    'lcr test, within one day': 0.85, // 0.879
+    // the same order: 0.837, 0.830, 0.956, 0.942, 0.862, 0.866, 0.857, 0.919, 0.875. The figures are those
+    // with the word vectors' leading directions removed and the model retrained (decision 0085); before
+    // that, in the same order: 0.868, 0.846, 0.963, 0.973, 0.865, 0.879, 0.875, 0.941, 0.888.
+    'headlines dev': 0.84, // 0.873
+    'headlines test': 0.815, // 0.847
+    'lcr dev, over 30 days': 0.93, // 0.966
+    'lcr test, over 30 days': 0.94, // 0.976
+    'lcr dev, within one day': 0.875, // 0.910
+    'lcr test, within one day': 0.85, // 0.880
     // Held out too, written in other headline styles (test/fixtures/wire-cluster-eval/styles.stories).
-    'headlines styles': 0.845, // 0.875
-    'lcr styles, over 30 days': 0.91, // 0.941
-    'lcr styles, within one day': 0.86, // 0.888
+    'headlines styles': 0.845, // 0.867
+    'lcr styles, over 30 days': 0.91, // 0.936
+    'lcr styles, within one day': 0.86, // 0.894
     // Dense streams: some 80 stories in two days, many sharing a name (dense-dev.stories; decision 0084).
     'dense dev': 0.77, // 0.799
     'dense test': 0.76, // 0.789 (held out: dense-test.stories, written apart from dense dev)
@@ -574,10 +583,36 @@ test('input lines: every mistake named with its line', T, () => {
     ['{"id":"x","published":"2026-05-06T08:00:00Z"}', /line 5: item "x": "title" is missing/],
     ['{"id":"x","title":"A"}', /line 5: item "x": "published" is missing/],
     ['{"id":"x","title":"A","published":"May 6"}', /"published" is not an ISO 8601 date-time/],
-    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00"}', /with a time zone/],
+    ['{"id":"x","title":"A","published":"2026-02-30T08:00:00Z"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"2026-05-06T25:00:00Z"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"2026-05-06T08:00:00+25:00"}', /"published" is not an ISO 8601 date/],
+    ['{"id":"x","title":"A","published":"1746518400000"}', /"published" is not an ISO 8601 date/],
     ['{"id":"x","title":"A","published":"2026-05-06T08:00:00Z","url":5}', /"url" must be a string/],
   ];
   for (const [line, re] of bad) assert.throws(() => parseItemLine(line, 5), (e: unknown) => e instanceof ItemLineError && re.test(e.message), line);
+  // Every ISO 8601 form a feed or a database dump gives is read; a time with no zone is UTC, and said so.
+  const at = Date.parse('2026-05-06T06:00:00Z');
+  const forms: Array<[string, number, boolean]> = [
+    ['2026-05-06T06:00:00Z', at, true],
+    ['2026-05-06t06:00z', at, true],
+    ['2026-05-06 08:00:00+02', at, true],
+    ['2026-05-06T01:30:00-0430', at, true],
+    ['2026-05-06T06:00:00.250Z', at + 250, true],
+    ['2026-05-06T06:00:00,5Z', at + 500, true],
+    ['20260506T080000+0200', at, true],
+    ['20260506T0600Z', at, true],
+    ['2026-05-06T06:00:00', at, false],
+    ['2026-05-06 06:00', at, false],
+    ['2026-05-06', Date.parse('2026-05-06T00:00:00Z'), true],
+    ['20260506', Date.parse('2026-05-06T00:00:00Z'), true],
+  ];
+  for (const [p, ms, zoned] of forms) {
+    const r = parseItemLine(JSON.stringify({ id: 'x', title: 'A', published: p }), 1)!;
+    assert.equal(r.item.published, ms, p);
+    assert.equal(r.zoned, zoned, p);
+  }
+  assert.equal(parseIsoDateTime('2028-02-29')?.ms, Date.parse('2028-02-29T00:00:00Z'), 'a leap day');
+  assert.equal(parseIsoDateTime('2026-02-29'), null);
 });
 
 function cli(args: string[], input?: string) {
@@ -614,7 +649,12 @@ test('newsdesk wire cluster: one {"id","story"} line per input item, in input or
   assert.equal(num.stdout, '{"id":12,"story":1}\n');
   // Help names the fields.
   const help = cli(['wire', 'cluster', '--help']);
-  assert.match(help.stdout, /"published" \(ISO 8601 with a time zone/);
+  assert.match(help.stdout, /"published" \(ISO 8601/);
+  // A time with no zone is read as UTC, with a note on standard error; the story is the same.
+  const local = cli(['wire', 'cluster', '-'], '{"id": "a", "title": "Storm Odile batters the coast", "published": "2026-05-04T05:00:00"}\n{"id": "b", "title": "Storm Odile batters the coast", "published": "2026-05-04T06:00:00Z"}\n');
+  assert.equal(local.status, 0, local.stderr);
+  assert.equal(local.stdout, '{"id":"a","story":1}\n{"id":"b","story":1}\n');
+  assert.match(local.stderr, /1 item\(s\) of standard input give a published time with no time zone; read as UTC/);
 });
 
 test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a missing argument are clear errors', T, () => {
@@ -644,4 +684,46 @@ test('newsdesk wire cluster: bad lines, duplicate ids, a missing file and a miss
   const folder = cli(['wire', 'cluster', '.']);
   assert.equal(folder.status, 1);
   assert.match(folder.stderr, /is not a file/);
+});
+
+test('headlines and texts with character references or markup cluster as their plain text does', T, () => {
+  assert.equal(plainText('Trump&#39;s tariffs hit AT&amp;T &quot;hard&quot;'), 'Trump\'s tariffs hit AT&T "hard"');
+  assert.equal(plainText('<p>Storm <b>Odile</b> hits</p><script>track()</script>'), 'Storm Odile hits');
+  assert.equal(plainText('Stocks < 1% & bonds'), 'Stocks < 1% & bonds', 'a lone "<" or "&" is text');
+  assert.equal(plainText('Bad &#99999999; and &#0; refs'), 'Bad \ufffd and \ufffd refs', 'a reference to no character is U+FFFD, not a crash');
+  assert.equal(plainText('May&rsquo;s &ldquo;deal&rdquo; &mdash; the vote'), 'May\u2019s \u201cdeal\u201d \u2014 the vote', 'every named reference');
+  assert.equal(plainText('Floods hit<br>Lagos</p><p>Rescue teams'), 'Floods hit Lagos Rescue teams', 'a block ends in a space');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/\u2019/g, '&rsquo;').replace(/ /g, () => ' ').replace(/(\w) (\w)/, '$1&nbsp;$2');
+  const marked = fixture.map((it) => ({
+    ...it,
+    title: esc(it.title),
+    // As a feed's summary often comes: the page's markup around the text, every attribute a word.
+    text: it.text ? `<div class="story-body article-content"><figure class="lead-image wide"><img src="https://cdn.example/images/lead-photo.jpg" alt=""></figure><p>${esc(it.text)}</p><p><a href="https://tracker.example/click?id=1"></a></p></div>` : it.text,
+  }));
+  assert.ok(marked.some((it, i) => it.title !== fixture[i]!.title), 'the fixture has headlines to escape');
+  assert.deepEqual(clusterItems(marked).assignments, clusterItems(fixture).assignments);
+});
+
+test('a headline in capitals throughout is read as Title Case: its names are the stream\'s names', T, () => {
+  assert.equal(unshout('TRUMP SIGNS BILL TO BAN TIKTOK'), 'Trump Signs Bill To Ban Tiktok');
+  assert.equal(unshout('Trump signs bill to ban TikTok'), null);
+  assert.equal(unshout('NATO, EU, UK'), null, 'a few acronyms are not shouting');
+  const capRatio = (w: string) => (['trump', 'tiktok'].includes(w) ? 1 : 0);
+  const tt = rawTokens(unshout('TRUMP SIGNS BILL TO BAN TIKTOK')!);
+  assert.deepEqual(entities(tt, isTitleCase(tt), capRatio), ['trump', 'tiktok']);
+  const shouted = rawTokens('TRUMP SIGNS BILL TO BAN TIKTOK');
+  assert.ok(entities(shouted, isTitleCase(shouted), capRatio).includes('bill'), 'read as it stands, every word is a name');
+  // In a stream: the shouted headline joins its story, not the other bill signed that day.
+  const t0 = Date.parse('2026-04-24T12:00:00Z');
+  const items: WireItem[] = [
+    { id: 'a', title: 'Trump signs bill that could ban TikTok nationwide', outlet: 'A', published: t0 },
+    { id: 'b', title: 'TikTok vows court fight after Trump signs law', outlet: 'B', published: t0 + 3_600_000 },
+    { id: 'c', title: 'Governor Hochul signs bill to raise New York minimum wage', outlet: 'C', published: t0 + 7_200_000 },
+    { id: 'd', title: 'Hochul signs New York wage bill into law', outlet: 'D', published: t0 + 8_000_000 },
+    { id: 'e', title: 'TRUMP SIGNS BILL TO BAN TIKTOK', outlet: 'E', published: t0 + 9_000_000 },
+  ];
+  const a = clusterItems(items, { lowModel: null }).assignments;
+  assert.equal(a.get('a'), a.get('b'));
+  assert.equal(a.get('c'), a.get('d'));
+  assert.equal(a.get('e'), a.get('a'));
 });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StoryClusterer } from '../src/newswire/cluster/clusterer.ts';
 import { rawTokens } from '../src/newswire/cluster/text.ts';
-import { buildWordVectors, installedWordVectors, meaningVector, readWordVectors, vectorsSource } from '../src/newswire/cluster/vectors.ts';
+import { buildWordVectors, installedWordVectors, meaningVector, readWordVectors, topComponents, vectorsSource } from '../src/newswire/cluster/vectors.ts';
 
 const T = { timeout: 60_000 };
 const dir = fs.mkdtempSync(path.join(process.env.NEWSDESK_TEST_TMP ?? os.tmpdir(), 'wire-vectors-'));
@@ -110,4 +110,52 @@ test('the meaning family raises a paraphrase and not another event that shares a
   for (const [a, b] of para) assert.ok(score(a, b, 1) > score(a, b, 0) + 0.05, `${a} / ${b}: ${score(a, b, 1)} vs ${score(a, b, 0)}`);
   const other: [string, string] = ['Texas flood warnings came too late, residents say', 'Measles cases climb in west Texas'];
   assert.ok(score(...other, 1) < score(...other, 0), `${score(...other, 1)} vs ${score(...other, 0)}`);
+});
+
+test("all but the top: the frequent words' leading principal directions are removed at build, deterministically", T, () => {
+  // 20 dimensions, 60 words: every word varies mostly along dimension 0 and then 1 (what frequency and
+  // part of speech do to real vectors); what tells them apart is in the other 18.
+  let x = 12345;
+  const rnd = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296 - 0.5;
+  };
+  const entries: Array<[string, number[]]> = [];
+  for (let w = 0; w < 60; w++) entries.push([`w${w}x`, Array.from({ length: 20 }, (_, d) => rnd() * (d === 0 ? 12 : d === 1 ? 6 : 1))]);
+  const pcs = topComponents(entries.map((e) => Float32Array.from(e[1])), 20, 2);
+  assert.ok(Math.abs(pcs[0]![0]!) > 0.95, `first component along dimension 0: ${pcs[0]![0]}`);
+  assert.ok(Math.abs(pcs[1]![1]!) > 0.9, `second along dimension 1: ${pcs[1]![1]}`);
+  assert.ok(Math.abs(pcs[0]!.reduce((a, v, d) => a + v * pcs[1]![d]!, 0)) < 1e-9, 'orthogonal');
+  const src = packageFile(entries);
+  const along = (file: string, dim: number) => {
+    const v = readWordVectors(file);
+    let s = 0;
+    for (let r = 0; r < 60; r++) s += Math.abs(v.data[r * 20 + dim]!) / 127;
+    return s / 60;
+  };
+  const none = path.join(dir, 'abtt0.bin');
+  const two = path.join(dir, 'abtt2.bin');
+  buildWordVectors(src, none, { components: 0 });
+  buildWordVectors(src, two, { components: 2 });
+  assert.ok(along(none, 0) > 0.3, `without: dimension 0 dominates (${along(none, 0)})`);
+  assert.ok(along(two, 0) < 0.1 && along(two, 1) < 0.1, `with: dimensions 0 and 1 gone (${along(two, 0)}, ${along(two, 1)})`);
+  buildWordVectors(src, path.join(dir, 'abtt2b.bin'), { components: 2 });
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'abtt2b.bin')), fs.readFileSync(two), 'deterministic');
+  // The installed vectors: unrelated frequent words are less alike than GloVe's own (0.135 with only the
+  // shared direction removed; 0.104 with the three leading directions too).
+  const v = installedWordVectors()!;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < 3000; i += 7)
+    for (let j = i + 3; j < 3000; j += 13) {
+      let d = 0;
+      for (let k = 0; k < v.dims; k++) d += v.data[i * v.dims + k]! * v.data[j * v.dims + k]!;
+      sum += Math.abs(d / 127 / 127);
+      n++;
+    }
+  assert.ok(sum / n < 0.12, `mean |cosine| of frequent words ${sum / n}`);
 });

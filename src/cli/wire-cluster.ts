@@ -19,8 +19,8 @@ export const wireClusterCommand: Command = {
   usage:
     'newsdesk wire cluster FILE.jsonl\n' +
     '  FILE.jsonl has one item a line: {"id", "title", "text" (optional), "outlet" (optional), "url" (optional),\n' +
-    '  "published" (ISO 8601 with a time zone, like 2026-03-10T14:05:00Z; a bare day, 2026-03-10, is midnight\n' +
-    '  UTC)}; "-" reads standard input. The items are clustered in published order, one at a time, exactly as\n' +
+    '  "published" (ISO 8601, like 2026-03-10T14:05:00Z or 20260310T140500+0100; a bare day, 2026-03-10, is\n' +
+    '  midnight UTC, and a time with no zone is read as UTC, with a note)}; "-" reads standard input. The items are clustered in published order, one at a time, exactly as\n' +
     '  the live wire would; one {"id", "story"} line per input item is written to standard output in input\n' +
     '  order. Stories are numbered from 1 in the order they start. No database, no network; the same input\n' +
     '  gives the same output. A bad line stops the run before anything is written, with each bad line named.',
@@ -51,6 +51,7 @@ export const wireClusterCommand: Command = {
     const firstLine = new Map<string, number>();
     const errors: string[] = [];
     let errorCount = 0;
+    let unzoned = 0;
     let n = 0;
     try {
       for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
@@ -64,6 +65,7 @@ export const wireClusterCommand: Command = {
           firstLine.set(it.id, n);
           items.push(it);
           rawIds.push(parsed.rawId);
+          if (!parsed.zoned) unzoned++;
         } catch (e) {
           if (!(e instanceof ItemLineError)) throw e;
           errorCount++;
@@ -80,6 +82,7 @@ export const wireClusterCommand: Command = {
       io.err(`Error: ${errorCount} bad line(s) in ${label}; nothing was clustered. Each line must be a JSON object with "id", "title" and "published".`);
       return 1;
     }
+    if (unzoned) io.err(`Note: ${unzoned} item(s) of ${label} give a published time with no time zone; read as UTC.`);
     const clusterer = new StoryClusterer();
     for (const it of [...items].sort(streamOrder)) clusterer.add(it);
     for (let i = 0; i < items.length; i++) io.out(JSON.stringify({ id: rawIds[i], story: clusterer.storyOf(items[i]!.id) }));

@@ -364,11 +364,15 @@ async function openPostgres(url: string): Promise<Db> {
     for (const channel of bus.handlers.keys()) await client.query(`LISTEN ${channel}`);
     listenClient = client;
   };
+  // One connection attempt at a time: listens started together (a cache listening on two channels at
+  // once) would otherwise each open a listening connection, and the one not kept would never be released.
+  let connecting: Promise<void> | null = null;
+  const ensureListener = (): Promise<void> => (connecting ??= connectListener().finally(() => (connecting = null)));
   const scheduleReconnect = (ms: number) => {
     if (closed) return;
     reconnectTimer = setTimeout(async () => {
       try {
-        await connectListener();
+        await ensureListener();
         for (const channel of bus.handlers.keys()) bus.emit(channel, 'reconnected');
       } catch {
         scheduleReconnect(Math.min(ms * 2, 30_000));
@@ -427,7 +431,7 @@ async function openPostgres(url: string): Promise<Db> {
       async listen(channel, onMessage) {
         checkChannel(channel);
         const isNew = bus.add(channel, onMessage);
-        if (!listenClient) await connectListener();
+        if (!listenClient) await ensureListener();
         else if (isNew) await listenClient.query(`LISTEN ${channel}`);
         return async () => {
           bus.handlers.get(channel)?.delete(onMessage);

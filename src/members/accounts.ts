@@ -17,6 +17,7 @@ import { deleteSubscriber } from '../newsletters/subscribers.ts';
 import { countDaily } from './stats.ts';
 import { paidSql } from './subscriptions.ts';
 import { CONTENT_CHANNEL, MEMBERS_CHANNEL } from '../platform/channels.ts';
+import { channelCache } from '../platform/channel-cache.ts';
 
 export const MEMBER_COOKIE = 'nd_member';
 export const MEMBER_SESSION_IDLE_MS = 30 * 86400_000;
@@ -180,22 +181,13 @@ export interface MemberSession {
 // (this one at once, others through PostgreSQL NOTIFY) drops what it kept. Only if a notification is
 // lost (another process's listener reconnecting) does a kept session outlive its end, by 5 s at most.
 export const SESSION_CACHE_MS = 5000;
-const sessionCache = new WeakMap<Db, Map<string, { at: number; session: Promise<MemberSession | null> }>>();
-function sessionsOf(db: Db) {
-  let m = sessionCache.get(db);
-  if (!m) {
-    const fresh = new Map<string, { at: number; session: Promise<MemberSession | null> }>();
-    sessionCache.set(db, (m = fresh));
-    // Subscriptions that change (Stripe, imports, complimentary access) announce it on the content
-    // channel, from this process or another: what was kept of whether a reader pays is dropped.
-    void db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => sessionCache.delete(db));
-    void db.listen(MEMBERS_CHANNEL, () => fresh.clear()).catch(() => sessionCache.delete(db));
-  }
-  return m;
-}
+// (Subscriptions that change, through Stripe, imports or complimentary access, are content changes:
+// what was kept of whether a reader pays is dropped too.) Nothing is kept while the listen has not
+// succeeded (src/platform/channel-cache.ts).
+const sessionCache = channelCache<string, MemberSession | null>({ channels: [CONTENT_CHANNEL, MEMBERS_CHANNEL], ttlMs: SESSION_CACHE_MS, maxEntries: 10_000 });
 /** Forget what this process keeps of sessions (after a change to a person: all of them, it is cheap). */
 export function forgetMemberSessions(db: Db, _personId?: number): void {
-  sessionCache.get(db)?.clear();
+  sessionCache.of(db).clear();
 }
 
 /** Forget kept sessions here and tell every other process to (a person's sessions or account changed). */
@@ -207,21 +199,14 @@ async function announceMemberChange(db: Db, personId: number): Promise<void> {
 export async function loadMemberSession(db: Db, id: string | undefined, now: Date, graceDays: number): Promise<MemberSession | null> {
   if (!id || id.length > 100) return null;
   const idHash = hashId(id);
-  const cache = sessionsOf(db);
+  const cache = sessionCache.of(db);
   const key = `${idHash}|${graceDays}`;
-  const hit = cache.get(key);
-  const t = Date.now();
-  if (hit && t - hit.at < SESSION_CACHE_MS) {
-    const s = await hit.session;
-    if (!s || now.getTime() < s.expiresAt) return s;
-  }
   // One look-up at a time per session: concurrent requests share it.
-  const fresh = loadMemberSessionFromDb(db, idHash, now, graceDays);
-  if (cache.size > 10_000) cache.clear();
-  const entry = { at: t, session: fresh };
-  cache.set(key, entry);
-  fresh.catch(() => cache.get(key) === entry && cache.delete(key));
-  return fresh;
+  const s = await cache.get(key, () => loadMemberSessionFromDb(db, idHash, now, graceDays));
+  if (!s || now.getTime() < s.expiresAt) return s;
+  // Kept, but it has ended since (by the request's clock): looked up again.
+  cache.delete(key);
+  return cache.get(key, () => loadMemberSessionFromDb(db, idHash, now, graceDays));
 }
 
 async function loadMemberSessionFromDb(db: Db, idHash: string, now: Date, graceDays: number): Promise<MemberSession | null> {

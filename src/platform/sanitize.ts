@@ -114,11 +114,43 @@ export function htmlToText(h: string): string {
     .trim();
 }
 
+/**
+ * Text that may carry HTML, as plain text: character references decoded, all of HTML's named ones
+ * ("AT&amp;T", "Trump&rsquo;s", "&#39;"), and markup read as a browser reads it, raw-text elements
+ * (script, style) dropped and a space where a block ends ("hits</p><p>Rescue"). Feeds and exports hand
+ * headlines and summaries over in every state; the clusterer reads them so. Text with neither "<" nor
+ * "&" comes back as it is, at no cost.
+ */
+export function plainText(s: string): string {
+  if (!s.includes('<') && !s.includes('&')) return s;
+  const doc = htmlparser2().parseDocument(s, { decodeEntities: true });
+  dropRawText(doc);
+  const out: string[] = [];
+  const walk = (n: any): void => {
+    if (n.type === 'text') out.push(n.data);
+    else if (n.children) {
+      const block = n.type === 'tag' && !INLINE.has(n.name);
+      if (block) out.push(' ');
+      for (const c of n.children) walk(c);
+      if (block) out.push(' ');
+    }
+  };
+  walk(doc);
+  return out.join('').replace(/\s+/g, ' ').trim();
+}
+
+const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'wbr']);
+
+/** A numeric character reference's character; one no character has (&#99999999;, a surrogate, 0) is U+FFFD. */
+function codePoint(n: number): string {
+  return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+}
+
 function decodeEntities(s: string): string {
   return s
     .replace(/&nbsp;/g, ' ')
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&#(\d{1,8});/g, (_, n) => codePoint(Number(n)))
+    .replace(/&#x([0-9a-f]{1,8});/gi, (_, n) => codePoint(parseInt(n, 16)))
     .replace(/&quot;/g, '"')
     .replace(/&#39;|&apos;/g, "'")
     .replace(/&lt;/g, '<')

