@@ -21,33 +21,43 @@ const MAX_ITEMS = 300;
 /** Each outlet's latest items on other stories a brief compares with, to know its boilerplate. */
 const ELSEWHERE_ITEMS = 20;
 
+/** At most this many rounds and stories in a story's split kin (a runaway chain stops there). */
+const KIN_ROUNDS = 20;
+const KIN_MAX = 1000;
+
 /**
  * The stories that were once one story with this one, by the editors' recorded splits
- * (wire_story_decisions, kind 'split': the story split, the story made, and the stories where the
- * items the split named are now), followed through splits of splits and merges, this story included.
- * What an outlet wrote on one of them is not evidence of its boilerplate: a split puts the items of
- * one event's coverage on two stories, and an outlet's lead written for that event (repeated in its
- * update, then split off with it) sits in both halves. Such a sentence is the story's own fact.
+ * (wire_story_decisions, kind 'split': the story split and the story it made), followed through
+ * later splits and through merges either way (a story merged into another holds its items there),
+ * this story included. What an outlet wrote on one of them is not evidence of its boilerplate: a
+ * split puts the coverage of one event on two stories, and an outlet's lead written for that event
+ * (repeated in its update, then split off with it) sits in both halves. Such a sentence is the
+ * story's own fact. Walked a round at a time over indexed columns (the decisions' story ids,
+ * `merged_into`), not over the decisions' item lists, which a wire of many splits makes slow.
  */
 async function splitKin(db: Db, storyId: number): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(
-    `WITH RECURSIVE kin(id) AS (
-       SELECT $1::bigint
-       UNION
-       SELECT k.id
-         FROM kin
-         JOIN wire_story_decisions d ON d.kind = 'split'
-          AND (d.story_id = kin.id OR d.other_story_id = kin.id
-               OR EXISTS (SELECT 1 FROM wire_items i WHERE i.story_id = kin.id AND i.id = ANY(d.item_ids || d.from_item_ids)))
-         CROSS JOIN LATERAL (
-           SELECT d.story_id UNION SELECT d.other_story_id
-           UNION SELECT i.story_id FROM wire_items i WHERE i.id = ANY(d.item_ids || d.from_item_ids)
-           UNION SELECT s.merged_into FROM wire_stories s WHERE s.id IN (d.story_id, d.other_story_id)) k(id)
-        WHERE k.id IS NOT NULL)
-     SELECT id FROM kin`,
-    [storyId],
-  );
-  return rows.map((r) => Number(r.id));
+  const kin = new Set<number>([storyId]);
+  let frontier = [storyId];
+  for (let round = 0; frontier.length && round < KIN_ROUNDS && kin.size < KIN_MAX; round++) {
+    const edges = await db.query<{ a: number | null; b: number | null }>(
+      `SELECT d.story_id AS a, d.other_story_id AS b FROM wire_story_decisions d
+        WHERE d.kind = 'split' AND (d.story_id = ANY($1::bigint[]) OR d.other_story_id = ANY($1::bigint[]))
+       UNION ALL
+       SELECT s.id, s.merged_into FROM wire_stories s
+        WHERE s.merged_into IS NOT NULL AND (s.id = ANY($1::bigint[]) OR s.merged_into = ANY($1::bigint[]))`,
+      [frontier],
+    );
+    const next: number[] = [];
+    for (const e of edges) {
+      for (const x of [e.a, e.b]) {
+        if (x === null || kin.has(Number(x))) continue;
+        kin.add(Number(x));
+        next.push(Number(x));
+      }
+    }
+    frontier = next;
+  }
+  return [...kin];
 }
 
 /**
@@ -56,9 +66,10 @@ async function splitKin(db: Db, storyId: number): Promise<number[]> {
  * story (its stock framing, a standing credit), whatever the outlet. "Other" means another event:
  * the stories split from or into this one (splitKin) are not compared with. (Requiring a sentence on
  * two other stories instead would miss the boilerplate of an outlet with one other story in the
- * window, and still fail a story split in three; the recorded splits say exactly which stories share
- * this one's coverage.) The clusterer's own splits (seams) are not editors' decisions and are kept
- * as other stories: it splits a side off only once that side is unlike the rest.
+ * window, and still fail a story split in three; the recorded splits say which stories share this
+ * one's coverage. A re-cluster that moved items without a split is not followed.) The clusterer's
+ * own splits (seams) are not editors' decisions and stay other stories: it splits a side off only
+ * once that side is unlike the rest.
  */
 async function outletsElsewhere(db: Db, storyId: number, outletIds: number[]): Promise<ElsewhereItem[]> {
   if (!outletIds.length) return [];
