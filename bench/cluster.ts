@@ -5,6 +5,9 @@
 //
 //   node --import tsx bench/cluster.ts [--quick]      (--quick, or BENCH_QUICK=1: 10,000 items)
 //
+// CLUSTER_OPTIONS='{"windowCommon":0}' runs the clusterer with those options over the defaults (an
+// old-vs-new comparison in one session).
+//
 // The items are a synthetic stream (bench/lib/cluster-synthetic.ts) over five days; outlet names from
 // ../shared/datasets/outlet-ratings when present, invented otherwise. Always exits 0: it reports, and
 // gives the runner (bench/lib/harness.ts) two rows: the offline wall time and the live add's p99.
@@ -63,7 +66,7 @@ gc();
 const mem0 = process.memoryUsage();
 r0 = performance.now();
 const cpu0 = process.cpuUsage();
-const c = new StoryClusterer();
+const c = new StoryClusterer(process.env.CLUSTER_OPTIONS ? JSON.parse(process.env.CLUSTER_OPTIONS) : {});
 for (const it of base) c.add(it);
 const oursMs = performance.now() - r0;
 const cpu1 = process.cpuUsage(cpu0);

@@ -240,6 +240,46 @@ export function aggregatorStream(stories: Story[], seed: number, outlets: Record
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * A dense headline stream (decision 0084): the stories of a dense split all within `days` (about two),
+ * as headlineStream gives them (mostly the headline alone, a lead for about a third, outlets by lean,
+ * coarse times), but an item follows its story's start by hours (a mean of 5) rather than half a day,
+ * and every singleton falls anywhere in the days: many stories of one kind and many sharing a name are
+ * in the window at once, as in a real wire of hundreds of outlets. Deterministic for a seed.
+ */
+export function denseStream(stories: Story[], seed: number, outlets: Record<Lean, string[]>, passes = 1, days = 2): LabelledItem[] {
+  const r = rng(seed);
+  const out: LabelledItem[] = [];
+  const span = days * DAY;
+  for (let pass = 0; pass < passes; pass++)
+  for (const s of stories) {
+    const used = new Set<string>();
+    const single = s.items.length === 1 && s.key.startsWith('single-');
+    const start = single ? r() * span : Math.min(s.startHour * HOUR, span - 6 * HOUR);
+    for (const it of s.items) {
+      const outlet = outletFor(r, outlets[it.lean], used);
+      const t = T0 + pass * PASS_GAP + Math.min(span, start + (single ? 0 : -Math.log(1 - r() * 0.99) * 5 * HOUR));
+      let title = it.title;
+      if (r() < 0.12) title += ` - ${outlet}`;
+      const keepLead = it.lead && (ROUNDUP.test(it.title) || r() < 0.35);
+      out.push({ id: id(r), title, text: keepLead ? it.lead : null, outlet, url: urlFor(r, outlet, it.title), published: coarse(r, t), story: `${s.key}#${pass}` });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The dense splits (dense-dev.stories, dense-test.stories) as dense headline streams. */
+export function denseSets(outlets: Record<Lean, string[]>, reseed = 0): NamedSet[] {
+  const out: NamedSet[] = [];
+  for (const split of ['dev', 'test'] as const) {
+    const file = path.join(DIR, `dense-${split}.stories`);
+    if (!fs.existsSync(file)) continue;
+    const seed = reseed > 0 ? 1000 * reseed + 11 : split === 'dev' ? 404 : 505;
+    out.push({ name: `dense ${split}`, items: denseStream(readStories(file), seed, outlets, PASSES) });
+  }
+  return out;
+}
+
 export interface NamedSet {
   name: string;
   items: LabelledItem[];
@@ -270,6 +310,7 @@ export function evalSets(useShared = true, reseed = 0): NamedSet[] {
     const seed = reseed > 0 ? 1000 * reseed + 9 : split === 'dev' ? 404 : 505;
     out.push({ name: `aggregator ${split}`, items: aggregatorStream(readStories(file), seed, outlets, PASSES) });
   }
+  out.push(...denseSets(outlets, reseed));
   return out;
 }
 

@@ -150,6 +150,25 @@ export interface ClusterOptions {
    */
   lowSpecific: number;
   /**
+   * Evidence from a term that many stories in the window hold is weak (decision 0084): in a dense
+   * stream "Biden", "Fed" or "Supreme Court" is in a dozen stories at once, and a headline sharing
+   * only that name with a story would otherwise score as high as one sharing the story's own event
+   * (a lone name is the whole of an item's names vector). Each of the item's headline words and names
+   * among its query terms counts in the dot product, the names' cosine (so the names' gate) included,
+   * times (h / windowCommonFrom) ** -windowCommon when h, the stories in the window holding it, is
+   * more than `windowCommonFrom` (0 = off).
+   */
+  windowCommon: number;
+  windowCommonFrom: number;
+  /**
+   * ...only when the item's evidence with the story rests on such terms: they carry at least this share
+   * of the item's and the story's headline-word and name dot products (0 = always; a story sharing a
+   * term of its own event besides "Biden" keeps the whole of its score).
+   */
+  windowCommonShare: number;
+  /** 1: the headline words are discounted as the names are; 0: the names only. */
+  windowCommonWords: number;
+  /**
    * Seams (decision 0042, seventh round): a join under the threshold records a seam in the story (the
    * joining item, the items before it). Whenever the story takes an item, each of its items after the
    * seam, in stream order, is put on the side (the items before the seam, or the seam item) whose
@@ -220,6 +239,10 @@ export const defaultClusterOptions: ClusterOptions = {
   sentenceGated: 1,
   loneThreshold: 0.1,
   lowSpecific: 2,
+  windowCommon: 1,
+  windowCommonFrom: 1,
+  windowCommonShare: 0.85,
+  windowCommonWords: 1,
   seamMin: 2,
   seamPreMin: 2,
   seamSimilarity: 0.35,
@@ -530,6 +553,14 @@ export class StoryClusterer {
   private lastCandidates: Map<number, number> | null = null;
   private readonly grace: number;
   private epoch = 0;
+  /** Scratch of candidates(): stories in the window holding a query key (by key), stamped with the query's epoch. */
+  private heldKey: Int32Array = new Int32Array(1024);
+  private heldStamp: Int32Array = new Int32Array(1024);
+  /** The item being scored, and its family weights discounted for terms common in the window (`windowCommon`); null when none are. */
+  private commonState: ItemState | null = null;
+  private commonW: Float32Array | null = null;
+  /** The item's cross-family names from its own weights, while `commonW` holds discounted ones. */
+  private crossRaw: [SparseVec, SparseVec] | null = null;
   /** Whether the item being added has its cross-family vectors built (crossOf). */
   private crossReady = false;
   /** Scratch of candidates(): the stories voted for, and those scored (reused: no arrays per item). */
@@ -670,6 +701,9 @@ export class StoryClusterer {
       storyId = this.itemsById.get(item.id)!.story;
     }
     this.lastCandidates = null;
+    this.commonState = null;
+    this.commonW = null;
+    this.crossRaw = null;
     this.learn(state);
     return { item: item.id, story: storyId, created, merged, score: bestScore, split, seam };
   }
@@ -1023,14 +1057,15 @@ export class StoryClusterer {
   }
 
   /** A names vector as headline-word ids, or the reverse (terms the other family has never seen are dropped: no story holds them). */
-  private translate(st: ItemState, f: number): SparseVec {
+  private translate(st: ItemState, f: number, raw = false): SparseVec {
     const a = fStart(st, f);
     const b = fEnd(st, f);
     if (a === b) return EMPTY;
+    const ws = raw ? st.w : this.weightsOf(st);
     const pairs: Array<[number, number]> = [];
     for (let i = a; i < b; i++) {
       const id = this.twin[st.ids[i]!]!;
-      if (id >= 0 && this.df[id]! > 0) pairs.push([id, st.w[i]!]);
+      if (id >= 0 && this.df[id]! > 0) pairs.push([id, ws[i]!]);
     }
     if (!pairs.length) return EMPTY;
     pairs.sort((a, b) => a[0] - b[0]);
@@ -1259,10 +1294,11 @@ export class StoryClusterer {
       const stop = Math.max(0, list.length - POSTING_SCAN);
       const w = this.idf(key);
       let held = 0;
-      if (o.lowSpecific > 0) for (let i = list.length - 1; i >= stop; i--) {
+      if (o.lowSpecific > 0 || o.windowCommon > 0) for (let i = list.length - 1; i >= stop; i--) {
         const s = list[i]!;
         if (s.mergedInto === null && !s.closed && t <= s.last + window && t >= s.first - window) held++;
       }
+      if (o.windowCommon > 0) this.stampHeld(this.keyOf[key]!, held, epoch);
       for (let i = list.length - 1; i >= stop; i--) {
         const s = list[i]!;
         if (s.voteEpoch === epoch) {
@@ -1288,6 +1324,7 @@ export class StoryClusterer {
     if (nc > o.maxCandidates) nc = topByVote(cands, nc, o.maxCandidates);
     // Without merges, in vote order (a truncation above has sorted them already).
     else if (o.mergeThreshold <= 0) nc = topByVote(cands, nc, nc);
+    if (o.windowCommon > 0) this.discountCommon(state, epoch);
     const out = new Map<number, number>();
     // Without merges only the best story matters, so each story need only beat the best so far (the
     // bound in similarity() then skips most of the work); with merges, every story above the merge floor.
@@ -1316,6 +1353,49 @@ export class StoryClusterer {
     }
     if (o.linkWeight > 0) this.linkScores(state, out);
     return out;
+  }
+
+  private stampHeld(k: number, held: number, epoch: number): void {
+    if (k >= this.heldKey.length) {
+      const n = Math.max(k + 1, 2 * this.heldKey.length);
+      const a = new Int32Array(n);
+      a.set(this.heldKey);
+      this.heldKey = a;
+      const b = new Int32Array(n);
+      b.set(this.heldStamp);
+      this.heldStamp = b;
+    }
+    this.heldKey[k] = held;
+    this.heldStamp[k] = epoch;
+  }
+
+  /**
+   * The item's headline-word and name weights, each query term's times (h / from) ** -windowCommon
+   * when h stories in the window hold it (`windowCommon`): what similarity() scores this item with.
+   */
+  private discountCommon(state: ItemState, epoch: number): void {
+    const o = this.options;
+    this.commonState = null;
+    this.commonW = null;
+    this.crossRaw = null;
+    let w: Float32Array | null = null;
+    for (let i = o.windowCommonWords > 0 ? 0 : state.e0; i < state.e1; i++) {
+      const k = this.keyOf[state.ids[i]!]!;
+      if (k < 0 || k >= this.heldStamp.length || this.heldStamp[k] !== epoch) continue;
+      const h = this.heldKey[k]!;
+      if (h <= o.windowCommonFrom) continue;
+      if (!w) w = state.w.slice();
+      w[i] = state.w[i]! * (h / o.windowCommonFrom) ** -o.windowCommon;
+    }
+    if (w) {
+      this.commonState = state;
+      this.commonW = w;
+    }
+  }
+
+  /** The weights similarity() scores an item with: discounted for common terms while it is being added (`windowCommon`). */
+  private weightsOf(state: ItemState): Float32Array {
+    return this.commonState === state ? this.commonW! : state.w;
   }
 
   /**
@@ -1350,7 +1430,13 @@ export class StoryClusterer {
     let ent = -1;
     const single = s.sum === null ? this.itemsById.get(s.items[0]!)! : null;
     const xi = state.ids;
-    const xw = state.w;
+    const common = this.commonState === state && o.windowCommonShare > 0;
+    const xw = common ? state.w : this.weightsOf(state);
+    // With `windowCommonShare`: the names' and headline words' dot products, raw, discounted, and the part of it the common terms carry.
+    let discDot = 0;
+    let rawDot = 0;
+    let discEnt = 0;
+    let commonDot = 0;
     for (const f of ORDER) {
       const x0 = fStart(state, f);
       const x1 = fEnd(state, f);
@@ -1358,7 +1444,31 @@ export class StoryClusterer {
       // Upper bound: every family still to come scores 1.
       if (((num + rest) / den) * decay < floor) return ((num + rest) / den) * decay;
       let dot = 0;
-      if (single) {
+      if (common && (f === F_ENT || f === F_WORDS)) {
+        const dw = this.commonW!;
+        let disc = 0;
+        let held = 0;
+        const norm = single ? 1 : Math.sqrt(s.norm2[f]!) || 1;
+        for (let i = x0; i < x1; i++) {
+          let v = 0;
+          if (single) {
+            const j = findSorted(single.ids, fStart(single, f), fEnd(single, f), xi[i]!);
+            if (j >= 0) v = single.w[j]!;
+          } else {
+            const e = s.sum!.find(xi[i]!);
+            if (e >= 0) v = s.sum!.vals[e]! / norm;
+          }
+          if (v === 0) continue;
+          const c = xw[i]! * v;
+          dot += c;
+          disc += dw[i]! * v;
+          if (dw[i] !== xw[i]) held += c;
+        }
+        rawDot += wts[f]! * dot;
+        discDot += wts[f]! * disc;
+        commonDot += wts[f]! * held;
+        if (f === F_ENT) discEnt = disc;
+      } else if (single) {
         dot = dotRanges(xi, xw, x0, x1, single.ids, single.w, fStart(single, f), fEnd(single, f));
       } else {
         const m = s.sum!;
@@ -1373,11 +1483,21 @@ export class StoryClusterer {
       num += wts[f]! * dot;
       rest -= wts[f]!;
     }
+    // Evidence resting on terms that many stories in the window hold: their discounted weights count.
+    let concentrated = false;
+    if (common && rawDot > 0) {
+      if (commonDot >= o.windowCommonShare * rawDot && discDot < rawDot) {
+        concentrated = true;
+        num -= rawDot - discDot;
+        if (ent >= 0) ent = discEnt;
+        if (out) out[F_ENT] = discEnt;
+      }
+    }
     const gated = state.strong && s.strong && ent >= 0;
     // The names may be the other side's plain words; worth looking only if a wider-open gate could reach
     // the floor (`rest` is the meaning's weight when it is still to come: a bound).
     if (gated && ent < o.gateFull && o.crossNames > 0 && ((num + rest) / den) * decay * this.gate(Math.max(ent, o.crossNames)) >= floor) {
-      const cross = this.crossOf(state);
+      const cross = this.crossOf(state, common && !concentrated);
       const c = o.crossNames * Math.max(this.dotStory(cross[0].ids, cross[0].w, 0, cross[0].ids.length, s, F_WORDS, single), this.dotStory(cross[1].ids, cross[1].w, 0, cross[1].ids.length, s, F_ENT, single));
       if (c > ent) ent = c;
     }
@@ -1410,7 +1530,11 @@ export class StoryClusterer {
   }
 
   /** The item's names as word terms and its words as name terms, built once per add() when first needed. */
-  private crossOf(state: ItemState): [SparseVec, SparseVec] {
+  private crossOf(state: ItemState, raw = false): [SparseVec, SparseVec] {
+    if (raw && this.commonState === state) {
+      if (!this.crossRaw) this.crossRaw = [this.translate(state, F_ENT, true), this.translate(state, F_WORDS, true)];
+      return this.crossRaw;
+    }
     if (!this.crossReady || !state.cross) {
       state.cross = [this.translate(state, F_ENT), this.translate(state, F_WORDS)];
       this.crossReady = true;
@@ -2093,6 +2217,20 @@ function dotRanges(xi: Int32Array, xw: Float32Array, x0: number, x1: number, yi:
     else j++;
   }
   return dot;
+}
+
+/** Where id is in the ascending ids from a to b, or -1. */
+function findSorted(ids: Int32Array, a: number, b: number, id: number): number {
+  let lo = a;
+  let hi = b - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >> 1;
+    const v = ids[m]!;
+    if (v === id) return m;
+    if (v < id) lo = m + 1;
+    else hi = m - 1;
+  }
+  return -1;
 }
 
 /** Cosine of two items in family f. */
