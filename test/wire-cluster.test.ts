@@ -297,22 +297,22 @@ test('quality floors on the self-written left/center/right stories (bench/lib/cl
     // with the word vectors' leading directions removed and the model retrained (decision 0085); before
     // that, in the same order: 0.868, 0.846, 0.963, 0.973, 0.865, 0.879, 0.875, 0.941, 0.888.
     'headlines dev': 0.84, // 0.873
-    'headlines test': 0.815, // 0.847
+    'headlines test': 0.815, // 0.852
     'lcr dev, over 30 days': 0.93, // 0.966
     'lcr test, over 30 days': 0.94, // 0.976
     'lcr dev, within one day': 0.875, // 0.910
     'lcr test, within one day': 0.85, // 0.880
     // Held out too, written in other headline styles (test/fixtures/wire-cluster-eval/styles.stories).
-    'headlines styles': 0.845, // 0.867
+    'headlines styles': 0.845, // 0.875
     'lcr styles, over 30 days': 0.91, // 0.936
     'lcr styles, within one day': 0.86, // 0.894
     // Big stories as an aggregator lists them, headlines only (big-{dev,test}.stories; decision 0083):
     // far under the bar of issue 12, the floors hold what the clusterer reaches today.
-    'aggregator dev': 0.52, // 0.552 (0.569 before decision 0085)
-    'aggregator test': 0.525, // 0.554 (0.566 before decision 0085)
+    'aggregator dev': 0.52, // 0.540 (0.569 before decision 0085, 0.552 before windowCommon)
+    'aggregator test': 0.525, // 0.541 (0.566 before decision 0085, 0.554 before windowCommon)
     // Dense streams: some 80 stories in two days, many sharing a name (dense-dev.stories; decision 0084).
-    'dense dev': 0.77, // 0.805
-    'dense test': 0.76, // 0.789 (held out: dense-test.stories, written apart from dense dev)
+    'dense dev': 0.765, // 0.791 (0.805 with windowCommonFrom 1)
+    'dense test': 0.76, // 0.787 (held out: dense-test.stories, written apart from dense dev)
   };
   const sets = evalSets(false);
   assert.deepEqual(sets.map((s) => s.name).sort(), Object.keys(floors).sort());
@@ -374,9 +374,10 @@ test('a name that many stories in the window hold is weak evidence on its own (w
     { id: 'y', title: 'Biden asylum order: migrants turned back at border', outlet: 'G', published: t + 6 * H },
     { id: 'z', title: 'Biden rail veto stands as override fails', outlet: 'H', published: t + 7 * H },
   ];
-  // Over the threshold only (no rule or model under it), so the scores decide.
+  // Over the threshold only (no rule or model under it), so the scores decide. Two stories hold the
+  // name here: the discount starts above one (the default waits for more than three, decision 0083's note).
   const run = (o: object) => {
-    const c = new StoryClusterer({ lowModel: null, lowThreshold: 0, loneThreshold: 0, bridgeScore: 0, ...o });
+    const c = new StoryClusterer({ lowModel: null, lowThreshold: 0, loneThreshold: 0, bridgeScore: 0, windowCommonFrom: 1, ...o });
     return new Map(items.map((it) => [it.id, c.add(it)]));
   };
   const off = run({ windowCommon: 0 });

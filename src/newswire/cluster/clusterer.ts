@@ -240,7 +240,7 @@ export const defaultClusterOptions: ClusterOptions = {
   loneThreshold: 0.1,
   lowSpecific: 2,
   windowCommon: 1,
-  windowCommonFrom: 1,
+  windowCommonFrom: 3,
   windowCommonShare: 0.85,
   windowCommonWords: 1,
   seamMin: 2,
