@@ -94,6 +94,7 @@ export interface ClusterOptions {
    * Two fragments of one story: when no story wins (under the threshold and no clear winner) but the two
    * best both score at least `bridgeScore` and are at least `bridgeSimilarity` alike (centroids, with
    * the item in the better one), the item joins the better one and the other is merged in (0 = off).
+   * 0.12: a big story cut into fragments is joined up again (aggregator dev +0.05; decision 0083).
    */
   bridgeScore: number;
   bridgeSimilarity: number;
@@ -222,7 +223,7 @@ export const defaultClusterOptions: ClusterOptions = {
   graceHours: 3,
   leadNames: 0.4,
   crossNames: 1,
-  bridgeScore: 0.18,
+  bridgeScore: 0.12,
   bridgeSimilarity: 0.2,
   bridgeNames: 0,
   bridgeItemNames: 0.25,
